@@ -1,0 +1,192 @@
+/**
+ * 督办灯: the traffic light on a task card, with the reasons the card shows.
+ *
+ * Rules as offices use them (thresholds configurable per plan):
+ * - 序时进度 (expected progress) = whole days elapsed before today ÷ days in the task's span
+ *   (start date to due date, both included), so on 1 July of a full-year task it is 49.6 → 50.
+ *   Rounded to a whole percentage before comparing, so the light agrees with the number shown.
+ * - green: at most `yellowBehind` points behind; yellow: up to `redBehind` points behind, due
+ *   within `dueSoonDays` days, or `silentWeeksYellow` weeks without an update; red: more than
+ *   `redBehind` points behind, overdue, or `silentWeeksRed` weeks without an update.
+ * - 待验收 (pending_review) waits on the leader, not the unit: no overdue, due-soon or silence
+ *   flags while waiting. Being behind still shows, so a leader verifying it sees the gap.
+ * - A task whose start date is in the future is not late at all.
+ */
+import { daysBetween, nextWeek, weekKeyOf, weeksBetween } from "~/lib/weeks";
+
+export type TaskStatus = "not_started" | "in_progress" | "pending_review" | "done";
+export type Light = "green" | "yellow" | "red" | "done";
+
+export interface LightTask {
+  status: TaskStatus;
+  /** "YYYY-MM-DD"; null means the task runs from the plan's start. */
+  startDate: string | null;
+  /** "YYYY-MM-DD"; null means no 完成时限, so no 序时进度 and no due/overdue flags. */
+  dueDate: string | null;
+  /** 0–100 */
+  progress: number;
+  /** Week key of the latest 填报, e.g. "2025-W12". */
+  lastUpdateWeek: string | null;
+  /** A task added mid-year is not silent for the weeks before it existed. */
+  createdAt?: Date | string | null;
+}
+
+export interface LightThresholds {
+  /** More than this many points behind 序时进度 is yellow. */
+  yellowBehind: number;
+  /** More than this many points behind is red. */
+  redBehind: number;
+  /** Due within this many days (and not yet 待验收) is yellow. */
+  dueSoonDays: number;
+  /** This many finished weeks without an update is yellow … */
+  silentWeeksYellow: number;
+  /** … and this many is red. */
+  silentWeeksRed: number;
+}
+
+export interface LightContext {
+  /** Today's Shanghai date key, "YYYY-MM-DD". */
+  today: string;
+  /** Start of the plan year ("2025-01-01"), used when a task has no start date. */
+  planStart: string;
+  thresholds?: LightThresholds;
+}
+
+export interface LightResult {
+  light: Light;
+  /** 序时进度, a whole percentage 0–100. */
+  expectedProgress: number;
+  /** Points behind 序时进度; 0 when on or ahead of it. */
+  behindBy: number;
+  /** Short phrases for the card, most serious first. */
+  reasons: string[];
+}
+
+export const DEFAULT_LIGHT_THRESHOLDS: LightThresholds = {
+  yellowBehind: 10,
+  redBehind: 30,
+  dueSoonDays: 7,
+  silentWeeksYellow: 1,
+  silentWeeksRed: 2,
+};
+
+/** The light is never shown by colour alone: always with its word and a shape. */
+export const LIGHT_LABELS: Record<Light, { word: string; meaning: string; shape: string }> = {
+  green: { word: "绿灯", meaning: "正常推进", shape: "●" },
+  yellow: { word: "黄灯", meaning: "预警", shape: "▲" },
+  red: { word: "红灯", meaning: "滞后", shape: "■" },
+  done: { word: "已销号", meaning: "已完成", shape: "✔" },
+};
+
+/** 序时进度 for a span of date keys, as an unrounded percentage clamped to 0–100. */
+export function expectedProgressOf(start: string, due: string, today: string): number {
+  const spanDays = daysBetween(start, due) + 1;
+  if (spanDays <= 0) return 100; // due before start: a data error, treat the time as used up
+  const elapsedDays = daysBetween(start, today);
+  return Math.min(100, Math.max(0, (elapsedDays / spanDays) * 100));
+}
+
+/** Finished weeks with no update, counted from the week after the task started or was created. */
+function silentWeekCount(task: LightTask, effectiveStart: string, today: string): number {
+  const startWeek = weekKeyOf(effectiveStart);
+  const createdWeek = task.createdAt ? weekKeyOf(task.createdAt) : startWeek;
+  // The task's first week is a grace week: it may have begun on a Friday.
+  const firstCountedWeek = nextWeek(createdWeek > startWeek ? createdWeek : startWeek);
+  const currentWeek = weekKeyOf(today); // still open, so never counted
+  return weeksBetween(firstCountedWeek, currentWeek)
+    .slice(0, -1)
+    .filter((week) => task.lastUpdateWeek === null || week > task.lastUpdateWeek).length;
+}
+
+function formatPoints(points: number): string {
+  return String(Math.round(points * 10) / 10);
+}
+
+export function computeLight(task: LightTask, context: LightContext): LightResult {
+  const { today, planStart } = context;
+  const thresholds = context.thresholds ?? DEFAULT_LIGHT_THRESHOLDS;
+  const effectiveStart = task.startDate ?? planStart;
+  const expectedProgress = task.dueDate
+    ? Math.round(expectedProgressOf(effectiveStart, task.dueDate, today))
+    : 0;
+  const behindBy = Math.max(0, Math.round((expectedProgress - task.progress) * 10) / 10);
+
+  if (task.status === "done") {
+    return { light: "done", expectedProgress, behindBy: 0, reasons: ["已销号"] };
+  }
+  if (today < effectiveStart) {
+    return { light: "green", expectedProgress: 0, behindBy: 0, reasons: ["未到开始时间"] };
+  }
+
+  const red: string[] = [];
+  const yellow: string[] = [];
+  const waitingForReview = task.status === "pending_review";
+
+  if (task.dueDate && !waitingForReview) {
+    const daysLeft = daysBetween(today, task.dueDate);
+    if (daysLeft < 0) red.push(`已超期${-daysLeft}天`);
+    else if (daysLeft === 0) yellow.push("今天到期");
+    else if (daysLeft <= thresholds.dueSoonDays) yellow.push(`${daysLeft}天后到期`);
+  }
+
+  if (behindBy > thresholds.redBehind) red.push(`落后序时进度${formatPoints(behindBy)}个百分点`);
+  else if (behindBy > thresholds.yellowBehind) yellow.push(`落后序时进度${formatPoints(behindBy)}个百分点`);
+
+  if (!waitingForReview) {
+    const silentWeeks = silentWeekCount(task, effectiveStart, today);
+    const phrase = silentWeeks === 1 ? "上周未填报" : `连续${silentWeeks}周未填报`;
+    if (silentWeeks >= thresholds.silentWeeksRed) red.push(phrase);
+    else if (silentWeeks >= thresholds.silentWeeksYellow) yellow.push(phrase);
+  }
+
+  const light = red.length > 0 ? "red" : yellow.length > 0 ? "yellow" : "green";
+  return { light, expectedProgress, behindBy, reasons: [...red, ...yellow] };
+}
+
+const THRESHOLD_FIELDS: Record<keyof LightThresholds, { label: string; min: number; max: number; integer: boolean }> = {
+  yellowBehind: { label: "黄灯：落后序时进度（个百分点）", min: 0, max: 100, integer: false },
+  redBehind: { label: "红灯：落后序时进度（个百分点）", min: 0, max: 100, integer: false },
+  dueSoonDays: { label: "到期预警天数", min: 0, max: 365, integer: true },
+  silentWeeksYellow: { label: "黄灯：连续未填报周数", min: 1, max: 52, integer: true },
+  silentWeeksRed: { label: "红灯：连续未填报周数", min: 1, max: 52, integer: true },
+};
+
+export type ThresholdValidation =
+  | { ok: true; thresholds: LightThresholds }
+  | { ok: false; errors: Partial<Record<keyof LightThresholds, string>> };
+
+/**
+ * Checks thresholds from a settings form (strings) or stored JSON (numbers). A field that is
+ * absent keeps its default, so older stored settings stay valid when a field is added.
+ */
+export function validateThresholds(input: Partial<Record<keyof LightThresholds, unknown>>): ThresholdValidation {
+  const errors: Partial<Record<keyof LightThresholds, string>> = {};
+  const thresholds = { ...DEFAULT_LIGHT_THRESHOLDS };
+
+  for (const [key, rule] of Object.entries(THRESHOLD_FIELDS) as [keyof LightThresholds, (typeof THRESHOLD_FIELDS)[keyof LightThresholds]][]) {
+    const raw = input[key];
+    if (raw === undefined) continue;
+    const text = typeof raw === "string" ? raw.trim() : raw;
+    if (text === "" || text === null) {
+      errors[key] = `请填写${rule.label}`;
+      continue;
+    }
+    const value = typeof text === "number" ? text : typeof text === "string" ? Number(text) : NaN;
+    if (!Number.isFinite(value) || (rule.integer && !Number.isInteger(value))) {
+      errors[key] = `${rule.label}须为${rule.integer ? "整数" : "数字"}`;
+    } else if (value < rule.min || value > rule.max) {
+      errors[key] = `${rule.label}须在${rule.min}到${rule.max}之间`;
+    } else {
+      thresholds[key] = value;
+    }
+  }
+
+  if (!errors.yellowBehind && !errors.redBehind && thresholds.redBehind <= thresholds.yellowBehind) {
+    errors.redBehind = "红灯的落后百分点须大于黄灯的";
+  }
+  if (!errors.silentWeeksYellow && !errors.silentWeeksRed && thresholds.silentWeeksRed <= thresholds.silentWeeksYellow) {
+    errors.silentWeeksRed = "红灯的未填报周数须大于黄灯的";
+  }
+
+  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, thresholds };
+}

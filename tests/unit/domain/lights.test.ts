@@ -1,0 +1,227 @@
+import { describe, expect, it } from "vitest";
+import {
+  computeLight,
+  DEFAULT_LIGHT_THRESHOLDS,
+  expectedProgressOf,
+  LIGHT_LABELS,
+  validateThresholds,
+  type LightTask,
+} from "~/lib/lights";
+import { previousWeek, weekKeyOf } from "~/lib/weeks";
+
+const planStart = "2025-01-01";
+
+/**
+ * 40-day task, 1 March to 9 April 2025; on 21 March (week 12) exactly half its time is gone.
+ * Unless a test says otherwise, it was reported last week, so silence plays no part.
+ */
+function task(today: string, overrides: Partial<LightTask> = {}): LightTask {
+  return {
+    status: "in_progress",
+    startDate: "2025-03-01",
+    dueDate: "2025-04-09",
+    progress: 50,
+    lastUpdateWeek: previousWeek(weekKeyOf(today)),
+    ...overrides,
+  };
+}
+
+function light(overrides: Partial<LightTask>, today = "2025-03-21") {
+  return computeLight(task(today, overrides), { today, planStart });
+}
+
+describe("序时进度", () => {
+  it("is elapsed days over the span, start and due day included", () => {
+    expect(expectedProgressOf("2025-03-01", "2025-04-09", "2025-03-21")).toBe(50);
+    expect(expectedProgressOf("2025-03-01", "2025-04-09", "2025-03-01")).toBe(0);
+    expect(expectedProgressOf("2025-03-01", "2025-04-09", "2025-04-10")).toBe(100);
+  });
+
+  it("is clamped to 0–100", () => {
+    expect(expectedProgressOf("2025-03-01", "2025-04-09", "2025-01-01")).toBe(0);
+    expect(expectedProgressOf("2025-03-01", "2025-04-09", "2026-01-01")).toBe(100);
+  });
+
+  it("uses the plan start when the task has no start date, rounded to a whole percentage", () => {
+    const result = light({ startDate: null, dueDate: "2025-12-31", progress: 50 }, "2025-07-01");
+    expect(result.expectedProgress).toBe(50); // 181 of 365 days = 49.6
+    expect(result.light).toBe("green");
+  });
+});
+
+describe("behind 序时进度", () => {
+  it("is green exactly 10 points behind", () => {
+    expect(light({ progress: 40 })).toMatchObject({ light: "green", expectedProgress: 50, behindBy: 10, reasons: [] });
+  });
+
+  it("is yellow just over 10 points behind", () => {
+    expect(light({ progress: 39 })).toMatchObject({ light: "yellow", behindBy: 11, reasons: ["落后序时进度11个百分点"] });
+  });
+
+  it("is yellow exactly 30 points behind", () => {
+    expect(light({ progress: 20 })).toMatchObject({ light: "yellow", reasons: ["落后序时进度30个百分点"] });
+  });
+
+  it("is red more than 30 points behind", () => {
+    expect(light({ progress: 18 })).toMatchObject({ light: "red", behindBy: 32, reasons: ["落后序时进度32个百分点"] });
+  });
+
+  it("counts being ahead as 0 behind", () => {
+    expect(light({ progress: 90 })).toMatchObject({ light: "green", behindBy: 0 });
+  });
+
+  it("follows thresholds configured for the plan", () => {
+    const thresholds = { ...DEFAULT_LIGHT_THRESHOLDS, yellowBehind: 5, redBehind: 15 };
+    const result = computeLight(task("2025-03-21", { progress: 34 }), { today: "2025-03-21", planStart, thresholds });
+    expect(result).toMatchObject({ light: "red", reasons: ["落后序时进度16个百分点"] });
+  });
+});
+
+describe("due dates", () => {
+  it("is yellow on the due day", () => {
+    expect(light({ progress: 100 }, "2025-04-09")).toMatchObject({ light: "yellow", reasons: ["今天到期"] });
+  });
+
+  it("is yellow 7 days before the due date, not 8", () => {
+    expect(light({ progress: 90 }, "2025-04-02")).toMatchObject({ light: "yellow", reasons: ["7天后到期"] });
+    expect(light({ progress: 90 }, "2025-04-01")).toMatchObject({ light: "green", reasons: [] });
+  });
+
+  it("is red one day after the due date", () => {
+    const result = light({ progress: 95 }, "2025-04-10");
+    expect(result).toMatchObject({ light: "red", reasons: ["已超期1天"] });
+  });
+
+  it("shows every reason, the most serious first", () => {
+    const result = light({ progress: 50, lastUpdateWeek: "2025-W14" }, "2025-04-14");
+    expect(result.light).toBe("red");
+    expect(result.reasons).toEqual(["已超期5天", "落后序时进度50个百分点", "上周未填报"]);
+  });
+
+  it("has no 序时进度 and no due flags without a due date", () => {
+    expect(light({ dueDate: null, progress: 0 }, "2025-12-31")).toEqual({
+      light: "green",
+      expectedProgress: 0,
+      behindBy: 0,
+      reasons: [],
+    });
+  });
+
+  it("is green with no dates at all while updates come in", () => {
+    expect(light({ startDate: null, dueDate: null, progress: 0 }, "2025-12-31")).toEqual({
+      light: "green",
+      expectedProgress: 0,
+      behindBy: 0,
+      reasons: [],
+    });
+  });
+
+  it("is still judged on silence with no dates at all", () => {
+    expect(light({ startDate: null, dueDate: null, progress: 0, lastUpdateWeek: "2025-W50" }, "2025-12-31")).toMatchObject({
+      light: "red",
+      reasons: ["连续2周未填报"],
+    });
+  });
+});
+
+describe("states", () => {
+  it("shows 已销号 for a done task, even past its due date", () => {
+    expect(light({ status: "done", progress: 100, lastUpdateWeek: null }, "2025-06-01")).toEqual({
+      light: "done",
+      expectedProgress: 100,
+      behindBy: 0,
+      reasons: ["已销号"],
+    });
+  });
+
+  it("is not late before its start date", () => {
+    const result = light({ startDate: "2025-05-01", dueDate: "2025-05-10", progress: 0, lastUpdateWeek: null }, "2025-04-30");
+    expect(result).toEqual({ light: "green", expectedProgress: 0, behindBy: 0, reasons: ["未到开始时间"] });
+  });
+
+  it("does not flag 待验收 near or past the due date while the leader has not verified it", () => {
+    expect(light({ status: "pending_review", progress: 100 }, "2025-04-07")).toMatchObject({ light: "green", reasons: [] });
+    expect(light({ status: "pending_review", progress: 100, lastUpdateWeek: "2025-W14" }, "2025-05-20")).toMatchObject({
+      light: "green",
+      reasons: [],
+    });
+  });
+
+  it("still shows 待验收 that is far behind", () => {
+    expect(light({ status: "pending_review", progress: 60 }, "2025-04-20")).toMatchObject({
+      light: "red",
+      reasons: ["落后序时进度40个百分点"],
+    });
+  });
+});
+
+describe("silence", () => {
+  it("is fine when last week was reported", () => {
+    expect(light({ lastUpdateWeek: "2025-W11" })).toMatchObject({ light: "green" });
+    expect(light({ lastUpdateWeek: "2025-W12" })).toMatchObject({ light: "green" });
+  });
+
+  it("is yellow after one unreported week", () => {
+    expect(light({ lastUpdateWeek: "2025-W10" })).toMatchObject({ light: "yellow", reasons: ["上周未填报"] });
+  });
+
+  it("is red after two unreported weeks", () => {
+    expect(light({ lastUpdateWeek: "2025-W09" })).toMatchObject({ light: "red", reasons: ["连续2周未填报"] });
+    expect(light({ lastUpdateWeek: null, progress: 70 }, "2025-03-28")).toMatchObject({ light: "red", reasons: ["连续3周未填报"] });
+  });
+
+  it("does not count the task's first week", () => {
+    // Starts Saturday 1 March (week 9); week 9 is a grace week.
+    expect(light({ lastUpdateWeek: null, progress: 0 }, "2025-03-03")).toMatchObject({ light: "green", reasons: [] });
+    expect(light({ lastUpdateWeek: null, progress: 25 }, "2025-03-10")).toMatchObject({ light: "yellow", reasons: ["上周未填报"] });
+  });
+
+  it("does not count weeks before the task was created", () => {
+    const added = task("2025-03-19", { startDate: null, dueDate: null, progress: 0, lastUpdateWeek: null, createdAt: new Date("2025-03-12T02:00:00Z") });
+    expect(computeLight(added, { today: "2025-03-19", planStart })).toMatchObject({ light: "green", reasons: [] });
+    expect(computeLight(added, { today: "2025-03-24", planStart })).toMatchObject({ light: "yellow", reasons: ["上周未填报"] });
+  });
+
+  it("is not counted for a done task", () => {
+    expect(light({ status: "done", progress: 100, lastUpdateWeek: "2025-W01" })).toMatchObject({ light: "done" });
+  });
+});
+
+describe("LIGHT_LABELS", () => {
+  it("pairs each light with a word, a meaning and a shape", () => {
+    expect(LIGHT_LABELS.green).toEqual({ word: "绿灯", meaning: "正常推进", shape: "●" });
+    expect(LIGHT_LABELS.yellow).toEqual({ word: "黄灯", meaning: "预警", shape: "▲" });
+    expect(LIGHT_LABELS.red).toEqual({ word: "红灯", meaning: "滞后", shape: "■" });
+    expect(LIGHT_LABELS.done).toEqual({ word: "已销号", meaning: "已完成", shape: "✔" });
+  });
+});
+
+describe("validateThresholds", () => {
+  it("accepts form strings and fills absent fields with defaults", () => {
+    expect(validateThresholds({ yellowBehind: " 5 ", redBehind: "20", dueSoonDays: 3 })).toEqual({
+      ok: true,
+      thresholds: { yellowBehind: 5, redBehind: 20, dueSoonDays: 3, silentWeeksYellow: 1, silentWeeksRed: 2 },
+    });
+    expect(validateThresholds({})).toEqual({ ok: true, thresholds: DEFAULT_LIGHT_THRESHOLDS });
+  });
+
+  it("explains each wrong field in Chinese", () => {
+    const result = validateThresholds({ yellowBehind: "", redBehind: "abc", dueSoonDays: "2.5", silentWeeksYellow: 0 });
+    expect(result).toEqual({
+      ok: false,
+      errors: {
+        yellowBehind: "请填写黄灯：落后序时进度（个百分点）",
+        redBehind: "红灯：落后序时进度（个百分点）须为数字",
+        dueSoonDays: "到期预警天数须为整数",
+        silentWeeksYellow: "黄灯：连续未填报周数须在1到52之间",
+      },
+    });
+  });
+
+  it("requires red to be stricter than yellow", () => {
+    expect(validateThresholds({ yellowBehind: 30, redBehind: 30, silentWeeksYellow: 2, silentWeeksRed: 2 })).toEqual({
+      ok: false,
+      errors: { redBehind: "红灯的落后百分点须大于黄灯的", silentWeeksRed: "红灯的未填报周数须大于黄灯的" },
+    });
+  });
+});
