@@ -1,0 +1,35 @@
+// A labelled input with its error message tied to it for screen readers.
+export function Field({
+  name,
+  label,
+  error,
+  defaultValue,
+  autoComplete,
+  type = "text",
+}: {
+  name: string;
+  label: string;
+  error?: string;
+  defaultValue?: string;
+  autoComplete?: string;
+  type?: string;
+}) {
+  return (
+    <label className="field">
+      <span>{label}</span>
+      <input
+        name={name}
+        type={type}
+        defaultValue={defaultValue}
+        autoComplete={autoComplete}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${name}-error` : undefined}
+      />
+      {error ? (
+        <span className="field-error" id={`${name}-error`}>
+          {error}
+        </span>
+      ) : null}
+    </label>
+  );
+}

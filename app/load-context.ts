@@ -1,0 +1,23 @@
+// What the server entry hands every loader and action (see app/server/main.ts).
+import "@remix-run/node";
+
+export interface RequestContext {
+  /** Nonce of this response's Content-Security-Policy, for <Scripts>. */
+  cspNonce?: string;
+  /** Correlates the request log line with an error page. */
+  requestId?: string;
+  /** The client's address as the server saw it (for login rate limits). */
+  clientAddress?: string;
+  /** Adds a Set-Cookie header to this response, e.g. a renewed session cookie. */
+  appendSetCookie?: (cookie: string) => void;
+  /** Tells the request log which user made the request. */
+  setLoggedUser?: (userId: number) => void;
+}
+
+declare module "@remix-run/node" {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface AppLoadContext extends RequestContext {}
+  interface Future {
+    v3_singleFetch: true;
+  }
+}

@@ -1,0 +1,31 @@
+// Every write leaves a row here, written in the same transaction as the write itself.
+import type { Kysely, Transaction } from "kysely";
+import type { Database } from "../../db/schema";
+
+export interface AuditEntry {
+  actorId: number | null;
+  action: string;
+  entity: string;
+  entityId: number | string | null;
+  before?: unknown;
+  after?: unknown;
+}
+
+export async function recordAudit(
+  trx: Transaction<Database> | Kysely<Database>,
+  entry: AuditEntry,
+  now: Date = new Date(),
+): Promise<void> {
+  await trx
+    .insertInto("audit_log")
+    .values({
+      actor_id: entry.actorId,
+      action: entry.action,
+      entity: entry.entity,
+      entity_id: entry.entityId == null ? null : String(entry.entityId),
+      before_json: entry.before === undefined ? null : JSON.stringify(entry.before),
+      after_json: entry.after === undefined ? null : JSON.stringify(entry.after),
+      created_at: now.toISOString(),
+    })
+    .execute();
+}

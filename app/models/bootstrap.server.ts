@@ -1,0 +1,142 @@
+// First start on an empty database: the seed's units, the 2025 plan and one demo account
+// per role — or, in production, a lone admin who must choose a password at first login.
+import type { AppDatabase } from "../../db/index";
+import type { Role, UnitKind } from "../../db/schema";
+import { recordAudit } from "./audit.server";
+import { hashPassword } from "../utils/password.server";
+
+export const DEMO_PLAN_YEAR = 2025;
+export const DEMO_ORGANIZATION = "平东街道";
+
+/** Units named in the seed summary (平东街道 2024年工作总结): its communities and offices. */
+export const SEED_UNITS: ReadonlyArray<{ name: string; kind: UnitKind }> = [
+  { name: "东晟社区", kind: "community" },
+  { name: "龙腾社区", kind: "community" },
+  { name: "丰翼社区", kind: "community" },
+  { name: "城东社区", kind: "community" },
+  { name: "辉煌社区", kind: "community" },
+  { name: "党建工作办公室", kind: "office" },
+  { name: "经济发展办公室", kind: "office" },
+  { name: "政务服务中心", kind: "office" },
+  { name: "城市管理办公室", kind: "office" },
+  { name: "安全生产办公室", kind: "office" },
+  { name: "社会事务服务中心", kind: "office" },
+  { name: "党政综合办公室", kind: "office" },
+];
+
+const DEMO_ACCOUNTS: ReadonlyArray<{ username: string; displayName: string; role: Role; unit?: string }> = [
+  { username: "admin", displayName: "系统管理员", role: "admin" },
+  { username: "leader", displayName: "刘主任", role: "leader" },
+  { username: "secretary", displayName: "陈书记", role: "secretary", unit: "东晟社区" },
+  { username: "viewer", displayName: "述职会议", role: "viewer" },
+];
+
+export interface BootstrapAccount {
+  username: string;
+  role: Role;
+  unitName: string | null;
+  /** Shown once at first start; null when DEMO_PASSWORD supplied it. */
+  password: string;
+}
+
+export interface BootstrapResult {
+  created: boolean;
+  production: boolean;
+  accounts: BootstrapAccount[];
+  planId: number | null;
+}
+
+const PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+export function randomPassword(length = 14): string {
+  const bytes = new Uint8Array(length);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => PASSWORD_ALPHABET[b % PASSWORD_ALPHABET.length]).join("");
+}
+
+export interface BootstrapOptions {
+  production: boolean;
+  demoPassword?: string;
+  now?: Date;
+}
+
+export async function bootstrapIfEmpty(db: AppDatabase, options: BootstrapOptions): Promise<BootstrapResult> {
+  const existing = await db.selectFrom("users").select("id").limit(1).executeTakeFirst();
+  if (existing) return { created: false, production: options.production, accounts: [], planId: null };
+
+  const now = (options.now ?? new Date()).toISOString();
+  const wanted = options.production ? DEMO_ACCOUNTS.filter((a) => a.role === "admin") : DEMO_ACCOUNTS;
+  const accounts = wanted.map((account) => ({
+    ...account,
+    password: options.production ? randomPassword() : options.demoPassword || randomPassword(),
+  }));
+  const hashes = await Promise.all(accounts.map((a) => hashPassword(a.password)));
+
+  return db.transaction().execute(async (trx) => {
+    // Re-check inside the write lock: two processes starting at once must not both seed.
+    const raced = await trx.selectFrom("users").select("id").limit(1).executeTakeFirst();
+    if (raced) return { created: false, production: options.production, accounts: [], planId: null };
+
+    const unitIds = new Map<string, number>();
+    let planId: number | null = null;
+    if (!options.production) {
+      for (const [index, unit] of SEED_UNITS.entries()) {
+        const row = await trx
+          .insertInto("units")
+          .values({ name: unit.name, kind: unit.kind, sort_order: (index + 1) * 10, created_at: now, updated_at: now })
+          .returning("id")
+          .executeTakeFirstOrThrow();
+        unitIds.set(unit.name, row.id);
+      }
+      const plan = await trx
+        .insertInto("plans")
+        .values({
+          year: DEMO_PLAN_YEAR,
+          title: `${DEMO_ORGANIZATION}${DEMO_PLAN_YEAR}年重点工作`,
+          organization: DEMO_ORGANIZATION,
+          status: "active",
+          created_at: now,
+          updated_at: now,
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      planId = plan.id;
+    }
+
+    for (const [index, account] of accounts.entries()) {
+      const user = await trx
+        .insertInto("users")
+        .values({
+          username: account.username,
+          display_name: account.displayName,
+          password_hash: hashes[index],
+          role: account.role,
+          unit_id: account.unit ? unitIds.get(account.unit) ?? null : null,
+          must_change_password: options.production ? 1 : 0,
+          created_at: now,
+          updated_at: now,
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      await recordAudit(trx, {
+        actorId: null,
+        action: "user.create",
+        entity: "user",
+        entityId: user.id,
+        after: { username: account.username, role: account.role, bootstrap: true },
+      });
+    }
+
+    return {
+      created: true,
+      production: options.production,
+      planId,
+      accounts: accounts.map((a) => ({
+        username: a.username,
+        role: a.role,
+        unitName: a.unit ?? null,
+        password: a.password,
+      })),
+    };
+  });
+}

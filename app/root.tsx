@@ -1,0 +1,83 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import {
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useLoaderData,
+  useRouteLoaderData,
+} from "@remix-run/react";
+import { AppShell } from "./components/app-shell";
+import { GeneralErrorBoundary } from "./components/error-boundary";
+import { getCurrentUser } from "./utils/auth.server";
+import { useNonce } from "./utils/nonce";
+import appStyles from "./styles/app.css";
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: appStyles },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
+
+export const meta: MetaFunction = () => [{ title: "年度重点工作看板" }];
+
+export async function loader(args: LoaderFunctionArgs) {
+  const user = await getCurrentUser(args);
+  return {
+    user: user && {
+      id: user.id,
+      displayName: user.displayName,
+      username: user.username,
+      role: user.role,
+      unitId: user.unitId,
+    },
+  };
+}
+
+export type RootUser = NonNullable<Awaited<ReturnType<typeof loader>>["user"]>;
+
+export function useOptionalUser(): RootUser | null {
+  return useRouteLoaderData<typeof loader>("root")?.user ?? null;
+}
+
+function Document({ children }: { children: React.ReactNode }) {
+  const nonce = useNonce();
+  return (
+    <html lang="zh-CN">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        {children}
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  const { user } = useLoaderData<typeof loader>();
+  return (
+    <Document>
+      <AppShell user={user}>
+        <Outlet />
+      </AppShell>
+    </Document>
+  );
+}
+
+export function ErrorBoundary() {
+  // When a child route failed, the root loader still ran: keep the navigation.
+  const user = useOptionalUser();
+  return (
+    <Document>
+      <AppShell user={user}>
+        <GeneralErrorBoundary />
+      </AppShell>
+    </Document>
+  );
+}

@@ -1,0 +1,137 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
+import { randomPassword } from "../models/bootstrap.server";
+import { listUnits } from "../models/units.server";
+import { getUserSummary, setPassword, updateUser } from "../models/users.server";
+import { DisplayNameSchema, RoleAndUnitSchema, ROLES } from "../models/user-validation.server";
+import { Field } from "../components/field";
+import { requireUser } from "../utils/auth.server";
+import { getDb } from "../utils/db.server";
+import { id, parseForm, readForm, readIntent } from "../utils/forms.server";
+import { badRequest, notFound } from "../utils/http.server";
+import { ROLE_LABELS } from "../utils/permissions";
+
+const EditUserSchema = z
+  .object({
+    displayName: DisplayNameSchema,
+    version: id("版本号"),
+    disabled: z.preprocess((v) => v === "on" || v === "1", z.boolean()),
+  })
+  .and(RoleAndUnitSchema);
+
+function userIdFrom(params: { userId?: string }): number {
+  const userId = Number(params.userId);
+  if (!Number.isInteger(userId) || userId <= 0) notFound("没有找到该用户。");
+  return userId;
+}
+
+export async function loader(args: LoaderFunctionArgs) {
+  await requireUser(args, "admin");
+  const db = getDb();
+  const user = await getUserSummary(db, userIdFrom(args.params));
+  if (!user) notFound("没有找到该用户。");
+  return { user: user!, units: await listUnits(db, { includeInactive: true }) };
+}
+
+export async function action(args: ActionFunctionArgs) {
+  const admin = await requireUser(args, "admin");
+  const db = getDb();
+  const userId = userIdFrom(args.params);
+  const formData = await readForm(args.request);
+  const intent = readIntent(formData, ["save", "resetPassword"] as const);
+
+  if (intent === "resetPassword") {
+    const password = randomPassword();
+    await setPassword(db, admin.id, userId, password, { mustChangePassword: true });
+    return { kind: "reset" as const, password };
+  }
+
+  const parsed = parseForm(formData, EditUserSchema);
+  if (!parsed.ok) return data({ kind: "invalid" as const, errors: parsed.errors, values: parsed.values }, { status: 400 });
+  if (userId === admin.id && (parsed.data.disabled || parsed.data.role !== "admin")) {
+    badRequest("不能停用自己的账号或取消自己的管理员角色，以免系统无人管理。");
+  }
+  await updateUser(db, admin.id, userId, parsed.data.version, {
+    displayName: parsed.data.displayName,
+    role: parsed.data.role,
+    unitId: parsed.data.unitId,
+    disabled: parsed.data.disabled,
+  });
+  return redirect("/admin/users");
+}
+
+export default function EditUser() {
+  const { user, units } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const pending = useNavigation().state === "submitting";
+  const invalid = actionData?.kind === "invalid" ? actionData : null;
+  const errors: Record<string, string> = invalid?.errors ?? {};
+  const values: Record<string, string> = invalid?.values ?? {};
+  return (
+    <div className="stack narrow">
+      <p>
+        <Link to="/admin/users">← 返回用户列表</Link>
+      </p>
+      <section className="card stack" aria-labelledby="edit-user-title">
+        <h2 id="edit-user-title">编辑用户：{user.username}</h2>
+        <Form method="post" className="stack" noValidate>
+          <input type="hidden" name="version" value={user.version} />
+          <Field name="displayName" label="姓名" error={errors.displayName} defaultValue={values.displayName ?? user.display_name} />
+          <label className="field">
+            <span>角色</span>
+            <select name="role" defaultValue={values.role ?? user.role}>
+              {ROLES.map((role) => (
+                <option key={role} value={role}>
+                  {ROLE_LABELS[role]}
+                </option>
+              ))}
+            </select>
+            {errors.role ? <span className="field-error">{errors.role}</span> : null}
+          </label>
+          <label className="field">
+            <span>所属单位（社区书记 / 科室负责人必选）</span>
+            <select name="unitId" defaultValue={values.unitId ?? (user.unit_id != null ? String(user.unit_id) : "")}>
+              <option value="">（无）</option>
+              {units.map((unit) => (
+                <option key={unit.id} value={unit.id}>
+                  {unit.name}
+                  {unit.active ? "" : "（已停用）"}
+                </option>
+              ))}
+            </select>
+            {errors.unitId ? <span className="field-error">{errors.unitId}</span> : null}
+          </label>
+          <label className="checkbox">
+            <input type="checkbox" name="disabled" defaultChecked={invalid ? values.disabled === "on" : Boolean(user.disabled)} />
+            <span>停用此账号（立即退出其所有登录）</span>
+          </label>
+          <button type="submit" name="intent" value="save" className="button primary" disabled={pending}>
+            {pending ? "正在保存…" : "保存"}
+          </button>
+        </Form>
+      </section>
+      <section className="card stack" aria-labelledby="reset-title">
+        <h2 id="reset-title">重置密码</h2>
+        {actionData?.kind === "reset" ? (
+          <p className="notice" role="status">
+            新的一次性密码：<code className="secret">{actionData.password}</code>
+            。请转告本人，此密码只显示这一次，登录后须修改。
+          </p>
+        ) : (
+          <p className="muted">生成一个一次性密码，该用户的所有登录立即失效。</p>
+        )}
+        <Form
+          method="post"
+          onSubmit={(event) => {
+            if (!window.confirm(`确定要重置 ${user.username} 的密码吗？其当前登录将全部失效。`)) event.preventDefault();
+          }}
+        >
+          <button type="submit" name="intent" value="resetPassword" className="button danger">
+            重置密码
+          </button>
+        </Form>
+      </section>
+    </div>
+  );
+}

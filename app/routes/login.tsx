@@ -1,0 +1,137 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { z } from "zod";
+import { findUserByUsername } from "../models/users.server";
+import { assertSameOrigin, getCurrentUser, safeRedirectPath } from "../utils/auth.server";
+import { getDb } from "../utils/db.server";
+import { parseForm, readForm } from "../utils/forms.server";
+import { decoyPasswordHash, verifyPassword } from "../utils/password.server";
+import { clearAccountFailures, loginWaitMs, recordLoginFailure, waitMessage } from "../utils/rate-limit.server";
+import {
+  createSession,
+  generateSessionToken,
+  invalidateSession,
+  readSessionToken,
+  sessionCookie,
+  sessionIdFromToken,
+} from "../utils/session.server";
+
+const LoginSchema = z.object({
+  username: z.string({ error: "请输入用户名。" }).trim().min(1, "请输入用户名。").max(64, "用户名或密码错误。"),
+  password: z.string({ error: "请输入密码。" }).min(1, "请输入密码。").max(256, "用户名或密码错误。"),
+  redirectTo: z.string().optional(),
+});
+
+// One message for a wrong password and an unknown account, so neither reveals the other.
+const WRONG_CREDENTIALS = "用户名或密码错误，请检查后重试。";
+
+export const meta: MetaFunction = () => [{ title: "登录 · 年度重点工作看板" }];
+
+export async function loader(args: LoaderFunctionArgs) {
+  const user = await getCurrentUser(args);
+  if (user) {
+    throw redirect(safeRedirectPath(new URL(args.request.url).searchParams.get("redirectTo")));
+  }
+  return null;
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  assertSameOrigin(request);
+  const db = getDb();
+  const formData = await readForm(request);
+  const parsed = parseForm(formData, LoginSchema);
+  if (!parsed.ok) {
+    return data({ formError: null, errors: parsed.errors, username: parsed.values.username ?? "" }, { status: 400 });
+  }
+  const { username, password } = parsed.data;
+  const address = context.clientAddress;
+
+  const waitMs = await loginWaitMs(db, username, address);
+  if (waitMs > 0) {
+    return data({ formError: waitMessage(waitMs), errors: {}, username }, { status: 429 });
+  }
+
+  const user = await findUserByUsername(db, username);
+  const passwordOk = await verifyPassword(user?.password_hash ?? (await decoyPasswordHash()), password);
+  if (!user || !passwordOk) {
+    await recordLoginFailure(db, username, address);
+    return data({ formError: WRONG_CREDENTIALS, errors: {}, username }, { status: 400 });
+  }
+  if (user.disabled) {
+    return data(
+      { formError: "该账号已停用。如需恢复，请联系系统管理员。", errors: {}, username },
+      { status: 403 },
+    );
+  }
+
+  await clearAccountFailures(db, username);
+  // A fresh token at every login: a token planted before login is never promoted.
+  const previousToken = readSessionToken(request);
+  if (previousToken) await invalidateSession(db, sessionIdFromToken(previousToken));
+  const token = generateSessionToken();
+  const session = await createSession(db, token, user.id);
+  const target = user.must_change_password ? "/settings/password" : safeRedirectPath(parsed.data.redirectTo);
+  return redirect(target, { headers: { "Set-Cookie": sessionCookie(token, session.expiresAt) } });
+}
+
+export default function LoginPage() {
+  const actionData = useActionData<typeof action>();
+  const [searchParams] = useSearchParams();
+  const navigation = useNavigation();
+  const pending = navigation.state !== "idle" && navigation.formAction === "/login";
+  const errors: Record<string, string> = actionData?.errors ?? {};
+  return (
+    <section className="login-page">
+      <div className="login-card">
+        <h1>登录</h1>
+        <p className="muted">年度重点工作看板 · 街道办事处重点工作调度</p>
+        {actionData?.formError ? (
+          <p className="form-error" role="alert" id="login-error">
+            {actionData.formError}
+          </p>
+        ) : null}
+        <Form method="post" className="stack" noValidate>
+          <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
+          <label className="field">
+            <span>用户名</span>
+            <input
+              name="username"
+              autoComplete="username"
+              autoCapitalize="none"
+              spellCheck={false}
+              required
+              defaultValue={actionData?.username ?? ""}
+              aria-invalid={errors.username ? true : undefined}
+              aria-describedby={errors.username ? "username-error" : undefined}
+            />
+            {errors.username ? (
+              <span className="field-error" id="username-error">
+                {errors.username}
+              </span>
+            ) : null}
+          </label>
+          <label className="field">
+            <span>密码</span>
+            <input
+              name="password"
+              type="password"
+              autoComplete="current-password"
+              required
+              aria-invalid={errors.password ? true : undefined}
+              aria-describedby={errors.password ? "password-error" : undefined}
+            />
+            {errors.password ? (
+              <span className="field-error" id="password-error">
+                {errors.password}
+              </span>
+            ) : null}
+          </label>
+          <button type="submit" className="button primary block" disabled={pending}>
+            {pending ? "正在登录…" : "登录"}
+          </button>
+        </Form>
+        <p className="muted small">忘记密码请联系系统管理员重置。</p>
+      </div>
+    </section>
+  );
+}

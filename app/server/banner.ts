@@ -1,0 +1,31 @@
+import type { BootstrapResult } from "../models/bootstrap.server";
+import { ROLE_LABELS } from "../utils/permissions";
+
+export function printStartBanner({ port, bootstrap }: { port: number; bootstrap: BootstrapResult }) {
+  const url = `http://localhost:${port}`;
+  const lines = ["", `年度重点工作看板已启动：${url}`];
+  if (bootstrap.created && bootstrap.production) {
+    const admin = bootstrap.accounts[0];
+    lines.push(
+      "首次启动（生产模式）：已创建管理员账号。",
+      `  用户名 ${admin.username}  一次性密码 ${admin.password}`,
+      "  首次登录后必须修改密码。此密码只显示这一次。",
+    );
+  } else if (bootstrap.created) {
+    lines.push("首次启动：已导入演示数据并创建演示账号（每个角色一个）：");
+    for (const account of bootstrap.accounts) {
+      const unit = account.unitName ? `（${account.unitName}）` : "";
+      lines.push(`  ${account.username.padEnd(10)} 密码 ${account.password}   ${ROLE_LABELS[account.role]}${unit}`);
+    }
+    if (!process.env.DEMO_PASSWORD) lines.push("  密码为随机生成，只显示这一次；设置 DEMO_PASSWORD 可指定演示密码。");
+  } else {
+    lines.push("演示账号：admin · leader · secretary（东晟社区）· viewer");
+    lines.push(
+      process.env.DEMO_PASSWORD
+        ? "  密码为首次启动时的 DEMO_PASSWORD。"
+        : "  密码在首次启动时打印；忘记时可删除数据库文件后重新启动，或由管理员重置。",
+    );
+  }
+  lines.push("");
+  process.stdout.write(`${lines.join("\n")}\n`);
+}

@@ -1,0 +1,90 @@
+// The helper every loader and action calls first: who is asking, and may they?
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import type { User } from "../../db/schema";
+import { getDb } from "./db.server";
+import { forbidden } from "./http.server";
+import { can, type Actor, type Permission } from "./permissions";
+import { readSessionToken, sessionCookie, validateSessionToken } from "./session.server";
+
+export type RequestArgs = Pick<LoaderFunctionArgs | ActionFunctionArgs, "request" | "context">;
+
+export interface CurrentUser extends Actor {
+  username: string;
+  displayName: string;
+  sessionId: string;
+  mustChangePassword: boolean;
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * CSRF defence: a state-changing request must come from our own pages. Browsers send
+ * Origin on every cross-site and same-site POST; a missing or foreign Origin is refused.
+ */
+export function assertSameOrigin(request: Request): void {
+  if (SAFE_METHODS.has(request.method.toUpperCase())) return;
+  const origin = request.headers.get("Origin");
+  const expected = new URL(request.url).origin;
+  if (!origin || origin !== expected) {
+    forbidden("请求来源无法验证，已被拒绝。请回到本系统页面重新操作。");
+  }
+}
+
+function toCurrentUser(user: User, sessionId: string): CurrentUser {
+  return {
+    id: user.id,
+    role: user.role,
+    unitId: user.unit_id,
+    username: user.username,
+    displayName: user.display_name,
+    sessionId,
+    mustChangePassword: Boolean(user.must_change_password),
+  };
+}
+
+/** The signed-in user, or null. Renews the cookie when the session was extended. */
+export async function getCurrentUser({ request, context }: RequestArgs): Promise<CurrentUser | null> {
+  const token = readSessionToken(request);
+  if (!token) return null;
+  const result = await validateSessionToken(getDb(), token);
+  if (!result) return null;
+  if (result.renewed) context?.appendSetCookie?.(sessionCookie(token, result.session.expiresAt));
+  context?.setLoggedUser?.(result.user.id);
+  return toCurrentUser(result.user, result.session.id);
+}
+
+function loginRedirect(request: Request): never {
+  const url = new URL(request.url);
+  const back = `${url.pathname}${url.search}`;
+  const search = back && back !== "/" ? `?${new URLSearchParams({ redirectTo: back })}` : "";
+  throw redirect(`/login${search}`);
+}
+
+/**
+ * Requires a signed-in user (else redirects to /login), checks the Origin of every
+ * non-GET request, sends users who must change their password to do so first, and,
+ * given a permission, answers 403 when the user lacks it.
+ */
+export async function requireUser(
+  args: RequestArgs,
+  permission: Permission = "read",
+): Promise<CurrentUser> {
+  assertSameOrigin(args.request);
+  const user = await getCurrentUser(args);
+  if (!user) loginRedirect(args.request);
+  const path = new URL(args.request.url).pathname;
+  if (user!.mustChangePassword && path !== "/settings/password" && path !== "/logout") {
+    throw redirect("/settings/password");
+  }
+  // Unit-scoped rights (a secretary's own tasks) are checked again with the task's units.
+  if (!can(user!, permission, user!.unitId != null ? [user!.unitId] : [])) forbidden();
+  return user!;
+}
+
+/** Only a relative path on this site is a safe place to go after login. */
+export function safeRedirectPath(value: FormDataEntryValue | string | null | undefined): string {
+  if (typeof value !== "string" || !value.startsWith("/") || value.startsWith("//") || value.includes("\\")) {
+    return "/";
+  }
+  return value;
+}

@@ -1,0 +1,18 @@
+import { databasePathFromEnv, openDatabase, type AppDatabase } from "../../db/index";
+import { forgetSingleton, peekSingleton, singleton } from "./singleton.server";
+
+/** The process's one database handle (a single serialised sqlite3 connection). */
+export function getDb(): AppDatabase {
+  return singleton("db", () => openDatabase(databasePathFromEnv()));
+}
+
+export async function closeDb(): Promise<void> {
+  const db = peekSingleton<AppDatabase>("db");
+  forgetSingleton("db");
+  await db?.destroy();
+}
+
+/** Current time as stored in the database: ISO-8601 UTC. */
+export function nowIso(now: Date = new Date()): string {
+  return now.toISOString();
+}

@@ -1,0 +1,136 @@
+// Sessions as lucia-auth.com teaches them: a random token lives only in the user's
+// HttpOnly cookie; the database keeps its SHA-256 as the session id, with a sliding expiry.
+import { sha256 } from "@oslojs/crypto/sha2";
+import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from "@oslojs/encoding";
+import type { AppDatabase } from "../../db/index";
+import type { User } from "../../db/schema";
+
+export const SESSION_COOKIE_NAME = "kanban_session";
+const DAY_MS = 24 * 60 * 60 * 1000;
+export const SESSION_LIFETIME_MS = 30 * DAY_MS;
+
+export interface SessionRecord {
+  id: string;
+  userId: number;
+  expiresAt: Date;
+}
+
+export interface ValidatedSession {
+  session: SessionRecord;
+  user: User;
+  /** True when the expiry was just pushed out, so the cookie must be sent again. */
+  renewed: boolean;
+}
+
+export function generateSessionToken(): string {
+  const bytes = new Uint8Array(20);
+  crypto.getRandomValues(bytes);
+  return encodeBase32LowerCaseNoPadding(bytes);
+}
+
+export function sessionIdFromToken(token: string): string {
+  return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
+}
+
+export async function createSession(
+  db: AppDatabase,
+  token: string,
+  userId: number,
+  now: Date = new Date(),
+): Promise<SessionRecord> {
+  const session: SessionRecord = {
+    id: sessionIdFromToken(token),
+    userId,
+    expiresAt: new Date(now.getTime() + SESSION_LIFETIME_MS),
+  };
+  await db
+    .insertInto("sessions")
+    .values({
+      id: session.id,
+      user_id: userId,
+      expires_at: session.expiresAt.toISOString(),
+      created_at: now.toISOString(),
+    })
+    .execute();
+  return session;
+}
+
+export async function validateSessionToken(
+  db: AppDatabase,
+  token: string,
+  now: Date = new Date(),
+): Promise<ValidatedSession | null> {
+  const sessionId = sessionIdFromToken(token);
+  const row = await db
+    .selectFrom("sessions")
+    .innerJoin("users", "users.id", "sessions.user_id")
+    .select(["sessions.id as session_id", "sessions.expires_at as session_expires_at"])
+    .selectAll("users")
+    .where("sessions.id", "=", sessionId)
+    .executeTakeFirst();
+  if (!row) return null;
+
+  const { session_id, session_expires_at, ...user } = row;
+  const expiresAt = new Date(session_expires_at);
+  if (now.getTime() >= expiresAt.getTime() || user.disabled) {
+    await db.deleteFrom("sessions").where("id", "=", session_id).execute();
+    return null;
+  }
+
+  const session: SessionRecord = { id: session_id, userId: user.id, expiresAt };
+  let renewed = false;
+  if (expiresAt.getTime() - now.getTime() < SESSION_LIFETIME_MS / 2) {
+    session.expiresAt = new Date(now.getTime() + SESSION_LIFETIME_MS);
+    await db
+      .updateTable("sessions")
+      .set({ expires_at: session.expiresAt.toISOString() })
+      .where("id", "=", session.id)
+      .execute();
+    renewed = true;
+  }
+  return { session, user, renewed };
+}
+
+export async function invalidateSession(db: AppDatabase, sessionId: string): Promise<void> {
+  await db.deleteFrom("sessions").where("id", "=", sessionId).execute();
+}
+
+export async function invalidateUserSessions(db: AppDatabase, userId: number): Promise<void> {
+  await db.deleteFrom("sessions").where("user_id", "=", userId).execute();
+}
+
+function isProduction(): boolean {
+  return process.env.NODE_ENV === "production";
+}
+
+export function sessionCookie(token: string, expiresAt: Date): string {
+  const parts = [
+    `${SESSION_COOKIE_NAME}=${token}`,
+    "Path=/",
+    "HttpOnly",
+    "SameSite=Lax",
+    `Expires=${expiresAt.toUTCString()}`,
+  ];
+  if (isProduction()) parts.push("Secure");
+  return parts.join("; ");
+}
+
+export function blankSessionCookie(): string {
+  const parts = [`${SESSION_COOKIE_NAME}=`, "Path=/", "HttpOnly", "SameSite=Lax", "Max-Age=0"];
+  if (isProduction()) parts.push("Secure");
+  return parts.join("; ");
+}
+
+export function readSessionToken(request: Request): string | null {
+  const header = request.headers.get("Cookie");
+  if (!header) return null;
+  for (const part of header.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq < 0) continue;
+    if (part.slice(0, eq).trim() === SESSION_COOKIE_NAME) {
+      const value = part.slice(eq + 1).trim();
+      return /^[a-z2-7]{20,64}$/.test(value) ? value : null;
+    }
+  }
+  return null;
+}

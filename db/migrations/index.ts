@@ -1,0 +1,8 @@
+// Every migration, in order. Listed statically (not read from the folder at run time)
+// so the same list works under tsx, Vitest and a bundler alike.
+import type { Migration } from "kysely";
+import * as m0001 from "./0001_initial";
+
+export const migrations: Record<string, Migration> = {
+  "0001_initial": m0001,
+};

@@ -1,0 +1,206 @@
+// Row types of every table, for Kysely. Keep in step with db/migrations.
+import type { Generated, Insertable, Selectable, Updateable } from "kysely";
+
+export type Role = "admin" | "leader" | "secretary" | "viewer";
+export type UnitKind = "community" | "office";
+export type PlanStatus = "active" | "archived";
+export type TaskStatus = "not_started" | "in_progress" | "pending_review" | "done";
+export type TaskOrigin = "key_work" | "problem" | "manual" | "carried_over";
+export type MetricDirection = "up" | "down" | "cap" | "floor";
+export type MetricAggregation = "sum" | "latest";
+export type CommentKind = "comment" | "urge" | "verify" | "reject";
+
+export interface UnitsTable {
+  id: Generated<number>;
+  name: string;
+  kind: UnitKind;
+  sort_order: Generated<number>;
+  active: Generated<number>;
+  created_at: string;
+  updated_at: string;
+  version: Generated<number>;
+}
+
+export interface UsersTable {
+  id: Generated<number>;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  role: Role;
+  unit_id: number | null;
+  disabled: Generated<number>;
+  must_change_password: Generated<number>;
+  created_at: string;
+  updated_at: string;
+  version: Generated<number>;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: number;
+  expires_at: string;
+  created_at: string;
+}
+
+export interface LoginFailuresTable {
+  id: Generated<number>;
+  key: string;
+  failed_at: string;
+}
+
+export interface PlansTable {
+  id: Generated<number>;
+  year: number;
+  title: string;
+  organization: string;
+  status: PlanStatus;
+  light_thresholds: string | null;
+  created_at: string;
+  updated_at: string;
+  version: Generated<number>;
+}
+
+export interface SourceDocumentsTable {
+  id: Generated<number>;
+  plan_id: number | null;
+  file_name: string;
+  sha256: string;
+  original_text: string;
+  parsed_json: string;
+  imported_by: number | null;
+  imported_at: string;
+}
+
+export interface TasksTable {
+  id: Generated<number>;
+  plan_id: number;
+  code: string;
+  title: string;
+  description: Generated<string>;
+  category: Generated<string>;
+  origin: TaskOrigin;
+  origin_ref: string | null;
+  source_excerpt: string | null;
+  source_document_id: number | null;
+  carried_from_task_id: number | null;
+  lead_user_id: number | null;
+  status: TaskStatus;
+  position: string;
+  start_date: string | null;
+  due_date: string | null;
+  progress: Generated<number>;
+  done_at: string | null;
+  created_by: number | null;
+  created_at: string;
+  updated_at: string;
+  version: Generated<number>;
+}
+
+export interface TaskUnitsTable {
+  task_id: number;
+  unit_id: number;
+  role: "lead" | "support";
+}
+
+export interface MetricsTable {
+  id: Generated<number>;
+  plan_id: number;
+  task_id: number | null;
+  name: string;
+  unit: string;
+  baseline: number | null;
+  target: number | null;
+  direction: MetricDirection;
+  aggregation: MetricAggregation;
+  category: Generated<string>;
+  source_ref: string | null;
+  source_sentence: string | null;
+  sort_order: Generated<number>;
+  created_at: string;
+  updated_at: string;
+  version: Generated<number>;
+}
+
+export interface UpdatesTable {
+  id: Generated<number>;
+  task_id: number;
+  unit_id: number;
+  author_id: number;
+  week: string;
+  body: string;
+  progress: number;
+  next_steps: Generated<string>;
+  blockers: Generated<string>;
+  needs_coordination: Generated<number>;
+  is_demo: Generated<number>;
+  created_at: string;
+  updated_at: string;
+  version: Generated<number>;
+}
+
+export interface MetricValuesTable {
+  id: Generated<number>;
+  metric_id: number;
+  unit_id: number;
+  week: string;
+  value: number;
+  update_id: number | null;
+  reported_by: number;
+  reported_at: string;
+}
+
+export interface CommentsTable {
+  id: Generated<number>;
+  task_id: number;
+  author_id: number;
+  kind: CommentKind;
+  target_unit_id: number | null;
+  body: string;
+  created_at: string;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  actor_id: number | null;
+  action: string;
+  entity: string;
+  entity_id: string | null;
+  before_json: string | null;
+  after_json: string | null;
+  created_at: string;
+}
+
+export interface SummariesTable {
+  id: Generated<number>;
+  plan_id: number;
+  version: number;
+  status: "draft" | "final";
+  content: string;
+  author_id: number | null;
+  created_at: string;
+}
+
+export interface Database {
+  units: UnitsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  login_failures: LoginFailuresTable;
+  plans: PlansTable;
+  source_documents: SourceDocumentsTable;
+  tasks: TasksTable;
+  task_units: TaskUnitsTable;
+  metrics: MetricsTable;
+  updates: UpdatesTable;
+  metric_values: MetricValuesTable;
+  comments: CommentsTable;
+  audit_log: AuditLogTable;
+  summaries: SummariesTable;
+}
+
+export type Unit = Selectable<UnitsTable>;
+export type User = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type UserUpdate = Updateable<UsersTable>;
+export type Plan = Selectable<PlansTable>;
+export type Task = Selectable<TasksTable>;
+export type Metric = Selectable<MetricsTable>;
