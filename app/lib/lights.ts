@@ -163,7 +163,8 @@ export function validateThresholds(input: Partial<Record<keyof LightThresholds, 
   const errors: Partial<Record<keyof LightThresholds, string>> = {};
   const thresholds = { ...DEFAULT_LIGHT_THRESHOLDS };
 
-  for (const [key, rule] of Object.entries(THRESHOLD_FIELDS) as [keyof LightThresholds, (typeof THRESHOLD_FIELDS)[keyof LightThresholds]][]) {
+  for (const key of Object.keys(THRESHOLD_FIELDS) as (keyof LightThresholds)[]) {
+    const rule = THRESHOLD_FIELDS[key];
     const raw = input[key];
     if (raw === undefined) continue;
     const text = typeof raw === "string" ? raw.trim() : raw;

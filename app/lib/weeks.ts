@@ -30,8 +30,8 @@ export interface ParsedWeek {
 }
 
 /**
- * A date key ("2025-03-05") means that calendar day in Shanghai; anything else is an instant.
- * Returns the Shanghai wall-clock time.
+ * A date key ("2025-03-05") means that calendar day in Shanghai; anything else is an instant
+ * (ISO strings should carry their offset, as stored timestamps do). Returns Shanghai wall time.
  */
 function inShanghai(value: Date | string): Dayjs {
   const isDateKey = typeof value === "string" && DATE_KEY_PATTERN.test(value);
