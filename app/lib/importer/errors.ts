@@ -1,0 +1,45 @@
+/**
+ * The one error type the importer throws on purpose. `code` is stable for programs,
+ * `message` is Chinese and tells the user what went wrong and what to do about it.
+ */
+export type ImportErrorCode =
+  | "empty"
+  | "too_large"
+  | "binary"
+  | "unsupported_doc"
+  | "unsupported_pdf"
+  | "unsupported_image"
+  | "unsupported_rtf"
+  | "unsupported_archive"
+  | "docx_unreadable"
+  | "unknown_encoding";
+
+export class ImportError extends Error {
+  readonly code: ImportErrorCode;
+
+  constructor(code: ImportErrorCode, message: string) {
+    super(message);
+    this.name = "ImportError";
+    this.code = code;
+  }
+}
+
+export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
+
+/** Chinese messages kept together so the wording stays consistent. */
+export const importErrorMessages: Record<ImportErrorCode, string> = {
+  empty: "文件是空的，没有可导入的文字。请检查是否选错了文件。",
+  too_large: "文件超过 5 MB，无法导入。工作总结一般只有几十 KB，请确认选择的是总结正文（.txt 或 .docx）。",
+  binary: "文件内容不是文字（看起来是程序或其他二进制文件），无法导入。请上传 .txt 或 .docx 格式的工作总结。",
+  unsupported_doc: "暂不支持 .doc 格式，请在 Word 中另存为 .docx 后重新上传。",
+  unsupported_pdf: "暂不支持 PDF 文件。请在 Word 或 WPS 中打开原稿并另存为 .docx，或复制全文保存为 .txt 后重新上传。",
+  unsupported_image: "这是一张图片，无法从中读取文字。请上传工作总结的 .docx 或 .txt 文件。",
+  unsupported_rtf: "暂不支持 RTF 格式，请在 Word 中另存为 .docx 后重新上传。",
+  unsupported_archive: "这是一个压缩包或其他 Office 文件，不是 Word 文档。请上传工作总结的 .docx 或 .txt 文件。",
+  docx_unreadable: "无法读取这个 .docx 文件，文件可能已损坏。请在 Word 中打开并重新保存为 .docx 后再上传。",
+  unknown_encoding: "无法识别文件的文字编码。请用记事本或 WPS 打开后另存为 UTF-8 编码的 .txt 文件，再重新上传。",
+};
+
+export function importError(code: ImportErrorCode): ImportError {
+  return new ImportError(code, importErrorMessages[code]);
+}

@@ -1,0 +1,201 @@
+import { isGroupingHeading } from "./classify";
+import type { SourceMap } from "./source";
+import { forEachItem, type Item, type Range } from "./structure";
+import { shortTitle } from "./text-utils";
+import type { PlanItem, ProblemItem } from "./types";
+
+/**
+ * Problems and plan items. Mostly they are the items of the problems / plan sections; a plan
+ * (or a list of problems) written as running text inside another section is found too, but a
+ * heading that only announces them, with nothing under it, yields nothing.
+ */
+
+/** A stretch of running text that is a plan (or a list of problems) inside another section. */
+export interface TextRegion extends Range {
+  owner: Item;
+}
+
+const PLAN_START = /^(下一步|下步|下阶段|下一阶段|今后|明年|来年)(工作中|工作|，|：|我们|我街|将|要|街道|社区|还将|继续|计划)/;
+const YEAR_PLAN_START = /^((?:19|20)\d{2})年[，]?([^。；]{0,14}?)(将|要|计划|拟|力争|继续|重点)/;
+const PROBLEM_LEAD = /(还|仍|也|依然|仍然|还是|但|但是)存在(着)?(一些|不少|以下|诸多|一定的?)?[^。；：]{0,12}?(问题|不足|短板|差距|困难|薄弱环节)[^。；：]{0,6}：/;
+
+function sentenceStarts(text: string, p: Range): number[] {
+  const starts = [p.start];
+  for (let i = p.start; i < p.end - 1; i++) {
+    const ch = text[i];
+    if (ch === "。" || ch === "！" || ch === "？") {
+      let s = i + 1;
+      while (s < p.end && text.charCodeAt(s) === 0x20) s++;
+      if (s < p.end) starts.push(s);
+    }
+  }
+  return starts;
+}
+
+export function findPlanRegions(text: string, roots: Item[], reportedYear: number | null): TextRegion[] {
+  const regions: TextRegion[] = [];
+  forEachItem(roots, (item) => {
+    if (item.kind === "plan") return;
+    for (const p of item.paragraphs) {
+      for (const s of sentenceStarts(text, p)) {
+        const head = text.slice(s, Math.min(p.end, s + 40));
+        let isPlan = PLAN_START.test(head);
+        if (!isPlan) {
+          const m = YEAR_PLAN_START.exec(head);
+          isPlan = m !== null && reportedYear !== null && Number(m[1]) > reportedYear;
+        }
+        if (isPlan) {
+          regions.push({ start: s, end: p.end, owner: item });
+          break;
+        }
+      }
+    }
+  });
+  return regions;
+}
+
+export function findProblemRegions(text: string, roots: Item[]): TextRegion[] {
+  const regions: TextRegion[] = [];
+  forEachItem(roots, (item) => {
+    if (item.kind === "problems" || item.kind === "plan") return;
+    for (const p of item.paragraphs) {
+      const m = PROBLEM_LEAD.exec(text.slice(p.start, p.end));
+      if (!m) continue;
+      let start = p.start + m.index + m[0].length;
+      while (start < p.end && text.charCodeAt(start) === 0x20) start++;
+      if (start < p.end) regions.push({ start, end: p.end, owner: item });
+    }
+  });
+  return regions;
+}
+
+/** The topmost items of a kind (their parent is of another kind). */
+function topmostOfKind(roots: Item[], kind: Item["kind"]): Item[] {
+  const found: Item[] = [];
+  forEachItem(roots, (item) => {
+    if (item.kind === kind && item.marker === "heading" && (item.parent === null || item.parent.kind !== kind)) found.push(item);
+  });
+  return found;
+}
+
+function inlineChildrenIn(owner: Item, r: Range): Item[] {
+  return owner.children.filter((c) => c.marker === "inline" && c.markerStart >= r.start && c.markerStart < r.end);
+}
+
+function isIntroParagraph(text: string): boolean {
+  return /[：:]$/.test(text.trim());
+}
+
+/** Cuts an item's range before the first region (of another kind) that starts inside it. */
+function clip(range: Range, exclude: Range[]): Range {
+  let end = range.end;
+  for (const r of exclude) if (r.start > range.start && r.start < end) end = r.start;
+  return { start: range.start, end };
+}
+
+interface RawItem {
+  ref: string;
+  range: Range;
+  markerStart: number;
+  heading: Range | null;
+  source: "section" | "paragraph";
+}
+
+function sectionItems(map: SourceMap, roots: Item[], kind: Item["kind"], exclude: Range[]): RawItem[] {
+  const out: RawItem[] = [];
+  for (const top of topmostOfKind(roots, kind)) {
+    // "三、存在问题及下步打算" → "（一）存在的问题" → 1. 2. 3.: the items are the grandchildren.
+    const children = top.children
+      .filter((c) => c.kind === kind)
+      .flatMap((c) =>
+        c.marker === "heading" && c.children.some((g) => g.kind === kind) && isGroupingHeading(map.text.slice(c.heading.start, c.heading.end), kind)
+          ? c.children.filter((g) => g.kind === kind)
+          : [c],
+      );
+    if (children.length > 0) {
+      for (const c of children) {
+        out.push({
+          ref: c.ref,
+          range: clip({ start: c.contentStart, end: c.contentEnd }, exclude),
+          markerStart: c.markerStart,
+          heading: c.marker === "heading" ? c.heading : null,
+          source: "section",
+        });
+      }
+      continue;
+    }
+    for (const p of top.paragraphs) {
+      const r = clip(p, exclude);
+      const t = map.contentText(r.start, r.end);
+      if (!t || isIntroParagraph(t)) continue;
+      out.push({ ref: top.ref, range: r, markerStart: r.start, heading: null, source: "section" });
+    }
+  }
+  return out;
+}
+
+function regionItems(map: SourceMap, regions: TextRegion[], splitOnSemicolon: boolean): RawItem[] {
+  const out: RawItem[] = [];
+  for (const region of regions) {
+    const inline = inlineChildrenIn(region.owner, region);
+    if (inline.length > 0) {
+      for (const c of inline) {
+        out.push({ ref: c.ref, range: { start: c.contentStart, end: c.contentEnd }, markerStart: c.markerStart, heading: null, source: "paragraph" });
+      }
+      continue;
+    }
+    if (!splitOnSemicolon) {
+      out.push({ ref: region.owner.ref, range: region, markerStart: region.start, heading: null, source: "paragraph" });
+      continue;
+    }
+    const text = map.text;
+    let s = region.start;
+    for (let i = region.start; i <= region.end; i++) {
+      if (i === region.end || text[i] === "；" || text[i] === "。") {
+        if (map.text.slice(s, i).trim().length >= 4) {
+          out.push({ ref: region.owner.ref, range: { start: s, end: i }, markerStart: s, heading: null, source: "paragraph" });
+        }
+        s = i + 1;
+        if (text[i] === "。") break; // the list ends with the sentence
+      }
+    }
+  }
+  return out;
+}
+
+export function extractItems(
+  map: SourceMap,
+  roots: Item[],
+  reportedYear: number | null,
+): { problems: ProblemItem[]; plan: PlanItem[]; planRegions: TextRegion[] } {
+  const planRegions = findPlanRegions(map.text, roots, reportedYear);
+  const problemRegions = findProblemRegions(map.text, roots);
+
+  // Inline items inside a plan paragraph of another section are plan items.
+  for (const region of planRegions) for (const c of inlineChildrenIn(region.owner, region)) c.kind = "plan";
+
+  const rawProblems = [
+    ...sectionItems(map, roots, "problems", planRegions),
+    ...regionItems(map, problemRegions, true),
+  ].sort((a, b) => a.markerStart - b.markerStart);
+  const rawPlan = [...sectionItems(map, roots, "plan", []), ...regionItems(map, planRegions, false)].sort(
+    (a, b) => a.markerStart - b.markerStart,
+  );
+
+  const problems: ProblemItem[] = [];
+  for (const raw of rawProblems) {
+    const text = map.contentText(raw.range.start, raw.range.end);
+    if (!text) continue;
+    problems.push({ ref: raw.ref, text, span: map.span(raw.markerStart, raw.range.end), source: raw.source });
+  }
+
+  const plan: PlanItem[] = [];
+  for (const raw of rawPlan) {
+    const text = map.contentText(raw.range.start, raw.range.end);
+    if (!text) continue;
+    const headingText = raw.heading ? map.originalText(raw.heading.start, raw.heading.end) : "";
+    const title = shortTitle(headingText || text);
+    plan.push({ ref: raw.ref, title, text, span: map.span(raw.markerStart, raw.range.end), source: raw.source });
+  }
+  return { problems, plan, planRegions };
+}
