@@ -48,16 +48,22 @@ const TIME_WORDS = /(?:19|20)\d{2}年度?|\d{1,2}(?:-\d{1,2})?月份?(?:以来)?
 const LEADING_NOISE =
   /^(?:其中|同时|此外|另外|共计|合计|总计|累计|共|全街道|全街|全省|全市|全区|全县|全镇|全乡|全体|我街道|我街|我镇|我区|我市|我省|我们|据统计|经统计|预计|力争|确保|已经|已|并|和|及|与|其|为|在|对|向|从|由|现)/;
 const TRAILING_NOISE =
-  /(?:累计完成|完成了|完成|共计|合计|总计|累计|共有|共|达到了|达到|达|约为|为|是|有|约|近|逾|超过|超|实现|突破|已|了|和|及|与|的|分别为|分别|仅|只|计|全年|预计|控制在|保持在|稳定在|增至|提高到|提升至|提高至|上升到|下降到|降至|到|至|等)$/;
+  /(?:累计完成|完成了|完成|共计|合计|总计|累计|共有|共|达到了|达到|达|约为|为|是|有|约|近|逾|超过|超|实现|突破|已|了|(?<=..)[和及与]|的|分别为|分别|仅|只|计|全年|预计|控制在|保持在|稳定在|增至|提高到|提升至|提高至|上升到|下降到|降至|到|至|从|等|参加|参与)$/;
 const SPLIT_VERBS = [
   "开展", "举办", "组织", "发放", "提供", "办理", "录制", "解决", "推送", "发现", "登记", "受理", "接待", "引进",
   "培育", "申请", "输送", "排查", "检查", "抽查", "进行", "参加", "召开", "完成", "实现", "投入", "发行", "兑现",
   "打造", "建成", "新建", "改造", "签约", "招引", "帮助", "协助", "走访", "慰问", "救助", "资助", "达成", "收集",
   "上报", "录入", "安装", "设立", "获批", "创建", "认定", "选派", "举行", "清理", "查处", "制定", "梳理", "观看",
+  "惠及", "覆盖", "带动", "吸引",
 ];
 /** A bare verb after another figure names the same thing: "发现矛盾纠纷1226件，调处1226件". */
 const FOLLOW_UP_VERBS = new Set(["调处", "化解", "办结", "处理", "整改", "解决", "受理", "回访", "核查", "办理", "结案", "调解", "销号", "完成"]);
-const RIGHT_NOUN_STOP = "的和与及等进参为在供获已被以到对向给将由从实开申办提选，。；：、（）“”《》 0123456789";
+const RIGHT_NOUN_STOP_CHARS = "的和与及等为在供获已被以到对向给将由从比占、，。；：！？（）《》 0123456789";
+/** Verbs that end the noun written after a counter: "90家企业进行招聘", "689万户增至951万户". */
+const RIGHT_NOUN_STOP_VERBS = [
+  ...SPLIT_VERBS, "增至", "增加", "增长", "下降", "减少", "提高", "提升", "达到", "突破", "超过", "降至", "升至",
+  "同比", "入选", "居全国", "居西部", "居第", "投产", "通车", "参与", "选择", "累计", "惠及", "覆盖", "带动", "实行", "享受", "纳入",
+];
 
 function cleanName(raw: string): string {
   let name = raw.replace(TIME_WORDS, "").replace(/[“”‘’"]/g, (q) => q).trim();
@@ -113,8 +119,49 @@ function labelBeforeColon(s: string, colonAt: number): string {
 
 function rightNoun(s: string, pos: number): string {
   let end = pos;
-  while (end < s.length && end - pos < 8 && !RIGHT_NOUN_STOP.includes(s[end])) end++;
-  return s.slice(pos, end);
+  while (
+    end < s.length &&
+    end - pos < 14 &&
+    !RIGHT_NOUN_STOP_CHARS.includes(s[end]) &&
+    !RIGHT_NOUN_STOP_VERBS.some((v) => s.startsWith(v, end))
+  ) {
+    end++;
+  }
+  return tidyName(s.slice(pos, end));
+}
+
+/** Drops dashes, dots and unbalanced quotes at the edges of a name; keeps at most 20 characters. */
+function tidyName(name: string): string {
+  let t = name.replace(/^[^\p{L}\p{N}“‘《]+|[^\p{L}\p{N}”’》%]+$/gu, "");
+  if (t.length > 20) {
+    t = t.slice(t.length - 20);
+    const close = t.indexOf("”");
+    const open = t.indexOf("“");
+    if (close >= 0 && (open < 0 || open > close)) t = t.slice(close + 1);
+  }
+  if ((t.match(/“/g)?.length ?? 0) !== (t.match(/”/g)?.length ?? 0)) t = t.replace(/[“”]/g, "");
+  return t;
+}
+
+/**
+ * Start of the name window before `before`: the last clause boundary, looking through a
+ * bracketed aside such as "县（市、区）" which belongs to the name.
+ */
+function nameWindowStart(s: string, before: number, floor: number): number {
+  let i = before - 1;
+  while (i >= floor) {
+    const ch = s[i];
+    if (ch === "）") {
+      const open = s.lastIndexOf("（", i);
+      if (open >= floor && i - open <= 30) {
+        i = open - 1;
+        continue;
+      }
+    }
+    if (NAME_BOUNDARY.includes(ch)) return i + 1;
+    i--;
+  }
+  return floor;
 }
 
 interface NumberToken {
@@ -272,7 +319,7 @@ const CAP_WORDS = /控制在|控制|不超过|不高于|低于|压减|限制在/
 const FORECAST_WORDS = /预计|预测|预估/;
 const OF_TARGET = /(目标|计划|任务)的$/;
 const TARGET_WORDS =
-  /力争|确保|争取|预期|目标|拟|计划(完成|实现|新增|投资|建设|开展|举办|培训|发放|招聘|引进)|将(达到|实现|完成|新增|突破|超过|增长|提高|提升|控制|建成|新建|培育|打造|引进|开展|举办|累计)/;
+  /力争|确保|预期|目标|拟|计划(完成|实现|新增|投资|建设|开展|举办|培训|发放|招聘|引进)|将(达到|实现|完成|新增|突破|超过|增长|提高|提升|控制|建成|新建|培育|打造|引进|开展|举办|累计)/;
 const SENTENCE_TARGET = /预期目标|主要目标|目标是|目标为|目标任务|力争/;
 const HOTLINE = /(热线|电话|号码|手机|传真|邮编|QQ)[：:]?$/;
 
@@ -305,8 +352,11 @@ function metricsInSentence(map: SourceMap, s: string, offset: number, ctx: (pos:
     const c = ctx(offset + i);
     const kindStart = Math.max(lastBoundary(s, token.qualifierStart, CLAUSE_BOUNDARY, 0), prevEnd);
     const kindWindow = s.slice(kindStart, token.qualifierStart);
-    const nameStart = Math.max(lastBoundary(s, token.qualifierStart, NAME_BOUNDARY, 0), prevEnd);
-    const rawName = s.slice(nameStart, token.qualifierStart).trim();
+    const nameStart = nameWindowStart(s, token.qualifierStart, prevEnd);
+    const rawName = s
+      .slice(nameStart, token.qualifierStart)
+      .replace(/（[^（）]{0,30}）/g, "")
+      .trim();
 
     // Kind.
     let kind: MetricKind;
@@ -322,13 +372,13 @@ function metricsInSentence(map: SourceMap, s: string, offset: number, ctx: (pos:
     // Name.
     let name = rawName ? cleanName(rawName) : labelBeforeColon(s, nameStart - 1);
     const leftIsOnlyVerb = FOLLOW_UP_VERBS.has(name);
+    if (SPLIT_VERBS.includes(name)) name = "";
     if (name) name = afterLastVerb(name);
     const noun = CLASSIFIER_UNITS.has(token.unit) ? rightNoun(s, token.end) : "";
     if (noun.length >= 2 && !/[率]$/.test(name)) name = noun;
     else if (leftIsOnlyVerb && prev) name = prev.name + name;
     else if (!name && prev) name = prev.name;
-    name = undouble(name);
-    if (name.length > 20) name = name.slice(name.length - 20);
+    name = tidyName(undouble(name));
     if (kind === "actual" && /率$|比重$|占比$/.test(name)) kind = "rate";
 
     let qualifier = token.qualifier;
