@@ -3,8 +3,6 @@ import type { Plan, PlanStatus } from "../../db/schema";
 import { conflict, notFound } from "../utils/http.server";
 import { recordAudit } from "./audit.server";
 
-export const PLAN_STATUS_LABELS: Record<PlanStatus, string> = { active: "进行中", archived: "已归档" };
-
 export function listPlans(db: AppDatabase): Promise<Plan[]> {
   return db.selectFrom("plans").selectAll().orderBy("year", "desc").execute();
 }

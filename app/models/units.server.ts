@@ -3,8 +3,6 @@ import type { Unit, UnitKind } from "../../db/schema";
 import { conflict, notFound } from "../utils/http.server";
 import { recordAudit } from "./audit.server";
 
-export const UNIT_KIND_LABELS: Record<UnitKind, string> = { community: "社区", office: "科室" };
-
 export function listUnits(db: AppDatabase, { includeInactive = false } = {}): Promise<Unit[]> {
   let query = db.selectFrom("units").selectAll().orderBy("sort_order").orderBy("id");
   if (!includeInactive) query = query.where("active", "=", 1);

@@ -1,6 +1,9 @@
+// Form schemas for accounts. Server-only: zod must not reach the browser bundle.
 import { z } from "zod";
+import { id } from "../utils/forms.server";
+import { passwordProblem } from "../utils/password.server";
 
-export const ROLES = ["admin", "leader", "secretary", "viewer"] as const;
+const ROLES = ["admin", "leader", "secretary", "viewer"] as const;
 
 export const UsernameSchema = z
   .string({ error: "请填写用户名。" })
@@ -30,3 +33,38 @@ export const RoleAndUnitSchema = z
     path: ["unitId"],
     message: "社区书记 / 科室负责人必须选择所属单位。",
   });
+
+export const LoginSchema = z.object({
+  username: z.string({ error: "请输入用户名。" }).trim().min(1, "请输入用户名。").max(64, "用户名或密码错误。"),
+  password: z.string({ error: "请输入密码。" }).min(1, "请输入密码。").max(256, "用户名或密码错误。"),
+  redirectTo: z.string().optional(),
+});
+
+export const ChangePasswordSchema = z
+  .object({
+    currentPassword: z.string({ error: "请输入当前密码。" }).min(1, "请输入当前密码。"),
+    newPassword: z.string({ error: "请输入新密码。" }).min(1, "请输入新密码。"),
+    confirmPassword: z.string({ error: "请再次输入新密码。" }).min(1, "请再次输入新密码。"),
+  })
+  .superRefine((value, ctx) => {
+    const problem = passwordProblem(value.newPassword);
+    if (problem) ctx.addIssue({ code: "custom", path: ["newPassword"], message: problem });
+    if (value.newPassword !== value.confirmPassword) {
+      ctx.addIssue({ code: "custom", path: ["confirmPassword"], message: "两次输入的新密码不一致。" });
+    }
+    if (value.newPassword === value.currentPassword) {
+      ctx.addIssue({ code: "custom", path: ["newPassword"], message: "新密码不能与当前密码相同。" });
+    }
+  });
+
+export const CreateUserSchema = z
+  .object({ username: UsernameSchema, displayName: DisplayNameSchema })
+  .and(RoleAndUnitSchema);
+
+export const EditUserSchema = z
+  .object({
+    displayName: DisplayNameSchema,
+    version: id("版本号"),
+    disabled: z.preprocess((v) => v === "on" || v === "1", z.boolean()),
+  })
+  .and(RoleAndUnitSchema);

@@ -1,26 +1,14 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
-import { createPlan, listPlans, PLAN_STATUS_LABELS, setPlanStatus } from "../models/plans.server";
+import { PlanSchema, StatusSchema } from "../models/admin-forms.server";
+import { createPlan, listPlans, setPlanStatus } from "../models/plans.server";
+import { PLAN_STATUS_LABELS } from "../lib/labels";
 import { Field } from "../components/field";
 import { requireUser } from "../utils/auth.server";
 import { getDb } from "../utils/db.server";
-import { id, parseForm, readForm, readIntent, text } from "../utils/forms.server";
+import { parseForm, readForm, readIntent } from "../utils/forms.server";
 
-const PlanSchema = z.object({
-  year: z.coerce
-    .number({ error: "请填写年度，例如 2026。" })
-    .int("年度须为四位整数。")
-    .min(2000, "年度须在2000年至2100年之间。")
-    .max(2100, "年度须在2000年至2100年之间。"),
-  organization: text("单位名称（如 平东街道）", 40),
-});
 
-const StatusSchema = z.object({
-  planId: id("年度计划"),
-  version: id("版本号"),
-  status: z.enum(["active", "archived"], { error: "无效的状态。" }),
-});
 
 export async function loader(args: LoaderFunctionArgs) {
   await requireUser(args, "admin");

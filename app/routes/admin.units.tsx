@@ -1,23 +1,14 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
-import { createUnit, listUnits, UNIT_KIND_LABELS, updateUnit } from "../models/units.server";
+import { EditUnitSchema, UnitSchema } from "../models/admin-forms.server";
+import { createUnit, listUnits, updateUnit } from "../models/units.server";
+import { UNIT_KIND_LABELS } from "../lib/labels";
 import { Field } from "../components/field";
 import { requireUser } from "../utils/auth.server";
 import { getDb } from "../utils/db.server";
-import { id, parseForm, readForm, readIntent, text } from "../utils/forms.server";
+import { parseForm, readForm, readIntent } from "../utils/forms.server";
 
-const UnitSchema = z.object({
-  name: text("单位名称", 40),
-  kind: z.enum(["community", "office"], { error: "请选择单位类型。" }),
-  sortOrder: z.coerce.number({ error: "排序须为整数。" }).int("排序须为整数。").min(0, "排序不能为负数。").max(100000, "排序数值过大。"),
-});
 
-const EditUnitSchema = UnitSchema.extend({
-  unitId: id("单位"),
-  version: id("版本号"),
-  active: z.preprocess((v) => v === "on", z.boolean()),
-});
 
 export async function loader(args: LoaderFunctionArgs) {
   await requireUser(args, "admin");

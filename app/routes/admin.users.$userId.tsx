@@ -1,24 +1,17 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
 import { randomPassword } from "../models/bootstrap.server";
 import { listUnits } from "../models/units.server";
 import { getUserSummary, setPassword, updateUser } from "../models/users.server";
-import { DisplayNameSchema, RoleAndUnitSchema, ROLES } from "../models/user-validation.server";
+import { EditUserSchema } from "../models/user-validation.server";
+import { ROLES } from "../lib/labels";
 import { Field } from "../components/field";
 import { requireUser } from "../utils/auth.server";
 import { getDb } from "../utils/db.server";
-import { id, parseForm, readForm, readIntent } from "../utils/forms.server";
+import { parseForm, readForm, readIntent } from "../utils/forms.server";
 import { badRequest, notFound } from "../utils/http.server";
 import { ROLE_LABELS } from "../utils/permissions";
 
-const EditUserSchema = z
-  .object({
-    displayName: DisplayNameSchema,
-    version: id("版本号"),
-    disabled: z.preprocess((v) => v === "on" || v === "1", z.boolean()),
-  })
-  .and(RoleAndUnitSchema);
 
 function userIdFrom(params: { userId?: string }): number {
   const userId = Number(params.userId);

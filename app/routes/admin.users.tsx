@@ -1,10 +1,10 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
 import { randomPassword } from "../models/bootstrap.server";
 import { listUnits } from "../models/units.server";
 import { createUser, listUsers } from "../models/users.server";
-import { DisplayNameSchema, RoleAndUnitSchema, ROLES, UsernameSchema } from "../models/user-validation.server";
+import { CreateUserSchema } from "../models/user-validation.server";
+import { ROLES } from "../lib/labels";
 import { requireUser } from "../utils/auth.server";
 import { getDb } from "../utils/db.server";
 import { parseForm, readForm } from "../utils/forms.server";
@@ -12,9 +12,6 @@ import { badRequest } from "../utils/http.server";
 import { ROLE_LABELS } from "../utils/permissions";
 import { Field } from "../components/field";
 
-const CreateUserSchema = z
-  .object({ username: UsernameSchema, displayName: DisplayNameSchema })
-  .and(RoleAndUnitSchema);
 
 export async function loader(args: LoaderFunctionArgs) {
   await requireUser(args, "admin");

@@ -1,6 +1,6 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
-import { z } from "zod";
+import { LoginSchema } from "../models/user-validation.server";
 import { findUserByUsername } from "../models/users.server";
 import { assertSameOrigin, getCurrentUser, safeRedirectPath } from "../utils/auth.server";
 import { getDb } from "../utils/db.server";
@@ -16,11 +16,6 @@ import {
   sessionIdFromToken,
 } from "../utils/session.server";
 
-const LoginSchema = z.object({
-  username: z.string({ error: "请输入用户名。" }).trim().min(1, "请输入用户名。").max(64, "用户名或密码错误。"),
-  password: z.string({ error: "请输入密码。" }).min(1, "请输入密码。").max(256, "用户名或密码错误。"),
-  redirectTo: z.string().optional(),
-});
 
 // One message for a wrong password and an unknown account, so neither reveals the other.
 const WRONG_CREDENTIALS = "用户名或密码错误，请检查后重试。";

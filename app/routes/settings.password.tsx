@@ -1,31 +1,15 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
+import { ChangePasswordSchema } from "../models/user-validation.server";
 import { setPassword } from "../models/users.server";
 import { requireUser } from "../utils/auth.server";
 import { getDb } from "../utils/db.server";
 import { parseForm, readForm } from "../utils/forms.server";
-import { passwordProblem, verifyPassword } from "../utils/password.server";
+import { verifyPassword } from "../utils/password.server";
 import { createSession, generateSessionToken, sessionCookie } from "../utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "修改密码 · 年度重点工作看板" }];
 
-const ChangePasswordSchema = z
-  .object({
-    currentPassword: z.string({ error: "请输入当前密码。" }).min(1, "请输入当前密码。"),
-    newPassword: z.string({ error: "请输入新密码。" }).min(1, "请输入新密码。"),
-    confirmPassword: z.string({ error: "请再次输入新密码。" }).min(1, "请再次输入新密码。"),
-  })
-  .superRefine((value, ctx) => {
-    const problem = passwordProblem(value.newPassword);
-    if (problem) ctx.addIssue({ code: "custom", path: ["newPassword"], message: problem });
-    if (value.newPassword !== value.confirmPassword) {
-      ctx.addIssue({ code: "custom", path: ["confirmPassword"], message: "两次输入的新密码不一致。" });
-    }
-    if (value.newPassword === value.currentPassword) {
-      ctx.addIssue({ code: "custom", path: ["newPassword"], message: "新密码不能与当前密码相同。" });
-    }
-  });
 
 export async function loader(args: LoaderFunctionArgs) {
   const user = await requireUser(args);

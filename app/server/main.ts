@@ -29,6 +29,32 @@ async function loadBuild(): Promise<ServerBuild> {
   return (await import(`${pathToFileURL(buildPath).href}?t=${Date.now()}`)) as ServerBuild;
 }
 
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * Remix itself aborts a document POST whose Origin does not match the Host with a 500;
+ * answer such forged requests with a clear 403 first. Actions check the Origin again
+ * (requireUser / assertSameOrigin), including requests that carry no Origin at all.
+ */
+function refuseCrossSiteWrites(req: express.Request, res: express.Response, next: express.NextFunction) {
+  const origin = req.get("origin");
+  if (SAFE_METHODS.has(req.method) || !origin) return next();
+  let originHost: string | null = null;
+  try {
+    originHost = new URL(origin).host;
+  } catch {
+    originHost = null;
+  }
+  if (originHost === req.get("host")) return next();
+  res
+    .status(403)
+    .type("html")
+    .send(
+      '<!DOCTYPE html><html lang="zh-CN"><meta charset="utf-8"><title>请求被拒绝</title>' +
+        "<h1>请求来源无法验证，已被拒绝</h1><p>请回到本系统页面重新操作。</p><p><a href=\"/\">返回首页</a></p></html>",
+    );
+}
+
 async function main() {
   const db = getDb();
   await migrateToLatest(db);
@@ -87,6 +113,7 @@ async function main() {
       crossOriginEmbedderPolicy: false,
     }),
   );
+  app.use(refuseCrossSiteWrites);
   app.use(compression());
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
   app.use(express.static("public", { maxAge: "1h" }));
@@ -95,7 +122,8 @@ async function main() {
     "*",
     createRequestHandler({
       build,
-      mode: production ? "production" : "development",
+      // Only `npm run dev` shows error details; `npm start` (demo) hides them like production.
+      mode: development ? "development" : "production",
       getLoadContext: (req, res) => ({
         cspNonce: res.locals.cspNonce as string,
         requestId: res.locals.requestId as string,

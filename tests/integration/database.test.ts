@@ -1,0 +1,130 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { sql } from "kysely";
+import { describe, expect, it } from "vitest";
+import { migrateToLatest, openDatabase } from "../../db/index";
+import { bootstrapIfEmpty } from "../../app/models/bootstrap.server";
+import { verifyPassword } from "../../app/utils/password.server";
+
+function freshDb() {
+  return openDatabase(join(mkdtempSync(join(tmpdir(), "kanban-db-")), "test.sqlite"));
+}
+
+describe("the sqlite3 dialect", () => {
+  it("runs with WAL and foreign keys on", async () => {
+    const db = freshDb();
+    await migrateToLatest(db);
+    const journal = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(db);
+    const fk = await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(db);
+    expect(journal.rows[0].journal_mode).toBe("wal");
+    expect(fk.rows[0].foreign_keys).toBe(1);
+    await expect(
+      db.insertInto("task_units").values({ task_id: 999, unit_id: 999, role: "lead" }).execute(),
+    ).rejects.toThrow(/FOREIGN KEY/);
+    await db.destroy();
+  });
+
+  it("never interleaves concurrent transactions on its one connection", async () => {
+    const db = freshDb();
+    await migrateToLatest(db);
+    const now = new Date().toISOString();
+    await db.insertInto("units").values({ name: "计数", kind: "office", sort_order: 0, created_at: now, updated_at: now }).execute();
+    await Promise.all(
+      Array.from({ length: 50 }, () =>
+        db.transaction().execute(async (trx) => {
+          const row = await trx.selectFrom("units").select("sort_order").where("name", "=", "计数").executeTakeFirstOrThrow();
+          await new Promise((resolve) => setTimeout(resolve, 1));
+          await trx.updateTable("units").set({ sort_order: row.sort_order + 1 }).where("name", "=", "计数").execute();
+        }),
+      ),
+    );
+    const final = await db.selectFrom("units").select("sort_order").where("name", "=", "计数").executeTakeFirstOrThrow();
+    expect(final.sort_order).toBe(50);
+    await db.destroy();
+  });
+
+  it("rolls a failed transaction back completely", async () => {
+    const db = freshDb();
+    await migrateToLatest(db);
+    const now = new Date().toISOString();
+    await expect(
+      db.transaction().execute(async (trx) => {
+        await trx.insertInto("units").values({ name: "半截", kind: "office", created_at: now, updated_at: now }).execute();
+        throw new Error("boom");
+      }),
+    ).rejects.toThrow("boom");
+    expect(await db.selectFrom("units").selectAll().execute()).toHaveLength(0);
+    await db.destroy();
+  });
+
+  it("returns inserted ids and affected row counts", async () => {
+    const db = freshDb();
+    await migrateToLatest(db);
+    const now = new Date().toISOString();
+    const result = await db.insertInto("units").values({ name: "甲", kind: "office", created_at: now, updated_at: now }).executeTakeFirst();
+    expect(Number(result.insertId)).toBe(1);
+    const update = await db.updateTable("units").set({ sort_order: 3 }).executeTakeFirst();
+    expect(Number(update.numUpdatedRows)).toBe(1);
+    await db.destroy();
+  });
+
+  it("migrates an empty database once and is idempotent", async () => {
+    const db = freshDb();
+    expect(await migrateToLatest(db)).toContain("0001_initial");
+    expect(await migrateToLatest(db)).toEqual([]);
+    const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(db);
+    expect(tables.rows.map((r) => r.name)).toEqual(
+      expect.arrayContaining([
+        "units", "users", "sessions", "plans", "source_documents", "tasks", "task_units", "metrics",
+        "metric_values", "updates", "comments", "audit_log", "summaries",
+      ]),
+    );
+    await db.destroy();
+  });
+});
+
+describe("first start", () => {
+  it("creates the seed's units, the 2025 plan and one account per role with DEMO_PASSWORD", async () => {
+    const db = freshDb();
+    await migrateToLatest(db);
+    const result = await bootstrapIfEmpty(db, { production: false, demoPassword: "seed-pass-123" });
+    expect(result.created).toBe(true);
+    expect(result.accounts.map((a) => a.username)).toEqual(["admin", "leader", "secretary", "viewer"]);
+    const units = await db.selectFrom("units").select("name").execute();
+    expect(units.map((u) => u.name)).toEqual(expect.arrayContaining(["东晟社区", "龙腾社区", "丰翼社区", "城东社区", "辉煌社区"]));
+    expect(await db.selectFrom("plans").select("year").execute()).toEqual([{ year: 2025 }]);
+    const secretary = await db
+      .selectFrom("users")
+      .innerJoin("units", "units.id", "users.unit_id")
+      .select(["units.name", "users.password_hash"])
+      .where("username", "=", "secretary")
+      .executeTakeFirstOrThrow();
+    expect(secretary.name).toBe("东晟社区");
+    expect(secretary.password_hash).toMatch(/^\$argon2id\$/);
+    expect(await verifyPassword(secretary.password_hash, "seed-pass-123")).toBe(true);
+    expect((await bootstrapIfEmpty(db, { production: false })).created).toBe(false);
+    await db.destroy();
+  });
+
+  it("uses random passwords without DEMO_PASSWORD", async () => {
+    const db = freshDb();
+    await migrateToLatest(db);
+    const result = await bootstrapIfEmpty(db, { production: false });
+    const passwords = new Set(result.accounts.map((a) => a.password));
+    expect(passwords.size).toBe(4);
+    await db.destroy();
+  });
+
+  it("in production creates only an admin who must change the one-time password", async () => {
+    const db = freshDb();
+    await migrateToLatest(db);
+    const result = await bootstrapIfEmpty(db, { production: true, demoPassword: "ignored-in-prod" });
+    expect(result.accounts.map((a) => a.username)).toEqual(["admin"]);
+    expect(result.accounts[0].password).not.toBe("ignored-in-prod");
+    const users = await db.selectFrom("users").select(["username", "must_change_password"]).execute();
+    expect(users).toEqual([{ username: "admin", must_change_password: 1 }]);
+    expect(await db.selectFrom("plans").selectAll().execute()).toHaveLength(0);
+    await db.destroy();
+  });
+});

@@ -1,0 +1,88 @@
+// Calling loaders and actions the way Remix does: real Requests, thrown responses caught.
+import type { ActionFunction, AppLoadContext, LoaderFunction } from "@remix-run/node";
+import { getDb } from "../../app/utils/db.server";
+import { createSession, generateSessionToken, SESSION_COOKIE_NAME } from "../../app/utils/session.server";
+
+export const ORIGIN = "http://localhost:3000";
+export const TEST_PASSWORD = "demo-pass-2025";
+
+export interface RequestOptions {
+  method?: string;
+  form?: Record<string, string | string[]>;
+  cookie?: string | null;
+  origin?: string | null;
+  headers?: Record<string, string>;
+}
+
+export function makeRequest(path: string, options: RequestOptions = {}): Request {
+  const method = options.method ?? (options.form ? "POST" : "GET");
+  const headers = new Headers(options.headers);
+  if (options.cookie) headers.set("Cookie", options.cookie);
+  if (method !== "GET" && options.origin !== null) headers.set("Origin", options.origin ?? ORIGIN);
+  let body: URLSearchParams | undefined;
+  if (options.form) {
+    body = new URLSearchParams();
+    for (const [key, value] of Object.entries(options.form)) {
+      for (const v of Array.isArray(value) ? value : [value]) body.append(key, v);
+    }
+  }
+  return new Request(`${ORIGIN}${path}`, { method, headers, body });
+}
+
+/** Signs a user in directly (no password round trip) and returns the Cookie header. */
+export async function cookieFor(username: string): Promise<string> {
+  const db = getDb();
+  const user = await db.selectFrom("users").select("id").where("username", "=", username).executeTakeFirstOrThrow();
+  const token = generateSessionToken();
+  await createSession(db, token, user.id);
+  return `${SESSION_COOKIE_NAME}=${token}`;
+}
+
+export interface Outcome {
+  status: number;
+  data: any;
+  headers: Headers;
+  location: string | null;
+}
+
+// What `data(value, init)` returns; recognised by its tag, as Remix itself does.
+interface DataWithInit {
+  type: "DataWithResponseInit";
+  data: unknown;
+  init: ResponseInit | null;
+}
+function isDataWithInit(value: unknown): value is DataWithInit {
+  return typeof value === "object" && value !== null && (value as DataWithInit).type === "DataWithResponseInit";
+}
+
+function toOutcome(value: unknown): Outcome {
+  if (value instanceof Response) {
+    return { status: value.status, data: null, headers: value.headers, location: value.headers.get("Location") };
+  }
+  if (isDataWithInit(value)) {
+    const headers = new Headers(value.init?.headers);
+    return { status: value.init?.status ?? 200, data: value.data, headers, location: headers.get("Location") };
+  }
+  return { status: 200, data: value, headers: new Headers(), location: null };
+}
+
+export interface CallOptions {
+  params?: Record<string, string>;
+  context?: Partial<AppLoadContext>;
+}
+
+async function call(fn: LoaderFunction | ActionFunction | undefined, request: Request, options: CallOptions) {
+  if (!fn) throw new Error("route has no such function");
+  try {
+    const result = await fn({ request, params: options.params ?? {}, context: (options.context ?? {}) as AppLoadContext });
+    return toOutcome(result);
+  } catch (thrown) {
+    if (thrown instanceof Response || isDataWithInit(thrown)) return toOutcome(thrown);
+    throw thrown;
+  }
+}
+
+export const callLoader = (fn: LoaderFunction | undefined, request: Request, options: CallOptions = {}) =>
+  call(fn, request, options);
+export const callAction = (fn: ActionFunction | undefined, request: Request, options: CallOptions = {}) =>
+  call(fn, request, options);

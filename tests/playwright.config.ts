@@ -1,0 +1,48 @@
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { defineConfig, devices } from "@playwright/test";
+
+// Browsers cannot be downloaded here: use Debian's Chromium (apt-get install chromium).
+const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+if (!existsSync(chromiumPath)) {
+  throw new Error(`找不到 Chromium（${chromiumPath}）。请先运行：sudo apt-get install -y chromium fonts-noto-cjk`);
+}
+
+export const E2E_PORT = Number(process.env.E2E_PORT ?? 3101);
+const baseURL = `http://localhost:${E2E_PORT}`;
+
+export default defineConfig({
+  testDir: "./e2e",
+  outputDir: "./.tmp/e2e-results",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 30_000,
+  reporter: [["list"], ["json", { outputFile: "./.tmp/e2e-report.json" }]],
+  use: {
+    baseURL,
+    locale: "zh-CN",
+    timezoneId: "Asia/Shanghai",
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: chromiumPath,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+    },
+  },
+  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
+  webServer: {
+    command: "npx tsx tests/e2e/start-server.ts",
+    cwd: fileURLToPath(new URL("..", import.meta.url)),
+    url: `${baseURL}/login`,
+    reuseExistingServer: false,
+    timeout: 180_000,
+    stdout: "ignore",
+    stderr: "pipe",
+    env: {
+      PORT: String(E2E_PORT),
+      DATABASE_PATH: "tests/.tmp/e2e/app.sqlite",
+      DEMO_PASSWORD: "demo-pass-2025",
+      LOG_REQUESTS: "0",
+    },
+  },
+});

@@ -1,0 +1,48 @@
+// `npm test`: unit and integration tests (Vitest), then end-to-end tests (Playwright),
+// and one closing line with the totals. Exits non-zero if anything failed.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+
+const reportDir = "tests/.tmp/reports";
+rmSync(reportDir, { recursive: true, force: true });
+mkdirSync(reportDir, { recursive: true });
+const vitestReport = `${reportDir}/vitest.json`;
+const playwrightReport = "tests/.tmp/e2e-report.json";
+rmSync(playwrightReport, { force: true });
+
+const env = { ...process.env, TMPDIR: process.env.TMPDIR ?? "/tmp", PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: "1" };
+const onlyFast = process.argv.includes("--no-e2e");
+
+function run(command: string, args: string[]): number {
+  const result = spawnSync(command, args, { stdio: "inherit", env });
+  return result.status ?? 1;
+}
+
+const vitestStatus = run("npx", [
+  "vitest", "run", "--config", "tests/vitest.config.ts",
+  "--reporter=default", "--reporter=json", `--outputFile.json=${vitestReport}`,
+]);
+const e2eStatus = onlyFast ? 0 : run("npx", ["playwright", "test", "--config", "tests/playwright.config.ts"]);
+
+let passed = 0;
+let failed = 0;
+if (existsSync(vitestReport)) {
+  const report = JSON.parse(readFileSync(vitestReport, "utf8"));
+  passed += report.numPassedTests ?? 0;
+  failed += (report.numFailedTests ?? 0) + (report.numTotalTestSuites && report.success === false && !report.numFailedTests ? 1 : 0);
+} else if (vitestStatus !== 0) {
+  failed += 1;
+}
+if (!onlyFast) {
+  if (existsSync(playwrightReport)) {
+    const stats = JSON.parse(readFileSync(playwrightReport, "utf8")).stats ?? {};
+    passed += (stats.expected ?? 0) + (stats.flaky ?? 0);
+    failed += stats.unexpected ?? 0;
+  } else if (e2eStatus !== 0) {
+    failed += 1;
+  }
+}
+if ((vitestStatus !== 0 || e2eStatus !== 0) && failed === 0) failed = 1;
+
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(vitestStatus !== 0 || e2eStatus !== 0 ? 1 : 0);
