@@ -1,5 +1,5 @@
 import type { TextRegion } from "./items";
-import { CN_MAGNITUDES, isCnNumeralChar, isMagnitudeOnly, magnitudeMultiplier, parseCnNumber, scale } from "./numerals";
+import { CN_MAGNITUDES, isCnNumeralChar, isCnNumeralCode, isMagnitudeOnly, magnitudeMultiplier, parseCnNumber, scale } from "./numerals";
 import type { SourceMap } from "./source";
 import { itemAt, type Item, type Structure } from "./structure";
 import type { Metric, MetricKind } from "./types";
@@ -15,14 +15,21 @@ import { CLASSIFIER_UNITS, MAGNITUDE_KEPT_UNITS, matchUnit, RATE_UNITS } from ".
 const isDigit = (ch: string | undefined) => ch !== undefined && ch >= "0" && ch <= "9";
 const isAsciiLetter = (ch: string | undefined) => ch !== undefined && /[A-Za-z]/.test(ch);
 
-const OPEN_TO_CLOSE: Record<string, string> = { "“": "”", "‘": "’", "《": "》", "【": "】", "「": "」", "『": "』", "〔": "〕", "[": "]", "〈": "〉" };
+const OPEN_TO_CLOSE = new Map<number, string>(
+  [["“", "”"], ["‘", "’"], ["《", "》"], ["【", "】"], ["「", "」"], ["『", "』"], ["〔", "〕"], ["[", "]"], ["〈", "〉"]].map(
+    ([open, close]) => [open.charCodeAt(0), close],
+  ),
+);
 const MAX_QUOTE = 50;
 
 /** Marks characters inside quotes and name brackets; an opener without a close nearby marks nothing. */
 function quoteMask(s: string): Uint8Array {
   const mask = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) {
-    const close = OPEN_TO_CLOSE[s[i]];
+    const code = s.charCodeAt(i);
+    // Openers are "[" or in the General Punctuation / CJK Symbols blocks.
+    if (code !== 0x5b && (code < 0x2018 || code > 0x301f)) continue;
+    const close = OPEN_TO_CLOSE.get(code);
     if (!close) continue;
     const j = s.indexOf(close, i + 1);
     if (j < 0 || j - i > MAX_QUOTE) continue;
@@ -199,6 +206,10 @@ function readFigure(s: string, i: number, mask: Uint8Array): NumberToken | null 
     if (isCnNumeralChar(prev)) return null;
     while (j < s.length && isCnNumeralChar(s[j]) && j - i < 12) j++;
     cnRun = s.slice(i, j);
+    // Most numerals in running text (一起, 进一步, 万达) have no unit after them: check that first, it is cheap.
+    let u = j;
+    if (s[u] === "余" || s[u] === "多") u++;
+    if (matchUnit(s, u) === null) return null;
     const v = parseCnNumber(cnRun);
     if (v === null) return null;
     base = v;
@@ -336,8 +347,8 @@ function metricsInSentence(map: SourceMap, s: string, offset: number, ctx: (pos:
   let prev: { name: string; kind: MetricKind } | null = null;
 
   for (let i = 0; i < s.length; i++) {
-    const ch = s[i];
-    if (!isDigit(ch) && !isCnNumeralChar(ch)) continue;
+    const code = s.charCodeAt(i);
+    if (!(code >= 0x30 && code <= 0x39) && !isCnNumeralCode(code)) continue;
     const token = readFigure(s, i, mask);
     if (!token) {
       // Skip the rest of this number so its digits are not read again as a new figure.

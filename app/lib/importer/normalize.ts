@@ -11,6 +11,8 @@ export interface NormalizedText {
 }
 
 const LF = 0x0a;
+/** Decodes the code-unit buffer in one go; lone surrogates survive since they came from a JS string. */
+const UTF16 = new TextDecoder("utf-16le");
 const SPACE = 0x20;
 
 const isAsciiDigit = (c: number) => c >= 0x30 && c <= 0x39;
@@ -62,6 +64,13 @@ export function normalizeText(original: string): NormalizedText {
   for (let i = 0; i < n; i++) {
     let c = original.charCodeAt(i);
 
+    // Fast path: CJK ideographs and plain letters/digits are copied as they are.
+    if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) {
+      out[len] = c;
+      origin[len] = i;
+      len++;
+      continue;
+    }
     if (c === 0x0d) {
       if (i + 1 < n && original.charCodeAt(i + 1) === LF) continue; // CRLF: the LF is emitted next
       c = LF;
@@ -117,11 +126,7 @@ export function normalizeText(original: string): NormalizedText {
   }
   origin[len] = n;
 
-  let text = "";
-  const CHUNK = 8192;
-  for (let k = 0; k < len; k += CHUNK) {
-    text += String.fromCharCode.apply(null, Array.from(out.subarray(k, Math.min(len, k + CHUNK))));
-  }
+  const text = UTF16.decode(out.subarray(0, len));
   return { text, origin: origin.subarray(0, len + 1) };
 }
 

@@ -4,8 +4,15 @@ import Nzh from "nzh";
 export const CN_DIGITS = "零〇一二两三四五六七八九";
 export const CN_MAGNITUDES = "十百千万亿";
 
-export function isCnNumeralChar(ch: string): boolean {
-  return CN_DIGITS.includes(ch) || CN_MAGNITUDES.includes(ch);
+const NUMERAL_CODES = new Set([...CN_DIGITS, ...CN_MAGNITUDES].map((c) => c.charCodeAt(0)));
+
+export function isCnNumeralCode(code: number): boolean {
+  // Every numeral character lies in 〇 (U+3007) or the CJK block; most text is rejected by the range test.
+  return (code === 0x3007 || (code >= 0x4e00 && code <= 0x9fff)) && NUMERAL_CODES.has(code);
+}
+
+export function isCnNumeralChar(ch: string | undefined): boolean {
+  return ch !== undefined && ch.length > 0 && isCnNumeralCode(ch.charCodeAt(0));
 }
 
 const SMALL_MAGNITUDE: Record<string, number> = { 十: 10, 百: 100, 千: 1000 };
