@@ -1,0 +1,46 @@
+import { readFileSync } from "node:fs";
+import type { ParsedSummary, SectionJson, SummaryJson } from "~/lib/importer";
+
+export const SEED_PATH = "/work/shared/seed/pingdong-2024-summary.txt";
+export const FIXTURES_DIR = "/work/shared/fixtures";
+
+export function readSeed(): string {
+  return readFileSync(SEED_PATH, "utf8");
+}
+
+export function utf8(text: string): Uint8Array {
+  return new Uint8Array(Buffer.from(text, "utf8"));
+}
+
+/** The section tree as "number kind" lines, for comparing structure across variants. */
+export function outline(sections: SectionJson[], depth = 0): string[] {
+  return sections.flatMap((s) => [`${"  ".repeat(depth)}${s.number} ${s.kind}`, ...outline(s.children, depth + 1)]);
+}
+
+/** Half-width and full-width punctuation compared alike. */
+export function canonicalPunctuation(text: string): string {
+  return text
+    .replace(/\(/g, "（")
+    .replace(/\)/g, "）")
+    .replace(/,/g, "，")
+    .replace(/:/g, "：")
+    .replace(/;/g, "；")
+    .replace(/(?<!\d)\.(?!\d)/g, "。")
+    .replace(/["“”]/g, "\"");
+}
+
+export function metricKeys(json: SummaryJson | ParsedSummary): string[] {
+  return json.metrics.map((m) => `${m.value}|${m.unit}|${m.kind}`);
+}
+
+/** Deterministic PRNG (mulberry32) so every fuzz run sees the same cases. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
