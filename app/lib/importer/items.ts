@@ -32,11 +32,26 @@ function sentenceStarts(text: string, p: Range): number[] {
   return starts;
 }
 
-export function findPlanRegions(text: string, roots: Item[], reportedYear: number | null): TextRegion[] {
+/**
+ * A paragraph piece of an item plus the inline items (一是…二是…) that continue it on the same
+ * line: "2025年，我们将重点抓好三项工作：一是…；二是…" is one stretch of text.
+ */
+function withInlineContinuation(map: SourceMap, item: Item, p: Range): Range {
+  const line = map.lineIndexAt(p.start);
+  let end = p.end;
+  for (const c of item.children) {
+    if (c.marker === "inline" && c.markerStart >= p.end && map.lineIndexAt(c.markerStart) === line) end = Math.max(end, c.contentEnd);
+  }
+  return { start: p.start, end };
+}
+
+export function findPlanRegions(map: SourceMap, roots: Item[], reportedYear: number | null): TextRegion[] {
+  const text = map.text;
   const regions: TextRegion[] = [];
   forEachItem(roots, (item) => {
     if (item.kind === "plan") return;
-    for (const p of item.paragraphs) {
+    for (const piece of item.paragraphs) {
+      const p = withInlineContinuation(map, item, piece);
       for (const s of sentenceStarts(text, p)) {
         const head = text.slice(s, Math.min(p.end, s + 40));
         let isPlan = PLAN_START.test(head);
@@ -54,11 +69,13 @@ export function findPlanRegions(text: string, roots: Item[], reportedYear: numbe
   return regions;
 }
 
-export function findProblemRegions(text: string, roots: Item[]): TextRegion[] {
+export function findProblemRegions(map: SourceMap, roots: Item[]): TextRegion[] {
+  const text = map.text;
   const regions: TextRegion[] = [];
   forEachItem(roots, (item) => {
     if (item.kind === "problems" || item.kind === "plan") return;
-    for (const p of item.paragraphs) {
+    for (const piece of item.paragraphs) {
+      const p = withInlineContinuation(map, item, piece);
       const m = PROBLEM_LEAD.exec(text.slice(p.start, p.end));
       if (!m) continue;
       let start = p.start + m.index + m[0].length;
@@ -168,8 +185,8 @@ export function extractItems(
   roots: Item[],
   reportedYear: number | null,
 ): { problems: ProblemItem[]; plan: PlanItem[]; planRegions: TextRegion[] } {
-  const planRegions = findPlanRegions(map.text, roots, reportedYear);
-  const problemRegions = findProblemRegions(map.text, roots);
+  const planRegions = findPlanRegions(map, roots, reportedYear);
+  const problemRegions = findProblemRegions(map, roots);
 
   // Inline items inside a plan paragraph of another section are plan items.
   for (const region of planRegions) for (const c of inlineChildrenIn(region.owner, region)) c.kind = "plan";
@@ -182,16 +199,19 @@ export function extractItems(
     (a, b) => a.markerStart - b.markerStart,
   );
 
+  // Inline items end where the next begins: drop the "；" that separated them.
+  const itemText = (r: Range) => map.contentText(r.start, r.end).replace(/[；，、\s]+$/, "");
+
   const problems: ProblemItem[] = [];
   for (const raw of rawProblems) {
-    const text = map.contentText(raw.range.start, raw.range.end);
+    const text = itemText(raw.range);
     if (!text) continue;
     problems.push({ ref: raw.ref, text, span: map.span(raw.markerStart, raw.range.end), source: raw.source });
   }
 
   const plan: PlanItem[] = [];
   for (const raw of rawPlan) {
-    const text = map.contentText(raw.range.start, raw.range.end);
+    const text = itemText(raw.range);
     if (!text) continue;
     const headingText = raw.heading ? map.originalText(raw.heading.start, raw.heading.end) : "";
     const title = shortTitle(headingText || text);

@@ -419,11 +419,12 @@ function metricsInSentence(map: SourceMap, s: string, offset: number, ctx: (pos:
 export function extractMetrics(map: SourceMap, structure: Structure, planRegions: TextRegion[]): Metric[] {
   const out: Metric[] = [];
   const text = map.text;
-  // Plan regions lie within one paragraph, i.e. one line: index them by line.
+  // Index plan regions by the lines they cover, so each figure looks at a handful at most.
   const regionsByLine = new Map<number, TextRegion[]>();
   for (const r of planRegions) {
-    const index = map.lineIndexAt(r.start);
-    regionsByLine.set(index, [...(regionsByLine.get(index) ?? []), r]);
+    for (let index = map.lineIndexAt(r.start); index <= map.lineIndexAt(Math.max(r.start, r.end - 1)); index++) {
+      regionsByLine.set(index, [...(regionsByLine.get(index) ?? []), r]);
+    }
   }
 
   for (const line of map.lines) {

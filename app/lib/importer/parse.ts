@@ -28,17 +28,18 @@ export function parseSummary(text: string): ParsedSummary {
   const map = new SourceMap(text, norm, lines);
   const structure = buildStructure(map);
 
+  const title = titleLines.length > 0 ? titleLines.map((l) => map.originalText(l.start, l.end)).join("") : null;
+  const titleYear = title ? yearInText(title) : null;
+  const date = signature.date ?? findHeadDate(lines);
+  // The year the document reports on: its title says so; else the year the body mentions most.
   const bodyTexts = lines.filter((l) => l.kind === "content").map((l) => l.text);
-  const reportedYear = dominantYear(bodyTexts);
+  const reportedYear = titleYear ?? dominantYear(bodyTexts) ?? date?.year ?? null;
   classify(map, structure.roots, reportedYear);
 
   const { problems, plan, planRegions } = extractItems(map, structure.roots, reportedYear);
   const metrics = extractMetrics(map, structure, planRegions);
 
-  const title = titleLines.length > 0 ? titleLines.map((l) => map.originalText(l.start, l.end)).join("") : null;
   const titleSpan = titleLines.length > 0 ? map.span(titleLines[0].start, titleLines[titleLines.length - 1].end) : null;
-  const titleYear = title ? yearInText(title) : null;
-  const date = signature.date ?? findHeadDate(lines);
   const unit = signature.unit ? map.originalText(signature.lines[0].start, signature.lines[0].end) : title ? unitFromTitle(title) : null;
 
   const paragraph = (start: number, end: number): Paragraph => ({ text: map.originalText(start, end), span: map.span(start, end) });
@@ -46,8 +47,8 @@ export function parseSummary(text: string): ParsedSummary {
   return {
     originalText: text,
     title,
-    unit: signature.unit ? unit : unit,
-    year: titleYear ?? reportedYear ?? date?.year ?? null,
+    unit,
+    year: reportedYear,
     date: date ? formatDate(date) : null,
     titleSpan,
     signature: signature.lines.map((l) => paragraph(l.start, l.end)),
