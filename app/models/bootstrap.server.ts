@@ -4,6 +4,8 @@ import type { AppDatabase } from "../../db/index";
 import type { Role, UnitKind } from "../../db/schema";
 import { recordAudit } from "./audit.server";
 import { hashPassword } from "../utils/password.server";
+import { toDateKey } from "../lib/weeks";
+import { importSeedPlan } from "./demo-plan.server";
 
 export const DEMO_PLAN_YEAR = 2025;
 export const DEMO_ORGANIZATION = "平东街道";
@@ -103,6 +105,7 @@ export async function bootstrapIfEmpty(db: AppDatabase, options: BootstrapOption
       planId = plan.id;
     }
 
+    const userIds = new Map<string, number>();
     for (const [index, account] of accounts.entries()) {
       const user = await trx
         .insertInto("users")
@@ -118,12 +121,23 @@ export async function bootstrapIfEmpty(db: AppDatabase, options: BootstrapOption
         })
         .returning("id")
         .executeTakeFirstOrThrow();
+      userIds.set(account.username, user.id);
       await recordAudit(trx, {
         actorId: null,
         action: "user.create",
         entity: "user",
         entityId: user.id,
         after: { username: account.username, role: account.role, bootstrap: true },
+      });
+    }
+
+    if (planId != null) {
+      await importSeedPlan(trx, {
+        planId,
+        year: DEMO_PLAN_YEAR,
+        leaderUserId: userIds.get("leader") ?? null,
+        units: [...unitIds].map(([name, id]) => ({ id, name, kind: SEED_UNITS.find((u) => u.name === name)!.kind })),
+        today: toDateKey(options.now ?? new Date()),
       });
     }
 

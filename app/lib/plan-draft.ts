@@ -1,0 +1,236 @@
+// From a parsed 工作总结 to the draft of next year's plan: its 重点工作安排 and 存在问题 become
+// task drafts, its figures become metric drafts with last year's values as baselines.
+// Pure: the import preview, the first-start seed and the tests share it.
+import type { Metric as ParsedMetric, ParsedSummary, SectionNode } from "./importer";
+
+export type TaskOrigin = "key_work" | "problem";
+
+export interface TaskDraft {
+  /** Stable key within the draft, e.g. "plan:四.5" or "problem:三.2". */
+  key: string;
+  origin: TaskOrigin;
+  originRef: string | null;
+  title: string;
+  description: string;
+  category: string;
+  /** Names of work areas matched in the text, most relevant first (see WORK_AREAS). */
+  areas: string[];
+}
+
+export interface MetricDraft {
+  key: string;
+  name: string;
+  unit: string;
+  /** Last year's figure: the actual when the text gives one, else the forecast. */
+  baseline: number;
+  forecast: number | null;
+  kind: ParsedMetric["kind"];
+  approximate: boolean;
+  ref: string | null;
+  category: string;
+  sentence: string;
+  direction: "up" | "down" | "cap" | "floor";
+  aggregation: "sum" | "latest";
+}
+
+export interface PlanDraft {
+  year: number | null;
+  organization: string | null;
+  tasks: TaskDraft[];
+  metrics: MetricDraft[];
+}
+
+const TITLE_MAX = 60;
+
+/** Work areas of a 街道办事处 and the words that point to them; offices map onto these. */
+export const WORK_AREAS: ReadonlyArray<{ area: string; words: readonly string[] }> = [
+  { area: "党建", words: ["党建", "党组织", "党员", "党风廉政", "廉政", "纪工委", "腐败", "党性", "思想教育", "理论"] },
+  { area: "经济", words: ["经济", "招商", "投资", "销售额", "零售额", "企业服务", "营商", "普查"] },
+  { area: "政务服务", words: ["政务", "办事效率", "服务质量", "群众诉求", "热线", "信息化"] },
+  { area: "城市管理", words: ["城市管理", "物业", "环境", "防汛", "抗旱", "房屋", "市容", "执法"] },
+  { area: "安全生产", words: ["安全", "隐患", "消防", "燃气", "应急"] },
+  { area: "民生保障", words: ["低保", "救助", "就业", "养老", "残疾", "老龄", "退役军人", "民生", "社保"] },
+  { area: "宣传", words: ["宣传", "宣讲", "普法", "法治"] },
+];
+
+/** Work areas mentioned in a text, by how often their words occur (most first). */
+export function matchWorkAreas(text: string): string[] {
+  const scored = WORK_AREAS.map(({ area, words }) => ({
+    area,
+    score: words.reduce((sum, word) => sum + countOccurrences(text, word), 0),
+  })).filter((entry) => entry.score > 0);
+  scored.sort((a, b) => b.score - a.score);
+  return scored.map((entry) => entry.area);
+}
+
+function countOccurrences(text: string, word: string): number {
+  let count = 0;
+  for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + word.length)) count++;
+  return count;
+}
+
+/** A task title: the item's heading, or its first clause, kept short enough for a card. */
+export function taskTitle(text: string): string {
+  const firstSentence = text.split(/[。；;！!？?\n]/)[0].trim();
+  const title = firstSentence.length > 0 ? firstSentence : text.trim();
+  return title.length > TITLE_MAX ? `${title.slice(0, TITLE_MAX - 1)}…` : title;
+}
+
+function findSection(sections: SectionNode[], ref: string | null): SectionNode | null {
+  if (!ref) return null;
+  for (const section of sections) {
+    if (section.ref === ref) return section;
+    const inner = findSection(section.children, ref);
+    if (inner) return inner;
+  }
+  return null;
+}
+
+/** The category of a figure: the heading of the second-level item it sits in, else the top. */
+function categoryOf(sections: SectionNode[], ref: string | null): string {
+  if (!ref) return "";
+  const parts = ref.split(".");
+  const second = parts.length >= 2 ? findSection(sections, parts.slice(0, 2).join(".")) : null;
+  const section = second ?? findSection(sections, parts[0]);
+  return section ? shortHeading(section.heading) : "";
+}
+
+function shortHeading(heading: string): string {
+  const clean = heading.replace(/[。：:].*$/, "").trim();
+  return clean.length > 24 ? `${clean.slice(0, 23)}…` : clean;
+}
+
+const LOWER_IS_BETTER = /失业率|发案|事故|伤亡|投诉|信访|上访|火灾|违法|违规|欠薪/;
+
+function metricDirection(metric: ParsedMetric): MetricDraft["direction"] {
+  if (metric.kind === "cap") return "cap";
+  if (LOWER_IS_BETTER.test(metric.name)) return "down";
+  return "up";
+}
+
+function isPercent(unit: string): boolean {
+  return unit === "%" || unit === "个百分点";
+}
+
+/**
+ * Metric drafts from the figures of the work sections: one per (name, unit) within an
+ * item, the actual as baseline and a forecast of the same thing kept beside it.
+ */
+function metricDrafts(parsed: ParsedSummary): MetricDraft[] {
+  const workRefs = new Set(parsed.sections.filter((s) => s.kind === "work").map((s) => s.number));
+  const drafts = new Map<string, MetricDraft>();
+  for (const metric of parsed.metrics) {
+    const top = metric.ref?.split(".")[0] ?? null;
+    if (!top || !workRefs.has(top)) continue;
+    if (metric.kind === "target") continue;
+    const key = `${metric.ref}|${metric.name}|${metric.unit}`;
+    const existing = drafts.get(key);
+    if (existing) {
+      if (metric.kind === "forecast" && existing.forecast == null) existing.forecast = metric.value;
+      continue;
+    }
+    drafts.set(key, {
+      key: `metric:${drafts.size + 1}`,
+      name: metric.name,
+      unit: metric.unit,
+      baseline: metric.value,
+      forecast: metric.kind === "forecast" ? metric.value : null,
+      kind: metric.kind,
+      approximate: metric.approximate,
+      ref: metric.ref,
+      category: categoryOf(parsed.sections, metric.ref),
+      sentence: metric.sentence,
+      direction: metricDirection(metric),
+      aggregation: isPercent(metric.unit) || metric.kind === "cap" || metric.kind === "rate" ? "latest" : "sum",
+    });
+  }
+  return [...drafts.values()];
+}
+
+export function draftPlan(parsed: ParsedSummary): PlanDraft {
+  const tasks: TaskDraft[] = [];
+  for (const item of parsed.plan) {
+    const areas = matchWorkAreas(item.text);
+    tasks.push({
+      key: `plan:${item.ref || tasks.length + 1}`,
+      origin: "key_work",
+      originRef: item.ref || null,
+      title: taskTitle(item.title || item.text),
+      description: item.text.trim(),
+      category: areas[0] ?? "",
+      areas,
+    });
+  }
+  for (const [index, item] of parsed.problems.entries()) {
+    const areas = matchWorkAreas(item.text);
+    tasks.push({
+      key: `problem:${item.ref || index + 1}`,
+      origin: "problem",
+      originRef: item.ref || null,
+      title: taskTitle(item.text),
+      description: item.text.trim(),
+      category: areas[0] ?? "",
+      areas,
+    });
+  }
+  return {
+    year: parsed.year != null ? parsed.year + 1 : null,
+    organization: organizationName(parsed.unit),
+    tasks,
+    metrics: metricDrafts(parsed),
+  };
+}
+
+/** "平东街道办事处" → "平东街道": the organisation as plans and titles name it. */
+export function organizationName(unit: string | null): string | null {
+  if (!unit) return null;
+  return unit.replace(/(办事处|人民政府|委员会)$/, "") || unit;
+}
+
+/** Which office usually leads a work area: words looked for in the units' own names. */
+const AREA_OFFICE_WORDS: Record<string, readonly string[]> = {
+  党建: ["党建", "党群", "组织"],
+  经济: ["经济", "招商"],
+  政务服务: ["政务", "便民服务"],
+  城市管理: ["城市管理", "城管", "建设"],
+  安全生产: ["安全", "应急"],
+  民生保障: ["社会事务", "民政", "社会保障"],
+  宣传: ["宣传", "党建", "党群"],
+};
+
+export interface UnitRef {
+  id: number;
+  name: string;
+  kind: "community" | "office";
+}
+
+export interface UnitSuggestion {
+  leadUnitId: number | null;
+  supportUnitIds: number[];
+}
+
+/**
+ * A first guess at 牵头单位 and 配合单位 for a task, for a leader to correct: the office
+ * of the task's main work area leads; offices of its other areas and communities named in
+ * the text help; a task about "各社区 / 其他社区" involves every community.
+ */
+export function suggestUnits(task: Pick<TaskDraft, "areas" | "description">, units: readonly UnitRef[]): UnitSuggestion {
+  const offices = units.filter((u) => u.kind === "office");
+  const officeFor = (area: string) =>
+    offices.find((office) => (AREA_OFFICE_WORDS[area] ?? [area]).some((word) => office.name.includes(word)));
+  const areaOffices = task.areas.map(officeFor).filter((u): u is UnitRef => Boolean(u));
+  const lead = areaOffices[0] ?? null;
+  const support = new Set<number>(areaOffices.slice(1).map((u) => u.id));
+  const communities = units.filter((u) => u.kind === "community");
+  for (const community of communities) {
+    const shortName = community.name.replace(/社区$/, "");
+    if (task.description.includes(community.name) || (shortName.length >= 2 && task.description.includes(shortName))) {
+      support.add(community.id);
+    }
+  }
+  if (/(各|其他|所有|全部)社区|社区居民/.test(task.description)) {
+    for (const community of communities) support.add(community.id);
+  }
+  if (lead) support.delete(lead.id);
+  return { leadUnitId: lead?.id ?? null, supportUnitIds: [...support] };
+}
