@@ -55,6 +55,8 @@ export interface PlansTable {
   organization: string;
   status: PlanStatus;
   light_thresholds: string | null;
+  /** Bumped in the same transaction as every task write of the plan (board live updates). */
+  change_seq: Generated<number>;
   created_at: string;
   updated_at: string;
   version: Generated<number>;

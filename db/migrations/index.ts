@@ -2,7 +2,9 @@
 // so the same list works under tsx, Vitest and a bundler alike.
 import type { Migration } from "kysely";
 import * as m0001 from "./0001_initial";
+import * as m0002 from "./0002_board";
 
 export const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
+  "0002_board": m0002,
 };

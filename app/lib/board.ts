@@ -1,0 +1,347 @@
+/**
+ * The board's pure rules: columns, who may move a card where, filters and swimlanes, and the
+ * optimistic placement of a card while its move is on the way. No Remix, no database: the
+ * server enforces these rules and the browser asks them too (to disable what would be refused).
+ */
+import type { Light, LightResult, TaskStatus } from "~/lib/lights";
+import { comparePositions, positionBetween } from "~/lib/positions";
+import { can, type Actor } from "~/utils/permissions";
+
+export type { TaskStatus };
+
+export const STATUSES: readonly TaskStatus[] = ["not_started", "in_progress", "pending_review", "done"];
+
+export const STATUS_LABELS: Record<TaskStatus, string> = {
+  not_started: "未启动",
+  in_progress: "推进中",
+  pending_review: "待验收",
+  done: "已销号",
+};
+
+/** Shown under the column title: what being in the column means. */
+export const STATUS_HINTS: Record<TaskStatus, string> = {
+  not_started: "尚未开始推进",
+  in_progress: "按序时推进中",
+  pending_review: "已申请办结，等待验收",
+  done: "验收通过，已销号",
+};
+
+export function isTaskStatus(value: unknown): value is TaskStatus {
+  return typeof value === "string" && (STATUSES as readonly string[]).includes(value);
+}
+
+export type TaskOrigin = "key_work" | "problem" | "manual" | "carried_over";
+export const ORIGIN_LABELS: Record<TaskOrigin, string> = {
+  key_work: "重点工作",
+  problem: "存在问题",
+  manual: "新增",
+  carried_over: "上年结转",
+};
+
+// ---------------------------------------------------------------- moves
+
+/**
+ * - reorder: same column;
+ * - advance: among 未启动 / 推进中 / 待验收, not backwards out of 待验收;
+ * - verify (验收): into 已销号;
+ * - reject (驳回): out of 待验收 back to 推进中 or 未启动 — needs a reason;
+ * - reopen (撤销销号): out of 已销号.
+ */
+export type MoveKind = "reorder" | "advance" | "verify" | "reject" | "reopen";
+
+export function classifyMove(from: TaskStatus, to: TaskStatus): MoveKind {
+  if (from === to) return "reorder";
+  if (to === "done") return "verify";
+  if (from === "done") return "reopen";
+  if (from === "pending_review") return "reject";
+  return "advance";
+}
+
+export const MOVE_KIND_LABELS: Record<MoveKind, string> = {
+  reorder: "调整顺序",
+  advance: "移动",
+  verify: "验收",
+  reject: "驳回",
+  reopen: "撤销销号",
+};
+
+export interface MoveRefusal {
+  status: 400 | 403;
+  message: string;
+}
+
+export const REASON_MAX_LENGTH = 500;
+
+/**
+ * Why `actor` may not move a task (status and 牵头+配合 unit ids) to `to`; null when allowed.
+ * DESIGN.md's roles table: secretaries move their own unit's tasks among 未启动, 推进中 and
+ * 待验收; only leaders and admins move a card into or out of 已销号 (reordering inside it too).
+ */
+export function moveProblem(
+  actor: Actor,
+  task: { status: TaskStatus; unitIds: readonly number[] },
+  to: TaskStatus,
+  reason: string,
+): MoveRefusal | null {
+  if (!can(actor, "tasks.move", actor.role === "secretary" ? task.unitIds : undefined)) {
+    if (actor.role === "secretary") {
+      return { status: 403, message: "只能移动本单位牵头或配合的重点工作。" };
+    }
+    return { status: 403, message: "您的账号只能查看看板，不能移动卡片。" };
+  }
+  const kind = classifyMove(task.status, to);
+  if ((task.status === "done" || to === "done") && !can(actor, "tasks.verify")) {
+    return { status: 403, message: "只有街道领导或系统管理员可以验收销号，或把卡片移出已销号。" };
+  }
+  if (kind === "reject" && reason.trim() === "") {
+    return { status: 400, message: "驳回须填写原因：请说明还需要做什么。" };
+  }
+  if (reason.length > REASON_MAX_LENGTH) {
+    return { status: 400, message: `原因或说明不能超过${REASON_MAX_LENGTH}个字。` };
+  }
+  return null;
+}
+
+/** May the actor pick this card up at all (some column it could go to, or reorder)? */
+export function canDragCard(actor: Actor, task: { status: TaskStatus; unitIds: readonly number[] }): boolean {
+  return STATUSES.some((to) => moveProblem(actor, task, to, "原因") === null);
+}
+
+// ---------------------------------------------------------------- cards
+
+export interface CardMetric {
+  id: number;
+  name: string;
+  unit: string;
+  target: number | null;
+  actual: number | null;
+  /** % of target (see kpi.percentOfTarget), null when it cannot be computed. */
+  percent: number | null;
+  direction: "up" | "down" | "cap" | "floor";
+}
+
+export interface NamedRef {
+  id: number;
+  name: string;
+}
+
+/** Everything a board card shows; the loader sends these, the move action returns one. */
+export interface BoardCard {
+  id: number;
+  code: string;
+  title: string;
+  origin: TaskOrigin;
+  originRef: string | null;
+  category: string;
+  status: TaskStatus;
+  position: string;
+  version: number;
+  leadUnit: NamedRef | null;
+  supportUnits: NamedRef[];
+  leadUser: NamedRef | null;
+  startDate: string | null;
+  dueDate: string | null;
+  progress: number;
+  lastUpdateWeek: string | null;
+  light: LightResult;
+  metrics: CardMetric[];
+}
+
+export function cardUnitIds(card: Pick<BoardCard, "leadUnit" | "supportUnits">): number[] {
+  return [...(card.leadUnit ? [card.leadUnit.id] : []), ...card.supportUnits.map((u) => u.id)];
+}
+
+export function sortCards<T extends { position: string; id: number }>(cards: T[]): T[] {
+  return [...cards].sort((a, b) => comparePositions(a.position, b.position) || a.id - b.id);
+}
+
+// ---------------------------------------------------------------- filters and swimlanes
+
+export type LaneBy = "none" | "unit" | "leader" | "category";
+export const LANE_LABELS: Record<LaneBy, string> = {
+  none: "不分泳道",
+  unit: "按牵头单位",
+  leader: "按责任领导",
+  category: "按类别",
+};
+const LANE_VALUES: readonly LaneBy[] = ["none", "unit", "leader", "category"];
+const LIGHT_VALUES: readonly Light[] = ["green", "yellow", "red", "done"];
+
+export interface BoardFilters {
+  unit: number | null;
+  leader: number | null;
+  category: string | null;
+  light: Light | null;
+  q: string;
+  lane: LaneBy;
+}
+
+export const EMPTY_FILTERS: BoardFilters = { unit: null, leader: null, category: null, light: null, q: "", lane: "none" };
+
+function positiveInt(value: string | null): number | null {
+  if (!value || !/^\d{1,9}$/.test(value)) return null;
+  const n = Number(value);
+  return n > 0 ? n : null;
+}
+
+/** Reads filters from the URL; anything malformed is ignored, never an error. */
+export function parseBoardFilters(params: URLSearchParams): BoardFilters {
+  const light = params.get("light");
+  const lane = params.get("lane");
+  const category = params.get("category")?.trim();
+  return {
+    unit: positiveInt(params.get("unit")),
+    leader: positiveInt(params.get("leader")),
+    category: category ? category.slice(0, 60) : null,
+    light: light && (LIGHT_VALUES as readonly string[]).includes(light) ? (light as Light) : null,
+    q: (params.get("q") ?? "").trim().slice(0, 60),
+    lane: lane && (LANE_VALUES as readonly string[]).includes(lane) ? (lane as LaneBy) : "none",
+  };
+}
+
+/** The URL search for a board view ("" or "?year=2025&unit=3…"), defaults left out. */
+export function boardSearch(year: number | null, filters: BoardFilters): string {
+  const params = new URLSearchParams();
+  if (year != null) params.set("year", String(year));
+  if (filters.unit != null) params.set("unit", String(filters.unit));
+  if (filters.leader != null) params.set("leader", String(filters.leader));
+  if (filters.category) params.set("category", filters.category);
+  if (filters.light) params.set("light", filters.light);
+  if (filters.q) params.set("q", filters.q);
+  if (filters.lane !== "none") params.set("lane", filters.lane);
+  const search = params.toString();
+  return search ? `?${search}` : "";
+}
+
+export function hasActiveFilters(filters: BoardFilters): boolean {
+  return filters.unit != null || filters.leader != null || filters.category != null || filters.light != null || filters.q !== "";
+}
+
+export function matchesFilters(card: BoardCard, filters: BoardFilters): boolean {
+  if (filters.unit != null && !cardUnitIds(card).includes(filters.unit)) return false;
+  if (filters.leader != null && card.leadUser?.id !== filters.leader) return false;
+  if (filters.category != null && card.category !== filters.category) return false;
+  if (filters.light != null && card.light.light !== filters.light) return false;
+  if (filters.q) {
+    const needle = filters.q.toLowerCase();
+    const haystack = [
+      card.code,
+      card.title,
+      card.originRef ?? "",
+      card.category,
+      card.leadUnit?.name ?? "",
+      ...card.supportUnits.map((u) => u.name),
+      card.leadUser?.name ?? "",
+    ]
+      .join("\n")
+      .toLowerCase();
+    if (!haystack.includes(needle)) return false;
+  }
+  return true;
+}
+
+export interface LaneKey {
+  key: string;
+  label: string;
+}
+
+export const NO_LANE: LaneKey = { key: "all", label: "全部" };
+
+/** The swimlane a card belongs to. A task with several units sits in its 牵头单位's lane. */
+export function laneOf(card: BoardCard, by: LaneBy): LaneKey {
+  switch (by) {
+    case "unit":
+      return card.leadUnit ? { key: `u${card.leadUnit.id}`, label: card.leadUnit.name } : { key: "u0", label: "未指定牵头单位" };
+    case "leader":
+      return card.leadUser ? { key: `l${card.leadUser.id}`, label: card.leadUser.name } : { key: "l0", label: "未指定责任领导" };
+    case "category":
+      return card.category ? { key: `c${card.category}`, label: card.category } : { key: "c", label: "未分类" };
+    default:
+      return NO_LANE;
+  }
+}
+
+export interface Lane extends LaneKey {
+  columns: Record<TaskStatus, BoardCard[]>;
+  count: number;
+}
+
+function emptyColumns(): Record<TaskStatus, BoardCard[]> {
+  return { not_started: [], in_progress: [], pending_review: [], done: [] };
+}
+
+/**
+ * Cards into lanes and columns, each column in position order. Lanes come in `order`
+ * (e.g. units by their sort order, leaders by name); lanes for "none" (未指定) come last.
+ */
+export function groupIntoLanes(cards: BoardCard[], by: LaneBy, order: readonly string[] = []): Lane[] {
+  const lanes = new Map<string, Lane>();
+  for (const card of sortCards(cards)) {
+    const key = laneOf(card, by);
+    let lane = lanes.get(key.key);
+    if (!lane) {
+      lane = { ...key, columns: emptyColumns(), count: 0 };
+      lanes.set(key.key, lane);
+    }
+    lane.columns[card.status].push(card);
+    lane.count += 1;
+  }
+  // Without lanes the four columns always show, so an empty column can still take a card.
+  if (lanes.size === 0 && by === "none") lanes.set(NO_LANE.key, { ...NO_LANE, columns: emptyColumns(), count: 0 });
+  const rank = (lane: Lane) => {
+    const index = order.indexOf(lane.key);
+    if (index >= 0) return index;
+    return /^[ulc]0?$/.test(lane.key) ? Number.MAX_SAFE_INTEGER : order.length;
+  };
+  return [...lanes.values()].sort((a, b) => rank(a) - rank(b) || a.label.localeCompare(b.label, "zh-CN"));
+}
+
+// ---------------------------------------------------------------- optimistic placement
+
+export interface PendingMove {
+  taskId: number;
+  toStatus: TaskStatus;
+  beforeId: number | null;
+  afterId: number | null;
+}
+
+/**
+ * Lays pending moves over the cards the server sent, as example-trellix does: the moved card
+ * takes the target status and a position key between its (possibly also moved) neighbours.
+ * The server computes the real key; this only decides where the card shows meanwhile.
+ */
+export function applyPendingMoves(cards: BoardCard[], moves: readonly PendingMove[]): BoardCard[] {
+  if (moves.length === 0) return cards;
+  const byId = new Map(cards.map((card) => [card.id, card]));
+  for (const move of moves) {
+    const card = byId.get(move.taskId);
+    if (!card) continue;
+    const before = move.beforeId != null ? byId.get(move.beforeId) : undefined;
+    const after = move.afterId != null ? byId.get(move.afterId) : undefined;
+    let position = card.position;
+    try {
+      position = positionBetween(
+        before && before.status === move.toStatus ? before.position : null,
+        after && after.status === move.toStatus ? after.position : null,
+      );
+    } catch {
+      // Neighbours out of order (the board changed underneath): keep the old key.
+    }
+    byId.set(card.id, { ...card, status: move.toStatus, position });
+  }
+  return cards.map((card) => byId.get(card.id)!);
+}
+
+/** Server-confirmed cards replace the loader's copy until the loader catches up (by version). */
+export function applyConfirmedCards(cards: BoardCard[], confirmed: ReadonlyMap<number, BoardCard>): BoardCard[] {
+  if (confirmed.size === 0) return cards;
+  return cards.map((card) => {
+    const newer = confirmed.get(card.id);
+    return newer && newer.version > card.version ? newer : card;
+  });
+}
+
+/** The neighbours of the item at `index` in a column's id list. */
+export function neighboursAt(ids: readonly number[], index: number): { beforeId: number | null; afterId: number | null } {
+  return { beforeId: index > 0 ? ids[index - 1] : null, afterId: index < ids.length - 1 ? ids[index + 1] : null };
+}
