@@ -42,19 +42,22 @@ export function keywordKind(heading: string): SectionKind | null {
 /** Kinds of the top-level sections, in order; earlier sections inform later ones. */
 export function classifyTopLevel(headings: string[], ctx: ClassifyContext): SectionKind[] {
   const years = headings.map((h) => yearInText(h));
+  const minYear = Math.min(...years.filter((y): y is number => y !== null), Infinity);
   const kinds: SectionKind[] = [];
+  let seenWork = false;
   headings.forEach((heading, i) => {
     let kind = keywordKind(heading);
     const year = years[i];
     const ahead = year !== null && ctx.reportedYear !== null && year > ctx.reportedYear;
-    const laterThanAnother = year !== null && years.some((y, k) => k !== i && y !== null && y < year);
+    const laterThanAnother = year !== null && minYear < year;
 
     if ((kind === null || kind === "work") && ahead && !PAST_WORK.test(heading)) kind = "plan";
     if (kind === null && KEY_WORK.test(heading)) {
-      kind = laterThanAnother || kinds.includes("work") ? "plan" : "work";
+      kind = laterThanAnother || seenWork ? "plan" : "work";
     }
     if (kind === null && year !== null && ctx.reportedYear !== null && year === ctx.reportedYear) kind = "work";
     kinds.push(kind ?? "other");
+    if (kind === "work") seenWork = true;
   });
   return kinds;
 }

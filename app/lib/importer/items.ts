@@ -1,6 +1,6 @@
 import { isGroupingHeading } from "./classify";
 import type { SourceMap } from "./source";
-import { forEachItem, type Item, type Range } from "./structure";
+import { firstChildFrom, forEachItem, type Item, type Range } from "./structure";
 import { shortTitle } from "./text-utils";
 import type { PlanItem, ProblemItem } from "./types";
 
@@ -39,8 +39,10 @@ function sentenceStarts(text: string, p: Range): number[] {
 function withInlineContinuation(map: SourceMap, item: Item, p: Range): Range {
   const line = map.lineIndexAt(p.start);
   let end = p.end;
-  for (const c of item.children) {
-    if (c.marker === "inline" && c.markerStart >= p.end && map.lineIndexAt(c.markerStart) === line) end = Math.max(end, c.contentEnd);
+  for (let k = firstChildFrom(item, p.end); k < item.children.length; k++) {
+    const c = item.children[k];
+    if (map.lineIndexAt(c.markerStart) !== line) break;
+    if (c.marker === "inline") end = Math.max(end, c.contentEnd);
   }
   return { start: p.start, end };
 }
@@ -96,18 +98,28 @@ function topmostOfKind(roots: Item[], kind: Item["kind"]): Item[] {
 }
 
 function inlineChildrenIn(owner: Item, r: Range): Item[] {
-  return owner.children.filter((c) => c.marker === "inline" && c.markerStart >= r.start && c.markerStart < r.end);
+  const found: Item[] = [];
+  for (let k = firstChildFrom(owner, r.start); k < owner.children.length && owner.children[k].markerStart < r.end; k++) {
+    if (owner.children[k].marker === "inline") found.push(owner.children[k]);
+  }
+  return found;
 }
 
 function isIntroParagraph(text: string): boolean {
   return /[：:]$/.test(text.trim());
 }
 
-/** Cuts an item's range before the first region (of another kind) that starts inside it. */
+/** Cuts an item's range before the first region (of another kind) that starts inside it; `exclude` is sorted. */
 function clip(range: Range, exclude: Range[]): Range {
-  let end = range.end;
-  for (const r of exclude) if (r.start > range.start && r.start < end) end = r.start;
-  return { start: range.start, end };
+  let lo = 0;
+  let hi = exclude.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (exclude[mid].start <= range.start) lo = mid + 1;
+    else hi = mid;
+  }
+  const next = exclude[lo];
+  return { start: range.start, end: next && next.start < range.end ? next.start : range.end };
 }
 
 interface RawItem {
@@ -185,7 +197,7 @@ export function extractItems(
   roots: Item[],
   reportedYear: number | null,
 ): { problems: ProblemItem[]; plan: PlanItem[]; planRegions: TextRegion[] } {
-  const planRegions = findPlanRegions(map, roots, reportedYear);
+  const planRegions = findPlanRegions(map, roots, reportedYear).sort((a, b) => a.start - b.start);
   const problemRegions = findProblemRegions(map, roots);
 
   // Inline items inside a plan paragraph of another section are plan items.

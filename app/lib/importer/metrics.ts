@@ -31,8 +31,10 @@ function quoteMask(s: string): Uint8Array {
     if (code !== 0x5b && (code < 0x2018 || code > 0x301f)) continue;
     const close = OPEN_TO_CLOSE.get(code);
     if (!close) continue;
-    const j = s.indexOf(close, i + 1);
-    if (j < 0 || j - i > MAX_QUOTE) continue;
+    const limit = Math.min(s.length, i + MAX_QUOTE + 1);
+    let j = i + 1;
+    while (j < limit && s[j] !== close) j++;
+    if (j >= limit) continue;
     mask.fill(1, i, j + 1);
   }
   return mask;
@@ -63,6 +65,9 @@ const SPLIT_VERBS = [
   "上报", "录入", "安装", "设立", "获批", "创建", "认定", "选派", "举行", "清理", "查处", "制定", "梳理", "观看",
   "惠及", "覆盖", "带动", "吸引",
 ];
+const SPLIT_VERBS_BY_FIRST_CHAR = new Map<string, string[]>();
+for (const verb of SPLIT_VERBS) SPLIT_VERBS_BY_FIRST_CHAR.set(verb[0], [...(SPLIT_VERBS_BY_FIRST_CHAR.get(verb[0]) ?? []), verb]);
+
 /** A bare verb after another figure names the same thing: "发现矛盾纠纷1226件，调处1226件". */
 const FOLLOW_UP_VERBS = new Set(["调处", "化解", "办结", "处理", "整改", "解决", "受理", "回访", "核查", "办理", "结案", "调解", "销号", "完成"]);
 const RIGHT_NOUN_STOP_CHARS = "的和与及等为在供获已被以到对向给将由从比占、，。；：！？（）《》 0123456789";
@@ -91,14 +96,16 @@ const GENERIC_NOUNS = new Set(["人数", "数量", "总数", "金额", "次数",
  */
 function afterLastVerb(name: string): string {
   let best = name;
-  let bestAt = -1;
-  for (const verb of SPLIT_VERBS) {
-    const at = name.lastIndexOf(verb);
-    if (at > bestAt) {
+  // From the right: the first verb with a real noun after it wins.
+  search: for (let at = name.length - 2; at >= 0; at--) {
+    const verbs = SPLIT_VERBS_BY_FIRST_CHAR.get(name[at]);
+    if (!verbs) continue;
+    for (const verb of verbs) {
+      if (!name.startsWith(verb, at)) continue;
       const rest = cleanName(name.slice(at + verb.length));
       if (rest.length >= 2) {
         best = GENERIC_NOUNS.has(rest) ? cleanName(name.slice(0, at)) + rest : rest;
-        bestAt = at;
+        break search;
       }
     }
   }
@@ -343,6 +350,7 @@ interface SentenceContext {
 
 function metricsInSentence(map: SourceMap, s: string, offset: number, ctx: (pos: number) => SentenceContext, out: Metric[]): void {
   const mask = quoteMask(s);
+  const sentenceTargetAt = s.search(SENTENCE_TARGET);
   let prevEnd = 0;
   let prev: { name: string; kind: MetricKind } | null = null;
 
@@ -376,7 +384,7 @@ function metricsInSentence(map: SourceMap, s: string, offset: number, ctx: (pos:
     else if (FORECAST_WORDS.test(kindWindow)) kind = "forecast";
     else if (adjacent && prev && prev.kind !== "actual" && prev.kind !== "rate") kind = prev.kind;
     else if (OF_TARGET.test(kindWindow)) kind = "rate";
-    else if (TARGET_WORDS.test(kindWindow) || SENTENCE_TARGET.test(s.slice(0, token.start)) || c.planContext) kind = "target";
+    else if (TARGET_WORDS.test(kindWindow) || (sentenceTargetAt >= 0 && sentenceTargetAt < token.start) || c.planContext) kind = "target";
     else if (RATE_UNITS.has(token.unit)) kind = "rate";
     else kind = "actual";
 
@@ -433,7 +441,17 @@ export function extractMetrics(map: SourceMap, structure: Structure, planRegions
     const regions = regionsByLine.get(line.index) ?? [];
     let sentenceStart = line.start;
     for (let i = line.start; i <= line.end; i++) {
-      if (i < line.end && text[i] !== "。" && text[i] !== "！" && text[i] !== "？") continue;
+      if (i < line.end) {
+        const ch = text[i];
+        const long = i - sentenceStart;
+        // A run-on "sentence" is cut at a clause end once long, and at any non-figure character when huge,
+        // so each figure's sentence stays readable and scanning stays linear.
+        const ends =
+          ch === "。" || ch === "！" || ch === "？" ||
+          (long >= 300 && (ch === "；" || ch === "，")) ||
+          (long >= 1000 && !/[0-9.一二两三四五六七八九十百千万亿]/.test(ch));
+        if (!ends) continue;
+      }
       const sentenceEnd = i < line.end ? i + 1 : line.end;
       if (sentenceEnd > sentenceStart) {
         const s = text.slice(sentenceStart, sentenceEnd);

@@ -63,11 +63,19 @@ export function isMagnitudeOnly(s: string): boolean {
 }
 
 /** Value of a well-formed Chinese numeral, using nzh; 两 and 〇 are spelled the way nzh reads. */
+const parsedCache = new Map<string, number | null>();
+
 export function parseCnNumber(s: string): number | null {
-  if (!isWellFormedCnNumber(s)) return null;
-  const canonical = s.replace(/两/g, "二").replace(/〇/g, "零");
-  const value = Number(Nzh.cn.decodeS(canonical));
-  return Number.isFinite(value) && value >= 0 ? value : null;
+  const cached = parsedCache.get(s);
+  if (cached !== undefined) return cached;
+  let value: number | null = null;
+  if (isWellFormedCnNumber(s)) {
+    const decoded = Number(Nzh.cn.decodeS(s.replace(/两/g, "二").replace(/〇/g, "零")));
+    value = Number.isFinite(decoded) && decoded >= 0 ? decoded : null;
+  }
+  // Numerals repeat a lot (一是, 二是 …); a small cache spares nzh the work.
+  if (parsedCache.size < 4096) parsedCache.set(s, value);
+  return value;
 }
 
 /** Multiplier of a magnitude suffix written after Arabic digits: 万 → 1e4, 万亿 → 1e12, 千万 → 1e7. */

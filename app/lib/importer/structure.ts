@@ -221,9 +221,11 @@ function addInlineItems(text: string, item: Item): void {
   }
 
   // What is left of the item's own paragraphs: text before the first marker, untouched paragraphs.
+  const firstMarkerOf = new Map<number, InlineMarker>();
+  for (const m of markers) if (!firstMarkerOf.has(m.paragraph)) firstMarkerOf.set(m.paragraph, m);
   item.paragraphs.forEach((p, index) => {
     if (absorbed.has(index)) return;
-    const first = markers.find((m) => m.paragraph === index);
+    const first = firstMarkerOf.get(index);
     if (!first) {
       leftover.push(p);
       return;
@@ -250,11 +252,24 @@ export function firstSentence(text: string, start: number, end: number): Range {
   return trimPunctuation(text, { start, end });
 }
 
+/** Index of the first child whose marker starts at or after `pos` (children are in text order). */
+export function firstChildFrom(item: Item, pos: number): number {
+  const children = item.children;
+  let lo = 0;
+  let hi = children.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (children[mid].markerStart < pos) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** The innermost item containing a position, given the numbered item that owns its line. */
 export function itemAt(owner: Item | null, pos: number): Item | null {
   if (!owner) return null;
-  for (const child of owner.children) {
-    if (child.marker === "inline" && pos >= child.markerStart && pos < Math.max(child.contentEnd, child.contentStart + 1)) return child;
-  }
+  const k = firstChildFrom(owner, pos + 1) - 1; // the last child starting at or before pos
+  const child = k >= 0 ? owner.children[k] : undefined;
+  if (child && child.marker === "inline" && pos < Math.max(child.contentEnd, child.contentStart + 1)) return child;
   return owner;
 }

@@ -235,6 +235,7 @@ describe("summaries of other shapes", () => {
     const text = [
       "首页 > 政务公开 > 工作总结",
       "东风街道2024年工作总结",
+      "本文转载自东风街道微信公众号",
       "来源：东风街道办事处  发布时间：2024-12-30 09:12  浏览次数：321",
       "【字号 大 中 小】",
       "一、主要工作",
@@ -250,6 +251,6 @@ describe("summaries of other shapes", () => {
     expect(json.sections.map((s) => s.number)).toEqual(["一", "二"]);
     expect(json.plan.map((p) => p.text)).toEqual(["抓好民生实事。"]);
     expect(json.metrics.map((m) => m.value)).toEqual([16]);
-    expect(parsed.furniture).toHaveLength(4);
+    expect(parsed.furniture).toHaveLength(5);
   });
 });
