@@ -113,24 +113,36 @@ function isPercent(unit: string): boolean {
 }
 
 /**
- * Metric drafts from the figures of the work sections: one per (name, unit) within an
- * item, the actual as baseline and a forecast of the same thing kept beside it.
+ * Metric drafts from the figures of the work sections: the actual as baseline, with a
+ * forecast of the same thing that follows it kept beside it.
  */
 function metricDrafts(parsed: ParsedSummary): MetricDraft[] {
   const workRefs = new Set(parsed.sections.filter((s) => s.kind === "work").map((s) => s.number));
-  const drafts = new Map<string, MetricDraft>();
+  const drafts: MetricDraft[] = [];
+  const seen = new Set<string>();
   for (const metric of parsed.metrics) {
     const top = metric.ref?.split(".")[0] ?? null;
     if (!top || !workRefs.has(top)) continue;
     if (metric.kind === "target") continue;
-    const key = `${metric.ref}|${metric.name}|${metric.unit}`;
-    const existing = drafts.get(key);
-    if (existing) {
-      if (metric.kind === "forecast" && existing.forecast == null) existing.forecast = metric.value;
+    // "1-9月完成销售额861万元，预计全年销售额1848万元": the forecast belongs to the figure
+    // just before it; other figures of the same name (another company's) stay separate.
+    const previous = drafts[drafts.length - 1];
+    if (
+      metric.kind === "forecast" &&
+      previous &&
+      previous.forecast == null &&
+      previous.name === metric.name &&
+      previous.unit === metric.unit &&
+      previous.ref === metric.ref
+    ) {
+      previous.forecast = metric.value;
       continue;
     }
-    drafts.set(key, {
-      key: `metric:${drafts.size + 1}`,
+    const identity = `${metric.ref}|${metric.name}|${metric.unit}|${metric.value}|${metric.kind}`;
+    if (seen.has(identity)) continue;
+    seen.add(identity);
+    drafts.push({
+      key: `metric:${drafts.length + 1}`,
       name: metric.name,
       unit: metric.unit,
       baseline: metric.value,
@@ -144,7 +156,7 @@ function metricDrafts(parsed: ParsedSummary): MetricDraft[] {
       aggregation: isPercent(metric.unit) || metric.kind === "cap" || metric.kind === "rate" ? "latest" : "sum",
     });
   }
-  return [...drafts.values()];
+  return drafts;
 }
 
 export function draftPlan(parsed: ParsedSummary): PlanDraft {

@@ -5,7 +5,7 @@ import * as adminUser from "../../app/routes/admin.users.$userId";
 import * as adminUnits from "../../app/routes/admin.units";
 import * as adminPlans from "../../app/routes/admin.plans";
 import * as index from "../../app/routes/_index";
-import * as importPage from "../../app/routes/import";
+import * as importPage from "../../app/routes/import/route";
 import * as reports from "../../app/routes/reports";
 import { getDb } from "../../app/utils/db.server";
 import { callAction, callLoader, cookieFor, makeRequest } from "./helpers";

@@ -64,3 +64,17 @@ describe("suggestions", () => {
     expect(organizationName(null)).toBeNull();
   });
 });
+
+describe("figures of the same name", () => {
+  it("pairs each forecast with the actual just before it and keeps other companies' figures apart", () => {
+    const draft = draftPlan(parseSummary(seed));
+    const sales = draft.metrics.filter((m) => m.name === "销售额" && m.unit === "万元");
+    expect(sales.map((m) => [m.baseline, m.forecast])).toEqual(
+      expect.arrayContaining([
+        [861, 1848],
+        [1365, 1820],
+        [1537, 2049],
+      ]),
+    );
+  });
+});

@@ -1,0 +1,55 @@
+import { readFileSync } from "node:fs";
+import { expect, test, type Page } from "@playwright/test";
+import iconv from "iconv-lite";
+
+const seed = readFileSync(new URL("../../db/seed/pingdong-2024-summary.txt", import.meta.url), "utf8");
+
+async function loginAsLeader(page: Page) {
+  await page.goto("/login");
+  await page.getByLabel("用户名").fill("leader");
+  await page.getByLabel("密码").fill("demo-pass-2025");
+  await page.getByRole("button", { name: "登录" }).click();
+  await expect(page).toHaveURL(/\/board$/);
+}
+
+async function uploadGbk(page: Page, text: string, name: string) {
+  await page.goto("/import");
+  await page.getByLabel("选择文件").setInputFiles({ name, mimeType: "text/plain", buffer: iconv.encode(text, "gbk") });
+  await page.getByRole("button", { name: "解析并预览" }).click();
+  await expect(page.getByRole("heading", { name: /生成的任务（\d+项）/ })).toBeVisible();
+}
+
+test("the seed uploaded as GBK is recognised as the document the first start imported", async ({ page }) => {
+  await loginAsLeader(page);
+  await uploadGbk(page, seed, "平东街道2024年工作总结.txt");
+  await expect(page.getByRole("heading", { name: "生成的任务（10项）" })).toBeVisible();
+  await expect(page.getByRole("alert")).toContainText("导入过");
+  await expect(page.getByRole("button", { name: "确认导入" })).toBeDisabled();
+});
+
+test("a GBK summary is previewed, one item deselected, committed, and its tasks shown", async ({ page }) => {
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  await loginAsLeader(page);
+  const otherStreet = seed.replaceAll("平东", "平北").replace("2024年10月31日", "2024年11月8日");
+  await uploadGbk(page, otherStreet, "平北街道2024年工作总结.txt");
+  await expect(page.getByText("平北街道", { exact: true })).toBeVisible();
+  await expect(page.getByText("2024年10月31日")).toHaveCount(0);
+  await page.getByRole("checkbox", { name: "导入 四.3" }).uncheck();
+  await page.getByLabel("导入到年度计划").selectOption("2027");
+  await page.getByRole("button", { name: "确认导入" }).click();
+  await expect(page.getByRole("heading", { name: /导入完成：9项任务/ })).toBeVisible();
+  const list = page.locator(".imported-list li");
+  await expect(list).toHaveCount(9);
+  await expect(list.first()).toContainText("2027-01");
+  await expect(page.locator(".imported-list")).not.toContainText("四.3）");
+  expect(errors).toEqual([]);
+});
+
+test("a PDF is refused with a message that says what to do", async ({ page }) => {
+  await loginAsLeader(page);
+  await page.goto("/import");
+  await page.getByLabel("选择文件").setInputFiles({ name: "总结.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4\n...") });
+  await page.getByRole("button", { name: "解析并预览" }).click();
+  await expect(page.getByRole("alert")).toContainText("另存为 .docx");
+});
