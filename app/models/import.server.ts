@@ -234,3 +234,28 @@ export async function commitImportIn(
     return { sourceDocumentId: document.id, taskIds, metricCount };
   }
 }
+
+/**
+ * Imports into the plan of `year`, creating that plan in the same transaction when it
+ * does not exist yet; an archived plan is refused.
+ */
+export function commitImportToYear(
+  db: AppDatabase,
+  actorId: number | null,
+  { year, organization, build }: { year: number; organization: string; build: (planId: number) => ImportInput },
+): Promise<ImportResult & { planId: number }> {
+  return db.transaction().execute(async (trx) => {
+    let plan = await trx.selectFrom("plans").select(["id", "status"]).where("year", "=", year).executeTakeFirst();
+    if (!plan) {
+      const now = new Date().toISOString();
+      plan = await trx
+        .insertInto("plans")
+        .values({ year, title: `${organization}${year}年重点工作`, organization, status: "active", created_at: now, updated_at: now })
+        .returning(["id", "status"])
+        .executeTakeFirstOrThrow();
+      await recordAudit(trx, { actorId, action: "plan.create", entity: "plan", entityId: plan.id, after: { year, organization } });
+    }
+    const result = await commitImportIn(trx, actorId, build(plan.id));
+    return { ...result, planId: plan.id };
+  });
+}
