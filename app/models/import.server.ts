@@ -126,113 +126,111 @@ export async function commitImportIn(
 ): Promise<ImportResult> {
   const now = new Date().toISOString();
   const hash = documentSha256(input.originalText);
-  {
-    const plan = await trx.selectFrom("plans").selectAll().where("id", "=", input.planId).executeTakeFirst();
-    if (!plan) notFound("没有找到所选的年度计划，请刷新后重新选择。");
-    if (plan!.status === "archived") conflict(`${plan!.year}年度计划已归档，不能再导入任务。请先在“管理”中恢复它。`);
-    const duplicate = await trx
-      .selectFrom("source_documents")
-      .leftJoin("plans", "plans.id", "source_documents.plan_id")
-      .select(["source_documents.imported_at", "source_documents.file_name", "plans.year"])
-      .where("sha256", "=", hash)
-      .executeTakeFirst();
-    if (duplicate) conflict(alreadyImportedMessage(duplicate));
+  const plan = await trx.selectFrom("plans").selectAll().where("id", "=", input.planId).executeTakeFirst();
+  if (!plan) notFound("没有找到所选的年度计划，请刷新后重新选择。");
+  if (plan!.status === "archived") conflict(`${plan!.year}年度计划已归档，不能再导入任务。请先在“管理”中恢复它。`);
+  const duplicate = await trx
+    .selectFrom("source_documents")
+    .leftJoin("plans", "plans.id", "source_documents.plan_id")
+    .select(["source_documents.imported_at", "source_documents.file_name", "plans.year"])
+    .where("sha256", "=", hash)
+    .executeTakeFirst();
+  if (duplicate) conflict(alreadyImportedMessage(duplicate));
 
-    const document = await trx
-      .insertInto("source_documents")
+  const document = await trx
+    .insertInto("source_documents")
+    .values({
+      plan_id: input.planId,
+      file_name: input.fileName,
+      sha256: hash,
+      original_text: input.originalText,
+      parsed_json: input.parsedJson,
+      imported_by: actorId,
+      imported_at: now,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+
+  const codes = await nextTaskCodes(trx, input.planId, plan!.year, input.tasks.length);
+  // New cards go below the cards already in their column.
+  const lastPositions = new Map<TaskStatus, string | null>();
+  for (const status of new Set(input.tasks.map((t) => t.status))) {
+    const last = await trx
+      .selectFrom("tasks")
+      .select("position")
+      .where("plan_id", "=", input.planId)
+      .where("status", "=", status)
+      .orderBy("position", "desc")
+      .limit(1)
+      .executeTakeFirst();
+    lastPositions.set(status, last?.position ?? null);
+  }
+  const positionsByStatus = new Map<TaskStatus, string[]>();
+  for (const [status, last] of lastPositions) {
+    positionsByStatus.set(status, initialPositions(input.tasks.filter((t) => t.status === status).length, last));
+  }
+
+  const taskIds: number[] = [];
+  let metricCount = 0;
+  for (const [index, task] of input.tasks.entries()) {
+    const position = positionsByStatus.get(task.status)!.shift()!;
+    const row = await trx
+      .insertInto("tasks")
       .values({
         plan_id: input.planId,
-        file_name: input.fileName,
-        sha256: hash,
-        original_text: input.originalText,
-        parsed_json: input.parsedJson,
-        imported_by: actorId,
-        imported_at: now,
+        code: codes[index],
+        title: task.title,
+        description: task.description,
+        category: task.category,
+        origin: task.origin,
+        origin_ref: task.originRef,
+        source_excerpt: task.sourceExcerpt,
+        source_document_id: document.id,
+        lead_user_id: task.leadUserId,
+        status: task.status,
+        position,
+        start_date: task.startDate,
+        due_date: task.dueDate,
+        progress: task.progress,
+        done_at: task.doneAt,
+        created_by: actorId,
+        created_at: now,
+        updated_at: now,
       })
       .returning("id")
       .executeTakeFirstOrThrow();
-
-    const codes = await nextTaskCodes(trx, input.planId, plan!.year, input.tasks.length);
-    // New cards go below the cards already in their column.
-    const lastPositions = new Map<TaskStatus, string | null>();
-    for (const status of new Set(input.tasks.map((t) => t.status))) {
-      const last = await trx
-        .selectFrom("tasks")
-        .select("position")
-        .where("plan_id", "=", input.planId)
-        .where("status", "=", status)
-        .orderBy("position", "desc")
-        .limit(1)
-        .executeTakeFirst();
-      lastPositions.set(status, last?.position ?? null);
-    }
-    const positionsByStatus = new Map<TaskStatus, string[]>();
-    for (const [status, last] of lastPositions) {
-      positionsByStatus.set(status, initialPositions(input.tasks.filter((t) => t.status === status).length, last));
-    }
-
-    const taskIds: number[] = [];
-    let metricCount = 0;
-    for (const [index, task] of input.tasks.entries()) {
-      const position = positionsByStatus.get(task.status)!.shift()!;
-      const row = await trx
-        .insertInto("tasks")
-        .values({
-          plan_id: input.planId,
-          code: codes[index],
-          title: task.title,
-          description: task.description,
-          category: task.category,
-          origin: task.origin,
-          origin_ref: task.originRef,
-          source_excerpt: task.sourceExcerpt,
-          source_document_id: document.id,
-          lead_user_id: task.leadUserId,
-          status: task.status,
-          position,
-          start_date: task.startDate,
-          due_date: task.dueDate,
-          progress: task.progress,
-          done_at: task.doneAt,
-          created_by: actorId,
-          created_at: now,
-          updated_at: now,
-        })
-        .returning("id")
-        .executeTakeFirstOrThrow();
-      taskIds.push(row.id);
-      const unitRows = [
-        ...(task.leadUnitId != null ? [{ task_id: row.id, unit_id: task.leadUnitId, role: "lead" as const }] : []),
-        ...task.supportUnitIds
-          .filter((unitId) => unitId !== task.leadUnitId)
-          .map((unitId) => ({ task_id: row.id, unit_id: unitId, role: "support" as const })),
-      ];
-      if (unitRows.length) await trx.insertInto("task_units").values(unitRows).execute();
-      for (const [metricIndex, metric] of task.metrics.entries()) {
-        await insertMetric(trx, input.planId, row.id, { ...metric, category: task.category }, metricIndex, now);
-        metricCount++;
-      }
-      await recordAudit(trx, {
-        actorId,
-        action: "task.create",
-        entity: "task",
-        entityId: row.id,
-        after: { code: codes[index], title: task.title, origin: task.origin, origin_ref: task.originRef, status: task.status },
-      });
-    }
-    for (const [index, metric] of input.metrics.entries()) {
-      await insertMetric(trx, input.planId, null, metric, index, now);
+    taskIds.push(row.id);
+    const unitRows = [
+      ...(task.leadUnitId != null ? [{ task_id: row.id, unit_id: task.leadUnitId, role: "lead" as const }] : []),
+      ...task.supportUnitIds
+        .filter((unitId) => unitId !== task.leadUnitId)
+        .map((unitId) => ({ task_id: row.id, unit_id: unitId, role: "support" as const })),
+    ];
+    if (unitRows.length) await trx.insertInto("task_units").values(unitRows).execute();
+    for (const [metricIndex, metric] of task.metrics.entries()) {
+      await insertMetric(trx, input.planId, row.id, { ...metric, category: task.category }, metricIndex, now);
       metricCount++;
     }
     await recordAudit(trx, {
       actorId,
-      action: "import.commit",
-      entity: "source_document",
-      entityId: document.id,
-      after: { file: input.fileName, plan: plan!.year, tasks: taskIds.length, metrics: metricCount },
+      action: "task.create",
+      entity: "task",
+      entityId: row.id,
+      after: { code: codes[index], title: task.title, origin: task.origin, origin_ref: task.originRef, status: task.status },
     });
-    return { sourceDocumentId: document.id, taskIds, metricCount };
   }
+  for (const [index, metric] of input.metrics.entries()) {
+    await insertMetric(trx, input.planId, null, metric, index, now);
+    metricCount++;
+  }
+  await recordAudit(trx, {
+    actorId,
+    action: "import.commit",
+    entity: "source_document",
+    entityId: document.id,
+    after: { file: input.fileName, plan: plan!.year, tasks: taskIds.length, metrics: metricCount },
+  });
+  return { sourceDocumentId: document.id, taskIds, metricCount };
 }
 
 /**
