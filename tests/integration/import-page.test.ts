@@ -19,7 +19,7 @@ function upload(cookie: string, form: Record<string, string | Blob>, fileName = 
 }
 
 async function preview(cookie: string, bytes: Uint8Array, fileName = "平西街道2024年工作总结.txt") {
-  return callAction(importPage.action, upload(cookie, { intent: "preview", file: new Blob([bytes]) }, fileName));
+  return callAction(importPage.action, upload(cookie, { intent: "preview", file: new Blob([new Uint8Array(bytes)]) }, fileName));
 }
 
 async function counts() {
