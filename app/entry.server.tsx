@@ -51,8 +51,12 @@ export default function handleRequest(
   });
 }
 
-export function handleError(error: unknown, { request }: { request: Request }) {
+export function handleError(error: unknown, { request, context }: { request: Request; context: AppLoadContext }) {
   // Aborted requests and unknown URLs (e.g. /favicon.ico) are not errors worth a stack.
   if (request.signal.aborted || (isRouteErrorResponse(error) && error.status === 404)) return;
-  console.error(error);
+  // One structured line, with the request id the error page shows the user.
+  const detail = error instanceof Error ? error.stack ?? error.message : String(error);
+  process.stderr.write(
+    `${JSON.stringify({ t: new Date().toISOString(), level: "error", id: context?.requestId ?? null, path: new URL(request.url).pathname, error: detail })}\n`,
+  );
 }

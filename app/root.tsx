@@ -24,6 +24,7 @@ export const meta: MetaFunction = () => [{ title: "年度重点工作看板" }];
 export async function loader(args: LoaderFunctionArgs) {
   const user = await getCurrentUser(args);
   return {
+    requestId: args.context.requestId ?? null,
     user: user && {
       id: user.id,
       displayName: user.displayName,

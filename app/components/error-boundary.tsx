@@ -1,5 +1,5 @@
 // One error page for every route: 400/403/404/409/500 in Chinese, with a way back.
-import { isRouteErrorResponse, Link, useRouteError } from "@remix-run/react";
+import { isRouteErrorResponse, Link, useRouteError, useRouteLoaderData } from "@remix-run/react";
 
 const TITLES: Record<number, string> = {
   400: "提交的内容有误",
@@ -34,12 +34,13 @@ export function GeneralErrorBoundary() {
     (isRouteErrorResponse(error) && status !== 500 ? messageOf(error.data) : null) ??
     DEFAULT_MESSAGES[status] ??
     DEFAULT_MESSAGES[500];
-  if (!isRouteErrorResponse(error)) console.error(error);
+  const requestId = (useRouteLoaderData("root") as { requestId?: string | null } | undefined)?.requestId;
   return (
     <section className="error-page" role="alert" aria-labelledby="error-title">
       <p className="error-code">{status}</p>
       <h1 id="error-title">{TITLES[status] ?? "出错了"}</h1>
       <p>{message}</p>
+      {status >= 500 && requestId ? <p className="muted small">错误编号：{requestId}</p> : null}
       <p className="error-actions">
         {status === 409 ? (
           <a className="button" href="">
