@@ -1,0 +1,39 @@
+import { createReadStream } from "node:fs";
+import { join } from "node:path";
+import { createReadableStreamFromReadable } from "@remix-run/node";
+import { backupDatabase, backupDirFor, BACKUP_NAME_PATTERN, listBackups } from "../../db/backup";
+import { databasePathFromEnv } from "../../db/index";
+import { getDb } from "../utils/db.server";
+import { notFound } from "../utils/http.server";
+import { recordAudit } from "./audit.server";
+
+function backupDir(): string {
+  return backupDirFor(databasePathFromEnv());
+}
+
+export function listDatabaseBackups() {
+  return listBackups(backupDir());
+}
+
+export async function createDatabaseBackup(actorId: number): Promise<string> {
+  const db = getDb();
+  const path = await backupDatabase(db, backupDir());
+  const name = path.slice(path.lastIndexOf("/") + 1);
+  await recordAudit(db, { actorId, action: "backup.create", entity: "backup", entityId: name });
+  return name;
+}
+
+/** A download of one backup; only names this app writes are accepted (no paths). */
+export function backupDownload(name: string): Response {
+  if (!BACKUP_NAME_PATTERN.test(name) || !listDatabaseBackups().some((b) => b.name === name)) {
+    notFound("没有找到该备份文件。");
+  }
+  const stream = createReadStream(join(backupDir(), name));
+  return new Response(createReadableStreamFromReadable(stream), {
+    headers: {
+      "Content-Type": "application/vnd.sqlite3",
+      "Content-Disposition": `attachment; filename="${name}"`,
+      "Cache-Control": "no-store",
+    },
+  });
+}
