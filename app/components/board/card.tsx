@@ -1,0 +1,193 @@
+// A task card. The body is memoised: while a card is dragged only the cards whose sortable
+// state changes re-render their thin wrapper, never the body of every card on the board.
+import { memo } from "react";
+import { Form, Link } from "@remix-run/react";
+import { useSortable } from "@dnd-kit/sortable";
+import { CSS } from "@dnd-kit/utilities";
+import { ORIGIN_LABELS, STATUS_LABELS, STATUSES, type BoardCard } from "~/lib/board";
+import { formatDate } from "~/lib/weeks";
+import { LightBadge } from "./light-badge";
+import { MetricBars } from "./metric-bars";
+
+export interface CardBodyProps {
+  card: BoardCard;
+  detailHref: string | null;
+  pending?: boolean;
+}
+
+function unitNames(card: BoardCard) {
+  return card.supportUnits.map((u) => u.name).join("、");
+}
+
+export const CardBody = memo(function CardBody({ card, detailHref, pending = false }: CardBodyProps) {
+  const support = unitNames(card);
+  return (
+    <article className="task-card-body" aria-labelledby={`task-${card.id}-title`}>
+      <p className="task-card-meta">
+        <span className="task-code">{card.code}</span>
+        {card.originRef ? (
+          <span className="task-origin" title={`来源：上年总结 ${card.originRef}`}>
+            {card.originRef}
+          </span>
+        ) : null}
+        {card.origin === "problem" ? <span className="task-tag">{ORIGIN_LABELS.problem}</span> : null}
+        {card.category ? <span className="task-category">{card.category}</span> : null}
+        {pending ? <span className="task-pending">正在保存…</span> : null}
+      </p>
+      <h3 className="task-title" id={`task-${card.id}-title`}>
+        {detailHref ? (
+          <Link to={detailHref} preventScrollReset>
+            {card.title}
+          </Link>
+        ) : (
+          card.title
+        )}
+      </h3>
+      <LightBadge light={card.light} />
+      <dl className="task-facts">
+        <div>
+          <dt>牵头单位</dt>
+          <dd>{card.leadUnit?.name ?? "未指定"}</dd>
+        </div>
+        {support ? (
+          <div>
+            <dt>配合单位</dt>
+            <dd>{support}</dd>
+          </div>
+        ) : null}
+        <div>
+          <dt>责任领导</dt>
+          <dd>{card.leadUser?.name ?? "未指定"}</dd>
+        </div>
+        <div>
+          <dt>完成时限</dt>
+          <dd>{card.dueDate ? formatDate(card.dueDate) : "未设定"}</dd>
+        </div>
+      </dl>
+      <div className="task-progress">
+        <span className="task-progress-text">
+          完成 <strong>{card.progress}%</strong>
+          {card.status !== "done" && card.dueDate ? <span className="muted"> · 序时进度 {card.light.expectedProgress}%</span> : null}
+        </span>
+        <progress max={100} value={card.progress} aria-label={`完成${card.progress}%`} />
+      </div>
+      <MetricBars metrics={card.metrics} />
+    </article>
+  );
+});
+
+/** The no-JS way to move a card: a column and top or bottom, through a normal POST. */
+export const MoveToForm = memo(function MoveToForm({
+  card,
+  back,
+  failure,
+}: {
+  card: BoardCard;
+  back: string;
+  failure?: { message: string; values: Record<string, string> };
+}) {
+  const values = failure?.values ?? {};
+  const errorId = `move-to-${card.id}-error`;
+  return (
+    <details className="move-to" open={failure ? true : undefined}>
+      <summary>移动到…</summary>
+      <Form method="post" action="/board" className="move-to-form" preventScrollReset>
+        <input type="hidden" name="intent" value="moveTo" />
+        <input type="hidden" name="taskId" value={card.id} />
+        <input type="hidden" name="back" value={back} />
+        <label className="field">
+          <span>目标列</span>
+          <select name="toStatus" defaultValue={values.toStatus ?? card.status}>
+            {STATUSES.map((status) => (
+              <option key={status} value={status}>
+                {STATUS_LABELS[status]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span>位置</span>
+          <select name="place" defaultValue={values.place ?? "top"}>
+            <option value="top">列首</option>
+            <option value="bottom">列尾</option>
+          </select>
+        </label>
+        <label className="field">
+          <span>原因或说明（驳回时必填）</span>
+          <textarea
+            name="reason"
+            rows={2}
+            maxLength={500}
+            defaultValue={values.reason}
+            aria-invalid={failure ? true : undefined}
+            aria-describedby={failure ? errorId : undefined}
+          />
+        </label>
+        {failure ? (
+          <p className="field-error" id={errorId} role="alert">
+            {failure.message}
+          </p>
+        ) : null}
+        <button type="submit" className="button secondary small">
+          移动
+        </button>
+      </Form>
+    </details>
+  );
+});
+
+export interface SortableCardProps {
+  card: BoardCard;
+  containerId: string;
+  detailHref: string;
+  back: string;
+  draggable: boolean;
+  pending: boolean;
+  moveToFailure?: { message: string; values: Record<string, string> };
+}
+
+/** A card in a column: sortable when the user may move it, with a keyboard drag handle. */
+export const SortableCard = memo(function SortableCard({
+  card,
+  containerId,
+  detailHref,
+  back,
+  draggable,
+  pending,
+  moveToFailure,
+}: SortableCardProps) {
+  const { setNodeRef, setActivatorNodeRef, attributes, listeners, transform, transition, isDragging } = useSortable({
+    id: card.id,
+    disabled: !draggable,
+    data: { type: "card", containerId, code: card.code, title: card.title },
+  });
+  // Pointer and touch start anywhere on the card; the keyboard only from the handle, so that
+  // Space and Enter in the card's links and form keep their usual meaning.
+  const { onKeyDown, ...pointerListeners } = listeners ?? {};
+  const moving = transform != null;
+  return (
+    <li
+      ref={setNodeRef}
+      className={`task-card${isDragging ? " is-dragging" : ""}${pending ? " is-pending" : ""} light-edge-${card.light.light}`}
+      data-task-id={card.id}
+      data-status={card.status}
+      style={moving || transition ? { transform: CSS.Translate.toString(transform), transition } : undefined}
+      {...(draggable ? pointerListeners : {})}
+    >
+      {draggable ? (
+        <button
+          type="button"
+          ref={setActivatorNodeRef}
+          className="task-handle"
+          {...attributes}
+          onKeyDown={onKeyDown as React.KeyboardEventHandler<HTMLButtonElement> | undefined}
+          aria-label={`拖动卡片 ${card.code} ${card.title}`}
+        >
+          <span aria-hidden="true">⠿</span>
+        </button>
+      ) : null}
+      <CardBody card={card} detailHref={detailHref} pending={pending} />
+      {draggable ? <MoveToForm card={card} back={back} failure={moveToFailure} /> : null}
+    </li>
+  );
+});

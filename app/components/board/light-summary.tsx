@@ -1,0 +1,50 @@
+// Counts of lights at the top of the board, and the legend: shape + word + colour.
+import { LIGHT_LABELS, type Light } from "~/lib/lights";
+import type { BoardCard } from "~/lib/board";
+
+const ORDER: Light[] = ["red", "yellow", "green", "done"];
+
+export function LightSummary({ cards, total }: { cards: BoardCard[]; total: number }) {
+  const counts: Record<Light, number> = { red: 0, yellow: 0, green: 0, done: 0 };
+  for (const card of cards) counts[card.light.light] += 1;
+  return (
+    <p className="light-summary">
+      <span>
+        显示 <strong>{cards.length}</strong> 项{cards.length !== total ? `（共${total}项）` : ""}
+      </span>
+      {ORDER.map((light) => (
+        <span key={light} className={`light light-${light}`}>
+          <span className="light-word">
+            <span className="light-shape" aria-hidden="true">
+              {LIGHT_LABELS[light].shape}
+            </span>
+            {LIGHT_LABELS[light].word} {LIGHT_LABELS[light].meaning} {counts[light]}项
+          </span>
+        </span>
+      ))}
+    </p>
+  );
+}
+
+export function LightLegend() {
+  return (
+    <details className="light-legend">
+      <summary>督办灯怎么判定？</summary>
+      <ul>
+        <li>
+          序时进度 = 已过天数 ÷ 任务总天数（开始日期至完成时限；未设开始日期的从1月1日算起）。
+        </li>
+        <li>
+          <span className="light light-green"><span className="light-word"><span className="light-shape" aria-hidden="true">●</span>绿灯 正常推进</span></span>：完成进度落后序时进度不超过黄灯阈值。
+        </li>
+        <li>
+          <span className="light light-yellow"><span className="light-word"><span className="light-shape" aria-hidden="true">▲</span>黄灯 预警</span></span>：落后超过黄灯阈值、临近完成时限且未申请办结，或上周未填报。
+        </li>
+        <li>
+          <span className="light light-red"><span className="light-word"><span className="light-shape" aria-hidden="true">■</span>红灯 滞后</span></span>：落后超过红灯阈值、已超期，或连续两周未填报。
+        </li>
+        <li>已销号的卡片不再亮灯；未到开始日期的任务不算滞后。</li>
+      </ul>
+    </details>
+  );
+}

@@ -1,0 +1,897 @@
+// Tasks on the board: reading cards (with 督办灯 and metric bars), creating, editing, deleting
+// and moving them. Every write is one transaction with its audit_log row and a bump of the
+// plan's change counter (plans.change_seq), which the board's poll compares.
+import { sql, type Kysely, type Transaction } from "kysely";
+import type { AppDatabase } from "../../db/index";
+import type { Database, Plan, TaskStatus } from "../../db/schema";
+import {
+  classifyMove,
+  matchesFilters,
+  moveProblem,
+  sortCards,
+  type BoardCard,
+  type BoardFilters,
+  type CardMetric,
+  type MoveKind,
+  type NamedRef,
+  type TaskOrigin,
+} from "../lib/board";
+import { aggregateActual, percentOfTarget, type MetricValue } from "../lib/kpi";
+import { computeLight, DEFAULT_LIGHT_THRESHOLDS, validateThresholds, type LightThresholds } from "../lib/lights";
+import { positionAtBottom, positionAtTop, positionBetween } from "../lib/positions";
+import { describeChanges, type FieldChange, type MetricSnapshot, type TaskSnapshot } from "../lib/task-changes";
+import { toDateKey } from "../lib/weeks";
+import type { Actor } from "../utils/permissions";
+import { badRequest, conflict, forbidden, notFound } from "../utils/http.server";
+import { recordAudit } from "./audit.server";
+import type { MetricRowInput } from "./task-forms.server";
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+// ---------------------------------------------------------------- plans
+
+export interface BoardPlan {
+  id: number;
+  year: number;
+  title: string;
+  status: Plan["status"];
+  version: number;
+  changeSeq: number;
+  thresholds: LightThresholds;
+}
+
+/** Stored thresholds, checked again on read; anything broken falls back to the defaults. */
+export function planThresholds(stored: string | null): LightThresholds {
+  if (!stored) return DEFAULT_LIGHT_THRESHOLDS;
+  try {
+    const result = validateThresholds(JSON.parse(stored));
+    return result.ok ? result.thresholds : DEFAULT_LIGHT_THRESHOLDS;
+  } catch {
+    return DEFAULT_LIGHT_THRESHOLDS;
+  }
+}
+
+function toBoardPlan(plan: Plan): BoardPlan {
+  return {
+    id: plan.id,
+    year: plan.year,
+    title: plan.title,
+    status: plan.status,
+    version: plan.version,
+    changeSeq: plan.change_seq,
+    thresholds: planThresholds(plan.light_thresholds),
+  };
+}
+
+export async function listPlanYears(db: AppDatabase): Promise<{ id: number; year: number; status: Plan["status"] }[]> {
+  return db.selectFrom("plans").select(["id", "year", "status"]).orderBy("year", "desc").execute();
+}
+
+/**
+ * The plan a board shows: the year asked for, else this year's plan, else the newest active
+ * one, else the newest of all. Null when there is no plan yet.
+ */
+export async function findBoardPlan(db: AppDatabase, year: number | null, today: string): Promise<BoardPlan | null> {
+  const plans = await db.selectFrom("plans").selectAll().orderBy("year", "desc").execute();
+  const currentYear = Number(today.slice(0, 4));
+  const plan =
+    (year != null ? plans.find((p) => p.year === year) : undefined) ??
+    (year == null ? plans.find((p) => p.year === currentYear) : undefined) ??
+    (year == null ? plans.find((p) => p.status === "active") : undefined) ??
+    (year == null ? plans[0] : undefined);
+  return plan ? toBoardPlan(plan) : null;
+}
+
+export async function getBoardPlan(db: AppDatabase, planId: number): Promise<BoardPlan | null> {
+  const plan = await db.selectFrom("plans").selectAll().where("id", "=", planId).executeTakeFirst();
+  return plan ? toBoardPlan(plan) : null;
+}
+
+/** The plan's change counter: the poll endpoint's whole answer. */
+export async function getChangeSeq(db: AppDatabase, planId: number): Promise<number | null> {
+  const row = await db.selectFrom("plans").select("change_seq").where("id", "=", planId).executeTakeFirst();
+  return row ? row.change_seq : null;
+}
+
+/**
+ * Call in the same transaction as any write that changes what the plan's board shows
+ * (tasks, their units and metrics, updates, metric values). Returns the counter before and after.
+ */
+export async function bumpChangeSeq(trx: Db, planId: number): Promise<{ before: number; after: number }> {
+  const row = await trx
+    .updateTable("plans")
+    .set((eb) => ({ change_seq: eb("change_seq", "+", 1) }))
+    .where("id", "=", planId)
+    .returning("change_seq")
+    .executeTakeFirstOrThrow();
+  return { before: row.change_seq - 1, after: row.change_seq };
+}
+
+export async function setPlanThresholds(
+  db: AppDatabase,
+  actorId: number,
+  planId: number,
+  version: number,
+  thresholds: LightThresholds,
+): Promise<void> {
+  const now = new Date().toISOString();
+  await db.transaction().execute(async (trx) => {
+    const before = await trx.selectFrom("plans").selectAll().where("id", "=", planId).executeTakeFirst();
+    if (!before) notFound("没有找到该年度计划。");
+    if (before!.version !== version) {
+      conflict("已被他人修改：督办灯规则刚被其他人更新，请查看最新设置后再保存。", {
+        current: planThresholds(before!.light_thresholds),
+      });
+    }
+    await trx
+      .updateTable("plans")
+      .set({ light_thresholds: JSON.stringify(thresholds), version: version + 1, updated_at: now })
+      .where("id", "=", planId)
+      .execute();
+    await bumpChangeSeq(trx, planId);
+    await recordAudit(trx, {
+      actorId,
+      action: "plan.thresholds",
+      entity: "plan",
+      entityId: planId,
+      before: planThresholds(before!.light_thresholds),
+      after: thresholds,
+    });
+  });
+}
+
+// ---------------------------------------------------------------- reading cards
+
+interface CardInputs {
+  planYear: number;
+  thresholds: LightThresholds;
+  today: string;
+}
+
+type TaskRow = Awaited<ReturnType<typeof selectTasks>>[number];
+
+function selectTasks(db: Db, planId: number, taskIds?: readonly number[]) {
+  let query = db
+    .selectFrom("tasks")
+    .leftJoin("users", "users.id", "tasks.lead_user_id")
+    .select([
+      "tasks.id",
+      "tasks.plan_id",
+      "tasks.code",
+      "tasks.title",
+      "tasks.description",
+      "tasks.category",
+      "tasks.origin",
+      "tasks.origin_ref",
+      "tasks.source_excerpt",
+      "tasks.status",
+      "tasks.position",
+      "tasks.start_date",
+      "tasks.due_date",
+      "tasks.progress",
+      "tasks.done_at",
+      "tasks.created_at",
+      "tasks.updated_at",
+      "tasks.version",
+      "tasks.lead_user_id",
+      "users.display_name as lead_user_name",
+    ])
+    .where("tasks.plan_id", "=", planId);
+  if (taskIds) query = query.where("tasks.id", "in", taskIds.length ? taskIds : [-1]);
+  return query.execute();
+}
+
+/** Builds cards for the plan's tasks (all, or the given ids) in a handful of queries. */
+async function buildCards(db: Db, planId: number, inputs: CardInputs, taskIds?: readonly number[]): Promise<BoardCard[]> {
+  const tasks = await selectTasks(db, planId, taskIds);
+  if (tasks.length === 0) return [];
+  const ids = taskIds ?? null;
+  const byTask = <T extends { task_id: number }>(rows: T[]) => {
+    const map = new Map<number, T[]>();
+    for (const row of rows) map.set(row.task_id, [...(map.get(row.task_id) ?? []), row]);
+    return map;
+  };
+  const idList = ids && ids.length ? [...ids] : [-1];
+
+  const units = byTask(
+    await db
+      .selectFrom("task_units")
+      .innerJoin("units", "units.id", "task_units.unit_id")
+      .innerJoin("tasks", "tasks.id", "task_units.task_id")
+      .select(["task_units.task_id", "task_units.unit_id", "task_units.role", "units.name", "units.sort_order"])
+      .where("tasks.plan_id", "=", planId)
+      .$if(ids != null, (qb) => qb.where("task_units.task_id", "in", idList))
+      .orderBy("units.sort_order")
+      .orderBy("units.id")
+      .execute(),
+  );
+
+  // The latest 填报 per task: its progress is the task's progress, its week the last update week.
+  const latestUpdates = byTask(
+    await db
+        .selectFrom("updates as u")
+        .innerJoin("tasks", "tasks.id", "u.task_id")
+        .select(["u.task_id", "u.week", "u.progress"])
+        .where("tasks.plan_id", "=", planId)
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom("updates as newer")
+                .select(sql<number>`1`.as("one"))
+                .whereRef("newer.task_id", "=", "u.task_id")
+                .where((eb) =>
+                  eb.or([
+                    eb("newer.week", ">", eb.ref("u.week")),
+                    eb.and([eb("newer.week", "=", eb.ref("u.week")), eb("newer.updated_at", ">", eb.ref("u.updated_at"))]),
+                  ]),
+                ),
+            ),
+          ),
+        )
+        .$if(ids != null, (qb) => qb.where("u.task_id", "in", idList))
+        .execute(),
+  );
+
+  const metrics = byTask(
+    (
+      await db
+        .selectFrom("metrics")
+        .select(["id", "task_id", "name", "unit", "baseline", "target", "direction", "aggregation"])
+        .where("plan_id", "=", planId)
+        .where("task_id", "is not", null)
+        .$if(ids != null, (qb) => qb.where("task_id", "in", idList))
+        .orderBy("sort_order")
+        .orderBy("id")
+        .execute()
+    ).map((m) => ({ ...m, task_id: m.task_id! })),
+  );
+  const metricIds = [...metrics.values()].flat().map((m) => m.id);
+  const valuesByMetric = new Map<number, MetricValue[]>();
+  if (metricIds.length > 0) {
+    const values = await db
+      .selectFrom("metric_values")
+      .innerJoin("metrics", "metrics.id", "metric_values.metric_id")
+      .select(["metric_values.metric_id", "metric_values.unit_id", "metric_values.week", "metric_values.value", "metric_values.reported_at"])
+      .where("metrics.plan_id", "=", planId)
+      .$if(ids != null, (qb) => qb.where("metrics.task_id", "in", idList))
+      .execute();
+    for (const v of values) {
+      const list = valuesByMetric.get(v.metric_id) ?? [];
+      list.push({ unitId: v.unit_id, weekKey: v.week, value: v.value, reportedAt: v.reported_at });
+      valuesByMetric.set(v.metric_id, list);
+    }
+  }
+
+  const planStart = `${inputs.planYear}-01-01`;
+  return tasks.map((task) => {
+    const taskUnits = units.get(task.id) ?? [];
+    const lead = taskUnits.find((u) => u.role === "lead");
+    const latest = latestUpdates.get(task.id)?.[0];
+    const progress = latest ? latest.progress : task.progress;
+    const lastUpdateWeek = latest ? latest.week : null;
+    const light = computeLight(
+      {
+        status: task.status,
+        startDate: task.start_date,
+        dueDate: task.due_date,
+        progress,
+        lastUpdateWeek,
+        createdAt: task.created_at,
+      },
+      { today: inputs.today, planStart, thresholds: inputs.thresholds },
+    );
+    const cardMetrics: CardMetric[] = (metrics.get(task.id) ?? []).map((m) => {
+      const metric = { direction: m.direction, aggregation: m.aggregation, unit: m.unit, baseline: m.baseline, target: m.target };
+      const actual = aggregateActual(metric, valuesByMetric.get(m.id) ?? []);
+      return { id: m.id, name: m.name, unit: m.unit, target: m.target, actual, percent: percentOfTarget(metric, actual), direction: m.direction };
+    });
+    return {
+      id: task.id,
+      code: task.code,
+      title: task.title,
+      origin: task.origin as TaskOrigin,
+      originRef: task.origin_ref,
+      category: task.category,
+      status: task.status,
+      position: task.position,
+      version: task.version,
+      leadUnit: lead ? { id: lead.unit_id, name: lead.name } : null,
+      supportUnits: taskUnits.filter((u) => u.role === "support").map((u) => ({ id: u.unit_id, name: u.name })),
+      leadUser: task.lead_user_id != null ? { id: task.lead_user_id, name: task.lead_user_name ?? "" } : null,
+      startDate: task.start_date,
+      dueDate: task.due_date,
+      progress,
+      lastUpdateWeek,
+      light,
+      metrics: cardMetrics,
+    };
+  });
+}
+
+export interface BoardOptions {
+  units: NamedRef[];
+  leaders: NamedRef[];
+  categories: string[];
+}
+
+export interface BoardData {
+  cards: BoardCard[];
+  /** Cards in the plan before filtering. */
+  total: number;
+  options: BoardOptions;
+}
+
+/** The whole board of a plan: cards in position order, filtered, plus the filter choices. */
+export async function listBoard(
+  db: AppDatabase,
+  plan: BoardPlan,
+  { filters, today }: { filters: BoardFilters; today: string },
+): Promise<BoardData> {
+  const all = await buildCards(db, plan.id, { planYear: plan.year, thresholds: plan.thresholds, today });
+  const units = await db.selectFrom("units").select(["id", "name"]).where("active", "=", 1).orderBy("sort_order").orderBy("id").execute();
+  const leaders = await listLeaders(db);
+  const categories = [...new Set(all.map((c) => c.category).filter(Boolean))].sort((a, b) => a.localeCompare(b, "zh-CN"));
+  return {
+    cards: sortCards(all.filter((card) => matchesFilters(card, filters))),
+    total: all.length,
+    options: { units, leaders, categories },
+  };
+}
+
+/** One card as the board shows it (after a move, the action returns just this). */
+export async function getBoardCard(db: Db, plan: BoardPlan, taskId: number, today: string): Promise<BoardCard | null> {
+  const [card] = await buildCards(db, plan.id, { planYear: plan.year, thresholds: plan.thresholds, today }, [taskId]);
+  return card ?? null;
+}
+
+/** 责任领导 candidates: active leaders (admins too, as some offices' director is the admin). */
+export async function listLeaders(db: AppDatabase): Promise<NamedRef[]> {
+  return db
+    .selectFrom("users")
+    .select(["id", "display_name as name"])
+    .where("disabled", "=", 0)
+    .where("role", "in", ["leader", "admin"])
+    .orderBy("role", "desc")
+    .orderBy("display_name")
+    .execute();
+}
+
+// ---------------------------------------------------------------- one task in full
+
+async function taskSnapshot(db: Db, taskId: number): Promise<TaskSnapshot | null> {
+  const task = await db
+    .selectFrom("tasks")
+    .leftJoin("users", "users.id", "tasks.lead_user_id")
+    .selectAll("tasks")
+    .select("users.display_name as lead_user_name")
+    .where("tasks.id", "=", taskId)
+    .executeTakeFirst();
+  if (!task) return null;
+  const units = await db
+    .selectFrom("task_units")
+    .innerJoin("units", "units.id", "task_units.unit_id")
+    .select(["task_units.unit_id as id", "units.name", "task_units.role"])
+    .where("task_units.task_id", "=", taskId)
+    .orderBy("units.sort_order")
+    .orderBy("units.id")
+    .execute();
+  const metrics = await db
+    .selectFrom("metrics")
+    .select(["id", "name", "unit", "baseline", "target", "direction", "aggregation"])
+    .where("task_id", "=", taskId)
+    .orderBy("sort_order")
+    .orderBy("id")
+    .execute();
+  const lead = units.find((u) => u.role === "lead");
+  return {
+    code: task.code,
+    title: task.title,
+    description: task.description,
+    category: task.category,
+    origin: task.origin as TaskOrigin,
+    originRef: task.origin_ref,
+    status: task.status,
+    position: task.position,
+    leadUser: task.lead_user_id != null ? { id: task.lead_user_id, name: task.lead_user_name ?? "" } : null,
+    leadUnit: lead ? { id: lead.id, name: lead.name } : null,
+    supportUnits: units.filter((u) => u.role === "support").map((u) => ({ id: u.id, name: u.name })),
+    startDate: task.start_date,
+    dueDate: task.due_date,
+    version: task.version,
+    metrics: metrics as MetricSnapshot[],
+  };
+}
+
+export interface HistoryEntry {
+  id: number;
+  at: string;
+  actor: string | null;
+  action: string;
+  /** For moves: from and to status, and the reason or note. */
+  from?: TaskStatus;
+  to?: TaskStatus;
+  reason?: string;
+  changes?: FieldChange[];
+}
+
+export interface TaskDetail {
+  plan: BoardPlan;
+  card: BoardCard;
+  snapshot: TaskSnapshot;
+  sourceExcerpt: string | null;
+  doneAt: string | null;
+  createdAt: string;
+  metrics: (MetricSnapshot & { actual: number | null; percent: number | null })[];
+  history: HistoryEntry[];
+  updates: { id: number; week: string; unit: string; author: string; body: string; progress: number; blockers: string; nextSteps: string }[];
+}
+
+function parseJson<T>(text: string | null): T | null {
+  if (!text) return null;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return null;
+  }
+}
+
+interface MoveAudit {
+  from: TaskStatus;
+  to: TaskStatus;
+  reason?: string;
+}
+
+export async function getTaskDetail(db: AppDatabase, taskId: number, today: string): Promise<TaskDetail | null> {
+  const row = await db.selectFrom("tasks").select(["plan_id", "source_excerpt", "done_at", "created_at"]).where("id", "=", taskId).executeTakeFirst();
+  if (!row) return null;
+  const plan = (await getBoardPlan(db, row.plan_id))!;
+  const card = await getBoardCard(db, plan, taskId, today);
+  const snapshot = await taskSnapshot(db, taskId);
+  if (!card || !snapshot) return null;
+
+  const audit = await db
+    .selectFrom("audit_log")
+    .leftJoin("users", "users.id", "audit_log.actor_id")
+    .select(["audit_log.id", "audit_log.action", "audit_log.before_json", "audit_log.after_json", "audit_log.created_at", "users.display_name"])
+    .where("audit_log.entity", "=", "task")
+    .where("audit_log.entity_id", "=", String(taskId))
+    .orderBy("audit_log.created_at", "desc")
+    .orderBy("audit_log.id", "desc")
+    .limit(200)
+    .execute();
+  const history: HistoryEntry[] = audit.map((entry) => {
+    const base = { id: entry.id, at: entry.created_at, actor: entry.display_name ?? null, action: entry.action };
+    if (entry.action === "task.update") {
+      const before = parseJson<TaskSnapshot>(entry.before_json);
+      const after = parseJson<TaskSnapshot>(entry.after_json);
+      return { ...base, changes: before && after ? describeChanges(before, after) : [] };
+    }
+    const move = parseJson<MoveAudit>(entry.after_json);
+    if (entry.action.startsWith("task.") && move?.from && move?.to) {
+      return { ...base, from: move.from, to: move.to, reason: move.reason || undefined };
+    }
+    return base;
+  });
+
+  const valueRows = await db
+    .selectFrom("metric_values")
+    .innerJoin("metrics", "metrics.id", "metric_values.metric_id")
+    .select(["metric_values.metric_id", "metric_values.unit_id", "metric_values.week", "metric_values.value", "metric_values.reported_at"])
+    .where("metrics.task_id", "=", taskId)
+    .execute();
+  const metrics = snapshot.metrics.map((m) => {
+    const values = valueRows
+      .filter((v) => v.metric_id === m.id)
+      .map((v) => ({ unitId: v.unit_id, weekKey: v.week, value: v.value, reportedAt: v.reported_at }));
+    const actual = aggregateActual(m, values);
+    return { ...m, actual, percent: percentOfTarget(m, actual) };
+  });
+
+  const updates = await db
+    .selectFrom("updates")
+    .innerJoin("units", "units.id", "updates.unit_id")
+    .innerJoin("users", "users.id", "updates.author_id")
+    .select([
+      "updates.id",
+      "updates.week",
+      "units.name as unit",
+      "users.display_name as author",
+      "updates.body",
+      "updates.progress",
+      "updates.blockers",
+      "updates.next_steps as nextSteps",
+    ])
+    .where("updates.task_id", "=", taskId)
+    .orderBy("updates.week", "desc")
+    .orderBy("units.sort_order")
+    .limit(50)
+    .execute();
+
+  return {
+    plan,
+    card,
+    snapshot,
+    sourceExcerpt: row.source_excerpt,
+    doneAt: row.done_at,
+    createdAt: row.created_at,
+    metrics,
+    history,
+    updates,
+  };
+}
+
+// ---------------------------------------------------------------- writes
+
+export interface TaskFields {
+  title: string;
+  description: string;
+  category: string;
+  origin: TaskOrigin;
+  originRef: string | null;
+  leadUserId: number | null;
+  leadUnitId: number | null;
+  supportUnitIds: number[];
+  startDate: string | null;
+  dueDate: string | null;
+}
+
+/** References must exist: a forged id is a 400, not a foreign-key crash. */
+async function checkReferences(trx: Db, fields: Pick<TaskFields, "leadUserId" | "leadUnitId" | "supportUnitIds">) {
+  if (fields.leadUserId != null) {
+    const leader = await trx
+      .selectFrom("users")
+      .select("id")
+      .where("id", "=", fields.leadUserId)
+      .where("role", "in", ["leader", "admin"])
+      .executeTakeFirst();
+    if (!leader) badRequest("所选责任领导不存在或不是街道领导，请重新选择。");
+  }
+  const unitIds = [...(fields.leadUnitId != null ? [fields.leadUnitId] : []), ...fields.supportUnitIds];
+  if (unitIds.length > 0) {
+    const found = await trx.selectFrom("units").select("id").where("id", "in", unitIds).execute();
+    if (found.length !== new Set(unitIds).size) badRequest("所选单位不存在，请刷新页面后重新选择。");
+  }
+}
+
+async function writeTaskUnits(trx: Db, taskId: number, leadUnitId: number | null, supportUnitIds: readonly number[]) {
+  await trx.deleteFrom("task_units").where("task_id", "=", taskId).execute();
+  const rows = [
+    ...(leadUnitId != null ? [{ task_id: taskId, unit_id: leadUnitId, role: "lead" as const }] : []),
+    ...supportUnitIds.filter((id) => id !== leadUnitId).map((id) => ({ task_id: taskId, unit_id: id, role: "support" as const })),
+  ];
+  if (rows.length > 0) await trx.insertInto("task_units").values(rows).execute();
+}
+
+/** The next code of the plan: "2025-07" (year, two-digit sequence; more digits past 99). */
+async function nextTaskCode(trx: Db, planId: number, year: number): Promise<string> {
+  const codes = await trx.selectFrom("tasks").select("code").where("plan_id", "=", planId).execute();
+  const pattern = new RegExp(`^${year}-(\\d+)$`);
+  const highest = codes.reduce((max, { code }) => {
+    const match = pattern.exec(code);
+    return match ? Math.max(max, Number(match[1])) : max;
+  }, 0);
+  return `${year}-${String(highest + 1).padStart(2, "0")}`;
+}
+
+export interface NewTaskInput extends Partial<TaskFields> {
+  planId: number;
+  title: string;
+  status?: TaskStatus;
+  metrics?: Omit<MetricRowInput, "id">[];
+}
+
+export async function createTask(db: AppDatabase, actor: Actor, input: NewTaskInput): Promise<{ id: number; code: string }> {
+  const now = new Date().toISOString();
+  const status = input.status ?? "not_started";
+  return db.transaction().execute(async (trx) => {
+    const plan = await trx.selectFrom("plans").select(["id", "year", "status"]).where("id", "=", input.planId).executeTakeFirst();
+    if (!plan) notFound("没有找到该年度计划。");
+    if (plan!.status === "archived") badRequest("该年度计划已归档，不能再添加重点工作。");
+    await checkReferences(trx, { leadUserId: input.leadUserId ?? null, leadUnitId: input.leadUnitId ?? null, supportUnitIds: input.supportUnitIds ?? [] });
+    const first = await trx
+      .selectFrom("tasks")
+      .select("position")
+      .where("plan_id", "=", input.planId)
+      .where("status", "=", status)
+      .orderBy("position")
+      .limit(1)
+      .executeTakeFirst();
+    const code = await nextTaskCode(trx, input.planId, plan!.year);
+    const task = await trx
+      .insertInto("tasks")
+      .values({
+        plan_id: input.planId,
+        code,
+        title: input.title,
+        description: input.description ?? "",
+        category: input.category ?? "",
+        origin: input.origin ?? "manual",
+        origin_ref: input.originRef ?? null,
+        lead_user_id: input.leadUserId ?? null,
+        status,
+        position: positionAtTop(first?.position ?? null),
+        start_date: input.startDate ?? null,
+        due_date: input.dueDate ?? null,
+        done_at: status === "done" ? now : null,
+        created_by: actor.id,
+        created_at: now,
+        updated_at: now,
+      })
+      .returning(["id", "code"])
+      .executeTakeFirstOrThrow();
+    await writeTaskUnits(trx, task.id, input.leadUnitId ?? null, input.supportUnitIds ?? []);
+    for (const [index, metric] of (input.metrics ?? []).entries()) {
+      await trx
+        .insertInto("metrics")
+        .values({ ...metricColumns(metric), plan_id: input.planId, task_id: task.id, sort_order: index, created_at: now, updated_at: now })
+        .execute();
+    }
+    await bumpChangeSeq(trx, input.planId);
+    await recordAudit(trx, { actorId: actor.id, action: "task.create", entity: "task", entityId: task.id, after: await taskSnapshot(trx, task.id) });
+    return task;
+  });
+}
+
+function metricColumns(metric: Omit<MetricRowInput, "id">) {
+  return {
+    name: metric.name,
+    unit: metric.unit,
+    baseline: metric.baseline,
+    target: metric.target,
+    direction: metric.direction,
+    aggregation: metric.aggregation,
+  };
+}
+
+/** The snapshot the user saw: the state the audit log recorded for that version. */
+async function snapshotAtVersion(trx: Db, taskId: number, version: number): Promise<TaskSnapshot | null> {
+  const rows = await trx
+    .selectFrom("audit_log")
+    .select(["after_json"])
+    .where("entity", "=", "task")
+    .where("entity_id", "=", String(taskId))
+    .orderBy("id", "desc")
+    .execute();
+  for (const row of rows) {
+    const after = parseJson<Partial<TaskSnapshot>>(row.after_json);
+    // Only snapshots written by this module (imports record their own shape).
+    if (after?.version === version && Array.isArray(after.supportUnits) && Array.isArray(after.metrics)) return after as TaskSnapshot;
+  }
+  return null;
+}
+
+export interface ConflictDetail {
+  /** What others changed since the version the user was editing. */
+  changes: FieldChange[];
+  currentVersion: number;
+}
+
+async function refuseStale(trx: Db, taskId: number, version: number, current: TaskSnapshot): Promise<never> {
+  const seen = await snapshotAtVersion(trx, taskId, version);
+  const detail: ConflictDetail = { changes: seen ? describeChanges(seen, current) : [], currentVersion: current.version };
+  return conflict("已被他人修改：在您编辑期间，这项重点工作被其他人更新了。请查看下面的改动，确认后重新保存。", detail);
+}
+
+export interface TaskEditInput {
+  task: TaskFields;
+  metrics: MetricRowInput[];
+  deletedMetricIds: number[];
+}
+
+export async function updateTask(
+  db: AppDatabase,
+  actor: Actor,
+  taskId: number,
+  version: number,
+  input: TaskEditInput,
+): Promise<void> {
+  const now = new Date().toISOString();
+  await db.transaction().execute(async (trx) => {
+    const current = await trx.selectFrom("tasks").select(["id", "plan_id", "version"]).where("id", "=", taskId).executeTakeFirst();
+    if (!current) notFound("没有找到这项重点工作，它可能已被删除。");
+    const before = (await taskSnapshot(trx, taskId))!;
+    if (current!.version !== version) await refuseStale(trx, taskId, version, before);
+    await checkReferences(trx, input.task);
+    const ownMetricIds = new Set(before.metrics.map((m) => m.id));
+    for (const metric of input.metrics) {
+      if (metric.id != null && !ownMetricIds.has(metric.id)) badRequest("指标不属于这项重点工作，请刷新页面后重试。");
+    }
+    const fields = input.task;
+    await trx
+      .updateTable("tasks")
+      .set({
+        title: fields.title,
+        description: fields.description,
+        category: fields.category,
+        origin: fields.origin,
+        origin_ref: fields.originRef,
+        lead_user_id: fields.leadUserId,
+        start_date: fields.startDate,
+        due_date: fields.dueDate,
+        updated_at: now,
+        version: version + 1,
+      })
+      .where("id", "=", taskId)
+      .where("version", "=", version)
+      .execute();
+    await writeTaskUnits(trx, taskId, fields.leadUnitId, fields.supportUnitIds);
+    const kept = new Set(input.metrics.map((m) => m.id).filter((id): id is number => id != null));
+    const removed = [...ownMetricIds].filter((id) => !kept.has(id));
+    if (removed.length > 0) await trx.deleteFrom("metrics").where("id", "in", removed).execute();
+    for (const [index, metric] of input.metrics.entries()) {
+      if (metric.id != null) {
+        await trx
+          .updateTable("metrics")
+          .set({ ...metricColumns(metric), sort_order: index, updated_at: now, version: sql`version + 1` })
+          .where("id", "=", metric.id)
+          .execute();
+      } else {
+        await trx
+          .insertInto("metrics")
+          .values({ ...metricColumns(metric), plan_id: current!.plan_id, task_id: taskId, sort_order: index, created_at: now, updated_at: now })
+          .execute();
+      }
+    }
+    await bumpChangeSeq(trx, current!.plan_id);
+    await recordAudit(trx, { actorId: actor.id, action: "task.update", entity: "task", entityId: taskId, before, after: await taskSnapshot(trx, taskId) });
+  });
+}
+
+export async function deleteTask(db: AppDatabase, actor: Actor, taskId: number, version: number): Promise<{ planId: number }> {
+  return db.transaction().execute(async (trx) => {
+    const current = await trx.selectFrom("tasks").select(["id", "plan_id", "version"]).where("id", "=", taskId).executeTakeFirst();
+    if (!current) notFound("没有找到这项重点工作，它可能已被删除。");
+    const before = (await taskSnapshot(trx, taskId))!;
+    if (current!.version !== version) await refuseStale(trx, taskId, version, before);
+    await trx.updateTable("tasks").set({ carried_from_task_id: null }).where("carried_from_task_id", "=", taskId).execute();
+    // updates, metrics (and their values), comments and task_units go with it (ON DELETE CASCADE).
+    await trx.deleteFrom("metric_values").where("metric_id", "in", trx.selectFrom("metrics").select("id").where("task_id", "=", taskId)).execute();
+    await trx.deleteFrom("tasks").where("id", "=", taskId).execute();
+    await bumpChangeSeq(trx, current!.plan_id);
+    await recordAudit(trx, { actorId: actor.id, action: "task.delete", entity: "task", entityId: taskId, before });
+    return { planId: current!.plan_id };
+  });
+}
+
+export type MovePlace =
+  | { kind: "between"; beforeId: number | null; afterId: number | null }
+  | { kind: "top" }
+  | { kind: "bottom" };
+
+export interface MoveInput {
+  taskId: number;
+  toStatus: TaskStatus;
+  place: MovePlace;
+  reason: string;
+}
+
+export interface MoveResult {
+  planId: number;
+  kind: MoveKind;
+  from: TaskStatus;
+  to: TaskStatus;
+  position: string;
+  version: number;
+  /** The plan's change counter before and after this move (the poll compares it). */
+  seqBefore: number;
+  seqAfter: number;
+}
+
+const NEIGHBOUR_MOVED = "目标位置的相邻卡片已不在该列（可能刚被他人移动）。请刷新看板后重新拖放。";
+
+/**
+ * Moves a card to a column, between two neighbours (ids of the cards that will be directly
+ * above and below it) or to the top or bottom. The key is computed here from the neighbours'
+ * stored keys; one task row is written. Checks who may move what (see moveProblem) and records
+ * the transition — who, when, from, to, reason — in audit_log, and 验收/驳回 also as comments.
+ */
+export async function moveTask(db: AppDatabase, actor: Actor, input: MoveInput): Promise<MoveResult> {
+  const now = new Date().toISOString();
+  return db.transaction().execute(async (trx) => {
+    const task = await trx.selectFrom("tasks").select(["id", "plan_id", "status", "position", "version"]).where("id", "=", input.taskId).executeTakeFirst();
+    if (!task) notFound("没有找到这张卡片，它可能已被删除。请刷新看板。");
+    const units = await trx.selectFrom("task_units").select("unit_id").where("task_id", "=", task!.id).execute();
+    const problem = moveProblem(actor, { status: task!.status, unitIds: units.map((u) => u.unit_id) }, input.toStatus, input.reason);
+    if (problem) (problem.status === 403 ? forbidden : badRequest)(problem.message);
+    const plan = await trx.selectFrom("plans").select(["status"]).where("id", "=", task!.plan_id).executeTakeFirstOrThrow();
+    if (plan.status === "archived") badRequest("该年度计划已归档，看板只读。");
+
+    const column = trx
+      .selectFrom("tasks")
+      .select(["id", "position"])
+      .where("plan_id", "=", task!.plan_id)
+      .where("status", "=", input.toStatus)
+      .where("id", "!=", task!.id);
+    const neighbour = async (id: number | null) => {
+      if (id == null) return null;
+      if (id === task!.id) badRequest(NEIGHBOUR_MOVED);
+      const row = await column.where("id", "=", id).executeTakeFirst();
+      if (!row) badRequest(NEIGHBOUR_MOVED);
+      return row!;
+    };
+
+    let before: { position: string } | null = null;
+    let after: { position: string } | null = null;
+    const place = input.place;
+    if (place.kind === "top") {
+      after = (await column.orderBy("position").orderBy("id").limit(1).executeTakeFirst()) ?? null;
+    } else if (place.kind === "bottom" || (place.beforeId == null && place.afterId == null)) {
+      before = (await column.orderBy("position", "desc").orderBy("id", "desc").limit(1).executeTakeFirst()) ?? null;
+    } else {
+      before = await neighbour(place.beforeId);
+      after = await neighbour(place.afterId);
+      // Only one neighbour named: the other side is whatever now sits next to it in the column.
+      if (before && !after) {
+        after = (await column.where("position", ">", before.position).orderBy("position").limit(1).executeTakeFirst()) ?? null;
+      } else if (after && !before) {
+        before = (await column.where("position", "<", after.position).orderBy("position", "desc").limit(1).executeTakeFirst()) ?? null;
+      }
+      if (before && after && before.position >= after.position) badRequest(NEIGHBOUR_MOVED);
+    }
+    const position = positionBetween(before?.position ?? null, after?.position ?? null);
+
+    const kind = classifyMove(task!.status, input.toStatus);
+    const version = task!.version + 1;
+    await trx
+      .updateTable("tasks")
+      .set({
+        status: input.toStatus,
+        position,
+        version,
+        updated_at: now,
+        ...(kind === "verify" ? { done_at: now } : kind === "reopen" ? { done_at: null } : {}),
+      })
+      .where("id", "=", task!.id)
+      .execute();
+    const reason = input.reason.trim();
+    if (kind === "verify" || kind === "reject") {
+      await trx
+        .insertInto("comments")
+        .values({
+          task_id: task!.id,
+          author_id: actor.id,
+          kind,
+          body: reason || (kind === "verify" ? "验收通过，已销号。" : ""),
+          created_at: now,
+        })
+        .execute();
+    }
+    const seq = await bumpChangeSeq(trx, task!.plan_id);
+    await recordAudit(trx, {
+      actorId: actor.id,
+      action: kind === "advance" ? "task.move" : `task.${kind}`,
+      entity: "task",
+      entityId: task!.id,
+      before: { status: task!.status, position: task!.position, version: task!.version },
+      after: { from: task!.status, to: input.toStatus, position, version, ...(reason ? { reason } : {}) },
+    });
+    return {
+      planId: task!.plan_id,
+      kind,
+      from: task!.status,
+      to: input.toStatus,
+      position,
+      version,
+      seqBefore: seq.before,
+      seqAfter: seq.after,
+    };
+  });
+}
+
+/** Plan id and code of a task, for routes that need to know where it belongs. */
+export async function findTaskPlan(db: AppDatabase, taskId: number): Promise<{ planId: number; year: number; code: string } | null> {
+  const row = await db
+    .selectFrom("tasks")
+    .innerJoin("plans", "plans.id", "tasks.plan_id")
+    .select(["tasks.plan_id as planId", "plans.year", "tasks.code"])
+    .where("tasks.id", "=", taskId)
+    .executeTakeFirst();
+  return row ?? null;
+}
+
+/** Today's date in Shanghai, the day 督办灯 are computed for. */
+export function todayKey(now: Date = new Date()): string {
+  return toDateKey(now);
+}
+
+export type { TaskRow };

@@ -1,0 +1,313 @@
+// A card's detail, opened over the board (a nested route): all fields, metrics, 填报 and the
+// history of moves and edits from audit_log. Leaders and admins edit or delete from here.
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useLocation, useNavigate, useNavigation, type ShouldRevalidateFunction } from "@remix-run/react";
+import { useEffect, useRef } from "react";
+import { MoveToForm } from "~/components/board/card";
+import { LightBadge } from "~/components/board/light-badge";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { canDragCard, cardUnitIds, MOVE_KIND_LABELS, ORIGIN_LABELS, STATUS_LABELS, type MoveKind } from "~/lib/board";
+import { formatNumber } from "~/lib/kpi";
+import { AGGREGATION_LABELS, DIRECTION_LABELS } from "~/lib/task-changes";
+import { formatDate, formatDateTime, isWeekKey, weekLabel } from "~/lib/weeks";
+import { DeleteTaskSchema } from "~/models/task-forms.server";
+import { deleteTask, findTaskPlan, getTaskDetail, todayKey } from "~/models/tasks.server";
+import { requireUser } from "~/utils/auth.server";
+import { getDb } from "~/utils/db.server";
+import { parseForm, readForm, readIntent } from "~/utils/forms.server";
+import { forbidden, notFound } from "~/utils/http.server";
+import { can } from "~/utils/permissions";
+import { refusalOf } from "./board/actions.server";
+
+function taskIdFrom(params: { taskId?: string }): number {
+  const taskId = Number(params.taskId);
+  if (!Number.isInteger(taskId) || taskId <= 0) notFound("没有找到这项重点工作。");
+  return taskId;
+}
+
+type Change = { field: string; before: string; after: string };
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `${data.detail.card.code} ${data.detail.card.title} · 看板` : "重点工作 · 看板" },
+];
+
+export async function loader(args: LoaderFunctionArgs) {
+  const user = await requireUser(args, "read");
+  const detail = await getTaskDetail(getDb(), taskIdFrom(args.params), todayKey());
+  if (!detail) notFound("没有找到这项重点工作，它可能已被删除。");
+  return { actor: { id: user.id, role: user.role, unitId: user.unitId }, detail: detail! };
+}
+
+export async function action(args: ActionFunctionArgs) {
+  const user = await requireUser(args, "read");
+  const taskId = taskIdFrom(args.params);
+  const formData = await readForm(args.request);
+  readIntent(formData, ["delete"] as const);
+  if (!can(user, "tasks.manage")) forbidden("只有街道领导或系统管理员可以删除重点工作。");
+  const parsed = parseForm(formData, DeleteTaskSchema);
+  if (!parsed.ok) {
+    return data({ message: Object.values(parsed.errors)[0], changes: [] as Change[], currentVersion: null as number | null }, { status: 400 });
+  }
+  const where = await findTaskPlan(getDb(), taskId);
+  if (!where) notFound("没有找到这项重点工作，它可能已被删除。");
+  try {
+    await deleteTask(getDb(), user, taskId, parsed.data.version);
+  } catch (thrown) {
+    const refusal = refusalOf(thrown);
+    if (!refusal) throw thrown;
+    const detail = (thrown as { data?: { detail?: { changes?: Change[]; currentVersion?: number } } }).data?.detail;
+    return data(
+      { message: refusal.message, changes: detail?.changes ?? [], currentVersion: detail?.currentVersion ?? null },
+      { status: refusal.status },
+    );
+  }
+  return redirect(`/board?year=${where!.year}`);
+}
+
+/** Moves of other cards do not concern this panel; its own card's do. */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, currentParams, defaultShouldRevalidate }) => {
+  if (formData?.get("intent") === "move") return formData.get("taskId") === currentParams.taskId;
+  return defaultShouldRevalidate;
+};
+
+const HISTORY_VERBS: Record<string, string> = {
+  "task.create": "新建了这项重点工作",
+  "task.update": "修改了",
+  "task.delete": "删除了",
+};
+
+function historyText(entry: { action: string; from?: string; to?: string }): string {
+  const kind = entry.action.replace(/^task\./, "") as MoveKind | "move";
+  if (entry.from && entry.to) {
+    const label = kind === "move" ? "移动" : MOVE_KIND_LABELS[kind as MoveKind] ?? "移动";
+    const from = STATUS_LABELS[entry.from as keyof typeof STATUS_LABELS];
+    const to = STATUS_LABELS[entry.to as keyof typeof STATUS_LABELS];
+    return kind === "reorder" ? `调整了在“${to}”列中的顺序` : `${label}：从“${from}”到“${to}”`;
+  }
+  return HISTORY_VERBS[entry.action] ?? entry.action;
+}
+
+export default function TaskDetailPanel() {
+  const { actor, detail } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const navigation = useNavigation();
+  const panelRef = useRef<HTMLElement>(null);
+  const { card, snapshot } = detail;
+  const back = location.search;
+  const boardHref = `/board${back}`;
+  const canManage = can(actor, "tasks.manage") && detail.plan.status === "active";
+  const canMove = detail.plan.status === "active" && canDragCard(actor, { status: card.status, unitIds: cardUnitIds(card) });
+
+  useEffect(() => {
+    panelRef.current?.focus();
+  }, [card.id]);
+
+  return (
+    <div className="detail-backdrop">
+      <section
+        ref={panelRef}
+        className="detail-panel"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="detail-title"
+        tabIndex={-1}
+        onKeyDown={(event) => {
+          if (event.key === "Escape" && !(event.target instanceof HTMLTextAreaElement)) {
+            event.preventDefault();
+            navigate(boardHref, { preventScrollReset: true });
+          }
+        }}
+      >
+        <header className="detail-head">
+          <p className="task-card-meta">
+            <span className="task-code">{card.code}</span>
+            {card.originRef ? <span className="task-origin">{card.originRef}</span> : null}
+            <span className="task-tag">{ORIGIN_LABELS[card.origin]}</span>
+            <span className={`status-pill status-${card.status}`}>{STATUS_LABELS[card.status]}</span>
+          </p>
+          <h2 id="detail-title">{card.title}</h2>
+          <Link to={boardHref} className="button secondary small detail-close" preventScrollReset>
+            关闭
+          </Link>
+        </header>
+
+        <div className="detail-light">
+          <LightBadge light={card.light} />
+          <p>
+            完成进度 <strong>{card.progress}%</strong>
+            {card.dueDate && card.status !== "done" ? `，序时进度 ${card.light.expectedProgress}%` : ""}
+            {card.lastUpdateWeek && isWeekKey(card.lastUpdateWeek) ? `；最近填报：${weekLabel(card.lastUpdateWeek)}` : "；尚无填报"}
+          </p>
+          <progress max={100} value={card.progress} aria-label={`完成${card.progress}%`} />
+        </div>
+
+        {canManage ? (
+          <p className="detail-actions">
+            <Link to={`/board/${card.id}/edit${back}`} className="button primary">
+              编辑
+            </Link>
+          </p>
+        ) : null}
+
+        <dl className="detail-fields">
+          <div><dt>类别</dt><dd>{card.category || "未分类"}</dd></div>
+          <div><dt>来源</dt><dd>{ORIGIN_LABELS[card.origin]}{card.originRef ? `（上年总结 ${card.originRef}）` : ""}</dd></div>
+          <div><dt>责任领导</dt><dd>{card.leadUser?.name ?? "未指定"}</dd></div>
+          <div><dt>牵头单位</dt><dd>{card.leadUnit?.name ?? "未指定"}</dd></div>
+          <div><dt>配合单位</dt><dd>{card.supportUnits.map((u) => u.name).join("、") || "无"}</dd></div>
+          <div><dt>开始日期</dt><dd>{card.startDate ? formatDate(card.startDate) : `${detail.plan.year}年1月1日（年初）`}</dd></div>
+          <div><dt>完成时限</dt><dd>{card.dueDate ? formatDate(card.dueDate) : "未设定"}</dd></div>
+          {detail.doneAt ? <div><dt>销号时间</dt><dd>{formatDateTime(detail.doneAt)}</dd></div> : null}
+        </dl>
+
+        {snapshot.description ? (
+          <section className="detail-section" aria-labelledby="detail-desc">
+            <h3 id="detail-desc">工作说明</h3>
+            <p className="pre-line">{snapshot.description}</p>
+          </section>
+        ) : null}
+        {detail.sourceExcerpt ? (
+          <section className="detail-section" aria-labelledby="detail-source">
+            <h3 id="detail-source">上年总结原文</h3>
+            <blockquote className="pre-line">{detail.sourceExcerpt}</blockquote>
+          </section>
+        ) : null}
+
+        <section className="detail-section" aria-labelledby="detail-metrics">
+          <h3 id="detail-metrics">指标</h3>
+          {detail.metrics.length === 0 ? (
+            <p className="muted">没有设定指标。{canManage ? "可在“编辑”中添加。" : ""}</p>
+          ) : (
+            <div className="table-scroll">
+              <table className="table">
+                <thead>
+                  <tr>
+                    <th scope="col">指标</th>
+                    <th scope="col">上年基数</th>
+                    <th scope="col">目标</th>
+                    <th scope="col">累计完成</th>
+                    <th scope="col">完成目标</th>
+                    <th scope="col">口径</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {detail.metrics.map((m) => (
+                    <tr key={m.id}>
+                      <th scope="row">{m.name}</th>
+                      <td>{m.baseline == null ? "—" : formatNumber(m.baseline, m.unit)}</td>
+                      <td>{m.target == null ? "未设" : formatNumber(m.target, m.unit)}</td>
+                      <td>{m.actual == null ? "暂无数据" : formatNumber(m.actual, m.unit)}</td>
+                      <td>{m.percent == null ? "—" : `${m.percent}%`}</td>
+                      <td className="small">
+                        {DIRECTION_LABELS[m.direction]}；{AGGREGATION_LABELS[m.aggregation]}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </section>
+
+        <section className="detail-section" aria-labelledby="detail-updates">
+          <h3 id="detail-updates">进展填报</h3>
+          {detail.updates.length === 0 ? (
+            <p className="muted">还没有进展填报。</p>
+          ) : (
+            <ul className="detail-updates">
+              {detail.updates.map((u) => (
+                <li key={u.id}>
+                  <p className="small muted">
+                    {isWeekKey(u.week) ? weekLabel(u.week) : u.week} · {u.unit} · {u.author} · 完成{u.progress}%
+                  </p>
+                  <p className="pre-line">{u.body}</p>
+                  {u.blockers ? <p className="pre-line small">困难问题：{u.blockers}</p> : null}
+                  {u.nextSteps ? <p className="pre-line small">下步计划：{u.nextSteps}</p> : null}
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+
+        {canMove ? (
+          <section className="detail-section" aria-labelledby="detail-move">
+            <h3 id="detail-move">移动卡片</h3>
+            <MoveToForm card={card} back={back} />
+          </section>
+        ) : null}
+
+        <section className="detail-section" aria-labelledby="detail-history">
+          <h3 id="detail-history">历史记录</h3>
+          <ol className="detail-history">
+            {detail.history.map((entry) => (
+              <li key={entry.id}>
+                <p>
+                  <time dateTime={entry.at}>{formatDateTime(entry.at)}</time> · <strong>{entry.actor ?? "系统"}</strong>{" "}
+                  {historyText(entry)}
+                  {entry.changes && entry.changes.length > 0 ? `：${entry.changes.map((c) => c.field).join("、")}` : ""}
+                </p>
+                {entry.reason ? <p className="history-reason">{entry.action === "task.reject" ? "驳回原因" : "说明"}：{entry.reason}</p> : null}
+                {entry.changes && entry.changes.length > 0 ? (
+                  <ul className="history-changes small">
+                    {entry.changes.map((change, index) => (
+                      <li key={index}>
+                        {change.field}：{change.before} → {change.after}
+                      </li>
+                    ))}
+                  </ul>
+                ) : null}
+              </li>
+            ))}
+          </ol>
+        </section>
+
+        {canManage ? (
+          <details className="detail-delete" open={actionData ? true : undefined}>
+            <summary>删除这项重点工作</summary>
+            <Form method="post" className="stack" noValidate>
+              <input type="hidden" name="intent" value="delete" />
+              <input type="hidden" name="version" value={actionData?.currentVersion ?? card.version} />
+              <p>删除后，它的指标、进展填报和评论都会一并删除，且无法恢复。</p>
+              {actionData ? (
+                <div className="form-error" role="alert">
+                  <p>{actionData.message}</p>
+                  {actionData.changes.length > 0 ? (
+                    <ul>
+                      {actionData.changes.map((c, i) => (
+                        <li key={i}>
+                          {c.field}：{c.before} → {c.after}
+                        </li>
+                      ))}
+                    </ul>
+                  ) : null}
+                </div>
+              ) : null}
+              <label className="checkbox">
+                <input type="checkbox" name="confirm" value="yes" />
+                我确认删除“{card.code} {card.title}”
+              </label>
+              <button type="submit" className="button danger" disabled={navigation.state === "submitting"}>
+                {navigation.state === "submitting" ? "正在删除…" : "删除"}
+              </button>
+            </Form>
+          </details>
+        ) : null}
+      </section>
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return (
+    <div className="detail-backdrop">
+      <section className="detail-panel" role="dialog" aria-modal="true" aria-label="出错了">
+        <GeneralErrorBoundary />
+        <p>
+          <Link to="/board">返回看板</Link>
+        </p>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,375 @@
+// Editing every field of a task, metrics included, over the board. The row's version travels
+// with the form: a stale save is refused with 409 and shows what the other person changed,
+// keeping everything the user typed.
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useLocation, useNavigate, useNavigation } from "@remix-run/react";
+import { useEffect, useRef, useState } from "react";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { ORIGIN_LABELS, type TaskOrigin } from "~/lib/board";
+import { AGGREGATION_LABELS, DIRECTION_LABELS, type FieldChange } from "~/lib/task-changes";
+import { listUnits } from "~/models/units.server";
+import { TaskEditSchema } from "~/models/task-forms.server";
+import { getTaskDetail, listLeaders, todayKey, updateTask } from "~/models/tasks.server";
+import { requireUser } from "~/utils/auth.server";
+import { getDb } from "~/utils/db.server";
+import { parseForm, readForm, readIntent } from "~/utils/forms.server";
+import { badRequest, notFound } from "~/utils/http.server";
+import { refusalOf } from "./board/actions.server";
+
+function taskIdFrom(params: { taskId?: string }): number {
+  const taskId = Number(params.taskId);
+  if (!Number.isInteger(taskId) || taskId <= 0) notFound("没有找到这项重点工作。");
+  return taskId;
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `编辑 ${data.task.code} · 看板` : "编辑重点工作 · 看板" },
+];
+
+export async function loader(args: LoaderFunctionArgs) {
+  await requireUser(args, "tasks.manage");
+  const db = getDb();
+  const detail = await getTaskDetail(db, taskIdFrom(args.params), todayKey());
+  if (!detail) notFound("没有找到这项重点工作，它可能已被删除。");
+  if (detail!.plan.status === "archived") badRequest("该年度计划已归档，不能再修改。");
+  const [units, leaders] = await Promise.all([listUnits(db), listLeaders(db)]);
+  return { task: { id: detail!.card.id, ...detail!.snapshot }, units, leaders };
+}
+
+type EditFailure = {
+  errors: Record<string, string>;
+  values: Record<string, string>;
+  lists: Record<string, string[]>;
+  conflict: { message: string; changes: FieldChange[]; currentVersion: number } | null;
+};
+
+function failure(formData: FormData, errors: Record<string, string>, conflict: EditFailure["conflict"]): EditFailure {
+  const values: Record<string, string> = {};
+  const lists: Record<string, string[]> = {};
+  for (const key of new Set(formData.keys())) {
+    const all = formData.getAll(key).map(String);
+    if (key.startsWith("metric") || key === "supportUnitIds") lists[key] = all;
+    else values[key] = all[0] ?? "";
+  }
+  return { errors, values, lists, conflict };
+}
+
+export async function action(args: ActionFunctionArgs) {
+  const user = await requireUser(args, "tasks.manage");
+  const taskId = taskIdFrom(args.params);
+  const formData = await readForm(args.request);
+  readIntent(formData, ["save"] as const);
+  const parsed = parseForm(formData, TaskEditSchema);
+  if (!parsed.ok) return data(failure(formData, parsed.errors, null), { status: 400 });
+  try {
+    await updateTask(getDb(), user, taskId, parsed.data.version, {
+      task: parsed.data.task as typeof parsed.data.task & { origin: TaskOrigin },
+      metrics: parsed.data.metrics,
+      deletedMetricIds: parsed.data.deletedMetricIds,
+    });
+  } catch (thrown) {
+    const refusal = refusalOf(thrown);
+    if (!refusal) throw thrown;
+    if (refusal.status === 409) {
+      const detail = (thrown as { data?: { detail?: { changes: FieldChange[]; currentVersion: number } } }).data?.detail;
+      return data(
+        failure(formData, {}, { message: refusal.message, changes: detail?.changes ?? [], currentVersion: detail?.currentVersion ?? 0 }),
+        { status: 409 },
+      );
+    }
+    return data(failure(formData, { _form: refusal.message }, null), { status: refusal.status });
+  }
+  const search = new URL(args.request.url).search;
+  return redirect(`/board/${taskId}${search}`);
+}
+
+const ORIGINS: TaskOrigin[] = ["key_work", "problem", "manual", "carried_over"];
+const DIRECTIONS = Object.keys(DIRECTION_LABELS) as (keyof typeof DIRECTION_LABELS)[];
+const AGGREGATIONS = Object.keys(AGGREGATION_LABELS) as (keyof typeof AGGREGATION_LABELS)[];
+
+interface MetricRow {
+  id: string;
+  name: string;
+  unit: string;
+  baseline: string;
+  target: string;
+  direction: string;
+  aggregation: string;
+}
+
+const BLANK_ROW: MetricRow = { id: "", name: "", unit: "", baseline: "", target: "", direction: "up", aggregation: "sum" };
+
+export default function EditTask() {
+  const { task, units, leaders } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const panelRef = useRef<HTMLElement>(null);
+  const saving = navigation.state === "submitting";
+  const errors: Record<string, string> = actionData?.errors ?? {};
+  const values: Record<string, string> = actionData?.values ?? {};
+  const lists: Record<string, string[]> = actionData?.lists ?? {};
+  const conflict = actionData?.conflict ?? null;
+  const detailHref = `/board/${task.id}${location.search}`;
+
+  const initialRows: MetricRow[] = lists.metricName
+    ? lists.metricName.map((name, i) => ({
+        id: lists.metricId?.[i] ?? "",
+        name,
+        unit: lists.metricUnit?.[i] ?? "",
+        baseline: lists.metricBaseline?.[i] ?? "",
+        target: lists.metricTarget?.[i] ?? "",
+        direction: lists.metricDirection?.[i] ?? "up",
+        aggregation: lists.metricAggregation?.[i] ?? "sum",
+      }))
+    : [
+        ...task.metrics.map((m) => ({
+          id: String(m.id),
+          name: m.name,
+          unit: m.unit,
+          baseline: m.baseline == null ? "" : String(m.baseline),
+          target: m.target == null ? "" : String(m.target),
+          direction: m.direction,
+          aggregation: m.aggregation,
+        })),
+        BLANK_ROW,
+      ];
+  const [extraRows, setExtraRows] = useState(0);
+  const rows = [...initialRows, ...Array.from({ length: extraRows }, () => BLANK_ROW)];
+  const supportSelected = new Set((lists.supportUnitIds ?? task.supportUnits.map((u) => String(u.id))).map(String));
+  const version = conflict ? conflict.currentVersion : task.version;
+
+  useEffect(() => {
+    panelRef.current?.focus();
+  }, []);
+
+  const fieldError = (name: string) =>
+    errors[name] ? (
+      <span className="field-error" id={`${name}-error`}>
+        {errors[name]}
+      </span>
+    ) : null;
+  const invalid = (name: string) => (errors[name] ? { "aria-invalid": true, "aria-describedby": `${name}-error` } : {});
+
+  return (
+    <div className="detail-backdrop">
+      <section
+        ref={panelRef}
+        className="detail-panel"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="edit-title"
+        tabIndex={-1}
+        onKeyDown={(event) => {
+          if (event.key === "Escape" && event.target === event.currentTarget) navigate(detailHref, { preventScrollReset: true });
+        }}
+      >
+        <header className="detail-head">
+          <p className="task-card-meta">
+            <span className="task-code">{task.code}</span>
+          </p>
+          <h2 id="edit-title">编辑重点工作</h2>
+          <Link to={detailHref} className="button secondary small detail-close" preventScrollReset>
+            取消
+          </Link>
+        </header>
+
+        {conflict ? (
+          <div className="form-error conflict" role="alert">
+            <p>
+              <strong>{conflict.message}</strong>
+            </p>
+            {conflict.changes.length > 0 ? (
+              <ul>
+                {conflict.changes.map((change, index) => (
+                  <li key={index}>
+                    {change.field}：{change.before} → {change.after}
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+            <p>
+              您填写的内容仍保留在下面。再次点击“保存”将以您的内容为准；
+              <Link to={detailHref} reloadDocument>
+                放弃我的修改，查看最新内容
+              </Link>
+              。
+            </p>
+          </div>
+        ) : null}
+        {errors._form ? (
+          <p className="form-error" role="alert">
+            {errors._form}
+          </p>
+        ) : null}
+        {Object.keys(errors).length > 0 && !errors._form ? (
+          <p className="form-error" role="alert">
+            有{Object.keys(errors).length}处需要修改，请查看标红的项目。
+          </p>
+        ) : null}
+
+        <Form method="post" className="stack edit-form" noValidate preventScrollReset>
+          <input type="hidden" name="intent" value="save" />
+          <input type="hidden" name="version" value={version} />
+          <label className="field">
+            <span>名称</span>
+            <input name="title" defaultValue={values.title ?? task.title} maxLength={120} {...invalid("title")} />
+            {fieldError("title")}
+          </label>
+          <label className="field">
+            <span>工作说明</span>
+            <textarea name="description" rows={3} defaultValue={values.description ?? task.description} {...invalid("description")} />
+            {fieldError("description")}
+          </label>
+          <div className="form-row">
+            <label className="field">
+              <span>类别</span>
+              <input name="category" defaultValue={values.category ?? task.category} maxLength={30} placeholder="如 经济发展、民生保障" {...invalid("category")} />
+              {fieldError("category")}
+            </label>
+            <label className="field">
+              <span>来源</span>
+              <select name="origin" defaultValue={values.origin ?? task.origin}>
+                {ORIGINS.map((origin) => (
+                  <option key={origin} value={origin}>
+                    {ORIGIN_LABELS[origin]}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="field">
+              <span>来源编号（如 四.5）</span>
+              <input name="originRef" defaultValue={values.originRef ?? task.originRef ?? ""} maxLength={20} {...invalid("originRef")} />
+              {fieldError("originRef")}
+            </label>
+          </div>
+          <div className="form-row">
+            <label className="field">
+              <span>责任领导</span>
+              <select name="leadUserId" defaultValue={values.leadUserId ?? String(task.leadUser?.id ?? "")} {...invalid("leadUserId")}>
+                <option value="">未指定</option>
+                {leaders.map((leader) => (
+                  <option key={leader.id} value={leader.id}>
+                    {leader.name}
+                  </option>
+                ))}
+              </select>
+              {fieldError("leadUserId")}
+            </label>
+            <label className="field">
+              <span>牵头单位</span>
+              <select name="leadUnitId" defaultValue={values.leadUnitId ?? String(task.leadUnit?.id ?? "")} {...invalid("leadUnitId")}>
+                <option value="">未指定</option>
+                {units.map((unit) => (
+                  <option key={unit.id} value={unit.id}>
+                    {unit.name}
+                  </option>
+                ))}
+              </select>
+              {fieldError("leadUnitId")}
+            </label>
+          </div>
+          <fieldset className="field unit-checks" aria-describedby={errors.supportUnitIds ? "supportUnitIds-error" : undefined}>
+            <legend>配合单位</legend>
+            <div className="unit-check-grid">
+              {units.map((unit) => (
+                <label key={unit.id} className="checkbox">
+                  <input type="checkbox" name="supportUnitIds" value={unit.id} defaultChecked={supportSelected.has(String(unit.id))} />
+                  {unit.name}
+                </label>
+              ))}
+            </div>
+            {fieldError("supportUnitIds")}
+          </fieldset>
+          <div className="form-row">
+            <label className="field">
+              <span>开始日期（不填则从年初算起）</span>
+              <input type="date" name="startDate" defaultValue={values.startDate ?? task.startDate ?? ""} {...invalid("startDate")} />
+              {fieldError("startDate")}
+            </label>
+            <label className="field">
+              <span>完成时限</span>
+              <input type="date" name="dueDate" defaultValue={values.dueDate ?? task.dueDate ?? ""} {...invalid("dueDate")} />
+              {fieldError("dueDate")}
+            </label>
+          </div>
+
+          <fieldset className="metrics-editor">
+            <legend>指标（清空名称即删除该指标）</legend>
+            {errors.metrics ? (
+              <p className="field-error" id="metrics-error" role="alert">
+                {errors.metrics}
+              </p>
+            ) : null}
+            <div className="metric-rows">
+              {rows.map((row, index) => (
+                <div key={`${row.id}-${index}`} className="metric-row" role="group" aria-label={`第${index + 1}行指标`}>
+                  <input type="hidden" name="metricId" value={row.id} />
+                  <label className="field grow">
+                    <span>名称</span>
+                    <input name="metricName" defaultValue={row.name} maxLength={40} />
+                  </label>
+                  <label className="field small-input">
+                    <span>单位</span>
+                    <input name="metricUnit" defaultValue={row.unit} maxLength={10} />
+                  </label>
+                  <label className="field small-input">
+                    <span>上年基数</span>
+                    <input name="metricBaseline" defaultValue={row.baseline} inputMode="decimal" />
+                  </label>
+                  <label className="field small-input">
+                    <span>目标</span>
+                    <input name="metricTarget" defaultValue={row.target} inputMode="decimal" />
+                  </label>
+                  <label className="field">
+                    <span>方向</span>
+                    <select name="metricDirection" defaultValue={row.direction}>
+                      {DIRECTIONS.map((d) => (
+                        <option key={d} value={d}>
+                          {DIRECTION_LABELS[d]}
+                        </option>
+                      ))}
+                    </select>
+                  </label>
+                  <label className="field">
+                    <span>汇总方式</span>
+                    <select name="metricAggregation" defaultValue={row.aggregation}>
+                      {AGGREGATIONS.map((a) => (
+                        <option key={a} value={a}>
+                          {AGGREGATION_LABELS[a]}
+                        </option>
+                      ))}
+                    </select>
+                  </label>
+                </div>
+              ))}
+            </div>
+            <button type="button" className="button secondary small" onClick={() => setExtraRows((n) => n + 1)}>
+              ＋ 再加一行指标
+            </button>
+          </fieldset>
+
+          <div className="dialog-actions">
+            <button type="submit" className="button primary" disabled={saving}>
+              {saving ? "正在保存…" : "保存"}
+            </button>
+            <Link to={detailHref} className="button secondary" preventScrollReset>
+              取消
+            </Link>
+          </div>
+        </Form>
+      </section>
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return (
+    <div className="detail-backdrop">
+      <section className="detail-panel" role="dialog" aria-modal="true" aria-label="出错了">
+        <GeneralErrorBoundary />
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,127 @@
+// The board's intents: move (drag and drop, answered with just the moved card), moveTo (the
+// no-JS form, answered with a redirect), quickAdd and thresholds.
+import { data, redirect } from "@remix-run/node";
+import { validateThresholds, type LightThresholds } from "../../lib/lights";
+import { createTask, getBoardCard, getBoardPlan, moveTask, setPlanThresholds, todayKey } from "../../models/tasks.server";
+import { MoveSchema, MoveToSchema, QuickAddSchema, ThresholdsFormSchema } from "../../models/task-forms.server";
+import type { CurrentUser } from "../../utils/auth.server";
+import { getDb } from "../../utils/db.server";
+import { parseForm } from "../../utils/forms.server";
+import { forbidden } from "../../utils/http.server";
+import { can } from "../../utils/permissions";
+
+export const BOARD_INTENTS = ["move", "moveTo", "quickAdd", "thresholds"] as const;
+
+/** An expected failure thrown by a model (403/400/404/409), as status and message. */
+export function refusalOf(thrown: unknown): { status: number; message: string } | null {
+  if (typeof thrown !== "object" || thrown === null) return null;
+  const value = thrown as { type?: string; data?: { message?: unknown }; init?: ResponseInit | null };
+  if (value.type !== "DataWithResponseInit") return null;
+  const status = value.init?.status ?? 500;
+  if (status >= 500) return null;
+  return { status, message: typeof value.data?.message === "string" ? value.data.message : "操作未能完成，请刷新后重试。" };
+}
+
+/** Where to go after a form on the board: back to the same view, never off-site. */
+function backTo(formData: FormData): string {
+  const back = formData.get("back");
+  const search = typeof back === "string" && back.startsWith("?") && !back.includes("#") ? back : "";
+  return `/board${search}`;
+}
+
+function firstError(errors: Record<string, string>): string {
+  return Object.values(errors)[0] ?? "提交的内容有误，请检查后重试。";
+}
+
+const taskIdOf = (formData: FormData) => {
+  const id = Number(formData.get("taskId"));
+  return Number.isInteger(id) && id > 0 ? id : null;
+};
+
+export async function moveCard(user: CurrentUser, formData: FormData) {
+  const taskId = taskIdOf(formData);
+  const parsed = parseForm(formData, MoveSchema);
+  if (!parsed.ok) {
+    return data({ ok: false as const, intent: "move" as const, taskId, message: firstError(parsed.errors), status: 400 }, { status: 400 });
+  }
+  const { beforeId, afterId, toStatus, reason } = parsed.data;
+  try {
+    const db = getDb();
+    const result = await moveTask(db, user, {
+      taskId: parsed.data.taskId,
+      toStatus: toStatus as never,
+      place: { kind: "between", beforeId, afterId },
+      reason,
+    });
+    const plan = (await getBoardPlan(db, result.planId))!;
+    const card = (await getBoardCard(db, plan, parsed.data.taskId, todayKey()))!;
+    return { ok: true as const, intent: "move" as const, card, seqBefore: result.seqBefore, seqAfter: result.seqAfter };
+  } catch (thrown) {
+    const refusal = refusalOf(thrown);
+    if (!refusal) throw thrown;
+    return data(
+      { ok: false as const, intent: "move" as const, taskId, message: refusal.message, status: refusal.status },
+      { status: refusal.status },
+    );
+  }
+}
+
+export async function moveCardByForm(user: CurrentUser, formData: FormData) {
+  const taskId = taskIdOf(formData);
+  const values = { toStatus: String(formData.get("toStatus") ?? ""), place: String(formData.get("place") ?? ""), reason: String(formData.get("reason") ?? "") };
+  const parsed = parseForm(formData, MoveToSchema);
+  if (!parsed.ok) {
+    return data({ ok: false as const, intent: "moveTo" as const, taskId, message: firstError(parsed.errors), values }, { status: 400 });
+  }
+  try {
+    await moveTask(getDb(), user, {
+      taskId: parsed.data.taskId,
+      toStatus: parsed.data.toStatus as never,
+      place: { kind: parsed.data.place },
+      reason: parsed.data.reason,
+    });
+  } catch (thrown) {
+    const refusal = refusalOf(thrown);
+    if (!refusal) throw thrown;
+    return data({ ok: false as const, intent: "moveTo" as const, taskId, message: refusal.message, values }, { status: refusal.status });
+  }
+  return redirect(backTo(formData));
+}
+
+export async function quickAdd(user: CurrentUser, formData: FormData) {
+  if (!can(user, "tasks.manage")) forbidden("只有街道领导或系统管理员可以新建重点工作。");
+  const parsed = parseForm(formData, QuickAddSchema);
+  if (!parsed.ok) {
+    return data(
+      { ok: false as const, intent: "quickAdd" as const, status: String(formData.get("status") ?? ""), errors: parsed.errors, values: parsed.values },
+      { status: 400 },
+    );
+  }
+  await createTask(getDb(), user, { planId: parsed.data.planId, title: parsed.data.title, status: parsed.data.status as never });
+  return redirect(backTo(formData));
+}
+
+export async function saveThresholds(user: CurrentUser, formData: FormData) {
+  if (!can(user, "tasks.manage")) forbidden("只有街道领导或系统管理员可以修改督办灯规则。");
+  const parsed = parseForm(formData, ThresholdsFormSchema);
+  const input: Partial<Record<keyof LightThresholds, unknown>> = {};
+  for (const key of ["yellowBehind", "redBehind", "dueSoonDays", "silentWeeksYellow", "silentWeeksRed"] as const) {
+    input[key] = String(formData.get(key) ?? "");
+  }
+  const checked = validateThresholds(input);
+  if (!parsed.ok || !checked.ok) {
+    const errors: Record<string, string> = { ...(parsed.ok ? {} : parsed.errors), ...(checked.ok ? {} : (checked.errors as Record<string, string>)) };
+    return data({ ok: false as const, intent: "thresholds" as const, errors, values: parsed.values }, { status: 400 });
+  }
+  try {
+    await setPlanThresholds(getDb(), user.id, parsed.data.planId, parsed.data.version, checked.thresholds);
+  } catch (thrown) {
+    const refusal = refusalOf(thrown);
+    if (!refusal) throw thrown;
+    return data(
+      { ok: false as const, intent: "thresholds" as const, errors: { _form: refusal.message } as Record<string, string>, values: parsed.values },
+      { status: refusal.status },
+    );
+  }
+  return redirect(backTo(formData));
+}

@@ -1,0 +1,248 @@
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, Outlet, useActionData, useLoaderData, useNavigate, type ShouldRevalidateFunction } from "@remix-run/react";
+import { useCallback, useMemo, useState } from "react";
+import { BoardView } from "~/components/board/board-view";
+import { FilterBar } from "~/components/board/filter-bar";
+import { LightLegend, LightSummary } from "~/components/board/light-summary";
+import { QuickAdd } from "~/components/board/quick-add";
+import { ThresholdsForm } from "~/components/board/thresholds-form";
+import { useBoardMoves } from "~/components/board/use-board-moves";
+import { useLiveBoard } from "~/components/board/use-live-board";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { boardSearch, groupIntoLanes, parseBoardFilters } from "~/lib/board";
+import { findBoardPlan, listBoard, listPlanYears, todayKey } from "~/models/tasks.server";
+import boardStyles from "~/styles/board.css";
+import { requireUser } from "~/utils/auth.server";
+import { getDb } from "~/utils/db.server";
+import { readForm, readIntent } from "~/utils/forms.server";
+import { can } from "~/utils/permissions";
+import { formatDate } from "~/lib/weeks";
+import { BOARD_INTENTS, moveCard, moveCardByForm, quickAdd, saveThresholds } from "./actions.server";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: boardStyles }];
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data?.plan ? `${data.plan.year}年` : ""}看板 · 年度重点工作看板` },
+];
+
+export async function loader(args: LoaderFunctionArgs) {
+  const user = await requireUser(args, "read");
+  const url = new URL(args.request.url);
+  const db = getDb();
+  const today = todayKey();
+  const yearParam = Number(url.searchParams.get("year"));
+  const requestedYear = Number.isInteger(yearParam) && yearParam > 1999 ? yearParam : null;
+  const filters = parseBoardFilters(url.searchParams);
+  const [plan, years] = await Promise.all([findBoardPlan(db, requestedYear, today), listPlanYears(db)]);
+  const actor = { id: user.id, role: user.role, unitId: user.unitId };
+  const board = plan ? await listBoard(db, plan, { filters, today }) : null;
+  return { actor, plan, years, requestedYear, today, filters, board };
+}
+
+export async function action(args: ActionFunctionArgs) {
+  const user = await requireUser(args, "read");
+  const formData = await readForm(args.request);
+  const intent = readIntent(formData, BOARD_INTENTS);
+  switch (intent) {
+    case "move":
+      return moveCard(user, formData);
+    case "moveTo":
+      return moveCardByForm(user, formData);
+    case "quickAdd":
+      return quickAdd(user, formData);
+    case "thresholds":
+      return saveThresholds(user, formData);
+  }
+}
+
+/**
+ * A drag-and-drop move answers with the moved card: the board loader is not run again, so a
+ * move costs a few hundred bytes, not the whole board. Other changes revalidate as usual.
+ */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, actionResult, defaultShouldRevalidate }) => {
+  if (formData?.get("intent") === "move") {
+    const result = actionResult as { ok?: boolean; status?: number } | undefined;
+    return !(result?.ok || result?.status === 400 || result?.status === 403);
+  }
+  return defaultShouldRevalidate;
+};
+
+export default function BoardPage() {
+  const { actor, plan, years, requestedYear, today, filters, board } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const navigate = useNavigate();
+  const [messages, setMessages] = useState<{ id: number; text: string }[]>([]);
+  const [dragging, setDragging] = useState(false);
+
+  const addMessage = useCallback((text: string) => {
+    setMessages((current) => [...current.slice(-3), { id: Date.now() + Math.random(), text }]);
+  }, []);
+
+  const live = useLiveBoard({ planId: plan?.id ?? null, changeSeq: plan?.changeSeq ?? 0, paused: dragging });
+  const moves = useBoardMoves(board?.cards ?? [], {
+    onRefused: (message, card) => addMessage(`${card ? `卡片 ${card.code} ` : ""}未能移动，已放回原处：${message}`),
+    onConfirmed: live.acknowledge,
+  });
+
+  const lanes = useMemo(() => {
+    if (!board) return [];
+    const order =
+      filters.lane === "unit"
+        ? board.options.units.map((u) => `u${u.id}`)
+        : filters.lane === "leader"
+          ? board.options.leaders.map((l) => `l${l.id}`)
+          : board.options.categories.map((c) => `c${c}`);
+    return groupIntoLanes(moves.cards, filters.lane, order);
+  }, [board, moves.cards, filters.lane]);
+
+  if (!plan || !board) {
+    return (
+      <section className="page">
+        <h1>看板</h1>
+        <div className="empty-state">
+          <p className="empty-title">{requestedYear ? `没有${requestedYear}年度计划` : "还没有年度计划"}</p>
+          <p>
+            {can(actor, "summary.manage")
+              ? "请先在“导入”页上传上一年度工作总结生成计划，或由系统管理员在“管理 → 年度计划”中新建。"
+              : "请联系街道领导或系统管理员建立年度计划。"}
+          </p>
+          {years.length > 0 ? (
+            <p>
+              {years.map((y) => (
+                <Link key={y.id} to={`/board?year=${y.year}`} className="button secondary small">
+                  查看{y.year}年
+                </Link>
+              ))}
+            </p>
+          ) : null}
+        </div>
+      </section>
+    );
+  }
+
+  const back = boardSearch(plan.year, filters);
+  const readOnly = plan.status === "archived" || !can(actor, "tasks.move", actor.unitId != null ? [actor.unitId] : []);
+  const canManage = can(actor, "tasks.manage") && plan.status === "active";
+  const quickAddFailure = actionData && "intent" in actionData && actionData.intent === "quickAdd" && !actionData.ok ? actionData : null;
+  const thresholdFailure = actionData && "intent" in actionData && actionData.intent === "thresholds" && !actionData.ok ? actionData : null;
+  const moveToFailure = actionData && "intent" in actionData && actionData.intent === "moveTo" && !actionData.ok ? actionData : null;
+
+  return (
+    <section className="page board-page">
+      <header className="board-header">
+        <div>
+          <h1>{plan.year}年度重点工作看板</h1>
+          <p className="muted small">
+            {plan.title} · 今天 {formatDate(today)}
+            {plan.status === "archived" ? " · 已归档（只读）" : ""}
+          </p>
+        </div>
+        <div className="board-header-actions">
+          <nav className="year-switcher" aria-label="切换年度">
+            {years.map((y) => (
+              <Link
+                key={y.id}
+                to={`/board${boardSearch(y.year, filters)}`}
+                className={y.year === plan.year ? "is-current" : undefined}
+                aria-current={y.year === plan.year ? "page" : undefined}
+              >
+                {y.year}年
+              </Link>
+            ))}
+          </nav>
+          <Link to={`/board/meeting?year=${plan.year}`} className="button secondary">
+            投屏模式
+          </Link>
+        </div>
+      </header>
+
+      <FilterBar year={plan.year} filters={filters} units={board.options.units} leaders={board.options.leaders} categories={board.options.categories} />
+
+      <LightSummary cards={moves.cards} total={board.total} />
+
+      <div className="board-messages" role="status" aria-live="polite">
+        {moveToFailure ? (
+          <p className="form-error">未能移动卡片：{moveToFailure.message}</p>
+        ) : null}
+        {messages.map((message) => (
+          <p key={message.id} className="form-error board-message">
+            {message.text}
+            <button
+              type="button"
+              className="linklike"
+              onClick={() => setMessages((current) => current.filter((m) => m.id !== message.id))}
+            >
+              知道了
+            </button>
+          </p>
+        ))}
+      </div>
+
+      {board.total === 0 ? (
+        <div className="empty-state">
+          <p className="empty-title">这个年度还没有重点工作</p>
+          <p>
+            {canManage
+              ? "在下面“未启动”列顶部输入名称、按回车即可添加；也可以在“导入”页从上年工作总结批量生成。"
+              : "街道领导添加或导入重点工作后，会显示在这里。"}
+          </p>
+        </div>
+      ) : board.cards.length === 0 ? (
+        <div className="empty-state">
+          <p className="empty-title">没有符合筛选条件的重点工作</p>
+          <p>
+            <Link to={`/board?year=${plan.year}`}>清除筛选</Link>，查看全部 {board.total} 项。
+          </p>
+        </div>
+      ) : null}
+
+      {lanes.length > 0 ? (
+        <BoardView
+          lanes={lanes}
+          showLaneTitles={filters.lane !== "none"}
+          actor={actor}
+          readOnly={readOnly}
+          back={back}
+          pendingIds={moves.pendingIds}
+          onMove={moves.move}
+          onRefused={(message) => addMessage(`未能移动，已放回原处：${message}`)}
+          onDraggingChange={setDragging}
+          moveToFailure={moveToFailure}
+          renderColumnTop={
+            canManage && filters.lane === "none"
+              ? (status) =>
+                  status === "done" ? null : (
+                    <QuickAdd
+                      key={status}
+                      planId={plan.id}
+                      status={status}
+                      back={back}
+                      error={quickAddFailure?.status === status ? quickAddFailure.errors.title : undefined}
+                      value={quickAddFailure?.status === status ? quickAddFailure.values.title : undefined}
+                    />
+                  )
+              : undefined
+          }
+        />
+      ) : null}
+      {moves.watchers}
+
+      <LightLegend />
+      {canManage ? (
+        <ThresholdsForm
+          planId={plan.id}
+          version={plan.version}
+          thresholds={plan.thresholds}
+          back={back}
+          errors={thresholdFailure?.errors}
+          values={thresholdFailure?.values}
+        />
+      ) : null}
+      <Outlet context={{ back, onClose: () => navigate(`/board${back}`, { preventScrollReset: true }) }} />
+    </section>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,114 @@
+// 投屏 (meeting view): the board full screen on a projector — large type, swimlanes by 责任领导,
+// refreshed automatically, nothing to edit or drag.
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { useEffect, useState } from "react";
+import { CardBody } from "~/components/board/card";
+import { LightSummary } from "~/components/board/light-summary";
+import { useLiveBoard } from "~/components/board/use-live-board";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { EMPTY_FILTERS, groupIntoLanes, STATUS_LABELS, STATUSES } from "~/lib/board";
+import { formatDate, formatDateTime } from "~/lib/weeks";
+import { findBoardPlan, listBoard, todayKey } from "~/models/tasks.server";
+import boardStyles from "~/styles/board.css";
+import { requireUser } from "~/utils/auth.server";
+import { getDb } from "~/utils/db.server";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: boardStyles }];
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data?.plan ? `${data.plan.year}年` : ""}重点工作 · 投屏` },
+];
+
+export async function loader(args: LoaderFunctionArgs) {
+  await requireUser(args, "read");
+  const db = getDb();
+  const today = todayKey();
+  const yearParam = Number(new URL(args.request.url).searchParams.get("year"));
+  const plan = await findBoardPlan(db, Number.isInteger(yearParam) && yearParam > 1999 ? yearParam : null, today);
+  if (!plan) return { plan: null, today, loadedAt: new Date().toISOString(), cards: [], leaders: [] };
+  const board = await listBoard(db, plan, { filters: EMPTY_FILTERS, today });
+  return { plan, today, loadedAt: new Date().toISOString(), cards: board.cards, leaders: board.options.leaders };
+}
+
+export default function MeetingView() {
+  const { plan, today, loadedAt, cards, leaders } = useLoaderData<typeof loader>();
+  useLiveBoard({ planId: plan?.id ?? null, changeSeq: plan?.changeSeq ?? 0, paused: false });
+  const [fullscreen, setFullscreen] = useState(false);
+  useEffect(() => {
+    const update = () => setFullscreen(document.fullscreenElement != null);
+    document.addEventListener("fullscreenchange", update);
+    return () => document.removeEventListener("fullscreenchange", update);
+  }, []);
+
+  const lanes = groupIntoLanes(cards, "leader", leaders.map((l) => `l${l.id}`));
+  const back = plan ? `/board?year=${plan.year}` : "/board";
+
+  return (
+    <div className="meeting">
+      <header className="meeting-head">
+        <div>
+          <h1>{plan ? `${plan.title}` : "年度重点工作"}</h1>
+          <p className="meeting-sub">
+            {formatDate(today)} · 按责任领导分组 · 每10秒自动刷新（最近更新 {formatDateTime(loadedAt).slice(-5)}）
+          </p>
+        </div>
+        <div className="meeting-actions">
+          <button
+            type="button"
+            className="button secondary"
+            onClick={() => {
+              if (document.fullscreenElement) void document.exitFullscreen();
+              else void document.documentElement.requestFullscreen?.();
+            }}
+          >
+            {fullscreen ? "退出全屏" : "全屏"}
+          </button>
+          <Link to={back} className="button secondary">
+            退出投屏
+          </Link>
+        </div>
+      </header>
+      {plan ? <LightSummary cards={cards} total={cards.length} /> : null}
+      {cards.length === 0 ? (
+        <div className="empty-state">
+          <p className="empty-title">{plan ? "这个年度还没有重点工作" : "还没有年度计划"}</p>
+        </div>
+      ) : (
+        <div className="meeting-grid" role="table" aria-label="重点工作，按责任领导和状态">
+          <div className="meeting-row meeting-row-head" role="row">
+            <div className="meeting-lane-title" role="columnheader">
+              责任领导
+            </div>
+            {STATUSES.map((status) => (
+              <div key={status} className={`meeting-col-title column-${status}`} role="columnheader">
+                {STATUS_LABELS[status]}
+              </div>
+            ))}
+          </div>
+          {lanes.map((lane) => (
+            <div key={lane.key} className="meeting-row" role="row">
+              <div className="meeting-lane-title" role="rowheader">
+                {lane.label}
+                <span className="meeting-lane-count">{lane.count}项</span>
+              </div>
+              {STATUSES.map((status) => (
+                <div key={status} className="meeting-cell" role="cell" aria-label={`${lane.label} · ${STATUS_LABELS[status]}`}>
+                  {lane.columns[status].map((card) => (
+                    <div key={card.id} className={`task-card meeting-card light-edge-${card.light.light}`}>
+                      <CardBody card={card} detailHref={null} />
+                    </div>
+                  ))}
+                </div>
+              ))}
+            </div>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}
