@@ -59,7 +59,7 @@ export function isPercentUnit(unit: string): boolean {
 }
 
 /** Half away from zero, without binary surprises (1.005 → 1.01, 26.55 → 26.6). */
-function roundTo(value: number, digits: number): number {
+export function roundTo(value: number, digits: number): number {
   const factor = 10 ** digits;
   const magnitude = Math.abs(value);
   const rounded = Math.round((magnitude + magnitude * Number.EPSILON) * factor) / factor;
