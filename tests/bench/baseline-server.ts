@@ -1,0 +1,164 @@
+// The floor the product is measured against: the same work with no framework. A plain
+// node:http server over the same sqlite3 file runs the same board queries and renders the
+// same cards as template strings; a move is the same UPDATE in a transaction; the KPI page
+// is the same SQL aggregate. The pure rules (lights, KPI arithmetic) are shared, so only
+// the framework's cost is measured.
+import { createServer } from "node:http";
+import sqlite3 from "sqlite3";
+import { computeLight, DEFAULT_LIGHT_THRESHOLDS } from "../../app/lib/lights";
+import { aggregateActual, percentOfTarget, type MetricValue } from "../../app/lib/kpi";
+import { positionBetween } from "../../app/lib/positions";
+
+const path = process.env.DATABASE_PATH!;
+const port = Number(process.env.PORT);
+const db = new sqlite3.Database(path);
+db.configure("busyTimeout", 5000);
+
+const all = <T,>(query: string, params: unknown[] = []) =>
+  new Promise<T[]>((resolve, reject) => db.all(query, params, (err, rows) => (err ? reject(err) : resolve(rows as T[]))));
+const run = (query: string, params: unknown[] = []) =>
+  new Promise<void>((resolve, reject) => db.run(query, params, (err) => (err ? reject(err) : resolve())));
+
+const escape = (s: unknown) =>
+  String(s ?? "").replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
+
+interface TaskRow {
+  id: number; code: string; title: string; status: "not_started" | "in_progress" | "pending_review" | "done";
+  position: string; start_date: string | null; due_date: string | null; progress: number; created_at: string;
+  origin_ref: string | null; lead_user_name: string | null;
+}
+
+async function boardHtml(year: number, today: string): Promise<string> {
+  const [plan] = await all<{ id: number }>("select id from plans where year = ?", [year]);
+  if (!plan) return "<p>no plan</p>";
+  const tasks = await all<TaskRow>(
+    `select t.id, t.code, t.title, t.status, t.position, t.start_date, t.due_date, t.progress, t.created_at, t.origin_ref,
+            u.display_name as lead_user_name
+       from tasks t left join users u on u.id = t.lead_user_id where t.plan_id = ? order by t.position`,
+    [plan.id],
+  );
+  const units = await all<{ task_id: number; role: string; name: string }>(
+    `select tu.task_id, tu.role, un.name from task_units tu join units un on un.id = tu.unit_id
+       join tasks t on t.id = tu.task_id where t.plan_id = ? order by un.sort_order, un.id`,
+    [plan.id],
+  );
+  const latest = await all<{ task_id: number; week: string; progress: number }>(
+    `select u.task_id, u.week, u.progress from updates u join tasks t on t.id = u.task_id
+      where t.plan_id = ? and not exists (select 1 from updates n where n.task_id = u.task_id
+        and (n.week > u.week or (n.week = u.week and n.updated_at > u.updated_at)))`,
+    [plan.id],
+  );
+  const metrics = await all<{ id: number; task_id: number; name: string; unit: string; baseline: number | null; target: number | null; direction: "up"; aggregation: "sum" | "latest" }>(
+    "select id, task_id, name, unit, baseline, target, direction, aggregation from metrics where plan_id = ? and task_id is not null",
+    [plan.id],
+  );
+  const values = await all<{ metric_id: number; unit_id: number; week: string; value: number; reported_at: string }>(
+    `select v.metric_id, v.unit_id, v.week, v.value, v.reported_at from metric_values v join metrics m on m.id = v.metric_id
+      where m.plan_id = ? and m.task_id is not null`,
+    [plan.id],
+  );
+  const group = <T extends { task_id: number }>(rows: T[]) => {
+    const map = new Map<number, T[]>();
+    for (const row of rows) map.set(row.task_id, [...(map.get(row.task_id) ?? []), row]);
+    return map;
+  };
+  const unitsBy = group(units);
+  const latestBy = group(latest);
+  const metricsBy = group(metrics);
+  const valuesBy = new Map<number, MetricValue[]>();
+  for (const v of values) {
+    const list = valuesBy.get(v.metric_id) ?? [];
+    list.push({ unitId: v.unit_id, weekKey: v.week, value: v.value, reportedAt: v.reported_at });
+    valuesBy.set(v.metric_id, list);
+  }
+  const columns = ["not_started", "in_progress", "pending_review", "done"] as const;
+  const cards = (status: string) =>
+    tasks
+      .filter((t) => t.status === status)
+      .map((t) => {
+        const last = latestBy.get(t.id)?.[0];
+        const light = computeLight(
+          { status: t.status, startDate: t.start_date, dueDate: t.due_date, progress: last?.progress ?? t.progress, lastUpdateWeek: last?.week ?? null, createdAt: t.created_at },
+          { today, planStart: `${year}-01-01`, thresholds: DEFAULT_LIGHT_THRESHOLDS },
+        );
+        const bars = (metricsBy.get(t.id) ?? [])
+          .map((m) => {
+            const actual = aggregateActual(m, valuesBy.get(m.id) ?? []);
+            return `<li>${escape(m.name)} ${actual ?? "—"}/${m.target ?? "—"}${escape(m.unit)} ${percentOfTarget(m, actual) ?? ""}%</li>`;
+          })
+          .join("");
+        const taskUnits = unitsBy.get(t.id) ?? [];
+        return `<li class="card"><span>${escape(t.code)}</span><h3>${escape(t.title)}</h3><p>${escape(t.origin_ref)}</p>
+<p>${taskUnits.map((u) => escape(u.name)).join("、")}</p><p>${escape(t.lead_user_name)} ${escape(t.due_date)} ${last?.progress ?? t.progress}%</p>
+<p>${light.light} ${escape(light.reasons.join("；"))}</p><ul>${bars}</ul></li>`;
+      })
+      .join("");
+  return `<!DOCTYPE html><html lang="zh-CN"><body>${columns.map((c) => `<section><h2>${c}</h2><ol>${cards(c)}</ol></section>`).join("")}</body></html>`;
+}
+
+async function move(taskId: number, toStatus: string, version: number): Promise<number> {
+  await run("begin immediate");
+  try {
+    const [task] = await all<{ plan_id: number; version: number }>("select plan_id, version from tasks where id = ?", [taskId]);
+    if (!task || task.version !== version) {
+      await run("rollback");
+      return 409;
+    }
+    const [last] = await all<{ position: string }>(
+      "select position from tasks where plan_id = ? and status = ? and id != ? order by position desc limit 1",
+      [task.plan_id, toStatus, taskId],
+    );
+    await run("update tasks set status = ?, position = ?, version = version + 1, updated_at = ? where id = ?", [
+      toStatus, positionBetween(last?.position ?? null, null), new Date().toISOString(), taskId,
+    ]);
+    await run("commit");
+    return 200;
+  } catch (error) {
+    await run("rollback");
+    throw error;
+  }
+}
+
+async function kpiJson(year: number): Promise<string> {
+  const rows = await all(
+    `select m.id, m.name, m.unit, m.target, m.baseline,
+            sum(v.value) as total, count(v.id) as reports, max(v.week) as last_week
+       from metrics m join plans p on p.id = m.plan_id left join metric_values v on v.metric_id = m.id
+      where p.year = ? group by m.id order by m.category, m.sort_order, m.id`,
+    [year],
+  );
+  return JSON.stringify(rows);
+}
+
+// Serialise like the app's single connection does, so both hold one writer at a time.
+let chain: Promise<unknown> = Promise.resolve();
+const serial = <T,>(work: () => Promise<T>) => {
+  const next = chain.then(work, work);
+  chain = next.catch(() => undefined);
+  return next;
+};
+
+const server = createServer((req, res) => {
+  const url = new URL(req.url ?? "/", "http://localhost");
+  const year = Number(url.searchParams.get("year"));
+  const today = url.searchParams.get("today") ?? new Date().toISOString().slice(0, 10);
+  const reply = (status: number, body: string, type = "text/html; charset=utf-8") => {
+    res.writeHead(status, { "Content-Type": type });
+    res.end(body);
+  };
+  if (url.pathname === "/board") {
+    serial(() => boardHtml(year, today)).then((html) => reply(200, html), (e) => reply(500, String(e)));
+  } else if (url.pathname === "/move" && req.method === "POST") {
+    const taskId = Number(url.searchParams.get("taskId"));
+    serial(() => move(taskId, String(url.searchParams.get("to")), Number(url.searchParams.get("version")))).then(
+      (status) => reply(status, "{}", "application/json"),
+      (e) => reply(500, String(e)),
+    );
+  } else if (url.pathname === "/kpi") {
+    serial(() => kpiJson(year)).then((json) => reply(200, json, "application/json"), (e) => reply(500, String(e)));
+  } else {
+    reply(404, "not found");
+  }
+});
+server.listen(port, "127.0.0.1", () => process.stdout.write("ready\n"));
+process.on("SIGTERM", () => server.close(() => db.close(() => process.exit(0))));

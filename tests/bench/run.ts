@@ -1,0 +1,237 @@
+// `npm run bench`: measures the product against its floor on a large generated plan.
+// Every figure is a ratio against a baseline measured in the same run, so a busy machine
+// slows both sides alike. `--json` prints one JSON object per case and nothing else.
+import { execSync } from "node:child_process";
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { parseSummary } from "../../app/lib/importer";
+import { BENCH_PASSWORD, FULL_SIZE, generateLargePlan, LARGE_PLAN_YEAR, type LargePlanSize } from "./generate";
+import { expectOk, secondsPerRequest, startServer, type RunningServer } from "./harness";
+
+export interface CaseResult {
+  name: string;
+  ours: number;
+  baseline: number;
+  ratio: number;
+  unit: string;
+  budget: number;
+  ok: boolean;
+}
+
+const args = process.argv.slice(2);
+const json = args.includes("--json");
+const smoke = args.includes("--smoke");
+const only = args.find((a) => a.startsWith("--only="))?.slice("--only=".length).split(",");
+const log = (message: string) => process.stderr.write(`${message}\n`);
+
+const SMOKE_SIZE: LargePlanSize = { tasks: 60, leaders: 4, metrics: 20, weeks: 6 };
+const dir = "tests/.tmp/bench";
+const SEED_PLAN_YEAR = 2025;
+const TODAY = "2024-11-25";
+
+function result(name: string, ours: number, baseline: number, unit: string, budget: number, absolute = false): CaseResult {
+  const ratio = baseline > 0 ? ours / baseline : 0;
+  return { name, ours, baseline, ratio: Number(ratio.toFixed(3)), unit, budget, ok: absolute ? ours <= budget : ratio <= budget };
+}
+
+async function login(app: RunningServer, username: string): Promise<string> {
+  const response = await fetch(`${app.url}/login`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { Origin: app.url, "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ username, password: BENCH_PASSWORD }),
+  });
+  await response.arrayBuffer();
+  const cookie = response.headers.get("set-cookie")?.split(";")[0];
+  if (response.status !== 302 || !cookie) throw new Error(`login failed: ${response.status}`);
+  return cookie;
+}
+
+function boardCase(name: string, year: number, app: RunningServer, base: RunningServer, cookie: string, count: number) {
+  return async () => {
+    const ours = await secondsPerRequest(
+      async () => void (await expectOk(await fetch(`${app.url}/board?year=${year}`, { headers: { Cookie: cookie } }))),
+      { count, concurrency: 10 },
+    );
+    const baseline = await secondsPerRequest(
+      async () => void (await expectOk(await fetch(`${base.url}/board?year=${year}&today=${TODAY}`))),
+      { count, concurrency: 10 },
+    );
+    return result(name, ours, baseline, "s/request", 3);
+  };
+}
+
+async function main() {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  execSync("npx tsx app/server/build-if-needed.ts", { stdio: ["ignore", process.stderr, process.stderr] });
+  log("生成大型测试计划…");
+  await generateLargePlan(`${dir}/large.sqlite`, smoke ? SMOKE_SIZE : FULL_SIZE);
+  copyFileSync(`${dir}/large.sqlite`, `${dir}/baseline.sqlite`);
+
+  const app = await startServer("app/server/main.ts", { DATABASE_PATH: `${dir}/large.sqlite`, NODE_ENV: "production" }, "/login");
+  const base = await startServer("tests/bench/baseline-server.ts", { DATABASE_PATH: `${dir}/baseline.sqlite` }, "/board?year=1");
+  const results: CaseResult[] = [];
+  let peakRss = 0;
+  try {
+    const cookie = await login(app, "leader");
+    const n = (full: number) => (smoke ? Math.max(4, Math.round(full / 20)) : full);
+    const cases: Record<string, () => Promise<CaseResult>> = {
+      "board-page-40": boardCase("board-page-40", SEED_PLAN_YEAR, app, base, cookie, n(200)),
+      "board-page-1000": boardCase("board-page-1000", LARGE_PLAN_YEAR, app, base, cookie, n(30)),
+      move: async () => {
+        const tasks = await movableTasks(`${dir}/baseline.sqlite`);
+        const count = Math.min(n(200), tasks.length);
+        const state = new Map(tasks.map((t) => [t.id, { status: t.status, version: t.version }]));
+        const toggle = (status: string) => (status === "in_progress" ? "pending_review" : "in_progress");
+        const ours = await secondsPerRequest(
+          async (i) => {
+            const task = tasks[(i + tasks.length) % tasks.length];
+            const current = state.get(task.id)!;
+            const to = toggle(current.status);
+            await expectOk(
+              await fetch(`${app.url}/board.data`, {
+                method: "POST",
+                headers: { Cookie: cookie, Origin: app.url, "Content-Type": "application/x-www-form-urlencoded" },
+                // pending_review → in_progress is a 驳回, which needs a reason.
+                body: new URLSearchParams({ intent: "move", taskId: String(task.id), toStatus: to, beforeId: "", afterId: "", reason: to === "in_progress" ? "基准测试：退回补充材料" : "" }),
+              }),
+            );
+            current.status = to;
+          },
+          { count, concurrency: 10 },
+        );
+        const baseState = new Map(tasks.map((t) => [t.id, { status: t.status, version: t.version }]));
+        const baseline = await secondsPerRequest(
+          async (i) => {
+            const task = tasks[(i + tasks.length) % tasks.length];
+            const current = baseState.get(task.id)!;
+            const to = toggle(current.status);
+            await expectOk(await fetch(`${base.url}/move?taskId=${task.id}&to=${to}&version=${current.version}`, { method: "POST" }));
+            current.status = to;
+            current.version++;
+          },
+          { count, concurrency: 10 },
+        );
+        return result("move", ours, baseline, "s/request", 1.5);
+      },
+      "kpi-page-large": async () => {
+        const probe = await fetch(`${app.url}/kpi?year=${LARGE_PLAN_YEAR}`, { headers: { Cookie: cookie } });
+        await probe.arrayBuffer();
+        const ours = await secondsPerRequest(
+          async () => void (await expectOk(await fetch(`${app.url}/kpi?year=${LARGE_PLAN_YEAR}`, { headers: { Cookie: cookie } }))),
+          { count: n(30), concurrency: 10 },
+        );
+        const baseline = await secondsPerRequest(
+          async () => void (await expectOk(await fetch(`${base.url}/kpi?year=${LARGE_PLAN_YEAR}`))),
+          { count: n(30), concurrency: 10 },
+        );
+        return result("kpi-page-large", ours, baseline, "s/request", 2);
+      },
+      "importer-seed": async () => {
+        const path = "db/seed/pingdong-2024-summary.txt";
+        const text = readFileSync(path, "utf8");
+        const runs = smoke ? 20 : 200;
+        for (let i = 0; i < 20; i++) parseSummary(text);
+        let started = process.hrtime.bigint();
+        for (let i = 0; i < runs; i++) parseSummary(text);
+        const ours = Number(process.hrtime.bigint() - started) / 1e6 / runs;
+        started = process.hrtime.bigint();
+        for (let i = 0; i < runs; i++) readFileSync(path, "utf8");
+        const baseline = Number(process.hrtime.bigint() - started) / 1e6 / runs;
+        return result("importer-seed", ours, baseline, "ms", 20, true);
+      },
+      "importer-linear": async () => {
+        const seed = readFileSync("db/seed/pingdong-2024-summary.txt", "utf8");
+        const big = largeSummary(seed, smoke ? 200_000 : 1_000_000);
+        const perByte = (text: string, runs: number) => {
+          parseSummary(text);
+          const started = process.hrtime.bigint();
+          for (let i = 0; i < runs; i++) parseSummary(text);
+          return Number(process.hrtime.bigint() - started) / runs / Buffer.byteLength(text);
+        };
+        const baseline = perByte(seed, smoke ? 10 : 60);
+        const ours = perByte(big, smoke ? 1 : 3);
+        return result("importer-linear", ours, baseline, "ns/byte", 1.5);
+      },
+      "board-js": async () => {
+        const html = await expectOk(await fetch(`${app.url}/board?year=${SEED_PLAN_YEAR}`, { headers: { Cookie: cookie } }));
+        const sources = new Set<string>();
+        for (const match of html.matchAll(/<(?:script[^>]*\ssrc|link[^>]*rel="modulepreload"[^>]*\shref)="([^"]+\.js)"/g)) sources.add(match[1]);
+        for (const match of html.matchAll(/import\("([^"]+\.js)"\)|from\s*"([^"]+\.js)"/g)) sources.add(match[1] ?? match[2]);
+        let bytes = 0;
+        for (const source of sources) {
+          const body = await (await fetch(new URL(source, app.url))).arrayBuffer();
+          bytes += gzipSync(Buffer.from(body), { level: 9 }).length;
+        }
+        return result("board-js", bytes, 0, "bytes (gzip)", 120_000, true);
+      },
+    };
+    for (const [name, run] of Object.entries(cases)) {
+      if (only && !only.includes(name)) continue;
+      log(`测量 ${name}…`);
+      try {
+        results.push(await run());
+      } catch (error) {
+        log(`${name} 失败：${error instanceof Error ? error.message : String(error)}`);
+        results.push({ name, ours: NaN, baseline: NaN, ratio: NaN, unit: "error", budget: NaN, ok: false });
+      }
+      peakRss = Math.max(peakRss, app.peakRss());
+    }
+    results.push(result("server-peak-rss", Math.round(peakRss / 1024 / 1024), 0, "MB", 300, true));
+  } finally {
+    await app.stop();
+    await base.stop();
+  }
+
+  if (json) {
+    for (const r of results) process.stdout.write(`${JSON.stringify(r)}\n`);
+  } else {
+    const rows = results.map((r) => [r.name, fmt(r.ours), fmt(r.baseline), r.baseline ? r.ratio.toFixed(2) : "—", r.unit, `${r.baseline ? "≤ " : "≤ "}${r.budget}`, r.ok ? "ok" : "NOT OK"]);
+    const header = ["case", "ours", "baseline", "ratio", "unit", "budget", ""];
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => String(row[i]).length)));
+    const line = (cells: string[]) => cells.map((c, i) => String(c).padEnd(widths[i])).join("  ");
+    process.stdout.write(`${line(header)}\n${widths.map((w) => "-".repeat(w)).join("  ")}\n${rows.map(line).join("\n")}\n`);
+  }
+  process.exitCode = results.every((r) => r.ok) ? 0 : 1;
+}
+
+function fmt(value: number): string {
+  if (!Number.isFinite(value)) return "—";
+  if (value === 0) return "0";
+  if (Math.abs(value) >= 100) return String(Math.round(value));
+  return value.toPrecision(3);
+}
+
+/** About `bytes` of summary text: the seed's sections repeated under fresh top-level numbers. */
+export function largeSummary(seed: string, bytes: number): string {
+  const parts: string[] = [];
+  let size = 0;
+  for (let copy = 1; size < bytes; copy++) {
+    const chunk = seed.replace(/^(一|二|三|四)、/gm, (_, n) => `${n}、第${copy}部分 `);
+    parts.push(chunk);
+    size += Buffer.byteLength(chunk);
+  }
+  return parts.join("\n");
+}
+
+async function movableTasks(path: string) {
+  const { openDatabase } = await import("../../db/index");
+  const db = openDatabase(path);
+  const rows = await db
+    .selectFrom("tasks")
+    .innerJoin("plans", "plans.id", "tasks.plan_id")
+    .select(["tasks.id", "tasks.status", "tasks.version"])
+    .where("plans.year", "=", LARGE_PLAN_YEAR)
+    .where("tasks.status", "in", ["in_progress", "pending_review"])
+    .orderBy("tasks.id")
+    .limit(300)
+    .execute();
+  await db.destroy();
+  return rows;
+}
+
+main().catch((error) => {
+  log(String(error instanceof Error ? error.stack : error));
+  process.exit(2);
+});
