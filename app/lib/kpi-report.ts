@@ -355,8 +355,8 @@ export interface Assignment {
   unitId: number;
   /** "YYYY-MM-DD" or null (the plan's start). */
   startDate: string | null;
-  /** ISO timestamp: a task added mid-year is not expected before it existed. */
-  createdAt: string;
+  /** ISO timestamp: a task added mid-year is not expected before it existed; null: from the start. */
+  createdAt: string | null;
   /** ISO timestamp of 销号, or null. */
   doneAt: string | null;
 }
@@ -388,7 +388,7 @@ export function reportingRates(
   for (const a of assignments) {
     const rate = rates.get(a.unitId) ?? { unitId: a.unitId, expected: 0, reported: 0, rate: null };
     const start = a.startDate ?? planStart;
-    const created = toDateKey(a.createdAt);
+    const created = a.createdAt ? toDateKey(a.createdAt) : start;
     const done = a.doneAt ? toDateKey(a.doneAt) : null;
     for (const { week, monday, sunday } of bounds) {
       const open = start <= sunday && created <= sunday && (done === null || done >= monday);
