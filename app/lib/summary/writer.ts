@@ -1,0 +1,355 @@
+/**
+ * The summary writer: a year's tasks, metrics and reported 困难问题 → the first draft of its
+ * 工作总结, in the seed's structure (title; opening; 一、亮点工作; 二、主要工作 by category as
+ * （一）…（N）; 三、存在问题; 四、next year's 重点工作安排; 落款).
+ *
+ * Pure, and it never states a figure that is not in the data: every number goes through
+ * `Figures.state`, which formats it as offices write it and records it with the place it
+ * was written (the round-trip test reads them back with the importer).
+ */
+import { formatNumber, formatPercentPointDiff, growthRate, isPercentUnit, percentOfTarget } from "../kpi";
+import { WORK_AREAS } from "../plan-draft";
+import type {
+  StatedFigure,
+  SummaryBlocker,
+  SummaryDocument,
+  SummaryInput,
+  SummaryMetric,
+  SummarySection,
+  SummaryTask,
+  WrittenSummary,
+} from "./types";
+
+const CN_ORDINALS = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四", "十五", "十六", "十七", "十八", "十九", "二十"];
+
+export function cnOrdinal(n: number): string {
+  return CN_ORDINALS[n - 1] ?? String(n);
+}
+
+/** "2025-06-30" → "2025年6月30日" (a calendar date, no time zone involved). */
+export function dateText(dateKey: string): string {
+  const [y, m, d] = dateKey.split("-").map(Number);
+  return `${y}年${m}月${d}日`;
+}
+
+class Figures {
+  readonly list: StatedFigure[] = [];
+  ref: string | null = null;
+
+  /** The figure as written ("2560万元", "106.7%"), recorded with the current place. */
+  state(value: number, unit: string): string {
+    const text = formatNumber(value, unit);
+    this.record(Number(text.slice(0, text.length - unit.trim().length)), unit.trim(), text);
+    return text;
+  }
+
+  /** A phrase from kpi.ts that carries one figure ("同比增长19.0%", "提高1.2个百分点"). */
+  phrase(text: string): string {
+    const m = /(\d+(?:\.\d+)?)(%|个百分点)/.exec(text);
+    if (m) this.record(Number(m[1]), m[2], `${m[1]}${m[2]}`);
+    return text;
+  }
+
+  private record(value: number, unit: string, text: string) {
+    this.list.push({ ref: this.ref, value, unit, text });
+  }
+}
+
+/** A task title as a clause: no closing punctuation of its own. */
+function clause(text: string): string {
+  return text.trim().replace(/[。；;，,、：:\s]+$/u, "");
+}
+
+function quoted(text: string): string {
+  return `“${clause(text)}”`;
+}
+
+/** "党建" → "党建工作"; a heading that already reads as one is kept. */
+export function categoryHeading(category: string): string {
+  const c = category.trim();
+  if (!c) return "其他工作";
+  return c.endsWith("工作") || c.length > 8 ? c : `${c}工作`;
+}
+
+/** Work areas first in their usual order, then other categories as met, "" last. */
+function categoryOrder(categories: Iterable<string>): string[] {
+  const unique = [...new Set(categories)];
+  const known = WORK_AREAS.map((a) => a.area).filter((a) => unique.includes(a));
+  const others = unique.filter((c) => c && !known.includes(c));
+  return [...known, ...others, ...(unique.includes("") ? [""] : [])];
+}
+
+function isDone(task: SummaryTask): boolean {
+  return task.status === "done";
+}
+
+function doneEarly(task: SummaryTask): boolean {
+  return isDone(task) && task.doneDate !== null && task.dueDate !== null && task.doneDate < task.dueDate;
+}
+
+type TargetState = "beyond" | "met" | "unmet" | null;
+
+/** How a metric stands against its target; null without a target or an actual. */
+export function targetState(metric: SummaryMetric): TargetState {
+  const { actual, target } = metric;
+  if (actual === null || target === null) return null;
+  if (metric.direction === "cap") return actual <= target ? "met" : "unmet";
+  if (metric.direction === "down") return actual < target ? "beyond" : actual === target ? "met" : "unmet";
+  const percent = percentOfTarget(metric, actual);
+  if (percent === null) return null;
+  return percent > 100 ? "beyond" : percent === 100 ? "met" : "unmet";
+}
+
+/** Against last year: "同比增长19.0%", "较上年下降0.4个百分点", or "" without a baseline. */
+function comparedWithLastYear(metric: SummaryMetric, actual: number, figures: Figures): string {
+  if (metric.baseline === null) return "";
+  if (isPercentUnit(metric.unit)) {
+    const diff = formatPercentPointDiff(actual, metric.baseline);
+    return diff === "持平" ? "，与上年持平" : `，较上年${figures.phrase(diff)}`;
+  }
+  const growth = growthRate(actual, metric.baseline);
+  return growth ? `，${figures.phrase(growth)}` : "";
+}
+
+/** One metric as a clause: the actual, the target, last year. Null when nothing was reported. */
+function metricClause(metric: SummaryMetric, figures: Figures): string | null {
+  const { actual, target, unit } = metric;
+  if (actual === null) return null;
+  const name = metric.name.trim();
+  const actualText = figures.state(actual, unit);
+  let text: string;
+  if (isPercentUnit(unit)) text = `${name}为${actualText}`;
+  else if (metric.aggregation === "latest") text = `${name}累计达到${actualText}`;
+  else text = `全年${name}${actualText}`;
+
+  if (target !== null) {
+    if (metric.direction === "cap") {
+      text += actual <= target ? `，控制在${figures.state(target, unit)}以内` : `，超出${figures.state(target, unit)}的控制目标`;
+    } else if (metric.direction === "down") {
+      text += actual <= target ? `，低于年度目标${figures.state(target, unit)}` : `，高于年度目标${figures.state(target, unit)}`;
+    } else {
+      const percent = percentOfTarget(metric, actual);
+      if (percent !== null) text += `，完成年度目标的${figures.state(percent, "%")}`;
+    }
+  }
+  return text + comparedWithLastYear(metric, actual, figures);
+}
+
+function sentences(clauses: (string | null)[]): string {
+  const kept = clauses.filter((c): c is string => Boolean(c));
+  return kept.length ? `${kept.join("；")}。` : "";
+}
+
+function unitsPhrase(task: SummaryTask): string {
+  if (!task.leadUnit) return "";
+  const support = task.supportUnits.filter((u) => u !== task.leadUnit);
+  const helpers = support.length > 3 ? `${support.slice(0, 3).join("、")}等单位` : support.join("、");
+  return `由${task.leadUnit}牵头${helpers ? `，${helpers}配合` : ""}，`;
+}
+
+function taskLead(task: SummaryTask): string {
+  if (task.origin === "problem") return `整改${quoted(task.title)}问题。`;
+  if (task.origin === "carried_over") return `${clause(task.title)}（上年结转）。`;
+  return `${clause(task.title)}。`;
+}
+
+function taskStatusSentence(task: SummaryTask, figures: Figures): string {
+  const who = unitsPhrase(task);
+  switch (task.status) {
+    case "done":
+      return `${who}${task.doneDate ? `已于${dateText(task.doneDate)}` : "已"}验收销号。`;
+    case "pending_review":
+      return `${who}已申请办结，待验收。`;
+    case "in_progress":
+      return `${who}目前完成${figures.state(task.progress, "%")}，正在推进。`;
+    case "not_started":
+      return `${who}尚未启动。`;
+  }
+}
+
+function byCode(a: SummaryTask, b: SummaryTask): number {
+  return a.code.localeCompare(b.code, "en", { numeric: true });
+}
+
+// ------------------------------------------------------------------ sections
+
+function opening(input: SummaryInput, figures: Figures): string {
+  figures.ref = null;
+  const tasks = input.tasks;
+  const keyWork = tasks.filter((t) => t.origin !== "problem").length;
+  const problems = tasks.filter((t) => t.origin === "problem").length;
+  const scope: string[] = [];
+  if (keyWork) scope.push(`${figures.state(keyWork, "项")}重点工作`);
+  if (problems) scope.push(`${figures.state(problems, "项")}存在问题整改任务`);
+  const counts: [string, number][] = [
+    ["已销号", tasks.filter((t) => t.status === "done").length],
+    ["待验收", tasks.filter((t) => t.status === "pending_review").length],
+    ["正在推进", tasks.filter((t) => t.status === "in_progress").length],
+    ["尚未启动", tasks.filter((t) => t.status === "not_started").length],
+  ];
+  const status = counts.filter(([, n]) => n > 0).map(([word, n]) => `${word}${figures.state(n, "项")}`);
+  const judged = input.metrics.map(targetState).filter((s) => s !== null);
+  const metricPart = judged.length
+    ? `；设定目标的指标中，${figures.state(judged.filter((s) => s !== "unmet").length, "项")}完成年度目标`
+    : "";
+  const intro = scope.length
+    ? `${input.year}年，${input.organization}围绕年初确定的${scope.join("和")}推进各项工作`
+    : `${input.year}年，${input.organization}推进各项工作`;
+  const standing = status.length ? `截至${dateText(input.asOf)}，${status.join("，")}${metricPart}。` : "";
+  return `${intro}。${standing}现将有关情况总结如下：`;
+}
+
+function highlights(input: SummaryInput, figures: Figures): string {
+  figures.ref = "一";
+  const paragraphs: string[] = [];
+  const usedMetrics = new Set<number>();
+  for (const task of input.tasks.filter(doneEarly).sort(byCode)) {
+    const own = input.metrics.filter((m) => m.taskId === task.id);
+    own.forEach((m) => usedMetrics.add(m.id));
+    paragraphs.push(
+      `${quoted(task.title)}提前完成。${unitsPhrase(task)}于${dateText(task.doneDate!)}验收销号，早于${dateText(task.dueDate!)}的完成时限。` +
+        sentences(own.map((m) => metricClause(m, figures))),
+    );
+  }
+  const beyond = input.metrics.filter((m) => !usedMetrics.has(m.id) && targetState(m) === "beyond");
+  for (const category of categoryOrder(beyond.map((m) => m.category))) {
+    const inCategory = beyond.filter((m) => m.category === category);
+    paragraphs.push(`${categoryHeading(category)}指标超额完成。` + sentences(inCategory.map((m) => metricClause(m, figures))));
+  }
+  return paragraphs.length ? paragraphs.join("\n") : "本年度暂无提前完成或超额完成年度目标的工作。";
+}
+
+function work(input: SummaryInput, figures: Figures): string {
+  const taskCategory = new Map(input.tasks.map((t) => [t.id, t.category]));
+  const categoryOfMetric = (m: SummaryMetric) => (m.taskId !== null ? taskCategory.get(m.taskId) ?? m.category : m.category);
+  const reportedPlanMetrics = input.metrics.filter((m) => m.actual !== null && (m.taskId === null || !taskCategory.has(m.taskId)));
+  const categories = categoryOrder([...input.tasks.map((t) => t.category), ...reportedPlanMetrics.map(categoryOfMetric)]);
+  const lines: string[] = [];
+  categories.forEach((category, index) => {
+    const number = `（${cnOrdinal(index + 1)}）`;
+    figures.ref = `二.${number}`;
+    lines.push(`${number}${categoryHeading(category)}`);
+    for (const task of input.tasks.filter((t) => t.category === category).sort(byCode)) {
+      const own = input.metrics.filter((m) => m.taskId === task.id);
+      lines.push(taskLead(task) + taskStatusSentence(task, figures) + sentences(own.map((m) => metricClause(m, figures))));
+    }
+    const planMetrics = reportedPlanMetrics.filter((m) => categoryOfMetric(m) === category);
+    if (planMetrics.length) lines.push(`主要指标完成情况：${sentences(planMetrics.map((m) => metricClause(m, figures)))}`);
+  });
+  return lines.length ? lines.join("\n") : "本年度未设定重点工作。";
+}
+
+interface ProblemsResult {
+  body: string;
+  /** Categories whose targets were missed, for 四. */
+  unmetCategories: { category: string; names: string[] }[];
+}
+
+function latestBlockers(input: SummaryInput): SummaryBlocker[] {
+  const open = new Set(input.tasks.filter((t) => !isDone(t)).map((t) => t.id));
+  const seen = new Set<string>();
+  const out: SummaryBlocker[] = [];
+  for (const blocker of input.blockers) {
+    const text = clause(blocker.text);
+    const key = `${blocker.taskId}\u0000${blocker.unit}`;
+    if (!text || !open.has(blocker.taskId) || seen.has(key)) continue;
+    seen.add(key);
+    out.push({ ...blocker, text });
+  }
+  return out;
+}
+
+function problems(input: SummaryInput, figures: Figures): ProblemsResult {
+  const items: (() => string)[] = [];
+  const lagging = input.tasks.filter((t) => !isDone(t) && (t.light === "red" || t.light === "yellow")).sort(byCode);
+  if (lagging.length) {
+    items.push(() => {
+      const clauses = lagging.map((task) => {
+        const parts = [`${quoted(task.title)}目前完成${figures.state(task.progress, "%")}`];
+        if (task.expectedProgress > task.progress) parts.push(`序时进度为${figures.state(task.expectedProgress, "%")}`);
+        if (task.dueDate && task.dueDate < input.asOf && task.status !== "pending_review") parts.push(`已超过${dateText(task.dueDate)}的完成时限`);
+        if (task.silent) parts.push("未按周填报进展");
+        parts.push(task.light === "red" ? "督办灯为红灯（滞后）" : "督办灯为黄灯（预警）");
+        return parts.join("，");
+      });
+      return `部分重点工作进展滞后。${sentences(clauses)}`;
+    });
+  }
+  const unmet = input.metrics.filter((m) => targetState(m) === "unmet");
+  if (unmet.length) {
+    items.push(() => `部分指标未完成年度目标。${sentences(unmet.map((m) => metricClause(m, figures)))}`);
+  }
+  const blockers = latestBlockers(input);
+  if (blockers.length) {
+    const titles = new Map(input.tasks.map((t) => [t.id, t.title]));
+    items.push(
+      () =>
+        `基层反映的困难问题尚待解决。` +
+        sentences(
+          blockers.map(
+            (b) => `${b.unit}在推进${quoted(titles.get(b.taskId) ?? "")}中反映${b.needsCoordination ? "（需街道协调）" : ""}：${b.text}`,
+          ),
+        ),
+    );
+  }
+  const body = items.length
+    ? items
+        .map((write, index) => {
+          figures.ref = `三.${index + 1}`;
+          return `${index + 1}.${write()}`;
+        })
+        .join("\n")
+    : "本年度各项重点工作均已销号或按序时进度推进，所设指标均已完成，未收到基层反映的困难问题。";
+
+  const unmetCategories = categoryOrder(unmet.map((m) => m.category)).map((category) => ({
+    category,
+    names: [...new Set(unmet.filter((m) => m.category === category).map((m) => m.name.trim()))],
+  }));
+  return { body, unmetCategories };
+}
+
+function plan(input: SummaryInput, unmetCategories: ProblemsResult["unmetCategories"], figures: Figures): string {
+  const next = input.year + 1;
+  const items: (() => string)[] = [];
+  // Tasks waiting for 验收 are finished work: they are verified, not carried into next year.
+  for (const task of input.tasks.filter((t) => t.status === "in_progress" || t.status === "not_started").sort(byCode)) {
+    items.push(() => {
+      const progress = task.progress > 0 ? `${input.year}年已完成${figures.state(task.progress, "%")}，` : "";
+      const lead = task.origin === "problem" ? `继续整改${quoted(task.title)}问题` : `继续推进${quoted(task.title)}`;
+      return `${lead}。${unitsPhrase(task)}${progress}结转${next}年，确保按期销号。`;
+    });
+  }
+  for (const { category, names } of unmetCategories) {
+    const listed = names.length > 3 ? `${names.slice(0, 3).join("、")}等` : names.join("、");
+    items.push(() => `加大${categoryHeading(category)}力度，推动${listed}指标完成年度目标。`);
+  }
+  if (!items.length) {
+    items.push(() => `巩固提升${input.year}年各项重点工作成果，结合上级部署研究确定${next}年重点工作。`);
+  }
+  return items
+    .map((write, index) => {
+      figures.ref = `四.${index + 1}`;
+      return `${index + 1}.${write()}`;
+    })
+    .join("\n");
+}
+
+export function writeSummary(input: SummaryInput): WrittenSummary {
+  const figures = new Figures();
+  const openingText = opening(input, figures);
+  const highlightsText = highlights(input, figures);
+  const workText = work(input, figures);
+  const problemsResult = problems(input, figures);
+  const planText = plan(input, problemsResult.unmetCategories, figures);
+  const sections: SummarySection[] = [
+    { key: "title", heading: "", body: `${input.organization}${input.year}年工作总结` },
+    { key: "opening", heading: "", body: openingText },
+    { key: "highlights", heading: "亮点工作", body: highlightsText },
+    { key: "work", heading: `${input.year}年主要工作`, body: workText },
+    { key: "problems", heading: "存在问题", body: problemsResult.body },
+    { key: "plan", heading: `${input.year + 1}年重点工作安排`, body: planText },
+    { key: "signature", heading: "", body: `${input.issuer}\n${dateText(input.asOf)}` },
+  ];
+  const document: SummaryDocument = { year: input.year, sections };
+  return { document, figures: figures.list };
+}
