@@ -172,6 +172,24 @@ export interface AuditLogTable {
   created_at: string;
 }
 
+export interface AttachmentsTable {
+  id: Generated<number>;
+  update_id: number;
+  task_id: number;
+  file_name: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  storage_key: string;
+  uploaded_by: number;
+  created_at: string;
+}
+
+export interface CommentMentionsTable {
+  comment_id: number;
+  unit_id: number;
+}
+
 export interface SummariesTable {
   id: Generated<number>;
   plan_id: number;
@@ -197,6 +215,8 @@ export interface Database {
   comments: CommentsTable;
   audit_log: AuditLogTable;
   summaries: SummariesTable;
+  attachments: AttachmentsTable;
+  comment_mentions: CommentMentionsTable;
 }
 
 export type Unit = Selectable<UnitsTable>;

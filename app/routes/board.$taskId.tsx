@@ -6,11 +6,13 @@ import { useEffect, useRef } from "react";
 import { MoveToForm } from "~/components/board/card";
 import { LightBadge } from "~/components/board/light-badge";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { TaskActivity } from "~/components/updates/task-activity";
 import { canDragCard, cardUnitIds, MOVE_KIND_LABELS, ORIGIN_LABELS, STATUS_LABELS, type MoveKind } from "~/lib/board";
 import { formatNumber } from "~/lib/kpi";
 import { AGGREGATION_LABELS, DIRECTION_LABELS } from "~/lib/task-changes";
 import { formatDate, formatDateTime, isWeekKey, weekLabel } from "~/lib/weeks";
 import { DeleteTaskSchema } from "~/models/task-forms.server";
+import { getTaskActivity } from "~/models/task-activity.server";
 import { deleteTask, findTaskPlan, getTaskDetail, todayKey } from "~/models/tasks.server";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
@@ -35,7 +37,8 @@ export async function loader(args: LoaderFunctionArgs) {
   const user = await requireUser(args, "read");
   const detail = await getTaskDetail(getDb(), taskIdFrom(args.params), todayKey());
   if (!detail) notFound("没有找到这项重点工作，它可能已被删除。");
-  return { actor: { id: user.id, role: user.role, unitId: user.unitId }, detail: detail! };
+  const activity = await getTaskActivity(getDb(), user, detail!.card.id);
+  return { actor: { id: user.id, role: user.role, unitId: user.unitId }, detail: detail!, activity };
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -88,7 +91,7 @@ function historyText(entry: { action: string; from?: string; to?: string }): str
 }
 
 export default function TaskDetailPanel() {
-  const { actor, detail } = useLoaderData<typeof loader>();
+  const { actor, detail, activity } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const location = useLocation();
   const navigate = useNavigate();
@@ -230,6 +233,7 @@ export default function TaskDetailPanel() {
             </ul>
           )}
         </section>
+        {activity ? <TaskActivity activity={activity} back={`/board/${card.id}${back}`} /> : null}
 
         {canMove ? (
           <section className="detail-section" aria-labelledby="detail-move">

@@ -1,0 +1,504 @@
+// Weekly 填报: one update per task × unit × ISO week, with the task's metric values of that
+// week. Saving writes the update, its values and 佐证材料, the task's progress, the plan's
+// change counter (so open boards refresh) and an audit row per write, in one transaction.
+import type { Kysely, Transaction } from "kysely";
+import type { AppDatabase } from "../../db/index";
+import type { Database, MetricAggregation, TaskStatus } from "../../db/schema";
+import { mayEditUpdate } from "../lib/updates";
+import { isWeekKey, weekKeyOf, weeksBetween } from "../lib/weeks";
+import { badRequest, conflict, forbidden, notFound } from "../utils/http.server";
+import { can, type Actor } from "../utils/permissions";
+import { removeStoredFiles, storeFiles, type CheckedFile } from "./attachments.server";
+import { recordAudit } from "./audit.server";
+import { bumpChangeSeq } from "./tasks.server";
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export interface UpdateTaskInfo {
+  id: number;
+  code: string;
+  title: string;
+  status: TaskStatus;
+  planId: number;
+  planYear: number;
+  planStatus: "active" | "archived";
+  startDate: string | null;
+  dueDate: string | null;
+  units: { id: number; name: string; role: "lead" | "support" }[];
+  metrics: { id: number; name: string; unit: string; target: number | null; aggregation: MetricAggregation }[];
+}
+
+export async function getUpdateTask(db: Db, taskId: number): Promise<UpdateTaskInfo | null> {
+  const task = await db
+    .selectFrom("tasks")
+    .innerJoin("plans", "plans.id", "tasks.plan_id")
+    .select([
+      "tasks.id",
+      "tasks.code",
+      "tasks.title",
+      "tasks.status",
+      "tasks.plan_id as planId",
+      "plans.year as planYear",
+      "plans.status as planStatus",
+      "tasks.start_date as startDate",
+      "tasks.due_date as dueDate",
+    ])
+    .where("tasks.id", "=", taskId)
+    .executeTakeFirst();
+  if (!task) return null;
+  const units = await db
+    .selectFrom("task_units")
+    .innerJoin("units", "units.id", "task_units.unit_id")
+    .select(["units.id", "units.name", "task_units.role"])
+    .where("task_units.task_id", "=", taskId)
+    .orderBy("task_units.role")
+    .orderBy("units.sort_order")
+    .orderBy("units.id")
+    .execute();
+  const metrics = await db
+    .selectFrom("metrics")
+    .select(["id", "name", "unit", "target", "aggregation"])
+    .where("task_id", "=", taskId)
+    .orderBy("sort_order")
+    .orderBy("id")
+    .execute();
+  return { ...task, units, metrics };
+}
+
+/** The first week a task can be reported for: the week it starts (or its plan year starts). */
+export function firstReportWeek(task: Pick<UpdateTaskInfo, "startDate" | "planYear">): string {
+  return weekKeyOf(task.startDate ?? `${task.planYear}-01-01`);
+}
+
+/** Weeks a report may be filed for, newest first: from the task's first week to this week. */
+export function reportableWeeks(task: Pick<UpdateTaskInfo, "startDate" | "planYear">, now: Date): string[] {
+  return weeksBetween(firstReportWeek(task), weekKeyOf(now)).reverse();
+}
+
+export interface ExistingUpdate {
+  id: number;
+  version: number;
+  authorId: number;
+  authorName: string;
+  unitId: number;
+  week: string;
+  body: string;
+  progress: number;
+  nextSteps: string;
+  blockers: string;
+  needsCoordination: boolean;
+  isDemo: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+async function findUpdate(db: Db, taskId: number, unitId: number, week: string): Promise<ExistingUpdate | null> {
+  const row = await db
+    .selectFrom("updates")
+    .innerJoin("users", "users.id", "updates.author_id")
+    .selectAll("updates")
+    .select("users.display_name as author_name")
+    .where("updates.task_id", "=", taskId)
+    .where("updates.unit_id", "=", unitId)
+    .where("updates.week", "=", week)
+    .executeTakeFirst();
+  if (!row) return null;
+  return {
+    id: row.id,
+    version: row.version,
+    authorId: row.author_id,
+    authorName: row.author_name,
+    unitId: row.unit_id,
+    week: row.week,
+    body: row.body,
+    progress: row.progress,
+    nextSteps: row.next_steps,
+    blockers: row.blockers,
+    needsCoordination: row.needs_coordination === 1,
+    isDemo: row.is_demo === 1,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** The unit's latest progress before `week` (a drop below it needs a note). */
+async function previousProgress(db: Db, taskId: number, unitId: number, week: string): Promise<number | null> {
+  const row = await db
+    .selectFrom("updates")
+    .select("progress")
+    .where("task_id", "=", taskId)
+    .where("unit_id", "=", unitId)
+    .where("week", "<", week)
+    .orderBy("week", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  return row ? row.progress : null;
+}
+
+/** Which unit an actor reports for: a secretary's own; a leader's choice among the task's units. */
+export function reportingUnitFor(actor: Actor, task: UpdateTaskInfo, requestedUnitId: number | null): number | null {
+  const unitIds = task.units.map((u) => u.id);
+  if (actor.role === "secretary") return actor.unitId != null && unitIds.includes(actor.unitId) ? actor.unitId : null;
+  if (requestedUnitId != null && unitIds.includes(requestedUnitId)) return requestedUnitId;
+  return task.units.find((u) => u.role === "lead")?.id ?? task.units[0]?.id ?? null;
+}
+
+/** Why nobody may file a new report on this task now, or null. */
+function closedReason(task: UpdateTaskInfo): string | null {
+  if (task.planStatus === "archived") return "该年度计划已归档，不能再填报进展。";
+  if (task.status === "done") return "这项重点工作已销号，不再需要填报进展。如需补充，请联系街道领导撤销销号。";
+  return null;
+}
+
+export interface UpdateFormData {
+  task: UpdateTaskInfo;
+  week: string;
+  currentWeek: string;
+  weeks: string[];
+  unitId: number;
+  existing: ExistingUpdate | null;
+  previousProgress: number | null;
+  values: Record<number, number>;
+  attachments: { id: number; fileName: string; size: number; contentType: string }[];
+  /** null when the form may be submitted; otherwise why not (shown instead of the button). */
+  readOnlyReason: string | null;
+}
+
+/** Everything the form shows; 403 when the actor may not report on the task at all. */
+export async function getUpdateForm(
+  db: AppDatabase,
+  actor: Actor,
+  taskId: number,
+  options: { week: string | null; unitId: number | null; now: Date },
+): Promise<UpdateFormData> {
+  const task = await getUpdateTask(db, taskId);
+  if (!task) notFound("没有找到这项重点工作，它可能已被删除。");
+  const unitIds = task!.units.map((u) => u.id);
+  if (!can(actor, "updates.post", unitIds)) {
+    forbidden("只有牵头单位、配合单位或街道领导可以填报这项重点工作的进展。");
+  }
+  const unitId = reportingUnitFor(actor, task!, options.unitId);
+  if (unitId == null) badRequest("这项重点工作还没有指定牵头单位或配合单位，暂时无法填报。请联系街道领导。");
+  const currentWeek = weekKeyOf(options.now);
+  const weeks = reportableWeeks(task!, options.now);
+  const week = options.week && isWeekKey(options.week) && weeks.includes(options.week) ? options.week : currentWeek;
+  const existing = await findUpdate(db, taskId, unitId!, week);
+  const valueRows = task!.metrics.length
+    ? await db
+        .selectFrom("metric_values")
+        .select(["metric_id", "value"])
+        .where("unit_id", "=", unitId!)
+        .where("week", "=", week)
+        .where("metric_id", "in", task!.metrics.map((m) => m.id))
+        .execute()
+    : [];
+  const attachments = existing
+    ? await db
+        .selectFrom("attachments")
+        .select(["id", "file_name as fileName", "size", "content_type as contentType"])
+        .where("update_id", "=", existing.id)
+        .orderBy("id")
+        .execute()
+    : [];
+  let readOnlyReason = closedReason(task!);
+  if (!readOnlyReason && existing && !mayEditUpdate(actor, existing, options.now)) {
+    readOnlyReason = "这一周已经结束，已提交的填报只能由街道领导修改。";
+  }
+  return {
+    task: task!,
+    week,
+    currentWeek,
+    weeks,
+    unitId: unitId!,
+    existing,
+    previousProgress: await previousProgress(db, taskId, unitId!, week),
+    values: Object.fromEntries(valueRows.map((v) => [v.metric_id, v.value])),
+    attachments,
+    readOnlyReason,
+  };
+}
+
+export interface SaveUpdateInput {
+  taskId: number;
+  unitId: number | null;
+  week: string;
+  /** The version of the update the user was editing; null for a new one. */
+  version: number | null;
+  body: string;
+  progress: number;
+  nextSteps: string;
+  blockers: string;
+  needsCoordination: boolean;
+  /** Values per metric id; null clears the unit's value for the week. */
+  values: Map<number, number | null>;
+  files: CheckedFile[];
+  removeAttachmentIds: number[];
+}
+
+export interface SaveUpdateResult {
+  updateId: number;
+  version: number;
+  created: boolean;
+  planId: number;
+}
+
+export interface UpdateSnapshot {
+  taskId: number;
+  unitId: number;
+  week: string;
+  body: string;
+  progress: number;
+  nextSteps: string;
+  blockers: string;
+  needsCoordination: boolean;
+  version: number;
+}
+
+/**
+ * Creates or changes the unit's update for the week. A stale or missing version when a record
+ * exists is a 409 with nothing written; rights, week and task state are checked here, whatever
+ * the form showed.
+ */
+export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdateInput, now: Date = new Date()): Promise<SaveUpdateResult> {
+  const at = now.toISOString();
+  const stored = await storeFiles(input.files);
+  const removedKeys: string[] = [];
+  try {
+    const result = await db.transaction().execute(async (trx) => {
+      const task = await getUpdateTask(trx, input.taskId);
+      if (!task) notFound("没有找到这项重点工作，它可能已被删除。");
+      const unitIds = task!.units.map((u) => u.id);
+      if (!can(actor, "updates.post", unitIds)) {
+        forbidden("只有牵头单位、配合单位或街道领导可以填报这项重点工作的进展。");
+      }
+      const closed = closedReason(task!);
+      if (closed) badRequest(closed);
+      const unitId = reportingUnitFor(actor, task!, input.unitId);
+      if (unitId == null || (input.unitId != null && input.unitId !== unitId)) {
+        badRequest("所选单位不是这项重点工作的牵头单位或配合单位，请刷新页面后重新选择。");
+      }
+      if (!isWeekKey(input.week)) badRequest("填报周次无效，请刷新页面后重试。");
+      if (input.week > weekKeyOf(now)) badRequest("不能填报尚未开始的周次。");
+      if (input.week < firstReportWeek(task!)) badRequest("这项重点工作在所选周次还没有开始，请选择开始之后的周次。");
+
+      const existing = await findUpdate(trx, task!.id, unitId!, input.week);
+      if (existing) {
+        if (input.version !== existing.version) {
+          conflict(
+            "已被他人修改：在您填写期间，本单位这一周的填报已由他人提交或修改。您填写的内容仍保留在下面，请对照最新内容后重新保存。",
+            { current: existing },
+          );
+        }
+        if (!mayEditUpdate(actor, existing, now)) forbidden("这一周已经结束，已提交的填报只能由街道领导修改。");
+      } else if (input.version != null) {
+        conflict("已被他人修改：您编辑的填报已被删除，请刷新页面后重新填写。");
+      }
+
+      const knownMetrics = new Map(task!.metrics.map((m) => [m.id, m]));
+      for (const metricId of input.values.keys()) {
+        if (!knownMetrics.has(metricId)) badRequest("指标不属于这项重点工作，请刷新页面后重试。");
+      }
+
+      const fields = {
+        body: input.body,
+        progress: input.progress,
+        next_steps: input.nextSteps,
+        blockers: input.blockers,
+        needs_coordination: input.needsCoordination ? 1 : 0,
+      };
+      let updateId: number;
+      let version: number;
+      if (existing) {
+        version = existing.version + 1;
+        await trx
+          .updateTable("updates")
+          .set({ ...fields, updated_at: at, version })
+          .where("id", "=", existing.id)
+          .where("version", "=", existing.version)
+          .execute();
+        updateId = existing.id;
+      } else {
+        version = 1;
+        const row = await trx
+          .insertInto("updates")
+          .values({ ...fields, task_id: task!.id, unit_id: unitId!, author_id: actor.id, week: input.week, created_at: at, updated_at: at })
+          .returning("id")
+          .executeTakeFirstOrThrow();
+        updateId = row.id;
+      }
+      const snapshot = (u: { body: string; progress: number; nextSteps: string; blockers: string; needsCoordination: boolean; version: number }): UpdateSnapshot => ({
+        taskId: task!.id,
+        unitId: unitId!,
+        week: input.week,
+        body: u.body,
+        progress: u.progress,
+        nextSteps: u.nextSteps,
+        blockers: u.blockers,
+        needsCoordination: u.needsCoordination,
+        version: u.version,
+      });
+      await recordAudit(
+        trx,
+        {
+          actorId: actor.id,
+          action: existing ? "update.edit" : "update.create",
+          entity: "update",
+          entityId: updateId,
+          before: existing ? snapshot(existing) : undefined,
+          after: snapshot({ ...input, version }),
+        },
+        now,
+      );
+
+      // Metric values of the week: write what changed, one audit row per value.
+      const currentValues = await trx
+        .selectFrom("metric_values")
+        .select(["id", "metric_id", "value"])
+        .where("unit_id", "=", unitId!)
+        .where("week", "=", input.week)
+        .where("metric_id", "in", task!.metrics.length ? task!.metrics.map((m) => m.id) : [-1])
+        .execute();
+      for (const [metricId, value] of input.values) {
+        const current = currentValues.find((v) => v.metric_id === metricId);
+        if (current && value === current.value) {
+          await trx.updateTable("metric_values").set({ update_id: updateId }).where("id", "=", current.id).execute();
+          continue;
+        }
+        if (!current && value == null) continue;
+        const entityId = `${metricId}:${unitId}:${input.week}`;
+        if (value == null) {
+          await trx.deleteFrom("metric_values").where("id", "=", current!.id).execute();
+        } else if (current) {
+          await trx
+            .updateTable("metric_values")
+            .set({ value, update_id: updateId, reported_by: actor.id, reported_at: at })
+            .where("id", "=", current.id)
+            .execute();
+        } else {
+          await trx
+            .insertInto("metric_values")
+            .values({ metric_id: metricId, unit_id: unitId!, week: input.week, value, update_id: updateId, reported_by: actor.id, reported_at: at })
+            .execute();
+        }
+        await recordAudit(
+          trx,
+          {
+            actorId: actor.id,
+            action: value == null ? "metric_value.clear" : "metric_value.set",
+            entity: "metric_value",
+            entityId,
+            before: current ? { metricId, unitId, week: input.week, value: current.value } : undefined,
+            after: value == null ? undefined : { metricId, unitId, week: input.week, value, updateId },
+          },
+          now,
+        );
+      }
+
+      // 佐证材料 removed and added.
+      if (input.removeAttachmentIds.length) {
+        const removed = await trx
+          .selectFrom("attachments")
+          .select(["id", "file_name", "storage_key", "size", "content_type"])
+          .where("update_id", "=", updateId)
+          .where("id", "in", input.removeAttachmentIds)
+          .execute();
+        if (removed.length !== new Set(input.removeAttachmentIds).size) badRequest("要删除的佐证材料不属于这条填报，请刷新页面后重试。");
+        for (const file of removed) {
+          await trx.deleteFrom("attachments").where("id", "=", file.id).execute();
+          removedKeys.push(file.storage_key);
+          await recordAudit(
+            trx,
+            { actorId: actor.id, action: "attachment.delete", entity: "attachment", entityId: file.id, before: { updateId, fileName: file.file_name, size: file.size, contentType: file.content_type } },
+            now,
+          );
+        }
+      }
+      if (stored.length) {
+        const count = await trx.selectFrom("attachments").select((eb) => eb.fn.countAll<number>().as("n")).where("update_id", "=", updateId).executeTakeFirstOrThrow();
+        if (Number(count.n) + stored.length > 5) badRequest("每条填报最多5个佐证材料，请先删除不需要的文件。");
+      }
+      for (const file of stored) {
+        const row = await trx
+          .insertInto("attachments")
+          .values({
+            update_id: updateId,
+            task_id: task!.id,
+            file_name: file.fileName,
+            content_type: file.contentType,
+            size: file.bytes.byteLength,
+            sha256: file.sha256,
+            storage_key: file.storageKey,
+            uploaded_by: actor.id,
+            created_at: at,
+          })
+          .returning("id")
+          .executeTakeFirstOrThrow();
+        await recordAudit(
+          trx,
+          { actorId: actor.id, action: "attachment.create", entity: "attachment", entityId: row.id, after: { updateId, fileName: file.fileName, size: file.bytes.byteLength, contentType: file.contentType, sha256: file.sha256 } },
+          now,
+        );
+      }
+
+      await syncTaskProgress(trx, task!.id);
+      await bumpChangeSeq(trx, task!.planId);
+      return { updateId, version, created: !existing, planId: task!.planId };
+    });
+    await removeStoredFiles(removedKeys);
+    return result;
+  } catch (error) {
+    await removeStoredFiles(stored.map((f) => f.storageKey));
+    throw error;
+  }
+}
+
+/**
+ * tasks.progress follows the newest 填报 (latest week, then latest save), the same rule the
+ * board reads, so exports and other readers of the column agree with the card.
+ */
+export async function syncTaskProgress(trx: Db, taskId: number): Promise<void> {
+  const latest = await trx
+    .selectFrom("updates")
+    .select("progress")
+    .where("task_id", "=", taskId)
+    .orderBy("week", "desc")
+    .orderBy("updated_at", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  if (!latest) return;
+  await trx
+    .updateTable("tasks")
+    .set({ progress: latest.progress })
+    .where("id", "=", taskId)
+    .where("progress", "!=", latest.progress)
+    .execute();
+}
+
+export interface TaskUpdateFile {
+  id: number;
+  updateId: number;
+  fileName: string;
+  size: number;
+  contentType: string;
+}
+
+/** 佐证材料 of a task's updates, for the card detail. */
+export async function listTaskAttachments(db: AppDatabase, taskId: number): Promise<(TaskUpdateFile & { week: string; unitName: string })[]> {
+  return db
+    .selectFrom("attachments")
+    .innerJoin("updates", "updates.id", "attachments.update_id")
+    .innerJoin("units", "units.id", "updates.unit_id")
+    .select([
+      "attachments.id",
+      "attachments.update_id as updateId",
+      "attachments.file_name as fileName",
+      "attachments.size",
+      "attachments.content_type as contentType",
+      "updates.week",
+      "units.name as unitName",
+    ])
+    .where("attachments.task_id", "=", taskId)
+    .orderBy("updates.week", "desc")
+    .orderBy("attachments.id")
+    .execute();
+}

@@ -1,0 +1,122 @@
+// Comments and 催办 on a task, posted from the card detail. With JavaScript the card posts here
+// through a fetcher and shows the answer in place; without it, success redirects back to the
+// card and a refusal renders this page with the message and the text kept.
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { formatDateTime } from "~/lib/weeks";
+import { postComment, urgeUnit } from "~/models/comments.server";
+import { CommentFormSchema, refusalOf, UrgeFormSchema } from "~/models/update-forms.server";
+import { requireUser, safeRedirectPath } from "~/utils/auth.server";
+import { getDb } from "~/utils/db.server";
+import { parseForm, readForm, readIntent } from "~/utils/forms.server";
+import { notFound } from "~/utils/http.server";
+
+export const meta: MetaFunction = () => [{ title: "评论与催办 · 年度重点工作看板" }];
+
+function taskIdFrom(params: { taskId?: string }): number {
+  const taskId = Number(params.taskId);
+  if (!Number.isInteger(taskId) || taskId <= 0) notFound("没有找到这项重点工作。");
+  return taskId;
+}
+
+function backOf(value: FormDataEntryValue | string | null, taskId: number): string {
+  const path = safeRedirectPath(typeof value === "string" ? value : null);
+  return path === "/" ? `/board/${taskId}` : path;
+}
+
+export async function loader(args: LoaderFunctionArgs) {
+  await requireUser(args, "read");
+  const taskId = taskIdFrom(args.params);
+  // The thread lives on the card; this page only shows a refused comment or 催办.
+  return { back: backOf(new URL(args.request.url).searchParams.get("back"), taskId) };
+}
+
+export type CommentActionData =
+  | { ok: true; intent: "comment" | "urge"; message: string }
+  | { ok: false; intent: "comment" | "urge"; message: string; values: Record<string, string>; back: string };
+
+export async function action(args: ActionFunctionArgs) {
+  const user = await requireUser(args, "read");
+  const taskId = taskIdFrom(args.params);
+  const formData = await readForm(args.request);
+  const intent = readIntent(formData, ["comment", "urge"] as const);
+  const back = backOf(formData.get("back"), taskId);
+  const byFetcher = formData.get("fetcher") === "1";
+  const refuse = (status: number, message: string, values: Record<string, string>) =>
+    data<CommentActionData>({ ok: false, intent, message, values, back }, { status });
+
+  try {
+    if (intent === "comment") {
+      const parsed = parseForm(formData, CommentFormSchema);
+      if (!parsed.ok) return refuse(400, Object.values(parsed.errors)[0], parsed.values);
+      const result = await postComment(getDb(), user, taskId, parsed.data.body);
+      if (!byFetcher) return redirect(back);
+      return { ok: true, intent, message: result.mentions.length ? `评论已发表，已提醒${result.mentions.join("、")}。` : "评论已发表。" } satisfies CommentActionData;
+    }
+    const parsed = parseForm(formData, UrgeFormSchema);
+    if (!parsed.ok) return refuse(400, Object.values(parsed.errors)[0], parsed.values);
+    const result = await urgeUnit(getDb(), user, { taskId, unitId: parsed.data.unitId, note: parsed.data.note });
+    if (!result.ok) {
+      return refuse(
+        429,
+        `今天已经催办过${result.unitName}（${formatDateTime(result.lastAt)}），同一单位同一项工作一天只催办一次，请明天再催。`,
+        { unitId: String(parsed.data.unitId), note: parsed.data.note },
+      );
+    }
+    if (!byFetcher) return redirect(back);
+    return { ok: true, intent, message: `已催办${result.unitName}，对方会在“我的待办”中看到。` } satisfies CommentActionData;
+  } catch (thrown) {
+    const refusal = refusalOf(thrown);
+    if (!refusal || refusal.status === 403) throw thrown;
+    const values: Record<string, string> = {};
+    for (const [key, value] of formData) if (typeof value === "string") values[key] = value;
+    return refuse(refusal.status, refusal.message, values);
+  }
+}
+
+/** Only reached without JavaScript, after a refusal: the message, the text, and a way back. */
+export default function CommentRefused() {
+  const { back } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  if (!result || result.ok) {
+    return (
+      <section className="page narrow">
+        <h1>评论与催办</h1>
+        <p>评论和催办在重点工作的详情中查看。</p>
+        <p>
+          <Link to={back}>返回重点工作</Link>
+        </p>
+      </section>
+    );
+  }
+  return (
+    <section className="page narrow">
+      <h1>{result.intent === "urge" ? "未能催办" : "未能发表评论"}</h1>
+      <p className="form-error" role="alert">
+        {result.message}
+      </p>
+      {result.intent === "comment" ? (
+        <Form method="post" className="stack">
+          <input type="hidden" name="intent" value="comment" />
+          <input type="hidden" name="back" value={result.back} />
+          <label className="field">
+            <span>评论</span>
+            <textarea name="body" rows={4} defaultValue={result.values.body ?? ""} />
+          </label>
+          <button type="submit" className="button primary" disabled={navigation.state === "submitting"}>
+            {navigation.state === "submitting" ? "正在发表…" : "发表评论"}
+          </button>
+        </Form>
+      ) : null}
+      <p>
+        <Link to={result.back}>返回重点工作</Link>
+      </p>
+    </section>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}
