@@ -49,8 +49,32 @@ function inShanghai(value: Date | string): Dayjs {
  * process's own zone has a DST change, and a calendar day has no time zone anyway.
  */
 function calendarDay(value: Date | string): Dayjs {
+  // A date key already names a Shanghai day: no time-zone conversion is needed (and the
+  // conversion, through Intl, is by far the slowest step on a busy board page).
+  if (typeof value === "string" && DATE_KEY_PATTERN.test(value)) {
+    const day = dayjs.utc(value);
+    if (!day.isValid() || day.format("YYYY-MM-DD") !== value) throw new RangeError(`无效的日期：${value}`);
+    return day;
+  }
   return dayjs.utc(inShanghai(value).format("YYYY-MM-DD"));
 }
+
+/** Pure results keyed by their input, so a page with many cards converts each value once. */
+function memoize<T>(fn: (key: string) => T): (key: string) => T {
+  const cache = new Map<string, T>();
+  return (key) => {
+    let value = cache.get(key);
+    if (value === undefined) {
+      if (cache.size > 20_000) cache.clear();
+      value = fn(key);
+      cache.set(key, value);
+    }
+    return value;
+  };
+}
+
+const cacheKey = (value: Date | string) => (typeof value === "string" ? value : `@${value.getTime()}`);
+const fromCacheKey = (key: string): Date | string => (key.startsWith("@") ? new Date(Number(key.slice(1))) : key);
 
 /** Midnight at the start of a calendar day, in Shanghai, as an instant. */
 function shanghaiMidnight(day: Dayjs): Date {
@@ -85,9 +109,13 @@ export function isWeekKey(key: string): boolean {
 }
 
 /** The ISO week (Shanghai time) containing an instant, or a Shanghai date key. */
-export function weekKeyOf(instant: Date | string): string {
-  const day = calendarDay(instant);
+const weekKeyOfKey = memoize((key) => {
+  const day = calendarDay(fromCacheKey(key));
   return makeWeekKey(day.isoWeekYear(), day.isoWeek());
+});
+
+export function weekKeyOf(instant: Date | string): string {
+  return weekKeyOfKey(cacheKey(instant));
 }
 
 /** The Monday of the week, as a calendar day (see `calendarDay`). */
@@ -131,13 +159,20 @@ export function weeksBetween(fromKey: string, toKey: string): string[] {
 }
 
 /** "2025-03-05": the Shanghai calendar date of an instant. */
+const dateKeyOfKey = memoize((key) => {
+  const value = fromCacheKey(key);
+  return typeof value === "string" && DATE_KEY_PATTERN.test(value) ? calendarDay(value).format("YYYY-MM-DD") : inShanghai(value).format("YYYY-MM-DD");
+});
+
 export function toDateKey(d: Date | string): string {
-  return inShanghai(d).format("YYYY-MM-DD");
+  return dateKeyOfKey(cacheKey(d));
 }
+
+const formatDateOfKey = memoize((key) => calendarDay(dateKeyOfKey(key)).format("YYYY年M月D日"));
 
 /** "2025年3月5日" in Shanghai time. */
 export function formatDate(d: Date | string): string {
-  return inShanghai(d).format("YYYY年M月D日");
+  return formatDateOfKey(cacheKey(d));
 }
 
 /** "2025年3月5日 14:05" in Shanghai time. */
@@ -146,7 +181,9 @@ export function formatDateTime(d: Date | string): string {
 }
 
 /** Whole calendar days from one date key to another (negative when `to` is earlier). */
+const dayNumberOfKey = memoize((key) => calendarDay(key).valueOf() / 86_400_000);
+
 export function daysBetween(fromKey: string, toKey: string): number {
   // Date keys are calendar days, so compare them as UTC midnights: no DST can interfere.
-  return calendarDay(toKey).diff(calendarDay(fromKey), "day");
+  return Math.round(dayNumberOfKey(toKey) - dayNumberOfKey(fromKey));
 }

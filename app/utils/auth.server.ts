@@ -42,8 +42,21 @@ function toCurrentUser(user: User, sessionId: string): CurrentUser {
   };
 }
 
+// The root loader and the page's loader both ask who is signed in; Remix hands them the
+// same Request, so the session is looked up once per request.
+const usersByRequest = new WeakMap<Request, Promise<CurrentUser | null>>();
+
 /** The signed-in user, or null. Renews the cookie when the session was extended. */
-export async function getCurrentUser({ request, context }: RequestArgs): Promise<CurrentUser | null> {
+export function getCurrentUser(args: RequestArgs): Promise<CurrentUser | null> {
+  let user = usersByRequest.get(args.request);
+  if (!user) {
+    user = lookUpCurrentUser(args);
+    usersByRequest.set(args.request, user);
+  }
+  return user;
+}
+
+async function lookUpCurrentUser({ request, context }: RequestArgs): Promise<CurrentUser | null> {
   const token = readSessionToken(request);
   if (!token) return null;
   const result = await validateSessionToken(getDb(), token);
