@@ -18,6 +18,7 @@ import {
   metricExpectedProgress,
   pointsBehind,
   reportingRates,
+  taskLightFast,
   totalsFromWeeks,
   trendFromWeekTotals,
   actualFromTotals,
@@ -29,7 +30,7 @@ import {
   type MetricLightKey,
   type WeekTotals,
 } from "../lib/kpi-report";
-import { computeLight, DEFAULT_LIGHT_THRESHOLDS, validateThresholds, type Light, type LightResult, type LightThresholds } from "../lib/lights";
+import { DEFAULT_LIGHT_THRESHOLDS, validateThresholds, type Light, type LightResult, type LightThresholds } from "../lib/lights";
 import { previousWeek, toDateKey, weekKeyOf, weekRange, weeksBetween } from "../lib/weeks";
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -180,10 +181,18 @@ export async function loadTaskStates(db: Db, plan: KpiPlan, today: string): Prom
   // Each task's updates of its latest week; the one saved last gives the progress.
   const latest = await db
     .selectFrom("updates as u")
-    .innerJoin("tasks", "tasks.id", "u.task_id")
+    .innerJoin(
+      (eb) =>
+        eb
+          .selectFrom("updates as u2")
+          .innerJoin("tasks", "tasks.id", "u2.task_id")
+          .select((inner) => ["u2.task_id", inner.fn.max("u2.week").as("week")])
+          .where("tasks.plan_id", "=", plan.id)
+          .groupBy("u2.task_id")
+          .as("last"),
+      (join) => join.onRef("last.task_id", "=", "u.task_id").onRef("last.week", "=", "u.week"),
+    )
     .select(["u.task_id", "u.week", "u.progress", "u.updated_at"])
-    .where("tasks.plan_id", "=", plan.id)
-    .where("u.week", "=", (eb) => eb.selectFrom("updates as u2").select((inner) => inner.fn.max("u2.week").as("w")).whereRef("u2.task_id", "=", "u.task_id"))
     .execute();
   const latestByTask = new Map<number, (typeof latest)[number]>();
   for (const row of latest) {
@@ -210,8 +219,8 @@ export async function loadTaskStates(db: Db, plan: KpiPlan, today: string): Prom
       progress,
       lastUpdateWeek,
       leader: task.lead_user_id != null ? { id: task.lead_user_id, name: task.leader_name ?? "" } : null,
-      light: computeLight(
-        { status: task.status, startDate: task.start_date, dueDate: task.due_date, progress, lastUpdateWeek, createdAt: task.created_at },
+      light: taskLightFast(
+        { status: task.status, startDate: task.start_date, dueDate: task.due_date, progress, lastUpdateWeek, createdAt: toDateKey(task.created_at) },
         { today, planStart, thresholds: plan.thresholds },
       ),
     };
@@ -623,17 +632,19 @@ export async function loadLedger(db: Db, plan: KpiPlan, week: string, today: str
   // Each unit's latest update per task (its latest week).
   const latestUpdates = await db
     .selectFrom("updates as u")
-    .innerJoin("tasks", "tasks.id", "u.task_id")
+    .innerJoin(
+      (eb) =>
+        eb
+          .selectFrom("updates as u2")
+          .innerJoin("tasks", "tasks.id", "u2.task_id")
+          .select((inner) => ["u2.task_id", "u2.unit_id", inner.fn.max("u2.week").as("week")])
+          .where("tasks.plan_id", "=", plan.id)
+          .groupBy(["u2.task_id", "u2.unit_id"])
+          .as("last"),
+      (join) => join.onRef("last.task_id", "=", "u.task_id").onRef("last.unit_id", "=", "u.unit_id").onRef("last.week", "=", "u.week"),
+    )
     .innerJoin("units", "units.id", "u.unit_id")
     .select(["u.task_id", "u.unit_id", "units.name as unit_name", "u.week", "u.body", "u.blockers", "u.next_steps", "u.progress"])
-    .where("tasks.plan_id", "=", plan.id)
-    .where("u.week", "=", (eb) =>
-      eb
-        .selectFrom("updates as u2")
-        .select((inner) => inner.fn.max("u2.week").as("w"))
-        .whereRef("u2.task_id", "=", "u.task_id")
-        .whereRef("u2.unit_id", "=", "u.unit_id"),
-    )
     .orderBy("units.sort_order")
     .execute();
   const weekUpdates = await db

@@ -15,6 +15,7 @@ import {
   pointsBehind,
   reportingRates,
   totalsFromWeeks,
+  taskLightFast,
   trendFromWeekTotals,
   yOf,
   type KpiRow,
@@ -321,5 +322,34 @@ describe("chart geometry", () => {
     expect(linePath([-5, 40], box, 20)).toBe("M0 20L100 0");
     expect(yOf(10, box, 20)).toBe(10);
     expect(yOf(30, box, 20)).toBe(0);
+  });
+});
+
+describe("taskLightFast", () => {
+  it("gives exactly computeLight's light and reasons, on many random tasks", async () => {
+    const { computeLight } = await import("~/lib/lights");
+    const { toDateKey } = await import("~/lib/weeks");
+    const next = random(7);
+    const pick = <T,>(items: readonly T[]) => items[Math.floor(next() * items.length)];
+    const statuses = ["not_started", "in_progress", "pending_review", "done"] as const;
+    const dates = ["2024-12-30", "2025-01-01", "2025-02-01", "2025-03-16", "2025-06-30", "2025-07-06", "2025-09-30", "2025-12-31", null];
+    const weeks = [null, "2024-W52", "2025-W01", "2025-W10", "2025-W26", "2025-W27", "2025-W28", "2025-W40"];
+    const created = [null, "2024-12-20T02:00:00Z", "2025-03-20T17:30:00Z", "2025-06-29T16:30:00Z", "2025-07-01T01:00:00Z"];
+    const todays = ["2025-01-01", "2025-01-13", "2025-03-05", "2025-07-02", "2025-07-07", "2025-12-31", "2026-02-01"];
+    const thresholdSets = [undefined, { yellowBehind: 5, redBehind: 20, dueSoonDays: 3, silentWeeksYellow: 2, silentWeeksRed: 4 }];
+    for (let i = 0; i < 3000; i += 1) {
+      const startDate = pick(dates);
+      const task = {
+        status: pick(statuses),
+        startDate,
+        dueDate: pick(dates),
+        progress: Math.floor(next() * 101),
+        lastUpdateWeek: pick(weeks),
+        createdAt: pick(created),
+      };
+      const context = { today: pick(todays), planStart: "2025-01-01", thresholds: pick(thresholdSets) };
+      const fast = taskLightFast({ ...task, createdAt: task.createdAt ? toDateKey(task.createdAt) : null }, context);
+      expect(fast, JSON.stringify({ task, context })).toEqual(computeLight(task, context));
+    }
   });
 });
