@@ -10,12 +10,16 @@ import {
 } from "@remix-run/react";
 import { AppShell } from "./components/app-shell";
 import { GeneralErrorBoundary } from "./components/error-boundary";
+import { countTodo } from "./models/todo.server";
 import { getCurrentUser } from "./utils/auth.server";
+import { getDb } from "./utils/db.server";
 import { useNonce } from "./utils/nonce";
 import appStyles from "./styles/app.css";
+import updatesStyles from "./styles/updates.css";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: appStyles },
+  { rel: "stylesheet", href: updatesStyles },
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
 
@@ -31,6 +35,7 @@ export async function loader(args: LoaderFunctionArgs) {
       username: user.username,
       role: user.role,
       unitId: user.unitId,
+      todoCount: await countTodo(getDb(), user, new Date()),
     },
   };
 }

@@ -8,6 +8,8 @@ interface ShellUser {
   username: string;
   role: Role;
   unitId: number | null;
+  /** 我的待办 badge: open items for this user. */
+  todoCount?: number;
 }
 
 const NAV: ReadonlyArray<{ to: string; label: string; needs: Permission }> = [
@@ -40,6 +42,12 @@ export function AppShell({ user, children }: { user: ShellUser | null; children:
                 (item) => (
                   <NavLink key={item.to} to={item.to} prefetch="intent">
                     {item.label}
+                    {item.to === "/todo" && user.todoCount ? (
+                      <span className="nav-badge">
+                        <span aria-hidden="true">{user.todoCount > 99 ? "99+" : user.todoCount}</span>
+                        <span className="visually-hidden">（{user.todoCount}项待办）</span>
+                      </span>
+                    ) : null}
                   </NavLink>
                 ),
               )}

@@ -6,6 +6,7 @@ import { recordAudit } from "./audit.server";
 import { hashPassword } from "../utils/password.server";
 import { toDateKey } from "../lib/weeks";
 import { importSeedPlan } from "./demo-plan.server";
+import { postDemoUpdates } from "./demo-updates.server";
 
 export const DEMO_PLAN_YEAR = 2025;
 export const DEMO_ORGANIZATION = "平东街道";
@@ -139,6 +140,7 @@ export async function bootstrapIfEmpty(db: AppDatabase, options: BootstrapOption
         units: [...unitIds].map(([name, id]) => ({ id, name, kind: SEED_UNITS.find((u) => u.name === name)!.kind })),
         today: toDateKey(options.now ?? new Date()),
       });
+      await postDemoUpdates(trx, { planId, now: options.now ?? new Date() });
     }
 
     return {

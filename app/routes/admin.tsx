@@ -17,6 +17,7 @@ export default function AdminLayout() {
         <NavLink to="/admin/users">用户</NavLink>
         <NavLink to="/admin/units">单位</NavLink>
         <NavLink to="/admin/plans">年度计划</NavLink>
+        <NavLink to="/admin/audit">操作日志</NavLink>
         <NavLink to="/admin/backups">备份</NavLink>
       </nav>
       <Outlet />

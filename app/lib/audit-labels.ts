@@ -1,0 +1,56 @@
+// Chinese names of audit_log actions and entities, for the admin log and histories. Client-safe.
+export const AUDIT_ACTION_LABELS: Record<string, string> = {
+  "task.create": "新建重点工作",
+  "task.update": "修改重点工作",
+  "task.delete": "删除重点工作",
+  "task.move": "移动卡片",
+  "task.reorder": "调整顺序",
+  "task.verify": "验收（销号）",
+  "task.reject": "驳回",
+  "task.reopen": "撤销销号",
+  "plan.create": "新建年度计划",
+  "plan.archive": "归档年度计划",
+  "plan.reopen": "恢复年度计划",
+  "plan.thresholds": "修改督办灯规则",
+  "update.create": "填报进展",
+  "update.edit": "修改填报",
+  "metric_value.set": "填报指标数值",
+  "metric_value.clear": "清除指标数值",
+  "attachment.create": "上传佐证材料",
+  "attachment.delete": "删除佐证材料",
+  "comment.create": "发表评论",
+  "urge.create": "催办",
+  "import.commit": "导入总结",
+  "summary.generate": "生成总结草稿",
+  "summary.edit": "修改总结",
+  "summary.finalize": "总结定稿",
+  "summary.restore": "恢复总结版本",
+  "summary.start_next_year": "开始下一年度",
+  "user.create": "新建用户",
+  "user.update": "修改用户",
+  "user.disable": "停用用户",
+  "user.reset_password": "重置密码",
+  "user.change_password": "修改密码",
+  "unit.create": "新建单位",
+  "unit.update": "修改单位",
+  "backup.create": "创建备份",
+  "demo.updates": "生成演示填报",
+};
+
+export const AUDIT_ENTITY_LABELS: Record<string, string> = {
+  task: "重点工作",
+  plan: "年度计划",
+  update: "进展填报",
+  metric_value: "指标数值",
+  attachment: "佐证材料",
+  comment: "评论/催办",
+  summary: "年度总结",
+  user: "用户",
+  unit: "单位",
+  source_document: "导入文件",
+  backup: "备份",
+};
+
+export function auditActionLabel(action: string): string {
+  return AUDIT_ACTION_LABELS[action] ?? action;
+}

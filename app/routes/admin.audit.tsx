@@ -1,0 +1,146 @@
+// 操作日志: every write of the system (who, when, what, before and after), searchable by
+// admins. Read-only: the log is never edited from the UI.
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { AUDIT_ENTITY_LABELS, auditActionLabel } from "~/lib/audit-labels";
+import { formatDateTime } from "~/lib/weeks";
+import { listAuditActors, listAuditLog } from "~/models/audit-log.server";
+import { requireUser } from "~/utils/auth.server";
+import { getDb } from "~/utils/db.server";
+
+export const meta: MetaFunction = () => [{ title: "操作日志 · 系统管理" }];
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export async function loader(args: LoaderFunctionArgs) {
+  await requireUser(args, "admin");
+  const url = new URL(args.request.url);
+  const param = (name: string) => url.searchParams.get(name)?.trim() ?? "";
+  const id = (value: string) => (/^\d+$/.test(value) ? Number(value) : null);
+  const entity = param("entity");
+  const query = {
+    q: param("q").slice(0, 100),
+    entity: entity in AUDIT_ENTITY_LABELS ? entity : null,
+    actorId: id(param("actor")),
+    from: DATE.test(param("from")) ? param("from") : null,
+    to: DATE.test(param("to")) ? param("to") : null,
+    beforeId: id(param("before")),
+  };
+  const db = getDb();
+  const [log, actors] = await Promise.all([listAuditLog(db, query), listAuditActors(db)]);
+  return { query, log, actors };
+}
+
+function Json({ text }: { text: string | null }) {
+  if (!text) return <span className="muted">—</span>;
+  let pretty = text;
+  try {
+    pretty = JSON.stringify(JSON.parse(text), null, 1);
+  } catch {
+    // Stored as written; show it raw.
+  }
+  return <pre className="audit-json">{pretty.length > 1500 ? `${pretty.slice(0, 1500)}…` : pretty}</pre>;
+}
+
+export default function AuditLogPage() {
+  const { query, log, actors } = useLoaderData<typeof loader>();
+  const navigation = useNavigation();
+  const next = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value != null && value !== "" && key !== "beforeId") next.set(key === "actorId" ? "actor" : key, String(value));
+  if (log.nextBeforeId != null) next.set("before", String(log.nextBeforeId));
+  return (
+    <section className="stack audit-page">
+      <h2>操作日志</h2>
+      <Form method="get" className="audit-filters">
+        <label className="field grow">
+          <span>搜索</span>
+          <input name="q" type="search" defaultValue={query.q} placeholder="操作、编号、人员或内容" />
+        </label>
+        <label className="field">
+          <span>对象</span>
+          <select name="entity" defaultValue={query.entity ?? ""}>
+            <option value="">全部</option>
+            {Object.entries(AUDIT_ENTITY_LABELS).map(([key, label]) => (
+              <option key={key} value={key}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span>操作人</span>
+          <select name="actor" defaultValue={query.actorId ?? ""}>
+            <option value="">全部</option>
+            {actors.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span>从</span>
+          <input name="from" type="date" defaultValue={query.from ?? ""} />
+        </label>
+        <label className="field">
+          <span>到</span>
+          <input name="to" type="date" defaultValue={query.to ?? ""} />
+        </label>
+        <button type="submit" className="button primary">
+          {navigation.state === "loading" ? "正在查询…" : "查询"}
+        </button>
+      </Form>
+      {log.rows.length === 0 ? (
+        <div className="empty-state">
+          <p className="empty-title">没有符合条件的记录</p>
+          <p>
+            <Link to="/admin/audit">清除条件</Link>
+          </p>
+        </div>
+      ) : (
+        <div className="table-scroll">
+          <table className="table audit-table">
+            <thead>
+              <tr>
+                <th scope="col">时间</th>
+                <th scope="col">操作人</th>
+                <th scope="col">操作</th>
+                <th scope="col">对象</th>
+                <th scope="col">修改前</th>
+                <th scope="col">修改后</th>
+              </tr>
+            </thead>
+            <tbody>
+              {log.rows.map((row) => (
+                <tr key={row.id}>
+                  <td>
+                    <time dateTime={row.at}>{formatDateTime(row.at)}</time>
+                  </td>
+                  <td>{row.actor ?? "系统"}</td>
+                  <td>{auditActionLabel(row.action)}</td>
+                  <td>
+                    {AUDIT_ENTITY_LABELS[row.entity] ?? row.entity}
+                    {row.entityId ? ` #${row.entityId}` : ""}
+                  </td>
+                  <td>
+                    <Json text={row.before} />
+                  </td>
+                  <td>
+                    <Json text={row.after} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {log.nextBeforeId != null ? (
+        <p>
+          <Link className="button secondary" to={`?${next}`}>
+            更早的记录
+          </Link>
+        </p>
+      ) : null}
+    </section>
+  );
+}
