@@ -23,8 +23,10 @@ export interface MetricInput {
 }
 
 export interface TaskInput {
-  origin: "key_work" | "problem";
+  origin: "key_work" | "problem" | "carried_over";
   originRef: string | null;
+  /** For origin carried_over: last year's unfinished task this one continues. */
+  carriedFromTaskId?: number | null;
   title: string;
   description: string;
   category: string;
@@ -184,6 +186,7 @@ export async function commitImportIn(
         category: task.category,
         origin: task.origin,
         origin_ref: task.originRef,
+        carried_from_task_id: task.carriedFromTaskId ?? null,
         source_excerpt: task.sourceExcerpt,
         source_document_id: document.id,
         lead_user_id: task.leadUserId,

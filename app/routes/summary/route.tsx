@@ -1,0 +1,229 @@
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { GeneralErrorBoundary } from "../../components/error-boundary";
+import { diffDocuments } from "../../lib/summary/diff";
+import { SECTION_KEYS, type SectionKey } from "../../lib/summary/types";
+import { formatDateTime } from "../../lib/weeks";
+import {
+  findPlanForSummary,
+  getLatestSummary,
+  getSummaryVersion,
+  listPlanYearsForSummary,
+  listSummaryVersions,
+} from "../../models/summary.server";
+import summaryStyles from "../../styles/summary.css";
+import { requireUser } from "../../utils/auth.server";
+import { getDb } from "../../utils/db.server";
+import { readForm } from "../../utils/forms.server";
+import { can } from "../../utils/permissions";
+import { handleSummaryAction } from "./actions.server";
+import { DiffView, DocumentView, VersionsPanel } from "./parts";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: summaryStyles }];
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data?.plan ? `${data.plan.year}年` : ""}总结草稿 · 年度重点工作看板` },
+];
+
+function intParam(url: URL, name: string): number | null {
+  const value = Number(url.searchParams.get(name));
+  return Number.isInteger(value) && value > 0 ? value : null;
+}
+
+export async function loader(args: LoaderFunctionArgs) {
+  const user = await requireUser(args, "read");
+  const url = new URL(args.request.url);
+  const db = getDb();
+  const canEdit = can(user, "summary.manage");
+  const years = await listPlanYearsForSummary(db);
+  const plan = await findPlanForSummary(db, intParam(url, "year"));
+  if (!plan) return { canEdit, years, plan: null, latest: null, versions: [], editKey: null, compare: null, nextPlanExists: false };
+
+  const [latest, versions] = await Promise.all([getLatestSummary(db, plan.id), listSummaryVersions(db, plan.id)]);
+  const editParam = url.searchParams.get("edit");
+  const editKey = canEdit && latest ? (SECTION_KEYS.find((k) => k === editParam) ?? null) : null;
+
+  let compare = null;
+  const from = intParam(url, "from");
+  const to = intParam(url, "to");
+  if (from && to) {
+    const [a, b] = await Promise.all([getSummaryVersion(db, plan.id, from), getSummaryVersion(db, plan.id, to)]);
+    compare = a && b ? { from, to, sections: diffDocuments(a.content.document, b.content.document) } : { from, to, sections: null };
+  }
+  const nextPlanExists = Boolean(await db.selectFrom("plans").select("id").where("year", "=", plan.year + 1).executeTakeFirst());
+  return {
+    canEdit,
+    years,
+    plan: { id: plan.id, year: plan.year, organization: plan.organization },
+    latest: latest && {
+      version: latest.version,
+      status: latest.status,
+      authorName: latest.authorName,
+      savedAt: latest.content.savedAt,
+      note: latest.content.note,
+      document: latest.content.document,
+      revs: latest.content.revs,
+    },
+    versions: versions.map((v) => ({
+      version: v.version,
+      status: v.status,
+      authorName: v.authorName,
+      createdAt: v.createdAt,
+      savedAt: v.content.savedAt,
+      note: v.content.note,
+    })),
+    editKey,
+    compare,
+    nextPlanExists,
+  };
+}
+
+export async function action(args: ActionFunctionArgs) {
+  const user = await requireUser(args, "summary.manage");
+  const formData = await readForm(args.request);
+  return handleSummaryAction(user, formData);
+}
+
+export default function SummaryPage() {
+  const { canEdit, years, plan, latest, versions, editKey, compare, nextPlanExists } = useLoaderData<typeof loader>();
+  const navigation = useNavigation();
+  const [searchParams] = useSearchParams();
+  const pendingIntent = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
+
+  if (!plan) {
+    return (
+      <section className="page summary-page">
+        <h1>年度总结草稿</h1>
+        <div className="empty-state">
+          <p className="empty-title">还没有年度计划</p>
+          <p>总结草稿根据年度计划的任务和指标生成。{canEdit ? <Link to="/import">先导入上一年的工作总结</Link> : "请联系街道领导创建年度计划。"}</p>
+        </div>
+      </section>
+    );
+  }
+
+  const exportBase = `/summary/export`;
+  return (
+    <section className="page summary-page">
+      <header className="summary-head">
+        <div>
+          <h1>{plan.year}年度总结草稿</h1>
+          {latest ? (
+            <p className="muted small summary-status" aria-live="polite">
+              当前版本 {latest.version} · {latest.status === "final" ? <strong className="badge-final">已定稿</strong> : "草稿"} ·{" "}
+              {latest.authorName ?? "系统"} · {formatDateTime(latest.savedAt)} · {latest.note}
+            </p>
+          ) : null}
+        </div>
+        <Form method="get" className="year-picker no-print">
+          <label className="field">
+            <span>年度</span>
+            <select name="year" defaultValue={plan.year}>
+              {years.map((y) => (
+                <option key={y} value={y}>
+                  {y}年
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="submit" className="button secondary small">
+            切换
+          </button>
+        </Form>
+      </header>
+
+      {!latest ? (
+        <div className="empty-state">
+          <p className="empty-title">{plan.year}年还没有总结草稿</p>
+          {canEdit ? (
+            <>
+              <p>根据本年度的任务进展、指标完成情况和基层反映的困难问题，按上一年工作总结的结构生成初稿；生成后可逐段修改。</p>
+              <Form method="post">
+                <input type="hidden" name="intent" value="generate" />
+                <input type="hidden" name="year" value={plan.year} />
+                <input type="hidden" name="expectedVersion" value="0" />
+                <button type="submit" className="button primary" disabled={pendingIntent === "generate"}>
+                  {pendingIntent === "generate" ? "正在生成…" : "生成总结草稿"}
+                </button>
+              </Form>
+            </>
+          ) : (
+            <p>街道领导生成草稿后，这里会显示全文。</p>
+          )}
+        </div>
+      ) : (
+        <>
+          {canEdit ? (
+          <div className="summary-toolbar no-print" role="group" aria-label="导出与操作">
+            <span className="toolbar-label">导出：</span>
+            <a className="button secondary small" href={`${exportBase}/docx?year=${plan.year}`} download>
+              Word 公文（.docx）
+            </a>
+            <a className="button secondary small" href={`${exportBase}/txt?year=${plan.year}`} download>
+              纯文本（.txt）
+            </a>
+            <a className="button secondary small" href={`${exportBase}/md?year=${plan.year}`} download>
+              Markdown（.md）
+            </a>
+            {(
+              <span className="toolbar-actions">
+                <Form
+                  method="post"
+                  onSubmit={(event) => {
+                    if (!window.confirm("重新生成会按最新数据写出新版本，当前修改保留在历史版本中，可随时恢复。确定重新生成吗？")) event.preventDefault();
+                  }}
+                >
+                  <input type="hidden" name="intent" value="generate" />
+                  <input type="hidden" name="year" value={plan.year} />
+                  <input type="hidden" name="expectedVersion" value={latest.version} />
+                  <button type="submit" className="button secondary small" disabled={pendingIntent === "generate"}>
+                    {pendingIntent === "generate" ? "正在生成…" : "按最新数据重新生成"}
+                  </button>
+                </Form>
+                {latest.status === "draft" ? (
+                  <Form method="post">
+                    <input type="hidden" name="intent" value="finalize" />
+                    <input type="hidden" name="year" value={plan.year} />
+                    <input type="hidden" name="expectedLatest" value={latest.version} />
+                    <button type="submit" className="button primary small" disabled={pendingIntent === "finalize"}>
+                      {pendingIntent === "finalize" ? "正在定稿…" : "定稿"}
+                    </button>
+                  </Form>
+                ) : nextPlanExists ? (
+                  <Link className="button secondary small" to={`/board?year=${plan.year + 1}`}>
+                    查看{plan.year + 1}年看板
+                  </Link>
+                ) : (
+                  <Link className="button primary small" to={`/summary/next-year?year=${plan.year}`}>
+                    开启{plan.year + 1}年度
+                  </Link>
+                )}
+              </span>
+            )}
+          </div>
+          ) : null}
+          {canEdit && latest.status === "final" ? (
+            <p className="notice no-print">已定稿。继续修改会产生新的草稿版本，开启下一年度前需再次定稿。</p>
+          ) : null}
+
+          {compare ? <DiffView compare={compare} year={plan.year} /> : null}
+
+          <DocumentView
+            document={latest.document}
+            revs={latest.revs}
+            year={plan.year}
+            canEdit={canEdit}
+            editKey={editKey as SectionKey | null}
+            search={searchParams.toString()}
+          />
+
+          <VersionsPanel versions={versions} latestVersion={latest.version} year={plan.year} canEdit={canEdit} compare={compare} />
+        </>
+      )}
+    </section>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

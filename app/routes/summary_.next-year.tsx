@@ -1,0 +1,145 @@
+// 开启下一年度: next year's plan from this year's final summary, in one transaction.
+import { data, redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { GeneralErrorBoundary } from "../components/error-boundary";
+import { findPlanForSummary, previewNextYear, startNextYear } from "../models/summary.server";
+import summaryStyles from "../styles/summary.css";
+import { requireUser } from "../utils/auth.server";
+import { getDb } from "../utils/db.server";
+import { readForm } from "../utils/forms.server";
+import { notFound } from "../utils/http.server";
+import { parseNextYearForm } from "./summary/actions.server";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: summaryStyles }];
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `开启${data?.preview.nextYear ?? ""}年度 · 年度重点工作看板` },
+];
+
+const STATUS_LABELS: Record<string, string> = {
+  not_started: "未启动",
+  in_progress: "推进中",
+  pending_review: "待验收",
+  done: "已销号",
+};
+
+export async function loader(args: LoaderFunctionArgs) {
+  await requireUser(args, "summary.manage");
+  const year = Number(new URL(args.request.url).searchParams.get("year"));
+  const plan = await findPlanForSummary(getDb(), Number.isInteger(year) && year > 0 ? year : null);
+  if (!plan) notFound("没有找到该年度计划。");
+  return { preview: await previewNextYear(getDb(), plan!.id) };
+}
+
+export async function action(args: ActionFunctionArgs) {
+  const user = await requireUser(args, "summary.manage");
+  const form = parseNextYearForm(await readForm(args.request));
+  if (!form.ok) return data({ message: form.message }, { status: 400 });
+  const plan = await findPlanForSummary(getDb(), form.year);
+  if (!plan) notFound("没有找到该年度计划。");
+  const result = await startNextYear(getDb(), user.id, plan!.id, form.choice);
+  return redirect(`/board?year=${result.year}`);
+}
+
+export default function NextYearPage() {
+  const { preview } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const pending = navigation.state === "submitting";
+  const { plan, nextYear } = preview;
+  return (
+    <section className="page summary-page next-year">
+      <h1>开启{nextYear}年度</h1>
+      <p className="muted">
+        以{plan.year}年工作总结{preview.finalVersion ? `（定稿版本${preview.finalVersion}）` : ""}为依据，一次性建立{nextYear}年度计划：
+        “四、重点工作安排”的每一条成为重点工作，“三、存在问题”的每一条成为存在问题任务，未完成的任务可以结转；
+        指标随之带入，以{plan.year}年的实际完成值作为{nextYear}年的基数。
+      </p>
+      {preview.blocked ? (
+        <div className="form-error" role="alert">
+          <p>{preview.blocked}</p>
+          <p>
+            {preview.nextPlanExists ? (
+              <Link to={`/board?year=${nextYear}`}>查看{nextYear}年看板</Link>
+            ) : (
+              <Link to={`/summary?year=${plan.year}`}>返回总结草稿</Link>
+            )}
+          </p>
+        </div>
+      ) : (
+        <Form method="post" className="stack">
+          <input type="hidden" name="year" value={plan.year} />
+          {actionData?.message ? (
+            <p className="form-error" role="alert">
+              {actionData.message}
+            </p>
+          ) : null}
+          <fieldset className="card choice-list">
+            <legend>重点工作（来自“四、{nextYear}年重点工作安排”，{preview.planItems.length}项）</legend>
+            {preview.planItems.length === 0 ? <p className="muted">总结的第四部分没有条目。</p> : null}
+            {preview.planItems.map((item) => (
+              <label key={item.ref} className="checkbox choice">
+                <input type="checkbox" name="planRef" value={item.ref} defaultChecked />
+                <span>
+                  <span className="muted small">{item.ref}</span> {item.title}
+                  {item.carriedFrom ? <span className="tag">结转自 {item.carriedFrom.code}</span> : null}
+                </span>
+              </label>
+            ))}
+          </fieldset>
+          <fieldset className="card choice-list">
+            <legend>存在问题（来自“三、存在问题”，{preview.problems.length}项）</legend>
+            {preview.problems.length === 0 ? <p className="muted">总结的第三部分没有条目。</p> : null}
+            {preview.problems.map((item) => (
+              <label key={item.ref} className="checkbox choice">
+                <input type="checkbox" name="problemRef" value={item.ref} defaultChecked />
+                <span>
+                  <span className="muted small">{item.ref}</span> {item.title}
+                </span>
+              </label>
+            ))}
+          </fieldset>
+          <fieldset className="card choice-list">
+            <legend>其他未完成任务（{preview.unfinished.length}项，勾选的结转到{nextYear}年）</legend>
+            {preview.unfinished.length === 0 ? <p className="muted">没有其他未完成的任务。</p> : null}
+            {preview.unfinished.map((task) => (
+              <label key={task.id} className="checkbox choice">
+                <input type="checkbox" name="carryTask" value={task.id} defaultChecked={task.status !== "pending_review"} />
+                <span>
+                  <span className="muted small">{task.code}</span> {task.title}{" "}
+                  <span className="muted small">
+                    （{STATUS_LABELS[task.status] ?? task.status}，完成{task.progress}%）
+                  </span>
+                </span>
+              </label>
+            ))}
+          </fieldset>
+          <fieldset className="card choice-list">
+            <legend>指标</legend>
+            <p>
+              {preview.metrics.withActual}项指标有{plan.year}年实际完成值，将作为{nextYear}年基数带入；目标值留待设定。
+            </p>
+            {preview.metrics.withoutActual > 0 ? (
+              <label className="checkbox">
+                <input type="checkbox" name="includeUnreported" value="1" />
+                <span>同时带入{preview.metrics.withoutActual}项全年未填报的指标（基数留空）</span>
+              </label>
+            ) : null}
+          </fieldset>
+          <div className="editor-actions">
+            <button type="submit" className="button primary" disabled={pending}>
+              {pending ? "正在建立…" : `建立${nextYear}年度计划`}
+            </button>
+            <Link className="button secondary" to={`/summary?year=${plan.year}`}>
+              取消
+            </Link>
+          </div>
+        </Form>
+      )}
+    </section>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}
