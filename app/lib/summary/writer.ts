@@ -287,7 +287,7 @@ function problems(input: SummaryInput, figures: Figures): ProblemsResult {
         `基层反映的困难问题尚待解决。` +
         sentences(
           blockers.map(
-            (b) => `${b.unit}在推进${quoted(titles.get(b.taskId) ?? "")}中反映${b.needsCoordination ? "（需街道协调）" : ""}：${b.text}`,
+            (b) => `${b.unit}在推进${quoted(titles.get(b.taskId) ?? "")}中反映${b.needsCoordination && !b.text.includes("协调") ? "（需街道协调）" : ""}：${b.text}`,
           ),
         ),
     );

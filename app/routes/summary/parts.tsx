@@ -82,7 +82,7 @@ export function DocumentView({
   return (
     <article className="gw-page" aria-label="总结全文">
       {document.sections.map((section) => (
-        <section key={section.key} id={`section-${section.key}`} className={`gw-section gw-section-${section.key}`} aria-label={SECTION_LABELS[section.key]}>
+        <section key={section.key} id={`section-${section.key}`} className={`gw-section gw-section-${section.key}${canEdit ? " editable" : ""}`} aria-label={SECTION_LABELS[section.key]}>
           {editKey === section.key ? (
             <SectionEditor section={section} rev={revs[section.key]} year={year} />
           ) : (
