@@ -160,7 +160,17 @@ export async function urgeMany(
   return db.transaction().execute(async (trx) => {
     let sent = 0;
     let skipped = 0;
+    const taskIds = [...new Set(cells.map((c) => c.taskId))];
+    const closed = new Set(
+      taskIds.length
+        ? (await trx.selectFrom("tasks").select("id").where("id", "in", taskIds).where("status", "=", "done").execute()).map((t) => t.id)
+        : [],
+    );
     for (const cell of cells) {
+      if (closed.has(cell.taskId)) {
+        skipped++;
+        continue;
+      }
       const result = await urgeIn(trx, actor, { ...cell, note }, now);
       if (result.ok) sent++;
       else skipped++;

@@ -50,6 +50,10 @@ export async function postDemoUpdates(trx: Transaction<Database>, { planId, now 
   const leader = await trx.selectFrom("users").select("id").where("role", "=", "leader").orderBy("id").executeTakeFirst();
   if (!admin) return 0;
   const unitUsers = await trx.selectFrom("users").select(["id", "unit_id"]).where("role", "=", "secretary").where("disabled", "=", 0).execute();
+  // The demo plan reads as if it was set up at the start of its year (it is created at first
+  // start, possibly years later): otherwise no week before today would owe a report.
+  const planStart = new Date(`${plan.year}-01-01T00:00:00+08:00`).toISOString();
+  await trx.updateTable("tasks").set({ created_at: planStart }).where("plan_id", "=", planId).where("created_at", ">", planStart).execute();
   const lastOpenWeek = previousWeek(weekKeyOf(now));
   const yearEndWeek = weekKeyOf(`${plan.year}-12-28`); // 28 December is always in the year's last ISO week
   let written = 0;

@@ -36,12 +36,12 @@ interface ExpectedTask {
 
 /**
  * Tasks that owe a report in the week: started by its Sunday, existing before it ended, not
- * 已销号 before it began; and, for the running week, not waiting for 验收 (the ball is with
+ * 已销号 before it ended; and, for the running week, not waiting for 验收 (the ball is with
  * the leaders then).
  */
 async function expectedTasks(db: AppDatabase, planIds: number[], week: string, now: Date): Promise<ExpectedTask[]> {
   if (planIds.length === 0) return [];
-  const { start, end } = weekRange(week);
+  const { end } = weekRange(week);
   const sunday = toDateKey(new Date(end.getTime() - 1));
   const rows = await db
     .selectFrom("tasks")
@@ -54,7 +54,8 @@ async function expectedTasks(db: AppDatabase, planIds: number[], week: string, n
   return rows.filter((t) => {
     if ((t.start_date ?? `${t.year}-01-01`) > sunday) return false;
     if (new Date(t.created_at).getTime() >= end.getTime()) return false;
-    if (t.status === "done") return t.done_at != null && new Date(t.done_at).getTime() >= start.getTime();
+    // 销号 during the week: nothing more is owed for it.
+    if (t.status === "done") return t.done_at != null && new Date(t.done_at).getTime() >= end.getTime();
     if (t.status === "pending_review" && current) return false;
     return true;
   });
