@@ -20,6 +20,8 @@ export default defineConfig({
           name: "unit",
           include: ["tests/unit/**/*.test.ts"],
           environment: "node",
+          // Machines here are shared and noisy: a generous limit, never a timing assertion.
+          testTimeout: 30000,
         },
       },
       {
