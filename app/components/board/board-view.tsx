@@ -248,6 +248,7 @@ export function BoardView({
     return {
       onDragStart: ({ active }) => `已拿起${describe(active.id)}。用方向键移动，按空格键放下，按 Esc 键取消。`,
       onDragOver: ({ active, over }) => {
+        if (over?.id === active.id) return undefined; // still in place: keep "已拿起…" audible
         const where = over ? place(over.id) : null;
         return where ? `${describe(active.id)}移到${where}。` : `${describe(active.id)}不在可放置的位置。`;
       },

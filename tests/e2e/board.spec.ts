@@ -1,0 +1,293 @@
+import { expect, test, type Browser, type Page } from "@playwright/test";
+
+const PASSWORD = "demo-pass-2025";
+
+async function login(page: Page, username: string) {
+  await page.goto("/login");
+  await page.getByLabel("用户名").fill(username);
+  await page.getByLabel("密码").fill(PASSWORD);
+  await page.getByRole("button", { name: "登录" }).click();
+  await expect(page).toHaveURL(/\/board$/);
+}
+
+/** Collects console errors, page errors and CSP violations, which must stay empty. */
+function watchConsole(page: Page) {
+  const problems: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error" || (message.type() === "warning" && /hydrat|did not match/i.test(message.text()))) problems.push(message.text());
+  });
+  page.on("pageerror", (error) => problems.push(error.message));
+  return problems;
+}
+
+function unique(label: string) {
+  return `${label}${Date.now().toString(36).slice(-5)}${Math.floor(Math.random() * 100)}`;
+}
+
+/** Creates a task through the board's own action (as a leader's quick add does) and returns its id. */
+async function createTask(page: Page, title: string, status = "not_started"): Promise<number> {
+  await page.goto("/board");
+  const planId = await page.locator('.quick-add input[name="planId"]').first().inputValue();
+  const origin = new URL(page.url()).origin;
+  const response = await page.request.post("/board", {
+    form: { intent: "quickAdd", planId, status, title, back: "" },
+    headers: { Origin: origin },
+    maxRedirects: 0,
+  });
+  expect(response.status()).toBe(302);
+  await page.goto("/board");
+  const card = page.locator("li.task-card", { hasText: title });
+  await expect(card).toHaveCount(1);
+  await hydrated(page);
+  return Number(await card.getAttribute("data-task-id"));
+}
+
+/** dnd-kit adds its live region for announcements once the board has hydrated. */
+async function hydrated(page: Page) {
+  await page.waitForFunction(() => document.querySelector("[id^='DndLiveRegion']") !== null);
+}
+
+async function postMove(page: Page, taskId: number, toStatus: string, reason = "") {
+  const origin = new URL(page.url()).origin;
+  return page.request.post("/board", {
+    form: { intent: "move", taskId: String(taskId), toStatus, beforeId: "", afterId: "", reason },
+    headers: { Origin: origin },
+  });
+}
+
+const column = (page: Page, status: string) => page.locator(`section.board-column[data-status="${status}"]`);
+const cardIn = (page: Page, status: string, title: string) => column(page, status).locator("li.task-card", { hasText: title });
+
+test("drag with the mouse: the card moves at once, persists, and the move costs under 5,000 bytes", async ({ page }) => {
+  const problems = watchConsole(page);
+  await login(page, "leader");
+  const title = unique("鼠标拖动");
+  await createTask(page, title);
+  const card = cardIn(page, "not_started", title);
+  await expect(card).toBeVisible();
+
+  let bytes = 0;
+  const requests: string[] = [];
+  page.on("requestfinished", async (request) => {
+    const sizes = await request.sizes();
+    bytes += sizes.requestHeadersSize + sizes.requestBodySize + sizes.responseHeadersSize + sizes.responseBodySize;
+    requests.push(`${request.method()} ${request.url()}`);
+  });
+
+  const from = (await card.locator(".task-card-meta").boundingBox())!;
+  const target = (await column(page, "in_progress").locator(".board-column-head").boundingBox())!;
+  await page.mouse.move(from.x + 20, from.y + from.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(from.x + 40, from.y + 30, { steps: 5 });
+  await page.mouse.move(target.x + target.width / 2, target.y + target.height + 40, { steps: 15 });
+  await page.mouse.up();
+  await expect(cardIn(page, "in_progress", title)).toBeVisible();
+  await expect(cardIn(page, "in_progress", title).locator(".task-pending")).toHaveCount(0);
+  await page.waitForLoadState("networkidle");
+
+  expect(requests.filter((r) => r.startsWith("POST"))).toHaveLength(1);
+  // The board's loader is not fetched again (only the tiny root data may be).
+  expect(requests.filter((r) => r.startsWith("GET") && r.includes("/board.data") && !r.includes("_routes=root"))).toEqual([]);
+  expect(bytes).toBeLessThanOrEqual(5000);
+  console.log(`bytes for one move: ${bytes} (${requests.join(", ")})`);
+
+  await page.reload();
+  await expect(cardIn(page, "in_progress", title)).toBeVisible();
+  expect(problems).toEqual([]);
+});
+
+test("drag with the keyboard only, announced in Chinese", async ({ page }) => {
+  const problems = watchConsole(page);
+  await login(page, "secretary"); // 东晟社区: a task of her unit
+  const leader = await page.context().browser()!.newContext();
+  const leaderPage = await leader.newPage();
+  await login(leaderPage, "leader");
+  const title = unique("键盘拖动");
+  const id = await createTask(leaderPage, title);
+  // Give the task to 东晟社区 through the edit form.
+  await leaderPage.goto(`/board/${id}/edit`);
+  await leaderPage.locator('select[name="leadUnitId"]').selectOption({ label: "东晟社区" });
+  await leaderPage.getByRole("button", { name: "保存" }).click();
+  await expect(leaderPage).toHaveURL(new RegExp(`/board/${id}$`));
+  await leader.close();
+
+  await page.goto("/board");
+  await hydrated(page);
+  const handle = page.getByRole("button", { name: new RegExp(`拖动卡片 .*${title}`) });
+  await handle.focus();
+  await page.keyboard.press("Space");
+  await expect(page.locator("[id^='DndLiveRegion']")).toContainText("已拿起");
+  await page.keyboard.press("ArrowRight");
+  await page.waitForTimeout(250);
+  await page.keyboard.press("Space");
+  await expect(cardIn(page, "in_progress", title)).toBeVisible();
+  await expect(page.locator("[id^='DndLiveRegion']")).toContainText("已放到");
+  await page.reload();
+  await expect(cardIn(page, "in_progress", title)).toBeVisible();
+
+  // A secretary cannot take a card into 已销号: the server says so and the card stays.
+  const response = await postMove(page, id, "done", "");
+  expect(response.status()).toBe(403);
+  expect(problems).toEqual([]);
+});
+
+test("drag with touch: press and hold, then move", async ({ browser }) => {
+  const context = await browser.newContext({ hasTouch: true, viewport: { width: 1024, height: 800 } });
+  const page = await context.newPage();
+  await login(page, "leader");
+  const title = unique("触屏拖动");
+  await createTask(page, title);
+  const card = cardIn(page, "not_started", title);
+  const from = (await card.locator(".task-card-meta").boundingBox())!;
+  const target = (await column(page, "in_progress").locator(".board-column-head").boundingBox())!;
+  const cdp = await context.newCDPSession(page);
+  const touch = (type: string, x: number, y: number) =>
+    cdp.send("Input.dispatchTouchEvent", { type, touchPoints: type === "touchEnd" ? [] : [{ x, y }] } as never);
+  const [x0, y0] = [from.x + 20, from.y + from.height / 2];
+  await touch("touchStart", x0, y0);
+  await page.waitForTimeout(400); // press and hold: a quick swipe would scroll instead
+  const [x1, y1] = [target.x + target.width / 2, target.y + target.height + 40];
+  for (let step = 1; step <= 12; step++) {
+    await touch("touchMove", x0 + ((x1 - x0) * step) / 12, y0 + ((y1 - y0) * step) / 12);
+    await page.waitForTimeout(16);
+  }
+  await touch("touchEnd", x1, y1);
+  await expect(cardIn(page, "in_progress", title)).toBeVisible();
+  await page.reload();
+  await expect(cardIn(page, "in_progress", title)).toBeVisible();
+  await context.close();
+});
+
+test("without JavaScript, the 移动到 form moves a card through a normal POST", async ({ browser }) => {
+  // Sign in (and create the task) with JS, then carry the session into a browser without it.
+  const setup = await browser.newContext();
+  const setupPage = await setup.newPage();
+  await login(setupPage, "leader");
+  const title = unique("无脚本移动");
+  const id = await createTask(setupPage, title);
+  const context = await browser.newContext({ javaScriptEnabled: false, storageState: await setup.storageState() });
+  await setup.close();
+  const page = await context.newPage();
+  await page.goto("/board");
+  const card = cardIn(page, "not_started", title);
+  await card.locator("summary", { hasText: "移动到" }).click();
+  await card.getByLabel("目标列").selectOption("pending_review");
+  await card.getByLabel("位置").selectOption("bottom");
+  await card.getByRole("button", { name: "移动", exact: true }).click();
+  await expect(page).toHaveURL(/\/board(\?.*)?$/);
+  await expect(cardIn(page, "pending_review", title)).toBeVisible();
+
+  // 驳回 without a reason is refused, with the choice kept in the form.
+  const moved = cardIn(page, "pending_review", title);
+  await moved.locator("summary", { hasText: "移动到" }).click();
+  await moved.getByLabel("目标列").selectOption("in_progress");
+  await moved.getByRole("button", { name: "移动", exact: true }).click();
+  await expect(page.getByText("驳回须填写原因").first()).toBeVisible();
+  const again = cardIn(page, "pending_review", title);
+  await expect(again.getByLabel("目标列")).toHaveValue("in_progress");
+  await again.getByLabel(/原因或说明/).fill("请补充现场照片");
+  await again.getByRole("button", { name: "移动", exact: true }).click();
+  await expect(cardIn(page, "in_progress", title)).toBeVisible();
+  await page.goto(`/board/${id}`);
+  await expect(page.getByText("驳回原因：请补充现场照片")).toBeVisible();
+  await context.close();
+});
+
+test("驳回 without a reason is refused; with one it is recorded", async ({ page }) => {
+  const problems = watchConsole(page);
+  await login(page, "leader");
+  const title = unique("驳回");
+  const id = await createTask(page, title);
+  expect((await postMove(page, id, "pending_review")).status()).toBe(200);
+  expect((await postMove(page, id, "in_progress", "")).status()).toBe(400);
+  await page.goto("/board");
+  await hydrated(page);
+
+  await page.getByRole("button", { name: new RegExp(`拖动卡片 .*${title}`) }).focus();
+  await page.keyboard.press("Space");
+  await page.keyboard.press("ArrowLeft");
+  await page.waitForTimeout(250);
+  await page.keyboard.press("Space");
+  const dialog = page.getByRole("dialog", { name: "驳回" });
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole("button", { name: "确认驳回" }).click();
+  await expect(dialog.getByRole("alert")).toContainText("请填写驳回原因");
+  await expect(dialog).toBeVisible();
+  await dialog.getByLabel(/驳回原因/).fill("验收材料缺少签字");
+  await dialog.getByRole("button", { name: "确认驳回" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(cardIn(page, "in_progress", title)).toBeVisible();
+  await expect(cardIn(page, "in_progress", title).locator(".task-pending")).toHaveCount(0);
+
+  await cardIn(page, "in_progress", title).getByRole("link", { name: title }).click();
+  const panel = page.getByRole("dialog", { name: title });
+  await expect(panel).toBeVisible();
+  await expect(panel.getByText("驳回原因：验收材料缺少签字")).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(panel).toBeHidden();
+  expect(problems).toEqual([]);
+});
+
+async function openBoard(browser: Browser, username: string) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await login(page, username);
+  return { context, page };
+}
+
+test("a move in one browser shows in another within 15 s, without a reload", async ({ browser }) => {
+  const leader = await openBoard(browser, "leader");
+  const title = unique("实时");
+  await createTask(leader.page, title);
+  const viewer = await openBoard(browser, "viewer");
+  await expect(cardIn(viewer.page, "not_started", title)).toBeVisible();
+  await hydrated(viewer.page);
+  let viewerNavigations = 0;
+  viewer.page.on("framenavigated", () => viewerNavigations++);
+
+  await leader.page.getByRole("button", { name: new RegExp(`拖动卡片 .*${title}`) }).focus();
+  await leader.page.keyboard.press("Space");
+  await leader.page.keyboard.press("ArrowRight");
+  await leader.page.waitForTimeout(250);
+  await leader.page.keyboard.press("Space");
+  await expect(cardIn(leader.page, "in_progress", title)).toBeVisible();
+
+  await expect(cardIn(viewer.page, "in_progress", title)).toBeVisible({ timeout: 15_000 });
+  expect(viewerNavigations).toBe(0);
+  await leader.context.close();
+  await viewer.context.close();
+});
+
+test("quick add: Enter while an input method is composing does not submit", async ({ page }) => {
+  await login(page, "leader");
+  await hydrated(page);
+  const input = page.getByLabel("在“未启动”列添加重点工作");
+  await input.fill("输入法");
+  const prevented = await input.evaluate((element) => {
+    const event = new KeyboardEvent("keydown", { key: "Enter", isComposing: true, bubbles: true, cancelable: true });
+    element.dispatchEvent(event);
+    return event.defaultPrevented;
+  });
+  expect(prevented).toBe(true);
+  const title = unique("快速添加");
+  await input.fill(title);
+  await input.press("Enter");
+  await expect(cardIn(page, "not_started", title)).toBeVisible();
+  await expect(input).toHaveValue("");
+});
+
+test("meeting view: large type, lanes by 责任领导, no editing", async ({ page }) => {
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  const problems = watchConsole(page);
+  await login(page, "viewer");
+  await page.goto("/board/meeting");
+  await expect(page.getByRole("columnheader", { name: "责任领导" })).toBeVisible();
+  const sizes = await page.locator(".meeting-card").first().evaluate((card) =>
+    [...card.querySelectorAll("*")]
+      .filter((el) => el.childNodes.length && [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent!.trim()))
+      .map((el) => parseFloat(getComputedStyle(el).fontSize)),
+  );
+  expect(Math.min(...sizes)).toBeGreaterThanOrEqual(20);
+  await expect(page.locator(".meeting .task-handle, .meeting form")).toHaveCount(0);
+  expect(problems).toEqual([]);
+});
