@@ -37,6 +37,11 @@ type Db = Kysely<Database> | Transaction<Database>;
 
 // ---------------------------------------------------------------- the plan
 
+/** Today in Shanghai, "YYYY-MM-DD". */
+export function todayKey(now: Date = new Date()): string {
+  return toDateKey(now);
+}
+
 export interface KpiPlan {
   id: number;
   year: number;
@@ -302,7 +307,10 @@ async function loadReporting(db: Db, plan: KpiPlan, tasks: TaskState[], taskUnit
   const rates = reportingRates(assignments, reported, weeks, `${plan.year}-01-01`);
   const names = new Map(taskUnits.map((tu) => [tu.unit_id, tu.name]));
   const order = [...new Set(taskUnits.map((tu) => tu.unit_id))];
-  return order.map((unitId) => ({ ...rates.get(unitId)!, name: names.get(unitId) ?? "" }));
+  // Lowest rate first (who needs a 催办), units with nothing due last.
+  return order
+    .map((unitId) => ({ ...rates.get(unitId)!, name: names.get(unitId) ?? "" }))
+    .sort((a, b) => (a.rate ?? 101) - (b.rate ?? 101));
 }
 
 // ---------------------------------------------------------------- the page

@@ -1,14 +1,177 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { ComingSoon } from "../components/coming-soon";
-import { requireUser } from "../utils/auth.server";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { METRIC_LIGHT_LABELS, METRIC_LIGHT_ORDER, kpiSearch, parseKpiFilters } from "~/lib/kpi-report";
+import { formatDate, weekKeyOf, weekLabel } from "~/lib/weeks";
+import { findKpiPlan, listKpiPlanYears, loadKpiPage, todayKey } from "~/models/kpi.server";
+import kpiStyles from "~/styles/kpi.css";
+import { requireUser } from "~/utils/auth.server";
+import { getDb } from "~/utils/db.server";
+import { can } from "~/utils/permissions";
+import { FilterBar, MetricTable, Overview } from "./parts";
 
-export const meta: MetaFunction = () => [{ title: "指标 · 年度重点工作看板" }];
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: kpiStyles }];
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data?.plan ? `${data.plan.year}年` : ""}指标对比 · 年度重点工作看板` },
+];
 
 export async function loader(args: LoaderFunctionArgs) {
-  await requireUser(args, "read");
-  return null;
+  const user = await requireUser(args, "read");
+  const url = new URL(args.request.url);
+  const db = getDb();
+  const today = todayKey();
+  const yearParam = url.searchParams.get("year");
+  const requestedYear = yearParam && /^\d{4}$/.test(yearParam) ? Number(yearParam) : null;
+  const filters = parseKpiFilters(url.searchParams);
+  const [plan, years] = await Promise.all([findKpiPlan(db, requestedYear, today), listKpiPlanYears(db)]);
+  const page = plan ? await loadKpiPage(db, plan, filters, today) : null;
+  return {
+    plan: plan && { id: plan.id, year: plan.year, title: plan.title, organization: plan.organization },
+    years,
+    requestedYear,
+    today,
+    filters,
+    page,
+    canExport: can(user, "summary.manage"),
+  };
 }
 
-export default function Page() {
-  return <ComingSoon title="指标" description="目标值与完成值对比、各单位贡献与趋势，正在建设中。" />;
+export default function KpiPage() {
+  const { plan, years, requestedYear, today, filters, page, canExport } = useLoaderData<typeof loader>();
+
+  if (!plan || !page) {
+    return (
+      <section className="page">
+        <h1>指标对比</h1>
+        <div className="empty-state">
+          <p className="empty-title">{requestedYear ? `没有${requestedYear}年度计划` : "还没有年度计划"}</p>
+          <p>导入上一年度工作总结、建立年度计划并设定指标目标后，这里会显示目标值与完成值的对比。</p>
+          {years.length > 0 ? (
+            <p className="kpi-years">
+              {years.map((year) => (
+                <Link key={year} to={`/kpi?year=${year}`} className="button secondary small">
+                  查看{year}年
+                </Link>
+              ))}
+            </p>
+          ) : null}
+        </div>
+      </section>
+    );
+  }
+
+  // The ledger's 填报情况 sheet: this week while the year runs, else its last finished week.
+  const thisWeek = weekKeyOf(today);
+  const exportWeek = page.weeks.includes(thisWeek) ? thisWeek : (page.overview.reportingWeeks.at(-1) ?? page.weeks.at(-1) ?? null);
+  return (
+    <section className="page kpi-page">
+      <header className="kpi-head">
+        <div>
+          <h1>
+            {plan.organization}
+            {plan.year}年指标对比
+          </h1>
+          <p className="muted small">
+            截至{formatDate(today)} · 完成值按各单位填报汇总 · 序时进度按重点工作的开始日期至完成时限计算
+          </p>
+        </div>
+        <div className="kpi-head-actions">
+          {years.length > 1 ? (
+            <Form method="get" className="kpi-year-form">
+              <label className="field">
+                <span>年度</span>
+                <select name="year" defaultValue={plan.year}>
+                  {years.map((year) => (
+                    <option key={year} value={year}>
+                      {year}年
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <button type="submit" className="button secondary small">
+                切换
+              </button>
+            </Form>
+          ) : null}
+          {canExport && exportWeek ? (
+            <Form method="get" action="/kpi/ledger.xlsx" reloadDocument className="kpi-export">
+              <input type="hidden" name="year" value={plan.year} />
+              <label className="field">
+                <span>填报情况周次</span>
+                <select name="week" defaultValue={exportWeek}>
+                  {[...page.weeks].reverse().map((week) => (
+                    <option key={week} value={week}>
+                      {weekLabel(week)}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <button type="submit" className="button primary small">
+                导出工作台账（Excel）
+              </button>
+            </Form>
+          ) : null}
+        </div>
+      </header>
+
+      <Overview overview={page.overview} year={plan.year} />
+
+      <FilterBar year={plan.year} filters={filters} options={page.options} />
+
+      <p className="kpi-summary" aria-live="polite">
+        <span>
+          显示 <strong>{page.shown}</strong> 项指标{page.shown !== page.total ? `（共${page.total}项）` : ""}
+          {page.unitName ? `，含${page.unitName}的贡献` : ""}
+          {filters.category ? `，类别：${filters.category}` : ""}
+        </span>
+        {METRIC_LIGHT_ORDER.map((light) => (
+          <span key={light} className={`kpi-light kpi-light-${light}`}>
+            <span className="kpi-light-word">
+              <span aria-hidden="true">{METRIC_LIGHT_LABELS[light].shape}</span> {METRIC_LIGHT_LABELS[light].word}{" "}
+              {page.shownLights[light]}项
+            </span>
+          </span>
+        ))}
+        {filters.scope === "tracked" && page.untracked > 0 ? (
+          <Link to={kpiSearch(plan.year, { ...filters, scope: "all" })} className="small">
+            另有{page.untracked}项上年数据未设目标，查看全部
+          </Link>
+        ) : null}
+      </p>
+
+      {page.groups.length === 0 ? (
+        <div className="empty-state">
+          <p className="empty-title">没有符合条件的指标</p>
+          <p>
+            {page.total === 0
+              ? "本年度还没有设定目标或填报数据的指标。请在看板的重点工作中设定目标值，或在每周填报时报送指标数值。"
+              : "请调整上面的筛选条件。"}
+          </p>
+        </div>
+      ) : (
+        page.groups.map((group) => (
+          <section key={group.category || "all"} className="kpi-group" aria-label={group.category || "全部指标"}>
+            {filters.grouped ? (
+              <h2 className="kpi-group-title">
+                <Link to={kpiSearch(plan.year, { ...filters, category: filters.category ? null : group.category })}>
+                  {group.category}
+                </Link>
+                <span className="kpi-group-meta">
+                  {group.rows.length}项
+                  {group.counts.red ? ` · 红灯${group.counts.red}项` : ""}
+                  {group.counts.yellow ? ` · 黄灯${group.counts.yellow}项` : ""}
+                </span>
+              </h2>
+            ) : null}
+            <MetricTable group={group} weeks={page.weeks} unitName={page.unitName} caption={`${group.category || "全部"}指标`} />
+          </section>
+        ))
+      )}
+    </section>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }
