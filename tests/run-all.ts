@@ -24,6 +24,24 @@ const vitestStatus = run("npx", [
 ]);
 const e2eStatus = onlyFast ? 0 : run("npx", ["playwright", "test", "--config", "tests/playwright.config.ts"]);
 
+// The benchmark's own smoke test: a tiny plan through every case, checking only that each
+// case runs and reports the documented JSON shape (timings are for `npm run bench`).
+let benchStatus = 0;
+if (!onlyFast) {
+  const bench = spawnSync("npx", ["tsx", "tests/bench/run.ts", "--smoke", "--json"], { env, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  const lines = (bench.stdout ?? "").split("\n").filter(Boolean);
+  const shapeOk = (line: string) => {
+    try {
+      const r = JSON.parse(line);
+      return typeof r.name === "string" && ["ours", "baseline", "ratio", "budget"].every((k) => typeof r[k] === "number" && Number.isFinite(r[k])) && typeof r.unit === "string" && typeof r.ok === "boolean";
+    } catch {
+      return false;
+    }
+  };
+  benchStatus = bench.status !== null && bench.status <= 1 && lines.length >= 8 && lines.every(shapeOk) ? 0 : 1;
+  console.log(benchStatus === 0 ? `bench smoke: ${lines.length} cases reported` : `bench smoke FAILED (exit ${bench.status}):\n${lines.join("\n")}`);
+}
+
 let passed = 0;
 let failed = 0;
 if (existsSync(vitestReport)) {
@@ -42,7 +60,11 @@ if (!onlyFast) {
     failed += 1;
   }
 }
+if (!onlyFast) {
+  if (benchStatus === 0) passed += 1;
+  else failed += 1;
+}
 if ((vitestStatus !== 0 || e2eStatus !== 0) && failed === 0) failed = 1;
 
 console.log(`\n${passed} passed, ${failed} failed`);
-process.exit(vitestStatus !== 0 || e2eStatus !== 0 ? 1 : 0);
+process.exit(vitestStatus !== 0 || e2eStatus !== 0 || benchStatus !== 0 ? 1 : 0);
