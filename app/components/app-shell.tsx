@@ -1,4 +1,5 @@
 import { Form, Link, NavLink } from "@remix-run/react";
+import { Fragment } from "react";
 import type { Role } from "../../db/schema";
 import { can, ROLE_LABELS, type Permission } from "../utils/permissions";
 
@@ -40,15 +41,17 @@ export function AppShell({ user, children }: { user: ShellUser | null; children:
             <nav className="mainnav" aria-label="主导航">
               {NAV.filter((item) => can({ id: user.id, role: user.role, unitId: user.unitId }, item.needs)).map(
                 (item) => (
-                  <NavLink key={item.to} to={item.to} prefetch="intent">
-                    {item.label}
+                  <Fragment key={item.to}>
+                    <NavLink to={item.to} prefetch="intent">
+                      {item.label}
+                    </NavLink>
                     {item.to === "/todo" && user.todoCount ? (
                       <span className="nav-badge">
                         <span aria-hidden="true">{user.todoCount > 99 ? "99+" : user.todoCount}</span>
-                        <span className="visually-hidden">（{user.todoCount}项待办）</span>
+                        <span className="visually-hidden">{user.todoCount}项待办</span>
                       </span>
                     ) : null}
-                  </NavLink>
+                  </Fragment>
                 ),
               )}
             </nav>

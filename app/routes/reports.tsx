@@ -16,7 +16,10 @@ import { getDb } from "~/utils/db.server";
 import { parseForm, readForm, readIntent } from "~/utils/forms.server";
 import { badRequest } from "~/utils/http.server";
 
-export const meta: MetaFunction = () => [{ title: "填报情况 · 年度重点工作看板" }];
+export const meta: MetaFunction = () => [
+  { title: "填报情况 · 年度重点工作看板" },
+  { name: "referrer", content: "same-origin" }, // no-JS 催办 POSTs must carry Origin
+];
 
 /** Weeks the matrix can show for a plan: from its first week to this week (newest first). */
 function planWeeks(year: number, now: Date): string[] {

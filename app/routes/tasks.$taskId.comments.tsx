@@ -12,7 +12,10 @@ import { getDb } from "~/utils/db.server";
 import { parseForm, readForm, readIntent } from "~/utils/forms.server";
 import { notFound } from "~/utils/http.server";
 
-export const meta: MetaFunction = () => [{ title: "评论与催办 · 年度重点工作看板" }];
+export const meta: MetaFunction = () => [
+  { title: "评论与催办 · 年度重点工作看板" },
+  { name: "referrer", content: "same-origin" }, // no-JS POSTs must carry Origin
+];
 
 function taskIdFrom(params: { taskId?: string }): number {
   const taskId = Number(params.taskId);

@@ -18,6 +18,8 @@ import { badRequest, notFound } from "~/utils/http.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `填报进展 · ${data.form.task.code} ${data.form.task.title}` : "填报进展 · 年度重点工作看板" },
+  // helmet's Referrer-Policy: no-referrer makes a no-JS POST carry "Origin: null" (refused as CSRF).
+  { name: "referrer", content: "same-origin" },
 ];
 
 function taskIdFrom(params: { taskId?: string }): number {
