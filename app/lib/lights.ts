@@ -12,7 +12,7 @@
  *   flags while waiting. Being behind still shows, so a leader verifying it sees the gap.
  * - A task whose start date is in the future is not late at all.
  */
-import { daysBetween, nextWeek, weekKeyOf, weeksBetween } from "~/lib/weeks";
+import { daysBetween, nextWeek, weekDistance, weekKeyOf } from "~/lib/weeks";
 
 export type TaskStatus = "not_started" | "in_progress" | "pending_review" | "done";
 export type Light = "green" | "yellow" | "red" | "done";
@@ -93,9 +93,11 @@ function silentWeekCount(task: LightTask, effectiveStart: string, today: string)
   // The task's first week is a grace week: it may have begun on a Friday.
   const firstCountedWeek = nextWeek(createdWeek > startWeek ? createdWeek : startWeek);
   const currentWeek = weekKeyOf(today); // still open, so never counted
-  return weeksBetween(firstCountedWeek, currentWeek)
-    .slice(0, -1)
-    .filter((week) => task.lastUpdateWeek === null || week > task.lastUpdateWeek).length;
+  // Counted: the finished weeks from the first counted one, or from the week after the last
+  // update when that is later, up to (not including) the current week.
+  const afterLastUpdate = task.lastUpdateWeek === null ? null : nextWeek(task.lastUpdateWeek);
+  const from = afterLastUpdate !== null && afterLastUpdate > firstCountedWeek ? afterLastUpdate : firstCountedWeek;
+  return Math.max(0, weekDistance(from, currentWeek));
 }
 
 function formatPoints(points: number): string {

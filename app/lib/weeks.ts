@@ -120,6 +120,12 @@ export function weekKeyOf(instant: Date | string): string {
 
 /** The Monday of the week, as a calendar day (see `calendarDay`). */
 function mondayOf(weekKey: string): Dayjs {
+  return dayjs.utc(mondayKeyOf(weekKey));
+}
+
+const mondayKeyOf = memoize((weekKey) => computeMonday(weekKey).format("YYYY-MM-DD"));
+
+function computeMonday(weekKey: string): Dayjs {
   const { year, week } = parseWeekKey(weekKey);
   // 4 January always lies in ISO week 1 of its year.
   const weekOne = dayjs.utc(`${year}-01-04`);
@@ -142,12 +148,13 @@ export function weekLabel(weekKey: string): string {
   return `第${week}周（${monday.format(format)}—${sunday.format(format)}）`;
 }
 
-export function previousWeek(weekKey: string): string {
-  return weekKeyOf(mondayOf(weekKey).subtract(1, "week").format("YYYY-MM-DD"));
-}
+export const previousWeek = memoize((weekKey) => weekKeyOf(mondayOf(weekKey).subtract(1, "week").format("YYYY-MM-DD")));
 
-export function nextWeek(weekKey: string): string {
-  return weekKeyOf(mondayOf(weekKey).add(1, "week").format("YYYY-MM-DD"));
+export const nextWeek = memoize((weekKey) => weekKeyOf(mondayOf(weekKey).add(1, "week").format("YYYY-MM-DD")));
+
+/** How many weeks `toKey` lies after `fromKey` (negative when before), without walking them. */
+export function weekDistance(fromKey: string, toKey: string): number {
+  return Math.round(daysBetween(mondayKeyOf(fromKey), mondayKeyOf(toKey)) / 7);
 }
 
 /** Both ends included; empty when `fromKey` is after `toKey`. */

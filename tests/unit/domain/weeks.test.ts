@@ -159,3 +159,16 @@ describe("in a process running in another time zone", () => {
     expect(daysBetween("2025-03-08", "2025-03-10")).toBe(2);
   });
 });
+
+describe("weekDistance", () => {
+  it("counts weeks across year turns and week 53 without walking them", async () => {
+    const { weekDistance, weeksBetween } = await import("../../../app/lib/weeks");
+    expect(weekDistance("2025-W01", "2025-W01")).toBe(0);
+    expect(weekDistance("2025-W01", "2025-W10")).toBe(9);
+    expect(weekDistance("2020-W52", "2021-W02")).toBe(3); // 2020 has a week 53
+    expect(weekDistance("2026-W02", "2025-W52")).toBe(-2); // 2025 has 52 weeks
+    for (const [from, to] of [["2024-W40", "2026-W12"], ["2019-W01", "2021-W53"]]) {
+      expect(weekDistance(from, to)).toBe(weeksBetween(from, to).length - 1);
+    }
+  });
+});
