@@ -416,8 +416,8 @@ export interface Assignment {
   unitId: number;
   /** "YYYY-MM-DD" or null (the plan's start). */
   startDate: string | null;
-  /** ISO timestamp: a task added mid-year is not expected before it existed; null: from the start. */
-  createdAt: string | null;
+  /** ISO timestamp: a task is not expected to report for weeks that ended before it existed. */
+  createdAt: string;
   /** ISO timestamp of 销号, or null. */
   doneAt: string | null;
 }
@@ -431,9 +431,11 @@ export interface ReportingRate {
 }
 
 /**
- * Each unit's 填报 rate over `weeks`: of the (task, week) pairs where the unit is 牵头 or 配合
- * and the task was open that week (started, created, not yet 销号 before the week began), the
- * share with an update from that unit. `reported` holds "taskId:unitId:week" keys.
+ * Each unit's 填报 rate over finished `weeks`: of the (task, week) pairs where the unit is 牵头
+ * or 配合 and the task owed a report that week, the share with an update from that unit (on
+ * time or 补报). A task owes a report for a week by the 填报情况 page's rule: started by its
+ * Sunday, created before it ended, not 销号 before it ended. `reported` holds
+ * "taskId:unitId:week" keys.
  */
 export function reportingRates(
   assignments: readonly Assignment[],
@@ -444,16 +446,16 @@ export function reportingRates(
   const rates = new Map<number, ReportingRate>();
   const bounds = weeks.map((week) => {
     const range = weekRange(week);
-    return { week, monday: toDateKey(range.start), sunday: toDateKey(new Date(range.end.getTime() - 1)) };
+    return { week, sunday: toDateKey(new Date(range.end.getTime() - 1)), end: range.end.getTime() };
   });
   for (const a of assignments) {
     const rate = rates.get(a.unitId) ?? { unitId: a.unitId, expected: 0, reported: 0, rate: null };
     const start = a.startDate ?? planStart;
-    const created = a.createdAt ? toDateKey(a.createdAt) : start;
-    const done = a.doneAt ? toDateKey(a.doneAt) : null;
-    for (const { week, monday, sunday } of bounds) {
-      const open = start <= sunday && created <= sunday && (done === null || done >= monday);
-      if (!open) continue;
+    const created = new Date(a.createdAt).getTime();
+    const done = a.doneAt ? new Date(a.doneAt).getTime() : null;
+    for (const { week, sunday, end } of bounds) {
+      const owed = start <= sunday && created < end && (done === null || done >= end);
+      if (!owed) continue;
       rate.expected += 1;
       if (reported.has(`${a.taskId}:${a.unitId}:${week}`)) rate.reported += 1;
     }

@@ -31,7 +31,9 @@ import {
   type WeekTotals,
 } from "../lib/kpi-report";
 import { DEFAULT_LIGHT_THRESHOLDS, validateThresholds, type Light, type LightResult, type LightThresholds } from "../lib/lights";
+import type { CellStatus } from "../lib/updates";
 import { previousWeek, toDateKey, weekKeyOf, weekRange, weeksBetween } from "../lib/weeks";
+import { getWeekMatrix } from "./reports.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -290,11 +292,7 @@ async function loadReporting(db: Db, plan: KpiPlan, tasks: TaskState[], taskUnit
   const byId = new Map(tasks.map((t) => [t.id, t]));
   const assignments: Assignment[] = taskUnits.flatMap((tu) => {
     const task = byId.get(tu.task_id);
-    if (!task) return [];
-    // A task entered after its plan year was back-filled (e.g. a past year's plan imported
-    // late): its weeks count from its start date, not from the day it was typed in.
-    const createdAt = task.createdAt < `${plan.year + 1}-01-01` ? task.createdAt : null;
-    return [{ taskId: task.id, unitId: tu.unit_id, startDate: task.startDate, createdAt, doneAt: task.doneAt }];
+    return task ? [{ taskId: task.id, unitId: tu.unit_id, startDate: task.startDate, createdAt: task.createdAt, doneAt: task.doneAt }] : [];
   });
   const updates = await db
     .selectFrom("updates")
@@ -615,10 +613,10 @@ export interface LedgerReport {
   taskTitle: string;
   unitName: string;
   role: "lead" | "support";
-  reported: boolean;
-  updatedAt: string | null;
+  status: CellStatus;
+  reportedAt: string | null;
   progress: number | null;
-  body: string;
+  lastUrgeAt: string | null;
 }
 
 export interface LedgerData {
@@ -630,12 +628,14 @@ export interface LedgerData {
 }
 
 /** The three sheets' rows: tasks as offices keep them, metrics, and the week's 填报情况. */
-export async function loadLedger(db: Db, plan: KpiPlan, week: string, today: string): Promise<LedgerData> {
-  const [tasks, taskUnits, metrics, weekTotals] = await Promise.all([
+export async function loadLedger(db: AppDatabase, plan: KpiPlan, week: string, now: Date): Promise<LedgerData> {
+  const today = todayKey(now);
+  const [tasks, taskUnits, metrics, weekTotals, matrix] = await Promise.all([
     loadTaskStates(db, plan, today),
     loadTaskUnits(db, plan.id),
     loadMetrics(db, plan.id),
     loadWeekTotals(db, plan.id),
+    getWeekMatrix(db, plan.id, week, now),
   ]);
   // Each unit's latest update per task (its latest week).
   const latestUpdates = await db
@@ -655,14 +655,6 @@ export async function loadLedger(db: Db, plan: KpiPlan, week: string, today: str
     .select(["u.task_id", "u.unit_id", "units.name as unit_name", "u.week", "u.body", "u.blockers", "u.next_steps", "u.progress"])
     .orderBy("units.sort_order")
     .execute();
-  const weekUpdates = await db
-    .selectFrom("updates as u")
-    .innerJoin("tasks", "tasks.id", "u.task_id")
-    .select(["u.task_id", "u.unit_id", "u.updated_at", "u.progress", "u.body"])
-    .where("tasks.plan_id", "=", plan.id)
-    .where("u.week", "=", week)
-    .execute();
-
   const unitsByTask = new Map<number, TaskUnitRow[]>();
   for (const tu of taskUnits) unitsByTask.set(tu.task_id, [...(unitsByTask.get(tu.task_id) ?? []), tu]);
   const metricsByTask = new Map<number, MetricRow[]>();
@@ -715,31 +707,20 @@ export async function loadLedger(db: Db, plan: KpiPlan, week: string, today: str
     .sort((a, b) => a.order - b.order || a.row.id - b.row.id)
     .map((entry) => entry.row);
 
-  // The week's 填报情况: every (task, unit) pair whose task was open that week.
-  const range = weekRange(week);
-  const monday = toDateKey(range.start);
-  const sunday = toDateKey(new Date(range.end.getTime() - 1));
-  const weekByPair = new Map(weekUpdates.map((u) => [`${u.task_id}:${u.unit_id}`, u]));
-  const reports: LedgerReport[] = [];
-  for (const task of tasks) {
-    const start = task.startDate ?? `${plan.year}-01-01`;
-    const created = task.createdAt < `${plan.year + 1}-01-01` ? toDateKey(task.createdAt) : start; // back-filled: see loadReporting
-    const open = start <= sunday && created <= sunday && (task.doneAt === null || toDateKey(task.doneAt) >= monday);
-    if (!open) continue;
-    for (const tu of unitsByTask.get(task.id) ?? []) {
-      const update = weekByPair.get(`${task.id}:${tu.unit_id}`);
-      reports.push({
-        taskCode: task.code,
-        taskTitle: task.title,
-        unitName: tu.name,
-        role: tu.role,
-        reported: Boolean(update),
-        updatedAt: update?.updated_at ?? null,
-        progress: update?.progress ?? null,
-        body: update?.body ?? "",
-      });
-    }
-  }
+  // The week's 填报情况, exactly as the 填报情况 page counts it.
+  const unitNames = new Map(matrix.units.map((u) => [u.id, u.name]));
+  const reports: LedgerReport[] = matrix.rows.flatMap((row) =>
+    row.cells.map((cell) => ({
+      taskCode: row.code,
+      taskTitle: row.title,
+      unitName: unitNames.get(cell.unitId) ?? "",
+      role: cell.role,
+      status: cell.status,
+      reportedAt: cell.reportedAt,
+      progress: cell.progress,
+      lastUrgeAt: cell.lastUrgeAt,
+    })),
+  );
 
   return { plan, week, tasks: ledgerTasks, metrics: ledgerMetrics, reports };
 }

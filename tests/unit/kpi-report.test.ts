@@ -275,20 +275,21 @@ describe("reportingRates", () => {
   const weeks = ["2025-W10", "2025-W11", "2025-W12", "2025-W13"]; // 3 Mar – 30 Mar 2025
   const base = { startDate: null, createdAt: "2025-01-01T00:00:00Z", doneAt: null };
 
-  it("counts only weeks a task was open: started, created, not yet 销号", () => {
+  it("counts only weeks a task owed a report: started by Sunday, created and not yet 销号 before the week ended", () => {
     const rates = reportingRates(
       [
         { ...base, taskId: 1, unitId: 7 },
         { ...base, taskId: 2, unitId: 7, startDate: "2025-03-16" }, // starts on W11's Sunday
         { ...base, taskId: 3, unitId: 7, createdAt: "2025-03-20T02:00:00Z" }, // added in W12
-        { ...base, taskId: 4, unitId: 7, doneAt: "2025-03-09T08:00:00Z" }, // 销号 in W10
+        { ...base, taskId: 4, unitId: 7, doneAt: "2025-03-09T08:00:00Z" }, // 销号 in W10: owes nothing
+        { ...base, taskId: 5, unitId: 7, doneAt: "2025-03-10T08:00:00Z" }, // 销号 in W11: owed W10
         { ...base, taskId: 1, unitId: 8 },
       ],
-      new Set(["1:7:2025-W10", "1:7:2025-W11", "2:7:2025-W12", "4:7:2025-W10", "1:8:2025-W09", "9:7:2025-W10"]),
+      new Set(["1:7:2025-W10", "1:7:2025-W11", "2:7:2025-W12", "4:7:2025-W10", "5:7:2025-W10", "1:8:2025-W09", "9:7:2025-W10"]),
       weeks,
       "2025-01-01",
     );
-    // Unit 7: task 1 × 4, task 2 × 3 (W11–W13), task 3 × 2, task 4 × 1 = 10 expected; 4 reported.
+    // Unit 7: task 1 × 4, task 2 × 3 (W11–W13), task 3 × 2, task 5 × 1 = 10 owed; 4 reported.
     expect(rates.get(7)).toEqual({ unitId: 7, expected: 10, reported: 4, rate: 40 });
     // Unit 8's only report is outside the window.
     expect(rates.get(8)).toEqual({ unitId: 8, expected: 4, reported: 0, rate: 0 });

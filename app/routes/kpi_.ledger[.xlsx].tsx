@@ -1,0 +1,42 @@
+// GET /kpi/ledger.xlsx?year=2025&week=2025-W26 — the 工作台账 for leaders and admins.
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { attachmentDisposition, ledgerFileName } from "~/lib/kpi-ledger";
+import { isWeekKey, weekKeyOf } from "~/lib/weeks";
+import { buildLedgerWorkbook } from "~/models/kpi-ledger.server";
+import { findKpiPlan, lastFinishedWeeks, loadLedger, planWeeks, todayKey } from "~/models/kpi.server";
+import { requireUser } from "~/utils/auth.server";
+import { getDb } from "~/utils/db.server";
+import { badRequest, notFound } from "~/utils/http.server";
+
+export async function loader(args: LoaderFunctionArgs) {
+  await requireUser(args, "summary.manage");
+  const url = new URL(args.request.url);
+  const db = getDb();
+  const now = new Date();
+  const today = todayKey(now);
+  const yearParam = url.searchParams.get("year");
+  if (yearParam !== null && !/^\d{4}$/.test(yearParam)) badRequest("年度无效，请回到指标页重新导出。");
+  const plan = await findKpiPlan(db, yearParam ? Number(yearParam) : null, today);
+  if (!plan) notFound(yearParam ? `没有${yearParam}年度计划，无法导出工作台账。` : "还没有年度计划，无法导出工作台账。");
+
+  const weeks = planWeeks(plan!.year, today);
+  const thisWeek = weekKeyOf(today);
+  const week =
+    url.searchParams.get("week") ??
+    (weeks.includes(thisWeek) ? thisWeek : (lastFinishedWeeks(plan!.year, today).at(-1) ?? weeks.at(-1) ?? null));
+  if (!week) badRequest(`${plan!.year}年度尚未开始，没有可导出的填报周次。`);
+  if (!isWeekKey(week!) || !weeks.includes(week!)) {
+    badRequest(`周次无效：请选择${plan!.year}年度内、不晚于本周的周次后重新导出。`);
+  }
+
+  const ledger = await loadLedger(db, plan!, week!, now);
+  const body = await buildLedgerWorkbook(ledger, now);
+  return new Response(new Uint8Array(body), {
+    headers: {
+      "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      "Content-Disposition": attachmentDisposition(ledgerFileName(plan!.organization, plan!.year, today)),
+      "Content-Length": String(body.byteLength),
+      "Cache-Control": "private, no-store",
+    },
+  });
+}
