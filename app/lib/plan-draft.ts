@@ -240,7 +240,8 @@ export function suggestUnits(task: Pick<TaskDraft, "areas" | "description">, uni
       support.add(community.id);
     }
   }
-  if (/(各|其他|所有|全部)社区|社区居民/.test(task.description)) {
+  // Work in residential areas (小区, 居民) is done with the communities.
+  if (/(各|其他|所有|全部)社区|社区居民|小区|居民/.test(task.description)) {
     for (const community of communities) support.add(community.id);
   }
   if (lead) support.delete(lead.id);

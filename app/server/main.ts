@@ -110,6 +110,10 @@ async function main() {
         },
       },
       strictTransportSecurity: production,
+      // "no-referrer" (helmet's default) makes browsers send "Origin: null" with a plain form
+      // POST, which the CSRF check must refuse; same-origin keeps the Origin for our own forms
+      // and still sends nothing to other sites.
+      referrerPolicy: { policy: "same-origin" },
       crossOriginEmbedderPolicy: false,
     }),
   );

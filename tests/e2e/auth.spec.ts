@@ -46,6 +46,17 @@ for (const [username, links] of Object.entries(NAV_BY_ROLE)) {
   });
 }
 
+test("logging in and out works without JavaScript", async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await login(page, "viewer");
+  await expect(page).toHaveURL(/\/board$/);
+  await page.locator(".usermenu summary").click();
+  await page.getByRole("button", { name: "退出登录" }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await context.close();
+});
+
 test("a wrong password is refused without saying whether the account exists", async ({ page }) => {
   await login(page, "leader", "wrong-password");
   await expect(page.getByRole("alert")).toHaveText(/用户名或密码错误/);
@@ -123,7 +134,7 @@ test("every page of the shell renders in the browser without errors or CSP viola
   }
   // Client-side navigation too: the route modules must work after hydration.
   await page.goto("/board");
-  await page.getByRole("link", { name: "管理" }).click();
+  await page.getByRole("link", { name: "管理", exact: true }).click();
   await expect(page).toHaveURL(/\/admin\/users$/);
   await expect(page.getByRole("heading", { name: /用户（\d+）/ })).toBeVisible();
   const tabs = page.getByRole("navigation", { name: "管理分类" });
