@@ -75,6 +75,7 @@ const ACCESS: Record<string, AccessRow> = {
   "board_.poll.ts": { url: (i) => `/board/poll?plan=${i.planId}`, params: none, get: ALL, post: NONE },
   "import/route.tsx": { url: () => "/import", params: none, get: LEADERS, post: LEADERS },
   "kpi/route.tsx": { url: () => "/kpi", params: none, get: ALL, post: NONE },
+  "kpi_.ledger[.xlsx].tsx": { url: () => "/kpi/ledger.xlsx?year=2025", params: none, get: LEADERS, post: NONE },
   "kpi_.$metricId.tsx": { url: (i) => `/kpi/${i.metricId}`, params: (i) => ({ metricId: String(i.metricId) }), get: ALL, post: NONE },
   "login.tsx": { url: () => "/login", params: none, get: PUBLIC, post: PUBLIC },
   "logout.tsx": { url: () => "/logout", params: none, get: PUBLIC, post: { anon: "login", admin: "login", leader: "login", secretary: "login", viewer: "login" } },
