@@ -1,0 +1,115 @@
+// The year-end loop in the browser: generate the 2025 summary, edit a section (autosave with
+// JavaScript, a plain form post without), export, 定稿, start 2026 and land on its board.
+import { expect, test, type Browser, type Page } from "@playwright/test";
+
+async function login(page: Page, username = "leader") {
+  await page.goto("/login");
+  await page.getByLabel("用户名").fill(username);
+  await page.getByLabel("密码").fill("demo-pass-2025");
+  await page.getByRole("button", { name: "登录" }).click();
+  await expect(page).toHaveURL(/\/board/);
+}
+
+/** A leader's session (signed in with JavaScript) in a context without JavaScript. */
+async function withoutJs(browser: Browser, signedIn: Page) {
+  await login(signedIn);
+  const context = await browser.newContext({ javaScriptEnabled: false, storageState: await signedIn.context().storageState() });
+  const page = await context.newPage();
+  return { context, page };
+}
+
+test.describe.configure({ mode: "serial" });
+
+test("a leader generates the draft and edits a section; it autosaves", async ({ page }) => {
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  await login(page);
+  await page.getByRole("link", { name: "总结" }).click();
+  await expect(page.getByRole("heading", { name: "2025年度总结草稿" })).toBeVisible();
+  await page.getByRole("button", { name: "生成总结草稿" }).click();
+  const paper = page.getByRole("article", { name: "总结全文" });
+  await expect(paper.getByRole("heading", { name: "平东街道2025年工作总结" })).toBeVisible();
+  for (const heading of ["一、亮点工作", "二、2025年主要工作", "三、存在问题", "四、2026年重点工作安排"]) {
+    await expect(paper.getByRole("heading", { name: heading })).toBeVisible();
+  }
+  await expect(page.getByText("当前版本 1")).toBeVisible();
+
+  await page.getByRole("link", { name: "编辑“三、存在问题”" }).click();
+  const body = page.getByLabel(/正文/);
+  await expect(body).toBeFocused();
+  await body.press("Control+End");
+  await body.pressSequentially("\n3.宣传方式仍较单一，群众参与度不高。");
+  await expect(page.getByRole("status")).toContainText("已自动保存");
+  await page.getByRole("link", { name: "完成", exact: true }).click();
+  await expect(paper.getByText("3.宣传方式仍较单一，群众参与度不高。")).toBeVisible();
+  await expect(page.getByText("当前版本 2")).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test("without JavaScript a section is saved with the button, and versions compare", async ({ browser, page: signedIn }) => {
+  const { context, page } = await withoutJs(browser, signedIn);
+  await page.goto("/summary?year=2025");
+  await page.getByRole("link", { name: "编辑“开头段”" }).click();
+  await page.getByLabel(/正文/).fill("2025年，平东街道扎实推进各项重点工作。现将有关情况总结如下：");
+  await page.getByRole("button", { name: "保存并完成" }).click();
+  await expect(page.getByText("2025年，平东街道扎实推进各项重点工作。现将有关情况总结如下：")).toBeVisible();
+  // The same person's edits within minutes stay in one version (autosave coalescing).
+  await expect(page.getByText("当前版本 2")).toBeVisible();
+  await expect(page.getByRole("cell", { name: "编辑：三、存在问题、开头段" })).toBeVisible();
+
+  await page.getByLabel("比较版本").selectOption("1");
+  await page.getByLabel("与版本").selectOption("2");
+  await page.getByRole("button", { name: "比较" }).click();
+  const diff = page.getByRole("region", { name: /版本1 → 版本2 的改动/ });
+  await expect(diff.getByRole("heading", { name: "开头段" })).toBeVisible();
+  await expect(diff.getByRole("heading", { name: "三、存在问题" })).toBeVisible();
+  await expect(diff.locator("ins", { hasText: "宣传方式仍较单一" })).toBeVisible();
+  await context.close();
+});
+
+test("exports the .docx, .txt and .md", async ({ page }) => {
+  await login(page);
+  await page.goto("/summary?year=2025");
+  const [docx] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Word 公文（.docx）" }).click()]);
+  expect(docx.suggestedFilename()).toBe("平东街道2025年工作总结（版本2）.docx");
+  const docxBytes = await (await docx.createReadStream()).toArray();
+  expect(Buffer.concat(docxBytes).subarray(0, 2).toString()).toBe("PK");
+  const [txt] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "纯文本（.txt）" }).click()]);
+  const text = Buffer.concat(await (await txt.createReadStream()).toArray()).toString("utf8");
+  expect(text.startsWith("平东街道2025年工作总结\n\n2025年，平东街道扎实推进各项重点工作。")).toBe(true);
+  expect(text).toContain("3.宣传方式仍较单一，群众参与度不高。");
+  const [md] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Markdown（.md）" }).click()]);
+  expect(md.suggestedFilename()).toMatch(/\.md$/);
+});
+
+test("a viewer reads the summary but cannot edit, export or start the next year", async ({ page }) => {
+  await login(page, "viewer");
+  await page.goto("/summary?year=2025");
+  await expect(page.getByRole("heading", { name: "平东街道2025年工作总结" })).toBeVisible();
+  await expect(page.getByRole("link", { name: /编辑/ })).toHaveCount(0);
+  await expect(page.getByRole("link", { name: /\.docx/ })).toHaveCount(0);
+  const response = await page.goto("/summary/next-year?year=2025");
+  expect(response?.status()).toBe(403);
+});
+
+test("定稿, then 开启2026年度 creates the plan and shows its board", async ({ page }) => {
+  await login(page);
+  await page.goto("/summary?year=2025");
+  await page.getByRole("button", { name: "定稿" }).click();
+  await expect(page.locator(".summary-status")).toContainText("已定稿");
+  await page.getByRole("link", { name: "开启2026年度" }).click();
+  await expect(page.getByRole("heading", { name: "开启2026年度" })).toBeVisible();
+  const problems = page.getByRole("group", { name: /存在问题（来自/ });
+  await expect(problems.getByRole("checkbox").first()).toBeChecked();
+  await expect(page.getByText(/结转自 2025-/).first()).toBeVisible();
+  await page.getByRole("button", { name: "建立2026年度计划" }).click();
+  await expect(page).toHaveURL(/\/board\?year=2026$/);
+  await expect(page.getByText("部分重点工作进展滞后").first()).toBeVisible();
+  const again = await page.request.get("/board?year=2026");
+  expect(again.status()).toBe(200);
+
+  // Starting again is refused, with a way to the new board.
+  await page.goto("/summary/next-year?year=2025");
+  await expect(page.getByRole("alert")).toContainText("2026年度计划已经存在");
+  await expect(page.getByRole("link", { name: "查看2026年看板" })).toBeVisible();
+});
