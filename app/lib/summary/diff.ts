@@ -58,11 +58,18 @@ export function diffChars(before: string, after: string): Piece[] {
   return diffSequence(a, b).map((run) => ({ kind: run.kind, text: run.items.join("") }));
 }
 
-/** How much of two paragraphs is shared (0–1): decides whether a pair is "edited" or "replaced". */
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+const wordChars = (text: string) => [...text].filter((c) => WORD_CHAR.test(c)).length;
+
+/**
+ * How much of two paragraphs is shared (0–1), counting letters and digits only (punctuation
+ * and numbering alone do not make "3.丙。" an edit of "4.丁。"): an edit, or a replacement.
+ */
 function similarity(a: string, b: string): number {
-  const pieces = diffChars(a, b);
-  const same = pieces.filter((p) => p.kind === "same").reduce((sum, p) => sum + p.text.length, 0);
-  return (2 * same) / Math.max(1, a.length + b.length);
+  const same = diffChars(a, b)
+    .filter((p) => p.kind === "same")
+    .reduce((sum, p) => sum + wordChars(p.text), 0);
+  return (2 * same) / Math.max(1, wordChars(a) + wordChars(b));
 }
 
 export function diffLines(before: string[], after: string[]): LineChange[] {
@@ -77,7 +84,7 @@ export function diffLines(before: string[], after: string[]): LineChange[] {
       for (let k = 0; k < count; k++) {
         const a = run.items[k];
         const b = next.items[k];
-        if (a !== undefined && b !== undefined && similarity(a, b) >= 0.4) out.push({ kind: "changed", pieces: diffChars(a, b) });
+        if (a !== undefined && b !== undefined && similarity(a, b) >= 0.5) out.push({ kind: "changed", pieces: diffChars(a, b) });
         else {
           if (a !== undefined) out.push({ kind: "removed", text: a });
           if (b !== undefined) out.push({ kind: "added", text: b });
