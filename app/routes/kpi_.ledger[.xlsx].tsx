@@ -8,7 +8,43 @@ import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { badRequest, notFound } from "~/utils/http.server";
 
+/**
+ * A download link has no page around it to show an error boundary: a refused download answers
+ * with a small Chinese page saying why, with the same status, instead of Remix's JSON.
+ */
 export async function loader(args: LoaderFunctionArgs) {
+  try {
+    return await ledgerResponse(args);
+  } catch (thrown) {
+    const failure = asFailure(thrown);
+    if (!failure) throw thrown;
+    return new Response(errorPage(failure.status, failure.message), {
+      status: failure.status,
+      headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" },
+    });
+  }
+}
+
+function asFailure(thrown: unknown): { status: number; message: string } | null {
+  if (typeof thrown !== "object" || thrown === null || (thrown as { type?: string }).type !== "DataWithResponseInit") return null;
+  const { data, init } = thrown as { data: { message?: unknown }; init: ResponseInit | null };
+  const message = typeof data?.message === "string" ? data.message : "无法导出工作台账。";
+  return { status: init?.status ?? 400, message };
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function errorPage(status: number, message: string): string {
+  return (
+    '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">' +
+    `<title>无法导出工作台账</title></head><body><h1>无法导出工作台账（${status}）</h1><p>${escapeHtml(message)}</p>` +
+    '<p><a href="/kpi">返回指标对比</a></p></body></html>'
+  );
+}
+
+async function ledgerResponse(args: LoaderFunctionArgs): Promise<Response> {
   await requireUser(args, "summary.manage");
   const url = new URL(args.request.url);
   const db = getDb();

@@ -74,8 +74,9 @@ beforeAll(async () => {
 describe("the 工作台账 export", () => {
   it("is for leaders and admins only", async () => {
     for (const username of ["secretary", "viewer"]) {
-      const response = await callLoader(ledgerRoute.loader, makeRequest(`/kpi/ledger.xlsx?year=2025&week=${WEEK}`, { cookie: await cookieFor(username) }));
+      const response = await download(`?year=2025&week=${WEEK}`, await cookieFor(username));
       expect(response.status).toBe(403);
+      expect(await response.text()).toContain("没有权限");
     }
     const anonymous = await callLoader(ledgerRoute.loader, makeRequest("/kpi/ledger.xlsx"));
     expect(anonymous.status).toBe(302);
@@ -90,9 +91,10 @@ describe("the 工作台账 export", () => {
       ["?year=2025&week=2031-W02", 400],
       ["?year=2025&week=hello", 400],
     ] as const) {
-      const outcome = await callLoader(ledgerRoute.loader, makeRequest(`/kpi/ledger.xlsx${query}`, { cookie: leaderCookie }));
-      expect(outcome.status, query).toBe(status);
-      expect(outcome.data.message).toMatch(/[\u4e00-\u9fa5]/);
+      const response = await download(query);
+      expect(response.status, query).toBe(status);
+      expect(response.headers.get("Content-Type")).toBe("text/html; charset=utf-8");
+      expect(await response.text()).toMatch(/<h1>无法导出工作台账（\d{3}）<\/h1><p>[^<]*(年度|周次)[^<]*<\/p>/);
     }
   });
 

@@ -241,3 +241,42 @@ describe("one metric in full", () => {
     expect(await getMetricDetail(db, 999999, TODAY)).toBeNull();
   });
 });
+
+describe("the KPI routes", () => {
+  it("let every role read the page, with the export offered to leaders and admins only", async () => {
+    const route = await import("../../app/routes/kpi/route");
+    const { callLoader, cookieFor, makeRequest } = await import("./helpers");
+    for (const [username, canExport] of [["viewer", false], ["secretary", false], ["leader", true], ["admin", true]] as const) {
+      const outcome = await callLoader(route.loader, makeRequest("/kpi?year=2025&light=green&sort=light", { cookie: await cookieFor(username) }));
+      expect(outcome.status).toBe(200);
+      expect(outcome.data.canExport).toBe(canExport);
+      expect(outcome.data.filters).toMatchObject({ light: "green", sort: "light" });
+      expect(outcome.data.page.groups.flatMap((g: { rows: { evaluation: { light: string } }[] }) => g.rows).every((r: { evaluation: { light: string } }) => r.evaluation.light === "green")).toBe(true);
+    }
+    const anonymous = await callLoader(route.loader, makeRequest("/kpi"));
+    expect(anonymous.status).toBe(302);
+    expect(anonymous.location).toBe("/login?redirectTo=%2Fkpi");
+    const missing = await callLoader(route.loader, makeRequest("/kpi?year=2031", { cookie: await cookieFor("viewer") }));
+    expect(missing.status).toBe(200);
+    expect(missing.data.plan).toBeNull();
+    // Malformed filters are ignored, never a 500.
+    const odd = await callLoader(route.loader, makeRequest("/kpi?year=abc&unit=x&light=purple&sort=%27", { cookie: await cookieFor("viewer") }));
+    expect(odd.status).toBe(200);
+  });
+
+  it("answer 404 for a metric that does not exist or a malformed id", async () => {
+    const detail = await import("../../app/routes/kpi_.$metricId");
+    const { callLoader, cookieFor, makeRequest } = await import("./helpers");
+    const cookie = await cookieFor("viewer");
+    for (const id of ["999999", "abc", "1e3", "-1"]) {
+      const outcome = await callLoader(detail.loader, makeRequest(`/kpi/${id}`, { cookie }), { params: { metricId: id } });
+      expect(outcome.status, id).toBe(404);
+    }
+    const metric = await getDb().selectFrom("metrics").select("id").where("plan_id", "=", plan.id).where("target", "is not", null).executeTakeFirstOrThrow();
+    const ok = await callLoader(detail.loader, makeRequest(`/kpi/${metric.id}`, { cookie }), { params: { metricId: String(metric.id) } });
+    expect(ok.status).toBe(200);
+    expect(ok.data.detail.metric.id).toBe(metric.id);
+    // A goal to reach gets a 序时 line that ends at the target.
+    if (ok.data.expectedLine) expect(ok.data.expectedLine.at(-1)).toBeLessThanOrEqual(ok.data.detail.metric.target);
+  });
+});

@@ -147,7 +147,7 @@ export function FilterBar({ year, filters, options }: { year: number; filters: K
     <Form
       method="get"
       className="kpi-filters"
-      aria-label="筛选与排序"
+      aria-label="指标筛选"
       onChange={(event) => submit(event.currentTarget, { preventScrollReset: true })}
     >
       <input type="hidden" name="year" value={year} />

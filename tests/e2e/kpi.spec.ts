@@ -1,0 +1,108 @@
+// 指标对比 in a browser: the overview and charts render under the strict CSP, filters live in
+// the URL (with and without JavaScript), a metric opens its detail, and a leader downloads the
+// 工作台账 while a viewer is not offered it.
+import ExcelJS from "exceljs";
+import { expect, test, type Browser, type Page } from "@playwright/test";
+
+const PASSWORD = "demo-pass-2025";
+
+async function login(page: Page, username: string) {
+  await page.goto("/login");
+  await page.getByLabel("用户名").fill(username);
+  await page.getByLabel("密码").fill(PASSWORD);
+  await page.getByRole("button", { name: "登录" }).click();
+  await expect(page).not.toHaveURL(/\/login/);
+}
+
+function watchConsole(page: Page) {
+  const problems: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(message.text());
+  });
+  page.on("pageerror", (error) => problems.push(error.message));
+  return problems;
+}
+
+async function withoutJavaScript(browser: Browser, page: Page): Promise<Page> {
+  const storageState = await page.context().storageState();
+  const context = await browser.newContext({ javaScriptEnabled: false, storageState, locale: "zh-CN", timezoneId: "Asia/Shanghai" });
+  return context.newPage();
+}
+
+test("a leader reads the KPI page, filters it in the URL, opens a metric and downloads the 工作台账", async ({ page }) => {
+  const problems = watchConsole(page);
+  await login(page, "leader");
+  await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "指标" }).click();
+  await expect(page).toHaveURL(/\/kpi$/);
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("年指标对比");
+  await expect(page.getByRole("heading", { name: /重点工作 \d+项/ })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "近4周填报率" })).toBeVisible();
+
+  // Every metric row has a light with its word, and sparklines are SVG images with a text alternative.
+  const rows = page.locator(".kpi-table tbody tr");
+  const count = await rows.count();
+  expect(count).toBeGreaterThan(0);
+  for (let i = 0; i < count; i += 1) await expect(rows.nth(i).locator(".kpi-light-word")).toHaveText(/绿灯|黄灯|红灯|未评价/);
+  const sparkline = page.locator("svg.sparkline").first();
+  if (await sparkline.count()) await expect(sparkline).toHaveAttribute("aria-label", /趋势/);
+
+  // Choosing a sort submits at once (JavaScript) and lands in the URL.
+  await page.getByRole("combobox", { name: "排序" }).selectOption("percent");
+  await expect(page).toHaveURL(/sort=percent/);
+  await page.getByRole("combobox", { name: "督办灯" }).selectOption("green");
+  await expect(page).toHaveURL(/light=green/);
+  await expect(page.locator(".kpi-table tbody .kpi-light-word").first()).toContainText("绿灯");
+  await page.getByRole("link", { name: "清除筛选" }).click();
+  await expect(page).not.toHaveURL(/light=/);
+
+  // A metric's detail: chart, per-unit bars and the table of every reported value.
+  const first = page.locator(".kpi-metric-name").first();
+  const name = (await first.textContent())!.trim();
+  await first.click();
+  await expect(page).toHaveURL(/\/kpi\/\d+$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(name);
+  await expect(page.getByRole("heading", { name: "各单位贡献" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: /全部填报记录/ })).toBeVisible();
+  if (await page.locator("svg.trend-chart").count()) {
+    await page.getByText("以表格查看逐周数据").click();
+    await expect(page.locator(".kpi-data table tbody tr").first()).toBeVisible();
+  }
+  await page.getByRole("link", { name: "指标对比" }).click();
+  await expect(page).toHaveURL(/\/kpi\?year=\d{4}$/);
+
+  // The 工作台账 download.
+  const downloading = page.waitForEvent("download");
+  await page.getByRole("button", { name: "导出工作台账（Excel）" }).click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toMatch(/^平东街道\d{4}年重点工作台账_\d{4}-\d{2}-\d{2}\.xlsx$/);
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.readFile(await download.path());
+  expect(book.worksheets.map((s) => s.name).slice(0, 2)).toEqual(["重点工作台账", "指标完成情况"]);
+  expect(book.worksheets[2].name).toMatch(/^填报情况 第\d+周$/);
+
+  expect(problems).toEqual([]);
+});
+
+test("filters work without JavaScript, and a viewer is not offered the export", async ({ page, browser }) => {
+  await login(page, "viewer");
+  const plain = await withoutJavaScript(browser, page);
+  await plain.goto("/kpi");
+  await expect(plain.getByRole("button", { name: "导出工作台账（Excel）" })).toHaveCount(0);
+  await plain.getByRole("combobox", { name: "范围" }).selectOption("all");
+  await plain.getByRole("button", { name: "筛选" }).click();
+  await expect(plain).toHaveURL(/scope=all/);
+  await expect(plain.getByText(/显示 \d+ 项指标/)).toBeVisible();
+  const response = await plain.goto("/kpi/ledger.xlsx");
+  expect(response?.status()).toBe(403);
+  await plain.context().close();
+});
+
+test("the page fits a 360 px phone: tables scroll sideways inside the page", async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: "zh-CN", timezoneId: "Asia/Shanghai" });
+  const page = await context.newPage();
+  await login(page, "leader");
+  await page.goto("/kpi");
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(width).toBeLessThanOrEqual(360);
+  await context.close();
+});
