@@ -106,31 +106,45 @@ export function planWeeks(year: number, today: string): string[] {
 // ---------------------------------------------------------------- figures in SQL
 
 /**
- * Per metric of the plan and week: Σ value, Σ change of each unit's latest value, and the
- * number of units reporting for the first time — optionally for one unit only. This is the
- * KPI page's one query over metric_values (the benchmark times it: `kpi-page-large`).
+ * The KPI page's one query over metric_values: per metric of the plan and week, Σ value, Σ
+ * change of each unit's latest value (LAG over the unique index metric_values(metric_id,
+ * unit_id, week)), and how many units reported for the first time — optionally for one unit or
+ * one metric only. A Kysely `sql` template, so placeholders suit the dialect (SQLite or
+ * PostgreSQL); the benchmark's framework-free baseline (`kpi-page-large`) runs exactly this
+ * statement from `weekTotalsQuery(planId).compile(db)`.
  */
+export function weekTotalsQuery(planId: number, options: { unitId?: number | null; metricId?: number | null } = {}) {
+  const unitFilter = options.unitId != null ? sql`and mv.unit_id = ${options.unitId}` : sql``;
+  const metricFilter = options.metricId != null ? sql`and mv.metric_id = ${options.metricId}` : sql``;
+  return sql<WeekTotalsRow>`select t.metric_id, t.week, sum(t.value) as amount, sum(t.delta) as delta, sum(t.is_first) as new_units
+from (
+  select mv.metric_id, mv.week, mv.value,
+         mv.value - coalesce(lag(mv.value) over unit_weeks, 0) as delta,
+         case when lag(mv.week) over unit_weeks is null then 1 else 0 end as is_first
+  from metric_values mv
+  inner join metrics m on m.id = mv.metric_id
+  where m.plan_id = ${planId} ${unitFilter} ${metricFilter}
+  window unit_weeks as (partition by mv.metric_id, mv.unit_id order by mv.week)
+) t
+group by t.metric_id, t.week
+order by t.metric_id, t.week`;
+}
+
+interface WeekTotalsRow {
+  metric_id: number;
+  week: string;
+  amount: number;
+  delta: number;
+  new_units: number;
+}
+
+/** Week totals per metric (see weekTotalsQuery), in week order. */
 export async function loadWeekTotals(
   db: Db,
   planId: number,
   options: { unitId?: number | null; metricId?: number | null } = {},
 ): Promise<Map<number, WeekTotals[]>> {
-  const unitFilter = options.unitId != null ? sql`and mv.unit_id = ${options.unitId}` : sql``;
-  const metricFilter = options.metricId != null ? sql`and mv.metric_id = ${options.metricId}` : sql``;
-  const { rows } = await sql<{ metric_id: number; week: string; amount: number; delta: number; new_units: number }>`
-    select t.metric_id, t.week, sum(t.value) as amount, sum(t.delta) as delta, sum(t.is_first) as new_units
-    from (
-      select mv.metric_id, mv.week, mv.value,
-             mv.value - coalesce(lag(mv.value) over unit_weeks, 0) as delta,
-             case when lag(mv.week) over unit_weeks is null then 1 else 0 end as is_first
-      from metric_values mv
-      inner join metrics m on m.id = mv.metric_id
-      where m.plan_id = ${planId} ${unitFilter} ${metricFilter}
-      window unit_weeks as (partition by mv.metric_id, mv.unit_id order by mv.week)
-    ) t
-    group by t.metric_id, t.week
-    order by t.metric_id, t.week
-  `.execute(db);
+  const { rows } = await weekTotalsQuery(planId, options).execute(db);
   const byMetric = new Map<number, WeekTotals[]>();
   for (const row of rows) {
     const list = byMetric.get(row.metric_id) ?? [];

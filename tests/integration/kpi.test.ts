@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { aggregateActual, actualTrend, type Metric } from "../../app/lib/kpi";
 import { DEFAULT_KPI_FILTERS, actualFromTotals, totalsFromWeeks, trendFromWeekTotals } from "../../app/lib/kpi-report";
-import { findKpiPlan, getMetricDetail, lastFinishedWeeks, loadKpiPage, loadWeekTotals, planWeeks, type KpiPlan } from "../../app/models/kpi.server";
+import { findKpiPlan, getMetricDetail, lastFinishedWeeks, loadKpiPage, loadWeekTotals, planWeeks, weekTotalsQuery, type KpiPlan } from "../../app/models/kpi.server";
 import { weekKeyOf, weekRange } from "../../app/lib/weeks";
 import { getDb } from "../../app/utils/db.server";
 
@@ -115,10 +115,8 @@ describe("week totals in SQL", () => {
 
   it("use the indexes: the plan's values are read through metric_values' unique index, never a full scan", async () => {
     const db = getDb();
-    const { rows } = await (await import("kysely")).sql<{ detail: string }>`
-      explain query plan
-      select mv.metric_id, mv.value, lag(mv.value) over (partition by mv.metric_id, mv.unit_id order by mv.week)
-      from metric_values mv inner join metrics m on m.id = mv.metric_id where m.plan_id = ${plan.id}`.execute(db);
+    const { sql } = await import("kysely");
+    const { rows } = await sql<{ detail: string }>`explain query plan ${weekTotalsQuery(plan.id)}`.execute(db);
     const plan_ = rows.map((r) => r.detail).join("\n");
     expect(plan_).toMatch(/SEARCH mv USING (COVERING )?INDEX/);
     expect(plan_).not.toMatch(/SCAN mv\b(?! USING)/);
