@@ -14,9 +14,6 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: summarySty
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `开启${data?.preview.nextYear ?? ""}年度 · 年度重点工作看板` },
-  // The server's Referrer-Policy "no-referrer" makes Chromium send "Origin: null" with a form
-  // posted without JavaScript, which the CSRF check refuses. Same-origin keeps our own Origin.
-  { name: "referrer", content: "same-origin" },
 ];
 
 const STATUS_LABELS: Record<string, string> = {

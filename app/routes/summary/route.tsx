@@ -23,9 +23,6 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: summarySty
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.plan ? `${data.plan.year}年` : ""}总结草稿 · 年度重点工作看板` },
-  // The server's Referrer-Policy "no-referrer" makes Chromium send "Origin: null" with a form
-  // posted without JavaScript, which the CSRF check refuses. Same-origin keeps our own Origin.
-  { name: "referrer", content: "same-origin" },
 ];
 
 function intParam(url: URL, name: string): number | null {
