@@ -102,9 +102,14 @@ export function moveProblem(
   return null;
 }
 
+/** Columns the actor may move this task to (its own column included: reordering). */
+export function allowedTargets(actor: Actor, task: { status: TaskStatus; unitIds: readonly number[] }): TaskStatus[] {
+  return STATUSES.filter((to) => moveProblem(actor, task, to, "原因") === null);
+}
+
 /** May the actor pick this card up at all (some column it could go to, or reorder)? */
 export function canDragCard(actor: Actor, task: { status: TaskStatus; unitIds: readonly number[] }): boolean {
-  return STATUSES.some((to) => moveProblem(actor, task, to, "原因") === null);
+  return allowedTargets(actor, task).length > 0;
 }
 
 // ---------------------------------------------------------------- cards
@@ -174,9 +179,11 @@ export interface BoardFilters {
   light: Light | null;
   q: string;
   lane: LaneBy;
+  /** Show every card, not just the first COLUMN_LIMIT of each column. */
+  all: boolean;
 }
 
-export const EMPTY_FILTERS: BoardFilters = { unit: null, leader: null, category: null, light: null, q: "", lane: "none" };
+export const EMPTY_FILTERS: BoardFilters = { unit: null, leader: null, category: null, light: null, q: "", lane: "none", all: false };
 
 function positiveInt(value: string | null): number | null {
   if (!value || !/^\d{1,9}$/.test(value)) return null;
@@ -196,6 +203,7 @@ export function parseBoardFilters(params: URLSearchParams): BoardFilters {
     light: light && (LIGHT_VALUES as readonly string[]).includes(light) ? (light as Light) : null,
     q: (params.get("q") ?? "").trim().slice(0, 60),
     lane: lane && (LANE_VALUES as readonly string[]).includes(lane) ? (lane as LaneBy) : "none",
+    all: params.get("all") === "1",
   };
 }
 
@@ -209,6 +217,7 @@ export function boardSearch(year: number | null, filters: BoardFilters): string 
   if (filters.light) params.set("light", filters.light);
   if (filters.q) params.set("q", filters.q);
   if (filters.lane !== "none") params.set("lane", filters.lane);
+  if (filters.all) params.set("all", "1");
   const search = params.toString();
   return search ? `?${search}` : "";
 }
@@ -294,6 +303,30 @@ export function groupIntoLanes(cards: BoardCard[], by: LaneBy, order: readonly s
     return /^[ulc]0?$/.test(lane.key) ? Number.MAX_SAFE_INTEGER : order.length;
   };
   return [...lanes.values()].sort((a, b) => rank(a) - rank(b) || a.label.localeCompare(b.label, "zh-CN"));
+}
+
+// ---------------------------------------------------------------- large plans
+
+/** Cards per column shown unless the user asks for all: keeps a 1,000-card plan quick. */
+export const COLUMN_LIMIT = 60;
+
+/**
+ * The first `limit` cards of each column (cards in position order), and how many were left out
+ * per column. Moves still work: the server only needs a card's neighbours, which are shown.
+ */
+export function limitColumns(cards: BoardCard[], limit: number): { cards: BoardCard[]; hidden: Record<TaskStatus, number> } {
+  const shown: Record<TaskStatus, number> = { not_started: 0, in_progress: 0, pending_review: 0, done: 0 };
+  const hidden: Record<TaskStatus, number> = { not_started: 0, in_progress: 0, pending_review: 0, done: 0 };
+  const kept: BoardCard[] = [];
+  for (const card of sortCards(cards)) {
+    if (shown[card.status] < limit) {
+      shown[card.status] += 1;
+      kept.push(card);
+    } else {
+      hidden[card.status] += 1;
+    }
+  }
+  return { cards: kept, hidden };
 }
 
 // ---------------------------------------------------------------- optimistic placement

@@ -6,9 +6,10 @@ import type { AppDatabase } from "../../db/index";
 import type { Database, Plan, TaskStatus } from "../../db/schema";
 import {
   classifyMove,
+  COLUMN_LIMIT,
+  limitColumns,
   matchesFilters,
   moveProblem,
-  sortCards,
   type BoardCard,
   type BoardFilters,
   type CardMetric,
@@ -318,6 +319,10 @@ export interface BoardData {
   cards: BoardCard[];
   /** Cards in the plan before filtering. */
   total: number;
+  /** Cards that match the filters but are left out by the per-column limit. */
+  hidden: Record<TaskStatus, number>;
+  /** Light counts over every matching card, shown or not. */
+  lights: Record<"green" | "yellow" | "red" | "done", number>;
   options: BoardOptions;
 }
 
@@ -325,17 +330,17 @@ export interface BoardData {
 export async function listBoard(
   db: AppDatabase,
   plan: BoardPlan,
-  { filters, today }: { filters: BoardFilters; today: string },
+  { filters, today, limit = filters.all ? Infinity : COLUMN_LIMIT }: { filters: BoardFilters; today: string; limit?: number },
 ): Promise<BoardData> {
   const all = await buildCards(db, plan.id, { planYear: plan.year, thresholds: plan.thresholds, today });
   const units = await db.selectFrom("units").select(["id", "name"]).where("active", "=", 1).orderBy("sort_order").orderBy("id").execute();
   const leaders = await listLeaders(db);
   const categories = [...new Set(all.map((c) => c.category).filter(Boolean))].sort((a, b) => a.localeCompare(b, "zh-CN"));
-  return {
-    cards: sortCards(all.filter((card) => matchesFilters(card, filters))),
-    total: all.length,
-    options: { units, leaders, categories },
-  };
+  const matching = all.filter((card) => matchesFilters(card, filters));
+  const lights = { green: 0, yellow: 0, red: 0, done: 0 };
+  for (const card of matching) lights[card.light.light] += 1;
+  const { cards, hidden } = limitColumns(matching, limit);
+  return { cards, total: all.length, hidden, lights, options: { units, leaders, categories } };
 }
 
 /** One card as the board shows it (after a move, the action returns just this). */

@@ -7,7 +7,7 @@ import { MoveToForm } from "~/components/board/card";
 import { LightBadge } from "~/components/board/light-badge";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { TaskActivity } from "~/components/updates/task-activity";
-import { canDragCard, cardUnitIds, MOVE_KIND_LABELS, ORIGIN_LABELS, STATUS_LABELS, type MoveKind } from "~/lib/board";
+import { allowedTargets, cardUnitIds, MOVE_KIND_LABELS, ORIGIN_LABELS, STATUS_LABELS, type MoveKind } from "~/lib/board";
 import { formatNumber } from "~/lib/kpi";
 import { AGGREGATION_LABELS, DIRECTION_LABELS } from "~/lib/task-changes";
 import { formatDate, formatDateTime, isWeekKey, weekLabel } from "~/lib/weeks";
@@ -102,7 +102,8 @@ export default function TaskDetailPanel() {
   const back = location.search;
   const boardHref = `/board${back}`;
   const canManage = can(actor, "tasks.manage") && detail.plan.status === "active";
-  const canMove = detail.plan.status === "active" && canDragCard(actor, { status: card.status, unitIds: cardUnitIds(card) });
+  const targets = detail.plan.status === "active" ? allowedTargets(actor, { status: card.status, unitIds: cardUnitIds(card) }) : [];
+  const canMove = targets.some((status) => status !== card.status);
 
   useEffect(() => {
     panelRef.current?.focus();
@@ -239,7 +240,7 @@ export default function TaskDetailPanel() {
         {canMove ? (
           <section className="detail-section" aria-labelledby="detail-move">
             <h3 id="detail-move">移动卡片</h3>
-            <MoveToForm card={card} back={back} />
+            <MoveToForm card={card} back={back} targets={targets} withReason />
           </section>
         ) : null}
 

@@ -7,7 +7,7 @@ import { CardBody } from "~/components/board/card";
 import { LightSummary } from "~/components/board/light-summary";
 import { useLiveBoard } from "~/components/board/use-live-board";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { EMPTY_FILTERS, groupIntoLanes, STATUS_LABELS, STATUSES } from "~/lib/board";
+import { COLUMN_LIMIT, EMPTY_FILTERS, groupIntoLanes, STATUS_LABELS, STATUSES } from "~/lib/board";
 import { formatDate, formatDateTime } from "~/lib/weeks";
 import { findBoardPlan, listBoard, todayKey } from "~/models/tasks.server";
 import boardStyles from "~/styles/board.css";
@@ -26,13 +26,15 @@ export async function loader(args: LoaderFunctionArgs) {
   const today = todayKey();
   const yearParam = Number(new URL(args.request.url).searchParams.get("year"));
   const plan = await findBoardPlan(db, Number.isInteger(yearParam) && yearParam > 1999 ? yearParam : null, today);
-  if (!plan) return { plan: null, today, loadedAt: new Date().toISOString(), cards: [], leaders: [] };
+  const loadedAt = new Date().toISOString();
+  if (!plan) return { plan: null, today, loadedAt, cards: [], leaders: [], lights: null, hidden: 0, total: 0 };
   const board = await listBoard(db, plan, { filters: EMPTY_FILTERS, today });
-  return { plan, today, loadedAt: new Date().toISOString(), cards: board.cards, leaders: board.options.leaders };
+  const hidden = Object.values(board.hidden).reduce((sum, n) => sum + n, 0);
+  return { plan, today, loadedAt, cards: board.cards, leaders: board.options.leaders, lights: board.lights, hidden, total: board.total };
 }
 
 export default function MeetingView() {
-  const { plan, today, loadedAt, cards, leaders } = useLoaderData<typeof loader>();
+  const { plan, today, loadedAt, cards, leaders, lights, hidden, total } = useLoaderData<typeof loader>();
   useLiveBoard({ planId: plan?.id ?? null, changeSeq: plan?.changeSeq ?? 0, paused: false });
   const [fullscreen, setFullscreen] = useState(false);
   useEffect(() => {
@@ -69,7 +71,8 @@ export default function MeetingView() {
           </Link>
         </div>
       </header>
-      {plan ? <LightSummary cards={cards} total={cards.length} /> : null}
+      {lights ? <LightSummary counts={lights} matching={total} total={total} /> : null}
+      {hidden > 0 ? <p className="notice">每列只显示前{COLUMN_LIMIT}项，另有{hidden}项未显示。</p> : null}
       {cards.length === 0 ? (
         <div className="empty-state">
           <p className="empty-title">{plan ? "这个年度还没有重点工作" : "还没有年度计划"}</p>

@@ -171,22 +171,18 @@ test("without JavaScript, the 移动到 form moves a card through a normal POST"
   await page.goto("/board");
   const card = cardIn(page, "not_started", title);
   await card.locator("summary", { hasText: "移动到" }).click();
-  await card.getByLabel("目标列").selectOption("pending_review");
-  await card.getByLabel("位置").selectOption("bottom");
-  await card.getByRole("button", { name: "移动", exact: true }).click();
+  await card.getByRole("button", { name: "待验收 · 列尾" }).click();
   await expect(page).toHaveURL(/\/board(\?.*)?$/);
   await expect(cardIn(page, "pending_review", title)).toBeVisible();
 
-  // 驳回 without a reason is refused, with the choice kept in the form.
+  // 驳回 without a reason is refused, with the form open again to give one.
   const moved = cardIn(page, "pending_review", title);
   await moved.locator("summary", { hasText: "移动到" }).click();
-  await moved.getByLabel("目标列").selectOption("in_progress");
-  await moved.getByRole("button", { name: "移动", exact: true }).click();
+  await moved.getByRole("button", { name: "推进中 · 列首" }).click();
   await expect(page.getByText("驳回须填写原因").first()).toBeVisible();
   const again = cardIn(page, "pending_review", title);
-  await expect(again.getByLabel("目标列")).toHaveValue("in_progress");
-  await again.getByLabel(/原因或说明/).fill("请补充现场照片");
-  await again.getByRole("button", { name: "移动", exact: true }).click();
+  await again.getByLabel(/驳回原因/).fill("请补充现场照片");
+  await again.getByRole("button", { name: "推进中 · 列首" }).click();
   await expect(cardIn(page, "in_progress", title)).toBeVisible();
   await page.goto(`/board/${id}`);
   await expect(page.getByText("驳回原因：请补充现场照片")).toBeVisible();

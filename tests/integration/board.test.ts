@@ -289,6 +289,17 @@ describe("the no-JS 移动到 form", () => {
     expect(column.id).toBe(task.id);
   });
 
+  it("takes column and end from the button that was pressed", async () => {
+    const task = await newTask("按钮移动");
+    const outcome = await callAction(
+      board.action,
+      makeRequest("/board", { cookie: cookies.leader, form: { intent: "moveTo", taskId: String(task.id), target: "pending_review:top", back: "" } }),
+    );
+    expect(outcome.status).toBe(302);
+    const top = await getDb().selectFrom("tasks").select("id").where("plan_id", "=", planId).where("status", "=", "pending_review").orderBy("position").executeTakeFirstOrThrow();
+    expect(top.id).toBe(task.id);
+  });
+
   it("keeps the input and explains a 驳回 without a reason", async () => {
     const task = await newTask("无脚本驳回");
     await setStatus(task.id, "pending_review");

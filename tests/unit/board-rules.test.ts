@@ -6,6 +6,7 @@ import {
   canDragCard,
   classifyMove,
   groupIntoLanes,
+  limitColumns,
   matchesFilters,
   moveProblem,
   neighboursAt,
@@ -125,6 +126,7 @@ describe("filters in the URL", () => {
       light: "red",
       q: "消防",
       lane: "leader",
+      all: false,
     });
     expect(parseBoardFilters(new URLSearchParams("light=purple&lane=diagonal&unit=-1"))).toMatchObject({ light: null, lane: "none", unit: null });
   });
@@ -251,5 +253,23 @@ describe("describeChanges", () => {
     };
     const changes = describeChanges(base, after);
     expect(changes.map((c) => c.after)).toEqual(["已删除", "走访（目标20次，上年10次，越高越好）"]);
+  });
+});
+
+describe("column limit for large plans", () => {
+  it("keeps the first cards of each column in position order and counts the rest", () => {
+    const cards = Array.from({ length: 10 }, (_, i) =>
+      card(i + 1, { status: i < 7 ? "in_progress" : "done", position: `a${9 - i}` }),
+    );
+    const { cards: kept, hidden } = limitColumns(cards, 3);
+    expect(kept.filter((c) => c.status === "in_progress").map((c) => c.id)).toEqual([7, 6, 5]);
+    expect(kept.filter((c) => c.status === "done").map((c) => c.id)).toEqual([10, 9, 8]);
+    expect(hidden).toEqual({ not_started: 0, in_progress: 4, pending_review: 0, done: 0 });
+  });
+
+  it("round-trips the show-all switch through the URL", () => {
+    const filters = parseBoardFilters(new URLSearchParams("all=1"));
+    expect(filters.all).toBe(true);
+    expect(boardSearch(2025, filters)).toBe("?year=2025&all=1");
   });
 });

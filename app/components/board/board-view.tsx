@@ -20,7 +20,7 @@ import {
 } from "@dnd-kit/core";
 import { arrayMove, SortableContext, sortableKeyboardCoordinates, verticalListSortingStrategy } from "@dnd-kit/sortable";
 import {
-  canDragCard,
+  allowedTargets,
   cardUnitIds,
   classifyMove,
   moveProblem,
@@ -80,6 +80,8 @@ export interface BoardViewProps {
   renderColumnTop?: (status: TaskStatus, laneKey: string) => React.ReactNode;
   /** A refused no-JS "移动到" submit: shown again in that card's form with the input kept. */
   moveToFailure?: MoveToFailure | null;
+  /** Cards per column left out by the column limit (shown as a count under the column). */
+  hidden?: Record<TaskStatus, number>;
 }
 
 export interface MoveToFailure {
@@ -100,6 +102,7 @@ export function BoardView({
   onDraggingChange,
   renderColumnTop,
   moveToFailure,
+  hidden,
 }: BoardViewProps) {
   const cardsById = useMemo(() => {
     const map = new Map<number, BoardCard>();
@@ -278,6 +281,7 @@ export function BoardView({
           pendingIds={pendingIds}
           top={renderColumnTop?.(status, lane.key)}
           moveToFailure={moveToFailure}
+          hiddenCount={hidden?.[status] ?? 0}
         />
       );
     });
@@ -349,6 +353,19 @@ interface BoardColumnProps {
   pendingIds: ReadonlySet<number>;
   top?: React.ReactNode;
   moveToFailure?: MoveToFailure | null;
+  hiddenCount: number;
+}
+
+const NO_TARGETS: readonly TaskStatus[] = [];
+const targetCache = new WeakMap<BoardCard, { actor: Actor; targets: readonly TaskStatus[] }>();
+
+/** Allowed columns per card, cached so memoised cards get the same array each render. */
+function targetsFor(actor: Actor, card: BoardCard): readonly TaskStatus[] {
+  const cached = targetCache.get(card);
+  if (cached && cached.actor === actor) return cached.targets;
+  const targets = allowedTargets(actor, { status: card.status, unitIds: cardUnitIds(card) });
+  targetCache.set(card, { actor, targets });
+  return targets;
 }
 
 const BoardColumn = memo(function BoardColumn({
@@ -362,6 +379,7 @@ const BoardColumn = memo(function BoardColumn({
   pendingIds,
   top,
   moveToFailure,
+  hiddenCount,
 }: BoardColumnProps) {
   const { setNodeRef, isOver } = useDroppable({ id: containerId, data: { type: "column", status } });
   const titleId = `col-${containerId.replace(/[^a-zA-Z0-9_-]/g, "_")}`;
@@ -371,7 +389,7 @@ const BoardColumn = memo(function BoardColumn({
         <h2 id={titleId} className="board-column-title">
           {STATUS_LABELS[status]}
           {status === "pending_review" ? <span className="muted small">（申请办结）</span> : null}
-          <span className="board-column-count">{ids.length}</span>
+          <span className="board-column-count">{ids.length + hiddenCount}</span>
         </h2>
         <p className="board-column-hint">{STATUS_HINTS[status]}</p>
       </header>
@@ -381,6 +399,7 @@ const BoardColumn = memo(function BoardColumn({
           {ids.map((id) => {
             const card = cardsById.get(id);
             if (!card) return null;
+            const targets = readOnly ? NO_TARGETS : targetsFor(actor, card);
             return (
               <SortableCard
                 key={id}
@@ -388,7 +407,8 @@ const BoardColumn = memo(function BoardColumn({
                 containerId={containerId}
                 detailHref={`/board/${card.id}${back}`}
                 back={back}
-                draggable={!readOnly && canDragCard(actor, { status: card.status, unitIds: cardUnitIds(card) })}
+                draggable={targets.length > 0}
+                targets={targets}
                 pending={pendingIds.has(id)}
                 moveToFailure={moveToFailure?.taskId === id ? moveToFailure : undefined}
               />
@@ -397,6 +417,7 @@ const BoardColumn = memo(function BoardColumn({
           {ids.length === 0 ? <li className="board-column-empty">暂无卡片{readOnly ? "" : "，可把卡片拖到这里"}</li> : null}
         </ol>
       </SortableContext>
+      {hiddenCount > 0 ? <p className="board-column-more">另有{hiddenCount}项未显示</p> : null}
     </section>
   );
 });

@@ -4,7 +4,7 @@ import { memo } from "react";
 import { Form, Link } from "@remix-run/react";
 import { useSortable } from "@dnd-kit/sortable";
 import { CSS } from "@dnd-kit/utilities";
-import { ORIGIN_LABELS, STATUS_LABELS, STATUSES, type BoardCard } from "~/lib/board";
+import { ORIGIN_LABELS, STATUS_LABELS, type BoardCard, type TaskStatus } from "~/lib/board";
 import { formatDate } from "~/lib/weeks";
 import { LightBadge } from "./light-badge";
 import { MetricBars } from "./metric-bars";
@@ -76,17 +76,25 @@ export const CardBody = memo(function CardBody({ card, detailHref, pending = fal
   );
 });
 
-/** The no-JS way to move a card: a column and top or bottom, through a normal POST. */
+/**
+ * The no-JS way to move a card: one button per column and end (列首 / 列尾), through a normal
+ * POST. Buttons, not selects: a thousand cards' worth of <select>s takes seconds to lay out.
+ * Only 待验收 cards carry a reason box (驳回 needs one); the card detail always has it.
+ */
 export const MoveToForm = memo(function MoveToForm({
   card,
   back,
+  targets,
+  withReason = card.status === "pending_review",
   failure,
 }: {
   card: BoardCard;
   back: string;
+  /** The columns this user may move the card to. */
+  targets: readonly TaskStatus[];
+  withReason?: boolean;
   failure?: { message: string; values: Record<string, string> };
 }) {
-  const values = failure?.values ?? {};
   const errorId = `move-to-${card.id}-error`;
   return (
     <details className="move-to" open={failure ? true : undefined}>
@@ -95,42 +103,35 @@ export const MoveToForm = memo(function MoveToForm({
         <input type="hidden" name="intent" value="moveTo" />
         <input type="hidden" name="taskId" value={card.id} />
         <input type="hidden" name="back" value={back} />
-        <label className="field">
-          <span>目标列</span>
-          <select name="toStatus" defaultValue={values.toStatus ?? card.status}>
-            {STATUSES.map((status) => (
-              <option key={status} value={status}>
-                {STATUS_LABELS[status]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span>位置</span>
-          <select name="place" defaultValue={values.place ?? "top"}>
-            <option value="top">列首</option>
-            <option value="bottom">列尾</option>
-          </select>
-        </label>
-        <label className="field">
-          <span>原因或说明（驳回时必填）</span>
-          <textarea
-            name="reason"
-            rows={2}
-            maxLength={500}
-            defaultValue={values.reason}
-            aria-invalid={failure ? true : undefined}
-            aria-describedby={failure ? errorId : undefined}
-          />
-        </label>
+        {withReason ? (
+          <label className="field">
+            <span>{card.status === "pending_review" ? "驳回原因（退回时必填）" : "原因或说明"}</span>
+            <textarea
+              name="reason"
+              rows={2}
+              maxLength={500}
+              defaultValue={failure?.values.reason}
+              aria-invalid={failure ? true : undefined}
+              aria-describedby={failure ? errorId : undefined}
+            />
+          </label>
+        ) : null}
         {failure ? (
           <p className="field-error" id={errorId} role="alert">
             {failure.message}
           </p>
         ) : null}
-        <button type="submit" className="button secondary small">
-          移动
-        </button>
+        <div className="move-to-targets" role="group" aria-label={`把 ${card.code} 移到`}>
+          {targets
+            .filter((status) => status !== card.status)
+            .flatMap((status) =>
+              (["top", "bottom"] as const).map((place) => (
+                <button key={`${status}:${place}`} type="submit" name="target" value={`${status}:${place}`} className="button secondary small">
+                  {STATUS_LABELS[status]} · {place === "top" ? "列首" : "列尾"}
+                </button>
+              )),
+            )}
+        </div>
       </Form>
     </details>
   );
@@ -143,6 +144,8 @@ export interface SortableCardProps {
   back: string;
   draggable: boolean;
   pending: boolean;
+  /** Columns the user may move this card to (for the no-JS form). */
+  targets: readonly TaskStatus[];
   moveToFailure?: { message: string; values: Record<string, string> };
 }
 
@@ -154,6 +157,7 @@ export const SortableCard = memo(function SortableCard({
   back,
   draggable,
   pending,
+  targets,
   moveToFailure,
 }: SortableCardProps) {
   const { setNodeRef, setActivatorNodeRef, attributes, listeners, transform, transition, isDragging } = useSortable({
@@ -187,7 +191,7 @@ export const SortableCard = memo(function SortableCard({
         </button>
       ) : null}
       <CardBody card={card} detailHref={detailHref} pending={pending} />
-      {draggable ? <MoveToForm card={card} back={back} failure={moveToFailure} /> : null}
+      {draggable ? <MoveToForm card={card} back={back} targets={targets} failure={moveToFailure} /> : null}
     </li>
   );
 });

@@ -1,16 +1,23 @@
 // Counts of lights at the top of the board, and the legend: shape + word + colour.
 import { LIGHT_LABELS, type Light } from "~/lib/lights";
-import type { BoardCard } from "~/lib/board";
 
 const ORDER: Light[] = ["red", "yellow", "green", "done"];
 
-export function LightSummary({ cards, total }: { cards: BoardCard[]; total: number }) {
-  const counts: Record<Light, number> = { red: 0, yellow: 0, green: 0, done: 0 };
-  for (const card of cards) counts[card.light.light] += 1;
+export function LightSummary({
+  counts,
+  matching,
+  total,
+}: {
+  counts: Record<Light, number>;
+  /** Cards matching the filters. */
+  matching: number;
+  /** Cards in the plan. */
+  total: number;
+}) {
   return (
     <p className="light-summary">
       <span>
-        显示 <strong>{cards.length}</strong> 项{cards.length !== total ? `（共${total}项）` : ""}
+        共 <strong>{matching}</strong> 项{matching !== total ? `（全年度${total}项）` : ""}
       </span>
       {ORDER.map((light) => (
         <span key={light} className={`light light-${light}`}>

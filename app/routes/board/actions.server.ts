@@ -68,6 +68,13 @@ export async function moveCard(user: CurrentUser, formData: FormData) {
 
 export async function moveCardByForm(user: CurrentUser, formData: FormData) {
   const taskId = taskIdOf(formData);
+  // The form's buttons name column and end together: target=in_progress:top.
+  const target = formData.get("target");
+  if (typeof target === "string" && target.includes(":")) {
+    const [toStatus, place] = target.split(":");
+    formData.set("toStatus", toStatus);
+    formData.set("place", place);
+  }
   const values = { toStatus: String(formData.get("toStatus") ?? ""), place: String(formData.get("place") ?? ""), reason: String(formData.get("reason") ?? "") };
   const parsed = parseForm(formData, MoveToSchema);
   if (!parsed.ok) {

@@ -9,7 +9,7 @@ import { ThresholdsForm } from "~/components/board/thresholds-form";
 import { useBoardMoves } from "~/components/board/use-board-moves";
 import { useLiveBoard } from "~/components/board/use-live-board";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { boardSearch, groupIntoLanes, parseBoardFilters } from "~/lib/board";
+import { boardSearch, COLUMN_LIMIT, groupIntoLanes, parseBoardFilters } from "~/lib/board";
 import { findBoardPlan, listBoard, listPlanYears, todayKey } from "~/models/tasks.server";
 import boardStyles from "~/styles/board.css";
 import { requireUser } from "~/utils/auth.server";
@@ -129,6 +129,8 @@ export default function BoardPage() {
   }
 
   const back = boardSearch(plan.year, filters);
+  const hiddenTotal = Object.values(board.hidden).reduce((sum, n) => sum + n, 0);
+  const matching = board.cards.length + hiddenTotal;
   const readOnly = plan.status === "archived" || !can(actor, "tasks.move", actor.unitId != null ? [actor.unitId] : []);
   const canManage = can(actor, "tasks.manage") && plan.status === "active";
   const quickAddFailure = actionData && "intent" in actionData && actionData.intent === "quickAdd" && !actionData.ok ? actionData : null;
@@ -166,7 +168,16 @@ export default function BoardPage() {
 
       <FilterBar year={plan.year} filters={filters} units={board.options.units} leaders={board.options.leaders} categories={board.options.categories} />
 
-      <LightSummary cards={moves.cards} total={board.total} />
+      <LightSummary counts={board.lights} matching={matching} total={board.total} />
+      {hiddenTotal > 0 ? (
+        <p className="notice board-limit">
+          为保持流畅，每列只显示前{COLUMN_LIMIT}项，另有{hiddenTotal}项未显示。可以用上面的筛选缩小范围，或
+          <Link to={`/board${boardSearch(plan.year, { ...filters, all: true })}`} preventScrollReset>
+            显示全部
+          </Link>
+          （卡片很多时会慢一些）。
+        </p>
+      ) : null}
 
       <div className="board-messages" role="status" aria-live="polite">
         {moveToFailure ? (
@@ -195,7 +206,7 @@ export default function BoardPage() {
               : "街道领导添加或导入重点工作后，会显示在这里。"}
           </p>
         </div>
-      ) : board.cards.length === 0 ? (
+      ) : matching === 0 ? (
         <div className="empty-state">
           <p className="empty-title">没有符合筛选条件的重点工作</p>
           <p>
@@ -216,6 +227,7 @@ export default function BoardPage() {
           onRefused={(message) => addMessage(`未能移动，已放回原处：${message}`)}
           onDraggingChange={setDragging}
           moveToFailure={moveToFailure}
+          hidden={filters.lane === "none" ? board.hidden : undefined}
           renderColumnTop={
             canManage && filters.lane === "none"
               ? (status) =>
