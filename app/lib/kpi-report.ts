@@ -200,7 +200,7 @@ export interface KpiRow {
   behind: number | null;
   /** The filtered unit's share, when the page is filtered by a unit. */
   unitActual: number | null;
-  /** Actual at the end of each week of the trend window (null before any value). */
+  /** Actual at the end of each week of the trend window (null before any value), to 3 significant digits: for drawing. */
   trend: (number | null)[];
   lastWeek: string | null;
   /** Default order: task code, then the metric's own order. */
@@ -488,15 +488,16 @@ export function niceCeiling(value: number): number {
 
 /**
  * SVG path data for a series (nulls leave gaps), scaled into `box` with `max` at the top and
- * 0 (or `min`) at the bottom. Coordinates rounded to 0.1 to keep the markup small.
+ * 0 (or `min`) at the bottom. Coordinates rounded to `digits` decimals to keep the markup small
+ * (a page of 500 sparklines draws them with whole pixels).
  */
-export function linePath(values: readonly (number | null)[], box: ChartBox, max: number, min = 0): string {
+export function linePath(values: readonly (number | null)[], box: ChartBox, max: number, min = 0, digits = 1): string {
   const n = values.length;
   if (n === 0 || !(max > min)) return "";
   const innerW = box.width - box.pad * 2;
   const innerH = box.height - box.pad * 2;
-  const x = (i: number) => roundTo(box.pad + (n === 1 ? innerW / 2 : (innerW * i) / (n - 1)), 1);
-  const y = (v: number) => roundTo(box.pad + innerH - ((Math.min(Math.max(v, min), max) - min) / (max - min)) * innerH, 1);
+  const x = (i: number) => roundTo(box.pad + (n === 1 ? innerW / 2 : (innerW * i) / (n - 1)), digits);
+  const y = (v: number) => roundTo(box.pad + innerH - ((Math.min(Math.max(v, min), max) - min) / (max - min)) * innerH, digits);
   let path = "";
   let pen = false;
   values.forEach((value, i) => {

@@ -414,7 +414,8 @@ export async function loadKpiPage(db: Db, plan: KpiPlan, filters: KpiFilters, to
       evaluation,
       behind: pointsBehind(metric, evaluation),
       unitActual: unitTotals ? actualFromTotals(metric, totalsFromWeeks(unitTotals)) : null,
-      trend: totals.length ? trendFromWeekTotals(metric, totals, weeks) : [],
+      // For drawing only (a 120 × 32 px sparkline): three significant digits keep the page small.
+      trend: totals.length ? trendFromWeekTotals(metric, totals, weeks).map((v) => (v === null ? null : Number(v.toPrecision(3)))) : [],
       lastWeek: totals.length ? totals[totals.length - 1].weekKey : null,
       // Task metrics in task order, then plan-level figures in their imported order.
       order: (owner ? owner.index : tasks.length) * 100000 + m.sort_order,

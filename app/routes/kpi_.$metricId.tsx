@@ -150,15 +150,17 @@ export default function MetricDetailPage() {
                 </li>
               ) : null}
             </ul>
-            <TrendChart
-              weeks={detail.weeks}
-              trend={detail.trend}
-              weekly={detail.weekly}
-              target={metric.target}
-              expectedLine={expectedLine}
-              unit={metric.unit}
-              showBars={metric.aggregation === "sum" && !percentMetric}
-            />
+            <div className="chart-scroll">
+              <TrendChart
+                weeks={detail.weeks}
+                trend={detail.trend}
+                weekly={detail.weekly}
+                target={metric.target}
+                expectedLine={expectedLine}
+                unit={metric.unit}
+                showBars={metric.aggregation === "sum" && !percentMetric}
+              />
+            </div>
             <div className="kpi-data">
               <details>
                 <summary>以表格查看逐周数据</summary>
@@ -198,7 +200,9 @@ export default function MetricDetailPage() {
           <p className="muted">暂无单位填报。</p>
         ) : (
           <>
-            <UnitBars rows={detail.contributions} unit={metric.unit} />
+            <div className="chart-scroll">
+              <UnitBars rows={detail.contributions} unit={metric.unit} />
+            </div>
             <div className="table-scroll">
               <table className="table">
                 <thead>

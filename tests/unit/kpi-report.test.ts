@@ -316,6 +316,7 @@ describe("chart geometry", () => {
     expect(linePath([0, 10, null, 5, 20], box, 20)).toBe("M0 20L25 10M75 15L100 0");
     expect(linePath([5], box, 10)).toBe("M50 10");
     expect(linePath([], box, 10)).toBe("");
+    expect(linePath([0, 3.33, 10], { width: 10, height: 10, pad: 0 }, 10, 0, 0)).toBe("M0 10L5 7L10 0");
     expect(linePath([1, 2], box, 0)).toBe("");
   });
 

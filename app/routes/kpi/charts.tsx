@@ -2,7 +2,7 @@
 // chart has a text alternative, and the pages put the same figures in a table beside it.
 import { formatNumber } from "~/lib/kpi";
 import { linePath, niceCeiling, yOf, type ChartBox } from "~/lib/kpi-report";
-import { parseWeekKey } from "~/lib/weeks";
+import { parseWeekKey, weekLabel } from "~/lib/weeks";
 
 function weekNumber(weekKey: string): number {
   return parseWeekKey(weekKey).week;
@@ -18,35 +18,38 @@ function maxOf(values: readonly (number | null)[]): number {
 export function Sparkline({
   values,
   weeks,
+  actual,
   target,
   unit,
   name,
 }: {
   values: readonly (number | null)[];
   weeks: readonly string[];
+  /** The exact actual to date, for the text alternative (values are rounded for drawing). */
+  actual: number | null;
   target: number | null;
   unit: string;
   name: string;
 }) {
   const box: ChartBox = { width: 120, height: 32, pad: 3 };
-  const reported = values.filter((v): v is number => v !== null);
-  if (reported.length === 0) return <span className="muted small">暂无数据</span>;
-  const max = niceCeiling(Math.max(maxOf(values), target ?? 0));
-  const last = reported[reported.length - 1];
-  const first = weeks.length ? `第${weekNumber(weeks[0])}周` : "";
-  const end = weeks.length ? `第${weekNumber(weeks[weeks.length - 1])}周` : "";
-  const label = `${name}趋势：${first}至${end}，截至最近一周${formatNumber(last, unit)}${target !== null ? `，目标${formatNumber(target, unit)}` : ""}`;
   const lastIndex = values.length - 1 - [...values].reverse().findIndex((v) => v !== null);
+  if (lastIndex >= values.length || values[lastIndex] == null) return <span className="muted small">暂无数据</span>;
+  const last = values[lastIndex]!;
+  const max = niceCeiling(Math.max(maxOf(values), target ?? 0));
+  const label =
+    `${name}逐周趋势` +
+    (weeks.length ? `，截至${weekLabel(weeks[weeks.length - 1])}` : "") +
+    (actual !== null ? `完成${formatNumber(actual, unit)}` : "") +
+    (target !== null ? `，目标${formatNumber(target, unit)}` : "");
   const innerW = box.width - box.pad * 2;
   const lastX = box.pad + (values.length === 1 ? innerW / 2 : (innerW * lastIndex) / (values.length - 1));
   return (
     <svg className="sparkline" width={box.width} height={box.height} viewBox={`0 0 ${box.width} ${box.height}`} role="img" aria-label={label}>
-      <title>{label}</title>
       {target !== null && target > 0 ? (
         <line className="chart-target" x1={box.pad} x2={box.width - box.pad} y1={yOf(target, box, max)} y2={yOf(target, box, max)} />
       ) : null}
-      <path className="chart-line" d={linePath(values, box, max)} />
-      <circle className="chart-dot" cx={Math.round(lastX * 10) / 10} cy={yOf(last, box, max)} r={2.5} />
+      <path className="chart-line" d={linePath(values, box, max, 0, 0)} />
+      <circle className="chart-dot" cx={Math.round(lastX)} cy={Math.round(yOf(last, box, max))} r={2.5} />
     </svg>
   );
 }

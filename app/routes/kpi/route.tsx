@@ -134,7 +134,7 @@ export default function KpiPage() {
           </span>
         ))}
         {filters.scope === "tracked" && page.untracked > 0 ? (
-          <Link to={kpiSearch(plan.year, { ...filters, scope: "all" })} className="small">
+          <Link to={kpiSearch(plan.year, { ...filters, scope: "all" })} className="small kpi-more">
             另有{page.untracked}项上年数据未设目标，查看全部
           </Link>
         ) : null}
