@@ -63,7 +63,8 @@ export default function KpiPage() {
 
   // The ledger's 填报情况 sheet: this week while the year runs, else its last finished week.
   const thisWeek = weekKeyOf(today);
-  const exportWeek = page.weeks.includes(thisWeek) ? thisWeek : (page.overview.reportingWeeks.at(-1) ?? page.weeks.at(-1) ?? null);
+  const lastOf = (weeks: string[]) => (weeks.length ? weeks[weeks.length - 1] : null); // no Array#at: old office browsers
+  const exportWeek = page.weeks.includes(thisWeek) ? thisWeek : (lastOf(page.overview.reportingWeeks) ?? lastOf(page.weeks));
   return (
     <section className="page kpi-page">
       <header className="kpi-head">
