@@ -8,6 +8,11 @@ import sqlite3 from "sqlite3";
 import { computeLight, DEFAULT_LIGHT_THRESHOLDS } from "../../app/lib/lights";
 import { aggregateActual, percentOfTarget, type MetricValue } from "../../app/lib/kpi";
 import { positionBetween } from "../../app/lib/positions";
+import { weekTotalsQuery } from "../../app/models/kpi.server";
+import { openDatabase } from "../../db/index";
+
+// The KPI page's own aggregate statement, compiled once to plain SQL text.
+const compiler = openDatabase(":memory:");
 
 const path = process.env.DATABASE_PATH!;
 const port = Number(process.env.PORT);
@@ -120,14 +125,12 @@ async function move(taskId: number, toStatus: string, version: number): Promise<
 }
 
 async function kpiJson(year: number): Promise<string> {
-  const rows = await all(
-    `select m.id, m.name, m.unit, m.target, m.baseline,
-            sum(v.value) as total, count(v.id) as reports, max(v.week) as last_week
-       from metrics m join plans p on p.id = m.plan_id left join metric_values v on v.metric_id = m.id
-      where p.year = ? group by m.id order by m.category, m.sort_order, m.id`,
-    [year],
-  );
-  return JSON.stringify(rows);
+  const [plan] = await all<{ id: number }>("select id from plans where year = ?", [year]);
+  if (!plan) return "[]";
+  const metrics = await all("select id, name, unit, baseline, target, direction, aggregation, category from metrics where plan_id = ? order by category, sort_order, id", [plan.id]);
+  const { sql, parameters } = weekTotalsQuery(plan.id).compile(compiler);
+  const totals = await all(sql, [...parameters]);
+  return JSON.stringify({ metrics, totals });
 }
 
 // Serialise like the app's single connection does, so both hold one writer at a time.
