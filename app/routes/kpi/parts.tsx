@@ -36,14 +36,15 @@ export function MetricLightTag({ light, reasons, compact = false }: { light: Met
   );
 }
 
-function TaskLightTag({ light, count }: { light: Light; count: number }) {
+/** A task light and its count, linking to the board filtered by that light. */
+function TaskLightTag({ light, count, year }: { light: Light; count: number; year: number }) {
   const label = LIGHT_LABELS[light];
   return (
-    <li className={`kpi-light kpi-light-${light === "done" ? "done" : light}`}>
-      <span className="kpi-light-word">
+    <li className={`kpi-light kpi-light-${light}`}>
+      <Link to={`/board?year=${year}&light=${light}`} className="kpi-light-word">
         <span aria-hidden="true">{label.shape}</span> {label.word}
         {light !== "done" ? ` ${label.meaning}` : ""}
-      </span>
+      </Link>
       <strong className="kpi-count">{count}</strong>
     </li>
   );
@@ -69,7 +70,7 @@ export function Overview({ overview, year }: { overview: PlanOverview; year: num
         </ul>
         <ul className="kpi-light-list" aria-label="督办灯">
           {(["red", "yellow", "green", "done"] as const).map((light) => (
-            <TaskLightTag key={light} light={light} count={byLight[light]} />
+            <TaskLightTag key={light} light={light} count={byLight[light]} year={year} />
           ))}
         </ul>
         <Link to={`/board?year=${year}`} className="small">
@@ -89,7 +90,7 @@ export function Overview({ overview, year }: { overview: PlanOverview; year: num
             </li>
           ))}
         </ul>
-        <p className="small muted">只统计有目标或有填报的指标；“未评价”为未设目标或暂无数据。</p>
+        <p className="small muted">全年度统计，不受下方筛选影响；只计有目标或有填报的指标，“未评价”为未设目标或暂无数据。</p>
       </div>
       <div className="kpi-tile kpi-tile-wide">
         <h3>近4周填报率</h3>
