@@ -42,6 +42,12 @@ async function createTask(page: Page, title: string, status = "not_started"): Pr
   return Number(await card.getAttribute("data-task-id"));
 }
 
+/** Filters the board to one card (through the URL), so other tests' cards cannot get in the way. */
+async function showOnly(page: Page, title: string) {
+  await page.goto(`/board?q=${encodeURIComponent(title)}`);
+  await hydrated(page);
+}
+
 /** dnd-kit adds its live region for announcements once the board has hydrated. */
 async function hydrated(page: Page) {
   await page.waitForFunction(() => document.querySelector("[id^='DndLiveRegion']") !== null);
@@ -63,6 +69,7 @@ test("drag with the mouse: the card moves at once, persists, and the move costs 
   await login(page, "leader");
   const title = unique("鼠标拖动");
   await createTask(page, title);
+  await showOnly(page, title);
   const card = cardIn(page, "not_started", title);
   await expect(card).toBeVisible();
 
@@ -75,11 +82,11 @@ test("drag with the mouse: the card moves at once, persists, and the move costs 
   });
 
   const from = (await card.locator(".task-card-meta").boundingBox())!;
-  const target = (await column(page, "in_progress").locator(".board-column-head").boundingBox())!;
+  const target = (await column(page, "in_progress").locator(".board-column-cards").boundingBox())!;
   await page.mouse.move(from.x + 20, from.y + from.height / 2);
   await page.mouse.down();
   await page.mouse.move(from.x + 40, from.y + 30, { steps: 5 });
-  await page.mouse.move(target.x + target.width / 2, target.y + target.height + 40, { steps: 15 });
+  await page.mouse.move(target.x + 30, target.y + 20, { steps: 15 });
   await page.mouse.up();
   await expect(cardIn(page, "in_progress", title)).toBeVisible();
   await expect(cardIn(page, "in_progress", title).locator(".task-pending")).toHaveCount(0);
@@ -137,20 +144,23 @@ test("drag with touch: press and hold, then move", async ({ browser }) => {
   await login(page, "leader");
   const title = unique("触屏拖动");
   await createTask(page, title);
+  await showOnly(page, title);
   const card = cardIn(page, "not_started", title);
   const from = (await card.locator(".task-card-meta").boundingBox())!;
-  const target = (await column(page, "in_progress").locator(".board-column-head").boundingBox())!;
+  const target = (await column(page, "in_progress").locator(".board-column-cards").boundingBox())!;
   const cdp = await context.newCDPSession(page);
   const touch = (type: string, x: number, y: number) =>
     cdp.send("Input.dispatchTouchEvent", { type, touchPoints: type === "touchEnd" ? [] : [{ x, y }] } as never);
   const [x0, y0] = [from.x + 20, from.y + from.height / 2];
   await touch("touchStart", x0, y0);
-  await page.waitForTimeout(400); // press and hold: a quick swipe would scroll instead
-  const [x1, y1] = [target.x + target.width / 2, target.y + target.height + 40];
+  // Press and hold (a quick swipe would scroll instead): the card lifts after 250 ms.
+  await expect(page.locator("li.task-card.is-dragging")).toHaveCount(1);
+  const [x1, y1] = [target.x + 30, target.y + 20]; // the card keeps the finger's offset: it lands squarely in the column
   for (let step = 1; step <= 12; step++) {
     await touch("touchMove", x0 + ((x1 - x0) * step) / 12, y0 + ((y1 - y0) * step) / 12);
-    await page.waitForTimeout(16);
+    await page.waitForTimeout(30);
   }
+  await expect(column(page, "in_progress").locator("li.task-card.is-dragging")).toHaveCount(1);
   await touch("touchEnd", x1, y1);
   await expect(cardIn(page, "in_progress", title)).toBeVisible();
   await page.reload();
