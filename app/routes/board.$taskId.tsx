@@ -31,7 +31,6 @@ type Change = { field: string; before: string; after: string };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.detail.card.code} ${data.detail.card.title} · 看板` : "重点工作 · 看板" },
-  { name: "referrer", content: "same-origin" }, // see SAME_ORIGIN_REFERRER in board/route.tsx
 ];
 
 export async function loader(args: LoaderFunctionArgs) {

@@ -24,7 +24,6 @@ function taskIdFrom(params: { taskId?: string }): number {
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `编辑 ${data.task.code} · 看板` : "编辑重点工作 · 看板" },
-  { name: "referrer", content: "same-origin" }, // see SAME_ORIGIN_REFERRER in board/route.tsx
 ];
 
 export async function loader(args: LoaderFunctionArgs) {

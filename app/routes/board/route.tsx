@@ -23,15 +23,7 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: boardStyle
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.plan ? `${data.plan.year}年` : ""}看板 · 年度重点工作看板` },
-  SAME_ORIGIN_REFERRER,
 ];
-
-/**
- * helmet's default Referrer-Policy (no-referrer) makes browsers send "Origin: null" with a plain
- * form POST, which the CSRF check refuses: the no-JS forms on the board would never work.
- * same-origin keeps the Origin for our own pages and still sends nothing to other sites.
- */
-export const SAME_ORIGIN_REFERRER = { name: "referrer", content: "same-origin" } as const;
 
 export async function loader(args: LoaderFunctionArgs) {
   const user = await requireUser(args, "read");
