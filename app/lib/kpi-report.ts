@@ -233,6 +233,8 @@ export interface KpiFilters {
   sort: KpiSort;
   /** Group by category (default) or one flat list. */
   grouped: boolean;
+  /** Show every row; by default a long group shows its first GROUP_ROW_LIMIT rows. */
+  all: boolean;
 }
 
 export const DEFAULT_KPI_FILTERS: KpiFilters = {
@@ -243,6 +245,7 @@ export const DEFAULT_KPI_FILTERS: KpiFilters = {
   scope: "tracked",
   sort: "default",
   grouped: true,
+  all: false,
 };
 
 function positiveInt(value: string | null): number | null {
@@ -266,6 +269,7 @@ export function parseKpiFilters(params: URLSearchParams): KpiFilters {
     scope: oneOf(params.get("scope"), ["tracked", "all"] as const) ?? "tracked",
     sort: oneOf(params.get("sort"), Object.keys(SORT_LABELS) as KpiSort[]) ?? "default",
     grouped: params.get("group") !== "none",
+    all: params.get("all") === "1",
   };
 }
 
@@ -280,6 +284,7 @@ export function kpiSearch(year: number | null, filters: KpiFilters): string {
   if (filters.scope !== "tracked") params.set("scope", filters.scope);
   if (filters.sort !== "default") params.set("sort", filters.sort);
   if (!filters.grouped) params.set("group", "none");
+  if (filters.all) params.set("all", "1");
   const search = params.toString();
   return search ? `?${search}` : "";
 }
@@ -325,7 +330,23 @@ export const UNCATEGORISED = "未分类";
 export interface KpiGroup {
   category: string;
   rows: KpiRow[];
+  /** Light counts over all the group's rows, shown or not. */
   counts: Record<MetricLightKey, number>;
+  /** Rows of the group not shown (see limitGroups). */
+  hidden: number;
+}
+
+/**
+ * Rows a group shows before "显示全部": a 500-metric plan stays a page a leader can scan (the
+ * sort puts what needs attention first) and a server can render for a room full of people.
+ */
+export const GROUP_ROW_LIMIT = 30;
+
+/** Each group cut to its first `limit` rows, with the number left out. */
+export function limitGroups(groups: readonly KpiGroup[], limit = GROUP_ROW_LIMIT): KpiGroup[] {
+  return groups.map((group) =>
+    group.rows.length > limit ? { ...group, rows: group.rows.slice(0, limit), hidden: group.hidden + group.rows.length - limit } : group,
+  );
 }
 
 export function lightCounts(rows: readonly { evaluation: { light: MetricLightKey } }[]): Record<MetricLightKey, number> {
@@ -343,7 +364,7 @@ export function groupRows(rows: readonly KpiRow[], filters: Pick<KpiFilters, "so
   const compare = compareRows(filters.sort);
   if (!filters.grouped) {
     const sorted = [...rows].sort(compare);
-    return sorted.length ? [{ category: "", rows: sorted, counts: lightCounts(sorted) }] : [];
+    return sorted.length ? [{ category: "", rows: sorted, counts: lightCounts(sorted), hidden: 0 }] : [];
   }
   const groups = new Map<string, KpiRow[]>();
   for (const row of [...rows].sort(compareRows("default"))) {
@@ -352,7 +373,7 @@ export function groupRows(rows: readonly KpiRow[], filters: Pick<KpiFilters, "so
   }
   return [...groups].map(([category, groupRowsList]) => {
     const sorted = groupRowsList.sort(compare);
-    return { category, rows: sorted, counts: lightCounts(sorted) };
+    return { category, rows: sorted, counts: lightCounts(sorted), hidden: 0 };
   });
 }
 

@@ -15,6 +15,7 @@ import {
   groupRows,
   isTracked,
   lightCounts,
+  limitGroups,
   metricExpectedProgress,
   pointsBehind,
   reportingRates,
@@ -454,7 +455,7 @@ export async function loadKpiPage(db: Db, plan: KpiPlan, filters: KpiFilters, to
   for (const task of tasks) if (task.leader) leaders.set(task.leader.id, task.leader.name);
   return {
     overview,
-    groups: groupRows(shownRows, filters),
+    groups: filters.all || filters.category != null ? groupRows(shownRows, filters) : limitGroups(groupRows(shownRows, filters)),
     shown: shownRows.length,
     total: inScope.length,
     shownLights: lightCounts(shownRows),
@@ -467,6 +468,25 @@ export async function loadKpiPage(db: Db, plan: KpiPlan, filters: KpiFilters, to
     },
     unitName: filters.unit != null ? units.find((u) => u.id === filters.unit)?.name ?? null : null,
   };
+}
+
+const pageLoadsInFlight = new Map<string, Promise<KpiPageData>>();
+
+/**
+ * `loadKpiPage`, with identical requests that arrive while one is being computed sharing its
+ * result (a meeting where many open the same page at once). Nothing is kept afterwards. The
+ * key holds the plan's change counter, which every write to its tasks, updates and metric
+ * values bumps, so a request after a write never joins a computation from before it.
+ */
+export async function loadKpiPageShared(db: Db, plan: KpiPlan, filters: KpiFilters, today: string): Promise<KpiPageData> {
+  const row = await db.selectFrom("plans").select("change_seq").where("id", "=", plan.id).executeTakeFirst();
+  const key = JSON.stringify([plan.id, row?.change_seq ?? null, plan.thresholds, today, filters]);
+  let pending = pageLoadsInFlight.get(key);
+  if (!pending) {
+    pending = loadKpiPage(db, plan, filters, today).finally(() => pageLoadsInFlight.delete(key));
+    pageLoadsInFlight.set(key, pending);
+  }
+  return pending;
 }
 
 // ---------------------------------------------------------------- one metric

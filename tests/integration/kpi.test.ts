@@ -213,6 +213,27 @@ describe("the KPI page data", () => {
   });
 });
 
+describe("a long category", () => {
+  it("shows its first rows with the rest counted, and all of them with all=1 or its category", async () => {
+    const { GROUP_ROW_LIMIT } = await import("../../app/lib/kpi-report");
+    const db = getDb();
+    for (let i = 0; i < GROUP_ROW_LIMIT + 5; i += 1) {
+      await addMetric({ name: `长类别指标${i}`, unit: "次", target: 10, direction: "up", aggregation: "sum", category: "长类别" });
+    }
+    const page = await loadKpiPage(db, plan, DEFAULT_KPI_FILTERS, TODAY);
+    const long = page.groups.find((g) => g.category === "长类别")!;
+    expect(long.rows).toHaveLength(GROUP_ROW_LIMIT);
+    expect(long.hidden).toBe(5);
+    expect(long.counts.none).toBe(GROUP_ROW_LIMIT + 5);
+    expect(page.shown).toBe(page.groups.reduce((n, g) => n + g.rows.length + g.hidden, 0));
+    const all = await loadKpiPage(db, plan, { ...DEFAULT_KPI_FILTERS, all: true }, TODAY);
+    expect(all.groups.find((g) => g.category === "长类别")!.rows).toHaveLength(GROUP_ROW_LIMIT + 5);
+    const one = await loadKpiPage(db, plan, { ...DEFAULT_KPI_FILTERS, category: "长类别" }, TODAY);
+    expect(one.groups).toHaveLength(1);
+    expect(one.groups[0].rows).toHaveLength(GROUP_ROW_LIMIT + 5);
+  });
+});
+
 describe("one metric in full", () => {
   it("has per-unit contributions, every value with who and when, and late reports marked", async () => {
     const db = getDb();

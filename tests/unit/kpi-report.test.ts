@@ -8,6 +8,7 @@ import {
   evaluateMetric,
   groupRows,
   kpiSearch,
+  limitGroups,
   linePath,
   metricExpectedProgress,
   niceCeiling,
@@ -203,7 +204,7 @@ describe("evaluateMetric, for every direction and aggregation", () => {
 
 describe("filters in the URL", () => {
   it("round-trips and leaves defaults out", () => {
-    const filters = { ...DEFAULT_KPI_FILTERS, unit: 3, leader: 2, light: "red" as const, category: "经济", scope: "all" as const, sort: "percent" as const, grouped: false };
+    const filters = { ...DEFAULT_KPI_FILTERS, unit: 3, leader: 2, light: "red" as const, category: "经济", scope: "all" as const, sort: "percent" as const, grouped: false, all: true };
     const search = kpiSearch(2025, filters);
     expect(parseKpiFilters(new URLSearchParams(search))).toEqual(filters);
     expect(kpiSearch(null, DEFAULT_KPI_FILTERS)).toBe("");
@@ -268,6 +269,16 @@ describe("sorting and grouping", () => {
       [...rows.map((r) => r.name)].sort((a, b) => a.localeCompare(b, "zh-CN")),
     );
     expect(groupRows([], { sort: "default", grouped: false })).toEqual([]);
+  });
+
+  it("cuts long groups to their first rows, keeping counts over all of them", () => {
+    const many = Array.from({ length: 7 }, (_, i) => row(i + 1, { category: i < 5 ? "经济" : "党建", light: i === 4 ? "red" : "green", percent: 50 }));
+    const limited = limitGroups(groupRows(many, { sort: "light", grouped: true }), 3);
+    expect(limited.map((g) => [g.category, g.rows.map((r) => r.id), g.hidden])).toEqual([
+      ["经济", [5, 1, 2], 2],
+      ["党建", [6, 7], 0],
+    ]);
+    expect(limited[0].counts).toEqual({ red: 1, yellow: 0, green: 4, none: 0 });
   });
 });
 

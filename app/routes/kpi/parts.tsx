@@ -138,7 +138,7 @@ export function Overview({ overview, year }: { overview: PlanOverview; year: num
   );
 }
 
-const emptyFilters: KpiFilters = { unit: null, leader: null, light: null, category: null, scope: "tracked", sort: "default", grouped: true };
+const emptyFilters: KpiFilters = { unit: null, leader: null, light: null, category: null, scope: "tracked", sort: "default", grouped: true, all: false };
 
 export function FilterBar({ year, filters, options }: { year: number; filters: KpiFilters; options: KpiOptions }) {
   const submit = useSubmit();
@@ -153,6 +153,7 @@ export function FilterBar({ year, filters, options }: { year: number; filters: K
     >
       <input type="hidden" name="year" value={year} />
       {filters.category ? <input type="hidden" name="category" value={filters.category} /> : null}
+      {filters.all ? <input type="hidden" name="all" value="1" /> : null}
       <label className="field">
         <span>单位</span>
         <select name="unit" defaultValue={filters.unit ?? ""}>
@@ -218,7 +219,7 @@ export function FilterBar({ year, filters, options }: { year: number; filters: K
           {busy ? "正在筛选…" : "筛选"}
         </button>
         {hasActiveKpiFilters(filters) ? (
-          <Link to={kpiSearch(year, { ...emptyFilters, scope: filters.scope, sort: filters.sort, grouped: filters.grouped })} className="small">
+          <Link to={kpiSearch(year, { ...emptyFilters, scope: filters.scope, sort: filters.sort, grouped: filters.grouped, all: filters.all })} className="small">
             清除筛选
           </Link>
         ) : null}

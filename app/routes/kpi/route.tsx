@@ -1,9 +1,9 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { METRIC_LIGHT_LABELS, METRIC_LIGHT_ORDER, kpiSearch, parseKpiFilters } from "~/lib/kpi-report";
+import { GROUP_ROW_LIMIT, METRIC_LIGHT_LABELS, METRIC_LIGHT_ORDER, kpiSearch, parseKpiFilters } from "~/lib/kpi-report";
 import { formatDate, weekKeyOf, weekLabel } from "~/lib/weeks";
-import { findKpiPlan, listKpiPlanYears, loadKpiPage, todayKey } from "~/models/kpi.server";
+import { findKpiPlan, listKpiPlanYears, loadKpiPageShared, todayKey } from "~/models/kpi.server";
 import kpiStyles from "~/styles/kpi.css";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
@@ -25,7 +25,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const requestedYear = yearParam && /^\d{4}$/.test(yearParam) ? Number(yearParam) : null;
   const filters = parseKpiFilters(url.searchParams);
   const [plan, years] = await Promise.all([findKpiPlan(db, requestedYear, today), listKpiPlanYears(db)]);
-  const page = plan ? await loadKpiPage(db, plan, filters, today) : null;
+  const page = plan ? await loadKpiPageShared(db, plan, filters, today) : null;
   return {
     plan: plan && { id: plan.id, year: plan.year, title: plan.title, organization: plan.organization },
     years,
@@ -134,6 +134,11 @@ export default function KpiPage() {
             </span>
           </span>
         ))}
+        {page.groups.some((g) => g.hidden > 0) ? (
+          <Link to={kpiSearch(plan.year, { ...filters, all: true })} className="small kpi-more">
+            每类先显示前{GROUP_ROW_LIMIT}项，显示全部
+          </Link>
+        ) : null}
         {filters.scope === "tracked" && page.untracked > 0 ? (
           <Link to={kpiSearch(plan.year, { ...filters, scope: "all" })} className="small kpi-more">
             另有{page.untracked}项上年数据未设目标，查看全部
@@ -159,13 +164,23 @@ export default function KpiPage() {
                   {group.category}
                 </Link>
                 <span className="kpi-group-meta">
-                  {group.rows.length}项
+                  {group.rows.length + group.hidden}项
                   {group.counts.red ? ` · 红灯${group.counts.red}项` : ""}
                   {group.counts.yellow ? ` · 黄灯${group.counts.yellow}项` : ""}
                 </span>
               </h2>
             ) : null}
             <MetricTable group={group} weeks={page.weeks} unitName={page.unitName} caption={`${group.category || "全部"}指标`} />
+            {group.hidden > 0 ? (
+              <p className="kpi-more-rows">
+                <Link
+                  to={kpiSearch(plan.year, filters.grouped ? { ...filters, category: group.category } : { ...filters, all: true })}
+                  className="button secondary small"
+                >
+                  {filters.grouped ? `显示本类其余${group.hidden}项` : `显示其余${group.hidden}项`}
+                </Link>
+              </p>
+            ) : null}
           </section>
         ))
       )}
