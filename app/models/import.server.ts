@@ -9,6 +9,7 @@ import { initialPositions } from "../lib/positions";
 import { formatDate } from "../lib/weeks";
 import { conflict, notFound } from "../utils/http.server";
 import { recordAudit } from "./audit.server";
+import { bumpChangeSeq } from "./tasks.server";
 
 export interface MetricInput {
   name: string;
@@ -226,6 +227,8 @@ export async function commitImportIn(
     await insertMetric(trx, input.planId, null, metric, index, now);
     metricCount++;
   }
+  // Open boards of this plan see the new cards at their next cheap check.
+  await bumpChangeSeq(trx, input.planId);
   await recordAudit(trx, {
     actorId,
     action: "import.commit",

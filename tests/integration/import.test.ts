@@ -81,3 +81,20 @@ describe("the first start's demo plan", () => {
     expect(await counts()).toEqual(before);
   });
 });
+
+describe("live boards", () => {
+  it("an import moves the plan's change counter, so open boards reload", async () => {
+    const db = getDb();
+    const plan = await db.selectFrom("plans").select(["id", "change_seq"]).where("year", "=", 2025).executeTakeFirstOrThrow();
+    await commitImport(db, null, {
+      planId: plan.id,
+      fileName: "追加.txt",
+      originalText: "四、重点工作安排\n1.新增一项工作。",
+      parsedJson: "{}",
+      tasks: [],
+      metrics: [{ name: "新指标", unit: "件", baseline: 1, target: null, direction: "up", aggregation: "sum", category: "", sourceRef: null, sourceSentence: null }],
+    });
+    const after = await db.selectFrom("plans").select("change_seq").where("id", "=", plan.id).executeTakeFirstOrThrow();
+    expect(after.change_seq).toBe(plan.change_seq + 1);
+  });
+});
