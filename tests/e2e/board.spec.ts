@@ -118,16 +118,17 @@ test("drag with the keyboard only, announced in Chinese", async ({ page }) => {
   await expect(leaderPage).toHaveURL(new RegExp(`/board/${id}$`));
   await leader.close();
 
-  await page.goto("/board");
-  await hydrated(page);
+  await showOnly(page, title);
   const handle = page.getByRole("button", { name: new RegExp(`拖动卡片 .*${title}`) });
   await handle.focus();
   await page.keyboard.press("Space");
   await expect(page.locator("[id^='DndLiveRegion']")).toContainText("已拿起");
+  // → moves to the next column, and the announcement says where before Space drops it.
+  const liveRegion = page.locator("[id^='DndLiveRegion']");
   await page.keyboard.press("ArrowRight");
-  await page.waitForTimeout(250);
+  await expect(liveRegion).toContainText("推进中", { timeout: 10_000 });
   await page.keyboard.press("Space");
-  await expect(cardIn(page, "in_progress", title)).toBeVisible();
+  await expect(cardIn(page, "in_progress", title)).toBeVisible({ timeout: 10_000 });
   await expect(page.locator("[id^='DndLiveRegion']")).toContainText("已放到");
   await page.reload();
   await expect(cardIn(page, "in_progress", title)).toBeVisible();
