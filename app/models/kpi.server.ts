@@ -31,10 +31,11 @@ import {
   type MetricLightKey,
   type WeekTotals,
 } from "../lib/kpi-report";
-import { DEFAULT_LIGHT_THRESHOLDS, validateThresholds, type Light, type LightResult, type LightThresholds } from "../lib/lights";
+import type { Light, LightResult, LightThresholds } from "../lib/lights";
 import type { CellStatus } from "../lib/updates";
 import { previousWeek, toDateKey, weekKeyOf, weekRange, weeksBetween } from "../lib/weeks";
 import { getWeekMatrix } from "./reports.server";
+import { planThresholds } from "./tasks.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -54,17 +55,6 @@ export interface KpiPlan {
   thresholds: LightThresholds;
 }
 
-/** Stored thresholds, checked again on read; anything broken falls back to the defaults. */
-export function parseThresholds(stored: string | null): LightThresholds {
-  if (!stored) return DEFAULT_LIGHT_THRESHOLDS;
-  try {
-    const result = validateThresholds(JSON.parse(stored));
-    return result.ok ? result.thresholds : DEFAULT_LIGHT_THRESHOLDS;
-  } catch {
-    return DEFAULT_LIGHT_THRESHOLDS;
-  }
-}
-
 function toKpiPlan(plan: Plan): KpiPlan {
   return {
     id: plan.id,
@@ -72,7 +62,7 @@ function toKpiPlan(plan: Plan): KpiPlan {
     title: plan.title,
     organization: plan.organization,
     status: plan.status,
-    thresholds: parseThresholds(plan.light_thresholds),
+    thresholds: planThresholds(plan.light_thresholds),
   };
 }
 
