@@ -411,7 +411,9 @@ export function taskLightFast(task: LightTask & { createdAt: string | null }, co
   const effectiveStart = task.startDate ?? context.planStart;
   if (base.light === "done" || context.today < effectiveStart || task.status === "pending_review") return base;
 
-  const current = weekOrdinalOfDate(context.today);
+  let current = weekOrdinalOfDate(context.today);
+  // As computeLight: silence stops counting at the week after the 完成时限.
+  if (task.dueDate && task.dueDate < context.today) current = Math.min(current, weekOrdinalOfDate(task.dueDate) + 1);
   const started = Math.max(weekOrdinalOfDate(effectiveStart), task.createdAt ? weekOrdinalOfDate(task.createdAt) : -Infinity);
   const firstCounted = started + 1; // the first week is a grace week
   const lastUpdate = task.lastUpdateWeek ? weekOrdinalOfKey(task.lastUpdateWeek) + 1 : -Infinity;

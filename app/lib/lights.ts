@@ -92,7 +92,13 @@ function silentWeekCount(task: LightTask, effectiveStart: string, today: string)
   const createdWeek = task.createdAt ? weekKeyOf(task.createdAt) : startWeek;
   // The task's first week is a grace week: it may have begun on a Friday.
   const firstCountedWeek = nextWeek(createdWeek > startWeek ? createdWeek : startWeek);
-  const currentWeek = weekKeyOf(today); // still open, so never counted
+  let currentWeek = weekKeyOf(today); // still open, so never counted
+  // Past its 完成时限 a task is red as overdue anyway: silence stops counting at the due week,
+  // so a closed-out year does not show "连续55周未填报".
+  if (task.dueDate && task.dueDate < today) {
+    const afterDue = nextWeek(weekKeyOf(task.dueDate));
+    if (afterDue < currentWeek) currentWeek = afterDue;
+  }
   // Counted: the finished weeks from the first counted one, or from the week after the last
   // update when that is later, up to (not including) the current week.
   const afterLastUpdate = task.lastUpdateWeek === null ? null : nextWeek(task.lastUpdateWeek);

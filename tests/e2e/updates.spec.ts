@@ -54,7 +54,7 @@ test("a secretary posts this week's update on a phone and sees the card change",
   await page.goto("/board");
   const card = page.locator("li.task-card", { hasText: "2025-05" });
   await expect(card).toContainText("完成 80%");
-  await expect(card).toContainText("周未填报");
+  await expect(card).toContainText("红灯");
 
   await page.goto("/todo");
   const due = page.getByRole("region", { name: /本周待填报/ }).locator("li", { hasText: "2025-05" });

@@ -170,6 +170,14 @@ describe("silence", () => {
     expect(light({ lastUpdateWeek: null, progress: 70 }, "2025-03-28")).toMatchObject({ light: "red", reasons: ["连续3周未填报"] });
   });
 
+  it("stops counting at the 完成时限: a task overdue for months is not silent for months", () => {
+    // Due Wednesday 9 April 2025 (week 15), last reported in week 12: weeks 13–15 are silent.
+    const late = light({ lastUpdateWeek: "2025-W12", progress: 90 }, "2025-11-20");
+    expect(late.light).toBe("red");
+    expect(late.reasons).toContain("连续3周未填报");
+    expect(late.reasons.some((r) => r.startsWith("已超期"))).toBe(true);
+  });
+
   it("does not count the task's first week", () => {
     // Starts Saturday 1 March (week 9); week 9 is a grace week.
     expect(light({ lastUpdateWeek: null, progress: 0 }, "2025-03-03")).toMatchObject({ light: "green", reasons: [] });
