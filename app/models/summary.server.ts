@@ -10,7 +10,7 @@ import type { AppDatabase } from "../../db/index";
 import type { Database, Plan } from "../../db/schema";
 import { parseSummary, toSummaryJson } from "../lib/importer";
 import { aggregateActual } from "../lib/kpi";
-import { computeLight, DEFAULT_LIGHT_THRESHOLDS, validateThresholds, type LightThresholds } from "../lib/lights";
+import { computeLight } from "../lib/lights";
 import { draftPlan, matchWorkAreas, suggestUnits } from "../lib/plan-draft";
 import { toPlainText } from "../lib/summary/text";
 import {
@@ -27,6 +27,7 @@ import { toDateKey } from "../lib/weeks";
 import { conflict, notFound } from "../utils/http.server";
 import { recordAudit } from "./audit.server";
 import { commitImportIn, type MetricInput, type TaskInput } from "./import.server";
+import { planThresholds } from "./tasks.server";
 
 type Db = AppDatabase | Transaction<Database>;
 
@@ -69,16 +70,6 @@ export async function findPlanForSummary(db: Db, year: number | null): Promise<P
 export async function listPlanYearsForSummary(db: Db): Promise<number[]> {
   const rows = await db.selectFrom("plans").select("year").orderBy("year", "desc").execute();
   return rows.map((r) => r.year);
-}
-
-function planThresholds(stored: string | null): LightThresholds {
-  if (!stored) return DEFAULT_LIGHT_THRESHOLDS;
-  try {
-    const result = validateThresholds(JSON.parse(stored));
-    return result.ok ? result.thresholds : DEFAULT_LIGHT_THRESHOLDS;
-  } catch {
-    return DEFAULT_LIGHT_THRESHOLDS;
-  }
 }
 
 /** "平东街道" → "平东街道办事处", as the seed signs. */
@@ -637,6 +628,24 @@ export async function startNextYear(db: AppDatabase, actorId: number, planId: nu
       };
     };
 
+    // A 四 or 三 item that is not an unfinished task carried over: a new task of next year.
+    const fresh = (taskDraft: (typeof draft.tasks)[number]): TaskInput => ({
+      origin: taskDraft.origin,
+      originRef: taskDraft.originRef,
+      title: taskDraft.title,
+      description: taskDraft.description,
+      category: taskDraft.category,
+      sourceExcerpt: taskDraft.description,
+      ...suggestUnits(taskDraft, units),
+      leadUserId: null,
+      startDate: `${nextYear}-01-01`,
+      dueDate: null,
+      status: "not_started",
+      progress: 0,
+      doneAt: null,
+      metrics: [],
+    });
+
     const tasks: TaskInput[] = [];
     for (const item of preview.planItems) {
       if (!choice.planRefs.includes(item.ref)) continue;
@@ -647,44 +656,10 @@ export async function startNextYear(db: AppDatabase, actorId: number, planId: nu
         tasks.push(carried(old, item.ref, taskDraft.description));
         continue;
       }
-      const suggestion = suggestUnits(taskDraft, units);
-      tasks.push({
-        origin: "key_work",
-        originRef: item.ref,
-        title: taskDraft.title,
-        description: taskDraft.description,
-        category: taskDraft.category,
-        sourceExcerpt: taskDraft.description,
-        leadUnitId: suggestion.leadUnitId,
-        supportUnitIds: suggestion.supportUnitIds,
-        leadUserId: null,
-        startDate: `${nextYear}-01-01`,
-        dueDate: null,
-        status: "not_started",
-        progress: 0,
-        doneAt: null,
-        metrics: [],
-      });
+      tasks.push(fresh(taskDraft));
     }
     for (const taskDraft of draft.tasks.filter((t) => t.origin === "problem" && t.originRef && choice.problemRefs.includes(t.originRef))) {
-      const suggestion = suggestUnits(taskDraft, units);
-      tasks.push({
-        origin: "problem",
-        originRef: taskDraft.originRef,
-        title: taskDraft.title,
-        description: taskDraft.description,
-        category: taskDraft.category,
-        sourceExcerpt: taskDraft.description,
-        leadUnitId: suggestion.leadUnitId,
-        supportUnitIds: suggestion.supportUnitIds,
-        leadUserId: null,
-        startDate: `${nextYear}-01-01`,
-        dueDate: null,
-        status: "not_started",
-        progress: 0,
-        doneAt: null,
-        metrics: [],
-      });
+      tasks.push(fresh(taskDraft));
     }
     for (const item of preview.unfinished) {
       if (!choice.carryTaskIds.includes(item.id)) continue;
