@@ -159,6 +159,12 @@ describe("TrendChart", () => {
     expect(elements(sum, "rect", "over")).toHaveLength(1);
   });
 
+  it("puts the target's label at the end of its line where no points are in the way", () => {
+    const label = (trend: (number | null)[]) => render(TrendChart, { ...trendBase, trend, target: 10, showBars: false }).match(/<text class="chart-label"[^>]*text-anchor="(\w+)"/)![1];
+    expect(label([1, 2, 3, 4, 5, 6])).toBe("end"); // right end, far above the points
+    expect(label([null, null, null, 9, 10, 11])).toBe("start"); // the points cross the line on the right
+  });
+
   it("marks the weeks under a floor, and never marks a level to bring down", () => {
     const floor = render(TrendChart, { ...trendBase, direction: "floor", aggregation: "latest", trend: [98, 96, 99, 97, 99, 99], target: 97, unit: "%", showBars: false });
     expect(texts(floor, "chart-label")).toEqual(["目标下限 97%"]);

@@ -175,6 +175,18 @@ export function TrendChart({
   const points = series.filter(isDefined);
   const expectedPoints = expectedLine ? expectedLine.map((value, index) => ({ index, value })) : [];
   const yTicks = y.ticks(4);
+  // The target's label sits at whichever end of its line has fewer points in the way, above the
+  // line unless that leaves the drawing.
+  const targetText = target !== null ? `${TARGET_WORDS[kind]} ${formatNumber(target, unit)}` : "";
+  const targetLabel = (() => {
+    if (target === null) return { x: 0, y: 0, anchor: "end" as const };
+    const lineY = y(target);
+    const labelWidth = targetText.length * 15;
+    const crowded = (from: number, to: number) =>
+      points.filter((p) => Math.abs(y(p.value) - lineY) < 24 && centre(p.index) >= from && centre(p.index) <= to).length;
+    const left = crowded(0, labelWidth) < crowded(plotWidth - labelWidth, plotWidth);
+    return { x: left ? 0 : plotWidth, y: tenth(lineY - 7 < -size.top + 16 ? lineY + 20 : lineY - 7), anchor: left ? ("start" as const) : ("end" as const) };
+  })();
   const labelEvery = Math.max(1, Math.ceil(weeks.length / size.labels));
   const tickWeeks = weeks.filter((_, i) => i % labelEvery === 0);
   const breachCount = points.filter((p) => breaches(kind, p.value, target)).length;
@@ -223,8 +235,8 @@ export function TrendChart({
         {target !== null ? (
           <g className={`chart-target-group ${kind}`}>
             <Line className={`chart-target${kind === "ceiling" || kind === "floor" ? " limit" : ""}`} from={{ x: 0, y: tenth(y(target)) }} to={{ x: plotWidth, y: tenth(y(target)) }} />
-            <text className="chart-label" x={plotWidth} y={tenth(y(target) - 7)} textAnchor="end">
-              {`${TARGET_WORDS[kind]} ${formatNumber(target, unit)}`}
+            <text className="chart-label" x={targetLabel.x} y={targetLabel.y} textAnchor={targetLabel.anchor}>
+              {targetText}
             </text>
           </g>
         ) : null}
