@@ -1,7 +1,7 @@
 /**
  * The KPI page's pure rules (指标对比): actuals from SQL aggregates, the weekly trend, 序时进度 of
- * a metric, filters and sorting from the URL, the plan overview's reporting rate, and the
- * geometry of the small server-rendered charts. No Remix, no database: the server and the tests
+ * a metric, filters and sorting from the URL, the plan overview's reporting rate, and what a
+ * chart's target line means. No Remix, no database: the server and the tests
  * call these, and components may too.
  *
  * Why aggregates: a large plan has 500 metrics × 52 weeks × 12 units of values. The database
@@ -490,53 +490,20 @@ export function reportingRates(
   return rates;
 }
 
-// ---------------------------------------------------------------- chart geometry
-
-export interface ChartBox {
-  width: number;
-  height: number;
-  /** Inner padding so strokes and dots are not clipped. */
-  pad: number;
-}
-
-/** A round upper bound for an axis: 1, 2, 2.5 or 5 × 10ⁿ at or above `value`. */
-export function niceCeiling(value: number): number {
-  if (!(value > 0)) return 1;
-  const magnitude = 10 ** Math.floor(Math.log10(value));
-  for (const step of [1, 2, 2.5, 5, 10]) {
-    if (step * magnitude >= value - 1e-9) return roundTo(step * magnitude, 6);
-  }
-  return 10 * magnitude;
-}
+// ---------------------------------------------------------------- charts
 
 /**
- * SVG path data for a series (nulls leave gaps), scaled into `box` with `max` at the top and
- * 0 (or `min`) at the bottom. Coordinates rounded to `digits` decimals to keep the markup small
- * (a page of 500 sparklines draws them with whole pixels).
+ * What a chart's target line means, by the same rules as `metricLight`:
+ * - goal: up, and floor + sum — a figure to reach (with a 序时进度 line);
+ * - lower: down + latest — a level to bring down to;
+ * - ceiling: cap, and down + sum — a limit the actual must stay under (red once over);
+ * - floor: floor + latest — a limit the actual must stay above (red once under).
  */
-export function linePath(values: readonly (number | null)[], box: ChartBox, max: number, min = 0, digits = 1): string {
-  const n = values.length;
-  if (n === 0 || !(max > min)) return "";
-  const innerW = box.width - box.pad * 2;
-  const innerH = box.height - box.pad * 2;
-  const x = (i: number) => roundTo(box.pad + (n === 1 ? innerW / 2 : (innerW * i) / (n - 1)), digits);
-  const y = (v: number) => roundTo(box.pad + innerH - ((Math.min(Math.max(v, min), max) - min) / (max - min)) * innerH, digits);
-  let path = "";
-  let pen = false;
-  values.forEach((value, i) => {
-    if (value === null) {
-      pen = false;
-      return;
-    }
-    path += `${pen ? "L" : "M"}${x(i)} ${y(value)}`;
-    pen = true;
-  });
-  return path;
-}
+export type ChartTargetKind = "goal" | "lower" | "ceiling" | "floor";
 
-/** The y coordinate of `value` in `box` (for a target line). */
-export function yOf(value: number, box: ChartBox, max: number, min = 0): number {
-  const innerH = box.height - box.pad * 2;
-  const clamped = Math.min(Math.max(value, min), max);
-  return roundTo(box.pad + innerH - ((clamped - min) / (max - min || 1)) * innerH, 1);
+export function chartTargetKind(direction: MetricDirection, aggregation: MetricAggregation): ChartTargetKind {
+  if (direction === "cap" || (direction === "down" && aggregation === "sum")) return "ceiling";
+  if (direction === "floor" && aggregation === "latest") return "floor";
+  if (direction === "down") return "lower";
+  return "goal";
 }

@@ -10,7 +10,7 @@ import kpiStyles from "~/styles/kpi.css";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { notFound } from "~/utils/http.server";
-import { TrendChart, UnitBars } from "./kpi/charts";
+import { TrendChart, TrendLegend, UnitBars } from "./kpi/charts";
 import { MetricLightTag } from "./kpi/parts";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: kpiStyles }];
@@ -48,6 +48,7 @@ export default function MetricDetailPage() {
   const growth = percentMetric ? null : growthRate(evaluation.actual, metric.baseline);
   const totalActual = detail.contributions.reduce((sum, c) => sum + c.actual, 0);
   const showShare = !percentMetric && totalActual > 0;
+  const showBars = metric.aggregation === "sum" && !percentMetric;
 
   return (
     <section className="page kpi-detail">
@@ -120,47 +121,36 @@ export default function MetricDetailPage() {
         ) : null}
       </div>
 
-      <section className="card stack" aria-labelledby="trend-heading">
+      <section className="card stack kpi-chart-card" aria-labelledby="trend-heading">
         <h2 id="trend-heading">逐周趋势</h2>
         {detail.values.length === 0 ? (
           <p className="muted">还没有单位填报该指标的数值。各单位每周填报进展时可报送本指标。</p>
         ) : (
           <>
-            <ul className="kpi-legend" aria-hidden="true">
-              {metric.aggregation === "sum" && !percentMetric ? (
-                <li>
-                  <span className="swatch bar" />
-                  当周填报值
-                </li>
-              ) : null}
-              <li>
-                <span className="swatch" />
-                截至当周完成值
-              </li>
-              {metric.target !== null ? (
-                <li>
-                  <span className="swatch target" />
-                  目标值
-                </li>
-              ) : null}
-              {expectedLine ? (
-                <li>
-                  <span className="swatch expected" />
-                  按序时进度应达到
-                </li>
-              ) : null}
-            </ul>
-            <div className="chart-scroll">
+            <TrendLegend
+              showBars={showBars}
+              target={metric.target}
+              expectedLine={expectedLine}
+              trend={detail.trend}
+              direction={metric.direction}
+              aggregation={metric.aggregation}
+            />
+            {(["wide", "narrow"] as const).map((layout) => (
               <TrendChart
+                key={layout}
+                layout={layout}
+                className={`chart-${layout}`}
                 weeks={detail.weeks}
                 trend={detail.trend}
                 weekly={detail.weekly}
                 target={metric.target}
                 expectedLine={expectedLine}
                 unit={metric.unit}
-                showBars={metric.aggregation === "sum" && !percentMetric}
+                showBars={showBars}
+                direction={metric.direction}
+                aggregation={metric.aggregation}
               />
-            </div>
+            ))}
             <div className="kpi-data">
               <details>
                 <summary>以表格查看逐周数据</summary>
@@ -194,22 +184,22 @@ export default function MetricDetailPage() {
         )}
       </section>
 
-      <section className="card stack" aria-labelledby="units-heading">
+      <section className="card stack kpi-chart-card" aria-labelledby="units-heading">
         <h2 id="units-heading">各单位贡献</h2>
         {detail.contributions.length === 0 ? (
           <p className="muted">暂无单位填报。</p>
         ) : (
           <>
-            <div className="chart-scroll">
-              <UnitBars rows={detail.contributions} unit={metric.unit} />
-            </div>
+            {(["wide", "narrow"] as const).map((layout) => (
+              <UnitBars key={layout} layout={layout} className={`chart-${layout}`} rows={detail.contributions} unit={metric.unit} />
+            ))}
             <div className="table-scroll">
               <table className="table">
                 <thead>
                   <tr>
                     <th scope="col">单位</th>
                     <th scope="col" className="num">
-                      {metric.aggregation === "sum" && !percentMetric ? "累计填报" : "最新值"}
+                      {showBars ? "累计填报" : "最新值"}
                     </th>
                     {showShare ? (
                       <th scope="col" className="num">

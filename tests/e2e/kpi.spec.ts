@@ -106,3 +106,56 @@ test("the page fits a 360 px phone: tables scroll sideways inside the page", asy
   expect(width).toBeLessThanOrEqual(360);
   await context.close();
 });
+
+test("the charts render on the server under the strict CSP: no inline style, no violation, readable without JavaScript and at 360 px", async ({ page, browser }) => {
+  await page.context().addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { cspViolations: string[] }).cspViolations = seen;
+    document.addEventListener("securitypolicyviolation", (event) => seen.push(`${event.violatedDirective} ${event.blockedURI} ${event.sample}`));
+  });
+  const violations = () => page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations);
+  const problems = watchConsole(page);
+  await login(page, "leader");
+
+  // The KPI page: no style attribute in the server's markup, sparklines drawn as SVG images.
+  const kpiHtml = await (await page.request.get("/kpi")).text();
+  expect(kpiHtml).not.toMatch(/\sstyle=/);
+  await page.goto("/kpi");
+  const sparklines = page.getByRole("img", { name: /逐周趋势/ });
+  expect(await sparklines.count()).toBeGreaterThan(0);
+  await expect(sparklines.first()).toBeVisible();
+  await expect(sparklines.first().locator("path.chart-line")).toHaveAttribute("d", /^M[\d.]+,[\d.]+/);
+  expect(await violations()).toEqual([]);
+
+  // A metric's detail: the trend and per-unit charts, one point per week the table reports.
+  await page.locator(".kpi-metric-name").first().click();
+  await expect(page).toHaveURL(/\/kpi\/\d+$/);
+  const detailPath = new URL(page.url()).pathname;
+  expect(await (await page.request.get(detailPath)).text()).not.toMatch(/\sstyle=/);
+  const trend = page.getByRole("img", { name: /逐周完成情况图/ });
+  await expect(trend).toHaveCount(1); // the wide drawing; the narrow one is hidden at 1280 px
+  await expect(trend).toBeVisible();
+  await expect(page.getByRole("img", { name: /各单位贡献/ })).toBeVisible();
+  const reportedWeeks = await page.locator(".kpi-data tbody tr td:nth-child(3)").evaluateAll((cells) => cells.filter((c) => c.textContent!.trim() !== "—").length);
+  expect(reportedWeeks).toBeGreaterThan(0);
+  await expect(trend.locator(".chart-point")).toHaveCount(reportedWeeks);
+  const units = await page.locator("#units-heading ~ .table-scroll tbody tr").count();
+  await expect(page.getByRole("img", { name: /各单位贡献/ }).locator("rect.chart-bar")).toHaveCount(units);
+  expect(await violations()).toEqual([]);
+
+  // At 360 px the narrow drawing shows instead, and nothing scrolls the page sideways.
+  await page.setViewportSize({ width: 360, height: 740 });
+  await expect(page.getByRole("img", { name: /逐周完成情况图/ })).toHaveClass(/trend-chart-narrow/);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+  expect(await violations()).toEqual([]);
+  expect(problems).toEqual([]);
+
+  // Without JavaScript the same charts are there: they are drawn on the server.
+  const plain = await withoutJavaScript(browser, page);
+  await plain.goto(detailPath);
+  await expect(plain.getByRole("img", { name: /逐周完成情况图/ })).toBeVisible();
+  await expect(plain.getByRole("img", { name: /逐周完成情况图/ }).locator(".chart-point")).toHaveCount(reportedWeeks);
+  await plain.goto("/kpi");
+  await expect(plain.getByRole("img", { name: /逐周趋势/ }).first()).toBeVisible();
+  await plain.context().close();
+});

@@ -9,16 +9,13 @@ import {
   groupRows,
   kpiSearch,
   limitGroups,
-  linePath,
   metricExpectedProgress,
-  niceCeiling,
   parseKpiFilters,
   pointsBehind,
   reportingRates,
   totalsFromWeeks,
   taskLightFast,
   trendFromWeekTotals,
-  yOf,
   type KpiRow,
   type WeekTotals,
 } from "~/lib/kpi-report";
@@ -309,32 +306,6 @@ describe("reportingRates", () => {
   it("has no rate when nothing was expected", () => {
     const rates = reportingRates([{ ...base, taskId: 1, unitId: 7, startDate: "2025-06-01" }], new Set(), weeks, "2025-01-01");
     expect(rates.get(7)).toEqual({ unitId: 7, expected: 0, reported: 0, rate: null });
-  });
-});
-
-describe("chart geometry", () => {
-  const box = { width: 100, height: 20, pad: 0 };
-
-  it("picks round axis maxima", () => {
-    expect(niceCeiling(0)).toBe(1);
-    expect(niceCeiling(7)).toBe(10);
-    expect(niceCeiling(2370)).toBe(2500);
-    expect(niceCeiling(0.43)).toBe(0.5);
-    expect(niceCeiling(100)).toBe(100);
-  });
-
-  it("draws a line with gaps for missing weeks", () => {
-    expect(linePath([0, 10, null, 5, 20], box, 20)).toBe("M0 20L25 10M75 15L100 0");
-    expect(linePath([5], box, 10)).toBe("M50 10");
-    expect(linePath([], box, 10)).toBe("");
-    expect(linePath([0, 3.33, 10], { width: 10, height: 10, pad: 0 }, 10, 0, 0)).toBe("M0 10L5 7L10 0");
-    expect(linePath([1, 2], box, 0)).toBe("");
-  });
-
-  it("clamps values outside the axis", () => {
-    expect(linePath([-5, 40], box, 20)).toBe("M0 20L100 0");
-    expect(yOf(10, box, 20)).toBe(10);
-    expect(yOf(30, box, 20)).toBe(0);
   });
 });
 

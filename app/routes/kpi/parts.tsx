@@ -328,7 +328,16 @@ export function MetricTable({
                 <MetricLightTag light={row.evaluation.light} reasons={row.evaluation.reasons} />
               </td>
               <td>
-                <Sparkline values={row.trend} weeks={weeks} actual={row.evaluation.actual} target={row.target} unit={row.unit} name={row.name} />
+                <Sparkline
+                  values={row.trend}
+                  weeks={weeks}
+                  actual={row.evaluation.actual}
+                  target={row.target}
+                  unit={row.unit}
+                  name={row.name}
+                  direction={row.direction}
+                  aggregation={row.aggregation}
+                />
               </td>
             </tr>
           ))}
