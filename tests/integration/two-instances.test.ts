@@ -101,7 +101,13 @@ describe.runIf(pgUrl)("two app servers on one PostgreSQL database", () => {
 
   beforeAll(async () => {
     // The servers run the built app; build it when it is missing or older than the sources.
-    execFileSync("npx", ["tsx", "app/server/build-if-needed.ts"], { stdio: "ignore", timeout: 240_000 });
+    // NODE_ENV=production as `npm run build` has it: Vitest's NODE_ENV=test would make a
+    // development bundle that later production starts (e2e, bench) would fail on.
+    execFileSync("npx", ["tsx", "app/server/build-if-needed.ts"], {
+      stdio: "ignore",
+      timeout: 240_000,
+      env: { ...process.env, NODE_ENV: "production" },
+    });
     databaseUrl = await createDatabase(pgUrl!, database);
     const dataDir = mkdtempSync(join(tmpdir(), "kanban-two-"));
     // Both start at once on an EMPTY database: migrations and the first-start seed must run once.
