@@ -5,6 +5,7 @@ import { Kysely, Migrator, type MigrationProvider } from "kysely";
 import { migrations } from "./migrations/index";
 import type { Database } from "./schema";
 import { Sqlite3Dialect } from "./sqlite3-dialect";
+import { isPostgresUrl, openPostgres } from "./postgres";
 
 export type AppDatabase = Kysely<Database>;
 
@@ -18,6 +19,24 @@ export function databasePathFromEnv(env: NodeJS.ProcessEnv = process.env): strin
 export function openDatabase(filename: string): AppDatabase {
   if (filename !== ":memory:") mkdirSync(dirname(filename), { recursive: true });
   return new Kysely<Database>({ dialect: new Sqlite3Dialect({ filename, busyTimeoutMs: 5000 }) });
+}
+
+/** The PostgreSQL URL from DATABASE_URL, or null for SQLite at DATABASE_PATH. */
+export function databaseUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string | null {
+  const url = env.DATABASE_URL?.trim();
+  if (!url) return null;
+  if (isPostgresUrl(url)) return url;
+  throw new Error(`DATABASE_URL 只支持 postgres:// 或 postgresql:// 地址，当前为：${url.split("@").pop()}`);
+}
+
+/** The installation's database: PostgreSQL when DATABASE_URL is set, else SQLite at DATABASE_PATH. */
+export function openDatabaseFromEnv(env: NodeJS.ProcessEnv = process.env): AppDatabase {
+  const url = databaseUrlFromEnv(env);
+  if (url) {
+    const size = Number(env.DATABASE_POOL_SIZE);
+    return openPostgres(url, { poolSize: Number.isInteger(size) && size > 0 ? size : undefined });
+  }
+  return openDatabase(databasePathFromEnv(env));
 }
 
 const staticProvider: MigrationProvider = {

@@ -3,7 +3,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { readFile, rm, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { databasePathFromEnv } from "../../db/index";
 import {
   ATTACHMENT_MAX_BYTES,
@@ -14,8 +14,10 @@ import {
 } from "../lib/updates";
 import type { AppDatabase } from "../../db/index";
 
+/** ATTACHMENTS_DIR, else "attachments" beside the SQLite file (several app servers: a shared folder). */
 export function attachmentsDir(): string {
-  return join(dirname(databasePathFromEnv()), "attachments");
+  const configured = process.env.ATTACHMENTS_DIR?.trim();
+  return configured ? resolve(configured) : join(dirname(databasePathFromEnv()), "attachments");
 }
 
 export interface CheckedFile {

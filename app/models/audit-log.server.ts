@@ -1,5 +1,6 @@
 // Reading audit_log for the admins' searchable log: newest first, filtered by kind, person,
 // date and free text, paged by id (stable while new rows arrive).
+import { containsOperator } from "../../db/dialect-sql";
 import type { AppDatabase } from "../../db/index";
 
 export const AUDIT_PAGE_SIZE = 50;
@@ -58,13 +59,14 @@ export async function listAuditLog(db: AppDatabase, query: AuditQuery): Promise<
   const text = query.q.trim();
   if (text) {
     const like = `%${text}%`;
+    const contains = containsOperator(db);
     select = select.where((eb) =>
       eb.or([
-        eb("audit_log.action", "like", like),
+        eb("audit_log.action", contains, like),
         eb("audit_log.entity_id", "=", text),
-        eb("users.display_name", "like", like),
-        eb("audit_log.before_json", "like", like),
-        eb("audit_log.after_json", "like", like),
+        eb("users.display_name", contains, like),
+        eb("audit_log.before_json", contains, like),
+        eb("audit_log.after_json", contains, like),
       ]),
     );
   }

@@ -2,20 +2,26 @@ import { createReadStream } from "node:fs";
 import { join } from "node:path";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { backupDatabase, backupDirFor, BACKUP_NAME_PATTERN, listBackups } from "../../db/backup";
-import { databasePathFromEnv } from "../../db/index";
+import { databasePathFromEnv, databaseUrlFromEnv } from "../../db/index";
 import { getDb } from "../utils/db.server";
-import { notFound } from "../utils/http.server";
+import { badRequest, notFound } from "../utils/http.server";
 import { recordAudit } from "./audit.server";
 
 function backupDir(): string {
   return backupDirFor(databasePathFromEnv());
 }
 
+/** On PostgreSQL the app makes no backups: that is pg_dump's job (README, "Deploying on PostgreSQL"). */
+export function backupsByPgDump(): boolean {
+  return databaseUrlFromEnv() !== null;
+}
+
 export function listDatabaseBackups() {
-  return listBackups(backupDir());
+  return backupsByPgDump() ? [] : listBackups(backupDir());
 }
 
 export async function createDatabaseBackup(actorId: number): Promise<string> {
+  if (backupsByPgDump()) badRequest("本系统使用 PostgreSQL 数据库，请由数据库管理员用 pg_dump 备份（见 README“在 PostgreSQL 上部署”）。");
   const db = getDb();
   const path = await backupDatabase(db, backupDir());
   const name = path.slice(path.lastIndexOf("/") + 1);

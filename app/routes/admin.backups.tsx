@@ -1,13 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { createDatabaseBackup, listDatabaseBackups } from "../models/backups.server";
+import { backupsByPgDump, createDatabaseBackup, listDatabaseBackups } from "../models/backups.server";
 import { formatDateTime } from "../lib/weeks";
 import { requireUser } from "../utils/auth.server";
 import { readForm, readIntent } from "../utils/forms.server";
 
 export async function loader(args: LoaderFunctionArgs) {
   await requireUser(args, "admin");
-  return { backups: listDatabaseBackups() };
+  return { backups: listDatabaseBackups(), pgDump: backupsByPgDump() };
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -21,9 +21,26 @@ function formatBytes(bytes: number): string {
 }
 
 export default function AdminBackups() {
-  const { backups } = useLoaderData<typeof loader>();
+  const { backups, pgDump } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const pending = useNavigation().state === "submitting";
+  if (pgDump) {
+    return (
+      <section className="card stack" aria-labelledby="backup-title">
+        <h2 id="backup-title">数据库备份</h2>
+        <p>本系统使用 PostgreSQL 数据库，备份不在这里生成，由数据库管理员用 PostgreSQL 自带的工具完成：</p>
+        <ul>
+          <li>
+            备份：<code>pg_dump -Fc -f kanban-日期.dump 数据库地址</code>（可在服务运行时进行，得到一致的副本），建议每天定时执行并保存到另一台机器。
+          </li>
+          <li>
+            恢复：停止所有应用服务器，<code>pg_restore --clean --if-exists -d 数据库地址 kanban-日期.dump</code>，再启动服务。
+          </li>
+        </ul>
+        <p className="muted">详见 README 中“在 PostgreSQL 上部署”一节。佐证材料文件保存在 ATTACHMENTS_DIR 目录，需要另行备份。</p>
+      </section>
+    );
+  }
   return (
     <div className="stack">
       <section className="card stack" aria-labelledby="backup-title">

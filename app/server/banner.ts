@@ -26,6 +26,20 @@ export function printStartBanner({ port, bootstrap }: { port: number; bootstrap:
         : "  密码在首次启动时打印；忘记时可删除数据库文件后重新启动，或由管理员重置。",
     );
   }
+  const databaseUrl = process.env.DATABASE_URL?.trim();
+  if (databaseUrl) {
+    let where = "PostgreSQL";
+    try {
+      const url = new URL(databaseUrl);
+      where = `PostgreSQL ${url.hostname}${url.port ? `:${url.port}` : ""}${url.pathname}`;
+    } catch {
+      // shown without details
+    }
+    lines.push(`数据库：${where}`);
+    if (!process.env.ATTACHMENTS_DIR) {
+      lines.push("  未设置 ATTACHMENTS_DIR：佐证材料存在本机。多台应用服务器时请设为共享目录。");
+    }
+  }
   lines.push("");
   process.stdout.write(`${lines.join("\n")}\n`);
 }

@@ -1,9 +1,12 @@
-import { databasePathFromEnv, openDatabase, type AppDatabase } from "../../db/index";
+import { openDatabaseFromEnv, type AppDatabase } from "../../db/index";
 import { forgetSingleton, peekSingleton, singleton } from "./singleton.server";
 
-/** The process's one database handle (a single serialised sqlite3 connection). */
+/**
+ * The process's one database handle: a single serialised sqlite3 connection, or a pool of
+ * PostgreSQL connections when DATABASE_URL is set.
+ */
 export function getDb(): AppDatabase {
-  return singleton("db", () => openDatabase(databasePathFromEnv()));
+  return singleton("db", () => openDatabaseFromEnv());
 }
 
 export async function closeDb(): Promise<void> {

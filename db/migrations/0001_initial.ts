@@ -1,7 +1,7 @@
 // The whole data sketch of DESIGN.md. Portable between SQLite and PostgreSQL:
 // timestamps are ISO-8601 UTC text, dates are "YYYY-MM-DD" text, flags are integers 0/1.
 import { type Kysely, type CreateTableBuilder, sql } from "kysely";
-import { idColumn } from "./helpers";
+import { idColumn, realType } from "./helpers";
 
 function timestamps<T extends string>(table: CreateTableBuilder<T, any>) {
   return table
@@ -123,8 +123,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("task_id", "integer", (c) => c.references("tasks.id").onDelete("cascade"))
     .addColumn("name", "text", (c) => c.notNull())
     .addColumn("unit", "text", (c) => c.notNull())
-    .addColumn("baseline", "real")
-    .addColumn("target", "real")
+    .addColumn("baseline", realType(db))
+    .addColumn("target", realType(db))
     .addColumn("direction", "text", (c) =>
       c.notNull().check(sql`direction in ('up', 'down', 'cap', 'floor')`),
     )
@@ -162,7 +162,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("metric_id", "integer", (c) => c.notNull().references("metrics.id").onDelete("cascade"))
     .addColumn("unit_id", "integer", (c) => c.notNull().references("units.id"))
     .addColumn("week", "text", (c) => c.notNull())
-    .addColumn("value", "real", (c) => c.notNull())
+    .addColumn("value", realType(db), (c) => c.notNull())
     .addColumn("update_id", "integer", (c) => c.references("updates.id").onDelete("cascade"))
     .addColumn("reported_by", "integer", (c) => c.notNull().references("users.id"))
     .addColumn("reported_at", "text", (c) => c.notNull())

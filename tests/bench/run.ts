@@ -7,6 +7,7 @@ import { gzipSync } from "node:zlib";
 import { parseSummary } from "../../app/lib/importer";
 import { BENCH_PASSWORD, FULL_SIZE, generateLargePlan, LARGE_PLAN_YEAR, type LargePlanSize } from "./generate";
 import { expectOk, secondsPerRequest, startServer, type RunningServer } from "./harness";
+import { benchDatabaseUrl, preparePostgres } from "./pg-option";
 
 export interface CaseResult {
   name: string;
@@ -22,6 +23,7 @@ const args = process.argv.slice(2);
 const json = args.includes("--json");
 const smoke = args.includes("--smoke");
 const only = args.find((a) => a.startsWith("--only="))?.slice("--only=".length).split(",");
+const pgServer = benchDatabaseUrl(args);
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
 const SMOKE_SIZE: LargePlanSize = { tasks: 60, leaders: 4, metrics: 20, weeks: 6 };
@@ -69,7 +71,9 @@ async function main() {
   await generateLargePlan(`${dir}/large.sqlite`, smoke ? SMOKE_SIZE : FULL_SIZE);
   copyFileSync(`${dir}/large.sqlite`, `${dir}/baseline.sqlite`);
 
-  const app = await startServer("app/server/main.ts", { DATABASE_PATH: `${dir}/large.sqlite`, NODE_ENV: "production" }, "/login");
+  const pg = pgServer ? await preparePostgres(pgServer, `${dir}/large.sqlite`) : null;
+  if (pg) log("应用使用 PostgreSQL（--db），基线服务器仍使用 SQLite：比值里也含两种数据库的差别。");
+  const app = await startServer("app/server/main.ts", { DATABASE_PATH: `${dir}/large.sqlite`, NODE_ENV: "production", ...pg?.env }, "/login");
   const base = await startServer("tests/bench/baseline-server.ts", { DATABASE_PATH: `${dir}/baseline.sqlite` }, "/board?year=1");
   const results: CaseResult[] = [];
   let peakRss = 0;
@@ -182,6 +186,7 @@ async function main() {
   } finally {
     await app.stop();
     await base.stop();
+    await pg?.cleanup();
   }
 
   if (json) {
@@ -192,6 +197,7 @@ async function main() {
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => String(row[i]).length)));
     const line = (cells: string[]) => cells.map((c, i) => String(c).padEnd(widths[i])).join("  ");
     process.stdout.write(`${line(header)}\n${widths.map((w) => "-".repeat(w)).join("  ")}\n${rows.map(line).join("\n")}\n`);
+    if (pgServer) process.stdout.write("ours: the app on PostgreSQL (--db); baseline: SQLite.\n");
   }
   process.exitCode = results.every((r) => r.ok) ? 0 : 1;
 }

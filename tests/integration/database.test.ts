@@ -2,31 +2,74 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "kysely";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { migrateToLatest, openDatabase } from "../../db/index";
+import { openPostgres } from "../../db/postgres";
 import { bootstrapIfEmpty } from "../../app/models/bootstrap.server";
 import { verifyPassword } from "../../app/utils/password.server";
+import { createDatabase, dropDatabase, testDatabaseUrl, uniqueDatabaseName } from "./pg";
 
-function freshDb() {
+// On PostgreSQL (TEST_DATABASE_URL) every fresh database is a new, empty PostgreSQL database.
+const pgUrl = testDatabaseUrl();
+const onPostgres = Boolean(process.env.DATABASE_URL);
+const created: string[] = [];
+afterAll(async () => {
+  for (const name of created) await dropDatabase(pgUrl!, name);
+});
+
+async function freshDb() {
+  if (onPostgres && pgUrl) {
+    const name = uniqueDatabaseName("kanban_fresh");
+    created.push(name);
+    return openPostgres(await createDatabase(pgUrl, name));
+  }
   return openDatabase(join(mkdtempSync(join(tmpdir(), "kanban-db-")), "test.sqlite"));
 }
 
-describe("the sqlite3 dialect", () => {
-  it("runs with WAL and foreign keys on", async () => {
-    const db = freshDb();
+describe(onPostgres ? "the PostgreSQL dialect" : "the sqlite3 dialect", () => {
+  it.skipIf(onPostgres)("runs with WAL and foreign keys on", async () => {
+    const db = await freshDb();
     await migrateToLatest(db);
     const journal = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(db);
     const fk = await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(db);
     expect(journal.rows[0].journal_mode).toBe("wal");
     expect(fk.rows[0].foreign_keys).toBe(1);
-    await expect(
-      db.insertInto("task_units").values({ task_id: 999, unit_id: 999, role: "lead" }).execute(),
-    ).rejects.toThrow(/FOREIGN KEY/);
     await db.destroy();
   });
 
-  it("never interleaves concurrent transactions on its one connection", async () => {
-    const db = freshDb();
+  it("enforces foreign keys", async () => {
+    const db = await freshDb();
+    await migrateToLatest(db);
+    await expect(
+      db.insertInto("task_units").values({ task_id: 999, unit_id: 999, role: "lead" }).execute(),
+    ).rejects.toThrow(/FOREIGN KEY/i);
+    await db.destroy();
+  });
+
+  it.runIf(onPostgres)("returns counts as numbers, keeps figures as double precision and orders positions byte by byte", async () => {
+    const db = await freshDb();
+    await migrateToLatest(db);
+    const now = new Date().toISOString();
+    const unit = await db.insertInto("units").values({ name: "甲", kind: "office", created_at: now, updated_at: now }).returning("id").executeTakeFirstOrThrow();
+    const count = await db.selectFrom("units").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    expect(count.n).toBe(1);
+    const sum = await db.selectFrom("units").select((eb) => eb.fn.sum<number>("sort_order").as("s")).executeTakeFirstOrThrow();
+    expect(sum.s).toBe(0);
+    const columns = await sql<{ column_name: string; data_type: string; collation_name: string | null }>`
+      select column_name, data_type, collation_name from information_schema.columns
+      where table_name in ('metrics', 'metric_values', 'tasks') and column_name in ('baseline', 'target', 'value', 'position')`.execute(db);
+    for (const column of columns.rows) {
+      if (column.column_name === "position") expect(column.collation_name).toBe("C");
+      else expect(column.data_type).toBe("double precision");
+    }
+    const ordered = await sql<{ k: string }>`select k from (values ('a0'), ('Zz'), ('a0V'), ('B')) v(k) order by k collate "C"`.execute(db);
+    expect(ordered.rows.map((r) => r.k)).toEqual(["B", "Zz", "a0", "a0V"]);
+    expect(unit.id).toBeGreaterThan(0);
+    await db.destroy();
+  });
+
+  it("never interleaves concurrent read-modify-write transactions", async () => {
+    const db = await freshDb();
     await migrateToLatest(db);
     const now = new Date().toISOString();
     await db.insertInto("units").values({ name: "计数", kind: "office", sort_order: 0, created_at: now, updated_at: now }).execute();
@@ -45,7 +88,7 @@ describe("the sqlite3 dialect", () => {
   });
 
   it("rolls a failed transaction back completely", async () => {
-    const db = freshDb();
+    const db = await freshDb();
     await migrateToLatest(db);
     const now = new Date().toISOString();
     await expect(
@@ -59,22 +102,22 @@ describe("the sqlite3 dialect", () => {
   });
 
   it("returns inserted ids and affected row counts", async () => {
-    const db = freshDb();
+    const db = await freshDb();
     await migrateToLatest(db);
     const now = new Date().toISOString();
-    const result = await db.insertInto("units").values({ name: "甲", kind: "office", created_at: now, updated_at: now }).executeTakeFirst();
-    expect(Number(result.insertId)).toBe(1);
+    const result = await db.insertInto("units").values({ name: "甲", kind: "office", created_at: now, updated_at: now }).returning("id").executeTakeFirstOrThrow();
+    expect(result.id).toBe(1);
     const update = await db.updateTable("units").set({ sort_order: 3 }).executeTakeFirst();
     expect(Number(update.numUpdatedRows)).toBe(1);
     await db.destroy();
   });
 
   it("migrates an empty database once and is idempotent", async () => {
-    const db = freshDb();
+    const db = await freshDb();
     expect(await migrateToLatest(db)).toContain("0001_initial");
     expect(await migrateToLatest(db)).toEqual([]);
-    const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(db);
-    expect(tables.rows.map((r) => r.name)).toEqual(
+    const tables = await db.introspection.getTables();
+    expect(tables.map((r) => r.name)).toEqual(
       expect.arrayContaining([
         "units", "users", "sessions", "plans", "source_documents", "tasks", "task_units", "metrics",
         "metric_values", "updates", "comments", "audit_log", "summaries",
@@ -86,7 +129,7 @@ describe("the sqlite3 dialect", () => {
 
 describe("first start", () => {
   it("creates the seed's units, the 2025 plan and one account per role with DEMO_PASSWORD", async () => {
-    const db = freshDb();
+    const db = await freshDb();
     await migrateToLatest(db);
     const result = await bootstrapIfEmpty(db, { production: false, demoPassword: "seed-pass-123" });
     expect(result.created).toBe(true);
@@ -108,7 +151,7 @@ describe("first start", () => {
   });
 
   it("uses random passwords without DEMO_PASSWORD", async () => {
-    const db = freshDb();
+    const db = await freshDb();
     await migrateToLatest(db);
     const result = await bootstrapIfEmpty(db, { production: false });
     const passwords = new Set(result.accounts.map((a) => a.password));
@@ -117,7 +160,7 @@ describe("first start", () => {
   });
 
   it("in production creates only an admin who must change the one-time password", async () => {
-    const db = freshDb();
+    const db = await freshDb();
     await migrateToLatest(db);
     const result = await bootstrapIfEmpty(db, { production: true, demoPassword: "ignored-in-prod" });
     expect(result.accounts.map((a) => a.username)).toEqual(["admin"]);

@@ -77,7 +77,7 @@ describe("the first start's demo plan", () => {
         tasks: [task, { ...task, originRef: "四.2", leadUnitId: 99999 }],
         metrics: [],
       }),
-    ).rejects.toThrow(/FOREIGN KEY/);
+    ).rejects.toThrow(/FOREIGN KEY/i);
     expect(await counts()).toEqual(before);
   });
 });
