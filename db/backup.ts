@@ -19,10 +19,19 @@ function timestamp(now: Date): string {
 export async function backupDatabase(db: Kysely<any>, dir: string, now: Date = new Date()): Promise<string> {
   mkdirSync(dir, { recursive: true });
   const base = `backup-${timestamp(now)}`;
-  let target = join(dir, `${base}.sqlite`);
-  for (let n = 2; existsFile(target); n++) target = join(dir, `${base}-${n}.sqlite`);
-  await sql`vacuum into ${target}`.execute(db);
-  return target;
+  // Two backups in the same second (two admins, or a request racing the CLI) both find a name
+  // free before either file exists: the loser's VACUUM INTO fails, so it takes the next name.
+  for (let n = 1; ; n++) {
+    const target = join(dir, n === 1 ? `${base}.sqlite` : `${base}-${n}.sqlite`);
+    if (existsFile(target)) continue;
+    try {
+      await sql`vacuum into ${target}`.execute(db);
+      return target;
+    } catch (error) {
+      if (n < 100 && existsFile(target)) continue;
+      throw error;
+    }
+  }
 }
 
 function existsFile(path: string): boolean {

@@ -30,13 +30,13 @@ const optionalId = (label: string) =>
 const optionalText = (label: string, max: number) =>
   z.preprocess(
     (v) => (v == null ? "" : v),
-    z.string().trim().max(max, `${label}不能超过${max}个字。`),
+    z.string({ error: `${label}只能填写一项文字。` }).trim().max(max, `${label}不能超过${max}个字。`),
   );
 
 /** A FormData field that may appear once, many times or not at all, as an array of strings. */
 const stringList = z.preprocess(
   (v) => (v == null ? [] : Array.isArray(v) ? v : [v]),
-  z.array(z.string()),
+  z.array(z.string({ error: "所选内容无效，请刷新页面后重试。" }), { error: "所选内容无效，请刷新页面后重试。" }),
 );
 
 export const statusSchema = z.enum(STATUSES as [string, ...string[]], { error: "请选择目标列。" });
@@ -190,7 +190,7 @@ export const DeleteTaskSchema = z.object({
 
 const reason = z.preprocess(
   (v) => (v == null ? "" : v),
-  z.string().trim().max(REASON_MAX_LENGTH, `原因或说明不能超过${REASON_MAX_LENGTH}个字。`),
+  z.string({ error: "原因或说明只能填写一项文字。" }).trim().max(REASON_MAX_LENGTH, `原因或说明不能超过${REASON_MAX_LENGTH}个字。`),
 );
 
 /** A drag-and-drop move: the card's new neighbours in the target column, never an index. */

@@ -51,11 +51,11 @@ export const UpdateFormSchema = z.object({
   nextSteps: optionalText("下步计划", 1000),
   blockers: optionalText("困难问题", 1000),
   needsCoordination: z
-    .string()
+    .string({ error: "“需要协调”选项无效，请刷新页面后重试。" })
     .optional()
     .transform((v) => v === "yes"),
   removeAttachment: z
-    .union([z.string(), z.array(z.string())])
+    .union([z.string(), z.array(z.string())], { error: "要删除的佐证材料无效，请刷新页面后重试。" })
     .optional()
     .transform((v, ctx) => {
       const list = v == null ? [] : Array.isArray(v) ? v : [v];
@@ -141,7 +141,7 @@ export const CommentFormSchema = z.object({
 export const UrgeFormSchema = z.object({
   unitId: z.coerce.number({ error: "请选择要催办的单位。" }).int("请选择要催办的单位。").positive("请选择要催办的单位。"),
   note: z
-    .string()
+    .string({ error: "催办说明须为文字。" })
     .trim()
     .max(URGE_NOTE_MAX_LENGTH, `催办说明不能超过${URGE_NOTE_MAX_LENGTH}个字。`)
     .optional()
@@ -157,12 +157,12 @@ export const MatrixUrgeSchema = z.object({
       const [taskId, unitId] = v.split(":").map(Number);
       return { taskId, unitId };
     }),
-  week: z.string().regex(/^\d{4}-W\d{2}$/, "周次无效，请刷新页面后重试。"),
+  week: z.string({ error: "周次无效，请刷新页面后重试。" }).regex(/^\d{4}-W\d{2}$/, "周次无效，请刷新页面后重试。"),
 });
 
 export const MatrixUrgeAllSchema = z.object({
-  week: z.string().regex(/^\d{4}-W\d{2}$/, "周次无效，请刷新页面后重试。"),
-  planId: z.coerce.number().int().positive(),
+  week: z.string({ error: "周次无效，请刷新页面后重试。" }).regex(/^\d{4}-W\d{2}$/, "周次无效，请刷新页面后重试。"),
+  planId: z.coerce.number({ error: "年度计划无效，请刷新页面后重试。" }).int("年度计划无效，请刷新页面后重试。").positive("年度计划无效，请刷新页面后重试。"),
 });
 
 /** An expected failure thrown by a model (400/403/404/409) as status and message; null otherwise. */

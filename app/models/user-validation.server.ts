@@ -37,7 +37,7 @@ export const RoleAndUnitSchema = z
 export const LoginSchema = z.object({
   username: z.string({ error: "请输入用户名。" }).trim().min(1, "请输入用户名。").max(64, "用户名或密码错误。"),
   password: z.string({ error: "请输入密码。" }).min(1, "请输入密码。").max(256, "用户名或密码错误。"),
-  redirectTo: z.string().optional(),
+  redirectTo: z.string({ error: "登录后要打开的页面无效。" }).optional(),
 });
 
 export const ChangePasswordSchema = z

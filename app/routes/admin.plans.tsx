@@ -2,13 +2,22 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { PlanSchema, StatusSchema } from "../models/admin-forms.server";
 import { createPlan, listPlans, setPlanStatus } from "../models/plans.server";
+import { importPlan, parsePlanDocument, PLAN_DOCUMENT_MAX_BYTES, type PlanImportResult } from "../models/plan-transfer.server";
+import { refusalOf } from "../models/update-forms.server";
 import { PLAN_STATUS_LABELS } from "../lib/labels";
 import { Field } from "../components/field";
 import { requireUser } from "../utils/auth.server";
 import { getDb } from "../utils/db.server";
 import { parseForm, readForm, readIntent } from "../utils/forms.server";
 
+interface PlansActionData {
+  errors: Record<string, string>;
+  values: Record<string, string>;
+  imported?: PlanImportResult;
+  importError?: string;
+}
 
+const done = (extra: Partial<PlansActionData> = {}): PlansActionData => ({ errors: {}, values: {}, ...extra });
 
 export async function loader(args: LoaderFunctionArgs) {
   await requireUser(args, "admin");
@@ -18,15 +27,37 @@ export async function loader(args: LoaderFunctionArgs) {
 export async function action(args: ActionFunctionArgs) {
   const admin = await requireUser(args, "admin");
   const db = getDb();
+  // Refuse an oversize upload before reading it into memory.
+  if (Number(args.request.headers.get("Content-Length") ?? 0) > PLAN_DOCUMENT_MAX_BYTES + 64 * 1024) {
+    return data(done({ importError: `文件超过 ${PLAN_DOCUMENT_MAX_BYTES / 1024 / 1024} MB，无法导入。请确认选择的是本系统导出的年度计划 .json 文件。` }), { status: 413 });
+  }
   const formData = await readForm(args.request);
-  const intent = readIntent(formData, ["create", "setStatus"] as const);
+  const intent = readIntent(formData, ["create", "setStatus", "import"] as const);
+  if (intent === "import") {
+    const file = formData.get("file");
+    if (!file || typeof file === "string" || file.size === 0) {
+      return data(done({ importError: "请选择要导入的年度计划 .json 文件。" }), { status: 400 });
+    }
+    if (file.size > PLAN_DOCUMENT_MAX_BYTES) {
+      return data(done({ importError: `文件超过 ${PLAN_DOCUMENT_MAX_BYTES / 1024 / 1024} MB，无法导入。` }), { status: 413 });
+    }
+    const parsed = parsePlanDocument(await file.text());
+    if (!parsed.ok) return data(done({ importError: parsed.message }), { status: 400 });
+    try {
+      return done({ imported: await importPlan(db, admin.id, parsed.document) });
+    } catch (thrown) {
+      const refusal = refusalOf(thrown);
+      if (!refusal) throw thrown;
+      return data(done({ importError: refusal.message }), { status: refusal.status });
+    }
+  }
   if (intent === "create") {
     const parsed = parseForm(formData, PlanSchema);
-    if (!parsed.ok) return data({ errors: parsed.errors, values: parsed.values }, { status: 400 });
+    if (!parsed.ok) return data(done({ errors: parsed.errors, values: parsed.values }), { status: 400 });
     const existing = await db.selectFrom("plans").select("id").where("year", "=", parsed.data.year).executeTakeFirst();
     if (existing) {
       return data(
-        { errors: { year: `${parsed.data.year}年度计划已经存在。` } as Record<string, string>, values: parsed.values },
+        done({ errors: { year: `${parsed.data.year}年度计划已经存在。` }, values: parsed.values }),
         { status: 400 },
       );
     }
@@ -35,18 +66,20 @@ export async function action(args: ActionFunctionArgs) {
       organization: parsed.data.organization,
       title: `${parsed.data.organization}${parsed.data.year}年重点工作`,
     });
-    return { errors: {} as Record<string, string>, values: {} as Record<string, string> };
+    return done();
   }
   const parsed = parseForm(formData, StatusSchema);
-  if (!parsed.ok) return data({ errors: parsed.errors, values: parsed.values }, { status: 400 });
+  if (!parsed.ok) return data(done({ errors: parsed.errors, values: parsed.values }), { status: 400 });
   await setPlanStatus(db, admin.id, parsed.data.planId, parsed.data.version, parsed.data.status);
-  return { errors: {} as Record<string, string>, values: {} as Record<string, string> };
+  return done();
 }
 
 export default function AdminPlans() {
   const { plans } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const pending = useNavigation().state === "submitting";
+  const navigation = useNavigation();
+  const pending = navigation.state === "submitting";
+  const importing = pending && navigation.formData?.get("intent") === "import";
   const errors = actionData?.errors ?? {};
   const values = actionData?.values ?? {};
   const nextYear = plans.length ? Math.max(...plans.map((p) => p.year)) + 1 : new Date().getFullYear();
@@ -75,7 +108,10 @@ export default function AdminPlans() {
                     <td>{plan.year}年</td>
                     <td>{plan.title}</td>
                     <td>{PLAN_STATUS_LABELS[plan.status]}</td>
-                    <td>
+                    <td className="row-actions">
+                      <a href={`/admin/plans/${plan.year}/export`} download className="button secondary small">
+                        导出
+                      </a>
                       <Form
                         method="post"
                         onSubmit={(event) => {
@@ -116,6 +152,35 @@ export default function AdminPlans() {
           />
           <button type="submit" className="button primary" disabled={pending}>
             {pending ? "正在创建…" : "创建年度计划"}
+          </button>
+        </Form>
+      </section>
+      <section className="card" aria-labelledby="import-plan-title">
+        <h2 id="import-plan-title">导入年度计划</h2>
+        <p className="muted">
+          上传本系统“导出”的 .json 文件（可来自另一台服务器）。已有同一年度的计划时不会导入。文件中本系统没有的单位会新建；没有的用户会新建为“停用”，需由管理员重置密码并启用后才能登录。
+        </p>
+        {actionData?.imported ? (
+          <p className="notice" role="status">
+            已导入{actionData.imported.year}年度计划：{actionData.imported.tasks}项任务、{actionData.imported.metrics}个指标、
+            {actionData.imported.updates}条填报
+            {actionData.imported.createdUnits.length ? `；新建单位 ${actionData.imported.createdUnits.join("、")}` : ""}
+            {actionData.imported.createdUsers.length ? `；新建停用用户 ${actionData.imported.createdUsers.join("、")}` : ""}。
+          </p>
+        ) : null}
+        {actionData?.importError ? (
+          <p className="form-error" role="alert">
+            {actionData.importError}
+          </p>
+        ) : null}
+        <Form method="post" encType="multipart/form-data" className="stack">
+          <input type="hidden" name="intent" value="import" />
+          <label className="field">
+            <span>年度计划文件（.json）</span>
+            <input type="file" name="file" accept="application/json,.json" required />
+          </label>
+          <button type="submit" className="button primary" disabled={pending}>
+            {importing ? "正在导入…" : "导入"}
           </button>
         </Form>
       </section>

@@ -154,7 +154,11 @@ async function main() {
       await closeDb();
       process.exit(0);
     });
+    // Keep-alive connections go idle as their last response ends: close them then, rather than
+    // waiting out the keep-alive timeout, and tell clients not to reuse them.
+    server.prependListener("request", (_req, res: import("node:http").ServerResponse) => res.setHeader("Connection", "close"));
     server.closeIdleConnections();
+    setInterval(() => server.closeIdleConnections(), 100).unref();
     // Do not hang forever on a stuck client.
     setTimeout(() => process.exit(1), 10_000).unref();
   };

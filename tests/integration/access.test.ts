@@ -50,6 +50,7 @@ const ACCESS: Record<string, AccessRow> = {
     get: { ...ADMIN, admin: 404 },
     post: NONE,
   },
+  "admin.plans.$year.export.ts": { url: () => "/admin/plans/2025/export", params: () => ({ year: "2025" }), get: ADMIN, post: NONE },
   "admin.plans.tsx": { url: () => "/admin/plans", params: none, get: ADMIN, post: ADMIN },
   "admin.units.tsx": { url: () => "/admin/units", params: none, get: ADMIN, post: ADMIN },
   "admin.users.tsx": { url: () => "/admin/users", params: none, get: ADMIN, post: ADMIN },

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../db/index";
+import { backupDatabase } from "../../db/backup";
 import * as backups from "../../app/routes/admin.backups";
 import * as download from "../../app/routes/admin.backups.$name";
 import { getDb } from "../../app/utils/db.server";
@@ -63,5 +64,12 @@ describe.skipIf(onPostgres)("backup and restore", () => {
       });
       expect(outcome.status).toBe(404);
     }
+  });
+
+  it("backups started in the same second all succeed under distinct names", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "backups-"));
+    const now = new Date();
+    const names = await Promise.all(Array.from({ length: 4 }, () => backupDatabase(getDb(), dir, now)));
+    expect(new Set(names).size).toBe(4);
   });
 });

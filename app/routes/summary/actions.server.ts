@@ -27,7 +27,7 @@ const generateSchema = z.object({ year: yearField, expectedVersion: count("版�
 const saveSchema = z.object({
   year: yearField,
   key: z.enum(SECTION_KEYS as unknown as [SectionKey, ...SectionKey[]], { error: "无法识别要保存的部分，请刷新页面后重试。" }),
-  heading: z.string().trim().max(40, "标题不能超过40个字。").optional(),
+  heading: z.string({ error: "标题只能填写一项文字。" }).trim().max(40, "标题不能超过40个字。").optional(),
   body: z
     .string({ error: "请填写内容。" })
     .max(MAX_SECTION_CHARS, `内容不能超过${MAX_SECTION_CHARS}个字。`)
@@ -142,7 +142,9 @@ export async function handleSummaryAction(user: CurrentUser, formData: FormData)
 const refList = (prefix: string) =>
   z.preprocess(
     (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]),
-    z.array(z.string().regex(new RegExp(`^${prefix}\\.\\d{1,2}$`), "所选条目无效，请刷新页面后重试。")).max(200),
+    z
+      .array(z.string({ error: "所选条目无效，请刷新页面后重试。" }).regex(new RegExp(`^${prefix}\\.\\d{1,2}$`), "所选条目无效，请刷新页面后重试。"))
+      .max(200, "所选条目过多，请刷新页面后重试。"),
   );
 
 const nextYearSchema = z.object({
@@ -151,7 +153,9 @@ const nextYearSchema = z.object({
   problemRef: refList("三"),
   carryTask: z.preprocess(
     (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]),
-    z.array(z.coerce.number().int().positive("所选任务无效，请刷新页面后重试。")).max(500),
+    z
+      .array(z.coerce.number({ error: "所选任务无效，请刷新页面后重试。" }).int("所选任务无效，请刷新页面后重试。").positive("所选任务无效，请刷新页面后重试。"))
+      .max(500, "所选任务过多，请刷新页面后重试。"),
   ),
   includeUnreported: z.literal("1").optional(),
 });
