@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { exportPlan, importPlan } from "../../app/models/plan-transfer.server";
 import { getDb } from "../../app/utils/db.server";
 import { tableChecksums } from "./db-checksum";
+import { isPostgres } from "../../db/dialect-sql";
 import { cookieFor, ORIGIN } from "./helpers";
 
 const SEED = 20251125;
@@ -286,9 +287,14 @@ describe("fuzzing every action route", () => {
     let tried = 0;
     let accepted = 0;
     let sums = await tableChecksums(getDb());
-    // Fast path: SQLite counts every row this (the app's only) connection changes; the full
-    // per-table checksum runs when that count moved, to name what was written.
-    const changes = async () => (await sql<{ n: number }>`select total_changes() as n`.execute(getDb())).rows[0].n;
+    // Fast path: a counter that moves whenever something may have been written — SQLite's count
+    // of rows this (the app's only) connection changed, PostgreSQL's WAL position (cluster-wide,
+    // so it also moves for other tests' writes: then the checksum just finds nothing) — and the
+    // full per-table checksum runs only when it moved, to name what was written.
+    const changes = async () =>
+      isPostgres(getDb())
+        ? (await sql<{ n: string }>`select pg_current_wal_insert_lsn()::text as n`.execute(getDb())).rows[0].n
+        : (await sql<{ n: number }>`select total_changes() as n`.execute(getDb())).rows[0].n;
     let changeCount = await changes();
     for (const { file, source } of fuzzed) {
       const module = (await import(`../../app/routes/${file.replace(/\.tsx?$/, "")}`)) as { action: ActionFunction };

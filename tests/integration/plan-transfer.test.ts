@@ -13,6 +13,7 @@ import * as plansRoute from "../../app/routes/admin.plans";
 import * as exportRoute from "../../app/routes/admin.plans.$year.export";
 import { tableChecksums } from "./db-checksum";
 import { callAction, callLoader, cookieFor, makeRequest, ORIGIN } from "./helpers";
+import { createDatabase, dropDatabase, testDatabaseUrl, uniqueDatabaseName } from "./pg";
 
 // Database ids and the live-update counter belong to one instance, not to the plan.
 const ID_KEY = /(^id$|Id$|_id$|Ids$|^version$|^changeSeq$)/;
@@ -80,10 +81,17 @@ describe("plan export and import", () => {
 
     // An empty instance: migrated, no accounts, no units, no plan.
     const sourcePath = process.env.DATABASE_PATH!;
-    const emptyPath = sourcePath.replace(/\.sqlite$/, "-empty.sqlite");
+    const sourceUrl = process.env.DATABASE_URL;
+    const pgServer = testDatabaseUrl();
+    const emptyPgName = uniqueDatabaseName("kanban_empty");
     await closeDb();
-    rmSync(emptyPath, { force: true });
-    process.env.DATABASE_PATH = emptyPath;
+    if (sourceUrl && pgServer) {
+      process.env.DATABASE_URL = await createDatabase(pgServer, emptyPgName);
+    } else {
+      const emptyPath = sourcePath.replace(/\.sqlite$/, "-empty.sqlite");
+      rmSync(emptyPath, { force: true });
+      process.env.DATABASE_PATH = emptyPath;
+    }
     try {
       await migrateToLatest(getDb());
       const parsed = parsePlanDocument(text);
@@ -114,6 +122,10 @@ describe("plan export and import", () => {
     } finally {
       await closeDb();
       process.env.DATABASE_PATH = sourcePath;
+      if (sourceUrl && pgServer) {
+        process.env.DATABASE_URL = sourceUrl;
+        await dropDatabase(pgServer, emptyPgName);
+      }
     }
   });
 
