@@ -4,7 +4,7 @@
  * server enforces these rules and the browser asks them too (to disable what would be refused).
  */
 import type { Light, LightResult, TaskStatus } from "~/lib/lights";
-import { comparePositions, positionBetween } from "~/lib/positions";
+import { comparePositions } from "~/lib/positions";
 import { can, type Actor } from "~/utils/permissions";
 
 export type { TaskStatus };
@@ -351,18 +351,23 @@ export function applyPendingMoves(cards: BoardCard[], moves: readonly PendingMov
     if (!card) continue;
     const before = move.beforeId != null ? byId.get(move.beforeId) : undefined;
     const after = move.afterId != null ? byId.get(move.afterId) : undefined;
-    let position = card.position;
-    try {
-      position = positionBetween(
-        before && before.status === move.toStatus ? before.position : null,
-        after && after.status === move.toStatus ? after.position : null,
-      );
-    } catch {
-      // Neighbours out of order (the board changed underneath): keep the old key.
-    }
-    byId.set(card.id, { ...card, status: move.toStatus, position });
+    byId.set(card.id, { ...card, status: move.toStatus, position: keyBetween(card.position, before, after, move.toStatus) });
   }
   return cards.map((card) => byId.get(card.id)!);
+}
+
+/**
+ * A display-only key that sorts just after `before` (or first when there is none). Keys use
+ * base-62 digits, so "key + \u0000" sorts after "key" and before every longer or larger key;
+ * no fractional-indexing in the browser bundle for a key the server replaces anyway.
+ */
+function keyBetween(own: string, before: BoardCard | undefined, after: BoardCard | undefined, status: TaskStatus): string {
+  const low = before && before.status === status ? before.position : null;
+  const high = after && after.status === status ? after.position : null;
+  if (low != null && high != null && low >= high) return own; // out of order: the board changed underneath
+  if (low != null) return `${low}\u0000`;
+  if (high != null) return high > "" ? "" : own;
+  return own;
 }
 
 /** Server-confirmed cards replace the loader's copy until the loader catches up (by version). */

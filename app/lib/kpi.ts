@@ -15,7 +15,8 @@
  *   mean is a fair street-wide figure, while "the latest value overall" would jump to whichever
  *   unit happened to report last.
  */
-import { DEFAULT_LIGHT_THRESHOLDS, type LightThresholds } from "~/lib/lights";
+import { DEFAULT_LIGHT_THRESHOLDS } from "~/lib/light-labels";
+import type { LightThresholds } from "~/lib/lights";
 
 export type MetricDirection = "up" | "down" | "cap" | "floor";
 export type MetricAggregation = "sum" | "latest";

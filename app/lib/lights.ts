@@ -12,6 +12,7 @@
  *   flags while waiting. Being behind still shows, so a leader verifying it sees the gap.
  * - A task whose start date is in the future is not late at all.
  */
+import { DEFAULT_LIGHT_THRESHOLDS } from "~/lib/light-labels";
 import { daysBetween, nextWeek, weekDistance, weekKeyOf } from "~/lib/weeks";
 
 export type TaskStatus = "not_started" | "in_progress" | "pending_review" | "done";
@@ -62,21 +63,9 @@ export interface LightResult {
   reasons: string[];
 }
 
-export const DEFAULT_LIGHT_THRESHOLDS: LightThresholds = {
-  yellowBehind: 10,
-  redBehind: 30,
-  dueSoonDays: 7,
-  silentWeeksYellow: 1,
-  silentWeeksRed: 2,
-};
-
-/** The light is never shown by colour alone: always with its word and a shape. */
-export const LIGHT_LABELS: Record<Light, { word: string; meaning: string; shape: string }> = {
-  green: { word: "绿灯", meaning: "正常推进", shape: "●" },
-  yellow: { word: "黄灯", meaning: "预警", shape: "▲" },
-  red: { word: "红灯", meaning: "滞后", shape: "■" },
-  done: { word: "已销号", meaning: "已完成", shape: "✔" },
-};
+// The labels and defaults live in their own module, so pages that only show a light (the
+// board) do not bundle the rules and their week arithmetic.
+export { DEFAULT_LIGHT_THRESHOLDS, LIGHT_LABELS } from "~/lib/light-labels";
 
 /** 序时进度 for a span of date keys, as an unrounded percentage clamped to 0–100. */
 export function expectedProgressOf(start: string, due: string, today: string): number {

@@ -6,57 +6,100 @@
  * like "2025-W12" (ISO week-year, zero-padded week) and therefore sort correctly as
  * plain strings.
  */
-import dayjs, { type Dayjs } from "dayjs";
-import isLeapYear from "dayjs/plugin/isLeapYear.js";
-import isoWeek from "dayjs/plugin/isoWeek.js";
-import isoWeeksInYear from "dayjs/plugin/isoWeeksInYear.js";
-import timezone from "dayjs/plugin/timezone.js";
-import utc from "dayjs/plugin/utc.js";
-
-dayjs.extend(utc);
-dayjs.extend(timezone);
-dayjs.extend(isoWeek);
-dayjs.extend(isLeapYear); // isoWeeksInYear depends on it
-dayjs.extend(isoWeeksInYear);
+// No date library: this module is in the browser bundle of every page (the board's cards,
+// the 督办灯), and a calendar day in a fixed-offset zone needs only UTC arithmetic.
 
 export const OFFICE_TIME_ZONE = "Asia/Shanghai";
 
 const WEEK_KEY_PATTERN = /^(\d{4})-W(\d{2})$/;
-const DATE_KEY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+const DATE_KEY_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+/** Shanghai has kept UTC+8 without daylight saving since 1991-09-15 (tz database). */
+const FIXED_OFFSET_SINCE = 684_892_800_000; // Date.UTC(1991, 8, 15), a literal so the module has no side effects
 
 export interface ParsedWeek {
   year: number;
   week: number;
 }
 
-/**
- * A date key ("2025-03-05") means that calendar day in Shanghai; anything else is an instant
- * (ISO strings should carry their offset, as stored timestamps do). Returns Shanghai wall time.
- */
-function inShanghai(value: Date | string): Dayjs {
-  const isDateKey = typeof value === "string" && DATE_KEY_PATTERN.test(value);
-  const day = isDateKey ? dayjs.tz(value, OFFICE_TIME_ZONE) : dayjs(value).tz(OFFICE_TIME_ZONE);
-  // dayjs accepts "2025-02-30" by rolling over; a date key must name a real day.
-  if (!day.isValid() || (isDateKey && day.format("YYYY-MM-DD") !== value)) {
-    throw new RangeError(`无效的日期：${String(value)}`);
-  }
+/** A calendar day: the UTC midnight of that date (so adding days never meets a DST change). */
+interface Day {
+  /** Milliseconds of UTC midnight. */
+  ms: number;
+  year: number;
+  /** 1–12 */
+  month: number;
+  /** 1–31 */
+  date: number;
+}
+
+function dayFromMs(ms: number): Day {
+  const d = new Date(ms);
+  return { ms, year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, date: d.getUTCDate() };
+}
+
+function dayOf(year: number, month: number, date: number): Day {
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, date);
+  return dayFromMs(d.getTime());
+}
+
+const addDays = (day: Day, days: number): Day => dayFromMs(day.ms + days * DAY_MS);
+/** 1 (Monday) … 7 (Sunday). */
+const isoWeekday = (day: Day) => new Date(day.ms).getUTCDay() || 7;
+const pad = (n: number, width = 2) => String(n).padStart(width, "0");
+const dayKey = (day: Day) => `${pad(day.year, 4)}-${pad(day.month)}-${pad(day.date)}`;
+const chineseDate = (day: Day, withYear = true) => `${withYear ? `${pad(day.year, 4)}年` : ""}${day.month}月${day.date}日`;
+
+/** A date key must name a real day ("2025-02-30" does not). */
+function parseDateKey(value: string): Day | null {
+  const match = DATE_KEY_PATTERN.exec(value);
+  if (!match) return null;
+  const day = dayOf(Number(match[1]), Number(match[2]), Number(match[3]));
+  if (dayKey(day) !== value) throw new RangeError(`无效的日期：${value}`);
   return day;
 }
 
+let shanghaiParts: Intl.DateTimeFormat | null = null;
+
+/** Shanghai's offset from UTC at an instant, in ms (only before 1991 does it need the tz data). */
+function shanghaiOffset(ms: number): number {
+  if (ms >= FIXED_OFFSET_SINCE) return 8 * HOUR_MS;
+  shanghaiParts ??= new Intl.DateTimeFormat("en-US", {
+    timeZone: OFFICE_TIME_ZONE,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "numeric",
+    day: "numeric",
+    hour: "numeric",
+    minute: "numeric",
+    second: "numeric",
+  });
+  const parts: Record<string, number> = {};
+  for (const part of shanghaiParts.formatToParts(new Date(ms))) parts[part.type] = Number(part.value);
+  const wall = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
+  return wall - (ms - (((ms % 1000) + 1000) % 1000));
+}
+
+/** An instant (Date, or a string with its offset) as Shanghai wall time, in UTC fields. */
+function shanghaiWall(value: Date | string): Date {
+  const ms = typeof value === "string" ? new Date(value).getTime() : value.getTime();
+  if (!Number.isFinite(ms)) throw new RangeError(`无效的日期：${String(value)}`);
+  return new Date(ms + shanghaiOffset(ms));
+}
+
 /**
- * The Shanghai calendar day as a UTC-midnight dayjs. Calendar arithmetic (add a day, find
- * Monday) is done on these: dayjs's add/subtract on zoned values goes wrong when the
- * process's own zone has a DST change, and a calendar day has no time zone anyway.
+ * The Shanghai calendar day of a value: a date key ("2025-03-05") means that day; anything
+ * else is an instant (ISO strings should carry their offset, as stored timestamps do).
  */
-function calendarDay(value: Date | string): Dayjs {
-  // A date key already names a Shanghai day: no time-zone conversion is needed (and the
-  // conversion, through Intl, is by far the slowest step on a busy board page).
-  if (typeof value === "string" && DATE_KEY_PATTERN.test(value)) {
-    const day = dayjs.utc(value);
-    if (!day.isValid() || day.format("YYYY-MM-DD") !== value) throw new RangeError(`无效的日期：${value}`);
-    return day;
+function calendarDay(value: Date | string): Day {
+  if (typeof value === "string") {
+    const day = parseDateKey(value);
+    if (day) return day;
   }
-  return dayjs.utc(inShanghai(value).format("YYYY-MM-DD"));
+  const wall = shanghaiWall(value);
+  return dayOf(wall.getUTCFullYear(), wall.getUTCMonth() + 1, wall.getUTCDate());
 }
 
 /** Pure results keyed by their input, so a page with many cards converts each value once. */
@@ -77,13 +120,27 @@ const cacheKey = (value: Date | string) => (typeof value === "string" ? value : 
 const fromCacheKey = (key: string): Date | string => (key.startsWith("@") ? new Date(Number(key.slice(1))) : key);
 
 /** Midnight at the start of a calendar day, in Shanghai, as an instant. */
-function shanghaiMidnight(day: Dayjs): Date {
-  return dayjs.tz(day.format("YYYY-MM-DD"), OFFICE_TIME_ZONE).toDate();
+function shanghaiMidnight(day: Day): Date {
+  const guess = day.ms - 8 * HOUR_MS;
+  if (guess >= FIXED_OFFSET_SINCE) return new Date(guess);
+  // Before 1991 Shanghai had summers at UTC+9: take the offset in force at that wall time.
+  const first = day.ms - shanghaiOffset(guess);
+  return new Date(day.ms - shanghaiOffset(first));
 }
 
 function makeWeekKey(year: number, week: number): string {
   return `${year}-W${String(week).padStart(2, "0")}`;
 }
+
+/** The ISO week-year and week of a calendar day (the week belongs to the year of its Thursday). */
+function isoWeekOf(day: Day): ParsedWeek {
+  const thursday = addDays(day, 4 - isoWeekday(day));
+  const week = 1 + Math.floor((thursday.ms - dayOf(thursday.year, 1, 1).ms) / (7 * DAY_MS));
+  return { year: thursday.year, week };
+}
+
+/** 53 when 28 December (always in the year's last ISO week) is in week 53. */
+const isoWeeksInYear = (year: number) => isoWeekOf(dayOf(year, 12, 28)).week;
 
 /** Rejects malformed keys and weeks the year does not have (W53 only in long years). */
 export function parseWeekKey(key: string): ParsedWeek {
@@ -91,8 +148,7 @@ export function parseWeekKey(key: string): ParsedWeek {
   if (!match) throw new RangeError(`周次格式无效：${key}（应为如 2025-W12）`);
   const year = Number(match[1]);
   const week = Number(match[2]);
-  // Mid-year date: its ISO week-year is the calendar year, so isoWeeksInYear is right.
-  const weeksInYear = dayjs(`${match[1]}-07-01`).isoWeeksInYear();
+  const weeksInYear = isoWeeksInYear(year);
   if (week < 1 || week > weeksInYear) {
     throw new RangeError(`${year}年没有第${week}周（该年共${weeksInYear}周）`);
   }
@@ -109,9 +165,9 @@ export function isWeekKey(key: string): boolean {
 }
 
 /** The ISO week (Shanghai time) containing an instant, or a Shanghai date key. */
-const weekKeyOfKey = memoize((key) => {
-  const day = calendarDay(fromCacheKey(key));
-  return makeWeekKey(day.isoWeekYear(), day.isoWeek());
+const weekKeyOfKey = /* @__PURE__ */ memoize((key) => {
+  const { year, week } = isoWeekOf(calendarDay(fromCacheKey(key)));
+  return makeWeekKey(year, week);
 });
 
 export function weekKeyOf(instant: Date | string): string {
@@ -119,38 +175,37 @@ export function weekKeyOf(instant: Date | string): string {
 }
 
 /** The Monday of the week, as a calendar day (see `calendarDay`). */
-function mondayOf(weekKey: string): Dayjs {
-  return dayjs.utc(mondayKeyOf(weekKey));
+function mondayOf(weekKey: string): Day {
+  return parseDateKey(mondayKeyOf(weekKey))!;
 }
 
-const mondayKeyOf = memoize((weekKey) => computeMonday(weekKey).format("YYYY-MM-DD"));
+const mondayKeyOf = /* @__PURE__ */ memoize((weekKey) => dayKey(computeMonday(weekKey)));
 
-function computeMonday(weekKey: string): Dayjs {
+function computeMonday(weekKey: string): Day {
   const { year, week } = parseWeekKey(weekKey);
   // 4 January always lies in ISO week 1 of its year.
-  const weekOne = dayjs.utc(`${year}-01-04`);
-  return weekOne.subtract(weekOne.isoWeekday() - 1, "day").add(week - 1, "week");
+  const weekOne = dayOf(year, 1, 4);
+  return addDays(weekOne, 1 - isoWeekday(weekOne) + (week - 1) * 7);
 }
 
 /** Monday 00:00 Shanghai (inclusive) to the next Monday 00:00 (exclusive), as instants. */
 export function weekRange(weekKey: string): { start: Date; end: Date } {
   const monday = mondayOf(weekKey);
-  return { start: shanghaiMidnight(monday), end: shanghaiMidnight(monday.add(1, "week")) };
+  return { start: shanghaiMidnight(monday), end: shanghaiMidnight(addDays(monday, 7)) };
 }
 
 /** "第12周（3月17日—3月23日）"; years are shown only when the week spans a year turn. */
 export function weekLabel(weekKey: string): string {
   const { week } = parseWeekKey(weekKey);
   const monday = mondayOf(weekKey);
-  const sunday = monday.add(6, "day");
-  const spansYears = monday.year() !== sunday.year();
-  const format = spansYears ? "YYYY年M月D日" : "M月D日";
-  return `第${week}周（${monday.format(format)}—${sunday.format(format)}）`;
+  const sunday = addDays(monday, 6);
+  const spansYears = monday.year !== sunday.year;
+  return `第${week}周（${chineseDate(monday, spansYears)}—${chineseDate(sunday, spansYears)}）`;
 }
 
-export const previousWeek = memoize((weekKey) => weekKeyOf(mondayOf(weekKey).subtract(1, "week").format("YYYY-MM-DD")));
+export const previousWeek = /* @__PURE__ */ memoize((weekKey) => weekKeyOf(dayKey(addDays(mondayOf(weekKey), -7))));
 
-export const nextWeek = memoize((weekKey) => weekKeyOf(mondayOf(weekKey).add(1, "week").format("YYYY-MM-DD")));
+export const nextWeek = /* @__PURE__ */ memoize((weekKey) => weekKeyOf(dayKey(addDays(mondayOf(weekKey), 7))));
 
 /** How many weeks `toKey` lies after `fromKey` (negative when before), without walking them. */
 export function weekDistance(fromKey: string, toKey: string): number {
@@ -166,16 +221,13 @@ export function weeksBetween(fromKey: string, toKey: string): string[] {
 }
 
 /** "2025-03-05": the Shanghai calendar date of an instant. */
-const dateKeyOfKey = memoize((key) => {
-  const value = fromCacheKey(key);
-  return typeof value === "string" && DATE_KEY_PATTERN.test(value) ? calendarDay(value).format("YYYY-MM-DD") : inShanghai(value).format("YYYY-MM-DD");
-});
+const dateKeyOfKey = /* @__PURE__ */ memoize((key) => dayKey(calendarDay(fromCacheKey(key))));
 
 export function toDateKey(d: Date | string): string {
   return dateKeyOfKey(cacheKey(d));
 }
 
-const formatDateOfKey = memoize((key) => calendarDay(dateKeyOfKey(key)).format("YYYY年M月D日"));
+const formatDateOfKey = /* @__PURE__ */ memoize((key) => chineseDate(calendarDay(fromCacheKey(key))));
 
 /** "2025年3月5日" in Shanghai time. */
 export function formatDate(d: Date | string): string {
@@ -184,11 +236,14 @@ export function formatDate(d: Date | string): string {
 
 /** "2025年3月5日 14:05" in Shanghai time. */
 export function formatDateTime(d: Date | string): string {
-  return inShanghai(d).format("YYYY年M月D日 HH:mm");
+  const day = calendarDay(d);
+  // A date key is that day's midnight.
+  const wall = typeof d === "string" && DATE_KEY_PATTERN.test(d) ? new Date(day.ms) : shanghaiWall(d);
+  return `${chineseDate(day)} ${pad(wall.getUTCHours())}:${pad(wall.getUTCMinutes())}`;
 }
 
 /** Whole calendar days from one date key to another (negative when `to` is earlier). */
-const dayNumberOfKey = memoize((key) => calendarDay(key).valueOf() / 86_400_000);
+const dayNumberOfKey = /* @__PURE__ */ memoize((key) => calendarDay(key).ms / DAY_MS);
 
 export function daysBetween(fromKey: string, toKey: string): number {
   // Date keys are calendar days, so compare them as UTC midnights: no DST can interfere.

@@ -7,6 +7,7 @@ import { gzipSync } from "node:zlib";
 import { parseSummary } from "../../app/lib/importer";
 import { BENCH_PASSWORD, FULL_SIZE, generateLargePlan, LARGE_PLAN_YEAR, type LargePlanSize } from "./generate";
 import { expectOk, secondsPerRequest, startServer, type RunningServer } from "./harness";
+import { moveTransfer } from "./move-transfer";
 import { benchDatabaseUrl, preparePostgres } from "./pg-option";
 
 export interface CaseResult {
@@ -119,6 +120,7 @@ async function main() {
         );
         return result("move", ours, baseline, "s/request", 1.5);
       },
+      "move-transfer": () => moveTransfer(app, cookie, LARGE_PLAN_YEAR),
       "kpi-page-large": async () => {
         const probe = await fetch(`${app.url}/kpi?year=${LARGE_PLAN_YEAR}`, { headers: { Cookie: cookie } });
         await probe.arrayBuffer();

@@ -1,4 +1,5 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
+import { installRenderCounter, type RenderCounts } from "./render-counter";
 
 const PASSWORD = "demo-pass-2025";
 
@@ -40,6 +41,21 @@ async function createTask(page: Page, title: string, status = "not_started"): Pr
   await expect(card).toHaveCount(1);
   await hydrated(page);
   return Number(await card.getAttribute("data-task-id"));
+}
+
+/** More cards for a crowded board, straight through the quick-add action (no page loads). */
+async function addCards(page: Page, statuses: string[]) {
+  await page.goto("/board");
+  const planId = await page.locator('.quick-add input[name="planId"]').first().inputValue();
+  const origin = new URL(page.url()).origin;
+  for (const status of statuses) {
+    const response = await page.request.post("/board", {
+      form: { intent: "quickAdd", planId, status, title: unique("占位"), back: "" },
+      headers: { Origin: origin },
+      maxRedirects: 0,
+    });
+    expect(response.status()).toBe(302);
+  }
 }
 
 /** Filters the board to one card (through the URL), so other tests' cards cannot get in the way. */
@@ -103,7 +119,7 @@ test("drag with the mouse: the card moves at once, persists, and the move costs 
   expect(problems).toEqual([]);
 });
 
-test("drag with the keyboard only, announced in Chinese", async ({ page }) => {
+test("drag with the keyboard only on the whole board, announced in Chinese", async ({ page }) => {
   const problems = watchConsole(page);
   await login(page, "secretary"); // 东晟社区: a task of her unit
   const leader = await page.context().browser()!.newContext();
@@ -118,7 +134,9 @@ test("drag with the keyboard only, announced in Chinese", async ({ page }) => {
   await expect(leaderPage).toHaveURL(new RegExp(`/board/${id}$`));
   await leader.close();
 
-  await showOnly(page, title);
+  // The whole board, every card shown: → must still go to the very next column.
+  await page.goto("/board");
+  await hydrated(page);
   const handle = page.getByRole("button", { name: new RegExp(`拖动卡片 .*${title}`) });
   await handle.focus();
   await page.keyboard.press("Space");
@@ -137,6 +155,101 @@ test("drag with the keyboard only, announced in Chinese", async ({ page }) => {
   const response = await postMove(page, id, "done", "");
   expect(response.status()).toBe(403);
   expect(problems).toEqual([]);
+});
+
+test("keyboard: each arrow goes exactly one column (未启动 → 推进中 → 待验收), ↑/↓ within it, Esc cancels", async ({ page }) => {
+  const problems = watchConsole(page);
+  await login(page, "leader");
+  // A crowded board: enough cards in every column that the nearest card by corners is often
+  // two columns away.
+  await addCards(page, ["in_progress", "in_progress", "pending_review", "pending_review"]);
+  const title = unique("逐列移动");
+  await createTask(page, title);
+  await page.goto("/board");
+  await hydrated(page);
+  const liveRegion = page.locator("[id^='DndLiveRegion']");
+  const handle = page.getByRole("button", { name: new RegExp(`拖动卡片 .*${title}`) });
+  const placeholder = (status: string) => column(page, status).locator("li.task-card.is-dragging", { hasText: title });
+
+  // Esc puts the card back where it was.
+  await handle.focus();
+  await page.keyboard.press("Space");
+  await expect(liveRegion).toContainText("已拿起");
+  await page.keyboard.press("ArrowRight");
+  await expect(placeholder("in_progress")).toHaveCount(1);
+  await page.keyboard.press("Escape");
+  await expect(liveRegion).toContainText("已取消移动");
+  await expect(cardIn(page, "not_started", title)).toBeVisible();
+
+  await handle.focus();
+  await page.keyboard.press("Space");
+  await expect(liveRegion).toContainText("已拿起");
+  await page.keyboard.press("ArrowRight");
+  await expect(placeholder("in_progress")).toHaveCount(1);
+  await expect(liveRegion).toContainText("“推进中”列");
+  const inProgressIndex = async () =>
+    column(page, "in_progress")
+      .locator("li.task-card")
+      .evaluateAll((cards, wanted) => cards.findIndex((card) => card.textContent!.includes(wanted as string)), title);
+  const first = await inProgressIndex();
+  await page.keyboard.press("ArrowDown");
+  await expect.poll(inProgressIndex).toBe(first + 1);
+  await expect(liveRegion).toContainText(`“推进中”列第${first + 2}位`);
+  await page.keyboard.press("ArrowUp");
+  await expect.poll(inProgressIndex).toBe(first);
+  await page.keyboard.press("ArrowRight");
+  await expect(placeholder("pending_review")).toHaveCount(1);
+  await expect(placeholder("in_progress")).toHaveCount(0);
+  await expect(liveRegion).toContainText("“待验收”列");
+  await page.keyboard.press("Space");
+  await expect(liveRegion).toContainText("已放到");
+  await expect(cardIn(page, "pending_review", title)).toBeVisible();
+  await expect(cardIn(page, "pending_review", title).locator(".task-pending")).toHaveCount(0);
+  await page.reload();
+  await expect(cardIn(page, "pending_review", title)).toBeVisible();
+  expect(problems).toEqual([]);
+});
+
+test("dragging does not re-render every card on each pointer move", async ({ page }) => {
+  await page.addInitScript(installRenderCounter);
+  await login(page, "leader");
+  await addCards(page, ["in_progress", "in_progress", "in_progress", "pending_review"]);
+  const title = unique("渲染计数");
+  await createTask(page, title);
+  await page.goto("/board");
+  await hydrated(page);
+  const cards = await page.locator("li.task-card").count();
+  expect(cards).toBeGreaterThanOrEqual(10);
+  const counts = () => page.evaluate(() => ({ ...(window as unknown as { __renderCounts: RenderCounts }).__renderCounts }));
+
+  const from = (await cardIn(page, "not_started", title).locator(".task-card-meta").boundingBox())!;
+  await page.mouse.move(from.x + 20, from.y + from.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(from.x + 40, from.y + 30, { steps: 5 });
+  await expect(page.locator("li.task-card.is-dragging")).toHaveCount(1);
+  // Into the 推进中 column, then up and down along it, past its cards.
+  const list = (await column(page, "in_progress").locator(".board-column-cards").boundingBox())!;
+  await page.mouse.move(list.x + 40, list.y + 10, { steps: 10 });
+  await expect(column(page, "in_progress").locator("li.task-card.is-dragging")).toHaveCount(1);
+  const before = await counts();
+  const moves = 40;
+  // Away from the window's edges, where dnd-kit scrolls the page (which re-renders the cards a few times).
+  const bottom = Math.min(list.y + list.height - 10, page.viewportSize()!.height * 0.75);
+  for (let i = 1; i <= moves; i++) {
+    const t = i <= moves / 2 ? i / (moves / 2) : (moves - i) / (moves / 2);
+    await page.mouse.move(list.x + 40, list.y + 10 + (bottom - list.y - 10) * t);
+  }
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  const during = await counts();
+  await page.mouse.up();
+  await expect(cardIn(page, "in_progress", title)).toBeVisible();
+
+  const wrappers = during.cardWrappers - before.cardWrappers;
+  const bodies = during.cardBodies - before.cardBodies;
+  console.log(`${cards} cards; ${moves} pointer moves in one column: ${during.commits - before.commits} commits, ${wrappers} card wrapper renders, ${bodies} card body renders`);
+  // Re-rendering every card on each move would be cards × moves; only the dragged card may.
+  expect(wrappers).toBeLessThanOrEqual(moves);
+  expect(bodies).toBeLessThanOrEqual(moves);
 });
 
 test("drag with touch: press and hold, then move", async ({ browser }) => {

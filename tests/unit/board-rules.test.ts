@@ -186,6 +186,21 @@ describe("optimistic placement", () => {
     ]);
   });
 
+  it("puts a moved card at the head or the tail of a column, even between keys that share a prefix", () => {
+    const cards = [
+      card(1, { position: "a0", status: "not_started" }),
+      card(2, { position: "a1" }),
+      card(3, { position: "a1V" }),
+      card(4, { position: "a2" }),
+    ];
+    const order = (moves: Parameters<typeof applyPendingMoves>[1]) => sortCards(applyPendingMoves(cards, moves)).map((c) => c.id);
+    expect(order([{ taskId: 1, toStatus: "in_progress", beforeId: null, afterId: 2 }])).toEqual([1, 2, 3, 4]);
+    expect(order([{ taskId: 1, toStatus: "in_progress", beforeId: 2, afterId: 3 }])).toEqual([2, 1, 3, 4]);
+    expect(order([{ taskId: 1, toStatus: "in_progress", beforeId: 4, afterId: null }])).toEqual([2, 3, 4, 1]);
+    // Neighbours out of order (the board changed underneath): the card keeps its own key.
+    expect(applyPendingMoves(cards, [{ taskId: 1, toStatus: "in_progress", beforeId: 4, afterId: 2 }])[0].position).toBe("a0");
+  });
+
   it("applies the newest of several moves of the same card when given in order", () => {
     const cards = [card(1, { position: "a0" }), card(2, { position: "a1", status: "pending_review" })];
     const moved = applyPendingMoves(cards, [

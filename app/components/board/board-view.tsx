@@ -1,11 +1,16 @@
 // The board's columns (and swimlanes) with drag and drop: mouse/pen, touch (press and hold,
 // so the page still scrolls on a phone) and keyboard (Space, arrows, Space, Esc), announced in
 // Chinese. A drop becomes a move request naming the card's new neighbours; the server decides.
+//
+// Built for large plans: only the columns are droppables (not every card), the card being
+// dragged is placed in the board's own arrangement (no per-card transforms), and cards only
+// re-render when the drag starts, ends or changes column, never on each pointer move.
 import { memo, useCallback, useMemo, useRef, useState } from "react";
+import { flushSync } from "react-dom";
 import {
-  closestCorners,
   DndContext,
   DragOverlay,
+  KeyboardCode,
   KeyboardSensor,
   PointerSensor,
   TouchSensor,
@@ -13,12 +18,14 @@ import {
   useSensor,
   useSensors,
   type Announcements,
+  type CollisionDetection,
   type DragEndEvent,
-  type DragOverEvent,
+  type DragMoveEvent,
   type DragStartEvent,
+  type KeyboardCoordinateGetter,
   type UniqueIdentifier,
 } from "@dnd-kit/core";
-import { arrayMove, SortableContext, sortableKeyboardCoordinates, verticalListSortingStrategy } from "@dnd-kit/sortable";
+import { getEventCoordinates } from "@dnd-kit/utilities";
 import {
   allowedTargets,
   cardUnitIds,
@@ -34,7 +41,7 @@ import {
   type TaskStatus,
 } from "~/lib/board";
 import type { Actor } from "~/utils/permissions";
-import { CardBody, SortableCard } from "./card";
+import { CardBody, DraggableCard } from "./card";
 import { ReasonDialog, type ReasonRequest } from "./reason-dialog";
 import type { MoveRequest } from "./use-board-moves";
 
@@ -64,6 +71,94 @@ function splitContainerId(id: string): { laneKey: string; status: TaskStatus } {
 }
 
 type Items = Record<string, number[]>;
+interface Point {
+  x: number;
+  y: number;
+}
+
+/**
+ * dnd-kit gives pointer and card positions as they were on screen when the drag began, with
+ * any scrolling since added in; live rectangles are shifted by the same scrolling to match.
+ */
+const dragScroll = { x: 0, y: 0 };
+function markDragScroll() {
+  dragScroll.x = window.scrollX;
+  dragScroll.y = window.scrollY;
+}
+function inDragFrame(rect: DOMRect) {
+  const dx = window.scrollX - dragScroll.x;
+  const dy = window.scrollY - dragScroll.y;
+  return { left: rect.left + dx, right: rect.right + dx, top: rect.top + dy, bottom: rect.bottom + dy };
+}
+
+/** Distance from a point to a rectangle (0 inside it). */
+function distanceTo(rect: ReturnType<typeof inDragFrame>, { x, y }: Point): number {
+  const dx = Math.max(rect.left - x, 0, x - rect.right);
+  const dy = Math.max(rect.top - y, 0, y - rect.bottom);
+  return Math.hypot(dx, dy);
+}
+
+/**
+ * The column under the pointer (or, for the keyboard, under the dragged card's centre), or the
+ * nearest one. Columns are few, so their rectangles are read fresh: cards moving between
+ * columns change their heights during a drag.
+ */
+const columnUnderPoint: CollisionDetection = ({ droppableContainers, pointerCoordinates, collisionRect }) => {
+  const point = pointerCoordinates ?? { x: collisionRect.left + collisionRect.width / 2, y: collisionRect.top + collisionRect.height / 2 };
+  let best: { id: UniqueIdentifier; distance: number; container: (typeof droppableContainers)[number] } | null = null;
+  for (const container of droppableContainers) {
+    const node = container.node.current;
+    if (!node || container.disabled) continue;
+    const distance = distanceTo(inDragFrame(node.getBoundingClientRect()), point);
+    if (!best || distance < best.distance) best = { id: container.id, distance, container };
+  }
+  return best ? [{ id: best.id, data: { droppableContainer: best.container, value: best.distance } }] : [];
+};
+
+type MeasuredRect = { top: number; left: number; width: number; height: number; bottom: number; right: number };
+
+/**
+ * The dragged card's own rectangle, measured once per drag. dnd-kit measures it again whenever
+ * its list changes; as the card is placed while it moves, that would hand every card a new
+ * context value (and a re-render) at each new place. The overlay follows the pointer from the
+ * first measurement anyway.
+ */
+function useDragMeasuring() {
+  const rects = useRef(new WeakMap<Element, MeasuredRect>());
+  const measuring = useMemo(
+    () => ({
+      draggable: {
+        measure: (element: HTMLElement): MeasuredRect => {
+          let rect = rects.current.get(element);
+          if (!rect) {
+            const { top, left, width, height, bottom, right } = element.getBoundingClientRect();
+            rect = { top, left, width, height, bottom, right };
+            rects.current.set(element, rect);
+          }
+          return rect;
+        },
+      },
+    }),
+    [],
+  );
+  const forget = useCallback(() => {
+    rects.current = new WeakMap();
+  }, []);
+  return { measuring, forget };
+}
+
+/** Where the dragged card would go in a column: before the first card whose middle is below `y`. */
+function indexAt(list: HTMLElement, activeId: number, y: number): number {
+  let index = 0;
+  for (const child of list.children) {
+    const id = Number((child as HTMLElement).dataset.taskId);
+    if (!id || id === activeId) continue;
+    const rect = inDragFrame(child.getBoundingClientRect());
+    if ((rect.top + rect.bottom) / 2 < y) index++;
+    else break;
+  }
+  return index;
+}
 
 export interface BoardViewProps {
   lanes: Lane[];
@@ -125,11 +220,20 @@ export function BoardView({
   const itemsRef = useRef(items);
   itemsRef.current = items;
 
-  const sensors = useSensors(
-    useSensor(MouseOrPenSensor, { activationConstraint: { distance: 6 } }),
-    useSensor(TouchSensor, { activationConstraint: { delay: 250, tolerance: 8 } }),
-    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
-  );
+  /** Where the dragged card is now (column and index), updated as it moves. */
+  const place = useRef<{ container: string; index: number } | null>(null);
+  /** Where the last drop put the card (null when it went back), for the announcement. */
+  const dropped = useRef<{ container: string; index: number } | null>(null);
+  /** A column the card could not go to (shown when dropped there). */
+  const refusedOver = useRef<string | null>(null);
+  /** Said to screen readers when an arrow key would take the card to a column closed to this user. */
+  const [refusalNote, setRefusalNote] = useState<string | null>(null);
+  const lists = useRef(new Map<string, HTMLElement>());
+  const dragMeasuring = useDragMeasuring();
+  const registerList = useCallback((containerId: string, node: HTMLElement | null) => {
+    if (node) lists.current.set(containerId, node);
+    else lists.current.delete(containerId);
+  }, []);
 
   const findContainer = useCallback((id: UniqueIdentifier, within: Items = itemsRef.current): string | null => {
     if (typeof id === "string" && id in within) return id;
@@ -145,48 +249,124 @@ export function BoardView({
     [actor],
   );
 
+  /**
+   * Puts the dragged card at `index` of `container` in the local arrangement. Returns a
+   * refusal message (the card stays) when this user may not move it there.
+   */
+  const placeCard = useCallback(
+    (cardId: number, container: string, index: number, sync = false): string | null => {
+      const current = itemsRef.current;
+      const from = findContainer(cardId, current);
+      const card = cardsById.get(cardId);
+      if (!from || !card) return null;
+      const target = splitContainerId(container);
+      if (target.laneKey !== splitContainerId(from).laneKey) return ""; // lanes are derived, not targets
+      if (from !== container) {
+        const refusal = refusalFor(card, target.status);
+        if (refusal) return refusal;
+      }
+      const without = current[container].filter((id) => id !== cardId);
+      const at = Math.max(0, Math.min(index, without.length));
+      place.current = { container, index: at };
+      if (from === container && current[container].indexOf(cardId) === at) return null;
+      const next: Items = {
+        ...current,
+        [from]: current[from].filter((id) => id !== cardId),
+        [container]: [...without.slice(0, at), cardId, ...without.slice(at)],
+      };
+      itemsRef.current = next;
+      if (sync) flushSync(() => setDragItems(next));
+      else setDragItems(next);
+      return null;
+    },
+    [cardsById, findContainer, refusalFor],
+  );
+
+  /**
+   * Arrow keys: ←/→ go exactly one column (to the card at the same height, or the end),
+   * ↑/↓ one place within the column. The card is placed first; the dragged copy then moves
+   * to where the card now is.
+   */
+  const keyboardCoordinates = useCallback<KeyboardCoordinateGetter>(
+    (event, { active, context }) => {
+      const { code } = event;
+      const horizontal = code === KeyboardCode.Left || code === KeyboardCode.Right;
+      if (!horizontal && code !== KeyboardCode.Up && code !== KeyboardCode.Down) return undefined;
+      event.preventDefault();
+      const cardId = active as number;
+      const container = findContainer(cardId);
+      if (!container) return undefined;
+      const { laneKey, status } = splitContainerId(container);
+      const ids = itemsRef.current[container];
+      let target = container;
+      let index = ids.indexOf(cardId);
+      if (horizontal) {
+        const next = STATUSES.indexOf(status) + (code === KeyboardCode.Right ? 1 : -1);
+        if (next < 0 || next >= STATUSES.length) return undefined;
+        target = containerIdOf(laneKey, STATUSES[next]);
+        const list = lists.current.get(target);
+        const rect = context.collisionRect;
+        index = list && rect ? indexAt(list, cardId, rect.top + rect.height / 2) : itemsRef.current[target].length;
+      } else {
+        index += code === KeyboardCode.Up ? -1 : 1;
+        if (index < 0 || index >= ids.length) return undefined;
+      }
+      const refusal = placeCard(cardId, target, index, true);
+      if (refusal) {
+        setRefusalNote(`${STATUS_LABELS[splitContainerId(target).status]}：${refusal}`);
+        return undefined;
+      }
+      const node = lists.current.get(target)?.querySelector<HTMLElement>(`:scope > [data-task-id="${cardId}"]`);
+      if (!node) return undefined;
+      const rect = inDragFrame(node.getBoundingClientRect());
+      return { x: rect.left, y: rect.top };
+    },
+    [findContainer, placeCard],
+  );
+
+  const sensors = useSensors(
+    useSensor(MouseOrPenSensor, { activationConstraint: { distance: 6 } }),
+    useSensor(TouchSensor, { activationConstraint: { delay: 250, tolerance: 8 } }),
+    useSensor(KeyboardSensor, { coordinateGetter: keyboardCoordinates }),
+  );
+
   const reset = useCallback(() => {
     setDragItems(null);
     setActiveId(null);
     startContainer.current = null;
+    place.current = null;
+    refusedOver.current = null;
+    setRefusalNote(null);
     onDraggingChange(false);
   }, [onDraggingChange]);
 
   const handleDragStart = useCallback(
     ({ active }: DragStartEvent) => {
+      dragMeasuring.forget();
+      markDragScroll();
       setActiveId(active.id as number);
-      startContainer.current = findContainer(active.id, baseItems);
+      const container = findContainer(active.id, baseItems);
+      startContainer.current = container;
+      place.current = container ? { container, index: baseItems[container].indexOf(active.id as number) } : null;
+      itemsRef.current = baseItems;
       setDragItems(baseItems);
       onDraggingChange(true);
     },
-    [baseItems, findContainer, onDraggingChange],
+    [baseItems, dragMeasuring, findContainer, onDraggingChange],
   );
 
-  const handleDragOver = useCallback(
-    ({ active, over }: DragOverEvent) => {
-      if (!over) return;
-      const from = findContainer(active.id);
-      const to = findContainer(over.id);
-      if (!from || !to || from === to) return;
-      const target = splitContainerId(to);
-      if (target.laneKey !== splitContainerId(from).laneKey) return; // lanes are derived, not targets
-      const card = cardsById.get(active.id as number);
-      if (!card || refusalFor(card, target.status)) return;
-      setDragItems((current) => {
-        const base = current ?? baseItems;
-        const overIds = base[to];
-        const overIndex = overIds.indexOf(over.id as number);
-        const translated = active.rect.current.translated;
-        const below = translated != null && overIndex >= 0 && translated.top > over.rect.top + over.rect.height / 2;
-        const index = overIndex >= 0 ? overIndex + (below ? 1 : 0) : overIds.length;
-        return {
-          ...base,
-          [from]: base[from].filter((id) => id !== active.id),
-          [to]: [...overIds.slice(0, index), active.id as number, ...overIds.slice(index)],
-        };
-      });
+  /** Pointer and touch: follow the pointer into the column under it, between the cards there. */
+  const handleDragMove = useCallback(
+    ({ active, over, activatorEvent, delta }: DragMoveEvent) => {
+      if (activatorEvent instanceof KeyboardEvent || !over) return;
+      const start = getEventCoordinates(activatorEvent);
+      const list = lists.current.get(over.id as string);
+      if (!start || !list) return;
+      const index = indexAt(list, active.id as number, start.y + delta.y);
+      const refusal = placeCard(active.id as number, over.id as string, index);
+      refusedOver.current = refusal ? (over.id as string) : null;
     },
-    [baseItems, cardsById, findContainer, refusalFor],
+    [placeCard],
   );
 
   const handleDragEnd = useCallback(
@@ -195,19 +375,15 @@ export function BoardView({
       const current = itemsRef.current;
       const container = findContainer(active.id, current);
       const origin = startContainer.current;
-      if (!card || !container || !origin || !over) return reset();
-      const overContainer = findContainer(over.id, current);
-      if (overContainer && overContainer !== container) {
-        // The card could not go there (another lane, or a column closed to this user).
-        const target = splitContainerId(overContainer);
-        const refusal = refusalFor(card, target.status);
+      dropped.current = null;
+      if (!card || !container || !origin) return reset();
+      if (over && refusedOver.current === over.id) {
+        // Dropped on a column closed to this user: say why, and put the card back.
+        const refusal = refusalFor(card, splitContainerId(over.id as string).status);
         if (refusal) onRefused(refusal);
         return reset();
       }
-      let ids = current[container];
-      const activeIndex = ids.indexOf(card.id);
-      const overIndex = ids.indexOf(over.id as number);
-      if (overIndex >= 0 && overIndex !== activeIndex) ids = arrayMove(ids, activeIndex, overIndex);
+      const ids = current[container];
       const { beforeId, afterId } = neighboursAt(ids, ids.indexOf(card.id));
       const toStatus = splitContainerId(container).status;
       const originalIds = baseItems[origin];
@@ -219,11 +395,11 @@ export function BoardView({
       ) {
         return reset();
       }
+      dropped.current = place.current;
       const kind: MoveKind = classifyMove(card.status, toStatus);
       const move = { taskId: card.id, toStatus, beforeId, afterId };
       if (kind === "reject" || kind === "verify" || kind === "reopen") {
         // Keep the card where it was dropped while the user gives a reason (or a note).
-        setDragItems({ ...current, [container]: ids });
         setActiveId(null);
         setDialog({ kind, card, toStatus, move });
         return;
@@ -239,29 +415,33 @@ export function BoardView({
       const card = cardsById.get(id as number);
       return card ? `卡片 ${card.code}「${card.title}」` : "卡片";
     };
-    const place = (overId: UniqueIdentifier) => {
-      const container = findContainer(overId);
-      if (!container) return null;
-      const { laneKey, status } = splitContainerId(container);
+    const where = (at = place.current) => {
+      if (!at) return null;
+      const { laneKey, status } = splitContainerId(at.container);
       const lane = showLaneTitles ? lanes.find((l) => l.key === laneKey)?.label : null;
-      const ids = itemsRef.current[container] ?? [];
-      const index = typeof overId === "number" ? ids.indexOf(overId) : ids.length - 1;
-      return `${lane ? `${lane}泳道的` : ""}“${STATUS_LABELS[status]}”列第${Math.max(index, 0) + 1}位`;
+      return `${lane ? `${lane}泳道的` : ""}“${STATUS_LABELS[status]}”列第${at.index + 1}位`;
     };
+    let last: string | null = null;
     return {
-      onDragStart: ({ active }) => `已拿起${describe(active.id)}。用方向键移动，按空格键放下，按 Esc 键取消。`,
-      onDragOver: ({ active, over }) => {
-        if (over?.id === active.id) return undefined; // still in place: keep "已拿起…" audible
-        const where = over ? place(over.id) : null;
-        return where ? `${describe(active.id)}移到${where}。` : `${describe(active.id)}不在可放置的位置。`;
+      onDragStart: ({ active }) => {
+        last = where();
+        return `已拿起${describe(active.id)}，在${last ?? "原处"}。用方向键移动，按空格键放下，按 Esc 键取消。`;
       },
-      onDragEnd: ({ active, over }) => {
-        const where = over ? place(over.id) : null;
-        return where ? `${describe(active.id)}已放到${where}。` : `${describe(active.id)}已放回原处。`;
+      // Said when the card's place changes (not on every pointer move).
+      onDragMove: ({ active }) => {
+        const now = where();
+        if (!now || now === last) return undefined;
+        last = now;
+        return `${describe(active.id)}移到${now}。`;
+      },
+      onDragOver: () => undefined,
+      onDragEnd: ({ active }) => {
+        const now = where(dropped.current);
+        return now ? `${describe(active.id)}已放到${now}。` : `${describe(active.id)}已放回原处。`;
       },
       onDragCancel: ({ active }) => `已取消移动，${describe(active.id)}回到原来的位置。`,
     };
-  }, [cardsById, findContainer, lanes, showLaneTitles]);
+  }, [cardsById, lanes, showLaneTitles]);
 
   const activeCard = activeId != null ? cardsById.get(activeId) : undefined;
 
@@ -279,6 +459,7 @@ export function BoardView({
           readOnly={readOnly}
           back={back}
           pendingIds={pendingIds}
+          registerList={registerList}
           top={renderColumnTop?.(status, lane.key)}
           moveToFailure={moveToFailure}
           hiddenCount={hidden?.[status] ?? 0}
@@ -290,9 +471,10 @@ export function BoardView({
     <DndContext
       id="task-board"
       sensors={sensors}
-      collisionDetection={closestCorners}
+      collisionDetection={columnUnderPoint}
+      measuring={dragMeasuring.measuring}
       onDragStart={handleDragStart}
-      onDragOver={handleDragOver}
+      onDragMove={handleDragMove}
       onDragEnd={handleDragEnd}
       onDragCancel={reset}
       accessibility={{
@@ -326,6 +508,9 @@ export function BoardView({
           </div>
         ) : null}
       </DragOverlay>
+      <p className="visually-hidden" role="status" aria-live="assertive">
+        {refusalNote ? `不能移到${refusalNote}` : ""}
+      </p>
       <ReasonDialog
         request={dialog}
         onConfirm={(reason) => {
@@ -351,12 +536,14 @@ interface BoardColumnProps {
   readOnly: boolean;
   back: string;
   pendingIds: ReadonlySet<number>;
+  registerList: (containerId: string, node: HTMLElement | null) => void;
   top?: React.ReactNode;
   moveToFailure?: MoveToFailure | null;
   hiddenCount: number;
 }
 
 const NO_TARGETS: readonly TaskStatus[] = [];
+const NO_RESIZE_OBSERVER = { disabled: true };
 const targetCache = new WeakMap<BoardCard, { actor: Actor; targets: readonly TaskStatus[] }>();
 
 /** Allowed columns per card, cached so memoised cards get the same array each render. */
@@ -377,11 +564,20 @@ const BoardColumn = memo(function BoardColumn({
   readOnly,
   back,
   pendingIds,
+  registerList,
   top,
   moveToFailure,
   hiddenCount,
 }: BoardColumnProps) {
-  const { setNodeRef, isOver } = useDroppable({ id: containerId, data: { type: "column", status } });
+  // Columns are found by their live rectangles (see columnUnderPoint): no re-measuring on resize.
+  const { setNodeRef, isOver } = useDroppable({ id: containerId, data: { type: "column", status }, resizeObserverConfig: NO_RESIZE_OBSERVER });
+  const listRef = useCallback(
+    (node: HTMLOListElement | null) => {
+      setNodeRef(node);
+      registerList(containerId, node);
+    },
+    [containerId, registerList, setNodeRef],
+  );
   const titleId = `col-${containerId.replace(/[^a-zA-Z0-9_-]/g, "_")}`;
   return (
     <section className={`board-column column-${status}${isOver ? " is-over" : ""}`} aria-labelledby={titleId} data-status={status}>
@@ -394,17 +590,15 @@ const BoardColumn = memo(function BoardColumn({
         <p className="board-column-hint">{STATUS_HINTS[status]}</p>
       </header>
       {top}
-      <SortableContext id={containerId} items={ids} strategy={verticalListSortingStrategy}>
-        <ol ref={setNodeRef} className="board-column-cards" aria-labelledby={titleId}>
+      <ol ref={listRef} className="board-column-cards" aria-labelledby={titleId}>
           {ids.map((id) => {
             const card = cardsById.get(id);
             if (!card) return null;
             const targets = readOnly ? NO_TARGETS : targetsFor(actor, card);
             return (
-              <SortableCard
+              <DraggableCard
                 key={id}
                 card={card}
-                containerId={containerId}
                 detailHref={`/board/${card.id}${back}`}
                 back={back}
                 draggable={targets.length > 0}
@@ -416,7 +610,6 @@ const BoardColumn = memo(function BoardColumn({
           })}
           {ids.length === 0 ? <li className="board-column-empty">暂无卡片{readOnly ? "" : "，可把卡片拖到这里"}</li> : null}
         </ol>
-      </SortableContext>
       {hiddenCount > 0 ? <p className="board-column-more">另有{hiddenCount}项未显示</p> : null}
     </section>
   );

@@ -1,11 +1,10 @@
-// A task card. The body is memoised: while a card is dragged only the cards whose sortable
-// state changes re-render their thin wrapper, never the body of every card on the board.
+// A task card. The body is memoised: a drag re-renders each card's thin draggable wrapper only
+// when the drag starts, ends or changes column, and never the body of every card on the board.
 import { memo } from "react";
 import { Form, Link } from "@remix-run/react";
-import { useSortable } from "@dnd-kit/sortable";
-import { CSS } from "@dnd-kit/utilities";
+import { useDraggable } from "@dnd-kit/core";
 import { ORIGIN_LABELS, STATUS_LABELS, type BoardCard, type TaskStatus } from "~/lib/board";
-import { formatDate } from "~/lib/weeks";
+import { formatDateKey } from "~/lib/date-keys";
 import { LightBadge } from "./light-badge";
 import { MetricBars } from "./metric-bars";
 
@@ -61,7 +60,7 @@ export const CardBody = memo(function CardBody({ card, detailHref, pending = fal
         </div>
         <div>
           <dt>完成时限</dt>
-          <dd>{card.dueDate ? formatDate(card.dueDate) : "未设定"}</dd>
+          <dd>{card.dueDate ? formatDateKey(card.dueDate) : "未设定"}</dd>
         </div>
       </dl>
       <div className="task-progress">
@@ -137,9 +136,8 @@ export const MoveToForm = memo(function MoveToForm({
   );
 });
 
-export interface SortableCardProps {
+export interface DraggableCardProps {
   card: BoardCard;
-  containerId: string;
   detailHref: string;
   back: string;
   draggable: boolean;
@@ -149,33 +147,35 @@ export interface SortableCardProps {
   moveToFailure?: { message: string; values: Record<string, string> };
 }
 
-/** A card in a column: sortable when the user may move it, with a keyboard drag handle. */
-export const SortableCard = memo(function SortableCard({
+const DRAGGABLE_ATTRIBUTES = { roleDescription: "可拖动的卡片" };
+
+/**
+ * A card in a column: draggable when the user may move it, with a keyboard drag handle. While
+ * it is dragged it stays in the list, faded, where it would land (the overlay follows the pointer).
+ */
+export const DraggableCard = memo(function DraggableCard({
   card,
-  containerId,
   detailHref,
   back,
   draggable,
   pending,
   targets,
   moveToFailure,
-}: SortableCardProps) {
-  const { setNodeRef, setActivatorNodeRef, attributes, listeners, transform, transition, isDragging } = useSortable({
+}: DraggableCardProps) {
+  const { setNodeRef, setActivatorNodeRef, attributes, listeners, isDragging } = useDraggable({
     id: card.id,
     disabled: !draggable,
-    data: { type: "card", containerId, code: card.code, title: card.title },
+    attributes: DRAGGABLE_ATTRIBUTES,
   });
   // Pointer and touch start anywhere on the card; the keyboard only from the handle, so that
   // Space and Enter in the card's links and form keep their usual meaning.
   const { onKeyDown, ...pointerListeners } = listeners ?? {};
-  const moving = transform != null;
   return (
     <li
       ref={setNodeRef}
       className={`task-card${isDragging ? " is-dragging" : ""}${pending ? " is-pending" : ""} light-edge-${card.light.light}`}
       data-task-id={card.id}
       data-status={card.status}
-      style={moving || transition ? { transform: CSS.Translate.toString(transform), transition } : undefined}
       {...(draggable ? pointerListeners : {})}
     >
       {draggable ? (

@@ -1,6 +1,7 @@
 // Filters and swimlanes live in the URL (a GET form), so any view can be bookmarked and shared.
 import { Form, Link, useSubmit } from "@remix-run/react";
-import { LIGHT_LABELS, type Light } from "~/lib/lights";
+import { LIGHT_LABELS } from "~/lib/light-labels";
+import type { Light } from "~/lib/lights";
 import { hasActiveFilters, LANE_LABELS, type BoardFilters, type LaneBy, type NamedRef } from "~/lib/board";
 
 const LIGHTS: Light[] = ["red", "yellow", "green", "done"];

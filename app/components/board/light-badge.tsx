@@ -1,5 +1,6 @@
 // 督办灯: colour, shape and word together, never colour alone; the reason beside it.
-import { LIGHT_LABELS, type LightResult } from "~/lib/lights";
+import { LIGHT_LABELS } from "~/lib/light-labels";
+import type { LightResult } from "~/lib/lights";
 
 export function LightBadge({ light, withReason = true }: { light: LightResult; withReason?: boolean }) {
   const label = LIGHT_LABELS[light.light];

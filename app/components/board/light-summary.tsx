@@ -1,5 +1,6 @@
 // Counts of lights at the top of the board, and the legend: shape + word + colour.
-import { LIGHT_LABELS, type Light } from "~/lib/lights";
+import { LIGHT_LABELS } from "~/lib/light-labels";
+import type { Light } from "~/lib/lights";
 
 const ORDER: Light[] = ["red", "yellow", "green", "done"];
 

@@ -16,7 +16,7 @@ import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { readForm, readIntent } from "~/utils/forms.server";
 import { can } from "~/utils/permissions";
-import { formatDate } from "~/lib/weeks";
+import { formatDateKey } from "~/lib/date-keys";
 import { BOARD_INTENTS, moveCard, moveCardByForm, quickAdd, saveThresholds } from "./actions.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: boardStyles }];
@@ -135,7 +135,7 @@ export default function BoardPage() {
         <div>
           <h1>{plan.year}年度重点工作看板</h1>
           <p className="muted small">
-            {plan.title} · 今天 {formatDate(today)}
+            {plan.title} · 今天 {formatDateKey(today)}
             {plan.status === "archived" ? " · 已归档（只读）" : ""}
           </p>
         </div>

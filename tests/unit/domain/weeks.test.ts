@@ -172,3 +172,26 @@ describe("weekDistance", () => {
     }
   });
 });
+
+describe("formatDateKey (the board's date words, without the week arithmetic)", () => {
+  it("says a date key as formatDate does", async () => {
+    const { formatDateKey } = await import("~/lib/date-keys");
+    for (const key of ["2025-03-05", "2025-12-31", "2024-02-29", "2026-01-01"]) expect(formatDateKey(key)).toBe(formatDate(key));
+    expect(formatDateKey("2025年3月5日")).toBe("2025年3月5日");
+  });
+});
+
+describe("formatDateTime in a server whose own zone has daylight saving", () => {
+  it("still gives Shanghai's wall time on the night the server's clocks change", () => {
+    const zone = process.env.TZ;
+    process.env.TZ = "America/New_York";
+    try {
+      // 2085-03-11 02:50 in Shanghai, the night New York springs forward.
+      expect(formatDateTime(new Date("2085-03-10T18:50:48Z"))).toBe("2085年3月11日 02:50");
+      expect(formatDateTime("2025-03-09T07:30:00Z")).toBe("2025年3月9日 15:30");
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+  });
+});
