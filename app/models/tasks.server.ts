@@ -17,7 +17,8 @@ import {
   type NamedRef,
   type TaskOrigin,
 } from "../lib/board";
-import { aggregateActual, percentOfTarget, type MetricValue } from "../lib/kpi";
+import { percentOfTarget } from "../lib/kpi";
+import { actualFromTotals, type MetricTotals } from "../lib/kpi-report";
 import { computeLight, DEFAULT_LIGHT_THRESHOLDS, validateThresholds, type LightThresholds } from "../lib/lights";
 import { positionAtBottom, positionAtTop, positionBetween } from "../lib/positions";
 import { describeChanges, type FieldChange, type MetricSnapshot, type TaskSnapshot } from "../lib/task-changes";
@@ -25,6 +26,7 @@ import { toDateKey } from "../lib/weeks";
 import type { Actor } from "../utils/permissions";
 import { badRequest, conflict, forbidden, notFound } from "../utils/http.server";
 import { recordAudit } from "./audit.server";
+import { loadMetricTotals } from "./kpi.server";
 import type { MetricRowInput } from "./task-forms.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -182,6 +184,48 @@ function selectTasks(db: Db, planId: number, taskIds?: readonly number[]) {
   return query.execute();
 }
 
+/**
+ * Each task's latest 填报 (of the plan, or of the given tasks): the rows of each task's latest
+ * week. Several units may report the same week; the one saved last wins (see loadLatestUpdates).
+ * The benchmark's framework-free baseline runs this same statement.
+ */
+export function latestUpdatesQuery(db: Db, planId: number, taskIds?: readonly number[] | null) {
+  return db
+    .selectFrom("updates as u")
+    .innerJoin(
+      (eb) =>
+        eb
+          .selectFrom("updates as u2")
+          .select((inner) => ["u2.task_id", inner.fn.max("u2.week").as("week")])
+          .where("u2.task_id", "in", (sub) =>
+            sub
+              .selectFrom("tasks")
+              .select("tasks.id")
+              .where("tasks.plan_id", "=", planId)
+              .$if(taskIds != null, (qb) => qb.where("tasks.id", "in", taskIds!.length ? [...taskIds!] : [-1])),
+          )
+          .groupBy("u2.task_id")
+          .as("last"),
+      (join) => join.onRef("last.task_id", "=", "u.task_id").onRef("last.week", "=", "u.week"),
+    )
+    .select(["u.task_id", "u.week", "u.progress", "u.updated_at"])
+    .orderBy("u.id");
+}
+
+/** Picks each task's latest 填报 from latestUpdatesQuery's rows: the one saved last (first on a tie). */
+export function pickLatestUpdates<T extends { task_id: number; updated_at: string }>(rows: readonly T[]): Map<number, T> {
+  const latest = new Map<number, T>();
+  for (const row of rows) {
+    const current = latest.get(row.task_id);
+    if (!current || row.updated_at > current.updated_at) latest.set(row.task_id, row);
+  }
+  return latest;
+}
+
+async function loadLatestUpdates(db: Db, planId: number, taskIds?: readonly number[] | null) {
+  return pickLatestUpdates(await latestUpdatesQuery(db, planId, taskIds).execute());
+}
+
 /** Builds cards for the plan's tasks (all, or the given ids) in a handful of queries. */
 async function buildCards(db: Db, planId: number, inputs: CardInputs, taskIds?: readonly number[]): Promise<BoardCard[]> {
   const tasks = await selectTasks(db, planId, taskIds);
@@ -208,30 +252,7 @@ async function buildCards(db: Db, planId: number, inputs: CardInputs, taskIds?: 
   );
 
   // The latest 填报 per task: its progress is the task's progress, its week the last update week.
-  const latestUpdates = byTask(
-    await db
-        .selectFrom("updates as u")
-        .innerJoin("tasks", "tasks.id", "u.task_id")
-        .select(["u.task_id", "u.week", "u.progress"])
-        .where("tasks.plan_id", "=", planId)
-        .where(({ not, exists, selectFrom }) =>
-          not(
-            exists(
-              selectFrom("updates as newer")
-                .select(sql<number>`1`.as("one"))
-                .whereRef("newer.task_id", "=", "u.task_id")
-                .where((eb) =>
-                  eb.or([
-                    eb("newer.week", ">", eb.ref("u.week")),
-                    eb.and([eb("newer.week", "=", eb.ref("u.week")), eb("newer.updated_at", ">", eb.ref("u.updated_at"))]),
-                  ]),
-                ),
-            ),
-          ),
-        )
-        .$if(ids != null, (qb) => qb.where("u.task_id", "in", idList))
-        .execute(),
-  );
+  const latestUpdates = await loadLatestUpdates(db, planId, ids);
 
   const metrics = byTask(
     (
@@ -246,28 +267,14 @@ async function buildCards(db: Db, planId: number, inputs: CardInputs, taskIds?: 
         .execute()
     ).map((m) => ({ ...m, task_id: m.task_id! })),
   );
-  const metricIds = [...metrics.values()].flat().map((m) => m.id);
-  const valuesByMetric = new Map<number, MetricValue[]>();
-  if (metricIds.length > 0) {
-    const values = await db
-      .selectFrom("metric_values")
-      .innerJoin("metrics", "metrics.id", "metric_values.metric_id")
-      .select(["metric_values.metric_id", "metric_values.unit_id", "metric_values.week", "metric_values.value", "metric_values.reported_at"])
-      .where("metrics.plan_id", "=", planId)
-      .$if(ids != null, (qb) => qb.where("metrics.task_id", "in", idList))
-      .execute();
-    for (const v of values) {
-      const list = valuesByMetric.get(v.metric_id) ?? [];
-      list.push({ unitId: v.unit_id, weekKey: v.week, value: v.value, reportedAt: v.reported_at });
-      valuesByMetric.set(v.metric_id, list);
-    }
-  }
+  // Actuals aggregated in SQL (a few numbers per metric), never the values themselves.
+  const totals = metrics.size > 0 ? await loadMetricTotals(db, planId, ids) : new Map<number, MetricTotals>();
 
   const planStart = `${inputs.planYear}-01-01`;
   return tasks.map((task) => {
     const taskUnits = units.get(task.id) ?? [];
     const lead = taskUnits.find((u) => u.role === "lead");
-    const latest = latestUpdates.get(task.id)?.[0];
+    const latest = latestUpdates.get(task.id);
     const progress = latest ? latest.progress : task.progress;
     const lastUpdateWeek = latest ? latest.week : null;
     const light = computeLight(
@@ -283,7 +290,7 @@ async function buildCards(db: Db, planId: number, inputs: CardInputs, taskIds?: 
     );
     const cardMetrics: CardMetric[] = (metrics.get(task.id) ?? []).map((m) => {
       const metric = { direction: m.direction, aggregation: m.aggregation, unit: m.unit, baseline: m.baseline, target: m.target };
-      const actual = aggregateActual(metric, valuesByMetric.get(m.id) ?? []);
+      const actual = actualFromTotals(metric, totals.get(m.id));
       return { id: m.id, name: m.name, unit: m.unit, target: m.target, actual, percent: percentOfTarget(metric, actual), direction: m.direction };
     });
     return {
@@ -478,17 +485,10 @@ export async function getTaskDetail(db: AppDatabase, taskId: number, today: stri
     return base;
   });
 
-  const valueRows = await db
-    .selectFrom("metric_values")
-    .innerJoin("metrics", "metrics.id", "metric_values.metric_id")
-    .select(["metric_values.metric_id", "metric_values.unit_id", "metric_values.week", "metric_values.value", "metric_values.reported_at"])
-    .where("metrics.task_id", "=", taskId)
-    .execute();
+  // The card's actuals (aggregated in SQL, like the board's bars).
+  const actuals = new Map(card.metrics.map((m) => [m.id, m]));
   const metrics = snapshot.metrics.map((m) => {
-    const values = valueRows
-      .filter((v) => v.metric_id === m.id)
-      .map((v) => ({ unitId: v.unit_id, weekKey: v.week, value: v.value, reportedAt: v.reported_at }));
-    const actual = aggregateActual(m, values);
+    const actual = actuals.get(m.id)?.actual ?? null;
     return { ...m, actual, percent: percentOfTarget(m, actual) };
   });
 

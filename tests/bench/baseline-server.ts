@@ -6,12 +6,14 @@
 import { createServer } from "node:http";
 import sqlite3 from "sqlite3";
 import { computeLight, DEFAULT_LIGHT_THRESHOLDS } from "../../app/lib/lights";
-import { aggregateActual, percentOfTarget, type MetricValue } from "../../app/lib/kpi";
+import { percentOfTarget } from "../../app/lib/kpi";
+import { actualFromTotals } from "../../app/lib/kpi-report";
 import { positionBetween } from "../../app/lib/positions";
-import { weekTotalsQuery } from "../../app/models/kpi.server";
+import { metricTotalsQuery, weekTotalsQuery } from "../../app/models/kpi.server";
+import { latestUpdatesQuery, pickLatestUpdates } from "../../app/models/tasks.server";
 import { openDatabase } from "../../db/index";
 
-// The KPI page's own aggregate statement, compiled once to plain SQL text.
+// The app's own aggregate statements (KPI figures, card actuals, latest 填报), compiled to plain SQL text.
 const compiler = openDatabase(":memory:");
 
 const path = process.env.DATABASE_PATH!;
@@ -47,48 +49,37 @@ async function boardHtml(year: number, today: string): Promise<string> {
        join tasks t on t.id = tu.task_id where t.plan_id = ? order by un.sort_order, un.id`,
     [plan.id],
   );
-  const latest = await all<{ task_id: number; week: string; progress: number }>(
-    `select u.task_id, u.week, u.progress from updates u join tasks t on t.id = u.task_id
-      where t.plan_id = ? and not exists (select 1 from updates n where n.task_id = u.task_id
-        and (n.week > u.week or (n.week = u.week and n.updated_at > u.updated_at)))`,
-    [plan.id],
-  );
+  // The app's own statements for the latest 填报 and the metric totals, compiled to plain SQL.
+  const latestSql = latestUpdatesQuery(compiler, plan.id).compile();
+  const latestRows = await all<{ task_id: number; week: string; progress: number; updated_at: string }>(latestSql.sql, [...latestSql.parameters]);
   const metrics = await all<{ id: number; task_id: number; name: string; unit: string; baseline: number | null; target: number | null; direction: "up"; aggregation: "sum" | "latest" }>(
-    "select id, task_id, name, unit, baseline, target, direction, aggregation from metrics where plan_id = ? and task_id is not null",
+    "select id, task_id, name, unit, baseline, target, direction, aggregation from metrics where plan_id = ? and task_id is not null order by sort_order, id",
     [plan.id],
   );
-  const values = await all<{ metric_id: number; unit_id: number; week: string; value: number; reported_at: string }>(
-    `select v.metric_id, v.unit_id, v.week, v.value, v.reported_at from metric_values v join metrics m on m.id = v.metric_id
-      where m.plan_id = ? and m.task_id is not null`,
-    [plan.id],
-  );
+  const totalsSql = metricTotalsQuery(compiler, plan.id).compile();
+  const totals = await all<{ metric_id: number; amount: number; latest_sum: number; unit_count: number }>(totalsSql.sql, [...totalsSql.parameters]);
   const group = <T extends { task_id: number }>(rows: T[]) => {
     const map = new Map<number, T[]>();
     for (const row of rows) map.set(row.task_id, [...(map.get(row.task_id) ?? []), row]);
     return map;
   };
   const unitsBy = group(units);
-  const latestBy = group(latest);
+  const latestBy = pickLatestUpdates(latestRows);
   const metricsBy = group(metrics);
-  const valuesBy = new Map<number, MetricValue[]>();
-  for (const v of values) {
-    const list = valuesBy.get(v.metric_id) ?? [];
-    list.push({ unitId: v.unit_id, weekKey: v.week, value: v.value, reportedAt: v.reported_at });
-    valuesBy.set(v.metric_id, list);
-  }
+  const totalsBy = new Map(totals.map((t) => [t.metric_id, { amount: t.amount, latestSum: t.latest_sum, unitCount: t.unit_count }]));
   const columns = ["not_started", "in_progress", "pending_review", "done"] as const;
   const cards = (status: string) =>
     tasks
       .filter((t) => t.status === status)
       .map((t) => {
-        const last = latestBy.get(t.id)?.[0];
+        const last = latestBy.get(t.id);
         const light = computeLight(
           { status: t.status, startDate: t.start_date, dueDate: t.due_date, progress: last?.progress ?? t.progress, lastUpdateWeek: last?.week ?? null, createdAt: t.created_at },
           { today, planStart: `${year}-01-01`, thresholds: DEFAULT_LIGHT_THRESHOLDS },
         );
         const bars = (metricsBy.get(t.id) ?? [])
           .map((m) => {
-            const actual = aggregateActual(m, valuesBy.get(m.id) ?? []);
+            const actual = actualFromTotals(m, totalsBy.get(m.id));
             return `<li>${escape(m.name)} ${actual ?? "—"}/${m.target ?? "—"}${escape(m.unit)} ${percentOfTarget(m, actual) ?? ""}%</li>`;
           })
           .join("");
