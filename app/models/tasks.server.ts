@@ -75,7 +75,20 @@ export async function listPlanYears(db: AppDatabase): Promise<{ id: number; year
  * one, else the newest of all. Null when there is no plan yet.
  */
 export async function findBoardPlan(db: AppDatabase, year: number | null, today: string): Promise<BoardPlan | null> {
+  return (await findBoardPlanAndYears(db, year, today)).plan;
+}
+
+/** findBoardPlan and listPlanYears from one read of the plans table (the board page needs both). */
+export async function findBoardPlanAndYears(
+  db: AppDatabase,
+  year: number | null,
+  today: string,
+): Promise<{ plan: BoardPlan | null; years: { id: number; year: number; status: Plan["status"] }[] }> {
   const plans = await db.selectFrom("plans").selectAll().orderBy("year", "desc").execute();
+  return { plan: pickBoardPlan(plans, year, today), years: plans.map((p) => ({ id: p.id, year: p.year, status: p.status })) };
+}
+
+function pickBoardPlan(plans: Plan[], year: number | null, today: string): BoardPlan | null {
   const currentYear = Number(today.slice(0, 4));
   const plan =
     (year != null ? plans.find((p) => p.year === year) : undefined) ??
@@ -350,8 +363,31 @@ export async function listBoard(
   return { cards, total: all.length, hidden, lights, options: { units, leaders, categories } };
 }
 
+const boardLoadsInFlight = new Map<string, Promise<BoardData>>();
+
+/**
+ * `listBoard`, with identical board requests that arrive while one is being computed sharing
+ * its result (a meeting where everyone opens the board at once; the 投屏 view's refresh).
+ * Nothing is kept afterwards. The key holds the plan's change counter as this request read it,
+ * which every write to the plan's tasks, updates and metric values bumps, so a request made
+ * after a write never joins a computation from before it.
+ */
+export function listBoardShared(
+  db: AppDatabase,
+  plan: BoardPlan,
+  options: { filters: BoardFilters; today: string },
+): Promise<BoardData> {
+  const key = JSON.stringify([plan.id, plan.changeSeq, plan.version, plan.thresholds, options.today, options.filters]);
+  let pending = boardLoadsInFlight.get(key);
+  if (!pending) {
+    pending = listBoard(db, plan, options).finally(() => boardLoadsInFlight.delete(key));
+    boardLoadsInFlight.set(key, pending);
+  }
+  return pending;
+}
+
 /** One card as the board shows it (after a move, the action returns just this). */
-export async function getBoardCard(db: Db, plan: BoardPlan, taskId: number, today: string): Promise<BoardCard | null> {
+export async function getBoardCard(db: Db, plan: Pick<BoardPlan, "id" | "year" | "thresholds">, taskId: number, today: string): Promise<BoardCard | null> {
   const [card] = await buildCards(db, plan.id, { planYear: plan.year, thresholds: plan.thresholds, today }, [taskId]);
   return card ?? null;
 }
@@ -772,6 +808,8 @@ export interface MoveInput {
 
 export interface MoveResult {
   planId: number;
+  /** What the moved card needs to be built again: its plan's year and 督办灯 thresholds. */
+  plan: Pick<BoardPlan, "id" | "year" | "thresholds">;
   kind: MoveKind;
   from: TaskStatus;
   to: TaskStatus;
@@ -793,13 +831,21 @@ const NEIGHBOUR_MOVED = "目标位置的相邻卡片已不在该列（可能刚�
 export async function moveTask(db: AppDatabase, actor: Actor, input: MoveInput): Promise<MoveResult> {
   const now = new Date().toISOString();
   return db.transaction().execute(async (trx) => {
-    const task = await trx.selectFrom("tasks").select(["id", "plan_id", "status", "position", "version"]).where("id", "=", input.taskId).executeTakeFirst();
+    const task = await trx
+      .selectFrom("tasks")
+      .innerJoin("plans", "plans.id", "tasks.plan_id")
+      .select(["tasks.id", "tasks.plan_id", "tasks.status", "tasks.position", "tasks.version", "plans.status as plan_status", "plans.year as plan_year", "plans.light_thresholds"])
+      .where("tasks.id", "=", input.taskId)
+      .executeTakeFirst();
     if (!task) notFound("没有找到这张卡片，它可能已被删除。请刷新看板。");
-    const units = await trx.selectFrom("task_units").select("unit_id").where("task_id", "=", task!.id).execute();
-    const problem = moveProblem(actor, { status: task!.status, unitIds: units.map((u) => u.unit_id) }, input.toStatus, input.reason);
+    // Only a secretary's right depends on the task's units (see moveProblem).
+    const unitIds =
+      actor.role === "secretary"
+        ? (await trx.selectFrom("task_units").select("unit_id").where("task_id", "=", task!.id).execute()).map((u) => u.unit_id)
+        : [];
+    const problem = moveProblem(actor, { status: task!.status, unitIds }, input.toStatus, input.reason);
     if (problem) (problem.status === 403 ? forbidden : badRequest)(problem.message);
-    const plan = await trx.selectFrom("plans").select(["status"]).where("id", "=", task!.plan_id).executeTakeFirstOrThrow();
-    if (plan.status === "archived") badRequest("该年度计划已归档，看板只读。");
+    if (task!.plan_status === "archived") badRequest("该年度计划已归档，看板只读。");
 
     const column = trx
       .selectFrom("tasks")
@@ -872,6 +918,7 @@ export async function moveTask(db: AppDatabase, actor: Actor, input: MoveInput):
     });
     return {
       planId: task!.plan_id,
+      plan: { id: task!.plan_id, year: task!.plan_year, thresholds: planThresholds(task!.light_thresholds) },
       kind,
       from: task!.status,
       to: input.toStatus,

@@ -8,7 +8,9 @@ import sqlite3 from "sqlite3";
 import { computeLight, DEFAULT_LIGHT_THRESHOLDS } from "../../app/lib/lights";
 import { percentOfTarget } from "../../app/lib/kpi";
 import { actualFromTotals } from "../../app/lib/kpi-report";
+import { classifyMove } from "../../app/lib/board";
 import { positionBetween } from "../../app/lib/positions";
+import type { TaskStatus } from "../../db/schema";
 import { metricTotalsQuery, weekTotalsQuery } from "../../app/models/kpi.server";
 import { latestUpdatesQuery, pickLatestUpdates } from "../../app/models/tasks.server";
 import { openDatabase } from "../../db/index";
@@ -92,27 +94,58 @@ async function boardHtml(year: number, today: string): Promise<string> {
   return `<!DOCTYPE html><html lang="zh-CN"><body>${columns.map((c) => `<section><h2>${c}</h2><ol>${cards(c)}</ol></section>`).join("")}</body></html>`;
 }
 
-async function move(taskId: number, toStatus: string, version: number): Promise<number> {
+/**
+ * A move as the product must do it: in one transaction, the version check, the new key after
+ * the column's last card, the UPDATE, the plan's change counter (the board's poll) and the
+ * audit row of the transition; then the moved card's row read back for the answer.
+ */
+async function move(taskId: number, toStatus: string, version: number, reason: string): Promise<{ status: number; body: string }> {
   await run("begin immediate");
+  let task: { plan_id: number; status: string; position: string; version: number } | undefined;
+  let position: string;
   try {
-    const [task] = await all<{ plan_id: number; version: number }>("select plan_id, version from tasks where id = ?", [taskId]);
+    [task] = await all<{ plan_id: number; status: string; position: string; version: number }>(
+      "select plan_id, status, position, version from tasks where id = ?",
+      [taskId],
+    );
     if (!task || task.version !== version) {
       await run("rollback");
-      return 409;
+      return { status: 409, body: "{}" };
     }
     const [last] = await all<{ position: string }>(
       "select position from tasks where plan_id = ? and status = ? and id != ? order by position desc limit 1",
       [task.plan_id, toStatus, taskId],
     );
-    await run("update tasks set status = ?, position = ?, version = version + 1, updated_at = ? where id = ?", [
-      toStatus, positionBetween(last?.position ?? null, null), new Date().toISOString(), taskId,
-    ]);
+    position = positionBetween(last?.position ?? null, null);
+    const now = new Date().toISOString();
+    await run("update tasks set status = ?, position = ?, version = version + 1, updated_at = ? where id = ?", [toStatus, position, now, taskId]);
+    const kind = classifyMove(task.status as TaskStatus, toStatus as TaskStatus);
+    if (kind === "reject" || kind === "verify") {
+      await run("insert into comments (task_id, author_id, kind, body, created_at) values (?, 2, ?, ?, ?)", [taskId, kind, reason || "验收通过，已销号。", now]);
+    }
+    await run("update plans set change_seq = change_seq + 1 where id = ?", [task.plan_id]);
+    await run(
+      "insert into audit_log (actor_id, action, entity, entity_id, before_json, after_json, created_at) values (?, ?, 'task', ?, ?, ?, ?)",
+      [
+        2,
+        kind === "advance" ? "task.move" : `task.${kind}`,
+        String(taskId),
+        JSON.stringify({ status: task.status, position: task.position, version: task.version }),
+        JSON.stringify({ from: task.status, to: toStatus, position, version: version + 1, ...(reason ? { reason } : {}) }),
+        now,
+      ],
+    );
     await run("commit");
-    return 200;
   } catch (error) {
     await run("rollback");
     throw error;
   }
+  const [card] = await all(
+    `select t.id, t.code, t.title, t.status, t.position, t.version, t.start_date, t.due_date, t.progress, u.display_name as lead_user_name
+       from tasks t left join users u on u.id = t.lead_user_id where t.id = ?`,
+    [taskId],
+  );
+  return { status: 200, body: JSON.stringify({ ok: true, card }) };
 }
 
 async function kpiJson(year: number): Promise<string> {
@@ -144,8 +177,9 @@ const server = createServer((req, res) => {
     serial(() => boardHtml(year, today)).then((html) => reply(200, html), (e) => reply(500, String(e)));
   } else if (url.pathname === "/move" && req.method === "POST") {
     const taskId = Number(url.searchParams.get("taskId"));
-    serial(() => move(taskId, String(url.searchParams.get("to")), Number(url.searchParams.get("version")))).then(
-      (status) => reply(status, "{}", "application/json"),
+    const reason = url.searchParams.get("reason") ?? "";
+    serial(() => move(taskId, String(url.searchParams.get("to")), Number(url.searchParams.get("version")), reason)).then(
+      ({ status, body }) => reply(status, body, "application/json"),
       (e) => reply(500, String(e)),
     );
   } else if (url.pathname === "/kpi") {

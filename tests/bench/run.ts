@@ -22,6 +22,7 @@ const args = process.argv.slice(2);
 const json = args.includes("--json");
 const smoke = args.includes("--smoke");
 const only = args.find((a) => a.startsWith("--only="))?.slice("--only=".length).split(",");
+const largeDb = args.find((a) => a.startsWith("--large-db="))?.slice("--large-db=".length);
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
 const SMOKE_SIZE: LargePlanSize = { tasks: 60, leaders: 4, metrics: 20, weeks: 6 };
@@ -65,8 +66,13 @@ async function main() {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   execSync("npx tsx app/server/build-if-needed.ts", { stdio: ["ignore", process.stderr, process.stderr] });
-  log("生成大型测试计划…");
-  await generateLargePlan(`${dir}/large.sqlite`, smoke ? SMOKE_SIZE : FULL_SIZE);
+  if (largeDb) {
+    // A plan generated before (e.g. `npx tsx -e` with generateLargePlan), for profiling runs.
+    copyFileSync(largeDb, `${dir}/large.sqlite`);
+  } else {
+    log("生成大型测试计划…");
+    await generateLargePlan(`${dir}/large.sqlite`, smoke ? SMOKE_SIZE : FULL_SIZE);
+  }
   copyFileSync(`${dir}/large.sqlite`, `${dir}/baseline.sqlite`);
 
   const app = await startServer("app/server/main.ts", { DATABASE_PATH: `${dir}/large.sqlite`, NODE_ENV: "production" }, "/login");
@@ -107,7 +113,8 @@ async function main() {
             const task = tasks[(i + tasks.length) % tasks.length];
             const current = baseState.get(task.id)!;
             const to = toggle(current.status);
-            await expectOk(await fetch(`${base.url}/move?taskId=${task.id}&to=${to}&version=${current.version}`, { method: "POST" }));
+            const reason = to === "in_progress" ? "基准测试：退回补充材料" : "";
+            await expectOk(await fetch(`${base.url}/move?${new URLSearchParams({ taskId: String(task.id), to, version: String(current.version), reason })}`, { method: "POST" }));
             current.status = to;
             current.version++;
           },
