@@ -11,8 +11,8 @@ import { actualFromTotals } from "../../app/lib/kpi-report";
 import { classifyMove } from "../../app/lib/board";
 import { positionBetween } from "../../app/lib/positions";
 import type { TaskStatus } from "../../db/schema";
-import { metricTotalsQuery, weekTotalsQuery } from "../../app/models/kpi.server";
-import { latestUpdatesQuery, pickLatestUpdates } from "../../app/models/tasks.server";
+import { weekTotalsQuery } from "../../app/models/kpi.server";
+import { cardMetricsQuery, latestUpdatesQuery, pickLatestUpdates } from "../../app/models/tasks.server";
 import { openDatabase } from "../../db/index";
 
 // The app's own aggregate statements (KPI figures, card actuals, latest 填报), compiled to plain SQL text.
@@ -51,15 +51,14 @@ async function boardHtml(year: number, today: string): Promise<string> {
        join tasks t on t.id = tu.task_id where t.plan_id = ? order by un.sort_order, un.id`,
     [plan.id],
   );
-  // The app's own statements for the latest 填报 and the metric totals, compiled to plain SQL.
+  // The app's own statements for the latest 填报 and the metrics with their totals, compiled to plain SQL.
   const latestSql = latestUpdatesQuery(compiler, plan.id).compile();
   const latestRows = await all<{ task_id: number; week: string; progress: number; updated_at: string }>(latestSql.sql, [...latestSql.parameters]);
-  const metrics = await all<{ id: number; task_id: number; name: string; unit: string; baseline: number | null; target: number | null; direction: "up"; aggregation: "sum" | "latest" }>(
-    "select id, task_id, name, unit, baseline, target, direction, aggregation from metrics where plan_id = ? and task_id is not null order by sort_order, id",
-    [plan.id],
-  );
-  const totalsSql = metricTotalsQuery(compiler, plan.id).compile();
-  const totals = await all<{ metric_id: number; amount: number; latest_sum: number; unit_count: number }>(totalsSql.sql, [...totalsSql.parameters]);
+  const metricsSql = cardMetricsQuery(compiler, plan.id).compile();
+  const metrics = await all<{
+    id: number; task_id: number; name: string; unit: string; baseline: number | null; target: number | null; direction: "up"; aggregation: "sum" | "latest";
+    amount: number | null; latest_sum: number | null; unit_count: number | null;
+  }>(metricsSql.sql, [...metricsSql.parameters]);
   const group = <T extends { task_id: number }>(rows: T[]) => {
     const map = new Map<number, T[]>();
     for (const row of rows) map.set(row.task_id, [...(map.get(row.task_id) ?? []), row]);
@@ -68,7 +67,6 @@ async function boardHtml(year: number, today: string): Promise<string> {
   const unitsBy = group(units);
   const latestBy = pickLatestUpdates(latestRows);
   const metricsBy = group(metrics);
-  const totalsBy = new Map(totals.map((t) => [t.metric_id, { amount: t.amount, latestSum: t.latest_sum, unitCount: t.unit_count }]));
   const columns = ["not_started", "in_progress", "pending_review", "done"] as const;
   const cards = (status: string) =>
     tasks
@@ -81,7 +79,7 @@ async function boardHtml(year: number, today: string): Promise<string> {
         );
         const bars = (metricsBy.get(t.id) ?? [])
           .map((m) => {
-            const actual = actualFromTotals(m, totalsBy.get(m.id));
+            const actual = actualFromTotals(m, m.unit_count != null ? { amount: m.amount!, latestSum: m.latest_sum!, unitCount: m.unit_count } : null);
             return `<li>${escape(m.name)} ${actual ?? "—"}/${m.target ?? "—"}${escape(m.unit)} ${percentOfTarget(m, actual) ?? ""}%</li>`;
           })
           .join("");
@@ -148,6 +146,42 @@ async function move(taskId: number, toStatus: string, version: number, reason: s
   return { status: 200, body: JSON.stringify({ ok: true, card }) };
 }
 
+/**
+ * A weekly 填报 as raw INSERTs in one transaction: the update, its metric values, an audit row
+ * for each, the task's progress and the plan's change counter (the rows the product writes).
+ */
+async function postUpdate(taskId: number, unitId: number, userId: number, week: string, progress: number, values: [number, number][]): Promise<number> {
+  const now = new Date().toISOString();
+  await run("begin immediate");
+  try {
+    const [task] = await all<{ plan_id: number }>("select plan_id from tasks where id = ?", [taskId]);
+    if (!task) {
+      await run("rollback");
+      return 404;
+    }
+    const body = "本周按计划推进，完成走访和台账整理。";
+    const [update] = await all<{ id: number }>(
+      "insert into updates (task_id, unit_id, author_id, week, body, progress, next_steps, blockers, needs_coordination, created_at, updated_at) values (?, ?, ?, ?, ?, ?, '继续推进', '', 0, ?, ?) returning id",
+      [taskId, unitId, userId, week, body, progress, now, now],
+    );
+    const audit = "insert into audit_log (actor_id, action, entity, entity_id, before_json, after_json, created_at) values (?, ?, ?, ?, null, ?, ?)";
+    await run(audit, [userId, "update.create", "update", String(update.id), JSON.stringify({ taskId, unitId, week, body, progress, version: 1 }), now]);
+    for (const [metricId, value] of values) {
+      await run("insert into metric_values (metric_id, unit_id, week, value, update_id, reported_by, reported_at) values (?, ?, ?, ?, ?, ?, ?)", [
+        metricId, unitId, week, value, update.id, userId, now,
+      ]);
+      await run(audit, [userId, "metric_value.set", "metric_value", `${metricId}:${unitId}:${week}`, JSON.stringify({ metricId, unitId, week, value, updateId: update.id }), now]);
+    }
+    await run("update tasks set progress = ? where id = ? and progress != ?", [progress, taskId, progress]);
+    await run("update plans set change_seq = change_seq + 1 where id = ?", [task.plan_id]);
+    await run("commit");
+    return 200;
+  } catch (error) {
+    await run("rollback");
+    throw error;
+  }
+}
+
 async function kpiJson(year: number): Promise<string> {
   const [plan] = await all<{ id: number }>("select id from plans where year = ?", [year]);
   if (!plan) return "[]";
@@ -180,6 +214,13 @@ const server = createServer((req, res) => {
     const reason = url.searchParams.get("reason") ?? "";
     serial(() => move(taskId, String(url.searchParams.get("to")), Number(url.searchParams.get("version")), reason)).then(
       ({ status, body }) => reply(status, body, "application/json"),
+      (e) => reply(500, String(e)),
+    );
+  } else if (url.pathname === "/update" && req.method === "POST") {
+    const n = (name: string) => Number(url.searchParams.get(name));
+    const values = url.searchParams.getAll("value").map((v) => v.split(":").map(Number) as [number, number]);
+    serial(() => postUpdate(n("taskId"), n("unitId"), n("userId"), String(url.searchParams.get("week")), n("progress"), values)).then(
+      (status) => reply(status, "{}", "application/json"),
       (e) => reply(500, String(e)),
     );
   } else if (url.pathname === "/kpi") {

@@ -7,6 +7,7 @@ import { gzipSync } from "node:zlib";
 import { parseSummary } from "../../app/lib/importer";
 import { BENCH_PASSWORD, FULL_SIZE, generateLargePlan, LARGE_PLAN_YEAR, type LargePlanSize } from "./generate";
 import { expectOk, secondsPerRequest, startServer, type RunningServer } from "./harness";
+import { updatePost } from "./update-post";
 
 export interface CaseResult {
   name: string;
@@ -160,6 +161,10 @@ async function main() {
         const baseline = perByte(seed, smoke ? 10 : 60);
         const ours = perByte(big, smoke ? 1 : 3);
         return result("importer-linear", ours, baseline, "ns/byte", 1.5);
+      },
+      "update-post": async () => {
+        const { ours, baseline } = await updatePost(app, base, `${dir}/baseline.sqlite`, smoke ? 2 : 10);
+        return result("update-post", ours, baseline, "s/request", 2);
       },
       "board-js": async () => {
         const html = await expectOk(await fetch(`${app.url}/board?year=${SEED_PLAN_YEAR}`, { headers: { Cookie: cookie } }));
