@@ -26,7 +26,7 @@ import { toDateKey } from "../lib/weeks";
 import type { Actor } from "../utils/permissions";
 import { badRequest, conflict, forbidden, notFound } from "../utils/http.server";
 import { recordAudit } from "./audit.server";
-import { loadMetricTotals } from "./kpi.server";
+import { metricTotalsQuery } from "./kpi.server";
 import type { MetricRowInput } from "./task-forms.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -225,6 +225,24 @@ export function latestUpdatesQuery(db: Db, planId: number, taskIds?: readonly nu
     .orderBy("u.id");
 }
 
+/**
+ * The task metrics of the plan (or of the given tasks) in card order, each with the totals of
+ * its actual (metricTotalsQuery: null columns when nothing was reported). The benchmark's
+ * baseline runs this same statement.
+ */
+export function cardMetricsQuery(db: Db, planId: number, taskIds?: readonly number[] | null) {
+  return db
+    .selectFrom("metrics")
+    .leftJoin(metricTotalsQuery(db, planId, taskIds).as("totals"), "totals.metric_id", "metrics.id")
+    .select(["metrics.id", "metrics.task_id", "metrics.name", "metrics.unit", "metrics.baseline", "metrics.target", "metrics.direction", "metrics.aggregation"])
+    .select(["totals.amount", "totals.latest_sum", "totals.unit_count"])
+    .where("metrics.plan_id", "=", planId)
+    .where("metrics.task_id", "is not", null)
+    .$if(taskIds != null, (qb) => qb.where("metrics.task_id", "in", taskIds!.length ? [...taskIds!] : [-1]))
+    .orderBy("metrics.sort_order")
+    .orderBy("metrics.id");
+}
+
 /** Picks each task's latest 填报 from latestUpdatesQuery's rows: the one saved last (first on a tie). */
 export function pickLatestUpdates<T extends { task_id: number; updated_at: string }>(rows: readonly T[]): Map<number, T> {
   const latest = new Map<number, T>();
@@ -267,21 +285,12 @@ async function buildCards(db: Db, planId: number, inputs: CardInputs, taskIds?: 
   // The latest 填报 per task: its progress is the task's progress, its week the last update week.
   const latestUpdates = await loadLatestUpdates(db, planId, ids);
 
+  // Each metric with its actual's totals, aggregated in SQL (never the values themselves).
   const metrics = byTask(
     (
-      await db
-        .selectFrom("metrics")
-        .select(["id", "task_id", "name", "unit", "baseline", "target", "direction", "aggregation"])
-        .where("plan_id", "=", planId)
-        .where("task_id", "is not", null)
-        .$if(ids != null, (qb) => qb.where("task_id", "in", idList))
-        .orderBy("sort_order")
-        .orderBy("id")
-        .execute()
+      await cardMetricsQuery(db, planId, ids).execute()
     ).map((m) => ({ ...m, task_id: m.task_id! })),
   );
-  // Actuals aggregated in SQL (a few numbers per metric), never the values themselves.
-  const totals = metrics.size > 0 ? await loadMetricTotals(db, planId, ids) : new Map<number, MetricTotals>();
 
   const planStart = `${inputs.planYear}-01-01`;
   return tasks.map((task) => {
@@ -303,7 +312,9 @@ async function buildCards(db: Db, planId: number, inputs: CardInputs, taskIds?: 
     );
     const cardMetrics: CardMetric[] = (metrics.get(task.id) ?? []).map((m) => {
       const metric = { direction: m.direction, aggregation: m.aggregation, unit: m.unit, baseline: m.baseline, target: m.target };
-      const actual = actualFromTotals(metric, totals.get(m.id));
+      const totals: MetricTotals | null =
+        m.unit_count != null ? { amount: Number(m.amount), latestSum: Number(m.latest_sum), unitCount: Number(m.unit_count) } : null;
+      const actual = actualFromTotals(metric, totals);
       return { id: m.id, name: m.name, unit: m.unit, target: m.target, actual, percent: percentOfTarget(metric, actual), direction: m.direction };
     });
     return {

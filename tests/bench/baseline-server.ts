@@ -166,11 +166,18 @@ async function postUpdate(taskId: number, unitId: number, userId: number, week: 
     );
     const audit = "insert into audit_log (actor_id, action, entity, entity_id, before_json, after_json, created_at) values (?, ?, ?, ?, null, ?, ?)";
     await run(audit, [userId, "update.create", "update", String(update.id), JSON.stringify({ taskId, unitId, week, body, progress, version: 1 }), now]);
-    for (const [metricId, value] of values) {
-      await run("insert into metric_values (metric_id, unit_id, week, value, update_id, reported_by, reported_at) values (?, ?, ?, ?, ?, ?, ?)", [
-        metricId, unitId, week, value, update.id, userId, now,
-      ]);
-      await run(audit, [userId, "metric_value.set", "metric_value", `${metricId}:${unitId}:${week}`, JSON.stringify({ metricId, unitId, week, value, updateId: update.id }), now]);
+    if (values.length > 0) {
+      // The values in one INSERT and their audit rows in another, as the app writes them.
+      await run(
+        `insert into metric_values (metric_id, unit_id, week, value, update_id, reported_by, reported_at) values ${values.map(() => "(?, ?, ?, ?, ?, ?, ?)").join(", ")}`,
+        values.flatMap(([metricId, value]) => [metricId, unitId, week, value, update.id, userId, now]),
+      );
+      await run(
+        `insert into audit_log (actor_id, action, entity, entity_id, before_json, after_json, created_at) values ${values.map(() => "(?, ?, ?, ?, null, ?, ?)").join(", ")}`,
+        values.flatMap(([metricId, value]) => [
+          userId, "metric_value.set", "metric_value", `${metricId}:${unitId}:${week}`, JSON.stringify({ metricId, unitId, week, value, updateId: update.id }), now,
+        ]),
+      );
     }
     await run("update tasks set progress = ? where id = ? and progress != ?", [progress, taskId, progress]);
     await run("update plans set change_seq = change_seq + 1 where id = ?", [task.plan_id]);
