@@ -6,7 +6,7 @@ import { copyFileSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { parseSummary } from "../../app/lib/importer";
 import { BENCH_PASSWORD, FULL_SIZE, generateLargePlan, LARGE_PLAN_YEAR, type LargePlanSize } from "./generate";
-import { expectOk, secondsPerRequest, startServer, type RunningServer } from "./harness";
+import { alternating, expectOk, secondsPerRequest, startServer, type RunningServer } from "./harness";
 import { updatePost } from "./update-post";
 
 export interface CaseResult {
@@ -51,13 +51,10 @@ async function login(app: RunningServer, username: string): Promise<string> {
 
 function boardCase(name: string, year: number, app: RunningServer, base: RunningServer, cookie: string, count: number) {
   return async () => {
-    const ours = await secondsPerRequest(
+    const { ours, baseline } = await alternating(
       async () => void (await expectOk(await fetch(`${app.url}/board?year=${year}`, { headers: { Cookie: cookie } }))),
-      { count, concurrency: 10 },
-    );
-    const baseline = await secondsPerRequest(
       async () => void (await expectOk(await fetch(`${base.url}/board?year=${year}&today=${TODAY}`))),
-      { count, concurrency: 10 },
+      { count, concurrency: 10, rounds: smoke ? 1 : count >= 100 ? 4 : 2 },
     );
     return result(name, ours, baseline, "s/request", 3);
   };
