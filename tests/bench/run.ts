@@ -186,6 +186,7 @@ async function main() {
         results.push({ name, ours: NaN, baseline: NaN, ratio: NaN, unit: "error", budget: NaN, ok: false });
       }
       peakRss = Math.max(peakRss, app.peakRss());
+      log(`  ${name}: server peak RSS so far ${Math.round(peakRss / 1024 / 1024)} MB`);
     }
     results.push(result("server-peak-rss", Math.round(peakRss / 1024 / 1024), 0, "MB", 300, true));
   } finally {
