@@ -29,3 +29,26 @@ export async function recordAudit(
     })
     .execute();
 }
+
+/** Several audit rows in one INSERT (e.g. a 填报's metric values). */
+export async function recordAudits(
+  trx: Transaction<Database> | Kysely<Database>,
+  entries: readonly AuditEntry[],
+  now: Date = new Date(),
+): Promise<void> {
+  if (entries.length === 0) return;
+  await trx
+    .insertInto("audit_log")
+    .values(
+      entries.map((entry) => ({
+        actor_id: entry.actorId,
+        action: entry.action,
+        entity: entry.entity,
+        entity_id: entry.entityId == null ? null : String(entry.entityId),
+        before_json: entry.before === undefined ? null : JSON.stringify(entry.before),
+        after_json: entry.after === undefined ? null : JSON.stringify(entry.after),
+        created_at: now.toISOString(),
+      })),
+    )
+    .execute();
+}

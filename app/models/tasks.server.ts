@@ -17,7 +17,8 @@ import {
   type NamedRef,
   type TaskOrigin,
 } from "../lib/board";
-import { aggregateActual, percentOfTarget, type MetricValue } from "../lib/kpi";
+import { percentOfTarget } from "../lib/kpi";
+import { actualFromTotals, type MetricTotals } from "../lib/kpi-report";
 import { computeLight, DEFAULT_LIGHT_THRESHOLDS, validateThresholds, type LightThresholds } from "../lib/lights";
 import { positionAtBottom, positionAtTop, positionBetween } from "../lib/positions";
 import { describeChanges, type FieldChange, type MetricSnapshot, type TaskSnapshot } from "../lib/task-changes";
@@ -25,6 +26,7 @@ import { toDateKey } from "../lib/weeks";
 import type { Actor } from "../utils/permissions";
 import { badRequest, conflict, forbidden, notFound } from "../utils/http.server";
 import { recordAudit } from "./audit.server";
+import { metricTotalsQuery } from "./kpi.server";
 import type { MetricRowInput } from "./task-forms.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -73,7 +75,20 @@ export async function listPlanYears(db: AppDatabase): Promise<{ id: number; year
  * one, else the newest of all. Null when there is no plan yet.
  */
 export async function findBoardPlan(db: AppDatabase, year: number | null, today: string): Promise<BoardPlan | null> {
+  return (await findBoardPlanAndYears(db, year, today)).plan;
+}
+
+/** findBoardPlan and listPlanYears from one read of the plans table (the board page needs both). */
+export async function findBoardPlanAndYears(
+  db: AppDatabase,
+  year: number | null,
+  today: string,
+): Promise<{ plan: BoardPlan | null; years: { id: number; year: number; status: Plan["status"] }[] }> {
   const plans = await db.selectFrom("plans").selectAll().orderBy("year", "desc").execute();
+  return { plan: pickBoardPlan(plans, year, today), years: plans.map((p) => ({ id: p.id, year: p.year, status: p.status })) };
+}
+
+function pickBoardPlan(plans: Plan[], year: number | null, today: string): BoardPlan | null {
   const currentYear = Number(today.slice(0, 4));
   const plan =
     (year != null ? plans.find((p) => p.year === year) : undefined) ??
@@ -182,6 +197,66 @@ function selectTasks(db: Db, planId: number, taskIds?: readonly number[]) {
   return query.execute();
 }
 
+/**
+ * Each task's latest 填报 (of the plan, or of the given tasks): the rows of each task's latest
+ * week. Several units may report the same week; the one saved last wins (see loadLatestUpdates).
+ * The benchmark's framework-free baseline runs this same statement.
+ */
+export function latestUpdatesQuery(db: Db, planId: number, taskIds?: readonly number[] | null) {
+  return db
+    .selectFrom("updates as u")
+    .innerJoin(
+      (eb) =>
+        eb
+          .selectFrom("updates as u2")
+          .select((inner) => ["u2.task_id", inner.fn.max("u2.week").as("week")])
+          .where("u2.task_id", "in", (sub) =>
+            sub
+              .selectFrom("tasks")
+              .select("tasks.id")
+              .where("tasks.plan_id", "=", planId)
+              .$if(taskIds != null, (qb) => qb.where("tasks.id", "in", taskIds!.length ? [...taskIds!] : [-1])),
+          )
+          .groupBy("u2.task_id")
+          .as("last"),
+      (join) => join.onRef("last.task_id", "=", "u.task_id").onRef("last.week", "=", "u.week"),
+    )
+    .select(["u.task_id", "u.week", "u.progress", "u.updated_at"])
+    .orderBy("u.id");
+}
+
+/**
+ * The task metrics of the plan (or of the given tasks) in card order, each with the totals of
+ * its actual (metricTotalsQuery: null columns when nothing was reported). The benchmark's
+ * baseline runs this same statement.
+ */
+export function cardMetricsQuery(db: Db, planId: number, taskIds?: readonly number[] | null) {
+  return db
+    .selectFrom("metrics")
+    .leftJoin(metricTotalsQuery(db, planId, taskIds).as("totals"), "totals.metric_id", "metrics.id")
+    .select(["metrics.id", "metrics.task_id", "metrics.name", "metrics.unit", "metrics.baseline", "metrics.target", "metrics.direction", "metrics.aggregation"])
+    .select(["totals.amount", "totals.latest_sum", "totals.unit_count"])
+    .where("metrics.plan_id", "=", planId)
+    .where("metrics.task_id", "is not", null)
+    .$if(taskIds != null, (qb) => qb.where("metrics.task_id", "in", taskIds!.length ? [...taskIds!] : [-1]))
+    .orderBy("metrics.sort_order")
+    .orderBy("metrics.id");
+}
+
+/** Picks each task's latest 填报 from latestUpdatesQuery's rows: the one saved last (first on a tie). */
+export function pickLatestUpdates<T extends { task_id: number; updated_at: string }>(rows: readonly T[]): Map<number, T> {
+  const latest = new Map<number, T>();
+  for (const row of rows) {
+    const current = latest.get(row.task_id);
+    if (!current || row.updated_at > current.updated_at) latest.set(row.task_id, row);
+  }
+  return latest;
+}
+
+async function loadLatestUpdates(db: Db, planId: number, taskIds?: readonly number[] | null) {
+  return pickLatestUpdates(await latestUpdatesQuery(db, planId, taskIds).execute());
+}
+
 /** Builds cards for the plan's tasks (all, or the given ids) in a handful of queries. */
 async function buildCards(db: Db, planId: number, inputs: CardInputs, taskIds?: readonly number[]): Promise<BoardCard[]> {
   const tasks = await selectTasks(db, planId, taskIds);
@@ -208,66 +283,20 @@ async function buildCards(db: Db, planId: number, inputs: CardInputs, taskIds?: 
   );
 
   // The latest 填报 per task: its progress is the task's progress, its week the last update week.
-  const latestUpdates = byTask(
-    await db
-        .selectFrom("updates as u")
-        .innerJoin("tasks", "tasks.id", "u.task_id")
-        .select(["u.task_id", "u.week", "u.progress"])
-        .where("tasks.plan_id", "=", planId)
-        .where(({ not, exists, selectFrom }) =>
-          not(
-            exists(
-              selectFrom("updates as newer")
-                .select(sql<number>`1`.as("one"))
-                .whereRef("newer.task_id", "=", "u.task_id")
-                .where((eb) =>
-                  eb.or([
-                    eb("newer.week", ">", eb.ref("u.week")),
-                    eb.and([eb("newer.week", "=", eb.ref("u.week")), eb("newer.updated_at", ">", eb.ref("u.updated_at"))]),
-                  ]),
-                ),
-            ),
-          ),
-        )
-        .$if(ids != null, (qb) => qb.where("u.task_id", "in", idList))
-        .execute(),
-  );
+  const latestUpdates = await loadLatestUpdates(db, planId, ids);
 
+  // Each metric with its actual's totals, aggregated in SQL (never the values themselves).
   const metrics = byTask(
     (
-      await db
-        .selectFrom("metrics")
-        .select(["id", "task_id", "name", "unit", "baseline", "target", "direction", "aggregation"])
-        .where("plan_id", "=", planId)
-        .where("task_id", "is not", null)
-        .$if(ids != null, (qb) => qb.where("task_id", "in", idList))
-        .orderBy("sort_order")
-        .orderBy("id")
-        .execute()
+      await cardMetricsQuery(db, planId, ids).execute()
     ).map((m) => ({ ...m, task_id: m.task_id! })),
   );
-  const metricIds = [...metrics.values()].flat().map((m) => m.id);
-  const valuesByMetric = new Map<number, MetricValue[]>();
-  if (metricIds.length > 0) {
-    const values = await db
-      .selectFrom("metric_values")
-      .innerJoin("metrics", "metrics.id", "metric_values.metric_id")
-      .select(["metric_values.metric_id", "metric_values.unit_id", "metric_values.week", "metric_values.value", "metric_values.reported_at"])
-      .where("metrics.plan_id", "=", planId)
-      .$if(ids != null, (qb) => qb.where("metrics.task_id", "in", idList))
-      .execute();
-    for (const v of values) {
-      const list = valuesByMetric.get(v.metric_id) ?? [];
-      list.push({ unitId: v.unit_id, weekKey: v.week, value: v.value, reportedAt: v.reported_at });
-      valuesByMetric.set(v.metric_id, list);
-    }
-  }
 
   const planStart = `${inputs.planYear}-01-01`;
   return tasks.map((task) => {
     const taskUnits = units.get(task.id) ?? [];
     const lead = taskUnits.find((u) => u.role === "lead");
-    const latest = latestUpdates.get(task.id)?.[0];
+    const latest = latestUpdates.get(task.id);
     const progress = latest ? latest.progress : task.progress;
     const lastUpdateWeek = latest ? latest.week : null;
     const light = computeLight(
@@ -283,7 +312,9 @@ async function buildCards(db: Db, planId: number, inputs: CardInputs, taskIds?: 
     );
     const cardMetrics: CardMetric[] = (metrics.get(task.id) ?? []).map((m) => {
       const metric = { direction: m.direction, aggregation: m.aggregation, unit: m.unit, baseline: m.baseline, target: m.target };
-      const actual = aggregateActual(metric, valuesByMetric.get(m.id) ?? []);
+      const totals: MetricTotals | null =
+        m.unit_count != null ? { amount: Number(m.amount), latestSum: Number(m.latest_sum), unitCount: Number(m.unit_count) } : null;
+      const actual = actualFromTotals(metric, totals);
       return { id: m.id, name: m.name, unit: m.unit, target: m.target, actual, percent: percentOfTarget(metric, actual), direction: m.direction };
     });
     return {
@@ -343,8 +374,31 @@ export async function listBoard(
   return { cards, total: all.length, hidden, lights, options: { units, leaders, categories } };
 }
 
+const boardLoadsInFlight = new Map<string, Promise<BoardData>>();
+
+/**
+ * `listBoard`, with identical board requests that arrive while one is being computed sharing
+ * its result (a meeting where everyone opens the board at once; the 投屏 view's refresh).
+ * Nothing is kept afterwards. The key holds the plan's change counter as this request read it,
+ * which every write to the plan's tasks, updates and metric values bumps, so a request made
+ * after a write never joins a computation from before it.
+ */
+export function listBoardShared(
+  db: AppDatabase,
+  plan: BoardPlan,
+  options: { filters: BoardFilters; today: string },
+): Promise<BoardData> {
+  const key = JSON.stringify([plan.id, plan.changeSeq, plan.version, plan.thresholds, options.today, options.filters]);
+  let pending = boardLoadsInFlight.get(key);
+  if (!pending) {
+    pending = listBoard(db, plan, options).finally(() => boardLoadsInFlight.delete(key));
+    boardLoadsInFlight.set(key, pending);
+  }
+  return pending;
+}
+
 /** One card as the board shows it (after a move, the action returns just this). */
-export async function getBoardCard(db: Db, plan: BoardPlan, taskId: number, today: string): Promise<BoardCard | null> {
+export async function getBoardCard(db: Db, plan: Pick<BoardPlan, "id" | "year" | "thresholds">, taskId: number, today: string): Promise<BoardCard | null> {
   const [card] = await buildCards(db, plan.id, { planYear: plan.year, thresholds: plan.thresholds, today }, [taskId]);
   return card ?? null;
 }
@@ -478,17 +532,10 @@ export async function getTaskDetail(db: AppDatabase, taskId: number, today: stri
     return base;
   });
 
-  const valueRows = await db
-    .selectFrom("metric_values")
-    .innerJoin("metrics", "metrics.id", "metric_values.metric_id")
-    .select(["metric_values.metric_id", "metric_values.unit_id", "metric_values.week", "metric_values.value", "metric_values.reported_at"])
-    .where("metrics.task_id", "=", taskId)
-    .execute();
+  // The card's actuals (aggregated in SQL, like the board's bars).
+  const actuals = new Map(card.metrics.map((m) => [m.id, m]));
   const metrics = snapshot.metrics.map((m) => {
-    const values = valueRows
-      .filter((v) => v.metric_id === m.id)
-      .map((v) => ({ unitId: v.unit_id, weekKey: v.week, value: v.value, reportedAt: v.reported_at }));
-    const actual = aggregateActual(m, values);
+    const actual = actuals.get(m.id)?.actual ?? null;
     return { ...m, actual, percent: percentOfTarget(m, actual) };
   });
 
@@ -772,6 +819,8 @@ export interface MoveInput {
 
 export interface MoveResult {
   planId: number;
+  /** What the moved card needs to be built again: its plan's year and 督办灯 thresholds. */
+  plan: Pick<BoardPlan, "id" | "year" | "thresholds">;
   kind: MoveKind;
   from: TaskStatus;
   to: TaskStatus;
@@ -793,13 +842,21 @@ const NEIGHBOUR_MOVED = "目标位置的相邻卡片已不在该列（可能刚�
 export async function moveTask(db: AppDatabase, actor: Actor, input: MoveInput): Promise<MoveResult> {
   const now = new Date().toISOString();
   return db.transaction().execute(async (trx) => {
-    const task = await trx.selectFrom("tasks").select(["id", "plan_id", "status", "position", "version"]).where("id", "=", input.taskId).executeTakeFirst();
+    const task = await trx
+      .selectFrom("tasks")
+      .innerJoin("plans", "plans.id", "tasks.plan_id")
+      .select(["tasks.id", "tasks.plan_id", "tasks.status", "tasks.position", "tasks.version", "plans.status as plan_status", "plans.year as plan_year", "plans.light_thresholds"])
+      .where("tasks.id", "=", input.taskId)
+      .executeTakeFirst();
     if (!task) notFound("没有找到这张卡片，它可能已被删除。请刷新看板。");
-    const units = await trx.selectFrom("task_units").select("unit_id").where("task_id", "=", task!.id).execute();
-    const problem = moveProblem(actor, { status: task!.status, unitIds: units.map((u) => u.unit_id) }, input.toStatus, input.reason);
+    // Only a secretary's right depends on the task's units (see moveProblem).
+    const unitIds =
+      actor.role === "secretary"
+        ? (await trx.selectFrom("task_units").select("unit_id").where("task_id", "=", task!.id).execute()).map((u) => u.unit_id)
+        : [];
+    const problem = moveProblem(actor, { status: task!.status, unitIds }, input.toStatus, input.reason);
     if (problem) (problem.status === 403 ? forbidden : badRequest)(problem.message);
-    const plan = await trx.selectFrom("plans").select(["status"]).where("id", "=", task!.plan_id).executeTakeFirstOrThrow();
-    if (plan.status === "archived") badRequest("该年度计划已归档，看板只读。");
+    if (task!.plan_status === "archived") badRequest("该年度计划已归档，看板只读。");
 
     const column = trx
       .selectFrom("tasks")
@@ -872,6 +929,7 @@ export async function moveTask(db: AppDatabase, actor: Actor, input: MoveInput):
     });
     return {
       planId: task!.plan_id,
+      plan: { id: task!.plan_id, year: task!.plan_year, thresholds: planThresholds(task!.light_thresholds) },
       kind,
       from: task!.status,
       to: input.toStatus,

@@ -9,7 +9,7 @@ import { isWeekKey, weekKeyOf, weeksBetween } from "../lib/weeks";
 import { badRequest, conflict, forbidden, notFound } from "../utils/http.server";
 import { can, type Actor } from "../utils/permissions";
 import { removeStoredFiles, storeFiles, type CheckedFile } from "./attachments.server";
-import { recordAudit } from "./audit.server";
+import { recordAudit, recordAudits, type AuditEntry } from "./audit.server";
 import { bumpChangeSeq } from "./tasks.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -218,6 +218,43 @@ export async function getUpdateForm(
   };
 }
 
+/**
+ * What the update form's action needs before saving, checked as getUpdateForm checks it (404,
+ * 403, no unit): the task (to parse its metric values), the week asked for if it may be
+ * reported (else this week), the reporting unit and its previous progress. Lighter than
+ * getUpdateForm: no stored values or attachments, which only the form page shows.
+ */
+export async function getPostContext(
+  db: AppDatabase,
+  actor: Actor,
+  taskId: number,
+  options: { week: string | null; unitId: number | null; now: Date },
+): Promise<{ task: UpdateTaskInfo; week: string; unitId: number; previousProgress: number | null }> {
+  const task = await getUpdateTask(db, taskId);
+  if (!task) notFound("没有找到这项重点工作，它可能已被删除。");
+  if (!can(actor, "updates.post", task!.units.map((u) => u.id))) {
+    forbidden("只有牵头单位、配合单位或街道领导可以填报这项重点工作的进展。");
+  }
+  const unitId = reportingUnitFor(actor, task!, options.unitId);
+  if (unitId == null) badRequest("这项重点工作还没有指定牵头单位或配合单位，暂时无法填报。请联系街道领导。");
+  const weeks = reportableWeeks(task!, options.now);
+  const week = options.week && isWeekKey(options.week) && weeks.includes(options.week) ? options.week : weekKeyOf(options.now);
+  return { task: task!, week, unitId: unitId!, previousProgress: await previousProgress(db, taskId, unitId!, week) };
+}
+
+/** How many 佐证材料 the unit's 填报 of the week already has (0 when there is none yet). */
+export async function countUpdateAttachments(db: AppDatabase, taskId: number, unitId: number, week: string): Promise<number> {
+  const row = await db
+    .selectFrom("attachments")
+    .innerJoin("updates", "updates.id", "attachments.update_id")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("updates.task_id", "=", taskId)
+    .where("updates.unit_id", "=", unitId)
+    .where("updates.week", "=", week)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 export interface SaveUpdateInput {
   taskId: number;
   unitId: number | null;
@@ -358,6 +395,8 @@ export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdat
         .where("week", "=", input.week)
         .where("metric_id", "in", task!.metrics.length ? task!.metrics.map((m) => m.id) : [-1])
         .execute();
+      const valueAudits: AuditEntry[] = [];
+      const newValues: { metric_id: number; unit_id: number; week: string; value: number; update_id: number; reported_by: number; reported_at: string }[] = [];
       for (const [metricId, value] of input.values) {
         const current = currentValues.find((v) => v.metric_id === metricId);
         if (current && value === current.value) {
@@ -375,24 +414,20 @@ export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdat
             .where("id", "=", current.id)
             .execute();
         } else {
-          await trx
-            .insertInto("metric_values")
-            .values({ metric_id: metricId, unit_id: unitId!, week: input.week, value, update_id: updateId, reported_by: actor.id, reported_at: at })
-            .execute();
+          newValues.push({ metric_id: metricId, unit_id: unitId!, week: input.week, value, update_id: updateId, reported_by: actor.id, reported_at: at });
         }
-        await recordAudit(
-          trx,
-          {
-            actorId: actor.id,
-            action: value == null ? "metric_value.clear" : "metric_value.set",
-            entity: "metric_value",
-            entityId,
-            before: current ? { metricId, unitId, week: input.week, value: current.value } : undefined,
-            after: value == null ? undefined : { metricId, unitId, week: input.week, value, updateId },
-          },
-          now,
-        );
+        valueAudits.push({
+          actorId: actor.id,
+          action: value == null ? "metric_value.clear" : "metric_value.set",
+          entity: "metric_value",
+          entityId,
+          before: current ? { metricId, unitId, week: input.week, value: current.value } : undefined,
+          after: value == null ? undefined : { metricId, unitId, week: input.week, value, updateId },
+        });
       }
+      // New values in one INSERT, and one audit row per value in another.
+      if (newValues.length > 0) await trx.insertInto("metric_values").values(newValues).execute();
+      await recordAudits(trx, valueAudits, now);
 
       // 佐证材料 removed and added.
       if (input.removeAttachmentIds.length) {

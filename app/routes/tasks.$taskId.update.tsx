@@ -10,7 +10,7 @@ import { ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_FILES, formatBytes, UPDATE_FORM_MA
 import { formatDateTime, weekLabel } from "~/lib/weeks";
 import { checkFiles, filesOf } from "~/models/attachments.server";
 import { parseUpdateForm, refusalOf } from "~/models/update-forms.server";
-import { getUpdateForm, saveUpdate, type ExistingUpdate } from "~/models/updates.server";
+import { countUpdateAttachments, getPostContext, getUpdateForm, saveUpdate, type ExistingUpdate } from "~/models/updates.server";
 import { requireUser, safeRedirectPath } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
@@ -75,7 +75,7 @@ export async function action(args: ActionFunctionArgs) {
   const db = getDb();
   const now = new Date();
   const week = formData.get("week");
-  const form = await getUpdateForm(db, user, taskId, { week: typeof week === "string" ? week : null, unitId: unitParam(formData.get("unitId")), now });
+  const form = await getPostContext(db, user, taskId, { week: typeof week === "string" ? week : null, unitId: unitParam(formData.get("unitId")), now });
   if (form.week !== week) badRequest("填报周次无效，请刷新页面后重新选择。");
 
   const parsed = parseUpdateForm(formData, form.task, form.previousProgress);
@@ -84,7 +84,9 @@ export async function action(args: ActionFunctionArgs) {
   if (!parsed.ok) return fail(400, { errors: parsed.errors, values: parsed.values });
 
   const textValues = Object.fromEntries([...formData].filter(([, v]) => typeof v === "string")) as Record<string, string>;
-  const files = await checkFiles(filesOf(formData, "attachments"), form.attachments.length - parsed.input.removeAttachmentIds.length);
+  const uploads = filesOf(formData, "attachments");
+  const attached = uploads.length > 0 ? await countUpdateAttachments(db, taskId, form.unitId, form.week) : 0;
+  const files = await checkFiles(uploads, attached - parsed.input.removeAttachmentIds.length);
   if (!files.ok) return fail(400, { errors: { attachments: files.message }, values: textValues });
 
   try {

@@ -6,12 +6,16 @@
 import { createServer } from "node:http";
 import sqlite3 from "sqlite3";
 import { computeLight, DEFAULT_LIGHT_THRESHOLDS } from "../../app/lib/lights";
-import { aggregateActual, percentOfTarget, type MetricValue } from "../../app/lib/kpi";
+import { percentOfTarget } from "../../app/lib/kpi";
+import { actualFromTotals } from "../../app/lib/kpi-report";
+import { classifyMove } from "../../app/lib/board";
 import { positionBetween } from "../../app/lib/positions";
+import type { TaskStatus } from "../../db/schema";
 import { weekTotalsQuery } from "../../app/models/kpi.server";
+import { cardMetricsQuery, latestUpdatesQuery, pickLatestUpdates } from "../../app/models/tasks.server";
 import { openDatabase } from "../../db/index";
 
-// The KPI page's own aggregate statement, compiled once to plain SQL text.
+// The app's own aggregate statements (KPI figures, card actuals, latest 填报), compiled to plain SQL text.
 const compiler = openDatabase(":memory:");
 
 const path = process.env.DATABASE_PATH!;
@@ -47,48 +51,35 @@ async function boardHtml(year: number, today: string): Promise<string> {
        join tasks t on t.id = tu.task_id where t.plan_id = ? order by un.sort_order, un.id`,
     [plan.id],
   );
-  const latest = await all<{ task_id: number; week: string; progress: number }>(
-    `select u.task_id, u.week, u.progress from updates u join tasks t on t.id = u.task_id
-      where t.plan_id = ? and not exists (select 1 from updates n where n.task_id = u.task_id
-        and (n.week > u.week or (n.week = u.week and n.updated_at > u.updated_at)))`,
-    [plan.id],
-  );
-  const metrics = await all<{ id: number; task_id: number; name: string; unit: string; baseline: number | null; target: number | null; direction: "up"; aggregation: "sum" | "latest" }>(
-    "select id, task_id, name, unit, baseline, target, direction, aggregation from metrics where plan_id = ? and task_id is not null",
-    [plan.id],
-  );
-  const values = await all<{ metric_id: number; unit_id: number; week: string; value: number; reported_at: string }>(
-    `select v.metric_id, v.unit_id, v.week, v.value, v.reported_at from metric_values v join metrics m on m.id = v.metric_id
-      where m.plan_id = ? and m.task_id is not null`,
-    [plan.id],
-  );
+  // The app's own statements for the latest 填报 and the metrics with their totals, compiled to plain SQL.
+  const latestSql = latestUpdatesQuery(compiler, plan.id).compile();
+  const latestRows = await all<{ task_id: number; week: string; progress: number; updated_at: string }>(latestSql.sql, [...latestSql.parameters]);
+  const metricsSql = cardMetricsQuery(compiler, plan.id).compile();
+  const metrics = await all<{
+    id: number; task_id: number; name: string; unit: string; baseline: number | null; target: number | null; direction: "up"; aggregation: "sum" | "latest";
+    amount: number | null; latest_sum: number | null; unit_count: number | null;
+  }>(metricsSql.sql, [...metricsSql.parameters]);
   const group = <T extends { task_id: number }>(rows: T[]) => {
     const map = new Map<number, T[]>();
     for (const row of rows) map.set(row.task_id, [...(map.get(row.task_id) ?? []), row]);
     return map;
   };
   const unitsBy = group(units);
-  const latestBy = group(latest);
+  const latestBy = pickLatestUpdates(latestRows);
   const metricsBy = group(metrics);
-  const valuesBy = new Map<number, MetricValue[]>();
-  for (const v of values) {
-    const list = valuesBy.get(v.metric_id) ?? [];
-    list.push({ unitId: v.unit_id, weekKey: v.week, value: v.value, reportedAt: v.reported_at });
-    valuesBy.set(v.metric_id, list);
-  }
   const columns = ["not_started", "in_progress", "pending_review", "done"] as const;
   const cards = (status: string) =>
     tasks
       .filter((t) => t.status === status)
       .map((t) => {
-        const last = latestBy.get(t.id)?.[0];
+        const last = latestBy.get(t.id);
         const light = computeLight(
           { status: t.status, startDate: t.start_date, dueDate: t.due_date, progress: last?.progress ?? t.progress, lastUpdateWeek: last?.week ?? null, createdAt: t.created_at },
           { today, planStart: `${year}-01-01`, thresholds: DEFAULT_LIGHT_THRESHOLDS },
         );
         const bars = (metricsBy.get(t.id) ?? [])
           .map((m) => {
-            const actual = aggregateActual(m, valuesBy.get(m.id) ?? []);
+            const actual = actualFromTotals(m, m.unit_count != null ? { amount: m.amount!, latestSum: m.latest_sum!, unitCount: m.unit_count } : null);
             return `<li>${escape(m.name)} ${actual ?? "—"}/${m.target ?? "—"}${escape(m.unit)} ${percentOfTarget(m, actual) ?? ""}%</li>`;
           })
           .join("");
@@ -101,21 +92,95 @@ async function boardHtml(year: number, today: string): Promise<string> {
   return `<!DOCTYPE html><html lang="zh-CN"><body>${columns.map((c) => `<section><h2>${c}</h2><ol>${cards(c)}</ol></section>`).join("")}</body></html>`;
 }
 
-async function move(taskId: number, toStatus: string, version: number): Promise<number> {
+/**
+ * A move as the product must do it: in one transaction, the version check, the new key after
+ * the column's last card, the UPDATE, the plan's change counter (the board's poll) and the
+ * audit row of the transition; then the moved card's row read back for the answer.
+ */
+async function move(taskId: number, toStatus: string, version: number, reason: string): Promise<{ status: number; body: string }> {
   await run("begin immediate");
+  let task: { plan_id: number; status: string; position: string; version: number } | undefined;
+  let position: string;
   try {
-    const [task] = await all<{ plan_id: number; version: number }>("select plan_id, version from tasks where id = ?", [taskId]);
+    [task] = await all<{ plan_id: number; status: string; position: string; version: number }>(
+      "select plan_id, status, position, version from tasks where id = ?",
+      [taskId],
+    );
     if (!task || task.version !== version) {
       await run("rollback");
-      return 409;
+      return { status: 409, body: "{}" };
     }
     const [last] = await all<{ position: string }>(
       "select position from tasks where plan_id = ? and status = ? and id != ? order by position desc limit 1",
       [task.plan_id, toStatus, taskId],
     );
-    await run("update tasks set status = ?, position = ?, version = version + 1, updated_at = ? where id = ?", [
-      toStatus, positionBetween(last?.position ?? null, null), new Date().toISOString(), taskId,
-    ]);
+    position = positionBetween(last?.position ?? null, null);
+    const now = new Date().toISOString();
+    await run("update tasks set status = ?, position = ?, version = version + 1, updated_at = ? where id = ?", [toStatus, position, now, taskId]);
+    const kind = classifyMove(task.status as TaskStatus, toStatus as TaskStatus);
+    if (kind === "reject" || kind === "verify") {
+      await run("insert into comments (task_id, author_id, kind, body, created_at) values (?, 2, ?, ?, ?)", [taskId, kind, reason || "验收通过，已销号。", now]);
+    }
+    await run("update plans set change_seq = change_seq + 1 where id = ?", [task.plan_id]);
+    await run(
+      "insert into audit_log (actor_id, action, entity, entity_id, before_json, after_json, created_at) values (?, ?, 'task', ?, ?, ?, ?)",
+      [
+        2,
+        kind === "advance" ? "task.move" : `task.${kind}`,
+        String(taskId),
+        JSON.stringify({ status: task.status, position: task.position, version: task.version }),
+        JSON.stringify({ from: task.status, to: toStatus, position, version: version + 1, ...(reason ? { reason } : {}) }),
+        now,
+      ],
+    );
+    await run("commit");
+  } catch (error) {
+    await run("rollback");
+    throw error;
+  }
+  const [card] = await all(
+    `select t.id, t.code, t.title, t.status, t.position, t.version, t.start_date, t.due_date, t.progress, u.display_name as lead_user_name
+       from tasks t left join users u on u.id = t.lead_user_id where t.id = ?`,
+    [taskId],
+  );
+  return { status: 200, body: JSON.stringify({ ok: true, card }) };
+}
+
+/**
+ * A weekly 填报 as raw INSERTs in one transaction: the update, its metric values, an audit row
+ * for each, the task's progress and the plan's change counter (the rows the product writes).
+ */
+async function postUpdate(taskId: number, unitId: number, userId: number, week: string, progress: number, values: [number, number][]): Promise<number> {
+  const now = new Date().toISOString();
+  await run("begin immediate");
+  try {
+    const [task] = await all<{ plan_id: number }>("select plan_id from tasks where id = ?", [taskId]);
+    if (!task) {
+      await run("rollback");
+      return 404;
+    }
+    const body = "本周按计划推进，完成走访和台账整理。";
+    const [update] = await all<{ id: number }>(
+      "insert into updates (task_id, unit_id, author_id, week, body, progress, next_steps, blockers, needs_coordination, created_at, updated_at) values (?, ?, ?, ?, ?, ?, '继续推进', '', 0, ?, ?) returning id",
+      [taskId, unitId, userId, week, body, progress, now, now],
+    );
+    const audit = "insert into audit_log (actor_id, action, entity, entity_id, before_json, after_json, created_at) values (?, ?, ?, ?, null, ?, ?)";
+    await run(audit, [userId, "update.create", "update", String(update.id), JSON.stringify({ taskId, unitId, week, body, progress, version: 1 }), now]);
+    if (values.length > 0) {
+      // The values in one INSERT and their audit rows in another, as the app writes them.
+      await run(
+        `insert into metric_values (metric_id, unit_id, week, value, update_id, reported_by, reported_at) values ${values.map(() => "(?, ?, ?, ?, ?, ?, ?)").join(", ")}`,
+        values.flatMap(([metricId, value]) => [metricId, unitId, week, value, update.id, userId, now]),
+      );
+      await run(
+        `insert into audit_log (actor_id, action, entity, entity_id, before_json, after_json, created_at) values ${values.map(() => "(?, ?, ?, ?, null, ?, ?)").join(", ")}`,
+        values.flatMap(([metricId, value]) => [
+          userId, "metric_value.set", "metric_value", `${metricId}:${unitId}:${week}`, JSON.stringify({ metricId, unitId, week, value, updateId: update.id }), now,
+        ]),
+      );
+    }
+    await run("update tasks set progress = ? where id = ? and progress != ?", [progress, taskId, progress]);
+    await run("update plans set change_seq = change_seq + 1 where id = ?", [task.plan_id]);
     await run("commit");
     return 200;
   } catch (error) {
@@ -153,7 +218,15 @@ const server = createServer((req, res) => {
     serial(() => boardHtml(year, today)).then((html) => reply(200, html), (e) => reply(500, String(e)));
   } else if (url.pathname === "/move" && req.method === "POST") {
     const taskId = Number(url.searchParams.get("taskId"));
-    serial(() => move(taskId, String(url.searchParams.get("to")), Number(url.searchParams.get("version")))).then(
+    const reason = url.searchParams.get("reason") ?? "";
+    serial(() => move(taskId, String(url.searchParams.get("to")), Number(url.searchParams.get("version")), reason)).then(
+      ({ status, body }) => reply(status, body, "application/json"),
+      (e) => reply(500, String(e)),
+    );
+  } else if (url.pathname === "/update" && req.method === "POST") {
+    const n = (name: string) => Number(url.searchParams.get(name));
+    const values = url.searchParams.getAll("value").map((v) => v.split(":").map(Number) as [number, number]);
+    serial(() => postUpdate(n("taskId"), n("unitId"), n("userId"), String(url.searchParams.get("week")), n("progress"), values)).then(
       (status) => reply(status, "{}", "application/json"),
       (e) => reply(500, String(e)),
     );

@@ -18,6 +18,9 @@ export interface LargePlanSize {
   weeks: number;
 }
 
+/** Secretaries beyond one per unit (units 1…8 get a second): 12 + 8 = 20 for `update-post`. */
+export const EXTRA_SECRETARIES = 8;
+
 export const FULL_SIZE: LargePlanSize = { tasks: 1000, leaders: 20, metrics: 500, weeks: 52 };
 
 /** mulberry32: a small, well-known seeded PRNG. */
@@ -68,7 +71,12 @@ export async function generateLargePlan(path: string, size: LargePlanSize = FULL
     username: `sec${i + 1}`, display_name: `${unit.name}书记`, password_hash: passwordHash, role: "secretary",
     unit_id: unit.id, created_at: now, updated_at: now,
   }));
-  await insertInBatches(db, "users", [...leaderRows, ...secretaryRows]);
+  // A second secretary in the first units, so that `update-post` has 20 secretaries posting at once.
+  const extraSecretaryRows = units.slice(0, Math.max(0, EXTRA_SECRETARIES)).map((unit, i) => ({
+    username: `sec${i + 1}b`, display_name: `${unit.name}副书记`, password_hash: passwordHash, role: "secretary",
+    unit_id: unit.id, created_at: now, updated_at: now,
+  }));
+  await insertInBatches(db, "users", [...leaderRows, ...secretaryRows, ...extraSecretaryRows]);
   const leaders = await db.selectFrom("users").select("id").where("role", "=", "leader").orderBy("id").execute();
   const secretaries = await db.selectFrom("users").select(["id", "unit_id"]).where("role", "=", "secretary").where("username", "like", "sec%").execute();
   const secretaryOf = new Map(secretaries.map((s) => [s.unit_id!, s.id]));
@@ -111,7 +119,8 @@ export async function generateLargePlan(path: string, size: LargePlanSize = FULL
     const [name, unit, aggregation] = METRIC_NAMES[i % METRIC_NAMES.length];
     const baseline = unit === "%" ? 90 : 100 + Math.floor(random() * 2000);
     return {
-      plan_id: plan.id, task_id: tasks[(i * 2) % tasks.length].id, name, unit, baseline,
+      // Three metrics per task on every other pair of tasks (a weekly update fills three values).
+      plan_id: plan.id, task_id: tasks[(Math.floor(i / 3) * 2) % tasks.length].id, name, unit, baseline,
       target: unit === "%" ? 95 : Math.round(baseline * 1.1), direction: "up", aggregation,
       category: pick(CATEGORIES), sort_order: 0, created_at: now, updated_at: now,
     };

@@ -89,3 +89,24 @@ export async function expectOk(response: Response, allowed: number[] = [200]): P
   if (!allowed.includes(response.status)) throw new Error(`HTTP ${response.status} for ${response.url}: ${body.slice(0, 300)}`);
   return body;
 }
+
+/**
+ * Ours and the baseline in alternating rounds (warm-up first, then `rounds` turns each of
+ * count ÷ rounds requests): on a shared machine a burst of someone else's load then falls on
+ * both sides alike instead of on whichever happened to run during it. Seconds per request.
+ */
+export async function alternating(
+  ours: (i: number) => Promise<void>,
+  baseline: (i: number) => Promise<void>,
+  { count, concurrency, rounds = 4 }: { count: number; concurrency: number; rounds?: number },
+): Promise<{ ours: number; baseline: number }> {
+  const per = Math.max(1, Math.round(count / rounds));
+  let oursTotal = 0;
+  let baselineTotal = 0;
+  for (let round = 0; round < rounds; round++) {
+    const warmup = round === 0 ? 5 : 0;
+    oursTotal += await secondsPerRequest(ours, { count: per, concurrency, warmup });
+    baselineTotal += await secondsPerRequest(baseline, { count: per, concurrency, warmup });
+  }
+  return { ours: oursTotal / rounds, baseline: baselineTotal / rounds };
+}

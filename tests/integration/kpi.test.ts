@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { aggregateActual, actualTrend, type Metric } from "../../app/lib/kpi";
 import { DEFAULT_KPI_FILTERS, actualFromTotals, totalsFromWeeks, trendFromWeekTotals } from "../../app/lib/kpi-report";
-import { findKpiPlan, getMetricDetail, lastFinishedWeeks, loadKpiPage, loadWeekTotals, planWeeks, weekTotalsQuery, type KpiPlan } from "../../app/models/kpi.server";
+import { findKpiPlan, getMetricDetail, lastFinishedWeeks, loadKpiPage, loadMetricTotals, loadWeekTotals, planWeeks, weekTotalsQuery, type KpiPlan } from "../../app/models/kpi.server";
 import { weekKeyOf, weekRange } from "../../app/lib/weeks";
 import { getDb } from "../../app/utils/db.server";
 
@@ -111,6 +111,30 @@ describe("week totals in SQL", () => {
       const ownValues = values.filter((v) => v.unitId === unitId);
       expect(own ? actualFromTotals(metric, totalsFromWeeks(own)) : null).toBeCloseTo(aggregateActual(metric, ownValues) ?? NaN, 6);
     }
+
+    // The board's per-metric totals (no window) are the week totals folded, for every metric of
+    // the plan — the seed's too — and for one task's metrics alone.
+    const metricTotals = await loadMetricTotals(db, plan.id);
+    const allMetrics = await db.selectFrom("metrics").select(["id", "task_id"]).where("plan_id", "=", plan.id).execute();
+    for (const { id } of allMetrics) {
+      const folded = totalsFromWeeks(totals.get(id) ?? []);
+      const direct = metricTotals.get(id) ?? null;
+      if (!folded) expect(direct).toBeNull();
+      else {
+        expect(direct!.unitCount).toBe(folded.unitCount);
+        expect(direct!.amount).toBeCloseTo(folded.amount, 6);
+        expect(direct!.latestSum).toBeCloseTo(folded.latestSum, 6);
+      }
+    }
+    expect(metricTotals.size).toBeGreaterThanOrEqual(ids.length);
+    const taskMetric = allMetrics.find((m) => m.task_id != null && metricTotals.has(m.id));
+    if (taskMetric) {
+      const own = await loadMetricTotals(db, plan.id, [taskMetric.task_id!]);
+      const expected = allMetrics.filter((m) => m.task_id === taskMetric.task_id && metricTotals.has(m.id)).map((m) => m.id);
+      expect([...own.keys()].sort()).toEqual(expected.sort());
+      expect(own.get(taskMetric.id)).toEqual(metricTotals.get(taskMetric.id));
+    }
+    expect((await loadMetricTotals(db, plan.id, [])).size).toBe(0);
   });
 
   it.runIf(process.env.DATABASE_URL)("on PostgreSQL can read the plan's values through an index of metric_values", async () => {

@@ -2,7 +2,7 @@
 // no-JS form, answered with a redirect), quickAdd and thresholds.
 import { data, redirect } from "@remix-run/node";
 import { validateThresholds, type LightThresholds } from "../../lib/lights";
-import { createTask, getBoardCard, getBoardPlan, moveTask, setPlanThresholds, todayKey } from "../../models/tasks.server";
+import { createTask, getBoardCard, moveTask, setPlanThresholds, todayKey } from "../../models/tasks.server";
 import { MoveSchema, MoveToSchema, QuickAddSchema, ThresholdsFormSchema } from "../../models/task-forms.server";
 import type { CurrentUser } from "../../utils/auth.server";
 import { getDb } from "../../utils/db.server";
@@ -53,8 +53,7 @@ export async function moveCard(user: CurrentUser, formData: FormData) {
       place: { kind: "between", beforeId, afterId },
       reason,
     });
-    const plan = (await getBoardPlan(db, result.planId))!;
-    const card = (await getBoardCard(db, plan, parsed.data.taskId, todayKey()))!;
+    const card = (await getBoardCard(db, result.plan, parsed.data.taskId, todayKey()))!;
     return { ok: true as const, intent: "move" as const, card, seqBefore: result.seqBefore, seqAfter: result.seqAfter };
   } catch (thrown) {
     const refusal = refusalOf(thrown);

@@ -10,7 +10,7 @@ import { useBoardMoves } from "~/components/board/use-board-moves";
 import { useLiveBoard } from "~/components/board/use-live-board";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { boardSearch, COLUMN_LIMIT, groupIntoLanes, parseBoardFilters } from "~/lib/board";
-import { findBoardPlan, listBoard, listPlanYears, todayKey } from "~/models/tasks.server";
+import { findBoardPlanAndYears, listBoardShared, todayKey } from "~/models/tasks.server";
 import boardStyles from "~/styles/board.css";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
@@ -33,9 +33,9 @@ export async function loader(args: LoaderFunctionArgs) {
   const yearParam = Number(url.searchParams.get("year"));
   const requestedYear = Number.isInteger(yearParam) && yearParam > 1999 ? yearParam : null;
   const filters = parseBoardFilters(url.searchParams);
-  const [plan, years] = await Promise.all([findBoardPlan(db, requestedYear, today), listPlanYears(db)]);
+  const { plan, years } = await findBoardPlanAndYears(db, requestedYear, today);
   const actor = { id: user.id, role: user.role, unitId: user.unitId };
-  const board = plan ? await listBoard(db, plan, { filters, today }) : null;
+  const board = plan ? await listBoardShared(db, plan, { filters, today }) : null;
   return { actor, plan, years, requestedYear, today, filters, board };
 }
 
