@@ -16,18 +16,7 @@ export async function recordAudit(
   entry: AuditEntry,
   now: Date = new Date(),
 ): Promise<void> {
-  await trx
-    .insertInto("audit_log")
-    .values({
-      actor_id: entry.actorId,
-      action: entry.action,
-      entity: entry.entity,
-      entity_id: entry.entityId == null ? null : String(entry.entityId),
-      before_json: entry.before === undefined ? null : JSON.stringify(entry.before),
-      after_json: entry.after === undefined ? null : JSON.stringify(entry.after),
-      created_at: now.toISOString(),
-    })
-    .execute();
+  await recordAudits(trx, [entry], now);
 }
 
 /** Several audit rows in one INSERT (e.g. a 填报's metric values). */

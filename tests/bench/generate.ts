@@ -7,6 +7,7 @@ import { bootstrapIfEmpty } from "../../app/models/bootstrap.server";
 import { hashPassword } from "../../app/utils/password.server";
 import { initialPositions } from "../../app/lib/positions";
 import { weeksBetween } from "../../app/lib/weeks";
+import { seededRandom } from "../seeded-random";
 
 export const LARGE_PLAN_YEAR = 2024;
 export const BENCH_PASSWORD = "bench-pass-2024";
@@ -23,17 +24,6 @@ export const EXTRA_SECRETARIES = 8;
 
 export const FULL_SIZE: LargePlanSize = { tasks: 1000, leaders: 20, metrics: 500, weeks: 52 };
 
-/** mulberry32: a small, well-known seeded PRNG. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const STATUSES = ["not_started", "in_progress", "in_progress", "in_progress", "pending_review", "done"] as const;
 const CATEGORIES = ["党建", "经济", "政务服务", "城市管理", "安全生产", "民生保障", "宣传"];

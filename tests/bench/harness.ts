@@ -110,3 +110,17 @@ export async function alternating(
   }
   return { ours: oursTotal / rounds, baseline: baselineTotal / rounds };
 }
+
+/** Signs in through the real login form; the session cookie for later requests. */
+export async function login(app: RunningServer, username: string, password: string): Promise<string> {
+  const response = await fetch(`${app.url}/login`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { Origin: app.url, "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ username, password }),
+  });
+  await response.arrayBuffer();
+  const cookie = response.headers.get("set-cookie")?.split(";")[0];
+  if (response.status !== 302 || !cookie) throw new Error(`login of ${username} failed: ${response.status}`);
+  return cookie;
+}

@@ -6,7 +6,7 @@ import { copyFileSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { parseSummary } from "../../app/lib/importer";
 import { BENCH_PASSWORD, FULL_SIZE, generateLargePlan, LARGE_PLAN_YEAR, type LargePlanSize } from "./generate";
-import { alternating, expectOk, secondsPerRequest, startServer, type RunningServer } from "./harness";
+import { alternating, expectOk, login, secondsPerRequest, startServer, type RunningServer } from "./harness";
 import { moveTransfer } from "./move-transfer";
 import { benchDatabaseUrl, preparePostgres } from "./pg-option";
 import { updatePost } from "./update-post";
@@ -37,19 +37,6 @@ const TODAY = "2024-11-25";
 function result(name: string, ours: number, baseline: number, unit: string, budget: number, absolute = false): CaseResult {
   const ratio = baseline > 0 ? ours / baseline : 0;
   return { name, ours, baseline, ratio: Number(ratio.toFixed(3)), unit, budget, ok: absolute ? ours <= budget : ratio <= budget };
-}
-
-async function login(app: RunningServer, username: string): Promise<string> {
-  const response = await fetch(`${app.url}/login`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { Origin: app.url, "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ username, password: BENCH_PASSWORD }),
-  });
-  await response.arrayBuffer();
-  const cookie = response.headers.get("set-cookie")?.split(";")[0];
-  if (response.status !== 302 || !cookie) throw new Error(`login failed: ${response.status}`);
-  return cookie;
 }
 
 function boardCase(name: string, year: number, app: RunningServer, base: RunningServer, cookie: string, count: number) {
@@ -83,7 +70,7 @@ async function main() {
   const results: CaseResult[] = [];
   let peakRss = 0;
   try {
-    const cookie = await login(app, "leader");
+    const cookie = await login(app, "leader", BENCH_PASSWORD);
     const n = (full: number) => (smoke ? Math.max(4, Math.round(full / 20)) : full);
     const cases: Record<string, () => Promise<CaseResult>> = {
       "board-page-40": boardCase("board-page-40", SEED_PLAN_YEAR, app, base, cookie, n(200)),

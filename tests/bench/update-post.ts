@@ -5,7 +5,7 @@
 // and the plan's change counter — what the product must write for one 填报.
 import { openDatabase } from "../../db/index";
 import { BENCH_PASSWORD, LARGE_PLAN_YEAR } from "./generate";
-import { expectOk, type RunningServer } from "./harness";
+import { expectOk, login, type RunningServer } from "./harness";
 
 export interface Post {
   username: string;
@@ -71,19 +71,6 @@ export async function planPosts(dbPath: string, perSecretary: number): Promise<P
 
 const valueFor = (metric: { unit: string }, i: number) => (metric.unit === "%" ? 90 + (i % 10) : 3 + (i % 7));
 
-async function login(app: RunningServer, username: string): Promise<string> {
-  const response = await fetch(`${app.url}/login`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { Origin: app.url, "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ username, password: BENCH_PASSWORD }),
-  });
-  await response.arrayBuffer();
-  const cookie = response.headers.get("set-cookie")?.split(";")[0];
-  if (response.status !== 302 || !cookie) throw new Error(`login of ${username} failed: ${response.status}`);
-  return cookie;
-}
-
 /** Seconds per post (wall time ÷ posts) with every secretary posting its own list concurrently. */
 async function timed(lists: Post[][], post: (p: Post, i: number, list: number) => Promise<void>): Promise<number> {
   const started = process.hrtime.bigint();
@@ -99,7 +86,7 @@ export async function updatePost(app: RunningServer, base: RunningServer, baseli
   const measured = lists.map((list) => list.slice(1));
   // Logged in one after another, as people do (20 argon2 hashes at once would spike memory).
   const cookies: string[] = [];
-  for (const list of lists) cookies.push(await login(app, list[0].username));
+  for (const list of lists) cookies.push(await login(app, list[0].username, BENCH_PASSWORD));
 
   const ours = async (p: Post, i: number, l: number) => {
     const form = new URLSearchParams({

@@ -1,13 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-
-const PASSWORD = "demo-pass-2025";
-
-async function login(page: Page, username: string, password = PASSWORD) {
-  await page.goto("/login");
-  await page.getByLabel("用户名").fill(username);
-  await page.getByLabel("密码").fill(password);
-  await page.getByRole("button", { name: "登录" }).click();
-}
+import { DEMO_PASSWORD as PASSWORD, submitLogin as login } from "./session";
 
 async function logout(page: Page) {
   await page.locator(".usermenu summary").click();

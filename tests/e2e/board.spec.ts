@@ -1,15 +1,6 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
+import { login } from "./session";
 import { installRenderCounter, type RenderCounts } from "./render-counter";
-
-const PASSWORD = "demo-pass-2025";
-
-async function login(page: Page, username: string) {
-  await page.goto("/login");
-  await page.getByLabel("用户名").fill(username);
-  await page.getByLabel("密码").fill(PASSWORD);
-  await page.getByRole("button", { name: "登录" }).click();
-  await expect(page).toHaveURL(/\/board$/);
-}
 
 /** Collects console errors, page errors and CSP violations, which must stay empty. */
 function watchConsole(page: Page) {

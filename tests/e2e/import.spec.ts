@@ -1,16 +1,11 @@
 import { readFileSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
+import { login } from "./session";
 import iconv from "iconv-lite";
 
 const seed = readFileSync(new URL("../../db/seed/pingdong-2024-summary.txt", import.meta.url), "utf8");
 
-async function loginAsLeader(page: Page) {
-  await page.goto("/login");
-  await page.getByLabel("用户名").fill("leader");
-  await page.getByLabel("密码").fill("demo-pass-2025");
-  await page.getByRole("button", { name: "登录" }).click();
-  await expect(page).toHaveURL(/\/board$/);
-}
+const loginAsLeader = (page: Page) => login(page, "leader");
 
 async function uploadGbk(page: Page, text: string, name: string) {
   await page.goto("/import");

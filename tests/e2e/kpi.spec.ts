@@ -3,16 +3,7 @@
 // 工作台账 while a viewer is not offered it.
 import ExcelJS from "exceljs";
 import { expect, test, type Browser, type Page } from "@playwright/test";
-
-const PASSWORD = "demo-pass-2025";
-
-async function login(page: Page, username: string) {
-  await page.goto("/login");
-  await page.getByLabel("用户名").fill(username);
-  await page.getByLabel("密码").fill(PASSWORD);
-  await page.getByRole("button", { name: "登录" }).click();
-  await expect(page).not.toHaveURL(/\/login/);
-}
+import { login } from "./session";
 
 function watchConsole(page: Page) {
   const problems: string[] = [];

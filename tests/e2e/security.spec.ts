@@ -2,18 +2,10 @@
 // demo role can open runs under the strict CSP with zero violations.
 import ExcelJS from "exceljs";
 import { expect, test, type Browser, type Page } from "@playwright/test";
+import { login } from "./session";
 
-const PASSWORD = "demo-pass-2025";
 const XSS_TITLE = "<img src=x onerror=alert(1)>";
 const XSS_COMMENT = '<script>alert("评论")</script>';
-
-async function login(page: Page, username: string) {
-  await page.goto("/login");
-  await page.getByLabel("用户名").fill(username);
-  await page.getByLabel("密码").fill(PASSWORD);
-  await page.getByRole("button", { name: "登录" }).click();
-  await expect(page).toHaveURL(/\/board$/);
-}
 
 /** Every dialog (alert, confirm…) the page opens; dismissed and recorded. */
 function watchDialogs(page: Page) {

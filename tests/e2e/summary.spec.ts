@@ -1,14 +1,9 @@
 // The year-end loop in the browser: generate the 2025 summary, edit a section (autosave with
 // JavaScript, a plain form post without), export, 定稿, start 2026 and land on its board.
 import { expect, test, type Browser, type Page } from "@playwright/test";
+import { login as loginAs } from "./session";
 
-async function login(page: Page, username = "leader") {
-  await page.goto("/login");
-  await page.getByLabel("用户名").fill(username);
-  await page.getByLabel("密码").fill("demo-pass-2025");
-  await page.getByRole("button", { name: "登录" }).click();
-  await expect(page).toHaveURL(/\/board/);
-}
+const login = (page: Page, username = "leader") => loginAs(page, username);
 
 /** A leader's session (signed in with JavaScript) in a context without JavaScript. */
 async function withoutJs(browser: Browser, signedIn: Page) {

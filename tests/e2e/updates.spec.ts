@@ -2,19 +2,15 @@
 // leader sees the 填报情况 matrix and urges a missing unit; the secretary sees it on 我的待办.
 import { fileURLToPath } from "node:url";
 import { expect, test, type Browser, type Page } from "@playwright/test";
+import { login } from "./session";
 import { openDatabase } from "../../db/index";
 
-const PASSWORD = "demo-pass-2025";
 const PHONE = { viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true, locale: "zh-CN", timezoneId: "Asia/Shanghai" };
 
 async function phone(browser: Browser, username: string, options: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
   const context = await browser.newContext(PHONE);
   const page = await context.newPage();
-  await page.goto("/login");
-  await page.getByLabel("用户名").fill(username);
-  await page.getByLabel("密码").fill(PASSWORD);
-  await page.getByRole("button", { name: "登录" }).click();
-  await expect(page).toHaveURL(/\/board/);
+  await login(page, username);
   if (options.javaScriptEnabled !== false) return page;
   // Signed in with JavaScript; the test itself runs without it.
   const storageState = await context.storageState();

@@ -13,20 +13,10 @@ import { getDb } from "../../app/utils/db.server";
 import { tableChecksums } from "./db-checksum";
 import { isPostgres } from "../../db/dialect-sql";
 import { cookieFor, ORIGIN } from "./helpers";
+import { seededRandom as random } from "../seeded-random";
 
 const SEED = 20251125;
 
-/** mulberry32: small, seeded, the same sequence on every run. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Route files with an action, and the source text that tells their fields and intents. */
 function actionRoutes(): { file: string; source: string }[] {

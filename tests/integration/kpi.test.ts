@@ -7,6 +7,7 @@ import { DEFAULT_KPI_FILTERS, actualFromTotals, totalsFromWeeks, trendFromWeekTo
 import { findKpiPlan, getMetricDetail, lastFinishedWeeks, loadKpiPage, loadMetricTotals, loadWeekTotals, planWeeks, weekTotalsQuery, type KpiPlan } from "../../app/models/kpi.server";
 import { weekKeyOf, weekRange } from "../../app/lib/weeks";
 import { getDb } from "../../app/utils/db.server";
+import { seededRandom as random } from "../seeded-random";
 
 const TODAY = "2025-07-02"; // W27; 序时进度 of a full-year metric: 50%
 
@@ -15,13 +16,6 @@ let units: { id: number; name: string }[];
 let leaderId: number;
 let secretaryId: number;
 
-function random(seed: number) {
-  let state = seed;
-  return () => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state / 2147483648;
-  };
-}
 
 async function addMetric(fields: { name: string; unit: string; target: number | null; direction: Metric["direction"]; aggregation: Metric["aggregation"]; taskId?: number | null; category?: string; baseline?: number | null }) {
   const now = new Date().toISOString();

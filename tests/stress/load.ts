@@ -7,7 +7,7 @@ import { copyFileSync, mkdirSync, rmSync } from "node:fs";
 import { sql } from "kysely";
 import { openDatabase } from "../../db/index";
 import { BENCH_PASSWORD, generateLargePlan, LARGE_PLAN_YEAR } from "../bench/generate";
-import { startServer, type RunningServer } from "../bench/harness";
+import { login, startServer, type RunningServer } from "../bench/harness";
 
 const CLIENTS = 50;
 const WRITES_PER_CLIENT = 100;
@@ -27,19 +27,6 @@ interface ClientPlan {
   moveStatus: string;
   updateTaskId: number;
   updateUnitId: number;
-}
-
-async function login(app: RunningServer): Promise<string> {
-  const response = await fetch(`${app.url}/login`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { Origin: app.url, "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ username: "leader", password: BENCH_PASSWORD }),
-  });
-  await response.arrayBuffer();
-  const cookie = response.headers.get("set-cookie")?.split(";")[0];
-  if (!cookie) throw new Error(`login failed: ${response.status}`);
-  return cookie;
 }
 
 async function post(app: RunningServer, cookie: string, path: string, form: Record<string, string>, tally: Tally) {
@@ -97,7 +84,7 @@ async function loadTest(): Promise<Tally & { found: number; expected: number }> 
   const lastUpdateBody = new Map<string, string>();
   let staleRefusedWrongly = 0;
   try {
-    const cookies = await Promise.all(plans.map(() => login(app)));
+    const cookies = await Promise.all(plans.map(() => login(app, "leader", BENCH_PASSWORD)));
     await Promise.all(
       plans.map(async (plan, client) => {
         const cookie = cookies[client];
@@ -165,7 +152,7 @@ async function crashTest(): Promise<{ acknowledged: number; found: number; integ
   const path = `${dir}/crash.sqlite`;
   const plans = await clientPlans(path);
   let app = await startServer("app/server/main.ts", { DATABASE_PATH: path, NODE_ENV: "production" }, "/login");
-  const cookies = await Promise.all(plans.slice(0, 20).map(() => login(app)));
+  const cookies = await Promise.all(plans.slice(0, 20).map(() => login(app, "leader", BENCH_PASSWORD)));
   const acknowledged = new Set<string>();
   let stop = false;
   const storm = Promise.all(

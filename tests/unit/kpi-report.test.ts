@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { seededRandom as random } from "../seeded-random";
 import { actualTrend, aggregateActual, type Metric, type MetricValue } from "~/lib/kpi";
 import {
   actualFromTotals,
@@ -45,14 +46,6 @@ function weekTotalsOf(values: MetricValue[]): WeekTotals[] {
   return [...weeks.values()];
 }
 
-/** A deterministic pseudo-random generator, so a failure can be reproduced. */
-function random(seed: number) {
-  let state = seed;
-  return () => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state / 2147483648;
-  };
-}
 
 const WEEKS = Array.from({ length: 20 }, (_, i) => `2025-W${String(i + 1).padStart(2, "0")}`);
 

@@ -6,15 +6,8 @@ import {
   positionAtTop,
   positionBetween,
 } from "~/lib/positions";
+import { seededRandom } from "../../seeded-random";
 
-/** A small seeded generator, so a failure can be replayed. */
-function seededRandom(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1664525 + 1013904223) % 2 ** 32;
-    return state / 2 ** 32;
-  };
-}
 
 function isStrictlyOrdered(keys: string[]): boolean {
   return keys.every((key, index) => index === 0 || keys[index - 1] < key);

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { ParsedSummary, SectionJson, SummaryJson } from "~/lib/importer";
+export { seededRandom as prng } from "../../seeded-random";
 
 export const SEED_PATH = "/work/shared/seed/pingdong-2024-summary.txt";
 export const FIXTURES_DIR = "/work/shared/fixtures";
@@ -33,14 +34,3 @@ export function metricKeys(json: SummaryJson | ParsedSummary): string[] {
   return json.metrics.map((m) => `${m.value}|${m.unit}|${m.kind}`);
 }
 
-/** Deterministic PRNG (mulberry32) so every fuzz run sees the same cases. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
