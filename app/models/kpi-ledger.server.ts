@@ -1,7 +1,7 @@
 // The 工作台账 as an .xlsx workbook (exceljs): tasks as offices keep them, the metrics, and one
 // week's 填报情况. Headers in Chinese on a frozen first row, dates as dates, numbers as numbers,
 // and light cells coloured (with the word, never colour alone).
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
 import { ORIGIN_LABELS, STATUS_LABELS, type TaskOrigin } from "../lib/board";
 import { formatNumber } from "../lib/kpi";
 import { METRIC_COLUMNS, REPORT_COLUMNS, TASK_COLUMNS, excelDate, excelDateTime, type LedgerColumn } from "../lib/kpi-ledger";
@@ -66,7 +66,9 @@ function perUnit(latest: LedgerData["tasks"][number]["latest"], pick: (u: Ledger
 }
 
 export async function buildLedgerWorkbook(data: LedgerData, now: Date): Promise<Buffer> {
-  const book = new ExcelJS.Workbook();
+  // exceljs is loaded on the first export, not at server start: it is large and rarely used.
+  const { default: Excel } = await import("exceljs");
+  const book = new Excel.Workbook();
   book.creator = data.plan.organization;
   book.title = `${data.plan.organization}${data.plan.year}年重点工作台账`;
   book.subject = `填报情况：${weekLabel(data.week)}`;

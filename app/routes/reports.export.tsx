@@ -1,6 +1,5 @@
 // 填报情况 as an .xlsx list: one row per task × unit cell of the week, with its status.
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import ExcelJS from "exceljs";
 import { STATUS_LABELS } from "~/lib/board";
 import { CELL_STATUS_LABELS } from "~/lib/updates";
 import { formatDateTime, isWeekKey, weekKeyOf, weekLabel } from "~/lib/weeks";
@@ -23,6 +22,8 @@ export async function loader(args: LoaderFunctionArgs) {
   const matrix = await getWeekMatrix(db, plan!.id, week, now);
   const units = new Map(matrix.units.map((u) => [u.id, u.name]));
 
+  // exceljs is loaded on the first export, not at server start: it is large and rarely used.
+  const { default: ExcelJS } = await import("exceljs");
   const book = new ExcelJS.Workbook();
   const sheet = book.addWorksheet("填报情况");
   sheet.addRow([`${plan!.title} 填报情况 ${weekLabel(week)}`]);

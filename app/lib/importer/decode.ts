@@ -1,4 +1,3 @@
-import mammoth from "mammoth";
 import { importError, MAX_IMPORT_BYTES } from "./errors";
 
 /**
@@ -66,6 +65,8 @@ function findAscii(bytes: Uint8Array, needle: string, limit: number): number {
 async function readDocx(bytes: Uint8Array): Promise<string> {
   // A zip that is not a Word document (xlsx, pptx, plain zip) has no word/document.xml.
   if (findAscii(bytes, "word/", bytes.length) < 0) throw importError("unsupported_archive");
+  // mammoth is loaded on first use, not at server start (it is large and imports are rare).
+  const { default: mammoth } = await import("mammoth");
   let raw: string;
   try {
     const result = await mammoth.extractRawText({ buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) });
