@@ -1,7 +1,7 @@
 // Weekly 填报: one update per task × unit × ISO week, with the task's metric values of that
 // week. Saving writes the update, its values and 佐证材料, the task's progress, the plan's
 // change counter (so open boards refresh) and an audit row per write, in one transaction.
-import type { Kysely, Transaction } from "kysely";
+import type { ExpressionBuilder, Kysely, Transaction } from "kysely";
 import type { AppDatabase } from "../../db/index";
 import type { Database, MetricAggregation, TaskStatus } from "../../db/schema";
 import { mayEditUpdate } from "../lib/updates";
@@ -28,10 +28,23 @@ export interface UpdateTaskInfo {
   metrics: { id: number; name: string; unit: string; target: number | null; aggregation: MetricAggregation }[];
 }
 
-export async function getUpdateTask(db: Db, taskId: number): Promise<UpdateTaskInfo | null> {
-  const task = await db
+/**
+ * The task with its units (one statement: a row per unit) and its metrics (another). Given a
+ * unit and week, each metric also carries that unit's stored value of the week, so a save needs
+ * no separate read of them.
+ */
+export async function getUpdateTask(db: Db, taskId: number): Promise<UpdateTaskInfo | null>;
+export async function getUpdateTask(
+  db: Db,
+  taskId: number,
+  valuesOf: { unitId: number; week: string },
+): Promise<(UpdateTaskInfo & { metrics: (UpdateTaskInfo["metrics"][number] & { valueId: number | null; value: number | null })[] }) | null>;
+export async function getUpdateTask(db: Db, taskId: number, valuesOf?: { unitId: number; week: string }) {
+  const rows = await db
     .selectFrom("tasks")
     .innerJoin("plans", "plans.id", "tasks.plan_id")
+    .leftJoin("task_units", "task_units.task_id", "tasks.id")
+    .leftJoin("units", "units.id", "task_units.unit_id")
     .select([
       "tasks.id",
       "tasks.code",
@@ -42,26 +55,41 @@ export async function getUpdateTask(db: Db, taskId: number): Promise<UpdateTaskI
       "plans.status as planStatus",
       "tasks.start_date as startDate",
       "tasks.due_date as dueDate",
+      "units.id as unitId",
+      "units.name as unitName",
+      "task_units.role as unitRole",
     ])
     .where("tasks.id", "=", taskId)
-    .executeTakeFirst();
-  if (!task) return null;
-  const units = await db
-    .selectFrom("task_units")
-    .innerJoin("units", "units.id", "task_units.unit_id")
-    .select(["units.id", "units.name", "task_units.role"])
-    .where("task_units.task_id", "=", taskId)
     .orderBy("task_units.role")
     .orderBy("units.sort_order")
     .orderBy("units.id")
     .execute();
-  const metrics = await db
-    .selectFrom("metrics")
-    .select(["id", "name", "unit", "target", "aggregation"])
-    .where("task_id", "=", taskId)
-    .orderBy("sort_order")
-    .orderBy("id")
-    .execute();
+  if (rows.length === 0) return null;
+  const { unitId: _unitId, unitName: _unitName, unitRole: _unitRole, ...task } = rows[0];
+  const units = rows
+    .filter((r) => r.unitId != null && r.unitRole != null)
+    .map((r) => ({ id: r.unitId!, name: r.unitName!, role: r.unitRole! }));
+  const metrics = valuesOf
+    ? await db
+        .selectFrom("metrics")
+        .leftJoin("metric_values", (join) =>
+          join
+            .onRef("metric_values.metric_id", "=", "metrics.id")
+            .on("metric_values.unit_id", "=", valuesOf.unitId)
+            .on("metric_values.week", "=", valuesOf.week),
+        )
+        .select(["metrics.id", "metrics.name", "metrics.unit", "metrics.target", "metrics.aggregation", "metric_values.id as valueId", "metric_values.value"])
+        .where("metrics.task_id", "=", taskId)
+        .orderBy("metrics.sort_order")
+        .orderBy("metrics.id")
+        .execute()
+    : await db
+        .selectFrom("metrics")
+        .select(["id", "name", "unit", "target", "aggregation"])
+        .where("task_id", "=", taskId)
+        .orderBy("sort_order")
+        .orderBy("id")
+        .execute();
   return { ...task, units, metrics };
 }
 
@@ -301,8 +329,14 @@ export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdat
   const stored = await storeFiles(input.files);
   const removedKeys: string[] = [];
   try {
+    // The unit is known before the task is read when the form names it or the actor is a
+    // secretary; then the unit's stored values of the week come with the task's metrics.
+    const expectedUnitId = input.unitId ?? (actor.role === "secretary" ? actor.unitId : null);
     const result = await db.transaction().execute(async (trx) => {
-      const task = await getUpdateTask(trx, input.taskId);
+      const task =
+        expectedUnitId != null
+          ? await getUpdateTask(trx, input.taskId, { unitId: expectedUnitId, week: input.week })
+          : await getUpdateTask(trx, input.taskId);
       if (!task) notFound("没有找到这项重点工作，它可能已被删除。");
       const unitIds = task!.units.map((u) => u.id);
       if (!can(actor, "updates.post", unitIds)) {
@@ -374,8 +408,8 @@ export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdat
         needsCoordination: u.needsCoordination,
         version: u.version,
       });
-      await recordAudit(
-        trx,
+      // The update's audit row first, then one per metric value, written in one INSERT below.
+      const audits: AuditEntry[] = [
         {
           actorId: actor.id,
           action: existing ? "update.edit" : "update.create",
@@ -384,18 +418,22 @@ export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdat
           before: existing ? snapshot(existing) : undefined,
           after: snapshot({ ...input, version }),
         },
-        now,
-      );
+      ];
 
       // Metric values of the week: write what changed, one audit row per value.
-      const currentValues = await trx
-        .selectFrom("metric_values")
-        .select(["id", "metric_id", "value"])
-        .where("unit_id", "=", unitId!)
-        .where("week", "=", input.week)
-        .where("metric_id", "in", task!.metrics.length ? task!.metrics.map((m) => m.id) : [-1])
-        .execute();
-      const valueAudits: AuditEntry[] = [];
+      const currentValues =
+        unitId === expectedUnitId
+          ? (task!.metrics as { id: number; valueId?: number | null; value?: number | null }[])
+              .filter((m) => m.valueId != null)
+              .map((m) => ({ id: m.valueId!, metric_id: m.id, value: m.value! }))
+          : await trx
+              .selectFrom("metric_values")
+              .select(["id", "metric_id", "value"])
+              .where("unit_id", "=", unitId!)
+              .where("week", "=", input.week)
+              .where("metric_id", "in", task!.metrics.length ? task!.metrics.map((m) => m.id) : [-1])
+              .execute();
+      const valueAudits = audits;
       const newValues: { metric_id: number; unit_id: number; week: string; value: number; update_id: number; reported_by: number; reported_at: string }[] = [];
       for (const [metricId, value] of input.values) {
         const current = currentValues.find((v) => v.metric_id === metricId);
@@ -492,20 +530,20 @@ export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdat
  * board reads, so exports and other readers of the column agree with the card.
  */
 export async function syncTaskProgress(trx: Db, taskId: number): Promise<void> {
-  const latest = await trx
-    .selectFrom("updates")
-    .select("progress")
-    .where("task_id", "=", taskId)
-    .orderBy("week", "desc")
-    .orderBy("updated_at", "desc")
-    .limit(1)
-    .executeTakeFirst();
-  if (!latest) return;
+  // One statement: the newest 填报's progress, written only when there is one and it differs.
+  const latest = (eb: ExpressionBuilder<Database, "tasks">) =>
+    eb
+      .selectFrom("updates")
+      .select("updates.progress")
+      .whereRef("updates.task_id", "=", "tasks.id")
+      .orderBy("updates.week", "desc")
+      .orderBy("updates.updated_at", "desc")
+      .limit(1);
   await trx
     .updateTable("tasks")
-    .set({ progress: latest.progress })
+    .set((eb) => ({ progress: latest(eb) as never }))
     .where("id", "=", taskId)
-    .where("progress", "!=", latest.progress)
+    .where((eb) => eb(latest(eb), "is not", null).and(eb("tasks.progress", "!=", latest(eb))))
     .execute();
 }
 
