@@ -28,6 +28,14 @@ export interface UpdateTaskInfo {
   metrics: { id: number; name: string; unit: string; target: number | null; aggregation: MetricAggregation }[];
 }
 
+/** A unit's 填报 of a week (its id, if any), and its latest progress before the week. */
+interface UnitWeekFacts {
+  unitId: number;
+  week: string;
+  updateId: number | null;
+  previousProgress: number | null;
+}
+
 /**
  * The task with its units (one statement: a row per unit) and its metrics (another). Given a
  * unit and week, each metric also carries that unit's stored value of the week, so a save needs
@@ -38,7 +46,13 @@ export async function getUpdateTask(
   db: Db,
   taskId: number,
   valuesOf: { unitId: number; week: string },
-): Promise<(UpdateTaskInfo & { metrics: (UpdateTaskInfo["metrics"][number] & { valueId: number | null; value: number | null })[] }) | null>;
+): Promise<
+  | (UpdateTaskInfo & {
+      metrics: (UpdateTaskInfo["metrics"][number] & { valueId: number | null; value: number | null })[];
+      of: UnitWeekFacts;
+    })
+  | null
+>;
 export async function getUpdateTask(db: Db, taskId: number, valuesOf?: { unitId: number; week: string }) {
   const rows = await db
     .selectFrom("tasks")
@@ -59,13 +73,36 @@ export async function getUpdateTask(db: Db, taskId: number, valuesOf?: { unitId:
       "units.name as unitName",
       "task_units.role as unitRole",
     ])
+    .$if(valuesOf != null, (qb) =>
+      qb.select((eb) => [
+        eb
+          .selectFrom("updates")
+          .select("updates.id")
+          .whereRef("updates.task_id", "=", "tasks.id")
+          .where("updates.unit_id", "=", valuesOf!.unitId)
+          .where("updates.week", "=", valuesOf!.week)
+          .as("ofUpdateId"),
+        eb
+          .selectFrom("updates")
+          .select("updates.progress")
+          .whereRef("updates.task_id", "=", "tasks.id")
+          .where("updates.unit_id", "=", valuesOf!.unitId)
+          .where("updates.week", "<", valuesOf!.week)
+          .orderBy("updates.week", "desc")
+          .limit(1)
+          .as("ofPreviousProgress"),
+      ]),
+    )
     .where("tasks.id", "=", taskId)
     .orderBy("task_units.role")
     .orderBy("units.sort_order")
     .orderBy("units.id")
     .execute();
   if (rows.length === 0) return null;
-  const { unitId: _unitId, unitName: _unitName, unitRole: _unitRole, ...task } = rows[0];
+  const { unitId: _unitId, unitName: _unitName, unitRole: _unitRole, ofUpdateId, ofPreviousProgress, ...task } = rows[0] as (typeof rows)[number] & {
+    ofUpdateId?: number | null;
+    ofPreviousProgress?: number | null;
+  };
   const units = rows
     .filter((r) => r.unitId != null && r.unitRole != null)
     .map((r) => ({ id: r.unitId!, name: r.unitName!, role: r.unitRole! }));
@@ -90,7 +127,8 @@ export async function getUpdateTask(db: Db, taskId: number, valuesOf?: { unitId:
         .orderBy("sort_order")
         .orderBy("id")
         .execute();
-  return { ...task, units, metrics };
+  if (!valuesOf) return { ...task, units, metrics };
+  return { ...task, units, metrics, of: { ...valuesOf, updateId: ofUpdateId ?? null, previousProgress: ofPreviousProgress ?? null } };
 }
 
 /** The first week a task can be reported for: the week it starts (or its plan year starts). */
@@ -258,7 +296,11 @@ export async function getPostContext(
   taskId: number,
   options: { week: string | null; unitId: number | null; now: Date },
 ): Promise<{ task: UpdateTaskInfo; week: string; unitId: number; previousProgress: number | null }> {
-  const task = await getUpdateTask(db, taskId);
+  // When the unit is known beforehand (named by the form, or the secretary's own), the previous
+  // progress is read with the task.
+  const expectedUnitId = options.unitId ?? (actor.role === "secretary" ? actor.unitId : null);
+  const expectedWeek = options.week && isWeekKey(options.week) ? options.week : weekKeyOf(options.now);
+  const task = expectedUnitId != null ? await getUpdateTask(db, taskId, { unitId: expectedUnitId, week: expectedWeek }) : await getUpdateTask(db, taskId);
   if (!task) notFound("没有找到这项重点工作，它可能已被删除。");
   if (!can(actor, "updates.post", task!.units.map((u) => u.id))) {
     forbidden("只有牵头单位、配合单位或街道领导可以填报这项重点工作的进展。");
@@ -267,7 +309,9 @@ export async function getPostContext(
   if (unitId == null) badRequest("这项重点工作还没有指定牵头单位或配合单位，暂时无法填报。请联系街道领导。");
   const weeks = reportableWeeks(task!, options.now);
   const week = options.week && isWeekKey(options.week) && weeks.includes(options.week) ? options.week : weekKeyOf(options.now);
-  return { task: task!, week, unitId: unitId!, previousProgress: await previousProgress(db, taskId, unitId!, week) };
+  const of = (task as { of?: UnitWeekFacts }).of ?? null;
+  const previous = of && of.unitId === unitId && of.week === week ? of.previousProgress : await previousProgress(db, taskId, unitId!, week);
+  return { task: task!, week, unitId: unitId!, previousProgress: previous };
 }
 
 /** How many 佐证材料 the unit's 填报 of the week already has (0 when there is none yet). */
@@ -352,7 +396,10 @@ export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdat
       if (input.week > weekKeyOf(now)) badRequest("不能填报尚未开始的周次。");
       if (input.week < firstReportWeek(task!)) badRequest("这项重点工作在所选周次还没有开始，请选择开始之后的周次。");
 
-      const existing = await findUpdate(trx, task!.id, unitId!, input.week);
+      // Read with the task: no 填报 of this unit and week yet means nothing to look up.
+      const of = (task as { of?: UnitWeekFacts }).of;
+      const known = of && of.unitId === unitId && of.week === input.week ? of : null;
+      const existing = known && known.updateId == null ? null : await findUpdate(trx, task!.id, unitId!, input.week);
       if (existing) {
         if (input.version !== existing.version) {
           conflict(
