@@ -7,9 +7,15 @@
 //   read-modify-write transactions from any number of app servers run one after another as they
 //   do on SQLite; plain reads and single statements outside transactions run in parallel.
 // `pg` is loaded when the first PostgreSQL pool is opened: a SQLite installation never pays for it.
+import { createRequire } from "node:module";
 import type pg from "pg";
 import { CompiledQuery, Kysely, PostgresDialect, PostgresDriver, type DatabaseConnection, type Driver, type TransactionSettings } from "kysely";
 import type { Database } from "./schema";
+
+// Loaded with require on first use, not with import(): tsx (which runs the server) rewrites
+// every file holding an import() expression and keeps a source map of it, and the server
+// build is one large file (about +50 MB RSS).
+const loadPackage = createRequire(import.meta.url);
 
 /** Key of the advisory lock every write transaction holds (any constant; "kanban" in ASCII). */
 export const WRITE_LOCK_KEY = 0x6b616e62616e;
@@ -57,7 +63,7 @@ export interface PostgresOptions {
 export function openPostgres(url: string, options: PostgresOptions = {}): Kysely<Database> {
   // Kysely's driver calls this once, on the first query.
   const openPool = async () => {
-    const { default: pgModule } = await import("pg");
+    const pgModule = loadPackage("pg") as typeof pg;
     const pool = new pgModule.Pool({
       connectionString: url.trim(),
       max: options.poolSize ?? 10,

@@ -12,11 +12,17 @@
  * - Page numbers 4号 宋体 "— 1 —" below the text block, odd pages right and even pages left,
  *   one character in from the edge; 落款 right-aligned, four characters in.
  * Server use only (it is not imported by any component). The `docx` library itself is loaded
- * on the first export (dynamic import), not at server start: it is large and rarely used.
+ * on the first export, not at server start: it is large and rarely used.
  */
+import { createRequire } from "node:module";
 import type { Document, Footer, IRunOptions, Paragraph } from "docx";
 import { documentLines, type LineKind } from "./text";
 import type { SummaryDocument } from "./types";
+
+// Loaded with require on first use, not with import(): tsx (which runs the server) rewrites
+// every file holding an import() expression and keeps a source map of it, and the server
+// build is one large file (about +50 MB RSS).
+const loadPackage = createRequire(import.meta.url);
 
 type Docx = typeof import("docx");
 
@@ -160,6 +166,6 @@ export function summaryToDocx(d: Docx, document: SummaryDocument): Document {
 }
 
 export async function summaryDocxBuffer(document: SummaryDocument): Promise<Buffer> {
-  const d = await import("docx");
+  const d = loadPackage("docx") as Docx;
   return d.Packer.toBuffer(summaryToDocx(d, document));
 }
