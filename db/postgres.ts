@@ -6,9 +6,16 @@
 //   processes). Here every transaction takes one transaction-scoped advisory lock first, so
 //   read-modify-write transactions from any number of app servers run one after another as they
 //   do on SQLite; plain reads and single statements outside transactions run in parallel.
-import pg from "pg";
+// `pg` is loaded when the first PostgreSQL pool is opened: a SQLite installation never pays for it.
+import { createRequire } from "node:module";
+import type pg from "pg";
 import { CompiledQuery, Kysely, PostgresDialect, PostgresDriver, type DatabaseConnection, type Driver, type TransactionSettings } from "kysely";
 import type { Database } from "./schema";
+
+// Loaded with require on first use, not with import(): tsx (which runs the server) rewrites
+// every file holding an import() expression and keeps a source map of it, and the server
+// build is one large file (about +50 MB RSS).
+const loadPackage = createRequire(import.meta.url);
 
 /** Key of the advisory lock every write transaction holds (any constant; "kanban" in ASCII). */
 export const WRITE_LOCK_KEY = 0x6b616e62616e;
@@ -17,14 +24,16 @@ const INT8_OID = 20;
 const NUMERIC_OID = 1700;
 
 /** Parses bigint and numeric results to JS numbers; every other type as `pg` does. */
-export const pgTypes = {
-  getTypeParser(oid: number, format?: "text" | "binary") {
-    if (oid === INT8_OID || oid === NUMERIC_OID) {
-      return (value: string) => (value === null ? null : Number(value));
-    }
-    return pg.types.getTypeParser(oid, format as "text");
-  },
-} as pg.CustomTypesConfig;
+function typesOf(pgModule: typeof pg): pg.CustomTypesConfig {
+  return {
+    getTypeParser(oid: number, format?: "text" | "binary") {
+      if (oid === INT8_OID || oid === NUMERIC_OID) {
+        return (value: string) => (value === null ? null : Number(value));
+      }
+      return pgModule.types.getTypeParser(oid, format as "text");
+    },
+  } as pg.CustomTypesConfig;
+}
 
 export function isPostgresUrl(url: string | undefined | null): boolean {
   return !!url && /^postgres(ql)?:\/\//i.test(url.trim());
@@ -38,7 +47,7 @@ class SerialWritePostgresDriver extends PostgresDriver {
 }
 
 class AppPostgresDialect extends PostgresDialect {
-  constructor(private readonly pool: pg.Pool) {
+  constructor(private readonly pool: () => Promise<pg.Pool>) {
     super({ pool });
   }
   override createDriver(): Driver {
@@ -52,14 +61,19 @@ export interface PostgresOptions {
 }
 
 export function openPostgres(url: string, options: PostgresOptions = {}): Kysely<Database> {
-  const pool = new pg.Pool({
-    connectionString: url.trim(),
-    max: options.poolSize ?? 10,
-    types: pgTypes,
-    application_name: "kanban",
-  });
-  // An idle client losing its server (restart, network) must not crash the process;
-  // the pool drops it and the next query opens a new connection.
-  pool.on("error", (error) => console.error("数据库连接中断：", error.message));
-  return new Kysely<Database>({ dialect: new AppPostgresDialect(pool) });
+  // Kysely's driver calls this once, on the first query.
+  const openPool = async () => {
+    const pgModule = loadPackage("pg") as typeof pg;
+    const pool = new pgModule.Pool({
+      connectionString: url.trim(),
+      max: options.poolSize ?? 10,
+      types: typesOf(pgModule),
+      application_name: "kanban",
+    });
+    // An idle client losing its server (restart, network) must not crash the process;
+    // the pool drops it and the next query opens a new connection.
+    pool.on("error", (error) => console.error("数据库连接中断：", error.message));
+    return pool;
+  };
+  return new Kysely<Database>({ dialect: new AppPostgresDialect(openPool) });
 }

@@ -1,7 +1,8 @@
 // The 工作台账 as an .xlsx workbook (exceljs): tasks as offices keep them, the metrics, and one
 // week's 填报情况. Headers in Chinese on a frozen first row, dates as dates, numbers as numbers,
 // and light cells coloured (with the word, never colour alone).
-import ExcelJS from "exceljs";
+import { createRequire } from "node:module";
+import type ExcelJS from "exceljs";
 import { ORIGIN_LABELS, STATUS_LABELS, type TaskOrigin } from "../lib/board";
 import { formatNumber } from "../lib/kpi";
 import { METRIC_COLUMNS, REPORT_COLUMNS, TASK_COLUMNS, excelDate, excelDateTime, type LedgerColumn } from "../lib/kpi-ledger";
@@ -10,6 +11,11 @@ import { LIGHT_LABELS, type Light } from "../lib/lights";
 import { CELL_STATUS_LABELS } from "../lib/updates";
 import { parseWeekKey, toDateKey, weekLabel } from "../lib/weeks";
 import type { LedgerData } from "./kpi.server";
+
+// Loaded with require on first use, not with import(): tsx (which runs the server) rewrites
+// every file holding an import() expression and keeps a source map of it, and the server
+// build is one large file (about +50 MB RSS).
+const loadPackage = createRequire(import.meta.url);
 
 const DATE_FORMAT = 'yyyy"年"m"月"d"日"';
 const DATE_TIME_FORMAT = 'yyyy"年"m"月"d"日" hh:mm';
@@ -66,7 +72,9 @@ function perUnit(latest: LedgerData["tasks"][number]["latest"], pick: (u: Ledger
 }
 
 export async function buildLedgerWorkbook(data: LedgerData, now: Date): Promise<Buffer> {
-  const book = new ExcelJS.Workbook();
+  // exceljs is loaded on the first export, not at server start: it is large and rarely used.
+  const Excel = loadPackage("exceljs") as typeof ExcelJS;
+  const book = new Excel.Workbook();
   book.creator = data.plan.organization;
   book.title = `${data.plan.organization}${data.plan.year}年重点工作台账`;
   book.subject = `填报情况：${weekLabel(data.week)}`;

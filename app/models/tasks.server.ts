@@ -1,7 +1,7 @@
 // Tasks on the board: reading cards (with 督办灯 and metric bars), creating, editing, deleting
 // and moving them. Every write is one transaction with its audit_log row and a bump of the
 // plan's change counter (plans.change_seq), which the board's poll compares.
-import { sql, type Kysely, type Transaction } from "kysely";
+import { sql, type ExpressionBuilder, type Kysely, type Transaction } from "kysely";
 import type { AppDatabase } from "../../db/index";
 import type { Database, Plan, TaskStatus } from "../../db/schema";
 import {
@@ -166,32 +166,34 @@ interface CardInputs {
 
 type TaskRow = Awaited<ReturnType<typeof selectTasks>>[number];
 
+const TASK_COLUMNS = [
+  "tasks.id",
+  "tasks.plan_id",
+  "tasks.code",
+  "tasks.title",
+  "tasks.description",
+  "tasks.category",
+  "tasks.origin",
+  "tasks.origin_ref",
+  "tasks.source_excerpt",
+  "tasks.status",
+  "tasks.position",
+  "tasks.start_date",
+  "tasks.due_date",
+  "tasks.progress",
+  "tasks.done_at",
+  "tasks.created_at",
+  "tasks.updated_at",
+  "tasks.version",
+  "tasks.lead_user_id",
+  "users.display_name as lead_user_name",
+] as const;
+
 function selectTasks(db: Db, planId: number, taskIds?: readonly number[]) {
   let query = db
     .selectFrom("tasks")
     .leftJoin("users", "users.id", "tasks.lead_user_id")
-    .select([
-      "tasks.id",
-      "tasks.plan_id",
-      "tasks.code",
-      "tasks.title",
-      "tasks.description",
-      "tasks.category",
-      "tasks.origin",
-      "tasks.origin_ref",
-      "tasks.source_excerpt",
-      "tasks.status",
-      "tasks.position",
-      "tasks.start_date",
-      "tasks.due_date",
-      "tasks.progress",
-      "tasks.done_at",
-      "tasks.created_at",
-      "tasks.updated_at",
-      "tasks.version",
-      "tasks.lead_user_id",
-      "users.display_name as lead_user_name",
-    ])
+    .select(TASK_COLUMNS)
     .where("tasks.plan_id", "=", planId);
   if (taskIds) query = query.where("tasks.id", "in", taskIds.length ? taskIds : [-1]);
   return query.execute();
@@ -258,9 +260,44 @@ async function loadLatestUpdates(db: Db, planId: number, taskIds?: readonly numb
 }
 
 /** Builds cards for the plan's tasks (all, or the given ids) in a handful of queries. */
+/**
+ * One card (e.g. the answer to a move) in one statement instead of three: the task, a row per
+ * unit, and its latest 填报 (latest week, then latest save, then first saved: pickLatestUpdates'
+ * rule) as two scalar subqueries over the same ordering.
+ */
+async function selectOneCardRows(db: Db, planId: number, taskId: number) {
+  const latest = (eb: ExpressionBuilder<Database, "tasks">) =>
+    eb
+      .selectFrom("updates")
+      .whereRef("updates.task_id", "=", "tasks.id")
+      .orderBy("updates.week", "desc")
+      .orderBy("updates.updated_at", "desc")
+      .orderBy("updates.id")
+      .limit(1);
+  const rows = await db
+    .selectFrom("tasks")
+    .leftJoin("users", "users.id", "tasks.lead_user_id")
+    .leftJoin("task_units", "task_units.task_id", "tasks.id")
+    .leftJoin("units", "units.id", "task_units.unit_id")
+    .select(TASK_COLUMNS)
+    .select(["task_units.unit_id", "task_units.role", "units.name", "units.sort_order"])
+    .select((eb) => [latest(eb).select("updates.week").as("latest_week"), latest(eb).select("updates.progress").as("latest_progress")])
+    .where("tasks.plan_id", "=", planId)
+    .where("tasks.id", "=", taskId)
+    .orderBy("units.sort_order")
+    .orderBy("units.id")
+    .execute();
+  if (rows.length === 0) return { tasks: [], units: new Map(), latestUpdates: new Map() };
+  const { unit_id: _u, role: _r, name: _n, sort_order: _s, latest_week, latest_progress, ...task } = rows[0];
+  const units = rows
+    .filter((r) => r.unit_id != null && r.role != null)
+    .map((r) => ({ task_id: taskId, unit_id: r.unit_id!, role: r.role!, name: r.name!, sort_order: r.sort_order! }));
+  const latestUpdates = new Map<number, { week: string; progress: number }>();
+  if (latest_week != null && latest_progress != null) latestUpdates.set(taskId, { week: latest_week, progress: latest_progress });
+  return { tasks: [task as TaskRow], units: new Map([[taskId, units]]), latestUpdates };
+}
+
 async function buildCards(db: Db, planId: number, inputs: CardInputs, taskIds?: readonly number[]): Promise<BoardCard[]> {
-  const tasks = await selectTasks(db, planId, taskIds);
-  if (tasks.length === 0) return [];
   const ids = taskIds ?? null;
   const byTask = <T extends { task_id: number }>(rows: T[]) => {
     const map = new Map<number, T[]>();
@@ -269,21 +306,30 @@ async function buildCards(db: Db, planId: number, inputs: CardInputs, taskIds?: 
   };
   const idList = ids && ids.length ? [...ids] : [-1];
 
-  const units = byTask(
-    await db
-      .selectFrom("task_units")
-      .innerJoin("units", "units.id", "task_units.unit_id")
-      .innerJoin("tasks", "tasks.id", "task_units.task_id")
-      .select(["task_units.task_id", "task_units.unit_id", "task_units.role", "units.name", "units.sort_order"])
-      .where("tasks.plan_id", "=", planId)
-      .$if(ids != null, (qb) => qb.where("task_units.task_id", "in", idList))
-      .orderBy("units.sort_order")
-      .orderBy("units.id")
-      .execute(),
-  );
-
+  let tasks: TaskRow[];
+  let units: Map<number, { task_id: number; unit_id: number; role: "lead" | "support"; name: string; sort_order: number }[]>;
   // The latest 填报 per task: its progress is the task's progress, its week the last update week.
-  const latestUpdates = await loadLatestUpdates(db, planId, ids);
+  let latestUpdates: Map<number, { week: string; progress: number }>;
+  if (ids?.length === 1) {
+    ({ tasks, units, latestUpdates } = await selectOneCardRows(db, planId, ids[0]));
+    if (tasks.length === 0) return [];
+  } else {
+    tasks = await selectTasks(db, planId, taskIds);
+    if (tasks.length === 0) return [];
+    units = byTask(
+      await db
+        .selectFrom("task_units")
+        .innerJoin("units", "units.id", "task_units.unit_id")
+        .innerJoin("tasks", "tasks.id", "task_units.task_id")
+        .select(["task_units.task_id", "task_units.unit_id", "task_units.role", "units.name", "units.sort_order"])
+        .where("tasks.plan_id", "=", planId)
+        .$if(ids != null, (qb) => qb.where("task_units.task_id", "in", idList))
+        .orderBy("units.sort_order")
+        .orderBy("units.id")
+        .execute(),
+    );
+    latestUpdates = await loadLatestUpdates(db, planId, ids);
+  }
 
   // Each metric with its actual's totals, aggregated in SQL (never the values themselves).
   const metrics = byTask(
@@ -841,11 +887,27 @@ const NEIGHBOUR_MOVED = "目标位置的相邻卡片已不在该列（可能刚�
  */
 export async function moveTask(db: AppDatabase, actor: Actor, input: MoveInput): Promise<MoveResult> {
   const now = new Date().toISOString();
+  const place = input.place;
+  // To the top or bottom of the target column (a drop with no neighbour is a drop at the
+  // bottom): the column's first or last key is read with the task, in the same statement.
+  const edge = place.kind === "top" ? "top" : place.kind === "bottom" || (place.beforeId == null && place.afterId == null) ? "bottom" : null;
   return db.transaction().execute(async (trx) => {
     const task = await trx
       .selectFrom("tasks")
       .innerJoin("plans", "plans.id", "tasks.plan_id")
       .select(["tasks.id", "tasks.plan_id", "tasks.status", "tasks.position", "tasks.version", "plans.status as plan_status", "plans.year as plan_year", "plans.light_thresholds"])
+      .select((eb) =>
+        eb
+          .selectFrom("tasks as column_task")
+          .select("column_task.position")
+          .whereRef("column_task.plan_id", "=", "tasks.plan_id")
+          .where("column_task.status", "=", input.toStatus)
+          .whereRef("column_task.id", "!=", "tasks.id")
+          .$if(edge === "top", (qb) => qb.orderBy("column_task.position").orderBy("column_task.id"))
+          .$if(edge !== "top", (qb) => qb.orderBy("column_task.position", "desc").orderBy("column_task.id", "desc"))
+          .limit(1)
+          .as("edge_position"),
+      )
       .where("tasks.id", "=", input.taskId)
       .executeTakeFirst();
     if (!task) notFound("没有找到这张卡片，它可能已被删除。请刷新看板。");
@@ -874,12 +936,12 @@ export async function moveTask(db: AppDatabase, actor: Actor, input: MoveInput):
 
     let before: { position: string } | null = null;
     let after: { position: string } | null = null;
-    const place = input.place;
-    if (place.kind === "top") {
-      after = (await column.orderBy("position").orderBy("id").limit(1).executeTakeFirst()) ?? null;
-    } else if (place.kind === "bottom" || (place.beforeId == null && place.afterId == null)) {
-      before = (await column.orderBy("position", "desc").orderBy("id", "desc").limit(1).executeTakeFirst()) ?? null;
-    } else {
+    const edgePosition = task!.edge_position;
+    if (edge === "top") {
+      after = edgePosition != null ? { position: edgePosition } : null;
+    } else if (edge === "bottom") {
+      before = edgePosition != null ? { position: edgePosition } : null;
+    } else if (place.kind === "between") {
       before = await neighbour(place.beforeId);
       after = await neighbour(place.afterId);
       // Only one neighbour named: the other side is whatever now sits next to it in the column.

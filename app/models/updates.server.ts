@@ -1,7 +1,7 @@
 // Weekly 填报: one update per task × unit × ISO week, with the task's metric values of that
 // week. Saving writes the update, its values and 佐证材料, the task's progress, the plan's
 // change counter (so open boards refresh) and an audit row per write, in one transaction.
-import type { Kysely, Transaction } from "kysely";
+import type { ExpressionBuilder, Kysely, Transaction } from "kysely";
 import type { AppDatabase } from "../../db/index";
 import type { Database, MetricAggregation, TaskStatus } from "../../db/schema";
 import { mayEditUpdate } from "../lib/updates";
@@ -28,10 +28,37 @@ export interface UpdateTaskInfo {
   metrics: { id: number; name: string; unit: string; target: number | null; aggregation: MetricAggregation }[];
 }
 
-export async function getUpdateTask(db: Db, taskId: number): Promise<UpdateTaskInfo | null> {
-  const task = await db
+/** A unit's 填报 of a week (its id, if any), and its latest progress before the week. */
+interface UnitWeekFacts {
+  unitId: number;
+  week: string;
+  updateId: number | null;
+  previousProgress: number | null;
+}
+
+/**
+ * The task with its units (one statement: a row per unit) and its metrics (another). Given a
+ * unit and week, each metric also carries that unit's stored value of the week, so a save needs
+ * no separate read of them.
+ */
+export async function getUpdateTask(db: Db, taskId: number): Promise<UpdateTaskInfo | null>;
+export async function getUpdateTask(
+  db: Db,
+  taskId: number,
+  valuesOf: { unitId: number; week: string },
+): Promise<
+  | (UpdateTaskInfo & {
+      metrics: (UpdateTaskInfo["metrics"][number] & { valueId: number | null; value: number | null })[];
+      of: UnitWeekFacts;
+    })
+  | null
+>;
+export async function getUpdateTask(db: Db, taskId: number, valuesOf?: { unitId: number; week: string }) {
+  const rows = await db
     .selectFrom("tasks")
     .innerJoin("plans", "plans.id", "tasks.plan_id")
+    .leftJoin("task_units", "task_units.task_id", "tasks.id")
+    .leftJoin("units", "units.id", "task_units.unit_id")
     .select([
       "tasks.id",
       "tasks.code",
@@ -42,27 +69,66 @@ export async function getUpdateTask(db: Db, taskId: number): Promise<UpdateTaskI
       "plans.status as planStatus",
       "tasks.start_date as startDate",
       "tasks.due_date as dueDate",
+      "units.id as unitId",
+      "units.name as unitName",
+      "task_units.role as unitRole",
     ])
+    .$if(valuesOf != null, (qb) =>
+      qb.select((eb) => [
+        eb
+          .selectFrom("updates")
+          .select("updates.id")
+          .whereRef("updates.task_id", "=", "tasks.id")
+          .where("updates.unit_id", "=", valuesOf!.unitId)
+          .where("updates.week", "=", valuesOf!.week)
+          .as("ofUpdateId"),
+        eb
+          .selectFrom("updates")
+          .select("updates.progress")
+          .whereRef("updates.task_id", "=", "tasks.id")
+          .where("updates.unit_id", "=", valuesOf!.unitId)
+          .where("updates.week", "<", valuesOf!.week)
+          .orderBy("updates.week", "desc")
+          .limit(1)
+          .as("ofPreviousProgress"),
+      ]),
+    )
     .where("tasks.id", "=", taskId)
-    .executeTakeFirst();
-  if (!task) return null;
-  const units = await db
-    .selectFrom("task_units")
-    .innerJoin("units", "units.id", "task_units.unit_id")
-    .select(["units.id", "units.name", "task_units.role"])
-    .where("task_units.task_id", "=", taskId)
     .orderBy("task_units.role")
     .orderBy("units.sort_order")
     .orderBy("units.id")
     .execute();
-  const metrics = await db
-    .selectFrom("metrics")
-    .select(["id", "name", "unit", "target", "aggregation"])
-    .where("task_id", "=", taskId)
-    .orderBy("sort_order")
-    .orderBy("id")
-    .execute();
-  return { ...task, units, metrics };
+  if (rows.length === 0) return null;
+  const { unitId: _unitId, unitName: _unitName, unitRole: _unitRole, ofUpdateId, ofPreviousProgress, ...task } = rows[0] as (typeof rows)[number] & {
+    ofUpdateId?: number | null;
+    ofPreviousProgress?: number | null;
+  };
+  const units = rows
+    .filter((r) => r.unitId != null && r.unitRole != null)
+    .map((r) => ({ id: r.unitId!, name: r.unitName!, role: r.unitRole! }));
+  const metrics = valuesOf
+    ? await db
+        .selectFrom("metrics")
+        .leftJoin("metric_values", (join) =>
+          join
+            .onRef("metric_values.metric_id", "=", "metrics.id")
+            .on("metric_values.unit_id", "=", valuesOf.unitId)
+            .on("metric_values.week", "=", valuesOf.week),
+        )
+        .select(["metrics.id", "metrics.name", "metrics.unit", "metrics.target", "metrics.aggregation", "metric_values.id as valueId", "metric_values.value"])
+        .where("metrics.task_id", "=", taskId)
+        .orderBy("metrics.sort_order")
+        .orderBy("metrics.id")
+        .execute()
+    : await db
+        .selectFrom("metrics")
+        .select(["id", "name", "unit", "target", "aggregation"])
+        .where("task_id", "=", taskId)
+        .orderBy("sort_order")
+        .orderBy("id")
+        .execute();
+  if (!valuesOf) return { ...task, units, metrics };
+  return { ...task, units, metrics, of: { ...valuesOf, updateId: ofUpdateId ?? null, previousProgress: ofPreviousProgress ?? null } };
 }
 
 /** The first week a task can be reported for: the week it starts (or its plan year starts). */
@@ -230,7 +296,11 @@ export async function getPostContext(
   taskId: number,
   options: { week: string | null; unitId: number | null; now: Date },
 ): Promise<{ task: UpdateTaskInfo; week: string; unitId: number; previousProgress: number | null }> {
-  const task = await getUpdateTask(db, taskId);
+  // When the unit is known beforehand (named by the form, or the secretary's own), the previous
+  // progress is read with the task.
+  const expectedUnitId = options.unitId ?? (actor.role === "secretary" ? actor.unitId : null);
+  const expectedWeek = options.week && isWeekKey(options.week) ? options.week : weekKeyOf(options.now);
+  const task = expectedUnitId != null ? await getUpdateTask(db, taskId, { unitId: expectedUnitId, week: expectedWeek }) : await getUpdateTask(db, taskId);
   if (!task) notFound("没有找到这项重点工作，它可能已被删除。");
   if (!can(actor, "updates.post", task!.units.map((u) => u.id))) {
     forbidden("只有牵头单位、配合单位或街道领导可以填报这项重点工作的进展。");
@@ -239,7 +309,9 @@ export async function getPostContext(
   if (unitId == null) badRequest("这项重点工作还没有指定牵头单位或配合单位，暂时无法填报。请联系街道领导。");
   const weeks = reportableWeeks(task!, options.now);
   const week = options.week && isWeekKey(options.week) && weeks.includes(options.week) ? options.week : weekKeyOf(options.now);
-  return { task: task!, week, unitId: unitId!, previousProgress: await previousProgress(db, taskId, unitId!, week) };
+  const of = (task as { of?: UnitWeekFacts }).of ?? null;
+  const previous = of && of.unitId === unitId && of.week === week ? of.previousProgress : await previousProgress(db, taskId, unitId!, week);
+  return { task: task!, week, unitId: unitId!, previousProgress: previous };
 }
 
 /** How many 佐证材料 the unit's 填报 of the week already has (0 when there is none yet). */
@@ -301,8 +373,14 @@ export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdat
   const stored = await storeFiles(input.files);
   const removedKeys: string[] = [];
   try {
+    // The unit is known before the task is read when the form names it or the actor is a
+    // secretary; then the unit's stored values of the week come with the task's metrics.
+    const expectedUnitId = input.unitId ?? (actor.role === "secretary" ? actor.unitId : null);
     const result = await db.transaction().execute(async (trx) => {
-      const task = await getUpdateTask(trx, input.taskId);
+      const task =
+        expectedUnitId != null
+          ? await getUpdateTask(trx, input.taskId, { unitId: expectedUnitId, week: input.week })
+          : await getUpdateTask(trx, input.taskId);
       if (!task) notFound("没有找到这项重点工作，它可能已被删除。");
       const unitIds = task!.units.map((u) => u.id);
       if (!can(actor, "updates.post", unitIds)) {
@@ -318,7 +396,10 @@ export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdat
       if (input.week > weekKeyOf(now)) badRequest("不能填报尚未开始的周次。");
       if (input.week < firstReportWeek(task!)) badRequest("这项重点工作在所选周次还没有开始，请选择开始之后的周次。");
 
-      const existing = await findUpdate(trx, task!.id, unitId!, input.week);
+      // Read with the task: no 填报 of this unit and week yet means nothing to look up.
+      const of = (task as { of?: UnitWeekFacts }).of;
+      const known = of && of.unitId === unitId && of.week === input.week ? of : null;
+      const existing = known && known.updateId == null ? null : await findUpdate(trx, task!.id, unitId!, input.week);
       if (existing) {
         if (input.version !== existing.version) {
           conflict(
@@ -374,8 +455,8 @@ export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdat
         needsCoordination: u.needsCoordination,
         version: u.version,
       });
-      await recordAudit(
-        trx,
+      // The update's audit row first, then one per metric value, written in one INSERT below.
+      const audits: AuditEntry[] = [
         {
           actorId: actor.id,
           action: existing ? "update.edit" : "update.create",
@@ -384,18 +465,22 @@ export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdat
           before: existing ? snapshot(existing) : undefined,
           after: snapshot({ ...input, version }),
         },
-        now,
-      );
+      ];
 
       // Metric values of the week: write what changed, one audit row per value.
-      const currentValues = await trx
-        .selectFrom("metric_values")
-        .select(["id", "metric_id", "value"])
-        .where("unit_id", "=", unitId!)
-        .where("week", "=", input.week)
-        .where("metric_id", "in", task!.metrics.length ? task!.metrics.map((m) => m.id) : [-1])
-        .execute();
-      const valueAudits: AuditEntry[] = [];
+      const currentValues =
+        unitId === expectedUnitId
+          ? (task!.metrics as { id: number; valueId?: number | null; value?: number | null }[])
+              .filter((m) => m.valueId != null)
+              .map((m) => ({ id: m.valueId!, metric_id: m.id, value: m.value! }))
+          : await trx
+              .selectFrom("metric_values")
+              .select(["id", "metric_id", "value"])
+              .where("unit_id", "=", unitId!)
+              .where("week", "=", input.week)
+              .where("metric_id", "in", task!.metrics.length ? task!.metrics.map((m) => m.id) : [-1])
+              .execute();
+      const valueAudits = audits;
       const newValues: { metric_id: number; unit_id: number; week: string; value: number; update_id: number; reported_by: number; reported_at: string }[] = [];
       for (const [metricId, value] of input.values) {
         const current = currentValues.find((v) => v.metric_id === metricId);
@@ -492,20 +577,20 @@ export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdat
  * board reads, so exports and other readers of the column agree with the card.
  */
 export async function syncTaskProgress(trx: Db, taskId: number): Promise<void> {
-  const latest = await trx
-    .selectFrom("updates")
-    .select("progress")
-    .where("task_id", "=", taskId)
-    .orderBy("week", "desc")
-    .orderBy("updated_at", "desc")
-    .limit(1)
-    .executeTakeFirst();
-  if (!latest) return;
+  // One statement: the newest 填报's progress, written only when there is one and it differs.
+  const latest = (eb: ExpressionBuilder<Database, "tasks">) =>
+    eb
+      .selectFrom("updates")
+      .select("updates.progress")
+      .whereRef("updates.task_id", "=", "tasks.id")
+      .orderBy("updates.week", "desc")
+      .orderBy("updates.updated_at", "desc")
+      .limit(1);
   await trx
     .updateTable("tasks")
-    .set({ progress: latest.progress })
+    .set((eb) => ({ progress: latest(eb) as never }))
     .where("id", "=", taskId)
-    .where("progress", "!=", latest.progress)
+    .where((eb) => eb(latest(eb), "is not", null).and(eb("tasks.progress", "!=", latest(eb))))
     .execute();
 }
 

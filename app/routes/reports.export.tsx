@@ -1,6 +1,6 @@
 // 填报情况 as an .xlsx list: one row per task × unit cell of the week, with its status.
+import { createRequire } from "node:module";
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import ExcelJS from "exceljs";
 import { STATUS_LABELS } from "~/lib/board";
 import { CELL_STATUS_LABELS } from "~/lib/updates";
 import { formatDateTime, isWeekKey, weekKeyOf, weekLabel } from "~/lib/weeks";
@@ -9,6 +9,11 @@ import { findBoardPlan, todayKey } from "~/models/tasks.server";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { badRequest, notFound } from "~/utils/http.server";
+
+// Loaded with require on first use, not with import(): tsx (which runs the server) rewrites
+// every file holding an import() expression and keeps a source map of it, and the server
+// build is one large file (about +50 MB RSS).
+const loadPackage = createRequire(import.meta.url);
 
 export async function loader(args: LoaderFunctionArgs) {
   await requireUser(args, "urge");
@@ -23,6 +28,8 @@ export async function loader(args: LoaderFunctionArgs) {
   const matrix = await getWeekMatrix(db, plan!.id, week, now);
   const units = new Map(matrix.units.map((u) => [u.id, u.name]));
 
+  // exceljs is loaded on the first export, not at server start: it is large and rarely used.
+  const ExcelJS = loadPackage("exceljs") as typeof import("exceljs");
   const book = new ExcelJS.Workbook();
   const sheet = book.addWorksheet("填报情况");
   sheet.addRow([`${plan!.title} 填报情况 ${weekLabel(week)}`]);

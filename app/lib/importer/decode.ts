@@ -1,5 +1,10 @@
-import mammoth from "mammoth";
+import { createRequire } from "node:module";
 import { importError, MAX_IMPORT_BYTES } from "./errors";
+
+// Loaded with require on first use, not with import(): tsx (which runs the server) rewrites
+// every file holding an import() expression and keeps a source map of it, and the server
+// build is one large file (about +50 MB RSS).
+const loadPackage = createRequire(import.meta.url);
 
 /**
  * Turns an uploaded file into text. The file type is decided by its content (magic bytes),
@@ -66,6 +71,8 @@ function findAscii(bytes: Uint8Array, needle: string, limit: number): number {
 async function readDocx(bytes: Uint8Array): Promise<string> {
   // A zip that is not a Word document (xlsx, pptx, plain zip) has no word/document.xml.
   if (findAscii(bytes, "word/", bytes.length) < 0) throw importError("unsupported_archive");
+  // mammoth is loaded on first use, not at server start (it is large and imports are rare).
+  const mammoth = loadPackage("mammoth") as typeof import("mammoth");
   let raw: string;
   try {
     const result = await mammoth.extractRawText({ buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) });

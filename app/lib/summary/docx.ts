@@ -11,22 +11,20 @@
  *   pitch is set on the runs, where Word, WPS and LibreOffice all honour it.
  * - Page numbers 4号 宋体 "— 1 —" below the text block, odd pages right and even pages left,
  *   one character in from the edge; 落款 right-aligned, four characters in.
- * Server use only (it is not imported by any component).
+ * Server use only (it is not imported by any component). The `docx` library itself is loaded
+ * on the first export, not at server start: it is large and rarely used.
  */
-import {
-  AlignmentType,
-  Document,
-  DocumentGridType,
-  Footer,
-  LineRuleType,
-  Packer,
-  PageNumber,
-  Paragraph,
-  TextRun,
-  type IRunOptions,
-} from "docx";
+import { createRequire } from "node:module";
+import type { Document, Footer, IRunOptions, Paragraph } from "docx";
 import { documentLines, type LineKind } from "./text";
 import type { SummaryDocument } from "./types";
+
+// Loaded with require on first use, not with import(): tsx (which runs the server) rewrites
+// every file holding an import() expression and keeps a source map of it, and the server
+// build is one large file (about +50 MB RSS).
+const loadPackage = createRequire(import.meta.url);
+
+type Docx = typeof import("docx");
 
 const mmToTwip = (mm: number) => Math.round((mm / 25.4) * 1440);
 
@@ -60,7 +58,7 @@ function font(name: string): IRunOptions["font"] {
   return { ascii: name, eastAsia: name, hAnsi: name, cs: name };
 }
 
-const exactLine = { line: GONGWEN.linePitch, lineRule: LineRuleType.EXACT, before: 0, after: 0 };
+const exactLine = { line: GONGWEN.linePitch, lineRule: "exact" as const, before: 0, after: 0 };
 // 公文 fill every page with 22 lines: no widow/orphan control pushing lines to the next page.
 const gridded = { spacing: exactLine, widowControl: false } as const;
 
@@ -72,15 +70,15 @@ const LEVEL_FONT: Record<Exclude<LineKind, "title">, string> = {
   signature: GONGWEN.fonts.body,
 };
 
-function paragraphFor(kind: LineKind, text: string): Paragraph {
+function paragraphFor(d: Docx, kind: LineKind, text: string): Paragraph {
   if (kind === "title") {
-    return new Paragraph({
-      alignment: AlignmentType.CENTER,
+    return new d.Paragraph({
+      alignment: d.AlignmentType.CENTER,
       ...gridded,
-      children: [new TextRun({ text, font: font(GONGWEN.fonts.title), size: GONGWEN.sizes.title })],
+      children: [new d.TextRun({ text, font: font(GONGWEN.fonts.title), size: GONGWEN.sizes.title })],
     });
   }
-  const run = new TextRun({
+  const run = new d.TextRun({
     text,
     font: font(LEVEL_FONT[kind]),
     size: GONGWEN.sizes.body,
@@ -88,30 +86,30 @@ function paragraphFor(kind: LineKind, text: string): Paragraph {
     characterSpacing: GONGWEN.characterSpacing,
   });
   if (kind === "signature") {
-    return new Paragraph({ alignment: AlignmentType.RIGHT, indent: { right: GONGWEN.indent * 2 }, ...gridded, children: [run] });
+    return new d.Paragraph({ alignment: d.AlignmentType.RIGHT, indent: { right: GONGWEN.indent * 2 }, ...gridded, children: [run] });
   }
-  return new Paragraph({
-    alignment: AlignmentType.JUSTIFIED,
+  return new d.Paragraph({
+    alignment: d.AlignmentType.JUSTIFIED,
     indent: { firstLine: GONGWEN.indent },
     ...gridded,
     children: [run],
   });
 }
 
-function blankLine(): Paragraph {
-  return new Paragraph({ ...gridded, children: [new TextRun({ text: "", font: font(GONGWEN.fonts.body), size: GONGWEN.sizes.body })] });
+function blankLine(d: Docx): Paragraph {
+  return new d.Paragraph({ ...gridded, children: [new d.TextRun({ text: "", font: font(GONGWEN.fonts.body), size: GONGWEN.sizes.body })] });
 }
 
-function pageNumberFooter(side: "odd" | "even"): Footer {
-  return new Footer({
+function pageNumberFooter(d: Docx, side: "odd" | "even"): Footer {
+  return new d.Footer({
     children: [
-      new Paragraph({
-        alignment: side === "odd" ? AlignmentType.RIGHT : AlignmentType.LEFT,
+      new d.Paragraph({
+        alignment: side === "odd" ? d.AlignmentType.RIGHT : d.AlignmentType.LEFT,
         // One character (四号) in from the outside edge.
         indent: side === "odd" ? { right: 280 } : { left: 280 },
         children: [
-          new TextRun({
-            children: ["— ", PageNumber.CURRENT, " —"],
+          new d.TextRun({
+            children: ["— ", d.PageNumber.CURRENT, " —"],
             font: font(GONGWEN.fonts.pageNumber),
             size: GONGWEN.sizes.pageNumber,
           }),
@@ -121,17 +119,17 @@ function pageNumberFooter(side: "odd" | "even"): Footer {
   });
 }
 
-export function summaryToDocx(document: SummaryDocument): Document {
+export function summaryToDocx(d: Docx, document: SummaryDocument): Document {
   const children: Paragraph[] = [];
   const lines = documentLines(document);
   lines.forEach((line, index) => {
     // A blank line after the title and before the 落款, as 公文 are typed.
-    if (line.kind === "signature" && lines[index - 1]?.kind !== "signature") children.push(blankLine(), blankLine());
-    children.push(paragraphFor(line.kind, line.text));
-    if (line.kind === "title") children.push(blankLine());
+    if (line.kind === "signature" && lines[index - 1]?.kind !== "signature") children.push(blankLine(d), blankLine(d));
+    children.push(paragraphFor(d, line.kind, line.text));
+    if (line.kind === "title") children.push(blankLine(d));
   });
   const title = lines.find((l) => l.kind === "title")?.text ?? "工作总结";
-  return new Document({
+  return new d.Document({
     title,
     creator: "年度重点工作看板",
     evenAndOddHeaderAndFooters: true,
@@ -158,15 +156,16 @@ export function summaryToDocx(document: SummaryDocument): Document {
               gutter: 0,
             },
           },
-          grid: { type: DocumentGridType.LINES, linePitch: GONGWEN.linePitch },
+          grid: { type: d.DocumentGridType.LINES, linePitch: GONGWEN.linePitch },
         },
-        footers: { default: pageNumberFooter("odd"), even: pageNumberFooter("even") },
+        footers: { default: pageNumberFooter(d, "odd"), even: pageNumberFooter(d, "even") },
         children,
       },
     ],
   });
 }
 
-export function summaryDocxBuffer(document: SummaryDocument): Promise<Buffer> {
-  return Packer.toBuffer(summaryToDocx(document));
+export async function summaryDocxBuffer(document: SummaryDocument): Promise<Buffer> {
+  const d = loadPackage("docx") as Docx;
+  return d.Packer.toBuffer(summaryToDocx(d, document));
 }
