@@ -1,20 +1,10 @@
 import { expect, test, type Page } from "@playwright/test";
-import { DEMO_PASSWORD as PASSWORD, submitLogin as login } from "./session";
+import { DEMO_PASSWORD as PASSWORD, submitLogin as login, watchConsole } from "./session";
 
 async function logout(page: Page) {
   await page.locator(".usermenu summary").click();
   await page.getByRole("button", { name: "退出登录" }).click();
   await expect(page).toHaveURL(/\/login$/);
-}
-
-/** Collects CSP violations and console errors, which must stay empty. */
-function watchConsole(page: Page) {
-  const problems: string[] = [];
-  page.on("console", (message) => {
-    if (message.type() === "error") problems.push(message.text());
-  });
-  page.on("pageerror", (error) => problems.push(error.message));
-  return problems;
 }
 
 const NAV_BY_ROLE: Record<string, string[]> = {

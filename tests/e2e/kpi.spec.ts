@@ -3,16 +3,7 @@
 // 工作台账 while a viewer is not offered it.
 import ExcelJS from "exceljs";
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { login } from "./session";
-
-function watchConsole(page: Page) {
-  const problems: string[] = [];
-  page.on("console", (message) => {
-    if (message.type() === "error") problems.push(message.text());
-  });
-  page.on("pageerror", (error) => problems.push(error.message));
-  return problems;
-}
+import { login, watchConsole } from "./session";
 
 async function withoutJavaScript(browser: Browser, page: Page): Promise<Page> {
   const storageState = await page.context().storageState();

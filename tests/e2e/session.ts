@@ -16,3 +16,13 @@ export async function login(page: Page, username: string) {
   await submitLogin(page, username);
   await expect(page).not.toHaveURL(/\/login/);
 }
+
+/** Console errors and uncaught page errors (CSP violations log as console errors); must stay empty. */
+export function watchConsole(page: Page) {
+  const problems: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(message.text());
+  });
+  page.on("pageerror", (error) => problems.push(error.message));
+  return problems;
+}
