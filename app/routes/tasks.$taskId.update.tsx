@@ -1,6 +1,7 @@
 // 每周进展填报: the mobile-first form for one task, one unit and one week. Plain POST with a
 // redirect, so it works without JavaScript; with it, a draft is kept in the browser so a lost
 // connection never loses the text.
+import { parseRowId } from "~/lib/row-id";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
@@ -28,11 +29,6 @@ function taskIdFrom(params: { taskId?: string }): number {
   return taskId;
 }
 
-function unitParam(value: string | null | FormDataEntryValue): number | null {
-  const n = Number(typeof value === "string" ? value : "");
-  return Number.isInteger(n) && n > 0 ? n : null;
-}
-
 /** Where to return after saving: a path on this site, else the card's detail on the board. */
 function backOf(value: string | null | FormDataEntryValue, taskId: number): string {
   const path = safeRedirectPath(typeof value === "string" ? value : null);
@@ -45,7 +41,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const url = new URL(args.request.url);
   const form = await getUpdateForm(getDb(), user, taskId, {
     week: url.searchParams.get("week"),
-    unitId: unitParam(url.searchParams.get("unit")),
+    unitId: parseRowId(url.searchParams.get("unit")),
     now: new Date(),
   });
   return {
@@ -75,7 +71,7 @@ export async function action(args: ActionFunctionArgs) {
   const db = getDb();
   const now = new Date();
   const week = formData.get("week");
-  const form = await getPostContext(db, user, taskId, { week: typeof week === "string" ? week : null, unitId: unitParam(formData.get("unitId")), now });
+  const form = await getPostContext(db, user, taskId, { week: typeof week === "string" ? week : null, unitId: parseRowId(formData.get("unitId")), now });
   if (form.week !== week) badRequest("填报周次无效，请刷新页面后重新选择。");
 
   const parsed = parseUpdateForm(formData, form.task, form.previousProgress);

@@ -1,6 +1,7 @@
 // Form parsing with zod: field messages in Chinese, and the user's input handed back
 // so a failed submit never loses what was typed.
 import { z } from "zod";
+import { MAX_ROW_ID } from "../lib/row-id";
 import { badRequest } from "./http.server";
 
 export type FieldErrors = Record<string, string>;
@@ -70,4 +71,4 @@ export const text = (label: string, max = 200) =>
     .max(max, `${label}不能超过${max}个字。`);
 
 export const id = (label: string) =>
-  z.coerce.number({ error: `${label}无效。` }).int(`${label}无效。`).positive(`${label}无效。`);
+  z.coerce.number({ error: `${label}无效。` }).int(`${label}无效。`).positive(`${label}无效。`).max(MAX_ROW_ID, `${label}无效。`);

@@ -1,5 +1,6 @@
 // The board's intents: move (drag and drop, answered with just the moved card), moveTo (the
 // no-JS form, answered with a redirect), quickAdd and thresholds.
+import { parseRowId } from "../../lib/row-id";
 import { data, redirect } from "@remix-run/node";
 import { validateThresholds, type LightThresholds } from "../../lib/lights";
 import { createTask, getBoardCard, moveTask, setPlanThresholds, todayKey } from "../../models/tasks.server";
@@ -33,10 +34,7 @@ function firstError(errors: Record<string, string>): string {
   return Object.values(errors)[0] ?? "提交的内容有误，请检查后重试。";
 }
 
-const taskIdOf = (formData: FormData) => {
-  const id = Number(formData.get("taskId"));
-  return Number.isInteger(id) && id > 0 ? id : null;
-};
+const taskIdOf = (formData: FormData) => parseRowId(formData.get("taskId"));
 
 export async function moveCard(user: CurrentUser, formData: FormData) {
   const taskId = taskIdOf(formData);
