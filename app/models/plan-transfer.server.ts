@@ -453,8 +453,9 @@ export interface PlanImportResult {
  * (disabled) with a random password they must change, until an admin resets and enables them.
  */
 export async function importPlan(db: AppDatabase, actorId: number | null, doc: PlanDocument, now: Date = new Date()): Promise<PlanImportResult> {
-  // Hashed outside the transaction (slow): one random password per account that may be created.
-  const placeholderHash = await hashPassword(randomBytes(24).toString("base64url"));
+  // Imported accounts arrive 停用 with a password nobody knows, until an admin resets it; the
+  // hash of one random secret serves them all, computed outside the transaction (argon2 is slow).
+  const unknownPasswordHash = await hashPassword(randomBytes(24).toString("base64url"));
   const stamp = now.toISOString();
   try {
     return await db.transaction().execute(async (trx) => {
@@ -490,7 +491,7 @@ export async function importPlan(db: AppDatabase, actorId: number | null, doc: P
           .values({
             username: user.username,
             display_name: user.display_name,
-            password_hash: placeholderHash,
+            password_hash: unknownPasswordHash,
             role: user.role,
             unit_id: user.unit_id === null ? null : unitMap.get(user.unit_id)!,
             disabled: 1,
