@@ -1,5 +1,5 @@
 // Small pieces the benchmark cases share: servers as child processes, a bounded load loop.
-import { spawn, type ChildProcess } from "node:child_process";
+import { execSync, spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 
@@ -13,6 +13,11 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Builds the app when its build is missing or stale; build output goes to stderr (stdout may be JSON). */
+export function ensureBuilt(): void {
+  execSync("npx tsx app/cli/build.ts --if-needed", { stdio: ["ignore", process.stderr, process.stderr] });
+}
+
 export interface RunningServer {
   url: string;
   process: ChildProcess;
@@ -23,7 +28,9 @@ export interface RunningServer {
 
 export async function startServer(script: string, env: Record<string, string>, readyPath: string): Promise<RunningServer> {
   const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", script], {
+  // Compiled JavaScript (the app's build) runs as production runs it; our TypeScript through tsx.
+  const loader = script.endsWith(".ts") ? ["--import", "tsx"] : [];
+  const child = spawn(process.execPath, [...loader, script], {
     env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1", LOG_REQUESTS: "0" },
     stdio: ["ignore", "ignore", "pipe"],
   });

@@ -1,12 +1,12 @@
 // `npm run bench`: measures the product against its floor on a large generated plan.
 // Every figure is a ratio against a baseline measured in the same run, so a busy machine
 // slows both sides alike. `--json` prints one JSON object per case and nothing else.
-import { execSync } from "node:child_process";
 import { copyFileSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { parseSummary } from "../../app/lib/importer";
+import { SERVER_ENTRY } from "../../app/server/build";
 import { BENCH_PASSWORD, FULL_SIZE, generateLargePlan, LARGE_PLAN_YEAR, type LargePlanSize } from "./generate";
-import { alternating, expectOk, login, secondsPerRequest, startServer, type RunningServer } from "./harness";
+import { alternating, ensureBuilt, expectOk, login, secondsPerRequest, startServer, type RunningServer } from "./harness";
 import { moveTransfer } from "./move-transfer";
 import { benchDatabaseUrl, preparePostgres } from "./pg-option";
 import { updatePost } from "./update-post";
@@ -53,7 +53,7 @@ function boardCase(name: string, year: number, app: RunningServer, base: Running
 async function main() {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  execSync("npx tsx app/server/build-if-needed.ts", { stdio: ["ignore", process.stderr, process.stderr] });
+  ensureBuilt();
   if (largeDb) {
     // A plan generated before (e.g. `npx tsx -e` with generateLargePlan), for profiling runs.
     copyFileSync(largeDb, `${dir}/large.sqlite`);
@@ -65,7 +65,7 @@ async function main() {
 
   const pg = pgServer ? await preparePostgres(pgServer, `${dir}/large.sqlite`) : null;
   if (pg) log("应用使用 PostgreSQL（--db），基线服务器仍使用 SQLite：比值里也含两种数据库的差别。");
-  const app = await startServer("app/server/main.ts", { DATABASE_PATH: `${dir}/large.sqlite`, NODE_ENV: "production", ...pg?.env }, "/login");
+  const app = await startServer(SERVER_ENTRY, { DATABASE_PATH: `${dir}/large.sqlite`, NODE_ENV: "production", ...pg?.env }, "/login");
   const base = await startServer("tests/bench/baseline-server.ts", { DATABASE_PATH: `${dir}/baseline.sqlite` }, "/board?year=1");
   const results: CaseResult[] = [];
   let peakRss = 0;

@@ -10,6 +10,7 @@ import { resolve } from "node:path";
 import { expect, test } from "@playwright/test";
 import { sql } from "kysely";
 import { openDatabase } from "../../db/index";
+import { SERVER_ENTRY } from "../../app/server/build";
 import { freePort } from "../bench/harness";
 
 const dir = resolve("tests/.tmp/shutdown");
@@ -64,7 +65,7 @@ test("SIGTERM finishes in-flight requests, refuses new ones and closes the datab
   rmSync(dir, { recursive: true, force: true });
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ["--import", "tsx", "app/server/main.ts"], {
+  const child = spawn(process.execPath, [SERVER_ENTRY], {
     env: { ...process.env, DATABASE_PATH: databasePath, DEMO_PASSWORD: "demo-pass-2025", PORT: String(port), HOST: "127.0.0.1", LOG_REQUESTS: "0" },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -2,8 +2,11 @@
 import { rmSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { execSync } from "node:child_process";
+import { pathToFileURL } from "node:url";
+import { SERVER_ENTRY } from "../../app/server/build";
 
 const databasePath = resolve(process.env.DATABASE_PATH ?? "tests/.tmp/e2e/app.sqlite");
 rmSync(dirname(databasePath), { recursive: true, force: true });
-execSync("npx tsx app/server/build-if-needed.ts", { stdio: "inherit" });
-await import("../../app/server/main");
+execSync("npx tsx app/cli/build.ts --if-needed", { stdio: "inherit" });
+// The compiled server, as `npm start` runs it.
+await import(pathToFileURL(resolve(SERVER_ENTRY)).href);

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPostgres } from "../../db/postgres";
+import { SERVER_ENTRY } from "../../app/server/build";
 import { TEST_PASSWORD } from "./helpers";
 import { createDatabase, dropDatabase, testDatabaseUrl, uniqueDatabaseName } from "./pg";
 import { MAX_FAILURES_PER_ACCOUNT } from "../../app/utils/rate-limit.server";
@@ -33,7 +34,7 @@ function freePort(): Promise<number> {
 
 async function startInstance(databaseUrl: string, dataDir: string): Promise<Instance> {
   const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", "app/server/main.ts"], {
+  const child = spawn(process.execPath, [SERVER_ENTRY], {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
@@ -103,7 +104,7 @@ describe.runIf(pgUrl)("two app servers on one PostgreSQL database", () => {
     // The servers run the built app; build it when it is missing or older than the sources.
     // NODE_ENV=production as `npm run build` has it: Vitest's NODE_ENV=test would make a
     // development bundle that later production starts (e2e, bench) would fail on.
-    execFileSync("npx", ["tsx", "app/server/build-if-needed.ts"], {
+    execFileSync("npx", ["tsx", "app/cli/build.ts", "--if-needed"], {
       stdio: "ignore",
       timeout: 240_000,
       env: { ...process.env, NODE_ENV: "production" },

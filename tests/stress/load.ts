@@ -6,8 +6,9 @@
 import { copyFileSync, mkdirSync, rmSync } from "node:fs";
 import { sql } from "kysely";
 import { openDatabase } from "../../db/index";
+import { SERVER_ENTRY } from "../../app/server/build";
 import { BENCH_PASSWORD, generateLargePlan, LARGE_PLAN_YEAR } from "../bench/generate";
-import { login, startServer, type RunningServer } from "../bench/harness";
+import { ensureBuilt, login, startServer, type RunningServer } from "../bench/harness";
 
 const CLIENTS = 50;
 const WRITES_PER_CLIENT = 100;
@@ -77,7 +78,7 @@ const PROGRESS = "100";
 async function loadTest(): Promise<Tally & { found: number; expected: number }> {
   const path = `${dir}/load.sqlite`;
   const plans = await clientPlans(path);
-  const app = await startServer("app/server/main.ts", { DATABASE_PATH: path, NODE_ENV: "production" }, "/login");
+  const app = await startServer(SERVER_ENTRY, { DATABASE_PATH: path, NODE_ENV: "production" }, "/login");
   const tally: Tally = { attempted: 0, acknowledged: 0, conflicts: 0, serverErrors: 0, busy: 0 };
   const acknowledgedComments = new Set<string>();
   const lastMove = new Map<number, string>();
@@ -151,7 +152,7 @@ async function loadTest(): Promise<Tally & { found: number; expected: number }> 
 async function crashTest(): Promise<{ acknowledged: number; found: number; integrity: string; halfApplied: number }> {
   const path = `${dir}/crash.sqlite`;
   const plans = await clientPlans(path);
-  let app = await startServer("app/server/main.ts", { DATABASE_PATH: path, NODE_ENV: "production" }, "/login");
+  let app = await startServer(SERVER_ENTRY, { DATABASE_PATH: path, NODE_ENV: "production" }, "/login");
   const cookies = await Promise.all(plans.slice(0, 20).map(() => login(app, "leader", BENCH_PASSWORD)));
   const acknowledged = new Set<string>();
   let stop = false;
@@ -180,7 +181,7 @@ async function crashTest(): Promise<{ acknowledged: number; found: number; integ
   stop = true;
   await storm;
   // Restart on the same file: recovery from the WAL must keep every acknowledged write.
-  app = await startServer("app/server/main.ts", { DATABASE_PATH: path, NODE_ENV: "production" }, "/login");
+  app = await startServer(SERVER_ENTRY, { DATABASE_PATH: path, NODE_ENV: "production" }, "/login");
   await app.stop();
 
   const db = openDatabase(path);
@@ -205,6 +206,7 @@ async function crashTest(): Promise<{ acknowledged: number; found: number; integ
 async function main() {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
+  ensureBuilt();
   await generateLargePlan(`${dir}/load.sqlite`, { tasks: 300, leaders: 4, metrics: 40, weeks: 8 });
   copyFileSync(`${dir}/load.sqlite`, `${dir}/crash.sqlite`);
 
