@@ -490,7 +490,7 @@ export function BoardView({
           showLaneTitles ? (
             <section key={lane.key} className="board-lane" aria-label={`${lane.label}泳道`}>
               <h2 className="board-lane-title">
-                {lane.label} <span className="muted">（{lane.count}项）</span>
+                {lane.label} <span className="muted">{`（${lane.count}项）`}</span>
               </h2>
               <div className="board-columns">{columnsOf(lane)}</div>
             </section>
@@ -610,7 +610,7 @@ const BoardColumn = memo(function BoardColumn({
           })}
           {ids.length === 0 ? <li className="board-column-empty">暂无卡片{readOnly ? "" : "，可把卡片拖到这里"}</li> : null}
         </ol>
-      {hiddenCount > 0 ? <p className="board-column-more">另有{hiddenCount}项未显示</p> : null}
+      {hiddenCount > 0 ? <p className="board-column-more">{`另有${hiddenCount}项未显示`}</p> : null}
     </section>
   );
 });

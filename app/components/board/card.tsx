@@ -65,8 +65,8 @@ export const CardBody = memo(function CardBody({ card, detailHref, pending = fal
       </dl>
       <div className="task-progress">
         <span className="task-progress-text">
-          完成 <strong>{card.progress}%</strong>
-          {card.status !== "done" && card.dueDate ? <span className="muted"> · 序时进度 {card.light.expectedProgress}%</span> : null}
+          完成 <strong>{`${card.progress}%`}</strong>
+          {card.status !== "done" && card.dueDate ? <span className="muted">{` · 序时进度 ${card.light.expectedProgress}%`}</span> : null}
         </span>
         <progress max={100} value={card.progress} aria-label={`完成${card.progress}%`} />
       </div>
@@ -126,7 +126,7 @@ export const MoveToForm = memo(function MoveToForm({
             .flatMap((status) =>
               (["top", "bottom"] as const).map((place) => (
                 <button key={`${status}:${place}`} type="submit" name="target" value={`${status}:${place}`} className="button secondary small">
-                  {STATUS_LABELS[status]} · {place === "top" ? "列首" : "列尾"}
+                  {`${STATUS_LABELS[status]} · ${place === "top" ? "列首" : "列尾"}`}
                 </button>
               )),
             )}

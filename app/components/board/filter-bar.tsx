@@ -71,7 +71,7 @@ export function FilterBar({
           <option value="">全部</option>
           {LIGHTS.map((light) => (
             <option key={light} value={light}>
-              {LIGHT_LABELS[light].shape} {LIGHT_LABELS[light].word} {LIGHT_LABELS[light].meaning}
+              {`${LIGHT_LABELS[light].shape} ${LIGHT_LABELS[light].word} ${LIGHT_LABELS[light].meaning}`}
             </option>
           ))}
         </select>

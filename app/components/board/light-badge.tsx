@@ -11,7 +11,7 @@ export function LightBadge({ light, withReason = true }: { light: LightResult; w
         <span className="light-shape" aria-hidden="true">
           {label.shape}
         </span>
-        {label.word} {label.meaning}
+        {`${label.word} ${label.meaning}`}
       </span>
       {withReason && reason && light.light !== "done" ? <span className="light-reason">{reason}</span> : null}
     </span>

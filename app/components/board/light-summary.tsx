@@ -26,7 +26,7 @@ export function LightSummary({
             <span className="light-shape" aria-hidden="true">
               {LIGHT_LABELS[light].shape}
             </span>
-            {LIGHT_LABELS[light].word} {LIGHT_LABELS[light].meaning} {counts[light]}项
+            {`${LIGHT_LABELS[light].word} ${LIGHT_LABELS[light].meaning} ${counts[light]}项`}
           </span>
         </span>
       ))}

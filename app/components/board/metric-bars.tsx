@@ -17,8 +17,7 @@ export function MetricBars({ metrics, limit = 3 }: { metrics: CardMetric[]; limi
             <span className="metric-bar-label">
               <span className="metric-bar-name">{metric.name}</span>
               <span className="metric-bar-figures">
-                {actual} / {target}
-                {metric.percent != null ? `（${metric.percent}%）` : ""}
+                {`${actual} / ${target}${metric.percent != null ? `（${metric.percent}%）` : ""}`}
               </span>
             </span>
             {percent != null ? (
@@ -36,7 +35,7 @@ export function MetricBars({ metrics, limit = 3 }: { metrics: CardMetric[]; limi
           </li>
         );
       })}
-      {metrics.length > limit ? <li className="metric-bar-more muted">另有{metrics.length - limit}项指标</li> : null}
+      {metrics.length > limit ? <li className="metric-bar-more muted">{`另有${metrics.length - limit}项指标`}</li> : null}
     </ul>
   );
 }

@@ -28,8 +28,8 @@ export function MetricLightTag({ light, reasons, compact = false }: { light: Met
   return (
     <span className={`kpi-light kpi-light-${light}`}>
       <span className="kpi-light-word">
-        <span aria-hidden="true">{label.shape}</span> {label.word}
-        {label.meaning ? ` ${label.meaning}` : ""}
+        <span aria-hidden="true">{label.shape}</span>
+        {` ${label.word}${label.meaning ? ` ${label.meaning}` : ""}`}
       </span>
       {!compact && reason ? <span className="kpi-light-reason">{reason}</span> : null}
     </span>
@@ -42,8 +42,8 @@ function TaskLightTag({ light, count, year }: { light: Light; count: number; yea
   return (
     <li className={`kpi-light kpi-light-${light}`}>
       <Link to={`/board?year=${year}&light=${light}`} className="kpi-light-word">
-        <span aria-hidden="true">{label.shape}</span> {label.word}
-        {light !== "done" ? ` ${label.meaning}` : ""}
+        <span aria-hidden="true">{label.shape}</span>
+        {` ${label.word}${light !== "done" ? ` ${label.meaning}` : ""}`}
       </Link>
       <strong className="kpi-count">{count}</strong>
     </li>
@@ -120,12 +120,12 @@ export function Overview({ overview, year }: { overview: PlanOverview; year: num
                       ) : (
                         <span className="kpi-rate">
                           <meter min={0} max={100} low={60} high={90} optimum={100} value={unit.rate} aria-hidden="true" />
-                          <span className={unit.rate < 60 ? "kpi-rate-low" : undefined}>{unit.rate}%</span>
+                          <span className={unit.rate < 60 ? "kpi-rate-low" : undefined}>{`${unit.rate}%`}</span>
                         </span>
                       )}
                     </td>
                     <td className="num">
-                      {unit.reported} / {unit.expected}
+                      {`${unit.reported} / ${unit.expected}`}
                     </td>
                   </tr>
                 ))}
@@ -311,9 +311,7 @@ export function MetricTable({
                   {row.name}
                 </Link>
                 <span className="kpi-metric-meta">
-                  {row.task ? `${row.task.code} ${row.task.title}` : "街道年度指标"}
-                  {row.leader ? ` · ${row.leader.name}` : ""}
-                  {` · ${DIRECTION_LABELS[row.direction]} · ${aggregationLabel(row)}`}
+                  {`${row.task ? `${row.task.code} ${row.task.title}` : "街道年度指标"}${row.leader ? ` · ${row.leader.name}` : ""} · ${DIRECTION_LABELS[row.direction]} · ${aggregationLabel(row)}`}
                 </span>
               </th>
               <td className="num">{figure(row.baseline, row.unit)}</td>
@@ -323,7 +321,7 @@ export function MetricTable({
               <td>
                 <PercentCell row={row} />
               </td>
-              <td className="num">{row.evaluation.expected}%</td>
+              <td className="num">{`${row.evaluation.expected}%`}</td>
               <td>
                 <MetricLightTag light={row.evaluation.light} reasons={row.evaluation.reasons} />
               </td>
