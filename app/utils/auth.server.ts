@@ -42,16 +42,20 @@ function toCurrentUser(user: User, sessionId: string): CurrentUser {
   };
 }
 
-// The root loader and the page's loader both ask who is signed in; Remix hands them the
-// same Request, so the session is looked up once per request.
-const usersByRequest = new WeakMap<Request, Promise<CurrentUser | null>>();
+// The root loader and the page's loader both ask who is signed in. Remix gives each loader
+// its own copy of the Request but one load context per HTTP request, so a GET's answer is kept
+// per context: one session lookup per page. Anything else is looked up afresh, so loaders that
+// run after an action (which may have changed the user or ended the session) never see the
+// user as it was before it.
+const usersByRequest = new WeakMap<object, Promise<CurrentUser | null>>();
 
 /** The signed-in user, or null. Renews the cookie when the session was extended. */
 export function getCurrentUser(args: RequestArgs): Promise<CurrentUser | null> {
-  let user = usersByRequest.get(args.request);
+  const key: object = args.request.method === "GET" && args.context ? args.context : args.request;
+  let user = usersByRequest.get(key);
   if (!user) {
     user = lookUpCurrentUser(args);
-    usersByRequest.set(args.request, user);
+    usersByRequest.set(key, user);
   }
   return user;
 }

@@ -3,6 +3,7 @@ import * as login from "../../app/routes/login";
 import * as logout from "../../app/routes/logout";
 import * as index from "../../app/routes/_index";
 import * as changePassword from "../../app/routes/settings.password";
+import { getCurrentUser } from "../../app/utils/auth.server";
 import { getDb } from "../../app/utils/db.server";
 import { SESSION_COOKIE_NAME } from "../../app/utils/session.server";
 import { callAction, callLoader, cookieFor, makeRequest, TEST_PASSWORD } from "./helpers";
@@ -170,5 +171,29 @@ describe("sessions", () => {
     );
     expect(wrongCurrent.data.errors.currentPassword).toContain("不正确");
     expect((await callAction(login.action, loginForm("leader", TEST_PASSWORD))).status).toBe(302);
+  });
+});
+
+describe("who is signed in, once per request", () => {
+  it("shares one session lookup among a page's loaders, but looks again for an action", async () => {
+    const cookie = await cookieFor("viewer");
+    const context = {};
+    // Remix hands the root loader and the page loader separate copies of one GET request.
+    const root = getCurrentUser({ request: makeRequest("/board", { cookie }), context: context as never });
+    const page = getCurrentUser({ request: makeRequest("/board", { cookie }), context: context as never });
+    expect(page).toBe(root);
+    expect((await page)?.username).toBe("viewer");
+    // Another HTTP request (another context) looks the session up again.
+    const next = getCurrentUser({ request: makeRequest("/board", { cookie }), context: {} as never });
+    expect(next).not.toBe(root);
+
+    // An action may end the session: the loaders that run after it in the same HTTP request (same
+    // context) must not reuse a lookup made before it.
+    const actionContext = {};
+    const logoutRequest = makeRequest("/logout", { cookie, form: {} });
+    expect((await getCurrentUser({ request: logoutRequest, context: actionContext as never }))?.username).toBe("viewer");
+    await callAction(logout.action, makeRequest("/logout", { cookie, form: {} }), { context: actionContext });
+    const afterAction = getCurrentUser({ request: makeRequest("/login", { cookie }), context: actionContext as never });
+    expect(await afterAction).toBeNull();
   });
 });
