@@ -31,7 +31,16 @@ export default function handleRequest(
       final(callback) {
         responseHeaders.set("Content-Type", "text/html; charset=utf-8");
         settled = true;
-        resolve(new Response(Buffer.concat(chunks), { headers: responseHeaders, status: responseStatusCode }));
+        // A stream of one chunk: a Buffer body would be copied once more by Response.
+        const document = Buffer.concat(chunks);
+        chunks.length = 0;
+        const body = new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(document);
+            controller.close();
+          },
+        });
+        resolve(new Response(body, { headers: responseHeaders, status: responseStatusCode }));
         callback();
       },
     });
