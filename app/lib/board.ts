@@ -6,6 +6,7 @@
 import type { Light, LightResult, TaskStatus } from "~/lib/lights";
 import { comparePositions } from "~/lib/positions";
 import { can, type Actor } from "~/utils/permissions";
+import { parseRowId } from "~/lib/row-id";
 
 export type { TaskStatus };
 
@@ -185,11 +186,6 @@ export interface BoardFilters {
 
 export const EMPTY_FILTERS: BoardFilters = { unit: null, leader: null, category: null, light: null, q: "", lane: "none", all: false };
 
-function positiveInt(value: string | null): number | null {
-  if (!value || !/^\d{1,9}$/.test(value)) return null;
-  const n = Number(value);
-  return n > 0 ? n : null;
-}
 
 /** Reads filters from the URL; anything malformed is ignored, never an error. */
 export function parseBoardFilters(params: URLSearchParams): BoardFilters {
@@ -197,8 +193,8 @@ export function parseBoardFilters(params: URLSearchParams): BoardFilters {
   const lane = params.get("lane");
   const category = params.get("category")?.trim();
   return {
-    unit: positiveInt(params.get("unit")),
-    leader: positiveInt(params.get("leader")),
+    unit: parseRowId(params.get("unit")),
+    leader: parseRowId(params.get("leader")),
     category: category ? category.slice(0, 60) : null,
     light: light && (LIGHT_VALUES as readonly string[]).includes(light) ? (light as Light) : null,
     q: (params.get("q") ?? "").trim().slice(0, 60),

@@ -28,6 +28,7 @@ import {
   type LightThresholds,
 } from "~/lib/lights";
 import { weekRange, toDateKey } from "~/lib/weeks";
+import { parseRowId } from "~/lib/row-id";
 
 // ---------------------------------------------------------------- labels
 
@@ -248,11 +249,6 @@ export const DEFAULT_KPI_FILTERS: KpiFilters = {
   all: false,
 };
 
-function positiveInt(value: string | null): number | null {
-  if (!value || !/^\d{1,9}$/.test(value)) return null;
-  const n = Number(value);
-  return n > 0 ? n : null;
-}
 
 function oneOf<T extends string>(value: string | null, allowed: readonly T[]): T | null {
   return value !== null && (allowed as readonly string[]).includes(value) ? (value as T) : null;
@@ -262,8 +258,8 @@ function oneOf<T extends string>(value: string | null, allowed: readonly T[]): T
 export function parseKpiFilters(params: URLSearchParams): KpiFilters {
   const category = params.get("category")?.trim();
   return {
-    unit: positiveInt(params.get("unit")),
-    leader: positiveInt(params.get("leader")),
+    unit: parseRowId(params.get("unit")),
+    leader: parseRowId(params.get("leader")),
     light: oneOf(params.get("light"), METRIC_LIGHT_ORDER),
     category: category ? category.slice(0, 80) : null,
     scope: oneOf(params.get("scope"), ["tracked", "all"] as const) ?? "tracked",

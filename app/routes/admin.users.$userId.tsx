@@ -9,15 +9,11 @@ import { Field } from "../components/field";
 import { requireUser } from "../utils/auth.server";
 import { getDb } from "../utils/db.server";
 import { parseForm, readForm, readIntent } from "../utils/forms.server";
-import { badRequest, notFound } from "../utils/http.server";
+import { badRequest, notFound, rowIdParam } from "../utils/http.server";
 import { ROLE_LABELS } from "../utils/permissions";
 
 
-function userIdFrom(params: { userId?: string }): number {
-  const userId = Number(params.userId);
-  if (!Number.isInteger(userId) || userId <= 0) notFound("没有找到该用户。");
-  return userId;
-}
+const userIdFrom = (params: { userId?: string }) => rowIdParam(params.userId, "没有找到该用户。");
 
 export async function loader(args: LoaderFunctionArgs) {
   await requireUser(args, "admin");

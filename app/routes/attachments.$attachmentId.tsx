@@ -4,12 +4,11 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { readAttachment } from "~/models/attachments.server";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
-import { notFound } from "~/utils/http.server";
+import { notFound, rowIdParam } from "~/utils/http.server";
 
 export async function loader(args: LoaderFunctionArgs) {
   await requireUser(args, "read");
-  const id = Number(args.params.attachmentId);
-  if (!Number.isInteger(id) || id <= 0) notFound("没有找到这个佐证材料。");
+  const id = rowIdParam(args.params.attachmentId, "没有找到这个佐证材料。");
   const file = await readAttachment(getDb(), id);
   if (!file) notFound("没有找到这个佐证材料，它可能已被删除。");
   // Types were checked by their first bytes on upload, so images and PDFs open in the browser.

@@ -17,15 +17,11 @@ import { deleteTask, findTaskPlan, getTaskDetail, todayKey } from "~/models/task
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { parseForm, readForm, readIntent } from "~/utils/forms.server";
-import { forbidden, notFound } from "~/utils/http.server";
+import { forbidden, notFound, rowIdParam } from "~/utils/http.server";
 import { can } from "~/utils/permissions";
 import { refusalOf } from "./board/actions.server";
 
-function taskIdFrom(params: { taskId?: string }): number {
-  const taskId = Number(params.taskId);
-  if (!Number.isInteger(taskId) || taskId <= 0) notFound("没有找到这项重点工作。");
-  return taskId;
-}
+const taskIdFrom = (params: { taskId?: string }) => rowIdParam(params.taskId, "没有找到这项重点工作。");
 
 type Change = { field: string; before: string; after: string };
 

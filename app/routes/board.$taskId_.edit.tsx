@@ -13,14 +13,10 @@ import { getTaskDetail, listLeaders, todayKey, updateTask } from "~/models/tasks
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { parseForm, readForm, readIntent } from "~/utils/forms.server";
-import { badRequest, notFound } from "~/utils/http.server";
+import { badRequest, notFound, rowIdParam } from "~/utils/http.server";
 import { refusalOf } from "./board/actions.server";
 
-function taskIdFrom(params: { taskId?: string }): number {
-  const taskId = Number(params.taskId);
-  if (!Number.isInteger(taskId) || taskId <= 0) notFound("没有找到这项重点工作。");
-  return taskId;
-}
+const taskIdFrom = (params: { taskId?: string }) => rowIdParam(params.taskId, "没有找到这项重点工作。");
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `编辑 ${data.task.code} · 看板` : "编辑重点工作 · 看板" },

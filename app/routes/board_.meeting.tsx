@@ -13,6 +13,7 @@ import { findBoardPlan, listBoard, todayKey } from "~/models/tasks.server";
 import boardStyles from "~/styles/board.css";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
+import { parsePlanYear } from "~/lib/row-id";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: boardStyles }];
 
@@ -24,8 +25,7 @@ export async function loader(args: LoaderFunctionArgs) {
   await requireUser(args, "read");
   const db = getDb();
   const today = todayKey();
-  const yearParam = Number(new URL(args.request.url).searchParams.get("year"));
-  const plan = await findBoardPlan(db, Number.isInteger(yearParam) && yearParam > 1999 ? yearParam : null, today);
+  const plan = await findBoardPlan(db, parsePlanYear(new URL(args.request.url).searchParams.get("year")), today);
   const loadedAt = new Date().toISOString();
   if (!plan) return { plan: null, today, loadedAt, cards: [], leaders: [], lights: null, hidden: 0, total: 0 };
   const board = await listBoard(db, plan, { filters: EMPTY_FILTERS, today });

@@ -15,6 +15,7 @@ import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { parseForm, readForm, readIntent } from "~/utils/forms.server";
 import { badRequest } from "~/utils/http.server";
+import { parsePlanYear } from "~/lib/row-id";
 
 export const meta: MetaFunction = () => [
   { title: "填报情况 · 年度重点工作看板" },
@@ -33,8 +34,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const url = new URL(args.request.url);
   const db = getDb();
   const now = new Date();
-  const yearParam = Number(url.searchParams.get("year"));
-  const plan = await findBoardPlan(db, Number.isInteger(yearParam) && yearParam > 1999 ? yearParam : null, todayKey(now));
+  const plan = await findBoardPlan(db, parsePlanYear(url.searchParams.get("year")), todayKey(now));
   const years = await listPlanYears(db);
   if (!plan) return { plan: null, years, weeks: [] as string[], matrix: null, currentWeek: weekKeyOf(now) };
   const weeks = planWeeks(plan.year, now);

@@ -7,6 +7,7 @@ import { findPlanForSummary, getLatestSummary, getSummaryVersion } from "../mode
 import { requireUser } from "../utils/auth.server";
 import { getDb } from "../utils/db.server";
 import { badRequest, notFound } from "../utils/http.server";
+import { parsePlanYear, parseRowId } from "~/lib/row-id";
 
 const FORMATS = {
   docx: { type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ext: "docx" },
@@ -14,11 +15,6 @@ const FORMATS = {
   md: { type: "text/markdown; charset=utf-8", ext: "md" },
 } as const;
 
-function positiveInt(value: string | null): number | null {
-  if (value === null) return null;
-  const n = Number(value);
-  return Number.isInteger(n) && n > 0 ? n : NaN;
-}
 
 export async function loader(args: LoaderFunctionArgs) {
   // Exporting is 导出总结: leaders and admins (DESIGN.md's roles table).
@@ -26,9 +22,12 @@ export async function loader(args: LoaderFunctionArgs) {
   const format = args.params.format as keyof typeof FORMATS;
   if (!(format in FORMATS)) notFound("不支持的导出格式。可导出 .docx、.txt 或 .md。");
   const url = new URL(args.request.url);
-  const year = positiveInt(url.searchParams.get("year"));
-  const version = positiveInt(url.searchParams.get("version"));
-  if (Number.isNaN(year) || Number.isNaN(version)) badRequest("年度或版本号无效。");
+  // Absent: the current plan's latest version; present but invalid: a 400.
+  const yearValue = url.searchParams.get("year");
+  const versionValue = url.searchParams.get("version");
+  const year = yearValue === null ? null : parsePlanYear(yearValue);
+  const version = versionValue === null ? null : parseRowId(versionValue);
+  if ((yearValue !== null && year === null) || (versionValue !== null && version === null)) badRequest("年度或版本号无效。");
   const db = getDb();
   const plan = await findPlanForSummary(db, year);
   if (!plan) notFound("没有找到该年度计划。");

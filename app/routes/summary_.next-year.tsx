@@ -9,6 +9,7 @@ import { getDb } from "../utils/db.server";
 import { readForm } from "../utils/forms.server";
 import { notFound } from "../utils/http.server";
 import { parseNextYearForm } from "./summary/actions.server";
+import { parsePlanYear } from "~/lib/row-id";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: summaryStyles }];
 
@@ -25,8 +26,7 @@ const STATUS_LABELS: Record<string, string> = {
 
 export async function loader(args: LoaderFunctionArgs) {
   await requireUser(args, "summary.manage");
-  const year = Number(new URL(args.request.url).searchParams.get("year"));
-  const plan = await findPlanForSummary(getDb(), Number.isInteger(year) && year > 0 ? year : null);
+  const plan = await findPlanForSummary(getDb(), parsePlanYear(new URL(args.request.url).searchParams.get("year")));
   if (!plan) notFound("没有找到该年度计划。");
   return { preview: await previewNextYear(getDb(), plan!.id) };
 }

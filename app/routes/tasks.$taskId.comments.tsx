@@ -10,18 +10,14 @@ import { CommentFormSchema, refusalOf, UrgeFormSchema } from "~/models/update-fo
 import { requireUser, safeRedirectPath } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { parseForm, readForm, readIntent } from "~/utils/forms.server";
-import { notFound } from "~/utils/http.server";
+import { rowIdParam } from "~/utils/http.server";
 
 export const meta: MetaFunction = () => [
   { title: "评论与催办 · 年度重点工作看板" },
   { name: "referrer", content: "same-origin" }, // no-JS POSTs must carry Origin
 ];
 
-function taskIdFrom(params: { taskId?: string }): number {
-  const taskId = Number(params.taskId);
-  if (!Number.isInteger(taskId) || taskId <= 0) notFound("没有找到这项重点工作。");
-  return taskId;
-}
+const taskIdFrom = (params: { taskId?: string }) => rowIdParam(params.taskId, "没有找到这项重点工作。");
 
 function backOf(value: FormDataEntryValue | string | null, taskId: number): string {
   const path = safeRedirectPath(typeof value === "string" ? value : null);

@@ -15,7 +15,7 @@ import { countUpdateAttachments, getPostContext, getUpdateForm, saveUpdate, type
 import { requireUser, safeRedirectPath } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
-import { badRequest, notFound } from "~/utils/http.server";
+import { badRequest, rowIdParam } from "~/utils/http.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `填报进展 · ${data.form.task.code} ${data.form.task.title}` : "填报进展 · 年度重点工作看板" },
@@ -23,11 +23,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { name: "referrer", content: "same-origin" },
 ];
 
-function taskIdFrom(params: { taskId?: string }): number {
-  const taskId = Number(params.taskId);
-  if (!Number.isInteger(taskId) || taskId <= 0) notFound("没有找到这项重点工作。");
-  return taskId;
-}
+const taskIdFrom = (params: { taskId?: string }) => rowIdParam(params.taskId, "没有找到这项重点工作。");
 
 /** Where to return after saving: a path on this site, else the card's detail on the board. */
 function backOf(value: string | null | FormDataEntryValue, taskId: number): string {

@@ -1,5 +1,6 @@
 // Expected failures, thrown as responses and rendered by the shared error boundary.
 import { data } from "@remix-run/node";
+import { parseRowId } from "../lib/row-id";
 
 export interface ErrorPayload {
   message: string;
@@ -16,5 +17,11 @@ export const badRequest = (message = "请求内容有误，请检查后重试。
 export const forbidden = (message = "您没有权限进行此操作。如需开通，请联系系统管理员。"): never =>
   fail(403, message);
 export const notFound = (message = "没有找到您要的内容，它可能已被删除。"): never => fail(404, message);
+
+/** The row id in a URL segment such as /board/:taskId, or a 404 saying what was not found. */
+export function rowIdParam(value: string | undefined, message: string): number {
+  const id = parseRowId(value);
+  return id ?? notFound(message);
+}
 export const conflict = (message = "已被他人修改，请刷新后再试。", detail?: unknown): never =>
   fail(409, message, detail);

@@ -18,6 +18,7 @@ import { readForm, readIntent } from "~/utils/forms.server";
 import { can } from "~/utils/permissions";
 import { formatDateKey } from "~/lib/date-keys";
 import { BOARD_INTENTS, moveCard, moveCardByForm, quickAdd, saveThresholds } from "./actions.server";
+import { parsePlanYear } from "~/lib/row-id";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: boardStyles }];
 
@@ -30,8 +31,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const url = new URL(args.request.url);
   const db = getDb();
   const today = todayKey();
-  const yearParam = Number(url.searchParams.get("year"));
-  const requestedYear = Number.isInteger(yearParam) && yearParam > 1999 ? yearParam : null;
+  const requestedYear = parsePlanYear(url.searchParams.get("year"));
   const filters = parseBoardFilters(url.searchParams);
   const { plan, years } = await findBoardPlanAndYears(db, requestedYear, today);
   const actor = { id: user.id, role: user.role, unitId: user.unitId };

@@ -18,6 +18,7 @@ import { readForm } from "../../utils/forms.server";
 import { can } from "../../utils/permissions";
 import { handleSummaryAction } from "./actions.server";
 import { DiffView, DocumentView, VersionsPanel } from "./parts";
+import { parsePlanYear, parseRowId } from "~/lib/row-id";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: summaryStyles }];
 
@@ -25,10 +26,6 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.plan ? `${data.plan.year}年` : ""}总结草稿 · 年度重点工作看板` },
 ];
 
-function intParam(url: URL, name: string): number | null {
-  const value = Number(url.searchParams.get(name));
-  return Number.isInteger(value) && value > 0 ? value : null;
-}
 
 export async function loader(args: LoaderFunctionArgs) {
   const user = await requireUser(args, "read");
@@ -36,7 +33,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const db = getDb();
   const canEdit = can(user, "summary.manage");
   const years = await listPlanYearsForSummary(db);
-  const plan = await findPlanForSummary(db, intParam(url, "year"));
+  const plan = await findPlanForSummary(db, parsePlanYear(url.searchParams.get("year")));
   if (!plan) return { canEdit, years, plan: null, latest: null, versions: [], editKey: null, compare: null, nextPlanExists: false };
 
   const [latest, versions] = await Promise.all([getLatestSummary(db, plan.id), listSummaryVersions(db, plan.id)]);
@@ -44,8 +41,8 @@ export async function loader(args: LoaderFunctionArgs) {
   const editKey = canEdit && latest ? (SECTION_KEYS.find((k) => k === editParam) ?? null) : null;
 
   let compare = null;
-  const from = intParam(url, "from");
-  const to = intParam(url, "to");
+  const from = parseRowId(url.searchParams.get("from"));
+  const to = parseRowId(url.searchParams.get("to"));
   if (from && to) {
     const [a, b] = await Promise.all([getSummaryVersion(db, plan.id, from), getSummaryVersion(db, plan.id, to)]);
     compare = a && b ? { from, to, sections: diffDocuments(a.content.document, b.content.document) } : { from, to, sections: null };
