@@ -69,11 +69,34 @@ export default function handleRequest(
   });
 }
 
+/**
+ * The status of a response a loader or action threw on purpose (a redirect, a 403 for the wrong
+ * role, a 404, a 409): `data(…, { status })`, a Response or a route error response.
+ */
+function thrownStatus(error: unknown): number | null {
+  if (error instanceof Response) return error.status;
+  if (isRouteErrorResponse(error)) return error.status;
+  const value = error as { type?: unknown; init?: ResponseInit | null } | null;
+  if (typeof value === "object" && value !== null && value.type === "DataWithResponseInit") return value.init?.status ?? 200;
+  return null;
+}
+
+function describeThrown(error: unknown): string {
+  if (typeof error !== "object" || error === null) return String(error);
+  try {
+    return JSON.stringify(error);
+  } catch {
+    return String(error);
+  }
+}
+
 export function handleError(error: unknown, { request, context }: { request: Request; context: AppLoadContext }) {
-  // Aborted requests and unknown URLs (e.g. /favicon.ico) are not errors worth a stack.
-  if (request.signal.aborted || (isRouteErrorResponse(error) && error.status === 404)) return;
+  // Aborted requests and the app's own refusals (wrong role, unknown id, stale edit) are answers
+  // the user sees explained on the page, not errors worth a log line.
+  const status = thrownStatus(error);
+  if (request.signal.aborted || (status !== null && status < 500)) return;
   // One structured line, with the request id the error page shows the user.
-  const detail = error instanceof Error ? error.stack ?? error.message : String(error);
+  const detail = error instanceof Error ? error.stack ?? error.message : describeThrown(error);
   process.stderr.write(
     `${JSON.stringify({ t: new Date().toISOString(), level: "error", id: context?.requestId ?? null, path: new URL(request.url).pathname, error: detail })}\n`,
   );

@@ -16,14 +16,21 @@ import * as summary from "../../app/routes/summary/route";
 import * as comments from "../../app/routes/tasks.$taskId.comments";
 import * as update from "../../app/routes/tasks.$taskId.update";
 import * as userEdit from "../../app/routes/admin.users.$userId";
+import type { LoaderFunction } from "@remix-run/node";
 import { callLoader, cookieFor, makeRequest } from "./helpers";
+
+interface Case {
+  loader: LoaderFunction;
+  path: string;
+  params?: Record<string, string>;
+}
 
 const HUGE = "99999999999";
 
 describe("ids and years in the address", () => {
   it("refuses ids no row can have with a 404", async () => {
     const cookie = await cookieFor("admin");
-    const cases = [
+    const cases: Case[] = [
       { loader: taskDetail.loader, path: `/board/${HUGE}`, params: { taskId: HUGE } },
       { loader: taskEdit.loader, path: `/board/${HUGE}/edit`, params: { taskId: HUGE } },
       { loader: update.loader, path: `/tasks/${HUGE}/update`, params: { taskId: HUGE } },
@@ -39,7 +46,7 @@ describe("ids and years in the address", () => {
 
   it("treats impossible years and version ids as no choice, or refuses them, without an error", async () => {
     const cookie = await cookieFor("admin");
-    const cases = [
+    const cases: (Case & { statuses: number[] })[] = [
       { loader: board.loader, path: `/board?year=${HUGE}&unit=${HUGE}&leader=${HUGE}`, statuses: [200] },
       { loader: meeting.loader, path: `/board/meeting?year=${HUGE}`, statuses: [200] },
       { loader: kpi.loader, path: `/kpi?year=${HUGE}&unit=${HUGE}&leader=${HUGE}`, statuses: [200] },

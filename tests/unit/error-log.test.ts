@@ -1,0 +1,35 @@
+import { data, redirect } from "@remix-run/node";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { handleError } from "~/entry.server";
+
+const request = () => new Request("http://localhost/admin");
+const context = { requestId: "req-1" } as never;
+
+function logged(error: unknown): string {
+  const write = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+  try {
+    handleError(error, { request: request(), context });
+    return write.mock.calls.map(([chunk]) => String(chunk)).join("");
+  } finally {
+    write.mockRestore();
+  }
+}
+
+describe("server error log", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("leaves out the app's own refusals and redirects", () => {
+    expect(logged(data({ message: "您没有权限进行此操作。" }, { status: 403 }))).toBe("");
+    expect(logged(data({ message: "已被他人修改" }, { status: 409 }))).toBe("");
+    expect(logged(redirect("/login"))).toBe("");
+    expect(logged(new Response("not found", { status: 404 }))).toBe("");
+  });
+
+  it("writes one JSON line with the request id for real failures", () => {
+    const line = logged(new Error("disk full"));
+    const entry = JSON.parse(line);
+    expect(entry).toMatchObject({ level: "error", id: "req-1", path: "/admin" });
+    expect(entry.error).toContain("disk full");
+    expect(JSON.parse(logged(data({ message: "boom" }, { status: 500 }))).error).toContain("boom");
+  });
+});
