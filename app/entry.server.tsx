@@ -3,6 +3,7 @@ import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceProvider } from "./utils/nonce";
+import { withoutNulBytes } from "./utils/render-output.server";
 
 const ABORT_DELAY = 5_000;
 
@@ -22,10 +23,10 @@ export default function handleRequest(
   const nonce = loadContext.cspNonce;
   return new Promise<Response>((resolve, reject) => {
     let settled = false;
-    const chunks: Buffer[] = [];
+    const chunks: Uint8Array[] = [];
     const sink = new Writable({
       write(chunk: Buffer, _encoding, callback) {
-        chunks.push(chunk);
+        chunks.push(withoutNulBytes(chunk));
         callback();
       },
       final(callback) {
