@@ -263,11 +263,22 @@ describe("fuzzing every action route", () => {
     const user = await db.selectFrom("users").select("id").where("username", "=", "viewer").executeTakeFirstOrThrow();
     const unit = await db.selectFrom("units").select("id").orderBy("id").executeTakeFirstOrThrow();
     ids = { taskId: task.id, otherPlanTaskId: otherTask.id, otherPlanMetricId: otherMetric.id, metricId: metric.id, userId: user.id, unitId: unit.id };
-    for (const role of ["admin", "leader"]) cookies.set(role, await cookieFor(role));
+    for (const role of ["admin", "leader", "secretary", "viewer"]) cookies.set(role, await cookieFor(role));
+  });
+
+  // First, while their accounts are as seeded: the admin pass below resets and disables the viewer.
+  it("answers a 社区书记's and a viewer's fuzz inputs, whose rights end at their unit or at reading, the same way", { timeout: 600_000 }, async () => {
+    await fuzzAs(() => "secretary", SEED + 1);
+    await fuzzAs(() => "viewer", SEED + 2);
   });
 
   it("answers every fuzz input with a handled response; refusals are Chinese 4xx that write nothing", { timeout: 600_000 }, async () => {
-    const rand = random(SEED);
+    // As the role that may use each route (admin pages as admin, the rest as a leader).
+    await fuzzAs((file) => (file.startsWith("admin") ? "admin" : "leader"), SEED);
+  });
+
+  async function fuzzAs(roleFor: (file: string) => string, seed: number) {
+    const rand = random(seed);
     const fieldNames = knownFieldNames();
     const routes = actionRoutes();
     // Signing out ends the session every other input relies on: it takes no input to fuzz.
@@ -290,7 +301,7 @@ describe("fuzzing every action route", () => {
       const module = (await import(`../../app/routes/${file.replace(/\.tsx?$/, "")}`)) as { action: ActionFunction };
       const params = paramsFor(file, ids);
       const url = urlFor(file, params);
-      const cookie = cookies.get(file.startsWith("admin") ? "admin" : "leader")!;
+      const cookie = cookies.get(roleFor(file))!;
       for (const input of inputsFor(file, source, fieldNames, ids, rand)) {
         tried += 1;
         const result = await post(module.action, requestOf(url, cookie, input.body), params);
@@ -319,7 +330,7 @@ describe("fuzzing every action route", () => {
         }
       }
     }
-    console.log(`fuzz: ${tried} inputs over ${fuzzed.length} action routes (seed ${SEED}); ${tried - accepted} refused with a 4xx, ${accepted} accepted as valid`);
+    console.log(`fuzz as ${roleFor("")}: ${tried} inputs over ${fuzzed.length} action routes (seed ${seed}); ${tried - accepted} refused with a 4xx, ${accepted} accepted as valid`);
     expect(failures).toEqual([]);
-  });
+  }
 });
