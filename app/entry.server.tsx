@@ -78,7 +78,7 @@ function thrownStatus(error: unknown): number | null {
   if (error instanceof Response) return error.status;
   if (isRouteErrorResponse(error)) return error.status;
   const value = error as { type?: unknown; init?: ResponseInit | null } | null;
-  if (typeof value === "object" && value !== null && value.type === "DataWithResponseInit") return value.init?.status ?? 200;
+  if (typeof value === "object" && value !== null && value.type === "DataWithResponseInit") return value.init?.status ?? 500;
   return null;
 }
 
@@ -93,9 +93,10 @@ function describeThrown(error: unknown): string {
 
 export function handleError(error: unknown, { request, context }: { request: Request; context: AppLoadContext }) {
   // Aborted requests and the app's own refusals (wrong role, unknown id, stale edit) are answers
-  // the user sees explained on the page, not errors worth a log line.
+  // the user sees explained on the page, not errors worth a log line. A 405 is kept: Remix's
+  // answer to a form posted to a route without an action, i.e. a page pointing at the wrong route.
   const status = thrownStatus(error);
-  if (request.signal.aborted || (status !== null && status < 500)) return;
+  if (request.signal.aborted || (status !== null && status < 500 && status !== 405)) return;
   // One structured line, with the request id the error page shows the user.
   const detail = error instanceof Error ? error.stack ?? error.message : describeThrown(error);
   process.stderr.write(

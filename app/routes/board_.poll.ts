@@ -2,6 +2,7 @@
 // answer is an empty 304 when nothing changed; the browser's cache then hands the page the
 // body it already had, so the board compares and revalidates only when the counter moved.
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { parseRowId } from "~/lib/row-id";
 import { getChangeSeq } from "~/models/tasks.server";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
@@ -9,8 +10,7 @@ import { badRequest, notFound } from "~/utils/http.server";
 
 export async function loader(args: LoaderFunctionArgs) {
   await requireUser(args, "read");
-  const planId = Number(new URL(args.request.url).searchParams.get("plan"));
-  if (!Number.isInteger(planId) || planId <= 0) badRequest("缺少年度计划编号。");
+  const planId = parseRowId(new URL(args.request.url).searchParams.get("plan")) ?? badRequest("缺少年度计划编号。");
   const seq = await getChangeSeq(getDb(), planId);
   if (seq == null) notFound("没有找到该年度计划。");
   const etag = `W/"plan-${planId}-${seq}"`;

@@ -117,6 +117,8 @@ async function cspWatchedPage(browser: Browser) {
   });
   const page = await context.newPage();
   const problems: string[] = [];
+  // Uncaught errors, including React's production hydration errors (reported, not logged).
+  page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
   page.on("console", (message) => {
     // CSP refusals, and React's (minified) hydration errors: server and client disagreeing.
     if (/Content Security Policy|Refused to|Minified React error #(418|419|423|425)|hydrat/i.test(message.text())) problems.push(message.text());

@@ -31,5 +31,20 @@ describe("server error log", () => {
     expect(entry).toMatchObject({ level: "error", id: "req-1", path: "/admin" });
     expect(entry.error).toContain("disk full");
     expect(JSON.parse(logged(data({ message: "boom" }, { status: 500 }))).error).toContain("boom");
+    // Thrown without a status, Remix answers 500: logged.
+    expect(logged(data({ message: "no status" }))).toContain('"level":"error"');
+  });
+
+  it("keeps the router's 405 for a form posted to a route without an action (a page pointing at the wrong route)", () => {
+    // The shape of the router's own error response (what isRouteErrorResponse recognises).
+    const methodNotAllowed = {
+      status: 405,
+      statusText: "Method Not Allowed",
+      internal: true,
+      data: 'Error: You made a POST request to "/kpi" but did not provide an `action` for route "routes/kpi"',
+      error: new Error('You made a POST request to "/kpi" but did not provide an `action`'),
+    };
+    expect(logged(methodNotAllowed)).toContain('"level":"error"');
+    expect(logged({ ...methodNotAllowed, status: 403, statusText: "Forbidden", internal: false })).toBe("");
   });
 });

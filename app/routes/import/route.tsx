@@ -7,6 +7,7 @@ import { requireUser } from "../../utils/auth.server";
 import { getDb } from "../../utils/db.server";
 import { readForm, readIntent } from "../../utils/forms.server";
 import { MAX_IMPORT_BYTES } from "../../lib/importer/errors";
+import { parseRowId } from "../../lib/row-id";
 import {
   buildPreview,
   decodeText,
@@ -25,9 +26,9 @@ export async function loader(args: LoaderFunctionArgs) {
   await requireUser(args, "summary.manage");
   const db = getDb();
   const [plans, units] = await Promise.all([listPlans(db), listUnits(db)]);
-  const importedId = Number(new URL(args.request.url).searchParams.get("imported"));
+  const importedId = parseRowId(new URL(args.request.url).searchParams.get("imported"));
   let imported = null;
-  if (Number.isInteger(importedId) && importedId > 0) {
+  if (importedId != null) {
     const tasks = await db
       .selectFrom("tasks")
       .innerJoin("plans", "plans.id", "tasks.plan_id")
