@@ -9,7 +9,9 @@ import { build } from "esbuild";
 /** The compiled production server; run it with `node`. */
 export const SERVER_ENTRY = "build/server.js";
 const REMIX_BUILD = "build/index.js";
-const SOURCES = ["app", "db", "remix.config.js", "package.json", "tsconfig.json"];
+const BROWSER_BUILD = "public/build";
+// package-lock.json too: `npm ci` after an upgrade changes what the bundles contain.
+const SOURCES = ["app", "db", "remix.config.js", "package.json", "package-lock.json", "tsconfig.json"];
 
 function newestMtime(path: string): number {
   const stat = statSync(path);
@@ -21,7 +23,7 @@ function newestMtime(path: string): number {
 
 export function buildIsStale(): boolean {
   const outputs = [REMIX_BUILD, SERVER_ENTRY];
-  if (!outputs.every((output) => existsSync(output))) return true;
+  if (!outputs.every((output) => existsSync(output)) || !existsSync(BROWSER_BUILD)) return true;
   const builtAt = Math.min(...outputs.map((output) => statSync(output).mtimeMs));
   return SOURCES.some((source) => existsSync(source) && newestMtime(source) > builtAt);
 }
