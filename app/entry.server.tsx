@@ -3,6 +3,7 @@ import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceProvider } from "./utils/nonce";
+import { thrownData } from "./utils/http.server";
 import { withoutNulBytes } from "./utils/render-output.server";
 
 const ABORT_DELAY = 5_000;
@@ -77,9 +78,7 @@ export default function handleRequest(
 function thrownStatus(error: unknown): number | null {
   if (error instanceof Response) return error.status;
   if (isRouteErrorResponse(error)) return error.status;
-  const value = error as { type?: unknown; init?: ResponseInit | null } | null;
-  if (typeof value === "object" && value !== null && value.type === "DataWithResponseInit") return value.init?.status ?? 500;
-  return null;
+  return thrownData(error)?.status ?? null;
 }
 
 function describeThrown(error: unknown): string {

@@ -186,7 +186,6 @@ export interface BoardFilters {
 
 export const EMPTY_FILTERS: BoardFilters = { unit: null, leader: null, category: null, light: null, q: "", lane: "none", all: false };
 
-
 /** Reads filters from the URL; anything malformed is ignored, never an error. */
 export function parseBoardFilters(params: URLSearchParams): BoardFilters {
   const light = params.get("light");

@@ -249,7 +249,6 @@ export const DEFAULT_KPI_FILTERS: KpiFilters = {
   all: false,
 };
 
-
 function oneOf<T extends string>(value: string | null, allowed: readonly T[]): T | null {
   return value !== null && (allowed as readonly string[]).includes(value) ? (value as T) : null;
 }

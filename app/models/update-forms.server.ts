@@ -164,17 +164,3 @@ export const MatrixUrgeAllSchema = z.object({
   week: z.string({ error: "周次无效，请刷新页面后重试。" }).regex(/^\d{4}-W\d{2}$/, "周次无效，请刷新页面后重试。"),
   planId: z.coerce.number({ error: "年度计划无效，请刷新页面后重试。" }).int("年度计划无效，请刷新页面后重试。").positive("年度计划无效，请刷新页面后重试。"),
 });
-
-/** An expected failure thrown by a model (400/403/404/409) as status and message; null otherwise. */
-export function refusalOf(thrown: unknown): { status: number; message: string; detail?: unknown } | null {
-  if (typeof thrown !== "object" || thrown === null) return null;
-  const value = thrown as { type?: string; data?: { message?: unknown; detail?: unknown }; init?: ResponseInit | null };
-  if (value.type !== "DataWithResponseInit") return null;
-  const status = value.init?.status ?? 500;
-  if (status >= 500) return null;
-  return {
-    status,
-    message: typeof value.data?.message === "string" ? value.data.message : "操作未能完成，请刷新后重试。",
-    detail: value.data?.detail,
-  };
-}

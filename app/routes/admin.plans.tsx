@@ -3,12 +3,12 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { PlanSchema, StatusSchema } from "../models/admin-forms.server";
 import { createPlan, listPlans, setPlanStatus } from "../models/plans.server";
 import { importPlan, parsePlanDocument, PLAN_DOCUMENT_MAX_BYTES, type PlanImportResult } from "../models/plan-transfer.server";
-import { refusalOf } from "../models/update-forms.server";
 import { PLAN_STATUS_LABELS } from "../lib/labels";
 import { Field } from "../components/field";
 import { requireUser } from "../utils/auth.server";
 import { getDb } from "../utils/db.server";
 import { parseForm, readForm, readIntent } from "../utils/forms.server";
+import { refusalOf } from "../utils/http.server";
 
 interface PlansActionData {
   errors: Record<string, string>;

@@ -17,9 +17,8 @@ import { deleteTask, findTaskPlan, getTaskDetail, todayKey } from "~/models/task
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { parseForm, readForm, readIntent } from "~/utils/forms.server";
-import { forbidden, notFound, rowIdParam } from "~/utils/http.server";
+import { forbidden, notFound, refusalOf, rowIdParam } from "~/utils/http.server";
 import { can } from "~/utils/permissions";
-import { refusalOf } from "./board/actions.server";
 
 const taskIdFrom = (params: { taskId?: string }) => rowIdParam(params.taskId, "没有找到这项重点工作。");
 

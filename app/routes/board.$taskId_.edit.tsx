@@ -13,8 +13,7 @@ import { getTaskDetail, listLeaders, todayKey, updateTask } from "~/models/tasks
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { parseForm, readForm, readIntent } from "~/utils/forms.server";
-import { badRequest, notFound, rowIdParam } from "~/utils/http.server";
-import { refusalOf } from "./board/actions.server";
+import { badRequest, notFound, refusalOf, rowIdParam } from "~/utils/http.server";
 
 const taskIdFrom = (params: { taskId?: string }) => rowIdParam(params.taskId, "没有找到这项重点工作。");
 

@@ -6,11 +6,11 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { formatDateTime } from "~/lib/weeks";
 import { postComment, urgeUnit } from "~/models/comments.server";
-import { CommentFormSchema, refusalOf, UrgeFormSchema } from "~/models/update-forms.server";
+import { CommentFormSchema, UrgeFormSchema } from "~/models/update-forms.server";
 import { requireUser, safeRedirectPath } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { parseForm, readForm, readIntent } from "~/utils/forms.server";
-import { rowIdParam } from "~/utils/http.server";
+import { refusalOf, rowIdParam } from "~/utils/http.server";
 
 export const meta: MetaFunction = () => [
   { title: "评论与催办 · 年度重点工作看板" },

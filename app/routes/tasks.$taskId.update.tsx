@@ -10,12 +10,12 @@ import { formatNumber } from "~/lib/kpi";
 import { ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_FILES, formatBytes, UPDATE_FORM_MAX_BYTES } from "~/lib/updates";
 import { formatDateTime, weekLabel } from "~/lib/weeks";
 import { checkFiles, filesOf } from "~/models/attachments.server";
-import { parseUpdateForm, refusalOf } from "~/models/update-forms.server";
+import { parseUpdateForm } from "~/models/update-forms.server";
 import { countUpdateAttachments, getPostContext, getUpdateForm, saveUpdate, type ExistingUpdate } from "~/models/updates.server";
 import { requireUser, safeRedirectPath } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
-import { badRequest, rowIdParam } from "~/utils/http.server";
+import { badRequest, refusalOf, rowIdParam } from "~/utils/http.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `填报进展 · ${data.form.task.code} ${data.form.task.title}` : "填报进展 · 年度重点工作看板" },

@@ -8,20 +8,10 @@ import { MoveSchema, MoveToSchema, QuickAddSchema, ThresholdsFormSchema } from "
 import type { CurrentUser } from "../../utils/auth.server";
 import { getDb } from "../../utils/db.server";
 import { parseForm } from "../../utils/forms.server";
-import { forbidden } from "../../utils/http.server";
+import { forbidden, refusalOf } from "../../utils/http.server";
 import { can } from "../../utils/permissions";
 
 export const BOARD_INTENTS = ["move", "moveTo", "quickAdd", "thresholds"] as const;
-
-/** An expected failure thrown by a model (403/400/404/409), as status and message. */
-export function refusalOf(thrown: unknown): { status: number; message: string } | null {
-  if (typeof thrown !== "object" || thrown === null) return null;
-  const value = thrown as { type?: string; data?: { message?: unknown }; init?: ResponseInit | null };
-  if (value.type !== "DataWithResponseInit") return null;
-  const status = value.init?.status ?? 500;
-  if (status >= 500) return null;
-  return { status, message: typeof value.data?.message === "string" ? value.data.message : "操作未能完成，请刷新后重试。" };
-}
 
 /** Where to go after a form on the board: back to the same view, never off-site. */
 function backTo(formData: FormData): string {
