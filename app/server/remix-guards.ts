@@ -30,7 +30,8 @@ function refuse(res: Response, status: number, title: string, detail: string) {
     .status(status)
     .type("html")
     .send(
-      `<!DOCTYPE html><html lang="zh-CN"><meta charset="utf-8"><title>${title}</title>` +
+      `<!DOCTYPE html><html lang="zh-CN"><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
+        `<title>${title}</title>` +
         `<h1>${title}</h1><p>${detail}</p><p><a href="/">返回首页</a></p></html>`,
     );
 }
