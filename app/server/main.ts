@@ -16,6 +16,7 @@ import { migrateToLatest } from "../../db/index";
 import { closeDb, getDb } from "../utils/db.server";
 import { bootstrapIfEmpty } from "../models/bootstrap.server";
 import { printStartBanner } from "./banner";
+import { remixGuards } from "./remix-guards";
 
 const production = process.env.NODE_ENV === "production";
 const development = process.env.NODE_ENV === "development";
@@ -119,6 +120,7 @@ async function main() {
     }),
   );
   app.use(refuseCrossSiteWrites);
+  app.use(remixGuards());
   // Assets are built once and cached for a year: compress them well. Pages and data are made
   // per request: the fastest levels (on the board's page, gzip 1 takes half the time of the
   // default 6 for ~15% more bytes, brotli 1 a sixth of the default 4 for ~20% more).
