@@ -15,6 +15,7 @@ import helmet from "helmet";
 import { migrateToLatest } from "../../db/index";
 import { closeDb, getDb } from "../utils/db.server";
 import { bootstrapIfEmpty } from "../models/bootstrap.server";
+import { isHttpsRequest } from "../utils/https.server";
 import { printStartBanner } from "./banner";
 
 const production = process.env.NODE_ENV === "production";
@@ -147,6 +148,7 @@ async function main() {
         cspNonce: res.locals.cspNonce as string,
         requestId: res.locals.requestId as string,
         clientAddress: req.ip ?? req.socket.remoteAddress ?? undefined,
+        https: isHttpsRequest(req),
         appendSetCookie: (cookie: string) => res.append("Set-Cookie", cookie),
         setLoggedUser: (userId: number) => {
           res.locals.userId = userId;
