@@ -19,6 +19,7 @@ import {
 } from "../lib/board";
 import { percentOfTarget } from "../lib/kpi";
 import { actualFromTotals, type MetricTotals } from "../lib/kpi-report";
+import { choosePlan } from "../lib/plan-year";
 import { computeLight, DEFAULT_LIGHT_THRESHOLDS, validateThresholds, type LightThresholds } from "../lib/lights";
 import { positionAtBottom, positionAtTop, positionBetween } from "../lib/positions";
 import { describeChanges, type FieldChange, type MetricSnapshot, type TaskSnapshot } from "../lib/task-changes";
@@ -70,10 +71,7 @@ export async function listPlanYears(db: AppDatabase): Promise<{ id: number; year
   return db.selectFrom("plans").select(["id", "year", "status"]).orderBy("year", "desc").execute();
 }
 
-/**
- * The plan a board shows: the year asked for, else this year's plan, else the newest active
- * one, else the newest of all. Null when there is no plan yet.
- */
+/** The plan a board shows: the year asked for, else the default plan (lib/plan-year.ts). */
 export async function findBoardPlan(db: AppDatabase, year: number | null, today: string): Promise<BoardPlan | null> {
   return (await findBoardPlanAndYears(db, year, today)).plan;
 }
@@ -89,12 +87,7 @@ export async function findBoardPlanAndYears(
 }
 
 function pickBoardPlan(plans: Plan[], year: number | null, today: string): BoardPlan | null {
-  const currentYear = Number(today.slice(0, 4));
-  const plan =
-    (year != null ? plans.find((p) => p.year === year) : undefined) ??
-    (year == null ? plans.find((p) => p.year === currentYear) : undefined) ??
-    (year == null ? plans.find((p) => p.status === "active") : undefined) ??
-    (year == null ? plans[0] : undefined);
+  const plan = choosePlan(plans, year, today);
   return plan ? toBoardPlan(plan) : null;
 }
 

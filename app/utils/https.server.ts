@@ -5,12 +5,12 @@ import type { IncomingHttpHeaders } from "node:http";
 
 export interface HttpsEvidence {
   /** The Node socket; a TLSSocket has `encrypted: true`. */
-  socket: { encrypted?: boolean };
+  socket: object;
   headers: IncomingHttpHeaders;
 }
 
 export function isHttpsRequest(req: HttpsEvidence, trustProxy = process.env.TRUST_PROXY === "1"): boolean {
-  if (req.socket.encrypted) return true;
+  if ((req.socket as { encrypted?: boolean }).encrypted === true) return true;
   if (!trustProxy) return false;
   const header = req.headers["x-forwarded-proto"];
   const value = Array.isArray(header) ? header[0] : header;

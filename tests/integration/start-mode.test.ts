@@ -30,12 +30,12 @@ async function startAndStop(env: Record<string, string>): Promise<string> {
       HOST: "127.0.0.1",
       LOG_REQUESTS: "0",
       ...env,
-    },
+    } as unknown as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
-  child.stdout!.on("data", (chunk) => (output += String(chunk)));
-  child.stderr!.on("data", (chunk) => (output += String(chunk)));
+  child.stdout!.on("data", (chunk: Buffer) => (output += String(chunk)));
+  child.stderr!.on("data", (chunk: Buffer) => (output += String(chunk)));
   const exited = new Promise<void>((done) => child.once("exit", () => done()));
   const deadline = Date.now() + 60_000;
   for (;;) {
