@@ -20,7 +20,7 @@ import {
 import { percentOfTarget } from "../lib/kpi";
 import { actualFromTotals, type MetricTotals } from "../lib/kpi-report";
 import { choosePlan } from "../lib/plan-year";
-import { computeLight, DEFAULT_LIGHT_THRESHOLDS, validateThresholds, type LightThresholds } from "../lib/lights";
+import { computeLight, DEFAULT_LIGHT_THRESHOLDS, validateThresholds, type Light, type LightThresholds } from "../lib/lights";
 import { positionAtBottom, positionAtTop, positionBetween } from "../lib/positions";
 import { describeChanges, type FieldChange, type MetricSnapshot, type TaskSnapshot } from "../lib/task-changes";
 import { toDateKey } from "../lib/weeks";
@@ -392,7 +392,7 @@ export interface BoardData {
   /** Cards that match the filters but are left out by the per-column limit. */
   hidden: Record<TaskStatus, number>;
   /** Light counts over every matching card, shown or not. */
-  lights: Record<"green" | "yellow" | "red" | "done", number>;
+  lights: Record<Light, number>;
   options: BoardOptions;
 }
 
@@ -407,7 +407,7 @@ export async function listBoard(
   const leaders = await listLeaders(db);
   const categories = [...new Set(all.map((c) => c.category).filter(Boolean))].sort((a, b) => a.localeCompare(b, "zh-CN"));
   const matching = all.filter((card) => matchesFilters(card, filters));
-  const lights = { green: 0, yellow: 0, red: 0, done: 0 };
+  const lights: Record<Light, number> = { green: 0, yellow: 0, red: 0, done: 0, upcoming: 0 };
   for (const card of matching) lights[card.light.light] += 1;
   const { cards, hidden } = limitColumns(matching, limit);
   return { cards, total: all.length, hidden, lights, options: { units, leaders, categories } };

@@ -1,8 +1,8 @@
 // Counts of lights at the top of the board, and the legend: shape + word + colour.
-import { LIGHT_LABELS } from "~/lib/light-labels";
+import { LIGHT_LABELS, lightText } from "~/lib/light-labels";
 import type { Light } from "~/lib/lights";
 
-const ORDER: Light[] = ["red", "yellow", "green", "done"];
+const ORDER: Light[] = ["red", "yellow", "green", "upcoming", "done"];
 
 export function LightSummary({
   counts,
@@ -20,13 +20,14 @@ export function LightSummary({
       <span>
         共 <strong>{matching}</strong> 项{matching !== total ? `（全年度${total}项）` : ""}
       </span>
-      {ORDER.map((light) => (
+      {/* 未开始 only when there is such a card (a plan that has not started, a task starting later). */}
+      {ORDER.filter((light) => light !== "upcoming" || counts.upcoming > 0).map((light) => (
         <span key={light} className={`light light-${light}`}>
           <span className="light-word">
             <span className="light-shape" aria-hidden="true">
               {LIGHT_LABELS[light].shape}
             </span>
-            {`${LIGHT_LABELS[light].word} ${LIGHT_LABELS[light].meaning} ${counts[light]}项`}
+            {`${lightText(light)} ${counts[light]}项`}
           </span>
         </span>
       ))}
