@@ -99,7 +99,7 @@ export function Overview({ overview, year }: { overview: PlanOverview; year: num
         ) : (
           <>
             <p className="small muted">
-              {weekLabel(reportingFrom)} 至 {weekLabel(reportingTo)}；应填报 = 该单位牵头或配合、当周在办的重点工作
+              {weekLabel(reportingFrom, year)} 至 {weekLabel(reportingTo, year)}；应填报 = 该单位牵头或配合、当周在办的重点工作
             </p>
             <table className="kpi-reporting">
               <caption className="visually-hidden">各单位近4周填报率</caption>
