@@ -1,9 +1,20 @@
+import { networkInterfaces } from "node:os";
 import type { BootstrapResult } from "../models/bootstrap.server";
 import { ROLE_LABELS } from "../utils/permissions";
 
-export function printStartBanner({ port, bootstrap }: { port: number; bootstrap: BootstrapResult }) {
+/** This machine's LAN addresses (non-loopback IPv4), where colleagues reach the server. */
+function lanUrls(port: number): string[] {
+  return Object.values(networkInterfaces())
+    .flatMap((addresses) => addresses ?? [])
+    .filter((address) => address.family === "IPv4" && !address.internal)
+    .map((address) => `http://${address.address}:${port}`);
+}
+
+export function printStartBanner({ port, host, bootstrap }: { port: number; host: string; bootstrap: BootstrapResult }) {
   const url = `http://localhost:${port}`;
   const lines = ["", `年度重点工作看板已启动：${url}`];
+  const lan = host === "0.0.0.0" ? lanUrls(port) : [];
+  if (lan.length > 0) lines.push(`局域网内其他电脑访问：${lan.join("  ")}`);
   if (bootstrap.created && bootstrap.production) {
     const admin = bootstrap.accounts[0];
     lines.push(

@@ -166,7 +166,7 @@ async function main() {
   );
 
   const server: Server = app.listen(port, host, () => {
-    printStartBanner({ port, bootstrap });
+    printStartBanner({ port, host, bootstrap });
     if (development) broadcastDevReady(build);
   });
 
