@@ -52,7 +52,10 @@ export function LightLegend() {
         <li>
           <span className="light light-red"><span className="light-word"><span className="light-shape" aria-hidden="true">■</span>红灯 滞后</span></span>：落后超过红灯阈值、已超期，或连续两周未填报。
         </li>
-        <li>已销号的卡片不再亮灯；未到开始日期的任务不算滞后。</li>
+        <li>
+          <span className="light light-upcoming"><span className="light-word"><span className="light-shape" aria-hidden="true">○</span>未开始</span></span>：还没到开始日期（或所在年度还没开始）的任务，不算滞后，开始前无需填报，也不能催办。
+        </li>
+        <li>已销号的卡片不再亮灯。</li>
       </ul>
     </details>
   );
