@@ -6,6 +6,7 @@ import { requireUser } from "../utils/auth.server";
 import { getDb } from "../utils/db.server";
 import { parseForm, readForm } from "../utils/forms.server";
 import { verifyPassword } from "../utils/password.server";
+import { requestIsHttps } from "../utils/https.server";
 import { createSession, generateSessionToken, sessionCookie } from "../utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "修改密码 · 年度重点工作看板" }];
@@ -29,7 +30,7 @@ export async function action(args: ActionFunctionArgs) {
   await setPassword(db, user.id, user.id, parsed.data.newPassword, { mustChangePassword: false });
   const token = generateSessionToken();
   const session = await createSession(db, token, user.id);
-  return redirect("/?passwordChanged=1", { headers: { "Set-Cookie": sessionCookie(token, session.expiresAt) } });
+  return redirect("/?passwordChanged=1", { headers: { "Set-Cookie": sessionCookie(token, session.expiresAt, requestIsHttps(args)) } });
 }
 
 export default function ChangePasswordPage() {

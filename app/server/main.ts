@@ -15,11 +15,20 @@ import helmet from "helmet";
 import { migrateToLatest } from "../../db/index";
 import { closeDb, getDb } from "../utils/db.server";
 import { bootstrapIfEmpty } from "../models/bootstrap.server";
+import { isHttpsRequest } from "../utils/https.server";
 import { printStartBanner } from "./banner";
 import { remixGuards } from "./remix-guards";
 
+// `npm start` runs this file (build/server.js): React and Remix must take their production
+// builds whatever the shell says (React's development build renders the board ~1.8× slower).
+// Only `npm run dev` differs: remix dev sets NODE_ENV=development. Nothing imported above
+// loads React; the Remix build that does is imported in main(), after this line.
+if (process.env.NODE_ENV !== "development") process.env.NODE_ENV = "production";
 const production = process.env.NODE_ENV === "production";
 const development = process.env.NODE_ENV === "development";
+// Demo data (the seed's units and plan, one account per role) on an empty database is its own
+// switch, on unless DEMO=0: a real installation starts with only `admin` and a one-time password.
+const demo = process.env.DEMO !== "0";
 const port = Number(process.env.PORT || 3000);
 const host = process.env.HOST || "0.0.0.0";
 const buildPath = resolve("build/index.js");
@@ -61,7 +70,7 @@ async function main() {
   const db = getDb();
   await migrateToLatest(db);
   const bootstrap = await bootstrapIfEmpty(db, {
-    production,
+    production: !demo,
     demoPassword: process.env.DEMO_PASSWORD,
   });
 
@@ -149,6 +158,7 @@ async function main() {
         cspNonce: res.locals.cspNonce as string,
         requestId: res.locals.requestId as string,
         clientAddress: req.ip ?? req.socket.remoteAddress ?? undefined,
+        https: isHttpsRequest(req),
         appendSetCookie: (cookie: string) => res.append("Set-Cookie", cookie),
         setLoggedUser: (userId: number) => {
           res.locals.userId = userId;
@@ -158,7 +168,7 @@ async function main() {
   );
 
   const server: Server = app.listen(port, host, () => {
-    printStartBanner({ port, bootstrap });
+    printStartBanner({ port, host, bootstrap });
     if (development) broadcastDevReady(build);
   });
 

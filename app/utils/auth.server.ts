@@ -4,6 +4,7 @@ import type { User } from "../../db/schema";
 import { getDb } from "./db.server";
 import { forbidden } from "./http.server";
 import { can, type Actor, type Permission } from "./permissions";
+import { requestIsHttps } from "./https.server";
 import { readSessionToken, sessionCookie, validateSessionToken } from "./session.server";
 
 export type RequestArgs = Pick<LoaderFunctionArgs | ActionFunctionArgs, "request" | "context">;
@@ -65,7 +66,7 @@ async function lookUpCurrentUser({ request, context }: RequestArgs): Promise<Cur
   if (!token) return null;
   const result = await validateSessionToken(getDb(), token);
   if (!result) return null;
-  if (result.renewed) context?.appendSetCookie?.(sessionCookie(token, result.session.expiresAt));
+  if (result.renewed) context?.appendSetCookie?.(sessionCookie(token, result.session.expiresAt, requestIsHttps({ request, context })));
   context?.setLoggedUser?.(result.user.id);
   return toCurrentUser(result.user, result.session.id);
 }
