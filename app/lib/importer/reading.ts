@@ -137,6 +137,14 @@ export function readPeriods(map: SourceMap, metrics: Metric[], date: string | nu
       const fuller = clauseName(before);
       if (fuller.length >= 2 && !seen.has(fuller)) m.name = fuller;
     }
+    // "打造40个吸引力强、带动面广的消费场景": a verb alone names nothing; the noun after the figure does.
+    if (FRAGMENT_NAMES.test(m.name) || m.name.length < 2) {
+      const after = original.slice(m.span.end, m.sentenceSpan.end).replace(/^(左右|以上|以内|以下|多)/, "");
+      const clause = after.slice(0, after.search(/[，；。：]|$/));
+      const noun = clause.includes("的") ? clause.slice(clause.lastIndexOf("的") + 1) : clause;
+      const named = clause.includes("的") ? noun : `${m.name}${noun}`;
+      if (named.length >= 2) m.name = named.length > 20 ? named.slice(0, 20) : named;
+    }
     seen.add(m.name);
     m.period = m.kind === "target" || m.kind === "cap" ? targetPeriod(before) : periodOf(before, date);
     m.estimated = m.kind === "forecast" || isEstimate(before);
