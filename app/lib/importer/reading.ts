@@ -56,8 +56,14 @@ const PERIOD_MARKERS =
  */
 export function periodOf(sentenceBefore: string, date: string | null): string {
   let last: RegExpExecArray | null = null;
-  for (const m of sentenceBefore.matchAll(PERIOD_MARKERS)) last = m as RegExpExecArray;
+  let multiYear: RegExpExecArray | null = null;
+  for (const m of sentenceBefore.matchAll(PERIOD_MARKERS)) {
+    last = m as RegExpExecArray;
+    if (/十[一二三四五六七八九]五|五年/.test(m[0])) multiYear = m as RegExpExecArray;
+  }
   if (!last) return "全年";
+  // "“十四五”时期…五年累计…，城镇新增就业累计310万人": 累计 goes on counting the same five years.
+  if (multiYear && /^(累计|今年以来|年初以来|截至目前)$/.test(last[0])) last = multiYear;
   const word = last[0];
   if (last[1] && last[2]) return `${Number(last[1])}-${Number(last[2])}月`;
   if (/十[一二三四五六七八九]五/.test(word)) return `“${/十[一二三四五六七八九]五/.exec(word)![0]}”期间`;
@@ -119,7 +125,10 @@ const CLAUSE_VERBS = /(提高到|提升到|提高至|提升至|稳定在|控制�
 /** The measure a figure belongs to, when the engine's name is a fragment: the clause before the figure. */
 function clauseName(before: string): string {
   const clause = before.slice(Math.max(before.lastIndexOf("，"), before.lastIndexOf("；"), before.lastIndexOf("："), before.lastIndexOf("。")) + 1);
-  let name = clause.replace(/（[^（）]{0,30}）/g, "").replace(/^(其中|全年|今年|力争|确保|全省|全市|全区|全街道|我们|并|和|及|同时|此外)+/, "").trim();
+  // "地区生产总值达到1.86万亿元、增长5.2%": the earlier figure of the clause is not part of the name.
+  let name = clause
+    .replace(/（[^（）]{0,30}）/g, "")
+    .replace(/(达到|为|完成|实现|突破)?[\d.]+[^\d、，]{0,6}?、/g, "").replace(/^(其中|全年|今年|力争|确保|全省|全市|全区|全街道|我们|并|和|及|同时|此外)+/, "").trim();
   name = name.replace(/(不低于|不高于|不超过|以上|左右|约|近|超)$/, "").replace(CLAUSE_VERBS, "").trim();
   return name.length > 20 ? name.slice(name.length - 20) : name;
 }
@@ -144,6 +153,12 @@ export function readPeriods(map: SourceMap, metrics: Metric[], date: string | nu
       const noun = clause.includes("的") ? clause.slice(clause.lastIndexOf("的") + 1) : clause;
       const named = clause.includes("的") ? noun : `${m.name}${noun}`;
       if (named.length >= 2) m.name = named.length > 20 ? named.slice(0, 20) : named;
+    }
+    // "优良天数比率不低于93%": the bound is a qualifier, not part of the name.
+    const bound = /(不低于|不高于|不超过|不少于)$/.exec(m.name);
+    if (bound && m.name.length - bound[0].length >= 2) {
+      m.name = m.name.slice(0, -bound[0].length);
+      m.qualifier = m.qualifier ?? bound[0];
     }
     seen.add(m.name);
     m.period = m.kind === "target" || m.kind === "cap" ? targetPeriod(before) : periodOf(before, date);
