@@ -202,6 +202,14 @@ function metricDrafts(parsed: ParsedSummary): MetricDraft[] {
   return drafts;
 }
 
+/**
+ * Whether last year's figure can stand as a baseline for 同比: a cumulative figure only for the
+ * full year (ten months are not a year); a level (a rate, the latest value) as it was last read.
+ */
+export function isYearBaseline(m: Pick<MetricDraft, "baselinePeriod" | "aggregation">): boolean {
+  return m.baselinePeriod === "全年" || m.aggregation === "latest";
+}
+
 /** "全省固定资产投资" and "固定资产投资" name one measure. */
 function measureKey(name: string): string {
   return name.replace(/^(全省|全市|全区|全县|全街道|全街|全镇|全年|今年|年度|新增|累计)+/, "").replace(/(总额|总量)$/, "");
@@ -212,7 +220,7 @@ function targetDrafts(taskKey: string, targets: PlanTarget[], figures: MetricDra
   return targets.map((t, index) => {
     const key = measureKey(t.name);
     const base = key.length >= 2
-      ? figures.find((f) => !used.has(f.key) && f.unit === t.unit && f.baselinePeriod === "全年" && measureKey(f.name) === key)
+      ? figures.find((f) => !used.has(f.key) && f.unit === t.unit && isYearBaseline(f) && measureKey(f.name) === key)
       : undefined;
     if (base) used.add(base.key);
     const parsed = { ...t, kind: t.kind } as ParsedMetric;

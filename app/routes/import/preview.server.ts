@@ -2,7 +2,7 @@
 // into an import. The text is parsed again at commit time: the browser only sends choices.
 import { z } from "zod";
 import { ImportError, parseSummary, readSummaryFile, toSummaryJson, type SectionJson } from "../../lib/importer";
-import { draftPlan, suggestUnits, WORK_AREAS, type MetricDraft, type PlanDraft, type TargetDraft } from "../../lib/plan-draft";
+import { draftPlan, isYearBaseline, suggestUnits, WORK_AREAS, type MetricDraft, type PlanDraft, type TargetDraft } from "../../lib/plan-draft";
 import type { ImportInput } from "../../models/import.server";
 
 export interface PreviewUnit {
@@ -247,7 +247,7 @@ export function readCommitChoice(
             .map((t) => ({
               name: t.name,
               unit: t.unit,
-              baseline: t.baselinePeriod === "全年" ? t.baseline : null,
+              baseline: t.baselinePeriod === "全年" || t.aggregation === "latest" ? t.baseline : null,
               target: t.target,
               direction: t.direction,
               aggregation: t.aggregation,
@@ -262,7 +262,7 @@ export function readCommitChoice(
           name: metric.name,
           unit: metric.unit,
           // 同比 compares equal periods: only a full-year figure is a baseline.
-          baseline: metric.baselinePeriod === "全年" ? metric.baseline : null,
+          baseline: isYearBaseline(metric) ? metric.baseline : null,
           target: null,
           direction: metric.direction,
           aggregation: metric.aggregation,

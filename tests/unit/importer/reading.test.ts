@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseSummary, summaryJsonSchema, toSummaryJson } from "~/lib/importer";
 import { periodOf } from "~/lib/importer/reading";
-import { draftPlan } from "~/lib/plan-draft";
+import { draftPlan, isYearBaseline } from "~/lib/plan-draft";
 import { readFixture, readSeed } from "./helpers";
 
 /** Reading a report as an office does: plan year, 远景目标 apart, targets per item, problems, periods. */
@@ -84,6 +84,11 @@ describe("the street summary (总结 + 计划, signed in November)", () => {
     // The figure that became a baseline is not offered again among the other figures.
     expect(draft.metrics.some((m) => m.name === "固定资产投资")).toBe(false);
     expect(draft.tasks.filter((t) => t.group === "problem")).toHaveLength(4);
+    // 上半年新增市场主体420户 is half a year: no baseline for the year's 450户, and no 同比 on it.
+    expect(economy.targets.find((t) => t.name === "新增市场主体")).toMatchObject({ target: 450, baseline: null });
+    const halfYear = draft.metrics.find((m) => m.name === "新增市场主体")!;
+    expect(halfYear.baselinePeriod).toBe("上半年");
+    expect(isYearBaseline(halfYear)).toBe(false);
   });
 });
 
