@@ -16,6 +16,8 @@ import { migrateToLatest } from "../../db/index";
 import { closeDb, getDb } from "../utils/db.server";
 import { bootstrapIfEmpty } from "../models/bootstrap.server";
 import { printStartBanner } from "./banner";
+import { withBodyLimit } from "./body-limit";
+import { HSTS_HEADER_VALUE, isHttpsRequest } from "./request-protocol";
 
 const production = process.env.NODE_ENV === "production";
 const development = process.env.NODE_ENV === "development";
@@ -110,7 +112,8 @@ async function main() {
           "frame-ancestors": ["'none'"],
         },
       },
-      strictTransportSecurity: production,
+      // Set below, and only on answers that went out over HTTPS.
+      strictTransportSecurity: false,
       // "no-referrer" (helmet's default) makes browsers send "Origin: null" with a plain form
       // POST, which the CSRF check must refuse; same-origin keeps the Origin for our own forms
       // and still sends nothing to other sites.
@@ -118,6 +121,10 @@ async function main() {
       crossOriginEmbedderPolicy: false,
     }),
   );
+  app.use((req, res, next) => {
+    if (isHttpsRequest(req)) res.setHeader("Strict-Transport-Security", HSTS_HEADER_VALUE);
+    next();
+  });
   app.use(refuseCrossSiteWrites);
   // Assets are built once and cached for a year: compress them well. Pages and data are made
   // per request: the fastest levels (on the board's page, gzip 1 takes half the time of the
@@ -139,7 +146,7 @@ async function main() {
 
   app.all(
     "*",
-    createRequestHandler({
+    withBodyLimit(createRequestHandler({
       build,
       // Only `npm run dev` shows error details; `npm start` (demo) hides them like production.
       mode: development ? "development" : "production",
@@ -152,7 +159,7 @@ async function main() {
           res.locals.userId = userId;
         },
       }),
-    }),
+    })),
   );
 
   const server: Server = app.listen(port, host, () => {
