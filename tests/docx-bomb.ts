@@ -13,19 +13,19 @@ const DOC_START = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:doc
 const DOC_END = "</w:body></w:document>";
 const paragraph = (text: string) => `<w:p><w:r><w:t>${text}</w:t></w:r></w:p>`;
 
-async function zipOf(documentXml: string): Promise<Uint8Array> {
+async function zipOf(documentXml: string): Promise<Uint8Array<ArrayBuffer>> {
   const zip = new JSZip();
   zip.file("[Content_Types].xml", CONTENT_TYPES);
   zip.file("_rels/.rels", RELS);
   zip.file("word/document.xml", documentXml);
-  return zip.generateAsync({ type: "uint8array", compression: "DEFLATE", compressionOptions: { level: 9 } });
+  return (await zip.generateAsync({ type: "uint8array", compression: "DEFLATE", compressionOptions: { level: 9 } })) as Uint8Array<ArrayBuffer>;
 }
 
-export function smallDocx(lines: string[]): Promise<Uint8Array> {
+export function smallDocx(lines: string[]): Promise<Uint8Array<ArrayBuffer>> {
   return zipOf(DOC_START + lines.map(paragraph).join("") + DOC_END);
 }
 
-export async function docxBomb(inflatedBytes: number, options: { declareSmall?: boolean } = {}): Promise<Uint8Array> {
+export async function docxBomb(inflatedBytes: number, options: { declareSmall?: boolean } = {}): Promise<Uint8Array<ArrayBuffer>> {
   const unit = paragraph("a".repeat(1000));
   const body = unit.repeat(Math.ceil(inflatedBytes / unit.length));
   const bytes = await zipOf(DOC_START + body + DOC_END);

@@ -43,7 +43,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (addressWait > 0) return refused(429, waitMessage(addressWait), Math.ceil(addressWait / 1000), "");
 
   const formData = await readForm(request, { maxFields: LOGIN_MAX_FIELDS });
-  const fields = { username: formData.get("username"), password: formData.get("password"), redirectTo: formData.get("redirectTo") };
+  const field = (name: string) => formData.get(name) ?? undefined;
+  const fields = { username: field("username"), password: field("password"), redirectTo: field("redirectTo") };
   const parsed = LoginSchema.safeParse(fields);
   if (!parsed.success) {
     const errors: Record<string, string> = {};

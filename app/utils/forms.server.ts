@@ -2,6 +2,7 @@
 // so a failed submit never loses what was typed.
 import { z } from "zod";
 import { MAX_ROW_ID } from "../lib/row-id";
+import { bodyTooLargeMessage, requestBodyLimit } from "./body-limits.server";
 import { badRequest, payloadTooLarge, thrownData } from "./http.server";
 
 export type FieldErrors = Record<string, string>;
@@ -59,22 +60,23 @@ export function tooManyFieldsMessage(maxFields: number): string {
 }
 
 /**
- * Reads the form body, answering 400 for a body that is not a form and 413 for one with more
- * than `maxFields` fields. A urlencoded body (every form but the uploads) is counted before it
- * is parsed; the server has already bounded its size (app/server/body-limit.ts).
+ * Reads the form body, answering 400 for a body that is not a form, and 413 for one longer
+ * than its route takes (counted as it arrives) or with more than `maxFields` fields. A
+ * urlencoded body (every form but the uploads) is counted before it is parsed.
  */
 export async function readForm(request: Request, { maxFields = MAX_FORM_FIELDS } = {}): Promise<FormData> {
   const type = request.headers.get("Content-Type") ?? "";
+  const body = await readBoundedBody(request);
   let formData: FormData;
   try {
     if (/^application\/x-www-form-urlencoded\b/i.test(type)) {
-      const body = await request.text();
-      if (countUrlencodedFields(body, maxFields) > maxFields) payloadTooLarge(tooManyFieldsMessage(maxFields));
+      const text = new TextDecoder().decode(body);
+      if (countUrlencodedFields(text, maxFields) > maxFields) payloadTooLarge(tooManyFieldsMessage(maxFields));
       formData = new FormData();
-      for (const [key, value] of new URLSearchParams(body)) formData.append(key, value);
+      for (const [key, value] of new URLSearchParams(text)) formData.append(key, value);
       return formData;
     }
-    formData = await request.formData();
+    formData = await new Response(body as Uint8Array<ArrayBuffer>, { headers: { "Content-Type": type } }).formData();
   } catch (error) {
     if (thrownData(error)) throw error;
     return badRequest("提交的表单无法识别，请回到页面重新填写后提交。");
@@ -82,6 +84,31 @@ export async function readForm(request: Request, { maxFields = MAX_FORM_FIELDS }
   let fields = 0;
   for (const _entry of formData) if (++fields > maxFields) payloadTooLarge(tooManyFieldsMessage(maxFields));
   return formData;
+}
+
+async function readBoundedBody(request: Request): Promise<Uint8Array> {
+  const limit = requestBodyLimit(new URL(request.url).pathname);
+  if (Number(request.headers.get("Content-Length") ?? 0) > limit) payloadTooLarge(bodyTooLargeMessage(limit));
+  if (!request.body) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = request.body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) {
+        await reader.cancel().catch(() => undefined);
+        payloadTooLarge(bodyTooLargeMessage(limit));
+      }
+      chunks.push(value);
+    }
+  } catch (error) {
+    if (thrownData(error)) throw error;
+    return badRequest("提交的表单无法识别，请回到页面重新填写后提交。");
+  }
+  return Buffer.concat(chunks, size);
 }
 
 /** Fields of a urlencoded body, counted up to `stopAfter` + 1 without parsing it. */

@@ -146,7 +146,8 @@ export async function countAccountFailures(db: AppDatabase, username: string, no
   const row = await db
     .selectFrom("login_failures")
     .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where(accountRows(username))
+    // Every attempt writes one row under this key, whatever its address.
+    .where("key", "=", accountAnywhereKey(username))
     .where("failed_at", ">", new Date(now.getTime() - LOGIN_WINDOW_MS).toISOString())
     .executeTakeFirstOrThrow();
   return Number(row.n);
