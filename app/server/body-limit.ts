@@ -39,8 +39,10 @@ function refuse(req: Request, res: Response, limit: number) {
         `<h1>提交的内容太大</h1><p>${bodyTooLargeMessage(limit)}</p><p><a href="/">返回首页</a></p></html>`,
     );
   }
-  // The rest of the body is not read: close the connection shortly after the answer is out.
-  req.pause();
+  // The rest of the body is discarded as it comes (never kept), so the client can read the 413
+  // instead of meeting a reset connection; the connection is closed soon after the answer.
+  req.unpipe();
+  req.resume();
   const close = () => setTimeout(() => req.socket.destroy(), 1000).unref();
   if (res.writableFinished) close();
   else res.once("finish", close);

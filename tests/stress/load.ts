@@ -2,13 +2,15 @@
 // a kill -9 in the middle of a write storm. Loopback only, bounded in count and time.
 // Checks: every acknowledged write is in the database; stale writes get 409, never a silent
 // overwrite; no 500 and no SQLITE_BUSY reaches a user; after the crash the database is intact
-// and holds every acknowledged write, with no half-applied multi-row write.
+// and holds every acknowledged write, with no half-applied multi-row write. Then issue 15's
+// bounds (tests/stress/hardening.ts): huge forms and bodies, .docx bombs, login floods, redirects.
 import { copyFileSync, mkdirSync, rmSync } from "node:fs";
 import { sql } from "kysely";
 import { openDatabase } from "../../db/index";
 import { SERVER_ENTRY } from "../../app/server/build";
 import { BENCH_PASSWORD, generateLargePlan, LARGE_PLAN_YEAR } from "../bench/generate";
 import { ensureBuilt, login, startServer, type RunningServer } from "../bench/harness";
+import { hardeningRun } from "./hardening";
 
 const CLIENTS = 50;
 const WRITES_PER_CLIENT = 100;
@@ -209,13 +211,26 @@ async function main() {
   ensureBuilt();
   await generateLargePlan(`${dir}/load.sqlite`, { tasks: 300, leaders: 4, metrics: 40, weeks: 8 });
   copyFileSync(`${dir}/load.sqlite`, `${dir}/crash.sqlite`);
+  copyFileSync(`${dir}/load.sqlite`, `${dir}/hardening.sqlite`);
 
   const load = await loadTest();
   log(`负载：${CLIENTS} 个客户端 × ${WRITES_PER_CLIENT} 次写入 — 尝试 ${load.attempted}，确认 ${load.acknowledged}，409 ${load.conflicts}，5xx ${load.serverErrors}，SQLITE_BUSY ${load.busy}；核对 ${load.found}/${load.expected}`);
   const crash = await crashTest();
   log(`崩溃：kill -9 后重启 — integrity_check ${crash.integrity}，确认的写入 ${crash.acknowledged}，找到 ${crash.found}，半截写入 ${crash.halfApplied}`);
 
+  // Issue 15: one anonymous request must not freeze, fill or fool the server. Behind a proxy
+  // (TRUST_PROXY=1) so each scenario comes from its own address.
+  log("加固（问题 15）：");
+  const hardApp = await startServer(SERVER_ENTRY, { DATABASE_PATH: `${dir}/hardening.sqlite`, NODE_ENV: "production", TRUST_PROXY: "1" }, "/login");
+  let hardening;
+  try {
+    hardening = await hardeningRun({ url: hardApp.url, pid: hardApp.process.pid!, username: "leader", password: BENCH_PASSWORD }, log);
+  } finally {
+    await hardApp.stop();
+  }
+
   const checks = [
+    ...hardening.map((figure) => figure.ok),
     load.serverErrors === 0,
     load.busy === 0,
     load.found === load.expected,

@@ -77,9 +77,26 @@ const mammoth = require(workerData.mammoth);
 })().catch((error) => parentPort.postMessage({ error: error && error.message === "too_large" ? "too_large" : "unreadable" }));
 `;
 
+// One extraction at a time (imports are rare; a worker takes a core while it runs), a few
+// waiting behind it, and a refusal beyond that.
+const MAX_WAITING_EXTRACTIONS = 4;
+let extracting: Promise<unknown> = Promise.resolve();
+let waiting = 0;
+
 /** The raw text of a .docx (mammoth's), or an ImportError; never blocks this thread for long. */
-export function extractDocxText(bytes: Uint8Array): Promise<string> {
+export async function extractDocxText(bytes: Uint8Array): Promise<string> {
   assertDeclaredSizesFit(bytes);
+  if (waiting >= MAX_WAITING_EXTRACTIONS) throw importError("docx_busy");
+  waiting++;
+  const turn = extracting.then(() => {
+    waiting--;
+    return extractInWorker(bytes);
+  });
+  extracting = turn.catch(() => undefined);
+  return turn;
+}
+
+function extractInWorker(bytes: Uint8Array): Promise<string> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,

@@ -13,6 +13,7 @@ export type ImportErrorCode =
   | "unsupported_archive"
   | "docx_unreadable"
   | "docx_too_large"
+  | "docx_busy"
   | "text_too_long"
   | "unknown_encoding";
 
@@ -43,6 +44,7 @@ export const importErrorMessages: Record<ImportErrorCode, string> = {
   docx_unreadable: "无法读取这个 .docx 文件，文件可能已损坏。请在 Word 中打开并重新保存为 .docx 后再上传。",
   docx_too_large:
     "这个 .docx 文件打开后的内容超过 20 MB，无法导入（工作总结打开后一般不到 1 MB）。文件可能已损坏或含有异常内容，请在 Word 中打开并另存为 .docx，或复制正文粘贴导入。",
+  docx_busy: "正在处理其他人上传的 .docx 文件，请稍等半分钟后重新上传。",
   text_too_long: "文件中的文字超过200万字，无法导入。请只保留工作总结正文后重新上传。",
   unknown_encoding: "无法识别文件的文字编码。请用记事本或 WPS 打开后另存为 UTF-8 编码的 .txt 文件，再重新上传。",
 };
