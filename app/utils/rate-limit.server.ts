@@ -164,11 +164,32 @@ export function waitMessage(waitMs: number): string {
   return `登录失败次数过多，为保护账号安全请${wait}后再试。如急需登录，请联系系统管理员解除限制。`;
 }
 
-export const CHECK_IN_FLIGHT_MESSAGE = "该账号的另一次登录正在验证，请稍候再试。";
+export const CHECK_IN_FLIGHT_MESSAGE = "该账号正有多次登录在验证，请稍候再试。";
 export const CHECKS_BUSY_MESSAGE = "同时登录的人太多，系统繁忙，请稍后再试。";
 
-// Accounts whose password is being checked in this process right now: at most one at a time.
-const inFlight = new Set<string>();
+// Per account in this process: the check running now and how many wait behind it. Checks of
+// one account run one at a time; a few may wait their turn (two devices signing in at once),
+// more are refused.
+const MAX_WAITING_PER_ACCOUNT = 3;
+const accountQueues = new Map<string, { tail: Promise<unknown>; size: number }>();
+
+async function oneAtATime<T>(account: string, work: () => Promise<T>): Promise<T | null> {
+  let queue = accountQueues.get(account);
+  if (queue && queue.size > MAX_WAITING_PER_ACCOUNT) return null;
+  if (!queue) {
+    queue = { tail: Promise.resolve(), size: 0 };
+    accountQueues.set(account, queue);
+  }
+  queue.size++;
+  const mine = queue.tail.then(work);
+  queue.tail = mine.catch(() => undefined);
+  try {
+    return await mine;
+  } finally {
+    queue.size--;
+    if (queue.size === 0) accountQueues.delete(account);
+  }
+}
 
 export type GuardedCheck =
   | { ok: true; passwordOk: boolean }
@@ -182,26 +203,27 @@ export async function checkPasswordWithLimits(
   db: AppDatabase,
   input: { username: string; address: string | undefined; passwordHash: () => Promise<string>; password: string },
 ): Promise<GuardedCheck> {
-  const account = normalized(input.username);
-  if (inFlight.has(account)) return { ok: false, status: 429, message: CHECK_IN_FLIGHT_MESSAGE, retryAfterSeconds: 1 };
-  inFlight.add(account);
-  try {
-    const reservation = await reserveLoginAttempt(db, input.username, input.address);
-    if (!reservation.ok) {
-      return { ok: false, status: 429, message: waitMessage(reservation.waitMs), retryAfterSeconds: Math.ceil(reservation.waitMs / 1000) };
-    }
-    let passwordOk: boolean;
-    try {
-      passwordOk = await verifyPasswordQueued(await input.passwordHash(), input.password);
-    } catch (error) {
-      if (!(error instanceof PasswordChecksBusy)) throw error;
-      // Nothing was checked, so nothing counts.
-      await cancelReservation(db, reservation.ids);
-      return { ok: false, status: 503, message: CHECKS_BUSY_MESSAGE, retryAfterSeconds: 5 };
-    }
-    if (passwordOk) await settleSuccess(db, reservation.ids, input.username, input.address);
-    return { ok: true, passwordOk };
-  } finally {
-    inFlight.delete(account);
+  const checked = await oneAtATime(normalized(input.username), () => checkUnderLimits(db, input));
+  return checked ?? { ok: false, status: 429, message: CHECK_IN_FLIGHT_MESSAGE, retryAfterSeconds: 1 };
+}
+
+async function checkUnderLimits(
+  db: AppDatabase,
+  input: { username: string; address: string | undefined; passwordHash: () => Promise<string>; password: string },
+): Promise<GuardedCheck> {
+  const reservation = await reserveLoginAttempt(db, input.username, input.address);
+  if (!reservation.ok) {
+    return { ok: false, status: 429, message: waitMessage(reservation.waitMs), retryAfterSeconds: Math.ceil(reservation.waitMs / 1000) };
   }
+  let passwordOk: boolean;
+  try {
+    passwordOk = await verifyPasswordQueued(await input.passwordHash(), input.password);
+  } catch (error) {
+    if (!(error instanceof PasswordChecksBusy)) throw error;
+    // Nothing was checked, so nothing counts.
+    await cancelReservation(db, reservation.ids);
+    return { ok: false, status: 503, message: CHECKS_BUSY_MESSAGE, retryAfterSeconds: 5 };
+  }
+  if (passwordOk) await settleSuccess(db, reservation.ids, input.username, input.address);
+  return { ok: true, passwordOk };
 }
