@@ -4,10 +4,10 @@ import { LoginSchema } from "../models/user-validation.server";
 import { findUserByUsername } from "../models/users.server";
 import { assertSameOrigin, getCurrentUser, safeRedirectPath } from "../utils/auth.server";
 import { getDb } from "../utils/db.server";
-import { parseForm, readForm } from "../utils/forms.server";
+import { readForm } from "../utils/forms.server";
 import { requestIsHttps } from "../utils/https.server";
-import { decoyPasswordHash, verifyPassword } from "../utils/password.server";
-import { clearAccountFailures, loginWaitMs, recordLoginFailure, waitMessage } from "../utils/rate-limit.server";
+import { decoyPasswordHash } from "../utils/password.server";
+import { addressWaitMs, checkPasswordWithLimits, waitMessage } from "../utils/rate-limit.server";
 import {
   createSession,
   generateSessionToken,
@@ -44,26 +44,39 @@ export async function loader(args: LoaderFunctionArgs) {
   return { cookieRefused: searchParams.has(SESSION_CHECK) ? cookieRefusedMessage(requestIsHttps(args)) : null };
 }
 
+// The login form has three fields; anything else is ignored, and a body with more than a few
+// is no login form at all.
+const LOGIN_MAX_FIELDS = 10;
+
 export async function action({ request, context }: ActionFunctionArgs) {
   assertSameOrigin(request);
   const db = getDb();
-  const formData = await readForm(request);
-  const parsed = parseForm(formData, LoginSchema);
-  if (!parsed.ok) {
-    return data({ formError: null, errors: parsed.errors, username: parsed.values.username ?? "" }, { status: 400 });
+  const address = context.clientAddress;
+  // An address that is already waiting is refused before its form is even read.
+  const addressWait = await addressWaitMs(db, address);
+  if (addressWait > 0) return refused(429, waitMessage(addressWait), Math.ceil(addressWait / 1000), "");
+
+  const formData = await readForm(request, { maxFields: LOGIN_MAX_FIELDS });
+  const field = (name: string) => formData.get(name) ?? undefined;
+  const fields = { username: field("username"), password: field("password"), redirectTo: field("redirectTo") };
+  const parsed = LoginSchema.safeParse(fields);
+  if (!parsed.success) {
+    const errors: Record<string, string> = {};
+    for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? "_form")] ??= issue.message;
+    const username = typeof fields.username === "string" ? fields.username : "";
+    return data({ formError: null, errors, username }, { status: 400 });
   }
   const { username, password } = parsed.data;
-  const address = context.clientAddress;
-
-  const waitMs = await loginWaitMs(db, username, address);
-  if (waitMs > 0) {
-    return data({ formError: waitMessage(waitMs), errors: {}, username }, { status: 429 });
-  }
 
   const user = await findUserByUsername(db, username);
-  const passwordOk = await verifyPassword(user?.password_hash ?? (await decoyPasswordHash()), password);
-  if (!user || !passwordOk) {
-    await recordLoginFailure(db, username, address);
+  const check = await checkPasswordWithLimits(db, {
+    username,
+    address,
+    password,
+    passwordHash: async () => user?.password_hash ?? (await decoyPasswordHash()),
+  });
+  if (!check.ok) return refused(check.status, check.message, check.retryAfterSeconds, username);
+  if (!user || !check.passwordOk) {
     return data({ formError: WRONG_CREDENTIALS, errors: {}, username }, { status: 400 });
   }
   if (user.disabled) {
@@ -73,17 +86,23 @@ export async function action({ request, context }: ActionFunctionArgs) {
     );
   }
 
-  await clearAccountFailures(db, username);
   // A fresh token at every login: a token planted before login is never promoted.
   const previousToken = readSessionToken(request);
   if (previousToken) await invalidateSession(db, sessionIdFromToken(previousToken));
   const token = generateSessionToken();
   const session = await createSession(db, token, user.id);
   const target = user.must_change_password ? "/settings/password" : safeRedirectPath(parsed.data.redirectTo);
-  const check = `/login?${new URLSearchParams({ [SESSION_CHECK]: "1", redirectTo: target })}`;
-  return redirect(check, {
+  const sessionCheckUrl = `/login?${new URLSearchParams({ [SESSION_CHECK]: "1", redirectTo: target })}`;
+  return redirect(sessionCheckUrl, {
     headers: { "Set-Cookie": sessionCookie(token, session.expiresAt, requestIsHttps({ request, context })) },
   });
+}
+
+function refused(status: number, formError: string, retryAfterSeconds: number, username: string) {
+  return data(
+    { formError, errors: {} as Record<string, string>, username },
+    { status, headers: { "Retry-After": String(Math.max(1, retryAfterSeconds)) } },
+  );
 }
 
 export default function LoginPage() {

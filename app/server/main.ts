@@ -15,8 +15,9 @@ import helmet from "helmet";
 import { migrateToLatest } from "../../db/index";
 import { closeDb, getDb } from "../utils/db.server";
 import { bootstrapIfEmpty } from "../models/bootstrap.server";
-import { isHttpsRequest } from "../utils/https.server";
+import { HSTS_HEADER_VALUE, isHttpsRequest } from "../utils/https.server";
 import { printStartBanner } from "./banner";
+import { withBodyLimit } from "./body-limit";
 import { remixGuards } from "./remix-guards";
 
 // `npm start` runs this file (build/server.js): React and Remix must take their production
@@ -120,7 +121,8 @@ async function main() {
           "frame-ancestors": ["'none'"],
         },
       },
-      strictTransportSecurity: production,
+      // Set below, and only on answers that went out over HTTPS.
+      strictTransportSecurity: false,
       // "no-referrer" (helmet's default) makes browsers send "Origin: null" with a plain form
       // POST, which the CSRF check must refuse; same-origin keeps the Origin for our own forms
       // and still sends nothing to other sites.
@@ -128,6 +130,10 @@ async function main() {
       crossOriginEmbedderPolicy: false,
     }),
   );
+  app.use((req, res, next) => {
+    if (isHttpsRequest(req)) res.setHeader("Strict-Transport-Security", HSTS_HEADER_VALUE);
+    next();
+  });
   app.use(refuseCrossSiteWrites);
   app.use(remixGuards());
   // Assets are built once and cached for a year: compress them well. Pages and data are made
@@ -150,7 +156,7 @@ async function main() {
 
   app.all(
     "*",
-    createRequestHandler({
+    withBodyLimit(createRequestHandler({
       build,
       // Only `npm run dev` shows error details; `npm start` (demo) hides them like production.
       mode: development ? "development" : "production",
@@ -164,7 +170,7 @@ async function main() {
           res.locals.userId = userId;
         },
       }),
-    }),
+    })),
   );
 
   const server: Server = app.listen(port, host, () => {

@@ -25,3 +25,6 @@ export function isHttpsRequest(req: HttpsEvidence, trustProxy = process.env.TRUS
 export function requestIsHttps({ request, context }: { request: Request; context?: { https?: boolean } }): boolean {
   return context?.https ?? new URL(request.url).protocol === "https:";
 }
+
+/** HSTS for a year; includeSubDomains is left out: the office's other hosts may still be plain HTTP. */
+export const HSTS_HEADER_VALUE = "max-age=31536000";

@@ -93,7 +93,7 @@ describe("login", () => {
     }
     const sixth = await callAction(login.action, loginForm("leader", "wrong-6"));
     expect(sixth.status).toBe(429);
-    expect(sixth.data.formError).toMatch(/请\d+分钟后再试/);
+    expect(sixth.data.formError).toMatch(/登录失败次数过多.*请\d+(秒|分钟)后再试/);
     const right = await callAction(login.action, loginForm("leader", TEST_PASSWORD));
     expect(right.status).toBe(429);
     await getDb().deleteFrom("login_failures").execute();

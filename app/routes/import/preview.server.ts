@@ -2,6 +2,7 @@
 // into an import. The text is parsed again at commit time: the browser only sends choices.
 import { z } from "zod";
 import { ImportError, parseSummary, readSummaryFile, toSummaryJson, type SectionJson } from "../../lib/importer";
+import { MAX_IMPORT_TEXT_CHARS } from "../../lib/importer/errors";
 import { draftPlan, isYearBaseline, suggestUnits, WORK_AREAS, type MetricDraft, type PlanDraft, type TargetDraft } from "../../lib/plan-draft";
 import type { ImportInput } from "../../models/import.server";
 
@@ -58,7 +59,7 @@ export interface ImportSelection {
   targets: string[];
 }
 
-export const MAX_PASTE_CHARS = 2_000_000;
+export const MAX_PASTE_CHARS = MAX_IMPORT_TEXT_CHARS;
 
 export class InputProblem extends Error {}
 
