@@ -10,7 +10,7 @@ import * as login from "../../app/routes/login";
 import * as board from "../../app/routes/board/route";
 import * as importPage from "../../app/routes/import/route";
 import * as changePassword from "../../app/routes/settings.password";
-import * as editUser from "../../app/routes/admin.users.$userId";
+import * as editUser from "../../app/routes/admin.users_.$userId";
 import { readSummaryFile } from "../../app/lib/importer/decode";
 import { withBodyLimit } from "../../app/server/body-limit";
 import { FORM_MAX_BYTES } from "../../app/utils/body-limits.server";
