@@ -6,7 +6,8 @@ import { listUnits } from "../../models/units.server";
 import { requireUser } from "../../utils/auth.server";
 import { getDb } from "../../utils/db.server";
 import { readForm, readIntent } from "../../utils/forms.server";
-import { MAX_IMPORT_BYTES } from "../../lib/importer/errors";
+import { ImportError, MAX_IMPORT_BYTES } from "../../lib/importer/errors";
+import { analyzeSummaryOffThread } from "../../utils/import-analysis.server";
 import { parseRowId } from "../../lib/row-id";
 import {
   buildPreview,
@@ -83,8 +84,11 @@ export async function action(args: ActionFunctionArgs) {
       const pasted = formData.get("text");
       return data<ActionResult>({ stage: "upload", error: error.message, pasted: typeof pasted === "string" ? pasted : "" }, { status: 400 });
     }
+    const pastedText = formData.get("text");
+    const analysis = await analyzeOrRefuse(submitted.text, typeof pastedText === "string" ? pastedText : "");
+    if (!("draft" in analysis)) return analysis;
     const duplicate = await findImportedDocument(db, submitted.text);
-    const { preview } = buildPreview(submitted.fileName, submitted.text, units, fallbackYear, duplicate ? alreadyImportedMessage(duplicate) : null);
+    const { preview } = buildPreview(submitted.fileName, submitted.text, analysis, units, fallbackYear, duplicate ? alreadyImportedMessage(duplicate) : null);
     return data<ActionResult>({ stage: "preview", preview, selection: null, errors: {} });
   }
 
@@ -94,10 +98,13 @@ export async function action(args: ActionFunctionArgs) {
   if (!originalText?.trim() || typeof fileName !== "string") {
     return data<ActionResult>({ stage: "upload", error: "预览已失效，请重新上传文件。", pasted: "" }, { status: 400 });
   }
+  const analysis = await analyzeOrRefuse(originalText, originalText);
+  if (!("draft" in analysis)) return analysis;
   const duplicate = await findImportedDocument(db, originalText);
   const { preview, draft, parsedJson } = buildPreview(
     fileName.slice(0, 200),
     originalText,
+    analysis,
     units,
     fallbackYear,
     duplicate ? alreadyImportedMessage(duplicate) : null,
@@ -121,6 +128,17 @@ export async function action(args: ActionFunctionArgs) {
     build: choice.build,
   });
   return redirect(`/import?imported=${result.sourceDocumentId}`);
+}
+
+/** The analysis, or the upload form again with the refusal and the text kept (busy, too slow). */
+async function analyzeOrRefuse(text: string, pasted: string) {
+  try {
+    return await analyzeSummaryOffThread(text);
+  } catch (error) {
+    if (!(error instanceof ImportError)) throw error;
+    const status = error.code === "analysis_busy" ? 503 : 400;
+    return data<ActionResult>({ stage: "upload", error: error.message, pasted }, { status, headers: status === 503 ? { "Retry-After": "30" } : undefined });
+  }
 }
 
 export default function ImportPage() {
