@@ -9,7 +9,7 @@ import type { Database, TaskStatus } from "../../db/schema";
 import { parseSummary, toSummaryJson } from "../lib/importer";
 import { draftPlan, matchWorkAreas, suggestUnits, type MetricDraft, type PlanDraft } from "../lib/plan-draft";
 import { daysBetween } from "../lib/weeks";
-import { commitImportIn, type TaskInput } from "./import.server";
+import { commitImportIn, type TaskInput } from "~/routes/import/commit.server";
 
 export const SEED_FILE = resolve("db/seed/pingdong-2024-summary.txt");
 export const SEED_FILE_NAME = "平东街道2024年工作总结.txt";

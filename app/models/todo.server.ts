@@ -7,7 +7,7 @@ import type { LightResult } from "../lib/lights";
 import { weekKeyOf } from "../lib/weeks";
 import type { Actor } from "../utils/permissions";
 import { activePlanIds, weekCells } from "./reports.server";
-import { getBoardPlan, listBoard } from "./tasks.server";
+import { getBoardPlan, listBoard } from "~/routes/board/tasks.server";
 
 const RECENT_DAYS = 30;
 

@@ -3,13 +3,13 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useEffect, useState } from "react";
-import { CardBody } from "~/components/board/card";
-import { LightSummary } from "~/components/board/light-summary";
-import { useLiveBoard } from "~/components/board/use-live-board";
+import { CardBody } from "~/routes/board/card";
+import { LightSummary } from "~/routes/board/light-summary";
+import { useLiveBoard } from "~/routes/board/use-live-board";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { COLUMN_LIMIT, EMPTY_FILTERS, groupIntoLanes, STATUS_LABELS, STATUSES } from "~/lib/board";
 import { formatDate, formatDateTime } from "~/lib/weeks";
-import { findBoardPlan, listBoard, todayKey } from "~/models/tasks.server";
+import { findBoardPlan, listBoard, todayKey } from "~/routes/board/tasks.server";
 import boardStyles from "~/styles/board.css";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";

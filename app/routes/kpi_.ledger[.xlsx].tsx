@@ -2,8 +2,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { attachmentDisposition, ledgerFileName } from "~/lib/kpi-ledger";
 import { isWeekKey, weekKeyOf } from "~/lib/weeks";
-import { buildLedgerWorkbook } from "~/models/kpi-ledger.server";
-import { findKpiPlan, lastFinishedWeeks, loadLedger, planWeeks, todayKey } from "~/models/kpi.server";
+import { buildLedgerWorkbook } from "~/routes/kpi/ledger.server";
+import { findKpiPlan, lastFinishedWeeks, loadLedger, planWeeks, todayKey } from "~/routes/kpi/queries.server";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { badRequest, notFound } from "~/utils/http.server";

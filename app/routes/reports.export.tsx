@@ -5,7 +5,7 @@ import { STATUS_LABELS } from "~/lib/board";
 import { CELL_STATUS_LABELS } from "~/lib/updates";
 import { formatDateTime, isWeekKey, weekKeyOf, weekLabel } from "~/lib/weeks";
 import { getWeekMatrix } from "~/models/reports.server";
-import { findBoardPlan, todayKey } from "~/models/tasks.server";
+import { findBoardPlan, todayKey } from "~/routes/board/tasks.server";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { badRequest, notFound } from "~/utils/http.server";

@@ -3,7 +3,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { summaryDocxBuffer } from "../lib/summary/docx";
 import { sectionOf, toMarkdown, toPlainText } from "../lib/summary/text";
-import { findPlanForSummary, getLatestSummary, getSummaryVersion } from "../models/summary.server";
+import { findPlanForSummary, getLatestSummary, getSummaryVersion } from "~/routes/summary/summary.server";
 import { requireUser } from "../utils/auth.server";
 import { getDb } from "../utils/db.server";
 import { badRequest, notFound } from "../utils/http.server";

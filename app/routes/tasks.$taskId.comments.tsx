@@ -6,7 +6,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { formatDateTime } from "~/lib/weeks";
 import { postComment, urgeUnit } from "~/models/comments.server";
-import { CommentFormSchema, UrgeFormSchema } from "~/models/update-forms.server";
+import { CommentFormSchema, UrgeFormSchema } from "~/routes/tasks.$taskId.update/update-forms.server";
 import { requireUser, safeRedirectPath } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { parseForm, readForm, readIntent } from "~/utils/forms.server";

@@ -5,7 +5,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { LIGHT_LABELS } from "~/lib/lights";
 import { formatDateTime, weekLabel } from "~/lib/weeks";
-import { todayKey } from "~/models/tasks.server";
+import { todayKey } from "~/routes/board/tasks.server";
 import { getTodo } from "~/models/todo.server";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";

@@ -94,7 +94,7 @@ const ACCESS: Record<string, AccessRow> = {
     post: WRITERS,
     form: () => ({ intent: "comment", body: "请按时报送佐证材料。" }),
   },
-  "tasks.$taskId.update.tsx": {
+  "tasks.$taskId.update/route.tsx": {
     url: (i) => `/tasks/${i.taskId}/update`,
     params: (i) => ({ taskId: String(i.taskId) }),
     get: WRITERS,
@@ -191,7 +191,7 @@ describe("access table", () => {
         }
       }
       // A secretary may post updates only for tasks of their own unit.
-      if (file === "tasks.$taskId.update.tsx") {
+      if (file === "tasks.$taskId.update/route.tsx") {
         const url = `/tasks/${ids.otherUnitTaskId}/update`;
         const outcome = await callAction(module.action, makeRequest(url, { cookie: cookies.get("secretary")!, form: { body: "x", progress: "10" } }), {
           params: { taskId: String(ids.otherUnitTaskId) },

@@ -4,7 +4,7 @@ import * as detailRoute from "../../app/routes/board.$taskId";
 import * as editRoute from "../../app/routes/board.$taskId_.edit";
 import * as meetingRoute from "../../app/routes/board_.meeting";
 import * as pollRoute from "../../app/routes/board_.poll";
-import { createTask, getChangeSeq } from "../../app/models/tasks.server";
+import { createTask, getChangeSeq } from "../../app/routes/board/tasks.server";
 import { STATUSES, type TaskStatus } from "../../app/lib/board";
 import { getDb } from "../../app/utils/db.server";
 import type { Actor } from "../../app/utils/permissions";

@@ -4,7 +4,7 @@
 import { generateNKeysBetween } from "fractional-indexing";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_LIGHT_THRESHOLDS } from "../../app/lib/lights";
-import { moveTask, setPlanThresholds } from "../../app/models/tasks.server";
+import { moveTask, setPlanThresholds } from "../../app/routes/board/tasks.server";
 import type { Actor } from "../../app/utils/permissions";
 import { getDb } from "../../app/utils/db.server";
 

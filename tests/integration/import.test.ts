@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { commitImport, findImportedDocument } from "../../app/models/import.server";
+import { commitImport, findImportedDocument } from "../../app/routes/import/commit.server";
 import { getDb } from "../../app/utils/db.server";
 import { readFileSync } from "node:fs";
 

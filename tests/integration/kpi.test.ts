@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { aggregateActual, actualTrend, type Metric } from "../../app/lib/kpi";
 import { DEFAULT_KPI_FILTERS, actualFromTotals, totalsFromWeeks, trendFromWeekTotals } from "../../app/lib/kpi-report";
-import { findKpiPlan, getMetricDetail, lastFinishedWeeks, loadKpiPage, loadMetricTotals, loadWeekTotals, planWeeks, weekTotalsQuery, type KpiPlan } from "../../app/models/kpi.server";
+import { findKpiPlan, getMetricDetail, lastFinishedWeeks, loadKpiPage, loadMetricTotals, loadWeekTotals, planWeeks, weekTotalsQuery, type KpiPlan } from "../../app/routes/kpi/queries.server";
 import { weekKeyOf, weekRange } from "../../app/lib/weeks";
 import { getDb } from "../../app/utils/db.server";
 import { seededRandom as random } from "../seeded-random";

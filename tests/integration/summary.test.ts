@@ -6,7 +6,7 @@ import { parseSummary, readSummaryFile, toSummaryJson, type SummaryJson } from "
 import { formatNumber } from "../../app/lib/kpi";
 import { toPlainText } from "../../app/lib/summary/text";
 import { writeSummary } from "../../app/lib/summary/writer";
-import { loadSummaryInput } from "../../app/models/summary.server";
+import { loadSummaryInput } from "../../app/routes/summary/summary.server";
 import * as exportRoute from "../../app/routes/summary_.export.$format";
 import * as nextYearRoute from "../../app/routes/summary_.next-year";
 import * as summaryRoute from "../../app/routes/summary/route";

@@ -1,7 +1,7 @@
 // Weekly 填报, 催办, comments, 填报情况, 我的待办 and the audit trail, through the routes' loaders
 // and actions with real Requests against a real SQLite file.
 import { beforeAll, describe, expect, it } from "vitest";
-import * as updateRoute from "../../app/routes/tasks.$taskId.update";
+import * as updateRoute from "../../app/routes/tasks.$taskId.update/route";
 import * as commentsRoute from "../../app/routes/tasks.$taskId.comments";
 import * as attachmentRoute from "../../app/routes/attachments.$attachmentId";
 import * as reportsRoute from "../../app/routes/reports";
@@ -9,8 +9,8 @@ import * as exportRoute from "../../app/routes/reports.export";
 import * as todoRoute from "../../app/routes/todo";
 import * as auditRoute from "../../app/routes/admin.audit";
 import * as detailRoute from "../../app/routes/board.$taskId";
-import { createTask, getBoardCard, getBoardPlan, getChangeSeq } from "../../app/models/tasks.server";
-import { saveUpdate } from "../../app/models/updates.server";
+import { createTask, getBoardCard, getBoardPlan, getChangeSeq } from "../../app/routes/board/tasks.server";
+import { saveUpdate } from "../../app/routes/tasks.$taskId.update/updates.server";
 import { countTodo } from "../../app/models/todo.server";
 import { previousWeek, weekKeyOf, weekRange } from "../../app/lib/weeks";
 import { getDb } from "../../app/utils/db.server";

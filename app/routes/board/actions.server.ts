@@ -3,8 +3,8 @@
 import { parseRowId } from "../../lib/row-id";
 import { data, redirect } from "@remix-run/node";
 import { validateThresholds, type LightThresholds } from "../../lib/lights";
-import { createTask, getBoardCard, moveTask, setPlanThresholds, todayKey } from "../../models/tasks.server";
-import { MoveSchema, MoveToSchema, QuickAddSchema, ThresholdsFormSchema } from "../../models/task-forms.server";
+import { createTask, getBoardCard, moveTask, setPlanThresholds, todayKey } from "~/routes/board/tasks.server";
+import { MoveSchema, MoveToSchema, QuickAddSchema, ThresholdsFormSchema } from "~/routes/board/task-forms.server";
 import type { CurrentUser } from "../../utils/auth.server";
 import { getDb } from "../../utils/db.server";
 import { parseForm } from "../../utils/forms.server";

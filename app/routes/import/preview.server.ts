@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { ImportError, parseSummary, readSummaryFile, toSummaryJson, type SectionJson } from "../../lib/importer";
 import { draftPlan, suggestUnits, type MetricDraft, type PlanDraft } from "../../lib/plan-draft";
-import type { ImportInput } from "../../models/import.server";
+import type { ImportInput } from "~/routes/import/commit.server";
 
 export interface PreviewUnit {
   id: number;

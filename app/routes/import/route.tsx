@@ -1,6 +1,6 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { alreadyImportedMessage, commitImportToYear, findImportedDocument } from "../../models/import.server";
+import { alreadyImportedMessage, commitImportToYear, findImportedDocument } from "~/routes/import/commit.server";
 import { listPlans } from "../../models/plans.server";
 import { listUnits } from "../../models/units.server";
 import { requireUser } from "../../utils/auth.server";
@@ -18,7 +18,7 @@ import {
   type ImportPreview,
   type ImportSelection,
 } from "./preview.server";
-import { ImportedTasks, PreviewForm, UploadForm } from "./parts";
+import { ImportedTasks, PreviewForm, UploadForm } from "~/routes/import/preview-form";
 
 export const meta: MetaFunction = () => [{ title: "导入工作总结 · 年度重点工作看板" }];
 

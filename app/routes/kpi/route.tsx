@@ -3,12 +3,12 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { GROUP_ROW_LIMIT, METRIC_LIGHT_LABELS, METRIC_LIGHT_ORDER, kpiSearch, parseKpiFilters } from "~/lib/kpi-report";
 import { formatDate, weekKeyOf, weekLabel } from "~/lib/weeks";
-import { findKpiPlan, listKpiPlanYears, loadKpiPageShared, todayKey } from "~/models/kpi.server";
+import { findKpiPlan, listKpiPlanYears, loadKpiPageShared, todayKey } from "~/routes/kpi/queries.server";
 import kpiStyles from "~/styles/kpi.css";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { can } from "~/utils/permissions";
-import { FilterBar, MetricTable, Overview } from "./parts";
+import { FilterBar, MetricTable, Overview } from "~/routes/kpi/metric-table";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: kpiStyles }];
 

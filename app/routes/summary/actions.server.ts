@@ -13,7 +13,7 @@ import {
   saveSummarySection,
   type NextYearChoice,
   type SectionConflict,
-} from "../../models/summary.server";
+} from "~/routes/summary/summary.server";
 
 export const SUMMARY_INTENTS = ["generate", "save", "restore", "finalize"] as const;
 

@@ -10,14 +10,14 @@ import {
   getSummaryVersion,
   listPlanYearsForSummary,
   listSummaryVersions,
-} from "../../models/summary.server";
+} from "~/routes/summary/summary.server";
 import summaryStyles from "../../styles/summary.css";
 import { requireUser } from "../../utils/auth.server";
 import { getDb } from "../../utils/db.server";
 import { readForm } from "../../utils/forms.server";
 import { can } from "../../utils/permissions";
 import { handleSummaryAction } from "./actions.server";
-import { DiffView, DocumentView, VersionsPanel } from "./parts";
+import { DiffView, DocumentView, VersionsPanel } from "~/routes/summary/document-view";
 import { parsePlanYear, parseRowId } from "~/lib/row-id";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: summaryStyles }];

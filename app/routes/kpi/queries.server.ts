@@ -7,9 +7,9 @@
 // to date and the weekly trend (~/lib/kpi-report). The SQL is portable: SQLite ≥ 3.28 and
 // PostgreSQL both have named windows and LAG.
 import { sql, type Kysely, type Transaction } from "kysely";
-import type { AppDatabase } from "../../db/index";
-import type { Database, MetricAggregation, MetricDirection, Plan, TaskStatus } from "../../db/schema";
-import { aggregateActual, actualByUnit, actualTrend, type Metric, type MetricValue } from "../lib/kpi";
+import type { AppDatabase } from "../../../db/index";
+import type { Database, MetricAggregation, MetricDirection, Plan, TaskStatus } from "../../../db/schema";
+import { aggregateActual, actualByUnit, actualTrend, type Metric, type MetricValue } from "~/lib/kpi";
 import {
   evaluateMetric,
   groupRows,
@@ -31,12 +31,12 @@ import {
   type MetricLightKey,
   type MetricTotals,
   type WeekTotals,
-} from "../lib/kpi-report";
-import type { Light, LightResult, LightThresholds } from "../lib/lights";
-import type { CellStatus } from "../lib/updates";
-import { previousWeek, toDateKey, weekKeyOf, weekRange, weeksBetween } from "../lib/weeks";
-import { getWeekMatrix } from "./reports.server";
-import { planThresholds } from "./tasks.server";
+} from "~/lib/kpi-report";
+import type { Light, LightResult, LightThresholds } from "~/lib/lights";
+import type { CellStatus } from "~/lib/updates";
+import { previousWeek, toDateKey, weekKeyOf, weekRange, weeksBetween } from "~/lib/weeks";
+import { getWeekMatrix } from "~/models/reports.server";
+import { planThresholds } from "~/routes/board/tasks.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
 

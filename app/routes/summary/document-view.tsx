@@ -2,11 +2,11 @@
 // the version list and the comparison of two versions.
 import { Form, Link, useActionData, useFetcher, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
-import type { LineChange, SectionDiff } from "../../lib/summary/diff";
-import { documentLines } from "../../lib/summary/text";
-import { SECTION_LABELS, SECTION_NUMBERS, type SectionKey, type SummaryDocument, type SummarySection } from "../../lib/summary/types";
-import { formatDateTime } from "../../lib/weeks";
-import type { SaveActionData } from "./actions.server";
+import type { LineChange, SectionDiff } from "~/lib/summary/diff";
+import { documentLines } from "~/lib/summary/text";
+import { SECTION_LABELS, SECTION_NUMBERS, type SectionKey, type SummaryDocument, type SummarySection } from "~/lib/summary/types";
+import { formatDateTime } from "~/lib/weeks";
+import type { SaveActionData } from "~/routes/summary/actions.server";
 
 const AUTOSAVE_DELAY_MS = 1500;
 

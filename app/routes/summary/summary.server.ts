@@ -6,13 +6,13 @@
 // a note saying what made the version, and when it was last saved. An autosave by the same
 // person within a few minutes updates their own latest draft instead of piling up versions.
 import type { Transaction } from "kysely";
-import type { AppDatabase } from "../../db/index";
-import type { Database, Plan } from "../../db/schema";
-import { parseSummary, toSummaryJson } from "../lib/importer";
-import { aggregateActual } from "../lib/kpi";
-import { computeLight } from "../lib/lights";
-import { draftPlan, matchWorkAreas, suggestUnits } from "../lib/plan-draft";
-import { toPlainText } from "../lib/summary/text";
+import type { AppDatabase } from "../../../db/index";
+import type { Database, Plan } from "../../../db/schema";
+import { parseSummary, toSummaryJson } from "~/lib/importer";
+import { aggregateActual } from "~/lib/kpi";
+import { computeLight } from "~/lib/lights";
+import { draftPlan, matchWorkAreas, suggestUnits } from "~/lib/plan-draft";
+import { toPlainText } from "~/lib/summary/text";
 import {
   SECTION_KEYS,
   SECTION_LABELS,
@@ -21,13 +21,13 @@ import {
   type SummaryInput,
   type SummaryMetric,
   type SummaryTask,
-} from "../lib/summary/types";
-import { writeSummary } from "../lib/summary/writer";
-import { toDateKey } from "../lib/weeks";
-import { conflict, notFound } from "../utils/http.server";
-import { recordAudit } from "./audit.server";
-import { commitImportIn, type MetricInput, type TaskInput } from "./import.server";
-import { planThresholds } from "./tasks.server";
+} from "~/lib/summary/types";
+import { writeSummary } from "~/lib/summary/writer";
+import { toDateKey } from "~/lib/weeks";
+import { conflict, notFound } from "~/utils/http.server";
+import { recordAudit } from "~/models/audit.server";
+import { commitImportIn, type MetricInput, type TaskInput } from "~/routes/import/commit.server";
+import { planThresholds } from "~/routes/board/tasks.server";
 
 type Db = AppDatabase | Transaction<Database>;
 

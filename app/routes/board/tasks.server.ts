@@ -2,8 +2,8 @@
 // and moving them. Every write is one transaction with its audit_log row and a bump of the
 // plan's change counter (plans.change_seq), which the board's poll compares.
 import { sql, type ExpressionBuilder, type Kysely, type Transaction } from "kysely";
-import type { AppDatabase } from "../../db/index";
-import type { Database, Plan, TaskStatus } from "../../db/schema";
+import type { AppDatabase } from "../../../db/index";
+import type { Database, Plan, TaskStatus } from "../../../db/schema";
 import {
   classifyMove,
   COLUMN_LIMIT,
@@ -16,18 +16,18 @@ import {
   type MoveKind,
   type NamedRef,
   type TaskOrigin,
-} from "../lib/board";
-import { percentOfTarget } from "../lib/kpi";
-import { actualFromTotals, type MetricTotals } from "../lib/kpi-report";
-import { computeLight, DEFAULT_LIGHT_THRESHOLDS, validateThresholds, type LightThresholds } from "../lib/lights";
-import { positionAtBottom, positionAtTop, positionBetween } from "../lib/positions";
-import { describeChanges, type FieldChange, type MetricSnapshot, type TaskSnapshot } from "../lib/task-changes";
-import { toDateKey } from "../lib/weeks";
-import type { Actor } from "../utils/permissions";
-import { badRequest, conflict, forbidden, notFound } from "../utils/http.server";
-import { recordAudit } from "./audit.server";
-import { metricTotalsQuery } from "./kpi.server";
-import type { MetricRowInput } from "./task-forms.server";
+} from "~/lib/board";
+import { percentOfTarget } from "~/lib/kpi";
+import { actualFromTotals, type MetricTotals } from "~/lib/kpi-report";
+import { computeLight, DEFAULT_LIGHT_THRESHOLDS, validateThresholds, type LightThresholds } from "~/lib/lights";
+import { positionAtBottom, positionAtTop, positionBetween } from "~/lib/positions";
+import { describeChanges, type FieldChange, type MetricSnapshot, type TaskSnapshot } from "~/lib/task-changes";
+import { toDateKey } from "~/lib/weeks";
+import type { Actor } from "~/utils/permissions";
+import { badRequest, conflict, forbidden, notFound } from "~/utils/http.server";
+import { recordAudit } from "~/models/audit.server";
+import { metricTotalsQuery } from "~/routes/kpi/queries.server";
+import type { MetricRowInput } from "~/routes/board/task-forms.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
 

@@ -1,10 +1,10 @@
 // The 填报 form and the comment/催办 forms: zod schemas (kept out of the browser bundle) and
 // the reading of metric values as people type them.
 import { z } from "zod";
-import { checkProgress, parseMetricValue } from "../lib/updates";
-import { formValues, parseForm, type FieldErrors } from "../utils/forms.server";
-import { COMMENT_MAX_LENGTH, URGE_NOTE_MAX_LENGTH } from "./comments.server";
-import type { SaveUpdateInput, UpdateTaskInfo } from "./updates.server";
+import { checkProgress, parseMetricValue } from "~/lib/updates";
+import { formValues, parseForm, type FieldErrors } from "~/utils/forms.server";
+import { COMMENT_MAX_LENGTH, URGE_NOTE_MAX_LENGTH } from "~/models/comments.server";
+import type { SaveUpdateInput, UpdateTaskInfo } from "~/routes/tasks.$taskId.update/updates.server";
 
 const optionalText = (label: string, max: number) =>
   z

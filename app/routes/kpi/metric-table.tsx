@@ -18,8 +18,8 @@ import {
 } from "~/lib/kpi-report";
 import { LIGHT_LABELS, type Light } from "~/lib/lights";
 import { weekLabel } from "~/lib/weeks";
-import type { KpiOptions, PlanOverview } from "~/models/kpi.server";
-import { Sparkline } from "./charts";
+import type { KpiOptions, PlanOverview } from "~/routes/kpi/queries.server";
+import { Sparkline } from "~/routes/kpi/charts";
 
 /** A metric's light: shape, word and meaning together, never colour alone. */
 export function MetricLightTag({ light, reasons, compact = false }: { light: MetricLightKey; reasons?: string[]; compact?: boolean }) {

@@ -3,14 +3,14 @@
 // and light cells coloured (with the word, never colour alone).
 import { createRequire } from "node:module";
 import type ExcelJS from "exceljs";
-import { ORIGIN_LABELS, STATUS_LABELS, type TaskOrigin } from "../lib/board";
-import { formatNumber } from "../lib/kpi";
-import { METRIC_COLUMNS, REPORT_COLUMNS, TASK_COLUMNS, excelDate, excelDateTime, type LedgerColumn } from "../lib/kpi-ledger";
-import { DIRECTION_LABELS, METRIC_LIGHT_LABELS, aggregationLabel, type MetricLightKey } from "../lib/kpi-report";
-import { LIGHT_LABELS, type Light } from "../lib/lights";
-import { CELL_STATUS_LABELS } from "../lib/updates";
-import { parseWeekKey, toDateKey, weekLabel } from "../lib/weeks";
-import type { LedgerData } from "./kpi.server";
+import { ORIGIN_LABELS, STATUS_LABELS, type TaskOrigin } from "~/lib/board";
+import { formatNumber } from "~/lib/kpi";
+import { METRIC_COLUMNS, REPORT_COLUMNS, TASK_COLUMNS, excelDate, excelDateTime, type LedgerColumn } from "~/lib/kpi-ledger";
+import { DIRECTION_LABELS, METRIC_LIGHT_LABELS, aggregationLabel, type MetricLightKey } from "~/lib/kpi-report";
+import { LIGHT_LABELS, type Light } from "~/lib/lights";
+import { CELL_STATUS_LABELS } from "~/lib/updates";
+import { parseWeekKey, toDateKey, weekLabel } from "~/lib/weeks";
+import type { LedgerData } from "~/routes/kpi/queries.server";
 
 // Loaded with require on first use, not with import(): tsx (which runs the server) rewrites
 // every file holding an import() expression and keeps a source map of it, and the server

@@ -4,7 +4,7 @@ import { Link, useFetcher } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { CELL_STATUS_LABELS, formatBytes } from "~/lib/updates";
 import { formatDateTime, weekLabel } from "~/lib/weeks";
-import type { TaskActivity as Activity } from "~/models/task-activity.server";
+import type { TaskActivity as Activity } from "~/routes/tasks.$taskId.update/task-activity.server";
 import type { CommentActionData } from "~/routes/tasks.$taskId.comments";
 
 const KIND_LABELS = { comment: "评论", urge: "催办", verify: "验收", reject: "驳回" } as const;

@@ -1,8 +1,8 @@
 // Form schemas for the board: quick add, task edit (with metric rows), moves, 督办灯 thresholds.
 // Server-only: zod must not reach the browser bundle.
 import { z } from "zod";
-import { STATUSES, REASON_MAX_LENGTH } from "../lib/board";
-import { id, text } from "../utils/forms.server";
+import { STATUSES, REASON_MAX_LENGTH } from "~/lib/board";
+import { id, text } from "~/utils/forms.server";
 
 const DATE_KEY = /^\d{4}-\d{2}-\d{2}$/;
 

@@ -2,15 +2,15 @@
 // week. Saving writes the update, its values and 佐证材料, the task's progress, the plan's
 // change counter (so open boards refresh) and an audit row per write, in one transaction.
 import type { ExpressionBuilder, Kysely, Transaction } from "kysely";
-import type { AppDatabase } from "../../db/index";
-import type { Database, MetricAggregation, TaskStatus } from "../../db/schema";
-import { mayEditUpdate } from "../lib/updates";
-import { isWeekKey, weekKeyOf, weeksBetween } from "../lib/weeks";
-import { badRequest, conflict, forbidden, notFound } from "../utils/http.server";
-import { can, type Actor } from "../utils/permissions";
-import { removeStoredFiles, storeFiles, type CheckedFile } from "./attachments.server";
-import { recordAudit, recordAudits, type AuditEntry } from "./audit.server";
-import { bumpChangeSeq } from "./tasks.server";
+import type { AppDatabase } from "../../../db/index";
+import type { Database, MetricAggregation, TaskStatus } from "../../../db/schema";
+import { mayEditUpdate } from "~/lib/updates";
+import { isWeekKey, weekKeyOf, weeksBetween } from "~/lib/weeks";
+import { badRequest, conflict, forbidden, notFound } from "~/utils/http.server";
+import { can, type Actor } from "~/utils/permissions";
+import { removeStoredFiles, storeFiles, type CheckedFile } from "~/models/attachments.server";
+import { recordAudit, recordAudits, type AuditEntry } from "~/models/audit.server";
+import { bumpChangeSeq } from "~/routes/board/tasks.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
 

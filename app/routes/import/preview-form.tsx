@@ -1,7 +1,7 @@
 import { Form, Link } from "@remix-run/react";
-import type { SectionJson } from "../../lib/importer/types";
-import type { MetricDraft } from "../../lib/plan-draft";
-import type { ImportPreview, ImportSelection, PreviewUnit } from "./preview.server";
+import type { SectionJson } from "~/lib/importer/types";
+import type { MetricDraft } from "~/lib/plan-draft";
+import type { ImportPreview, ImportSelection, PreviewUnit } from "~/routes/import/preview.server";
 
 const SECTION_KIND_LABELS: Record<SectionJson["kind"], string> = {
   highlights: "亮点",

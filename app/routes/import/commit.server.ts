@@ -3,13 +3,13 @@
 import { sha256 } from "@oslojs/crypto/sha2";
 import { encodeHexLowerCase } from "@oslojs/encoding";
 import type { Transaction } from "kysely";
-import type { AppDatabase } from "../../db/index";
-import type { Database, MetricAggregation, MetricDirection, TaskStatus } from "../../db/schema";
-import { initialPositions } from "../lib/positions";
-import { formatDate } from "../lib/weeks";
-import { conflict, notFound } from "../utils/http.server";
-import { recordAudit } from "./audit.server";
-import { bumpChangeSeq } from "./tasks.server";
+import type { AppDatabase } from "../../../db/index";
+import type { Database, MetricAggregation, MetricDirection, TaskStatus } from "../../../db/schema";
+import { initialPositions } from "~/lib/positions";
+import { formatDate } from "~/lib/weeks";
+import { conflict, notFound } from "~/utils/http.server";
+import { recordAudit } from "~/models/audit.server";
+import { bumpChangeSeq } from "~/routes/board/tasks.server";
 
 export interface MetricInput {
   name: string;

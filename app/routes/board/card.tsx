@@ -5,8 +5,8 @@ import { Form, Link } from "@remix-run/react";
 import { useDraggable } from "@dnd-kit/core";
 import { ORIGIN_LABELS, STATUS_LABELS, type BoardCard, type TaskStatus } from "~/lib/board";
 import { formatDateKey } from "~/lib/date-keys";
-import { LightBadge } from "./light-badge";
-import { MetricBars } from "./metric-bars";
+import { LightBadge } from "~/routes/board/light-badge";
+import { MetricBars } from "~/routes/board/metric-bars";
 
 export interface CardBodyProps {
   card: BoardCard;

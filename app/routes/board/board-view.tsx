@@ -41,9 +41,9 @@ import {
   type TaskStatus,
 } from "~/lib/board";
 import type { Actor } from "~/utils/permissions";
-import { CardBody, DraggableCard } from "./card";
-import { ReasonDialog, type ReasonRequest } from "./reason-dialog";
-import type { MoveRequest } from "./use-board-moves";
+import { CardBody, DraggableCard } from "~/routes/board/card";
+import { ReasonDialog, type ReasonRequest } from "~/routes/board/reason-dialog";
+import type { MoveRequest } from "~/routes/board/use-board-moves";
 
 /** Mouse and pen only: touch goes through the TouchSensor's press-and-hold. */
 class MouseOrPenSensor extends PointerSensor {

@@ -1,11 +1,11 @@
 // What the card detail shows from 填报 and 催办: this week's status per unit (with the 填报 and
 // 催办 buttons the viewer may use), 佐证材料, and the comment thread.
-import type { AppDatabase } from "../../db/index";
-import { cellStatus, URGE_INTERVAL_HOURS, type CellStatus } from "../lib/updates";
-import { weekKeyOf } from "../lib/weeks";
-import { can, type Actor } from "../utils/permissions";
-import { listTaskComments, type TaskComment } from "./comments.server";
-import { listTaskAttachments } from "./updates.server";
+import type { AppDatabase } from "../../../db/index";
+import { cellStatus, URGE_INTERVAL_HOURS, type CellStatus } from "~/lib/updates";
+import { weekKeyOf } from "~/lib/weeks";
+import { can, type Actor } from "~/utils/permissions";
+import { listTaskComments, type TaskComment } from "~/models/comments.server";
+import { listTaskAttachments } from "~/routes/tasks.$taskId.update/updates.server";
 
 export interface TaskActivity {
   taskId: number;
