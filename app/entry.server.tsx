@@ -3,7 +3,7 @@ import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceProvider } from "./utils/nonce";
-import { thrownData } from "./utils/http.server";
+import { answerOf } from "~/utils/http.server";
 import { withoutNulBytes } from "./utils/render-output.server";
 
 const ABORT_DELAY = 5_000;
@@ -78,7 +78,8 @@ export default function handleRequest(
 function thrownStatus(error: unknown): number | null {
   if (error instanceof Response) return error.status;
   if (isRouteErrorResponse(error)) return error.status;
-  return thrownData(error)?.status ?? null;
+  const answer = answerOf(error);
+  return answer ? answer.status || 500 : null;
 }
 
 function describeThrown(error: unknown): string {

@@ -4,9 +4,9 @@ import type { Kysely, Transaction } from "kysely";
 import type { AppDatabase } from "../../db/index";
 import type { CommentKind, Database } from "../../db/schema";
 import { findMentions, URGE_INTERVAL_HOURS } from "../lib/updates";
-import { badRequest, forbidden, notFound } from "../utils/http.server";
 import { can, type Actor } from "../utils/permissions";
 import { recordAudit } from "./audit.server";
+import { badRequest, forbidden, notFound } from "~/lib/refusal";
 
 type Db = Kysely<Database> | Transaction<Database>;
 

@@ -8,8 +8,8 @@ import { z } from "zod";
 import { zhCN } from "zod/locales";
 import type { AppDatabase } from "../../db/index";
 import { hashPassword } from "../utils/password.server";
-import { badRequest, conflict, notFound } from "../utils/http.server";
 import { recordAudit } from "./audit.server";
+import { badRequest, conflict, notFound } from "~/lib/refusal";
 
 export const PLAN_DOCUMENT_FORMAT = "niandu-kanban-plan";
 export const PLAN_DOCUMENT_VERSION = 1;

@@ -7,7 +7,8 @@ import type { LightResult } from "../lib/lights";
 import { weekKeyOf } from "../lib/weeks";
 import type { Actor } from "../utils/permissions";
 import { activePlanIds, weekCells } from "./reports.server";
-import { getBoardPlan, listBoard } from "~/routes/board/tasks.server";
+import { listBoard } from "~/routes/board/tasks.server";
+import { getPlan } from "~/models/plans.server";
 
 const RECENT_DAYS = 30;
 
@@ -162,7 +163,7 @@ export async function getTodo(db: AppDatabase, actor: Actor, now: Date, today: s
   const flagged: TodoData["flagged"] = [];
   const toVerify: TodoData["toVerify"] = [];
   for (const planId of planIds) {
-    const plan = await getBoardPlan(db, planId);
+    const plan = await getPlan(db, planId);
     if (!plan) continue;
     const { cards } = await listBoard(db, plan, { filters: EMPTY_FILTERS, today });
     for (const card of cards) {

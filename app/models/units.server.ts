@@ -1,7 +1,7 @@
 import type { AppDatabase } from "../../db/index";
 import type { Unit, UnitKind } from "../../db/schema";
-import { conflict, notFound } from "../utils/http.server";
 import { recordAudit } from "./audit.server";
+import { conflict, notFound } from "~/lib/refusal";
 
 export function listUnits(db: AppDatabase, { includeInactive = false } = {}): Promise<Unit[]> {
   let query = db.selectFrom("units").selectAll().orderBy("sort_order").orderBy("id");

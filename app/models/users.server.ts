@@ -1,9 +1,9 @@
 import type { AppDatabase } from "../../db/index";
 import type { Role, User } from "../../db/schema";
-import { conflict, notFound } from "../utils/http.server";
 import { hashPassword } from "../utils/password.server";
 import { invalidateUserSessions } from "../utils/session.server";
 import { recordAudit } from "./audit.server";
+import { conflict, notFound } from "~/lib/refusal";
 
 /** A user as shown to other users: never the password hash. */
 export type UserSummary = Omit<User, "password_hash"> & { unit_name: string | null };

@@ -3,7 +3,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { planDocumentResponse } from "../models/plan-transfer.server";
 import { requireUser } from "../utils/auth.server";
 import { getDb } from "../utils/db.server";
-import { notFound } from "../utils/http.server";
+import { notFound } from "~/lib/refusal";
 
 export async function loader(args: LoaderFunctionArgs) {
   await requireUser(args, "admin");

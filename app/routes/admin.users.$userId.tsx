@@ -9,8 +9,9 @@ import { Field } from "../components/field";
 import { requireUser } from "../utils/auth.server";
 import { getDb } from "../utils/db.server";
 import { parseForm, readForm, readIntent } from "../utils/forms.server";
-import { badRequest, notFound, rowIdParam } from "../utils/http.server";
+import { rowIdParam } from "../utils/http.server";
 import { ROLE_LABELS } from "../utils/permissions";
+import { badRequest, notFound } from "~/lib/refusal";
 
 
 const userIdFrom = (params: { userId?: string }) => rowIdParam(params.userId, "没有找到该用户。");

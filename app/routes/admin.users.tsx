@@ -8,9 +8,9 @@ import { ROLES } from "../lib/labels";
 import { requireUser } from "../utils/auth.server";
 import { getDb } from "../utils/db.server";
 import { parseForm, readForm } from "../utils/forms.server";
-import { badRequest } from "../utils/http.server";
 import { ROLE_LABELS } from "../utils/permissions";
 import { Field } from "../components/field";
+import { badRequest } from "~/lib/refusal";
 
 
 export async function loader(args: LoaderFunctionArgs) {

@@ -4,7 +4,8 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { readAttachment } from "~/models/attachments.server";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
-import { notFound, rowIdParam } from "~/utils/http.server";
+import { rowIdParam } from "~/utils/http.server";
+import { notFound } from "~/lib/refusal";
 
 export async function loader(args: LoaderFunctionArgs) {
   await requireUser(args, "read");

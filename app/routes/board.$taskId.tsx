@@ -13,12 +13,14 @@ import { AGGREGATION_LABELS, DIRECTION_LABELS } from "~/lib/task-changes";
 import { formatDate, formatDateTime, isWeekKey, weekLabel } from "~/lib/weeks";
 import { DeleteTaskSchema } from "~/routes/board/task-forms.server";
 import { getTaskActivity } from "~/routes/tasks.$taskId.update/task-activity.server";
-import { deleteTask, findTaskPlan, getTaskDetail, todayKey } from "~/routes/board/tasks.server";
+import { deleteTask, findTaskPlan, getTaskDetail } from "~/routes/board/tasks.server";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { parseForm, readForm, readIntent } from "~/utils/forms.server";
-import { forbidden, notFound, refusalOf, rowIdParam } from "~/utils/http.server";
+import { refusalOf, rowIdParam } from "~/utils/http.server";
 import { can } from "~/utils/permissions";
+import { todayKey } from "~/models/plans.server";
+import { forbidden, notFound } from "~/lib/refusal";
 
 const taskIdFrom = (params: { taskId?: string }) => rowIdParam(params.taskId, "没有找到这项重点工作。");
 

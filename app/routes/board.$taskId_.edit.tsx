@@ -9,11 +9,13 @@ import { ORIGIN_LABELS, type TaskOrigin } from "~/lib/board";
 import { AGGREGATION_LABELS, DIRECTION_LABELS, type FieldChange } from "~/lib/task-changes";
 import { listUnits } from "~/models/units.server";
 import { TaskEditSchema } from "~/routes/board/task-forms.server";
-import { getTaskDetail, listLeaders, todayKey, updateTask } from "~/routes/board/tasks.server";
+import { getTaskDetail, listLeaders, updateTask } from "~/routes/board/tasks.server";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { parseForm, readForm, readIntent } from "~/utils/forms.server";
-import { badRequest, notFound, refusalOf, rowIdParam } from "~/utils/http.server";
+import { refusalOf, rowIdParam } from "~/utils/http.server";
+import { todayKey } from "~/models/plans.server";
+import { badRequest, notFound } from "~/lib/refusal";
 
 const taskIdFrom = (params: { taskId?: string }) => rowIdParam(params.taskId, "没有找到这项重点工作。");
 

@@ -9,11 +9,12 @@ import { useLiveBoard } from "~/routes/board/use-live-board";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { COLUMN_LIMIT, EMPTY_FILTERS, groupIntoLanes, STATUS_LABELS, STATUSES } from "~/lib/board";
 import { formatDate, formatDateTime } from "~/lib/weeks";
-import { findBoardPlan, listBoard, todayKey } from "~/routes/board/tasks.server";
+import { listBoard } from "~/routes/board/tasks.server";
 import boardStyles from "~/styles/board.css";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { parsePlanYear } from "~/lib/row-id";
+import { findPlan, todayKey } from "~/models/plans.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: boardStyles }];
 
@@ -25,7 +26,7 @@ export async function loader(args: LoaderFunctionArgs) {
   await requireUser(args, "read");
   const db = getDb();
   const today = todayKey();
-  const plan = await findBoardPlan(db, parsePlanYear(new URL(args.request.url).searchParams.get("year")), today);
+  const plan = await findPlan(db, parsePlanYear(new URL(args.request.url).searchParams.get("year")), today);
   const loadedAt = new Date().toISOString();
   if (!plan) return { plan: null, today, loadedAt, cards: [], leaders: [], lights: null, hidden: 0, total: 0 };
   const board = await listBoard(db, plan, { filters: EMPTY_FILTERS, today });

@@ -5,13 +5,14 @@ import { STATUS_LABELS } from "~/lib/board";
 import { formatNumber, growthRate, isPercentUnit } from "~/lib/kpi";
 import { DIRECTION_LABELS, aggregationLabel, metricExpectedProgress } from "~/lib/kpi-report";
 import { formatDate, formatDateTime, toDateKey, weekLabel, weekRange } from "~/lib/weeks";
-import { getMetricDetail, todayKey } from "~/routes/kpi/queries.server";
+import { getMetricDetail } from "~/routes/kpi/queries.server";
 import kpiStyles from "~/styles/kpi.css";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
-import { notFound } from "~/utils/http.server";
 import { TrendChart, TrendLegend, UnitBars } from "./kpi/charts";
 import { MetricLightTag } from "~/routes/kpi/metric-table";
+import { todayKey } from "~/models/plans.server";
+import { notFound } from "~/lib/refusal";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: kpiStyles }];
 

@@ -3,10 +3,11 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { attachmentDisposition, ledgerFileName } from "~/lib/kpi-ledger";
 import { isWeekKey, weekKeyOf } from "~/lib/weeks";
 import { buildLedgerWorkbook } from "~/routes/kpi/ledger.server";
-import { findKpiPlan, lastFinishedWeeks, loadLedger, planWeeks, todayKey } from "~/routes/kpi/queries.server";
+import { lastFinishedWeeks, loadLedger, planWeeks } from "~/routes/kpi/queries.server";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
-import { badRequest, notFound } from "~/utils/http.server";
+import { findPlan, todayKey } from "~/models/plans.server";
+import { badRequest, notFound, Refusal } from "~/lib/refusal";
 
 /**
  * A download link has no page around it to show an error boundary: a refused download answers
@@ -26,10 +27,7 @@ export async function loader(args: LoaderFunctionArgs) {
 }
 
 function asFailure(thrown: unknown): { status: number; message: string } | null {
-  if (typeof thrown !== "object" || thrown === null || (thrown as { type?: string }).type !== "DataWithResponseInit") return null;
-  const { data, init } = thrown as { data: { message?: unknown }; init: ResponseInit | null };
-  const message = typeof data?.message === "string" ? data.message : "无法导出工作台账。";
-  return { status: init?.status ?? 400, message };
+  return thrown instanceof Refusal ? { status: thrown.status, message: thrown.message } : null;
 }
 
 function escapeHtml(text: string): string {
@@ -52,7 +50,7 @@ async function ledgerResponse(args: LoaderFunctionArgs): Promise<Response> {
   const today = todayKey(now);
   const yearParam = url.searchParams.get("year");
   if (yearParam !== null && !/^\d{4}$/.test(yearParam)) badRequest("年度无效，请回到指标页重新导出。");
-  const plan = await findKpiPlan(db, yearParam ? Number(yearParam) : null, today);
+  const plan = await findPlan(db, yearParam ? Number(yearParam) : null, today);
   if (!plan) notFound(yearParam ? `没有${yearParam}年度计划，无法导出工作台账。` : "还没有年度计划，无法导出工作台账。");
 
   const weeks = planWeeks(plan!.year, today);

@@ -9,13 +9,14 @@ import { CELL_STATUS_LABELS } from "~/lib/updates";
 import { formatDateTime, isWeekKey, weekKeyOf, weekLabel, weeksBetween } from "~/lib/weeks";
 import { defaultUrgeNote, urgeMany, urgeUnit } from "~/models/comments.server";
 import { getWeekMatrix } from "~/models/reports.server";
-import { findBoardPlan, listPlanYears, todayKey } from "~/routes/board/tasks.server";
 import { MatrixUrgeAllSchema, MatrixUrgeSchema } from "~/routes/tasks.$taskId.update/update-forms.server";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { parseForm, readForm, readIntent } from "~/utils/forms.server";
-import { badRequest } from "~/utils/http.server";
 import { parsePlanYear } from "~/lib/row-id";
+import { findPlan, listPlanYears, todayKey } from "~/models/plans.server";
+import { YearPicker } from "~/components/year-picker";
+import { badRequest } from "~/lib/refusal";
 
 export const meta: MetaFunction = () => [
   { title: "填报情况 · 年度重点工作看板" },
@@ -34,7 +35,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const url = new URL(args.request.url);
   const db = getDb();
   const now = new Date();
-  const plan = await findBoardPlan(db, parsePlanYear(url.searchParams.get("year")), todayKey(now));
+  const plan = await findPlan(db, parsePlanYear(url.searchParams.get("year")), todayKey(now));
   const years = await listPlanYears(db);
   if (!plan) return { plan: null, years, weeks: [] as string[], matrix: null, currentWeek: weekKeyOf(now) };
   const weeks = planWeeks(plan.year, now);
@@ -111,15 +112,7 @@ export default function ReportsPage() {
             {week === currentWeek ? "（本周，尚未结束）" : ""}
           </p>
         </div>
-        {years.length > 1 ? (
-          <nav className="year-links" aria-label="切换年度">
-            {years.map((y) => (
-              <Link key={y.id} to={`?year=${y.year}`} aria-current={y.year === plan.year ? "page" : undefined}>
-                {y.year}年
-              </Link>
-            ))}
-          </nav>
-        ) : null}
+        <YearPicker years={years} current={plan.year} to={(year) => `?year=${year}`} />
       </header>
 
       <Form method="get" className="week-picker" aria-label="选择周次">

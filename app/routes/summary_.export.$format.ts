@@ -3,11 +3,12 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { summaryDocxBuffer } from "../lib/summary/docx";
 import { sectionOf, toMarkdown, toPlainText } from "../lib/summary/text";
-import { findPlanForSummary, getLatestSummary, getSummaryVersion } from "~/routes/summary/summary.server";
+import { getLatestSummary, getSummaryVersion } from "~/routes/summary/summary.server";
 import { requireUser } from "../utils/auth.server";
 import { getDb } from "../utils/db.server";
-import { badRequest, notFound } from "../utils/http.server";
 import { parsePlanYear, parseRowId } from "~/lib/row-id";
+import { findSummaryPlan } from "~/models/plans.server";
+import { badRequest, notFound } from "~/lib/refusal";
 
 const FORMATS = {
   docx: { type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ext: "docx" },
@@ -29,7 +30,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const version = versionValue === null ? null : parseRowId(versionValue);
   if ((yearValue !== null && year === null) || (versionValue !== null && version === null)) badRequest("年度或版本号无效。");
   const db = getDb();
-  const plan = await findPlanForSummary(db, year);
+  const plan = await findSummaryPlan(db, year);
   if (!plan) notFound("没有找到该年度计划。");
   const summary = version ? await getSummaryVersion(db, plan!.id, version) : await getLatestSummary(db, plan!.id);
   if (!summary) notFound(version ? `没有找到版本${version}。` : "该年度还没有总结草稿，请先生成。");

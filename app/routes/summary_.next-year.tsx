@@ -2,14 +2,15 @@
 import { data, redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
-import { findPlanForSummary, previewNextYear, startNextYear } from "~/routes/summary/summary.server";
+import { previewNextYear, startNextYear } from "~/routes/summary/summary.server";
 import summaryStyles from "../styles/summary.css";
 import { requireUser } from "../utils/auth.server";
 import { getDb } from "../utils/db.server";
 import { readForm } from "../utils/forms.server";
-import { notFound } from "../utils/http.server";
 import { parseNextYearForm } from "./summary/actions.server";
 import { parsePlanYear } from "~/lib/row-id";
+import { findSummaryPlan } from "~/models/plans.server";
+import { notFound } from "~/lib/refusal";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: summaryStyles }];
 
@@ -26,7 +27,7 @@ const STATUS_LABELS: Record<string, string> = {
 
 export async function loader(args: LoaderFunctionArgs) {
   await requireUser(args, "summary.manage");
-  const plan = await findPlanForSummary(getDb(), parsePlanYear(new URL(args.request.url).searchParams.get("year")));
+  const plan = await findSummaryPlan(getDb(), parsePlanYear(new URL(args.request.url).searchParams.get("year")));
   if (!plan) notFound("没有找到该年度计划。");
   return { preview: await previewNextYear(getDb(), plan!.id) };
 }
@@ -35,7 +36,7 @@ export async function action(args: ActionFunctionArgs) {
   const user = await requireUser(args, "summary.manage");
   const form = parseNextYearForm(await readForm(args.request));
   if (!form.ok) return data({ message: form.message }, { status: 400 });
-  const plan = await findPlanForSummary(getDb(), form.year);
+  const plan = await findSummaryPlan(getDb(), form.year);
   if (!plan) notFound("没有找到该年度计划。");
   const result = await startNextYear(getDb(), user.id, plan!.id, form.choice);
   return redirect(`/board?year=${result.year}`);

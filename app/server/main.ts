@@ -8,6 +8,7 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { constants as zlibConstants } from "node:zlib";
 import { createRequestHandler } from "@remix-run/express";
+import { withRefusals } from "~/utils/http.server";
 import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
@@ -140,7 +141,7 @@ async function main() {
   app.all(
     "*",
     createRequestHandler({
-      build,
+      build: withRefusals(build),
       // Only `npm run dev` shows error details; `npm start` (demo) hides them like production.
       mode: development ? "development" : "production",
       getLoadContext: (req, res) => ({

@@ -2,7 +2,7 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import type { User } from "../../db/schema";
 import { getDb } from "./db.server";
-import { forbidden } from "./http.server";
+import { forbidden } from "~/lib/refusal";
 import { can, type Actor, type Permission } from "./permissions";
 import { readSessionToken, sessionCookie, validateSessionToken } from "./session.server";
 

@@ -2,7 +2,7 @@
 // so a failed submit never loses what was typed.
 import { z } from "zod";
 import { MAX_ROW_ID } from "../lib/row-id";
-import { badRequest } from "./http.server";
+import { badRequest } from "~/lib/refusal";
 
 export type FieldErrors = Record<string, string>;
 

@@ -4,11 +4,12 @@ import * as detailRoute from "../../app/routes/board.$taskId";
 import * as editRoute from "../../app/routes/board.$taskId_.edit";
 import * as meetingRoute from "../../app/routes/board_.meeting";
 import * as pollRoute from "../../app/routes/board_.poll";
-import { createTask, getChangeSeq } from "../../app/routes/board/tasks.server";
+import { createTask } from "../../app/routes/board/tasks.server";
 import { STATUSES, type TaskStatus } from "../../app/lib/board";
 import { getDb } from "../../app/utils/db.server";
 import type { Actor } from "../../app/utils/permissions";
 import { callAction, callLoader, cookieFor, makeRequest } from "./helpers";
+import { getChangeSeq } from "../../app/models/plans.server";
 
 let planId: number;
 let actors: Record<string, Actor>;

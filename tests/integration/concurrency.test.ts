@@ -4,9 +4,11 @@
 import { generateNKeysBetween } from "fractional-indexing";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_LIGHT_THRESHOLDS } from "../../app/lib/lights";
-import { moveTask, setPlanThresholds } from "../../app/routes/board/tasks.server";
+import { moveTask } from "../../app/routes/board/tasks.server";
 import type { Actor } from "../../app/utils/permissions";
 import { getDb } from "../../app/utils/db.server";
+import { setPlanThresholds } from "../../app/models/plans.server";
+import { Refusal } from "../../app/lib/refusal";
 
 let leader: Actor;
 let planId: number;
@@ -60,8 +62,9 @@ describe("concurrent writes", () => {
     const refusals = outcomes.filter((o): o is PromiseRejectedResult => o.status === "rejected");
     expect(refusals).toHaveLength(7);
     for (const refusal of refusals) {
-      expect(refusal.reason?.init?.status).toBe(409);
-      expect(JSON.stringify(refusal.reason?.data)).toContain("已被他人修改");
+      expect(refusal.reason).toBeInstanceOf(Refusal);
+      expect(refusal.reason.status).toBe(409);
+      expect(refusal.reason.message).toContain("已被他人修改");
     }
     expect((await db.selectFrom("plans").select("version").where("id", "=", planId).executeTakeFirstOrThrow()).version).toBe(plan.version + 1);
   });

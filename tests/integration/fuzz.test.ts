@@ -14,6 +14,7 @@ import { tableChecksums } from "./db-checksum";
 import { isPostgres } from "../../db/dialect-sql";
 import { cookieFor, ORIGIN } from "./helpers";
 import { seededRandom as random } from "../seeded-random";
+import { answerOf } from "../../app/utils/http.server";
 
 const SEED = 20251125;
 
@@ -164,8 +165,8 @@ async function post(action: ActionFunction, request: Request, params: Record<str
     const redirect = value.status >= 300 && value.status < 400;
     return { status: value.status, text: redirect ? "" : await value.text(), location: redirect ? value.headers.get("Location") : null };
   }
-  const tagged = value as { type?: string; data?: unknown; init?: ResponseInit | null };
-  if (tagged && tagged.type === "DataWithResponseInit") return { status: tagged.init?.status ?? 200, text: JSON.stringify(tagged.data) };
+  const answer = answerOf(value);
+  if (answer) return { status: answer.status || 200, text: JSON.stringify(answer.data) };
   if (value instanceof Error) return { status: 500, text: `${value.name}: ${value.message}` };
   return { status: 200, text: JSON.stringify(value ?? null) };
 }

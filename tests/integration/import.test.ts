@@ -50,7 +50,7 @@ describe("the first start's demo plan", () => {
         tasks: [],
         metrics: [],
       }),
-    ).rejects.toMatchObject({ init: { status: 409 } });
+    ).rejects.toMatchObject({ status: 409 });
     expect(await db.selectFrom("tasks").select("id").execute()).toHaveLength(before.length);
   });
 

@@ -4,14 +4,15 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { aggregateActual, actualTrend, type Metric } from "../../app/lib/kpi";
 import { DEFAULT_KPI_FILTERS, actualFromTotals, totalsFromWeeks, trendFromWeekTotals } from "../../app/lib/kpi-report";
-import { findKpiPlan, getMetricDetail, lastFinishedWeeks, loadKpiPage, loadMetricTotals, loadWeekTotals, planWeeks, weekTotalsQuery, type KpiPlan } from "../../app/routes/kpi/queries.server";
+import { getMetricDetail, lastFinishedWeeks, loadKpiPage, loadMetricTotals, loadWeekTotals, planWeeks, weekTotalsQuery } from "../../app/routes/kpi/queries.server";
 import { weekKeyOf, weekRange } from "../../app/lib/weeks";
 import { getDb } from "../../app/utils/db.server";
 import { seededRandom as random } from "../seeded-random";
+import { findPlan, type PlanInfo } from "../../app/models/plans.server";
 
 const TODAY = "2025-07-02"; // W27; 序时进度 of a full-year metric: 50%
 
-let plan: KpiPlan;
+let plan: PlanInfo;
 let units: { id: number; name: string }[];
 let leaderId: number;
 let secretaryId: number;
@@ -56,7 +57,7 @@ async function addValue(metricId: number, unitId: number, week: string, value: n
 
 beforeAll(async () => {
   const db = getDb();
-  plan = (await findKpiPlan(db, 2025, TODAY))!;
+  plan = (await findPlan(db, 2025, TODAY))!;
   units = await db.selectFrom("units").select(["id", "name"]).orderBy("sort_order").execute();
   leaderId = (await db.selectFrom("users").select("id").where("username", "=", "leader").executeTakeFirstOrThrow()).id;
   secretaryId = (await db.selectFrom("users").select("id").where("username", "=", "secretary").executeTakeFirstOrThrow()).id;

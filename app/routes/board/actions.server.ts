@@ -3,13 +3,15 @@
 import { parseRowId } from "../../lib/row-id";
 import { data, redirect } from "@remix-run/node";
 import { validateThresholds, type LightThresholds } from "../../lib/lights";
-import { createTask, getBoardCard, moveTask, setPlanThresholds, todayKey } from "~/routes/board/tasks.server";
+import { createTask, getBoardCard, moveTask } from "~/routes/board/tasks.server";
 import { MoveSchema, MoveToSchema, QuickAddSchema, ThresholdsFormSchema } from "~/routes/board/task-forms.server";
 import type { CurrentUser } from "../../utils/auth.server";
 import { getDb } from "../../utils/db.server";
 import { parseForm } from "../../utils/forms.server";
-import { forbidden, refusalOf } from "../../utils/http.server";
+import { refusalOf } from "../../utils/http.server";
 import { can } from "../../utils/permissions";
+import { setPlanThresholds, todayKey } from "~/models/plans.server";
+import { forbidden } from "~/lib/refusal";
 
 export const BOARD_INTENTS = ["move", "moveTo", "quickAdd", "thresholds"] as const;
 

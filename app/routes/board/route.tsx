@@ -10,7 +10,7 @@ import { useBoardMoves } from "~/routes/board/use-board-moves";
 import { useLiveBoard } from "~/routes/board/use-live-board";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { boardSearch, COLUMN_LIMIT, groupIntoLanes, parseBoardFilters } from "~/lib/board";
-import { findBoardPlanAndYears, listBoardShared, todayKey } from "~/routes/board/tasks.server";
+import { listBoardShared } from "~/routes/board/tasks.server";
 import boardStyles from "~/styles/board.css";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
@@ -19,6 +19,8 @@ import { can } from "~/utils/permissions";
 import { formatDateKey } from "~/lib/date-keys";
 import { BOARD_INTENTS, moveCard, moveCardByForm, quickAdd, saveThresholds } from "./actions.server";
 import { parsePlanYear } from "~/lib/row-id";
+import { findPlanAndYears, todayKey } from "~/models/plans.server";
+import { YearPicker } from "~/components/year-picker";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: boardStyles }];
 
@@ -33,7 +35,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const today = todayKey();
   const requestedYear = parsePlanYear(url.searchParams.get("year"));
   const filters = parseBoardFilters(url.searchParams);
-  const { plan, years } = await findBoardPlanAndYears(db, requestedYear, today);
+  const { plan, years } = await findPlanAndYears(db, requestedYear, today);
   const actor = { id: user.id, role: user.role, unitId: user.unitId };
   const board = plan ? await listBoardShared(db, plan, { filters, today }) : null;
   return { actor, plan, years, requestedYear, today, filters, board };
@@ -106,15 +108,7 @@ export default function BoardPage() {
               ? "请先在“导入”页上传上一年度工作总结生成计划，或由系统管理员在“管理 → 年度计划”中新建。"
               : "请联系街道领导或系统管理员建立年度计划。"}
           </p>
-          {years.length > 0 ? (
-            <p>
-              {years.map((y) => (
-                <Link key={y.id} to={`/board?year=${y.year}`} className="button secondary small">
-                  查看{y.year}年
-                </Link>
-              ))}
-            </p>
-          ) : null}
+          <YearPicker years={years} current={null} to={(year) => `/board?year=${year}`} linkText={(year) => `查看${year}年`} />
         </div>
       </section>
     );
@@ -140,18 +134,7 @@ export default function BoardPage() {
           </p>
         </div>
         <div className="board-header-actions">
-          <nav className="year-switcher" aria-label="切换年度">
-            {years.map((y) => (
-              <Link
-                key={y.id}
-                to={`/board${boardSearch(y.year, filters)}`}
-                className={y.year === plan.year ? "is-current" : undefined}
-                aria-current={y.year === plan.year ? "page" : undefined}
-              >
-                {y.year}年
-              </Link>
-            ))}
-          </nav>
+          <YearPicker years={years} current={plan.year} to={(year) => `/board${boardSearch(year, filters)}`} />
           <Link to={`/board/meeting?year=${plan.year}`} className="button secondary">
             投屏模式
           </Link>

@@ -19,142 +19,17 @@ import {
 } from "~/lib/board";
 import { percentOfTarget } from "~/lib/kpi";
 import { actualFromTotals, type MetricTotals } from "~/lib/kpi-report";
-import { computeLight, DEFAULT_LIGHT_THRESHOLDS, validateThresholds, type LightThresholds } from "~/lib/lights";
+import { computeLight, type LightThresholds } from "~/lib/lights";
 import { positionAtBottom, positionAtTop, positionBetween } from "~/lib/positions";
 import { describeChanges, type FieldChange, type MetricSnapshot, type TaskSnapshot } from "~/lib/task-changes";
-import { toDateKey } from "~/lib/weeks";
 import type { Actor } from "~/utils/permissions";
-import { badRequest, conflict, forbidden, notFound } from "~/utils/http.server";
 import { recordAudit } from "~/models/audit.server";
 import { metricTotalsQuery } from "~/routes/kpi/queries.server";
+import { bumpChangeSeq, getPlan, planThresholds, type PlanInfo } from "~/models/plans.server";
 import type { MetricRowInput } from "~/routes/board/task-forms.server";
+import { badRequest, conflict, forbidden, notFound } from "~/lib/refusal";
 
 type Db = Kysely<Database> | Transaction<Database>;
-
-// ---------------------------------------------------------------- plans
-
-export interface BoardPlan {
-  id: number;
-  year: number;
-  title: string;
-  status: Plan["status"];
-  version: number;
-  changeSeq: number;
-  thresholds: LightThresholds;
-}
-
-/** Stored thresholds, checked again on read; anything broken falls back to the defaults. */
-export function planThresholds(stored: string | null): LightThresholds {
-  if (!stored) return DEFAULT_LIGHT_THRESHOLDS;
-  try {
-    const result = validateThresholds(JSON.parse(stored));
-    return result.ok ? result.thresholds : DEFAULT_LIGHT_THRESHOLDS;
-  } catch {
-    return DEFAULT_LIGHT_THRESHOLDS;
-  }
-}
-
-function toBoardPlan(plan: Plan): BoardPlan {
-  return {
-    id: plan.id,
-    year: plan.year,
-    title: plan.title,
-    status: plan.status,
-    version: plan.version,
-    changeSeq: plan.change_seq,
-    thresholds: planThresholds(plan.light_thresholds),
-  };
-}
-
-export async function listPlanYears(db: AppDatabase): Promise<{ id: number; year: number; status: Plan["status"] }[]> {
-  return db.selectFrom("plans").select(["id", "year", "status"]).orderBy("year", "desc").execute();
-}
-
-/**
- * The plan a board shows: the year asked for, else this year's plan, else the newest active
- * one, else the newest of all. Null when there is no plan yet.
- */
-export async function findBoardPlan(db: AppDatabase, year: number | null, today: string): Promise<BoardPlan | null> {
-  return (await findBoardPlanAndYears(db, year, today)).plan;
-}
-
-/** findBoardPlan and listPlanYears from one read of the plans table (the board page needs both). */
-export async function findBoardPlanAndYears(
-  db: AppDatabase,
-  year: number | null,
-  today: string,
-): Promise<{ plan: BoardPlan | null; years: { id: number; year: number; status: Plan["status"] }[] }> {
-  const plans = await db.selectFrom("plans").selectAll().orderBy("year", "desc").execute();
-  return { plan: pickBoardPlan(plans, year, today), years: plans.map((p) => ({ id: p.id, year: p.year, status: p.status })) };
-}
-
-function pickBoardPlan(plans: Plan[], year: number | null, today: string): BoardPlan | null {
-  const currentYear = Number(today.slice(0, 4));
-  const plan =
-    (year != null ? plans.find((p) => p.year === year) : undefined) ??
-    (year == null ? plans.find((p) => p.year === currentYear) : undefined) ??
-    (year == null ? plans.find((p) => p.status === "active") : undefined) ??
-    (year == null ? plans[0] : undefined);
-  return plan ? toBoardPlan(plan) : null;
-}
-
-export async function getBoardPlan(db: AppDatabase, planId: number): Promise<BoardPlan | null> {
-  const plan = await db.selectFrom("plans").selectAll().where("id", "=", planId).executeTakeFirst();
-  return plan ? toBoardPlan(plan) : null;
-}
-
-/** The plan's change counter: the poll endpoint's whole answer. */
-export async function getChangeSeq(db: AppDatabase, planId: number): Promise<number | null> {
-  const row = await db.selectFrom("plans").select("change_seq").where("id", "=", planId).executeTakeFirst();
-  return row ? row.change_seq : null;
-}
-
-/**
- * Call in the same transaction as any write that changes what the plan's board shows
- * (tasks, their units and metrics, updates, metric values). Returns the counter before and after.
- */
-export async function bumpChangeSeq(trx: Db, planId: number): Promise<{ before: number; after: number }> {
-  const row = await trx
-    .updateTable("plans")
-    .set((eb) => ({ change_seq: eb("change_seq", "+", 1) }))
-    .where("id", "=", planId)
-    .returning("change_seq")
-    .executeTakeFirstOrThrow();
-  return { before: row.change_seq - 1, after: row.change_seq };
-}
-
-export async function setPlanThresholds(
-  db: AppDatabase,
-  actorId: number,
-  planId: number,
-  version: number,
-  thresholds: LightThresholds,
-): Promise<void> {
-  const now = new Date().toISOString();
-  await db.transaction().execute(async (trx) => {
-    const before = await trx.selectFrom("plans").selectAll().where("id", "=", planId).executeTakeFirst();
-    if (!before) notFound("没有找到该年度计划。");
-    if (before!.version !== version) {
-      conflict("已被他人修改：督办灯规则刚被其他人更新，请查看最新设置后再保存。", {
-        current: planThresholds(before!.light_thresholds),
-      });
-    }
-    await trx
-      .updateTable("plans")
-      .set({ light_thresholds: JSON.stringify(thresholds), version: version + 1, updated_at: now })
-      .where("id", "=", planId)
-      .execute();
-    await bumpChangeSeq(trx, planId);
-    await recordAudit(trx, {
-      actorId,
-      action: "plan.thresholds",
-      entity: "plan",
-      entityId: planId,
-      before: planThresholds(before!.light_thresholds),
-      after: thresholds,
-    });
-  });
-}
 
 // ---------------------------------------------------------------- reading cards
 
@@ -406,7 +281,7 @@ export interface BoardData {
 /** The whole board of a plan: cards in position order, filtered, plus the filter choices. */
 export async function listBoard(
   db: AppDatabase,
-  plan: BoardPlan,
+  plan: PlanInfo,
   { filters, today, limit = filters.all ? Infinity : COLUMN_LIMIT }: { filters: BoardFilters; today: string; limit?: number },
 ): Promise<BoardData> {
   const all = await buildCards(db, plan.id, { planYear: plan.year, thresholds: plan.thresholds, today });
@@ -431,7 +306,7 @@ const boardLoadsInFlight = new Map<string, Promise<BoardData>>();
  */
 export function listBoardShared(
   db: AppDatabase,
-  plan: BoardPlan,
+  plan: PlanInfo,
   options: { filters: BoardFilters; today: string },
 ): Promise<BoardData> {
   const key = JSON.stringify([plan.id, plan.changeSeq, plan.version, plan.thresholds, options.today, options.filters]);
@@ -444,7 +319,7 @@ export function listBoardShared(
 }
 
 /** One card as the board shows it (after a move, the action returns just this). */
-export async function getBoardCard(db: Db, plan: Pick<BoardPlan, "id" | "year" | "thresholds">, taskId: number, today: string): Promise<BoardCard | null> {
+export async function getBoardCard(db: Db, plan: Pick<PlanInfo, "id" | "year" | "thresholds">, taskId: number, today: string): Promise<BoardCard | null> {
   const [card] = await buildCards(db, plan.id, { planYear: plan.year, thresholds: plan.thresholds, today }, [taskId]);
   return card ?? null;
 }
@@ -520,7 +395,7 @@ export interface HistoryEntry {
 }
 
 export interface TaskDetail {
-  plan: BoardPlan;
+  plan: PlanInfo;
   card: BoardCard;
   snapshot: TaskSnapshot;
   sourceExcerpt: string | null;
@@ -549,7 +424,7 @@ interface MoveAudit {
 export async function getTaskDetail(db: AppDatabase, taskId: number, today: string): Promise<TaskDetail | null> {
   const row = await db.selectFrom("tasks").select(["plan_id", "source_excerpt", "done_at", "created_at"]).where("id", "=", taskId).executeTakeFirst();
   if (!row) return null;
-  const plan = (await getBoardPlan(db, row.plan_id))!;
+  const plan = (await getPlan(db, row.plan_id))!;
   const card = await getBoardCard(db, plan, taskId, today);
   const snapshot = await taskSnapshot(db, taskId);
   if (!card || !snapshot) return null;
@@ -866,7 +741,7 @@ export interface MoveInput {
 export interface MoveResult {
   planId: number;
   /** What the moved card needs to be built again: its plan's year and 督办灯 thresholds. */
-  plan: Pick<BoardPlan, "id" | "year" | "thresholds">;
+  plan: Pick<PlanInfo, "id" | "year" | "thresholds">;
   kind: MoveKind;
   from: TaskStatus;
   to: TaskStatus;
@@ -1014,9 +889,5 @@ export async function findTaskPlan(db: AppDatabase, taskId: number): Promise<{ p
   return row ?? null;
 }
 
-/** Today's date in Shanghai, the day 督办灯 are computed for. */
-export function todayKey(now: Date = new Date()): string {
-  return toDateKey(now);
-}
 
 export type { TaskRow };

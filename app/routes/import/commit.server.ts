@@ -7,9 +7,9 @@ import type { AppDatabase } from "../../../db/index";
 import type { Database, MetricAggregation, MetricDirection, TaskStatus } from "../../../db/schema";
 import { initialPositions } from "~/lib/positions";
 import { formatDate } from "~/lib/weeks";
-import { conflict, notFound } from "~/utils/http.server";
 import { recordAudit } from "~/models/audit.server";
-import { bumpChangeSeq } from "~/routes/board/tasks.server";
+import { bumpChangeSeq } from "~/models/plans.server";
+import { conflict, notFound } from "~/lib/refusal";
 
 export interface MetricInput {
   name: string;

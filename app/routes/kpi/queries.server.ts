@@ -36,56 +36,11 @@ import type { Light, LightResult, LightThresholds } from "~/lib/lights";
 import type { CellStatus } from "~/lib/updates";
 import { previousWeek, toDateKey, weekKeyOf, weekRange, weeksBetween } from "~/lib/weeks";
 import { getWeekMatrix } from "~/models/reports.server";
-import { planThresholds } from "~/routes/board/tasks.server";
+import { toPlanInfo, type PlanInfo } from "~/models/plans.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
 // ---------------------------------------------------------------- the plan
-
-/** Today in Shanghai, "YYYY-MM-DD". */
-export function todayKey(now: Date = new Date()): string {
-  return toDateKey(now);
-}
-
-export interface KpiPlan {
-  id: number;
-  year: number;
-  title: string;
-  organization: string;
-  status: Plan["status"];
-  thresholds: LightThresholds;
-}
-
-function toKpiPlan(plan: Plan): KpiPlan {
-  return {
-    id: plan.id,
-    year: plan.year,
-    title: plan.title,
-    organization: plan.organization,
-    status: plan.status,
-    thresholds: planThresholds(plan.light_thresholds),
-  };
-}
-
-/**
- * The plan asked for by year; without a year, this year's plan, else the newest active one,
- * else the newest of all. Null when there is none (or not the one asked for).
- */
-export async function findKpiPlan(db: Db, year: number | null, today: string): Promise<KpiPlan | null> {
-  const plans = await db.selectFrom("plans").selectAll().orderBy("year", "desc").execute();
-  if (year != null) {
-    const plan = plans.find((p) => p.year === year);
-    return plan ? toKpiPlan(plan) : null;
-  }
-  const currentYear = Number(today.slice(0, 4));
-  const plan = plans.find((p) => p.year === currentYear) ?? plans.find((p) => p.status === "active") ?? plans[0];
-  return plan ? toKpiPlan(plan) : null;
-}
-
-export async function listKpiPlanYears(db: Db): Promise<number[]> {
-  const rows = await db.selectFrom("plans").select("year").orderBy("year", "desc").execute();
-  return rows.map((r) => r.year);
-}
 
 /** The weeks of the plan year up to today (ISO weeks, Shanghai time); empty before it starts. */
 export function planWeeks(year: number, today: string): string[] {
@@ -209,7 +164,7 @@ export interface TaskState {
 }
 
 /** The plan's tasks with their 督办灯, by the board's rules (latest 填报 gives the progress). */
-export async function loadTaskStates(db: Db, plan: KpiPlan, today: string): Promise<TaskState[]> {
+export async function loadTaskStates(db: Db, plan: PlanInfo, today: string): Promise<TaskState[]> {
   const tasks = await db
     .selectFrom("tasks")
     .leftJoin("users", "users.id", "tasks.lead_user_id")
@@ -335,7 +290,7 @@ export function lastFinishedWeeks(year: number, today: string, count = 4): strin
   return weeks;
 }
 
-async function loadReporting(db: Db, plan: KpiPlan, tasks: TaskState[], taskUnits: TaskUnitRow[], weeks: string[]): Promise<UnitReporting[]> {
+async function loadReporting(db: Db, plan: PlanInfo, tasks: TaskState[], taskUnits: TaskUnitRow[], weeks: string[]): Promise<UnitReporting[]> {
   if (weeks.length === 0) return [];
   const byId = new Map(tasks.map((t) => [t.id, t]));
   const assignments: Assignment[] = taskUnits.flatMap((tu) => {
@@ -413,7 +368,7 @@ export interface KpiPageData {
  * plan metrics, week totals (whole plan, plus one unit's when filtered), tasks with their
  * latest update, task units, and the last four weeks' update keys.
  */
-export async function loadKpiPage(db: Db, plan: KpiPlan, filters: KpiFilters, today: string): Promise<KpiPageData> {
+export async function loadKpiPage(db: Db, plan: PlanInfo, filters: KpiFilters, today: string): Promise<KpiPageData> {
   const [metrics, weekTotals, unitWeekTotals, tasks, taskUnits, units] = await Promise.all([
     loadMetrics(db, plan.id),
     loadWeekTotals(db, plan.id),
@@ -511,7 +466,7 @@ const pageLoadsInFlight = new Map<string, Promise<KpiPageData>>();
  * key holds the plan's change counter, which every write to its tasks, updates and metric
  * values bumps, so a request after a write never joins a computation from before it.
  */
-export async function loadKpiPageShared(db: Db, plan: KpiPlan, filters: KpiFilters, today: string): Promise<KpiPageData> {
+export async function loadKpiPageShared(db: Db, plan: PlanInfo, filters: KpiFilters, today: string): Promise<KpiPageData> {
   const row = await db.selectFrom("plans").select("change_seq").where("id", "=", plan.id).executeTakeFirst();
   const key = JSON.stringify([plan.id, row?.change_seq ?? null, plan.thresholds, today, filters]);
   let pending = pageLoadsInFlight.get(key);
@@ -537,7 +492,7 @@ export interface ReportedValue {
 }
 
 export interface MetricDetail {
-  plan: KpiPlan;
+  plan: PlanInfo;
   metric: {
     id: number;
     name: string;
@@ -567,7 +522,7 @@ export async function getMetricDetail(db: Db, metricId: number, today: string): 
   const row = await db.selectFrom("metrics").selectAll().where("id", "=", metricId).executeTakeFirst();
   if (!row) return null;
   const planRow = await db.selectFrom("plans").selectAll().where("id", "=", row.plan_id).executeTakeFirstOrThrow();
-  const plan = toKpiPlan(planRow);
+  const plan = toPlanInfo(planRow);
   const task =
     row.task_id != null
       ? await db
@@ -688,7 +643,7 @@ export interface LedgerReport {
 }
 
 export interface LedgerData {
-  plan: KpiPlan;
+  plan: PlanInfo;
   week: string;
   tasks: LedgerTask[];
   metrics: LedgerMetric[];
@@ -696,8 +651,8 @@ export interface LedgerData {
 }
 
 /** The three sheets' rows: tasks as offices keep them, metrics, and the week's 填报情况. */
-export async function loadLedger(db: AppDatabase, plan: KpiPlan, week: string, now: Date): Promise<LedgerData> {
-  const today = todayKey(now);
+export async function loadLedger(db: AppDatabase, plan: PlanInfo, week: string, now: Date): Promise<LedgerData> {
+  const today = toDateKey(now);
   const [tasks, taskUnits, metrics, weekTotals, matrix] = await Promise.all([
     loadTaskStates(db, plan, today),
     loadTaskUnits(db, plan.id),

@@ -4,7 +4,8 @@ import { z } from "zod";
 import type { CurrentUser } from "../../utils/auth.server";
 import { getDb } from "../../utils/db.server";
 import { parseForm, readIntent } from "../../utils/forms.server";
-import { badRequest, notFound, type ErrorPayload } from "../../utils/http.server";
+import { Refusal } from "~/lib/refusal";
+import { findPlanByYear } from "~/models/plans.server";
 import { SECTION_KEYS, type SectionKey } from "../../lib/summary/types";
 import {
   finalizeSummary,
@@ -14,6 +15,7 @@ import {
   type NextYearChoice,
   type SectionConflict,
 } from "~/routes/summary/summary.server";
+import { badRequest, notFound } from "~/lib/refusal";
 
 export const SUMMARY_INTENTS = ["generate", "save", "restore", "finalize"] as const;
 
@@ -43,18 +45,9 @@ export type SaveActionData =
   | { intent: "save"; ok: false; key: SectionKey | null; message: string; errors: Record<string, string>; values: Record<string, string>; conflict: SectionConflict | null };
 
 async function planIdOf(year: number): Promise<number> {
-  const plan = await getDb().selectFrom("plans").select("id").where("year", "=", year).executeTakeFirst();
+  const plan = await findPlanByYear(getDb(), year);
   if (!plan) notFound(`没有找到${year}年度计划。`);
-  return plan!.id;
-}
-
-interface ThrownData {
-  type: "DataWithResponseInit";
-  data: ErrorPayload;
-  init: ResponseInit | null;
-}
-function isThrownConflict(error: unknown): error is ThrownData {
-  return typeof error === "object" && error !== null && (error as ThrownData).type === "DataWithResponseInit" && (error as ThrownData).init?.status === 409;
+  return plan.id;
 }
 
 function back(year: number, hash = "") {
@@ -121,16 +114,16 @@ export async function handleSummaryAction(user: CurrentUser, formData: FormData)
     if (!form.data.autosave) return back(form.data.year, `#section-${form.data.key}`);
     return data<SaveActionData>({ intent: "save", ok: true, key: form.data.key, ...result });
   } catch (error) {
-    if (!isThrownConflict(error)) throw error;
+    if (!(error instanceof Refusal) || error.status !== 409) throw error;
     return data<SaveActionData>(
       {
         intent: "save",
         ok: false,
         key: form.data.key,
-        message: error.data.message,
+        message: error.message,
         errors: {},
         values: form.values,
-        conflict: (error.data.detail as SectionConflict | undefined) ?? null,
+        conflict: (error.details as SectionConflict | undefined) ?? null,
       },
       { status: 409 },
     );

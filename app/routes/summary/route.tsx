@@ -4,13 +4,7 @@ import { GeneralErrorBoundary } from "../../components/error-boundary";
 import { diffDocuments } from "../../lib/summary/diff";
 import { SECTION_KEYS, type SectionKey } from "../../lib/summary/types";
 import { formatDateTime } from "../../lib/weeks";
-import {
-  findPlanForSummary,
-  getLatestSummary,
-  getSummaryVersion,
-  listPlanYearsForSummary,
-  listSummaryVersions,
-} from "~/routes/summary/summary.server";
+import { getLatestSummary, getSummaryVersion, listSummaryVersions } from "~/routes/summary/summary.server";
 import summaryStyles from "../../styles/summary.css";
 import { requireUser } from "../../utils/auth.server";
 import { getDb } from "../../utils/db.server";
@@ -19,6 +13,8 @@ import { can } from "../../utils/permissions";
 import { handleSummaryAction } from "./actions.server";
 import { DiffView, DocumentView, VersionsPanel } from "~/routes/summary/document-view";
 import { parsePlanYear, parseRowId } from "~/lib/row-id";
+import { findPlanByYear, findSummaryPlan, listPlanYears } from "~/models/plans.server";
+import { YearPicker } from "~/components/year-picker";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: summaryStyles }];
 
@@ -32,8 +28,8 @@ export async function loader(args: LoaderFunctionArgs) {
   const url = new URL(args.request.url);
   const db = getDb();
   const canEdit = can(user, "summary.manage");
-  const years = await listPlanYearsForSummary(db);
-  const plan = await findPlanForSummary(db, parsePlanYear(url.searchParams.get("year")));
+  const years = await listPlanYears(db);
+  const plan = await findSummaryPlan(db, parsePlanYear(url.searchParams.get("year")));
   if (!plan) return { canEdit, years, plan: null, latest: null, versions: [], editKey: null, compare: null, nextPlanExists: false };
 
   const [latest, versions] = await Promise.all([getLatestSummary(db, plan.id), listSummaryVersions(db, plan.id)]);
@@ -47,7 +43,7 @@ export async function loader(args: LoaderFunctionArgs) {
     const [a, b] = await Promise.all([getSummaryVersion(db, plan.id, from), getSummaryVersion(db, plan.id, to)]);
     compare = a && b ? { from, to, sections: diffDocuments(a.content.document, b.content.document) } : { from, to, sections: null };
   }
-  const nextPlanExists = Boolean(await db.selectFrom("plans").select("id").where("year", "=", plan.year + 1).executeTakeFirst());
+  const nextPlanExists = Boolean(await findPlanByYear(db, plan.year + 1));
   return {
     canEdit,
     years,
@@ -112,21 +108,7 @@ export default function SummaryPage() {
             </p>
           ) : null}
         </div>
-        <Form method="get" className="year-picker no-print">
-          <label className="field">
-            <span>年度</span>
-            <select name="year" defaultValue={plan.year}>
-              {years.map((y) => (
-                <option key={y} value={y}>
-                  {y}年
-                </option>
-              ))}
-            </select>
-          </label>
-          <button type="submit" className="button secondary small">
-            切换
-          </button>
-        </Form>
+        <YearPicker years={years} current={plan.year} to={(year) => `/summary?year=${year}`} />
       </header>
 
       {!latest ? (

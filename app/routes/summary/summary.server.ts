@@ -24,10 +24,10 @@ import {
 } from "~/lib/summary/types";
 import { writeSummary } from "~/lib/summary/writer";
 import { toDateKey } from "~/lib/weeks";
-import { conflict, notFound } from "~/utils/http.server";
 import { recordAudit } from "~/models/audit.server";
 import { commitImportIn, type MetricInput, type TaskInput } from "~/routes/import/commit.server";
-import { planThresholds } from "~/routes/board/tasks.server";
+import { planThresholds } from "~/models/plans.server";
+import { conflict, notFound } from "~/lib/refusal";
 
 type Db = AppDatabase | Transaction<Database>;
 
@@ -55,21 +55,6 @@ export interface SummaryVersion {
   authorName: string | null;
   createdAt: string;
   content: StoredSummary;
-}
-
-// ------------------------------------------------------------------ plans
-
-export async function findPlanForSummary(db: Db, year: number | null): Promise<Plan | null> {
-  if (year !== null) return (await db.selectFrom("plans").selectAll().where("year", "=", year).executeTakeFirst()) ?? null;
-  // Without a year: the latest plan whose year has begun (a summary is written at the end of it).
-  const thisYear = Number(toDateKey(new Date()).slice(0, 4));
-  const plans = await db.selectFrom("plans").selectAll().orderBy("year", "desc").execute();
-  return plans.find((p) => p.year <= thisYear) ?? plans[plans.length - 1] ?? null;
-}
-
-export async function listPlanYearsForSummary(db: Db): Promise<number[]> {
-  const rows = await db.selectFrom("plans").select("year").orderBy("year", "desc").execute();
-  return rows.map((r) => r.year);
 }
 
 /** "平东街道" → "平东街道办事处", as the seed signs. */

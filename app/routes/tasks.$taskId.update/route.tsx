@@ -15,7 +15,8 @@ import { countUpdateAttachments, getPostContext, getUpdateForm, saveUpdate, type
 import { requireUser, safeRedirectPath } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
-import { badRequest, refusalOf, rowIdParam } from "~/utils/http.server";
+import { refusalOf, rowIdParam } from "~/utils/http.server";
+import { badRequest } from "~/lib/refusal";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `填报进展 · ${data.form.task.code} ${data.form.task.title}` : "填报进展 · 年度重点工作看板" },

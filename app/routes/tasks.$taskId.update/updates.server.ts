@@ -6,11 +6,11 @@ import type { AppDatabase } from "../../../db/index";
 import type { Database, MetricAggregation, TaskStatus } from "../../../db/schema";
 import { mayEditUpdate } from "~/lib/updates";
 import { isWeekKey, weekKeyOf, weeksBetween } from "~/lib/weeks";
-import { badRequest, conflict, forbidden, notFound } from "~/utils/http.server";
 import { can, type Actor } from "~/utils/permissions";
 import { removeStoredFiles, storeFiles, type CheckedFile } from "~/models/attachments.server";
 import { recordAudit, recordAudits, type AuditEntry } from "~/models/audit.server";
-import { bumpChangeSeq } from "~/routes/board/tasks.server";
+import { bumpChangeSeq } from "~/models/plans.server";
+import { badRequest, conflict, forbidden, notFound } from "~/lib/refusal";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
