@@ -56,7 +56,7 @@ export async function listTaskComments(db: AppDatabase, taskId: number): Promise
 async function requireTask(db: Db, taskId: number) {
   const task = await db.selectFrom("tasks").select(["id", "plan_id", "status"]).where("id", "=", taskId).executeTakeFirst();
   if (!task) notFound("没有找到这项重点工作，它可能已被删除。");
-  return task!;
+  return task;
 }
 
 export async function postComment(db: AppDatabase, actor: Actor, taskId: number, body: string, now: Date = new Date()): Promise<{ id: number; mentions: string[] }> {
@@ -133,7 +133,7 @@ async function urgeIn(trx: Transaction<Database>, actor: Actor, input: { taskId:
     .orderBy("created_at", "desc")
     .limit(1)
     .executeTakeFirst();
-  if (recent) return { ok: false, unitName: unit!.name, lastAt: recent.created_at };
+  if (recent) return { ok: false, unitName: unit.name, lastAt: recent.created_at };
   const body = input.note || defaultUrgeNote(null);
   const row = await trx
     .insertInto("comments")
@@ -145,7 +145,7 @@ async function urgeIn(trx: Transaction<Database>, actor: Actor, input: { taskId:
     { actorId: actor.id, action: "urge.create", entity: "comment", entityId: row.id, after: { taskId: input.taskId, unitId: input.unitId, body } },
     now,
   );
-  return { ok: true, id: row.id, unitName: unit!.name };
+  return { ok: true, id: row.id, unitName: unit.name };
 }
 
 /** 催办 of many cells at once (填报情况 “一键催办”), in one transaction; recent ones are skipped. */

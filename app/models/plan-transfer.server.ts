@@ -321,7 +321,7 @@ export function parsePlanDocument(text: string): ParsedPlanDocument {
 export async function exportPlan(db: AppDatabase, year: number, now: Date = new Date()): Promise<PlanDocument> {
   const plan = await db.selectFrom("plans").selectAll().where("year", "=", year).executeTakeFirst();
   if (!plan) notFound(`没有找到${year}年度计划。`);
-  const planId = plan!.id;
+  const planId = plan.id;
   const taskIds = db.selectFrom("tasks").select("id").where("plan_id", "=", planId);
   const [tasks, taskUnits, metrics, updates, metricValues, comments, mentions, attachments, summaries, sources] = await Promise.all([
     db.selectFrom("tasks").selectAll().where("plan_id", "=", planId).orderBy("id").execute(),
@@ -404,13 +404,13 @@ export async function exportPlan(db: AppDatabase, year: number, now: Date = new 
     version: PLAN_DOCUMENT_VERSION,
     exported_at: now.toISOString(),
     plan: {
-      year: plan!.year,
-      title: plan!.title,
-      organization: plan!.organization,
-      status: plan!.status,
-      light_thresholds: plan!.light_thresholds,
-      created_at: plan!.created_at,
-      updated_at: plan!.updated_at,
+      year: plan.year,
+      title: plan.title,
+      organization: plan.organization,
+      status: plan.status,
+      light_thresholds: plan.light_thresholds,
+      created_at: plan.created_at,
+      updated_at: plan.updated_at,
     },
     units: units.map((u) => ({ ...u, active: u.active ? 1 : 0 })),
     users: users.map((u) => ({ ...u, disabled: u.disabled ? 1 : 0 })),

@@ -77,7 +77,7 @@ export async function weekCells(
     .innerJoin("units", "units.id", "task_units.unit_id")
     .select(["task_units.task_id", "task_units.unit_id", "task_units.role"])
     .where("task_units.task_id", "in", taskIds)
-    .$if(onlyUnitId != null, (qb) => qb.where("task_units.unit_id", "=", onlyUnitId!))
+    .$if(onlyUnitId != null, (qb) => qb.where("task_units.unit_id", "=", onlyUnitId))
     .orderBy("task_units.role")
     .orderBy("units.sort_order")
     .execute();

@@ -49,7 +49,7 @@ export async function updateUnit(
   return db.transaction().execute(async (trx) => {
     const before = await trx.selectFrom("units").selectAll().where("id", "=", unitId).executeTakeFirst();
     if (!before) notFound("没有找到该单位，它可能已被删除。");
-    if (before!.version !== version) {
+    if (before.version !== version) {
       conflict("已被他人修改：该单位在您编辑期间被其他人更新，请查看最新内容后再保存。", { current: before });
     }
     const duplicate = await trx

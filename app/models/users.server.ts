@@ -101,9 +101,9 @@ export async function updateUser(
   return db.transaction().execute(async (trx) => {
     const before = await trx.selectFrom("users").selectAll().where("id", "=", userId).executeTakeFirst();
     if (!before) notFound("没有找到该用户。");
-    if (before!.version !== version) {
+    if (before.version !== version) {
       conflict("已被他人修改：该账号在您编辑期间被其他管理员更新，请查看最新内容后再保存。", {
-        current: publicUser(before!),
+        current: publicUser(before),
       });
     }
     const after = await trx
@@ -120,15 +120,15 @@ export async function updateUser(
       .where("version", "=", version)
       .returningAll()
       .executeTakeFirstOrThrow();
-    if (edit.disabled || before!.role !== edit.role || before!.unit_id !== after.unit_id) {
+    if (edit.disabled || before.role !== edit.role || before.unit_id !== after.unit_id) {
       await trx.deleteFrom("sessions").where("user_id", "=", userId).execute();
     }
     await recordAudit(trx, {
       actorId,
-      action: edit.disabled && !before!.disabled ? "user.disable" : "user.update",
+      action: edit.disabled && !before.disabled ? "user.disable" : "user.update",
       entity: "user",
       entityId: userId,
-      before: publicUser(before!),
+      before: publicUser(before),
       after: publicUser(after),
     });
     return after;
@@ -157,7 +157,7 @@ export async function setPassword(
         password_hash: passwordHash,
         must_change_password: mustChangePassword ? 1 : 0,
         updated_at: now,
-        version: before!.version + 1,
+        version: before.version + 1,
       })
       .where("id", "=", userId)
       .execute();

@@ -21,7 +21,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const db = getDb();
   const user = await getUserSummary(db, userIdFrom(args.params));
   if (!user) notFound("没有找到该用户。");
-  return { user: user!, units: await listUnits(db, { includeInactive: true }) };
+  return { user: user, units: await listUnits(db, { includeInactive: true }) };
 }
 
 export async function action(args: ActionFunctionArgs) {

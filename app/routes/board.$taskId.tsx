@@ -34,8 +34,8 @@ export async function loader(args: LoaderFunctionArgs) {
   const user = await requireUser(args, "read");
   const detail = await getTaskDetail(getDb(), taskIdFrom(args.params), todayKey());
   if (!detail) notFound("没有找到这项重点工作，它可能已被删除。");
-  const activity = await getTaskActivity(getDb(), user, detail!.card.id);
-  return { actor: { id: user.id, role: user.role, unitId: user.unitId }, detail: detail!, activity };
+  const activity = await getTaskActivity(getDb(), user, detail.card.id);
+  return { actor: { id: user.id, role: user.role, unitId: user.unitId }, detail: detail, activity };
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -55,13 +55,13 @@ export async function action(args: ActionFunctionArgs) {
   } catch (thrown) {
     const refusal = refusalOf(thrown);
     if (!refusal) throw thrown;
-    const detail = (thrown as { data?: { detail?: { changes?: Change[]; currentVersion?: number } } }).data?.detail;
+    const detail = refusal.detail as { changes?: Change[]; currentVersion?: number } | undefined;
     return data(
       { message: refusal.message, changes: detail?.changes ?? [], currentVersion: detail?.currentVersion ?? null },
       { status: refusal.status },
     );
   }
-  return redirect(`/board?year=${where!.year}`);
+  return redirect(`/board?year=${where.year}`);
 }
 
 /** Moves of other cards do not concern this panel; its own card's do. */

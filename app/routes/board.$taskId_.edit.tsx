@@ -28,9 +28,9 @@ export async function loader(args: LoaderFunctionArgs) {
   const db = getDb();
   const detail = await getTaskDetail(db, taskIdFrom(args.params), todayKey());
   if (!detail) notFound("没有找到这项重点工作，它可能已被删除。");
-  if (detail!.plan.status === "archived") badRequest("该年度计划已归档，不能再修改。");
+  if (detail.plan.status === "archived") badRequest("该年度计划已归档，不能再修改。");
   const [units, leaders] = await Promise.all([listUnits(db), listLeaders(db)]);
-  return { task: { id: detail!.card.id, ...detail!.snapshot }, units, leaders };
+  return { task: { id: detail.card.id, ...detail.snapshot }, units, leaders };
 }
 
 type EditFailure = {
@@ -68,7 +68,7 @@ export async function action(args: ActionFunctionArgs) {
     const refusal = refusalOf(thrown);
     if (!refusal) throw thrown;
     if (refusal.status === 409) {
-      const detail = (thrown as { data?: { detail?: { changes: FieldChange[]; currentVersion: number } } }).data?.detail;
+      const detail = refusal.detail as { changes: FieldChange[]; currentVersion: number } | undefined;
       return data(
         failure(formData, {}, { message: refusal.message, changes: detail?.changes ?? [], currentVersion: detail?.currentVersion ?? 0 }),
         { status: 409 },

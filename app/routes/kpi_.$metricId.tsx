@@ -27,7 +27,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const today = todayKey();
   const detail = await getMetricDetail(getDb(), Number(raw), today);
   if (!detail) notFound("没有找到该指标，它可能已被删除。");
-  const { metric, task, plan, weeks } = detail!;
+  const { metric, task, plan, weeks } = detail;
   // Where the actual should stand at the end of each week for a goal to reach in time.
   const progressive = metric.direction === "up" || (metric.direction === "floor" && metric.aggregation === "sum");
   const span = task ? { startDate: task.startDate, dueDate: task.dueDate } : null;
@@ -35,7 +35,7 @@ export async function loader(args: LoaderFunctionArgs) {
     progressive && metric.target !== null && metric.target > 0
       ? weeks.map((week) => (metric.target! * metricExpectedProgress(span, plan.year, toDateKey(weekRange(week).end))) / 100)
       : null;
-  return { detail: detail!, today, expectedLine };
+  return { detail: detail, today, expectedLine };
 }
 
 function figure(value: number | null, unit: string, empty = "—"): string {

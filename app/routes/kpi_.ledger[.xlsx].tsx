@@ -53,22 +53,22 @@ async function ledgerResponse(args: LoaderFunctionArgs): Promise<Response> {
   const plan = await findPlan(db, yearParam ? Number(yearParam) : null, today);
   if (!plan) notFound(yearParam ? `没有${yearParam}年度计划，无法导出工作台账。` : "还没有年度计划，无法导出工作台账。");
 
-  const weeks = planWeeks(plan!.year, today);
+  const weeks = planWeeks(plan.year, today);
   const thisWeek = weekKeyOf(today);
   const week =
     url.searchParams.get("week") ??
-    (weeks.includes(thisWeek) ? thisWeek : (lastFinishedWeeks(plan!.year, today).at(-1) ?? weeks.at(-1) ?? null));
-  if (!week) badRequest(`${plan!.year}年度尚未开始，没有可导出的填报周次。`);
-  if (!isWeekKey(week!) || !weeks.includes(week!)) {
-    badRequest(`周次无效：请选择${plan!.year}年度内、不晚于本周的周次后重新导出。`);
+    (weeks.includes(thisWeek) ? thisWeek : (lastFinishedWeeks(plan.year, today).at(-1) ?? weeks.at(-1) ?? null));
+  if (!week) badRequest(`${plan.year}年度尚未开始，没有可导出的填报周次。`);
+  if (!isWeekKey(week) || !weeks.includes(week)) {
+    badRequest(`周次无效：请选择${plan.year}年度内、不晚于本周的周次后重新导出。`);
   }
 
-  const ledger = await loadLedger(db, plan!, week!, now);
+  const ledger = await loadLedger(db, plan, week, now);
   const body = await buildLedgerWorkbook(ledger, now);
   return new Response(new Uint8Array(body), {
     headers: {
       "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-      "Content-Disposition": attachmentDisposition(ledgerFileName(plan!.organization, plan!.year, today)),
+      "Content-Disposition": attachmentDisposition(ledgerFileName(plan.organization, plan.year, today)),
       "Content-Length": String(body.byteLength),
       "Cache-Control": "private, no-store",
     },

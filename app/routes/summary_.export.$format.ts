@@ -32,11 +32,11 @@ export async function loader(args: LoaderFunctionArgs) {
   const db = getDb();
   const plan = await findSummaryPlan(db, year);
   if (!plan) notFound("没有找到该年度计划。");
-  const summary = version ? await getSummaryVersion(db, plan!.id, version) : await getLatestSummary(db, plan!.id);
+  const summary = version ? await getSummaryVersion(db, plan.id, version) : await getLatestSummary(db, plan.id);
   if (!summary) notFound(version ? `没有找到版本${version}。` : "该年度还没有总结草稿，请先生成。");
-  const document = summary!.content.document;
-  const title = sectionOf(document, "title").body.trim() || `${plan!.year}年工作总结`;
-  const fileName = `${title}（版本${summary!.version}${summary!.status === "final" ? "·定稿" : ""}）.${FORMATS[format].ext}`;
+  const document = summary.content.document;
+  const title = sectionOf(document, "title").body.trim() || `${plan.year}年工作总结`;
+  const fileName = `${title}（版本${summary.version}${summary.status === "final" ? "·定稿" : ""}）.${FORMATS[format].ext}`;
   const body =
     format === "docx" ? new Uint8Array(await summaryDocxBuffer(document)) : format === "txt" ? toPlainText(document) : toMarkdown(document);
   return new Response(body, {

@@ -29,7 +29,7 @@ export async function loader(args: LoaderFunctionArgs) {
   await requireUser(args, "summary.manage");
   const plan = await findSummaryPlan(getDb(), parsePlanYear(new URL(args.request.url).searchParams.get("year")));
   if (!plan) notFound("没有找到该年度计划。");
-  return { preview: await previewNextYear(getDb(), plan!.id) };
+  return { preview: await previewNextYear(getDb(), plan.id) };
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -38,7 +38,7 @@ export async function action(args: ActionFunctionArgs) {
   if (!form.ok) return data({ message: form.message }, { status: 400 });
   const plan = await findSummaryPlan(getDb(), form.year);
   if (!plan) notFound("没有找到该年度计划。");
-  const result = await startNextYear(getDb(), user.id, plan!.id, form.choice);
+  const result = await startNextYear(getDb(), user.id, plan.id, form.choice);
   return redirect(`/board?year=${result.year}`);
 }
 

@@ -90,12 +90,12 @@ export async function requireUser(
   const user = await getCurrentUser(args);
   if (!user) loginRedirect(args.request);
   const path = new URL(args.request.url).pathname;
-  if (user!.mustChangePassword && path !== "/settings/password" && path !== "/logout") {
+  if (user.mustChangePassword && path !== "/settings/password" && path !== "/logout") {
     throw redirect("/settings/password");
   }
   // Unit-scoped rights (a secretary's own tasks) are checked again with the task's units.
-  if (!can(user!, permission, user!.unitId != null ? [user!.unitId] : [])) forbidden();
-  return user!;
+  if (!can(user, permission, user.unitId != null ? [user.unitId] : [])) forbidden();
+  return user;
 }
 
 /** Only a relative path on this site is a safe place to go after login. */

@@ -559,7 +559,7 @@ export async function createTask(db: AppDatabase, actor: Actor, input: NewTaskIn
   return db.transaction().execute(async (trx) => {
     const plan = await trx.selectFrom("plans").select(["id", "year", "status"]).where("id", "=", input.planId).executeTakeFirst();
     if (!plan) notFound("没有找到该年度计划。");
-    if (plan!.status === "archived") badRequest("该年度计划已归档，不能再添加重点工作。");
+    if (plan.status === "archived") badRequest("该年度计划已归档，不能再添加重点工作。");
     await checkReferences(trx, { leadUserId: input.leadUserId ?? null, leadUnitId: input.leadUnitId ?? null, supportUnitIds: input.supportUnitIds ?? [] });
     const first = await trx
       .selectFrom("tasks")
@@ -569,7 +569,7 @@ export async function createTask(db: AppDatabase, actor: Actor, input: NewTaskIn
       .orderBy("position")
       .limit(1)
       .executeTakeFirst();
-    const code = await nextTaskCode(trx, input.planId, plan!.year);
+    const code = await nextTaskCode(trx, input.planId, plan.year);
     const task = await trx
       .insertInto("tasks")
       .values({
@@ -663,7 +663,7 @@ export async function updateTask(
     const current = await trx.selectFrom("tasks").select(["id", "plan_id", "version"]).where("id", "=", taskId).executeTakeFirst();
     if (!current) notFound("没有找到这项重点工作，它可能已被删除。");
     const before = (await taskSnapshot(trx, taskId))!;
-    if (current!.version !== version) await refuseStale(trx, taskId, version, before);
+    if (current.version !== version) await refuseStale(trx, taskId, version, before);
     await checkReferences(trx, input.task);
     const ownMetricIds = new Set(before.metrics.map((m) => m.id));
     for (const metric of input.metrics) {
@@ -701,11 +701,11 @@ export async function updateTask(
       } else {
         await trx
           .insertInto("metrics")
-          .values({ ...metricColumns(metric), plan_id: current!.plan_id, task_id: taskId, sort_order: index, created_at: now, updated_at: now })
+          .values({ ...metricColumns(metric), plan_id: current.plan_id, task_id: taskId, sort_order: index, created_at: now, updated_at: now })
           .execute();
       }
     }
-    await bumpChangeSeq(trx, current!.plan_id);
+    await bumpChangeSeq(trx, current.plan_id);
     await recordAudit(trx, { actorId: actor.id, action: "task.update", entity: "task", entityId: taskId, before, after: await taskSnapshot(trx, taskId) });
   });
 }
@@ -715,14 +715,14 @@ export async function deleteTask(db: AppDatabase, actor: Actor, taskId: number, 
     const current = await trx.selectFrom("tasks").select(["id", "plan_id", "version"]).where("id", "=", taskId).executeTakeFirst();
     if (!current) notFound("没有找到这项重点工作，它可能已被删除。");
     const before = (await taskSnapshot(trx, taskId))!;
-    if (current!.version !== version) await refuseStale(trx, taskId, version, before);
+    if (current.version !== version) await refuseStale(trx, taskId, version, before);
     await trx.updateTable("tasks").set({ carried_from_task_id: null }).where("carried_from_task_id", "=", taskId).execute();
     // updates, metrics (and their values), comments and task_units go with it (ON DELETE CASCADE).
     await trx.deleteFrom("metric_values").where("metric_id", "in", trx.selectFrom("metrics").select("id").where("task_id", "=", taskId)).execute();
     await trx.deleteFrom("tasks").where("id", "=", taskId).execute();
-    await bumpChangeSeq(trx, current!.plan_id);
+    await bumpChangeSeq(trx, current.plan_id);
     await recordAudit(trx, { actorId: actor.id, action: "task.delete", entity: "task", entityId: taskId, before });
-    return { planId: current!.plan_id };
+    return { planId: current.plan_id };
   });
 }
 
@@ -789,29 +789,29 @@ export async function moveTask(db: AppDatabase, actor: Actor, input: MoveInput):
     // Only a secretary's right depends on the task's units (see moveProblem).
     const unitIds =
       actor.role === "secretary"
-        ? (await trx.selectFrom("task_units").select("unit_id").where("task_id", "=", task!.id).execute()).map((u) => u.unit_id)
+        ? (await trx.selectFrom("task_units").select("unit_id").where("task_id", "=", task.id).execute()).map((u) => u.unit_id)
         : [];
-    const problem = moveProblem(actor, { status: task!.status, unitIds }, input.toStatus, input.reason);
+    const problem = moveProblem(actor, { status: task.status, unitIds }, input.toStatus, input.reason);
     if (problem) (problem.status === 403 ? forbidden : badRequest)(problem.message);
-    if (task!.plan_status === "archived") badRequest("该年度计划已归档，看板只读。");
+    if (task.plan_status === "archived") badRequest("该年度计划已归档，看板只读。");
 
     const column = trx
       .selectFrom("tasks")
       .select(["id", "position"])
-      .where("plan_id", "=", task!.plan_id)
+      .where("plan_id", "=", task.plan_id)
       .where("status", "=", input.toStatus)
-      .where("id", "!=", task!.id);
+      .where("id", "!=", task.id);
     const neighbour = async (id: number | null) => {
       if (id == null) return null;
-      if (id === task!.id) badRequest(NEIGHBOUR_MOVED);
+      if (id === task.id) badRequest(NEIGHBOUR_MOVED);
       const row = await column.where("id", "=", id).executeTakeFirst();
       if (!row) badRequest(NEIGHBOUR_MOVED);
-      return row!;
+      return row;
     };
 
     let before: { position: string } | null = null;
     let after: { position: string } | null = null;
-    const edgePosition = task!.edge_position;
+    const edgePosition = task.edge_position;
     if (edge === "top") {
       after = edgePosition != null ? { position: edgePosition } : null;
     } else if (edge === "bottom") {
@@ -829,8 +829,8 @@ export async function moveTask(db: AppDatabase, actor: Actor, input: MoveInput):
     }
     const position = positionBetween(before?.position ?? null, after?.position ?? null);
 
-    const kind = classifyMove(task!.status, input.toStatus);
-    const version = task!.version + 1;
+    const kind = classifyMove(task.status, input.toStatus);
+    const version = task.version + 1;
     await trx
       .updateTable("tasks")
       .set({
@@ -840,14 +840,14 @@ export async function moveTask(db: AppDatabase, actor: Actor, input: MoveInput):
         updated_at: now,
         ...(kind === "verify" ? { done_at: now } : kind === "reopen" ? { done_at: null } : {}),
       })
-      .where("id", "=", task!.id)
+      .where("id", "=", task.id)
       .execute();
     const reason = input.reason.trim();
     if (kind === "verify" || kind === "reject") {
       await trx
         .insertInto("comments")
         .values({
-          task_id: task!.id,
+          task_id: task.id,
           author_id: actor.id,
           kind,
           body: reason || (kind === "verify" ? "验收通过，已销号。" : ""),
@@ -855,20 +855,20 @@ export async function moveTask(db: AppDatabase, actor: Actor, input: MoveInput):
         })
         .execute();
     }
-    const seq = await bumpChangeSeq(trx, task!.plan_id);
+    const seq = await bumpChangeSeq(trx, task.plan_id);
     await recordAudit(trx, {
       actorId: actor.id,
       action: kind === "advance" ? "task.move" : `task.${kind}`,
       entity: "task",
-      entityId: task!.id,
-      before: { status: task!.status, position: task!.position, version: task!.version },
-      after: { from: task!.status, to: input.toStatus, position, version, ...(reason ? { reason } : {}) },
+      entityId: task.id,
+      before: { status: task.status, position: task.position, version: task.version },
+      after: { from: task.status, to: input.toStatus, position, version, ...(reason ? { reason } : {}) },
     });
     return {
-      planId: task!.plan_id,
-      plan: { id: task!.plan_id, year: task!.plan_year, thresholds: planThresholds(task!.light_thresholds) },
+      planId: task.plan_id,
+      plan: { id: task.plan_id, year: task.plan_year, thresholds: planThresholds(task.light_thresholds) },
       kind,
-      from: task!.status,
+      from: task.status,
       to: input.toStatus,
       position,
       version,

@@ -131,7 +131,7 @@ export async function commitImportIn(
   const hash = documentSha256(input.originalText);
   const plan = await trx.selectFrom("plans").selectAll().where("id", "=", input.planId).executeTakeFirst();
   if (!plan) notFound("没有找到所选的年度计划，请刷新后重新选择。");
-  if (plan!.status === "archived") conflict(`${plan!.year}年度计划已归档，不能再导入任务。请先在“管理”中恢复它。`);
+  if (plan.status === "archived") conflict(`${plan.year}年度计划已归档，不能再导入任务。请先在“管理”中恢复它。`);
   const duplicate = await trx
     .selectFrom("source_documents")
     .leftJoin("plans", "plans.id", "source_documents.plan_id")
@@ -154,7 +154,7 @@ export async function commitImportIn(
     .returning("id")
     .executeTakeFirstOrThrow();
 
-  const codes = await nextTaskCodes(trx, input.planId, plan!.year, input.tasks.length);
+  const codes = await nextTaskCodes(trx, input.planId, plan.year, input.tasks.length);
   // New cards go below the cards already in their column.
   const lastPositions = new Map<TaskStatus, string | null>();
   for (const status of new Set(input.tasks.map((t) => t.status))) {
@@ -234,7 +234,7 @@ export async function commitImportIn(
     action: "import.commit",
     entity: "source_document",
     entityId: document.id,
-    after: { file: input.fileName, plan: plan!.year, tasks: taskIds.length, metrics: metricCount },
+    after: { file: input.fileName, plan: plan.year, tasks: taskIds.length, metrics: metricCount },
   });
   return { sourceDocumentId: document.id, taskIds, metricCount };
 }

@@ -288,7 +288,7 @@ export async function generateSummary(
     if (!plan) notFound("没有找到该年度计划。");
     const latest = await getLatestSummary(trx, planId);
     if (staleVersion(latest, expectedVersion)) conflict(STALE_MESSAGE);
-    const { document } = writeSummary(await loadSummaryInput(trx, plan!, today));
+    const { document } = writeSummary(await loadSummaryInput(trx, plan, today));
     const now = new Date().toISOString();
     const content: StoredSummary = {
       format: 1,
@@ -299,7 +299,7 @@ export async function generateSummary(
     };
     const version = (latest?.version ?? 0) + 1;
     const id = await insertVersion(trx, planId, version, "draft", actorId, content);
-    await recordAudit(trx, { actorId, action: "summary.generate", entity: "summary", entityId: id, after: { plan: plan!.year, version } });
+    await recordAudit(trx, { actorId, action: "summary.generate", entity: "summary", entityId: id, after: { plan: plan.year, version } });
     return (await getSummaryVersion(trx, planId, version))!;
   });
 }
@@ -343,23 +343,23 @@ export async function saveSummarySection(
   return db.transaction().execute(async (trx) => {
     const latest = await getLatestSummary(trx, planId);
     if (!latest) notFound("该年度还没有总结草稿，请先生成。");
-    const content = latest!.content;
+    const content = latest.content;
     const current = content.document.sections.find((s) => s.key === edit.key);
     if (!current) notFound("没有找到这一部分，请刷新后再试。");
     if (content.revs[edit.key] !== edit.baseRev) {
       const detail: SectionConflict = {
         key: edit.key,
         rev: content.revs[edit.key],
-        heading: current!.heading,
-        body: current!.body,
-        authorName: latest!.authorName,
+        heading: current.heading,
+        body: current.body,
+        authorName: latest.authorName,
         savedAt: content.savedAt,
       };
-      conflict(`已被他人修改：“${SECTION_LABELS[edit.key]}”刚被${latest!.authorName ?? "其他人"}保存过。请对照下方的最新内容，合并后再保存。`, detail);
+      conflict(`已被他人修改：“${SECTION_LABELS[edit.key]}”刚被${latest.authorName ?? "其他人"}保存过。请对照下方的最新内容，合并后再保存。`, detail);
     }
-    const heading = edit.heading ?? current!.heading;
-    const unchanged = heading === current!.heading && edit.body === current!.body;
-    if (unchanged) return { version: latest!.version, rev: content.revs[edit.key], savedAt: content.savedAt, coalesced: false };
+    const heading = edit.heading ?? current.heading;
+    const unchanged = heading === current.heading && edit.body === current.body;
+    if (unchanged) return { version: latest.version, rev: content.revs[edit.key], savedAt: content.savedAt, coalesced: false };
 
     const savedAt = now.toISOString();
     const next: StoredSummary = {
@@ -373,18 +373,18 @@ export async function saveSummarySection(
     };
     const note = `编辑：${SECTION_LABELS[edit.key]}`;
     const coalesce =
-      latest!.status === "draft" &&
-      latest!.authorId === actor.id &&
+      latest.status === "draft" &&
+      latest.authorId === actor.id &&
       content.note.startsWith("编辑") &&
       now.getTime() - new Date(content.savedAt).getTime() < AUTOSAVE_COALESCE_MS;
-    let version = latest!.version;
+    let version = latest.version;
     if (coalesce) {
       const notes = new Set([...content.note.replace(/^编辑：/, "").split("、"), SECTION_LABELS[edit.key]]);
       next.note = `编辑：${[...notes].join("、")}`;
-      await trx.updateTable("summaries").set({ content: JSON.stringify(next) }).where("id", "=", latest!.id).execute();
+      await trx.updateTable("summaries").set({ content: JSON.stringify(next) }).where("id", "=", latest.id).execute();
     } else {
       next.note = note;
-      version = latest!.version + 1;
+      version = latest.version + 1;
       await insertVersion(trx, planId, version, "draft", actor.id, next);
     }
     await recordAudit(trx, {
@@ -392,7 +392,7 @@ export async function saveSummarySection(
       action: "summary.edit",
       entity: "summary",
       entityId: `${planId}:${version}`,
-      before: { section: edit.key, body: current!.body },
+      before: { section: edit.key, body: current.body },
       after: { section: edit.key, body: edit.body },
     });
     return { version, rev: next.revs[edit.key], savedAt, coalesced: coalesce };
@@ -415,7 +415,7 @@ export async function restoreSummaryVersion(
     const next = latest!.version + 1;
     const content: StoredSummary = {
       format: 1,
-      document: source!.content.document,
+      document: source.content.document,
       revs: allRevisions((key) => latest!.content.revs[key] + 1),
       note: `恢复自版本${version}`,
       savedAt: new Date().toISOString(),
@@ -432,9 +432,9 @@ export async function finalizeSummary(db: AppDatabase, actorId: number, planId: 
     const latest = await getLatestSummary(trx, planId);
     if (staleVersion(latest, expectedLatest)) conflict(STALE_MESSAGE);
     if (!latest) notFound("该年度还没有总结草稿，请先生成。");
-    if (latest!.status === "final") conflict("当前版本已经定稿。");
-    const next = latest!.version + 1;
-    const content: StoredSummary = { ...latest!.content, note: "定稿", savedAt: new Date().toISOString() };
+    if (latest.status === "final") conflict("当前版本已经定稿。");
+    const next = latest.version + 1;
+    const content: StoredSummary = { ...latest.content, note: "定稿", savedAt: new Date().toISOString() };
     const id = await insertVersion(trx, planId, next, "final", actorId, content);
     await recordAudit(trx, { actorId, action: "summary.finalize", entity: "summary", entityId: id, after: { version: next } });
     return (await getSummaryVersion(trx, planId, next))!;
@@ -474,11 +474,11 @@ function taskNamedBy(itemText: string, tasks: { id: number; code: string; title:
 async function nextYearBasis(db: Db, planId: number): Promise<NextYearBasis> {
   const plan = await db.selectFrom("plans").selectAll().where("id", "=", planId).executeTakeFirst();
   if (!plan) notFound("没有找到该年度计划。");
-  const nextYear = plan!.year + 1;
+  const nextYear = plan.year + 1;
   const exists = Boolean(await db.selectFrom("plans").select("id").where("year", "=", nextYear).executeTakeFirst());
   const latest = await getLatestSummary(db, planId);
   const final = latest?.status === "final" ? latest : null;
-  const input = await loadSummaryInput(db, plan!);
+  const input = await loadSummaryInput(db, plan);
   const open = input.tasks.filter((t) => t.status !== "done");
   const text = final ? toPlainText(final.content.document) : "";
   const parsed = final ? parseSummary(text) : null;
@@ -499,7 +499,7 @@ async function nextYearBasis(db: Db, planId: number): Promise<NextYearBasis> {
     text,
     final,
     preview: {
-      plan: { id: plan!.id, year: plan!.year, organization: plan!.organization },
+      plan: { id: plan.id, year: plan.year, organization: plan.organization },
       nextYear,
       nextPlanExists: exists,
       finalVersion: final?.version ?? null,

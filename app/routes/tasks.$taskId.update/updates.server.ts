@@ -105,7 +105,7 @@ export async function getUpdateTask(db: Db, taskId: number, valuesOf?: { unitId:
   };
   const units = rows
     .filter((r) => r.unitId != null && r.unitRole != null)
-    .map((r) => ({ id: r.unitId!, name: r.unitName!, role: r.unitRole! }));
+    .map((r) => ({ id: r.unitId, name: r.unitName, role: r.unitRole! }));
   const metrics = valuesOf
     ? await db
         .selectFrom("metrics")
@@ -239,23 +239,23 @@ export async function getUpdateForm(
 ): Promise<UpdateFormData> {
   const task = await getUpdateTask(db, taskId);
   if (!task) notFound("没有找到这项重点工作，它可能已被删除。");
-  const unitIds = task!.units.map((u) => u.id);
+  const unitIds = task.units.map((u) => u.id);
   if (!can(actor, "updates.post", unitIds)) {
     forbidden("只有牵头单位、配合单位或街道领导可以填报这项重点工作的进展。");
   }
-  const unitId = reportingUnitFor(actor, task!, options.unitId);
+  const unitId = reportingUnitFor(actor, task, options.unitId);
   if (unitId == null) badRequest("这项重点工作还没有指定牵头单位或配合单位，暂时无法填报。请联系街道领导。");
   const currentWeek = weekKeyOf(options.now);
-  const weeks = reportableWeeks(task!, options.now);
+  const weeks = reportableWeeks(task, options.now);
   const week = options.week && isWeekKey(options.week) && weeks.includes(options.week) ? options.week : currentWeek;
-  const existing = await findUpdate(db, taskId, unitId!, week);
-  const valueRows = task!.metrics.length
+  const existing = await findUpdate(db, taskId, unitId, week);
+  const valueRows = task.metrics.length
     ? await db
         .selectFrom("metric_values")
         .select(["metric_id", "value"])
-        .where("unit_id", "=", unitId!)
+        .where("unit_id", "=", unitId)
         .where("week", "=", week)
-        .where("metric_id", "in", task!.metrics.map((m) => m.id))
+        .where("metric_id", "in", task.metrics.map((m) => m.id))
         .execute()
     : [];
   const attachments = existing
@@ -266,18 +266,18 @@ export async function getUpdateForm(
         .orderBy("id")
         .execute()
     : [];
-  let readOnlyReason = closedReason(task!);
+  let readOnlyReason = closedReason(task);
   if (!readOnlyReason && existing && !mayEditUpdate(actor, existing, options.now)) {
     readOnlyReason = "这一周已经结束，已提交的填报只能由街道领导修改。";
   }
   return {
-    task: task!,
+    task: task,
     week,
     currentWeek,
     weeks,
-    unitId: unitId!,
+    unitId: unitId,
     existing,
-    previousProgress: await previousProgress(db, taskId, unitId!, week),
+    previousProgress: await previousProgress(db, taskId, unitId, week),
     values: Object.fromEntries(valueRows.map((v) => [v.metric_id, v.value])),
     attachments,
     readOnlyReason,
@@ -302,16 +302,16 @@ export async function getPostContext(
   const expectedWeek = options.week && isWeekKey(options.week) ? options.week : weekKeyOf(options.now);
   const task = expectedUnitId != null ? await getUpdateTask(db, taskId, { unitId: expectedUnitId, week: expectedWeek }) : await getUpdateTask(db, taskId);
   if (!task) notFound("没有找到这项重点工作，它可能已被删除。");
-  if (!can(actor, "updates.post", task!.units.map((u) => u.id))) {
+  if (!can(actor, "updates.post", task.units.map((u) => u.id))) {
     forbidden("只有牵头单位、配合单位或街道领导可以填报这项重点工作的进展。");
   }
-  const unitId = reportingUnitFor(actor, task!, options.unitId);
+  const unitId = reportingUnitFor(actor, task, options.unitId);
   if (unitId == null) badRequest("这项重点工作还没有指定牵头单位或配合单位，暂时无法填报。请联系街道领导。");
-  const weeks = reportableWeeks(task!, options.now);
+  const weeks = reportableWeeks(task, options.now);
   const week = options.week && isWeekKey(options.week) && weeks.includes(options.week) ? options.week : weekKeyOf(options.now);
   const of = (task as { of?: UnitWeekFacts }).of ?? null;
-  const previous = of && of.unitId === unitId && of.week === week ? of.previousProgress : await previousProgress(db, taskId, unitId!, week);
-  return { task: task!, week, unitId: unitId!, previousProgress: previous };
+  const previous = of && of.unitId === unitId && of.week === week ? of.previousProgress : await previousProgress(db, taskId, unitId, week);
+  return { task: task, week, unitId: unitId, previousProgress: previous };
 }
 
 /** How many 佐证材料 the unit's 填报 of the week already has (0 when there is none yet). */
@@ -382,24 +382,24 @@ export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdat
           ? await getUpdateTask(trx, input.taskId, { unitId: expectedUnitId, week: input.week })
           : await getUpdateTask(trx, input.taskId);
       if (!task) notFound("没有找到这项重点工作，它可能已被删除。");
-      const unitIds = task!.units.map((u) => u.id);
+      const unitIds = task.units.map((u) => u.id);
       if (!can(actor, "updates.post", unitIds)) {
         forbidden("只有牵头单位、配合单位或街道领导可以填报这项重点工作的进展。");
       }
-      const closed = closedReason(task!);
+      const closed = closedReason(task);
       if (closed) badRequest(closed);
-      const unitId = reportingUnitFor(actor, task!, input.unitId);
+      const unitId = reportingUnitFor(actor, task, input.unitId);
       if (unitId == null || (input.unitId != null && input.unitId !== unitId)) {
         badRequest("所选单位不是这项重点工作的牵头单位或配合单位，请刷新页面后重新选择。");
       }
       if (!isWeekKey(input.week)) badRequest("填报周次无效，请刷新页面后重试。");
       if (input.week > weekKeyOf(now)) badRequest("不能填报尚未开始的周次。");
-      if (input.week < firstReportWeek(task!)) badRequest("这项重点工作在所选周次还没有开始，请选择开始之后的周次。");
+      if (input.week < firstReportWeek(task)) badRequest("这项重点工作在所选周次还没有开始，请选择开始之后的周次。");
 
       // Read with the task: no 填报 of this unit and week yet means nothing to look up.
       const of = (task as { of?: UnitWeekFacts }).of;
       const known = of && of.unitId === unitId && of.week === input.week ? of : null;
-      const existing = known && known.updateId == null ? null : await findUpdate(trx, task!.id, unitId!, input.week);
+      const existing = known && known.updateId == null ? null : await findUpdate(trx, task.id, unitId, input.week);
       if (existing) {
         if (input.version !== existing.version) {
           conflict(
@@ -412,7 +412,7 @@ export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdat
         conflict("已被他人修改：您编辑的填报已被删除，请刷新页面后重新填写。");
       }
 
-      const knownMetrics = new Map(task!.metrics.map((m) => [m.id, m]));
+      const knownMetrics = new Map(task.metrics.map((m) => [m.id, m]));
       for (const metricId of input.values.keys()) {
         if (!knownMetrics.has(metricId)) badRequest("指标不属于这项重点工作，请刷新页面后重试。");
       }
@@ -439,14 +439,14 @@ export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdat
         version = 1;
         const row = await trx
           .insertInto("updates")
-          .values({ ...fields, task_id: task!.id, unit_id: unitId!, author_id: actor.id, week: input.week, created_at: at, updated_at: at })
+          .values({ ...fields, task_id: task.id, unit_id: unitId, author_id: actor.id, week: input.week, created_at: at, updated_at: at })
           .returning("id")
           .executeTakeFirstOrThrow();
         updateId = row.id;
       }
       const snapshot = (u: { body: string; progress: number; nextSteps: string; blockers: string; needsCoordination: boolean; version: number }): UpdateSnapshot => ({
-        taskId: task!.id,
-        unitId: unitId!,
+        taskId: task.id,
+        unitId: unitId,
         week: input.week,
         body: u.body,
         progress: u.progress,
@@ -470,15 +470,15 @@ export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdat
       // Metric values of the week: write what changed, one audit row per value.
       const currentValues =
         unitId === expectedUnitId
-          ? (task!.metrics as { id: number; valueId?: number | null; value?: number | null }[])
+          ? (task.metrics as { id: number; valueId?: number | null; value?: number | null }[])
               .filter((m) => m.valueId != null)
               .map((m) => ({ id: m.valueId!, metric_id: m.id, value: m.value! }))
           : await trx
               .selectFrom("metric_values")
               .select(["id", "metric_id", "value"])
-              .where("unit_id", "=", unitId!)
+              .where("unit_id", "=", unitId)
               .where("week", "=", input.week)
-              .where("metric_id", "in", task!.metrics.length ? task!.metrics.map((m) => m.id) : [-1])
+              .where("metric_id", "in", task.metrics.length ? task.metrics.map((m) => m.id) : [-1])
               .execute();
       const valueAudits = audits;
       const newValues: { metric_id: number; unit_id: number; week: string; value: number; update_id: number; reported_by: number; reported_at: string }[] = [];
@@ -499,7 +499,7 @@ export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdat
             .where("id", "=", current.id)
             .execute();
         } else {
-          newValues.push({ metric_id: metricId, unit_id: unitId!, week: input.week, value, update_id: updateId, reported_by: actor.id, reported_at: at });
+          newValues.push({ metric_id: metricId, unit_id: unitId, week: input.week, value, update_id: updateId, reported_by: actor.id, reported_at: at });
         }
         valueAudits.push({
           actorId: actor.id,
@@ -542,7 +542,7 @@ export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdat
           .insertInto("attachments")
           .values({
             update_id: updateId,
-            task_id: task!.id,
+            task_id: task.id,
             file_name: file.fileName,
             content_type: file.contentType,
             size: file.bytes.byteLength,
@@ -560,9 +560,9 @@ export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdat
         );
       }
 
-      await syncTaskProgress(trx, task!.id);
-      await bumpChangeSeq(trx, task!.planId);
-      return { updateId, version, created: !existing, planId: task!.planId };
+      await syncTaskProgress(trx, task.id);
+      await bumpChangeSeq(trx, task.planId);
+      return { updateId, version, created: !existing, planId: task.planId };
     });
     await removeStoredFiles(removedKeys);
     return result;
