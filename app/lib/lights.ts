@@ -13,7 +13,7 @@
  * - A task whose start date is in the future is not late at all.
  */
 import { DEFAULT_LIGHT_THRESHOLDS } from "~/lib/light-labels";
-import { daysBetween, nextWeek, weekDistance, weekKeyOf } from "~/lib/weeks";
+import { daysBetween, toDateKey, weekNumberOfDate, weekNumberOfKey } from "~/lib/weeks";
 
 export type TaskStatus = "not_started" | "in_progress" | "pending_review" | "done";
 export type Light = "green" | "yellow" | "red" | "done";
@@ -75,24 +75,28 @@ export function expectedProgressOf(start: string, due: string, today: string): n
   return Math.min(100, Math.max(0, (elapsedDays / spanDays) * 100));
 }
 
-/** Finished weeks with no update, counted from the week after the task started or was created. */
+/**
+ * Finished weeks with no update, counted from the week after the task started or was created.
+ * Plain week numbers, no calendar walk: the KPI page judges a 1,000-task plan per view.
+ */
 function silentWeekCount(task: LightTask, effectiveStart: string, today: string): number {
-  const startWeek = weekKeyOf(effectiveStart);
-  const createdWeek = task.createdAt ? weekKeyOf(task.createdAt) : startWeek;
+  const startWeek = weekNumberOfDate(effectiveStart);
+  const createdWeek = task.createdAt ? weekNumberOfDate(createdDateKey(task.createdAt)) : startWeek;
   // The task's first week is a grace week: it may have begun on a Friday.
-  const firstCountedWeek = nextWeek(createdWeek > startWeek ? createdWeek : startWeek);
-  let currentWeek = weekKeyOf(today); // still open, so never counted
+  const firstCountedWeek = Math.max(createdWeek, startWeek) + 1;
+  let currentWeek = weekNumberOfDate(today); // still open, so never counted
   // Past its 完成时限 a task is red as overdue anyway: silence stops counting at the due week,
   // so a closed-out year does not show "连续55周未填报".
-  if (task.dueDate && task.dueDate < today) {
-    const afterDue = nextWeek(weekKeyOf(task.dueDate));
-    if (afterDue < currentWeek) currentWeek = afterDue;
-  }
+  if (task.dueDate && task.dueDate < today) currentWeek = Math.min(currentWeek, weekNumberOfDate(task.dueDate) + 1);
   // Counted: the finished weeks from the first counted one, or from the week after the last
   // update when that is later, up to (not including) the current week.
-  const afterLastUpdate = task.lastUpdateWeek === null ? null : nextWeek(task.lastUpdateWeek);
-  const from = afterLastUpdate !== null && afterLastUpdate > firstCountedWeek ? afterLastUpdate : firstCountedWeek;
-  return Math.max(0, weekDistance(from, currentWeek));
+  const afterLastUpdate = task.lastUpdateWeek === null ? -Infinity : weekNumberOfKey(task.lastUpdateWeek) + 1;
+  return Math.max(0, currentWeek - Math.max(firstCountedWeek, afterLastUpdate));
+}
+
+/** A creation time as its Shanghai day: a date key stays as it is. */
+function createdDateKey(createdAt: Date | string): string {
+  return typeof createdAt === "string" && /^\d{4}-\d{2}-\d{2}$/.test(createdAt) ? createdAt : toDateKey(createdAt);
 }
 
 function formatPoints(points: number): string {

@@ -15,7 +15,6 @@ import {
   pointsBehind,
   reportingRates,
   totalsFromWeeks,
-  taskLightFast,
   trendFromWeekTotals,
   type KpiRow,
   type WeekTotals,
@@ -302,8 +301,8 @@ describe("reportingRates", () => {
   });
 });
 
-describe("taskLightFast", () => {
-  it("gives exactly computeLight's light and reasons, on many random tasks", async () => {
+describe("computeLight for the KPI page and the board", () => {
+  it("gives the same light and reasons whether created_at is a timestamp or its Shanghai day, on many random tasks", async () => {
     const { computeLight } = await import("~/lib/lights");
     const { toDateKey } = await import("~/lib/weeks");
     const next = random(7);
@@ -325,8 +324,8 @@ describe("taskLightFast", () => {
         createdAt: pick(created),
       };
       const context = { today: pick(todays), planStart: "2025-01-01", thresholds: pick(thresholdSets) };
-      const fast = taskLightFast({ ...task, createdAt: task.createdAt ? toDateKey(task.createdAt) : null }, context);
-      expect(fast, JSON.stringify({ task, context })).toEqual(computeLight(task, context));
+      const byDay = computeLight({ ...task, createdAt: task.createdAt ? toDateKey(task.createdAt) : null }, context);
+      expect(byDay, JSON.stringify({ task, context })).toEqual(computeLight(task, context));
     }
   });
 });

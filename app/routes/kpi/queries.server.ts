@@ -19,7 +19,6 @@ import {
   metricExpectedProgress,
   pointsBehind,
   reportingRates,
-  taskLightFast,
   totalsFromWeeks,
   trendFromWeekTotals,
   actualFromTotals,
@@ -32,7 +31,7 @@ import {
   type MetricTotals,
   type WeekTotals,
 } from "~/lib/kpi-report";
-import type { Light, LightResult, LightThresholds } from "~/lib/lights";
+import { computeLight, type Light, type LightResult, type LightThresholds } from "~/lib/lights";
 import type { CellStatus } from "~/lib/updates";
 import { previousWeek, toDateKey, weekKeyOf, weekRange, weeksBetween } from "~/lib/weeks";
 import { getWeekMatrix } from "~/models/reports.server";
@@ -229,8 +228,8 @@ export async function loadTaskStates(db: Db, plan: PlanInfo, today: string): Pro
       progress,
       lastUpdateWeek,
       leader: task.lead_user_id != null ? { id: task.lead_user_id, name: task.leader_name ?? "" } : null,
-      light: taskLightFast(
-        { status: task.status, startDate: task.start_date, dueDate: task.due_date, progress, lastUpdateWeek, createdAt: toDateKey(task.created_at) },
+      light: computeLight(
+        { status: task.status, startDate: task.start_date, dueDate: task.due_date, progress, lastUpdateWeek, createdAt: task.created_at },
         { today, planStart, thresholds: plan.thresholds },
       ),
     };
