@@ -7,7 +7,7 @@ import type { LightResult } from "../lib/lights";
 import { weekKeyOf } from "../lib/weeks";
 import type { Actor } from "../utils/permissions";
 import { activePlanIds, weekCells } from "./reports.server";
-import { listBoard } from "~/routes/board/tasks.server";
+import { listBoard } from "~/routes/board/cards.server";
 import { getPlan } from "~/models/plans.server";
 
 const RECENT_DAYS = 30;

@@ -9,7 +9,7 @@ import { useLiveBoard } from "~/routes/board/use-live-board";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { COLUMN_LIMIT, EMPTY_FILTERS, groupIntoLanes, STATUS_LABELS, STATUSES } from "~/lib/board";
 import { formatDate, formatDateTime } from "~/lib/weeks";
-import { listBoard } from "~/routes/board/tasks.server";
+import { listBoard } from "~/routes/board/cards.server";
 import boardStyles from "~/styles/board.css";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";

@@ -12,7 +12,7 @@ import { classifyMove } from "../../app/lib/board";
 import { positionBetween } from "../../app/lib/positions";
 import type { TaskStatus } from "../../db/schema";
 import { weekTotalsQuery } from "../../app/routes/kpi/queries.server";
-import { cardMetricsQuery, latestUpdatesQuery, pickLatestUpdates } from "../../app/routes/board/tasks.server";
+import { cardMetricsQuery, latestUpdatesQuery, pickLatestUpdates } from "../../app/routes/board/cards.server";
 import { openDatabase } from "../../db/index";
 
 // The app's own aggregate statements (KPI figures, card actuals, latest 填报), compiled to plain SQL text.

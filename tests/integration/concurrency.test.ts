@@ -4,7 +4,7 @@
 import { generateNKeysBetween } from "fractional-indexing";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_LIGHT_THRESHOLDS } from "../../app/lib/lights";
-import { moveTask } from "../../app/routes/board/tasks.server";
+import { moveTask } from "../../app/routes/board/move.server";
 import type { Actor } from "../../app/utils/permissions";
 import { getDb } from "../../app/utils/db.server";
 import { setPlanThresholds } from "../../app/models/plans.server";

@@ -3,7 +3,9 @@
 import { parseRowId } from "../../lib/row-id";
 import { data, redirect } from "@remix-run/node";
 import { validateThresholds, type LightThresholds } from "../../lib/lights";
-import { createTask, getBoardCard, moveTask } from "~/routes/board/tasks.server";
+import { createTask } from "~/routes/board/tasks.server";
+import { getBoardCard } from "~/routes/board/cards.server";
+import { moveTask } from "~/routes/board/move.server";
 import { MoveSchema, MoveToSchema, QuickAddSchema, ThresholdsFormSchema } from "~/routes/board/task-forms.server";
 import type { CurrentUser } from "../../utils/auth.server";
 import { getDb } from "../../utils/db.server";

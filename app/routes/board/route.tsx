@@ -10,7 +10,7 @@ import { useBoardMoves } from "~/routes/board/use-board-moves";
 import { useLiveBoard } from "~/routes/board/use-live-board";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { boardSearch, COLUMN_LIMIT, groupIntoLanes, parseBoardFilters } from "~/lib/board";
-import { listBoardShared } from "~/routes/board/tasks.server";
+import { listBoardShared } from "~/routes/board/cards.server";
 import boardStyles from "~/styles/board.css";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
