@@ -5,7 +5,7 @@ import { STATUS_LABELS } from "~/lib/board";
 import { formatNumber, growthRate, isPercentUnit } from "~/lib/kpi";
 import { DIRECTION_LABELS, aggregationLabel, metricExpectedProgress } from "~/lib/kpi-report";
 import { formatDate, formatDateTime, toDateKey, weekLabel, weekRange } from "~/lib/weeks";
-import { getMetricDetail } from "~/routes/kpi/queries.server";
+import { getMetricDetail } from "~/routes/kpi/metric-detail.server";
 import kpiStyles from "~/styles/kpi.css";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";

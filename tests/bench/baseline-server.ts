@@ -11,7 +11,7 @@ import { actualFromTotals } from "../../app/lib/kpi-report";
 import { classifyMove } from "../../app/lib/board";
 import { positionBetween } from "../../app/lib/positions";
 import type { TaskStatus } from "../../db/schema";
-import { weekTotalsQuery } from "../../app/routes/kpi/queries.server";
+import { weekTotalsQuery } from "../../app/models/metric-totals.server";
 import { cardMetricsQuery, latestUpdatesQuery, pickLatestUpdates } from "../../app/routes/board/cards.server";
 import { openDatabase } from "../../db/index";
 

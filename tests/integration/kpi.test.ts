@@ -4,7 +4,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { aggregateActual, actualTrend, type Metric } from "../../app/lib/kpi";
 import { DEFAULT_KPI_FILTERS, actualFromTotals, totalsFromWeeks, trendFromWeekTotals } from "../../app/lib/kpi-report";
-import { getMetricDetail, lastFinishedWeeks, loadKpiPage, loadMetricTotals, loadWeekTotals, planWeeks, weekTotalsQuery } from "../../app/routes/kpi/queries.server";
+import { lastFinishedWeeks, loadKpiPage, planWeeks } from "../../app/routes/kpi/queries.server";
+import { loadMetricTotals, loadWeekTotals, weekTotalsQuery } from "../../app/models/metric-totals.server";
+import { getMetricDetail } from "../../app/routes/kpi/metric-detail.server";
 import { weekKeyOf, weekRange } from "../../app/lib/weeks";
 import { getDb } from "../../app/utils/db.server";
 import { seededRandom as random } from "../seeded-random";

@@ -6,7 +6,7 @@ import { COLUMN_LIMIT, limitColumns, matchesFilters, type BoardCard, type BoardF
 import { percentOfTarget } from "~/lib/kpi";
 import { actualFromTotals, type MetricTotals } from "~/lib/kpi-report";
 import { computeLight, type LightThresholds } from "~/lib/lights";
-import { metricTotalsQuery } from "~/routes/kpi/queries.server";
+import { metricTotalsQuery } from "~/models/metric-totals.server";
 import { type PlanInfo } from "~/models/plans.server";
 
 type Db = Kysely<Database> | Transaction<Database>;

@@ -10,7 +10,7 @@ import { DIRECTION_LABELS, METRIC_LIGHT_LABELS, aggregationLabel, type MetricLig
 import { LIGHT_LABELS, type Light } from "~/lib/lights";
 import { CELL_STATUS_LABELS } from "~/lib/updates";
 import { parseWeekKey, toDateKey, weekLabel } from "~/lib/weeks";
-import type { LedgerData } from "~/routes/kpi/queries.server";
+import type { LedgerData } from "~/routes/kpi/ledger-data.server";
 
 // Loaded with require on first use, not with import(): tsx (which runs the server) rewrites
 // every file holding an import() expression and keeps a source map of it, and the server
