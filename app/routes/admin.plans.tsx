@@ -2,7 +2,8 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { PlanSchema, StatusSchema } from "../models/admin-forms.server";
 import { createPlan, listPlans, setPlanStatus } from "../models/plans.server";
-import { importPlan, parsePlanDocument, PLAN_DOCUMENT_MAX_BYTES, type PlanImportResult } from "../models/plan-transfer.server";
+import { importPlan, type PlanImportResult } from "../models/plan-transfer.server";
+import { parsePlanDocument, PLAN_DOCUMENT_MAX_BYTES } from "~/lib/plan-document";
 import { PLAN_STATUS_LABELS } from "../lib/labels";
 import { Field } from "../components/field";
 import { requireUser } from "../utils/auth.server";

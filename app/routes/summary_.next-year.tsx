@@ -2,7 +2,7 @@
 import { data, redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
-import { previewNextYear, startNextYear } from "~/routes/summary/summary.server";
+import { previewNextYear, startNextYear } from "~/routes/summary/next-year.server";
 import summaryStyles from "../styles/summary.css";
 import { requireUser } from "../utils/auth.server";
 import { getDb } from "../utils/db.server";

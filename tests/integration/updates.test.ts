@@ -11,7 +11,7 @@ import * as auditRoute from "../../app/routes/admin.audit";
 import * as detailRoute from "../../app/routes/board.$taskId";
 import { createTask } from "../../app/routes/board/tasks.server";
 import { getBoardCard } from "../../app/routes/board/cards.server";
-import { saveUpdate } from "../../app/routes/tasks.$taskId.update/updates.server";
+import { saveUpdate } from "../../app/routes/tasks.$taskId.update/save-update.server";
 import { countTodo } from "../../app/models/todo.server";
 import { previousWeek, weekKeyOf, weekRange } from "../../app/lib/weeks";
 import { getDb } from "../../app/utils/db.server";

@@ -7,14 +7,8 @@ import { parseForm, readIntent } from "../../utils/forms.server";
 import { Refusal } from "~/lib/refusal";
 import { findPlanByYear } from "~/models/plans.server";
 import { SECTION_KEYS, type SectionKey } from "../../lib/summary/types";
-import {
-  finalizeSummary,
-  generateSummary,
-  restoreSummaryVersion,
-  saveSummarySection,
-  type NextYearChoice,
-  type SectionConflict,
-} from "~/routes/summary/summary.server";
+import { finalizeSummary, generateSummary, restoreSummaryVersion, saveSummarySection, type SectionConflict } from "~/routes/summary/summary.server";
+import { type NextYearChoice } from "~/routes/summary/next-year.server";
 import { badRequest, notFound } from "~/lib/refusal";
 
 export const SUMMARY_INTENTS = ["generate", "save", "restore", "finalize"] as const;

@@ -11,7 +11,8 @@ import { ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_FILES, formatBytes, UPDATE_FORM_MA
 import { formatDateTime, weekLabel } from "~/lib/weeks";
 import { checkFiles, filesOf } from "~/models/attachments.server";
 import { parseUpdateForm } from "~/routes/tasks.$taskId.update/update-forms.server";
-import { countUpdateAttachments, getPostContext, getUpdateForm, saveUpdate, type ExistingUpdate } from "~/routes/tasks.$taskId.update/updates.server";
+import { countUpdateAttachments, getPostContext, getUpdateForm, type ExistingUpdate } from "~/routes/tasks.$taskId.update/updates.server";
+import { saveUpdate } from "~/routes/tasks.$taskId.update/save-update.server";
 import { requireUser, safeRedirectPath } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";

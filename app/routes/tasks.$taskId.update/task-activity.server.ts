@@ -5,7 +5,7 @@ import { cellStatus, URGE_INTERVAL_HOURS, type CellStatus } from "~/lib/updates"
 import { weekKeyOf } from "~/lib/weeks";
 import { can, type Actor } from "~/utils/permissions";
 import { listTaskComments, type TaskComment } from "~/models/comments.server";
-import { listTaskAttachments } from "~/routes/tasks.$taskId.update/updates.server";
+import { listTaskAttachments } from "~/routes/tasks.$taskId.update/save-update.server";
 
 export interface TaskActivity {
   taskId: number;

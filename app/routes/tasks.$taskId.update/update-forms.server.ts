@@ -4,7 +4,8 @@ import { z } from "zod";
 import { checkProgress, parseMetricValue } from "~/lib/updates";
 import { formValues, parseForm, type FieldErrors } from "~/utils/forms.server";
 import { COMMENT_MAX_LENGTH, URGE_NOTE_MAX_LENGTH } from "~/models/comments.server";
-import type { SaveUpdateInput, UpdateTaskInfo } from "~/routes/tasks.$taskId.update/updates.server";
+import type { UpdateTaskInfo } from "~/routes/tasks.$taskId.update/updates.server";
+import type { SaveUpdateInput } from "~/routes/tasks.$taskId.update/save-update.server";
 
 const optionalText = (label: string, max: number) =>
   z
