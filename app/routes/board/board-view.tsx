@@ -5,45 +5,16 @@
 // Built for large plans: only the columns are droppables (not every card), the card being
 // dragged is placed in the board's own arrangement (no per-card transforms), and cards only
 // re-render when the drag starts, ends or changes column, never on each pointer move.
-import { memo, useCallback, useMemo, useRef, useState } from "react";
+import { useCallback, useMemo, useRef, useState } from "react";
 import { flushSync } from "react-dom";
-import {
-  DndContext,
-  DragOverlay,
-  KeyboardCode,
-  KeyboardSensor,
-  PointerSensor,
-  TouchSensor,
-  useDroppable,
-  useSensor,
-  useSensors,
-  type Announcements,
-  type CollisionDetection,
-  type DragEndEvent,
-  type DragMoveEvent,
-  type DragStartEvent,
-  type KeyboardCoordinateGetter,
-  type UniqueIdentifier,
-} from "@dnd-kit/core";
+import { DndContext, DragOverlay, KeyboardCode, KeyboardSensor, PointerSensor, TouchSensor, useSensor, useSensors, type Announcements, type CollisionDetection, type DragEndEvent, type DragMoveEvent, type DragStartEvent, type KeyboardCoordinateGetter, type UniqueIdentifier } from "@dnd-kit/core";
 import { getEventCoordinates } from "@dnd-kit/utilities";
-import {
-  allowedTargets,
-  cardUnitIds,
-  classifyMove,
-  moveProblem,
-  neighboursAt,
-  STATUS_HINTS,
-  STATUS_LABELS,
-  STATUSES,
-  type BoardCard,
-  type Lane,
-  type MoveKind,
-  type TaskStatus,
-} from "~/lib/board";
+import { cardUnitIds, classifyMove, moveProblem, neighboursAt, STATUS_LABELS, STATUSES, type BoardCard, type Lane, type MoveKind, type TaskStatus } from "~/lib/board";
 import type { Actor } from "~/utils/permissions";
-import { CardBody, DraggableCard } from "~/routes/board/card";
+import { CardBody } from "~/routes/board/card";
 import { ReasonDialog, type ReasonRequest } from "~/routes/board/reason-dialog";
 import type { MoveRequest } from "~/routes/board/use-board-moves";
+import { BoardColumn, type MoveToFailure } from "~/routes/board/board-column";
 
 /** Mouse and pen only: touch goes through the TouchSensor's press-and-hold. */
 class MouseOrPenSensor extends PointerSensor {
@@ -177,12 +148,6 @@ export interface BoardViewProps {
   moveToFailure?: MoveToFailure | null;
   /** Cards per column left out by the column limit (shown as a count under the column). */
   hidden?: Record<TaskStatus, number>;
-}
-
-export interface MoveToFailure {
-  taskId: number | null;
-  message: string;
-  values: Record<string, string>;
 }
 
 export function BoardView({
@@ -526,91 +491,3 @@ export function BoardView({
     </DndContext>
   );
 }
-
-interface BoardColumnProps {
-  containerId: string;
-  status: TaskStatus;
-  ids: number[];
-  cardsById: Map<number, BoardCard>;
-  actor: Actor;
-  readOnly: boolean;
-  back: string;
-  pendingIds: ReadonlySet<number>;
-  registerList: (containerId: string, node: HTMLElement | null) => void;
-  top?: React.ReactNode;
-  moveToFailure?: MoveToFailure | null;
-  hiddenCount: number;
-}
-
-const NO_TARGETS: readonly TaskStatus[] = [];
-const NO_RESIZE_OBSERVER = { disabled: true };
-const targetCache = new WeakMap<BoardCard, { actor: Actor; targets: readonly TaskStatus[] }>();
-
-/** Allowed columns per card, cached so memoised cards get the same array each render. */
-function targetsFor(actor: Actor, card: BoardCard): readonly TaskStatus[] {
-  const cached = targetCache.get(card);
-  if (cached && cached.actor === actor) return cached.targets;
-  const targets = allowedTargets(actor, { status: card.status, unitIds: cardUnitIds(card) });
-  targetCache.set(card, { actor, targets });
-  return targets;
-}
-
-const BoardColumn = memo(function BoardColumn({
-  containerId,
-  status,
-  ids,
-  cardsById,
-  actor,
-  readOnly,
-  back,
-  pendingIds,
-  registerList,
-  top,
-  moveToFailure,
-  hiddenCount,
-}: BoardColumnProps) {
-  // Columns are found by their live rectangles (see columnUnderPoint): no re-measuring on resize.
-  const { setNodeRef, isOver } = useDroppable({ id: containerId, data: { type: "column", status }, resizeObserverConfig: NO_RESIZE_OBSERVER });
-  const listRef = useCallback(
-    (node: HTMLOListElement | null) => {
-      setNodeRef(node);
-      registerList(containerId, node);
-    },
-    [containerId, registerList, setNodeRef],
-  );
-  const titleId = `col-${containerId.replace(/[^a-zA-Z0-9_-]/g, "_")}`;
-  return (
-    <section className={`board-column column-${status}${isOver ? " is-over" : ""}`} aria-labelledby={titleId} data-status={status}>
-      <header className="board-column-head">
-        <h2 id={titleId} className="board-column-title">
-          {STATUS_LABELS[status]}
-          {status === "pending_review" ? <span className="muted small">（申请办结）</span> : null}
-          <span className="board-column-count">{ids.length + hiddenCount}</span>
-        </h2>
-        <p className="board-column-hint">{STATUS_HINTS[status]}</p>
-      </header>
-      {top}
-      <ol ref={listRef} className="board-column-cards" aria-labelledby={titleId}>
-          {ids.map((id) => {
-            const card = cardsById.get(id);
-            if (!card) return null;
-            const targets = readOnly ? NO_TARGETS : targetsFor(actor, card);
-            return (
-              <DraggableCard
-                key={id}
-                card={card}
-                detailHref={`/board/${card.id}${back}`}
-                back={back}
-                draggable={targets.length > 0}
-                targets={targets}
-                pending={pendingIds.has(id)}
-                moveToFailure={moveToFailure?.taskId === id ? moveToFailure : undefined}
-              />
-            );
-          })}
-          {ids.length === 0 ? <li className="board-column-empty">暂无卡片{readOnly ? "" : "，可把卡片拖到这里"}</li> : null}
-        </ol>
-      {hiddenCount > 0 ? <p className="board-column-more">{`另有${hiddenCount}项未显示`}</p> : null}
-    </section>
-  );
-});
