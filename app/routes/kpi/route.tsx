@@ -8,7 +8,9 @@ import kpiStyles from "~/styles/kpi.css";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { can } from "~/utils/permissions";
-import { FilterBar, MetricTable, Overview } from "~/routes/kpi/metric-table";
+import { MetricTable } from "~/routes/kpi/metric-table";
+import { Overview } from "~/routes/kpi/overview";
+import { FilterBar } from "~/routes/kpi/filter-bar";
 import { findPlan, listPlanYears, todayKey } from "~/models/plans.server";
 import { YearPicker } from "~/components/year-picker";
 
