@@ -18,15 +18,7 @@ import {
   type MetricLight,
   type MetricAggregation,
 } from "~/lib/kpi";
-import {
-  computeLight,
-  expectedProgressOf,
-  DEFAULT_LIGHT_THRESHOLDS,
-  type LightContext,
-  type LightResult,
-  type LightTask,
-  type LightThresholds,
-} from "~/lib/lights";
+import { expectedProgressOf, DEFAULT_LIGHT_THRESHOLDS, type LightThresholds } from "~/lib/lights";
 import { weekRange, toDateKey } from "~/lib/weeks";
 import { parseRowId } from "~/lib/row-id";
 

@@ -18,8 +18,8 @@
 import { DEFAULT_LIGHT_THRESHOLDS } from "~/lib/light-labels";
 import type { LightThresholds } from "~/lib/lights";
 
-export type MetricDirection = "up" | "down" | "cap" | "floor";
-export type MetricAggregation = "sum" | "latest";
+import type { MetricAggregation, MetricDirection } from "~/lib/domain";
+export type { MetricAggregation, MetricDirection };
 
 export interface Metric {
   /** up: more is better; down: reduce from baseline to target; cap: stay at or under (控制在…以内); floor: stay at or above (不低于). */

@@ -1,5 +1,19 @@
 /** The 督办灯's words and default thresholds: client-safe, with none of lights.ts's rules. */
-import type { Light, LightThresholds } from "~/lib/lights";
+
+export type Light = "green" | "yellow" | "red" | "done";
+
+export interface LightThresholds {
+  /** More than this many points behind 序时进度 is yellow. */
+  yellowBehind: number;
+  /** More than this many points behind is red. */
+  redBehind: number;
+  /** Due within this many days (and not yet 待验收) is yellow. */
+  dueSoonDays: number;
+  /** This many finished weeks without an update is yellow … */
+  silentWeeksYellow: number;
+  /** … and this many is red. */
+  silentWeeksRed: number;
+}
 
 export const DEFAULT_LIGHT_THRESHOLDS: LightThresholds = {
   yellowBehind: 10,

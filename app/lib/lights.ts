@@ -12,11 +12,12 @@
  *   flags while waiting. Being behind still shows, so a leader verifying it sees the gap.
  * - A task whose start date is in the future is not late at all.
  */
-import { DEFAULT_LIGHT_THRESHOLDS } from "~/lib/light-labels";
+import type { TaskStatus } from "~/lib/domain";
+import { DEFAULT_LIGHT_THRESHOLDS, type Light, type LightThresholds } from "~/lib/light-labels";
 import { daysBetween, toDateKey, weekNumberOfDate, weekNumberOfKey } from "~/lib/weeks";
 
-export type TaskStatus = "not_started" | "in_progress" | "pending_review" | "done";
-export type Light = "green" | "yellow" | "red" | "done";
+export type { TaskStatus };
+export type { Light, LightThresholds };
 
 export interface LightTask {
   status: TaskStatus;
@@ -32,18 +33,6 @@ export interface LightTask {
   createdAt?: Date | string | null;
 }
 
-export interface LightThresholds {
-  /** More than this many points behind 序时进度 is yellow. */
-  yellowBehind: number;
-  /** More than this many points behind is red. */
-  redBehind: number;
-  /** Due within this many days (and not yet 待验收) is yellow. */
-  dueSoonDays: number;
-  /** This many finished weeks without an update is yellow … */
-  silentWeeksYellow: number;
-  /** … and this many is red. */
-  silentWeeksRed: number;
-}
 
 export interface LightContext {
   /** Today's Shanghai date key, "YYYY-MM-DD". */

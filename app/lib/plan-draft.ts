@@ -1,14 +1,16 @@
 // From a parsed 工作总结 to the draft of next year's plan: its 重点工作安排 and 存在问题 become
 // task drafts, its figures become metric drafts with last year's values as baselines.
 // Pure: the import preview, the first-start seed and the tests share it.
+import type { TaskOrigin } from "~/lib/domain";
 import type { Metric as ParsedMetric, ParsedSummary, SectionNode } from "./importer";
 
-export type TaskOrigin = "key_work" | "problem";
+/** What a summary item becomes: a key-work task (四) or a problem to fix (三). */
+export type DraftOrigin = Extract<TaskOrigin, "key_work" | "problem">;
 
 export interface TaskDraft {
   /** Stable key within the draft, e.g. "plan:四.5" or "problem:三.2". */
   key: string;
-  origin: TaskOrigin;
+  origin: DraftOrigin;
   originRef: string | null;
   title: string;
   description: string;

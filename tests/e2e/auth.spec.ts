@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { DEMO_PASSWORD as PASSWORD, submitLogin as login, watchConsole } from "./session";
+import { submitLogin as login, watchConsole } from "./session";
 
 async function logout(page: Page) {
   await page.locator(".usermenu summary").click();

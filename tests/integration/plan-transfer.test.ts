@@ -1,7 +1,7 @@
 // Plan export/import: the demo plan goes out as JSON and into an empty instance (a freshly
 // migrated database with no bootstrap) and the board and KPI pages show the same; forged or
 // malformed documents are refused with a Chinese message and nothing written.
-import { copyFileSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import type { ActionFunction, LoaderFunction } from "@remix-run/node";
 import { describe, expect, it } from "vitest";
 import { migrateToLatest } from "../../db/index";

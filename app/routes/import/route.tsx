@@ -1,5 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { alreadyImportedMessage, commitImportToYear, findImportedDocument } from "~/routes/import/commit.server";
 import { listPlans } from "../../models/plans.server";
 import { listUnits } from "../../models/units.server";

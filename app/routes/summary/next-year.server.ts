@@ -9,7 +9,7 @@ import { type SummaryMetric } from "~/lib/summary/types";
 import { recordAudit } from "~/models/audit.server";
 import { commitImportIn, type MetricInput, type TaskInput } from "~/routes/import/commit.server";
 import { conflict, notFound } from "~/lib/refusal";
-import { SummaryVersion, loadSummaryInput, getLatestSummary } from "~/routes/summary/summary.server";
+import { type SummaryVersion, loadSummaryInput, getLatestSummary } from "~/routes/summary/summary.server";
 
 type Db = AppDatabase | Transaction<Database>;
 

@@ -9,7 +9,7 @@ import { removeStoredFiles, storeFiles, type CheckedFile } from "~/models/attach
 import { recordAudit, recordAudits, type AuditEntry } from "~/models/audit.server";
 import { bumpChangeSeq } from "~/models/plans.server";
 import { badRequest, conflict, forbidden, notFound } from "~/lib/refusal";
-import { UnitWeekFacts, getUpdateTask, firstReportWeek, findUpdate, reportingUnitFor, closedReason } from "~/routes/tasks.$taskId.update/updates.server";
+import { type UnitWeekFacts, getUpdateTask, firstReportWeek, findUpdate, reportingUnitFor, closedReason } from "~/routes/tasks.$taskId.update/updates.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
