@@ -55,16 +55,28 @@ describe(onPostgres ? "the PostgreSQL dialect" : "the sqlite3 dialect", () => {
     expect(count.n).toBe(1);
     const sum = await db.selectFrom("units").select((eb) => eb.fn.sum<number>("sort_order").as("s")).executeTakeFirstOrThrow();
     expect(sum.s).toBe(0);
-    const columns = await sql<{ column_name: string; data_type: string; collation_name: string | null }>`
-      select column_name, data_type, collation_name from information_schema.columns
+    const columns = await sql<{ table_name: string; column_name: string; data_type: string; collation_name: string | null }>`
+      select table_name, column_name, data_type, collation_name from information_schema.columns
       where table_name in ('metrics', 'metric_values', 'tasks') and column_name in ('baseline', 'target', 'value', 'position')`.execute(db);
-    for (const column of columns.rows) {
-      if (column.column_name === "position") expect(column.collation_name).toBe("C");
-      else expect(column.data_type).toBe("double precision");
-    }
-    const ordered = await sql<{ k: string }>`select k from (values ('a0'), ('Zz'), ('a0V'), ('B')) v(k) order by k collate "C"`.execute(db);
-    expect(ordered.rows.map((r) => r.k)).toEqual(["B", "Zz", "a0", "a0V"]);
+    const byName = new Map(columns.rows.map((c) => [`${c.table_name}.${c.column_name}`, c]));
+    expect([...byName.keys()].sort()).toEqual(["metric_values.value", "metrics.baseline", "metrics.target", "tasks.position"]);
+    for (const name of ["metric_values.value", "metrics.baseline", "metrics.target"]) expect(byName.get(name)?.data_type, name).toBe("double precision");
+    expect(byName.get("tasks.position")?.collation_name).toBe("C");
+    // The app's own column orders card keys byte by byte, with no collation named in the query.
     expect(unit.id).toBeGreaterThan(0);
+    const plan = await db
+      .insertInto("plans")
+      .values({ year: 2025, title: "计划", organization: "街道", status: "active", created_at: now, updated_at: now })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    for (const [index, position] of ["a0", "Zz", "a0V", "B"].entries()) {
+      await db
+        .insertInto("tasks")
+        .values({ plan_id: plan.id, code: `2025-0${index}`, title: position, origin: "manual", status: "not_started", position, created_at: now, updated_at: now })
+        .execute();
+    }
+    const ordered = await db.selectFrom("tasks").select("position").where("plan_id", "=", plan.id).orderBy("position").execute();
+    expect(ordered.map((r) => r.position)).toEqual(["B", "Zz", "a0", "a0V"]);
     await db.destroy();
   });
 

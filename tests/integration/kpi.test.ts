@@ -125,12 +125,11 @@ describe("week totals in SQL", () => {
     }
     expect(metricTotals.size).toBeGreaterThanOrEqual(ids.length);
     const taskMetric = allMetrics.find((m) => m.task_id != null && metricTotals.has(m.id));
-    if (taskMetric) {
-      const own = await loadMetricTotals(db, plan.id, [taskMetric.task_id!]);
-      const expected = allMetrics.filter((m) => m.task_id === taskMetric.task_id && metricTotals.has(m.id)).map((m) => m.id);
-      expect([...own.keys()].sort()).toEqual(expected.sort());
-      expect(own.get(taskMetric.id)).toEqual(metricTotals.get(taskMetric.id));
-    }
+    expect(taskMetric, "a task metric with reported values").toBeDefined();
+    const own = await loadMetricTotals(db, plan.id, [taskMetric!.task_id!]);
+    const expected = allMetrics.filter((m) => m.task_id === taskMetric!.task_id && metricTotals.has(m.id)).map((m) => m.id);
+    expect([...own.keys()].sort()).toEqual(expected.sort());
+    expect(own.get(taskMetric!.id)).toEqual(metricTotals.get(taskMetric!.id));
     expect((await loadMetricTotals(db, plan.id, [])).size).toBe(0);
   });
 
@@ -325,11 +324,21 @@ describe("the KPI routes", () => {
       const outcome = await callLoader(detail.loader, makeRequest(`/kpi/${id}`, { cookie }), { params: { metricId: id } });
       expect(outcome.status, id).toBe(404);
     }
-    const metric = await getDb().selectFrom("metrics").select("id").where("plan_id", "=", plan.id).where("target", "is not", null).executeTakeFirstOrThrow();
+    // A goal to reach (up, with a positive target): its page draws a 序时 line.
+    const metric = await getDb()
+      .selectFrom("metrics")
+      .select(["id", "target"])
+      .where("plan_id", "=", plan.id)
+      .where("direction", "=", "up")
+      .where("target", ">", 0)
+      .executeTakeFirstOrThrow();
     const ok = await callLoader(detail.loader, makeRequest(`/kpi/${metric.id}`, { cookie }), { params: { metricId: String(metric.id) } });
     expect(ok.status).toBe(200);
     expect(ok.data.detail.metric.id).toBe(metric.id);
-    // A goal to reach gets a 序时 line that ends at the target.
-    if (ok.data.expectedLine) expect(ok.data.expectedLine.at(-1)).toBeLessThanOrEqual(ok.data.detail.metric.target);
+    // The 序时 line rises week by week and never passes the target.
+    const line = ok.data.expectedLine as number[];
+    expect(line.length).toBeGreaterThan(1);
+    expect(line.at(-1)).toBeGreaterThan(line[0]);
+    expect(line.at(-1)).toBeLessThanOrEqual(metric.target!);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { seededRandom as random } from "../../seeded-random";
 import {
   computeLight,
   DEFAULT_LIGHT_THRESHOLDS,
@@ -231,5 +232,34 @@ describe("validateThresholds", () => {
       ok: false,
       errors: { redBehind: "红灯的落后百分点须大于黄灯的", silentWeeksRed: "红灯的未填报周数须大于黄灯的" },
     });
+  });
+});
+
+describe("computeLight for the KPI page and the board", () => {
+  it("gives the same light and reasons whether created_at is a timestamp or its Shanghai day, on many random tasks", async () => {
+    const { computeLight } = await import("~/lib/lights");
+    const { toDateKey } = await import("~/lib/weeks");
+    const next = random(7);
+    const pick = <T,>(items: readonly T[]) => items[Math.floor(next() * items.length)];
+    const statuses = ["not_started", "in_progress", "pending_review", "done"] as const;
+    const dates = ["2024-12-30", "2025-01-01", "2025-02-01", "2025-03-16", "2025-06-30", "2025-07-06", "2025-09-30", "2025-12-31", null];
+    const weeks = [null, "2024-W52", "2025-W01", "2025-W10", "2025-W26", "2025-W27", "2025-W28", "2025-W40"];
+    const created = [null, "2024-12-20T02:00:00Z", "2025-03-20T17:30:00Z", "2025-06-29T16:30:00Z", "2025-07-01T01:00:00Z"];
+    const todays = ["2025-01-01", "2025-01-13", "2025-03-05", "2025-07-02", "2025-07-07", "2025-12-31", "2026-02-01"];
+    const thresholdSets = [undefined, { yellowBehind: 5, redBehind: 20, dueSoonDays: 3, silentWeeksYellow: 2, silentWeeksRed: 4 }];
+    for (let i = 0; i < 3000; i += 1) {
+      const startDate = pick(dates);
+      const task = {
+        status: pick(statuses),
+        startDate,
+        dueDate: pick(dates),
+        progress: Math.floor(next() * 101),
+        lastUpdateWeek: pick(weeks),
+        createdAt: pick(created),
+      };
+      const context = { today: pick(todays), planStart: "2025-01-01", thresholds: pick(thresholdSets) };
+      const byDay = computeLight({ ...task, createdAt: task.createdAt ? toDateKey(task.createdAt) : null }, context);
+      expect(byDay, JSON.stringify({ task, context })).toEqual(computeLight(task, context));
+    }
   });
 });
