@@ -15,7 +15,7 @@ import { databasePathFromEnv, migrateToLatest, openDatabase } from "../../db/ind
 import { bootstrapIfEmpty } from "../models/bootstrap.server";
 import { exportPlan, importPlan } from "../models/plan-transfer.server";
 import { parsePlanDocument } from "~/lib/plan-document";
-import { Refusal } from "../lib/refusal";
+import { isRefusal } from "../lib/refusal";
 
 const USAGE = "用法：plan-transfer export --year 2025 [--out 文件.json] | plan-transfer import 文件.json";
 
@@ -26,7 +26,7 @@ function option(argv: string[], name: string): string | undefined {
 
 /** What a refusal says, for the terminal. */
 function refusalMessage(thrown: unknown): string | null {
-  return thrown instanceof Refusal ? thrown.message : null;
+  return isRefusal(thrown) ? thrown.message : null;
 }
 
 async function main(argv: string[]): Promise<number> {

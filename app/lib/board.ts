@@ -3,7 +3,7 @@
  * optimistic placement of a card while its move is on the way. No Remix, no database: the
  * server enforces these rules and the browser asks them too (to disable what would be refused).
  */
-import type { TaskOrigin, TaskStatus } from "~/lib/domain";
+import type { MetricDirection, TaskOrigin, TaskStatus } from "~/lib/domain";
 import type { Light, LightResult } from "~/lib/lights";
 import { comparePositions } from "~/lib/positions";
 import { can, type Actor } from "~/utils/permissions";
@@ -124,7 +124,7 @@ export interface CardMetric {
   actual: number | null;
   /** % of target (see kpi.percentOfTarget), null when it cannot be computed. */
   percent: number | null;
-  direction: "up" | "down" | "cap" | "floor";
+  direction: MetricDirection;
 }
 
 export interface NamedRef {

@@ -1,7 +1,7 @@
 // From a parsed 工作总结 to the draft of next year's plan: its 重点工作安排 and 存在问题 become
 // task drafts, its figures become metric drafts with last year's values as baselines.
 // Pure: the import preview, the first-start seed and the tests share it.
-import type { TaskOrigin } from "~/lib/domain";
+import type { MetricAggregation, MetricDirection, TaskOrigin } from "~/lib/domain";
 import type { Metric as ParsedMetric, ParsedSummary, SectionNode } from "./importer";
 
 /** What a summary item becomes: a key-work task (四) or a problem to fix (三). */
@@ -31,8 +31,8 @@ export interface MetricDraft {
   ref: string | null;
   category: string;
   sentence: string;
-  direction: "up" | "down" | "cap" | "floor";
-  aggregation: "sum" | "latest";
+  direction: MetricDirection;
+  aggregation: MetricAggregation;
 }
 
 export interface PlanDraft {

@@ -6,8 +6,14 @@
 /** The statuses a refusal may carry: the request was wrong, not the server. */
 export type RefusalStatus = 400 | 403 | 404 | 409 | 413;
 
+// The server (build/server.js) and the Remix build (build/index.js) are separate bundles, each
+// with its own copy of this class, so `instanceof` cannot recognise a refusal thrown in the
+// other one: a registered symbol marks them instead (see isRefusal).
+const REFUSAL = Symbol.for("niandu-kanban.refusal");
+
 export class Refusal extends Error {
   override readonly name = "Refusal";
+  readonly [REFUSAL] = true;
   constructor(
     readonly status: RefusalStatus,
     /** Shown to the user as it is: Chinese, saying what to do next. */
@@ -17,6 +23,11 @@ export class Refusal extends Error {
   ) {
     super(message);
   }
+}
+
+/** A Refusal, from this bundle or another (see REFUSAL). */
+export function isRefusal(value: unknown): value is Refusal {
+  return typeof value === "object" && value !== null && (value as { [REFUSAL]?: unknown })[REFUSAL] === true;
 }
 
 export function fail(status: RefusalStatus, message: string, details?: unknown): never {

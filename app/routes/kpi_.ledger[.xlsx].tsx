@@ -8,7 +8,7 @@ import { loadLedger } from "~/routes/kpi/ledger-data.server";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { findPlan, todayKey } from "~/models/plans.server";
-import { badRequest, notFound, Refusal } from "~/lib/refusal";
+import { badRequest, notFound, isRefusal } from "~/lib/refusal";
 
 /**
  * A download link has no page around it to show an error boundary: a refused download answers
@@ -28,7 +28,7 @@ export async function loader(args: LoaderFunctionArgs) {
 }
 
 function asFailure(thrown: unknown): { status: number; message: string } | null {
-  return thrown instanceof Refusal ? { status: thrown.status, message: thrown.message } : null;
+  return isRefusal(thrown) ? { status: thrown.status, message: thrown.message } : null;
 }
 
 function escapeHtml(text: string): string {

@@ -4,7 +4,7 @@
 // { status })`, which the shared error boundary renders in Chinese.
 import { data, type ServerBuild } from "@remix-run/node";
 import { parseRowId } from "~/lib/row-id";
-import { notFound, Refusal } from "~/lib/refusal";
+import { isRefusal, notFound, type Refusal } from "~/lib/refusal";
 
 export interface ErrorPayload {
   message: string;
@@ -30,7 +30,7 @@ function convertingRefusals<F extends Handler>(handler: F): F {
     try {
       return await handler(...args);
     } catch (thrown) {
-      if (thrown instanceof Refusal) throw refusalData(thrown);
+      if (isRefusal(thrown)) throw refusalData(thrown);
       throw thrown;
     }
   }) as unknown as F;
@@ -60,7 +60,7 @@ export function withRefusals(build: ServerBuild): ServerBuild {
  * Remix's internal tags.
  */
 export function answerOf(value: unknown): { status: number; data: unknown; headers: Headers } | null {
-  if (value instanceof Refusal) return { status: value.status, data: { message: value.message, detail: value.details }, headers: new Headers() };
+  if (isRefusal(value)) return { status: value.status, data: { message: value.message, detail: value.details }, headers: new Headers() };
   if (value instanceof Response) return { status: value.status, data: null, headers: value.headers };
   if (typeof value !== "object" || value === null) return null;
   const tagged = value as { type?: unknown; data?: unknown; init?: ResponseInit | null };
@@ -71,7 +71,7 @@ export function answerOf(value: unknown): { status: number; data: unknown; heade
 
 /** A refusal thrown by a model or route (400/403/404/409/413): status, message and detail. */
 export function refusalOf(thrown: unknown): { status: number; message: string; detail?: unknown } | null {
-  if (thrown instanceof Refusal) return { status: thrown.status, message: thrown.message, detail: thrown.details };
+  if (isRefusal(thrown)) return { status: thrown.status, message: thrown.message, detail: thrown.details };
   const answer = answerOf(thrown);
   if (!answer || answer.status < 400 || answer.status >= 500 || answer.data == null) return null;
   const payload = answer.data as Partial<ErrorPayload>;

@@ -8,7 +8,7 @@ import { moveTask } from "../../app/routes/board/move.server";
 import type { Actor } from "../../app/utils/permissions";
 import { getDb } from "../../app/utils/db.server";
 import { setPlanThresholds } from "../../app/models/plans.server";
-import { Refusal } from "../../app/lib/refusal";
+import { isRefusal } from "../../app/lib/refusal";
 
 let leader: Actor;
 let planId: number;
@@ -62,7 +62,7 @@ describe("concurrent writes", () => {
     const refusals = outcomes.filter((o): o is PromiseRejectedResult => o.status === "rejected");
     expect(refusals).toHaveLength(7);
     for (const refusal of refusals) {
-      expect(refusal.reason).toBeInstanceOf(Refusal);
+      expect(isRefusal(refusal.reason)).toBe(true);
       expect(refusal.reason.status).toBe(409);
       expect(refusal.reason.message).toContain("已被他人修改");
     }

@@ -1,5 +1,6 @@
 // Filters and swimlanes live in the URL (a GET form), so any view can be bookmarked and shared.
 import { Form, Link, useSubmit } from "@remix-run/react";
+import { SelectField } from "~/components/field";
 import { LIGHT_LABELS } from "~/lib/light-labels";
 import type { Light } from "~/lib/lights";
 import { hasActiveFilters, LANE_LABELS, type BoardFilters, type LaneBy, type NamedRef } from "~/lib/board";
@@ -32,60 +33,17 @@ export function FilterBar({
         <span>搜索</span>
         <input type="search" name="q" defaultValue={filters.q} placeholder="编号、名称、单位或领导" maxLength={60} />
       </label>
-      <label className="field">
-        <span>责任单位</span>
-        <select name="unit" defaultValue={filters.unit ?? ""}>
-          <option value="">全部单位</option>
-          {units.map((unit) => (
-            <option key={unit.id} value={unit.id}>
-              {unit.name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="field">
-        <span>责任领导</span>
-        <select name="leader" defaultValue={filters.leader ?? ""}>
-          <option value="">全部领导</option>
-          {leaders.map((leader) => (
-            <option key={leader.id} value={leader.id}>
-              {leader.name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="field">
-        <span>类别</span>
-        <select name="category" defaultValue={filters.category ?? ""}>
-          <option value="">全部类别</option>
-          {categories.map((category) => (
-            <option key={category} value={category}>
-              {category}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="field">
-        <span>督办灯</span>
-        <select name="light" defaultValue={filters.light ?? ""}>
-          <option value="">全部</option>
-          {LIGHTS.map((light) => (
-            <option key={light} value={light}>
-              {`${LIGHT_LABELS[light].shape} ${LIGHT_LABELS[light].word} ${LIGHT_LABELS[light].meaning}`}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="field">
-        <span>泳道</span>
-        <select name="lane" defaultValue={filters.lane}>
-          {LANES.map((lane) => (
-            <option key={lane} value={lane}>
-              {LANE_LABELS[lane]}
-            </option>
-          ))}
-        </select>
-      </label>
+      <SelectField name="unit" label="责任单位" defaultValue={filters.unit ?? null} emptyLabel="全部单位" options={units.map((unit) => ({ value: unit.id, label: unit.name }))} />
+      <SelectField name="leader" label="责任领导" defaultValue={filters.leader ?? null} emptyLabel="全部领导" options={leaders.map((leader) => ({ value: leader.id, label: leader.name }))} />
+      <SelectField name="category" label="类别" defaultValue={filters.category ?? null} emptyLabel="全部类别" options={categories.map((category) => ({ value: category, label: category }))} />
+      <SelectField
+        name="light"
+        label="督办灯"
+        defaultValue={filters.light ?? null}
+        emptyLabel="全部"
+        options={LIGHTS.map((light) => ({ value: light, label: `${LIGHT_LABELS[light].shape} ${LIGHT_LABELS[light].word} ${LIGHT_LABELS[light].meaning}` }))}
+      />
+      <SelectField name="lane" label="泳道" defaultValue={filters.lane} options={LANES.map((lane) => ({ value: lane, label: LANE_LABELS[lane] }))} />
       <div className="filter-actions">
         <button type="submit" className="button secondary">
           筛选

@@ -1,5 +1,6 @@
 // The KPI page's filters: unit, 责任领导, light, category, scope and order, as a GET form.
 import { Form, Link, useNavigation, useSubmit } from "@remix-run/react";
+import { SelectField } from "~/components/field";
 import { METRIC_LIGHT_LABELS, METRIC_LIGHT_ORDER, SCOPE_LABELS, SORT_LABELS, hasActiveKpiFilters, kpiSearch, type KpiFilters } from "~/lib/kpi-report";
 import type { KpiOptions } from "~/routes/kpi/queries.server";
 
@@ -19,66 +20,29 @@ export function FilterBar({ year, filters, options }: { year: number; filters: K
       <input type="hidden" name="year" value={year} />
       {filters.category ? <input type="hidden" name="category" value={filters.category} /> : null}
       {filters.all ? <input type="hidden" name="all" value="1" /> : null}
-      <label className="field">
-        <span>单位</span>
-        <select name="unit" defaultValue={filters.unit ?? ""}>
-          <option value="">全部单位</option>
-          {options.units.map((u) => (
-            <option key={u.id} value={u.id}>
-              {u.name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="field">
-        <span>责任领导</span>
-        <select name="leader" defaultValue={filters.leader ?? ""}>
-          <option value="">全部领导</option>
-          {options.leaders.map((l) => (
-            <option key={l.id} value={l.id}>
-              {l.name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="field">
-        <span>督办灯</span>
-        <select name="light" defaultValue={filters.light ?? ""}>
-          <option value="">全部</option>
-          {METRIC_LIGHT_ORDER.map((light) => (
-            <option key={light} value={light}>
-              {METRIC_LIGHT_LABELS[light].shape} {METRIC_LIGHT_LABELS[light].word} {METRIC_LIGHT_LABELS[light].meaning}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="field">
-        <span>范围</span>
-        <select name="scope" defaultValue={filters.scope}>
-          {Object.entries(SCOPE_LABELS).map(([value, label]) => (
-            <option key={value} value={value}>
-              {label}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="field">
-        <span>排序</span>
-        <select name="sort" defaultValue={filters.sort}>
-          {Object.entries(SORT_LABELS).map(([value, label]) => (
-            <option key={value} value={value}>
-              {label}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="field">
-        <span>分组</span>
-        <select name="group" defaultValue={filters.grouped ? "" : "none"}>
-          <option value="">按类别分组</option>
-          <option value="none">不分组</option>
-        </select>
-      </label>
+      <SelectField name="unit" label="单位" defaultValue={filters.unit ?? null} emptyLabel="全部单位" options={options.units.map((u) => ({ value: u.id, label: u.name }))} />
+      <SelectField name="leader" label="责任领导" defaultValue={filters.leader ?? null} emptyLabel="全部领导" options={options.leaders.map((l) => ({ value: l.id, label: l.name }))} />
+      <SelectField
+        name="light"
+        label="督办灯"
+        defaultValue={filters.light ?? null}
+        emptyLabel="全部"
+        options={METRIC_LIGHT_ORDER.map((light) => ({
+          value: light,
+          label: `${METRIC_LIGHT_LABELS[light].shape} ${METRIC_LIGHT_LABELS[light].word} ${METRIC_LIGHT_LABELS[light].meaning}`,
+        }))}
+      />
+      <SelectField name="scope" label="范围" defaultValue={filters.scope} options={Object.entries(SCOPE_LABELS).map(([value, label]) => ({ value, label }))} />
+      <SelectField name="sort" label="排序" defaultValue={filters.sort} options={Object.entries(SORT_LABELS).map(([value, label]) => ({ value, label }))} />
+      <SelectField
+        name="group"
+        label="分组"
+        defaultValue={filters.grouped ? "" : "none"}
+        options={[
+          { value: "", label: "按类别分组" },
+          { value: "none", label: "不分组" },
+        ]}
+      />
       <div className="kpi-filter-actions">
         <button type="submit" className="button secondary small">
           {busy ? "正在筛选…" : "筛选"}

@@ -4,12 +4,11 @@ import { z } from "zod";
 import type { CurrentUser } from "../../utils/auth.server";
 import { getDb } from "../../utils/db.server";
 import { parseForm, readIntent } from "../../utils/forms.server";
-import { Refusal } from "~/lib/refusal";
 import { findPlanByYear } from "~/models/plans.server";
 import { SECTION_KEYS, type SectionKey } from "../../lib/summary/types";
 import { finalizeSummary, generateSummary, restoreSummaryVersion, saveSummarySection, type SectionConflict } from "~/routes/summary/summary.server";
 import { type NextYearChoice } from "~/routes/summary/next-year.server";
-import { badRequest, notFound } from "~/lib/refusal";
+import { badRequest, isRefusal, notFound } from "~/lib/refusal";
 
 export const SUMMARY_INTENTS = ["generate", "save", "restore", "finalize"] as const;
 
@@ -108,7 +107,7 @@ export async function handleSummaryAction(user: CurrentUser, formData: FormData)
     if (!form.data.autosave) return back(form.data.year, `#section-${form.data.key}`);
     return data<SaveActionData>({ intent: "save", ok: true, key: form.data.key, ...result });
   } catch (error) {
-    if (!(error instanceof Refusal) || error.status !== 409) throw error;
+    if (!isRefusal(error) || error.status !== 409) throw error;
     return data<SaveActionData>(
       {
         intent: "save",
