@@ -8,7 +8,7 @@ import type { AppDatabase } from "../../db/index";
 import { hashPassword } from "../utils/password.server";
 import { recordAudit } from "./audit.server";
 import { badRequest, conflict, notFound } from "~/lib/refusal";
-import { PLAN_DOCUMENT_FORMAT, PLAN_DOCUMENT_VERSION, type PlanDocument } from "~/lib/plan-document";
+import { PLAN_DOCUMENT_FORMAT, PLAN_DOCUMENT_VERSION, type PlanDocument } from "~/models/plan-document.server";
 
 // ---------------------------------------------------------------- export
 

@@ -3,7 +3,7 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { PlanSchema, StatusSchema } from "../models/admin-forms.server";
 import { createPlan, listPlans, setPlanStatus } from "../models/plans.server";
 import { importPlan, type PlanImportResult } from "../models/plan-transfer.server";
-import { parsePlanDocument, PLAN_DOCUMENT_MAX_BYTES } from "~/lib/plan-document";
+import { parsePlanDocument, PLAN_DOCUMENT_MAX_BYTES } from "~/models/plan-document.server";
 import { PLAN_STATUS_LABELS } from "../lib/labels";
 import { Field } from "../components/field";
 import { requireUser } from "../utils/auth.server";

@@ -6,7 +6,7 @@ import type { ActionFunction, LoaderFunction } from "@remix-run/node";
 import { describe, expect, it } from "vitest";
 import { migrateToLatest } from "../../db/index";
 import { exportPlan, importPlan } from "../../app/models/plan-transfer.server";
-import { parsePlanDocument, type PlanDocument } from "../../app/lib/plan-document";
+import { parsePlanDocument, type PlanDocument } from "../../app/models/plan-document.server";
 import { closeDb, getDb } from "../../app/utils/db.server";
 import * as boardRoute from "../../app/routes/board/route";
 import * as kpiRoute from "../../app/routes/kpi/route";

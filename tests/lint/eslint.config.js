@@ -34,10 +34,10 @@ export default tseslint.config(
     },
   },
   {
-    // One import style inside app/: `~/…`, never a relative path that climbs out of a folder.
+    // One import style inside app/: `~/…`, never a relative path (db/, outside app/, stays relative).
     files: ["app/**/*.{ts,tsx}"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ regex: "^\\.{1,2}/", message: "Import from app/ with ~/… (and db/ with #db/…), not a relative path." }] }],
+      "no-restricted-imports": ["error", { patterns: [{ regex: "^\\.{1,2}/(?!(\\.\\./)*db/)", message: "Import from app/ with ~/…, not a relative path." }] }],
     },
   },
 );

@@ -1,4 +1,5 @@
 // The plan document (年度计划导出文件): its schema and parser, shared by export, import and the CLI.
+// Server-only (.server): zod in a browser chunk breaks the CSP (eval), see STACK-NOTES.
 import { z } from "zod";
 import { zhCN } from "zod/locales";
 
