@@ -1,6 +1,7 @@
 /** The 督办灯's words and default thresholds: client-safe, with none of lights.ts's rules. */
 
-export type Light = "green" | "yellow" | "red" | "done";
+/** "upcoming" is 未开始: the task (or its plan) has not started, so nothing is due yet. */
+export type Light = "green" | "yellow" | "red" | "done" | "upcoming";
 
 export interface LightThresholds {
   /** More than this many points behind 序时进度 is yellow. */
@@ -29,4 +30,11 @@ export const LIGHT_LABELS: Record<Light, { word: string; meaning: string; shape:
   yellow: { word: "黄灯", meaning: "预警", shape: "▲" },
   red: { word: "红灯", meaning: "滞后", shape: "■" },
   done: { word: "已销号", meaning: "已完成", shape: "✔" },
+  upcoming: { word: "未开始", meaning: "", shape: "○" },
 };
+
+/** "绿灯 正常推进", "未开始": the word, and the meaning when there is one. */
+export function lightText(light: Light): string {
+  const label = LIGHT_LABELS[light];
+  return label.meaning ? `${label.word} ${label.meaning}` : label.word;
+}

@@ -10,7 +10,8 @@
  *   `redBehind` points behind, overdue, or `silentWeeksRed` weeks without an update.
  * - 待验收 (pending_review) waits on the leader, not the unit: no overdue, due-soon or silence
  *   flags while waiting. Being behind still shows, so a leader verifying it sees the gap.
- * - A task whose start date is in the future is not late at all.
+ * - A task whose start date (or its plan's 1 January) is in the future is 未开始 (grey): not
+ *   late, not due, not to be urged.
  */
 import type { TaskStatus } from "~/lib/domain";
 import { DEFAULT_LIGHT_THRESHOLDS, type Light, type LightThresholds } from "~/lib/light-labels";
@@ -88,6 +89,12 @@ function createdDateKey(createdAt: Date | string): string {
   return typeof createdAt === "string" && /^\d{4}-\d{2}-\d{2}$/.test(createdAt) ? createdAt : toDateKey(createdAt);
 }
 
+/** "2027-01-01" → "2027年1月1日" */
+function formatDateKey(key: string): string {
+  const [year, month, day] = key.split("-").map(Number);
+  return `${year}年${month}月${day}日`;
+}
+
 function formatPoints(points: number): string {
   return String(Math.round(points * 10) / 10);
 }
@@ -105,7 +112,7 @@ export function computeLight(task: LightTask, context: LightContext): LightResul
     return { light: "done", expectedProgress, behindBy: 0, reasons: ["已销号"] };
   }
   if (today < effectiveStart) {
-    return { light: "green", expectedProgress: 0, behindBy: 0, reasons: ["未到开始时间"] };
+    return { light: "upcoming", expectedProgress: 0, behindBy: 0, reasons: [`${formatDateKey(effectiveStart)}开始`] };
   }
 
   const red: string[] = [];

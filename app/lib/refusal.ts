@@ -49,3 +49,7 @@ export function notFound(message = "没有找到您要的内容，它可能已�
 export function conflict(message = "已被他人修改，请刷新后再试。", details?: unknown): never {
   return fail(409, message, details);
 }
+
+export function payloadTooLarge(message: string): never {
+  return fail(413, message);
+}

@@ -4,6 +4,7 @@
 import type { Kysely, Transaction } from "kysely";
 import type { Database, Plan, PlanStatus } from "../../db/schema";
 import { DEFAULT_LIGHT_THRESHOLDS, validateThresholds, type LightThresholds } from "~/lib/lights";
+import { choosePlan, defaultPlanFor } from "~/lib/plan-year";
 import { toDateKey } from "~/lib/weeks";
 import { recordAudit } from "./audit.server";
 import { conflict, notFound } from "~/lib/refusal";
@@ -79,17 +80,7 @@ export async function getPlan(db: Db, planId: number): Promise<PlanInfo | null> 
   return plan ? toPlanInfo(plan) : null;
 }
 
-/**
- * The plan a page shows: the year asked for (or none), else this year's plan, else the newest
- * active one, else the newest of all. `plans` newest first.
- */
-function pickPlan(plans: readonly Plan[], year: number | null, today: string): Plan | undefined {
-  if (year != null) return plans.find((p) => p.year === year);
-  const currentYear = Number(today.slice(0, 4));
-  return plans.find((p) => p.year === currentYear) ?? plans.find((p) => p.status === "active") ?? plans[0];
-}
-
-/** The plan the board, the KPI page and the reports show (see pickPlan). Null when there is none. */
+/** The plan a page shows: the year asked for, else the default plan (lib/plan-year.ts). Null when there is none. */
 export async function findPlan(db: Db, year: number | null, today: string): Promise<PlanInfo | null> {
   return (await findPlanAndYears(db, year, today)).plan;
 }
@@ -101,19 +92,14 @@ export async function findPlanAndYears(
   today: string,
 ): Promise<{ plan: PlanInfo | null; years: PlanYear[] }> {
   const plans = await listPlans(db);
-  const plan = pickPlan(plans, year, today);
+  const plan = choosePlan(plans, year, today);
   return { plan: plan ? toPlanInfo(plan) : null, years: plans.map((p) => ({ id: p.id, year: p.year, status: p.status })) };
 }
 
-/**
- * The plan a summary is written for: the year asked for; without one, the latest plan whose
- * year has begun (a summary is written at the end of it), else the oldest.
- */
+/** The plan a summary is written for: the year asked for, else the default plan (lib/plan-year.ts). */
 export async function findSummaryPlan(db: Db, year: number | null, today: string = todayKey()): Promise<Plan | null> {
   if (year !== null) return (await findPlanByYear(db, year)) ?? null;
-  const thisYear = Number(today.slice(0, 4));
-  const plans = await listPlans(db);
-  return plans.find((p) => p.year <= thisYear) ?? plans[plans.length - 1] ?? null;
+  return defaultPlanFor(await listPlans(db), today);
 }
 
 // ---------------------------------------------------------------- the change counter

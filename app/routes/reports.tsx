@@ -108,7 +108,7 @@ export default function ReportsPage() {
         <div>
           <h1>填报情况</h1>
           <p className="muted small">
-            {plan.title} · {weekLabel(week)}
+            {plan.title} · {weekLabel(week, plan.year)}
             {week === currentWeek ? "（本周，尚未结束）" : ""}
           </p>
         </div>
@@ -127,7 +127,7 @@ export default function ReportsPage() {
           <select name="week" defaultValue={week}>
             {weeks.map((w) => (
               <option key={w} value={w}>
-                {weekLabel(w)}
+                {weekLabel(w, plan.year)}
                 {w === currentWeek ? " · 本周" : ""}
               </option>
             ))}

@@ -1,9 +1,10 @@
+import type { Light } from "~/lib/light-labels";
 import type { MetricAggregation, MetricDirection, TaskOrigin, TaskStatus } from "~/lib/domain";
 // The year-end summary (年度总结草稿): what the writer reads, and the document it writes.
 // Client-safe: routes' components render these shapes.
 
 export type SummaryTaskStatus = TaskStatus;
-export type SummaryTaskLight = "green" | "yellow" | "red" | "done";
+export type SummaryTaskLight = Light;
 
 export interface SummaryTask {
   id: number;

@@ -5,7 +5,7 @@ import type { Database, TaskStatus } from "../../../db/schema";
 import { COLUMN_LIMIT, limitColumns, matchesFilters, type BoardCard, type BoardFilters, type CardMetric, type NamedRef, type TaskOrigin } from "~/lib/board";
 import { percentOfTarget } from "~/lib/kpi";
 import { actualFromTotals, type MetricTotals } from "~/lib/kpi-report";
-import { computeLight, type LightThresholds } from "~/lib/lights";
+import { computeLight, type Light, type LightThresholds } from "~/lib/lights";
 import { metricTotalsQuery } from "~/models/metric-totals.server";
 import { type PlanInfo } from "~/models/plans.server";
 
@@ -254,7 +254,7 @@ export interface BoardData {
   /** Cards that match the filters but are left out by the per-column limit. */
   hidden: Record<TaskStatus, number>;
   /** Light counts over every matching card, shown or not. */
-  lights: Record<"green" | "yellow" | "red" | "done", number>;
+  lights: Record<Light, number>;
   options: BoardOptions;
 }
 
@@ -269,7 +269,7 @@ export async function listBoard(
   const leaders = await listLeaders(db);
   const categories = [...new Set(all.map((c) => c.category).filter(Boolean))].sort((a, b) => a.localeCompare(b, "zh-CN"));
   const matching = all.filter((card) => matchesFilters(card, filters));
-  const lights = { green: 0, yellow: 0, red: 0, done: 0 };
+  const lights: Record<Light, number> = { green: 0, yellow: 0, red: 0, done: 0, upcoming: 0 };
   for (const card of matching) lights[card.light.light] += 1;
   const { cards, hidden } = limitColumns(matching, limit);
   return { cards, total: all.length, hidden, lights, options: { units, leaders, categories } };

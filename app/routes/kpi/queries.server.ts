@@ -306,7 +306,7 @@ export async function loadKpiPage(db: Db, plan: PlanInfo, filters: KpiFilters, t
   });
 
   const byStatus: Record<TaskStatus, number> = { not_started: 0, in_progress: 0, pending_review: 0, done: 0 };
-  const byLight: Record<Light, number> = { green: 0, yellow: 0, red: 0, done: 0 };
+  const byLight: Record<Light, number> = { green: 0, yellow: 0, red: 0, done: 0, upcoming: 0 };
   for (const task of tasks) {
     byStatus[task.status] += 1;
     byLight[task.light.light] += 1;

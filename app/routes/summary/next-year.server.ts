@@ -206,7 +206,7 @@ export async function startNextYear(db: AppDatabase, actorId: number, planId: nu
     const tasks: TaskInput[] = [];
     for (const item of preview.planItems) {
       if (!choice.planRefs.includes(item.ref)) continue;
-      const taskDraft = draft.tasks.find((t) => t.origin === "key_work" && t.originRef === item.ref);
+      const taskDraft = draft.tasks.find((t) => t.group === "plan" && t.originRef === item.ref);
       if (!taskDraft) continue;
       const old = item.carriedFrom ? oldTasks.find((t) => t.id === item.carriedFrom!.id) : undefined;
       if (old) {
