@@ -2,9 +2,9 @@ import { Writable } from "node:stream";
 import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
-import { NonceProvider } from "./utils/nonce";
+import { NonceProvider } from "~/utils/nonce";
 import { answerOf } from "~/utils/http.server";
-import { withoutNulBytes } from "./utils/render-output.server";
+import { withoutNulBytes } from "~/utils/render-output.server";
 
 const ABORT_DELAY = 5_000;
 

@@ -8,14 +8,14 @@ import {
   useLoaderData,
   useRouteLoaderData,
 } from "@remix-run/react";
-import { AppShell } from "./components/app-shell";
-import { GeneralErrorBoundary } from "./components/error-boundary";
-import { countTodo } from "./models/todo.server";
-import { getCurrentUser } from "./utils/auth.server";
-import { getDb } from "./utils/db.server";
-import { useNonce } from "./utils/nonce";
-import appStyles from "./styles/app.css";
-import updatesStyles from "./styles/updates.css";
+import { AppShell } from "~/components/app-shell";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { countTodo } from "~/models/todo.server";
+import { getCurrentUser } from "~/utils/auth.server";
+import { getDb } from "~/utils/db.server";
+import { useNonce } from "~/utils/nonce";
+import appStyles from "~/styles/app.css";
+import updatesStyles from "~/styles/updates.css";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: appStyles },

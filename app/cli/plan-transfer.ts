@@ -12,10 +12,10 @@
  */
 import { readFile, writeFile } from "node:fs/promises";
 import { databasePathFromEnv, migrateToLatest, openDatabase } from "../../db/index";
-import { bootstrapIfEmpty } from "../models/bootstrap.server";
-import { exportPlan, importPlan } from "../models/plan-transfer.server";
+import { bootstrapIfEmpty } from "~/models/bootstrap.server";
+import { exportPlan, importPlan } from "~/models/plan-transfer.server";
 import { parsePlanDocument } from "~/models/plan-document.server";
-import { isRefusal } from "../lib/refusal";
+import { isRefusal } from "~/lib/refusal";
 
 const USAGE = "用法：plan-transfer export --year 2025 [--out 文件.json] | plan-transfer import 文件.json";
 

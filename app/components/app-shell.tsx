@@ -1,7 +1,7 @@
 import { Form, Link, NavLink } from "@remix-run/react";
 import { Fragment } from "react";
 import type { Role } from "../../db/schema";
-import { can, ROLE_LABELS, type Permission } from "../utils/permissions";
+import { can, ROLE_LABELS, type Permission } from "~/utils/permissions";
 
 interface ShellUser {
   id: number;

@@ -2,7 +2,7 @@
 // task drafts, its figures become metric drafts with last year's values as baselines.
 // Pure: the import preview, the first-start seed and the tests share it.
 import type { MetricAggregation, MetricDirection, TaskOrigin } from "~/lib/domain";
-import type { Metric as ParsedMetric, ParsedSummary, PlanTarget, SectionNode } from "./importer";
+import type { Metric as ParsedMetric, ParsedSummary, PlanTarget, SectionNode } from "~/lib/importer";
 
 /** What a summary item becomes: a key-work task (四) or a problem to fix (三). */
 export type DraftOrigin = Extract<TaskOrigin, "key_work" | "problem">;

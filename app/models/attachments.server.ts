@@ -11,7 +11,7 @@ import {
   formatBytes,
   sniffAttachmentType,
   type AttachmentType,
-} from "../lib/updates";
+} from "~/lib/updates";
 import type { AppDatabase } from "../../db/index";
 
 /** ATTACHMENTS_DIR, else "attachments" beside the SQLite file (several app servers: a shared folder). */

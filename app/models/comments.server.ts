@@ -3,10 +3,10 @@
 import type { Kysely, Transaction } from "kysely";
 import type { AppDatabase } from "../../db/index";
 import type { CommentKind, Database } from "../../db/schema";
-import { findMentions, URGE_INTERVAL_HOURS } from "../lib/updates";
+import { findMentions, URGE_INTERVAL_HOURS } from "~/lib/updates";
 import { toDateKey } from "~/lib/weeks";
-import { can, type Actor } from "../utils/permissions";
-import { recordAudit } from "./audit.server";
+import { can, type Actor } from "~/utils/permissions";
+import { recordAudit } from "~/models/audit.server";
 import { badRequest, forbidden, notFound } from "~/lib/refusal";
 
 type Db = Kysely<Database> | Transaction<Database>;

@@ -6,9 +6,9 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Transaction } from "kysely";
 import type { Database, TaskStatus } from "../../db/schema";
-import { parseSummary, toSummaryJson } from "../lib/importer";
-import { draftPlan, isYearBaseline, matchWorkAreas, suggestUnits, type MetricDraft, type PlanDraft } from "../lib/plan-draft";
-import { daysBetween } from "../lib/weeks";
+import { parseSummary, toSummaryJson } from "~/lib/importer";
+import { draftPlan, isYearBaseline, matchWorkAreas, suggestUnits, type MetricDraft, type PlanDraft } from "~/lib/plan-draft";
+import { daysBetween } from "~/lib/weeks";
 import { commitImportIn, type TaskInput } from "~/routes/import/commit.server";
 
 export const SEED_FILE = resolve("db/seed/pingdong-2024-summary.txt");

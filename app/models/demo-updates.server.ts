@@ -5,8 +5,8 @@
 // came in late, so 填报情况 has all three states to show. Marked is_demo and 【演示数据】.
 import type { Transaction } from "kysely";
 import type { Database } from "../../db/schema";
-import { previousWeek, weekKeyOf, weekRange } from "../lib/weeks";
-import { recordAudit } from "./audit.server";
+import { previousWeek, weekKeyOf, weekRange } from "~/lib/weeks";
+import { recordAudit } from "~/models/audit.server";
 
 export const DEMO_MARK = "【演示数据】";
 const WEEKS_PER_TASK = 4;

@@ -5,8 +5,8 @@
 // are the exporting instance's and are only references, remapped on import.
 import { randomBytes } from "node:crypto";
 import type { AppDatabase } from "../../db/index";
-import { hashPassword } from "../utils/password.server";
-import { recordAudit } from "./audit.server";
+import { hashPassword } from "~/utils/password.server";
+import { recordAudit } from "~/models/audit.server";
 import { badRequest, conflict, notFound } from "~/lib/refusal";
 import { PLAN_DOCUMENT_FORMAT, PLAN_DOCUMENT_VERSION, type PlanDocument } from "~/models/plan-document.server";
 

@@ -6,7 +6,7 @@ import type { Database, Plan, PlanStatus } from "../../db/schema";
 import { DEFAULT_LIGHT_THRESHOLDS, validateThresholds, type LightThresholds } from "~/lib/lights";
 import { choosePlan, defaultPlanFor } from "~/lib/plan-year";
 import { toDateKey } from "~/lib/weeks";
-import { recordAudit } from "./audit.server";
+import { recordAudit } from "~/models/audit.server";
 import { conflict, notFound } from "~/lib/refusal";
 
 type Db = Kysely<Database> | Transaction<Database>;

@@ -2,8 +2,8 @@
 // (已填报), after its week (补报) or not at all (未填报). Also feeds 我的待办 and the nav badge.
 import type { AppDatabase } from "../../db/index";
 import type { TaskStatus } from "../../db/schema";
-import { cellStatus, URGE_INTERVAL_HOURS, type CellStatus } from "../lib/updates";
-import { toDateKey, weekKeyOf, weekRange } from "../lib/weeks";
+import { cellStatus, URGE_INTERVAL_HOURS, type CellStatus } from "~/lib/updates";
+import { toDateKey, weekKeyOf, weekRange } from "~/lib/weeks";
 
 export interface WeekCell {
   taskId: number;

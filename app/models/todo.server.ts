@@ -2,11 +2,11 @@
 // @mentions they received, their tasks that turned yellow or red, 驳回 waiting for them, and
 // (leaders) cards waiting for 验收. countTodo is the cheap number behind the nav badge.
 import type { AppDatabase } from "../../db/index";
-import { EMPTY_FILTERS } from "../lib/board";
-import type { LightResult } from "../lib/lights";
-import { weekKeyOf } from "../lib/weeks";
-import type { Actor } from "../utils/permissions";
-import { activePlanIds, weekCells } from "./reports.server";
+import { EMPTY_FILTERS } from "~/lib/board";
+import type { LightResult } from "~/lib/lights";
+import { weekKeyOf } from "~/lib/weeks";
+import type { Actor } from "~/utils/permissions";
+import { activePlanIds, weekCells } from "~/models/reports.server";
 import { listBoard } from "~/routes/board/cards.server";
 import { getPlan } from "~/models/plans.server";
 

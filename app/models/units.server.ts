@@ -1,6 +1,6 @@
 import type { AppDatabase } from "../../db/index";
 import type { Unit, UnitKind } from "../../db/schema";
-import { recordAudit } from "./audit.server";
+import { recordAudit } from "~/models/audit.server";
 import { conflict, notFound } from "~/lib/refusal";
 
 export function listUnits(db: AppDatabase, { includeInactive = false } = {}): Promise<Unit[]> {

@@ -1,7 +1,7 @@
 // Form schemas for accounts. Server-only: zod must not reach the browser bundle.
 import { z } from "zod";
-import { id } from "../utils/forms.server";
-import { passwordProblem } from "../utils/password.server";
+import { id } from "~/utils/forms.server";
+import { passwordProblem } from "~/utils/password.server";
 
 const ROLES = ["admin", "leader", "secretary", "viewer"] as const;
 

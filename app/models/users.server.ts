@@ -1,9 +1,9 @@
 import type { AppDatabase } from "../../db/index";
 import type { Role, User } from "../../db/schema";
-import { hashPassword } from "../utils/password.server";
-import { clearAccountFailures } from "../utils/rate-limit.server";
-import { invalidateUserSessions } from "../utils/session.server";
-import { recordAudit } from "./audit.server";
+import { hashPassword } from "~/utils/password.server";
+import { clearAccountFailures } from "~/utils/rate-limit.server";
+import { invalidateUserSessions } from "~/utils/session.server";
+import { recordAudit } from "~/models/audit.server";
 import { conflict, notFound } from "~/lib/refusal";
 
 /** A user as shown to other users: never the password hash. */

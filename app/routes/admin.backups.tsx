@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { backupsByPgDump, createDatabaseBackup, listDatabaseBackups } from "../models/backups.server";
-import { formatDateTime } from "../lib/weeks";
-import { requireUser } from "../utils/auth.server";
-import { readForm, readIntent } from "../utils/forms.server";
+import { backupsByPgDump, createDatabaseBackup, listDatabaseBackups } from "~/models/backups.server";
+import { formatDateTime } from "~/lib/weeks";
+import { requireUser } from "~/utils/auth.server";
+import { readForm, readIntent } from "~/utils/forms.server";
 
 export async function loader(args: LoaderFunctionArgs) {
   await requireUser(args, "admin");

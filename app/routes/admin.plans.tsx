@@ -1,15 +1,15 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { PlanSchema, StatusSchema } from "../models/admin-forms.server";
-import { createPlan, listPlans, setPlanStatus } from "../models/plans.server";
-import { importPlan, type PlanImportResult } from "../models/plan-transfer.server";
+import { PlanSchema, StatusSchema } from "~/models/admin-forms.server";
+import { createPlan, listPlans, setPlanStatus } from "~/models/plans.server";
+import { importPlan, type PlanImportResult } from "~/models/plan-transfer.server";
 import { parsePlanDocument, PLAN_DOCUMENT_MAX_BYTES } from "~/models/plan-document.server";
-import { PLAN_STATUS_LABELS } from "../lib/labels";
-import { Field } from "../components/field";
-import { requireUser } from "../utils/auth.server";
-import { getDb } from "../utils/db.server";
-import { parseForm, readForm, readIntent } from "../utils/forms.server";
-import { refusalOf } from "../utils/http.server";
+import { PLAN_STATUS_LABELS } from "~/lib/labels";
+import { Field } from "~/components/field";
+import { requireUser } from "~/utils/auth.server";
+import { getDb } from "~/utils/db.server";
+import { parseForm, readForm, readIntent } from "~/utils/forms.server";
+import { refusalOf } from "~/utils/http.server";
 import { isRefusal } from "~/lib/refusal";
 
 interface PlansActionData {

@@ -1,12 +1,12 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { EditUnitSchema, UnitSchema } from "../models/admin-forms.server";
-import { createUnit, listUnits, updateUnit } from "../models/units.server";
-import { UNIT_KIND_LABELS } from "../lib/labels";
-import { Field } from "../components/field";
-import { requireUser } from "../utils/auth.server";
-import { getDb } from "../utils/db.server";
-import { parseForm, readForm, readIntent } from "../utils/forms.server";
+import { EditUnitSchema, UnitSchema } from "~/models/admin-forms.server";
+import { createUnit, listUnits, updateUnit } from "~/models/units.server";
+import { UNIT_KIND_LABELS } from "~/lib/labels";
+import { Field } from "~/components/field";
+import { requireUser } from "~/utils/auth.server";
+import { getDb } from "~/utils/db.server";
+import { parseForm, readForm, readIntent } from "~/utils/forms.server";
 
 
 

@@ -1,15 +1,15 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { randomPassword } from "../models/bootstrap.server";
-import { listUnits } from "../models/units.server";
-import { createUser, listUsers } from "../models/users.server";
-import { CreateUserSchema } from "../models/user-validation.server";
-import { ROLES } from "../lib/labels";
-import { requireUser } from "../utils/auth.server";
-import { getDb } from "../utils/db.server";
-import { parseForm, readForm } from "../utils/forms.server";
-import { ROLE_LABELS } from "../utils/permissions";
-import { Field } from "../components/field";
+import { randomPassword } from "~/models/bootstrap.server";
+import { listUnits } from "~/models/units.server";
+import { createUser, listUsers } from "~/models/users.server";
+import { CreateUserSchema } from "~/models/user-validation.server";
+import { ROLES } from "~/lib/labels";
+import { requireUser } from "~/utils/auth.server";
+import { getDb } from "~/utils/db.server";
+import { parseForm, readForm } from "~/utils/forms.server";
+import { ROLE_LABELS } from "~/utils/permissions";
+import { Field } from "~/components/field";
 import { badRequest } from "~/lib/refusal";
 
 

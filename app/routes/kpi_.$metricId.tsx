@@ -9,7 +9,7 @@ import { getMetricDetail } from "~/routes/kpi/metric-detail.server";
 import kpiStyles from "~/styles/kpi.css";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
-import { TrendChart, TrendLegend, UnitBars } from "./kpi/charts";
+import { TrendChart, TrendLegend, UnitBars } from "~/routes/kpi/charts";
 import { MetricLightTag } from "~/routes/kpi/metric-table";
 import { todayKey } from "~/models/plans.server";
 import { notFound } from "~/lib/refusal";

@@ -1,13 +1,13 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { LoginSchema } from "../models/user-validation.server";
-import { findUserByUsername } from "../models/users.server";
-import { assertSameOrigin, getCurrentUser, safeRedirectPath } from "../utils/auth.server";
-import { getDb } from "../utils/db.server";
-import { readForm } from "../utils/forms.server";
-import { requestIsHttps } from "../utils/https.server";
-import { decoyPasswordHash } from "../utils/password.server";
-import { addressWaitMs, checkPasswordWithLimits, waitMessage } from "../utils/rate-limit.server";
+import { LoginSchema } from "~/models/user-validation.server";
+import { findUserByUsername } from "~/models/users.server";
+import { assertSameOrigin, getCurrentUser, safeRedirectPath } from "~/utils/auth.server";
+import { getDb } from "~/utils/db.server";
+import { readForm } from "~/utils/forms.server";
+import { requestIsHttps } from "~/utils/https.server";
+import { decoyPasswordHash } from "~/utils/password.server";
+import { addressWaitMs, checkPasswordWithLimits, waitMessage } from "~/utils/rate-limit.server";
 import {
   createSession,
   generateSessionToken,
@@ -16,7 +16,7 @@ import {
   cookieSecure,
   sessionCookie,
   sessionIdFromToken,
-} from "../utils/session.server";
+} from "~/utils/session.server";
 
 // One message for a wrong password and an unknown account, so neither reveals the other.
 const WRONG_CREDENTIALS = "用户名或密码错误，请检查后重试。";

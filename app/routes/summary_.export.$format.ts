@@ -1,11 +1,11 @@
 // Downloads of the summary: .docx laid out per GB/T 9704, plain text, Markdown.
 // ?year=2025 (the plan), optional &version=N (default: the latest version).
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { summaryDocxBuffer } from "../lib/summary/docx";
-import { sectionOf, toMarkdown, toPlainText } from "../lib/summary/text";
+import { summaryDocxBuffer } from "~/lib/summary/docx";
+import { sectionOf, toMarkdown, toPlainText } from "~/lib/summary/text";
 import { getLatestSummary, getSummaryVersion } from "~/routes/summary/summary.server";
-import { requireUser } from "../utils/auth.server";
-import { getDb } from "../utils/db.server";
+import { requireUser } from "~/utils/auth.server";
+import { getDb } from "~/utils/db.server";
 import { parsePlanYear, parseRowId } from "~/lib/row-id";
 import { findSummaryPlan } from "~/models/plans.server";
 import { badRequest, notFound } from "~/lib/refusal";

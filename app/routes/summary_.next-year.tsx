@@ -1,13 +1,13 @@
 // 开启下一年度: next year's plan from this year's final summary, in one transaction.
 import { data, redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { GeneralErrorBoundary } from "../components/error-boundary";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { previewNextYear, startNextYear } from "~/routes/summary/next-year.server";
-import summaryStyles from "../styles/summary.css";
-import { requireUser } from "../utils/auth.server";
-import { getDb } from "../utils/db.server";
-import { readForm } from "../utils/forms.server";
-import { parseNextYearForm } from "./summary/actions.server";
+import summaryStyles from "~/styles/summary.css";
+import { requireUser } from "~/utils/auth.server";
+import { getDb } from "~/utils/db.server";
+import { readForm } from "~/utils/forms.server";
+import { parseNextYearForm } from "~/routes/summary/actions.server";
 import { parsePlanYear } from "~/lib/row-id";
 import { findSummaryPlan } from "~/models/plans.server";
 import { notFound } from "~/lib/refusal";

@@ -4,7 +4,7 @@
 // the raw request.
 import { Transform, type TransformCallback } from "node:stream";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
-import { bodyTooLargeMessage, requestBodyLimit } from "../utils/body-limits.server";
+import { bodyTooLargeMessage, requestBodyLimit } from "~/utils/body-limits.server";
 
 class BodyTooLarge extends Error {
   constructor(readonly limit: number) {

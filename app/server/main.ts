@@ -14,19 +14,18 @@ import compression from "compression";
 import express from "express";
 import helmet from "helmet";
 import { migrateToLatest } from "../../db/index";
-import { closeDb, getDb } from "../utils/db.server";
-import { bootstrapIfEmpty } from "../models/bootstrap.server";
-import { HSTS_HEADER_VALUE, isHttpsRequest } from "../utils/https.server";
-import { printStartBanner } from "./banner";
-import { withBodyLimit } from "./body-limit";
-import { remixGuards } from "./remix-guards";
+import { closeDb, getDb } from "~/utils/db.server";
+import { bootstrapIfEmpty } from "~/models/bootstrap.server";
+import { HSTS_HEADER_VALUE, isHttpsRequest } from "~/utils/https.server";
+import { printStartBanner } from "~/server/banner";
+import { withBodyLimit } from "~/server/body-limit";
+import { remixGuards } from "~/server/remix-guards";
 
 // `npm start` runs this file (build/server.js): React and Remix must take their production
 // builds whatever the shell says (React's development build renders the board ~1.8× slower).
 // Only `npm run dev` differs: remix dev sets NODE_ENV=development. Nothing imported above
 // loads React; the Remix build that does is imported in main(), after this line.
 if (process.env.NODE_ENV !== "development") process.env.NODE_ENV = "production";
-const production = process.env.NODE_ENV === "production";
 const development = process.env.NODE_ENV === "development";
 // Demo data (the seed's units and plan, one account per role) on an empty database is its own
 // switch, on unless DEMO=0: a real installation starts with only `admin` and a one-time password.

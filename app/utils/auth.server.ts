@@ -1,11 +1,11 @@
 // The helper every loader and action calls first: who is asking, and may they?
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import type { User } from "../../db/schema";
-import { getDb } from "./db.server";
+import { getDb } from "~/utils/db.server";
 import { forbidden } from "~/lib/refusal";
-import { can, type Actor, type Permission } from "./permissions";
-import { requestIsHttps } from "./https.server";
-import { readSessionToken, sessionCookie, validateSessionToken } from "./session.server";
+import { can, type Actor, type Permission } from "~/utils/permissions";
+import { requestIsHttps } from "~/utils/https.server";
+import { readSessionToken, sessionCookie, validateSessionToken } from "~/utils/session.server";
 
 export type RequestArgs = Pick<LoaderFunctionArgs | ActionFunctionArgs, "request" | "context">;
 

@@ -1,8 +1,8 @@
 // How large a request body each route takes: small for ordinary forms, the upload size for the
 // upload routes. The server refuses a longer body as it streams in (app/server/body-limit.ts);
 // readForm checks again, so an action never reads more, whatever runs in front of it.
-import { MAX_IMPORT_BYTES } from "../lib/importer/errors";
-import { UPDATE_FORM_MAX_BYTES } from "../lib/updates";
+import { MAX_IMPORT_BYTES } from "~/lib/importer/errors";
+import { UPDATE_FORM_MAX_BYTES } from "~/lib/updates";
 import { PLAN_DOCUMENT_MAX_BYTES } from "~/models/plan-document.server";
 
 const KB = 1024;

@@ -1,9 +1,9 @@
 // Form parsing with zod: field messages in Chinese, and the user's input handed back
 // so a failed submit never loses what was typed.
 import { z } from "zod";
-import { MAX_ROW_ID } from "../lib/row-id";
+import { MAX_ROW_ID } from "~/lib/row-id";
 import { badRequest, isRefusal, payloadTooLarge } from "~/lib/refusal";
-import { bodyTooLargeMessage, requestBodyLimit } from "./body-limits.server";
+import { bodyTooLargeMessage, requestBodyLimit } from "~/utils/body-limits.server";
 
 export type FieldErrors = Record<string, string>;
 

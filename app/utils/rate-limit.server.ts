@@ -12,7 +12,7 @@
 import { sql, type ExpressionBuilder, type Kysely } from "kysely";
 import type { AppDatabase } from "../../db/index";
 import type { Database } from "../../db/schema";
-import { PasswordChecksBusy, verifyPasswordQueued } from "./password.server";
+import { PasswordChecksBusy, verifyPasswordQueued } from "~/utils/password.server";
 
 export const LOGIN_WINDOW_MS = 15 * 60 * 1000;
 /** Failures of one account from one address before delays start. */

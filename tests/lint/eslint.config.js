@@ -9,6 +9,10 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
+    files: ["**/*.cjs", "**/*.js"],
+    languageOptions: { globals: { process: "readonly", require: "readonly", module: "writable", console: "readonly", URL: "readonly" } },
+  },
+  {
     files: ["**/*.{ts,tsx}"],
     plugins: { "react-hooks": reactHooks },
     rules: {

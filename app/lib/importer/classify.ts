@@ -1,6 +1,6 @@
-import type { SectionKind } from "./types";
-import { yearInText } from "./meta";
-import { MULTI_YEAR } from "./reading";
+import type { SectionKind } from "~/lib/importer/types";
+import { yearInText } from "~/lib/importer/meta";
+import { MULTI_YEAR } from "~/lib/importer/reading";
 
 /**
  * Section kinds from heading words. The kind whose keyword appears first in the heading wins,

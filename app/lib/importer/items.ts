@@ -1,8 +1,8 @@
-import { isGroupingHeading } from "./classify";
-import type { SourceMap } from "./source";
-import { firstChildFrom, forEachItem, type Item, type Range } from "./structure";
-import { shortTitle } from "./text-utils";
-import type { PlanItem, ProblemItem } from "./types";
+import { isGroupingHeading } from "~/lib/importer/classify";
+import type { SourceMap } from "~/lib/importer/source";
+import { firstChildFrom, forEachItem, type Item, type Range } from "~/lib/importer/structure";
+import { shortTitle } from "~/lib/importer/text-utils";
+import type { PlanItem, ProblemItem } from "~/lib/importer/types";
 
 /**
  * Problems and plan items. Mostly they are the items of the problems / plan sections; a plan

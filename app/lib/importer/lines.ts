@@ -1,4 +1,4 @@
-import { matchHeading } from "./headings";
+import { matchHeading } from "~/lib/importer/headings";
 
 export type LineKind = "blank" | "furniture" | "content" | "title" | "signature" | "appendix";
 

@@ -1,6 +1,6 @@
-import { matchHeading } from "./headings";
-import type { Line } from "./lines";
-import { parseCnNumber } from "./numerals";
+import { matchHeading } from "~/lib/importer/headings";
+import type { Line } from "~/lib/importer/lines";
+import { parseCnNumber } from "~/lib/importer/numerals";
 
 /**
  * Document facts outside the sections: title, issuing unit (落款), date and year.

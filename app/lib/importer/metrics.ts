@@ -1,10 +1,10 @@
-import type { TextRegion } from "./items";
-import { isStructuralEnumeration } from "./reading";
-import { CN_MAGNITUDES, isCnNumeralChar, isCnNumeralCode, isMagnitudeOnly, magnitudeMultiplier, parseCnNumber, scale } from "./numerals";
-import type { SourceMap } from "./source";
-import { itemAt, type Item, type Structure } from "./structure";
-import type { Metric, MetricKind } from "./types";
-import { CLASSIFIER_UNITS, MAGNITUDE_KEPT_UNITS, matchUnit, RATE_UNITS } from "./units";
+import type { TextRegion } from "~/lib/importer/items";
+import { isStructuralEnumeration } from "~/lib/importer/reading";
+import { CN_MAGNITUDES, isCnNumeralChar, isCnNumeralCode, isMagnitudeOnly, magnitudeMultiplier, parseCnNumber, scale } from "~/lib/importer/numerals";
+import type { SourceMap } from "~/lib/importer/source";
+import { itemAt, type Item, type Structure } from "~/lib/importer/structure";
+import type { Metric, MetricKind } from "~/lib/importer/types";
+import { CLASSIFIER_UNITS, MAGNITUDE_KEPT_UNITS, matchUnit, RATE_UNITS } from "~/lib/importer/units";
 
 /**
  * Figures with units ("1226件", "2151 万元", "四万份", "千余个", "4.5%"), each with the name of

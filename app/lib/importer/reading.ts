@@ -1,5 +1,5 @@
-import type { SourceMap } from "./source";
-import type { Metric, PlanItem, PlanTarget, SectionNode } from "./types";
+import type { SourceMap } from "~/lib/importer/source";
+import type { Metric, PlanItem, PlanTarget, SectionNode } from "~/lib/importer/types";
 
 /**
  * How an office reads a report beyond its figures: which year it plans, the period each figure

@@ -1,7 +1,7 @@
-import { matchHeading } from "./headings";
-import { parseCnNumber } from "./numerals";
-import type { SourceMap } from "./source";
-import type { SectionKind } from "./types";
+import { matchHeading } from "~/lib/importer/headings";
+import { parseCnNumber } from "~/lib/importer/numerals";
+import type { SourceMap } from "~/lib/importer/source";
+import type { SectionKind } from "~/lib/importer/types";
 
 /** A [start, end) range in the normalised text. */
 export interface Range {

@@ -1,7 +1,7 @@
 // Comparing two versions of a summary: per section, paragraph by paragraph, and within a
 // changed paragraph character by character, so a reader sees exactly which words changed.
-import { bodyLines, numberedHeading } from "./text";
-import { SECTION_LABELS, type SectionKey, type SummaryDocument } from "./types";
+import { bodyLines, numberedHeading } from "~/lib/summary/text";
+import { SECTION_LABELS, type SectionKey, type SummaryDocument } from "~/lib/summary/types";
 
 export type Piece = { kind: "same" | "added" | "removed"; text: string };
 

@@ -7,8 +7,8 @@
  * `Figures.state`, which formats it as offices write it and records it with the place it
  * was written (the round-trip test reads them back with the importer).
  */
-import { formatNumber, formatPercentPointDiff, growthRate, isPercentUnit, percentOfTarget } from "../kpi";
-import { WORK_AREAS } from "../plan-draft";
+import { formatNumber, formatPercentPointDiff, growthRate, isPercentUnit, percentOfTarget } from "~/lib/kpi";
+import { WORK_AREAS } from "~/lib/plan-draft";
 import type {
   StatedFigure,
   SummaryBlocker,
@@ -18,7 +18,7 @@ import type {
   SummarySection,
   SummaryTask,
   WrittenSummary,
-} from "./types";
+} from "~/lib/summary/types";
 
 const CN_ORDINALS = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四", "十五", "十六", "十七", "十八", "十九", "二十"];
 

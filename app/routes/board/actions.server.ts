@@ -1,17 +1,17 @@
 // The board's intents: move (drag and drop, answered with just the moved card), moveTo (the
 // no-JS form, answered with a redirect), quickAdd and thresholds.
-import { parseRowId } from "../../lib/row-id";
+import { parseRowId } from "~/lib/row-id";
 import { data, redirect } from "@remix-run/node";
-import { validateThresholds, type LightThresholds } from "../../lib/lights";
+import { validateThresholds, type LightThresholds } from "~/lib/lights";
 import { createTask } from "~/routes/board/tasks.server";
 import { getBoardCard } from "~/routes/board/cards.server";
 import { moveTask } from "~/routes/board/move.server";
 import { MoveSchema, MoveToSchema, QuickAddSchema, ThresholdsFormSchema } from "~/routes/board/task-forms.server";
-import type { CurrentUser } from "../../utils/auth.server";
-import { getDb } from "../../utils/db.server";
-import { parseForm } from "../../utils/forms.server";
-import { refusalOf } from "../../utils/http.server";
-import { can } from "../../utils/permissions";
+import type { CurrentUser } from "~/utils/auth.server";
+import { getDb } from "~/utils/db.server";
+import { parseForm } from "~/utils/forms.server";
+import { refusalOf } from "~/utils/http.server";
+import { can } from "~/utils/permissions";
 import { setPlanThresholds, todayKey } from "~/models/plans.server";
 import { forbidden } from "~/lib/refusal";
 

@@ -17,7 +17,7 @@ import { getDb } from "~/utils/db.server";
 import { readForm, readIntent } from "~/utils/forms.server";
 import { can } from "~/utils/permissions";
 import { formatDateKey } from "~/lib/date-keys";
-import { BOARD_INTENTS, moveCard, moveCardByForm, quickAdd, saveThresholds } from "./actions.server";
+import { BOARD_INTENTS, moveCard, moveCardByForm, quickAdd, saveThresholds } from "~/routes/board/actions.server";
 import { parsePlanYear } from "~/lib/row-id";
 import { findPlanAndYears, todayKey } from "~/models/plans.server";
 import { YearPicker } from "~/components/year-picker";

@@ -1,9 +1,9 @@
 // Reading an upload or pasted text into a preview, and turning the leader's choices back
 // into an import. The text is parsed again at commit time: the browser only sends choices.
 import { z } from "zod";
-import { ImportError, parseSummary, readSummaryFile, toSummaryJson, type SectionJson } from "../../lib/importer";
-import { MAX_IMPORT_TEXT_CHARS } from "../../lib/importer/errors";
-import { draftPlan, isYearBaseline, suggestUnits, WORK_AREAS, type MetricDraft, type PlanDraft, type TargetDraft } from "../../lib/plan-draft";
+import { ImportError, parseSummary, readSummaryFile, toSummaryJson, type SectionJson } from "~/lib/importer";
+import { MAX_IMPORT_TEXT_CHARS } from "~/lib/importer/errors";
+import { draftPlan, isYearBaseline, suggestUnits, WORK_AREAS, type MetricDraft, type PlanDraft, type TargetDraft } from "~/lib/plan-draft";
 import type { ImportInput } from "~/routes/import/commit.server";
 
 export interface PreviewUnit {

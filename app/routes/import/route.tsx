@@ -1,13 +1,13 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { alreadyImportedMessage, commitImportToYear, findImportedDocument } from "~/routes/import/commit.server";
-import { listPlans } from "../../models/plans.server";
-import { listUnits } from "../../models/units.server";
-import { requireUser } from "../../utils/auth.server";
-import { getDb } from "../../utils/db.server";
-import { readForm, readIntent } from "../../utils/forms.server";
-import { MAX_IMPORT_BYTES } from "../../lib/importer/errors";
-import { parseRowId } from "../../lib/row-id";
+import { listPlans } from "~/models/plans.server";
+import { listUnits } from "~/models/units.server";
+import { requireUser } from "~/utils/auth.server";
+import { getDb } from "~/utils/db.server";
+import { readForm, readIntent } from "~/utils/forms.server";
+import { MAX_IMPORT_BYTES } from "~/lib/importer/errors";
+import { parseRowId } from "~/lib/row-id";
 import {
   buildPreview,
   decodeText,
@@ -17,7 +17,7 @@ import {
   readSubmittedText,
   type ImportPreview,
   type ImportSelection,
-} from "./preview.server";
+} from "~/routes/import/preview.server";
 import { ImportedTasks, PreviewForm, UploadForm } from "~/routes/import/preview-form";
 
 // The commit form has three fields per task and one per metric of the preview.

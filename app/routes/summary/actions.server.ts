@@ -1,11 +1,11 @@
 // The summary page's forms: generate, save a section (form post or autosave), restore, 定稿.
 import { data, redirect } from "@remix-run/node";
 import { z } from "zod";
-import type { CurrentUser } from "../../utils/auth.server";
-import { getDb } from "../../utils/db.server";
-import { parseForm, readIntent } from "../../utils/forms.server";
+import type { CurrentUser } from "~/utils/auth.server";
+import { getDb } from "~/utils/db.server";
+import { parseForm, readIntent } from "~/utils/forms.server";
 import { findPlanByYear } from "~/models/plans.server";
-import { SECTION_KEYS, type SectionKey } from "../../lib/summary/types";
+import { SECTION_KEYS, type SectionKey } from "~/lib/summary/types";
 import { finalizeSummary, generateSummary, restoreSummaryVersion, saveSummarySection, type SectionConflict } from "~/routes/summary/summary.server";
 import { type NextYearChoice } from "~/routes/summary/next-year.server";
 import { badRequest, isRefusal, notFound } from "~/lib/refusal";
