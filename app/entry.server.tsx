@@ -98,7 +98,7 @@ export function handleError(error: unknown, { request, context }: { request: Req
   const status = thrownStatus(error);
   if (request.signal.aborted || (status !== null && status < 500 && status !== 405)) return;
   // One structured line, with the request id the error page shows the user.
-  const detail = error instanceof Error ? error.stack ?? error.message : describeThrown(error);
+  const detail = error instanceof Error ? (error.stack ?? error.message) : describeThrown(error);
   process.stderr.write(
     `${JSON.stringify({ t: new Date().toISOString(), level: "error", id: context?.requestId ?? null, path: new URL(request.url).pathname, error: detail })}\n`,
   );

@@ -1,7 +1,16 @@
 // Row types of every table, for Kysely. Keep in step with db/migrations.
 import type { Generated, Insertable, Selectable, Updateable } from "kysely";
 
-import type { CommentKind, MetricAggregation, MetricDirection, PlanStatus, Role, TaskOrigin, TaskStatus, UnitKind } from "../app/lib/domain";
+import type {
+  CommentKind,
+  MetricAggregation,
+  MetricDirection,
+  PlanStatus,
+  Role,
+  TaskOrigin,
+  TaskStatus,
+  UnitKind,
+} from "../app/lib/domain";
 
 export type { CommentKind, MetricAggregation, MetricDirection, PlanStatus, Role, TaskOrigin, TaskStatus, UnitKind };
 

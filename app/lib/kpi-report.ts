@@ -298,7 +298,8 @@ export function compareRows(sort: KpiSort): (a: KpiRow, b: KpiRow) => number {
   const byDefault = (a: KpiRow, b: KpiRow) => a.order - b.order || a.id - b.id;
   switch (sort) {
     case "light":
-      return (a, b) => LIGHT_RANK[a.evaluation.light] - LIGHT_RANK[b.evaluation.light] || compareNullable(a.behind, b.behind, true) || byDefault(a, b);
+      return (a, b) =>
+        LIGHT_RANK[a.evaluation.light] - LIGHT_RANK[b.evaluation.light] || compareNullable(a.behind, b.behind, true) || byDefault(a, b);
     case "percent":
       return (a, b) => compareNullable(a.evaluation.percent, b.evaluation.percent, false) || byDefault(a, b);
     case "percent-desc":

@@ -117,7 +117,12 @@ export function actualByUnit(metric: Metric, values: MetricValue[]): Map<MetricV
 
 /** The actual as it stood at the end of each given week (for the weekly trend line). */
 export function actualTrend(metric: Metric, values: MetricValue[], weekKeys: string[]): (number | null)[] {
-  return weekKeys.map((week) => aggregateActual(metric, values.filter((value) => value.weekKey <= week)));
+  return weekKeys.map((week) =>
+    aggregateActual(
+      metric,
+      values.filter((value) => value.weekKey <= week),
+    ),
+  );
 }
 
 /**
@@ -188,11 +193,7 @@ export function metricLight(
 
   if (direction === "down") {
     const pathProgress =
-      baseline !== null && baseline > target
-        ? ((baseline - actual) / (baseline - target)) * 100
-        : actual <= target
-          ? 100
-          : 0;
+      baseline !== null && baseline > target ? ((baseline - actual) / (baseline - target)) * 100 : actual <= target ? 100 : 0;
     return lightAgainstSchedule(pathProgress, expectedProgress, thresholds);
   }
 

@@ -34,7 +34,6 @@ export interface LightTask {
   createdAt?: Date | string | null;
 }
 
-
 export interface LightContext {
   /** Today's Shanghai date key, "YYYY-MM-DD". */
   today: string;
@@ -103,9 +102,7 @@ export function computeLight(task: LightTask, context: LightContext): LightResul
   const { today, planStart } = context;
   const thresholds = context.thresholds ?? DEFAULT_LIGHT_THRESHOLDS;
   const effectiveStart = task.startDate ?? planStart;
-  const expectedProgress = task.dueDate
-    ? Math.round(expectedProgressOf(effectiveStart, task.dueDate, today))
-    : 0;
+  const expectedProgress = task.dueDate ? Math.round(expectedProgressOf(effectiveStart, task.dueDate, today)) : 0;
   const behindBy = Math.max(0, Math.round((expectedProgress - task.progress) * 10) / 10);
 
   if (task.status === "done") {
@@ -149,8 +146,7 @@ const THRESHOLD_FIELDS: Record<keyof LightThresholds, { label: string; min: numb
 };
 
 export type ThresholdValidation =
-  | { ok: true; thresholds: LightThresholds }
-  | { ok: false; errors: Partial<Record<keyof LightThresholds, string>> };
+  { ok: true; thresholds: LightThresholds } | { ok: false; errors: Partial<Record<keyof LightThresholds, string>> };
 
 /**
  * Checks thresholds from a settings form (strings) or stored JSON (numbers). A field that is

@@ -221,9 +221,10 @@ function measureKey(name: string): string {
 function targetDrafts(taskKey: string, targets: PlanTarget[], figures: MetricDraft[], used: Set<string>): TargetDraft[] {
   return targets.map((t, index) => {
     const key = measureKey(t.name);
-    const base = key.length >= 2
-      ? figures.find((f) => !used.has(f.key) && f.unit === t.unit && isYearBaseline(f) && measureKey(f.name) === key)
-      : undefined;
+    const base =
+      key.length >= 2
+        ? figures.find((f) => !used.has(f.key) && f.unit === t.unit && isYearBaseline(f) && measureKey(f.name) === key)
+        : undefined;
     if (base) used.add(base.key);
     const parsed = { ...t, kind: t.kind } as ParsedMetric;
     return {
@@ -234,7 +235,12 @@ function targetDrafts(taskKey: string, targets: PlanTarget[], figures: MetricDra
       qualifier: t.qualifier,
       kind: t.kind,
       sentence: t.sentence,
-      direction: t.qualifier === "以内" || t.kind === "cap" ? "cap" : /不低于|以上/.test(t.qualifier ?? "") && isPercent(t.unit) ? "floor" : metricDirection(parsed),
+      direction:
+        t.qualifier === "以内" || t.kind === "cap"
+          ? "cap"
+          : /不低于|以上/.test(t.qualifier ?? "") && isPercent(t.unit)
+            ? "floor"
+            : metricDirection(parsed),
       aggregation: isPercent(t.unit) || t.kind === "cap" || t.kind === "rate" ? "latest" : "sum",
       baseline: base ? base.baseline : null,
       baselinePeriod: base ? base.baselinePeriod : null,
@@ -248,7 +254,10 @@ export function draftPlan(parsed: ParsedSummary): PlanDraft {
   const tasks: TaskDraft[] = [];
   const figures = metricDrafts(parsed);
   const used = new Set<string>();
-  for (const [group, items] of [["plan", parsed.plan], ["vision", parsed.vision]] as const) {
+  for (const [group, items] of [
+    ["plan", parsed.plan],
+    ["vision", parsed.vision],
+  ] as const) {
     for (const item of items) {
       const areas = matchWorkAreas(item.text);
       const key = `${group}:${item.ref || tasks.length + 1}`;

@@ -79,11 +79,7 @@ export function describeChanges(before: TaskSnapshot, after: TaskSnapshot): Fiel
   push("来源编号", before.originRef ?? "", after.originRef ?? "");
   push("责任领导", before.leadUser?.name ?? "", after.leadUser?.name ?? "");
   push("牵头单位", before.leadUnit?.name ?? "", after.leadUnit?.name ?? "");
-  push(
-    "配合单位",
-    before.supportUnits.map((u) => u.name).join("、"),
-    after.supportUnits.map((u) => u.name).join("、"),
-  );
+  push("配合单位", before.supportUnits.map((u) => u.name).join("、"), after.supportUnits.map((u) => u.name).join("、"));
   push("开始日期", dateText(before.startDate), dateText(after.startDate));
   push("完成时限", dateText(before.dueDate), dateText(after.dueDate));
 

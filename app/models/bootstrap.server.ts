@@ -116,7 +116,7 @@ export async function bootstrapIfEmpty(db: AppDatabase, options: BootstrapOption
           display_name: account.displayName,
           password_hash: hashes[index],
           role: account.role,
-          unit_id: account.unit ? unitIds.get(account.unit) ?? null : null,
+          unit_id: account.unit ? (unitIds.get(account.unit) ?? null) : null,
           must_change_password: options.production ? 1 : 0,
           created_at: now,
           updated_at: now,

@@ -71,7 +71,10 @@ export function metricTotalsQuery(db: Db, planId: number, taskIds?: readonly num
 export async function loadMetricTotals(db: Db, planId: number, taskIds?: readonly number[] | null): Promise<Map<number, MetricTotals>> {
   const rows = await metricTotalsQuery(db, planId, taskIds).execute();
   return new Map(
-    rows.map((row) => [row.metric_id, { amount: Number(row.amount), latestSum: Number(row.latest_sum), unitCount: Number(row.unit_count) }]),
+    rows.map((row) => [
+      row.metric_id,
+      { amount: Number(row.amount), latestSum: Number(row.latest_sum), unitCount: Number(row.unit_count) },
+    ]),
   );
 }
 

@@ -14,7 +14,10 @@ const int = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const ref = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const str = (max: number) => z.string().max(max);
 const iso = z.string().min(10).max(40);
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "日期须为 YYYY-MM-DD 格式").nullable();
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "日期须为 YYYY-MM-DD 格式")
+  .nullable();
 const week = z.string().regex(/^\d{4}-W\d{2}$/, "周须为 2025-W12 格式");
 const flag = z.union([z.literal(0), z.literal(1)]);
 const num = z.number().refine(Number.isFinite, "须为有限数值");
@@ -234,12 +237,36 @@ function checkReferences(doc: Omit<PlanDocument, never>, ctx: Ctx) {
       seen.add(key);
     });
   };
-  unique("units", doc.units.map((u) => u.name), "单位名称");
-  unique("users", doc.users.map((u) => u.username), "用户名");
-  unique("tasks", doc.tasks.map((t) => t.code), "任务编号");
-  unique("source_documents", doc.source_documents.map((s) => s.sha256), "原文摘要");
-  unique("attachments", doc.attachments.map((a) => a.storage_key), "存储名");
-  unique("summaries", doc.summaries.map((s) => String(s.version)), "总结版本");
+  unique(
+    "units",
+    doc.units.map((u) => u.name),
+    "单位名称",
+  );
+  unique(
+    "users",
+    doc.users.map((u) => u.username),
+    "用户名",
+  );
+  unique(
+    "tasks",
+    doc.tasks.map((t) => t.code),
+    "任务编号",
+  );
+  unique(
+    "source_documents",
+    doc.source_documents.map((s) => s.sha256),
+    "原文摘要",
+  );
+  unique(
+    "attachments",
+    doc.attachments.map((a) => a.storage_key),
+    "存储名",
+  );
+  unique(
+    "summaries",
+    doc.summaries.map((s) => String(s.version)),
+    "总结版本",
+  );
   doc.users.forEach((u, i) => need(units, u.unit_id, ["users", i, "unit_id"], "单位"));
   doc.source_documents.forEach((s, i) => need(users, s.imported_by, ["source_documents", i, "imported_by"], "用户"));
   doc.tasks.forEach((t, i) => {
@@ -255,14 +282,22 @@ function checkReferences(doc: Omit<PlanDocument, never>, ctx: Ctx) {
     need(units, u.unit_id, ["updates", i, "unit_id"], "单位");
     need(users, u.author_id, ["updates", i, "author_id"], "用户");
   });
-  unique("updates", doc.updates.map((u) => `${u.task_id}|${u.unit_id}|${u.week}`), "同一任务、单位和周的填报");
+  unique(
+    "updates",
+    doc.updates.map((u) => `${u.task_id}|${u.unit_id}|${u.week}`),
+    "同一任务、单位和周的填报",
+  );
   doc.metric_values.forEach((v, i) => {
     need(metrics, v.metric_id, ["metric_values", i, "metric_id"], "指标");
     need(units, v.unit_id, ["metric_values", i, "unit_id"], "单位");
     need(updates, v.update_id, ["metric_values", i, "update_id"], "填报");
     need(users, v.reported_by, ["metric_values", i, "reported_by"], "用户");
   });
-  unique("metric_values", doc.metric_values.map((v) => `${v.metric_id}|${v.unit_id}|${v.week}`), "同一指标、单位和周的数值");
+  unique(
+    "metric_values",
+    doc.metric_values.map((v) => `${v.metric_id}|${v.unit_id}|${v.week}`),
+    "同一指标、单位和周的数值",
+  );
   doc.comments.forEach((c, i) => {
     need(tasks, c.task_id, ["comments", i, "task_id"], "任务");
     need(users, c.author_id, ["comments", i, "author_id"], "用户");
@@ -293,11 +328,14 @@ export function parsePlanDocument(text: string): ParsedPlanDocument {
     return { ok: false, message: "文件不是有效的 JSON，请上传从“年度计划 → 导出”下载的 .json 文件。" };
   }
   if (typeof raw !== "object" || raw === null || (raw as { format?: unknown }).format !== PLAN_DOCUMENT_FORMAT) {
-    return { ok: false, message: "这不是年度计划导出文件（缺少 format: \"niandu-kanban-plan\"），请上传从本系统导出的文件。" };
+    return { ok: false, message: '这不是年度计划导出文件（缺少 format: "niandu-kanban-plan"），请上传从本系统导出的文件。' };
   }
   const version = (raw as { version?: unknown }).version;
   if (version !== PLAN_DOCUMENT_VERSION) {
-    return { ok: false, message: `不支持的导出文件版本 ${JSON.stringify(version) ?? "（缺失）"}，本系统只能导入版本 ${PLAN_DOCUMENT_VERSION}。` };
+    return {
+      ok: false,
+      message: `不支持的导出文件版本 ${JSON.stringify(version) ?? "（缺失）"}，本系统只能导入版本 ${PLAN_DOCUMENT_VERSION}。`,
+    };
   }
   const localeError = zhCN().localeError;
   const result = PlanDocumentSchema.safeParse(raw, { error: (iss) => localeError(iss) });

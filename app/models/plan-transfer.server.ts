@@ -54,8 +54,11 @@ export async function exportPlan(db: AppDatabase, year: number, now: Date = new 
 
   // Tasks may point at a source document of another plan (the import of last year's summary).
   const sourceIds = new Set(sources.map((s) => s.id));
-  const extraSourceIds = [...new Set(tasks.map((t) => t.source_document_id).filter((id): id is number => id !== null && !sourceIds.has(id)))];
-  if (extraSourceIds.length) sources.push(...(await db.selectFrom("source_documents").selectAll().where("id", "in", extraSourceIds).execute()));
+  const extraSourceIds = [
+    ...new Set(tasks.map((t) => t.source_document_id).filter((id): id is number => id !== null && !sourceIds.has(id))),
+  ];
+  if (extraSourceIds.length)
+    sources.push(...(await db.selectFrom("source_documents").selectAll().where("id", "in", extraSourceIds).execute()));
 
   const userIds = new Set<number>();
   const addUser = (id: number | null) => id !== null && userIds.add(id);
@@ -85,7 +88,12 @@ export async function exportPlan(db: AppDatabase, year: number, now: Date = new 
   comments.forEach((c) => addUnit(c.target_unit_id));
   mentions.forEach((m) => addUnit(m.unit_id));
   const units = unitIds.size
-    ? await db.selectFrom("units").select(["id", "name", "kind", "sort_order", "active"]).where("id", "in", [...unitIds]).orderBy("id").execute()
+    ? await db
+        .selectFrom("units")
+        .select(["id", "name", "kind", "sort_order", "active"])
+        .where("id", "in", [...unitIds])
+        .orderBy("id")
+        .execute()
     : [];
 
   const unitsByTask = new Map<number, { unit_id: number; role: "lead" | "support" }[]>();
@@ -146,7 +154,12 @@ export interface PlanImportResult {
  * units and users are matched by name / username, missing ones are created — users 停用
  * (disabled) with a random password they must change, until an admin resets and enables them.
  */
-export async function importPlan(db: AppDatabase, actorId: number | null, doc: PlanDocument, now: Date = new Date()): Promise<PlanImportResult> {
+export async function importPlan(
+  db: AppDatabase,
+  actorId: number | null,
+  doc: PlanDocument,
+  now: Date = new Date(),
+): Promise<PlanImportResult> {
   // Imported accounts arrive 停用 with a password nobody knows, until an admin resets it; the
   // hash of one random secret serves them all, computed outside the transaction (argon2 is slow).
   const unknownPasswordHash = await hashPassword(randomBytes(24).toString("base64url"));
@@ -166,7 +179,14 @@ export async function importPlan(db: AppDatabase, actorId: number | null, doc: P
         }
         const row = await trx
           .insertInto("units")
-          .values({ name: unit.name, kind: unit.kind, sort_order: unit.sort_order, active: unit.active, created_at: stamp, updated_at: stamp })
+          .values({
+            name: unit.name,
+            kind: unit.kind,
+            sort_order: unit.sort_order,
+            active: unit.active,
+            created_at: stamp,
+            updated_at: stamp,
+          })
           .returning("id")
           .executeTakeFirstOrThrow();
         unitMap.set(unit.id, row.id);
@@ -259,7 +279,12 @@ export async function importPlan(db: AppDatabase, actorId: number | null, doc: P
       for (const { id, ...update } of doc.updates) {
         const row = await trx
           .insertInto("updates")
-          .values({ ...update, task_id: taskOf(update.task_id), unit_id: unitOf(update.unit_id), author_id: userMap.get(update.author_id)! })
+          .values({
+            ...update,
+            task_id: taskOf(update.task_id),
+            unit_id: unitOf(update.unit_id),
+            author_id: userMap.get(update.author_id)!,
+          })
           .returning("id")
           .executeTakeFirstOrThrow();
         updateMap.set(id, row.id);
@@ -344,7 +369,11 @@ export async function importPlan(db: AppDatabase, actorId: number | null, doc: P
         createdUnits,
         createdUsers,
       };
-      await recordAudit(trx, { actorId, action: "plan.import", entity: "plan", entityId: plan.id, after: { ...result, exportedAt: doc.exported_at } }, now);
+      await recordAudit(
+        trx,
+        { actorId, action: "plan.import", entity: "plan", entityId: plan.id, after: { ...result, exportedAt: doc.exported_at } },
+        now,
+      );
       return result;
     });
   } catch (error) {

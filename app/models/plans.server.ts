@@ -86,11 +86,7 @@ export async function findPlan(db: Db, year: number | null, today: string): Prom
 }
 
 /** findPlan and listPlanYears from one read of the plans table (the board page needs both). */
-export async function findPlanAndYears(
-  db: Db,
-  year: number | null,
-  today: string,
-): Promise<{ plan: PlanInfo | null; years: PlanYear[] }> {
+export async function findPlanAndYears(db: Db, year: number | null, today: string): Promise<{ plan: PlanInfo | null; years: PlanYear[] }> {
   const plans = await listPlans(db);
   const plan = choosePlan(plans, year, today);
   return { plan: plan ? toPlanInfo(plan) : null, years: plans.map((p) => ({ id: p.id, year: p.year, status: p.status })) };
@@ -155,7 +151,13 @@ export async function createPlan(db: Kysely<Database>, actorId: number | null, i
 }
 
 /** The plan row for a versioned write: 404 when it is gone, 409 when someone saved first. */
-async function planForWrite(trx: Transaction<Database>, planId: number, version: number, staleMessage: string, staleDetail?: (plan: Plan) => unknown): Promise<Plan> {
+async function planForWrite(
+  trx: Transaction<Database>,
+  planId: number,
+  version: number,
+  staleMessage: string,
+  staleDetail?: (plan: Plan) => unknown,
+): Promise<Plan> {
   const plan = await trx.selectFrom("plans").selectAll().where("id", "=", planId).executeTakeFirst();
   if (!plan) notFound("没有找到该年度计划。");
   if (plan.version !== version) conflict(staleMessage, staleDetail?.(plan));

@@ -47,7 +47,17 @@ async function expectedTasks(db: AppDatabase, planIds: number[], week: string, n
   const rows = await db
     .selectFrom("tasks")
     .innerJoin("plans", "plans.id", "tasks.plan_id")
-    .select(["tasks.id", "tasks.code", "tasks.title", "tasks.status", "tasks.position", "tasks.start_date", "tasks.created_at", "tasks.done_at", "plans.year"])
+    .select([
+      "tasks.id",
+      "tasks.code",
+      "tasks.title",
+      "tasks.status",
+      "tasks.position",
+      "tasks.start_date",
+      "tasks.created_at",
+      "tasks.done_at",
+      "plans.year",
+    ])
     .where("tasks.plan_id", "in", planIds)
     .orderBy("tasks.code")
     .execute();
@@ -108,7 +118,8 @@ export async function weekCells(
         .filter((u) => u.task_id === task.id)
         .map((u) => {
           const update = updates.find((x) => x.task_id === task.id && x.unit_id === u.unit_id);
-          const lastUrgeAt = (urges.find((x) => x.task_id === task.id && x.target_unit_id === u.unit_id)?.last as string | undefined) ?? null;
+          const lastUrgeAt =
+            (urges.find((x) => x.task_id === task.id && x.target_unit_id === u.unit_id)?.last as string | undefined) ?? null;
           return {
             taskId: task.id,
             unitId: u.unit_id,

@@ -150,7 +150,8 @@ export async function getTodo(db: AppDatabase, actor: Actor, now: Date, today: s
   const week = weekKeyOf(now);
   const planIds = await activePlanIds(db);
   const unitId = actor.unitId;
-  const unitName = unitId != null ? (await db.selectFrom("units").select("name").where("id", "=", unitId).executeTakeFirst())?.name ?? null : null;
+  const unitName =
+    unitId != null ? ((await db.selectFrom("units").select("name").where("id", "=", unitId).executeTakeFirst())?.name ?? null) : null;
 
   const due: TodoData["due"] = [];
   if (unitId != null) {
@@ -168,14 +169,18 @@ export async function getTodo(db: AppDatabase, actor: Actor, now: Date, today: s
     const { cards } = await listBoard(db, plan, { filters: EMPTY_FILTERS, today });
     for (const card of cards) {
       const mine =
-        unitId != null
-          ? card.leadUnit?.id === unitId || card.supportUnits.some((u) => u.id === unitId)
-          : card.leadUser?.id === actor.id;
+        unitId != null ? card.leadUnit?.id === unitId || card.supportUnits.some((u) => u.id === unitId) : card.leadUser?.id === actor.id;
       if (mine && (card.light.light === "yellow" || card.light.light === "red")) {
         flagged.push({ taskId: card.id, code: card.code, title: card.title, light: card.light });
       }
       if ((actor.role === "leader" || actor.role === "admin") && card.status === "pending_review") {
-        toVerify.push({ taskId: card.id, code: card.code, title: card.title, leadUnit: card.leadUnit?.name ?? null, mine: card.leadUser?.id === actor.id });
+        toVerify.push({
+          taskId: card.id,
+          code: card.code,
+          title: card.title,
+          leadUnit: card.leadUnit?.name ?? null,
+          mine: card.leadUser?.id === actor.id,
+        });
       }
     }
   }

@@ -15,11 +15,7 @@ function publicUser(user: User): Omit<User, "password_hash"> {
 }
 
 export async function findUserByUsername(db: AppDatabase, username: string): Promise<User | undefined> {
-  return db
-    .selectFrom("users")
-    .selectAll()
-    .where("username", "=", username.trim().toLowerCase())
-    .executeTakeFirst();
+  return db.selectFrom("users").selectAll().where("username", "=", username.trim().toLowerCase()).executeTakeFirst();
 }
 
 export async function listUsers(db: AppDatabase): Promise<UserSummary[]> {
@@ -91,13 +87,7 @@ export interface UserEdit {
 }
 
 /** Edits role, unit and status; disabling (or any role change) ends the user's sessions. */
-export async function updateUser(
-  db: AppDatabase,
-  actorId: number | null,
-  userId: number,
-  version: number,
-  edit: UserEdit,
-): Promise<User> {
+export async function updateUser(db: AppDatabase, actorId: number | null, userId: number, version: number, edit: UserEdit): Promise<User> {
   const now = new Date().toISOString();
   return db.transaction().execute(async (trx) => {
     const before = await trx.selectFrom("users").selectAll().where("id", "=", userId).executeTakeFirst();
@@ -186,6 +176,9 @@ export async function clearLoginDelays(db: AppDatabase, actorId: number, userId:
 }
 
 export async function countUsers(db: AppDatabase): Promise<number> {
-  const row = await db.selectFrom("users").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom("users")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }

@@ -14,7 +14,6 @@ import { ROLE_LABELS } from "~/utils/permissions";
 import { badRequest, notFound } from "~/lib/refusal";
 import { countAccountFailures } from "~/utils/rate-limit.server";
 
-
 const userIdFrom = (params: { userId?: string }) => rowIdParam(params.userId, "没有找到该用户。");
 
 export async function loader(args: LoaderFunctionArgs) {

@@ -12,7 +12,6 @@ import { ROLE_LABELS } from "~/utils/permissions";
 import { Field } from "~/components/field";
 import { badRequest } from "~/lib/refusal";
 
-
 export async function loader(args: LoaderFunctionArgs) {
   await requireUser(args, "admin");
   const db = getDb();
@@ -30,10 +29,7 @@ export async function action(args: ActionFunctionArgs) {
   if (parsed.data.unitId != null) {
     const unit = await db.selectFrom("units").select("id").where("id", "=", parsed.data.unitId).executeTakeFirst();
     if (!unit) {
-      return data(
-        { ok: false as const, errors: { unitId: "所选单位不存在，请刷新后重新选择。" }, values: parsed.values },
-        { status: 400 },
-      );
+      return data({ ok: false as const, errors: { unitId: "所选单位不存在，请刷新后重新选择。" }, values: parsed.values }, { status: 400 });
     }
   }
   const existing = await db.selectFrom("users").select("id").where("username", "=", parsed.data.username).executeTakeFirst();

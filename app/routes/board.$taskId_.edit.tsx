@@ -21,9 +21,7 @@ import { badRequest, notFound } from "~/lib/refusal";
 
 const taskIdFrom = (params: { taskId?: string }) => rowIdParam(params.taskId, "没有找到这项重点工作。");
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `编辑 ${data.task.code} · 看板` : "编辑重点工作 · 看板" },
-];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `编辑 ${data.task.code} · 看板` : "编辑重点工作 · 看板" }];
 
 export async function loader(args: LoaderFunctionArgs) {
   await requireUser(args, "tasks.manage");
@@ -224,7 +222,13 @@ export default function EditTask() {
           <div className="form-row">
             <label className="field">
               <span>类别</span>
-              <input name="category" defaultValue={values.category ?? task.category} maxLength={30} placeholder="如 经济发展、民生保障" {...invalid("category")} />
+              <input
+                name="category"
+                defaultValue={values.category ?? task.category}
+                maxLength={30}
+                placeholder="如 经济发展、民生保障"
+                {...invalid("category")}
+              />
               {fieldError("category")}
             </label>
             <label className="field">

@@ -18,9 +18,7 @@ import { findPlan, todayKey } from "~/models/plans.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: boardStyles }];
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: `${data?.plan ? `${data.plan.year}年` : ""}重点工作 · 投屏` },
-];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.plan ? `${data.plan.year}年` : ""}重点工作 · 投屏` }];
 
 export async function loader(args: LoaderFunctionArgs) {
   await requireUser(args, "read");
@@ -44,7 +42,11 @@ export default function MeetingView() {
     return () => document.removeEventListener("fullscreenchange", update);
   }, []);
 
-  const lanes = groupIntoLanes(cards, "leader", leaders.map((l) => `l${l.id}`));
+  const lanes = groupIntoLanes(
+    cards,
+    "leader",
+    leaders.map((l) => `l${l.id}`),
+  );
   const back = plan ? `/board?year=${plan.year}` : "/board";
 
   return (
@@ -73,7 +75,11 @@ export default function MeetingView() {
         </div>
       </header>
       {lights ? <LightSummary counts={lights} matching={total} total={total} /> : null}
-      {hidden > 0 ? <p className="notice">每列只显示前{COLUMN_LIMIT}项，另有{hidden}项未显示。</p> : null}
+      {hidden > 0 ? (
+        <p className="notice">
+          每列只显示前{COLUMN_LIMIT}项，另有{hidden}项未显示。
+        </p>
+      ) : null}
       {cards.length === 0 ? (
         <div className="empty-state">
           <p className="empty-title">{plan ? "这个年度还没有重点工作" : "还没有年度计划"}</p>

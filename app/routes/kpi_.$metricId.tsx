@@ -63,7 +63,11 @@ export default function MetricDetailPage() {
       <p className="muted">
         {task ? (
           <>
-            重点工作 <Link to={`/board/${task.id}`}>{task.code} {task.title}</Link>（{STATUS_LABELS[task.status]}
+            重点工作{" "}
+            <Link to={`/board/${task.id}`}>
+              {task.code} {task.title}
+            </Link>
+            （{STATUS_LABELS[task.status]}
             {task.dueDate ? `，完成时限${formatDate(task.dueDate)}` : ""}）
           </>
         ) : (
@@ -71,10 +75,18 @@ export default function MetricDetailPage() {
         )}
         {detail.leader ? ` · 责任领导：${detail.leader}` : ""}
         {detail.units.length
-          ? ` · 牵头单位：${detail.units.filter((u) => u.role === "lead").map((u) => u.name).join("、") || "未指定"}`
+          ? ` · 牵头单位：${
+              detail.units
+                .filter((u) => u.role === "lead")
+                .map((u) => u.name)
+                .join("、") || "未指定"
+            }`
           : ""}
         {detail.units.some((u) => u.role === "support")
-          ? ` · 配合单位：${detail.units.filter((u) => u.role === "support").map((u) => u.name).join("、")}`
+          ? ` · 配合单位：${detail.units
+              .filter((u) => u.role === "support")
+              .map((u) => u.name)
+              .join("、")}`
           : ""}
       </p>
 

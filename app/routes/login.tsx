@@ -80,10 +80,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return data({ formError: WRONG_CREDENTIALS, errors: {}, username }, { status: 400 });
   }
   if (user.disabled) {
-    return data(
-      { formError: "该账号已停用。如需恢复，请联系系统管理员。", errors: {}, username },
-      { status: 403 },
-    );
+    return data({ formError: "该账号已停用。如需恢复，请联系系统管理员。", errors: {}, username }, { status: 403 });
   }
 
   // A fresh token at every login: a token planted before login is never promoted.

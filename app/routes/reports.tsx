@@ -42,7 +42,13 @@ export async function loader(args: LoaderFunctionArgs) {
   const asked = url.searchParams.get("week") ?? "";
   const week = isWeekKey(asked) && weeks.includes(asked) ? asked : weeks[0];
   const matrix = await getWeekMatrix(db, plan.id, week, now);
-  return { plan: { id: plan.id, year: plan.year, title: plan.title, status: plan.status }, years, weeks, matrix, currentWeek: weekKeyOf(now) };
+  return {
+    plan: { id: plan.id, year: plan.year, title: plan.title, status: plan.status },
+    years,
+    weeks,
+    matrix,
+    currentWeek: weekKeyOf(now),
+  };
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -59,7 +65,10 @@ export async function action(args: ActionFunctionArgs) {
     return data(
       result.ok
         ? { ok: true, message: `已催办${result.unitName}。对方会在“我的待办”中看到。` }
-        : { ok: false, message: `今天已经催办过${result.unitName}（${formatDateTime(result.lastAt)}），同一单位同一项工作一天只催办一次。` },
+        : {
+            ok: false,
+            message: `今天已经催办过${result.unitName}（${formatDateTime(result.lastAt)}），同一单位同一项工作一天只催办一次。`,
+          },
       { status: result.ok ? 200 : 429 },
     );
   }
@@ -68,7 +77,9 @@ export async function action(args: ActionFunctionArgs) {
   const { planId, week } = parsed.data;
   if (!isWeekKey(week)) badRequest("周次无效，请刷新页面后重试。");
   const matrix = await getWeekMatrix(db, planId, week, now);
-  const missing = matrix.rows.flatMap((row) => row.cells.filter((c) => c.status === "missing").map((c) => ({ taskId: c.taskId, unitId: c.unitId })));
+  const missing = matrix.rows.flatMap((row) =>
+    row.cells.filter((c) => c.status === "missing").map((c) => ({ taskId: c.taskId, unitId: c.unitId })),
+  );
   if (missing.length === 0) return { ok: true, message: "这一周没有未填报的单位。" };
   const { sent, skipped } = await urgeMany(db, user, missing, defaultUrgeNote(week), now);
   return {
@@ -212,7 +223,9 @@ export default function ReportsPage() {
             <table className="table report-matrix">
               <thead>
                 <tr>
-                  <th scope="col" className="matrix-task">重点工作</th>
+                  <th scope="col" className="matrix-task">
+                    重点工作
+                  </th>
                   {matrix.units.map((u) => (
                     <th scope="col" key={u.id}>
                       {u.name}
@@ -254,7 +267,12 @@ export default function ReportsPage() {
                                 <input type="hidden" name="intent" value="urge" />
                                 <input type="hidden" name="cell" value={`${cell.taskId}:${cell.unitId}`} />
                                 <input type="hidden" name="week" value={week} />
-                                <button type="submit" className="button secondary small" disabled={busy} aria-label={`催办${unitName.get(u.id)}：${row.code}`}>
+                                <button
+                                  type="submit"
+                                  className="button secondary small"
+                                  disabled={busy}
+                                  aria-label={`催办${unitName.get(u.id)}：${row.code}`}
+                                >
                                   催办
                                 </button>
                               </Form>

@@ -11,7 +11,6 @@ import { createSession, generateSessionToken, sessionCookie } from "~/utils/sess
 
 export const meta: MetaFunction = () => [{ title: "修改密码 · 年度重点工作看板" }];
 
-
 export async function loader(args: LoaderFunctionArgs) {
   const user = await requireUser(args);
   return { mustChange: user.mustChangePassword };

@@ -16,7 +16,6 @@ const FORMATS = {
   md: { type: "text/markdown; charset=utf-8", ext: "md" },
 } as const;
 
-
 export async function loader(args: LoaderFunctionArgs) {
   // Exporting is 导出总结: leaders and admins (DESIGN.md's roles table).
   await requireUser(args, "summary.manage");

@@ -14,9 +14,7 @@ import { notFound } from "~/lib/refusal";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: summaryStyles }];
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: `开启${data?.preview.nextYear ?? ""}年度 · 年度重点工作看板` },
-];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `开启${data?.preview.nextYear ?? ""}年度 · 年度重点工作看板` }];
 
 const STATUS_LABELS: Record<string, string> = {
   not_started: "未启动",
@@ -53,8 +51,8 @@ export default function NextYearPage() {
       <h1>开启{nextYear}年度</h1>
       <p className="muted">
         以{plan.year}年工作总结{preview.finalVersion ? `（定稿版本${preview.finalVersion}）` : ""}为依据，一次性建立{nextYear}年度计划：
-        “四、重点工作安排”的每一条成为重点工作，“三、存在问题”的每一条成为存在问题任务，未完成的任务可以结转；
-        指标随之带入，以{plan.year}年的实际完成值作为{nextYear}年的基数。
+        “四、重点工作安排”的每一条成为重点工作，“三、存在问题”的每一条成为存在问题任务，未完成的任务可以结转； 指标随之带入，以{plan.year}
+        年的实际完成值作为{nextYear}年的基数。
       </p>
       {preview.blocked ? (
         <div className="form-error" role="alert">
@@ -76,7 +74,9 @@ export default function NextYearPage() {
             </p>
           ) : null}
           <fieldset className="card choice-list">
-            <legend>重点工作（来自“四、{nextYear}年重点工作安排”，{preview.planItems.length}项）</legend>
+            <legend>
+              重点工作（来自“四、{nextYear}年重点工作安排”，{preview.planItems.length}项）
+            </legend>
             {preview.planItems.length === 0 ? <p className="muted">总结的第四部分没有条目。</p> : null}
             {preview.planItems.map((item) => (
               <label key={item.ref} className="checkbox choice">
@@ -101,7 +101,9 @@ export default function NextYearPage() {
             ))}
           </fieldset>
           <fieldset className="card choice-list">
-            <legend>其他未完成任务（{preview.unfinished.length}项，勾选的结转到{nextYear}年）</legend>
+            <legend>
+              其他未完成任务（{preview.unfinished.length}项，勾选的结转到{nextYear}年）
+            </legend>
             {preview.unfinished.length === 0 ? <p className="muted">没有其他未完成的任务。</p> : null}
             {preview.unfinished.map((task) => (
               <label key={task.id} className="checkbox choice">

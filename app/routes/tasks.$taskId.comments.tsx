@@ -51,7 +51,11 @@ export async function action(args: ActionFunctionArgs) {
       if (!parsed.ok) return refuse(400, Object.values(parsed.errors)[0], parsed.values);
       const result = await postComment(getDb(), user, taskId, parsed.data.body);
       if (!byFetcher) return redirect(back);
-      return { ok: true, intent, message: result.mentions.length ? `评论已发表，已提醒${result.mentions.join("、")}。` : "评论已发表。" } satisfies CommentActionData;
+      return {
+        ok: true,
+        intent,
+        message: result.mentions.length ? `评论已发表，已提醒${result.mentions.join("、")}。` : "评论已发表。",
+      } satisfies CommentActionData;
     }
     const parsed = parseForm(formData, UrgeFormSchema);
     if (!parsed.ok) return refuse(400, Object.values(parsed.errors)[0], parsed.values);

@@ -63,7 +63,7 @@ function refuseCrossSiteWrites(req: express.Request, res: express.Response, next
     .type("html")
     .send(
       '<!DOCTYPE html><html lang="zh-CN"><meta charset="utf-8"><title>请求被拒绝</title>' +
-        "<h1>请求来源无法验证，已被拒绝</h1><p>请回到本系统页面重新操作。</p><p><a href=\"/\">返回首页</a></p></html>",
+        '<h1>请求来源无法验证，已被拒绝</h1><p>请回到本系统页面重新操作。</p><p><a href="/">返回首页</a></p></html>',
     );
 }
 
@@ -156,21 +156,23 @@ async function main() {
 
   app.all(
     "*",
-    withBodyLimit(createRequestHandler({
-      build: withRefusals(build),
-      // Only `npm run dev` shows error details; `npm start` (demo) hides them like production.
-      mode: development ? "development" : "production",
-      getLoadContext: (req, res) => ({
-        cspNonce: res.locals.cspNonce as string,
-        requestId: res.locals.requestId as string,
-        clientAddress: req.ip ?? req.socket.remoteAddress ?? undefined,
-        https: isHttpsRequest(req),
-        appendSetCookie: (cookie: string) => res.append("Set-Cookie", cookie),
-        setLoggedUser: (userId: number) => {
-          res.locals.userId = userId;
-        },
+    withBodyLimit(
+      createRequestHandler({
+        build: withRefusals(build),
+        // Only `npm run dev` shows error details; `npm start` (demo) hides them like production.
+        mode: development ? "development" : "production",
+        getLoadContext: (req, res) => ({
+          cspNonce: res.locals.cspNonce as string,
+          requestId: res.locals.requestId as string,
+          clientAddress: req.ip ?? req.socket.remoteAddress ?? undefined,
+          https: isHttpsRequest(req),
+          appendSetCookie: (cookie: string) => res.append("Set-Cookie", cookie),
+          setLoggedUser: (userId: number) => {
+            res.locals.userId = userId;
+          },
+        }),
       }),
-    })),
+    ),
   );
 
   const server: Server = app.listen(port, host, () => {

@@ -83,10 +83,7 @@ function loginRedirect(request: Request): never {
  * non-GET request, sends users who must change their password to do so first, and,
  * given a permission, answers 403 when the user lacks it.
  */
-export async function requireUser(
-  args: RequestArgs,
-  permission: Permission = "read",
-): Promise<CurrentUser> {
+export async function requireUser(args: RequestArgs, permission: Permission = "read"): Promise<CurrentUser> {
   assertSameOrigin(args.request);
   const user = await getCurrentUser(args);
   if (!user) loginRedirect(args.request);

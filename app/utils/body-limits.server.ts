@@ -32,4 +32,3 @@ export function formatLimit(bytes: number): string {
 export function bodyTooLargeMessage(limit: number): string {
   return `提交的内容超过${formatLimit(limit)}的上限，已被拒绝。请返回上一页，减少内容或附件后重新提交。`;
 }
-

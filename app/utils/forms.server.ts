@@ -27,10 +27,7 @@ export function formValues(formData: FormData): Record<string, string> {
   return values;
 }
 
-export function parseForm<T extends z.ZodType>(
-  formData: FormData,
-  schema: T,
-): FormSuccess<z.infer<T>> | FormFailure {
+export function parseForm<T extends z.ZodType>(formData: FormData, schema: T): FormSuccess<z.infer<T>> | FormFailure {
   // One pass over the entries (getAll per key would make a form of n fields cost n²).
   const raw: Record<string, unknown> = Object.create(null);
   for (const [key, value] of formData) {
@@ -141,4 +138,8 @@ export const text = (label: string, max = 200) =>
     .max(max, `${label}不能超过${max}个字。`);
 
 export const id = (label: string) =>
-  z.coerce.number({ error: `${label}无效。` }).int(`${label}无效。`).positive(`${label}无效。`).max(MAX_ROW_ID, `${label}无效。`);
+  z.coerce
+    .number({ error: `${label}无效。` })
+    .int(`${label}无效。`)
+    .positive(`${label}无效。`)
+    .max(MAX_ROW_ID, `${label}无效。`);

@@ -33,7 +33,16 @@ describe("concurrent writes", () => {
     for (const [i, position] of keys.entries()) {
       const row = await db
         .insertInto("tasks")
-        .values({ plan_id: planId, code: `并发-${i + 1}`, title: `并发移动 ${i + 1}`, origin: "manual", status: "not_started", position, created_at: now, updated_at: now })
+        .values({
+          plan_id: planId,
+          code: `并发-${i + 1}`,
+          title: `并发移动 ${i + 1}`,
+          origin: "manual",
+          status: "not_started",
+          position,
+          created_at: now,
+          updated_at: now,
+        })
         .returning("id")
         .executeTakeFirstOrThrow();
       ids.push(row.id);
@@ -45,7 +54,14 @@ describe("concurrent writes", () => {
     expect(new Set(results.map((r) => r.position)).size).toBe(20);
     expect(results.map((r) => r.seqAfter).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => before + i + 1));
     expect(await changeSeq()).toBe(before + 20);
-    const column = await db.selectFrom("tasks").select(["id", "position"]).where("plan_id", "=", planId).where("status", "=", "in_progress").orderBy("position").orderBy("id").execute();
+    const column = await db
+      .selectFrom("tasks")
+      .select(["id", "position"])
+      .where("plan_id", "=", planId)
+      .where("status", "=", "in_progress")
+      .orderBy("position")
+      .orderBy("id")
+      .execute();
     expect(new Set(column.map((c) => c.position)).size).toBe(column.length);
     // Each later move went above the earlier ones: the last counter value is the top card.
     const last = results.reduce((a, b) => (b.seqAfter > a.seqAfter ? b : a));
@@ -66,6 +82,8 @@ describe("concurrent writes", () => {
       expect(refusal.reason.status).toBe(409);
       expect(refusal.reason.message).toContain("已被他人修改");
     }
-    expect((await db.selectFrom("plans").select("version").where("id", "=", planId).executeTakeFirstOrThrow()).version).toBe(plan.version + 1);
+    expect((await db.selectFrom("plans").select("version").where("id", "=", planId).executeTakeFirstOrThrow()).version).toBe(
+      plan.version + 1,
+    );
   });
 });

@@ -69,7 +69,5 @@ async function call(fn: LoaderFunction | ActionFunction | undefined, request: Re
   }
 }
 
-export const callLoader = (fn: LoaderFunction | undefined, request: Request, options: CallOptions = {}) =>
-  call(fn, request, options);
-export const callAction = (fn: ActionFunction | undefined, request: Request, options: CallOptions = {}) =>
-  call(fn, request, options);
+export const callLoader = (fn: LoaderFunction | undefined, request: Request, options: CallOptions = {}) => call(fn, request, options);
+export const callAction = (fn: ActionFunction | undefined, request: Request, options: CallOptions = {}) => call(fn, request, options);

@@ -19,8 +19,16 @@ let units: { id: number; name: string }[];
 let leaderId: number;
 let secretaryId: number;
 
-
-async function addMetric(fields: { name: string; unit: string; target: number | null; direction: Metric["direction"]; aggregation: Metric["aggregation"]; taskId?: number | null; category?: string; baseline?: number | null }) {
+async function addMetric(fields: {
+  name: string;
+  unit: string;
+  target: number | null;
+  direction: Metric["direction"];
+  aggregation: Metric["aggregation"];
+  taskId?: number | null;
+  category?: string;
+  baseline?: number | null;
+}) {
   const now = new Date().toISOString();
   const row = await getDb()
     .insertInto("metrics")
@@ -146,14 +154,17 @@ describe("week totals in SQL", () => {
     expect(plan_).not.toMatch(/Seq Scan on metric_values/);
   });
 
-  it.skipIf(process.env.DATABASE_URL)("use the indexes: the plan's values are read through metric_values' unique index, never a full scan", async () => {
-    const db = getDb();
-    const { sql } = await import("kysely");
-    const { rows } = await sql<{ detail: string }>`explain query plan ${weekTotalsQuery(plan.id)}`.execute(db);
-    const plan_ = rows.map((r) => r.detail).join("\n");
-    expect(plan_).toMatch(/SEARCH mv USING (COVERING )?INDEX/);
-    expect(plan_).not.toMatch(/SCAN mv\b(?! USING)/);
-  });
+  it.skipIf(process.env.DATABASE_URL)(
+    "use the indexes: the plan's values are read through metric_values' unique index, never a full scan",
+    async () => {
+      const db = getDb();
+      const { sql } = await import("kysely");
+      const { rows } = await sql<{ detail: string }>`explain query plan ${weekTotalsQuery(plan.id)}`.execute(db);
+      const plan_ = rows.map((r) => r.detail).join("\n");
+      expect(plan_).toMatch(/SEARCH mv USING (COVERING )?INDEX/);
+      expect(plan_).not.toMatch(/SCAN mv\b(?! USING)/);
+    },
+  );
 });
 
 describe("the KPI page data", () => {
@@ -161,7 +172,11 @@ describe("the KPI page data", () => {
     const db = getDb();
     const page = await loadKpiPage(db, plan, DEFAULT_KPI_FILTERS, TODAY);
     const all = await loadKpiPage(db, plan, { ...DEFAULT_KPI_FILTERS, scope: "all" }, TODAY);
-    const total = await db.selectFrom("metrics").select(db.fn.countAll<number>().as("n")).where("plan_id", "=", plan.id).executeTakeFirstOrThrow();
+    const total = await db
+      .selectFrom("metrics")
+      .select(db.fn.countAll<number>().as("n"))
+      .where("plan_id", "=", plan.id)
+      .executeTakeFirstOrThrow();
     expect(all.shown).toBe(Number(total.n));
     const shownIds = page.groups.flatMap((g) => g.rows);
     expect(shownIds.every((r) => r.target !== null || r.evaluation.actual !== null)).toBe(true);
@@ -176,7 +191,14 @@ describe("the KPI page data", () => {
   it("filters by unit (its tasks, or values it reported) and shows the unit's share", async () => {
     const db = getDb();
     const unit = units.find((u) => u.name === "龙腾社区")!;
-    const outsider = await addMetric({ name: "龙腾社区自报指标", unit: "次", target: 10, direction: "up", aggregation: "sum", category: "测试" });
+    const outsider = await addMetric({
+      name: "龙腾社区自报指标",
+      unit: "次",
+      target: 10,
+      direction: "up",
+      aggregation: "sum",
+      category: "测试",
+    });
     await addValue(outsider, unit.id, "2025-W20", 4);
     await addValue(outsider, units[0].id, "2025-W20", 3);
     const page = await loadKpiPage(db, plan, { ...DEFAULT_KPI_FILTERS, unit: unit.id }, TODAY);
@@ -186,7 +208,12 @@ describe("the KPI page data", () => {
     );
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) {
-      const reported = await db.selectFrom("metric_values").select("id").where("metric_id", "=", row.id).where("unit_id", "=", unit.id).executeTakeFirst();
+      const reported = await db
+        .selectFrom("metric_values")
+        .select("id")
+        .where("metric_id", "=", row.id)
+        .where("unit_id", "=", unit.id)
+        .executeTakeFirst();
       expect((row.task && ownTasks.has(row.task.id)) || reported !== undefined).toBe(true);
     }
     const outsiderRow = rows.find((r) => r.id === outsider)!;
@@ -228,7 +255,16 @@ describe("the KPI page data", () => {
     for (const week of weeks.slice(0, 2)) {
       await db
         .insertInto("updates")
-        .values({ task_id: assignment.task_id, unit_id: assignment.unit_id, author_id: secretaryId, week, body: "本周完成排查", progress: 40, created_at: now, updated_at: now })
+        .values({
+          task_id: assignment.task_id,
+          unit_id: assignment.unit_id,
+          author_id: secretaryId,
+          week,
+          body: "本周完成排查",
+          progress: 40,
+          created_at: now,
+          updated_at: now,
+        })
         .execute();
     }
     const after = await loadKpiPage(db, plan, DEFAULT_KPI_FILTERS, TODAY);
@@ -298,12 +334,24 @@ describe("the KPI routes", () => {
   it("let every role read the page, with the export offered to leaders and admins only", async () => {
     const route = await import("../../app/routes/kpi/route");
     const { callLoader, cookieFor, makeRequest } = await import("./helpers");
-    for (const [username, canExport] of [["viewer", false], ["secretary", false], ["leader", true], ["admin", true]] as const) {
-      const outcome = await callLoader(route.loader, makeRequest("/kpi?year=2025&light=green&sort=light", { cookie: await cookieFor(username) }));
+    for (const [username, canExport] of [
+      ["viewer", false],
+      ["secretary", false],
+      ["leader", true],
+      ["admin", true],
+    ] as const) {
+      const outcome = await callLoader(
+        route.loader,
+        makeRequest("/kpi?year=2025&light=green&sort=light", { cookie: await cookieFor(username) }),
+      );
       expect(outcome.status).toBe(200);
       expect(outcome.data.canExport).toBe(canExport);
       expect(outcome.data.filters).toMatchObject({ light: "green", sort: "light" });
-      expect(outcome.data.page.groups.flatMap((g: { rows: { evaluation: { light: string } }[] }) => g.rows).every((r: { evaluation: { light: string } }) => r.evaluation.light === "green")).toBe(true);
+      expect(
+        outcome.data.page.groups
+          .flatMap((g: { rows: { evaluation: { light: string } }[] }) => g.rows)
+          .every((r: { evaluation: { light: string } }) => r.evaluation.light === "green"),
+      ).toBe(true);
     }
     const anonymous = await callLoader(route.loader, makeRequest("/kpi"));
     expect(anonymous.status).toBe(302);
@@ -312,7 +360,10 @@ describe("the KPI routes", () => {
     expect(missing.status).toBe(200);
     expect(missing.data.plan).toBeNull();
     // Malformed filters are ignored, never a 500.
-    const odd = await callLoader(route.loader, makeRequest("/kpi?year=abc&unit=x&light=purple&sort=%27", { cookie: await cookieFor("viewer") }));
+    const odd = await callLoader(
+      route.loader,
+      makeRequest("/kpi?year=abc&unit=x&light=purple&sort=%27", { cookie: await cookieFor("viewer") }),
+    );
     expect(odd.status).toBe(200);
   });
 

@@ -26,7 +26,10 @@ export default tseslint.config(
       "react-hooks/static-components": "off",
       "react-hooks/use-memo": "off",
       "react-hooks/incompatible-library": "off",
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_", ignoreRestSiblings: true }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_", ignoreRestSiblings: true },
+      ],
       "@typescript-eslint/no-explicit-any": "off",
       "@typescript-eslint/no-non-null-assertion": "off",
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports", disallowTypeAnnotations: false }],
@@ -41,7 +44,10 @@ export default tseslint.config(
     // One import style inside app/: `~/…`, never a relative path (db/, outside app/, stays relative).
     files: ["app/**/*.{ts,tsx}"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ regex: "^\\.{1,2}/(?!(\\.\\./)*db/)", message: "Import from app/ with ~/…, not a relative path." }] }],
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ regex: "^\\.{1,2}/(?!(\\.\\./)*db/)", message: "Import from app/ with ~/…, not a relative path." }] },
+      ],
     },
   },
 );

@@ -5,5 +5,8 @@ declare module "madge" {
     obj(): Record<string, string[]>;
     warnings(): { skipped: string[] };
   }
-  export default function madge(path: string, config?: { fileExtensions?: string[]; tsConfig?: string; excludeRegExp?: RegExp[] }): Promise<MadgeResult>;
+  export default function madge(
+    path: string,
+    config?: { fileExtensions?: string[]; tsConfig?: string; excludeRegExp?: RegExp[] },
+  ): Promise<MadgeResult>;
 }

@@ -231,7 +231,8 @@ function addInlineItems(text: string, item: Item): void {
       return;
     }
     const prefixEnd = trimEnd(text, p.start, first.start);
-    if (prefixEnd > p.start && !/^[。；！？：，\s]*$/.test(text.slice(p.start, prefixEnd))) leftover.push({ start: p.start, end: prefixEnd });
+    if (prefixEnd > p.start && !/^[。；！？：，\s]*$/.test(text.slice(p.start, prefixEnd)))
+      leftover.push({ start: p.start, end: prefixEnd });
   });
 
   item.paragraphs = leftover;

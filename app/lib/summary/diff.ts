@@ -54,7 +54,11 @@ export function diffSequence<T>(a: readonly T[], b: readonly T[]): { kind: Piece
 export function diffChars(before: string, after: string): Piece[] {
   const a = [...before];
   const b = [...after];
-  if (a.length * b.length > 400_000) return [{ kind: "removed", text: before }, { kind: "added", text: after }];
+  if (a.length * b.length > 400_000)
+    return [
+      { kind: "removed", text: before },
+      { kind: "added", text: after },
+    ];
   return diffSequence(a, b).map((run) => ({ kind: run.kind, text: run.items.join("") }));
 }
 

@@ -66,7 +66,11 @@ export async function moveCardByForm(user: CurrentUser, formData: FormData) {
     formData.set("toStatus", toStatus);
     formData.set("place", place);
   }
-  const values = { toStatus: String(formData.get("toStatus") ?? ""), place: String(formData.get("place") ?? ""), reason: String(formData.get("reason") ?? "") };
+  const values = {
+    toStatus: String(formData.get("toStatus") ?? ""),
+    place: String(formData.get("place") ?? ""),
+    reason: String(formData.get("reason") ?? ""),
+  };
   const parsed = parseForm(formData, MoveToSchema);
   if (!parsed.ok) {
     return data({ ok: false as const, intent: "moveTo" as const, taskId, message: firstError(parsed.errors), values }, { status: 400 });
@@ -91,7 +95,13 @@ export async function quickAdd(user: CurrentUser, formData: FormData) {
   const parsed = parseForm(formData, QuickAddSchema);
   if (!parsed.ok) {
     return data(
-      { ok: false as const, intent: "quickAdd" as const, status: String(formData.get("status") ?? ""), errors: parsed.errors, values: parsed.values },
+      {
+        ok: false as const,
+        intent: "quickAdd" as const,
+        status: String(formData.get("status") ?? ""),
+        errors: parsed.errors,
+        values: parsed.values,
+      },
       { status: 400 },
     );
   }
@@ -108,7 +118,10 @@ export async function saveThresholds(user: CurrentUser, formData: FormData) {
   }
   const checked = validateThresholds(input);
   if (!parsed.ok || !checked.ok) {
-    const errors: Record<string, string> = { ...(parsed.ok ? {} : parsed.errors), ...(checked.ok ? {} : (checked.errors as Record<string, string>)) };
+    const errors: Record<string, string> = {
+      ...(parsed.ok ? {} : parsed.errors),
+      ...(checked.ok ? {} : (checked.errors as Record<string, string>)),
+    };
     return data({ ok: false as const, intent: "thresholds" as const, errors, values: parsed.values }, { status: 400 });
   }
   try {
@@ -117,7 +130,12 @@ export async function saveThresholds(user: CurrentUser, formData: FormData) {
     const refusal = refusalOf(thrown);
     if (!refusal) throw thrown;
     return data(
-      { ok: false as const, intent: "thresholds" as const, errors: { _form: refusal.message } as Record<string, string>, values: parsed.values },
+      {
+        ok: false as const,
+        intent: "thresholds" as const,
+        errors: { _form: refusal.message } as Record<string, string>,
+        values: parsed.values,
+      },
       { status: refusal.status },
     );
   }

@@ -56,7 +56,11 @@ export const BoardColumn = memo(function BoardColumn({
   hiddenCount,
 }: BoardColumnProps) {
   // Columns are found by their live rectangles (see columnUnderPoint): no re-measuring on resize.
-  const { setNodeRef, isOver } = useDroppable({ id: containerId, data: { type: "column", status }, resizeObserverConfig: NO_RESIZE_OBSERVER });
+  const { setNodeRef, isOver } = useDroppable({
+    id: containerId,
+    data: { type: "column", status },
+    resizeObserverConfig: NO_RESIZE_OBSERVER,
+  });
   const listRef = useCallback(
     (node: HTMLOListElement | null) => {
       setNodeRef(node);
@@ -77,25 +81,25 @@ export const BoardColumn = memo(function BoardColumn({
       </header>
       {top}
       <ol ref={listRef} className="board-column-cards" aria-labelledby={titleId}>
-          {ids.map((id) => {
-            const card = cardsById.get(id);
-            if (!card) return null;
-            const targets = readOnly ? NO_TARGETS : targetsFor(actor, card);
-            return (
-              <DraggableCard
-                key={id}
-                card={card}
-                detailHref={`/board/${card.id}${back}`}
-                back={back}
-                draggable={targets.length > 0}
-                targets={targets}
-                pending={pendingIds.has(id)}
-                moveToFailure={moveToFailure?.taskId === id ? moveToFailure : undefined}
-              />
-            );
-          })}
-          {ids.length === 0 ? <li className="board-column-empty">暂无卡片{readOnly ? "" : "，可把卡片拖到这里"}</li> : null}
-        </ol>
+        {ids.map((id) => {
+          const card = cardsById.get(id);
+          if (!card) return null;
+          const targets = readOnly ? NO_TARGETS : targetsFor(actor, card);
+          return (
+            <DraggableCard
+              key={id}
+              card={card}
+              detailHref={`/board/${card.id}${back}`}
+              back={back}
+              draggable={targets.length > 0}
+              targets={targets}
+              pending={pendingIds.has(id)}
+              moveToFailure={moveToFailure?.taskId === id ? moveToFailure : undefined}
+            />
+          );
+        })}
+        {ids.length === 0 ? <li className="board-column-empty">暂无卡片{readOnly ? "" : "，可把卡片拖到这里"}</li> : null}
+      </ol>
       {hiddenCount > 0 ? <p className="board-column-more">{`另有${hiddenCount}项未显示`}</p> : null}
     </section>
   );

@@ -7,9 +7,36 @@
 // re-render when the drag starts, ends or changes column, never on each pointer move.
 import { useCallback, useMemo, useRef, useState } from "react";
 import { flushSync } from "react-dom";
-import { DndContext, DragOverlay, KeyboardCode, KeyboardSensor, PointerSensor, TouchSensor, useSensor, useSensors, type Announcements, type CollisionDetection, type DragEndEvent, type DragMoveEvent, type DragStartEvent, type KeyboardCoordinateGetter, type UniqueIdentifier } from "@dnd-kit/core";
+import {
+  DndContext,
+  DragOverlay,
+  KeyboardCode,
+  KeyboardSensor,
+  PointerSensor,
+  TouchSensor,
+  useSensor,
+  useSensors,
+  type Announcements,
+  type CollisionDetection,
+  type DragEndEvent,
+  type DragMoveEvent,
+  type DragStartEvent,
+  type KeyboardCoordinateGetter,
+  type UniqueIdentifier,
+} from "@dnd-kit/core";
 import { getEventCoordinates } from "@dnd-kit/utilities";
-import { cardUnitIds, classifyMove, moveProblem, neighboursAt, STATUS_LABELS, STATUSES, type BoardCard, type Lane, type MoveKind, type TaskStatus } from "~/lib/board";
+import {
+  cardUnitIds,
+  classifyMove,
+  moveProblem,
+  neighboursAt,
+  STATUS_LABELS,
+  STATUSES,
+  type BoardCard,
+  type Lane,
+  type MoveKind,
+  type TaskStatus,
+} from "~/lib/board";
 import type { Actor } from "~/utils/permissions";
 import { CardBody } from "~/routes/board/card";
 import { ReasonDialog, type ReasonRequest } from "~/routes/board/reason-dialog";
@@ -353,11 +380,7 @@ export function BoardView({
       const toStatus = splitContainerId(container).status;
       const originalIds = baseItems[origin];
       const originalNeighbours = neighboursAt(originalIds, originalIds.indexOf(card.id));
-      if (
-        container === origin &&
-        originalNeighbours.beforeId === beforeId &&
-        originalNeighbours.afterId === afterId
-      ) {
+      if (container === origin && originalNeighbours.beforeId === beforeId && originalNeighbours.afterId === afterId) {
         return reset();
       }
       dropped.current = place.current;

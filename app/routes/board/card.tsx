@@ -66,7 +66,9 @@ export const CardBody = memo(function CardBody({ card, detailHref, pending = fal
       <div className="task-progress">
         <span className="task-progress-text">
           完成 <strong>{`${card.progress}%`}</strong>
-          {card.status !== "done" && card.light.light !== "upcoming" && card.dueDate ? <span className="muted">{` · 序时进度 ${card.light.expectedProgress}%`}</span> : null}
+          {card.status !== "done" && card.light.light !== "upcoming" && card.dueDate ? (
+            <span className="muted">{` · 序时进度 ${card.light.expectedProgress}%`}</span>
+          ) : null}
         </span>
         <progress max={100} value={card.progress} aria-label={`完成${card.progress}%`} />
       </div>
@@ -125,7 +127,13 @@ export const MoveToForm = memo(function MoveToForm({
             .filter((status) => status !== card.status)
             .flatMap((status) =>
               (["top", "bottom"] as const).map((place) => (
-                <button key={`${status}:${place}`} type="submit" name="target" value={`${status}:${place}`} className="button secondary small">
+                <button
+                  key={`${status}:${place}`}
+                  type="submit"
+                  name="target"
+                  value={`${status}:${place}`}
+                  className="button secondary small"
+                >
                   {`${STATUS_LABELS[status]} · ${place === "top" ? "列首" : "列尾"}`}
                 </button>
               )),

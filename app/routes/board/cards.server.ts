@@ -2,7 +2,16 @@
 import type { ExpressionBuilder, Kysely, Transaction } from "kysely";
 import type { AppDatabase } from "../../../db/index";
 import type { Database, TaskStatus } from "../../../db/schema";
-import { COLUMN_LIMIT, limitColumns, matchesFilters, type BoardCard, type BoardFilters, type CardMetric, type NamedRef, type TaskOrigin } from "~/lib/board";
+import {
+  COLUMN_LIMIT,
+  limitColumns,
+  matchesFilters,
+  type BoardCard,
+  type BoardFilters,
+  type CardMetric,
+  type NamedRef,
+  type TaskOrigin,
+} from "~/lib/board";
 import { percentOfTarget } from "~/lib/kpi";
 import { actualFromTotals, type MetricTotals } from "~/lib/kpi-report";
 import { computeLight, type Light, type LightThresholds } from "~/lib/lights";
@@ -91,7 +100,16 @@ export function cardMetricsQuery(db: Db, planId: number, taskIds?: readonly numb
   return db
     .selectFrom("metrics")
     .leftJoin(metricTotalsQuery(db, planId, taskIds).as("totals"), "totals.metric_id", "metrics.id")
-    .select(["metrics.id", "metrics.task_id", "metrics.name", "metrics.unit", "metrics.baseline", "metrics.target", "metrics.direction", "metrics.aggregation"])
+    .select([
+      "metrics.id",
+      "metrics.task_id",
+      "metrics.name",
+      "metrics.unit",
+      "metrics.baseline",
+      "metrics.target",
+      "metrics.direction",
+      "metrics.aggregation",
+    ])
     .select(["totals.amount", "totals.latest_sum", "totals.unit_count"])
     .where("metrics.plan_id", "=", planId)
     .where("metrics.task_id", "is not", null)
@@ -187,11 +205,7 @@ async function buildCards(db: Db, planId: number, inputs: CardInputs, taskIds?: 
   }
 
   // Each metric with its actual's totals, aggregated in SQL (never the values themselves).
-  const metrics = byTask(
-    (
-      await cardMetricsQuery(db, planId, ids).execute()
-    ).map((m) => ({ ...m, task_id: m.task_id! })),
-  );
+  const metrics = byTask((await cardMetricsQuery(db, planId, ids).execute()).map((m) => ({ ...m, task_id: m.task_id! })));
 
   const planStart = `${inputs.planYear}-01-01`;
   return tasks.map((task) => {
@@ -216,7 +230,15 @@ async function buildCards(db: Db, planId: number, inputs: CardInputs, taskIds?: 
       const totals: MetricTotals | null =
         m.unit_count != null ? { amount: Number(m.amount), latestSum: Number(m.latest_sum), unitCount: Number(m.unit_count) } : null;
       const actual = actualFromTotals(metric, totals);
-      return { id: m.id, name: m.name, unit: m.unit, target: m.target, actual, percent: percentOfTarget(metric, actual), direction: m.direction };
+      return {
+        id: m.id,
+        name: m.name,
+        unit: m.unit,
+        target: m.target,
+        actual,
+        percent: percentOfTarget(metric, actual),
+        direction: m.direction,
+      };
     });
     return {
       id: task.id,
@@ -284,11 +306,7 @@ const boardLoadsInFlight = new Map<string, Promise<BoardData>>();
  * which every write to the plan's tasks, updates and metric values bumps, so a request made
  * after a write never joins a computation from before it.
  */
-export function listBoardShared(
-  db: AppDatabase,
-  plan: PlanInfo,
-  options: { filters: BoardFilters; today: string },
-): Promise<BoardData> {
+export function listBoardShared(db: AppDatabase, plan: PlanInfo, options: { filters: BoardFilters; today: string }): Promise<BoardData> {
   const key = JSON.stringify([plan.id, plan.changeSeq, plan.version, plan.thresholds, options.today, options.filters]);
   let pending = boardLoadsInFlight.get(key);
   if (!pending) {
@@ -299,7 +317,12 @@ export function listBoardShared(
 }
 
 /** One card as the board shows it (after a move, the action returns just this). */
-export async function getBoardCard(db: Db, plan: Pick<PlanInfo, "id" | "year" | "thresholds">, taskId: number, today: string): Promise<BoardCard | null> {
+export async function getBoardCard(
+  db: Db,
+  plan: Pick<PlanInfo, "id" | "year" | "thresholds">,
+  taskId: number,
+  today: string,
+): Promise<BoardCard | null> {
   const [card] = await buildCards(db, plan.id, { planYear: plan.year, thresholds: plan.thresholds, today }, [taskId]);
   return card ?? null;
 }

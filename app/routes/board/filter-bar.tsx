@@ -33,9 +33,27 @@ export function FilterBar({
         <span>搜索</span>
         <input type="search" name="q" defaultValue={filters.q} placeholder="编号、名称、单位或领导" maxLength={60} />
       </label>
-      <SelectField name="unit" label="责任单位" defaultValue={filters.unit ?? null} emptyLabel="全部单位" options={units.map((unit) => ({ value: unit.id, label: unit.name }))} />
-      <SelectField name="leader" label="责任领导" defaultValue={filters.leader ?? null} emptyLabel="全部领导" options={leaders.map((leader) => ({ value: leader.id, label: leader.name }))} />
-      <SelectField name="category" label="类别" defaultValue={filters.category ?? null} emptyLabel="全部类别" options={categories.map((category) => ({ value: category, label: category }))} />
+      <SelectField
+        name="unit"
+        label="责任单位"
+        defaultValue={filters.unit ?? null}
+        emptyLabel="全部单位"
+        options={units.map((unit) => ({ value: unit.id, label: unit.name }))}
+      />
+      <SelectField
+        name="leader"
+        label="责任领导"
+        defaultValue={filters.leader ?? null}
+        emptyLabel="全部领导"
+        options={leaders.map((leader) => ({ value: leader.id, label: leader.name }))}
+      />
+      <SelectField
+        name="category"
+        label="类别"
+        defaultValue={filters.category ?? null}
+        emptyLabel="全部类别"
+        options={categories.map((category) => ({ value: category, label: category }))}
+      />
       <SelectField
         name="light"
         label="督办灯"
@@ -43,7 +61,12 @@ export function FilterBar({
         emptyLabel="全部"
         options={LIGHTS.map((light) => ({ value: light, label: `${LIGHT_LABELS[light].shape} ${lightText(light)}` }))}
       />
-      <SelectField name="lane" label="泳道" defaultValue={filters.lane} options={LANES.map((lane) => ({ value: lane, label: LANE_LABELS[lane] }))} />
+      <SelectField
+        name="lane"
+        label="泳道"
+        defaultValue={filters.lane}
+        options={LANES.map((lane) => ({ value: lane, label: LANE_LABELS[lane] }))}
+      />
       <div className="filter-actions">
         <button type="submit" className="button secondary">
           筛选

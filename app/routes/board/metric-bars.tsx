@@ -16,9 +16,7 @@ export function MetricBars({ metrics, limit = 3 }: { metrics: CardMetric[]; limi
           <li key={metric.id} className="metric-bar">
             <span className="metric-bar-label">
               <span className="metric-bar-name">{metric.name}</span>
-              <span className="metric-bar-figures">
-                {`${actual} / ${target}${metric.percent != null ? `（${metric.percent}%）` : ""}`}
-              </span>
+              <span className="metric-bar-figures">{`${actual} / ${target}${metric.percent != null ? `（${metric.percent}%）` : ""}`}</span>
             </span>
             {percent != null ? (
               <meter

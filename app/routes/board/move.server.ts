@@ -9,10 +9,7 @@ import { recordAudit } from "~/models/audit.server";
 import { bumpChangeSeq, planThresholds, type PlanInfo } from "~/models/plans.server";
 import { badRequest, forbidden, notFound } from "~/lib/refusal";
 
-export type MovePlace =
-  | { kind: "between"; beforeId: number | null; afterId: number | null }
-  | { kind: "top" }
-  | { kind: "bottom" };
+export type MovePlace = { kind: "between"; beforeId: number | null; afterId: number | null } | { kind: "top" } | { kind: "bottom" };
 
 export interface MoveInput {
   taskId: number;
@@ -48,12 +45,22 @@ export async function moveTask(db: AppDatabase, actor: Actor, input: MoveInput):
   const place = input.place;
   // To the top or bottom of the target column (a drop with no neighbour is a drop at the
   // bottom): the column's first or last key is read with the task, in the same statement.
-  const edge = place.kind === "top" ? "top" : place.kind === "bottom" || (place.beforeId == null && place.afterId == null) ? "bottom" : null;
+  const edge =
+    place.kind === "top" ? "top" : place.kind === "bottom" || (place.beforeId == null && place.afterId == null) ? "bottom" : null;
   return db.transaction().execute(async (trx) => {
     const task = await trx
       .selectFrom("tasks")
       .innerJoin("plans", "plans.id", "tasks.plan_id")
-      .select(["tasks.id", "tasks.plan_id", "tasks.status", "tasks.position", "tasks.version", "plans.status as plan_status", "plans.year as plan_year", "plans.light_thresholds"])
+      .select([
+        "tasks.id",
+        "tasks.plan_id",
+        "tasks.status",
+        "tasks.position",
+        "tasks.version",
+        "plans.status as plan_status",
+        "plans.year as plan_year",
+        "plans.light_thresholds",
+      ])
       .select((eb) =>
         eb
           .selectFrom("tasks as column_task")

@@ -157,7 +157,13 @@ export default function BoardPage() {
 
       {newYear ? <NewYearBanner banner={newYear} shownYear={plan.year} /> : null}
 
-      <FilterBar year={plan.year} filters={filters} units={board.options.units} leaders={board.options.leaders} categories={board.options.categories} />
+      <FilterBar
+        year={plan.year}
+        filters={filters}
+        units={board.options.units}
+        leaders={board.options.leaders}
+        categories={board.options.categories}
+      />
 
       <LightSummary counts={board.lights} matching={matching} total={board.total} />
       {hiddenTotal > 0 ? (
@@ -171,17 +177,11 @@ export default function BoardPage() {
       ) : null}
 
       <div className="board-messages" role="status" aria-live="polite">
-        {moveToFailure ? (
-          <p className="form-error">未能移动卡片：{moveToFailure.message}</p>
-        ) : null}
+        {moveToFailure ? <p className="form-error">未能移动卡片：{moveToFailure.message}</p> : null}
         {messages.map((message) => (
           <p key={message.id} className="form-error board-message">
             {message.text}
-            <button
-              type="button"
-              className="linklike"
-              onClick={() => setMessages((current) => current.filter((m) => m.id !== message.id))}
-            >
+            <button type="button" className="linklike" onClick={() => setMessages((current) => current.filter((m) => m.id !== message.id))}>
               知道了
             </button>
           </p>

@@ -29,7 +29,16 @@ export interface TaskDetail {
   createdAt: string;
   metrics: (MetricSnapshot & { actual: number | null; percent: number | null })[];
   history: HistoryEntry[];
-  updates: { id: number; week: string; unit: string; author: string; body: string; progress: number; blockers: string; nextSteps: string }[];
+  updates: {
+    id: number;
+    week: string;
+    unit: string;
+    author: string;
+    body: string;
+    progress: number;
+    blockers: string;
+    nextSteps: string;
+  }[];
 }
 
 interface MoveAudit {
@@ -39,7 +48,11 @@ interface MoveAudit {
 }
 
 export async function getTaskDetail(db: AppDatabase, taskId: number, today: string): Promise<TaskDetail | null> {
-  const row = await db.selectFrom("tasks").select(["plan_id", "source_excerpt", "done_at", "created_at"]).where("id", "=", taskId).executeTakeFirst();
+  const row = await db
+    .selectFrom("tasks")
+    .select(["plan_id", "source_excerpt", "done_at", "created_at"])
+    .where("id", "=", taskId)
+    .executeTakeFirst();
   if (!row) return null;
   const plan = (await getPlan(db, row.plan_id))!;
   const card = await getBoardCard(db, plan, taskId, today);
@@ -49,7 +62,14 @@ export async function getTaskDetail(db: AppDatabase, taskId: number, today: stri
   const audit = await db
     .selectFrom("audit_log")
     .leftJoin("users", "users.id", "audit_log.actor_id")
-    .select(["audit_log.id", "audit_log.action", "audit_log.before_json", "audit_log.after_json", "audit_log.created_at", "users.display_name"])
+    .select([
+      "audit_log.id",
+      "audit_log.action",
+      "audit_log.before_json",
+      "audit_log.after_json",
+      "audit_log.created_at",
+      "users.display_name",
+    ])
     .where("audit_log.entity", "=", "task")
     .where("audit_log.entity_id", "=", String(taskId))
     .orderBy("audit_log.created_at", "desc")

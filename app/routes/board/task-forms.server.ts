@@ -24,13 +24,20 @@ const optionalDate = (label: string) =>
 const optionalId = (label: string) =>
   z.preprocess(
     (v) => (v === "" || v == null ? null : v),
-    z.coerce.number({ error: `${label}无效。` }).int(`${label}无效。`).positive(`${label}无效。`).nullable(),
+    z.coerce
+      .number({ error: `${label}无效。` })
+      .int(`${label}无效。`)
+      .positive(`${label}无效。`)
+      .nullable(),
   );
 
 const optionalText = (label: string, max: number) =>
   z.preprocess(
     (v) => (v == null ? "" : v),
-    z.string({ error: `${label}只能填写一项文字。` }).trim().max(max, `${label}不能超过${max}个字。`),
+    z
+      .string({ error: `${label}只能填写一项文字。` })
+      .trim()
+      .max(max, `${label}不能超过${max}个字。`),
   );
 
 /** A FormData field that may appear once, many times or not at all, as an array of strings. */
@@ -140,7 +147,10 @@ export const TaskEditSchema = z
     };
   });
 
-type MetricLists = Record<"metricId" | "metricName" | "metricUnit" | "metricBaseline" | "metricTarget" | "metricDirection" | "metricAggregation", string[]>;
+type MetricLists = Record<
+  "metricId" | "metricName" | "metricUnit" | "metricBaseline" | "metricTarget" | "metricDirection" | "metricAggregation",
+  string[]
+>;
 
 /**
  * One row of the metrics table: null when empty, `deleted` when an existing metric's name was

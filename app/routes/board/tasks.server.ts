@@ -137,7 +137,11 @@ export async function createTask(db: AppDatabase, actor: Actor, input: NewTaskIn
     const plan = await trx.selectFrom("plans").select(["id", "year", "status"]).where("id", "=", input.planId).executeTakeFirst();
     if (!plan) notFound("没有找到该年度计划。");
     if (plan.status === "archived") badRequest("该年度计划已归档，不能再添加重点工作。");
-    await checkReferences(trx, { leadUserId: input.leadUserId ?? null, leadUnitId: input.leadUnitId ?? null, supportUnitIds: input.supportUnitIds ?? [] });
+    await checkReferences(trx, {
+      leadUserId: input.leadUserId ?? null,
+      leadUnitId: input.leadUnitId ?? null,
+      supportUnitIds: input.supportUnitIds ?? [],
+    });
     const first = await trx
       .selectFrom("tasks")
       .select("position")
@@ -177,7 +181,13 @@ export async function createTask(db: AppDatabase, actor: Actor, input: NewTaskIn
         .execute();
     }
     await bumpChangeSeq(trx, input.planId);
-    await recordAudit(trx, { actorId: actor.id, action: "task.create", entity: "task", entityId: task.id, after: await taskSnapshot(trx, task.id) });
+    await recordAudit(trx, {
+      actorId: actor.id,
+      action: "task.create",
+      entity: "task",
+      entityId: task.id,
+      after: await taskSnapshot(trx, task.id),
+    });
     return task;
   });
 }
@@ -228,13 +238,7 @@ export interface TaskEditInput {
   deletedMetricIds: number[];
 }
 
-export async function updateTask(
-  db: AppDatabase,
-  actor: Actor,
-  taskId: number,
-  version: number,
-  input: TaskEditInput,
-): Promise<void> {
+export async function updateTask(db: AppDatabase, actor: Actor, taskId: number, version: number, input: TaskEditInput): Promise<void> {
   const now = new Date().toISOString();
   await db.transaction().execute(async (trx) => {
     const current = await trx.selectFrom("tasks").select(["id", "plan_id", "version"]).where("id", "=", taskId).executeTakeFirst();
@@ -278,12 +282,26 @@ export async function updateTask(
       } else {
         await trx
           .insertInto("metrics")
-          .values({ ...metricColumns(metric), plan_id: current.plan_id, task_id: taskId, sort_order: index, created_at: now, updated_at: now })
+          .values({
+            ...metricColumns(metric),
+            plan_id: current.plan_id,
+            task_id: taskId,
+            sort_order: index,
+            created_at: now,
+            updated_at: now,
+          })
           .execute();
       }
     }
     await bumpChangeSeq(trx, current.plan_id);
-    await recordAudit(trx, { actorId: actor.id, action: "task.update", entity: "task", entityId: taskId, before, after: await taskSnapshot(trx, taskId) });
+    await recordAudit(trx, {
+      actorId: actor.id,
+      action: "task.update",
+      entity: "task",
+      entityId: taskId,
+      before,
+      after: await taskSnapshot(trx, taskId),
+    });
   });
 }
 
@@ -295,7 +313,10 @@ export async function deleteTask(db: AppDatabase, actor: Actor, taskId: number, 
     if (current.version !== version) await refuseStale(trx, taskId, version, before);
     await trx.updateTable("tasks").set({ carried_from_task_id: null }).where("carried_from_task_id", "=", taskId).execute();
     // updates, metrics (and their values), comments and task_units go with it (ON DELETE CASCADE).
-    await trx.deleteFrom("metric_values").where("metric_id", "in", trx.selectFrom("metrics").select("id").where("task_id", "=", taskId)).execute();
+    await trx
+      .deleteFrom("metric_values")
+      .where("metric_id", "in", trx.selectFrom("metrics").select("id").where("task_id", "=", taskId))
+      .execute();
     await trx.deleteFrom("tasks").where("id", "=", taskId).execute();
     await bumpChangeSeq(trx, current.plan_id);
     await recordAudit(trx, { actorId: actor.id, action: "task.delete", entity: "task", entityId: taskId, before });
@@ -313,4 +334,3 @@ export async function findTaskPlan(db: AppDatabase, taskId: number): Promise<{ p
     .executeTakeFirst();
   return row ?? null;
 }
-

@@ -34,7 +34,11 @@ export function ThresholdsForm({
         <input type="hidden" name="planId" value={planId} />
         <input type="hidden" name="version" value={version} />
         <input type="hidden" name="back" value={back} />
-        {errors._form ? <p className="form-error" role="alert">{errors._form}</p> : null}
+        {errors._form ? (
+          <p className="form-error" role="alert">
+            {errors._form}
+          </p>
+        ) : null}
         <div className="thresholds-grid">
           {FIELDS.map((field) => (
             <label key={field.name} className="field">

@@ -6,13 +6,7 @@
 // catches up (a newer version arrives from a poll or focus revalidation).
 import { useCallback, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { useFetcher, useFetchers, useRevalidator, useSubmit } from "@remix-run/react";
-import {
-  applyConfirmedCards,
-  applyPendingMoves,
-  isTaskStatus,
-  type BoardCard,
-  type PendingMove,
-} from "~/lib/board";
+import { applyConfirmedCards, applyPendingMoves, isTaskStatus, type BoardCard, type PendingMove } from "~/lib/board";
 
 export const MOVE_FETCHER_PREFIX = "move:";
 

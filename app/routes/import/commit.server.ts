@@ -81,9 +81,7 @@ export function alreadyImportedMessage(doc: { imported_at: string; file_name: st
 async function nextTaskCodes(trx: Transaction<Database>, planId: number, year: number, count: number): Promise<string[]> {
   const rows = await trx.selectFrom("tasks").select("code").where("plan_id", "=", planId).execute();
   const prefix = `${year}-`;
-  const used = rows
-    .map((row) => (row.code.startsWith(prefix) ? Number(row.code.slice(prefix.length)) : 0))
-    .filter(Number.isFinite);
+  const used = rows.map((row) => (row.code.startsWith(prefix) ? Number(row.code.slice(prefix.length)) : 0)).filter(Number.isFinite);
   const start = used.length ? Math.max(...used) + 1 : 1;
   return Array.from({ length: count }, (_, i) => `${prefix}${String(start + i).padStart(2, "0")}`);
 }
@@ -122,11 +120,7 @@ export function commitImport(db: AppDatabase, actorId: number | null, input: Imp
 }
 
 /** The import's writes inside a transaction the caller owns (the first-start bootstrap). */
-export async function commitImportIn(
-  trx: Transaction<Database>,
-  actorId: number | null,
-  input: ImportInput,
-): Promise<ImportResult> {
+export async function commitImportIn(trx: Transaction<Database>, actorId: number | null, input: ImportInput): Promise<ImportResult> {
   const now = new Date().toISOString();
   const hash = documentSha256(input.originalText);
   const plan = await trx.selectFrom("plans").selectAll().where("id", "=", input.planId).executeTakeFirst();

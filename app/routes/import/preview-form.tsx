@@ -36,7 +36,11 @@ export function UploadForm({ error, pasted, pending }: { error: string | null; p
       ) : null}
       <label className="field">
         <span>选择文件</span>
-        <input type="file" name="file" accept=".txt,.docx,text/plain,application/vnd.openxmlformats-officedocument.wordprocessingml.document" />
+        <input
+          type="file"
+          name="file"
+          accept=".txt,.docx,text/plain,application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        />
       </label>
       <label className="field">
         <span>或粘贴全文</span>
@@ -71,7 +75,21 @@ function SectionTree({ sections }: { sections: SectionJson[] }) {
  * A group of checkboxes with 全选/全不选 and a live count of what is ticked ("已选3/10").
  * `name` is the checkbox field the count follows (task, metric).
  */
-function CheckGroup({ name, title, total, initial, className, children }: { name: string; title: string; total: number; initial: number; className: string; children: ReactNode }) {
+function CheckGroup({
+  name,
+  title,
+  total,
+  initial,
+  className,
+  children,
+}: {
+  name: string;
+  title: string;
+  total: number;
+  initial: number;
+  className: string;
+  children: ReactNode;
+}) {
   const ref = useRef<HTMLFieldSetElement>(null);
   const [count, setCount] = useState(initial);
   const boxes = () => Array.from(ref.current?.querySelectorAll<HTMLInputElement>(`input[type=checkbox][name="${name}"]`) ?? []);
@@ -89,7 +107,8 @@ function CheckGroup({ name, title, total, initial, className, children }: { name
         // A task's targets follow its box: ticking a task ticks the targets written under it.
         const box = event.target as HTMLInputElement;
         if (box.name === "task") {
-          for (const target of box.closest("li")?.querySelectorAll<HTMLInputElement>('input[name="target"]') ?? []) target.checked = box.checked;
+          for (const target of box.closest("li")?.querySelectorAll<HTMLInputElement>('input[name="target"]') ?? [])
+            target.checked = box.checked;
         }
         recount();
       }}
@@ -133,9 +152,7 @@ export function PreviewForm({
   const selectedYear = selection?.planYear ?? String(preview.planYear);
   const activePlans = plans.filter((p) => p.status === "active");
   // The year after the summary's is the usual target; a later year may be started here too.
-  const newYears = [preview.planYear, preview.planYear + 1, preview.planYear + 2].filter(
-    (year) => !plans.some((p) => p.year === year),
-  );
+  const newYears = [preview.planYear, preview.planYear + 1, preview.planYear + 2].filter((year) => !plans.some((p) => p.year === year));
   const chosenMetrics = selection ? new Set(selection.metrics) : null;
   const problemTasks = preview.tasks.filter((t) => t.group === "problem");
   const keyWork = preview.tasks.filter((t) => t.group === "plan");
@@ -195,12 +212,36 @@ export function PreviewForm({
           <p className="empty-state">没有识别到“重点工作安排”或“存在问题”的条目。可以只导入下面的指标，之后在看板上手动添加任务。</p>
         ) : (
           <>
-            <TaskGroup title={`${preview.planYear}年重点工作`} tasks={keyWork} units={units} selection={selection} errors={errors} categories={preview.categories} checkedByDefault />
-            <TaskGroup title="存在问题" tasks={problemTasks} units={units} selection={selection} errors={errors} categories={preview.categories} checkedByDefault />
+            <TaskGroup
+              title={`${preview.planYear}年重点工作`}
+              tasks={keyWork}
+              units={units}
+              selection={selection}
+              errors={errors}
+              categories={preview.categories}
+              checkedByDefault
+            />
+            <TaskGroup
+              title="存在问题"
+              tasks={problemTasks}
+              units={units}
+              selection={selection}
+              errors={errors}
+              categories={preview.categories}
+              checkedByDefault
+            />
             {vision.length ? (
               <details className="vision-group">
                 <summary>远景目标（多年，{vision.length}项，默认不导入）</summary>
-                <TaskGroup title="远景目标" tasks={vision} units={units} selection={selection} errors={errors} categories={preview.categories} checkedByDefault={false} />
+                <TaskGroup
+                  title="远景目标"
+                  tasks={vision}
+                  units={units}
+                  selection={selection}
+                  errors={errors}
+                  categories={preview.categories}
+                  checkedByDefault={false}
+                />
               </details>
             ) : null}
           </>
@@ -215,33 +256,50 @@ export function PreviewForm({
         {preview.metricGroups.length === 0 ? <p className="empty-state">没有其他带单位的数字。</p> : null}
         <details className="other-figures">
           <summary>展开其他数字</summary>
-        {preview.metricGroups.map((group) => (
-          <CheckGroup key={group.category} name="metric" className="metric-group" title={group.category} total={group.metrics.length} initial={group.metrics.filter((m) => chosenMetrics?.has(m.key)).length}>
-            <ul className="metric-list">
-              {group.metrics.map((metric) => (
-                <li key={metric.key}>
-                  <label className="checkbox">
-                    <input
-                      type="checkbox"
-                      name="metric"
-                      value={metric.key}
-                      defaultChecked={chosenMetrics ? chosenMetrics.has(metric.key) : false}
-                    />
-                    <span>
-                      <strong>{metric.name}</strong> {formatFigure(metric)}
-                      <span className="muted small">（{metric.baselinePeriod}{metric.baselineEstimated ? "·预计" : ""}）</span>
-                      {metric.partial ? <span className="muted small">（{metric.partial.period}完成{metric.partial.value}{metric.unit}）</span> : null}
-                      {metric.forecast != null && metric.forecast !== metric.baseline ? `（预计全年${metric.forecast}${metric.unit}）` : ""}
-                      <span className="kind-badge">{METRIC_KIND_LABELS[metric.kind]}</span>
-                      {metric.approximate ? <span className="kind-badge">约数</span> : null}
-                      <span className="muted small"> {metric.ref}</span>
-                    </span>
-                  </label>
-                </li>
-              ))}
-            </ul>
-          </CheckGroup>
-        ))}
+          {preview.metricGroups.map((group) => (
+            <CheckGroup
+              key={group.category}
+              name="metric"
+              className="metric-group"
+              title={group.category}
+              total={group.metrics.length}
+              initial={group.metrics.filter((m) => chosenMetrics?.has(m.key)).length}
+            >
+              <ul className="metric-list">
+                {group.metrics.map((metric) => (
+                  <li key={metric.key}>
+                    <label className="checkbox">
+                      <input
+                        type="checkbox"
+                        name="metric"
+                        value={metric.key}
+                        defaultChecked={chosenMetrics ? chosenMetrics.has(metric.key) : false}
+                      />
+                      <span>
+                        <strong>{metric.name}</strong> {formatFigure(metric)}
+                        <span className="muted small">
+                          （{metric.baselinePeriod}
+                          {metric.baselineEstimated ? "·预计" : ""}）
+                        </span>
+                        {metric.partial ? (
+                          <span className="muted small">
+                            （{metric.partial.period}完成{metric.partial.value}
+                            {metric.unit}）
+                          </span>
+                        ) : null}
+                        {metric.forecast != null && metric.forecast !== metric.baseline
+                          ? `（预计全年${metric.forecast}${metric.unit}）`
+                          : ""}
+                        <span className="kind-badge">{METRIC_KIND_LABELS[metric.kind]}</span>
+                        {metric.approximate ? <span className="kind-badge">约数</span> : null}
+                        <span className="muted small"> {metric.ref}</span>
+                      </span>
+                    </label>
+                  </li>
+                ))}
+              </ul>
+            </CheckGroup>
+          ))}
         </details>
       </section>
 
@@ -312,16 +370,15 @@ function TaskGroup({
               </label>
               <label className="field grow">
                 <span>任务名称</span>
-                <input
-                  name={`title:${task.key}`}
-                  defaultValue={chosen?.title ?? task.title}
-                  aria-invalid={titleError ? true : undefined}
-                />
+                <input name={`title:${task.key}`} defaultValue={chosen?.title ?? task.title} aria-invalid={titleError ? true : undefined} />
                 {titleError ? <span className="field-error">{titleError}</span> : null}
               </label>
               <label className="field">
                 <span>牵头单位</span>
-                <select name={`lead:${task.key}`} defaultValue={chosen?.leadUnitId ?? (task.leadUnitId != null ? String(task.leadUnitId) : "")}>
+                <select
+                  name={`lead:${task.key}`}
+                  defaultValue={chosen?.leadUnitId ?? (task.leadUnitId != null ? String(task.leadUnitId) : "")}
+                >
                   <option value="">（暂不指定）</option>
                   {units.map((unit) => (
                     <option key={unit.id} value={unit.id}>
@@ -346,7 +403,12 @@ function TaskGroup({
                   {task.targets.map((t) => (
                     <li key={t.key}>
                       <label className="checkbox">
-                        <input type="checkbox" name="target" value={t.key} defaultChecked={chosenTargets ? chosenTargets.has(t.key) : checkedByDefault} />
+                        <input
+                          type="checkbox"
+                          name="target"
+                          value={t.key}
+                          defaultChecked={chosenTargets ? chosenTargets.has(t.key) : checkedByDefault}
+                        />
                         <span>
                           目标 <strong>{t.name}</strong> {t.target}
                           {t.unit}
@@ -379,7 +441,10 @@ function TaskGroup({
 export function ImportedTasks({
   imported,
 }: {
-  imported: { tasks: { id: number; code: string; title: string; origin: string; origin_ref: string | null; year: number }[]; metrics: number };
+  imported: {
+    tasks: { id: number; code: string; title: string; origin: string; origin_ref: string | null; year: number }[];
+    metrics: number;
+  };
 }) {
   const year = imported.tasks[0]?.year;
   return (
@@ -392,7 +457,9 @@ export function ImportedTasks({
           {imported.tasks.map((task) => (
             <li key={task.id}>
               <span className="origin-ref">{task.code}</span> {task.title}
-              <span className="muted small">（{task.origin === "problem" ? "存在问题" : "重点工作"} {task.origin_ref}）</span>
+              <span className="muted small">
+                （{task.origin === "problem" ? "存在问题" : "重点工作"} {task.origin_ref}）
+              </span>
             </li>
           ))}
         </ul>

@@ -169,8 +169,7 @@ export function readSelection(formData: FormData, preview: ImportPreview): Impor
 }
 
 export type CommitChoice =
-  | { ok: true; planYear: number; build: (planId: number) => ImportInput }
-  | { ok: false; errors: Record<string, string> };
+  { ok: true; planYear: number; build: (planId: number) => ImportInput } | { ok: false; errors: Record<string, string> };
 
 /** Validates the choices against the re-parsed draft; unknown keys or units are refused. */
 export function readCommitChoice(

@@ -81,10 +81,19 @@ export async function action(args: ActionFunctionArgs) {
     } catch (error) {
       if (!isExpectedInputError(error)) throw error;
       const pasted = formData.get("text");
-      return data<ActionResult>({ stage: "upload", error: error.message, pasted: typeof pasted === "string" ? pasted : "" }, { status: 400 });
+      return data<ActionResult>(
+        { stage: "upload", error: error.message, pasted: typeof pasted === "string" ? pasted : "" },
+        { status: 400 },
+      );
     }
     const duplicate = await findImportedDocument(db, submitted.text);
-    const { preview } = buildPreview(submitted.fileName, submitted.text, units, fallbackYear, duplicate ? alreadyImportedMessage(duplicate) : null);
+    const { preview } = buildPreview(
+      submitted.fileName,
+      submitted.text,
+      units,
+      fallbackYear,
+      duplicate ? alreadyImportedMessage(duplicate) : null,
+    );
     return data<ActionResult>({ stage: "preview", preview, selection: null, errors: {} });
   }
 
@@ -111,7 +120,12 @@ export async function action(args: ActionFunctionArgs) {
   const existing = await db.selectFrom("plans").select("status").where("year", "=", choice.planYear).executeTakeFirst();
   if (existing?.status === "archived") {
     return data<ActionResult>(
-      { stage: "preview", preview, selection, errors: { planYear: `${choice.planYear}年度计划已归档，不能导入。请选择其他年度，或请管理员恢复该计划。` } },
+      {
+        stage: "preview",
+        preview,
+        selection,
+        errors: { planYear: `${choice.planYear}年度计划已归档，不能导入。请选择其他年度，或请管理员恢复该计划。` },
+      },
       { status: 400 },
     );
   }

@@ -6,7 +6,15 @@ import type { CellStatus } from "~/lib/updates";
 import { toDateKey } from "~/lib/weeks";
 import { getWeekMatrix } from "~/models/reports.server";
 import { type PlanInfo } from "~/models/plans.server";
-import { type TaskState, loadTaskStates, type TaskUnitRow, loadTaskUnits, type MetricRow, loadMetrics, toMetric } from "~/routes/kpi/queries.server";
+import {
+  type TaskState,
+  loadTaskStates,
+  type TaskUnitRow,
+  loadTaskUnits,
+  type MetricRow,
+  loadMetrics,
+  toMetric,
+} from "~/routes/kpi/queries.server";
 import { loadWeekTotals } from "~/models/metric-totals.server";
 
 // ---------------------------------------------------------------- the 工作台账 (.xlsx data)

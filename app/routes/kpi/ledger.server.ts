@@ -64,7 +64,10 @@ function lightText(light: MetricLightKey | Light): string {
 }
 
 /** Each unit's text on its own line, e.g. "【党建工作办公室 第26周】完成…". */
-function perUnit(latest: LedgerData["tasks"][number]["latest"], pick: (u: LedgerData["tasks"][number]["latest"][number]) => string): string {
+function perUnit(
+  latest: LedgerData["tasks"][number]["latest"],
+  pick: (u: LedgerData["tasks"][number]["latest"][number]) => string,
+): string {
   return latest
     .map((u) => ({ u, text: pick(u).trim() }))
     .filter(({ text }) => text !== "")

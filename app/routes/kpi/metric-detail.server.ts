@@ -60,7 +60,15 @@ export async function getMetricDetail(db: Db, metricId: number, today: string): 
       ? await db
           .selectFrom("tasks")
           .leftJoin("users", "users.id", "tasks.lead_user_id")
-          .select(["tasks.id", "tasks.code", "tasks.title", "tasks.status", "tasks.start_date", "tasks.due_date", "users.display_name as leader"])
+          .select([
+            "tasks.id",
+            "tasks.code",
+            "tasks.title",
+            "tasks.status",
+            "tasks.start_date",
+            "tasks.due_date",
+            "users.display_name as leader",
+          ])
           .where("tasks.id", "=", row.task_id)
           .executeTakeFirst()
       : undefined;
@@ -78,7 +86,16 @@ export async function getMetricDetail(db: Db, metricId: number, today: string): 
     .selectFrom("metric_values as mv")
     .innerJoin("units", "units.id", "mv.unit_id")
     .innerJoin("users", "users.id", "mv.reported_by")
-    .select(["mv.id", "mv.unit_id", "units.name as unit_name", "units.sort_order", "mv.week", "mv.value", "users.display_name as reported_by", "mv.reported_at"])
+    .select([
+      "mv.id",
+      "mv.unit_id",
+      "units.name as unit_name",
+      "units.sort_order",
+      "mv.week",
+      "mv.value",
+      "users.display_name as reported_by",
+      "mv.reported_at",
+    ])
     .where("mv.metric_id", "=", metricId)
     .orderBy("mv.week", "desc")
     .orderBy("units.sort_order")
@@ -94,7 +111,13 @@ export async function getMetricDetail(db: Db, metricId: number, today: string): 
   const unitNames = new Map(values.map((v) => [v.unit_id, { name: v.unit_name, order: v.sort_order }]));
   const contributions = [...actualByUnit(metric, lib)].map(([unitId, unitActual]) => {
     const own = values.filter((v) => v.unit_id === unitId);
-    return { unitId: Number(unitId), name: unitNames.get(Number(unitId))!.name, actual: unitActual, values: own.length, lastWeek: own[0].week };
+    return {
+      unitId: Number(unitId),
+      name: unitNames.get(Number(unitId))!.name,
+      actual: unitActual,
+      values: own.length,
+      lastWeek: own[0].week,
+    };
   });
   contributions.sort((a, b) => b.actual - a.actual || unitNames.get(a.unitId)!.order - unitNames.get(b.unitId)!.order);
 

@@ -94,9 +94,7 @@ export function Overview({ overview, year }: { overview: PlanOverview; year: num
                         </span>
                       )}
                     </td>
-                    <td className="num">
-                      {`${unit.reported} / ${unit.expected}`}
-                    </td>
+                    <td className="num">{`${unit.reported} / ${unit.expected}`}</td>
                   </tr>
                 ))}
               </tbody>

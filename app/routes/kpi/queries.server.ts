@@ -9,7 +9,24 @@
 import { type Kysely, type Transaction } from "kysely";
 import type { Database, MetricAggregation, MetricDirection, TaskStatus } from "../../../db/schema";
 import { type Metric } from "~/lib/kpi";
-import { evaluateMetric, groupRows, isTracked, lightCounts, limitGroups, metricExpectedProgress, pointsBehind, reportingRates, totalsFromWeeks, trendFromWeekTotals, actualFromTotals, type Assignment, type KpiFilters, type KpiGroup, type KpiRow, type MetricLightKey } from "~/lib/kpi-report";
+import {
+  evaluateMetric,
+  groupRows,
+  isTracked,
+  lightCounts,
+  limitGroups,
+  metricExpectedProgress,
+  pointsBehind,
+  reportingRates,
+  totalsFromWeeks,
+  trendFromWeekTotals,
+  actualFromTotals,
+  type Assignment,
+  type KpiFilters,
+  type KpiGroup,
+  type KpiRow,
+  type MetricLightKey,
+} from "~/lib/kpi-report";
 import { computeLight, type Light, type LightResult } from "~/lib/lights";
 import { previousWeek, weekKeyOf, weeksBetween } from "~/lib/weeks";
 import { type PlanInfo } from "~/models/plans.server";
@@ -174,7 +191,13 @@ export function lastFinishedWeeks(year: number, today: string, count = 4): strin
   return weeks;
 }
 
-async function loadReporting(db: Db, plan: PlanInfo, tasks: TaskState[], taskUnits: TaskUnitRow[], weeks: string[]): Promise<UnitReporting[]> {
+async function loadReporting(
+  db: Db,
+  plan: PlanInfo,
+  tasks: TaskState[],
+  taskUnits: TaskUnitRow[],
+  weeks: string[],
+): Promise<UnitReporting[]> {
   if (weeks.length === 0) return [];
   const byId = new Map(tasks.map((t) => [t.id, t]));
   const assignments: Assignment[] = taskUnits.flatMap((tu) => {
@@ -338,7 +361,7 @@ export async function loadKpiPage(db: Db, plan: PlanInfo, filters: KpiFilters, t
       leaders: [...leaders].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name, "zh-CN")),
       categories: [...new Set(inScope.map((r) => r.category || "未分类"))],
     },
-    unitName: filters.unit != null ? units.find((u) => u.id === filters.unit)?.name ?? null : null,
+    unitName: filters.unit != null ? (units.find((u) => u.id === filters.unit)?.name ?? null) : null,
   };
 }
 

@@ -69,9 +69,7 @@ export default function KpiPage() {
             {plan.organization}
             {plan.year}年指标对比
           </h1>
-          <p className="muted small">
-            截至{formatDate(today)} · 完成值按各单位填报汇总 · 序时进度按重点工作的开始日期至完成时限计算
-          </p>
+          <p className="muted small">截至{formatDate(today)} · 完成值按各单位填报汇总 · 序时进度按重点工作的开始日期至完成时限计算</p>
         </div>
         <div className="kpi-head-actions">
           <YearPicker years={years} current={plan.year} to={(year) => `/kpi?year=${year}`} />
@@ -109,8 +107,8 @@ export default function KpiPage() {
         {METRIC_LIGHT_ORDER.map((light) => (
           <span key={light} className={`kpi-light kpi-light-${light}`}>
             <span className="kpi-light-word">
-              <span aria-hidden="true">{METRIC_LIGHT_LABELS[light].shape}</span> {METRIC_LIGHT_LABELS[light].word}{" "}
-              {page.shownLights[light]}项
+              <span aria-hidden="true">{METRIC_LIGHT_LABELS[light].shape}</span> {METRIC_LIGHT_LABELS[light].word} {page.shownLights[light]}
+              项
             </span>
           </span>
         ))}
@@ -140,12 +138,9 @@ export default function KpiPage() {
           <section key={group.category || "all"} className="kpi-group" aria-label={group.category || "全部指标"}>
             {filters.grouped ? (
               <h2 className="kpi-group-title">
-                <Link to={kpiSearch(plan.year, { ...filters, category: filters.category ? null : group.category })}>
-                  {group.category}
-                </Link>
+                <Link to={kpiSearch(plan.year, { ...filters, category: filters.category ? null : group.category })}>{group.category}</Link>
                 <span className="kpi-group-meta">
-                  {group.rows.length + group.hidden}项
-                  {group.counts.red ? ` · 红灯${group.counts.red}项` : ""}
+                  {group.rows.length + group.hidden}项{group.counts.red ? ` · 红灯${group.counts.red}项` : ""}
                   {group.counts.yellow ? ` · 黄灯${group.counts.yellow}项` : ""}
                 </span>
               </h2>

@@ -6,7 +6,13 @@ import { getDb } from "~/utils/db.server";
 import { parseForm, readIntent } from "~/utils/forms.server";
 import { findPlanByYear } from "~/models/plans.server";
 import { SECTION_KEYS, type SectionKey } from "~/lib/summary/types";
-import { finalizeSummary, generateSummary, restoreSummaryVersion, saveSummarySection, type SectionConflict } from "~/routes/summary/summary.server";
+import {
+  finalizeSummary,
+  generateSummary,
+  restoreSummaryVersion,
+  saveSummarySection,
+  type SectionConflict,
+} from "~/routes/summary/summary.server";
 import { type NextYearChoice } from "~/routes/summary/next-year.server";
 import { badRequest, isRefusal, notFound } from "~/lib/refusal";
 
@@ -14,7 +20,11 @@ export const SUMMARY_INTENTS = ["generate", "save", "restore", "finalize"] as co
 
 export const MAX_SECTION_CHARS = 20000;
 
-const count = (label: string) => z.coerce.number({ error: `${label}无效，请刷新页面后重试。` }).int(`${label}无效。`).min(0, `${label}无效。`);
+const count = (label: string) =>
+  z.coerce
+    .number({ error: `${label}无效，请刷新页面后重试。` })
+    .int(`${label}无效。`)
+    .min(0, `${label}无效。`);
 
 const yearField = z.coerce.number({ error: "年度无效。" }).int("年度无效。").min(2000, "年度无效。").max(2199, "年度无效。");
 
@@ -26,7 +36,12 @@ const saveSchema = z.object({
   body: z
     .string({ error: "请填写内容。" })
     .max(MAX_SECTION_CHARS, `内容不能超过${MAX_SECTION_CHARS}个字。`)
-    .transform((s) => s.replace(/\r\n?/g, "\n").replace(/[ \t]+$/gm, "").trim()),
+    .transform((s) =>
+      s
+        .replace(/\r\n?/g, "\n")
+        .replace(/[ \t]+$/gm, "")
+        .trim(),
+    ),
   baseRev: count("修订号"),
   autosave: z.literal("1").optional(),
 });
@@ -35,7 +50,15 @@ const finalizeSchema = z.object({ year: yearField, expectedLatest: count("版本
 
 export type SaveActionData =
   | { intent: "save"; ok: true; key: SectionKey; rev: number; version: number; savedAt: string; coalesced: boolean }
-  | { intent: "save"; ok: false; key: SectionKey | null; message: string; errors: Record<string, string>; values: Record<string, string>; conflict: SectionConflict | null };
+  | {
+      intent: "save";
+      ok: false;
+      key: SectionKey | null;
+      message: string;
+      errors: Record<string, string>;
+      values: Record<string, string>;
+      conflict: SectionConflict | null;
+    };
 
 async function planIdOf(year: number): Promise<number> {
   const plan = await findPlanByYear(getDb(), year);
@@ -86,13 +109,29 @@ export async function handleSummaryAction(user: CurrentUser, formData: FormData)
   }
   if ((form.data.key === "title" || form.data.key === "signature") === false && form.data.body === "") {
     return data<SaveActionData>(
-      { intent: "save", ok: false, key, message: "这一部分不能为空。", errors: { body: "这一部分不能为空。" }, values: form.values, conflict: null },
+      {
+        intent: "save",
+        ok: false,
+        key,
+        message: "这一部分不能为空。",
+        errors: { body: "这一部分不能为空。" },
+        values: form.values,
+        conflict: null,
+      },
       { status: 400 },
     );
   }
   if (form.data.key === "title" && (form.data.body === "" || form.data.body.includes("\n"))) {
     return data<SaveActionData>(
-      { intent: "save", ok: false, key, message: "标题须为一行文字。", errors: { body: "标题须为一行文字。" }, values: form.values, conflict: null },
+      {
+        intent: "save",
+        ok: false,
+        key,
+        message: "标题须为一行文字。",
+        errors: { body: "标题须为一行文字。" },
+        values: form.values,
+        conflict: null,
+      },
       { status: 400 },
     );
   }
@@ -129,7 +168,11 @@ const refList = (prefix: string) =>
   z.preprocess(
     (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]),
     z
-      .array(z.string({ error: "所选条目无效，请刷新页面后重试。" }).regex(new RegExp(`^${prefix}\\.\\d{1,2}$`), "所选条目无效，请刷新页面后重试。"))
+      .array(
+        z
+          .string({ error: "所选条目无效，请刷新页面后重试。" })
+          .regex(new RegExp(`^${prefix}\\.\\d{1,2}$`), "所选条目无效，请刷新页面后重试。"),
+      )
       .max(200, "所选条目过多，请刷新页面后重试。"),
   );
 
@@ -140,15 +183,19 @@ const nextYearSchema = z.object({
   carryTask: z.preprocess(
     (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]),
     z
-      .array(z.coerce.number({ error: "所选任务无效，请刷新页面后重试。" }).int("所选任务无效，请刷新页面后重试。").positive("所选任务无效，请刷新页面后重试。"))
+      .array(
+        z.coerce
+          .number({ error: "所选任务无效，请刷新页面后重试。" })
+          .int("所选任务无效，请刷新页面后重试。")
+          .positive("所选任务无效，请刷新页面后重试。"),
+      )
       .max(500, "所选任务过多，请刷新页面后重试。"),
   ),
   includeUnreported: z.literal("1").optional(),
 });
 
 export type NextYearForm =
-  | { ok: true; year: number; choice: NextYearChoice }
-  | { ok: false; message: string; values: Record<string, string> };
+  { ok: true; year: number; choice: NextYearChoice } | { ok: false; message: string; values: Record<string, string> };
 
 export function parseNextYearForm(formData: FormData): NextYearForm {
   const form = parseForm(formData, nextYearSchema);

@@ -81,14 +81,24 @@ export function DocumentView({
   return (
     <article className="gw-page" aria-label="总结全文">
       {document.sections.map((section) => (
-        <section key={section.key} id={`section-${section.key}`} className={`gw-section gw-section-${section.key}${canEdit ? " editable" : ""}`} aria-label={SECTION_LABELS[section.key]}>
+        <section
+          key={section.key}
+          id={`section-${section.key}`}
+          className={`gw-section gw-section-${section.key}${canEdit ? " editable" : ""}`}
+          aria-label={SECTION_LABELS[section.key]}
+        >
           {editKey === section.key ? (
             <SectionEditor section={section} rev={revs[section.key]} year={year} />
           ) : (
             <>
               <SectionText document={document} sectionKey={section.key} />
               {canEdit ? (
-                <Link className="gw-edit no-print" to={editHref(section.key)} preventScrollReset aria-label={`编辑“${SECTION_LABELS[section.key]}”`}>
+                <Link
+                  className="gw-edit no-print"
+                  to={editHref(section.key)}
+                  preventScrollReset
+                  aria-label={`编辑“${SECTION_LABELS[section.key]}”`}
+                >
                   编辑
                 </Link>
               ) : null}
@@ -100,7 +110,8 @@ export function DocumentView({
   );
 }
 
-type SaveState = { kind: "idle" } | { kind: "dirty" } | { kind: "saving" } | { kind: "saved"; at: string } | { kind: "error"; message: string };
+type SaveState =
+  { kind: "idle" } | { kind: "dirty" } | { kind: "saving" } | { kind: "saved"; at: string } | { kind: "error"; message: string };
 
 function SectionEditor({ section, rev, year }: { section: SummarySection; rev: number; year: number }) {
   const fetcher = useFetcher<SaveActionData>();
@@ -126,9 +137,12 @@ function SectionEditor({ section, rev, year }: { section: SummarySection; rev: n
     }
   }, [fetcher.state, fetcher.data]);
 
-  useEffect(() => () => {
-    if (timer.current) clearTimeout(timer.current);
-  }, []);
+  useEffect(
+    () => () => {
+      if (timer.current) clearTimeout(timer.current);
+    },
+    [],
+  );
 
   const scheduleAutosave = () => {
     setState({ kind: "dirty" });
@@ -169,7 +183,13 @@ function SectionEditor({ section, rev, year }: { section: SummarySection; rev: n
         </label>
       ) : null}
       <label className="field">
-        <span>{section.key === "signature" ? "落款（第一行署名，第二行日期）" : section.key === "title" ? "标题" : "正文（每行一段，保留“（一）”“1.”等序号）"}</span>
+        <span>
+          {section.key === "signature"
+            ? "落款（第一行署名，第二行日期）"
+            : section.key === "title"
+              ? "标题"
+              : "正文（每行一段，保留“（一）”“1.”等序号）"}
+        </span>
         <textarea
           name="body"
           defaultValue={fromForm?.values.body ?? section.body}

@@ -58,7 +58,11 @@ async function nextYearBasis(db: Db, planId: number): Promise<NextYearBasis> {
   const planItems = (parsed?.plan ?? []).map((item) => {
     const task = taskNamedBy(item.text, open);
     if (task) named.add(task.id);
-    return { ref: item.ref, title: item.title || item.text.slice(0, 60), carriedFrom: task ? { id: task.id, code: task.code, title: task.title } : null };
+    return {
+      ref: item.ref,
+      title: item.title || item.text.slice(0, 60),
+      carriedFrom: task ? { id: task.id, code: task.code, title: task.title } : null,
+    };
   });
   const blocked = exists
     ? `${nextYear}年度计划已经存在，不能重复开启。可在看板中切换到${nextYear}年查看。`
@@ -78,7 +82,9 @@ async function nextYearBasis(db: Db, planId: number): Promise<NextYearBasis> {
       blocked,
       planItems,
       problems: (parsed?.problems ?? []).map((p) => ({ ref: p.ref, title: p.text.split(/[。；]/)[0] })),
-      unfinished: open.filter((t) => !named.has(t.id)).map((t) => ({ id: t.id, code: t.code, title: t.title, status: t.status, progress: t.progress })),
+      unfinished: open
+        .filter((t) => !named.has(t.id))
+        .map((t) => ({ id: t.id, code: t.code, title: t.title, status: t.status, progress: t.progress })),
       metrics: {
         withActual: input.metrics.filter((m) => m.actual !== null).length,
         withoutActual: input.metrics.filter((m) => m.actual === null).length,
@@ -140,10 +146,20 @@ export async function startNextYear(db: AppDatabase, actorId: number, planId: nu
       })
       .returning("id")
       .executeTakeFirstOrThrow();
-    await recordAudit(trx, { actorId, action: "plan.create", entity: "plan", entityId: plan.id, after: { year: nextYear, from: oldPlan.year } });
+    await recordAudit(trx, {
+      actorId,
+      action: "plan.create",
+      entity: "plan",
+      entityId: plan.id,
+      after: { year: nextYear, from: oldPlan.year },
+    });
 
     const oldTasks = await trx.selectFrom("tasks").selectAll().where("plan_id", "=", planId).execute();
-    const oldUnits = await trx.selectFrom("task_units").selectAll().where("task_id", "in", oldTasks.length ? oldTasks.map((t) => t.id) : [0]).execute();
+    const oldUnits = await trx
+      .selectFrom("task_units")
+      .selectAll()
+      .where("task_id", "in", oldTasks.length ? oldTasks.map((t) => t.id) : [0])
+      .execute();
     const metricsByTask = new Map<number, SummaryMetric[]>();
     for (const m of input.metrics) if (m.taskId !== null) metricsByTask.set(m.taskId, [...(metricsByTask.get(m.taskId) ?? []), m]);
     const carriedTaskIds = new Set<number>();
@@ -246,7 +262,13 @@ export async function startNextYear(db: AppDatabase, actorId: number, planId: nu
       action: "summary.start_next_year",
       entity: "plan",
       entityId: plan.id,
-      after: { from: oldPlan.year, year: nextYear, summaryVersion: final!.version, tasks: result.taskIds.length, metrics: result.metricCount },
+      after: {
+        from: oldPlan.year,
+        year: nextYear,
+        summaryVersion: final!.version,
+        tasks: result.taskIds.length,
+        metrics: result.metricCount,
+      },
     });
     return { planId: plan.id, year: nextYear, taskIds: result.taskIds, metricCount: result.metricCount };
   });

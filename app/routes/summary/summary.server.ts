@@ -11,7 +11,15 @@ import type { Database, Plan } from "../../../db/schema";
 import { aggregateActual } from "~/lib/kpi";
 import { computeLight } from "~/lib/lights";
 import { matchWorkAreas } from "~/lib/plan-draft";
-import { SECTION_KEYS, SECTION_LABELS, type SectionKey, type SummaryDocument, type SummaryInput, type SummaryMetric, type SummaryTask } from "~/lib/summary/types";
+import {
+  SECTION_KEYS,
+  SECTION_LABELS,
+  type SectionKey,
+  type SummaryDocument,
+  type SummaryInput,
+  type SummaryMetric,
+  type SummaryTask,
+} from "~/lib/summary/types";
 import { writeSummary } from "~/lib/summary/writer";
 import { toDateKey } from "~/lib/weeks";
 import { recordAudit } from "~/models/audit.server";
@@ -134,7 +142,11 @@ export async function loadSummaryInput(db: Db, plan: Plan, today: string = toDat
     ? await db
         .selectFrom("metric_values")
         .select(["metric_id", "unit_id", "week", "value", "reported_at"])
-        .where("metric_id", "in", metrics.map((m) => m.id))
+        .where(
+          "metric_id",
+          "in",
+          metrics.map((m) => m.id),
+        )
         .execute()
     : [];
   const valuesOf = new Map<number, typeof values>();
@@ -191,7 +203,16 @@ function parseContent(content: string): StoredSummary {
   return parsed;
 }
 
-type SummaryRow = { id: number; plan_id: number; version: number; status: "draft" | "final"; content: string; author_id: number | null; created_at: string; author_name: string | null };
+type SummaryRow = {
+  id: number;
+  plan_id: number;
+  version: number;
+  status: "draft" | "final";
+  content: string;
+  author_id: number | null;
+  created_at: string;
+  author_name: string | null;
+};
 
 function toVersion(row: SummaryRow): SummaryVersion {
   return {
@@ -344,7 +365,10 @@ export async function saveSummarySection(
         authorName: latest.authorName,
         savedAt: content.savedAt,
       };
-      conflict(`已被他人修改：“${SECTION_LABELS[edit.key]}”刚被${latest.authorName ?? "其他人"}保存过。请对照下方的最新内容，合并后再保存。`, detail);
+      conflict(
+        `已被他人修改：“${SECTION_LABELS[edit.key]}”刚被${latest.authorName ?? "其他人"}保存过。请对照下方的最新内容，合并后再保存。`,
+        detail,
+      );
     }
     const heading = edit.heading ?? current.heading;
     const unchanged = heading === current.heading && edit.body === current.body;
@@ -370,7 +394,11 @@ export async function saveSummarySection(
     if (coalesce) {
       const notes = new Set([...content.note.replace(/^编辑：/, "").split("、"), SECTION_LABELS[edit.key]]);
       next.note = `编辑：${[...notes].join("、")}`;
-      await trx.updateTable("summaries").set({ content: JSON.stringify(next) }).where("id", "=", latest.id).execute();
+      await trx
+        .updateTable("summaries")
+        .set({ content: JSON.stringify(next) })
+        .where("id", "=", latest.id)
+        .execute();
     } else {
       next.note = note;
       version = latest.version + 1;
@@ -410,7 +438,13 @@ export async function restoreSummaryVersion(
       savedAt: new Date().toISOString(),
     };
     const id = await insertVersion(trx, planId, next, "draft", actorId, content);
-    await recordAudit(trx, { actorId, action: "summary.restore", entity: "summary", entityId: id, after: { from: version, version: next } });
+    await recordAudit(trx, {
+      actorId,
+      action: "summary.restore",
+      entity: "summary",
+      entityId: id,
+      after: { from: version, version: next },
+    });
     return (await getSummaryVersion(trx, planId, next))!;
   });
 }

@@ -86,7 +86,8 @@ export function VersionsPanel({
                       <Form
                         method="post"
                         onSubmit={(event) => {
-                          if (!window.confirm(`用版本${v.version}的内容生成一个新版本？当前内容仍保留在历史版本中。`)) event.preventDefault();
+                          if (!window.confirm(`用版本${v.version}的内容生成一个新版本？当前内容仍保留在历史版本中。`))
+                            event.preventDefault();
                         }}
                       >
                         <input type="hidden" name="intent" value="restore" />
@@ -160,9 +161,7 @@ export function DiffView({ compare, year }: { compare: { from: number; to: numbe
             section.changed ? (
               <div key={section.key} className="diff-section">
                 <h3>{section.label}</h3>
-                {section.lines.map((change, index) =>
-                  change.kind === "same" ? null : <ChangeLine key={index} change={change} />,
-                )}
+                {section.lines.map((change, index) => (change.kind === "same" ? null : <ChangeLine key={index} change={change} />))}
               </div>
             ) : null,
           )}

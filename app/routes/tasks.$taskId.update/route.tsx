@@ -61,7 +61,9 @@ export async function action(args: ActionFunctionArgs) {
   const length = Number(args.request.headers.get("Content-Length") ?? "0");
   if (length > UPDATE_FORM_MAX_BYTES) {
     throw data(
-      { message: `提交的内容超过${formatBytes(UPDATE_FORM_MAX_BYTES)}。请返回上一页，减少或压缩佐证材料后重新提交（您填写的文字在返回后仍在）。` },
+      {
+        message: `提交的内容超过${formatBytes(UPDATE_FORM_MAX_BYTES)}。请返回上一页，减少或压缩佐证材料后重新提交（您填写的文字在返回后仍在）。`,
+      },
       { status: 413 },
     );
   }
@@ -69,7 +71,11 @@ export async function action(args: ActionFunctionArgs) {
   const db = getDb();
   const now = new Date();
   const week = formData.get("week");
-  const form = await getPostContext(db, user, taskId, { week: typeof week === "string" ? week : null, unitId: parseRowId(formData.get("unitId")), now });
+  const form = await getPostContext(db, user, taskId, {
+    week: typeof week === "string" ? week : null,
+    unitId: parseRowId(formData.get("unitId")),
+    now,
+  });
   if (form.week !== week) badRequest("填报周次无效，请刷新页面后重新选择。");
 
   const parsed = parseUpdateForm(formData, form.task, form.previousProgress);
@@ -276,7 +282,8 @@ export default function UpdateFormPage() {
               <span aria-hidden="true">%</span>
             </span>
             <span className="muted small">
-              0到100的整数。{form.previousProgress != null ? `本单位上次填报为${form.previousProgress}%；调低需在“困难问题”中说明原因。` : ""}
+              0到100的整数。
+              {form.previousProgress != null ? `本单位上次填报为${form.previousProgress}%；调低需在“困难问题”中说明原因。` : ""}
             </span>
             {fieldError("progress")}
           </label>
@@ -354,7 +361,13 @@ export default function UpdateFormPage() {
             ) : null}
             <label className="field">
               <span className="visually-hidden">选择文件</span>
-              <input name="attachments" type="file" multiple accept="image/jpeg,image/png,image/gif,image/webp,application/pdf" {...invalid("attachments")} />
+              <input
+                name="attachments"
+                type="file"
+                multiple
+                accept="image/jpeg,image/png,image/gif,image/webp,application/pdf"
+                {...invalid("attachments")}
+              />
             </label>
             <span className="muted small">
               照片或PDF，每个不超过{formatBytes(ATTACHMENT_MAX_BYTES)}，每条填报最多{ATTACHMENT_MAX_FILES}个。

@@ -9,7 +9,14 @@ import { removeStoredFiles, storeFiles, type CheckedFile } from "~/models/attach
 import { recordAudit, recordAudits, type AuditEntry } from "~/models/audit.server";
 import { bumpChangeSeq } from "~/models/plans.server";
 import { badRequest, conflict, forbidden, notFound } from "~/lib/refusal";
-import { type UnitWeekFacts, getUpdateTask, firstReportWeek, findUpdate, reportingUnitFor, closedReason } from "~/routes/tasks.$taskId.update/updates.server";
+import {
+  type UnitWeekFacts,
+  getUpdateTask,
+  firstReportWeek,
+  findUpdate,
+  reportingUnitFor,
+  closedReason,
+} from "~/routes/tasks.$taskId.update/updates.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -130,7 +137,14 @@ export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdat
           .executeTakeFirstOrThrow();
         updateId = row.id;
       }
-      const snapshot = (u: { body: string; progress: number; nextSteps: string; blockers: string; needsCoordination: boolean; version: number }): UpdateSnapshot => ({
+      const snapshot = (u: {
+        body: string;
+        progress: number;
+        nextSteps: string;
+        blockers: string;
+        needsCoordination: boolean;
+        version: number;
+      }): UpdateSnapshot => ({
         taskId: task.id,
         unitId: unitId,
         week: input.week,
@@ -167,7 +181,15 @@ export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdat
               .where("metric_id", "in", task.metrics.length ? task.metrics.map((m) => m.id) : [-1])
               .execute();
       const valueAudits = audits;
-      const newValues: { metric_id: number; unit_id: number; week: string; value: number; update_id: number; reported_by: number; reported_at: string }[] = [];
+      const newValues: {
+        metric_id: number;
+        unit_id: number;
+        week: string;
+        value: number;
+        update_id: number;
+        reported_by: number;
+        reported_at: string;
+      }[] = [];
       for (const [metricId, value] of input.values) {
         const current = currentValues.find((v) => v.metric_id === metricId);
         if (current && value === current.value) {
@@ -185,7 +207,15 @@ export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdat
             .where("id", "=", current.id)
             .execute();
         } else {
-          newValues.push({ metric_id: metricId, unit_id: unitId, week: input.week, value, update_id: updateId, reported_by: actor.id, reported_at: at });
+          newValues.push({
+            metric_id: metricId,
+            unit_id: unitId,
+            week: input.week,
+            value,
+            update_id: updateId,
+            reported_by: actor.id,
+            reported_at: at,
+          });
         }
         valueAudits.push({
           actorId: actor.id,
@@ -214,13 +244,23 @@ export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdat
           removedKeys.push(file.storage_key);
           await recordAudit(
             trx,
-            { actorId: actor.id, action: "attachment.delete", entity: "attachment", entityId: file.id, before: { updateId, fileName: file.file_name, size: file.size, contentType: file.content_type } },
+            {
+              actorId: actor.id,
+              action: "attachment.delete",
+              entity: "attachment",
+              entityId: file.id,
+              before: { updateId, fileName: file.file_name, size: file.size, contentType: file.content_type },
+            },
             now,
           );
         }
       }
       if (stored.length) {
-        const count = await trx.selectFrom("attachments").select((eb) => eb.fn.countAll<number>().as("n")).where("update_id", "=", updateId).executeTakeFirstOrThrow();
+        const count = await trx
+          .selectFrom("attachments")
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .where("update_id", "=", updateId)
+          .executeTakeFirstOrThrow();
         if (Number(count.n) + stored.length > 5) badRequest("每条填报最多5个佐证材料，请先删除不需要的文件。");
       }
       for (const file of stored) {
@@ -241,7 +281,13 @@ export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdat
           .executeTakeFirstOrThrow();
         await recordAudit(
           trx,
-          { actorId: actor.id, action: "attachment.create", entity: "attachment", entityId: row.id, after: { updateId, fileName: file.fileName, size: file.bytes.byteLength, contentType: file.contentType, sha256: file.sha256 } },
+          {
+            actorId: actor.id,
+            action: "attachment.create",
+            entity: "attachment",
+            entityId: row.id,
+            after: { updateId, fileName: file.fileName, size: file.bytes.byteLength, contentType: file.contentType, sha256: file.sha256 },
+          },
           now,
         );
       }
@@ -289,7 +335,10 @@ export interface TaskUpdateFile {
 }
 
 /** 佐证材料 of a task's updates, for the card detail. */
-export async function listTaskAttachments(db: AppDatabase, taskId: number): Promise<(TaskUpdateFile & { week: string; unitName: string })[]> {
+export async function listTaskAttachments(
+  db: AppDatabase,
+  taskId: number,
+): Promise<(TaskUpdateFile & { week: string; unitName: string })[]> {
   return db
     .selectFrom("attachments")
     .innerJoin("updates", "updates.id", "attachments.update_id")

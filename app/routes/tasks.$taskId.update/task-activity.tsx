@@ -144,9 +144,9 @@ export function TaskActivity({ activity, back, planYear }: { activity: Activity;
           {activity.comments.map((comment) => (
             <li key={comment.id} className={`comment comment-${comment.kind}`}>
               <p className="small muted">
-                <span className={`comment-kind kind-${comment.kind}`}>{KIND_LABELS[comment.kind]}</span>{" "}
-                <strong>{comment.author}</strong>
-                {comment.targetUnit ? ` → ${comment.targetUnit}` : ""} · <time dateTime={comment.createdAt}>{formatDateTime(comment.createdAt)}</time>
+                <span className={`comment-kind kind-${comment.kind}`}>{KIND_LABELS[comment.kind]}</span> <strong>{comment.author}</strong>
+                {comment.targetUnit ? ` → ${comment.targetUnit}` : ""} ·{" "}
+                <time dateTime={comment.createdAt}>{formatDateTime(comment.createdAt)}</time>
               </p>
               <p className="pre-line">{comment.body}</p>
               {comment.mentions.length > 0 ? <p className="small muted">提醒了：{comment.mentions.join("、")}</p> : null}

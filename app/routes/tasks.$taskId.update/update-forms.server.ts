@@ -70,14 +70,17 @@ export const UpdateFormSchema = z.object({
 });
 
 export type UpdateFormResult =
-  | { ok: true; input: Omit<SaveUpdateInput, "taskId" | "files"> }
-  | { ok: false; errors: FieldErrors; values: Record<string, string> };
+  { ok: true; input: Omit<SaveUpdateInput, "taskId" | "files"> } | { ok: false; errors: FieldErrors; values: Record<string, string> };
 
 /**
  * Reads the form: fields by zod, each metric_<id> value by parseMetricValue, and the progress
  * rule against the unit's previous report. Every failure is a Chinese message per field.
  */
-export function parseUpdateForm(formData: FormData, task: Pick<UpdateTaskInfo, "metrics">, previousProgress: number | null): UpdateFormResult {
+export function parseUpdateForm(
+  formData: FormData,
+  task: Pick<UpdateTaskInfo, "metrics">,
+  previousProgress: number | null,
+): UpdateFormResult {
   // Files are not form values; the rest is handed back so nothing typed is lost.
   const textOnly = new FormData();
   for (const [key, value] of formData) if (typeof value === "string") textOnly.append(key, value);
@@ -163,5 +166,8 @@ export const MatrixUrgeSchema = z.object({
 
 export const MatrixUrgeAllSchema = z.object({
   week: z.string({ error: "周次无效，请刷新页面后重试。" }).regex(/^\d{4}-W\d{2}$/, "周次无效，请刷新页面后重试。"),
-  planId: z.coerce.number({ error: "年度计划无效，请刷新页面后重试。" }).int("年度计划无效，请刷新页面后重试。").positive("年度计划无效，请刷新页面后重试。"),
+  planId: z.coerce
+    .number({ error: "年度计划无效，请刷新页面后重试。" })
+    .int("年度计划无效，请刷新页面后重试。")
+    .positive("年度计划无效，请刷新页面后重试。"),
 });

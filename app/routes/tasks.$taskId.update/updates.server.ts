@@ -96,7 +96,14 @@ export async function getUpdateTask(db: Db, taskId: number, valuesOf?: { unitId:
     .orderBy("units.id")
     .execute();
   if (rows.length === 0) return null;
-  const { unitId: _unitId, unitName: _unitName, unitRole: _unitRole, ofUpdateId, ofPreviousProgress, ...task } = rows[0] as (typeof rows)[number] & {
+  const {
+    unitId: _unitId,
+    unitName: _unitName,
+    unitRole: _unitRole,
+    ofUpdateId,
+    ofPreviousProgress,
+    ...task
+  } = rows[0] as (typeof rows)[number] & {
     ofUpdateId?: number | null;
     ofPreviousProgress?: number | null;
   };
@@ -112,7 +119,15 @@ export async function getUpdateTask(db: Db, taskId: number, valuesOf?: { unitId:
             .on("metric_values.unit_id", "=", valuesOf.unitId)
             .on("metric_values.week", "=", valuesOf.week),
         )
-        .select(["metrics.id", "metrics.name", "metrics.unit", "metrics.target", "metrics.aggregation", "metric_values.id as valueId", "metric_values.value"])
+        .select([
+          "metrics.id",
+          "metrics.name",
+          "metrics.unit",
+          "metrics.target",
+          "metrics.aggregation",
+          "metric_values.id as valueId",
+          "metric_values.value",
+        ])
         .where("metrics.task_id", "=", taskId)
         .orderBy("metrics.sort_order")
         .orderBy("metrics.id")
@@ -252,7 +267,11 @@ export async function getUpdateForm(
         .select(["metric_id", "value"])
         .where("unit_id", "=", unitId)
         .where("week", "=", week)
-        .where("metric_id", "in", task.metrics.map((m) => m.id))
+        .where(
+          "metric_id",
+          "in",
+          task.metrics.map((m) => m.id),
+        )
         .execute()
     : [];
   const attachments = existing
@@ -297,9 +316,18 @@ export async function getPostContext(
   // progress is read with the task.
   const expectedUnitId = options.unitId ?? (actor.role === "secretary" ? actor.unitId : null);
   const expectedWeek = options.week && isWeekKey(options.week) ? options.week : weekKeyOf(options.now);
-  const task = expectedUnitId != null ? await getUpdateTask(db, taskId, { unitId: expectedUnitId, week: expectedWeek }) : await getUpdateTask(db, taskId);
+  const task =
+    expectedUnitId != null
+      ? await getUpdateTask(db, taskId, { unitId: expectedUnitId, week: expectedWeek })
+      : await getUpdateTask(db, taskId);
   if (!task) notFound("没有找到这项重点工作，它可能已被删除。");
-  if (!can(actor, "updates.post", task.units.map((u) => u.id))) {
+  if (
+    !can(
+      actor,
+      "updates.post",
+      task.units.map((u) => u.id),
+    )
+  ) {
     forbidden("只有牵头单位、配合单位或街道领导可以填报这项重点工作的进展。");
   }
   const unitId = reportingUnitFor(actor, task, options.unitId);

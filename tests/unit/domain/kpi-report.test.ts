@@ -45,7 +45,6 @@ function weekTotalsOf(values: MetricValue[]): WeekTotals[] {
   return [...weeks.values()];
 }
 
-
 const WEEKS = Array.from({ length: 20 }, (_, i) => `2025-W${String(i + 1).padStart(2, "0")}`);
 
 function randomValues(next: () => number): MetricValue[] {
@@ -142,18 +141,31 @@ describe("evaluateMetric, for every direction and aggregation", () => {
   it("up: % of target against 序时进度", () => {
     const e = evaluateMetric(metric({ target: 2400 }), 1000, 50);
     expect(e).toMatchObject({ actual: 1000, percent: 41.7, expected: 50, light: "green" });
-    expect(evaluateMetric(metric({ target: 2400 }), 400, 50)).toMatchObject({ percent: 16.7, light: "red", reasons: ["落后序时进度33.3个百分点"] });
+    expect(evaluateMetric(metric({ target: 2400 }), 400, 50)).toMatchObject({
+      percent: 16.7,
+      light: "red",
+      reasons: ["落后序时进度33.3个百分点"],
+    });
     expect(evaluateMetric(metric({ target: 2400 }), 2560, 100)).toMatchObject({ percent: 106.7, light: "green", reasons: ["已完成目标"] });
   });
 
   it("zero and missing targets give no light and no percent, and say why", () => {
-    expect(evaluateMetric(metric({ target: null }), 10, 50)).toEqual({ actual: 10, percent: null, expected: 50, light: "none", reasons: ["未设目标"] });
+    expect(evaluateMetric(metric({ target: null }), 10, 50)).toEqual({
+      actual: 10,
+      percent: null,
+      expected: 50,
+      light: "none",
+      reasons: ["未设目标"],
+    });
     expect(evaluateMetric(metric({ target: 0 }), 10, 50)).toMatchObject({ percent: null, light: "none", reasons: ["目标值须大于0"] });
     expect(evaluateMetric(metric({ target: 0, direction: "floor", aggregation: "sum" }), 10, 50)).toMatchObject({ light: "none" });
     expect(evaluateMetric(metric(), null, 50)).toMatchObject({ percent: null, light: "none", reasons: ["暂无数据"] });
     // A zero cap is a real target: no accidents at all.
     expect(evaluateMetric(metric({ direction: "cap", target: 0, unit: "起" }), 0, 50)).toMatchObject({ percent: null, light: "green" });
-    expect(evaluateMetric(metric({ direction: "cap", target: 0, unit: "起" }), 1, 50)).toMatchObject({ light: "red", reasons: ["超出控制目标"] });
+    expect(evaluateMetric(metric({ direction: "cap", target: 0, unit: "起" }), 1, 50)).toMatchObject({
+      light: "red",
+      reasons: ["超出控制目标"],
+    });
   });
 
   it("cap (失业率控制在4.5%以内): green while under, red once over, whatever the time", () => {
@@ -193,7 +205,17 @@ describe("evaluateMetric, for every direction and aggregation", () => {
 
 describe("filters in the URL", () => {
   it("round-trips and leaves defaults out", () => {
-    const filters = { ...DEFAULT_KPI_FILTERS, unit: 3, leader: 2, light: "red" as const, category: "经济", scope: "all" as const, sort: "percent" as const, grouped: false, all: true };
+    const filters = {
+      ...DEFAULT_KPI_FILTERS,
+      unit: 3,
+      leader: 2,
+      light: "red" as const,
+      category: "经济",
+      scope: "all" as const,
+      sort: "percent" as const,
+      grouped: false,
+      all: true,
+    };
     const search = kpiSearch(2025, filters);
     expect(parseKpiFilters(new URLSearchParams(search))).toEqual(filters);
     expect(kpiSearch(null, DEFAULT_KPI_FILTERS)).toBe("");
@@ -261,7 +283,9 @@ describe("sorting and grouping", () => {
   });
 
   it("cuts long groups to their first rows, keeping counts over all of them", () => {
-    const many = Array.from({ length: 7 }, (_, i) => row(i + 1, { category: i < 5 ? "经济" : "党建", light: i === 4 ? "red" : "green", percent: 50 }));
+    const many = Array.from({ length: 7 }, (_, i) =>
+      row(i + 1, { category: i < 5 ? "经济" : "党建", light: i === 4 ? "red" : "green", percent: 50 }),
+    );
     const limited = limitGroups(groupRows(many, { sort: "light", grouped: true }), 3);
     expect(limited.map((g) => [g.category, g.rows.map((r) => r.id), g.hidden])).toEqual([
       ["经济", [5, 1, 2], 2],
