@@ -2,8 +2,8 @@
 // the plan draft and the CLI's JSON. It is the expensive part of an import (tens of
 // milliseconds for a real report, seconds for megabytes of pasted text), so the server runs it
 // on a worker thread (utils/import-analysis.server.ts); the result is plain data for that reason.
-import { parseSummary, toSummaryJson, type SummaryJson } from "./importer";
-import { draftPlan, type PlanDraft } from "./plan-draft";
+import { parseSummary, toSummaryJson, type SummaryJson } from "~/lib/importer";
+import { draftPlan, type PlanDraft } from "~/lib/plan-draft";
 
 export interface SummaryAnalysis {
   title: string | null;

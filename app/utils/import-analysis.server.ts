@@ -5,8 +5,8 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { SummaryAnalysis } from "../lib/import-analysis";
-import { importError } from "../lib/importer/errors";
+import type { SummaryAnalysis } from "~/lib/import-analysis";
+import { importError } from "~/lib/importer/errors";
 
 export const ANALYSIS_TIME_LIMIT_MS = 15_000;
 const MAX_WAITING_ANALYSES = 4;

@@ -97,7 +97,7 @@ describe("the import page", () => {
       new Request(`${ORIGIN}/import`, { method: "POST", body: form, headers: { Cookie: cookie, Origin: ORIGIN } }),
     );
     expect(replay.status).toBe(409);
-    expect((await db.selectFrom("tasks").select("id").where("plan_id", "=", plan.id).execute())).toHaveLength(9);
+    expect(await db.selectFrom("tasks").select("id").where("plan_id", "=", plan.id).execute()).toHaveLength(9);
   });
 
   it("recognises the seed the first start imported", async () => {
@@ -143,7 +143,10 @@ describe("the import page", () => {
     const { preview: p } = shown.data;
     const before = await counts();
     const send = (form: URLSearchParams) =>
-      callAction(importPage.action, new Request(`${ORIGIN}/import`, { method: "POST", body: form, headers: { Cookie: cookie, Origin: ORIGIN } }));
+      callAction(
+        importPage.action,
+        new Request(`${ORIGIN}/import`, { method: "POST", body: form, headers: { Cookie: cookie, Origin: ORIGIN } }),
+      );
 
     const emptyTitle = new URLSearchParams({ intent: "commit", fileName: p.fileName, encodedText: p.encodedText, planYear: "2027" });
     emptyTitle.append("task", p.tasks[0].key);

@@ -3,7 +3,13 @@ import { ANALYSIS_LIMITS, analysisIsTooLarge, analyzeSummary, countSections } fr
 
 describe("import analysis limits", () => {
   it("accepts a summary of ordinary size", () => {
-    const text = ["平安街道2025年工作总结", "一、主要工作", "（一）抓实基层治理。全年走访居民楼1900户。", "二、2026年工作安排", "（一）继续推进基层治理。"].join("\n");
+    const text = [
+      "平安街道2025年工作总结",
+      "一、主要工作",
+      "（一）抓实基层治理。全年走访居民楼1900户。",
+      "二、2026年工作安排",
+      "（一）继续推进基层治理。",
+    ].join("\n");
     const analysis = analyzeSummary(text);
     expect(countSections(analysis.json.sections)).toBeGreaterThan(2);
     expect(analysisIsTooLarge(analysis)).toBe(false);

@@ -1,11 +1,11 @@
 // Reading an upload or pasted text into a preview, and turning the leader's choices back
 // into an import. The text is parsed again at commit time: the browser only sends choices.
 import { z } from "zod";
-import type { SummaryAnalysis } from "../../lib/import-analysis";
-import { ImportError, readSummaryFile, type SectionJson } from "../../lib/importer";
-import { MAX_IMPORT_TEXT_CHARS } from "../../lib/importer/errors";
-import { isYearBaseline, suggestUnits, WORK_AREAS, type MetricDraft, type PlanDraft, type TargetDraft } from "../../lib/plan-draft";
-import type { ImportInput } from "../../models/import.server";
+import type { SummaryAnalysis } from "~/lib/import-analysis";
+import { ImportError, readSummaryFile, type SectionJson } from "~/lib/importer";
+import { MAX_IMPORT_TEXT_CHARS } from "~/lib/importer/errors";
+import { isYearBaseline, suggestUnits, WORK_AREAS, type MetricDraft, type PlanDraft, type TargetDraft } from "~/lib/plan-draft";
+import type { ImportInput } from "~/routes/import/commit.server";
 
 export interface PreviewUnit {
   id: number;
@@ -170,8 +170,7 @@ export function readSelection(formData: FormData, preview: ImportPreview): Impor
 }
 
 export type CommitChoice =
-  | { ok: true; planYear: number; build: (planId: number) => ImportInput }
-  | { ok: false; errors: Record<string, string> };
+  { ok: true; planYear: number; build: (planId: number) => ImportInput } | { ok: false; errors: Record<string, string> };
 
 /** Validates the choices against the re-parsed draft; unknown keys or units are refused. */
 export function readCommitChoice(
