@@ -180,6 +180,9 @@ export async function loadSummaryInput(db: Db, plan: Plan, today: string = toDat
     direction: m.direction,
     aggregation: m.aggregation,
     category: (m.task_id !== null ? taskCategory.get(m.task_id) : undefined) ?? summaryCategory(m.category),
+    baselinePeriod: m.baseline_period,
+    phrase: m.phrase,
+    sourceSentence: m.source_sentence,
   }));
 
   const blockerRows = taskIds.length
