@@ -48,6 +48,8 @@ async function expectedTasks(db: AppDatabase, planIds: number[], week: string, n
     .innerJoin("plans", "plans.id", "tasks.plan_id")
     .select(["tasks.id", "tasks.code", "tasks.title", "tasks.status", "tasks.position", "tasks.start_date", "tasks.created_at", "tasks.done_at", "plans.year"])
     .where("tasks.plan_id", "in", planIds)
+    // 已结转 tasks continue in next year's plan: nothing is owed for them here.
+    .where("tasks.carried_to_task_id", "is", null)
     .orderBy("tasks.code")
     .execute();
   const current = weekKeyOf(now) === week;

@@ -87,6 +87,7 @@ const ACCESS: Record<string, AccessRow> = {
   // No summary has been generated in a fresh database: leaders get a 404 that says so.
   "summary_.export.$format.ts": { url: () => "/summary/export/txt", params: () => ({ format: "txt" }), get: { ...LEADERS, admin: 404, leader: 404 }, post: NONE },
   "summary_.next-year.tsx": { url: () => "/summary/next-year", params: none, get: LEADERS, post: LEADERS },
+  "summary_.outline.tsx": { url: () => "/summary/outline", params: none, get: LEADERS, post: LEADERS },
   "tasks.$taskId.comments.tsx": {
     url: (i) => `/tasks/${i.taskId}/comments`,
     params: (i) => ({ taskId: String(i.taskId) }),
