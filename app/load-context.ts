@@ -8,6 +8,8 @@ export interface RequestContext {
   requestId?: string;
   /** The client's address as the server saw it (for login rate limits). */
   clientAddress?: string;
+  /** The request came over HTTPS (see app/utils/https.server.ts): the session cookie is Secure. */
+  https?: boolean;
   /** Adds a Set-Cookie header to this response, e.g. a renewed session cookie. */
   appendSetCookie?: (cookie: string) => void;
   /** Tells the request log which user made the request. */

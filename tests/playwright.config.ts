@@ -8,7 +8,7 @@ if (!existsSync(chromiumPath)) {
   throw new Error(`找不到 Chromium（${chromiumPath}）。请先运行：sudo apt-get install -y chromium fonts-noto-cjk`);
 }
 
-const PLAN_YEAR_SPECS = /(import|summary)\.spec\.ts$/;
+const PLAN_YEAR_SPECS = /(import|plan-years|summary)\.spec\.ts$/;
 
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 3101);
 const baseURL = `http://localhost:${E2E_PORT}`;
@@ -34,7 +34,7 @@ export default defineConfig({
   },
   projects: [
     { name: "chromium", use: { ...devices["Desktop Chrome"] }, testIgnore: PLAN_YEAR_SPECS },
-    // These create new plan years (an import into 2027, 开启下一年度 2026), which changes the
+    // These create new plan years (an import into 2027, plan-years.spec, 开启下一年度 2026), which changes the
     // default plan other specs open: they run after everything else.
     { name: "new-plan-years", use: { ...devices["Desktop Chrome"] }, testMatch: PLAN_YEAR_SPECS, dependencies: ["chromium"] },
   ],

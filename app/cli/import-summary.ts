@@ -17,6 +17,7 @@ const KIND_LABELS: Record<SectionJson["kind"], string> = {
   work: "主要工作",
   problems: "存在问题",
   plan: "重点工作安排",
+  vision: "远景目标",
   other: "其他",
 };
 

@@ -31,6 +31,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "user.disable": "停用用户",
   "user.reset_password": "重置密码",
   "user.change_password": "修改密码",
+  "user.clear_login_delays": "解除登录限制",
   "unit.create": "新建单位",
   "unit.update": "修改单位",
   "backup.create": "创建备份",

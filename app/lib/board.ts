@@ -171,7 +171,7 @@ export const LANE_LABELS: Record<LaneBy, string> = {
   category: "按类别",
 };
 const LANE_VALUES: readonly LaneBy[] = ["none", "unit", "leader", "category"];
-const LIGHT_VALUES: readonly Light[] = ["green", "yellow", "red", "done"];
+const LIGHT_VALUES: readonly Light[] = ["green", "yellow", "red", "done", "upcoming"];
 
 export interface BoardFilters {
   unit: number | null;

@@ -15,4 +15,11 @@ export const LIGHT_LABELS: Record<Light, { word: string; meaning: string; shape:
   yellow: { word: "黄灯", meaning: "预警", shape: "▲" },
   red: { word: "红灯", meaning: "滞后", shape: "■" },
   done: { word: "已销号", meaning: "已完成", shape: "✔" },
+  upcoming: { word: "未开始", meaning: "", shape: "○" },
 };
+
+/** "绿灯 正常推进", "未开始": the word, and the meaning when there is one. */
+export function lightText(light: Light): string {
+  const label = LIGHT_LABELS[light];
+  return label.meaning ? `${label.word} ${label.meaning}` : label.word;
+}

@@ -10,13 +10,15 @@
  *   `redBehind` points behind, overdue, or `silentWeeksRed` weeks without an update.
  * - 待验收 (pending_review) waits on the leader, not the unit: no overdue, due-soon or silence
  *   flags while waiting. Being behind still shows, so a leader verifying it sees the gap.
- * - A task whose start date is in the future is not late at all.
+ * - A task whose start date (or its plan's 1 January) is in the future is 未开始 (grey): not
+ *   late, not due, not to be urged.
  */
 import { DEFAULT_LIGHT_THRESHOLDS } from "~/lib/light-labels";
 import { daysBetween, nextWeek, weekDistance, weekKeyOf } from "~/lib/weeks";
 
 export type TaskStatus = "not_started" | "in_progress" | "pending_review" | "done";
-export type Light = "green" | "yellow" | "red" | "done";
+/** "upcoming" is 未开始: the task (or its plan) has not started, so nothing is due yet. */
+export type Light = "green" | "yellow" | "red" | "done" | "upcoming";
 
 export interface LightTask {
   status: TaskStatus;
@@ -95,6 +97,12 @@ function silentWeekCount(task: LightTask, effectiveStart: string, today: string)
   return Math.max(0, weekDistance(from, currentWeek));
 }
 
+/** "2027-01-01" → "2027年1月1日" */
+function formatDateKey(key: string): string {
+  const [year, month, day] = key.split("-").map(Number);
+  return `${year}年${month}月${day}日`;
+}
+
 function formatPoints(points: number): string {
   return String(Math.round(points * 10) / 10);
 }
@@ -112,7 +120,7 @@ export function computeLight(task: LightTask, context: LightContext): LightResul
     return { light: "done", expectedProgress, behindBy: 0, reasons: ["已销号"] };
   }
   if (today < effectiveStart) {
-    return { light: "green", expectedProgress: 0, behindBy: 0, reasons: ["未到开始时间"] };
+    return { light: "upcoming", expectedProgress: 0, behindBy: 0, reasons: [`${formatDateKey(effectiveStart)}开始`] };
   }
 
   const red: string[] = [];

@@ -1,7 +1,7 @@
 // From a parsed 工作总结 to the draft of next year's plan: its 重点工作安排 and 存在问题 become
 // task drafts, its figures become metric drafts with last year's values as baselines.
 // Pure: the import preview, the first-start seed and the tests share it.
-import type { Metric as ParsedMetric, ParsedSummary, SectionNode } from "./importer";
+import type { Metric as ParsedMetric, ParsedSummary, PlanTarget, SectionNode } from "./importer";
 
 export type TaskOrigin = "key_work" | "problem";
 
@@ -15,15 +15,44 @@ export interface TaskDraft {
   category: string;
   /** Names of work areas matched in the text, most relevant first (see WORK_AREAS). */
   areas: string[];
+  /** "plan": the plan year's 重点工作; "vision": a multi-year 远景目标 (offered unticked); "problem". */
+  group: "plan" | "vision" | "problem";
+  /** Numeric targets written under the item, offered (ticked) as the task's target metrics. */
+  targets: TargetDraft[];
+}
+
+/** A target of a task, with last year's figure of the same measure as its baseline when there is one. */
+export interface TargetDraft {
+  key: string;
+  name: string;
+  unit: string;
+  target: number;
+  qualifier: string | null;
+  kind: ParsedMetric["kind"];
+  sentence: string;
+  direction: MetricDraft["direction"];
+  aggregation: MetricDraft["aggregation"];
+  baseline: number | null;
+  baselinePeriod: string | null;
+  baselineEstimated: boolean;
+  /** The review figure used as baseline (it is then not offered again among the other figures). */
+  baselineKey: string | null;
 }
 
 export interface MetricDraft {
   key: string;
   name: string;
   unit: string;
-  /** Last year's figure: the actual when the text gives one, else the forecast. */
+  /**
+   * Last year's figure: the full-year one. A part-year actual ("1-10月…2151万元") followed by
+   * "预计全年…2400万元" gives the estimate (baselineEstimated) and keeps the actual in `partial`.
+   */
   baseline: number;
   forecast: number | null;
+  /** The period `baseline` covers ("全年", "1-10月", "“十四五”期间"…). */
+  baselinePeriod: string;
+  baselineEstimated: boolean;
+  partial: { value: number; period: string } | null;
   kind: ParsedMetric["kind"];
   approximate: boolean;
   ref: string | null;
@@ -51,6 +80,10 @@ export const WORK_AREAS: ReadonlyArray<{ area: string; words: readonly string[] 
   { area: "安全生产", words: ["安全", "隐患", "消防", "燃气", "应急"] },
   { area: "民生保障", words: ["低保", "救助", "就业", "养老", "残疾", "老龄", "退役军人", "民生", "社保"] },
   { area: "宣传", words: ["宣传", "宣讲", "普法", "法治"] },
+  { area: "乡村振兴", words: ["乡村", "农业", "农村", "粮食", "农田", "种植", "农民"] },
+  { area: "生态环保", words: ["生态", "绿色", "能耗", "空气质量", "森林", "污染", "碳排放", "节能", "减排"] },
+  { area: "科技创新", words: ["科技", "研发", "高新技术", "新质生产力", "专精特新", "实验室"] },
+  { area: "改革开放", words: ["改革", "开放", "外贸", "外资", "进出口", "经营主体"] },
 ];
 
 /** Work areas mentioned in a text, by how often their words occur (most first). */
@@ -136,6 +169,13 @@ function metricDrafts(parsed: ParsedSummary): MetricDraft[] {
       previous.ref === metric.ref
     ) {
       previous.forecast = metric.value;
+      // A part-year actual with a full-year forecast: the full year is the baseline (预计).
+      if (previous.baselinePeriod !== "全年" && metric.period === "全年") {
+        previous.partial = { value: previous.baseline, period: previous.baselinePeriod };
+        previous.baseline = metric.value;
+        previous.baselinePeriod = "全年";
+        previous.baselineEstimated = true;
+      }
       continue;
     }
     const identity = `${metric.ref}|${metric.name}|${metric.unit}|${metric.value}|${metric.kind}`;
@@ -147,6 +187,9 @@ function metricDrafts(parsed: ParsedSummary): MetricDraft[] {
       unit: metric.unit,
       baseline: metric.value,
       forecast: metric.kind === "forecast" ? metric.value : null,
+      baselinePeriod: metric.period,
+      baselineEstimated: metric.estimated || metric.kind === "forecast",
+      partial: null,
       kind: metric.kind,
       approximate: metric.approximate,
       ref: metric.ref,
@@ -159,19 +202,66 @@ function metricDrafts(parsed: ParsedSummary): MetricDraft[] {
   return drafts;
 }
 
+/**
+ * Whether last year's figure can stand as a baseline for 同比: a cumulative figure only for the
+ * full year (ten months are not a year); a level (a rate, the latest value) as it was last read.
+ */
+export function isYearBaseline(m: Pick<MetricDraft, "baselinePeriod" | "aggregation">): boolean {
+  return m.baselinePeriod === "全年" || m.aggregation === "latest";
+}
+
+/** "全省固定资产投资" and "固定资产投资" name one measure. */
+function measureKey(name: string): string {
+  return name.replace(/^(全省|全市|全区|全县|全街道|全街|全镇|全年|今年|年度|新增|累计)+/, "").replace(/(总额|总量)$/, "");
+}
+
+/** Targets of a plan item, each with the review figure of the same measure (full year) as baseline. */
+function targetDrafts(taskKey: string, targets: PlanTarget[], figures: MetricDraft[], used: Set<string>): TargetDraft[] {
+  return targets.map((t, index) => {
+    const key = measureKey(t.name);
+    const base = key.length >= 2
+      ? figures.find((f) => !used.has(f.key) && f.unit === t.unit && isYearBaseline(f) && measureKey(f.name) === key)
+      : undefined;
+    if (base) used.add(base.key);
+    const parsed = { ...t, kind: t.kind } as ParsedMetric;
+    return {
+      key: `target:${taskKey.replace(/^[a-z]+:/, "")}:${index + 1}`,
+      name: t.name,
+      unit: t.unit,
+      target: t.value,
+      qualifier: t.qualifier,
+      kind: t.kind,
+      sentence: t.sentence,
+      direction: t.qualifier === "以内" || t.kind === "cap" ? "cap" : /不低于|以上/.test(t.qualifier ?? "") && isPercent(t.unit) ? "floor" : metricDirection(parsed),
+      aggregation: isPercent(t.unit) || t.kind === "cap" || t.kind === "rate" ? "latest" : "sum",
+      baseline: base ? base.baseline : null,
+      baselinePeriod: base ? base.baselinePeriod : null,
+      baselineEstimated: base ? base.baselineEstimated : false,
+      baselineKey: base ? base.key : null,
+    };
+  });
+}
+
 export function draftPlan(parsed: ParsedSummary): PlanDraft {
   const tasks: TaskDraft[] = [];
-  for (const item of parsed.plan) {
-    const areas = matchWorkAreas(item.text);
-    tasks.push({
-      key: `plan:${item.ref || tasks.length + 1}`,
-      origin: "key_work",
-      originRef: item.ref || null,
-      title: taskTitle(item.title || item.text),
-      description: item.text.trim(),
-      category: areas[0] ?? "",
-      areas,
-    });
+  const figures = metricDrafts(parsed);
+  const used = new Set<string>();
+  for (const [group, items] of [["plan", parsed.plan], ["vision", parsed.vision]] as const) {
+    for (const item of items) {
+      const areas = matchWorkAreas(item.text);
+      const key = `${group}:${item.ref || tasks.length + 1}`;
+      tasks.push({
+        key,
+        origin: "key_work",
+        originRef: item.ref || null,
+        title: taskTitle(item.title || item.text),
+        description: item.text.trim(),
+        category: areas[0] ?? "",
+        areas,
+        group,
+        targets: targetDrafts(key, item.targets, figures, used),
+      });
+    }
   }
   for (const [index, item] of parsed.problems.entries()) {
     const areas = matchWorkAreas(item.text);
@@ -183,13 +273,16 @@ export function draftPlan(parsed: ParsedSummary): PlanDraft {
       description: item.text.trim(),
       category: areas[0] ?? "",
       areas,
+      group: "problem",
+      targets: [],
     });
   }
   return {
-    year: parsed.year != null ? parsed.year + 1 : null,
+    year: parsed.planYear ?? (parsed.year != null ? parsed.year + 1 : null),
     organization: organizationName(parsed.unit),
     tasks,
-    metrics: metricDrafts(parsed),
+    // Review figures used as a target's baseline are not offered a second time.
+    metrics: figures.filter((f) => !used.has(f.key)),
   };
 }
 

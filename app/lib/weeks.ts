@@ -195,12 +195,17 @@ export function weekRange(weekKey: string): { start: Date; end: Date } {
 }
 
 /** "第12周（3月17日—3月23日）"; years are shown only when the week spans a year turn. */
-export function weekLabel(weekKey: string): string {
-  const { week } = parseWeekKey(weekKey);
+/**
+ * "第49周（11月30日—12月6日）". Given the plan's year, a week of another year says its year
+ * ("2026年第49周（…）" on a 2025 plan), so it is never mistaken for the plan's own week.
+ */
+export function weekLabel(weekKey: string, planYear?: number): string {
+  const { year, week } = parseWeekKey(weekKey);
   const monday = mondayOf(weekKey);
   const sunday = addDays(monday, 6);
   const spansYears = monday.year !== sunday.year;
-  return `第${week}周（${chineseDate(monday, spansYears)}—${chineseDate(sunday, spansYears)}）`;
+  const yearPrefix = planYear !== undefined && year !== planYear ? `${year}年` : "";
+  return `${yearPrefix}第${week}周（${chineseDate(monday, spansYears)}—${chineseDate(sunday, spansYears)}）`;
 }
 
 export const previousWeek = /* @__PURE__ */ memoize((weekKey) => weekKeyOf(dayKey(addDays(mondayOf(weekKey), -7))));

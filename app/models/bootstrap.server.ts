@@ -58,6 +58,7 @@ export function randomPassword(length = 14): string {
 }
 
 export interface BootstrapOptions {
+  /** A real installation (DEMO=0): only `admin`, with a one-time password; no demo data. */
   production: boolean;
   demoPassword?: string;
   now?: Date;

@@ -4,6 +4,7 @@ import type { Kysely, Transaction } from "kysely";
 import type { AppDatabase } from "../../db/index";
 import type { CommentKind, Database } from "../../db/schema";
 import { findMentions, URGE_INTERVAL_HOURS } from "../lib/updates";
+import { toDateKey } from "../lib/weeks";
 import { badRequest, forbidden, notFound } from "../utils/http.server";
 import { can, type Actor } from "../utils/permissions";
 import { recordAudit } from "./audit.server";
@@ -51,6 +52,23 @@ export async function listTaskComments(db: AppDatabase, taskId: number): Promise
         .execute()
     : [];
   return rows.map((row) => ({ ...row, mentions: mentions.filter((m) => m.comment_id === row.id).map((m) => m.name) }));
+}
+
+/** The day a task starts: its start date, else its plan's 1 January ("YYYY-MM-DD"). */
+async function taskStartDates(db: Db, taskIds: number[]): Promise<Map<number, string>> {
+  if (taskIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("tasks")
+    .innerJoin("plans", "plans.id", "tasks.plan_id")
+    .select(["tasks.id", "tasks.start_date", "plans.year"])
+    .where("tasks.id", "in", taskIds)
+    .execute();
+  return new Map(rows.map((row) => [row.id, row.start_date ?? `${row.year}-01-01`]));
+}
+
+function formatDateKey(key: string): string {
+  const [year, month, day] = key.split("-").map(Number);
+  return `${year}年${month}月${day}日`;
 }
 
 async function requireTask(db: Db, taskId: number) {
@@ -114,6 +132,9 @@ export async function urgeUnit(
 async function urgeIn(trx: Transaction<Database>, actor: Actor, input: { taskId: number; unitId: number; note: string }, now: Date): Promise<UrgeResult> {
   const task = await requireTask(trx, input.taskId);
   if (task.status === "done") badRequest("这项重点工作已销号，无需催办。");
+  // 未开始: nothing is due before the task (or its plan's year) starts.
+  const start = (await taskStartDates(trx, [task.id])).get(task.id);
+  if (start && start > toDateKey(now)) badRequest(`这项重点工作${formatDateKey(start)}才开始，开始前无需填报，不能催办。`);
   const unit = await trx
     .selectFrom("task_units")
     .innerJoin("units", "units.id", "task_units.unit_id")
@@ -166,8 +187,10 @@ export async function urgeMany(
         ? (await trx.selectFrom("tasks").select("id").where("id", "in", taskIds).where("status", "=", "done").execute()).map((t) => t.id)
         : [],
     );
+    const today = toDateKey(now);
+    const starts = await taskStartDates(trx, taskIds);
     for (const cell of cells) {
-      if (closed.has(cell.taskId)) {
+      if (closed.has(cell.taskId) || (starts.get(cell.taskId) ?? "") > today) {
         skipped++;
         continue;
       }

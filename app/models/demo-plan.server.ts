@@ -7,7 +7,7 @@ import { resolve } from "node:path";
 import type { Transaction } from "kysely";
 import type { Database, TaskStatus } from "../../db/schema";
 import { parseSummary, toSummaryJson } from "../lib/importer";
-import { draftPlan, matchWorkAreas, suggestUnits, type MetricDraft, type PlanDraft } from "../lib/plan-draft";
+import { draftPlan, isYearBaseline, matchWorkAreas, suggestUnits, type MetricDraft, type PlanDraft } from "../lib/plan-draft";
 import { daysBetween } from "../lib/weeks";
 import { commitImportIn, type TaskInput } from "./import.server";
 
@@ -26,7 +26,7 @@ function demoTarget(baseline: number): number {
 function demoTaskMetrics(areas: string[], metrics: MetricDraft[]): MetricDraft[] {
   if (!areas.length) return [];
   return metrics
-    .filter((m) => !m.approximate && m.baseline > 0 && m.unit !== "%" && m.direction === "up")
+    .filter((m) => !m.approximate && m.baseline > 0 && isYearBaseline(m) && m.unit !== "%" && m.direction === "up")
     .filter((m) => matchWorkAreas(`${m.name} ${m.sentence}`)[0] === areas[0])
     .sort((a, b) => Number(b.unit.endsWith("元")) - Number(a.unit.endsWith("元")) || b.baseline - a.baseline)
     .slice(0, 2);
@@ -58,7 +58,7 @@ export interface SeedContext {
 }
 
 export function seedTaskInputs(draft: PlanDraft, context: SeedContext): TaskInput[] {
-  return draft.tasks.map((task, index) => {
+  return draft.tasks.filter((task) => task.group !== "vision").map((task, index) => {
     const isProblem = task.origin === "problem";
     const dueDate = `${context.year}-${isProblem ? PROBLEM_DUE[index % PROBLEM_DUE.length] : KEY_WORK_DUE[index % KEY_WORK_DUE.length]}`;
     const units = suggestUnits(task, context.units);
@@ -82,6 +82,7 @@ export function seedTaskInputs(draft: PlanDraft, context: SeedContext): TaskInpu
             name: m.name,
             unit: m.unit,
             baseline: m.baseline,
+            baselinePeriod: m.baselinePeriod,
             target: demoTarget(m.baseline),
             direction: m.direction,
             aggregation: m.aggregation,
@@ -105,7 +106,9 @@ export async function importSeedPlan(trx: Transaction<Database>, context: SeedCo
     metrics: draft.metrics.map((m) => ({
       name: m.name,
       unit: m.unit,
-      baseline: m.baseline,
+      // 同比 compares equal periods: a part-year figure is no baseline.
+      baseline: isYearBaseline(m) ? m.baseline : null,
+      baselinePeriod: isYearBaseline(m) ? m.baselinePeriod : null,
       target: null,
       direction: m.direction,
       aggregation: m.aggregation,

@@ -29,6 +29,7 @@ const LIGHT_COLOURS: Record<MetricLightKey | Light | "missing" | "late" | "repor
   red: { fill: "FFFDECEA", font: "FFB42318" },
   missing: { fill: "FFFDECEA", font: "FFB42318" },
   done: { fill: "FFF3F4F6", font: "FF52606D" },
+  upcoming: { fill: "FFF3F4F6", font: "FF52606D" },
   none: { fill: "FFF3F4F6", font: "FF52606D" },
 };
 
@@ -59,7 +60,7 @@ function addSheet(book: ExcelJS.Workbook, name: string, columns: readonly Ledger
 function lightText(light: MetricLightKey | Light): string {
   if (light === "none") return `${METRIC_LIGHT_LABELS.none.shape} ${METRIC_LIGHT_LABELS.none.word}`;
   const label = LIGHT_LABELS[light];
-  return light === "done" ? `${label.shape} ${label.word}` : `${label.shape} ${label.word} ${label.meaning}`;
+  return light === "done" || !label.meaning ? `${label.shape} ${label.word}` : `${label.shape} ${label.word} ${label.meaning}`;
 }
 
 /** Each unit's text on its own line, e.g. "【党建工作办公室 第26周】完成…". */

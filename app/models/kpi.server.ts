@@ -32,6 +32,7 @@ import {
   type MetricTotals,
   type WeekTotals,
 } from "../lib/kpi-report";
+import { choosePlan } from "../lib/plan-year";
 import type { Light, LightResult, LightThresholds } from "../lib/lights";
 import type { CellStatus } from "../lib/updates";
 import { previousWeek, toDateKey, weekKeyOf, weekRange, weeksBetween } from "../lib/weeks";
@@ -67,18 +68,10 @@ function toKpiPlan(plan: Plan): KpiPlan {
   };
 }
 
-/**
- * The plan asked for by year; without a year, this year's plan, else the newest active one,
- * else the newest of all. Null when there is none (or not the one asked for).
- */
+/** The plan asked for by year, else the default plan (lib/plan-year.ts); null when none. */
 export async function findKpiPlan(db: Db, year: number | null, today: string): Promise<KpiPlan | null> {
   const plans = await db.selectFrom("plans").selectAll().orderBy("year", "desc").execute();
-  if (year != null) {
-    const plan = plans.find((p) => p.year === year);
-    return plan ? toKpiPlan(plan) : null;
-  }
-  const currentYear = Number(today.slice(0, 4));
-  const plan = plans.find((p) => p.year === currentYear) ?? plans.find((p) => p.status === "active") ?? plans[0];
+  const plan = choosePlan(plans, year, today);
   return plan ? toKpiPlan(plan) : null;
 }
 
@@ -468,7 +461,7 @@ export async function loadKpiPage(db: Db, plan: KpiPlan, filters: KpiFilters, to
   });
 
   const byStatus: Record<TaskStatus, number> = { not_started: 0, in_progress: 0, pending_review: 0, done: 0 };
-  const byLight: Record<Light, number> = { green: 0, yellow: 0, red: 0, done: 0 };
+  const byLight: Record<Light, number> = { green: 0, yellow: 0, red: 0, done: 0, upcoming: 0 };
   for (const task of tasks) {
     byStatus[task.status] += 1;
     byLight[task.light.light] += 1;

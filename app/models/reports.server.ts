@@ -35,7 +35,8 @@ interface ExpectedTask {
 }
 
 /**
- * Tasks that owe a report in the week: started by its Sunday, existing before it ended, not
+ * Tasks that owe a report in the week: started by its Sunday and by today (a task or plan that
+ * has not started, 未开始, owes nothing yet), existing before it ended, not
  * 已销号 before it ended; and, for the running week, not waiting for 验收 (the ball is with
  * the leaders then).
  */
@@ -53,8 +54,10 @@ async function expectedTasks(db: AppDatabase, planIds: number[], week: string, n
     .orderBy("tasks.code")
     .execute();
   const current = weekKeyOf(now) === week;
+  const today = toDateKey(now);
+  const startedBy = sunday < today ? sunday : today;
   return rows.filter((t) => {
-    if ((t.start_date ?? `${t.year}-01-01`) > sunday) return false;
+    if ((t.start_date ?? `${t.year}-01-01`) > startedBy) return false;
     if (new Date(t.created_at).getTime() >= end.getTime()) return false;
     // 销号 during the week: nothing more is owed for it.
     if (t.status === "done") return t.done_at != null && new Date(t.done_at).getTime() >= end.getTime();

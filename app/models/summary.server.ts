@@ -11,6 +11,7 @@ import type { Database, Plan } from "../../db/schema";
 import { parseSummary, toSummaryJson } from "../lib/importer";
 import { aggregateActual } from "../lib/kpi";
 import { computeLight } from "../lib/lights";
+import { defaultPlanFor } from "../lib/plan-year";
 import { draftPlan, matchWorkAreas, suggestUnits } from "../lib/plan-draft";
 import { toPlainText } from "../lib/summary/text";
 import {
@@ -64,10 +65,9 @@ export interface SummaryVersion {
 
 export async function findPlanForSummary(db: Db, year: number | null): Promise<Plan | null> {
   if (year !== null) return (await db.selectFrom("plans").selectAll().where("year", "=", year).executeTakeFirst()) ?? null;
-  // Without a year: the latest plan whose year has begun (a summary is written at the end of it).
-  const thisYear = Number(toDateKey(new Date()).slice(0, 4));
+  // Without a year: the default plan (lib/plan-year.ts); a summary is written at the end of it.
   const plans = await db.selectFrom("plans").selectAll().orderBy("year", "desc").execute();
-  return plans.find((p) => p.year <= thisYear) ?? plans[plans.length - 1] ?? null;
+  return defaultPlanFor(plans, toDateKey(new Date()));
 }
 
 export async function listPlanYearsForSummary(db: Db): Promise<number[]> {
@@ -752,7 +752,7 @@ export async function startNextYear(db: AppDatabase, actorId: number, planId: nu
     }
     for (const item of outline ? [] : preview.planItems) {
       if (!choice.planRefs.includes(item.ref)) continue;
-      const taskDraft = draft.tasks.find((t) => t.origin === "key_work" && t.originRef === item.ref);
+      const taskDraft = draft.tasks.find((t) => t.group === "plan" && t.originRef === item.ref);
       if (!taskDraft) continue;
       const old = item.carriedFrom ? oldTasks.find((t) => t.id === item.carriedFrom!.id) : undefined;
       if (old) {

@@ -19,7 +19,8 @@ import {
 } from "../lib/board";
 import { percentOfTarget } from "../lib/kpi";
 import { actualFromTotals, type MetricTotals } from "../lib/kpi-report";
-import { computeLight, DEFAULT_LIGHT_THRESHOLDS, validateThresholds, type LightThresholds } from "../lib/lights";
+import { choosePlan } from "../lib/plan-year";
+import { computeLight, DEFAULT_LIGHT_THRESHOLDS, validateThresholds, type Light, type LightThresholds } from "../lib/lights";
 import { positionAtBottom, positionAtTop, positionBetween } from "../lib/positions";
 import { describeChanges, type FieldChange, type MetricSnapshot, type TaskSnapshot } from "../lib/task-changes";
 import { toDateKey } from "../lib/weeks";
@@ -70,10 +71,7 @@ export async function listPlanYears(db: AppDatabase): Promise<{ id: number; year
   return db.selectFrom("plans").select(["id", "year", "status"]).orderBy("year", "desc").execute();
 }
 
-/**
- * The plan a board shows: the year asked for, else this year's plan, else the newest active
- * one, else the newest of all. Null when there is no plan yet.
- */
+/** The plan a board shows: the year asked for, else the default plan (lib/plan-year.ts). */
 export async function findBoardPlan(db: AppDatabase, year: number | null, today: string): Promise<BoardPlan | null> {
   return (await findBoardPlanAndYears(db, year, today)).plan;
 }
@@ -89,12 +87,7 @@ export async function findBoardPlanAndYears(
 }
 
 function pickBoardPlan(plans: Plan[], year: number | null, today: string): BoardPlan | null {
-  const currentYear = Number(today.slice(0, 4));
-  const plan =
-    (year != null ? plans.find((p) => p.year === year) : undefined) ??
-    (year == null ? plans.find((p) => p.year === currentYear) : undefined) ??
-    (year == null ? plans.find((p) => p.status === "active") : undefined) ??
-    (year == null ? plans[0] : undefined);
+  const plan = choosePlan(plans, year, today);
   return plan ? toBoardPlan(plan) : null;
 }
 
@@ -399,7 +392,7 @@ export interface BoardData {
   /** Cards that match the filters but are left out by the per-column limit. */
   hidden: Record<TaskStatus, number>;
   /** Light counts over every matching card, shown or not. */
-  lights: Record<"green" | "yellow" | "red" | "done", number>;
+  lights: Record<Light, number>;
   options: BoardOptions;
   /** 已结转: continued into next year's plan, outside the columns and counts. */
   carried: CarriedCard[];
@@ -419,7 +412,7 @@ export async function listBoard(
   const leaders = await listLeaders(db);
   const categories = [...new Set(all.map((c) => c.category).filter(Boolean))].sort((a, b) => a.localeCompare(b, "zh-CN"));
   const matching = all.filter((card) => matchesFilters(card, filters));
-  const lights = { green: 0, yellow: 0, red: 0, done: 0 };
+  const lights: Record<Light, number> = { green: 0, yellow: 0, red: 0, done: 0, upcoming: 0 };
   for (const card of matching) lights[card.light.light] += 1;
   const { cards, hidden } = limitColumns(matching, limit);
   return { cards, total: all.length, hidden, lights, options: { units, leaders, categories }, carried };

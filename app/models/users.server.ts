@@ -2,6 +2,7 @@ import type { AppDatabase } from "../../db/index";
 import type { Role, User } from "../../db/schema";
 import { conflict, notFound } from "../utils/http.server";
 import { hashPassword } from "../utils/password.server";
+import { clearAccountFailures } from "../utils/rate-limit.server";
 import { invalidateUserSessions } from "../utils/session.server";
 import { recordAudit } from "./audit.server";
 
@@ -172,6 +173,17 @@ export async function setPassword(
 }
 
 export { invalidateUserSessions };
+
+/** An admin lifts the login delays that failed guesses put on an account, with its audit row. */
+export async function clearLoginDelays(db: AppDatabase, actorId: number, userId: number): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const user = await trx.selectFrom("users").select("username").where("id", "=", userId).executeTakeFirst();
+    if (!user) return 0;
+    const cleared = await clearAccountFailures(trx, user.username);
+    await recordAudit(trx, { actorId, action: "user.clear_login_delays", entity: "user", entityId: userId, after: { cleared } });
+    return cleared;
+  });
+}
 
 export async function countUsers(db: AppDatabase): Promise<number> {
   const row = await db.selectFrom("users").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();

@@ -8,7 +8,7 @@ import { Field } from "../components/field";
 import { requireUser } from "../utils/auth.server";
 import { getDb } from "../utils/db.server";
 import { parseForm, readForm, readIntent } from "../utils/forms.server";
-import { refusalOf } from "../utils/http.server";
+import { refusalOf, thrownData } from "../utils/http.server";
 
 interface PlansActionData {
   errors: Record<string, string>;
@@ -27,11 +27,18 @@ export async function loader(args: LoaderFunctionArgs) {
 export async function action(args: ActionFunctionArgs) {
   const admin = await requireUser(args, "admin");
   const db = getDb();
-  // Refuse an oversize upload before reading it into memory.
-  if (Number(args.request.headers.get("Content-Length") ?? 0) > PLAN_DOCUMENT_MAX_BYTES + 64 * 1024) {
-    return data(done({ importError: `文件超过 ${PLAN_DOCUMENT_MAX_BYTES / 1024 / 1024} MB，无法导入。请确认选择的是本系统导出的年度计划 .json 文件。` }), { status: 413 });
+  // Refuse an oversize upload before reading it into memory (by its length, or as it streams in).
+  const tooLarge = () =>
+    data(done({ importError: `文件超过 ${PLAN_DOCUMENT_MAX_BYTES / 1024 / 1024} MB，无法导入。请确认选择的是本系统导出的年度计划 .json 文件。` }), { status: 413 });
+  if (Number(args.request.headers.get("Content-Length") ?? 0) > PLAN_DOCUMENT_MAX_BYTES + 64 * 1024) return tooLarge();
+  let formData: FormData;
+  try {
+    formData = await readForm(args.request);
+  } catch (error) {
+    const refusal = thrownData(error);
+    if (refusal?.status === 413 && refusal.data?.message?.startsWith("提交的内容超过")) return tooLarge();
+    throw error;
   }
-  const formData = await readForm(args.request);
   const intent = readIntent(formData, ["create", "setStatus", "import"] as const);
   if (intent === "import") {
     const file = formData.get("file");

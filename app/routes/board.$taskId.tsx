@@ -137,7 +137,7 @@ export default function TaskDetailPanel() {
           <p>
             完成进度 <strong>{card.progress}%</strong>
             {card.dueDate && card.status !== "done" ? `，序时进度 ${card.light.expectedProgress}%` : ""}
-            {card.lastUpdateWeek && isWeekKey(card.lastUpdateWeek) ? `；最近填报：${weekLabel(card.lastUpdateWeek)}` : "；尚无填报"}
+            {card.lastUpdateWeek && isWeekKey(card.lastUpdateWeek) ? `；最近填报：${weekLabel(card.lastUpdateWeek, detail.plan.year)}` : "；尚无填报"}
           </p>
           <progress max={100} value={card.progress} aria-label={`完成${card.progress}%`} />
         </div>
@@ -219,7 +219,7 @@ export default function TaskDetailPanel() {
               {detail.updates.map((u) => (
                 <li key={u.id}>
                   <p className="small muted">
-                    {isWeekKey(u.week) ? weekLabel(u.week) : u.week} · {u.unit} · {u.author} · 完成{u.progress}%
+                    {isWeekKey(u.week) ? weekLabel(u.week, detail.plan.year) : u.week} · {u.unit} · {u.author} · 完成{u.progress}%
                   </p>
                   <p className="pre-line">{u.body}</p>
                   {u.blockers ? <p className="pre-line small">困难问题：{u.blockers}</p> : null}
@@ -229,7 +229,7 @@ export default function TaskDetailPanel() {
             </ul>
           )}
         </section>
-        {activity ? <TaskActivity activity={activity} back={`/board/${card.id}${back}`} /> : null}
+        {activity ? <TaskActivity activity={activity} back={`/board/${card.id}${back}`} planYear={detail.plan.year} /> : null}
 
         {canMove ? (
           <section className="detail-section" aria-labelledby="detail-move">

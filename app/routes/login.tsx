@@ -1,55 +1,82 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { LoginSchema } from "../models/user-validation.server";
 import { findUserByUsername } from "../models/users.server";
 import { assertSameOrigin, getCurrentUser, safeRedirectPath } from "../utils/auth.server";
 import { getDb } from "../utils/db.server";
-import { parseForm, readForm } from "../utils/forms.server";
-import { decoyPasswordHash, verifyPassword } from "../utils/password.server";
-import { clearAccountFailures, loginWaitMs, recordLoginFailure, waitMessage } from "../utils/rate-limit.server";
+import { readForm } from "../utils/forms.server";
+import { requestIsHttps } from "../utils/https.server";
+import { decoyPasswordHash } from "../utils/password.server";
+import { addressWaitMs, checkPasswordWithLimits, waitMessage } from "../utils/rate-limit.server";
 import {
   createSession,
   generateSessionToken,
   invalidateSession,
   readSessionToken,
+  cookieSecure,
   sessionCookie,
   sessionIdFromToken,
 } from "../utils/session.server";
-
 
 // One message for a wrong password and an unknown account, so neither reveals the other.
 const WRONG_CREDENTIALS = "用户名或密码错误，请检查后重试。";
 
 export const meta: MetaFunction = () => [{ title: "登录 · 年度重点工作看板" }];
 
+// After a successful login the browser comes back here once (?sessionCheck=1) on its way to
+// the page it wanted: with the session cookie it goes on; without it, the cookie was refused.
+const SESSION_CHECK = "sessionCheck";
+
+/** Why a browser that just signed in sends no session cookie, in words its user can act on. */
+function cookieRefusedMessage(https: boolean): string {
+  if (cookieSecure(https) && !https) {
+    return "登录成功，但浏览器没有保存登录状态：服务器设置了 COOKIE_SECURE=1（只在 HTTPS 下保存登录），而本页是通过 http:// 打开的。请改用 https:// 地址访问，或请管理员去掉 COOKIE_SECURE=1 后重启服务。";
+  }
+  return "登录成功，但浏览器没有保存登录状态（Cookie 被阻止），所以又回到了登录页。请在浏览器设置中允许本网站使用 Cookie（无痕模式可能阻止 Cookie），然后重新登录。";
+}
+
 export async function loader(args: LoaderFunctionArgs) {
+  const searchParams = new URL(args.request.url).searchParams;
   const user = await getCurrentUser(args);
   if (user) {
-    throw redirect(safeRedirectPath(new URL(args.request.url).searchParams.get("redirectTo")));
+    throw redirect(safeRedirectPath(searchParams.get("redirectTo")));
   }
-  return null;
+  return { cookieRefused: searchParams.has(SESSION_CHECK) ? cookieRefusedMessage(requestIsHttps(args)) : null };
 }
+
+// The login form has three fields; anything else is ignored, and a body with more than a few
+// is no login form at all.
+const LOGIN_MAX_FIELDS = 10;
 
 export async function action({ request, context }: ActionFunctionArgs) {
   assertSameOrigin(request);
   const db = getDb();
-  const formData = await readForm(request);
-  const parsed = parseForm(formData, LoginSchema);
-  if (!parsed.ok) {
-    return data({ formError: null, errors: parsed.errors, username: parsed.values.username ?? "" }, { status: 400 });
+  const address = context.clientAddress;
+  // An address that is already waiting is refused before its form is even read.
+  const addressWait = await addressWaitMs(db, address);
+  if (addressWait > 0) return refused(429, waitMessage(addressWait), Math.ceil(addressWait / 1000), "");
+
+  const formData = await readForm(request, { maxFields: LOGIN_MAX_FIELDS });
+  const field = (name: string) => formData.get(name) ?? undefined;
+  const fields = { username: field("username"), password: field("password"), redirectTo: field("redirectTo") };
+  const parsed = LoginSchema.safeParse(fields);
+  if (!parsed.success) {
+    const errors: Record<string, string> = {};
+    for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? "_form")] ??= issue.message;
+    const username = typeof fields.username === "string" ? fields.username : "";
+    return data({ formError: null, errors, username }, { status: 400 });
   }
   const { username, password } = parsed.data;
-  const address = context.clientAddress;
-
-  const waitMs = await loginWaitMs(db, username, address);
-  if (waitMs > 0) {
-    return data({ formError: waitMessage(waitMs), errors: {}, username }, { status: 429 });
-  }
 
   const user = await findUserByUsername(db, username);
-  const passwordOk = await verifyPassword(user?.password_hash ?? (await decoyPasswordHash()), password);
-  if (!user || !passwordOk) {
-    await recordLoginFailure(db, username, address);
+  const check = await checkPasswordWithLimits(db, {
+    username,
+    address,
+    password,
+    passwordHash: async () => user?.password_hash ?? (await decoyPasswordHash()),
+  });
+  if (!check.ok) return refused(check.status, check.message, check.retryAfterSeconds, username);
+  if (!user || !check.passwordOk) {
     return data({ formError: WRONG_CREDENTIALS, errors: {}, username }, { status: 400 });
   }
   if (user.disabled) {
@@ -59,18 +86,28 @@ export async function action({ request, context }: ActionFunctionArgs) {
     );
   }
 
-  await clearAccountFailures(db, username);
   // A fresh token at every login: a token planted before login is never promoted.
   const previousToken = readSessionToken(request);
   if (previousToken) await invalidateSession(db, sessionIdFromToken(previousToken));
   const token = generateSessionToken();
   const session = await createSession(db, token, user.id);
   const target = user.must_change_password ? "/settings/password" : safeRedirectPath(parsed.data.redirectTo);
-  return redirect(target, { headers: { "Set-Cookie": sessionCookie(token, session.expiresAt) } });
+  const sessionCheckUrl = `/login?${new URLSearchParams({ [SESSION_CHECK]: "1", redirectTo: target })}`;
+  return redirect(sessionCheckUrl, {
+    headers: { "Set-Cookie": sessionCookie(token, session.expiresAt, requestIsHttps({ request, context })) },
+  });
+}
+
+function refused(status: number, formError: string, retryAfterSeconds: number, username: string) {
+  return data(
+    { formError, errors: {} as Record<string, string>, username },
+    { status, headers: { "Retry-After": String(Math.max(1, retryAfterSeconds)) } },
+  );
 }
 
 export default function LoginPage() {
   const actionData = useActionData<typeof action>();
+  const loaderData = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
   const navigation = useNavigation();
   const pending = navigation.state !== "idle" && navigation.formAction === "/login";
@@ -83,6 +120,10 @@ export default function LoginPage() {
         {actionData?.formError ? (
           <p className="form-error" role="alert" id="login-error">
             {actionData.formError}
+          </p>
+        ) : loaderData?.cookieRefused ? (
+          <p className="form-error" role="alert" id="login-error">
+            {loaderData.cookieRefused}
           </p>
         ) : null}
         <Form method="post" className="stack" noValidate>

@@ -1,6 +1,7 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { assertSameOrigin } from "../utils/auth.server";
 import { getDb } from "../utils/db.server";
+import { requestIsHttps } from "../utils/https.server";
 import { blankSessionCookie, invalidateSession, readSessionToken, sessionIdFromToken } from "../utils/session.server";
 
 export async function loader() {
@@ -8,9 +9,9 @@ export async function loader() {
   return redirect("/");
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   assertSameOrigin(request);
   const token = readSessionToken(request);
   if (token) await invalidateSession(getDb(), sessionIdFromToken(token));
-  return redirect("/login", { headers: { "Set-Cookie": blankSessionCookie() } });
+  return redirect("/login", { headers: { "Set-Cookie": blankSessionCookie(requestIsHttps({ request, context })) } });
 }

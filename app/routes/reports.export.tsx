@@ -32,7 +32,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const ExcelJS = loadPackage("exceljs") as typeof import("exceljs");
   const book = new ExcelJS.Workbook();
   const sheet = book.addWorksheet("填报情况");
-  sheet.addRow([`${plan!.title} 填报情况 ${weekLabel(week)}`]);
+  sheet.addRow([`${plan!.title} 填报情况 ${weekLabel(week, plan!.year)}`]);
   sheet.addRow([`已填报 ${matrix.totals.reported}，补报 ${matrix.totals.late}，未填报 ${matrix.totals.missing}；导出时间 ${formatDateTime(now)}`]);
   sheet.addRow([]);
   const header = sheet.addRow(["编号", "重点工作", "状态", "单位", "牵头/配合", "填报情况", "完成进度", "提交时间", "最近催办"]);

@@ -107,7 +107,7 @@ export default function ReportsPage() {
         <div>
           <h1>填报情况</h1>
           <p className="muted small">
-            {plan.title} · {weekLabel(week)}
+            {plan.title} · {weekLabel(week, plan.year)}
             {week === currentWeek ? "（本周，尚未结束）" : ""}
           </p>
         </div>
@@ -134,7 +134,7 @@ export default function ReportsPage() {
           <select name="week" defaultValue={week}>
             {weeks.map((w) => (
               <option key={w} value={w}>
-                {weekLabel(w)}
+                {weekLabel(w, plan.year)}
                 {w === currentWeek ? " · 本周" : ""}
               </option>
             ))}

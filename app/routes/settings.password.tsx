@@ -5,7 +5,8 @@ import { setPassword } from "../models/users.server";
 import { requireUser } from "../utils/auth.server";
 import { getDb } from "../utils/db.server";
 import { parseForm, readForm } from "../utils/forms.server";
-import { verifyPassword } from "../utils/password.server";
+import { requestIsHttps } from "../utils/https.server";
+import { checkPasswordWithLimits } from "../utils/rate-limit.server";
 import { createSession, generateSessionToken, sessionCookie } from "../utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "修改密码 · 年度重点工作看板" }];
@@ -21,15 +22,28 @@ export async function action(args: ActionFunctionArgs) {
   const db = getDb();
   const parsed = parseForm(await readForm(args.request), ChangePasswordSchema);
   if (!parsed.ok) return data({ errors: parsed.errors }, { status: 400 });
-  const row = await db.selectFrom("users").select("password_hash").where("id", "=", user.id).executeTakeFirstOrThrow();
-  if (!(await verifyPassword(row.password_hash, parsed.data.currentPassword))) {
+  // The current password is guessed no faster here than on the login page: the same limits.
+  const check = await checkPasswordWithLimits(db, {
+    username: user.username,
+    address: args.context.clientAddress,
+    password: parsed.data.currentPassword,
+    passwordHash: async () =>
+      (await db.selectFrom("users").select("password_hash").where("id", "=", user.id).executeTakeFirstOrThrow()).password_hash,
+  });
+  if (!check.ok) {
+    return data(
+      { errors: { currentPassword: check.message } as Record<string, string> },
+      { status: check.status, headers: { "Retry-After": String(Math.max(1, check.retryAfterSeconds)) } },
+    );
+  }
+  if (!check.passwordOk) {
     return data({ errors: { currentPassword: "当前密码不正确。" } as Record<string, string> }, { status: 400 });
   }
   // Ends every session of this user (other devices too), then signs this device in again.
   await setPassword(db, user.id, user.id, parsed.data.newPassword, { mustChangePassword: false });
   const token = generateSessionToken();
   const session = await createSession(db, token, user.id);
-  return redirect("/?passwordChanged=1", { headers: { "Set-Cookie": sessionCookie(token, session.expiresAt) } });
+  return redirect("/?passwordChanged=1", { headers: { "Set-Cookie": sessionCookie(token, session.expiresAt, requestIsHttps(args)) } });
 }
 
 export default function ChangePasswordPage() {

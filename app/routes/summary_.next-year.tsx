@@ -33,7 +33,7 @@ export async function loader(args: LoaderFunctionArgs) {
 
 export async function action(args: ActionFunctionArgs) {
   const user = await requireUser(args, "summary.manage");
-  const form = parseNextYearForm(await readForm(args.request));
+  const form = parseNextYearForm(await readForm(args.request, { maxFields: 1000 }));
   if (!form.ok) return data({ message: form.message }, { status: 400 });
   const plan = await findPlanForSummary(getDb(), form.year);
   if (!plan) notFound("没有找到该年度计划。");

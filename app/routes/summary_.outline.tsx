@@ -12,7 +12,7 @@ import { requireUser } from "../utils/auth.server";
 import { getDb } from "../utils/db.server";
 import { readForm } from "../utils/forms.server";
 import { notFound } from "../utils/http.server";
-import { parseOutlineForm } from "./summary/outline-form.server";
+import { MAX_OUTLINE_FIELDS, parseOutlineForm } from "./summary/outline-form.server";
 import { parsePlanYear } from "~/lib/row-id";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: summaryStyles }];
@@ -57,7 +57,8 @@ export async function loader(args: LoaderFunctionArgs) {
 
 export async function action(args: ActionFunctionArgs) {
   const user = await requireUser(args, "summary.manage");
-  const formData = await readForm(args.request);
+  // One form for the whole outline: about a dozen fields a row, a few hundred rows at most.
+  const formData = await readForm(args.request, { maxFields: MAX_OUTLINE_FIELDS });
   const plan = await planOf(args.request, formData.get("year"));
   const db = getDb();
   const source = await loadOutlineSource(db, plan);

@@ -179,7 +179,7 @@ export default function UpdateFormPage() {
           <select name="week" defaultValue={form.week}>
             {form.weeks.map((week) => (
               <option key={week} value={week}>
-                {weekLabel(week)}
+                {weekLabel(week, form.task.planYear)}
                 {week === form.currentWeek ? " · 本周" : ""}
               </option>
             ))}
@@ -302,7 +302,7 @@ export default function UpdateFormPage() {
                     <span className="muted small">
                       {metric.aggregation === "sum" ? "填本周新增的数量，系统自动累计。" : "填截至本周的累计数，以最新一次为准。"}
                       {metric.target != null ? `全年目标${formatNumber(metric.target, metric.unit)}。` : ""}
-                      可写“1,226”或“1226${metric.unit}”。
+                      可写“1,226”或“1226{metric.unit}”。
                     </span>
                     {fieldError(name)}
                   </label>

@@ -1,18 +1,29 @@
+import { networkInterfaces } from "node:os";
 import type { BootstrapResult } from "../models/bootstrap.server";
 import { ROLE_LABELS } from "../utils/permissions";
 
-export function printStartBanner({ port, bootstrap }: { port: number; bootstrap: BootstrapResult }) {
+/** This machine's LAN addresses (non-loopback IPv4), where colleagues reach the server. */
+function lanUrls(port: number): string[] {
+  return Object.values(networkInterfaces())
+    .flatMap((addresses) => addresses ?? [])
+    .filter((address) => address.family === "IPv4" && !address.internal)
+    .map((address) => `http://${address.address}:${port}`);
+}
+
+export function printStartBanner({ port, host, bootstrap }: { port: number; host: string; bootstrap: BootstrapResult }) {
   const url = `http://localhost:${port}`;
   const lines = ["", `年度重点工作看板已启动：${url}`];
+  const lan = host === "0.0.0.0" ? lanUrls(port) : [];
+  if (lan.length > 0) lines.push(`局域网内其他电脑访问：${lan.join("  ")}`);
   if (bootstrap.created && bootstrap.production) {
     const admin = bootstrap.accounts[0];
     lines.push(
-      "首次启动（生产模式）：已创建管理员账号。",
+      "首次启动（正式安装，DEMO=0）：已创建管理员账号，未导入演示数据。",
       `  用户名 ${admin.username}  一次性密码 ${admin.password}`,
       "  首次登录后必须修改密码。此密码只显示这一次。",
     );
   } else if (bootstrap.created) {
-    lines.push("首次启动：已导入演示数据并创建演示账号（每个角色一个）：");
+    lines.push("首次启动：已导入演示数据并创建演示账号（每个角色一个）。正式使用请删除数据库文件后以 DEMO=0 启动：");
     for (const account of bootstrap.accounts) {
       const unit = account.unitName ? `（${account.unitName}）` : "";
       lines.push(`  ${account.username.padEnd(10)} 密码 ${account.password}   ${ROLE_LABELS[account.role]}${unit}`);

@@ -15,11 +15,21 @@ import helmet from "helmet";
 import { migrateToLatest } from "../../db/index";
 import { closeDb, getDb } from "../utils/db.server";
 import { bootstrapIfEmpty } from "../models/bootstrap.server";
+import { HSTS_HEADER_VALUE, isHttpsRequest } from "../utils/https.server";
 import { printStartBanner } from "./banner";
+import { withBodyLimit } from "./body-limit";
 import { remixGuards } from "./remix-guards";
 
+// `npm start` runs this file (build/server.js): React and Remix must take their production
+// builds whatever the shell says (React's development build renders the board ~1.8× slower).
+// Only `npm run dev` differs: remix dev sets NODE_ENV=development. Nothing imported above
+// loads React; the Remix build that does is imported in main(), after this line.
+if (process.env.NODE_ENV !== "development") process.env.NODE_ENV = "production";
 const production = process.env.NODE_ENV === "production";
 const development = process.env.NODE_ENV === "development";
+// Demo data (the seed's units and plan, one account per role) on an empty database is its own
+// switch, on unless DEMO=0: a real installation starts with only `admin` and a one-time password.
+const demo = process.env.DEMO !== "0";
 const port = Number(process.env.PORT || 3000);
 const host = process.env.HOST || "0.0.0.0";
 const buildPath = resolve("build/index.js");
@@ -61,7 +71,7 @@ async function main() {
   const db = getDb();
   await migrateToLatest(db);
   const bootstrap = await bootstrapIfEmpty(db, {
-    production,
+    production: !demo,
     demoPassword: process.env.DEMO_PASSWORD,
   });
 
@@ -111,7 +121,8 @@ async function main() {
           "frame-ancestors": ["'none'"],
         },
       },
-      strictTransportSecurity: production,
+      // Set below, and only on answers that went out over HTTPS.
+      strictTransportSecurity: false,
       // "no-referrer" (helmet's default) makes browsers send "Origin: null" with a plain form
       // POST, which the CSRF check must refuse; same-origin keeps the Origin for our own forms
       // and still sends nothing to other sites.
@@ -119,6 +130,10 @@ async function main() {
       crossOriginEmbedderPolicy: false,
     }),
   );
+  app.use((req, res, next) => {
+    if (isHttpsRequest(req)) res.setHeader("Strict-Transport-Security", HSTS_HEADER_VALUE);
+    next();
+  });
   app.use(refuseCrossSiteWrites);
   app.use(remixGuards());
   // Assets are built once and cached for a year: compress them well. Pages and data are made
@@ -141,7 +156,7 @@ async function main() {
 
   app.all(
     "*",
-    createRequestHandler({
+    withBodyLimit(createRequestHandler({
       build,
       // Only `npm run dev` shows error details; `npm start` (demo) hides them like production.
       mode: development ? "development" : "production",
@@ -149,16 +164,17 @@ async function main() {
         cspNonce: res.locals.cspNonce as string,
         requestId: res.locals.requestId as string,
         clientAddress: req.ip ?? req.socket.remoteAddress ?? undefined,
+        https: isHttpsRequest(req),
         appendSetCookie: (cookie: string) => res.append("Set-Cookie", cookie),
         setLoggedUser: (userId: number) => {
           res.locals.userId = userId;
         },
       }),
-    }),
+    })),
   );
 
   const server: Server = app.listen(port, host, () => {
-    printStartBanner({ port, bootstrap });
+    printStartBanner({ port, host, bootstrap });
     if (development) broadcastDevReady(build);
   });
 

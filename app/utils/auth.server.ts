@@ -4,6 +4,7 @@ import type { User } from "../../db/schema";
 import { getDb } from "./db.server";
 import { forbidden } from "./http.server";
 import { can, type Actor, type Permission } from "./permissions";
+import { requestIsHttps } from "./https.server";
 import { readSessionToken, sessionCookie, validateSessionToken } from "./session.server";
 
 export type RequestArgs = Pick<LoaderFunctionArgs | ActionFunctionArgs, "request" | "context">;
@@ -65,7 +66,7 @@ async function lookUpCurrentUser({ request, context }: RequestArgs): Promise<Cur
   if (!token) return null;
   const result = await validateSessionToken(getDb(), token);
   if (!result) return null;
-  if (result.renewed) context?.appendSetCookie?.(sessionCookie(token, result.session.expiresAt));
+  if (result.renewed) context?.appendSetCookie?.(sessionCookie(token, result.session.expiresAt, requestIsHttps({ request, context })));
   context?.setLoggedUser?.(result.user.id);
   return toCurrentUser(result.user, result.session.id);
 }
@@ -98,10 +99,24 @@ export async function requireUser(
   return user!;
 }
 
-/** Only a relative path on this site is a safe place to go after login. */
+// Any origin will do to resolve against: only a result on this same origin is kept, as a path.
+const RESOLVE_ORIGIN = "http://this-site.invalid";
+
+/**
+ * Only a path on this site is a safe place to go after login. Control characters and
+ * whitespace are refused outright (browsers drop a tab or newline, so "/\t/evil.example" is
+ * "//evil.example" to them, and a newline is not allowed in a header at all); the rest is
+ * resolved as a URL and kept only if it stays on the same origin. Anything else goes to "/".
+ */
 export function safeRedirectPath(value: FormDataEntryValue | string | null | undefined): string {
-  if (typeof value !== "string" || !value.startsWith("/") || value.startsWith("//") || value.includes("\\")) {
+  if (typeof value !== "string" || value.length > 2000 || !value.startsWith("/")) return "/";
+  if (/[\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200f\u2028-\u202f\u205f\u3000\ufeff\\]/.test(value)) return "/";
+  let url: URL;
+  try {
+    url = new URL(value, RESOLVE_ORIGIN);
+  } catch {
     return "/";
   }
-  return value;
+  if (url.origin !== RESOLVE_ORIGIN) return "/";
+  return `${url.pathname}${url.search}${url.hash}`;
 }

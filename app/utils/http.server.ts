@@ -17,6 +17,7 @@ export const badRequest = (message = "请求内容有误，请检查后重试。
 export const forbidden = (message = "您没有权限进行此操作。如需开通，请联系系统管理员。"): never =>
   fail(403, message);
 export const notFound = (message = "没有找到您要的内容，它可能已被删除。"): never => fail(404, message);
+export const payloadTooLarge = (message: string): never => fail(413, message);
 export const conflict = (message = "已被他人修改，请刷新后再试。", detail?: unknown): never =>
   fail(409, message, detail);
 

@@ -15,6 +15,45 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
   }
 }
 
+// argon2 takes ~20 MB and a core for tens of milliseconds: a few checks at a time, a short
+// queue behind them, and a refusal beyond that, so a flood of logins cannot starve the machine.
+export const MAX_CONCURRENT_PASSWORD_CHECKS = 2;
+export const MAX_QUEUED_PASSWORD_CHECKS = 16;
+
+export class PasswordChecksBusy extends Error {
+  constructor() {
+    super("too many password checks waiting");
+  }
+}
+
+let running = 0;
+let checksRun = 0;
+const queue: (() => void)[] = [];
+
+/** How many argon2 verifications this process has run (for tests and the stress run). */
+export function passwordChecksRun(): number {
+  return checksRun;
+}
+
+/** verifyPassword through the global bound; throws PasswordChecksBusy when the queue is full. */
+export async function verifyPasswordQueued(passwordHash: string, password: string): Promise<boolean> {
+  if (running >= MAX_CONCURRENT_PASSWORD_CHECKS) {
+    if (queue.length >= MAX_QUEUED_PASSWORD_CHECKS) throw new PasswordChecksBusy();
+    await new Promise<void>((resolve) => queue.push(resolve));
+  } else {
+    running++;
+  }
+  try {
+    checksRun++;
+    return await verifyPassword(passwordHash, password);
+  } finally {
+    // Hand the slot straight to the next in line, or free it.
+    const next = queue.shift();
+    if (next) next();
+    else running--;
+  }
+}
+
 // A real hash of a random secret: verifying against it when the account does not exist
 // costs the same time as a real check, so timing does not reveal which accounts exist.
 let decoyHash: Promise<string> | null = null;

@@ -99,11 +99,18 @@ export async function invalidateUserSessions(db: AppDatabase, userId: number): P
   await db.deleteFrom("sessions").where("user_id", "=", userId).execute();
 }
 
-function isProduction(): boolean {
-  return process.env.NODE_ENV === "production";
+/**
+ * Whether the session cookie carries `Secure`: exactly when the request came over HTTPS
+ * (browsers drop a Secure cookie set over http://192.168.x.x, so nobody on the LAN could sign
+ * in), unless COOKIE_SECURE=1 or 0 forces it.
+ */
+export function cookieSecure(https: boolean, setting = process.env.COOKIE_SECURE): boolean {
+  if (setting === "1") return true;
+  if (setting === "0") return false;
+  return https;
 }
 
-export function sessionCookie(token: string, expiresAt: Date): string {
+export function sessionCookie(token: string, expiresAt: Date, https: boolean): string {
   const parts = [
     `${SESSION_COOKIE_NAME}=${token}`,
     "Path=/",
@@ -111,13 +118,13 @@ export function sessionCookie(token: string, expiresAt: Date): string {
     "SameSite=Lax",
     `Expires=${expiresAt.toUTCString()}`,
   ];
-  if (isProduction()) parts.push("Secure");
+  if (cookieSecure(https)) parts.push("Secure");
   return parts.join("; ");
 }
 
-export function blankSessionCookie(): string {
+export function blankSessionCookie(https: boolean): string {
   const parts = [`${SESSION_COOKIE_NAME}=`, "Path=/", "HttpOnly", "SameSite=Lax", "Max-Age=0"];
-  if (isProduction()) parts.push("Secure");
+  if (cookieSecure(https)) parts.push("Secure");
   return parts.join("; ");
 }
 

@@ -53,7 +53,7 @@ test("the 6th wrong password in a row is rate-limited with the wait", async ({ p
     await expect(page.getByRole("alert")).toHaveText(/用户名或密码错误/);
   }
   await login(page, "ghost", "wrong-6");
-  await expect(page.getByRole("alert")).toHaveText(/请\d+分钟后再试/);
+  await expect(page.getByRole("alert")).toHaveText(/登录失败次数过多.*请\d+(秒|分钟)后再试/);
 });
 
 test("a secretary is refused an admin page with a Chinese 403 page", async ({ page }) => {
@@ -103,6 +103,22 @@ test("an admin creates a user who must set a password at first login", async ({ 
   await newcomer.getByRole("button", { name: "保存新密码" }).click();
   await expect(newcomer).toHaveURL(/\/board$/);
   await other.close();
+});
+
+test("an admin opens a user's edit page from the list and can clear login delays there", async ({ page }) => {
+  const problems = watchConsole(page);
+  await login(page, "admin");
+  await expect(page).toHaveURL(/\/board$/);
+  await page.goto("/admin/users");
+  const row = page.getByRole("row").filter({ hasText: "secretary" }).first();
+  await row.getByRole("link", { name: "编辑" }).click();
+  await expect(page).toHaveURL(/\/admin\/users\/\d+$/);
+  await expect(page.getByRole("heading", { name: /编辑用户：secretary/ })).toBeVisible();
+  // The list is not drawn over the edit page (the edit route used to nest in the list without an outlet).
+  await expect(page.getByRole("button", { name: "创建用户" })).toHaveCount(0);
+  await page.getByRole("button", { name: "解除登录限制" }).click();
+  await expect(page.getByText("已解除登录限制")).toBeVisible();
+  expect(problems).toEqual([]);
 });
 
 test("every page of the shell renders in the browser without errors or CSP violations", async ({ page }) => {

@@ -19,7 +19,7 @@ test("a leader generates the draft and edits a section; it autosaves", async ({ 
   const errors: string[] = [];
   page.on("pageerror", (error) => errors.push(error.message));
   await login(page);
-  await page.getByRole("link", { name: "总结" }).click();
+  await page.getByRole("link", { name: "总结", exact: true }).click();
   await expect(page.getByRole("heading", { name: "2025年度总结草稿" })).toBeVisible();
   await page.getByRole("button", { name: "生成总结草稿" }).click();
   const paper = page.getByRole("article", { name: "总结全文" });

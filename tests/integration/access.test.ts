@@ -54,7 +54,7 @@ const ACCESS: Record<string, AccessRow> = {
   "admin.plans.tsx": { url: () => "/admin/plans", params: none, get: ADMIN, post: ADMIN },
   "admin.units.tsx": { url: () => "/admin/units", params: none, get: ADMIN, post: ADMIN },
   "admin.users.tsx": { url: () => "/admin/users", params: none, get: ADMIN, post: ADMIN },
-  "admin.users.$userId.tsx": { url: (i) => `/admin/users/${i.userId}`, params: (i) => ({ userId: String(i.userId) }), get: ADMIN, post: ADMIN },
+  "admin.users_.$userId.tsx": { url: (i) => `/admin/users/${i.userId}`, params: (i) => ({ userId: String(i.userId) }), get: ADMIN, post: ADMIN },
   "attachments.$attachmentId.tsx": { url: () => "/attachments/999999", params: () => ({ attachmentId: "999999" }), get: NOT_FOUND, post: NONE },
   "board/route.tsx": {
     url: () => "/board",

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import * as adminLayout from "../../app/routes/admin";
 import * as adminUsers from "../../app/routes/admin.users";
-import * as adminUser from "../../app/routes/admin.users.$userId";
+import * as adminUser from "../../app/routes/admin.users_.$userId";
 import * as adminUnits from "../../app/routes/admin.units";
 import * as adminPlans from "../../app/routes/admin.plans";
 import * as index from "../../app/routes/_index";

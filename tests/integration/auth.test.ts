@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import * as login from "../../app/routes/login";
 import * as logout from "../../app/routes/logout";
 import * as index from "../../app/routes/_index";
@@ -17,15 +17,52 @@ function sessionCookieFrom(setCookie: string | null): string {
 const loginForm = (username: string, password: string, extra: Record<string, string> = {}) =>
   makeRequest("/login", { form: { username, password, ...extra } });
 
+describe("session cookie over HTTP and HTTPS", () => {
+  const savedSetting = process.env.COOKIE_SECURE;
+  afterEach(() => {
+    if (savedSetting === undefined) delete process.env.COOKIE_SECURE;
+    else process.env.COOKIE_SECURE = savedSetting;
+  });
+
+  it("is Secure exactly when the request is HTTPS (a LAN address over plain HTTP gets a usable cookie)", async () => {
+    const lan = await callAction(login.action, loginForm("leader", TEST_PASSWORD), { context: { https: false } });
+    expect(lan.headers.get("Set-Cookie")).not.toMatch(/Secure/);
+    const tls = await callAction(login.action, loginForm("leader", TEST_PASSWORD), { context: { https: true } });
+    expect(tls.headers.get("Set-Cookie")).toMatch(/; Secure/);
+  });
+
+  it("COOKIE_SECURE=1 or 0 forces it either way", async () => {
+    process.env.COOKIE_SECURE = "1";
+    const forced = await callAction(login.action, loginForm("leader", TEST_PASSWORD), { context: { https: false } });
+    expect(forced.headers.get("Set-Cookie")).toMatch(/; Secure/);
+    process.env.COOKIE_SECURE = "0";
+    const off = await callAction(login.action, loginForm("leader", TEST_PASSWORD), { context: { https: true } });
+    expect(off.headers.get("Set-Cookie")).not.toMatch(/Secure/);
+  });
+
+  it("explains in Chinese when the browser comes back from a login without the cookie", async () => {
+    const plain = await callLoader(login.loader, makeRequest("/login?sessionCheck=1&redirectTo=%2Fboard"), { context: { https: false } });
+    expect(plain.data.cookieRefused).toMatch(/浏览器没有保存登录状态.*允许本网站使用 Cookie/);
+    process.env.COOKIE_SECURE = "1";
+    const forced = await callLoader(login.loader, makeRequest("/login?sessionCheck=1"), { context: { https: false } });
+    expect(forced.data.cookieRefused).toMatch(/COOKIE_SECURE=1.*https:\/\//);
+    const ordinary = await callLoader(login.loader, makeRequest("/login"), { context: { https: false } });
+    expect(ordinary.data.cookieRefused).toBeNull();
+  });
+});
+
 describe("login", () => {
   it("signs each demo role in, sets an HttpOnly SameSite=Lax cookie and opens the shell", async () => {
     for (const username of ["admin", "leader", "secretary", "viewer"]) {
       const outcome = await callAction(login.action, loginForm(username, TEST_PASSWORD));
       expect(outcome.status).toBe(302);
-      expect(outcome.location).toBe("/");
+      expect(outcome.location).toBe("/login?sessionCheck=1&redirectTo=%2F");
       const setCookie = outcome.headers.get("Set-Cookie")!;
       expect(setCookie).toMatch(/HttpOnly/);
       expect(setCookie).toMatch(/SameSite=Lax/);
+      // With the cookie the check passes straight on to the page asked for.
+      const check = await callLoader(login.loader, makeRequest(outcome.location!, { cookie: sessionCookieFrom(setCookie) }));
+      expect(check.location).toBe("/");
       const home = await callLoader(index.loader, makeRequest("/", { cookie: sessionCookieFrom(setCookie) }));
       expect(home.location).toBe("/board");
     }
@@ -56,7 +93,7 @@ describe("login", () => {
     }
     const sixth = await callAction(login.action, loginForm("leader", "wrong-6"));
     expect(sixth.status).toBe(429);
-    expect(sixth.data.formError).toMatch(/请\d+分钟后再试/);
+    expect(sixth.data.formError).toMatch(/登录失败次数过多.*请\d+(秒|分钟)后再试/);
     const right = await callAction(login.action, loginForm("leader", TEST_PASSWORD));
     expect(right.status).toBe(429);
     await getDb().deleteFrom("login_failures").execute();
@@ -78,9 +115,11 @@ describe("login", () => {
 
   it("only redirects to paths on this site after login", async () => {
     const evil = await callAction(login.action, loginForm("viewer", TEST_PASSWORD, { redirectTo: "//evil.example/x" }));
-    expect(evil.location).toBe("/");
+    expect(evil.location).toBe("/login?sessionCheck=1&redirectTo=%2F");
     const good = await callAction(login.action, loginForm("viewer", TEST_PASSWORD, { redirectTo: "/kpi?x=1" }));
-    expect(good.location).toBe("/kpi?x=1");
+    expect(good.location).toBe("/login?sessionCheck=1&redirectTo=%2Fkpi%3Fx%3D1");
+    const cookie = sessionCookieFrom(good.headers.get("Set-Cookie"));
+    expect((await callLoader(login.loader, makeRequest(good.location!, { cookie }))).location).toBe("/kpi?x=1");
   });
 
   it("refuses a forged POST without this site's Origin", async () => {

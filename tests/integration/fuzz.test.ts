@@ -1,7 +1,8 @@
 // Every action route (found from the route files, so a new one is fuzzed too) gets seeded fuzz
 // payloads from a user allowed to post there: empty and malformed bodies, forged intents,
 // huge and oddly encoded fields, HTML, forged / foreign / negative / huge ids, stale versions
-// and oversize uploads. No input may cause a 500; a refusal is a 4xx with a Chinese message
+// and oversize uploads; thousands of fields, bodies past the route's limit (with a length and
+// streamed without one) and .docx decompression bombs. No input may cause a 500; a refusal is a 4xx with a Chinese message
 // and leaves every table unchanged; structurally broken requests must be refused.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -13,6 +14,8 @@ import { getDb } from "../../app/utils/db.server";
 import { tableChecksums } from "./db-checksum";
 import { isPostgres } from "../../db/dialect-sql";
 import { cookieFor, ORIGIN } from "./helpers";
+import { requestBodyLimit } from "../../app/utils/body-limits.server";
+import { docxBomb } from "../docx-bomb";
 import { seededRandom as random } from "../seeded-random";
 
 const SEED = 20251125;
@@ -119,7 +122,11 @@ function urlFor(file: string, params: Record<string, string>): string {
   return `/${path}`;
 }
 
-type Body = { kind: "form"; fields: [string, string | File][] } | { kind: "raw"; contentType: string; body: string | Uint8Array<ArrayBuffer> };
+type Body =
+  | { kind: "form"; fields: [string, string | File][] }
+  | { kind: "raw"; contentType: string; body: string | Uint8Array<ArrayBuffer> }
+  /** `bytes` of urlencoded body streamed in 64 KB chunks, without a Content-Length. */
+  | { kind: "stream"; bytes: number };
 
 interface Input {
   label: string;
@@ -133,6 +140,19 @@ function requestOf(url: string, cookie: string, body: Body): Request {
   if (body.kind === "raw") {
     headers.set("Content-Type", body.contentType);
     return new Request(`${ORIGIN}${url}`, { method: "POST", headers, body: body.body });
+  }
+  if (body.kind === "stream") {
+    headers.set("Content-Type", "application/x-www-form-urlencoded");
+    let left = body.bytes;
+    const chunk = new TextEncoder().encode(`a=${"b".repeat(64 * 1024 - 3)}&`);
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (left <= 0) return controller.close();
+        controller.enqueue(chunk.subarray(0, Math.min(chunk.length, left)));
+        left -= chunk.length;
+      },
+    });
+    return new Request(`${ORIGIN}${url}`, { method: "POST", headers, body: stream, duplex: "half" } as RequestInit);
   }
   const hasFile = body.fields.some(([, v]) => typeof v !== "string");
   if (hasFile) {
@@ -169,6 +189,9 @@ async function post(action: ActionFunction, request: Request, params: Record<str
   if (value instanceof Error) return { status: 500, text: `${value.name}: ${value.message}` };
   return { status: 200, text: JSON.stringify(value ?? null) };
 }
+
+// word/document.xml opens to 30 MB while the zip claims 4 KB.
+let bomb: Uint8Array<ArrayBuffer>;
 
 function inputsFor(file: string, source: string, fieldNames: string[], ids: Ids, rand: () => number): Input[] {
   const pick = <T,>(list: readonly T[]) => list[Math.floor(rand() * list.length)];
@@ -215,6 +238,20 @@ function inputsFor(file: string, source: string, fieldNames: string[], ids: Ids,
       inputs.push({ label: `${intent ?? "-"}: ${name} 1 MB`, body: { kind: "form", fields: [...base, ["taskId", String(ids.taskId)], [name, HUGE]] }, mustRefuse: false });
     }
   }
+  // Thousands of fields (more than any form has), bodies past the route's limit, and a .docx
+  // bomb in every file field a route might read.
+  const limit = requestBodyLimit(urlFor(file, paramsFor(file, ids)));
+  const fieldsOf = (count: number) => Array.from({ length: count }, (_, i) => `f${i}=1`).join("&");
+  inputs.push(
+    { label: "6,000 fields", body: { kind: "raw", contentType: "application/x-www-form-urlencoded", body: `intent=${intents[0] ?? ""}&${fieldsOf(6000)}` }, mustRefuse: true },
+    { label: "30,000 fields", body: { kind: "raw", contentType: "application/x-www-form-urlencoded", body: fieldsOf(30_000) }, mustRefuse: true },
+    { label: `body of ${limit + 1} bytes`, body: { kind: "raw", contentType: "application/x-www-form-urlencoded", body: `a=${"b".repeat(limit - 1)}` }, mustRefuse: true },
+    { label: `streamed body of ${limit + 64 * 1024} bytes`, body: { kind: "stream", bytes: limit + 64 * 1024 }, mustRefuse: true },
+  );
+  for (const field of ["file", "attachments"]) {
+    const base: [string, string][] = intents.includes("preview") ? [["intent", "preview"]] : intents.includes("import") ? [["intent", "import"]] : [];
+    inputs.push({ label: `.docx bomb in ${field}`, body: { kind: "form", fields: [...base, [field, new File([bomb], "总结.docx")]] }, mustRefuse: /import\/route/.test(file) && field === "file" });
+  }
   // Oversize and fake files on the upload routes.
   if (/import\/route|admin\.plans\.tsx|tasks\.\$taskId\.update/.test(file)) {
     const field = /update/.test(file) ? "attachments" : "file";
@@ -256,6 +293,7 @@ describe("fuzzing every action route", () => {
   const cookies = new Map<string, string>();
 
   beforeAll(async () => {
+    bomb = await docxBomb(30 * 1024 * 1024, { declareSmall: true });
     const db = getDb();
     // A second plan (a copy of the demo plan in 2031) supplies other plans' ids.
     const doc = await exportPlan(db, 2025);
@@ -269,7 +307,7 @@ describe("fuzzing every action route", () => {
     const unit = await db.selectFrom("units").select("id").orderBy("id").executeTakeFirstOrThrow();
     ids = { taskId: task.id, otherPlanTaskId: otherTask.id, otherPlanMetricId: otherMetric.id, metricId: metric.id, userId: user.id, unitId: unit.id };
     for (const role of ["admin", "leader", "secretary", "viewer"]) cookies.set(role, await cookieFor(role));
-  });
+  }, 120_000);
 
   // First, while their accounts are as seeded: the admin pass below resets and disables the viewer.
   it("answers a 社区书记's and a viewer's fuzz inputs, whose rights end at their unit or at reading, the same way", { timeout: 600_000 }, async () => {

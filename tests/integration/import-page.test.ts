@@ -81,7 +81,7 @@ describe("the import page", () => {
     expect(tasks[0]).toMatchObject({ code: "2026-01", title: "推广党建工作经验（改名）", status: "not_started", due_date: "2026-12-31" });
     const metrics = await db.selectFrom("metrics").selectAll().where("plan_id", "=", plan.id).execute();
     expect(metrics).toHaveLength(2);
-    expect(metrics.find((m) => m.name === "固定资产投资")).toMatchObject({ baseline: 2151, unit: "万元" });
+    expect(metrics.find((m) => m.name === "固定资产投资")).toMatchObject({ baseline: 2400, unit: "万元" });
     const document = await db.selectFrom("source_documents").selectAll().where("plan_id", "=", plan.id).executeTakeFirstOrThrow();
     expect(document.original_text).toBe(other);
 

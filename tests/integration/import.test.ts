@@ -25,7 +25,8 @@ describe("the first start's demo plan", () => {
       .where("task_id", "is", null)
       .where("name", "=", "固定资产投资")
       .executeTakeFirstOrThrow();
-    expect(investment).toMatchObject({ baseline: 2151, unit: "万元", target: null });
+    // "累计完成2151万元…预计全年完成2400万元" in a summary of 10月31日: the full year (预计) is the baseline.
+    expect(investment).toMatchObject({ baseline: 2400, unit: "万元", target: null });
     expect(investment.source_sentence).toContain("预计全年完成2400万元");
     const targeted = await db.selectFrom("metrics").selectAll().where("task_id", "is not", null).execute();
     expect(targeted.length).toBeGreaterThanOrEqual(3);

@@ -119,8 +119,9 @@ describe("the summary page", () => {
     const work = sections.find((s) => s.key === "work")!.body;
     // The cap metric reported above, under the work area its imported heading belongs to.
     expect(work).toMatch(/\n（[一二三四五六七八九十]+）民生保障工作\n主要指标完成情况：失业率为3.9%/);
-    // No 同比 where last year's figure is of another (or unknown) period: the figure stands alone.
-    expect(work).toMatch(/全年开展集中培训班2次[；。]/);
+    // 同比 against last year's full-year figure; none against 失业率's 1-11月 figure.
+    expect(work).toContain("全年开展集中培训班2次，同比增长100.0%");
+    expect(work).toMatch(/失业率为3.9%[；。]/);
     // Every reported measure appears once, with the one value the KPI page computes (the most
     // complete report when two tasks report it).
     const text = sections.map((s) => s.body).join("\n");

@@ -2,13 +2,15 @@
 // a kill -9 in the middle of a write storm. Loopback only, bounded in count and time.
 // Checks: every acknowledged write is in the database; stale writes get 409, never a silent
 // overwrite; no 500 and no SQLITE_BUSY reaches a user; after the crash the database is intact
-// and holds every acknowledged write, with no half-applied multi-row write.
+// and holds every acknowledged write, with no half-applied multi-row write. Then issue 15's
+// bounds (tests/stress/hardening.ts): huge forms and bodies, .docx bombs, login floods, redirects.
 import { copyFileSync, mkdirSync, rmSync } from "node:fs";
 import { sql } from "kysely";
 import { openDatabase } from "../../db/index";
 import { SERVER_ENTRY } from "../../app/server/build";
 import { BENCH_PASSWORD, generateLargePlan, LARGE_PLAN_YEAR } from "../bench/generate";
 import { ensureBuilt, login, startServer, type RunningServer } from "../bench/harness";
+import { hardeningRun } from "./hardening";
 
 const CLIENTS = 50;
 const WRITES_PER_CLIENT = 100;
@@ -45,6 +47,13 @@ async function post(app: RunningServer, cookie: string, path: string, form: Reco
   const ok = response.status >= 200 && response.status < 400;
   if (ok) tally.acknowledged++;
   return { ok, status: response.status };
+}
+
+/** One session per client, signed in one after another (checks of one account run one at a time). */
+async function signInEach(app: RunningServer, count: number): Promise<string[]> {
+  const cookies: string[] = [];
+  for (let i = 0; i < count; i++) cookies.push(await login(app, "leader", BENCH_PASSWORD));
+  return cookies;
 }
 
 async function clientPlans(path: string): Promise<ClientPlan[]> {
@@ -85,7 +94,7 @@ async function loadTest(): Promise<Tally & { found: number; expected: number }> 
   const lastUpdateBody = new Map<string, string>();
   let staleRefusedWrongly = 0;
   try {
-    const cookies = await Promise.all(plans.map(() => login(app, "leader", BENCH_PASSWORD)));
+    const cookies = await signInEach(app, plans.length);
     await Promise.all(
       plans.map(async (plan, client) => {
         const cookie = cookies[client];
@@ -153,7 +162,7 @@ async function crashTest(): Promise<{ acknowledged: number; found: number; integ
   const path = `${dir}/crash.sqlite`;
   const plans = await clientPlans(path);
   let app = await startServer(SERVER_ENTRY, { DATABASE_PATH: path, NODE_ENV: "production" }, "/login");
-  const cookies = await Promise.all(plans.slice(0, 20).map(() => login(app, "leader", BENCH_PASSWORD)));
+  const cookies = await signInEach(app, 20);
   const acknowledged = new Set<string>();
   let stop = false;
   const storm = Promise.all(
@@ -209,13 +218,26 @@ async function main() {
   ensureBuilt();
   await generateLargePlan(`${dir}/load.sqlite`, { tasks: 300, leaders: 4, metrics: 40, weeks: 8 });
   copyFileSync(`${dir}/load.sqlite`, `${dir}/crash.sqlite`);
+  copyFileSync(`${dir}/load.sqlite`, `${dir}/hardening.sqlite`);
 
   const load = await loadTest();
   log(`负载：${CLIENTS} 个客户端 × ${WRITES_PER_CLIENT} 次写入 — 尝试 ${load.attempted}，确认 ${load.acknowledged}，409 ${load.conflicts}，5xx ${load.serverErrors}，SQLITE_BUSY ${load.busy}；核对 ${load.found}/${load.expected}`);
   const crash = await crashTest();
   log(`崩溃：kill -9 后重启 — integrity_check ${crash.integrity}，确认的写入 ${crash.acknowledged}，找到 ${crash.found}，半截写入 ${crash.halfApplied}`);
 
+  // Issue 15: one anonymous request must not freeze, fill or fool the server. Behind a proxy
+  // (TRUST_PROXY=1) so each scenario comes from its own address.
+  log("加固（问题 15）：");
+  const hardApp = await startServer(SERVER_ENTRY, { DATABASE_PATH: `${dir}/hardening.sqlite`, NODE_ENV: "production", TRUST_PROXY: "1" }, "/login");
+  let hardening;
+  try {
+    hardening = await hardeningRun({ url: hardApp.url, pid: hardApp.process.pid!, username: "leader", password: BENCH_PASSWORD }, log);
+  } finally {
+    await hardApp.stop();
+  }
+
   const checks = [
+    ...hardening.map((figure) => figure.ok),
     load.serverErrors === 0,
     load.busy === 0,
     load.found === load.expected,

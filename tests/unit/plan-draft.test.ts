@@ -31,7 +31,17 @@ describe("draftPlan on the seed", () => {
 
   it("keeps last year's figures of 二 as baselines, with the forecast beside the actual", () => {
     const investment = draft.metrics.find((m) => m.name === "固定资产投资")!;
-    expect(investment).toMatchObject({ baseline: 2151, forecast: 2400, unit: "万元", direction: "up", aggregation: "sum" });
+    // 累计 in a summary signed 10月31日 covers 1-10月; the baseline is the full year, estimated.
+    expect(investment).toMatchObject({
+      baseline: 2400,
+      forecast: 2400,
+      baselinePeriod: "全年",
+      baselineEstimated: true,
+      partial: { value: 2151, period: "1-10月" },
+      unit: "万元",
+      direction: "up",
+      aggregation: "sum",
+    });
     const unemployment = draft.metrics.find((m) => m.name.includes("失业率"))!;
     expect(unemployment).toMatchObject({ baseline: 4.5, unit: "%", direction: "cap", aggregation: "latest" });
     expect(draft.metrics.every((m) => m.ref?.startsWith("二"))).toBe(true);
@@ -69,11 +79,11 @@ describe("figures of the same name", () => {
   it("pairs each forecast with the actual just before it and keeps other companies' figures apart", () => {
     const draft = draftPlan(parseSummary(seed));
     const sales = draft.metrics.filter((m) => m.name === "销售额" && m.unit === "万元");
-    expect(sales.map((m) => [m.baseline, m.forecast])).toEqual(
+    expect(sales.map((m) => [m.partial?.value, m.baseline, m.forecast, m.baselinePeriod])).toEqual(
       expect.arrayContaining([
-        [861, 1848],
-        [1365, 1820],
-        [1537, 2049],
+        [861, 1848, 1848, "全年"],
+        [1365, 1820, 1820, "全年"],
+        [1537, 2049, 2049, "全年"],
       ]),
     );
   });

@@ -66,7 +66,7 @@ export const CardBody = memo(function CardBody({ card, detailHref, pending = fal
       <div className="task-progress">
         <span className="task-progress-text">
           完成 <strong>{`${card.progress}%`}</strong>
-          {card.status !== "done" && card.dueDate ? <span className="muted">{` · 序时进度 ${card.light.expectedProgress}%`}</span> : null}
+          {card.status !== "done" && card.light.light !== "upcoming" && card.dueDate ? <span className="muted">{` · 序时进度 ${card.light.expectedProgress}%`}</span> : null}
         </span>
         <progress max={100} value={card.progress} aria-label={`完成${card.progress}%`} />
       </div>

@@ -1,10 +1,10 @@
 // Filters and swimlanes live in the URL (a GET form), so any view can be bookmarked and shared.
 import { Form, Link, useSubmit } from "@remix-run/react";
-import { LIGHT_LABELS } from "~/lib/light-labels";
+import { LIGHT_LABELS, lightText } from "~/lib/light-labels";
 import type { Light } from "~/lib/lights";
 import { hasActiveFilters, LANE_LABELS, type BoardFilters, type LaneBy, type NamedRef } from "~/lib/board";
 
-const LIGHTS: Light[] = ["red", "yellow", "green", "done"];
+const LIGHTS: Light[] = ["red", "yellow", "green", "upcoming", "done"];
 const LANES: LaneBy[] = ["none", "unit", "leader", "category"];
 
 export function FilterBar({
@@ -71,7 +71,7 @@ export function FilterBar({
           <option value="">全部</option>
           {LIGHTS.map((light) => (
             <option key={light} value={light}>
-              {`${LIGHT_LABELS[light].shape} ${LIGHT_LABELS[light].word} ${LIGHT_LABELS[light].meaning}`}
+              {`${LIGHT_LABELS[light].shape} ${lightText(light)}`}
             </option>
           ))}
         </select>

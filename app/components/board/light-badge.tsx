@@ -1,5 +1,5 @@
 // 督办灯: colour, shape and word together, never colour alone; the reason beside it.
-import { LIGHT_LABELS } from "~/lib/light-labels";
+import { LIGHT_LABELS, lightText } from "~/lib/light-labels";
 import type { LightResult } from "~/lib/lights";
 
 export function LightBadge({ light, withReason = true }: { light: LightResult; withReason?: boolean }) {
@@ -11,7 +11,7 @@ export function LightBadge({ light, withReason = true }: { light: LightResult; w
         <span className="light-shape" aria-hidden="true">
           {label.shape}
         </span>
-        {`${label.word} ${label.meaning}`}
+        {lightText(light.light)}
       </span>
       {withReason && reason && light.light !== "done" ? <span className="light-reason">{reason}</span> : null}
     </span>

@@ -1,8 +1,8 @@
 // Counts of lights at the top of the board, and the legend: shape + word + colour.
-import { LIGHT_LABELS } from "~/lib/light-labels";
+import { LIGHT_LABELS, lightText } from "~/lib/light-labels";
 import type { Light } from "~/lib/lights";
 
-const ORDER: Light[] = ["red", "yellow", "green", "done"];
+const ORDER: Light[] = ["red", "yellow", "green", "upcoming", "done"];
 
 export function LightSummary({
   counts,
@@ -20,13 +20,14 @@ export function LightSummary({
       <span>
         共 <strong>{matching}</strong> 项{matching !== total ? `（全年度${total}项）` : ""}
       </span>
-      {ORDER.map((light) => (
+      {/* 未开始 only when there is such a card (a plan that has not started, a task starting later). */}
+      {ORDER.filter((light) => light !== "upcoming" || counts.upcoming > 0).map((light) => (
         <span key={light} className={`light light-${light}`}>
           <span className="light-word">
             <span className="light-shape" aria-hidden="true">
               {LIGHT_LABELS[light].shape}
             </span>
-            {`${LIGHT_LABELS[light].word} ${LIGHT_LABELS[light].meaning} ${counts[light]}项`}
+            {`${lightText(light)} ${counts[light]}项`}
           </span>
         </span>
       ))}
@@ -51,7 +52,10 @@ export function LightLegend() {
         <li>
           <span className="light light-red"><span className="light-word"><span className="light-shape" aria-hidden="true">■</span>红灯 滞后</span></span>：落后超过红灯阈值、已超期，或连续两周未填报。
         </li>
-        <li>已销号的卡片不再亮灯；未到开始日期的任务不算滞后。</li>
+        <li>
+          <span className="light light-upcoming"><span className="light-word"><span className="light-shape" aria-hidden="true">○</span>未开始</span></span>：还没到开始日期（或所在年度还没开始）的任务，不算滞后，开始前无需填报，也不能催办。
+        </li>
+        <li>已销号的卡片不再亮灯。</li>
       </ul>
     </details>
   );

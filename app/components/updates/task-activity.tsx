@@ -75,12 +75,12 @@ function CommentForm({ taskId, back, unitNames }: { taskId: number; back: string
 }
 
 /** Rendered by the card detail route with data from getTaskActivity. `back` is the detail's own URL. */
-export function TaskActivity({ activity, back }: { activity: Activity; back: string }) {
+export function TaskActivity({ activity, back, planYear }: { activity: Activity; back: string; planYear?: number }) {
   const encodedBack = encodeURIComponent(back);
   return (
     <>
       <section className="detail-section task-activity" aria-labelledby={`week-status-${activity.taskId}`}>
-        <h3 id={`week-status-${activity.taskId}`}>本周填报 · {weekLabel(activity.week)}</h3>
+        <h3 id={`week-status-${activity.taskId}`}>本周填报 · {weekLabel(activity.week, planYear)}</h3>
         {activity.units.length === 0 ? (
           <p className="muted">还没有指定牵头单位或配合单位。</p>
         ) : (
@@ -129,7 +129,7 @@ export function TaskActivity({ activity, back }: { activity: Activity; back: str
                   {file.fileName}
                 </a>{" "}
                 <span className="muted small">
-                  {file.unitName} · {weekLabel(file.week)} · {formatBytes(file.size)}
+                  {file.unitName} · {weekLabel(file.week, planYear)} · {formatBytes(file.size)}
                 </span>
               </li>
             ))}

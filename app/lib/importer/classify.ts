@@ -1,5 +1,6 @@
 import type { SectionKind } from "./types";
 import { yearInText } from "./meta";
+import { MULTI_YEAR } from "./reading";
 
 /**
  * Section kinds from heading words. The kind whose keyword appears first in the heading wins,
@@ -56,6 +57,8 @@ export function classifyTopLevel(headings: string[], ctx: ClassifyContext): Sect
       kind = laterThanAnother || seenWork ? "plan" : "work";
     }
     if (kind === null && year !== null && ctx.reportedYear !== null && year === ctx.reportedYear) kind = "work";
+    // "二、“十五五”时期的主要目标任务": a multi-year outlook, not the year's plan.
+    if ((kind === "plan" || kind === null) && MULTI_YEAR.test(heading) && !PAST_WORK.test(heading)) kind = "vision";
     kinds.push(kind ?? "other");
     if (kind === "work") seenWork = true;
   });

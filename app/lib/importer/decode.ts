@@ -1,10 +1,5 @@
-import { createRequire } from "node:module";
-import { importError, MAX_IMPORT_BYTES } from "./errors";
-
-// Loaded with require on first use, not with import(): tsx (which runs the server) rewrites
-// every file holding an import() expression and keeps a source map of it, and the server
-// build is one large file (about +50 MB RSS).
-const loadPackage = createRequire(import.meta.url);
+import { extractDocxText } from "./docx-limits";
+import { importError, MAX_IMPORT_BYTES, MAX_IMPORT_TEXT_CHARS } from "./errors";
 
 /**
  * Turns an uploaded file into text. The file type is decided by its content (magic bytes),
@@ -26,6 +21,7 @@ export async function readSummaryFile(fileName: string, bytes: Uint8Array): Prom
     text = decodeText(bytes);
   }
   if (text.trim().length === 0) throw importError("empty");
+  if (text.length > MAX_IMPORT_TEXT_CHARS) throw importError("text_too_long");
   return text;
 }
 
@@ -71,15 +67,8 @@ function findAscii(bytes: Uint8Array, needle: string, limit: number): number {
 async function readDocx(bytes: Uint8Array): Promise<string> {
   // A zip that is not a Word document (xlsx, pptx, plain zip) has no word/document.xml.
   if (findAscii(bytes, "word/", bytes.length) < 0) throw importError("unsupported_archive");
-  // mammoth is loaded on first use, not at server start (it is large and imports are rare).
-  const mammoth = loadPackage("mammoth") as typeof import("mammoth");
-  let raw: string;
-  try {
-    const result = await mammoth.extractRawText({ buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) });
-    raw = result.value;
-  } catch {
-    throw importError("docx_unreadable");
-  }
+  // mammoth runs in a worker, with the zip's sizes bounded (docx-limits.ts).
+  const raw = await extractDocxText(bytes);
   // mammoth ends every paragraph with a blank line; one paragraph per line is what the parser reads.
   return raw.replace(/\r\n?/g, "\n").replace(/\n\n/g, "\n").replace(/\n+$/, "\n");
 }

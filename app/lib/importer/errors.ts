@@ -12,6 +12,9 @@ export type ImportErrorCode =
   | "unsupported_rtf"
   | "unsupported_archive"
   | "docx_unreadable"
+  | "docx_too_large"
+  | "docx_busy"
+  | "text_too_long"
   | "unknown_encoding";
 
 export class ImportError extends Error {
@@ -25,6 +28,8 @@ export class ImportError extends Error {
 }
 
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
+/** The most text one import takes, from a file or the paste box alike. */
+export const MAX_IMPORT_TEXT_CHARS = 2_000_000;
 
 /** Chinese messages kept together so the wording stays consistent. */
 export const importErrorMessages: Record<ImportErrorCode, string> = {
@@ -37,6 +42,10 @@ export const importErrorMessages: Record<ImportErrorCode, string> = {
   unsupported_rtf: "暂不支持 RTF 格式，请在 Word 中另存为 .docx 后重新上传。",
   unsupported_archive: "这是一个压缩包或其他 Office 文件，不是 Word 文档。请上传工作总结的 .docx 或 .txt 文件。",
   docx_unreadable: "无法读取这个 .docx 文件，文件可能已损坏。请在 Word 中打开并重新保存为 .docx 后再上传。",
+  docx_too_large:
+    "这个 .docx 文件打开后的内容超过 20 MB，无法导入（工作总结打开后一般不到 1 MB）。文件可能已损坏或含有异常内容，请在 Word 中打开并另存为 .docx，或复制正文粘贴导入。",
+  docx_busy: "正在处理其他人上传的 .docx 文件，请稍等半分钟后重新上传。",
+  text_too_long: "文件中的文字超过200万字，无法导入。请只保留工作总结正文后重新上传。",
   unknown_encoding: "无法识别文件的文字编码。请用记事本或 WPS 打开后另存为 UTF-8 编码的 .txt 文件，再重新上传。",
 };
 

@@ -12,6 +12,7 @@ export type {
   Paragraph,
   ParsedSummary,
   PlanItem,
+  PlanTarget,
   ProblemItem,
   SectionJson,
   SectionKind,

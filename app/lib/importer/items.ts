@@ -17,6 +17,9 @@ export interface TextRegion extends Range {
 
 const PLAN_START = /^(下一步|下步|下阶段|下一阶段|今后|明年|来年)(工作中|工作|，|：|我们|我街|将|要|街道|社区|还将|继续|计划)/;
 const YEAR_PLAN_START = /^((?:19|20)\d{2})年[，]?([^。；]{0,14}?)(将|要|计划|拟|力争|继续|重点)/;
+/** "同时我们也清醒看到，工作中还存在一些不足，主要是A，B，C，等等。": the list follows 主要是. */
+const PROBLEM_LEAD_PLAIN =
+  /(清醒(?:地)?(?:看到|认识到)|(?:还|仍|也|依然|仍然)存在)[^。]{0,60}?(主要是|主要表现在|主要表现为|具体表现为|表现在)[：:，]?/;
 const PROBLEM_LEAD = /(还|仍|也|依然|仍然|还是|但|但是)存在(着)?(一些|不少|以下|诸多|一定的?)?[^。；：]{0,12}?(问题|不足|短板|差距|困难|薄弱环节)[^。；：]{0,6}：/;
 
 function sentenceStarts(text: string, p: Range): number[] {
@@ -51,7 +54,7 @@ export function findPlanRegions(map: SourceMap, roots: Item[], reportedYear: num
   const text = map.text;
   const regions: TextRegion[] = [];
   forEachItem(roots, (item) => {
-    if (item.kind === "plan") return;
+    if (item.kind === "plan" || item.kind === "vision") return;
     for (const piece of item.paragraphs) {
       const p = withInlineContinuation(map, item, piece);
       for (const s of sentenceStarts(text, p)) {
@@ -75,10 +78,10 @@ export function findProblemRegions(map: SourceMap, roots: Item[]): TextRegion[] 
   const text = map.text;
   const regions: TextRegion[] = [];
   forEachItem(roots, (item) => {
-    if (item.kind === "problems" || item.kind === "plan") return;
+    if (item.kind === "problems" || item.kind === "plan" || item.kind === "vision") return;
     for (const piece of item.paragraphs) {
       const p = withInlineContinuation(map, item, piece);
-      const m = PROBLEM_LEAD.exec(text.slice(p.start, p.end));
+      const m = PROBLEM_LEAD.exec(text.slice(p.start, p.end)) ?? PROBLEM_LEAD_PLAIN.exec(text.slice(p.start, p.end));
       if (!m) continue;
       let start = p.start + m.index + m[0].length;
       while (start < p.end && text.charCodeAt(start) === 0x20) start++;
@@ -169,7 +172,10 @@ function regionItems(map: SourceMap, regions: TextRegion[], splitOnSemicolon: bo
     const inline = inlineChildrenIn(region.owner, region);
     if (inline.length > 0) {
       for (const c of inline) {
-        out.push({ ref: c.ref, range: { start: c.contentStart, end: c.contentEnd }, markerStart: c.markerStart, heading: null, source: "paragraph" });
+        // A list of problems ends with its sentence: "五是…不够。我们一定直面问题…" keeps only the item.
+        const stop = splitOnSemicolon ? map.text.indexOf("。", c.contentStart) : -1;
+        const end = stop >= 0 && stop < c.contentEnd ? stop : c.contentEnd;
+        out.push({ ref: c.ref, range: { start: c.contentStart, end }, markerStart: c.markerStart, heading: null, source: "paragraph" });
       }
       continue;
     }
@@ -178,25 +184,42 @@ function regionItems(map: SourceMap, regions: TextRegion[], splitOnSemicolon: bo
       continue;
     }
     const text = map.text;
+    // The list ends with its sentence; its items are split by "；", else by "，" when there are
+    // at least three parallel clauses ("主要是A，B，C，等等").
+    const stop = text.indexOf("。", region.start);
+    const end = stop >= 0 && stop < region.end ? stop : region.end;
+    const sentence = text.slice(region.start, end);
+    const separator = sentence.includes("；") ? "；" : parallelClauses(sentence) ? "，" : null;
     let s = region.start;
-    for (let i = region.start; i <= region.end; i++) {
-      if (i === region.end || text[i] === "；" || text[i] === "。") {
-        if (map.text.slice(s, i).trim().length >= 4) {
-          out.push({ ref: region.owner.ref, range: { start: s, end: i }, markerStart: s, heading: null, source: "paragraph" });
+    for (let i = region.start; i <= end; i++) {
+      if (i === end || (separator !== null && text[i] === separator)) {
+        const piece = trimEtc(text.slice(s, i));
+        if (piece.trim().length >= 4) {
+          out.push({ ref: region.owner.ref, range: { start: s, end: s + piece.length }, markerStart: s, heading: null, source: "paragraph" });
         }
         s = i + 1;
-        if (text[i] === "。") break; // the list ends with the sentence
       }
     }
   }
   return out;
 }
 
+/** "A，B，C，等等" (or "…等问题"): three or more clauses of similar length that each state something. */
+function parallelClauses(sentence: string): boolean {
+  const clauses = trimEtc(sentence).split("，").filter((c) => c.trim().length > 0);
+  return clauses.length >= 3 && clauses.every((c) => c.trim().length >= 4 && c.trim().length <= 40);
+}
+
+/** Drops a closing "等等" / "等" / "等问题" from a list or its last item. */
+function trimEtc(text: string): string {
+  return text.replace(/[，、]?\s*等等?(问题|方面)?\s*[，、]?\s*$/, "");
+}
+
 export function extractItems(
   map: SourceMap,
   roots: Item[],
   reportedYear: number | null,
-): { problems: ProblemItem[]; plan: PlanItem[]; planRegions: TextRegion[] } {
+): { problems: ProblemItem[]; plan: PlanItem[]; vision: PlanItem[]; planRegions: TextRegion[] } {
   const planRegions = findPlanRegions(map, roots, reportedYear).sort((a, b) => a.start - b.start);
   const problemRegions = findProblemRegions(map, roots);
 
@@ -221,13 +244,18 @@ export function extractItems(
     problems.push({ ref: raw.ref, text, span: map.span(raw.markerStart, raw.range.end), source: raw.source });
   }
 
-  const plan: PlanItem[] = [];
-  for (const raw of rawPlan) {
-    const text = itemText(raw.range);
-    if (!text) continue;
-    const headingText = raw.heading ? map.originalText(raw.heading.start, raw.heading.end) : "";
-    const title = shortTitle(headingText || text);
-    plan.push({ ref: raw.ref, title, text, span: map.span(raw.markerStart, raw.range.end), source: raw.source });
-  }
-  return { problems, plan, planRegions };
+  const toPlanItems = (raws: RawItem[]): PlanItem[] => {
+    const items: PlanItem[] = [];
+    for (const raw of raws) {
+      const text = itemText(raw.range);
+      if (!text) continue;
+      const headingText = raw.heading ? map.originalText(raw.heading.start, raw.heading.end) : "";
+      const title = shortTitle(headingText || text);
+      items.push({ ref: raw.ref, title, text, span: map.span(raw.markerStart, raw.range.end), source: raw.source, targets: [] });
+    }
+    return items;
+  };
+  const plan = toPlanItems(rawPlan);
+  const vision = toPlanItems(sectionItems(map, roots, "vision", []).sort((a, b) => a.markerStart - b.markerStart));
+  return { problems, plan, vision, planRegions };
 }

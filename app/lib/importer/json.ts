@@ -8,9 +8,11 @@ export function toSummaryJson(parsed: ParsedSummary): SummaryJson {
     unit: parsed.unit,
     year: parsed.year,
     date: parsed.date,
+    planYear: parsed.planYear,
     sections: parsed.sections.map(sectionJson),
     problems: parsed.problems.map((p) => ({ ref: p.ref, text: p.text })),
-    plan: parsed.plan.map((p) => ({ ref: p.ref, title: p.title, text: p.text })),
+    plan: parsed.plan.map((p) => ({ ref: p.ref, title: p.title, text: p.text, targets: p.targets })),
+    vision: parsed.vision.map((p) => ({ ref: p.ref, title: p.title, text: p.text, targets: p.targets })),
     metrics: parsed.metrics.map((m) => ({
       name: m.name,
       value: m.value,
@@ -20,6 +22,8 @@ export function toSummaryJson(parsed: ParsedSummary): SummaryJson {
       qualifier: m.qualifier,
       ref: m.ref,
       sentence: m.sentence,
+      period: m.period,
+      estimated: m.estimated,
     })),
   };
 }
@@ -28,7 +32,19 @@ function sectionJson(node: SectionNode): SectionJson {
   return { number: node.number, heading: node.heading, kind: node.kind, children: node.children.map(sectionJson) };
 }
 
-const sectionKind = z.enum(["highlights", "work", "problems", "plan", "other"]);
+const sectionKind = z.enum(["highlights", "work", "problems", "plan", "vision", "other"]);
+
+const planTargetSchema = z
+  .object({
+    name: z.string(),
+    value: z.number().finite(),
+    unit: z.string().min(1),
+    kind: z.enum(["actual", "forecast", "target", "cap", "rate"]),
+    qualifier: z.string().nullable(),
+    sentence: z.string(),
+  })
+  .strict();
+const planItemSchema = z.object({ ref: z.string(), title: z.string(), text: z.string(), targets: z.array(planTargetSchema) }).strict();
 
 const sectionJsonSchema: z.ZodType<SectionJson> = z.lazy(() =>
   z
@@ -51,9 +67,11 @@ export const summaryJsonSchema = z
       .string()
       .regex(/^\d{4}-\d{2}-\d{2}$/)
       .nullable(),
+    planYear: z.number().int().nullable(),
     sections: z.array(sectionJsonSchema),
     problems: z.array(z.object({ ref: z.string(), text: z.string() }).strict()),
-    plan: z.array(z.object({ ref: z.string(), title: z.string(), text: z.string() }).strict()),
+    plan: z.array(planItemSchema),
+    vision: z.array(planItemSchema),
     metrics: z.array(
       z
         .object({
@@ -65,6 +83,8 @@ export const summaryJsonSchema = z
           qualifier: z.string().nullable(),
           ref: z.string().nullable(),
           sentence: z.string(),
+          period: z.string(),
+          estimated: z.boolean(),
         })
         .strict(),
     ),

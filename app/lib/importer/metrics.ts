@@ -1,4 +1,5 @@
 import type { TextRegion } from "./items";
+import { isStructuralEnumeration } from "./reading";
 import { CN_MAGNITUDES, isCnNumeralChar, isCnNumeralCode, isMagnitudeOnly, magnitudeMultiplier, parseCnNumber, scale } from "./numerals";
 import type { SourceMap } from "./source";
 import { itemAt, type Item, type Structure } from "./structure";
@@ -368,6 +369,11 @@ function metricsInSentence(map: SourceMap, s: string, offset: number, ctx: (pos:
       continue;
     }
 
+    // "主要做了6个方面工作", "跨越3个千亿元台阶": the document's own parts, not a measure.
+    if (isStructuralEnumeration(s.slice(token.unitEnd, token.unitEnd + 8), s.slice(Math.max(0, token.qualifierStart - 4), token.qualifierStart), token.unit)) {
+      i = token.end - 1;
+      continue;
+    }
     const c = ctx(offset + i);
     const kindStart = Math.max(lastBoundary(s, token.qualifierStart, CLAUSE_BOUNDARY, 0), prevEnd);
     const kindWindow = s.slice(kindStart, token.qualifierStart);
@@ -417,6 +423,8 @@ function metricsInSentence(map: SourceMap, s: string, offset: number, ctx: (pos:
       raw: map.originalText(absStart, absEnd),
       span: map.span(absStart, absEnd),
       sentenceSpan: c.sentenceSpan,
+      period: "全年",
+      estimated: false,
     });
     prev = { name, kind };
     prevEnd = token.end;

@@ -3,6 +3,7 @@ import { extractItems } from "./items";
 import { markAppendix, markFurniture, splitLines } from "./lines";
 import { dominantYear, findHeadDate, findSignature, findTitle, formatDate, unitFromTitle, yearInText } from "./meta";
 import { extractMetrics } from "./metrics";
+import { attachTargets, findPlanYear, readPeriods } from "./reading";
 import { normalizeText } from "./normalize";
 import { SourceMap } from "./source";
 import { buildStructure, type Item } from "./structure";
@@ -36,26 +37,33 @@ export function parseSummary(text: string): ParsedSummary {
   const reportedYear = titleYear ?? dominantYear(bodyTexts) ?? date?.year ?? null;
   classify(map, structure.roots, reportedYear);
 
-  const { problems, plan, planRegions } = extractItems(map, structure.roots, reportedYear);
+  const { problems, plan, vision, planRegions } = extractItems(map, structure.roots, reportedYear);
   const metrics = extractMetrics(map, structure, planRegions);
+  const isoDate = date ? formatDate(date) : null;
+  readPeriods(map, metrics, isoDate, text);
+  attachTargets(plan, metrics);
+  attachTargets(vision, metrics);
 
   const titleSpan = titleLines.length > 0 ? map.span(titleLines[0].start, titleLines[titleLines.length - 1].end) : null;
   const unit = signature.unit ? map.originalText(signature.lines[0].start, signature.lines[0].end) : title ? unitFromTitle(title) : null;
 
   const paragraph = (start: number, end: number): Paragraph => ({ text: map.originalText(start, end), span: map.span(start, end) });
 
+  const sections = structure.roots.map((item) => toSectionNode(map, item));
   return {
     originalText: text,
     title,
     unit,
     year: reportedYear,
-    date: date ? formatDate(date) : null,
+    planYear: findPlanYear(title, sections, reportedYear, isoDate),
+    date: isoDate,
     titleSpan,
     signature: signature.lines.map((l) => paragraph(l.start, l.end)),
     preamble: structure.preamble.map((r) => paragraph(r.start, r.end)),
-    sections: structure.roots.map((item) => toSectionNode(map, item)),
+    sections,
     problems,
     plan,
+    vision,
     metrics,
     appendix: lines.filter((l) => l.kind === "appendix").map((l) => paragraph(l.start, l.end)),
     furniture: lines.filter((l) => l.kind === "furniture").map((l) => map.span(l.start, l.end)),

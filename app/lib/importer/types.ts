@@ -1,5 +1,6 @@
 /** Kinds of top-level (and nested) sections of a 工作总结. */
-export type SectionKind = "highlights" | "work" | "problems" | "plan" | "other";
+/** "vision": a multi-year outlook (五年, 十四五/十五五, 到2030年), kept apart from the year's plan. */
+export type SectionKind = "highlights" | "work" | "problems" | "plan" | "vision" | "other";
 
 export type MetricKind = "actual" | "forecast" | "target" | "cap" | "rate";
 
@@ -55,6 +56,18 @@ export interface PlanItem {
   text: string;
   span: SourceSpan;
   source: "section" | "paragraph";
+  /** Numeric targets written under the item ("增长5%左右", "620亿斤以上"). */
+  targets: PlanTarget[];
+}
+
+/** A target of a plan item, with its qualifier (左右/以上/以内/不低于) kept. */
+export interface PlanTarget {
+  name: string;
+  value: number;
+  unit: string;
+  kind: MetricKind;
+  qualifier: string | null;
+  sentence: string;
 }
 
 export interface Metric {
@@ -70,6 +83,10 @@ export interface Metric {
   raw: string;
   span: SourceSpan;
   sentenceSpan: SourceSpan;
+  /** The period the figure covers: "全年", "1-10月", "上半年", "前三季度", "“十四五”期间", "五年", "到2030年"… */
+  period: string;
+  /** An estimate ("预计全年…"). */
+  estimated: boolean;
 }
 
 export interface ParsedSummary {
@@ -78,6 +95,8 @@ export interface ParsedSummary {
   title: string | null;
   unit: string | null;
   year: number | null;
+  /** The year the document plans (its plan section's year; a 总结's following year). */
+  planYear: number | null;
   /** ISO date "YYYY-MM-DD" of the 落款 (or the report date near the title). */
   date: string | null;
   titleSpan: SourceSpan | null;
@@ -88,6 +107,8 @@ export interface ParsedSummary {
   sections: SectionNode[];
   problems: ProblemItem[];
   plan: PlanItem[];
+  /** Items of multi-year sections (远景目标): shown apart, never the year's tasks. */
+  vision: PlanItem[];
   metrics: Metric[];
   /** Appended material such as 名词解释 / 附件 after the last section (no metrics are read from it). */
   appendix: Paragraph[];
@@ -108,9 +129,11 @@ export interface SummaryJson {
   unit: string | null;
   year: number | null;
   date: string | null;
+  planYear: number | null;
   sections: SectionJson[];
   problems: { ref: string; text: string }[];
-  plan: { ref: string; title: string; text: string }[];
+  plan: { ref: string; title: string; text: string; targets: PlanTarget[] }[];
+  vision: { ref: string; title: string; text: string; targets: PlanTarget[] }[];
   metrics: {
     name: string;
     value: number;
@@ -120,5 +143,7 @@ export interface SummaryJson {
     qualifier: string | null;
     ref: string | null;
     sentence: string;
+    period: string;
+    estimated: boolean;
   }[];
 }

@@ -2,7 +2,7 @@
 // Client-safe: routes' components render these shapes.
 
 export type SummaryTaskStatus = "not_started" | "in_progress" | "pending_review" | "done";
-export type SummaryTaskLight = "green" | "yellow" | "red" | "done";
+export type SummaryTaskLight = "green" | "yellow" | "red" | "done" | "upcoming";
 
 export interface SummaryTask {
   id: number;

@@ -19,6 +19,8 @@ import { can } from "~/utils/permissions";
 import { formatDateKey } from "~/lib/date-keys";
 import { BOARD_INTENTS, moveCard, moveCardByForm, quickAdd, saveThresholds } from "./actions.server";
 import { parsePlanYear } from "~/lib/row-id";
+import { yearOfDateKey } from "~/lib/plan-year";
+import { NewYearBanner, type NewYearBannerData } from "./new-year-banner";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: boardStyles }];
 
@@ -36,7 +38,12 @@ export async function loader(args: LoaderFunctionArgs) {
   const { plan, years } = await findBoardPlanAndYears(db, requestedYear, today);
   const actor = { id: user.id, role: user.role, unitId: user.unitId };
   const board = plan ? await listBoardShared(db, plan, { filters, today }) : null;
-  return { actor, plan, years, requestedYear, today, filters, board };
+  const thisYear = yearOfDateKey(today);
+  const newYear: NewYearBannerData | null =
+    can(actor, "summary.manage") && !years.some((y) => y.year === thisYear)
+      ? { year: thisYear, canStartFromPrevious: years.some((y) => y.year === thisYear - 1) }
+      : null;
+  return { actor, plan, years, requestedYear, today, filters, board, newYear };
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -68,7 +75,7 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, actionRes
 };
 
 export default function BoardPage() {
-  const { actor, plan, years, requestedYear, today, filters, board } = useLoaderData<typeof loader>();
+  const { actor, plan, years, requestedYear, today, filters, board, newYear } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigate = useNavigate();
   const [messages, setMessages] = useState<{ id: number; text: string }[]>([]);
@@ -99,8 +106,15 @@ export default function BoardPage() {
     return (
       <section className="page">
         <h1>看板</h1>
+        {newYear ? <NewYearBanner banner={newYear} shownYear={null} /> : null}
         <div className="empty-state">
-          <p className="empty-title">{requestedYear ? `没有${requestedYear}年度计划` : "还没有年度计划"}</p>
+          <p className="empty-title">
+            {requestedYear
+              ? `没有${requestedYear}年度计划`
+              : years.length > 0
+                ? "今年还没有年度计划，已有的计划尚未开始"
+                : "还没有年度计划"}
+          </p>
           <p>
             {can(actor, "summary.manage")
               ? "请先在“导入”页上传上一年度工作总结生成计划，或由系统管理员在“管理 → 年度计划”中新建。"
@@ -157,6 +171,8 @@ export default function BoardPage() {
           </Link>
         </div>
       </header>
+
+      {newYear ? <NewYearBanner banner={newYear} shownYear={plan.year} /> : null}
 
       <FilterBar year={plan.year} filters={filters} units={board.options.units} leaders={board.options.leaders} categories={board.options.categories} />
 

@@ -1,4 +1,5 @@
 import { Form, Link } from "@remix-run/react";
+import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
 import type { SectionJson } from "../../lib/importer/types";
 import type { MetricDraft } from "../../lib/plan-draft";
 import type { ImportPreview, ImportSelection, PreviewUnit } from "./preview.server";
@@ -8,6 +9,7 @@ const SECTION_KIND_LABELS: Record<SectionJson["kind"], string> = {
   work: "主要工作",
   problems: "存在问题",
   plan: "重点工作安排",
+  vision: "远景目标",
   other: "其他",
 };
 
@@ -65,6 +67,49 @@ function SectionTree({ sections }: { sections: SectionJson[] }) {
   );
 }
 
+/**
+ * A group of checkboxes with 全选/全不选 and a live count of what is ticked ("已选3/10").
+ * `name` is the checkbox field the count follows (task, metric).
+ */
+function CheckGroup({ name, title, total, initial, className, children }: { name: string; title: string; total: number; initial: number; className: string; children: ReactNode }) {
+  const ref = useRef<HTMLFieldSetElement>(null);
+  const [count, setCount] = useState(initial);
+  const boxes = () => Array.from(ref.current?.querySelectorAll<HTMLInputElement>(`input[type=checkbox][name="${name}"]`) ?? []);
+  const recount = useCallback(() => setCount(boxes().filter((b) => b.checked).length), []); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(recount, [recount]);
+  const setAll = (checked: boolean) => {
+    for (const box of ref.current?.querySelectorAll<HTMLInputElement>("input[type=checkbox]") ?? []) box.checked = checked;
+    recount();
+  };
+  return (
+    <fieldset
+      ref={ref}
+      className={className}
+      onChange={(event) => {
+        // A task's targets follow its box: ticking a task ticks the targets written under it.
+        const box = event.target as HTMLInputElement;
+        if (box.name === "task") {
+          for (const target of box.closest("li")?.querySelectorAll<HTMLInputElement>('input[name="target"]') ?? []) target.checked = box.checked;
+        }
+        recount();
+      }}
+    >
+      <legend>
+        {title}（已选{count}/{total}）
+      </legend>
+      <div className="check-group-actions">
+        <button type="button" className="button secondary small" onClick={() => setAll(true)}>
+          全选
+        </button>
+        <button type="button" className="button secondary small" onClick={() => setAll(false)}>
+          全不选
+        </button>
+      </div>
+      {children}
+    </fieldset>
+  );
+}
+
 function formatFigure(metric: MetricDraft): string {
   const value = Number.isInteger(metric.baseline) ? String(metric.baseline) : String(Number(metric.baseline.toFixed(2)));
   return `${value}${metric.unit}`;
@@ -92,8 +137,10 @@ export function PreviewForm({
     (year) => !plans.some((p) => p.year === year),
   );
   const chosenMetrics = selection ? new Set(selection.metrics) : null;
-  const problemTasks = preview.tasks.filter((t) => t.origin === "problem");
-  const keyWork = preview.tasks.filter((t) => t.origin === "key_work");
+  const problemTasks = preview.tasks.filter((t) => t.group === "problem");
+  const keyWork = preview.tasks.filter((t) => t.group === "plan");
+  const vision = preview.tasks.filter((t) => t.group === "vision");
+  const existingPlan = plans.find((p) => p.year === preview.planYear && p.status === "active");
   return (
     <Form method="post" className="stack" aria-busy={pending}>
       <input type="hidden" name="intent" value="commit" />
@@ -114,6 +161,12 @@ export function PreviewForm({
           <div>
             <dt>总结年度</dt>
             <dd>{preview.reportYear ? `${preview.reportYear}年` : "（未识别）"}</dd>
+          </div>
+          <div>
+            <dt>计划年度</dt>
+            <dd>
+              {preview.planYear}年{existingPlan ? "（已有该年度计划，将追加到其中）" : ""}
+            </dd>
           </div>
           <div>
             <dt>落款日期</dt>
@@ -142,21 +195,28 @@ export function PreviewForm({
           <p className="empty-state">没有识别到“重点工作安排”或“存在问题”的条目。可以只导入下面的指标，之后在看板上手动添加任务。</p>
         ) : (
           <>
-            <TaskGroup title="重点工作" tasks={keyWork} units={units} selection={selection} errors={errors} />
-            <TaskGroup title="存在问题" tasks={problemTasks} units={units} selection={selection} errors={errors} />
+            <TaskGroup title={`${preview.planYear}年重点工作`} tasks={keyWork} units={units} selection={selection} errors={errors} categories={preview.categories} checkedByDefault />
+            <TaskGroup title="存在问题" tasks={problemTasks} units={units} selection={selection} errors={errors} categories={preview.categories} checkedByDefault />
+            {vision.length ? (
+              <details className="vision-group">
+                <summary>远景目标（多年，{vision.length}项，默认不导入）</summary>
+                <TaskGroup title="远景目标" tasks={vision} units={units} selection={selection} errors={errors} categories={preview.categories} checkedByDefault={false} />
+              </details>
+            ) : null}
           </>
         )}
       </section>
 
       <section className="card stack" aria-labelledby="metrics-title">
-        <h2 id="metrics-title">识别到的指标（{preview.metricCount}项）</h2>
-        <p className="muted small">勾选的数字将作为计划指标导入，原文数值记为上年基数（完成值），之后可设定目标。</p>
-        {preview.metricGroups.length === 0 ? <p className="empty-state">没有识别到带单位的数字。</p> : null}
+        <h2 id="metrics-title">其他数字（可选，{preview.metricCount}项）</h2>
+        <p className="muted small">
+          任务下的目标值已随任务勾选。这里是回顾部分的其他数字，默认不导入；勾选的将作为计划指标，原文全年数值记为上年基数，之后可设定目标。
+        </p>
+        {preview.metricGroups.length === 0 ? <p className="empty-state">没有其他带单位的数字。</p> : null}
+        <details className="other-figures">
+          <summary>展开其他数字</summary>
         {preview.metricGroups.map((group) => (
-          <fieldset key={group.category} className="metric-group">
-            <legend>
-              {group.category}（{group.metrics.length}）
-            </legend>
+          <CheckGroup key={group.category} name="metric" className="metric-group" title={group.category} total={group.metrics.length} initial={group.metrics.filter((m) => chosenMetrics?.has(m.key)).length}>
             <ul className="metric-list">
               {group.metrics.map((metric) => (
                 <li key={metric.key}>
@@ -165,10 +225,12 @@ export function PreviewForm({
                       type="checkbox"
                       name="metric"
                       value={metric.key}
-                      defaultChecked={chosenMetrics ? chosenMetrics.has(metric.key) : true}
+                      defaultChecked={chosenMetrics ? chosenMetrics.has(metric.key) : false}
                     />
                     <span>
                       <strong>{metric.name}</strong> {formatFigure(metric)}
+                      <span className="muted small">（{metric.baselinePeriod}{metric.baselineEstimated ? "·预计" : ""}）</span>
+                      {metric.partial ? <span className="muted small">（{metric.partial.period}完成{metric.partial.value}{metric.unit}）</span> : null}
                       {metric.forecast != null && metric.forecast !== metric.baseline ? `（预计全年${metric.forecast}${metric.unit}）` : ""}
                       <span className="kind-badge">{METRIC_KIND_LABELS[metric.kind]}</span>
                       {metric.approximate ? <span className="kind-badge">约数</span> : null}
@@ -178,8 +240,9 @@ export function PreviewForm({
                 </li>
               ))}
             </ul>
-          </fieldset>
+          </CheckGroup>
         ))}
+        </details>
       </section>
 
       <section className="card stack import-commit">
@@ -188,7 +251,7 @@ export function PreviewForm({
           <select name="planYear" defaultValue={selectedYear} aria-invalid={errors.planYear ? true : undefined}>
             {activePlans.map((plan) => (
               <option key={plan.year} value={plan.year}>
-                {plan.year}年度计划
+                {plan.year}年度计划（已有，追加任务）
               </option>
             ))}
             {newYears.map((year) => (
@@ -218,19 +281,22 @@ function TaskGroup({
   units,
   selection,
   errors,
+  categories,
+  checkedByDefault,
 }: {
   title: string;
   tasks: ImportPreview["tasks"];
   units: PreviewUnit[];
   selection: ImportSelection | null;
   errors: Record<string, string>;
+  categories: string[];
+  checkedByDefault: boolean;
 }) {
   if (!tasks.length) return null;
+  const chosenTargets = selection ? new Set(selection.targets) : null;
+  const initial = tasks.filter((t) => (selection?.tasks[t.key] ? selection.tasks[t.key].checked : checkedByDefault)).length;
   return (
-    <fieldset className="task-group">
-      <legend>
-        {title}（{tasks.length}）
-      </legend>
+    <CheckGroup name="task" className="task-group" title={title} total={tasks.length} initial={initial}>
       <ol className="task-drafts">
         {tasks.map((task) => {
           const chosen = selection?.tasks[task.key];
@@ -239,7 +305,7 @@ function TaskGroup({
           return (
             <li key={task.key} className="task-draft">
               <label className="checkbox">
-                <input type="checkbox" name="task" value={task.key} defaultChecked={chosen ? chosen.checked : true} />
+                <input type="checkbox" name="task" value={task.key} defaultChecked={chosen ? chosen.checked : checkedByDefault} />
                 <span>
                   导入 <span className="origin-ref">{task.originRef ?? "—"}</span>
                 </span>
@@ -265,6 +331,39 @@ function TaskGroup({
                 </select>
                 {leadError ? <span className="field-error">{leadError}</span> : null}
               </label>
+              <label className="field">
+                <span>类别</span>
+                <select name={`category:${task.key}`} defaultValue={chosen?.category ?? (task.category || "其他")}>
+                  {[...new Set([...categories, task.category || "其他"])].map((c) => (
+                    <option key={c} value={c}>
+                      {c}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              {task.targets.length ? (
+                <ul className="task-targets" aria-label="目标指标">
+                  {task.targets.map((t) => (
+                    <li key={t.key}>
+                      <label className="checkbox">
+                        <input type="checkbox" name="target" value={t.key} defaultChecked={chosenTargets ? chosenTargets.has(t.key) : checkedByDefault} />
+                        <span>
+                          目标 <strong>{t.name}</strong> {t.target}
+                          {t.unit}
+                          {t.qualifier && t.qualifier !== "累计" ? t.qualifier : ""}
+                          {t.baseline != null ? (
+                            <span className="muted small">
+                              （上年{t.baseline}
+                              {t.unit}
+                              {t.baselineEstimated ? "·预计" : ""}）
+                            </span>
+                          ) : null}
+                        </span>
+                      </label>
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
               <details className="task-source">
                 <summary>原文</summary>
                 <p>{task.description}</p>
@@ -273,7 +372,7 @@ function TaskGroup({
           );
         })}
       </ol>
-    </fieldset>
+    </CheckGroup>
   );
 }
 

@@ -2,7 +2,8 @@
 // into an import. The text is parsed again at commit time: the browser only sends choices.
 import { z } from "zod";
 import { ImportError, parseSummary, readSummaryFile, toSummaryJson, type SectionJson } from "../../lib/importer";
-import { draftPlan, suggestUnits, type MetricDraft, type PlanDraft } from "../../lib/plan-draft";
+import { MAX_IMPORT_TEXT_CHARS } from "../../lib/importer/errors";
+import { draftPlan, isYearBaseline, suggestUnits, WORK_AREAS, type MetricDraft, type PlanDraft, type TargetDraft } from "../../lib/plan-draft";
 import type { ImportInput } from "../../models/import.server";
 
 export interface PreviewUnit {
@@ -20,6 +21,8 @@ export interface PreviewTask {
   category: string;
   leadUnitId: number | null;
   supportUnitIds: number[];
+  group: "plan" | "vision" | "problem";
+  targets: TargetDraft[];
 }
 
 export interface PreviewMetricGroup {
@@ -39,6 +42,8 @@ export interface ImportPreview {
   reportYear: number | null;
   date: string | null;
   planYear: number;
+  /** Categories a leader can pick for a task (the work areas, plus 其他). */
+  categories: string[];
   sections: SectionJson[];
   tasks: PreviewTask[];
   metricGroups: PreviewMetricGroup[];
@@ -49,11 +54,12 @@ export interface ImportPreview {
 /** The leader's choices, sent back with a failed commit so nothing they did is lost. */
 export interface ImportSelection {
   planYear: string;
-  tasks: Record<string, { checked: boolean; title: string; leadUnitId: string }>;
+  tasks: Record<string, { checked: boolean; title: string; leadUnitId: string; category: string }>;
   metrics: string[];
+  targets: string[];
 }
 
-export const MAX_PASTE_CHARS = 2_000_000;
+export const MAX_PASTE_CHARS = MAX_IMPORT_TEXT_CHARS;
 
 export class InputProblem extends Error {}
 
@@ -115,6 +121,7 @@ export function buildPreview(
     reportYear: parsed.year,
     date: parsed.date,
     planYear: draft.year ?? fallbackYear,
+    categories: [...WORK_AREAS.map((a) => a.area), "其他"],
     sections: json.sections,
     tasks: draft.tasks.map((task) => ({
       key: task.key,
@@ -124,6 +131,8 @@ export function buildPreview(
       description: task.description,
       category: task.category,
       ...suggestUnits(task, units),
+      group: task.group,
+      targets: task.targets,
     })),
     metricGroups: groupMetrics(draft.metrics),
     metricCount: draft.metrics.length,
@@ -148,12 +157,14 @@ export function readSelection(formData: FormData, preview: ImportPreview): Impor
       checked: checkedTasks.has(task.key),
       title: String(formData.get(`title:${task.key}`) ?? task.title),
       leadUnitId: String(formData.get(`lead:${task.key}`) ?? task.leadUnitId ?? ""),
+      category: String(formData.get(`category:${task.key}`) ?? task.category),
     };
   }
   return {
     planYear: String(formData.get("planYear") ?? preview.planYear),
     tasks,
     metrics: formData.getAll("metric").map(String),
+    targets: formData.getAll("target").map(String),
   };
 }
 
@@ -178,7 +189,13 @@ export function readCommitChoice(
   const unitIds = new Set(units.map((u) => u.id));
   const chosenTasks = formData.getAll("task").map(String);
   const chosenMetrics = formData.getAll("metric").map(String);
-  if ([...chosenTasks].some((key) => !knownTasks.has(key)) || chosenMetrics.some((key) => !knownMetrics.has(key))) {
+  const knownTargets = new Map(preview.tasks.flatMap((t) => t.targets.map((target) => [target.key, { task: t.key, target }] as const)));
+  const chosenTargets = new Set(formData.getAll("target").map(String));
+  if (
+    [...chosenTasks].some((key) => !knownTasks.has(key)) ||
+    chosenMetrics.some((key) => !knownMetrics.has(key)) ||
+    [...chosenTargets].some((key) => !knownTargets.has(key))
+  ) {
     errors._form = "提交的选择与文件内容不一致，请重新上传文件后再试。";
   }
   if (chosenTasks.length === 0 && chosenMetrics.length === 0) {
@@ -190,6 +207,10 @@ export function readCommitChoice(
     else if (title.length > 200) errors[`title:${key}`] = "任务名称不能超过200个字。";
     const lead = String(formData.get(`lead:${key}`) ?? "");
     if (lead && !unitIds.has(Number(lead))) errors[`lead:${key}`] = "所选牵头单位不存在，请重新选择。";
+    const category = formData.get(`category:${key}`);
+    if (category != null && !preview.categories.includes(String(category)) && String(category) !== knownTasks.get(key)?.category) {
+      errors[`category:${key}`] = "所选类别不存在，请重新选择。";
+    }
   }
   if (Object.keys(errors).length || !year.success) return { ok: false, errors };
 
@@ -211,7 +232,7 @@ export function readCommitChoice(
           originRef: task.originRef,
           title: String(formData.get(`title:${key}`)).trim(),
           description: task.description,
-          category: task.category,
+          category: String(formData.get(`category:${key}`) ?? task.category),
           sourceExcerpt: task.description,
           leadUnitId,
           supportUnitIds: task.supportUnitIds.filter((id) => id !== leadUnitId),
@@ -221,7 +242,20 @@ export function readCommitChoice(
           status: "not_started" as const,
           progress: 0,
           doneAt: null,
-          metrics: [],
+          // The targets written under the item, as the task's target metrics.
+          metrics: task.targets
+            .filter((t) => chosenTargets.has(t.key))
+            .map((t) => ({
+              name: t.name,
+              unit: t.unit,
+              baseline: t.baselinePeriod === "全年" || t.aggregation === "latest" ? t.baseline : null,
+              baselinePeriod: t.baselinePeriod === "全年" || t.aggregation === "latest" ? t.baselinePeriod : null,
+              target: t.target,
+              direction: t.direction,
+              aggregation: t.aggregation,
+              sourceRef: task.originRef,
+              sourceSentence: t.sentence,
+            })),
         };
       }),
       metrics: chosenMetrics.map((key) => {
@@ -229,7 +263,9 @@ export function readCommitChoice(
         return {
           name: metric.name,
           unit: metric.unit,
-          baseline: metric.baseline,
+          // 同比 compares equal periods: only a full-year figure is a baseline.
+          baseline: isYearBaseline(metric) ? metric.baseline : null,
+          baselinePeriod: isYearBaseline(metric) ? metric.baselinePeriod : null,
           target: null,
           direction: metric.direction,
           aggregation: metric.aggregation,

@@ -20,6 +20,9 @@ import {
 } from "./preview.server";
 import { ImportedTasks, PreviewForm, UploadForm } from "./parts";
 
+// The commit form has three fields per task and one per metric of the preview.
+const IMPORT_FORM_MAX_FIELDS = 5000;
+
 export const meta: MetaFunction = () => [{ title: "导入工作总结 · 年度重点工作看板" }];
 
 export async function loader(args: LoaderFunctionArgs) {
@@ -66,7 +69,7 @@ export async function action(args: ActionFunctionArgs) {
       { status: 413 },
     );
   }
-  const formData = await readForm(args.request);
+  const formData = await readForm(args.request, { maxFields: IMPORT_FORM_MAX_FIELDS });
   const intent = readIntent(formData, ["preview", "commit"] as const);
   const units = (await listUnits(db)).map((u) => ({ id: u.id, name: u.name, kind: u.kind }));
   const fallbackYear = new Date().getFullYear();

@@ -43,7 +43,7 @@ function TaskLightTag({ light, count, year }: { light: Light; count: number; yea
     <li className={`kpi-light kpi-light-${light}`}>
       <Link to={`/board?year=${year}&light=${light}`} className="kpi-light-word">
         <span aria-hidden="true">{label.shape}</span>
-        {` ${label.word}${light !== "done" ? ` ${label.meaning}` : ""}`}
+        {` ${label.word}${light !== "done" && label.meaning ? ` ${label.meaning}` : ""}`}
       </Link>
       <strong className="kpi-count">{count}</strong>
     </li>
@@ -69,7 +69,7 @@ export function Overview({ overview, year }: { overview: PlanOverview; year: num
           ))}
         </ul>
         <ul className="kpi-light-list" aria-label="督办灯">
-          {(["red", "yellow", "green", "done"] as const).map((light) => (
+          {(["red", "yellow", "green", "upcoming", "done"] as const).map((light) => (
             <TaskLightTag key={light} light={light} count={byLight[light]} year={year} />
           ))}
         </ul>
@@ -99,7 +99,7 @@ export function Overview({ overview, year }: { overview: PlanOverview; year: num
         ) : (
           <>
             <p className="small muted">
-              {weekLabel(reportingFrom)} 至 {weekLabel(reportingTo)}；应填报 = 该单位牵头或配合、当周在办的重点工作
+              {weekLabel(reportingFrom, year)} 至 {weekLabel(reportingTo, year)}；应填报 = 该单位牵头或配合、当周在办的重点工作
             </p>
             <table className="kpi-reporting">
               <caption className="visually-hidden">各单位近4周填报率</caption>

@@ -103,7 +103,7 @@ export default function KpiPage() {
                 <select name="week" defaultValue={exportWeek}>
                   {[...page.weeks].reverse().map((week) => (
                     <option key={week} value={week}>
-                      {weekLabel(week)}
+                      {weekLabel(week, plan.year)}
                     </option>
                   ))}
                 </select>

@@ -5,6 +5,8 @@ import { z } from "zod";
 import type { OutlineItem, OutlineRow, OutlineSource } from "../../lib/summary/outline";
 
 export const MAX_OUTLINE_ROWS = 300;
+/** Fields of the largest outline form a page can hold (its rows, each with targets). */
+export const MAX_OUTLINE_FIELDS = 8000;
 
 export interface OutlineFormContext {
   source: OutlineSource;

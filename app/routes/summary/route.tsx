@@ -77,7 +77,7 @@ export async function loader(args: LoaderFunctionArgs) {
 
 export async function action(args: ActionFunctionArgs) {
   const user = await requireUser(args, "summary.manage");
-  const formData = await readForm(args.request);
+  const formData = await readForm(args.request, { maxFields: 1000 });
   return handleSummaryAction(user, formData);
 }
 

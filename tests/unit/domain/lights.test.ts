@@ -134,9 +134,18 @@ describe("states", () => {
     });
   });
 
-  it("is not late before its start date", () => {
+  it("is 未开始 (not late, not green) before its start date, saying when it starts", () => {
     const result = light({ startDate: "2025-05-01", dueDate: "2025-05-10", progress: 0, lastUpdateWeek: null }, "2025-04-30");
-    expect(result).toEqual({ light: "green", expectedProgress: 0, behindBy: 0, reasons: ["未到开始时间"] });
+    expect(result).toEqual({ light: "upcoming", expectedProgress: 0, behindBy: 0, reasons: ["2025年5月1日开始"] });
+    expect(light({ startDate: "2025-05-01", dueDate: "2025-05-10", progress: 0, lastUpdateWeek: null }, "2025-05-01").light).not.toBe("upcoming");
+  });
+
+  it("is 未开始 for every task of a plan whose year has not begun", () => {
+    const result = computeLight(
+      { status: "not_started", startDate: null, dueDate: "2026-06-30", progress: 0, lastUpdateWeek: null },
+      { today: "2025-12-06", planStart: "2026-01-01" },
+    );
+    expect(result).toMatchObject({ light: "upcoming", reasons: ["2026年1月1日开始"] });
   });
 
   it("does not flag 待验收 near or past the due date while the leader has not verified it", () => {

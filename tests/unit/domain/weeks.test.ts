@@ -195,3 +195,11 @@ describe("formatDateTime in a server whose own zone has daylight saving", () => 
     }
   });
 });
+
+describe("weekLabel with the plan's year", () => {
+  it("names the year of a week outside the plan's year, and only then", () => {
+    expect(weekLabel("2026-W49", 2025)).toBe("2026年第49周（11月30日—12月6日）");
+    expect(weekLabel("2026-W49", 2026)).toBe("第49周（11月30日—12月6日）");
+    expect(weekLabel("2026-W49")).toBe("第49周（11月30日—12月6日）");
+  });
+});

@@ -1,9 +1,16 @@
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import type { ParsedSummary, SectionJson, SummaryJson } from "~/lib/importer";
 export { seededRandom as prng } from "../../seeded-random";
 
-export const SEED_PATH = "/work/shared/seed/pingdong-2024-summary.txt";
-export const FIXTURES_DIR = "/work/shared/fixtures";
+// Everything a test reads lives in the repository: the seed in db/seed/, the importer's other
+// texts (written for the tests, in the style of real reports) in tests/fixtures/importer/.
+export const SEED_PATH = fileURLToPath(new URL("../../../db/seed/pingdong-2024-summary.txt", import.meta.url));
+export const FIXTURES_DIR = fileURLToPath(new URL("../../fixtures/importer/", import.meta.url));
+
+export function readFixture(name: string): string {
+  return readFileSync(`${FIXTURES_DIR}${name}`, "utf8");
+}
 
 export function readSeed(): string {
   return readFileSync(SEED_PATH, "utf8");

@@ -163,6 +163,7 @@ describe("the seed summary (平东街道 2024)", () => {
 
   it("produces exactly the documented JSON shape", () => {
     expect(summaryJsonSchema.parse(json)).toEqual(json);
-    expect(Object.keys(json)).toEqual(["title", "unit", "year", "date", "sections", "problems", "plan", "metrics"]);
+    // Every earlier field stays where it was; planYear and vision are additions.
+    expect(Object.keys(json)).toEqual(["title", "unit", "year", "date", "planYear", "sections", "problems", "plan", "vision", "metrics"]);
   });
 });

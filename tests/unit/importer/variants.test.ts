@@ -214,7 +214,7 @@ describe("summaries of other shapes", () => {
     const withOrdinals = "一、主要工作\n全年工作有序推进，但仍存在一些不足：一是宣传方式较为单一；二是服务能力不强。";
     expect(toSummaryJson(parseSummary(withOrdinals)).problems.map((p) => [p.ref, p.text])).toEqual([
       ["一.一是", "宣传方式较为单一"],
-      ["一.二是", "服务能力不强。"],
+      ["一.二是", "服务能力不强"],
     ]);
   });
 

@@ -2,7 +2,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { randomPassword } from "../models/bootstrap.server";
 import { listUnits } from "../models/units.server";
-import { getUserSummary, setPassword, updateUser } from "../models/users.server";
+import { clearLoginDelays, getUserSummary, setPassword, updateUser } from "../models/users.server";
 import { EditUserSchema } from "../models/user-validation.server";
 import { ROLES } from "../lib/labels";
 import { Field } from "../components/field";
@@ -11,6 +11,7 @@ import { getDb } from "../utils/db.server";
 import { parseForm, readForm, readIntent } from "../utils/forms.server";
 import { badRequest, notFound, rowIdParam } from "../utils/http.server";
 import { ROLE_LABELS } from "../utils/permissions";
+import { countAccountFailures } from "../utils/rate-limit.server";
 
 
 const userIdFrom = (params: { userId?: string }) => rowIdParam(params.userId, "没有找到该用户。");
@@ -20,7 +21,11 @@ export async function loader(args: LoaderFunctionArgs) {
   const db = getDb();
   const user = await getUserSummary(db, userIdFrom(args.params));
   if (!user) notFound("没有找到该用户。");
-  return { user: user!, units: await listUnits(db, { includeInactive: true }) };
+  return {
+    user: user!,
+    units: await listUnits(db, { includeInactive: true }),
+    loginFailures: await countAccountFailures(db, user!.username),
+  };
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -28,7 +33,12 @@ export async function action(args: ActionFunctionArgs) {
   const db = getDb();
   const userId = userIdFrom(args.params);
   const formData = await readForm(args.request);
-  const intent = readIntent(formData, ["save", "resetPassword"] as const);
+  const intent = readIntent(formData, ["save", "resetPassword", "clearLoginDelays"] as const);
+
+  if (intent === "clearLoginDelays") {
+    const cleared = await clearLoginDelays(db, admin.id, userId);
+    return { kind: "cleared" as const, cleared };
+  }
 
   if (intent === "resetPassword") {
     const password = randomPassword();
@@ -51,7 +61,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function EditUser() {
-  const { user, units } = useLoaderData<typeof loader>();
+  const { user, units, loginFailures } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const pending = useNavigation().state === "submitting";
   const invalid = actionData?.kind === "invalid" ? actionData : null;
@@ -118,6 +128,25 @@ export default function EditUser() {
         >
           <button type="submit" name="intent" value="resetPassword" className="button danger">
             重置密码
+          </button>
+        </Form>
+      </section>
+      <section className="card stack" aria-labelledby="login-delays-title">
+        <h2 id="login-delays-title">登录限制</h2>
+        {actionData?.kind === "cleared" ? (
+          <p className="notice" role="status">
+            已解除登录限制，该用户现在可以立即登录。
+          </p>
+        ) : (
+          <p className="muted">
+            {loginFailures > 0
+              ? `最近15分钟内有${loginFailures}次失败的登录尝试。失败较多时，再次登录需要等待一段时间；确认是本人后可在此解除。`
+              : "最近15分钟内没有失败的登录尝试。"}
+          </p>
+        )}
+        <Form method="post">
+          <button type="submit" name="intent" value="clearLoginDelays" className="button">
+            解除登录限制
           </button>
         </Form>
       </section>
