@@ -134,6 +134,8 @@ export function prefillOutline(source: OutlineSource): OutlineRow[] {
   const dueDate = `${next}-12-31`;
   const rows: OutlineRow[] = [];
   const categories = orderCategories([...source.tasks.map((t) => t.category), ...source.metrics.filter((m) => m.actual !== null).map((m) => m.category)]);
+  // A 困难问题 two units reported in the same words is one problem to fix.
+  const seen = new Set<string>();
   for (const category of categories) {
     const tasks = source.tasks.filter((t) => t.category === category);
     for (const task of tasks) {
@@ -151,7 +153,6 @@ export function prefillOutline(source: OutlineSource): OutlineRow[] {
         targets: source.metrics.filter((m) => m.taskId === task.id && m.actual !== null).map(targetOf),
       });
     }
-    const seen = new Set<string>();
     for (const blocker of source.blockers) {
       const task = tasks.find((t) => t.id === blocker.taskId);
       const text = clause(blocker.text);
