@@ -8,27 +8,29 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { ORIGIN_LABELS, type TaskOrigin } from "~/lib/board";
 import { AGGREGATION_LABELS, DIRECTION_LABELS, type FieldChange } from "~/lib/task-changes";
 import { listUnits } from "~/models/units.server";
-import { TaskEditSchema } from "~/models/task-forms.server";
-import { getTaskDetail, listLeaders, todayKey, updateTask } from "~/models/tasks.server";
+import { TaskEditSchema } from "~/routes/board/task-forms.server";
+import { updateTask } from "~/routes/board/tasks.server";
+import { listLeaders } from "~/routes/board/cards.server";
+import { getTaskDetail } from "~/routes/board/task-detail.server";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { parseForm, readForm, readIntent } from "~/utils/forms.server";
-import { badRequest, notFound, refusalOf, rowIdParam } from "~/utils/http.server";
+import { refusalOf, rowIdParam } from "~/utils/http.server";
+import { todayKey } from "~/models/plans.server";
+import { badRequest, notFound } from "~/lib/refusal";
 
 const taskIdFrom = (params: { taskId?: string }) => rowIdParam(params.taskId, "没有找到这项重点工作。");
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `编辑 ${data.task.code} · 看板` : "编辑重点工作 · 看板" },
-];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `编辑 ${data.task.code} · 看板` : "编辑重点工作 · 看板" }];
 
 export async function loader(args: LoaderFunctionArgs) {
   await requireUser(args, "tasks.manage");
   const db = getDb();
   const detail = await getTaskDetail(db, taskIdFrom(args.params), todayKey());
   if (!detail) notFound("没有找到这项重点工作，它可能已被删除。");
-  if (detail!.plan.status === "archived") badRequest("该年度计划已归档，不能再修改。");
+  if (detail.plan.status === "archived") badRequest("该年度计划已归档，不能再修改。");
   const [units, leaders] = await Promise.all([listUnits(db), listLeaders(db)]);
-  return { task: { id: detail!.card.id, ...detail!.snapshot }, units, leaders };
+  return { task: { id: detail.card.id, ...detail.snapshot }, units, leaders };
 }
 
 type EditFailure = {
@@ -66,7 +68,7 @@ export async function action(args: ActionFunctionArgs) {
     const refusal = refusalOf(thrown);
     if (!refusal) throw thrown;
     if (refusal.status === 409) {
-      const detail = (thrown as { data?: { detail?: { changes: FieldChange[]; currentVersion: number } } }).data?.detail;
+      const detail = refusal.detail as { changes: FieldChange[]; currentVersion: number } | undefined;
       return data(
         failure(formData, {}, { message: refusal.message, changes: detail?.changes ?? [], currentVersion: detail?.currentVersion ?? 0 }),
         { status: 409 },
@@ -220,7 +222,13 @@ export default function EditTask() {
           <div className="form-row">
             <label className="field">
               <span>类别</span>
-              <input name="category" defaultValue={values.category ?? task.category} maxLength={30} placeholder="如 经济发展、民生保障" {...invalid("category")} />
+              <input
+                name="category"
+                defaultValue={values.category ?? task.category}
+                maxLength={30}
+                placeholder="如 经济发展、民生保障"
+                {...invalid("category")}
+              />
               {fieldError("category")}
             </label>
             <label className="field">

@@ -3,16 +3,16 @@
 // priorities. Section 四 of the draft and the new plan are made from it.
 import { data, redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { GeneralErrorBoundary } from "../components/error-boundary";
-import type { OutlineRow } from "../lib/summary/outline";
-import { findPlanForSummary } from "../models/summary.server";
-import { getOutline, loadOutlineSource, outlineRows, saveOutline } from "../models/outline.server";
-import summaryStyles from "../styles/summary.css";
-import { requireUser } from "../utils/auth.server";
-import { getDb } from "../utils/db.server";
-import { readForm } from "../utils/forms.server";
-import { notFound } from "../utils/http.server";
-import { MAX_OUTLINE_FIELDS, parseOutlineForm } from "./summary/outline-form.server";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { notFound } from "~/lib/refusal";
+import type { OutlineRow } from "~/lib/summary/outline";
+import { findSummaryPlan } from "~/models/plans.server";
+import { getOutline, loadOutlineSource, outlineRows, saveOutline } from "~/routes/summary/outline.server";
+import { MAX_OUTLINE_FIELDS, parseOutlineForm } from "~/routes/summary/outline-form.server";
+import summaryStyles from "~/styles/summary.css";
+import { requireUser } from "~/utils/auth.server";
+import { getDb } from "~/utils/db.server";
+import { readForm } from "~/utils/forms.server";
 import { parsePlanYear } from "~/lib/row-id";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: summaryStyles }];
@@ -23,7 +23,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 async function planOf(request: Request, yearField?: FormDataEntryValue | null) {
   const year = parsePlanYear(yearField !== undefined ? (yearField === null ? null : String(yearField)) : new URL(request.url).searchParams.get("year"));
-  const plan = await findPlanForSummary(getDb(), year);
+  const plan = await findSummaryPlan(getDb(), year);
   if (!plan) notFound("没有找到该年度计划。");
   return plan!;
 }

@@ -9,7 +9,7 @@ import type { OutlineRow } from "../../app/lib/summary/outline";
 import { boardWordsIn } from "../../app/lib/summary/style";
 import { toPlainText } from "../../app/lib/summary/text";
 import { metricPhrase, writeSummary } from "../../app/lib/summary/writer";
-import { loadSummaryInput } from "../../app/models/summary.server";
+import { loadSummaryInput } from "../../app/routes/summary/summary.server";
 import * as boardRoute from "../../app/routes/board/route";
 import * as exportRoute from "../../app/routes/summary_.export.$format";
 import * as nextYearRoute from "../../app/routes/summary_.next-year";

@@ -8,10 +8,10 @@
  * was written (the round-trip test reads them back with the importer). What it may say is
  * in ./style.ts; each measure is stated once, through the fact table in ./facts.ts.
  */
-import { formatNumber, formatPercentPointDiff, growthRate, isPercentUnit, percentOfTarget } from "../kpi";
-import { WORK_AREAS } from "../plan-draft";
-import { FactTable, groupMeasures, type Measure } from "./facts";
-import { periodOf, sourcePhrase } from "./style";
+import { formatNumber, formatPercentPointDiff, growthRate, isPercentUnit, percentOfTarget } from "~/lib/kpi";
+import { WORK_AREAS } from "~/lib/plan-draft";
+import { FactTable, groupMeasures, type Measure } from "~/lib/summary/facts";
+import { periodOf, sourcePhrase } from "~/lib/summary/style";
 import type {
   StatedFigure,
   SummaryBlocker,
@@ -22,9 +22,30 @@ import type {
   SummarySection,
   SummaryTask,
   WrittenSummary,
-} from "./types";
+} from "~/lib/summary/types";
 
-const CN_ORDINALS = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四", "十五", "十六", "十七", "十八", "十九", "二十"];
+const CN_ORDINALS = [
+  "一",
+  "二",
+  "三",
+  "四",
+  "五",
+  "六",
+  "七",
+  "八",
+  "九",
+  "十",
+  "十一",
+  "十二",
+  "十三",
+  "十四",
+  "十五",
+  "十六",
+  "十七",
+  "十八",
+  "十九",
+  "二十",
+];
 
 export function cnOrdinal(n: number): string {
   return CN_ORDINALS[n - 1] ?? String(n);
@@ -352,7 +373,8 @@ function problems(ctx: Context): ProblemsResult {
         `基层反映的困难问题尚待解决。` +
         sentences(
           blockers.map(
-            (b) => `${b.unit}在推进${quoted(titles.get(b.taskId) ?? "")}中反映${b.needsCoordination && !b.text.includes("协调") ? "（需街道协调）" : ""}：${b.text}`,
+            (b) =>
+              `${b.unit}在推进${quoted(titles.get(b.taskId) ?? "")}中反映${b.needsCoordination && !b.text.includes("协调") ? "（需街道协调）" : ""}：${b.text}`,
           ),
         ),
     );

@@ -2,7 +2,7 @@
 // are kept. What the browser cannot be trusted with (a target's measure, unit, baseline and
 // direction) is read again from this year's metric; the browser sends only the phrase and the target.
 import { z } from "zod";
-import type { OutlineItem, OutlineRow, OutlineSource } from "../../lib/summary/outline";
+import type { OutlineItem, OutlineRow, OutlineSource } from "~/lib/summary/outline";
 
 export const MAX_OUTLINE_ROWS = 300;
 /** Fields of the largest outline form a page can hold (its rows, each with targets). */

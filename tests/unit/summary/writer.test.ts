@@ -61,8 +61,26 @@ const fixed: SummaryInput = {
       doneDate: null,
       silent: true,
     }),
-    task({ id: 3, code: "2025-07", title: "加大力度推进街道经济工作，群策群力完成经济指标", category: "经济", leadUnit: "经济发展办公室", supportUnits: [], dueDate: "2025-12-31", doneDate: "2025-12-31" }),
-    task({ id: 4, code: "2025-08", title: "宣传活动方式单一，创新能力较弱", category: "宣传", origin: "problem", status: "pending_review", light: "green", doneDate: null }),
+    task({
+      id: 3,
+      code: "2025-07",
+      title: "加大力度推进街道经济工作，群策群力完成经济指标",
+      category: "经济",
+      leadUnit: "经济发展办公室",
+      supportUnits: [],
+      dueDate: "2025-12-31",
+      doneDate: "2025-12-31",
+    }),
+    task({
+      id: 4,
+      code: "2025-08",
+      title: "宣传活动方式单一，创新能力较弱",
+      category: "宣传",
+      origin: "problem",
+      status: "pending_review",
+      light: "green",
+      doneDate: null,
+    }),
   ],
   metrics: [
     metric({ id: 1, taskId: 3 }),
@@ -86,7 +104,9 @@ describe("the summary writer", () => {
   it("writes the seed's structure: title, opening, 一 to 四 and the 落款", () => {
     const { document } = writeSummary(fixed);
     expect(document.sections.map((s) => s.key)).toEqual(["title", "opening", "highlights", "work", "problems", "plan", "signature"]);
-    const headings = documentLines(document).filter((l) => l.kind === "heading1").map((l) => l.text);
+    const headings = documentLines(document)
+      .filter((l) => l.kind === "heading1")
+      .map((l) => l.text);
     expect(headings).toEqual(["一、亮点工作", "二、2025年主要工作", "三、存在问题", "四、2026年重点工作安排"]);
     expect(body(fixed, "title")).toBe("平东街道2025年工作总结");
     expect(body(fixed, "signature")).toBe("平东街道办事处\n2025年12月31日");
@@ -110,7 +130,13 @@ describe("the summary writer", () => {
 
   it("groups 主要工作 by category as （一）…（N） with each task's state and the real figures", () => {
     const lines = bodyLines(body(fixed, "work"));
-    expect(lines.filter((l) => l.startsWith("（"))).toEqual(["（一）党建工作", "（二）经济工作", "（三）安全生产工作", "（四）民生保障工作", "（五）宣传工作"]);
+    expect(lines.filter((l) => l.startsWith("（"))).toEqual([
+      "（一）党建工作",
+      "（二）经济工作",
+      "（三）安全生产工作",
+      "（四）民生保障工作",
+      "（五）宣传工作",
+    ]);
     expect(lines).toContain(
       "推进党风廉政建设和群众身边不正之风和腐败问题整治工作向纵深发展。由党建工作办公室牵头，东晟社区配合，目前完成80%，未能按期完成。全年开展“三会一课”活动48次，完成年度目标的78.7%，同比下降12.7%。",
     );
@@ -191,7 +217,8 @@ describe("the summary writer", () => {
       ...fixed.metrics.flatMap((m) => [m.actual, m.target, m.baseline].filter((v): v is number => v !== null)),
       ...fixed.tasks.flatMap((t) => [t.progress, t.expectedProgress]),
     ]);
-    for (const f of figures.filter((f) => f.unit !== "%" && f.unit !== "项" && f.unit !== "个百分点")) expect(inputs, f.text).toContain(f.value);
+    for (const f of figures.filter((f) => f.unit !== "%" && f.unit !== "项" && f.unit !== "个百分点"))
+      expect(inputs, f.text).toContain(f.value);
     expect(text).not.toMatch(/NaN|undefined|Infinity|null/);
   });
 
