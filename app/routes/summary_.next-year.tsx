@@ -77,11 +77,13 @@ export default function NextYearPage() {
           ) : null}
           <fieldset className="card choice-list">
             <legend>
-              重点工作（来自{preview.fromOutline ? `${nextYear}年工作思路` : `“四、${nextYear}年重点工作安排”`}，{preview.planItems.length}项）
+              重点工作（来自{preview.fromOutline ? `${nextYear}年工作思路` : `“四、${nextYear}年重点工作安排”`}，{preview.planItems.length}
+              项）
             </legend>
             {!preview.fromOutline ? (
               <p className="small">
-                还没有填写<Link to={`/summary/outline?year=${plan.year}`}>{nextYear}年工作思路</Link>：新任务的责任领导和牵头单位将按该类别今年的常用安排填写，完成时限为{nextYear}年12月31日。
+                还没有填写<Link to={`/summary/outline?year=${plan.year}`}>{nextYear}年工作思路</Link>
+                ：新任务的责任领导和牵头单位将按该类别今年的常用安排填写，完成时限为{nextYear}年12月31日。
               </p>
             ) : null}
             {preview.planItems.length === 0 ? <p className="muted">总结的第四部分没有条目。</p> : null}
@@ -94,8 +96,8 @@ export default function NextYearPage() {
                   {outlineOf(item.ref) ? (
                     <span className="muted small outline-facts">
                       {" "}
-                      {outlineOf(item.ref)!.category || "其他"} · 责任领导 {outlineOf(item.ref)!.leadUser ?? "未定"} · 牵头单位 {outlineOf(item.ref)!.leadUnit ?? "未定"} · 完成时限{" "}
-                      {dateLabel(outlineOf(item.ref)!.dueDate)}
+                      {outlineOf(item.ref)!.category || "其他"} · 责任领导 {outlineOf(item.ref)!.leadUser ?? "未定"} · 牵头单位{" "}
+                      {outlineOf(item.ref)!.leadUnit ?? "未定"} · 完成时限 {dateLabel(outlineOf(item.ref)!.dueDate)}
                       {outlineOf(item.ref)!.targets ? ` · ${outlineOf(item.ref)!.targets}项目标` : ""}
                     </span>
                   ) : null}
@@ -122,7 +124,12 @@ export default function NextYearPage() {
             {preview.unfinished.length === 0 ? <p className="muted">没有其他未完成的任务。</p> : null}
             {preview.unfinished.map((task) => (
               <label key={task.id} className="checkbox choice">
-                <input type="checkbox" name="carryTask" value={task.id} defaultChecked={!preview.fromOutline && task.status !== "pending_review"} />
+                <input
+                  type="checkbox"
+                  name="carryTask"
+                  value={task.id}
+                  defaultChecked={!preview.fromOutline && task.status !== "pending_review"}
+                />
                 <span>
                   <span className="muted small">{task.code}</span> {task.title}{" "}
                   <span className="muted small">

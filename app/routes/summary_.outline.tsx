@@ -22,7 +22,9 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 async function planOf(request: Request, yearField?: FormDataEntryValue | null) {
-  const year = parsePlanYear(yearField !== undefined ? (yearField === null ? null : String(yearField)) : new URL(request.url).searchParams.get("year"));
+  const year = parsePlanYear(
+    yearField !== undefined ? (yearField === null ? null : String(yearField)) : new URL(request.url).searchParams.get("year"),
+  );
   const plan = await findSummaryPlan(getDb(), year);
   if (!plan) notFound("没有找到该年度计划。");
   return plan!;
@@ -30,7 +32,13 @@ async function planOf(request: Request, yearField?: FormDataEntryValue | null) {
 
 async function choices() {
   const db = getDb();
-  const leaders = await db.selectFrom("users").select(["id", "display_name"]).where("role", "in", ["leader", "admin"]).where("disabled", "=", 0).orderBy("id").execute();
+  const leaders = await db
+    .selectFrom("users")
+    .select(["id", "display_name"])
+    .where("role", "in", ["leader", "admin"])
+    .where("disabled", "=", 0)
+    .orderBy("id")
+    .execute();
   const units = await db.selectFrom("units").select(["id", "name"]).where("active", "=", 1).orderBy("sort_order").orderBy("id").execute();
   return { leaders: leaders.map((u) => ({ id: u.id, name: u.display_name })), units };
 }
@@ -42,7 +50,11 @@ export async function loader(args: LoaderFunctionArgs) {
   const source = await loadOutlineSource(db, plan);
   const saved = await getOutline(db, plan.id);
   const { categories, rows } = outlineRows(source, saved);
-  const nextPlan = await db.selectFrom("plans").select("id").where("year", "=", plan.year + 1).executeTakeFirst();
+  const nextPlan = await db
+    .selectFrom("plans")
+    .select("id")
+    .where("year", "=", plan.year + 1)
+    .executeTakeFirst();
   return {
     plan: { id: plan.id, year: plan.year },
     categories,
@@ -63,9 +75,19 @@ export async function action(args: ActionFunctionArgs) {
   const db = getDb();
   const source = await loadOutlineSource(db, plan);
   const { leaders, units } = await choices();
-  const parsed = parseOutlineForm(formData, { source, leaderIds: new Set(leaders.map((l) => l.id)), unitIds: new Set(units.map((u) => u.id)) });
+  const parsed = parseOutlineForm(formData, {
+    source,
+    leaderIds: new Set(leaders.map((l) => l.id)),
+    unitIds: new Set(units.map((u) => u.id)),
+  });
   if (!parsed.ok) return data({ message: parsed.message, errors: parsed.errors, rows: parsed.rows }, { status: 400 });
-  if (await db.selectFrom("plans").select("id").where("year", "=", plan.year + 1).executeTakeFirst()) {
+  if (
+    await db
+      .selectFrom("plans")
+      .select("id")
+      .where("year", "=", plan.year + 1)
+      .executeTakeFirst()
+  ) {
     return data({ message: `${plan.year + 1}年度计划已经开启，工作思路不能再修改。`, errors: {}, rows: null }, { status: 409 });
   }
   await saveOutline(db, user.id, plan.id, parsed.items, parsed.expectedVersion);
@@ -74,7 +96,19 @@ export async function action(args: ActionFunctionArgs) {
 
 const KIND_LABELS: Record<OutlineRow["kind"], string> = { continue: "继续推进", problem: "整改问题", new: "新增" };
 
-function RowEditor({ row, index, errors, leaders, units }: { row: OutlineRow; index: number; errors: Record<string, string>; leaders: { id: number; name: string }[]; units: { id: number; name: string }[] }) {
+function RowEditor({
+  row,
+  index,
+  errors,
+  leaders,
+  units,
+}: {
+  row: OutlineRow;
+  index: number;
+  errors: Record<string, string>;
+  leaders: { id: number; name: string }[];
+  units: { id: number; name: string }[];
+}) {
   const name = (field: string) => `r${index}.${field}`;
   const error = (field: string) => errors[name(field)];
   const blank = row.kind === "new" && row.fromTaskId === null && row.targets.length === 0 && !row.include && !row.title;
@@ -106,7 +140,11 @@ function RowEditor({ row, index, errors, leaders, units }: { row: OutlineRow; in
           aria-invalid={error("title") ? true : undefined}
           aria-describedby={error("title") ? `${name("title")}-error` : undefined}
         />
-        {error("title") ? <span className="field-error" id={`${name("title")}-error`}>{error("title")}</span> : null}
+        {error("title") ? (
+          <span className="field-error" id={`${name("title")}-error`}>
+            {error("title")}
+          </span>
+        ) : null}
       </label>
       <div className="outline-owners">
         <label className="field">
@@ -114,7 +152,9 @@ function RowEditor({ row, index, errors, leaders, units }: { row: OutlineRow; in
           <select name={name("leadUserId")} defaultValue={row.leadUserId ?? ""} aria-invalid={error("leadUserId") ? true : undefined}>
             <option value="">请选择</option>
             {leaders.map((l) => (
-              <option key={l.id} value={l.id}>{l.name}</option>
+              <option key={l.id} value={l.id}>
+                {l.name}
+              </option>
             ))}
           </select>
           {error("leadUserId") ? <span className="field-error">{error("leadUserId")}</span> : null}
@@ -124,7 +164,9 @@ function RowEditor({ row, index, errors, leaders, units }: { row: OutlineRow; in
           <select name={name("leadUnitId")} defaultValue={row.leadUnitId ?? ""} aria-invalid={error("leadUnitId") ? true : undefined}>
             <option value="">请选择</option>
             {units.map((u) => (
-              <option key={u.id} value={u.id}>{u.name}</option>
+              <option key={u.id} value={u.id}>
+                {u.name}
+              </option>
             ))}
           </select>
           {error("leadUnitId") ? <span className="field-error">{error("leadUnitId")}</span> : null}
@@ -133,7 +175,9 @@ function RowEditor({ row, index, errors, leaders, units }: { row: OutlineRow; in
           <span>配合单位</span>
           <select name={name("supportUnitIds")} multiple size={3} defaultValue={row.supportUnitIds.map(String)}>
             {units.map((u) => (
-              <option key={u.id} value={u.id}>{u.name}</option>
+              <option key={u.id} value={u.id}>
+                {u.name}
+              </option>
             ))}
           </select>
         </label>
@@ -160,10 +204,18 @@ function RowEditor({ row, index, errors, leaders, units }: { row: OutlineRow; in
                   <input type="hidden" name={`${name(`t${j}.metricId`)}`} value={t.metricId ?? ""} />
                   <input name={name(`t${j}.phrase`)} defaultValue={t.phrase} aria-label={`“${t.name}”的表述`} />
                 </td>
-                <td>{t.baseline ?? "—"}{t.unit}</td>
+                <td>
+                  {t.baseline ?? "—"}
+                  {t.unit}
+                </td>
                 <td>
                   <span className="target-input">
-                    <input name={name(`t${j}.target`)} inputMode="decimal" defaultValue={t.target ?? ""} aria-label={`“${t.name}”明年目标（${t.unit}）`} />
+                    <input
+                      name={name(`t${j}.target`)}
+                      inputMode="decimal"
+                      defaultValue={t.target ?? ""}
+                      aria-label={`“${t.name}”明年目标（${t.unit}）`}
+                    />
                     {t.unit}
                   </span>
                   {errors[name(`t${j}.target`)] ? <span className="field-error">{errors[name(`t${j}.target`)]}</span> : null}
@@ -191,16 +243,23 @@ export default function OutlinePage() {
       <h1>{next}年工作思路</h1>
       <p className="muted">
         按类别写下{next}年的重点工作：今年未完成的任务已勾选“继续推进”，基层反映的困难问题列为“整改问题”；也可在每类末尾新增。
-        每一项写明责任领导、牵头单位和完成时限；目标指标以今年实际完成值为基数。总结草稿的“四、{next}年重点工作安排”和开启{next}年度都以此为准。
+        每一项写明责任领导、牵头单位和完成时限；目标指标以今年实际完成值为基数。总结草稿的“四、{next}年重点工作安排”和开启{next}
+        年度都以此为准。
       </p>
       {loaded.saved ? (
         <p className="notice" role="status">
           已保存。<Link to={`/summary?year=${plan.year}`}>回到总结草稿</Link>重新生成后，第四部分即按此写出。
         </p>
       ) : null}
-      {loaded.nextPlanExists ? <p className="form-error" role="alert">{next}年度计划已经开启，工作思路不能再修改。</p> : null}
+      {loaded.nextPlanExists ? (
+        <p className="form-error" role="alert">
+          {next}年度计划已经开启，工作思路不能再修改。
+        </p>
+      ) : null}
       {actionData?.message ? (
-        <p className="form-error" role="alert">{actionData.message}</p>
+        <p className="form-error" role="alert">
+          {actionData.message}
+        </p>
       ) : null}
       <Form method="post" className="stack">
         <input type="hidden" name="year" value={plan.year} />
@@ -209,7 +268,9 @@ export default function OutlinePage() {
         {categories.map((category) => {
           const inCategory = rows.map((row, index) => ({ row, index })).filter(({ row }) => row.category === category);
           const prefilled = inCategory.some(({ row }) => row.include || row.fromTaskId !== null || row.targets.length > 0 || row.title);
-          const body = inCategory.map(({ row, index }) => <RowEditor key={index} row={row} index={index} errors={errors} leaders={leaders} units={units} />);
+          const body = inCategory.map(({ row, index }) => (
+            <RowEditor key={index} row={row} index={index} errors={errors} leaders={leaders} units={units} />
+          ));
           const heading = `${category || "其他"}${category.endsWith("工作") ? "" : "工作"}`;
           return prefilled ? (
             <fieldset key={category} className="card outline-category">

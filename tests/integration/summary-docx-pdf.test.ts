@@ -25,12 +25,14 @@ interface Line {
 function readPages(pdf: string): Line[][] {
   const html = execFileSync("pdftotext", ["-bbox-layout", pdf, "-"], { encoding: "utf8" });
   return [...html.matchAll(/<page [^>]*>([\s\S]*?)<\/page>/g)].map(([, page]) =>
-    [...page.matchAll(/<line xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([\s\S]*?)<\/line>/g)].map(([, x0, y0, x1, body]) => ({
-      top: Number(y0) * PT_TO_MM,
-      left: Number(x0) * PT_TO_MM,
-      right: Number(x1) * PT_TO_MM,
-      text: [...body.matchAll(/>([^<]*)<\/word>/g)].map((m) => m[1]).join(""),
-    })),
+    [...page.matchAll(/<line xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([\s\S]*?)<\/line>/g)].map(
+      ([, x0, y0, x1, body]) => ({
+        top: Number(y0) * PT_TO_MM,
+        left: Number(x0) * PT_TO_MM,
+        right: Number(x1) * PT_TO_MM,
+        text: [...body.matchAll(/>([^<]*)<\/word>/g)].map((m) => m[1]).join(""),
+      }),
+    ),
   );
 }
 
@@ -43,7 +45,11 @@ function summary(extra: number): SummaryDocument {
       { key: "title", heading: "", body: "河西街道2025年工作总结" },
       { key: "opening", heading: "", body: "2025年，河西街道围绕年初确定的重点工作推进各项工作。现将有关情况总结如下：" },
       { key: "highlights", heading: "亮点工作", body: "社区食堂提前建成投用，全年服务居民一万余人次。" },
-      { key: "work", heading: "2025年主要工作", body: ["（一）党建工作", ...Array.from({ length: 6 + extra }, (_, i) => paragraph(i))].join("\n") },
+      {
+        key: "work",
+        heading: "2025年主要工作",
+        body: ["（一）党建工作", ...Array.from({ length: 6 + extra }, (_, i) => paragraph(i))].join("\n"),
+      },
       { key: "problems", heading: "存在问题", body: "1.部分工作进度滞后于计划。" },
       { key: "plan", heading: "2026年重点工作安排", body: "1.继续推进老旧小区改造，确保年内完成。" },
       { key: "signature", heading: "", body: "河西街道办事处\n2025年12月31日" },
@@ -63,10 +69,14 @@ beforeAll(async () => {
     writeFileSync(file, await summaryDocxBuffer(summary(extra)));
     files.push(file);
   }
-  execFileSync("soffice", [`-env:UserInstallation=file://${join(dir, "profile")}`, "--headless", "--convert-to", "pdf", "--outdir", dir, ...files], {
-    stdio: "ignore",
-    timeout: 180_000,
-  });
+  execFileSync(
+    "soffice",
+    [`-env:UserInstallation=file://${join(dir, "profile")}`, "--headless", "--convert-to", "pdf", "--outdir", dir, ...files],
+    {
+      stdio: "ignore",
+      timeout: 180_000,
+    },
+  );
   for (const file of files) rendered.push(readPages(file.replace(/\.docx$/, ".pdf")));
 }, 200_000);
 
@@ -103,7 +113,16 @@ describe("the .docx as LibreOffice prints it", () => {
         else found.push([l.top, [l]]);
       }
       return found
-        .map(([top, pieces]) => [top, pieces.sort((a, b) => a.left - b.left).map((p) => p.text).join("")] as const)
+        .map(
+          ([top, pieces]) =>
+            [
+              top,
+              pieces
+                .sort((a, b) => a.left - b.left)
+                .map((p) => p.text)
+                .join(""),
+            ] as const,
+        )
         .sort((a, b) => a[0] - b[0]);
     };
     const longest = rendered[VARIANTS - 1];

@@ -36,7 +36,13 @@ async function latestVersion(): Promise<number> {
 }
 
 async function generate() {
-  const result = await callAction(summaryRoute.action, makeRequest("/summary?year=2025", { cookie: leader, form: { intent: "generate", year: "2025", expectedVersion: String(await latestVersion()) } }));
+  const result = await callAction(
+    summaryRoute.action,
+    makeRequest("/summary?year=2025", {
+      cookie: leader,
+      form: { intent: "generate", year: "2025", expectedVersion: String(await latestVersion()) },
+    }),
+  );
   expect(result.status).toBe(302);
 }
 
@@ -95,12 +101,15 @@ describe("the draft on the demo data reads as an official document", () => {
 
     // "全年<noun><number><unit>": the noun is always a verb phrase read from the figure's source sentence.
     const phrases = new Set(input.metrics.map(metricPhrase).filter((p): p is string => p !== null));
-    const bare = [...text.matchAll(/全年([^\d，。；、：“”]*?(?:“[^”]*”[^\d，。；、：]*)?)(\d+(?:\.\d+)?)(次|户|件|人|万元|份|个|场|家|栋)/gu)].map((m) => m[1]);
+    const bare = [
+      ...text.matchAll(/全年([^\d，。；、：“”]*?(?:“[^”]*”[^\d，。；、：]*)?)(\d+(?:\.\d+)?)(次|户|件|人|万元|份|个|场|家|栋)/gu),
+    ].map((m) => m[1]);
     expect(bare.length).toBeGreaterThan(3);
     for (const noun of bare) expect(phrases, noun).toContain(noun);
     for (const m of input.metrics) {
       const phrase = metricPhrase(m);
-      if (phrase && phrase !== m.name && m.sourceSentence) expect(m.sourceSentence.replace(/\s/g, "")).toContain(phrase.replace(m.name, "").slice(0, 2));
+      if (phrase && phrase !== m.name && m.sourceSentence)
+        expect(m.sourceSentence.replace(/\s/g, "")).toContain(phrase.replace(m.name, "").slice(0, 2));
     }
     expect(text).toContain("全年开展“三会一课”活动62次");
     expect(text).toContain("全年检查商户3640次");
@@ -120,14 +129,24 @@ describe("明年工作思路 → section 四 → a complete 2026 plan", () => {
     const page = await callLoader(outlineRoute.loader, makeRequest("/summary/outline?year=2025", { cookie: leader }));
     expect(page.status).toBe(200);
     const rows = page.data.rows as OutlineRow[];
-    const open = (await getDb().selectFrom("tasks").select(["id", "status"]).where("plan_id", "=", (await plan2025()).id).execute()).filter(
-      (t) => t.status === "in_progress" || t.status === "not_started",
-    );
-    expect(rows.filter((r) => r.include && r.kind === "continue").map((r) => r.fromTaskId).sort()).toEqual(open.map((t) => t.id).sort());
+    const open = (
+      await getDb()
+        .selectFrom("tasks")
+        .select(["id", "status"])
+        .where("plan_id", "=", (await plan2025()).id)
+        .execute()
+    ).filter((t) => t.status === "in_progress" || t.status === "not_started");
+    expect(
+      rows
+        .filter((r) => r.include && r.kind === "continue")
+        .map((r) => r.fromTaskId)
+        .sort(),
+    ).toEqual(open.map((t) => t.id).sort());
     expect(rows.some((r) => r.kind === "problem" && r.include)).toBe(true);
     expect(page.data.categories).toEqual(expect.arrayContaining(["党建", "经济", "民生保障"]));
     // Every category offers blank rows for new priorities.
-    for (const category of page.data.categories as string[]) expect(rows.filter((r) => r.category === category && !r.title).length).toBeGreaterThanOrEqual(2);
+    for (const category of page.data.categories as string[])
+      expect(rows.filter((r) => r.category === category && !r.title).length).toBeGreaterThanOrEqual(2);
     // Continuing measures propose this year's actual as target and baseline.
     const withTargets = rows.find((r) => r.targets.length > 0)!;
     expect(withTargets.targets[0].target).toBe(withTargets.targets[0].baseline);
@@ -138,7 +157,10 @@ describe("明年工作思路 → section 四 → a complete 2026 plan", () => {
     const rows = (page.data.rows as OutlineRow[]).map((r) => ({ ...r }));
     const blank = rows.findIndex((r) => r.category === "民生保障" && !r.title);
     rows[blank] = { ...rows[blank], title: "推进社区养老服务站建设", leadUserId: null, leadUnitId: null, dueDate: "2025-12-31" };
-    const refused = await callAction(outlineRoute.action, makeRequest("/summary/outline?year=2025", { cookie: leader, form: outlineForm(rows, 0) }));
+    const refused = await callAction(
+      outlineRoute.action,
+      makeRequest("/summary/outline?year=2025", { cookie: leader, form: outlineForm(rows, 0) }),
+    );
     expect(refused.status).toBe(400);
     expect(refused.data.errors[`r${blank}.leadUserId`]).toBe("请选择责任领导。");
     expect(refused.data.errors[`r${blank}.leadUnitId`]).toBe("请选择牵头单位。");
@@ -165,15 +187,22 @@ describe("明年工作思路 → section 四 → a complete 2026 plan", () => {
     await fill("党建", "深化“红色物业”党建联建，建设党群服务站", "党建工作办公室");
     await fill("经济", "招引限上商贸企业，培育新的经济增长点", "经济发展办公室");
     await fill("民生保障", "推进社区养老服务站建设", "东晟社区");
-    const included = () => rows.filter((r) => r.include || (r.kind === "new" && r.fromTaskId === null && r.targets.length === 0 && r.title)).length;
+    const included = () =>
+      rows.filter((r) => r.include || (r.kind === "new" && r.fromTaskId === null && r.targets.length === 0 && r.title)).length;
     while (included() < 8) await fill("安全生产", `开展燃气安全专项整治（第${included()}项）`, "安全生产办公室");
     expect(included()).toBe(8);
 
-    const saved = await callAction(outlineRoute.action, makeRequest("/summary/outline?year=2025", { cookie: leader, form: outlineForm(rows, 0) }));
+    const saved = await callAction(
+      outlineRoute.action,
+      makeRequest("/summary/outline?year=2025", { cookie: leader, form: outlineForm(rows, 0) }),
+    );
     expect(saved.status).toBe(302);
     expect(saved.location).toBe("/summary/outline?year=2025&saved=1");
     // A stale form (version 0 again) is refused.
-    const stale = await callAction(outlineRoute.action, makeRequest("/summary/outline?year=2025", { cookie: leader, form: outlineForm(rows, 0) }));
+    const stale = await callAction(
+      outlineRoute.action,
+      makeRequest("/summary/outline?year=2025", { cookie: leader, form: outlineForm(rows, 0) }),
+    );
     expect(stale.status).toBe(409);
 
     // The page shows the saved items ticked, and the prefill it left out unticked.
@@ -182,7 +211,10 @@ describe("明年工作思路 → section 四 → a complete 2026 plan", () => {
 
     await generate();
     const text = await exportText();
-    const four = text.split("四、2026年重点工作安排")[1].split("\n").filter((l) => /^\d+\./.test(l));
+    const four = text
+      .split("四、2026年重点工作安排")[1]
+      .split("\n")
+      .filter((l) => /^\d+\./.test(l));
     expect(four).toHaveLength(8);
     expect(four.join("\n")).toContain("推进社区养老服务站建设");
     expect(boardWordsIn(text)).toEqual([]);
@@ -199,7 +231,13 @@ describe("明年工作思路 → section 四 → a complete 2026 plan", () => {
     expect(parsed.metrics.map(key).sort()).toEqual(written.figures.map(key).sort());
 
     // 定稿, then 开启2026年度 with every item.
-    const finalized = await callAction(summaryRoute.action, makeRequest("/summary?year=2025", { cookie: leader, form: { intent: "finalize", year: "2025", expectedLatest: String(await latestVersion()) } }));
+    const finalized = await callAction(
+      summaryRoute.action,
+      makeRequest("/summary?year=2025", {
+        cookie: leader,
+        form: { intent: "finalize", year: "2025", expectedLatest: String(await latestVersion()) },
+      }),
+    );
     expect(finalized.status).toBe(302);
     const preview = (await callLoader(nextYearRoute.loader, makeRequest("/summary/next-year?year=2025", { cookie: leader }))).data.preview;
     expect(preview.blocked).toBeNull();
@@ -208,18 +246,33 @@ describe("明年工作思路 → section 四 → a complete 2026 plan", () => {
     expect(preview.problems).toEqual([]);
     const started = await callAction(
       nextYearRoute.action,
-      makeRequest("/summary/next-year", { cookie: leader, form: { year: "2025", planRef: preview.planItems.map((i: { ref: string }) => i.ref) } }),
+      makeRequest("/summary/next-year", {
+        cookie: leader,
+        form: { year: "2025", planRef: preview.planItems.map((i: { ref: string }) => i.ref) },
+      }),
     );
     expect(started.status).toBe(302);
 
     const plan2026 = await db.selectFrom("plans").selectAll().where("year", "=", 2026).executeTakeFirstOrThrow();
     const tasks = await db.selectFrom("tasks").selectAll().where("plan_id", "=", plan2026.id).execute();
     expect(tasks.length).toBeGreaterThanOrEqual(8);
-    const leads = await db.selectFrom("task_units").selectAll().where("role", "=", "lead").where("task_id", "in", tasks.map((t) => t.id)).execute();
+    const leads = await db
+      .selectFrom("task_units")
+      .selectAll()
+      .where("role", "=", "lead")
+      .where(
+        "task_id",
+        "in",
+        tasks.map((t) => t.id),
+      )
+      .execute();
     for (const task of tasks) {
       expect(task.category, task.title).not.toBe("");
       expect(task.lead_user_id, task.title).not.toBeNull();
-      expect(leads.some((l) => l.task_id === task.id), task.title).toBe(true);
+      expect(
+        leads.some((l) => l.task_id === task.id),
+        task.title,
+      ).toBe(true);
       expect(task.due_date, task.title).toMatch(/^2026-/);
     }
     const metrics = await db.selectFrom("metrics").selectAll().where("plan_id", "=", plan2026.id).execute();
@@ -229,7 +282,10 @@ describe("明年工作思路 → section 四 → a complete 2026 plan", () => {
     for (const m of metrics) {
       expect(m.target, m.name).not.toBeNull();
       expect(m.baseline_period).toBe("全年");
-      expect(input2025.metrics.some((old) => old.name === m.name && old.actual === m.baseline), m.name).toBe(true);
+      expect(
+        input2025.metrics.some((old) => old.name === m.name && old.actual === m.baseline),
+        m.name,
+      ).toBe(true);
     }
 
     // The continued 2025 cards are 已结转: linked to their successor, out of the columns and the light counts.
@@ -245,7 +301,10 @@ describe("明年工作思路 → section 四 → a complete 2026 plan", () => {
     const lights = data.lights as Record<string, number>;
     expect(Object.values(lights).reduce((a, b) => a + b, 0)).toBe(old.length - carried.length);
     // Once 2026 exists, the outline is closed.
-    const closed = await callAction(outlineRoute.action, makeRequest("/summary/outline?year=2025", { cookie: leader, form: outlineForm(rows, 1) }));
+    const closed = await callAction(
+      outlineRoute.action,
+      makeRequest("/summary/outline?year=2025", { cookie: leader, form: outlineForm(rows, 1) }),
+    );
     expect(closed.status).toBe(409);
     void formatNumber;
   });

@@ -145,7 +145,10 @@ describe("the summary page", () => {
     for (const m of reported) {
       const best = Math.max(...reported.filter((o) => o.name === m.name && o.unit === m.unit).map((o) => o.actual!));
       const figure = formatNumber(best, m.unit);
-      expect([`${m.name}${figure}`, `${m.name}共计${figure}`, `${m.name}为${figure}`].some((t) => text.includes(t)), `${m.name} ${figure}`).toBe(true);
+      expect(
+        [`${m.name}${figure}`, `${m.name}共计${figure}`, `${m.name}为${figure}`].some((t) => text.includes(t)),
+        `${m.name} ${figure}`,
+      ).toBe(true);
     }
     const problems = sections.find((s) => s.key === "problems")!.body;
     expect(problems).toContain("部分老旧小区无物业，联合执法人手不足");

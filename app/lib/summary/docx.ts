@@ -120,7 +120,14 @@ function paragraphFor(d: Docx, kind: LineKind, text: string, keepNext = false, r
     snapToGrid: false,
   });
   if (kind === "signature") {
-    return new d.Paragraph({ alignment: d.AlignmentType.RIGHT, indent: { right: rightIndent }, keepNext, keepLines: true, ...gridded, children: [run] });
+    return new d.Paragraph({
+      alignment: d.AlignmentType.RIGHT,
+      indent: { right: rightIndent },
+      keepNext,
+      keepLines: true,
+      ...gridded,
+      children: [run],
+    });
   }
   const heading = kind === "heading1" || kind === "heading2" || kind === "heading3";
   return new d.Paragraph({

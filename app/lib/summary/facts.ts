@@ -6,7 +6,7 @@
  * writes, and records every statement here; a second statement with another value is a
  * programming error and throws, so a draft can never say 61 in one place and 62 in another.
  */
-import type { SummaryMetric } from "./types";
+import type { SummaryMetric } from "~/lib/summary/types";
 
 /** "“三会一课”活动" and "三会一课活动" name one measure; its unit is part of it. */
 export function measureKey(name: string, unit: string): string {
@@ -56,7 +56,10 @@ export interface Fact {
 }
 
 export class FactConflict extends Error {
-  constructor(readonly fact: Fact, readonly value: number) {
+  constructor(
+    readonly fact: Fact,
+    readonly value: number,
+  ) {
     super(`measure ${fact.key} stated as ${fact.value} (${fact.ref ?? "开头"}) and again as ${value}`);
   }
 }

@@ -6,7 +6,7 @@
  * 整改 a problem, or a new priority), its 责任领导, 牵头/配合单位, 完成时限 and targets. Targets of
  * continuing measures carry this year's actual as next year's baseline.
  */
-import { WORK_AREAS } from "../plan-draft";
+import { WORK_AREAS } from "~/lib/plan-draft";
 
 export type OutlineKind = "continue" | "problem" | "new";
 
@@ -133,7 +133,10 @@ export function prefillOutline(source: OutlineSource): OutlineRow[] {
   const next = source.year + 1;
   const dueDate = `${next}-12-31`;
   const rows: OutlineRow[] = [];
-  const categories = orderCategories([...source.tasks.map((t) => t.category), ...source.metrics.filter((m) => m.actual !== null).map((m) => m.category)]);
+  const categories = orderCategories([
+    ...source.tasks.map((t) => t.category),
+    ...source.metrics.filter((m) => m.actual !== null).map((m) => m.category),
+  ]);
   // A 困难问题 two units reported in the same words is one problem to fix.
   const seen = new Set<string>();
   for (const category of categories) {

@@ -450,7 +450,7 @@ export function writeSummary(input: SummaryInput): WrittenSummary {
     period: periodOf(input.year, input.asOf),
     figures,
     facts: new FactTable(),
-    measures: groupMeasures(input.metrics, (m) => (m.taskId !== null ? taskCategory.get(m.taskId) ?? m.category : m.category)),
+    measures: groupMeasures(input.metrics, (m) => (m.taskId !== null ? (taskCategory.get(m.taskId) ?? m.category) : m.category)),
   };
   const openingText = opening(ctx);
   const highlightsText = highlights(ctx);

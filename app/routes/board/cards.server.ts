@@ -300,7 +300,12 @@ export async function listCarriedTasks(db: Db, planId: number): Promise<CarriedC
     .where("tasks.plan_id", "=", planId)
     .orderBy("tasks.code")
     .execute();
-  return rows.map((r) => ({ id: r.id, code: r.code, title: r.title, successor: { id: r.successor_id, code: r.successor_code, year: r.year } }));
+  return rows.map((r) => ({
+    id: r.id,
+    code: r.code,
+    title: r.title,
+    successor: { id: r.successor_id, code: r.successor_code, year: r.year },
+  }));
 }
 
 /** The whole board of a plan: cards in position order, filtered, plus the filter choices. */
@@ -312,7 +317,9 @@ export async function listBoard(
   // 已结转 cards leave the columns, the lights and the counts; they are listed apart, linked to their successor.
   const carried = await listCarriedTasks(db, plan.id);
   const carriedIds = new Set(carried.map((c) => c.id));
-  const all = (await buildCards(db, plan.id, { planYear: plan.year, thresholds: plan.thresholds, today })).filter((c) => !carriedIds.has(c.id));
+  const all = (await buildCards(db, plan.id, { planYear: plan.year, thresholds: plan.thresholds, today })).filter(
+    (c) => !carriedIds.has(c.id),
+  );
   const units = await db.selectFrom("units").select(["id", "name"]).where("active", "=", 1).orderBy("sort_order").orderBy("id").execute();
   const leaders = await listLeaders(db);
   const categories = [...new Set(all.map((c) => c.category).filter(Boolean))].sort((a, b) => a.localeCompare(b, "zh-CN"));

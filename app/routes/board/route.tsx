@@ -250,7 +250,10 @@ export default function BoardPage() {
                 <Link to={`/board/${c.id}`}>
                   <span className="muted small">{c.code}</span> {c.title}
                 </Link>{" "}
-                → <Link to={`/board/${c.successor.id}`}>{c.successor.year}年 {c.successor.code}</Link>
+                →{" "}
+                <Link to={`/board/${c.successor.id}`}>
+                  {c.successor.year}年 {c.successor.code}
+                </Link>
               </li>
             ))}
           </ul>

@@ -34,7 +34,15 @@ export interface NextYearPreview {
   /** True when 四 comes from 明年工作思路: its items become the tasks, with owners, 完成时限 and targets. */
   fromOutline: boolean;
   /** Per 四 item from the outline: what the task will carry. */
-  outlineItems: { ref: string; category: string; kind: OutlineItem["kind"]; leadUnit: string | null; leadUser: string | null; dueDate: string; targets: number }[];
+  outlineItems: {
+    ref: string;
+    category: string;
+    kind: OutlineItem["kind"];
+    leadUnit: string | null;
+    leadUser: string | null;
+    dueDate: string;
+    targets: number;
+  }[];
 }
 
 interface NextYearBasis {
@@ -71,12 +79,20 @@ async function nextYearBasis(db: Db, planId: number): Promise<NextYearBasis> {
     ? outline.map((item, index) => {
         const task = item.kind === "continue" ? input.tasks.find((t) => t.id === item.fromTaskId) : undefined;
         if (task) named.add(task.id);
-        return { ref: `四.${index + 1}`, title: item.title, carriedFrom: task ? { id: task.id, code: task.code, title: task.title } : null };
+        return {
+          ref: `四.${index + 1}`,
+          title: item.title,
+          carriedFrom: task ? { id: task.id, code: task.code, title: task.title } : null,
+        };
       })
     : (parsed?.plan ?? []).map((item) => {
         const task = taskNamedBy(item.text, open);
         if (task) named.add(task.id);
-        return { ref: item.ref, title: item.title || item.text.slice(0, 60), carriedFrom: task ? { id: task.id, code: task.code, title: task.title } : null };
+        return {
+          ref: item.ref,
+          title: item.title || item.text.slice(0, 60),
+          carriedFrom: task ? { id: task.id, code: task.code, title: task.title } : null,
+        };
       });
   const users = outline ? await db.selectFrom("users").select(["id", "display_name"]).execute() : [];
   const unitNames = outline ? await db.selectFrom("units").select(["id", "name"]).execute() : [];
@@ -99,7 +115,9 @@ async function nextYearBasis(db: Db, planId: number): Promise<NextYearBasis> {
       planItems,
       // With 明年工作思路, its 整改 rows are the problems to fix: 三 is not offered a second time.
       problems: outline ? [] : (parsed?.problems ?? []).map((p) => ({ ref: p.ref, title: p.text.split(/[。；]/)[0] })),
-      unfinished: open.filter((t) => !named.has(t.id)).map((t) => ({ id: t.id, code: t.code, title: t.title, status: t.status, progress: t.progress })),
+      unfinished: open
+        .filter((t) => !named.has(t.id))
+        .map((t) => ({ id: t.id, code: t.code, title: t.title, status: t.status, progress: t.progress })),
       metrics: {
         withActual: input.metrics.filter((m) => m.actual !== null).length,
         withoutActual: input.metrics.filter((m) => m.actual === null).length,
@@ -172,10 +190,20 @@ export async function startNextYear(db: AppDatabase, actorId: number, planId: nu
       })
       .returning("id")
       .executeTakeFirstOrThrow();
-    await recordAudit(trx, { actorId, action: "plan.create", entity: "plan", entityId: plan.id, after: { year: nextYear, from: oldPlan.year } });
+    await recordAudit(trx, {
+      actorId,
+      action: "plan.create",
+      entity: "plan",
+      entityId: plan.id,
+      after: { year: nextYear, from: oldPlan.year },
+    });
 
     const oldTasks = await trx.selectFrom("tasks").selectAll().where("plan_id", "=", planId).execute();
-    const oldUnits = await trx.selectFrom("task_units").selectAll().where("task_id", "in", oldTasks.length ? oldTasks.map((t) => t.id) : [0]).execute();
+    const oldUnits = await trx
+      .selectFrom("task_units")
+      .selectAll()
+      .where("task_id", "in", oldTasks.length ? oldTasks.map((t) => t.id) : [0])
+      .execute();
     const metricsByTask = new Map<number, SummaryMetric[]>();
     for (const m of input.metrics) if (m.taskId !== null) metricsByTask.set(m.taskId, [...(metricsByTask.get(m.taskId) ?? []), m]);
     const carriedTaskIds = new Set<number>();
@@ -291,7 +319,7 @@ export async function startNextYear(db: AppDatabase, actorId: number, planId: nu
           direction: t.direction,
           aggregation: t.aggregation,
           sourceRef: null,
-          sourceSentence: t.metricId !== null ? sourceOf.get(t.metricId)?.sourceSentence ?? null : null,
+          sourceSentence: t.metricId !== null ? (sourceOf.get(t.metricId)?.sourceSentence ?? null) : null,
           phrase: t.phrase,
         })),
       };
@@ -347,8 +375,19 @@ export async function startNextYear(db: AppDatabase, actorId: number, planId: nu
     for (const [index, task] of tasks.entries()) {
       const old = task.carriedFromTaskId ? oldTasks.find((t) => t.id === task.carriedFromTaskId) : undefined;
       if (!old || old.status === "done" || old.status === "pending_review") continue;
-      await trx.updateTable("tasks").set({ carried_to_task_id: result.taskIds[index], updated_at: now, version: old.version + 1 }).where("id", "=", old.id).execute();
-      await recordAudit(trx, { actorId, action: "task.carry", entity: "task", entityId: old.id, before: { status: old.status }, after: { carried_to: result.taskIds[index] } });
+      await trx
+        .updateTable("tasks")
+        .set({ carried_to_task_id: result.taskIds[index], updated_at: now, version: old.version + 1 })
+        .where("id", "=", old.id)
+        .execute();
+      await recordAudit(trx, {
+        actorId,
+        action: "task.carry",
+        entity: "task",
+        entityId: old.id,
+        before: { status: old.status },
+        after: { carried_to: result.taskIds[index] },
+      });
       carriedCount++;
     }
     if (carriedCount) await bumpChangeSeq(trx, oldPlan.id);
@@ -357,7 +396,13 @@ export async function startNextYear(db: AppDatabase, actorId: number, planId: nu
       action: "summary.start_next_year",
       entity: "plan",
       entityId: plan.id,
-      after: { from: oldPlan.year, year: nextYear, summaryVersion: final!.version, tasks: result.taskIds.length, metrics: result.metricCount },
+      after: {
+        from: oldPlan.year,
+        year: nextYear,
+        summaryVersion: final!.version,
+        tasks: result.taskIds.length,
+        metrics: result.metricCount,
+      },
     });
     return { planId: plan.id, year: nextYear, taskIds: result.taskIds, metricCount: result.metricCount };
   });

@@ -52,8 +52,14 @@ export function parseOutlineForm(formData: FormData, ctx: OutlineFormContext): O
       }
       const raw = String(formData.get(`r${i}.t${j}.target`) ?? "").trim();
       const target = raw === "" ? null : Number(raw);
-      if (target !== null && !(Number.isFinite(target) && target >= 0 && target < 1e12)) errors[`r${i}.t${j}.target`] = `“${metric.name}”的目标值应为数字。`;
-      const phrase = String(formData.get(`r${i}.t${j}.phrase`) ?? "").trim().slice(0, 40) || metric.phrase || metric.name;
+      if (target !== null && !(Number.isFinite(target) && target >= 0 && target < 1e12))
+        errors[`r${i}.t${j}.target`] = `“${metric.name}”的目标值应为数字。`;
+      const phrase =
+        String(formData.get(`r${i}.t${j}.phrase`) ?? "")
+          .trim()
+          .slice(0, 40) ||
+        metric.phrase ||
+        metric.name;
       targets.push({
         metricId,
         name: metric.name,
@@ -74,7 +80,10 @@ export function parseOutlineForm(formData: FormData, ctx: OutlineFormContext): O
       title: str("title"),
       leadUserId: idOrNull(f("leadUserId")),
       leadUnitId: idOrNull(f("leadUnitId")),
-      supportUnitIds: formData.getAll(`r${i}.supportUnitIds`).map(idOrNull).filter((n): n is number => n !== null && ctx.unitIds.has(n)),
+      supportUnitIds: formData
+        .getAll(`r${i}.supportUnitIds`)
+        .map(idOrNull)
+        .filter((n): n is number => n !== null && ctx.unitIds.has(n)),
       dueDate: str("dueDate"),
       targets,
     };

@@ -30,7 +30,11 @@ export interface SavedOutline {
 }
 
 export async function getOutline(db: Db, planId: number): Promise<SavedOutline | null> {
-  const row = await db.selectFrom("next_year_outlines").select(["content", "version", "updated_at"]).where("plan_id", "=", planId).executeTakeFirst();
+  const row = await db
+    .selectFrom("next_year_outlines")
+    .select(["content", "version", "updated_at"])
+    .where("plan_id", "=", planId)
+    .executeTakeFirst();
   return row ? { outline: JSON.parse(row.content) as NextYearOutline, version: row.version, updatedAt: row.updated_at } : null;
 }
 
@@ -46,7 +50,15 @@ export async function loadOutlineSource(db: Db, plan: Plan): Promise<OutlineSour
   const roles = ids.length ? await db.selectFrom("task_units").selectAll().where("task_id", "in", ids).execute() : [];
   const metrics = await db.selectFrom("metrics").selectAll().where("plan_id", "=", plan.id).orderBy("sort_order").orderBy("id").execute();
   const values = metrics.length
-    ? await db.selectFrom("metric_values").select(["metric_id", "unit_id", "week", "value", "reported_at"]).where("metric_id", "in", metrics.map((m) => m.id)).execute()
+    ? await db
+        .selectFrom("metric_values")
+        .select(["metric_id", "unit_id", "week", "value", "reported_at"])
+        .where(
+          "metric_id",
+          "in",
+          metrics.map((m) => m.id),
+        )
+        .execute()
     : [];
   const blockers = ids.length
     ? await db
@@ -65,7 +77,9 @@ export async function loadOutlineSource(db: Db, plan: Plan): Promise<OutlineSour
       m.id,
       aggregateActual(
         m,
-        values.filter((v) => v.metric_id === m.id).map((v) => ({ unitId: v.unit_id, weekKey: v.week, value: v.value, reportedAt: v.reported_at })),
+        values
+          .filter((v) => v.metric_id === m.id)
+          .map((v) => ({ unitId: v.unit_id, weekKey: v.week, value: v.value, reportedAt: v.reported_at })),
       ),
     ]),
   );
@@ -93,10 +107,13 @@ export async function loadOutlineSource(db: Db, plan: Plan): Promise<OutlineSour
       taskId: m.task_id,
       name: m.name,
       unit: m.unit,
-      actual: actualOf.get(m.id) == null ? null : measureActual.get(measureKey(m.name, m.unit)) ?? null,
+      actual: actualOf.get(m.id) == null ? null : (measureActual.get(measureKey(m.name, m.unit)) ?? null),
       direction: m.direction,
       aggregation: m.aggregation,
-      category: (m.task_id !== null ? taskCategory.get(m.task_id) : undefined) ?? (WORK_AREAS.find((a) => m.category.includes(a.area))?.area ?? m.category),
+      category:
+        (m.task_id !== null ? taskCategory.get(m.task_id) : undefined) ??
+        WORK_AREAS.find((a) => m.category.includes(a.area))?.area ??
+        m.category,
       phrase: metricPhrase({ name: m.name, phrase: m.phrase, sourceSentence: m.source_sentence }),
     })),
     blockers: blockers.filter((b) => open.has(b.task_id)).map((b) => ({ taskId: b.task_id, text: b.blockers })),
@@ -112,7 +129,8 @@ export function outlineRows(source: OutlineSource, saved: SavedOutline | null): 
   let rows: OutlineRow[];
   if (saved) {
     const kept = saved.outline.items.map((item) => ({ ...item, include: true }));
-    const sameRow = (a: OutlineItem, b: OutlineItem) => a.kind === b.kind && a.fromTaskId === b.fromTaskId && (a.kind !== "problem" || a.title === b.title) && a.kind !== "new";
+    const sameRow = (a: OutlineItem, b: OutlineItem) =>
+      a.kind === b.kind && a.fromTaskId === b.fromTaskId && (a.kind !== "problem" || a.title === b.title) && a.kind !== "new";
     rows = [...kept, ...prefill.filter((p) => !kept.some((k) => sameRow(k, p))).map((p) => ({ ...p, include: false }))];
   } else {
     rows = prefill;
@@ -125,7 +143,13 @@ export function outlineRows(source: OutlineSource, saved: SavedOutline | null): 
 }
 
 /** Saves the outline (the ticked rows), refusing a stale form with a 409. */
-export async function saveOutline(db: AppDatabase, actorId: number, planId: number, items: OutlineItem[], expectedVersion: number): Promise<number> {
+export async function saveOutline(
+  db: AppDatabase,
+  actorId: number,
+  planId: number,
+  items: OutlineItem[],
+  expectedVersion: number,
+): Promise<number> {
   return db.transaction().execute(async (trx) => {
     const current = await getOutline(trx, planId);
     if ((current?.version ?? 0) !== expectedVersion) conflict("已被他人修改：明年工作思路刚被保存过，请刷新后再填写。");
@@ -138,9 +162,19 @@ export async function saveOutline(db: AppDatabase, actorId: number, planId: numb
         .where("plan_id", "=", planId)
         .execute();
     } else {
-      await trx.insertInto("next_year_outlines").values({ plan_id: planId, content: JSON.stringify(content), updated_by: actorId, updated_at: now }).execute();
+      await trx
+        .insertInto("next_year_outlines")
+        .values({ plan_id: planId, content: JSON.stringify(content), updated_by: actorId, updated_at: now })
+        .execute();
     }
-    await recordAudit(trx, { actorId, action: "outline.save", entity: "plan", entityId: planId, before: current ? { items: current.outline.items.length } : null, after: { items: items.length } });
+    await recordAudit(trx, {
+      actorId,
+      action: "outline.save",
+      entity: "plan",
+      entityId: planId,
+      before: current ? { items: current.outline.items.length } : null,
+      after: { items: items.length },
+    });
     return (current?.version ?? 0) + 1;
   });
 }

@@ -116,7 +116,9 @@ describe("the .docx export (GB/T 9704-2012)", () => {
     expect(last).toContain("<w:keepNext/>");
     expect(last).toContain("<w:keepLines/>");
     expect(paragraph("1.部分指标未完成年度目标。")).not.toContain("<w:keepNext/>");
-    expect(signatureIndents("平东街道党工委办事处综合办公室", "2025年12月31日").unit).toBe(Math.round(2 * Math.round(character * 100) / 100));
+    expect(signatureIndents("平东街道党工委办事处综合办公室", "2025年12月31日").unit).toBe(
+      Math.round((2 * Math.round(character * 100)) / 100),
+    );
   });
 
   it("numbers pages “— 1 —” in 4号 宋体, odd pages right and even pages left", () => {

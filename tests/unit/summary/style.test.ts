@@ -8,22 +8,54 @@ import { writeSummary } from "~/lib/summary/writer";
 
 function task(overrides: Partial<SummaryTask>): SummaryTask {
   return {
-    id: 1, code: "2025-01", title: "加强社区网格化管理", category: "城市管理", origin: "key_work",
-    status: "in_progress", light: "green", progress: 60, expectedProgress: 60, dueDate: "2025-12-31",
-    doneDate: null, silent: false, leadUnit: "城市管理办公室", supportUnits: [], ...overrides,
+    id: 1,
+    code: "2025-01",
+    title: "加强社区网格化管理",
+    category: "城市管理",
+    origin: "key_work",
+    status: "in_progress",
+    light: "green",
+    progress: 60,
+    expectedProgress: 60,
+    dueDate: "2025-12-31",
+    doneDate: null,
+    silent: false,
+    leadUnit: "城市管理办公室",
+    supportUnits: [],
+    ...overrides,
   };
 }
 
 function metric(overrides: Partial<SummaryMetric>): SummaryMetric {
   return {
-    id: 1, taskId: null, name: "网格员", unit: "人", baseline: null, target: null, actual: 40,
-    direction: "up", aggregation: "sum", category: "城市管理", baselinePeriod: "全年", phrase: null,
-    sourceSentence: null, ...overrides,
+    id: 1,
+    taskId: null,
+    name: "网格员",
+    unit: "人",
+    baseline: null,
+    target: null,
+    actual: 40,
+    direction: "up",
+    aggregation: "sum",
+    category: "城市管理",
+    baselinePeriod: "全年",
+    phrase: null,
+    sourceSentence: null,
+    ...overrides,
   };
 }
 
 function input(overrides: Partial<SummaryInput>): SummaryInput {
-  return { organization: "河西街道", issuer: "河西街道办事处", year: 2025, asOf: "2025-12-31", tasks: [], metrics: [], blockers: [], ...overrides };
+  return {
+    organization: "河西街道",
+    issuer: "河西街道办事处",
+    year: 2025,
+    asOf: "2025-12-31",
+    tasks: [],
+    metrics: [],
+    blockers: [],
+    ...overrides,
+  };
 }
 
 const text = (i: SummaryInput) => toPlainText(writeSummary(i).document);
@@ -64,7 +96,16 @@ describe("rule 2: no board vocabulary", () => {
         tasks: [
           task({ id: 1, code: "2025-01", light: "red", progress: 40, expectedProgress: 100, dueDate: "2025-10-31", silent: true }),
           task({ id: 2, code: "2025-02", title: "推进老旧小区改造", light: "yellow", progress: 70, expectedProgress: 85, dueDate: null }),
-          task({ id: 3, code: "2025-03", title: "建设社区食堂", status: "done", light: "done", progress: 100, doneDate: "2025-09-01", dueDate: "2025-09-30" }),
+          task({
+            id: 3,
+            code: "2025-03",
+            title: "建设社区食堂",
+            status: "done",
+            light: "done",
+            progress: 100,
+            doneDate: "2025-09-01",
+            dueDate: "2025-09-30",
+          }),
           task({ id: 4, code: "2025-04", title: "整治背街小巷", status: "pending_review", light: "green", progress: 100 }),
         ],
       }),
@@ -86,7 +127,10 @@ describe("rule 3: each measure once, with one value", () => {
   it("tells a measure two tasks report as one sentence with one value", () => {
     const written = writeSummary(
       input({
-        tasks: [task({ id: 1, code: "2025-01", category: "党建" }), task({ id: 2, code: "2025-02", title: "加强党风廉政建设", category: "党建" })],
+        tasks: [
+          task({ id: 1, code: "2025-01", category: "党建" }),
+          task({ id: 2, code: "2025-02", title: "加强党风廉政建设", category: "党建" }),
+        ],
         metrics: [
           metric({ id: 1, taskId: 1, name: "“三会一课”活动", unit: "次", actual: 61, category: "党建", phrase: "开展“三会一课”活动" }),
           metric({ id: 2, taskId: 2, name: "三会一课活动", unit: "次", actual: 62, category: "党建" }),
@@ -100,8 +144,14 @@ describe("rule 3: each measure once, with one value", () => {
   });
 
   it("groups measures by name and unit, and the fact table refuses a second value", () => {
-    const measures = groupMeasures([metric({ id: 1, actual: 5 }), metric({ id: 2, actual: 7 }), metric({ id: 3, unit: "个", actual: 2 })], () => "x");
-    expect(measures.map((m) => [m.key, m.metric.actual])).toEqual([["网格员|人", 7], ["网格员|个", 2]]);
+    const measures = groupMeasures(
+      [metric({ id: 1, actual: 5 }), metric({ id: 2, actual: 7 }), metric({ id: 3, unit: "个", actual: 2 })],
+      () => "x",
+    );
+    expect(measures.map((m) => [m.key, m.metric.actual])).toEqual([
+      ["网格员|人", 7],
+      ["网格员|个", 2],
+    ]);
     const facts = new FactTable();
     facts.record("网格员|人", 7, "全年", "二.（一）");
     facts.record("网格员|人", 7, "全年", "三.1");
@@ -112,7 +162,16 @@ describe("rule 3: each measure once, with one value", () => {
 
 describe("rule 4: 同比 and 完成率 only between comparable figures", () => {
   const investment = (overrides: Partial<SummaryMetric>) =>
-    metric({ name: "固定资产投资", unit: "万元", actual: 2418, target: 2370, baseline: 2400, phrase: "完成固定资产投资", category: "经济", ...overrides });
+    metric({
+      name: "固定资产投资",
+      unit: "万元",
+      actual: 2418,
+      target: 2370,
+      baseline: 2400,
+      phrase: "完成固定资产投资",
+      category: "经济",
+      ...overrides,
+    });
 
   it("gives 同比 against last year's full-year figure", () => {
     expect(text(input({ metrics: [investment({})] }))).toContain("全年完成固定资产投资2418万元，完成年度目标的102%，同比增长0.8%。");
@@ -143,8 +202,24 @@ describe("section 四 from 明年工作思路", () => {
       input({
         tasks: [task({})],
         outline: [
-          { category: "城市管理", kind: "continue", title: "加强社区网格化管理", leadUnit: "城市管理办公室", supportUnits: ["东晟社区"], dueDate: "2026-12-31", targets: [{ phrase: "培训网格员", value: 60, unit: "人" }] },
-          { category: "党建", kind: "new", title: "建设党群服务阵地", leadUnit: "党建工作办公室", supportUnits: [], dueDate: "2026-06-30", targets: [] },
+          {
+            category: "城市管理",
+            kind: "continue",
+            title: "加强社区网格化管理",
+            leadUnit: "城市管理办公室",
+            supportUnits: ["东晟社区"],
+            dueDate: "2026-12-31",
+            targets: [{ phrase: "培训网格员", value: 60, unit: "人" }],
+          },
+          {
+            category: "党建",
+            kind: "new",
+            title: "建设党群服务阵地",
+            leadUnit: "党建工作办公室",
+            supportUnits: [],
+            dueDate: "2026-06-30",
+            targets: [],
+          },
         ],
       }),
     );

@@ -84,10 +84,40 @@ const fixed: SummaryInput = {
   ],
   metrics: [
     metric({ id: 1, taskId: 3 }),
-    metric({ id: 2, name: "城镇登记失业率", unit: "%", baseline: 4.3, target: 4.5, actual: 3.9, direction: "cap", aggregation: "latest", category: "民生保障" }),
-    metric({ id: 3, name: "矛盾纠纷", unit: "件", baseline: 1226, target: 1100, actual: 1180, direction: "down", category: "党建", sourceSentence: "全年调解矛盾纠纷1226件。" }),
+    metric({
+      id: 2,
+      name: "城镇登记失业率",
+      unit: "%",
+      baseline: 4.3,
+      target: 4.5,
+      actual: 3.9,
+      direction: "cap",
+      aggregation: "latest",
+      category: "民生保障",
+    }),
+    metric({
+      id: 3,
+      name: "矛盾纠纷",
+      unit: "件",
+      baseline: 1226,
+      target: 1100,
+      actual: 1180,
+      direction: "down",
+      category: "党建",
+      sourceSentence: "全年调解矛盾纠纷1226件。",
+    }),
     metric({ id: 4, name: "排查商户", unit: "次", baseline: 3184, target: null, actual: 3300, category: "安全生产" }),
-    metric({ id: 5, taskId: 2, name: "“三会一课”活动", unit: "次", baseline: 55, target: 61, actual: 48, category: "党建", sourceSentence: "开展“三会一课”活动55次、主题党日活动55次。" }),
+    metric({
+      id: 5,
+      taskId: 2,
+      name: "“三会一课”活动",
+      unit: "次",
+      baseline: 55,
+      target: 61,
+      actual: 48,
+      category: "党建",
+      sourceSentence: "开展“三会一课”活动55次、主题党日活动55次。",
+    }),
     metric({ id: 6, name: "新增就业", unit: "人", baseline: 722, target: 800, actual: null, category: "民生保障" }),
   ],
   blockers: [
@@ -151,10 +181,29 @@ describe("the summary writer", () => {
     const work = body(fixed, "work");
     expect(work).toContain("城镇登记失业率为3.9%，控制在4.5%以内，较上年下降0.4个百分点。");
     expect(work).toContain("全年调解矛盾纠纷1180件，高于年度目标1100件，同比下降3.8%。");
-    const met = writeSummary({ ...fixed, metrics: [metric({ id: 3, name: "矛盾纠纷", unit: "件", baseline: 1226, target: 1100, actual: 1000, direction: "down", category: "党建" })] });
+    const met = writeSummary({
+      ...fixed,
+      metrics: [
+        metric({ id: 3, name: "矛盾纠纷", unit: "件", baseline: 1226, target: 1100, actual: 1000, direction: "down", category: "党建" }),
+      ],
+    });
     const highlights = met.document.sections.find((s) => s.key === "highlights")!.body;
     expect(highlights).toContain("矛盾纠纷共计1000件，低于年度目标1100件，同比下降18.4%。");
-    const overCap = writeSummary({ ...fixed, metrics: [metric({ id: 2, name: "城镇登记失业率", unit: "%", baseline: 4.3, target: 4.5, actual: 4.8, direction: "cap", aggregation: "latest" })] });
+    const overCap = writeSummary({
+      ...fixed,
+      metrics: [
+        metric({
+          id: 2,
+          name: "城镇登记失业率",
+          unit: "%",
+          baseline: 4.3,
+          target: 4.5,
+          actual: 4.8,
+          direction: "cap",
+          aggregation: "latest",
+        }),
+      ],
+    });
     expect(toPlainText(overCap.document)).toContain("城镇登记失业率为4.8%，超出4.5%的控制目标，较上年提高0.5个百分点");
     expect(overCap.document.sections.find((s) => s.key === "problems")!.body).toContain("城镇登记失业率指标未达到年度目标");
   });
@@ -193,7 +242,9 @@ describe("the summary writer", () => {
     const { document } = writeSummary(calm);
     const problems = document.sections.find((s) => s.key === "problems")!.body;
     expect(problems).toBe("本年度各项重点工作均已完成或按计划推进，所设指标均已完成，未收到基层反映的困难问题。");
-    expect(document.sections.find((s) => s.key === "plan")!.body).toBe("1.巩固提升2025年各项重点工作成果，结合上级部署研究确定2026年重点工作。");
+    expect(document.sections.find((s) => s.key === "plan")!.body).toBe(
+      "1.巩固提升2025年各项重点工作成果，结合上级部署研究确定2026年重点工作。",
+    );
   });
 
   it("copes with an empty year", () => {
