@@ -17,7 +17,11 @@ async function audit(page: Page, view: string): Promise<Finding[]> {
     const axe = (window as any).axe;
     const result = await axe.run(document, { runOnly: { type: "tag", values: tags } });
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    return result.violations.map((v: any) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n: any) => n.target.join(" ")) }));
+    return result.violations.map((v: any) => ({
+      id: v.id,
+      impact: v.impact,
+      nodes: v.nodes.slice(0, 3).map((n: any) => n.target.join(" ")),
+    }));
   }, TAGS);
   return violations.map((v: Omit<Finding, "view">) => ({ view, ...v }));
 }
@@ -25,11 +29,17 @@ async function audit(page: Page, view: string): Promise<Finding[]> {
 /** Pages a role reaches from its own navigation, plus the ones behind it (task detail, 投屏, password). */
 async function pagesOf(page: Page): Promise<string[]> {
   await page.goto("/");
-  const hrefs = await page.locator("header a[href^='/'], nav a[href^='/']").evaluateAll((links) =>
-    links.map((a) => new URL((a as HTMLAnchorElement).href).pathname),
-  );
+  const hrefs = await page
+    .locator("header a[href^='/'], nav a[href^='/']")
+    .evaluateAll((links) => links.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
   const extra = ["/board/meeting", "/settings/password"];
-  const taskLink = await page.goto("/board").then(() => page.locator("li.task-card a[href^='/board/']").first().getAttribute("href").catch(() => null));
+  const taskLink = await page.goto("/board").then(() =>
+    page
+      .locator("li.task-card a[href^='/board/']")
+      .first()
+      .getAttribute("href")
+      .catch(() => null),
+  );
   if (taskLink) extra.push(new URL(taskLink, "http://x").pathname);
   return [...new Set([...hrefs, ...extra])].filter((p) => !/logout|export|\.xlsx|\.docx/.test(p));
 }
