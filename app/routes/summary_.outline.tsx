@@ -5,7 +5,7 @@ import { data, redirect, type ActionFunctionArgs, type LinksFunction, type Loade
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { notFound } from "~/lib/refusal";
-import type { OutlineRow } from "~/lib/summary/outline";
+import type { OutlineRow, OwnerBasis, OwnerField } from "~/lib/summary/outline";
 import { findSummaryPlan } from "~/models/plans.server";
 import { getOutline, loadOutlineSource, outlineRows, saveOutline } from "~/routes/summary/outline.server";
 import { MAX_OUTLINE_FIELDS, parseOutlineForm } from "~/routes/summary/outline-form.server";
@@ -96,6 +96,32 @@ export async function action(args: ActionFunctionArgs) {
 
 const KIND_LABELS: Record<OutlineRow["kind"], string> = { continue: "继续推进", problem: "整改问题", new: "新增" };
 
+const SUGGESTION_BASIS: Record<OwnerBasis, string> = { category: "本类别今年多数任务", plan: "今年多数任务" };
+
+function describedBy(index: number, row: OutlineRow, field: OwnerField, error: string | undefined): string | undefined {
+  const ids = [row.suggested?.[field] ? `r${index}.${field}-suggested` : null, error ? `r${index}.${field}-error` : null];
+  return ids.filter(Boolean).join(" ") || undefined;
+}
+
+/** "建议": an owner filled in from the category's usual owner, for the leader to confirm (kept while unchanged). */
+function Suggestion({ row, field, index }: { row: OutlineRow; field: OwnerField; index: number }) {
+  const suggestion = row.suggested?.[field];
+  if (!suggestion) return null;
+  return (
+    <>
+      <input type="hidden" name={`r${index}.suggested.${field}`} value={suggestion.id} />
+      <span
+        className="tag suggestion"
+        id={`r${index}.${field}-suggested`}
+        title={`按${SUGGESTION_BASIS[suggestion.basis]}的安排预填，请确认`}
+      >
+        建议
+        <span className="visually-hidden">：按{SUGGESTION_BASIS[suggestion.basis]}的安排预填，请确认</span>
+      </span>
+    </>
+  );
+}
+
 function RowEditor({
   row,
   index,
@@ -148,8 +174,16 @@ function RowEditor({
       </label>
       <div className="outline-owners">
         <label className="field">
-          <span>责任领导</span>
-          <select name={name("leadUserId")} defaultValue={row.leadUserId ?? ""} aria-invalid={error("leadUserId") ? true : undefined}>
+          <span>
+            责任领导
+            <Suggestion row={row} field="leadUserId" index={index} />
+          </span>
+          <select
+            name={name("leadUserId")}
+            defaultValue={row.leadUserId ?? ""}
+            aria-invalid={error("leadUserId") ? true : undefined}
+            aria-describedby={describedBy(index, row, "leadUserId", error("leadUserId"))}
+          >
             <option value="">请选择</option>
             {leaders.map((l) => (
               <option key={l.id} value={l.id}>
@@ -157,11 +191,23 @@ function RowEditor({
               </option>
             ))}
           </select>
-          {error("leadUserId") ? <span className="field-error">{error("leadUserId")}</span> : null}
+          {error("leadUserId") ? (
+            <span className="field-error" id={`${name("leadUserId")}-error`}>
+              {error("leadUserId")}
+            </span>
+          ) : null}
         </label>
         <label className="field">
-          <span>牵头单位</span>
-          <select name={name("leadUnitId")} defaultValue={row.leadUnitId ?? ""} aria-invalid={error("leadUnitId") ? true : undefined}>
+          <span>
+            牵头单位
+            <Suggestion row={row} field="leadUnitId" index={index} />
+          </span>
+          <select
+            name={name("leadUnitId")}
+            defaultValue={row.leadUnitId ?? ""}
+            aria-invalid={error("leadUnitId") ? true : undefined}
+            aria-describedby={describedBy(index, row, "leadUnitId", error("leadUnitId"))}
+          >
             <option value="">请选择</option>
             {units.map((u) => (
               <option key={u.id} value={u.id}>
@@ -169,7 +215,11 @@ function RowEditor({
               </option>
             ))}
           </select>
-          {error("leadUnitId") ? <span className="field-error">{error("leadUnitId")}</span> : null}
+          {error("leadUnitId") ? (
+            <span className="field-error" id={`${name("leadUnitId")}-error`}>
+              {error("leadUnitId")}
+            </span>
+          ) : null}
         </label>
         <label className="field">
           <span>配合单位</span>
@@ -243,7 +293,8 @@ export default function OutlinePage() {
       <h1>{next}年工作思路</h1>
       <p className="muted">
         按类别写下{next}年的重点工作：今年未完成的任务已勾选“继续推进”，基层反映的困难问题列为“整改问题”；也可在每类末尾新增。
-        每一项写明责任领导、牵头单位和完成时限；目标指标以今年实际完成值为基数。总结草稿的“四、{next}年重点工作安排”和开启{next}
+        每一项写明责任领导、牵头单位和完成时限：任务原来没有指定的，已按本类别今年多数任务的安排预填并标为“建议”，请逐项确认或改选；目标指标以今年实际完成值为基数。总结草稿的“四、
+        {next}年重点工作安排”和开启{next}
         年度都以此为准。
       </p>
       {loaded.saved ? (

@@ -106,8 +106,12 @@ test("明年工作思路: a leader adds a 民生 item; the regenerated draft's �
   await expect(page.getByRole("heading", { name: "2026年工作思路" })).toBeVisible();
   // This year's unfinished tasks are ticked as 继续推进.
   await expect(page.getByRole("checkbox", { name: "纳入" }).first()).toBeVisible();
+  // Owners a task lacks (tasks other specs added with 快速添加 have none) are prefilled from the
+  // category's usual owner and marked 建议; the blank rows for new priorities are prefilled the same way.
   const livelihood = page.locator("details", { hasText: "民生保障工作" });
   await livelihood.locator("summary").click();
+  await expect(livelihood.getByText("建议").first()).toBeVisible();
+  await expect(livelihood.getByRole("combobox", { name: /责任领导/ }).first()).not.toHaveValue("");
   await livelihood.getByLabel("新的重点工作（填写即纳入）").first().fill("推进社区养老服务站建设");
   await livelihood.getByLabel("责任领导").first().selectOption({ index: 1 });
   await livelihood.getByLabel("牵头单位").first().selectOption({ label: "东晟社区" });

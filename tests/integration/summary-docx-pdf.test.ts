@@ -1,8 +1,9 @@
 // The .docx export rendered by LibreOffice (soffice → PDF, read back with poppler's pdftotext):
 // 22 lines on a full page, the 落款 never alone on the last page (whatever the
 // length of the text), laid out per GB/T 9704, and the page number 7 mm below the text block.
-// .ci/run installs libreoffice-writer-nogui and poppler-utils when they are missing.
-import { execFileSync } from "node:child_process";
+// .ci/run installs libreoffice-writer-nogui and poppler-utils when they are missing; elsewhere the
+// file is skipped, saying why, when soffice or pdftotext is not installed.
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -44,7 +45,12 @@ function summary(extra: number): SummaryDocument {
     sections: [
       { key: "title", heading: "", body: "河西街道2025年工作总结" },
       { key: "opening", heading: "", body: "2025年，河西街道围绕年初确定的重点工作推进各项工作。现将有关情况总结如下：" },
-      { key: "highlights", heading: "亮点工作", body: "社区食堂提前建成投用，全年服务居民一万余人次。" },
+      {
+        key: "highlights",
+        heading: "亮点工作",
+        // Four lines: its middle two are full lines of 28 characters.
+        body: "社区食堂提前建成投用，全年服务居民一万余人次。街道坚持把为民办实事作为检验工作成效的重要标准，围绕群众反映集中的就餐难、养老难和停车难等问题，逐项制定工作方案，明确责任单位和完成时限，推动各项民生实事落地见效。",
+      },
       {
         key: "work",
         heading: "2025年主要工作",
@@ -57,11 +63,18 @@ function summary(extra: number): SummaryDocument {
   };
 }
 
+const installed = (command: string) => spawnSync("sh", ["-c", `command -v ${command}`]).status === 0;
+const missing = ["soffice", "pdftotext"].filter((c) => !installed(c));
+if (missing.length) {
+  console.warn(`跳过 LibreOffice 版式测试：未安装 ${missing.join("、")}（sudo apt-get install -y libreoffice-writer-nogui poppler-utils）`);
+}
+
 const VARIANTS = 14; // more than the lines a page holds, counted in two-line paragraphs
 let dir: string;
 const rendered: Line[][][] = [];
 
 beforeAll(async () => {
+  if (missing.length) return;
   dir = mkdtempSync(join(tmpdir(), "summary-pdf-"));
   const files: string[] = [];
   for (let extra = 0; extra < VARIANTS; extra++) {
@@ -81,12 +94,12 @@ beforeAll(async () => {
 }, 200_000);
 
 afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 const isPageNumber = (l: Line) => /^—\d+—$/.test(l.text.replace(/\s/g, ""));
 
-describe("the .docx as LibreOffice prints it", () => {
+describe.skipIf(missing.length > 0)("the .docx as LibreOffice prints it", () => {
   it("renders every length to PDF, on more than one page for the longer ones", () => {
     expect(rendered).toHaveLength(VARIANTS);
     expect(rendered[VARIANTS - 1].length).toBeGreaterThan(1);
@@ -102,7 +115,7 @@ describe("the .docx as LibreOffice prints it", () => {
     }
   });
 
-  it("puts 22 lines on a full page", () => {
+  it("puts 22 lines of 28 characters on a full page", () => {
     // pdftotext may cut a printed line into pieces: a row is every piece at one height.
     const rows = (page: Line[]) => {
       const found: [number, Line[]][] = [];
@@ -129,9 +142,12 @@ describe("the .docx as LibreOffice prints it", () => {
     expect(longest.length).toBeGreaterThan(2);
     const full = rows(longest[1]);
     expect(full).toHaveLength(22);
-    // 28 characters a line is Word's and WPS's reading of the grid (tests/unit/summary/docx.test.ts);
-    // LibreOffice 7.4 gives each 16 pt character two of the grid's cells.
-    expect(Math.max(...full.map(([, text]) => [...text].length))).toBeGreaterThanOrEqual(14);
+    // 28 characters a line: the 亮点 paragraph's middle lines are full lines of CJK characters only.
+    const cjkLines = rows(longest[0])
+      .map(([, text]) => text.replace(/\s/g, ""))
+      .filter((text) => /^[\u3000-\u9fff\uff00-\uffef]+$/u.test(text));
+    expect(Math.max(...cjkLines.map((text) => [...text].length))).toBe(28);
+    expect(cjkLines.filter((text) => [...text].length === 28).length).toBeGreaterThanOrEqual(2);
     // The line pitch: 225 mm ÷ 22.
     expect((full[21][0] - full[0][0]) / 21).toBeCloseTo(225 / 22, 0);
   });

@@ -5,12 +5,14 @@
  * - Title 方正小标宋简体 二号, centred; body 仿宋_GB2312 三号, first-line indent of two
  *   characters; 一、 headings 黑体, （一） headings 楷体_GB2312, 1. headings 仿宋 bold.
  * - 22 lines × 28 characters: a document grid of type "linesAndChars" (w:docGrid) with an
- *   exact line pitch of 225 mm ÷ 22 and a character pitch of 156 mm ÷ 28 (15.79 pt, given as
- *   charSpace against the 16 pt default font), as Word's 页面设置 → 文档网格 writes it. Body
- *   runs are condensed by 0.25 pt (15.75 pt a character) and do not snap to the character
- *   cells (w:snapToGrid off on the run), so Word and WPS set 28 a line. LibreOffice 7.4 still
- *   gives a 16 pt character two of the grid's 15.79 pt cells (14 a line); it honours the line
- *   grid (22 lines), which the PDF test checks.
+ *   exact line pitch of 225 mm ÷ 22 (579 twips) and a character cell of one 三号 character
+ *   (charSpace 0 against the 16 pt default run size of docDefaults and Normal). The text itself
+ *   is set at 15.75 pt a character (16 pt runs condensed by 0.25 pt, w:snapToGrid off on the
+ *   run), so 28 fill the 156 mm line in Word, WPS and LibreOffice alike. A negative charSpace
+ *   (a 15.79 pt cell, 156 mm ÷ 28, as Word's 文档网格 dialog writes it) is what Word shows as
+ *   "28 字/行", but LibreOffice (7.4) then gives every 16 pt character two cells: 14 a line.
+ *   tests/integration/summary-docx-pdf.test.ts renders the file with LibreOffice and checks
+ *   22 lines of 28 characters.
  * - Page numbers 4号 宋体 "— 1 —", their line's top 7 mm below the text block, odd pages
  *   right and even pages left, one character in from the edge.
  * - 落款 (no seal): the date right-aligned four characters in, the issuing unit centred over
@@ -44,8 +46,12 @@ export const GONGWEN = {
   linePitch: Math.floor(((225 / 25.4) * 1440) / 22), // 579: 22 lines must fit in 12756 twips
   /** Character spacing of body runs, in twentieths of a point: 16 pt − 0.25 pt = 15.75 pt a character. */
   characterSpacing: -5,
-  /** Character pitch of the grid, 1/4096 pt against the 16 pt default: 8845 twips ÷ 28 = 15.79 pt. */
-  charSpace: Math.round(((11906 - 1587 - 1474) / 20 / 28 - 16) * 4096),
+  /**
+   * Character cell of the grid, in 1/4096 pt added to the 16 pt default run size: 0, a cell of one
+   * 三号 character. LibreOffice adds charSpace/4096 pt to every character; below 0 it lays each
+   * 16 pt character over two cells instead (14 a line).
+   */
+  charSpace: 0,
   /** The page number's line: exactly 四号 (14 pt) high, so its top is where it is meant to be. */
   pageNumberLine: 280,
   /** Page number: the top of its line 7 mm below the text block; the footer distance is measured to its bottom. */
@@ -115,8 +121,8 @@ function paragraphFor(d: Docx, kind: LineKind, text: string, keepNext = false, r
     size: GONGWEN.sizes.body,
     bold: kind === "heading3",
     characterSpacing: GONGWEN.characterSpacing,
-    // Characters keep their condensed pitch instead of snapping to the grid's cells: LibreOffice
-    // gives a 16 pt character two cells of 15.79 pt; at 15.75 pt, 28 fit the line everywhere.
+    // Characters keep their condensed pitch (15.75 pt) instead of snapping to the grid's 16 pt
+    // cells: 28 fit the 156 mm line in Word, WPS and LibreOffice.
     snapToGrid: false,
   });
   if (kind === "signature") {

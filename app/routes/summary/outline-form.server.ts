@@ -2,7 +2,7 @@
 // are kept. What the browser cannot be trusted with (a target's measure, unit, baseline and
 // direction) is read again from this year's metric; the browser sends only the phrase and the target.
 import { z } from "zod";
-import type { OutlineItem, OutlineRow, OutlineSource } from "~/lib/summary/outline";
+import { categoryOwner, type OutlineItem, type OutlineRow, type OutlineSource, type OwnerField } from "~/lib/summary/outline";
 
 export const MAX_OUTLINE_ROWS = 300;
 /** Fields of the largest outline form a page can hold (its rows, each with targets). */
@@ -87,6 +87,14 @@ export function parseOutlineForm(formData: FormData, ctx: OutlineFormContext): O
       dueDate: str("dueDate"),
       targets,
     };
+    // An owner the page suggested (hidden r{i}.suggested.<field>) stays marked 建议 while it is unchanged.
+    const usual = categoryOwner(ctx.source, row.category);
+    for (const field of ["leadUserId", "leadUnitId"] as const) {
+      const suggestion = usual[field];
+      if (suggestion && idOrNull(f(`suggested.${field}`)) === row[field] && row[field] === suggestion.id) {
+        row.suggested = { ...row.suggested, [field]: suggestion };
+      }
+    }
     rows.push(row);
     if (!row.include) continue;
     if (fromTaskId !== null && !tasks.has(fromTaskId)) errors[`r${i}.title`] = "所继续的任务不属于本年度，请刷新页面后重试。";
@@ -94,14 +102,16 @@ export function parseOutlineForm(formData: FormData, ctx: OutlineFormContext): O
     if (!row.title) errors[`r${i}.title`] = "请填写工作内容。";
     else if (row.title.length > 200) errors[`r${i}.title`] = "工作内容不能超过200个字。";
     if (!row.category) errors[`r${i}.title`] = "类别无效，请刷新页面后重试。";
-    if (row.leadUserId === null || !ctx.leaderIds.has(row.leadUserId)) errors[`r${i}.leadUserId`] = "请选择责任领导。";
-    if (row.leadUnitId === null || !ctx.unitIds.has(row.leadUnitId)) errors[`r${i}.leadUnitId`] = "请选择牵头单位。";
+    const ownerError = (field: OwnerField, label: string) =>
+      usual[field] ? `请选择${label}。` : `今年没有可参照的${label}（本类别和全年的任务都未指定），请为这一项选择${label}。`;
+    if (row.leadUserId === null || !ctx.leaderIds.has(row.leadUserId)) errors[`r${i}.leadUserId`] = ownerError("leadUserId", "责任领导");
+    if (row.leadUnitId === null || !ctx.unitIds.has(row.leadUnitId)) errors[`r${i}.leadUnitId`] = ownerError("leadUnitId", "牵头单位");
     if (!dateKey.safeParse(row.dueDate).success || !row.dueDate.startsWith(`${next}-`) || Number.isNaN(Date.parse(row.dueDate))) {
       errors[`r${i}.dueDate`] = `完成时限应在${next}年内。`;
     }
   }
   if (!Number.isInteger(expectedVersion) || expectedVersion < 0) errors.form = "版本号无效，请刷新页面后重试。";
-  const items = rows.filter((r) => r.include).map(({ include: _include, ...item }) => item);
+  const items = rows.filter((r) => r.include).map(({ include: _include, suggested: _suggested, ...item }) => item);
   if (Object.keys(errors).length) {
     return { ok: false, message: errors.form ?? "有几项需要补充，请按提示修改后再保存。", errors, rows };
   }

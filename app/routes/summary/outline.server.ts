@@ -11,6 +11,7 @@ import {
   orderCategories,
   orderOutline,
   prefillOutline,
+  withSuggestedOwners,
   type NextYearOutline,
   type OutlineItem,
   type OutlineRow,
@@ -90,8 +91,11 @@ export async function loadOutlineSource(db: Db, plan: Plan): Promise<OutlineSour
     if (actual != null && actual > (measureActual.get(key) ?? -Infinity)) measureActual.set(key, actual);
   }
   const taskCategory = new Map(tasks.map((t) => [t.id, t.category]));
+  const leaders = await db.selectFrom("users").select("id").where("role", "in", ["leader", "admin"]).where("disabled", "=", 0).execute();
+  const activeUnits = await db.selectFrom("units").select("id").where("active", "=", 1).execute();
   return {
     year: plan.year,
+    eligible: { leaderIds: leaders.map((u) => u.id), unitIds: activeUnits.map((u) => u.id) },
     tasks: tasks.map((t) => ({
       id: t.id,
       title: t.title,
@@ -128,7 +132,8 @@ export function outlineRows(source: OutlineSource, saved: SavedOutline | null): 
   const prefill = prefillOutline(source);
   let rows: OutlineRow[];
   if (saved) {
-    const kept = saved.outline.items.map((item) => ({ ...item, include: true }));
+    // Saved owners were confirmed; only one no longer eligible (a disabled leader) is suggested again.
+    const kept = saved.outline.items.map((item) => withSuggestedOwners(source, { ...item, include: true }));
     const sameRow = (a: OutlineItem, b: OutlineItem) =>
       a.kind === b.kind && a.fromTaskId === b.fromTaskId && (a.kind !== "problem" || a.title === b.title) && a.kind !== "new";
     rows = [...kept, ...prefill.filter((p) => !kept.some((k) => sameRow(k, p))).map((p) => ({ ...p, include: false }))];

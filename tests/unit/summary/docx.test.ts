@@ -21,6 +21,7 @@ const document: SummaryDocument = {
 let xml = "";
 let footers: string[] = [];
 let settings = "";
+let styles = "";
 let bytes: Buffer;
 
 /** The <w:p> whose text is `text`. */
@@ -40,6 +41,7 @@ beforeAll(async () => {
   const zip = await JSZip.loadAsync(bytes);
   xml = await zip.file("word/document.xml")!.async("string");
   settings = await zip.file("word/settings.xml")!.async("string");
+  styles = await zip.file("word/styles.xml")!.async("string");
   footers = await Promise.all(
     Object.keys(zip.files)
       .filter((name) => /^word\/footer\d+\.xml$/.test(name))
@@ -63,9 +65,10 @@ describe("the .docx export (GB/T 9704-2012)", () => {
     const sectPr = /<w:sectPr>.*<\/w:sectPr>/.exec(xml)![0];
     const pitch = Number(attr(sectPr, "docGrid", "linePitch"));
     expect(attr(sectPr, "docGrid", "type")).toBe("linesAndChars");
-    // The grid's character pitch: the 16 pt Normal font + charSpace/4096 pt; 28 fit the line, 29 do not.
-    const gridPitch = 16 + Number(attr(sectPr, "docGrid", "charSpace")) / 4096;
-    expect(Math.floor((((11906 - 1587 - 1474) / 1440) * 72 + 0.01) / gridPitch)).toBe(28);
+    // The grid's cell is one 三号 character (charSpace 0 against the 16 pt default): LibreOffice lays a
+    // 16 pt character over two cells when charSpace is negative (14 a line).
+    expect(Number(attr(sectPr, "docGrid", "charSpace") ?? 0)).toBe(0); // the docx package leaves out a 0
+    expect(/<w:docDefaults>.*?<w:sz w:val="32"\/>/.test(styles)).toBe(true);
     const textHeight = 16838 - 2098 - 1984;
     expect(Math.floor(textHeight / pitch)).toBe(22);
     const body = paragraph("全年固定资产投资2560万元，完成年度目标的106.7%。");
