@@ -89,6 +89,8 @@ export interface TasksTable {
   source_excerpt: string | null;
   source_document_id: number | null;
   carried_from_task_id: number | null;
+  /** Set when the task was continued into next year's plan (已结转). */
+  carried_to_task_id: Generated<number | null>;
   lead_user_id: number | null;
   status: TaskStatus;
   position: string;
@@ -121,6 +123,10 @@ export interface MetricsTable {
   category: Generated<string>;
   source_ref: string | null;
   source_sentence: string | null;
+  /** Period of `baseline` ("全年", "1-10月"); null: unknown (no 同比). */
+  baseline_period: Generated<string | null>;
+  /** Verb phrase the figure is told with ("排查商户"); null: derived from source_sentence. */
+  phrase: Generated<string | null>;
   sort_order: Generated<number>;
   created_at: string;
   updated_at: string;
@@ -204,6 +210,16 @@ export interface SummariesTable {
   created_at: string;
 }
 
+export interface NextYearOutlinesTable {
+  id: Generated<number>;
+  plan_id: number;
+  /** JSON: NextYearOutline (app/lib/summary/outline.ts). */
+  content: string;
+  updated_by: number | null;
+  updated_at: string;
+  version: Generated<number>;
+}
+
 export interface Database {
   units: UnitsTable;
   users: UsersTable;
@@ -221,6 +237,7 @@ export interface Database {
   summaries: SummariesTable;
   attachments: AttachmentsTable;
   comment_mentions: CommentMentionsTable;
+  next_year_outlines: NextYearOutlinesTable;
 }
 
 export type Unit = Selectable<UnitsTable>;

@@ -89,6 +89,7 @@ export function seedTaskInputs(draft: PlanDraft, context: SeedContext): TaskInpu
               name: m.name,
               unit: m.unit,
               baseline: m.baseline,
+              baselinePeriod: m.baselinePeriod,
               target: demoTarget(m.baseline),
               direction: m.direction,
               aggregation: m.aggregation,
@@ -114,6 +115,7 @@ export async function importSeedPlan(trx: Transaction<Database>, context: SeedCo
       unit: m.unit,
       // 同比 compares equal periods: a part-year figure is no baseline.
       baseline: isYearBaseline(m) ? m.baseline : null,
+      baselinePeriod: isYearBaseline(m) ? m.baselinePeriod : null,
       target: null,
       direction: m.direction,
       aggregation: m.aggregation,

@@ -82,6 +82,9 @@ const MetricRow = z
     category: str(200),
     source_ref: str(200).nullable(),
     source_sentence: str(20_000).nullable(),
+    // Files written before these columns existed do not have them.
+    baseline_period: str(40).nullable().optional(),
+    phrase: str(200).nullable().optional(),
     sort_order: int,
     created_at: iso,
     updated_at: iso,

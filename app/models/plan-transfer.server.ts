@@ -117,7 +117,11 @@ export async function exportPlan(db: AppDatabase, year: number, now: Date = new 
     units: units.map((u) => ({ ...u, active: u.active ? 1 : 0 })),
     users: users.map((u) => ({ ...u, disabled: u.disabled ? 1 : 0 })),
     source_documents: sources.map(({ plan_id: _planId, ...s }) => s),
-    tasks: tasks.map(({ plan_id: _planId, carried_from_task_id: _carried, ...t }) => ({ ...t, units: unitsByTask.get(t.id) ?? [] })),
+    // Links to another year's tasks (结转 both ways) do not travel with one plan.
+    tasks: tasks.map(({ plan_id: _planId, carried_from_task_id: _carried, carried_to_task_id: _carriedTo, ...t }) => ({
+      ...t,
+      units: unitsByTask.get(t.id) ?? [],
+    })),
     metrics: metrics.map(({ plan_id: _planId, ...m }) => m),
     updates: updates.map((u) => ({ ...u, needs_coordination: u.needs_coordination ? 1 : 0, is_demo: u.is_demo ? 1 : 0 })),
     metric_values: metricValues.map(({ id: _id, ...v }) => v),

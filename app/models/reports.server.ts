@@ -59,6 +59,8 @@ async function expectedTasks(db: AppDatabase, planIds: number[], week: string, n
       "plans.year",
     ])
     .where("tasks.plan_id", "in", planIds)
+    // 已结转 tasks continue in next year's plan: nothing is owed for them here.
+    .where("tasks.carried_to_task_id", "is", null)
     .orderBy("tasks.code")
     .execute();
   const current = weekKeyOf(now) === week;

@@ -46,6 +46,8 @@ export default function NextYearPage() {
   const navigation = useNavigation();
   const pending = navigation.state === "submitting";
   const { plan, nextYear } = preview;
+  const outlineOf = (ref: string) => preview.outlineItems.find((i) => i.ref === ref);
+  const dateLabel = (key: string) => `${Number(key.slice(0, 4))}年${Number(key.slice(5, 7))}月${Number(key.slice(8, 10))}日`;
   return (
     <section className="page summary-page next-year">
       <h1>开启{nextYear}年度</h1>
@@ -75,8 +77,15 @@ export default function NextYearPage() {
           ) : null}
           <fieldset className="card choice-list">
             <legend>
-              重点工作（来自“四、{nextYear}年重点工作安排”，{preview.planItems.length}项）
+              重点工作（来自{preview.fromOutline ? `${nextYear}年工作思路` : `“四、${nextYear}年重点工作安排”`}，{preview.planItems.length}
+              项）
             </legend>
+            {!preview.fromOutline ? (
+              <p className="small">
+                还没有填写<Link to={`/summary/outline?year=${plan.year}`}>{nextYear}年工作思路</Link>
+                ：新任务的责任领导和牵头单位将按该类别今年的常用安排填写，完成时限为{nextYear}年12月31日。
+              </p>
+            ) : null}
             {preview.planItems.length === 0 ? <p className="muted">总结的第四部分没有条目。</p> : null}
             {preview.planItems.map((item) => (
               <label key={item.ref} className="checkbox choice">
@@ -84,6 +93,14 @@ export default function NextYearPage() {
                 <span>
                   <span className="muted small">{item.ref}</span> {item.title}
                   {item.carriedFrom ? <span className="tag">结转自 {item.carriedFrom.code}</span> : null}
+                  {outlineOf(item.ref) ? (
+                    <span className="muted small outline-facts">
+                      {" "}
+                      {outlineOf(item.ref)!.category || "其他"} · 责任领导 {outlineOf(item.ref)!.leadUser ?? "未定"} · 牵头单位{" "}
+                      {outlineOf(item.ref)!.leadUnit ?? "未定"} · 完成时限 {dateLabel(outlineOf(item.ref)!.dueDate)}
+                      {outlineOf(item.ref)!.targets ? ` · ${outlineOf(item.ref)!.targets}项目标` : ""}
+                    </span>
+                  ) : null}
                 </span>
               </label>
             ))}
@@ -107,7 +124,12 @@ export default function NextYearPage() {
             {preview.unfinished.length === 0 ? <p className="muted">没有其他未完成的任务。</p> : null}
             {preview.unfinished.map((task) => (
               <label key={task.id} className="checkbox choice">
-                <input type="checkbox" name="carryTask" value={task.id} defaultChecked={task.status !== "pending_review"} />
+                <input
+                  type="checkbox"
+                  name="carryTask"
+                  value={task.id}
+                  defaultChecked={!preview.fromOutline && task.status !== "pending_review"}
+                />
                 <span>
                   <span className="muted small">{task.code}</span> {task.title}{" "}
                   <span className="muted small">
@@ -119,10 +141,14 @@ export default function NextYearPage() {
           </fieldset>
           <fieldset className="card choice-list">
             <legend>指标</legend>
-            <p>
-              {preview.metrics.withActual}项指标有{plan.year}年实际完成值，将作为{nextYear}年基数带入；目标值留待设定。
-            </p>
-            {preview.metrics.withoutActual > 0 ? (
+            {preview.fromOutline ? (
+              <p>各项工作的目标指标按工作思路带入，以{plan.year}年实际完成值为基数；其他指标不带入。</p>
+            ) : (
+              <p>
+                {preview.metrics.withActual}项指标有{plan.year}年实际完成值，将作为{nextYear}年基数带入；目标值留待设定。
+              </p>
+            )}
+            {!preview.fromOutline && preview.metrics.withoutActual > 0 ? (
               <label className="checkbox">
                 <input type="checkbox" name="includeUnreported" value="1" />
                 <span>同时带入{preview.metrics.withoutActual}项全年未填报的指标（基数留空）</span>

@@ -87,21 +87,70 @@ test("a viewer reads the summary but cannot edit, export or start the next year"
   expect(response?.status()).toBe(403);
 });
 
-test("定稿, then 开启2026年度 creates the plan and shows its board", async ({ page }) => {
+/** With SCREENSHOTS=<dir>, the pages at 1280 and 360 px wide, for a person to look at. */
+async function screenshots(page: Page, name: string) {
+  const dir = process.env.SCREENSHOTS;
+  if (!dir) return;
+  for (const width of [1280, 360]) {
+    await page.setViewportSize({ width, height: 1400 });
+    await page.screenshot({ path: `${dir}/${name}-${width}.png` });
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+test("明年工作思路: a leader adds a 民生 item; the regenerated draft's 四 is written from it", async ({ page }) => {
+  page.on("dialog", (dialog) => dialog.accept());
+  await login(page);
+  await page.goto("/summary?year=2025");
+  await page.getByRole("link", { name: "2026年工作思路" }).click();
+  await expect(page.getByRole("heading", { name: "2026年工作思路" })).toBeVisible();
+  // This year's unfinished tasks are ticked as 继续推进.
+  await expect(page.getByRole("checkbox", { name: "纳入" }).first()).toBeVisible();
+  // Owners a task lacks (tasks other specs added with 快速添加 have none) are prefilled from the
+  // category's usual owner and marked 建议; the blank rows for new priorities are prefilled the same way.
+  const livelihood = page.locator("details", { hasText: "民生保障工作" });
+  await livelihood.locator("summary").click();
+  await expect(livelihood.getByText("建议").first()).toBeVisible();
+  await expect(livelihood.getByRole("combobox", { name: /责任领导/ }).first()).not.toHaveValue("");
+  await livelihood.getByLabel("新的重点工作（填写即纳入）").first().fill("推进社区养老服务站建设");
+  await livelihood.getByLabel("责任领导").first().selectOption({ index: 1 });
+  await livelihood.getByLabel("牵头单位").first().selectOption({ label: "东晟社区" });
+  await screenshots(page, "outline");
+  await page.getByRole("button", { name: "保存工作思路" }).click();
+  await expect(page.getByRole("status")).toContainText("已保存");
+  await page.getByRole("link", { name: "回到总结草稿" }).click();
+  await expect(page.getByRole("heading", { name: "2025年度总结草稿" })).toBeVisible();
+  await page.getByRole("button", { name: "按最新数据重新生成" }).click();
+  await expect(page.getByText("当前版本 3")).toBeVisible();
+  const paper = page.getByRole("article", { name: "总结全文" });
+  await expect(paper.getByText(/推进社区养老服务站建设。由东晟社区牵头/)).toBeVisible();
+  await expect(paper).not.toContainText("督办灯");
+  await paper.getByRole("heading", { name: "四、2026年重点工作安排" }).scrollIntoViewIfNeeded();
+  await screenshots(page, "draft");
+});
+
+test("定稿, then 开启2026年度 creates the plan and shows its board; the continued 2025 cards are 已结转", async ({ page }) => {
   await login(page);
   await page.goto("/summary?year=2025");
   await page.getByRole("button", { name: "定稿" }).click();
   await expect(page.locator(".summary-status")).toContainText("已定稿");
   await page.getByRole("link", { name: "开启2026年度" }).click();
   await expect(page.getByRole("heading", { name: "开启2026年度" })).toBeVisible();
-  const problems = page.getByRole("group", { name: /存在问题（来自/ });
-  await expect(problems.getByRole("checkbox").first()).toBeChecked();
+  await expect(page.getByRole("group", { name: /重点工作（来自2026年工作思路/ })).toBeVisible();
   await expect(page.getByText(/结转自 2025-/).first()).toBeVisible();
+  await expect(page.getByText(/民生保障 · 责任领导 .+ · 牵头单位 东晟社区 · 完成时限 2026年12月31日/)).toBeVisible();
   await page.getByRole("button", { name: "建立2026年度计划" }).click();
   await expect(page).toHaveURL(/\/board\?year=2026$/);
-  await expect(page.getByText("部分重点工作进展滞后").first()).toBeVisible();
+  await expect(page.getByText("推进社区养老服务站建设").first()).toBeVisible();
   const again = await page.request.get("/board?year=2026");
   expect(again.status()).toBe(200);
+
+  // The 2025 board lists the continued cards apart, as 已结转, linked to 2026.
+  await page.goto("/board?year=2025");
+  const carried = page.getByRole("region", { name: /已结转/ });
+  await expect(carried).toBeVisible();
+  await expect(carried.getByRole("link", { name: /2026年 2026-/ }).first()).toBeVisible();
+  await screenshots(page, "board-carried");
 
   // Starting again is refused, with a way to the new board.
   await page.goto("/summary/next-year?year=2025");

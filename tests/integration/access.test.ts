@@ -112,6 +112,7 @@ const ACCESS: Record<string, AccessRow> = {
     post: NONE,
   },
   "summary_.next-year.tsx": { url: () => "/summary/next-year", params: none, get: LEADERS, post: LEADERS },
+  "summary_.outline.tsx": { url: () => "/summary/outline", params: none, get: LEADERS, post: LEADERS },
   "tasks.$taskId.comments.tsx": {
     url: (i) => `/tasks/${i.taskId}/comments`,
     params: (i) => ({ taskId: String(i.taskId) }),

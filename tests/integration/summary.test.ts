@@ -134,12 +134,22 @@ describe("the summary page", () => {
     const work = sections.find((s) => s.key === "work")!.body;
     // The cap metric reported above, under the work area its imported heading belongs to.
     expect(work).toMatch(/\n（[一二三四五六七八九十]+）民生保障工作\n主要指标完成情况：失业率为3.9%/);
-    expect(work).toContain("失业率为3.9%，较上年下降0.6个百分点");
-    expect(work).toContain("全年集中培训班2次，同比增长100.0%");
-    // Every reported task metric appears with its actual as the KPI page computes it.
+    // 同比 against last year's full-year figure; none against 失业率's 1-11月 figure.
+    expect(work).toContain("全年开展集中培训班2次，同比增长100.0%");
+    expect(work).toMatch(/失业率为3.9%[；。]/);
+    // Every reported measure appears once, with the one value the KPI page computes (the most
+    // complete report when two tasks report it).
+    const text = sections.map((s) => s.body).join("\n");
     const reported = (await actuals()).filter((m) => m.actual !== null && m.taskId !== null);
     expect(reported.length).toBeGreaterThan(3);
-    for (const m of reported) expect(work).toContain(`${m.name}${formatNumber(m.actual!, m.unit)}`);
+    for (const m of reported) {
+      const best = Math.max(...reported.filter((o) => o.name === m.name && o.unit === m.unit).map((o) => o.actual!));
+      const figure = formatNumber(best, m.unit);
+      expect(
+        [`${m.name}${figure}`, `${m.name}共计${figure}`, `${m.name}为${figure}`].some((t) => text.includes(t)),
+        `${m.name} ${figure}`,
+      ).toBe(true);
+    }
     const problems = sections.find((s) => s.key === "problems")!.body;
     expect(problems).toContain("部分老旧小区无物业，联合执法人手不足");
     // A stale "generate" (someone else generated meanwhile) is refused.

@@ -4,13 +4,20 @@
  * - A4; margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm (版心 156 × 225 mm).
  * - Title 方正小标宋简体 二号, centred; body 仿宋_GB2312 三号, first-line indent of two
  *   characters; 一、 headings 黑体, （一） headings 楷体_GB2312, 1. headings 仿宋 bold.
- * - 22 lines × 28 characters: a line grid with an exact line pitch of 225 mm ÷ 22, and body
- *   text condensed by 0.25 pt so that 28 characters of 16 pt fit the 156 mm line (15.75 pt
- *   each). Word's own "lines and characters" grid (docGrid charSpace) does the same in Word,
- *   but LibreOffice then gives every 16 pt character two grid cells (a line of 14), so the
- *   pitch is set on the runs, where Word, WPS and LibreOffice all honour it.
- * - Page numbers 4号 宋体 "— 1 —" below the text block, odd pages right and even pages left,
- *   one character in from the edge; 落款 right-aligned, four characters in.
+ * - 22 lines × 28 characters: a document grid of type "linesAndChars" (w:docGrid) with an
+ *   exact line pitch of 225 mm ÷ 22 (579 twips) and a character cell of one 三号 character
+ *   (charSpace 0 against the 16 pt default run size of docDefaults and Normal). The text itself
+ *   is set at 15.75 pt a character (16 pt runs condensed by 0.25 pt, w:snapToGrid off on the
+ *   run), so 28 fill the 156 mm line in Word, WPS and LibreOffice alike. A negative charSpace
+ *   (a 15.79 pt cell, 156 mm ÷ 28, as Word's 文档网格 dialog writes it) is what Word shows as
+ *   "28 字/行", but LibreOffice (7.4) then gives every 16 pt character two cells: 14 a line.
+ *   tests/integration/summary-docx-pdf.test.ts renders the file with LibreOffice and checks
+ *   22 lines of 28 characters.
+ * - Page numbers 4号 宋体 "— 1 —", their line's top 7 mm below the text block, odd pages
+ *   right and even pages left, one character in from the edge.
+ * - 落款 (no seal): the date right-aligned four characters in, the issuing unit centred over
+ *   the date; the last paragraph of the text is kept on the 落款's page (keep-with-next and
+ *   keep-lines), so the 落款 never stands alone on a page.
  * Server use only (it is not imported by any component). The `docx` library itself is loaded
  * on the first export, not at server start: it is large and rarely used.
  */
@@ -39,8 +46,16 @@ export const GONGWEN = {
   linePitch: Math.floor(((225 / 25.4) * 1440) / 22), // 579: 22 lines must fit in 12756 twips
   /** Character spacing of body runs, in twentieths of a point: 16 pt − 0.25 pt = 15.75 pt a character. */
   characterSpacing: -5,
-  /** Page number: its top 7 mm below the text block; the footer is measured to its bottom. */
-  footer: mmToTwip(35 - 7 - 5),
+  /**
+   * Character cell of the grid, in 1/4096 pt added to the 16 pt default run size: 0, a cell of one
+   * 三号 character. LibreOffice adds charSpace/4096 pt to every character; below 0 it lays each
+   * 16 pt character over two cells instead (14 a line).
+   */
+  charSpace: 0,
+  /** The page number's line: exactly 四号 (14 pt) high, so its top is where it is meant to be. */
+  pageNumberLine: 280,
+  /** Page number: the top of its line 7 mm below the text block; the footer distance is measured to its bottom. */
+  footer: mmToTwip(35 - 7) - 280,
   fonts: {
     title: "方正小标宋简体",
     body: "仿宋_GB2312",
@@ -70,12 +85,34 @@ const LEVEL_FONT: Record<Exclude<LineKind, "title">, string> = {
   signature: GONGWEN.fonts.body,
 };
 
-function paragraphFor(d: Docx, kind: LineKind, text: string): Paragraph {
+/**
+ * Width of a line of text in grid characters: CJK one cell; the date's Arabic digits between
+ * half a cell (Word) and seven eighths (LibreOffice's grid), so ¾, which centres the unit
+ * within half a character in both.
+ */
+export function textWidthInCharacters(text: string): number {
+  return [...text].reduce((sum, ch) => sum + (ch.charCodeAt(0) < 0x2e80 ? 0.75 : 1), 0);
+}
+
+/** Twips of one grid character (15.79 pt). */
+const CHARACTER = Math.round(((GONGWEN.pageWidth - GONGWEN.marginLeft - GONGWEN.marginRight) / 28) * 100) / 100;
+
+/**
+ * The 落款's right indents (GB/T 9704-2012 7.3.5.2, no seal): the date 右空四字; the unit centred
+ * over the date, and at least two characters in when it is longer than the date.
+ */
+export function signatureIndents(unit: string, date: string): { unit: number; date: number } {
+  const dateRight = 4 * CHARACTER;
+  const offset = ((textWidthInCharacters(date) - textWidthInCharacters(unit)) / 2) * CHARACTER;
+  return { date: Math.round(dateRight), unit: Math.round(Math.max(2 * CHARACTER, dateRight + offset)) };
+}
+
+function paragraphFor(d: Docx, kind: LineKind, text: string, keepNext = false, rightIndent = 0): Paragraph {
   if (kind === "title") {
     return new d.Paragraph({
       alignment: d.AlignmentType.CENTER,
       ...gridded,
-      children: [new d.TextRun({ text, font: font(GONGWEN.fonts.title), size: GONGWEN.sizes.title })],
+      children: [new d.TextRun({ text, font: font(GONGWEN.fonts.title), size: GONGWEN.sizes.title, snapToGrid: false })],
     });
   }
   const run = new d.TextRun({
@@ -84,20 +121,38 @@ function paragraphFor(d: Docx, kind: LineKind, text: string): Paragraph {
     size: GONGWEN.sizes.body,
     bold: kind === "heading3",
     characterSpacing: GONGWEN.characterSpacing,
+    // Characters keep their condensed pitch (15.75 pt) instead of snapping to the grid's 16 pt
+    // cells: 28 fit the 156 mm line in Word, WPS and LibreOffice.
+    snapToGrid: false,
   });
   if (kind === "signature") {
-    return new d.Paragraph({ alignment: d.AlignmentType.RIGHT, indent: { right: GONGWEN.indent * 2 }, ...gridded, children: [run] });
+    return new d.Paragraph({
+      alignment: d.AlignmentType.RIGHT,
+      indent: { right: rightIndent },
+      keepNext,
+      keepLines: true,
+      ...gridded,
+      children: [run],
+    });
   }
+  const heading = kind === "heading1" || kind === "heading2" || kind === "heading3";
   return new d.Paragraph({
     alignment: d.AlignmentType.JUSTIFIED,
     indent: { firstLine: GONGWEN.indent },
     ...gridded,
+    // A heading stays with its first paragraph; the last paragraph of the text goes with the
+    // 落款 (keep-with-next), whole (keep-lines).
+    ...(keepNext || heading ? { keepNext: true, keepLines: true } : {}),
     children: [run],
   });
 }
 
-function blankLine(d: Docx): Paragraph {
-  return new d.Paragraph({ ...gridded, children: [new d.TextRun({ text: "", font: font(GONGWEN.fonts.body), size: GONGWEN.sizes.body })] });
+function blankLine(d: Docx, keepNext = false): Paragraph {
+  return new d.Paragraph({
+    ...gridded,
+    ...(keepNext ? { keepNext: true } : {}),
+    children: [new d.TextRun({ text: "", font: font(GONGWEN.fonts.body), size: GONGWEN.sizes.body })],
+  });
 }
 
 function pageNumberFooter(d: Docx, side: "odd" | "even"): Footer {
@@ -107,6 +162,7 @@ function pageNumberFooter(d: Docx, side: "odd" | "even"): Footer {
         alignment: side === "odd" ? d.AlignmentType.RIGHT : d.AlignmentType.LEFT,
         // One character (四号) in from the outside edge.
         indent: side === "odd" ? { right: 280 } : { left: 280 },
+        spacing: { line: GONGWEN.pageNumberLine, lineRule: "exact", before: 0, after: 0 },
         children: [
           new d.TextRun({
             children: ["— ", d.PageNumber.CURRENT, " —"],
@@ -122,10 +178,17 @@ function pageNumberFooter(d: Docx, side: "odd" | "even"): Footer {
 export function summaryToDocx(d: Docx, document: SummaryDocument): Document {
   const children: Paragraph[] = [];
   const lines = documentLines(document);
+  const signature = lines.filter((l) => l.kind === "signature");
+  // Unit and date (the last line is the date); a one-line 落款 is the date alone.
+  const indents = signatureIndents(signature.length > 1 ? signature[0].text : "", signature[signature.length - 1]?.text ?? "");
   lines.forEach((line, index) => {
-    // A blank line after the title and before the 落款, as 公文 are typed.
-    if (line.kind === "signature" && lines[index - 1]?.kind !== "signature") children.push(blankLine(d), blankLine(d));
-    children.push(paragraphFor(d, line.kind, line.text));
+    const next = lines[index + 1];
+    const beforeSignature = line.kind !== "signature" && next?.kind === "signature";
+    // A blank line after the title; two before the 落款, as 公文 are typed.
+    if (line.kind === "signature" && lines[index - 1]?.kind !== "signature") children.push(blankLine(d, true), blankLine(d, true));
+    const isDate = line.kind === "signature" && next?.kind !== "signature";
+    const indent = line.kind === "signature" ? (isDate ? indents.date : indents.unit) : 0;
+    children.push(paragraphFor(d, line.kind, line.text, beforeSignature || (line.kind === "signature" && !isDate), indent));
     if (line.kind === "title") children.push(blankLine(d));
   });
   const title = lines.find((l) => l.kind === "title")?.text ?? "工作总结";
@@ -140,6 +203,17 @@ export function summaryToDocx(d: Docx, document: SummaryDocument): Document {
           paragraph: { spacing: exactLine },
         },
       },
+      // The grid's character pitch is measured from the Normal style's font size: LibreOffice
+      // reads it from the style itself, not from the document defaults.
+      paragraphStyles: [
+        {
+          id: "Normal",
+          name: "Normal",
+          quickFormat: true,
+          run: { font: font(GONGWEN.fonts.body), size: GONGWEN.sizes.body },
+          paragraph: { spacing: exactLine },
+        },
+      ],
     },
     sections: [
       {
@@ -156,7 +230,7 @@ export function summaryToDocx(d: Docx, document: SummaryDocument): Document {
               gutter: 0,
             },
           },
-          grid: { type: d.DocumentGridType.LINES, linePitch: GONGWEN.linePitch },
+          grid: { type: d.DocumentGridType.LINES_AND_CHARS, linePitch: GONGWEN.linePitch, charSpace: GONGWEN.charSpace },
         },
         footers: { default: pageNumberFooter(d, "odd"), even: pageNumberFooter(d, "even") },
         children,

@@ -41,6 +41,12 @@ export interface SummaryMetric {
   direction: MetricDirection;
   aggregation: MetricAggregation;
   category: string;
+  /** Period of `baseline` ("全年", "1-10月"); null when unknown (then no 同比). */
+  baselinePeriod: string | null;
+  /** The verb phrase a leader wrote for the figure ("排查商户"); null: read from the source sentence. */
+  phrase: string | null;
+  /** The sentence the figure came from (last year's summary), if any. */
+  sourceSentence: string | null;
 }
 
 export interface SummaryBlocker {
@@ -62,6 +68,20 @@ export interface SummaryInput {
   tasks: SummaryTask[];
   metrics: SummaryMetric[];
   blockers: SummaryBlocker[];
+  /** 明年工作思路 as the leaders wrote it; section 四 is written from it when it has items. */
+  outline?: SummaryOutlineItem[];
+}
+
+/** One item of 明年工作思路, as the writer reads it (names resolved). */
+export interface SummaryOutlineItem {
+  category: string;
+  kind: "continue" | "problem" | "new";
+  title: string;
+  leadUnit: string | null;
+  supportUnits: string[];
+  /** "YYYY-MM-DD" of next year. */
+  dueDate: string | null;
+  targets: { phrase: string; value: number; unit: string }[];
 }
 
 export type SectionKey = "title" | "opening" | "highlights" | "work" | "problems" | "plan" | "signature";
@@ -115,4 +135,6 @@ export interface StatedFigure {
 export interface WrittenSummary {
   document: SummaryDocument;
   figures: StatedFigure[];
+  /** Each measure stated, once, with its value and where (the fact table). */
+  facts: { key: string; value: number; period: string; ref: string | null }[];
 }

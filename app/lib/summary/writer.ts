@@ -5,16 +5,20 @@
  *
  * Pure, and it never states a figure that is not in the data: every number goes through
  * `Figures.state`, which formats it as offices write it and records it with the place it
- * was written (the round-trip test reads them back with the importer).
+ * was written (the round-trip test reads them back with the importer). What it may say is
+ * in ./style.ts; each measure is stated once, through the fact table in ./facts.ts.
  */
 import { formatNumber, formatPercentPointDiff, growthRate, isPercentUnit, percentOfTarget } from "~/lib/kpi";
 import { WORK_AREAS } from "~/lib/plan-draft";
+import { FactTable, groupMeasures, type Measure } from "~/lib/summary/facts";
+import { periodOf, sourcePhrase } from "~/lib/summary/style";
 import type {
   StatedFigure,
   SummaryBlocker,
   SummaryDocument,
   SummaryInput,
   SummaryMetric,
+  SummaryOutlineItem,
   SummarySection,
   SummaryTask,
   WrittenSummary,
@@ -108,6 +112,14 @@ function doneEarly(task: SummaryTask): boolean {
   return isDone(task) && task.doneDate !== null && task.dueDate !== null && task.doneDate < task.dueDate;
 }
 
+function overdue(task: SummaryTask, asOf: string): boolean {
+  return !isDone(task) && task.status !== "pending_review" && task.dueDate !== null && task.dueDate < asOf;
+}
+
+function lagging(task: SummaryTask): boolean {
+  return !isDone(task) && (task.light === "red" || task.light === "yellow");
+}
+
 type TargetState = "beyond" | "met" | "unmet" | null;
 
 /** How a metric stands against its target; null without a target or an actual. */
@@ -121,9 +133,12 @@ export function targetState(metric: SummaryMetric): TargetState {
   return percent > 100 ? "beyond" : percent === 100 ? "met" : "unmet";
 }
 
-/** Against last year: "同比增长19.0%", "较上年下降0.4个百分点", or "" without a baseline. */
-function comparedWithLastYear(metric: SummaryMetric, actual: number, figures: Figures): string {
-  if (metric.baseline === null) return "";
+/**
+ * Against last year, only when last year's figure covers the same period as this one (style
+ * rule 4): "，同比增长0.8%", "，较上年下降0.4个百分点", or "".
+ */
+function comparedWithLastYear(metric: SummaryMetric, actual: number, period: string, figures: Figures): string {
+  if (metric.baseline === null || metric.baselinePeriod !== period) return "";
   if (isPercentUnit(metric.unit)) {
     const diff = formatPercentPointDiff(actual, metric.baseline);
     return diff === "持平" ? "，与上年持平" : `，较上年${figures.phrase(diff)}`;
@@ -132,16 +147,28 @@ function comparedWithLastYear(metric: SummaryMetric, actual: number, figures: Fi
   return growth ? `，${figures.phrase(growth)}` : "";
 }
 
-/** One metric as a clause: the actual, the target, last year. Null when nothing was reported. */
-function metricClause(metric: SummaryMetric, figures: Figures): string | null {
+/** The verb phrase of a figure: the leader's, else its source sentence's; null without one. */
+export function metricPhrase(metric: Pick<SummaryMetric, "name" | "phrase" | "sourceSentence">): string | null {
+  return metric.phrase?.trim() || sourcePhrase(metric.name, metric.sourceSentence);
+}
+
+/**
+ * One measure as a clause (style rule 1): "全年排查商户3640次，完成年度目标的104%". With no
+ * verb phrase the measure's name is the subject ("物业服务类共计342件"). Null when nothing
+ * was reported.
+ */
+function metricClause(metric: SummaryMetric, period: string, figures: Figures): string | null {
   const { actual, target, unit } = metric;
   if (actual === null) return null;
   const name = metric.name.trim();
+  const phrase = metricPhrase(metric);
   const actualText = figures.state(actual, unit);
+  const when = period === "全年" ? "" : period;
   let text: string;
-  if (isPercentUnit(unit)) text = `${name}为${actualText}`;
+  if (isPercentUnit(unit)) text = `${when}${name}为${actualText}`;
   else if (metric.aggregation === "latest") text = `${name}累计达到${actualText}`;
-  else text = `全年${name}${actualText}`;
+  else if (phrase) text = `${period}${phrase}${actualText}`;
+  else text = `${when}${name}共计${actualText}`;
 
   if (target !== null) {
     if (metric.direction === "cap") {
@@ -153,7 +180,7 @@ function metricClause(metric: SummaryMetric, figures: Figures): string | null {
       if (percent !== null) text += `，完成年度目标的${figures.state(percent, "%")}`;
     }
   }
-  return text + comparedWithLastYear(metric, actual, figures);
+  return text + comparedWithLastYear(metric, actual, period, figures);
 }
 
 function sentences(clauses: (string | null)[]): string {
@@ -161,11 +188,15 @@ function sentences(clauses: (string | null)[]): string {
   return kept.length ? `${kept.join("；")}。` : "";
 }
 
+function unitList(lead: string | null, support: string[]): string {
+  if (!lead) return "";
+  const others = support.filter((u) => u !== lead);
+  const helpers = others.length > 3 ? `${others.slice(0, 3).join("、")}等单位` : others.join("、");
+  return `由${lead}牵头${helpers ? `，${helpers}配合` : ""}，`;
+}
+
 function unitsPhrase(task: SummaryTask): string {
-  if (!task.leadUnit) return "";
-  const support = task.supportUnits.filter((u) => u !== task.leadUnit);
-  const helpers = support.length > 3 ? `${support.slice(0, 3).join("、")}等单位` : support.join("、");
-  return `由${task.leadUnit}牵头${helpers ? `，${helpers}配合` : ""}，`;
+  return unitList(task.leadUnit, task.supportUnits);
 }
 
 function taskLead(task: SummaryTask): string {
@@ -174,17 +205,20 @@ function taskLead(task: SummaryTask): string {
   return `${clause(task.title)}。`;
 }
 
-function taskStatusSentence(task: SummaryTask, figures: Figures): string {
+/** Where a task stands, in the document's words (style rule 2). */
+function taskStatusSentence(task: SummaryTask, asOf: string, figures: Figures): string {
   const who = unitsPhrase(task);
   switch (task.status) {
     case "done":
-      return `${who}${task.doneDate ? `已于${dateText(task.doneDate)}` : "已"}验收销号。`;
+      return `${who}${task.doneDate ? `已于${dateText(task.doneDate)}完成` : "已完成"}。`;
     case "pending_review":
-      return `${who}已申请办结，待验收。`;
-    case "in_progress":
-      return `${who}目前完成${figures.state(task.progress, "%")}，正在推进。`;
+      return `${who}已基本完成，正在组织验收。`;
+    case "in_progress": {
+      const standing = overdue(task, asOf) ? "未能按期完成" : lagging(task) ? "进度滞后于计划" : "正在推进";
+      return `${who}目前完成${figures.state(task.progress, "%")}，${standing}。`;
+    }
     case "not_started":
-      return `${who}尚未启动。`;
+      return `${who}${overdue(task, asOf) ? "尚未启动，未能按期完成" : "尚未启动"}。`;
   }
 }
 
@@ -192,9 +226,33 @@ function byCode(a: SummaryTask, b: SummaryTask): number {
   return a.code.localeCompare(b.code, "en", { numeric: true });
 }
 
+interface Context {
+  input: SummaryInput;
+  period: string;
+  figures: Figures;
+  facts: FactTable;
+  measures: Measure[];
+}
+
+/** A measure told once (rule 3): its clause the first time, null when already stated. */
+function tell(ctx: Context, measure: Measure): string | null {
+  if (measure.metric.actual === null) return null;
+  if (ctx.facts.has(measure.key)) {
+    ctx.facts.record(measure.key, measure.metric.actual, ctx.period, ctx.figures.ref);
+    return null;
+  }
+  ctx.facts.record(measure.key, measure.metric.actual, ctx.period, ctx.figures.ref);
+  return metricClause(measure.metric, ctx.period, ctx.figures);
+}
+
+function measuresOfTask(ctx: Context, taskId: number): Measure[] {
+  return ctx.measures.filter((m) => m.taskIds.length === 1 && m.taskIds[0] === taskId);
+}
+
 // ------------------------------------------------------------------ sections
 
-function opening(input: SummaryInput, figures: Figures): string {
+function opening(ctx: Context): string {
+  const { input, figures } = ctx;
   figures.ref = null;
   const tasks = input.tasks;
   const keyWork = tasks.filter((t) => t.origin !== "problem").length;
@@ -203,13 +261,13 @@ function opening(input: SummaryInput, figures: Figures): string {
   if (keyWork) scope.push(`${figures.state(keyWork, "项")}重点工作`);
   if (problems) scope.push(`${figures.state(problems, "项")}存在问题整改任务`);
   const counts: [string, number][] = [
-    ["已销号", tasks.filter((t) => t.status === "done").length],
-    ["待验收", tasks.filter((t) => t.status === "pending_review").length],
+    ["已完成", tasks.filter((t) => t.status === "done").length],
+    ["基本完成、正在组织验收", tasks.filter((t) => t.status === "pending_review").length],
     ["正在推进", tasks.filter((t) => t.status === "in_progress").length],
     ["尚未启动", tasks.filter((t) => t.status === "not_started").length],
   ];
   const status = counts.filter(([, n]) => n > 0).map(([word, n]) => `${word}${figures.state(n, "项")}`);
-  const judged = input.metrics.map(targetState).filter((s) => s !== null);
+  const judged = ctx.measures.map((m) => targetState(m.metric)).filter((s) => s !== null);
   const metricPart = judged.length
     ? `；设定目标的指标中，${figures.state(judged.filter((s) => s !== "unmet").length, "项")}完成年度目标`
     : "";
@@ -220,42 +278,45 @@ function opening(input: SummaryInput, figures: Figures): string {
   return `${intro}。${standing}现将有关情况总结如下：`;
 }
 
-function highlights(input: SummaryInput, figures: Figures): string {
+function highlights(ctx: Context): string {
+  const { input, figures } = ctx;
   figures.ref = "一";
   const paragraphs: string[] = [];
-  const usedMetrics = new Set<number>();
   for (const task of input.tasks.filter(doneEarly).sort(byCode)) {
-    const own = input.metrics.filter((m) => m.taskId === task.id);
-    own.forEach((m) => usedMetrics.add(m.id));
     paragraphs.push(
-      `${quoted(task.title)}提前完成。${unitsPhrase(task)}于${dateText(task.doneDate!)}验收销号，早于${dateText(task.dueDate!)}的完成时限。` +
-        sentences(own.map((m) => metricClause(m, figures))),
+      `${quoted(task.title)}提前完成。${unitsPhrase(task)}于${dateText(task.doneDate!)}完成，早于${dateText(task.dueDate!)}的完成时限。` +
+        sentences(measuresOfTask(ctx, task.id).map((m) => tell(ctx, m))),
     );
   }
-  const beyond = input.metrics.filter((m) => !usedMetrics.has(m.id) && targetState(m) === "beyond");
+  const beyond = ctx.measures.filter((m) => !ctx.facts.has(m.key) && targetState(m.metric) === "beyond");
   for (const category of categoryOrder(beyond.map((m) => m.category))) {
-    const inCategory = beyond.filter((m) => m.category === category);
-    paragraphs.push(`${categoryHeading(category)}指标超额完成。` + sentences(inCategory.map((m) => metricClause(m, figures))));
+    const told = sentences(beyond.filter((m) => m.category === category).map((m) => tell(ctx, m)));
+    if (told) paragraphs.push(`${categoryHeading(category)}超额完成年度目标。${told}`);
   }
   return paragraphs.length ? paragraphs.join("\n") : "本年度暂无提前完成或超额完成年度目标的工作。";
 }
 
-function work(input: SummaryInput, figures: Figures): string {
-  const taskCategory = new Map(input.tasks.map((t) => [t.id, t.category]));
-  const categoryOfMetric = (m: SummaryMetric) => (m.taskId !== null ? (taskCategory.get(m.taskId) ?? m.category) : m.category);
-  const reportedPlanMetrics = input.metrics.filter((m) => m.actual !== null && (m.taskId === null || !taskCategory.has(m.taskId)));
-  const categories = categoryOrder([...input.tasks.map((t) => t.category), ...reportedPlanMetrics.map(categoryOfMetric)]);
+function work(ctx: Context): string {
+  const { input, figures } = ctx;
+  const taskIds = new Set(input.tasks.map((t) => t.id));
+  const planMeasures = ctx.measures.filter((m) => m.metric.actual !== null && !m.taskIds.some((id) => taskIds.has(id)));
+  const categories = categoryOrder([...input.tasks.map((t) => t.category), ...planMeasures.map((m) => m.category)]);
   const lines: string[] = [];
   categories.forEach((category, index) => {
     const number = `（${cnOrdinal(index + 1)}）`;
     figures.ref = `二.${number}`;
     lines.push(`${number}${categoryHeading(category)}`);
-    for (const task of input.tasks.filter((t) => t.category === category).sort(byCode)) {
-      const own = input.metrics.filter((m) => m.taskId === task.id);
-      lines.push(taskLead(task) + taskStatusSentence(task, figures) + sentences(own.map((m) => metricClause(m, figures))));
+    const tasks = input.tasks.filter((t) => t.category === category).sort(byCode);
+    for (const task of tasks) {
+      const own = measuresOfTask(ctx, task.id).map((m) => tell(ctx, m));
+      lines.push(taskLead(task) + taskStatusSentence(task, input.asOf, figures) + sentences(own));
     }
-    const planMetrics = reportedPlanMetrics.filter((m) => categoryOfMetric(m) === category);
-    if (planMetrics.length) lines.push(`主要指标完成情况：${sentences(planMetrics.map((m) => metricClause(m, figures)))}`);
+    // A measure several tasks report is one figure, told once after them.
+    const shared = ctx.measures.filter((m) => m.taskIds.length > 1 && m.category === category);
+    const sharedText = sentences(shared.map((m) => tell(ctx, m)));
+    if (sharedText) lines.push(`上述工作中，${sharedText}`);
+    const ofPlan = sentences(planMeasures.filter((m) => m.category === category).map((m) => tell(ctx, m)));
+    if (ofPlan) lines.push(`主要指标完成情况：${ofPlan}`);
   });
   return lines.length ? lines.join("\n") : "本年度未设定重点工作。";
 }
@@ -280,26 +341,29 @@ function latestBlockers(input: SummaryInput): SummaryBlocker[] {
   return out;
 }
 
-function problems(input: SummaryInput, figures: Figures): ProblemsResult {
+function problems(ctx: Context): ProblemsResult {
+  const { input, figures } = ctx;
   const items: (() => string)[] = [];
-  const lagging = input.tasks.filter((t) => !isDone(t) && (t.light === "red" || t.light === "yellow")).sort(byCode);
-  if (lagging.length) {
+  const late = input.tasks.filter(lagging).sort(byCode);
+  if (late.length) {
     items.push(() => {
-      const clauses = lagging.map((task) => {
+      const clauses = late.map((task) => {
         const parts = [`${quoted(task.title)}目前完成${figures.state(task.progress, "%")}`];
-        if (task.expectedProgress > task.progress) parts.push(`序时进度为${figures.state(task.expectedProgress, "%")}`);
-        if (task.dueDate && task.dueDate < input.asOf && task.status !== "pending_review")
-          parts.push(`已超过${dateText(task.dueDate)}的完成时限`);
-        if (task.silent) parts.push("未按周填报进展");
-        parts.push(task.light === "red" ? "督办灯为红灯（滞后）" : "督办灯为黄灯（预警）");
+        if (overdue(task, input.asOf)) parts.push(`完成时限为${dateText(task.dueDate!)}，未能按期完成`);
+        else parts.push("进度滞后于计划");
         return parts.join("，");
       });
       return `部分重点工作进展滞后。${sentences(clauses)}`;
     });
   }
-  const unmet = input.metrics.filter((m) => targetState(m) === "unmet");
+  const unmet = ctx.measures.filter((m) => targetState(m.metric) === "unmet");
   if (unmet.length) {
-    items.push(() => `部分指标未完成年度目标。${sentences(unmet.map((m) => metricClause(m, figures)))}`);
+    items.push(() => {
+      const fresh = unmet.filter((m) => !ctx.facts.has(m.key));
+      const known = unmet.filter((m) => ctx.facts.has(m.key)).map((m) => m.metric.name.trim());
+      const told = known.length ? `${known.join("、")}指标未达到年度目标，需在下一年度重点推进。` : "";
+      return `部分指标未完成年度目标。${told}${sentences(fresh.map((m) => tell(ctx, m)))}`;
+    });
   }
   const blockers = latestBlockers(input);
   if (blockers.length) {
@@ -322,24 +386,45 @@ function problems(input: SummaryInput, figures: Figures): ProblemsResult {
           return `${index + 1}.${write()}`;
         })
         .join("\n")
-    : "本年度各项重点工作均已销号或按序时进度推进，所设指标均已完成，未收到基层反映的困难问题。";
+    : "本年度各项重点工作均已完成或按计划推进，所设指标均已完成，未收到基层反映的困难问题。";
 
   const unmetCategories = categoryOrder(unmet.map((m) => m.category)).map((category) => ({
     category,
-    names: [...new Set(unmet.filter((m) => m.category === category).map((m) => m.name.trim()))],
+    names: [...new Set(unmet.filter((m) => m.category === category).map((m) => m.metric.name.trim()))],
   }));
   return { body, unmetCategories };
 }
 
-function plan(input: SummaryInput, unmetCategories: ProblemsResult["unmetCategories"], figures: Figures): string {
+/** 四 from 明年工作思路: one item per line, grouped by category in the usual order. */
+function planFromOutline(outline: SummaryOutlineItem[], next: number, figures: Figures): string {
+  const ordered = categoryOrder(outline.map((i) => i.category)).flatMap((c) => outline.filter((i) => i.category === c));
+  return ordered
+    .map((item, index) => {
+      figures.ref = `四.${index + 1}`;
+      const title = clause(item.title);
+      const lead = item.kind === "continue" ? `继续推进${quoted(title)}` : item.kind === "problem" ? `整改${quoted(title)}问题` : title;
+      const due = item.dueDate ? `${dateText(item.dueDate)}前完成` : "";
+      const who = unitList(item.leadUnit, item.supportUnits);
+      const targets = item.targets.length
+        ? `${next}年力争${item.targets.map((t) => `${t.phrase}${figures.state(t.value, t.unit)}`).join("、")}`
+        : "";
+      const tail = [who.replace(/，$/u, ""), targets, due].filter(Boolean).join("，");
+      return `${index + 1}.${lead}。${tail ? `${tail}。` : ""}`;
+    })
+    .join("\n");
+}
+
+function plan(ctx: Context, unmetCategories: ProblemsResult["unmetCategories"]): string {
+  const { input, figures } = ctx;
   const next = input.year + 1;
+  if (input.outline?.length) return planFromOutline(input.outline, next, figures);
   const items: (() => string)[] = [];
   // Tasks waiting for 验收 are finished work: they are verified, not carried into next year.
   for (const task of input.tasks.filter((t) => t.status === "in_progress" || t.status === "not_started").sort(byCode)) {
     items.push(() => {
       const progress = task.progress > 0 ? `${input.year}年已完成${figures.state(task.progress, "%")}，` : "";
       const lead = task.origin === "problem" ? `继续整改${quoted(task.title)}问题` : `继续推进${quoted(task.title)}`;
-      return `${lead}。${unitsPhrase(task)}${progress}结转${next}年，确保按期销号。`;
+      return `${lead}。${unitsPhrase(task)}${progress}${next}年继续推进，确保按期完成。`;
     });
   }
   for (const { category, names } of unmetCategories) {
@@ -359,11 +444,19 @@ function plan(input: SummaryInput, unmetCategories: ProblemsResult["unmetCategor
 
 export function writeSummary(input: SummaryInput): WrittenSummary {
   const figures = new Figures();
-  const openingText = opening(input, figures);
-  const highlightsText = highlights(input, figures);
-  const workText = work(input, figures);
-  const problemsResult = problems(input, figures);
-  const planText = plan(input, problemsResult.unmetCategories, figures);
+  const taskCategory = new Map(input.tasks.map((t) => [t.id, t.category]));
+  const ctx: Context = {
+    input,
+    period: periodOf(input.year, input.asOf),
+    figures,
+    facts: new FactTable(),
+    measures: groupMeasures(input.metrics, (m) => (m.taskId !== null ? (taskCategory.get(m.taskId) ?? m.category) : m.category)),
+  };
+  const openingText = opening(ctx);
+  const highlightsText = highlights(ctx);
+  const workText = work(ctx);
+  const problemsResult = problems(ctx);
+  const planText = plan(ctx, problemsResult.unmetCategories);
   const sections: SummarySection[] = [
     { key: "title", heading: "", body: `${input.organization}${input.year}年工作总结` },
     { key: "opening", heading: "", body: openingText },
@@ -374,5 +467,5 @@ export function writeSummary(input: SummaryInput): WrittenSummary {
     { key: "signature", heading: "", body: `${input.issuer}\n${dateText(input.asOf)}` },
   ];
   const document: SummaryDocument = { year: input.year, sections };
-  return { document, figures: figures.list };
+  return { document, figures: figures.list, facts: ctx.facts.list() };
 }

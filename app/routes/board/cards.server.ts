@@ -278,6 +278,34 @@ export interface BoardData {
   /** Light counts over every matching card, shown or not. */
   lights: Record<Light, number>;
   options: BoardOptions;
+  /** 已结转: continued into next year's plan, outside the columns and counts. */
+  carried: CarriedCard[];
+}
+
+export interface CarriedCard {
+  id: number;
+  code: string;
+  title: string;
+  /** The task of next year's plan that continues it. */
+  successor: { id: number; code: string; year: number };
+}
+
+/** A plan's 已结转 tasks, each with the task that continues it. */
+export async function listCarriedTasks(db: Db, planId: number): Promise<CarriedCard[]> {
+  const rows = await db
+    .selectFrom("tasks")
+    .innerJoin("tasks as successor", "successor.id", "tasks.carried_to_task_id")
+    .innerJoin("plans", "plans.id", "successor.plan_id")
+    .select(["tasks.id", "tasks.code", "tasks.title", "successor.id as successor_id", "successor.code as successor_code", "plans.year"])
+    .where("tasks.plan_id", "=", planId)
+    .orderBy("tasks.code")
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    code: r.code,
+    title: r.title,
+    successor: { id: r.successor_id, code: r.successor_code, year: r.year },
+  }));
 }
 
 /** The whole board of a plan: cards in position order, filtered, plus the filter choices. */
@@ -286,7 +314,12 @@ export async function listBoard(
   plan: PlanInfo,
   { filters, today, limit = filters.all ? Infinity : COLUMN_LIMIT }: { filters: BoardFilters; today: string; limit?: number },
 ): Promise<BoardData> {
-  const all = await buildCards(db, plan.id, { planYear: plan.year, thresholds: plan.thresholds, today });
+  // 已结转 cards leave the columns, the lights and the counts; they are listed apart, linked to their successor.
+  const carried = await listCarriedTasks(db, plan.id);
+  const carriedIds = new Set(carried.map((c) => c.id));
+  const all = (await buildCards(db, plan.id, { planYear: plan.year, thresholds: plan.thresholds, today })).filter(
+    (c) => !carriedIds.has(c.id),
+  );
   const units = await db.selectFrom("units").select(["id", "name"]).where("active", "=", 1).orderBy("sort_order").orderBy("id").execute();
   const leaders = await listLeaders(db);
   const categories = [...new Set(all.map((c) => c.category).filter(Boolean))].sort((a, b) => a.localeCompare(b, "zh-CN"));
@@ -294,7 +327,7 @@ export async function listBoard(
   const lights: Record<Light, number> = { green: 0, yellow: 0, red: 0, done: 0, upcoming: 0 };
   for (const card of matching) lights[card.light.light] += 1;
   const { cards, hidden } = limitColumns(matching, limit);
-  return { cards, total: all.length, hidden, lights, options: { units, leaders, categories } };
+  return { cards, total: all.length, hidden, lights, options: { units, leaders, categories }, carried };
 }
 
 const boardLoadsInFlight = new Map<string, Promise<BoardData>>();

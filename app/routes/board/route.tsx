@@ -236,6 +236,29 @@ export default function BoardPage() {
           }
         />
       ) : null}
+      {board.carried.length > 0 ? (
+        <section className="carried-list" aria-labelledby="carried-heading">
+          <h2 id="carried-heading">
+            <span className="carried-word">
+              <span aria-hidden="true">↪</span> 已结转
+            </span>{" "}
+            {board.carried.length}项（继续在{board.carried[0].successor.year}年推进，不计入本年度督办灯和统计）
+          </h2>
+          <ul>
+            {board.carried.map((c) => (
+              <li key={c.id}>
+                <Link to={`/board/${c.id}`}>
+                  <span className="muted small">{c.code}</span> {c.title}
+                </Link>{" "}
+                →{" "}
+                <Link to={`/board/${c.successor.id}`}>
+                  {c.successor.year}年 {c.successor.code}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       {moves.watchers}
 
       <LightLegend />

@@ -21,6 +21,10 @@ export interface MetricInput {
   category: string;
   sourceRef: string | null;
   sourceSentence: string | null;
+  /** Period of `baseline` ("全年", "1-10月"); absent or null: unknown (the summary then states no 同比). */
+  baselinePeriod?: string | null;
+  /** The verb phrase the summary tells the figure with ("排查商户"). */
+  phrase?: string | null;
 }
 
 export interface TaskInput {
@@ -108,6 +112,8 @@ async function insertMetric(
       category: metric.category,
       source_ref: metric.sourceRef,
       source_sentence: metric.sourceSentence,
+      baseline_period: metric.baselinePeriod ?? null,
+      phrase: metric.phrase ?? null,
       sort_order: sortOrder,
       created_at: now,
       updated_at: now,

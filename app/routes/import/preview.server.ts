@@ -249,6 +249,7 @@ export function readCommitChoice(
               name: t.name,
               unit: t.unit,
               baseline: t.baselinePeriod === "全年" || t.aggregation === "latest" ? t.baseline : null,
+              baselinePeriod: t.baselinePeriod === "全年" || t.aggregation === "latest" ? t.baselinePeriod : null,
               target: t.target,
               direction: t.direction,
               aggregation: t.aggregation,
@@ -264,6 +265,7 @@ export function readCommitChoice(
           unit: metric.unit,
           // 同比 compares equal periods: only a full-year figure is a baseline.
           baseline: isYearBaseline(metric) ? metric.baseline : null,
+          baselinePeriod: isYearBaseline(metric) ? metric.baselinePeriod : null,
           target: null,
           direction: metric.direction,
           aggregation: metric.aggregation,

@@ -86,6 +86,7 @@ export async function loadTaskStates(db: Db, plan: PlanInfo, today: string): Pro
       "users.display_name as leader_name",
     ])
     .where("tasks.plan_id", "=", plan.id)
+    .where("tasks.carried_to_task_id", "is", null) // 已结转: counted in next year's plan
     .orderBy("tasks.code")
     .orderBy("tasks.id")
     .execute();

@@ -10,6 +10,10 @@ import { recordAudit } from "~/models/audit.server";
 import { commitImportIn, type MetricInput, type TaskInput } from "~/routes/import/commit.server";
 import { conflict, notFound } from "~/lib/refusal";
 import { type SummaryVersion, loadSummaryInput, getLatestSummary } from "~/routes/summary/summary.server";
+import { getOutline } from "~/routes/summary/outline.server";
+import { orderOutline, type OutlineItem } from "~/lib/summary/outline";
+import { periodOf } from "~/lib/summary/style";
+import { bumpChangeSeq } from "~/models/plans.server";
 
 type Db = AppDatabase | Transaction<Database>;
 
@@ -27,12 +31,26 @@ export interface NextYearPreview {
   /** Unfinished tasks not already named by a 四 item. */
   unfinished: { id: number; code: string; title: string; status: string; progress: number }[];
   metrics: { withActual: number; withoutActual: number };
+  /** True when 四 comes from 明年工作思路: its items become the tasks, with owners, 完成时限 and targets. */
+  fromOutline: boolean;
+  /** Per 四 item from the outline: what the task will carry. */
+  outlineItems: {
+    ref: string;
+    category: string;
+    kind: OutlineItem["kind"];
+    leadUnit: string | null;
+    leadUser: string | null;
+    dueDate: string;
+    targets: number;
+  }[];
 }
 
 interface NextYearBasis {
   preview: NextYearPreview;
   text: string;
   final: SummaryVersion | null;
+  /** 明年工作思路's items in the order of section 四, or null without one. */
+  outline: OutlineItem[] | null;
 }
 
 /** "推进…发展" quoted in a 四 item ("继续推进“…”") names last year's task of that title. */
@@ -46,24 +64,38 @@ function taskNamedBy(itemText: string, tasks: { id: number; code: string; title:
 async function nextYearBasis(db: Db, planId: number): Promise<NextYearBasis> {
   const plan = await db.selectFrom("plans").selectAll().where("id", "=", planId).executeTakeFirst();
   if (!plan) notFound("没有找到该年度计划。");
-  const nextYear = plan.year + 1;
+  const nextYear = plan!.year + 1;
   const exists = Boolean(await db.selectFrom("plans").select("id").where("year", "=", nextYear).executeTakeFirst());
   const latest = await getLatestSummary(db, planId);
   const final = latest?.status === "final" ? latest : null;
-  const input = await loadSummaryInput(db, plan);
+  const input = await loadSummaryInput(db, plan!);
   const open = input.tasks.filter((t) => t.status !== "done");
   const text = final ? toPlainText(final.content.document) : "";
   const parsed = final ? parseSummary(text) : null;
+  const saved = await getOutline(db, planId);
+  const outline = saved && saved.outline.items.length ? orderOutline(saved.outline.items) : null;
   const named = new Set<number>();
-  const planItems = (parsed?.plan ?? []).map((item) => {
-    const task = taskNamedBy(item.text, open);
-    if (task) named.add(task.id);
-    return {
-      ref: item.ref,
-      title: item.title || item.text.slice(0, 60),
-      carriedFrom: task ? { id: task.id, code: task.code, title: task.title } : null,
-    };
-  });
+  const planItems = outline
+    ? outline.map((item, index) => {
+        const task = item.kind === "continue" ? input.tasks.find((t) => t.id === item.fromTaskId) : undefined;
+        if (task) named.add(task.id);
+        return {
+          ref: `四.${index + 1}`,
+          title: item.title,
+          carriedFrom: task ? { id: task.id, code: task.code, title: task.title } : null,
+        };
+      })
+    : (parsed?.plan ?? []).map((item) => {
+        const task = taskNamedBy(item.text, open);
+        if (task) named.add(task.id);
+        return {
+          ref: item.ref,
+          title: item.title || item.text.slice(0, 60),
+          carriedFrom: task ? { id: task.id, code: task.code, title: task.title } : null,
+        };
+      });
+  const users = outline ? await db.selectFrom("users").select(["id", "display_name"]).execute() : [];
+  const unitNames = outline ? await db.selectFrom("units").select(["id", "name"]).execute() : [];
   const blocked = exists
     ? `${nextYear}年度计划已经存在，不能重复开启。可在看板中切换到${nextYear}年查看。`
     : !latest
@@ -75,13 +107,14 @@ async function nextYearBasis(db: Db, planId: number): Promise<NextYearBasis> {
     text,
     final,
     preview: {
-      plan: { id: plan.id, year: plan.year, organization: plan.organization },
+      plan: { id: plan!.id, year: plan!.year, organization: plan!.organization },
       nextYear,
       nextPlanExists: exists,
       finalVersion: final?.version ?? null,
       blocked,
       planItems,
-      problems: (parsed?.problems ?? []).map((p) => ({ ref: p.ref, title: p.text.split(/[。；]/)[0] })),
+      // With 明年工作思路, its 整改 rows are the problems to fix: 三 is not offered a second time.
+      problems: outline ? [] : (parsed?.problems ?? []).map((p) => ({ ref: p.ref, title: p.text.split(/[。；]/)[0] })),
       unfinished: open
         .filter((t) => !named.has(t.id))
         .map((t) => ({ id: t.id, code: t.code, title: t.title, status: t.status, progress: t.progress })),
@@ -89,7 +122,18 @@ async function nextYearBasis(db: Db, planId: number): Promise<NextYearBasis> {
         withActual: input.metrics.filter((m) => m.actual !== null).length,
         withoutActual: input.metrics.filter((m) => m.actual === null).length,
       },
+      fromOutline: outline !== null,
+      outlineItems: (outline ?? []).map((item, index) => ({
+        ref: `四.${index + 1}`,
+        category: item.category,
+        kind: item.kind,
+        leadUnit: unitNames.find((u) => u.id === item.leadUnitId)?.name ?? null,
+        leadUser: users.find((u) => u.id === item.leadUserId)?.display_name ?? null,
+        dueDate: item.dueDate,
+        targets: item.targets.filter((t) => t.target !== null).length,
+      })),
     },
+    outline,
   };
 }
 
@@ -123,7 +167,7 @@ export interface NextYearResult {
  */
 export async function startNextYear(db: AppDatabase, actorId: number, planId: number, choice: NextYearChoice): Promise<NextYearResult> {
   return db.transaction().execute(async (trx) => {
-    const { preview, text, final } = await nextYearBasis(trx, planId);
+    const { preview, text, final, outline } = await nextYearBasis(trx, planId);
     if (preview.blocked) conflict(preview.blocked);
     const oldPlan = (await trx.selectFrom("plans").selectAll().where("id", "=", planId).executeTakeFirst())!;
     const input = await loadSummaryInput(trx, oldPlan);
@@ -163,6 +207,25 @@ export async function startNextYear(db: AppDatabase, actorId: number, planId: nu
     const metricsByTask = new Map<number, SummaryMetric[]>();
     for (const m of input.metrics) if (m.taskId !== null) metricsByTask.set(m.taskId, [...(metricsByTask.get(m.taskId) ?? []), m]);
     const carriedTaskIds = new Set<number>();
+    // This year's figures cover the whole year once it is over (else 1-N月): next year's baselines.
+    const baselinePeriod = periodOf(oldPlan.year, input.asOf);
+    const dueDate = `${nextYear}-12-31`;
+    const owners = new Map<string, { leadUserId: number | null; leadUnitId: number | null }>();
+    const ownerOf = (category: string) => {
+      if (!owners.has(category)) {
+        const same = oldTasks.filter((t) => t.category === category);
+        const mostCommon = (values: (number | null)[]) => {
+          const counts = new Map<number, number>();
+          for (const v of values) if (v !== null) counts.set(v, (counts.get(v) ?? 0) + 1);
+          return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+        };
+        owners.set(category, {
+          leadUserId: mostCommon(same.map((t) => t.lead_user_id)),
+          leadUnitId: mostCommon(same.map((t) => oldUnits.find((u) => u.task_id === t.id && u.role === "lead")?.unit_id ?? null)),
+        });
+      }
+      return owners.get(category)!;
+    };
 
     const carryMetric = (m: SummaryMetric): Omit<MetricInput, "category"> | null =>
       m.actual === null && !choice.includeUnreportedMetrics
@@ -171,11 +234,13 @@ export async function startNextYear(db: AppDatabase, actorId: number, planId: nu
             name: m.name,
             unit: m.unit,
             baseline: m.actual,
+            baselinePeriod: m.actual === null ? null : baselinePeriod,
             target: null,
             direction: m.direction,
             aggregation: m.aggregation,
             sourceRef: null,
-            sourceSentence: null,
+            sourceSentence: m.sourceSentence,
+            phrase: m.phrase,
           };
 
     const carried = (old: (typeof oldTasks)[number], originRef: string | null, description: string): TaskInput => {
@@ -193,7 +258,7 @@ export async function startNextYear(db: AppDatabase, actorId: number, planId: nu
         supportUnitIds: roles.filter((r) => r.role === "support").map((r) => r.unit_id),
         leadUserId: old.lead_user_id,
         startDate: `${nextYear}-01-01`,
-        dueDate: null,
+        dueDate,
         status: old.status === "not_started" ? "not_started" : "in_progress",
         progress: old.progress,
         doneAt: null,
@@ -209,18 +274,65 @@ export async function startNextYear(db: AppDatabase, actorId: number, planId: nu
       description: taskDraft.description,
       category: taskDraft.category,
       sourceExcerpt: taskDraft.description,
-      ...suggestUnits(taskDraft, units),
-      leadUserId: null,
+      ...withOwnerUnit(suggestUnits(taskDraft, units), taskDraft.category),
+      leadUserId: ownerOf(taskDraft.category).leadUserId,
       startDate: `${nextYear}-01-01`,
-      dueDate: null,
+      dueDate,
       status: "not_started",
       progress: 0,
       doneAt: null,
       metrics: [],
     });
 
+    const withOwnerUnit = (suggested: { leadUnitId: number | null; supportUnitIds: number[] }, category: string) =>
+      suggested.leadUnitId !== null ? suggested : { ...suggested, leadUnitId: ownerOf(category).leadUnitId };
+
+    // From 明年工作思路: each chosen item is a task with its owners, 完成时限 and targets.
+    const fromOutline = (item: OutlineItem, ref: string): TaskInput => {
+      const old = item.fromTaskId !== null ? oldTasks.find((t) => t.id === item.fromTaskId) : undefined;
+      const continues = item.kind === "continue" && old !== undefined;
+      const open = continues && (old!.status === "in_progress" || old!.status === "not_started");
+      const sourceOf = new Map(input.metrics.map((m) => [m.id, m]));
+      if (continues) carriedTaskIds.add(old!.id);
+      return {
+        origin: continues ? "carried_over" : item.kind === "problem" ? "problem" : "key_work",
+        originRef: ref,
+        carriedFromTaskId: continues ? old!.id : null,
+        title: item.title,
+        description: continues ? old!.description : item.title,
+        category: item.category,
+        sourceExcerpt: item.title,
+        leadUnitId: item.leadUnitId,
+        supportUnitIds: item.supportUnitIds,
+        leadUserId: item.leadUserId,
+        startDate: `${nextYear}-01-01`,
+        dueDate: item.dueDate,
+        status: open && old!.status === "in_progress" ? "in_progress" : "not_started",
+        progress: open ? old!.progress : 0,
+        doneAt: null,
+        metrics: item.targets.map((t) => ({
+          name: t.name,
+          unit: t.unit,
+          baseline: t.baseline,
+          baselinePeriod: t.baseline === null ? null : baselinePeriod,
+          target: t.target,
+          direction: t.direction,
+          aggregation: t.aggregation,
+          sourceRef: null,
+          sourceSentence: t.metricId !== null ? (sourceOf.get(t.metricId)?.sourceSentence ?? null) : null,
+          phrase: t.phrase,
+        })),
+      };
+    };
+
     const tasks: TaskInput[] = [];
-    for (const item of preview.planItems) {
+    if (outline) {
+      outline.forEach((item, index) => {
+        const ref = `四.${index + 1}`;
+        if (choice.planRefs.includes(ref)) tasks.push(fromOutline(item, ref));
+      });
+    }
+    for (const item of outline ? [] : preview.planItems) {
       if (!choice.planRefs.includes(item.ref)) continue;
       const taskDraft = draft.tasks.find((t) => t.group === "plan" && t.originRef === item.ref);
       if (!taskDraft) continue;
@@ -240,8 +352,9 @@ export async function startNextYear(db: AppDatabase, actorId: number, planId: nu
       tasks.push(carried(old, null, old.description));
     }
 
-    // Metrics not travelling with a carried task stay with the plan, this year's actual as baseline.
-    const planMetrics: MetricInput[] = input.metrics
+    // Without an outline, metrics not travelling with a carried task stay with the plan, this
+    // year's actual as baseline. With one, the leaders chose each task's targets: nothing else.
+    const planMetrics: MetricInput[] = (outline ? [] : input.metrics)
       .filter((m) => m.taskId === null || !carriedTaskIds.has(m.taskId))
       .map((m) => {
         const carriedMetric = carryMetric(m);
@@ -257,6 +370,27 @@ export async function startNextYear(db: AppDatabase, actorId: number, planId: nu
       tasks,
       metrics: planMetrics,
     });
+    // The continued cards of this year become 已结转, linked to their successor.
+    let carriedCount = 0;
+    for (const [index, task] of tasks.entries()) {
+      const old = task.carriedFromTaskId ? oldTasks.find((t) => t.id === task.carriedFromTaskId) : undefined;
+      if (!old || old.status === "done" || old.status === "pending_review") continue;
+      await trx
+        .updateTable("tasks")
+        .set({ carried_to_task_id: result.taskIds[index], updated_at: now, version: old.version + 1 })
+        .where("id", "=", old.id)
+        .execute();
+      await recordAudit(trx, {
+        actorId,
+        action: "task.carry",
+        entity: "task",
+        entityId: old.id,
+        before: { status: old.status },
+        after: { carried_to: result.taskIds[index] },
+      });
+      carriedCount++;
+    }
+    if (carriedCount) await bumpChangeSeq(trx, oldPlan.id);
     await recordAudit(trx, {
       actorId,
       action: "summary.start_next_year",

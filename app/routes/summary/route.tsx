@@ -181,6 +181,11 @@ export default function SummaryPage() {
                       开启{plan.year + 1}年度
                     </Link>
                   )}
+                  {!nextPlanExists ? (
+                    <Link className="button secondary small" to={`/summary/outline?year=${plan.year}`}>
+                      {plan.year + 1}年工作思路
+                    </Link>
+                  ) : null}
                 </span>
               }
             </div>

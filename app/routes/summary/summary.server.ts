@@ -25,6 +25,7 @@ import { toDateKey } from "~/lib/weeks";
 import { recordAudit } from "~/models/audit.server";
 import { planThresholds } from "~/models/plans.server";
 import { conflict, notFound } from "~/lib/refusal";
+import { outlineForWriter } from "~/routes/summary/outline.server";
 
 type Db = AppDatabase | Transaction<Database>;
 
@@ -166,6 +167,9 @@ export async function loadSummaryInput(db: Db, plan: Plan, today: string = toDat
     direction: m.direction,
     aggregation: m.aggregation,
     category: (m.task_id !== null ? taskCategory.get(m.task_id) : undefined) ?? summaryCategory(m.category),
+    baselinePeriod: m.baseline_period,
+    phrase: m.phrase,
+    sourceSentence: m.source_sentence,
   }));
 
   const blockerRows = taskIds.length
@@ -193,6 +197,7 @@ export async function loadSummaryInput(db: Db, plan: Plan, today: string = toDat
       text: b.blockers,
       needsCoordination: Boolean(b.needs_coordination),
     })),
+    outline: await outlineForWriter(db, plan.id),
   };
 }
 

@@ -2,7 +2,7 @@
 import JSZip from "jszip";
 import mammoth from "mammoth";
 import { beforeAll, describe, expect, it } from "vitest";
-import { GONGWEN, summaryDocxBuffer } from "~/lib/summary/docx";
+import { GONGWEN, signatureIndents, summaryDocxBuffer } from "~/lib/summary/docx";
 import type { SummaryDocument } from "~/lib/summary/types";
 
 const document: SummaryDocument = {
@@ -21,6 +21,7 @@ const document: SummaryDocument = {
 let xml = "";
 let footers: string[] = [];
 let settings = "";
+let styles = "";
 let bytes: Buffer;
 
 /** The <w:p> whose text is `text`. */
@@ -40,6 +41,7 @@ beforeAll(async () => {
   const zip = await JSZip.loadAsync(bytes);
   xml = await zip.file("word/document.xml")!.async("string");
   settings = await zip.file("word/settings.xml")!.async("string");
+  styles = await zip.file("word/styles.xml")!.async("string");
   footers = await Promise.all(
     Object.keys(zip.files)
       .filter((name) => /^word\/footer\d+\.xml$/.test(name))
@@ -62,7 +64,11 @@ describe("the .docx export (GB/T 9704-2012)", () => {
   it("has 22 lines of 28 characters: exact line pitch on a line grid, condensed character pitch", () => {
     const sectPr = /<w:sectPr>.*<\/w:sectPr>/.exec(xml)![0];
     const pitch = Number(attr(sectPr, "docGrid", "linePitch"));
-    expect(attr(sectPr, "docGrid", "type")).toBe("lines");
+    expect(attr(sectPr, "docGrid", "type")).toBe("linesAndChars");
+    // The grid's cell is one 三号 character (charSpace 0 against the 16 pt default): LibreOffice lays a
+    // 16 pt character over two cells when charSpace is negative (14 a line).
+    expect(Number(attr(sectPr, "docGrid", "charSpace") ?? 0)).toBe(0); // the docx package leaves out a 0
+    expect(/<w:docDefaults>.*?<w:sz w:val="32"\/>/.test(styles)).toBe(true);
     const textHeight = 16838 - 2098 - 1984;
     expect(Math.floor(textHeight / pitch)).toBe(22);
     const body = paragraph("全年固定资产投资2560万元，完成年度目标的106.7%。");
@@ -96,12 +102,26 @@ describe("the .docx export (GB/T 9704-2012)", () => {
     expect(GONGWEN.indent).toBe(2 * 16 * 20);
   });
 
-  it("right-aligns the 落款", () => {
-    for (const text of ["平东街道办事处", "2025年12月31日"]) {
-      const p = paragraph(text);
+  it("lays out the 落款 per GB/T 9704: the date four characters in, the unit centred over it, kept with the last paragraph", () => {
+    const unit = paragraph("平东街道办事处");
+    const date = paragraph("2025年12月31日");
+    for (const p of [unit, date]) {
       expect(attr(p, "jc", "val")).toBe("right");
       expect(attr(p, "rFonts", "eastAsia")).toBe("仿宋_GB2312");
     }
+    const character = (11906 - 1587 - 1474) / 28;
+    expect(Number(attr(date, "ind", "right")) / character).toBeCloseTo(4, 1);
+    // 7 characters over a date of 3 characters and 8 digits (¾ each): the unit 1 character further in.
+    expect((Number(attr(unit, "ind", "right")) - Number(attr(date, "ind", "right"))) / character).toBeCloseTo(1, 1);
+    expect(unit).toContain("<w:keepNext/>");
+    // The last paragraph of the text and the blank lines after it go with the 落款.
+    const last = paragraph("1.继续推进“城市管理”。");
+    expect(last).toContain("<w:keepNext/>");
+    expect(last).toContain("<w:keepLines/>");
+    expect(paragraph("1.部分指标未完成年度目标。")).not.toContain("<w:keepNext/>");
+    expect(signatureIndents("平东街道党工委办事处综合办公室", "2025年12月31日").unit).toBe(
+      Math.round((2 * Math.round(character * 100)) / 100),
+    );
   });
 
   it("numbers pages “— 1 —” in 4号 宋体, odd pages right and even pages left", () => {
