@@ -87,7 +87,8 @@ export default function BoardPage() {
 
   const live = useLiveBoard({ planId: plan?.id ?? null, changeSeq: plan?.changeSeq ?? 0, paused: dragging });
   const moves = useBoardMoves(board?.cards ?? [], {
-    onRefused: (message, card) => addMessage(`${card ? `卡片 ${card.code} ` : ""}未能移动，已放回原处：${message}`),
+    onRefused: (message, card, status) =>
+      addMessage(`${card ? `卡片 ${card.code} ` : ""}${status === 409 ? "未能移动" : "未能移动，已放回原处"}：${message}`),
     onConfirmed: live.acknowledge,
   });
 
