@@ -1,6 +1,7 @@
 // Never lose work, never overwrite it silently: stale moves, field merges, 填报 idempotency.
 import { beforeAll, describe, expect, it } from "vitest";
 import * as board from "../../app/routes/board/route";
+import * as editRoute from "../../app/routes/board.$taskId_.edit";
 import { createTask } from "../../app/models/tasks.server";
 import { getDb } from "../../app/utils/db.server";
 import type { Actor } from "../../app/utils/permissions";
@@ -67,5 +68,90 @@ describe("versioned moves", () => {
     expect(outcome.data).toMatchObject({ ok: false, intent: "moveTo", taskId: task.id });
     expect(outcome.data.message).toContain("刘主任");
     expect((await taskRow(task.id)).status).toBe("pending_review");
+  });
+});
+
+describe("field merges of task edits", () => {
+  function editForm(version: number, overrides: Record<string, string | string[]> = {}) {
+    return {
+      intent: "save",
+      version: String(version),
+      title: "合并测试",
+      description: "",
+      category: "城市管理",
+      origin: "manual",
+      originRef: "",
+      leadUserId: String(actors.leader.id),
+      leadUnitId: String(units["东晟社区"]),
+      supportUnitIds: [] as string[],
+      startDate: "",
+      dueDate: "2025-12-31",
+      metricId: [""],
+      metricName: [""],
+      metricUnit: [""],
+      metricBaseline: [""],
+      metricTarget: [""],
+      metricDirection: ["up"],
+      metricAggregation: ["sum"],
+      ...overrides,
+    };
+  }
+  async function setup(title: string) {
+    const task = await createTask(getDb(), actors.leader, {
+      planId,
+      title,
+      category: "城市管理",
+      leadUnitId: units["东晟社区"],
+      supportUnitIds: [],
+      leadUserId: actors.leader.id,
+      dueDate: "2025-12-31",
+    });
+    return { task, version: (await taskRow(task.id)).version, params: { taskId: String(task.id) } };
+  }
+  const save = (who: string, taskId: number, form: Record<string, string | string[]>) =>
+    callAction(editRoute.action, makeRequest(`/board/${taskId}/edit?year=2025`, { cookie: cookies[who], form }), { params: { taskId: String(taskId) } });
+
+  it("A changes 类别 and B the title from the same version: both saved, no conflict, B told what was merged", async () => {
+    const { task, version } = await setup("合并测试");
+    const a = await save("leader", task.id, editForm(version, { category: "民生保障" }));
+    expect(a.status).toBe(302);
+    const b = await save("admin", task.id, editForm(version, { title: "合并测试（改名）" }));
+    expect(b.status).toBe(302);
+    expect(decodeURIComponent(b.location!)).toContain("merged=类别");
+    const row = await taskRow(task.id);
+    expect(row).toMatchObject({ title: "合并测试（改名）", category: "民生保障", version: version + 2 });
+  });
+
+  it("overlapping title edits conflict on the title only; the other field is kept; a per-field choice settles it", async () => {
+    const { task, version } = await setup("合并测试");
+    expect((await save("leader", task.id, editForm(version, { title: "甲的名称", category: "民生保障" }))).status).toBe(302);
+    const b = await save("admin", task.id, editForm(version, { title: "乙的名称", dueDate: "2025-11-30" }));
+    expect(b.status).toBe(409);
+    expect(b.data.conflict.fields.map((f: { field: string }) => f.field)).toEqual(["名称"]);
+    expect(b.data.conflict.fields[0]).toMatchObject({ before: "合并测试", theirs: "甲的名称", mine: "乙的名称" });
+    expect(b.data.conflict.merged).toEqual(["类别"]);
+    expect(await taskRow(task.id)).toMatchObject({ title: "甲的名称", category: "民生保障", due_date: "2025-12-31" });
+    // B keeps A's title and their own 完成时限; A's 类别 is not reverted.
+    const settled = await save("admin", task.id, {
+      ...editForm(version, { title: "乙的名称", dueDate: "2025-11-30" }),
+      seenVersion: String(b.data.conflict.currentVersion),
+      "resolve.title": "theirs",
+    });
+    expect(settled.status).toBe(302);
+    expect(await taskRow(task.id)).toMatchObject({ title: "甲的名称", category: "民生保障", due_date: "2025-11-30" });
+  });
+
+  it("a save that changes nothing never conflicts and writes nothing; after it, another stale save still merges", async () => {
+    const { task, version } = await setup("合并测试");
+    const noop = await save("leader", task.id, editForm(version));
+    expect(noop.status).toBe(302);
+    expect((await taskRow(task.id)).version).toBe(version);
+    // A moves the card (version +1); B's unchanged save from the old version is still no conflict.
+    await move("leader", { taskId: String(task.id), toStatus: "in_progress", version: String(version) });
+    const stale = await save("admin", task.id, editForm(version));
+    expect(stale.status).toBe(302);
+    const edited = await save("admin", task.id, editForm(version, { category: "安全生产" }));
+    expect(edited.status).toBe(302);
+    expect(await taskRow(task.id)).toMatchObject({ status: "in_progress", category: "安全生产" });
   });
 });
