@@ -6,7 +6,7 @@ import type { AppDatabase } from "../../db/index";
 import type { Database, MetricAggregation, TaskStatus } from "../../db/schema";
 import { mayEditUpdate } from "../lib/updates";
 import { isWeekKey, weekKeyOf, weeksBetween } from "../lib/weeks";
-import { badRequest, conflict, forbidden, notFound } from "../utils/http.server";
+import { badRequest, conflict, forbidden, notFound, refusalOf } from "../utils/http.server";
 import { can, type Actor } from "../utils/permissions";
 import { removeStoredFiles, storeFiles, type CheckedFile } from "./attachments.server";
 import { recordAudit, recordAudits, type AuditEntry } from "./audit.server";
@@ -342,6 +342,8 @@ export interface SaveUpdateInput {
   values: Map<number, number | null>;
   files: CheckedFile[];
   removeAttachmentIds: number[];
+  /** One per submission (made by the form): a retry with the same key is answered without a second write. */
+  idempotencyKey?: string | null;
 }
 
 export interface SaveUpdateResult {
@@ -363,6 +365,14 @@ export interface UpdateSnapshot {
   version: number;
 }
 
+/** The answer given to an earlier submission with this key, if there was one. */
+async function submittedBefore(db: Db, actor: Actor, key: string): Promise<SaveUpdateResult | null> {
+  const row = await db.selectFrom("submission_keys").select(["user_id", "result_json"]).where("key", "=", key).executeTakeFirst();
+  if (!row) return null;
+  if (row.user_id !== actor.id) badRequest("提交编号无效，请刷新页面后重新提交。");
+  return JSON.parse(row.result_json) as SaveUpdateResult;
+}
+
 /**
  * Creates or changes the unit's update for the week. A stale or missing version when a record
  * exists is a 409 with nothing written; rights, week and task state are checked here, whatever
@@ -376,7 +386,12 @@ export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdat
     // The unit is known before the task is read when the form names it or the actor is a
     // secretary; then the unit's stored values of the week come with the task's metrics.
     const expectedUnitId = input.unitId ?? (actor.role === "secretary" ? actor.unitId : null);
+    const key = input.idempotencyKey ?? null;
     const result = await db.transaction().execute(async (trx) => {
+      if (key) {
+        const done = await submittedBefore(trx, actor, key);
+        if (done) return { ...done, repeated: true };
+      }
       const task =
         expectedUnitId != null
           ? await getUpdateTask(trx, input.taskId, { unitId: expectedUnitId, week: input.week })
@@ -562,12 +577,24 @@ export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdat
 
       await syncTaskProgress(trx, task!.id);
       await bumpChangeSeq(trx, task!.planId);
-      return { updateId, version, created: !existing, planId: task!.planId };
+      const saved: SaveUpdateResult = { updateId, version, created: !existing, planId: task!.planId };
+      if (key) {
+        await trx.insertInto("submission_keys").values({ key, user_id: actor.id, result_json: JSON.stringify(saved), created_at: at }).execute();
+      }
+      return { ...saved, repeated: false };
     });
-    await removeStoredFiles(removedKeys);
-    return result;
+    if (result.repeated) await removeStoredFiles(stored.map((f) => f.storageKey));
+    else await removeStoredFiles(removedKeys);
+    const { repeated: _repeated, ...saved } = result;
+    return saved;
   } catch (error) {
     await removeStoredFiles(stored.map((f) => f.storageKey));
+    // Two copies of one submission at once: the second loses the race on the key; answer as the first.
+    const key = input.idempotencyKey ?? null;
+    if (key && refusalOf(error) == null) {
+      const done = await submittedBefore(db, actor, key).catch(() => null);
+      if (done) return done;
+    }
     throw error;
   }
 }

@@ -82,7 +82,9 @@ export async function action(args: ActionFunctionArgs) {
   if (!files.ok) return fail(400, { errors: { attachments: files.message }, values: textValues });
 
   try {
-    await saveUpdate(db, user, { ...parsed.input, taskId, files: files.files }, now);
+    const key = formData.get("idempotencyKey");
+    const idempotencyKey = typeof key === "string" && /^[A-Za-z0-9_-]{8,64}$/.test(key) ? key : null;
+    await saveUpdate(db, user, { ...parsed.input, taskId, files: files.files, idempotencyKey }, now);
   } catch (thrown) {
     const refusal = refusalOf(thrown);
     if (!refusal) throw thrown;

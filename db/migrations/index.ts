@@ -5,10 +5,12 @@ import * as m0001 from "./0001_initial";
 import * as m0002 from "./0002_board";
 import * as m0003 from "./0003_updates";
 import * as m0006 from "./0006_postgres";
+import * as m0007 from "./0007_submission_keys";
 
 export const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
   "0002_board": m0002,
   "0003_updates": m0003,
   "0006_postgres": m0006,
+  "0007_submission_keys": m0007,
 };

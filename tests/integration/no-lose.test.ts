@@ -2,6 +2,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import * as board from "../../app/routes/board/route";
 import * as editRoute from "../../app/routes/board.$taskId_.edit";
+import * as updateRoute from "../../app/routes/tasks.$taskId.update";
+import { weekKeyOf } from "../../app/lib/weeks";
 import { createTask } from "../../app/models/tasks.server";
 import { getDb } from "../../app/utils/db.server";
 import type { Actor } from "../../app/utils/permissions";
@@ -153,5 +155,42 @@ describe("field merges of task edits", () => {
     const edited = await save("admin", task.id, editForm(version, { category: "安全生产" }));
     expect(edited.status).toBe(302);
     expect(await taskRow(task.id)).toMatchObject({ status: "in_progress", category: "安全生产" });
+  });
+});
+
+describe("填报 with an idempotency key", () => {
+  it("stores the same 填报 submitted twice with one key once, answering both as saved", async () => {
+    const task = await createTask(getDb(), actors.leader, {
+      planId,
+      title: "断网重发",
+      status: "in_progress",
+      leadUnitId: units["东晟社区"],
+      supportUnitIds: [],
+      leadUserId: actors.leader.id,
+      startDate: "2025-01-01",
+      dueDate: "2099-12-31",
+    });
+    const form = { week: weekKeyOf(new Date()), body: "断网前写好的进展", progress: "40", idempotencyKey: "k-offline-0001-abcdef", back: "/todo" };
+    const post = () =>
+      callAction(updateRoute.action, makeRequest(`/tasks/${task.id}/update`, { cookie: cookies.secretary, form }), { params: { taskId: String(task.id) } });
+    const first = await post();
+    expect(first.status).toBe(302);
+    const again = await post();
+    expect(again.status).toBe(302);
+    expect(again.location).toBe("/todo");
+    const rows = await getDb().selectFrom("updates").selectAll().where("task_id", "=", task.id).execute();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ body: "断网前写好的进展", version: 1 });
+    // Without a key the same second post is a conflict (it would have been a second write).
+    const { idempotencyKey: _key, ...plain } = form;
+    const unkeyed = await callAction(updateRoute.action, makeRequest(`/tasks/${task.id}/update`, { cookie: cookies.secretary, form: plain }), {
+      params: { taskId: String(task.id) },
+    });
+    expect(unkeyed.status).toBe(409);
+    // Another user cannot replay someone's key.
+    const replay = await callAction(updateRoute.action, makeRequest(`/tasks/${task.id}/update`, { cookie: cookies.leader, form: { ...form, unitId: String(units["东晟社区"]) } }), {
+      params: { taskId: String(task.id) },
+    });
+    expect(replay.status).toBe(400);
   });
 });
