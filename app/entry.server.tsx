@@ -2,9 +2,9 @@ import { Writable } from "node:stream";
 import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
-import { NonceProvider } from "./utils/nonce";
-import { thrownData } from "./utils/http.server";
-import { withoutNulBytes } from "./utils/render-output.server";
+import { NonceProvider } from "~/utils/nonce";
+import { answerOf } from "~/utils/http.server";
+import { withoutNulBytes } from "~/utils/render-output.server";
 
 const ABORT_DELAY = 5_000;
 
@@ -78,7 +78,8 @@ export default function handleRequest(
 function thrownStatus(error: unknown): number | null {
   if (error instanceof Response) return error.status;
   if (isRouteErrorResponse(error)) return error.status;
-  return thrownData(error)?.status ?? null;
+  const answer = answerOf(error);
+  return answer ? answer.status || 500 : null;
 }
 
 function describeThrown(error: unknown): string {
@@ -97,7 +98,7 @@ export function handleError(error: unknown, { request, context }: { request: Req
   const status = thrownStatus(error);
   if (request.signal.aborted || (status !== null && status < 500 && status !== 405)) return;
   // One structured line, with the request id the error page shows the user.
-  const detail = error instanceof Error ? error.stack ?? error.message : describeThrown(error);
+  const detail = error instanceof Error ? (error.stack ?? error.message) : describeThrown(error);
   process.stderr.write(
     `${JSON.stringify({ t: new Date().toISOString(), level: "error", id: context?.requestId ?? null, path: new URL(request.url).pathname, error: detail })}\n`,
   );

@@ -1,21 +1,13 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import {
-  Links,
-  Meta,
-  Outlet,
-  Scripts,
-  ScrollRestoration,
-  useLoaderData,
-  useRouteLoaderData,
-} from "@remix-run/react";
-import { AppShell } from "./components/app-shell";
-import { GeneralErrorBoundary } from "./components/error-boundary";
-import { countTodo } from "./models/todo.server";
-import { getCurrentUser } from "./utils/auth.server";
-import { getDb } from "./utils/db.server";
-import { useNonce } from "./utils/nonce";
-import appStyles from "./styles/app.css";
-import updatesStyles from "./styles/updates.css";
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteLoaderData } from "@remix-run/react";
+import { AppShell } from "~/components/app-shell";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { countTodo } from "~/models/todo.server";
+import { getCurrentUser } from "~/utils/auth.server";
+import { getDb } from "~/utils/db.server";
+import { useNonce } from "~/utils/nonce";
+import appStyles from "~/styles/app.css";
+import updatesStyles from "~/styles/updates.css";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: appStyles },

@@ -10,7 +10,7 @@ if (command !== "migrate" && command !== "backup") {
 }
 const url = databaseUrlFromEnv();
 if (url && command === "backup") {
-  console.error("使用 PostgreSQL 时请用 pg_dump 备份，例如：pg_dump -Fc -f kanban.dump \"$DATABASE_URL\"");
+  console.error('使用 PostgreSQL 时请用 pg_dump 备份，例如：pg_dump -Fc -f kanban.dump "$DATABASE_URL"');
   process.exit(2);
 }
 const path = databasePathFromEnv();

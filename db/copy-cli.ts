@@ -24,6 +24,8 @@ try {
   console.log(`复制完成：${result.tables.length} 张表，共 ${result.totalRows} 行，逐表核对行数一致。`);
   console.log("下一步：应用服务器设置 DATABASE_URL 后启动；佐证材料文件（SQLite 旁的 attachments 目录）请复制到 ATTACHMENTS_DIR。");
 } catch (error) {
-  console.error(error instanceof CopyRefused ? `未复制：${error.message}` : `复制失败，目标数据库未写入任何数据：${(error as Error).message}`);
+  console.error(
+    error instanceof CopyRefused ? `未复制：${error.message}` : `复制失败，目标数据库未写入任何数据：${(error as Error).message}`,
+  );
   process.exit(1);
 }

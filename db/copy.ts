@@ -26,7 +26,11 @@ const MAX_PARAMETERS = 30_000;
 
 /** The app's tables, parents before children (tables referencing themselves count once). */
 export async function tablesInForeignKeyOrder(source: Kysely<any>): Promise<string[]> {
-  const names = (await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`.execute(source)).rows
+  const names = (
+    await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`.execute(
+      source,
+    )
+  ).rows
     .map((r) => r.name)
     .filter((name) => !MIGRATION_TABLES.has(name));
   const parents = new Map<string, Set<string>>();
@@ -48,12 +52,18 @@ export async function tablesInForeignKeyOrder(source: Kysely<any>): Promise<stri
 /** The table's columns and the order to read its rows in (primary key, or every column). */
 async function describeTable(source: Kysely<any>, table: string): Promise<{ columns: string[]; order: string[] }> {
   const columns = (await sql<{ name: string; pk: number }>`select name, pk from pragma_table_info(${table})`.execute(source)).rows;
-  const keys = columns.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name);
+  const keys = columns
+    .filter((c) => c.pk > 0)
+    .sort((a, b) => a.pk - b.pk)
+    .map((c) => c.name);
   return { columns: columns.map((c) => c.name), order: keys.length ? keys : columns.map((c) => c.name) };
 }
 
 async function countRows(db: Kysely<any>, table: string): Promise<number> {
-  const row = await db.selectFrom(table).select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll().as("n"))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -69,11 +79,15 @@ export async function copySqliteToPostgres(from: string, to: string, options: Co
   const target: Kysely<any> = openPostgres(to, { poolSize: 2 });
   try {
     const applied = new Set(
-      (await sql<{ name: string }>`select name from kysely_migration`.execute(source).catch(() => ({ rows: [] as { name: string }[] }))).rows.map((r) => r.name),
+      (
+        await sql<{ name: string }>`select name from kysely_migration`.execute(source).catch(() => ({ rows: [] as { name: string }[] }))
+      ).rows.map((r) => r.name),
     );
     const missing = Object.keys(migrations).filter((name) => !applied.has(name));
     if (missing.length) {
-      throw new CopyRefused(`源数据库尚未升级到当前版本（缺少迁移 ${missing.join("、")}）。请先运行：DATABASE_PATH=${from} npm run migrate`);
+      throw new CopyRefused(
+        `源数据库尚未升级到当前版本（缺少迁移 ${missing.join("、")}）。请先运行：DATABASE_PATH=${from} npm run migrate`,
+      );
     }
 
     await migrateToLatest(target);
@@ -98,12 +112,15 @@ export async function copySqliteToPostgres(from: string, to: string, options: Co
           const width = Object.keys(rows[0]).length;
           const chunk = Math.max(1, Math.floor(MAX_PARAMETERS / width));
           for (let i = 0; i < rows.length; i += chunk) {
-            await trx.insertInto(table).values(rows.slice(i, i + chunk)).execute();
+            await trx
+              .insertInto(table)
+              .values(rows.slice(i, i + chunk))
+              .execute();
           }
         }
         // Serial ids: the next id the application inserts must come after the copied ones.
         const sequence = columns.includes("id")
-          ? (await sql<{ seq: string | null }>`select pg_get_serial_sequence(${table}, 'id') as seq`.execute(trx)).rows[0]?.seq ?? null
+          ? ((await sql<{ seq: string | null }>`select pg_get_serial_sequence(${table}, 'id') as seq`.execute(trx)).rows[0]?.seq ?? null)
           : null;
         if (sequence) {
           await sql`select setval(${sequence}, coalesce((select max(id) from ${sql.table(table)}), 0) + 1, false)`.execute(trx);
@@ -118,7 +135,9 @@ export async function copySqliteToPostgres(from: string, to: string, options: Co
     for (const { table, rows } of copied) {
       const [inSource, inTarget] = [await countRows(source, table), await countRows(target, table)];
       if (inSource !== rows || inTarget !== rows) {
-        throw new Error(`复制后核对失败：表 ${table} 源 ${inSource} 行、目标 ${inTarget} 行（复制时 ${rows} 行）。复制期间源数据库是否仍在使用？`);
+        throw new Error(
+          `复制后核对失败：表 ${table} 源 ${inSource} 行、目标 ${inTarget} 行（复制时 ${rows} 行）。复制期间源数据库是否仍在使用？`,
+        );
       }
     }
     for (const { table, rows } of copied) log(`  ${table.padEnd(20)} ${String(rows).padStart(8)} 行`);

@@ -9,7 +9,15 @@
 // `pg` is loaded when the first PostgreSQL pool is opened: a SQLite installation never pays for it.
 import { createRequire } from "node:module";
 import type pg from "pg";
-import { CompiledQuery, Kysely, PostgresDialect, PostgresDriver, type DatabaseConnection, type Driver, type TransactionSettings } from "kysely";
+import {
+  CompiledQuery,
+  Kysely,
+  PostgresDialect,
+  PostgresDriver,
+  type DatabaseConnection,
+  type Driver,
+  type TransactionSettings,
+} from "kysely";
 import type { Database } from "./schema";
 
 // Loaded with require on first use, not with import(): tsx (which runs the server) rewrites

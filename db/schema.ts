@@ -1,14 +1,18 @@
 // Row types of every table, for Kysely. Keep in step with db/migrations.
 import type { Generated, Insertable, Selectable, Updateable } from "kysely";
 
-export type Role = "admin" | "leader" | "secretary" | "viewer";
-export type UnitKind = "community" | "office";
-export type PlanStatus = "active" | "archived";
-export type TaskStatus = "not_started" | "in_progress" | "pending_review" | "done";
-export type TaskOrigin = "key_work" | "problem" | "manual" | "carried_over";
-export type MetricDirection = "up" | "down" | "cap" | "floor";
-export type MetricAggregation = "sum" | "latest";
-export type CommentKind = "comment" | "urge" | "verify" | "reject";
+import type {
+  CommentKind,
+  MetricAggregation,
+  MetricDirection,
+  PlanStatus,
+  Role,
+  TaskOrigin,
+  TaskStatus,
+  UnitKind,
+} from "../app/lib/domain";
+
+export type { CommentKind, MetricAggregation, MetricDirection, PlanStatus, Role, TaskOrigin, TaskStatus, UnitKind };
 
 export interface UnitsTable {
   id: Generated<number>;

@@ -24,17 +24,33 @@ function run(command: string, args: string[], runEnv: NodeJS.ProcessEnv = env): 
 }
 
 const vitestStatus = run("npx", [
-  "vitest", "run", "--config", "tests/vitest.config.ts",
-  "--reporter=default", "--reporter=json", `--outputFile.json=${vitestReport}`,
+  "vitest",
+  "run",
+  "--config",
+  "tests/vitest.config.ts",
+  "--reporter=default",
+  "--reporter=json",
+  `--outputFile.json=${vitestReport}`,
 ]);
 const vitestPgReport = `${reportDir}/vitest-pg.json`;
 let vitestPgStatus = 0;
 if (pgUrl) {
   console.log("\nIntegration tests on PostgreSQL (TEST_DATABASE_URL):");
-  vitestPgStatus = run("npx", [
-    "vitest", "run", "--config", "tests/vitest.config.ts", "--project", "integration",
-    "--reporter=default", "--reporter=json", `--outputFile.json=${vitestPgReport}`,
-  ], { ...env, TEST_DATABASE_URL: pgUrl });
+  vitestPgStatus = run(
+    "npx",
+    [
+      "vitest",
+      "run",
+      "--config",
+      "tests/vitest.config.ts",
+      "--project",
+      "integration",
+      "--reporter=default",
+      "--reporter=json",
+      `--outputFile.json=${vitestPgReport}`,
+    ],
+    { ...env, TEST_DATABASE_URL: pgUrl },
+  );
 } else {
   console.log("\nIntegration tests on PostgreSQL skipped: TEST_DATABASE_URL is not set.");
 }
@@ -44,18 +60,29 @@ const e2eStatus = onlyFast ? 0 : run("npx", ["playwright", "test", "--config", "
 // case runs and reports the documented JSON shape (timings are for `npm run bench`).
 let benchStatus = 0;
 if (!onlyFast) {
-  const bench = spawnSync("npx", ["tsx", "tests/bench/run.ts", "--smoke", "--json"], { env, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  const bench = spawnSync("npx", ["tsx", "tests/bench/run.ts", "--smoke", "--json"], {
+    env,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const lines = (bench.stdout ?? "").split("\n").filter(Boolean);
   const shapeOk = (line: string) => {
     try {
       const r = JSON.parse(line);
-      return typeof r.name === "string" && ["ours", "baseline", "ratio", "budget"].every((k) => typeof r[k] === "number" && Number.isFinite(r[k])) && typeof r.unit === "string" && typeof r.ok === "boolean";
+      return (
+        typeof r.name === "string" &&
+        ["ours", "baseline", "ratio", "budget"].every((k) => typeof r[k] === "number" && Number.isFinite(r[k])) &&
+        typeof r.unit === "string" &&
+        typeof r.ok === "boolean"
+      );
     } catch {
       return false;
     }
   };
   benchStatus = bench.status !== null && bench.status <= 1 && lines.length >= 8 && lines.every(shapeOk) ? 0 : 1;
-  console.log(benchStatus === 0 ? `bench smoke: ${lines.length} cases reported` : `bench smoke FAILED (exit ${bench.status}):\n${lines.join("\n")}`);
+  console.log(
+    benchStatus === 0 ? `bench smoke: ${lines.length} cases reported` : `bench smoke FAILED (exit ${bench.status}):\n${lines.join("\n")}`,
+  );
 }
 
 let passed = 0;

@@ -8,7 +8,7 @@
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { ImportError, parseSummary, readSummaryFile, toSummaryJson, type SectionJson, type SummaryJson } from "../lib/importer/index";
+import { ImportError, parseSummary, readSummaryFile, toSummaryJson, type SectionJson, type SummaryJson } from "~/lib/importer/index";
 
 const USAGE = "用法：import-summary [--json] 文件路径（.txt 或 .docx）";
 

@@ -12,8 +12,10 @@
  */
 import { readFile, writeFile } from "node:fs/promises";
 import { databasePathFromEnv, migrateToLatest, openDatabase } from "../../db/index";
-import { bootstrapIfEmpty } from "../models/bootstrap.server";
-import { exportPlan, importPlan, parsePlanDocument } from "../models/plan-transfer.server";
+import { bootstrapIfEmpty } from "~/models/bootstrap.server";
+import { exportPlan, importPlan } from "~/models/plan-transfer.server";
+import { parsePlanDocument } from "~/models/plan-document.server";
+import { isRefusal } from "~/lib/refusal";
 
 const USAGE = "用法：plan-transfer export --year 2025 [--out 文件.json] | plan-transfer import 文件.json";
 
@@ -22,10 +24,9 @@ function option(argv: string[], name: string): string | undefined {
   return at >= 0 ? argv[at + 1] : undefined;
 }
 
-/** What a thrown `data()` refusal says, for the terminal. */
+/** What a refusal says, for the terminal. */
 function refusalMessage(thrown: unknown): string | null {
-  const value = thrown as { type?: string; data?: { message?: string } };
-  return value?.type === "DataWithResponseInit" && typeof value.data?.message === "string" ? value.data.message : null;
+  return isRefusal(thrown) ? thrown.message : null;
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -1,7 +1,7 @@
 import { Form, Link, NavLink } from "@remix-run/react";
 import { Fragment } from "react";
 import type { Role } from "../../db/schema";
-import { can, ROLE_LABELS, type Permission } from "../utils/permissions";
+import { can, ROLE_LABELS, type Permission } from "~/utils/permissions";
 
 interface ShellUser {
   id: number;
@@ -39,21 +39,19 @@ export function AppShell({ user, children }: { user: ShellUser | null; children:
         {user ? (
           <>
             <nav className="mainnav" aria-label="主导航">
-              {NAV.filter((item) => can({ id: user.id, role: user.role, unitId: user.unitId }, item.needs)).map(
-                (item) => (
-                  <Fragment key={item.to}>
-                    <NavLink to={item.to} prefetch="intent">
-                      {item.label}
-                    </NavLink>
-                    {item.to === "/todo" && user.todoCount ? (
-                      <span className="nav-badge">
-                        <span aria-hidden="true">{user.todoCount > 99 ? "99+" : user.todoCount}</span>
-                        <span className="visually-hidden">{user.todoCount}项待办</span>
-                      </span>
-                    ) : null}
-                  </Fragment>
-                ),
-              )}
+              {NAV.filter((item) => can({ id: user.id, role: user.role, unitId: user.unitId }, item.needs)).map((item) => (
+                <Fragment key={item.to}>
+                  <NavLink to={item.to} prefetch="intent">
+                    {item.label}
+                  </NavLink>
+                  {item.to === "/todo" && user.todoCount ? (
+                    <span className="nav-badge">
+                      <span aria-hidden="true">{user.todoCount > 99 ? "99+" : user.todoCount}</span>
+                      <span className="visually-hidden">{user.todoCount}项待办</span>
+                    </span>
+                  ) : null}
+                </Fragment>
+              ))}
             </nav>
             <details className="usermenu">
               <summary>

@@ -31,9 +31,7 @@ export function GeneralErrorBoundary() {
   const error = useRouteError();
   const status = isRouteErrorResponse(error) ? error.status : 500;
   const message =
-    (isRouteErrorResponse(error) && status !== 500 ? messageOf(error.data) : null) ??
-    DEFAULT_MESSAGES[status] ??
-    DEFAULT_MESSAGES[500];
+    (isRouteErrorResponse(error) && status !== 500 ? messageOf(error.data) : null) ?? DEFAULT_MESSAGES[status] ?? DEFAULT_MESSAGES[500];
   const requestId = (useRouteLoaderData("root") as { requestId?: string | null } | undefined)?.requestId;
   return (
     <section className="error-page" role="alert" aria-labelledby="error-title">

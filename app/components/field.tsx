@@ -33,3 +33,32 @@ export function Field({
     </label>
   );
 }
+
+/** A labelled <select>; `emptyLabel` adds a first "all" choice with an empty value. */
+export function SelectField({
+  name,
+  label,
+  defaultValue,
+  options,
+  emptyLabel,
+}: {
+  name: string;
+  label: string;
+  defaultValue: string | number | null;
+  options: readonly { value: string | number; label: string }[];
+  emptyLabel?: string;
+}) {
+  return (
+    <label className="field">
+      <span>{label}</span>
+      <select name={name} defaultValue={defaultValue ?? ""}>
+        {emptyLabel !== undefined ? <option value="">{emptyLabel}</option> : null}
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}

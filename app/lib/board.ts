@@ -3,7 +3,8 @@
  * optimistic placement of a card while its move is on the way. No Remix, no database: the
  * server enforces these rules and the browser asks them too (to disable what would be refused).
  */
-import type { Light, LightResult, TaskStatus } from "~/lib/lights";
+import type { MetricDirection, TaskOrigin, TaskStatus } from "~/lib/domain";
+import type { Light, LightResult } from "~/lib/lights";
 import { comparePositions } from "~/lib/positions";
 import { can, type Actor } from "~/utils/permissions";
 import { parseRowId } from "~/lib/row-id";
@@ -31,7 +32,7 @@ export function isTaskStatus(value: unknown): value is TaskStatus {
   return typeof value === "string" && (STATUSES as readonly string[]).includes(value);
 }
 
-export type TaskOrigin = "key_work" | "problem" | "manual" | "carried_over";
+export type { TaskOrigin };
 export const ORIGIN_LABELS: Record<TaskOrigin, string> = {
   key_work: "重点工作",
   problem: "存在问题",
@@ -123,7 +124,7 @@ export interface CardMetric {
   actual: number | null;
   /** % of target (see kpi.percentOfTarget), null when it cannot be computed. */
   percent: number | null;
-  direction: "up" | "down" | "cap" | "floor";
+  direction: MetricDirection;
 }
 
 export interface NamedRef {

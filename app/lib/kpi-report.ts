@@ -18,15 +18,7 @@ import {
   type MetricLight,
   type MetricAggregation,
 } from "~/lib/kpi";
-import {
-  computeLight,
-  expectedProgressOf,
-  DEFAULT_LIGHT_THRESHOLDS,
-  type LightContext,
-  type LightResult,
-  type LightTask,
-  type LightThresholds,
-} from "~/lib/lights";
+import { expectedProgressOf, DEFAULT_LIGHT_THRESHOLDS, type LightThresholds } from "~/lib/lights";
 import { weekRange, toDateKey } from "~/lib/weeks";
 import { parseRowId } from "~/lib/row-id";
 
@@ -306,7 +298,8 @@ export function compareRows(sort: KpiSort): (a: KpiRow, b: KpiRow) => number {
   const byDefault = (a: KpiRow, b: KpiRow) => a.order - b.order || a.id - b.id;
   switch (sort) {
     case "light":
-      return (a, b) => LIGHT_RANK[a.evaluation.light] - LIGHT_RANK[b.evaluation.light] || compareNullable(a.behind, b.behind, true) || byDefault(a, b);
+      return (a, b) =>
+        LIGHT_RANK[a.evaluation.light] - LIGHT_RANK[b.evaluation.light] || compareNullable(a.behind, b.behind, true) || byDefault(a, b);
     case "percent":
       return (a, b) => compareNullable(a.evaluation.percent, b.evaluation.percent, false) || byDefault(a, b);
     case "percent-desc":
@@ -370,61 +363,6 @@ export function groupRows(rows: readonly KpiRow[], filters: Pick<KpiFilters, "so
     const sorted = groupRowsList.sort(compare);
     return { category, rows: sorted, counts: lightCounts(sorted), hidden: 0 };
   });
-}
-
-// ---------------------------------------------------------------- task lights for a whole plan
-
-const DAY_MS = 86400000;
-
-/** Monday-based week number since 1970 of a "YYYY-MM-DD" calendar day (pure arithmetic). */
-function weekOrdinalOfDate(dateKey: string): number {
-  const [y, m, d] = dateKey.split("-").map(Number);
-  const days = Date.UTC(y, m - 1, d) / DAY_MS; // 1970-01-01 was a Thursday
-  return Math.floor((days + 3) / 7);
-}
-
-/** The same number for an ISO week key ("2025-W12"). */
-function weekOrdinalOfKey(weekKey: string): number {
-  const year = Number(weekKey.slice(0, 4));
-  const week = Number(weekKey.slice(6));
-  const jan4 = Date.UTC(year, 0, 4) / DAY_MS;
-  const monday = jan4 - ((new Date(jan4 * DAY_MS).getUTCDay() + 6) % 7) + (week - 1) * 7;
-  return Math.floor((monday + 3) / 7);
-}
-
-/**
- * `computeLight` for many tasks at once, with the same result (a unit test holds them equal).
- * computeLight walks the weeks since the task began to count silent weeks, with time-zone
- * aware date arithmetic per week: ~52 steps per task by year end, too slow for a 1,000-task
- * plan on every page view. Here the silent weeks are counted with plain week numbers, and
- * computeLight judges the rest (it is told the task was created today, so it walks no weeks).
- * `createdAt` must be a Shanghai date key ("YYYY-MM-DD") or null.
- */
-export function taskLightFast(task: LightTask & { createdAt: string | null }, context: LightContext): LightResult {
-  const thresholds = context.thresholds ?? DEFAULT_LIGHT_THRESHOLDS;
-  const base = computeLight({ ...task, createdAt: context.today }, context);
-  const effectiveStart = task.startDate ?? context.planStart;
-  if (base.light === "done" || context.today < effectiveStart || task.status === "pending_review") return base;
-
-  let current = weekOrdinalOfDate(context.today);
-  // As computeLight: silence stops counting at the week after the 完成时限.
-  if (task.dueDate && task.dueDate < context.today) current = Math.min(current, weekOrdinalOfDate(task.dueDate) + 1);
-  const started = Math.max(weekOrdinalOfDate(effectiveStart), task.createdAt ? weekOrdinalOfDate(task.createdAt) : -Infinity);
-  const firstCounted = started + 1; // the first week is a grace week
-  const lastUpdate = task.lastUpdateWeek ? weekOrdinalOfKey(task.lastUpdateWeek) + 1 : -Infinity;
-  const silentWeeks = Math.max(0, current - Math.max(firstCounted, lastUpdate));
-  if (silentWeeks < thresholds.silentWeeksYellow) return base;
-
-  const phrase = silentWeeks === 1 ? "上周未填报" : `连续${silentWeeks}周未填报`;
-  const silenceIsRed = silentWeeks >= thresholds.silentWeeksRed;
-  // computeLight lists red reasons (overdue, far behind) before yellow ones (due soon, behind).
-  const isRedReason = (reason: string) =>
-    reason.startsWith("已超期") || (reason.startsWith("落后序时进度") && base.behindBy > thresholds.redBehind);
-  const red = base.reasons.filter(isRedReason);
-  const yellow = base.reasons.filter((reason) => !isRedReason(reason));
-  const reasons = silenceIsRed ? [...red, phrase, ...yellow] : [...red, ...yellow, phrase];
-  const light = silenceIsRed || base.light === "red" ? "red" : "yellow";
-  return { ...base, light, reasons };
 }
 
 // ---------------------------------------------------------------- reporting rate (overview)

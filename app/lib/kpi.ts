@@ -18,8 +18,8 @@
 import { DEFAULT_LIGHT_THRESHOLDS } from "~/lib/light-labels";
 import type { LightThresholds } from "~/lib/lights";
 
-export type MetricDirection = "up" | "down" | "cap" | "floor";
-export type MetricAggregation = "sum" | "latest";
+import type { MetricAggregation, MetricDirection } from "~/lib/domain";
+export type { MetricAggregation, MetricDirection };
 
 export interface Metric {
   /** up: more is better; down: reduce from baseline to target; cap: stay at or under (控制在…以内); floor: stay at or above (不低于). */
@@ -117,7 +117,12 @@ export function actualByUnit(metric: Metric, values: MetricValue[]): Map<MetricV
 
 /** The actual as it stood at the end of each given week (for the weekly trend line). */
 export function actualTrend(metric: Metric, values: MetricValue[], weekKeys: string[]): (number | null)[] {
-  return weekKeys.map((week) => aggregateActual(metric, values.filter((value) => value.weekKey <= week)));
+  return weekKeys.map((week) =>
+    aggregateActual(
+      metric,
+      values.filter((value) => value.weekKey <= week),
+    ),
+  );
 }
 
 /**
@@ -188,11 +193,7 @@ export function metricLight(
 
   if (direction === "down") {
     const pathProgress =
-      baseline !== null && baseline > target
-        ? ((baseline - actual) / (baseline - target)) * 100
-        : actual <= target
-          ? 100
-          : 0;
+      baseline !== null && baseline > target ? ((baseline - actual) / (baseline - target)) * 100 : actual <= target ? 100 : 0;
     return lightAgainstSchedule(pathProgress, expectedProgress, thresholds);
   }
 

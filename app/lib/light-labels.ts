@@ -1,5 +1,20 @@
 /** The 督办灯's words and default thresholds: client-safe, with none of lights.ts's rules. */
-import type { Light, LightThresholds } from "~/lib/lights";
+
+/** "upcoming" is 未开始: the task (or its plan) has not started, so nothing is due yet. */
+export type Light = "green" | "yellow" | "red" | "done" | "upcoming";
+
+export interface LightThresholds {
+  /** More than this many points behind 序时进度 is yellow. */
+  yellowBehind: number;
+  /** More than this many points behind is red. */
+  redBehind: number;
+  /** Due within this many days (and not yet 待验收) is yellow. */
+  dueSoonDays: number;
+  /** This many finished weeks without an update is yellow … */
+  silentWeeksYellow: number;
+  /** … and this many is red. */
+  silentWeeksRed: number;
+}
 
 export const DEFAULT_LIGHT_THRESHOLDS: LightThresholds = {
   yellowBehind: 10,

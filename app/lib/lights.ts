@@ -13,12 +13,12 @@
  * - A task whose start date (or its plan's 1 January) is in the future is 未开始 (grey): not
  *   late, not due, not to be urged.
  */
-import { DEFAULT_LIGHT_THRESHOLDS } from "~/lib/light-labels";
-import { daysBetween, nextWeek, weekDistance, weekKeyOf } from "~/lib/weeks";
+import type { TaskStatus } from "~/lib/domain";
+import { DEFAULT_LIGHT_THRESHOLDS, type Light, type LightThresholds } from "~/lib/light-labels";
+import { daysBetween, toDateKey, weekNumberOfDate, weekNumberOfKey } from "~/lib/weeks";
 
-export type TaskStatus = "not_started" | "in_progress" | "pending_review" | "done";
-/** "upcoming" is 未开始: the task (or its plan) has not started, so nothing is due yet. */
-export type Light = "green" | "yellow" | "red" | "done" | "upcoming";
+export type { TaskStatus };
+export type { Light, LightThresholds };
 
 export interface LightTask {
   status: TaskStatus;
@@ -32,19 +32,6 @@ export interface LightTask {
   lastUpdateWeek: string | null;
   /** A task added mid-year is not silent for the weeks before it existed. */
   createdAt?: Date | string | null;
-}
-
-export interface LightThresholds {
-  /** More than this many points behind 序时进度 is yellow. */
-  yellowBehind: number;
-  /** More than this many points behind is red. */
-  redBehind: number;
-  /** Due within this many days (and not yet 待验收) is yellow. */
-  dueSoonDays: number;
-  /** This many finished weeks without an update is yellow … */
-  silentWeeksYellow: number;
-  /** … and this many is red. */
-  silentWeeksRed: number;
 }
 
 export interface LightContext {
@@ -77,24 +64,28 @@ export function expectedProgressOf(start: string, due: string, today: string): n
   return Math.min(100, Math.max(0, (elapsedDays / spanDays) * 100));
 }
 
-/** Finished weeks with no update, counted from the week after the task started or was created. */
+/**
+ * Finished weeks with no update, counted from the week after the task started or was created.
+ * Plain week numbers, no calendar walk: the KPI page judges a 1,000-task plan per view.
+ */
 function silentWeekCount(task: LightTask, effectiveStart: string, today: string): number {
-  const startWeek = weekKeyOf(effectiveStart);
-  const createdWeek = task.createdAt ? weekKeyOf(task.createdAt) : startWeek;
+  const startWeek = weekNumberOfDate(effectiveStart);
+  const createdWeek = task.createdAt ? weekNumberOfDate(createdDateKey(task.createdAt)) : startWeek;
   // The task's first week is a grace week: it may have begun on a Friday.
-  const firstCountedWeek = nextWeek(createdWeek > startWeek ? createdWeek : startWeek);
-  let currentWeek = weekKeyOf(today); // still open, so never counted
+  const firstCountedWeek = Math.max(createdWeek, startWeek) + 1;
+  let currentWeek = weekNumberOfDate(today); // still open, so never counted
   // Past its 完成时限 a task is red as overdue anyway: silence stops counting at the due week,
   // so a closed-out year does not show "连续55周未填报".
-  if (task.dueDate && task.dueDate < today) {
-    const afterDue = nextWeek(weekKeyOf(task.dueDate));
-    if (afterDue < currentWeek) currentWeek = afterDue;
-  }
+  if (task.dueDate && task.dueDate < today) currentWeek = Math.min(currentWeek, weekNumberOfDate(task.dueDate) + 1);
   // Counted: the finished weeks from the first counted one, or from the week after the last
   // update when that is later, up to (not including) the current week.
-  const afterLastUpdate = task.lastUpdateWeek === null ? null : nextWeek(task.lastUpdateWeek);
-  const from = afterLastUpdate !== null && afterLastUpdate > firstCountedWeek ? afterLastUpdate : firstCountedWeek;
-  return Math.max(0, weekDistance(from, currentWeek));
+  const afterLastUpdate = task.lastUpdateWeek === null ? -Infinity : weekNumberOfKey(task.lastUpdateWeek) + 1;
+  return Math.max(0, currentWeek - Math.max(firstCountedWeek, afterLastUpdate));
+}
+
+/** A creation time as its Shanghai day: a date key stays as it is. */
+function createdDateKey(createdAt: Date | string): string {
+  return typeof createdAt === "string" && /^\d{4}-\d{2}-\d{2}$/.test(createdAt) ? createdAt : toDateKey(createdAt);
 }
 
 /** "2027-01-01" → "2027年1月1日" */
@@ -111,9 +102,7 @@ export function computeLight(task: LightTask, context: LightContext): LightResul
   const { today, planStart } = context;
   const thresholds = context.thresholds ?? DEFAULT_LIGHT_THRESHOLDS;
   const effectiveStart = task.startDate ?? planStart;
-  const expectedProgress = task.dueDate
-    ? Math.round(expectedProgressOf(effectiveStart, task.dueDate, today))
-    : 0;
+  const expectedProgress = task.dueDate ? Math.round(expectedProgressOf(effectiveStart, task.dueDate, today)) : 0;
   const behindBy = Math.max(0, Math.round((expectedProgress - task.progress) * 10) / 10);
 
   if (task.status === "done") {
@@ -157,8 +146,7 @@ const THRESHOLD_FIELDS: Record<keyof LightThresholds, { label: string; min: numb
 };
 
 export type ThresholdValidation =
-  | { ok: true; thresholds: LightThresholds }
-  | { ok: false; errors: Partial<Record<keyof LightThresholds, string>> };
+  { ok: true; thresholds: LightThresholds } | { ok: false; errors: Partial<Record<keyof LightThresholds, string>> };
 
 /**
  * Checks thresholds from a settings form (strings) or stored JSON (numbers). A field that is

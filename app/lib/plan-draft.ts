@@ -1,14 +1,16 @@
 // From a parsed 工作总结 to the draft of next year's plan: its 重点工作安排 and 存在问题 become
 // task drafts, its figures become metric drafts with last year's values as baselines.
 // Pure: the import preview, the first-start seed and the tests share it.
-import type { Metric as ParsedMetric, ParsedSummary, PlanTarget, SectionNode } from "./importer";
+import type { MetricAggregation, MetricDirection, TaskOrigin } from "~/lib/domain";
+import type { Metric as ParsedMetric, ParsedSummary, PlanTarget, SectionNode } from "~/lib/importer";
 
-export type TaskOrigin = "key_work" | "problem";
+/** What a summary item becomes: a key-work task (四) or a problem to fix (三). */
+export type DraftOrigin = Extract<TaskOrigin, "key_work" | "problem">;
 
 export interface TaskDraft {
   /** Stable key within the draft, e.g. "plan:四.5" or "problem:三.2". */
   key: string;
-  origin: TaskOrigin;
+  origin: DraftOrigin;
   originRef: string | null;
   title: string;
   description: string;
@@ -58,8 +60,8 @@ export interface MetricDraft {
   ref: string | null;
   category: string;
   sentence: string;
-  direction: "up" | "down" | "cap" | "floor";
-  aggregation: "sum" | "latest";
+  direction: MetricDirection;
+  aggregation: MetricAggregation;
 }
 
 export interface PlanDraft {
@@ -219,9 +221,10 @@ function measureKey(name: string): string {
 function targetDrafts(taskKey: string, targets: PlanTarget[], figures: MetricDraft[], used: Set<string>): TargetDraft[] {
   return targets.map((t, index) => {
     const key = measureKey(t.name);
-    const base = key.length >= 2
-      ? figures.find((f) => !used.has(f.key) && f.unit === t.unit && isYearBaseline(f) && measureKey(f.name) === key)
-      : undefined;
+    const base =
+      key.length >= 2
+        ? figures.find((f) => !used.has(f.key) && f.unit === t.unit && isYearBaseline(f) && measureKey(f.name) === key)
+        : undefined;
     if (base) used.add(base.key);
     const parsed = { ...t, kind: t.kind } as ParsedMetric;
     return {
@@ -232,7 +235,12 @@ function targetDrafts(taskKey: string, targets: PlanTarget[], figures: MetricDra
       qualifier: t.qualifier,
       kind: t.kind,
       sentence: t.sentence,
-      direction: t.qualifier === "以内" || t.kind === "cap" ? "cap" : /不低于|以上/.test(t.qualifier ?? "") && isPercent(t.unit) ? "floor" : metricDirection(parsed),
+      direction:
+        t.qualifier === "以内" || t.kind === "cap"
+          ? "cap"
+          : /不低于|以上/.test(t.qualifier ?? "") && isPercent(t.unit)
+            ? "floor"
+            : metricDirection(parsed),
       aggregation: isPercent(t.unit) || t.kind === "cap" || t.kind === "rate" ? "latest" : "sum",
       baseline: base ? base.baseline : null,
       baselinePeriod: base ? base.baselinePeriod : null,
@@ -246,7 +254,10 @@ export function draftPlan(parsed: ParsedSummary): PlanDraft {
   const tasks: TaskDraft[] = [];
   const figures = metricDrafts(parsed);
   const used = new Set<string>();
-  for (const [group, items] of [["plan", parsed.plan], ["vision", parsed.vision]] as const) {
+  for (const [group, items] of [
+    ["plan", parsed.plan],
+    ["vision", parsed.vision],
+  ] as const) {
     for (const item of items) {
       const areas = matchWorkAreas(item.text);
       const key = `${group}:${item.ref || tasks.length + 1}`;

@@ -13,9 +13,7 @@ import { generateKeyBetween, generateNKeysBetween } from "fractional-indexing";
  */
 export function positionBetween(before: string | null, after: string | null): string {
   if (before !== null && after !== null && before >= after) {
-    throw new RangeError(
-      `positionBetween: the card before ("${before}") must sort strictly before the card after ("${after}")`,
-    );
+    throw new RangeError(`positionBetween: the card before ("${before}") must sort strictly before the card after ("${after}")`);
   }
   return generateKeyBetween(before, after);
 }

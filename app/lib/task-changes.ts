@@ -3,6 +3,7 @@
  * what changed between two such snapshots: shown in a card's history, and to someone whose edit
  * was refused with 409 ("已被他人修改") so they see what the other person changed.
  */
+import type { MetricAggregation, MetricDirection } from "~/lib/domain";
 import { ORIGIN_LABELS, STATUS_LABELS, type NamedRef, type TaskOrigin, type TaskStatus } from "~/lib/board";
 import { formatDate } from "~/lib/weeks";
 
@@ -12,8 +13,8 @@ export interface MetricSnapshot {
   unit: string;
   baseline: number | null;
   target: number | null;
-  direction: "up" | "down" | "cap" | "floor";
-  aggregation: "sum" | "latest";
+  direction: MetricDirection;
+  aggregation: MetricAggregation;
 }
 
 export interface TaskSnapshot {
@@ -78,11 +79,7 @@ export function describeChanges(before: TaskSnapshot, after: TaskSnapshot): Fiel
   push("来源编号", before.originRef ?? "", after.originRef ?? "");
   push("责任领导", before.leadUser?.name ?? "", after.leadUser?.name ?? "");
   push("牵头单位", before.leadUnit?.name ?? "", after.leadUnit?.name ?? "");
-  push(
-    "配合单位",
-    before.supportUnits.map((u) => u.name).join("、"),
-    after.supportUnits.map((u) => u.name).join("、"),
-  );
+  push("配合单位", before.supportUnits.map((u) => u.name).join("、"), after.supportUnits.map((u) => u.name).join("、"));
   push("开始日期", dateText(before.startDate), dateText(after.startDate));
   push("完成时限", dateText(before.dueDate), dateText(after.dueDate));
 

@@ -33,7 +33,9 @@ function halfWidth(text: string): string {
 /** "1,226" / "1 226" / "1226件" / "１２２６" / "2.5万元" / "一千二百" → a number in the metric's unit. */
 export function parseMetricValue(raw: string, metric: ValueTarget): ParsedValue {
   const unit = metric.unit.trim();
-  let text = halfWidth(raw).trim().replace(/[\s\u00a0]+/g, "");
+  let text = halfWidth(raw)
+    .trim()
+    .replace(/[\s\u00a0]+/g, "");
   if (text === "") return { ok: false, message: "请填写数值，或留空表示本周没有数据。" };
   if (/^[-−－]/.test(text) || text.startsWith("负")) {
     return { ok: false, message: "数值不能为负数。请填写本周实际完成的数量。" };
@@ -135,11 +137,7 @@ export interface EditorRef {
  * An existing update may be changed by leaders and admins at any time, and during its own
  * week by its author or a colleague of the same unit (units share the weekly duty).
  */
-export function mayEditUpdate(
-  editor: EditorRef,
-  update: { authorId: number; unitId: number; week: string },
-  now: Date,
-): boolean {
+export function mayEditUpdate(editor: EditorRef, update: { authorId: number; unitId: number; week: string }, now: Date): boolean {
   if (editor.role === "admin" || editor.role === "leader") return true;
   if (editor.role !== "secretary") return false;
   const sameUnit = editor.unitId === update.unitId || editor.id === update.authorId;

@@ -254,3 +254,19 @@ export function daysBetween(fromKey: string, toKey: string): number {
   // Date keys are calendar days, so compare them as UTC midnights: no DST can interfere.
   return Math.round(dayNumberOfKey(toKey) - dayNumberOfKey(fromKey));
 }
+
+/** Monday-based week number since 1970 of a "YYYY-MM-DD" calendar day (pure arithmetic). */
+export function weekNumberOfDate(dateKey: string): number {
+  const [y, m, d] = dateKey.split("-").map(Number);
+  const days = Date.UTC(y, m - 1, d) / DAY_MS; // 1970-01-01 was a Thursday
+  return Math.floor((days + 3) / 7);
+}
+
+/** The same number for an ISO week key ("2025-W12"). */
+export function weekNumberOfKey(weekKey: string): number {
+  const year = Number(weekKey.slice(0, 4));
+  const week = Number(weekKey.slice(6));
+  const jan4 = Date.UTC(year, 0, 4) / DAY_MS;
+  const monday = jan4 - ((new Date(jan4 * DAY_MS).getUTCDay() + 6) % 7) + (week - 1) * 7;
+  return Math.floor((monday + 3) / 7);
+}

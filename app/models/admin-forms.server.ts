@@ -1,6 +1,6 @@
 // Form schemas for units and plan years. Server-only: zod must not reach the browser bundle.
 import { z } from "zod";
-import { id, text } from "../utils/forms.server";
+import { id, text } from "~/utils/forms.server";
 
 export const UnitSchema = z.object({
   name: text("单位名称", 40),

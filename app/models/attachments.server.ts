@@ -5,13 +5,7 @@ import { mkdirSync } from "node:fs";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { databasePathFromEnv } from "../../db/index";
-import {
-  ATTACHMENT_MAX_BYTES,
-  ATTACHMENT_MAX_FILES,
-  formatBytes,
-  sniffAttachmentType,
-  type AttachmentType,
-} from "../lib/updates";
+import { ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_FILES, formatBytes, sniffAttachmentType, type AttachmentType } from "~/lib/updates";
 import type { AppDatabase } from "../../db/index";
 
 /** ATTACHMENTS_DIR, else "attachments" beside the SQLite file (several app servers: a shared folder). */
@@ -29,20 +23,24 @@ export interface CheckedFile {
 
 /** Non-empty file parts of a form field (a browser sends one empty part when nothing was chosen). */
 export function filesOf(formData: FormData, field: string): File[] {
-  return formData
-    .getAll(field)
-    .filter((v): v is File => typeof v === "object" && v !== null && "arrayBuffer" in v && (v as File).size > 0);
+  return formData.getAll(field).filter((v): v is File => typeof v === "object" && v !== null && "arrayBuffer" in v && (v as File).size > 0);
 }
 
 /** A safe display name: no path, no control characters, at most 100 characters. */
 function cleanName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? "";
-  const cleaned = base.replace(/[\u0000-\u001f\u007f"<>|:*?]/g, "").trim().slice(-100);
+  const cleaned = base
+    .replace(/[\u0000-\u001f\u007f"<>|:*?]/g, "")
+    .trim()
+    .slice(-100);
   return cleaned || "佐证材料";
 }
 
 /** Checks size and the real type (magic bytes) of each file; returns Chinese errors instead of throwing. */
-export async function checkFiles(files: File[], alreadyAttached: number): Promise<{ ok: true; files: CheckedFile[] } | { ok: false; message: string }> {
+export async function checkFiles(
+  files: File[],
+  alreadyAttached: number,
+): Promise<{ ok: true; files: CheckedFile[] } | { ok: false; message: string }> {
   if (files.length + alreadyAttached > ATTACHMENT_MAX_FILES) {
     return { ok: false, message: `每条填报最多${ATTACHMENT_MAX_FILES}个佐证材料（已有${alreadyAttached}个）。` };
   }
@@ -50,7 +48,10 @@ export async function checkFiles(files: File[], alreadyAttached: number): Promis
   for (const file of files) {
     const name = cleanName(file.name);
     if (file.size > ATTACHMENT_MAX_BYTES) {
-      return { ok: false, message: `“${name}”有${formatBytes(file.size)}，超过${formatBytes(ATTACHMENT_MAX_BYTES)}的上限。请压缩后再上传。` };
+      return {
+        ok: false,
+        message: `“${name}”有${formatBytes(file.size)}，超过${formatBytes(ATTACHMENT_MAX_BYTES)}的上限。请压缩后再上传。`,
+      };
     }
     const bytes = new Uint8Array(await file.arrayBuffer());
     const contentType = sniffAttachmentType(bytes.subarray(0, 16));

@@ -70,7 +70,10 @@ export async function listAuditLog(db: AppDatabase, query: AuditQuery): Promise<
       ]),
     );
   }
-  const rows = await select.orderBy("audit_log.id", "desc").limit(AUDIT_PAGE_SIZE + 1).execute();
+  const rows = await select
+    .orderBy("audit_log.id", "desc")
+    .limit(AUDIT_PAGE_SIZE + 1)
+    .execute();
   const page = rows.slice(0, AUDIT_PAGE_SIZE);
   return { rows: page, nextBeforeId: rows.length > AUDIT_PAGE_SIZE ? page[page.length - 1].id : null };
 }
@@ -78,4 +81,3 @@ export async function listAuditLog(db: AppDatabase, query: AuditQuery): Promise<
 export async function listAuditActors(db: AppDatabase): Promise<{ id: number; name: string }[]> {
   return db.selectFrom("users").select(["id", "display_name as name"]).orderBy("display_name").execute();
 }
-

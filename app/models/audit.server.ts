@@ -11,11 +11,7 @@ export interface AuditEntry {
   after?: unknown;
 }
 
-export async function recordAudit(
-  trx: Transaction<Database> | Kysely<Database>,
-  entry: AuditEntry,
-  now: Date = new Date(),
-): Promise<void> {
+export async function recordAudit(trx: Transaction<Database> | Kysely<Database>, entry: AuditEntry, now: Date = new Date()): Promise<void> {
   await recordAudits(trx, [entry], now);
 }
 

@@ -3,9 +3,9 @@ import { join } from "node:path";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { backupDatabase, backupDirFor, BACKUP_NAME_PATTERN, listBackups } from "../../db/backup";
 import { databasePathFromEnv, databaseUrlFromEnv } from "../../db/index";
-import { getDb } from "../utils/db.server";
-import { badRequest, notFound } from "../utils/http.server";
-import { recordAudit } from "./audit.server";
+import { getDb } from "~/utils/db.server";
+import { recordAudit } from "~/models/audit.server";
+import { badRequest, notFound } from "~/lib/refusal";
 
 function backupDir(): string {
   return backupDirFor(databasePathFromEnv());

@@ -2,11 +2,11 @@
 // per role — or, in production, a lone admin who must choose a password at first login.
 import type { AppDatabase } from "../../db/index";
 import type { Role, UnitKind } from "../../db/schema";
-import { recordAudit } from "./audit.server";
-import { hashPassword } from "../utils/password.server";
-import { toDateKey } from "../lib/weeks";
-import { importSeedPlan } from "./demo-plan.server";
-import { postDemoUpdates } from "./demo-updates.server";
+import { recordAudit } from "~/models/audit.server";
+import { hashPassword } from "~/utils/password.server";
+import { toDateKey } from "~/lib/weeks";
+import { importSeedPlan } from "~/models/demo-plan.server";
+import { postDemoUpdates } from "~/models/demo-updates.server";
 
 export const DEMO_PLAN_YEAR = 2025;
 export const DEMO_ORGANIZATION = "平东街道";
@@ -116,7 +116,7 @@ export async function bootstrapIfEmpty(db: AppDatabase, options: BootstrapOption
           display_name: account.displayName,
           password_hash: hashes[index],
           role: account.role,
-          unit_id: account.unit ? unitIds.get(account.unit) ?? null : null,
+          unit_id: account.unit ? (unitIds.get(account.unit) ?? null) : null,
           must_change_password: options.production ? 1 : 0,
           created_at: now,
           updated_at: now,

@@ -3,11 +3,11 @@
 import type { Kysely, Transaction } from "kysely";
 import type { AppDatabase } from "../../db/index";
 import type { CommentKind, Database } from "../../db/schema";
-import { findMentions, URGE_INTERVAL_HOURS } from "../lib/updates";
-import { toDateKey } from "../lib/weeks";
-import { badRequest, forbidden, notFound } from "../utils/http.server";
-import { can, type Actor } from "../utils/permissions";
-import { recordAudit } from "./audit.server";
+import { findMentions, URGE_INTERVAL_HOURS } from "~/lib/updates";
+import { toDateKey } from "~/lib/weeks";
+import { can, type Actor } from "~/utils/permissions";
+import { recordAudit } from "~/models/audit.server";
+import { badRequest, forbidden, notFound } from "~/lib/refusal";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -48,7 +48,11 @@ export async function listTaskComments(db: AppDatabase, taskId: number): Promise
         .selectFrom("comment_mentions")
         .innerJoin("units", "units.id", "comment_mentions.unit_id")
         .select(["comment_mentions.comment_id", "units.name"])
-        .where("comment_mentions.comment_id", "in", rows.map((r) => r.id))
+        .where(
+          "comment_mentions.comment_id",
+          "in",
+          rows.map((r) => r.id),
+        )
         .execute()
     : [];
   return rows.map((row) => ({ ...row, mentions: mentions.filter((m) => m.comment_id === row.id).map((m) => m.name) }));
@@ -74,10 +78,16 @@ function formatDateKey(key: string): string {
 async function requireTask(db: Db, taskId: number) {
   const task = await db.selectFrom("tasks").select(["id", "plan_id", "status"]).where("id", "=", taskId).executeTakeFirst();
   if (!task) notFound("没有找到这项重点工作，它可能已被删除。");
-  return task!;
+  return task;
 }
 
-export async function postComment(db: AppDatabase, actor: Actor, taskId: number, body: string, now: Date = new Date()): Promise<{ id: number; mentions: string[] }> {
+export async function postComment(
+  db: AppDatabase,
+  actor: Actor,
+  taskId: number,
+  body: string,
+  now: Date = new Date(),
+): Promise<{ id: number; mentions: string[] }> {
   if (!can(actor, "comments.post")) forbidden("查看账号不能发表评论。");
   const text = body.trim();
   if (!text) badRequest("请填写评论内容。");
@@ -85,7 +95,10 @@ export async function postComment(db: AppDatabase, actor: Actor, taskId: number,
   return db.transaction().execute(async (trx) => {
     await requireTask(trx, taskId);
     const units = await trx.selectFrom("units").select(["id", "name"]).where("active", "=", 1).execute();
-    const mentioned = findMentions(text, units.map((u) => u.name));
+    const mentioned = findMentions(
+      text,
+      units.map((u) => u.name),
+    );
     const row = await trx
       .insertInto("comments")
       .values({ task_id: taskId, author_id: actor.id, kind: "comment", body: text, created_at: now.toISOString() })
@@ -93,20 +106,27 @@ export async function postComment(db: AppDatabase, actor: Actor, taskId: number,
       .executeTakeFirstOrThrow();
     const mentionIds = mentioned.map((name) => units.find((u) => u.name === name)!.id);
     if (mentionIds.length) {
-      await trx.insertInto("comment_mentions").values(mentionIds.map((unit_id) => ({ comment_id: row.id, unit_id }))).execute();
+      await trx
+        .insertInto("comment_mentions")
+        .values(mentionIds.map((unit_id) => ({ comment_id: row.id, unit_id })))
+        .execute();
     }
     await recordAudit(
       trx,
-      { actorId: actor.id, action: "comment.create", entity: "comment", entityId: row.id, after: { taskId, body: text, mentionUnitIds: mentionIds } },
+      {
+        actorId: actor.id,
+        action: "comment.create",
+        entity: "comment",
+        entityId: row.id,
+        after: { taskId, body: text, mentionUnitIds: mentionIds },
+      },
       now,
     );
     return { id: row.id, mentions: mentioned };
   });
 }
 
-export type UrgeResult =
-  | { ok: true; id: number; unitName: string }
-  | { ok: false; unitName: string; lastAt: string };
+export type UrgeResult = { ok: true; id: number; unitName: string } | { ok: false; unitName: string; lastAt: string };
 
 /** The default note when a leader urges without writing one. */
 export function defaultUrgeNote(week: string | null): string {
@@ -129,7 +149,12 @@ export async function urgeUnit(
   return db.transaction().execute(async (trx) => urgeIn(trx, actor, { ...input, note }, now));
 }
 
-async function urgeIn(trx: Transaction<Database>, actor: Actor, input: { taskId: number; unitId: number; note: string }, now: Date): Promise<UrgeResult> {
+async function urgeIn(
+  trx: Transaction<Database>,
+  actor: Actor,
+  input: { taskId: number; unitId: number; note: string },
+  now: Date,
+): Promise<UrgeResult> {
   const task = await requireTask(trx, input.taskId);
   if (task.status === "done") badRequest("这项重点工作已销号，无需催办。");
   // 未开始: nothing is due before the task (or its plan's year) starts.
@@ -154,7 +179,7 @@ async function urgeIn(trx: Transaction<Database>, actor: Actor, input: { taskId:
     .orderBy("created_at", "desc")
     .limit(1)
     .executeTakeFirst();
-  if (recent) return { ok: false, unitName: unit!.name, lastAt: recent.created_at };
+  if (recent) return { ok: false, unitName: unit.name, lastAt: recent.created_at };
   const body = input.note || defaultUrgeNote(null);
   const row = await trx
     .insertInto("comments")
@@ -163,10 +188,16 @@ async function urgeIn(trx: Transaction<Database>, actor: Actor, input: { taskId:
     .executeTakeFirstOrThrow();
   await recordAudit(
     trx,
-    { actorId: actor.id, action: "urge.create", entity: "comment", entityId: row.id, after: { taskId: input.taskId, unitId: input.unitId, body } },
+    {
+      actorId: actor.id,
+      action: "urge.create",
+      entity: "comment",
+      entityId: row.id,
+      after: { taskId: input.taskId, unitId: input.unitId, body },
+    },
     now,
   );
-  return { ok: true, id: row.id, unitName: unit!.name };
+  return { ok: true, id: row.id, unitName: unit.name };
 }
 
 /** 催办 of many cells at once (填报情况 “一键催办”), in one transaction; recent ones are skipped. */

@@ -6,10 +6,10 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Transaction } from "kysely";
 import type { Database, TaskStatus } from "../../db/schema";
-import { parseSummary, toSummaryJson } from "../lib/importer";
-import { draftPlan, isYearBaseline, matchWorkAreas, suggestUnits, type MetricDraft, type PlanDraft } from "../lib/plan-draft";
-import { daysBetween } from "../lib/weeks";
-import { commitImportIn, type TaskInput } from "./import.server";
+import { parseSummary, toSummaryJson } from "~/lib/importer";
+import { draftPlan, isYearBaseline, matchWorkAreas, suggestUnits, type MetricDraft, type PlanDraft } from "~/lib/plan-draft";
+import { daysBetween } from "~/lib/weeks";
+import { commitImportIn, type TaskInput } from "~/routes/import/commit.server";
 
 export const SEED_FILE = resolve("db/seed/pingdong-2024-summary.txt");
 export const SEED_FILE_NAME = "平东街道2024年工作总结.txt";
@@ -36,7 +36,12 @@ function demoTaskMetrics(areas: string[], metrics: MetricDraft[]): MetricDraft[]
  * The column a demo card stands in today. Before the year nothing has started; during it,
  * tasks past their 完成时限 are mostly done; after it, most are 已销号 and a few are late.
  */
-function demoStatus(index: number, dueDate: string, year: number, today: string): { status: TaskStatus; progress: number; doneAt: string | null } {
+function demoStatus(
+  index: number,
+  dueDate: string,
+  year: number,
+  today: string,
+): { status: TaskStatus; progress: number; doneAt: string | null } {
   if (today < `${year}-01-01`) return { status: "not_started", progress: 0, doneAt: null };
   const pastDue = today > dueDate;
   if (pastDue) {
@@ -58,38 +63,40 @@ export interface SeedContext {
 }
 
 export function seedTaskInputs(draft: PlanDraft, context: SeedContext): TaskInput[] {
-  return draft.tasks.filter((task) => task.group !== "vision").map((task, index) => {
-    const isProblem = task.origin === "problem";
-    const dueDate = `${context.year}-${isProblem ? PROBLEM_DUE[index % PROBLEM_DUE.length] : KEY_WORK_DUE[index % KEY_WORK_DUE.length]}`;
-    const units = suggestUnits(task, context.units);
-    const state = demoStatus(index, dueDate, context.year, context.today);
-    return {
-      origin: task.origin,
-      originRef: task.originRef,
-      title: task.title,
-      description: task.description,
-      category: task.category,
-      sourceExcerpt: task.description,
-      leadUnitId: units.leadUnitId,
-      supportUnitIds: units.supportUnitIds,
-      leadUserId: context.leaderUserId,
-      startDate: `${context.year}-${isProblem ? "02-01" : "01-01"}`,
-      dueDate,
-      ...state,
-      metrics: isProblem
-        ? []
-        : demoTaskMetrics(task.areas, draft.metrics).map((m) => ({
-            name: m.name,
-            unit: m.unit,
-            baseline: m.baseline,
-            target: demoTarget(m.baseline),
-            direction: m.direction,
-            aggregation: m.aggregation,
-            sourceRef: m.ref,
-            sourceSentence: m.sentence,
-          })),
-    };
-  });
+  return draft.tasks
+    .filter((task) => task.group !== "vision")
+    .map((task, index) => {
+      const isProblem = task.origin === "problem";
+      const dueDate = `${context.year}-${isProblem ? PROBLEM_DUE[index % PROBLEM_DUE.length] : KEY_WORK_DUE[index % KEY_WORK_DUE.length]}`;
+      const units = suggestUnits(task, context.units);
+      const state = demoStatus(index, dueDate, context.year, context.today);
+      return {
+        origin: task.origin,
+        originRef: task.originRef,
+        title: task.title,
+        description: task.description,
+        category: task.category,
+        sourceExcerpt: task.description,
+        leadUnitId: units.leadUnitId,
+        supportUnitIds: units.supportUnitIds,
+        leadUserId: context.leaderUserId,
+        startDate: `${context.year}-${isProblem ? "02-01" : "01-01"}`,
+        dueDate,
+        ...state,
+        metrics: isProblem
+          ? []
+          : demoTaskMetrics(task.areas, draft.metrics).map((m) => ({
+              name: m.name,
+              unit: m.unit,
+              baseline: m.baseline,
+              target: demoTarget(m.baseline),
+              direction: m.direction,
+              aggregation: m.aggregation,
+              sourceRef: m.ref,
+              sourceSentence: m.sentence,
+            })),
+      };
+    });
 }
 
 export async function importSeedPlan(trx: Transaction<Database>, context: SeedContext) {

@@ -5,8 +5,8 @@
 // came in late, so 填报情况 has all three states to show. Marked is_demo and 【演示数据】.
 import type { Transaction } from "kysely";
 import type { Database } from "../../db/schema";
-import { previousWeek, weekKeyOf, weekRange } from "../lib/weeks";
-import { recordAudit } from "./audit.server";
+import { previousWeek, weekKeyOf, weekRange } from "~/lib/weeks";
+import { recordAudit } from "~/models/audit.server";
 
 export const DEMO_MARK = "【演示数据】";
 const WEEKS_PER_TASK = 4;
@@ -49,7 +49,12 @@ export async function postDemoUpdates(trx: Transaction<Database>, { planId, now 
   const admin = await trx.selectFrom("users").select("id").where("role", "=", "admin").orderBy("id").executeTakeFirst();
   const leader = await trx.selectFrom("users").select("id").where("role", "=", "leader").orderBy("id").executeTakeFirst();
   if (!admin) return 0;
-  const unitUsers = await trx.selectFrom("users").select(["id", "unit_id"]).where("role", "=", "secretary").where("disabled", "=", 0).execute();
+  const unitUsers = await trx
+    .selectFrom("users")
+    .select(["id", "unit_id"])
+    .where("role", "=", "secretary")
+    .where("disabled", "=", 0)
+    .execute();
   // The demo plan reads as if it was set up at the start of its year (it is created at first
   // start, possibly years later): otherwise no week before today would owe a report.
   const planStart = new Date(`${plan.year}-01-01T00:00:00+08:00`).toISOString();
@@ -74,7 +79,11 @@ export async function postDemoUpdates(trx: Transaction<Database>, { planId, now 
       .orderBy("role")
       .orderBy("unit_id")
       .execute();
-    const metrics = await trx.selectFrom("metrics").select(["id", "target", "aggregation", "unit"]).where("task_id", "=", task.id).execute();
+    const metrics = await trx
+      .selectFrom("metrics")
+      .select(["id", "target", "aggregation", "unit"])
+      .where("task_id", "=", task.id)
+      .execute();
     const shortTitle = task.title.length > 18 ? `${task.title.slice(0, 18)}…` : task.title;
     const lateWeekIndex = (taskIndex % Math.max(1, weeks.length - 1)) + 1;
 
@@ -116,7 +125,15 @@ export async function postDemoUpdates(trx: Transaction<Database>, { planId, now 
           const value = Math.round(total * (metric.aggregation === "sum" ? share : cumulative));
           await trx
             .insertInto("metric_values")
-            .values({ metric_id: metric.id, unit_id: unit.unit_id, week, value, update_id: update.id, reported_by: author, reported_at: at })
+            .values({
+              metric_id: metric.id,
+              unit_id: unit.unit_id,
+              week,
+              value,
+              update_id: update.id,
+              reported_by: author,
+              reported_at: at,
+            })
             .execute();
         }
       }

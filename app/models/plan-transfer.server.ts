@@ -4,324 +4,18 @@
 // name — never password hashes or sessions. Rows keep their column names; ids in the document
 // are the exporting instance's and are only references, remapped on import.
 import { randomBytes } from "node:crypto";
-import { z } from "zod";
-import { zhCN } from "zod/locales";
 import type { AppDatabase } from "../../db/index";
-import { hashPassword } from "../utils/password.server";
-import { badRequest, conflict, notFound } from "../utils/http.server";
-import { recordAudit } from "./audit.server";
-
-export const PLAN_DOCUMENT_FORMAT = "niandu-kanban-plan";
-export const PLAN_DOCUMENT_VERSION = 1;
-/** An upload larger than this is refused before it is read (the demo plan is about 0.3 MB). */
-export const PLAN_DOCUMENT_MAX_BYTES = 20 * 1024 * 1024;
-
-// ---------------------------------------------------------------- schema
-
-const int = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-const ref = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
-const str = (max: number) => z.string().max(max);
-const iso = z.string().min(10).max(40);
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "日期须为 YYYY-MM-DD 格式").nullable();
-const week = z.string().regex(/^\d{4}-W\d{2}$/, "周须为 2025-W12 格式");
-const flag = z.union([z.literal(0), z.literal(1)]);
-const num = z.number().refine(Number.isFinite, "须为有限数值");
-
-const UnitRow = z.object({ id: ref, name: str(40).min(1), kind: z.enum(["community", "office"]), sort_order: int, active: flag }).strict();
-const UserRow = z
-  .object({
-    id: ref,
-    username: z.string().min(1).max(40),
-    display_name: str(40).min(1),
-    role: z.enum(["admin", "leader", "secretary", "viewer"]),
-    unit_id: ref.nullable(),
-    disabled: flag,
-  })
-  .strict();
-const SourceDocumentRow = z
-  .object({
-    id: ref,
-    file_name: str(300),
-    sha256: z.string().regex(/^[0-9a-f]{64}$/, "须为 64 位十六进制摘要"),
-    original_text: str(10_000_000),
-    parsed_json: str(10_000_000),
-    imported_by: ref.nullable(),
-    imported_at: iso,
-  })
-  .strict();
-const TaskRow = z
-  .object({
-    id: ref,
-    code: str(40).min(1),
-    title: str(500).min(1),
-    description: str(20_000),
-    category: str(200),
-    origin: z.enum(["key_work", "problem", "manual", "carried_over"]),
-    origin_ref: str(200).nullable(),
-    source_excerpt: str(20_000).nullable(),
-    source_document_id: ref.nullable(),
-    lead_user_id: ref.nullable(),
-    status: z.enum(["not_started", "in_progress", "pending_review", "done"]),
-    position: z.string().min(1).max(200),
-    start_date: day,
-    due_date: day,
-    progress: int.max(100),
-    done_at: iso.nullable(),
-    created_by: ref.nullable(),
-    created_at: iso,
-    updated_at: iso,
-    version: ref,
-    units: z.array(z.object({ unit_id: ref, role: z.enum(["lead", "support"]) }).strict()).max(100),
-  })
-  .strict();
-const MetricRow = z
-  .object({
-    id: ref,
-    task_id: ref.nullable(),
-    name: str(500).min(1),
-    unit: str(40),
-    baseline: num.nullable(),
-    target: num.nullable(),
-    direction: z.enum(["up", "down", "cap", "floor"]),
-    aggregation: z.enum(["sum", "latest"]),
-    category: str(200),
-    source_ref: str(200).nullable(),
-    source_sentence: str(20_000).nullable(),
-    sort_order: int,
-    created_at: iso,
-    updated_at: iso,
-    version: ref,
-  })
-  .strict();
-const UpdateRow = z
-  .object({
-    id: ref,
-    task_id: ref,
-    unit_id: ref,
-    author_id: ref,
-    week,
-    body: str(20_000),
-    progress: int.max(100),
-    next_steps: str(20_000),
-    blockers: str(20_000),
-    needs_coordination: flag,
-    is_demo: flag,
-    created_at: iso,
-    updated_at: iso,
-    version: ref,
-  })
-  .strict();
-const MetricValueRow = z
-  .object({ metric_id: ref, unit_id: ref, week, value: num, update_id: ref.nullable(), reported_by: ref, reported_at: iso })
-  .strict();
-const CommentRow = z
-  .object({
-    id: ref,
-    task_id: ref,
-    author_id: ref,
-    kind: z.enum(["comment", "urge", "verify", "reject"]),
-    target_unit_id: ref.nullable(),
-    body: str(20_000),
-    created_at: iso,
-    mention_unit_ids: z.array(ref).max(100),
-  })
-  .strict();
-const AttachmentRow = z
-  .object({
-    update_id: ref,
-    task_id: ref,
-    file_name: str(300).min(1),
-    content_type: str(100).min(1),
-    size: int,
-    sha256: z.string().regex(/^[0-9a-f]{64}$/, "须为 64 位十六进制摘要"),
-    storage_key: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, "只能含字母、数字、- 和 _"),
-    uploaded_by: ref,
-    created_at: iso,
-  })
-  .strict();
-const SummaryRow = z
-  .object({ version: ref, status: z.enum(["draft", "final"]), content: str(10_000_000), author_id: ref.nullable(), created_at: iso })
-  .strict();
-const HistoryRow = z
-  .object({
-    actor_id: ref.nullable(),
-    action: str(100).min(1),
-    entity: z.enum(["plan", "task"]),
-    entity_id: ref,
-    before_json: str(1_000_000).nullable(),
-    after_json: str(1_000_000).nullable(),
-    created_at: iso,
-  })
-  .strict();
-
-const PlanDocumentSchema = z
-  .object({
-    format: z.literal(PLAN_DOCUMENT_FORMAT),
-    version: z.literal(PLAN_DOCUMENT_VERSION),
-    exported_at: iso,
-    plan: z
-      .object({
-        year: z.number().int().min(2000).max(2100),
-        title: str(200).min(1),
-        organization: str(40).min(1),
-        status: z.enum(["active", "archived"]),
-        light_thresholds: str(2000).nullable(),
-        created_at: iso,
-        updated_at: iso,
-      })
-      .strict(),
-    units: z.array(UnitRow).max(10_000),
-    users: z.array(UserRow).max(10_000),
-    source_documents: z.array(SourceDocumentRow).max(100),
-    tasks: z.array(TaskRow).max(100_000),
-    metrics: z.array(MetricRow).max(100_000),
-    updates: z.array(UpdateRow).max(2_000_000),
-    metric_values: z.array(MetricValueRow).max(5_000_000),
-    comments: z.array(CommentRow).max(1_000_000),
-    attachments: z.array(AttachmentRow).max(1_000_000),
-    summaries: z.array(SummaryRow).max(10_000),
-    history: z.array(HistoryRow).max(5_000_000),
-  })
-  .strict()
-  .superRefine((doc, ctx) => checkReferences(doc, ctx));
-
-export type PlanDocument = z.infer<typeof PlanDocumentSchema>;
-
-const SECTION_LABELS: Record<string, string> = {
-  format: "格式标识 format",
-  version: "格式版本 version",
-  exported_at: "导出时间 exported_at",
-  plan: "年度计划 plan",
-  units: "单位 units",
-  users: "用户 users",
-  source_documents: "原文 source_documents",
-  tasks: "任务 tasks",
-  metrics: "指标 metrics",
-  updates: "填报 updates",
-  metric_values: "指标数值 metric_values",
-  comments: "评论 comments",
-  attachments: "佐证材料 attachments",
-  summaries: "总结 summaries",
-  history: "操作记录 history",
-};
-
-function describePath(path: PropertyKey[]): string {
-  if (path.length === 0) return "文件";
-  const [section, ...rest] = path;
-  let label = SECTION_LABELS[String(section)] ?? String(section);
-  for (const part of rest) label += typeof part === "number" ? `第${part + 1}项` : `的 ${String(part)}`;
-  return label;
-}
-
-type Ctx = z.RefinementCtx;
-
-function checkReferences(doc: Omit<PlanDocument, never>, ctx: Ctx) {
-  const issue = (path: PropertyKey[], message: string) => ctx.addIssue({ code: "custom", path, message });
-  const idsOf = (section: keyof PlanDocument, rows: { id: number }[]) => {
-    const seen = new Set<number>();
-    rows.forEach((row, i) => {
-      if (seen.has(row.id)) issue([section, i, "id"], `编号 ${row.id} 重复`);
-      seen.add(row.id);
-    });
-    return seen;
-  };
-  const units = idsOf("units", doc.units);
-  const users = idsOf("users", doc.users);
-  const sources = idsOf("source_documents", doc.source_documents);
-  const tasks = idsOf("tasks", doc.tasks);
-  const metrics = idsOf("metrics", doc.metrics);
-  const updates = idsOf("updates", doc.updates);
-  idsOf("comments", doc.comments);
-  const need = (set: Set<number>, value: number | null, path: PropertyKey[], what: string) => {
-    if (value !== null && !set.has(value)) issue(path, `引用了文件中不存在的${what}（编号 ${value}）`);
-  };
-  const unique = (section: keyof PlanDocument, keys: string[], what: string) => {
-    const seen = new Set<string>();
-    keys.forEach((key, i) => {
-      if (seen.has(key)) issue([section, i], `${what}重复`);
-      seen.add(key);
-    });
-  };
-  unique("units", doc.units.map((u) => u.name), "单位名称");
-  unique("users", doc.users.map((u) => u.username), "用户名");
-  unique("tasks", doc.tasks.map((t) => t.code), "任务编号");
-  unique("source_documents", doc.source_documents.map((s) => s.sha256), "原文摘要");
-  unique("attachments", doc.attachments.map((a) => a.storage_key), "存储名");
-  unique("summaries", doc.summaries.map((s) => String(s.version)), "总结版本");
-  doc.users.forEach((u, i) => need(units, u.unit_id, ["users", i, "unit_id"], "单位"));
-  doc.source_documents.forEach((s, i) => need(users, s.imported_by, ["source_documents", i, "imported_by"], "用户"));
-  doc.tasks.forEach((t, i) => {
-    need(sources, t.source_document_id, ["tasks", i, "source_document_id"], "原文");
-    need(users, t.lead_user_id, ["tasks", i, "lead_user_id"], "用户");
-    need(users, t.created_by, ["tasks", i, "created_by"], "用户");
-    t.units.forEach((u, j) => need(units, u.unit_id, ["tasks", i, "units", j, "unit_id"], "单位"));
-    if (new Set(t.units.map((u) => u.unit_id)).size !== t.units.length) issue(["tasks", i, "units"], "同一单位出现了两次");
-  });
-  doc.metrics.forEach((m, i) => need(tasks, m.task_id, ["metrics", i, "task_id"], "任务"));
-  doc.updates.forEach((u, i) => {
-    need(tasks, u.task_id, ["updates", i, "task_id"], "任务");
-    need(units, u.unit_id, ["updates", i, "unit_id"], "单位");
-    need(users, u.author_id, ["updates", i, "author_id"], "用户");
-  });
-  unique("updates", doc.updates.map((u) => `${u.task_id}|${u.unit_id}|${u.week}`), "同一任务、单位和周的填报");
-  doc.metric_values.forEach((v, i) => {
-    need(metrics, v.metric_id, ["metric_values", i, "metric_id"], "指标");
-    need(units, v.unit_id, ["metric_values", i, "unit_id"], "单位");
-    need(updates, v.update_id, ["metric_values", i, "update_id"], "填报");
-    need(users, v.reported_by, ["metric_values", i, "reported_by"], "用户");
-  });
-  unique("metric_values", doc.metric_values.map((v) => `${v.metric_id}|${v.unit_id}|${v.week}`), "同一指标、单位和周的数值");
-  doc.comments.forEach((c, i) => {
-    need(tasks, c.task_id, ["comments", i, "task_id"], "任务");
-    need(users, c.author_id, ["comments", i, "author_id"], "用户");
-    need(units, c.target_unit_id, ["comments", i, "target_unit_id"], "单位");
-    c.mention_unit_ids.forEach((id, j) => need(units, id, ["comments", i, "mention_unit_ids", j], "单位"));
-    if (new Set(c.mention_unit_ids).size !== c.mention_unit_ids.length) issue(["comments", i, "mention_unit_ids"], "同一单位出现了两次");
-  });
-  doc.attachments.forEach((a, i) => {
-    need(updates, a.update_id, ["attachments", i, "update_id"], "填报");
-    need(tasks, a.task_id, ["attachments", i, "task_id"], "任务");
-    need(users, a.uploaded_by, ["attachments", i, "uploaded_by"], "用户");
-  });
-  doc.summaries.forEach((s, i) => need(users, s.author_id, ["summaries", i, "author_id"], "用户"));
-  doc.history.forEach((h, i) => {
-    need(users, h.actor_id, ["history", i, "actor_id"], "用户");
-    if (h.entity === "task") need(tasks, h.entity_id, ["history", i, "entity_id"], "任务");
-  });
-}
-
-export type ParsedPlanDocument = { ok: true; document: PlanDocument } | { ok: false; message: string };
-
-/** Parses and checks an uploaded document; the message says in Chinese what is wrong and where. */
-export function parsePlanDocument(text: string): ParsedPlanDocument {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    return { ok: false, message: "文件不是有效的 JSON，请上传从“年度计划 → 导出”下载的 .json 文件。" };
-  }
-  if (typeof raw !== "object" || raw === null || (raw as { format?: unknown }).format !== PLAN_DOCUMENT_FORMAT) {
-    return { ok: false, message: "这不是年度计划导出文件（缺少 format: \"niandu-kanban-plan\"），请上传从本系统导出的文件。" };
-  }
-  const version = (raw as { version?: unknown }).version;
-  if (version !== PLAN_DOCUMENT_VERSION) {
-    return { ok: false, message: `不支持的导出文件版本 ${JSON.stringify(version) ?? "（缺失）"}，本系统只能导入版本 ${PLAN_DOCUMENT_VERSION}。` };
-  }
-  const localeError = zhCN().localeError;
-  const result = PlanDocumentSchema.safeParse(raw, { error: (iss) => localeError(iss) });
-  if (result.success) return { ok: true, document: result.data };
-  const issues = result.error.issues;
-  const shown = issues.slice(0, 5).map((i) => `${describePath(i.path)}：${i.message}`);
-  const more = issues.length > 5 ? `；另有 ${issues.length - 5} 处问题` : "";
-  return { ok: false, message: `导出文件内容有误，未导入任何数据。${shown.join("；")}${more}。` };
-}
+import { hashPassword } from "~/utils/password.server";
+import { recordAudit } from "~/models/audit.server";
+import { badRequest, conflict, notFound } from "~/lib/refusal";
+import { PLAN_DOCUMENT_FORMAT, PLAN_DOCUMENT_VERSION, type PlanDocument } from "~/models/plan-document.server";
 
 // ---------------------------------------------------------------- export
 
 export async function exportPlan(db: AppDatabase, year: number, now: Date = new Date()): Promise<PlanDocument> {
   const plan = await db.selectFrom("plans").selectAll().where("year", "=", year).executeTakeFirst();
   if (!plan) notFound(`没有找到${year}年度计划。`);
-  const planId = plan!.id;
+  const planId = plan.id;
   const taskIds = db.selectFrom("tasks").select("id").where("plan_id", "=", planId);
   const [tasks, taskUnits, metrics, updates, metricValues, comments, mentions, attachments, summaries, sources] = await Promise.all([
     db.selectFrom("tasks").selectAll().where("plan_id", "=", planId).orderBy("id").execute(),
@@ -360,8 +54,11 @@ export async function exportPlan(db: AppDatabase, year: number, now: Date = new 
 
   // Tasks may point at a source document of another plan (the import of last year's summary).
   const sourceIds = new Set(sources.map((s) => s.id));
-  const extraSourceIds = [...new Set(tasks.map((t) => t.source_document_id).filter((id): id is number => id !== null && !sourceIds.has(id)))];
-  if (extraSourceIds.length) sources.push(...(await db.selectFrom("source_documents").selectAll().where("id", "in", extraSourceIds).execute()));
+  const extraSourceIds = [
+    ...new Set(tasks.map((t) => t.source_document_id).filter((id): id is number => id !== null && !sourceIds.has(id))),
+  ];
+  if (extraSourceIds.length)
+    sources.push(...(await db.selectFrom("source_documents").selectAll().where("id", "in", extraSourceIds).execute()));
 
   const userIds = new Set<number>();
   const addUser = (id: number | null) => id !== null && userIds.add(id);
@@ -391,7 +88,12 @@ export async function exportPlan(db: AppDatabase, year: number, now: Date = new 
   comments.forEach((c) => addUnit(c.target_unit_id));
   mentions.forEach((m) => addUnit(m.unit_id));
   const units = unitIds.size
-    ? await db.selectFrom("units").select(["id", "name", "kind", "sort_order", "active"]).where("id", "in", [...unitIds]).orderBy("id").execute()
+    ? await db
+        .selectFrom("units")
+        .select(["id", "name", "kind", "sort_order", "active"])
+        .where("id", "in", [...unitIds])
+        .orderBy("id")
+        .execute()
     : [];
 
   const unitsByTask = new Map<number, { unit_id: number; role: "lead" | "support" }[]>();
@@ -404,13 +106,13 @@ export async function exportPlan(db: AppDatabase, year: number, now: Date = new 
     version: PLAN_DOCUMENT_VERSION,
     exported_at: now.toISOString(),
     plan: {
-      year: plan!.year,
-      title: plan!.title,
-      organization: plan!.organization,
-      status: plan!.status,
-      light_thresholds: plan!.light_thresholds,
-      created_at: plan!.created_at,
-      updated_at: plan!.updated_at,
+      year: plan.year,
+      title: plan.title,
+      organization: plan.organization,
+      status: plan.status,
+      light_thresholds: plan.light_thresholds,
+      created_at: plan.created_at,
+      updated_at: plan.updated_at,
     },
     units: units.map((u) => ({ ...u, active: u.active ? 1 : 0 })),
     users: users.map((u) => ({ ...u, disabled: u.disabled ? 1 : 0 })),
@@ -452,7 +154,12 @@ export interface PlanImportResult {
  * units and users are matched by name / username, missing ones are created — users 停用
  * (disabled) with a random password they must change, until an admin resets and enables them.
  */
-export async function importPlan(db: AppDatabase, actorId: number | null, doc: PlanDocument, now: Date = new Date()): Promise<PlanImportResult> {
+export async function importPlan(
+  db: AppDatabase,
+  actorId: number | null,
+  doc: PlanDocument,
+  now: Date = new Date(),
+): Promise<PlanImportResult> {
   // Imported accounts arrive 停用 with a password nobody knows, until an admin resets it; the
   // hash of one random secret serves them all, computed outside the transaction (argon2 is slow).
   const unknownPasswordHash = await hashPassword(randomBytes(24).toString("base64url"));
@@ -472,7 +179,14 @@ export async function importPlan(db: AppDatabase, actorId: number | null, doc: P
         }
         const row = await trx
           .insertInto("units")
-          .values({ name: unit.name, kind: unit.kind, sort_order: unit.sort_order, active: unit.active, created_at: stamp, updated_at: stamp })
+          .values({
+            name: unit.name,
+            kind: unit.kind,
+            sort_order: unit.sort_order,
+            active: unit.active,
+            created_at: stamp,
+            updated_at: stamp,
+          })
           .returning("id")
           .executeTakeFirstOrThrow();
         unitMap.set(unit.id, row.id);
@@ -565,7 +279,12 @@ export async function importPlan(db: AppDatabase, actorId: number | null, doc: P
       for (const { id, ...update } of doc.updates) {
         const row = await trx
           .insertInto("updates")
-          .values({ ...update, task_id: taskOf(update.task_id), unit_id: unitOf(update.unit_id), author_id: userMap.get(update.author_id)! })
+          .values({
+            ...update,
+            task_id: taskOf(update.task_id),
+            unit_id: unitOf(update.unit_id),
+            author_id: userMap.get(update.author_id)!,
+          })
           .returning("id")
           .executeTakeFirstOrThrow();
         updateMap.set(id, row.id);
@@ -650,7 +369,11 @@ export async function importPlan(db: AppDatabase, actorId: number | null, doc: P
         createdUnits,
         createdUsers,
       };
-      await recordAudit(trx, { actorId, action: "plan.import", entity: "plan", entityId: plan.id, after: { ...result, exportedAt: doc.exported_at } }, now);
+      await recordAudit(
+        trx,
+        { actorId, action: "plan.import", entity: "plan", entityId: plan.id, after: { ...result, exportedAt: doc.exported_at } },
+        now,
+      );
       return result;
     });
   } catch (error) {

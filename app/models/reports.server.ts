@@ -2,8 +2,8 @@
 // (已填报), after its week (补报) or not at all (未填报). Also feeds 我的待办 and the nav badge.
 import type { AppDatabase } from "../../db/index";
 import type { TaskStatus } from "../../db/schema";
-import { cellStatus, URGE_INTERVAL_HOURS, type CellStatus } from "../lib/updates";
-import { toDateKey, weekKeyOf, weekRange } from "../lib/weeks";
+import { cellStatus, URGE_INTERVAL_HOURS, type CellStatus } from "~/lib/updates";
+import { toDateKey, weekKeyOf, weekRange } from "~/lib/weeks";
 
 export interface WeekCell {
   taskId: number;
@@ -47,7 +47,17 @@ async function expectedTasks(db: AppDatabase, planIds: number[], week: string, n
   const rows = await db
     .selectFrom("tasks")
     .innerJoin("plans", "plans.id", "tasks.plan_id")
-    .select(["tasks.id", "tasks.code", "tasks.title", "tasks.status", "tasks.position", "tasks.start_date", "tasks.created_at", "tasks.done_at", "plans.year"])
+    .select([
+      "tasks.id",
+      "tasks.code",
+      "tasks.title",
+      "tasks.status",
+      "tasks.position",
+      "tasks.start_date",
+      "tasks.created_at",
+      "tasks.done_at",
+      "plans.year",
+    ])
     .where("tasks.plan_id", "in", planIds)
     .orderBy("tasks.code")
     .execute();
@@ -80,7 +90,7 @@ export async function weekCells(
     .innerJoin("units", "units.id", "task_units.unit_id")
     .select(["task_units.task_id", "task_units.unit_id", "task_units.role"])
     .where("task_units.task_id", "in", taskIds)
-    .$if(onlyUnitId != null, (qb) => qb.where("task_units.unit_id", "=", onlyUnitId!))
+    .$if(onlyUnitId != null, (qb) => qb.where("task_units.unit_id", "=", onlyUnitId))
     .orderBy("task_units.role")
     .orderBy("units.sort_order")
     .execute();
@@ -108,7 +118,8 @@ export async function weekCells(
         .filter((u) => u.task_id === task.id)
         .map((u) => {
           const update = updates.find((x) => x.task_id === task.id && x.unit_id === u.unit_id);
-          const lastUrgeAt = (urges.find((x) => x.task_id === task.id && x.target_unit_id === u.unit_id)?.last as string | undefined) ?? null;
+          const lastUrgeAt =
+            (urges.find((x) => x.task_id === task.id && x.target_unit_id === u.unit_id)?.last as string | undefined) ?? null;
           return {
             taskId: task.id,
             unitId: u.unit_id,

@@ -2,12 +2,13 @@
 // @mentions they received, their tasks that turned yellow or red, 驳回 waiting for them, and
 // (leaders) cards waiting for 验收. countTodo is the cheap number behind the nav badge.
 import type { AppDatabase } from "../../db/index";
-import { EMPTY_FILTERS } from "../lib/board";
-import type { LightResult } from "../lib/lights";
-import { weekKeyOf } from "../lib/weeks";
-import type { Actor } from "../utils/permissions";
-import { activePlanIds, weekCells } from "./reports.server";
-import { getBoardPlan, listBoard } from "./tasks.server";
+import { EMPTY_FILTERS } from "~/lib/board";
+import type { LightResult } from "~/lib/lights";
+import { weekKeyOf } from "~/lib/weeks";
+import type { Actor } from "~/utils/permissions";
+import { activePlanIds, weekCells } from "~/models/reports.server";
+import { listBoard } from "~/routes/board/cards.server";
+import { getPlan } from "~/models/plans.server";
 
 const RECENT_DAYS = 30;
 
@@ -149,7 +150,8 @@ export async function getTodo(db: AppDatabase, actor: Actor, now: Date, today: s
   const week = weekKeyOf(now);
   const planIds = await activePlanIds(db);
   const unitId = actor.unitId;
-  const unitName = unitId != null ? (await db.selectFrom("units").select("name").where("id", "=", unitId).executeTakeFirst())?.name ?? null : null;
+  const unitName =
+    unitId != null ? ((await db.selectFrom("units").select("name").where("id", "=", unitId).executeTakeFirst())?.name ?? null) : null;
 
   const due: TodoData["due"] = [];
   if (unitId != null) {
@@ -162,19 +164,23 @@ export async function getTodo(db: AppDatabase, actor: Actor, now: Date, today: s
   const flagged: TodoData["flagged"] = [];
   const toVerify: TodoData["toVerify"] = [];
   for (const planId of planIds) {
-    const plan = await getBoardPlan(db, planId);
+    const plan = await getPlan(db, planId);
     if (!plan) continue;
     const { cards } = await listBoard(db, plan, { filters: EMPTY_FILTERS, today });
     for (const card of cards) {
       const mine =
-        unitId != null
-          ? card.leadUnit?.id === unitId || card.supportUnits.some((u) => u.id === unitId)
-          : card.leadUser?.id === actor.id;
+        unitId != null ? card.leadUnit?.id === unitId || card.supportUnits.some((u) => u.id === unitId) : card.leadUser?.id === actor.id;
       if (mine && (card.light.light === "yellow" || card.light.light === "red")) {
         flagged.push({ taskId: card.id, code: card.code, title: card.title, light: card.light });
       }
       if ((actor.role === "leader" || actor.role === "admin") && card.status === "pending_review") {
-        toVerify.push({ taskId: card.id, code: card.code, title: card.title, leadUnit: card.leadUnit?.name ?? null, mine: card.leadUser?.id === actor.id });
+        toVerify.push({
+          taskId: card.id,
+          code: card.code,
+          title: card.title,
+          leadUnit: card.leadUnit?.name ?? null,
+          mine: card.leadUser?.id === actor.id,
+        });
       }
     }
   }

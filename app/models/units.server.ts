@@ -1,7 +1,7 @@
 import type { AppDatabase } from "../../db/index";
 import type { Unit, UnitKind } from "../../db/schema";
-import { conflict, notFound } from "../utils/http.server";
-import { recordAudit } from "./audit.server";
+import { recordAudit } from "~/models/audit.server";
+import { conflict, notFound } from "~/lib/refusal";
 
 export function listUnits(db: AppDatabase, { includeInactive = false } = {}): Promise<Unit[]> {
   let query = db.selectFrom("units").selectAll().orderBy("sort_order").orderBy("id");
@@ -49,7 +49,7 @@ export async function updateUnit(
   return db.transaction().execute(async (trx) => {
     const before = await trx.selectFrom("units").selectAll().where("id", "=", unitId).executeTakeFirst();
     if (!before) notFound("没有找到该单位，它可能已被删除。");
-    if (before!.version !== version) {
+    if (before.version !== version) {
       conflict("已被他人修改：该单位在您编辑期间被其他人更新，请查看最新内容后再保存。", { current: before });
     }
     const duplicate = await trx

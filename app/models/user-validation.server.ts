@@ -1,7 +1,7 @@
 // Form schemas for accounts. Server-only: zod must not reach the browser bundle.
 import { z } from "zod";
-import { id } from "../utils/forms.server";
-import { passwordProblem } from "../utils/password.server";
+import { id } from "~/utils/forms.server";
+import { passwordProblem } from "~/utils/password.server";
 
 const ROLES = ["admin", "leader", "secretary", "viewer"] as const;
 
@@ -13,11 +13,7 @@ export const UsernameSchema = z
   .max(32, "用户名不能超过32个字符。")
   .regex(/^[a-z0-9][a-z0-9._-]*$/, "用户名只能使用英文字母、数字和 . _ -，并以字母或数字开头。");
 
-export const DisplayNameSchema = z
-  .string({ error: "请填写姓名。" })
-  .trim()
-  .min(1, "请填写姓名。")
-  .max(40, "姓名不能超过40个字。");
+export const DisplayNameSchema = z.string({ error: "请填写姓名。" }).trim().min(1, "请填写姓名。").max(40, "姓名不能超过40个字。");
 
 export const RoleSchema = z.enum(ROLES, { error: "请选择角色。" });
 
@@ -57,9 +53,7 @@ export const ChangePasswordSchema = z
     }
   });
 
-export const CreateUserSchema = z
-  .object({ username: UsernameSchema, displayName: DisplayNameSchema })
-  .and(RoleAndUnitSchema);
+export const CreateUserSchema = z.object({ username: UsernameSchema, displayName: DisplayNameSchema }).and(RoleAndUnitSchema);
 
 export const EditUserSchema = z
   .object({

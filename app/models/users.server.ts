@@ -1,10 +1,10 @@
 import type { AppDatabase } from "../../db/index";
 import type { Role, User } from "../../db/schema";
-import { conflict, notFound } from "../utils/http.server";
-import { hashPassword } from "../utils/password.server";
-import { clearAccountFailures } from "../utils/rate-limit.server";
-import { invalidateUserSessions } from "../utils/session.server";
-import { recordAudit } from "./audit.server";
+import { hashPassword } from "~/utils/password.server";
+import { clearAccountFailures } from "~/utils/rate-limit.server";
+import { invalidateUserSessions } from "~/utils/session.server";
+import { recordAudit } from "~/models/audit.server";
+import { conflict, notFound } from "~/lib/refusal";
 
 /** A user as shown to other users: never the password hash. */
 export type UserSummary = Omit<User, "password_hash"> & { unit_name: string | null };
@@ -15,11 +15,7 @@ function publicUser(user: User): Omit<User, "password_hash"> {
 }
 
 export async function findUserByUsername(db: AppDatabase, username: string): Promise<User | undefined> {
-  return db
-    .selectFrom("users")
-    .selectAll()
-    .where("username", "=", username.trim().toLowerCase())
-    .executeTakeFirst();
+  return db.selectFrom("users").selectAll().where("username", "=", username.trim().toLowerCase()).executeTakeFirst();
 }
 
 export async function listUsers(db: AppDatabase): Promise<UserSummary[]> {
@@ -91,20 +87,14 @@ export interface UserEdit {
 }
 
 /** Edits role, unit and status; disabling (or any role change) ends the user's sessions. */
-export async function updateUser(
-  db: AppDatabase,
-  actorId: number | null,
-  userId: number,
-  version: number,
-  edit: UserEdit,
-): Promise<User> {
+export async function updateUser(db: AppDatabase, actorId: number | null, userId: number, version: number, edit: UserEdit): Promise<User> {
   const now = new Date().toISOString();
   return db.transaction().execute(async (trx) => {
     const before = await trx.selectFrom("users").selectAll().where("id", "=", userId).executeTakeFirst();
     if (!before) notFound("没有找到该用户。");
-    if (before!.version !== version) {
+    if (before.version !== version) {
       conflict("已被他人修改：该账号在您编辑期间被其他管理员更新，请查看最新内容后再保存。", {
-        current: publicUser(before!),
+        current: publicUser(before),
       });
     }
     const after = await trx
@@ -121,15 +111,15 @@ export async function updateUser(
       .where("version", "=", version)
       .returningAll()
       .executeTakeFirstOrThrow();
-    if (edit.disabled || before!.role !== edit.role || before!.unit_id !== after.unit_id) {
+    if (edit.disabled || before.role !== edit.role || before.unit_id !== after.unit_id) {
       await trx.deleteFrom("sessions").where("user_id", "=", userId).execute();
     }
     await recordAudit(trx, {
       actorId,
-      action: edit.disabled && !before!.disabled ? "user.disable" : "user.update",
+      action: edit.disabled && !before.disabled ? "user.disable" : "user.update",
       entity: "user",
       entityId: userId,
-      before: publicUser(before!),
+      before: publicUser(before),
       after: publicUser(after),
     });
     return after;
@@ -158,7 +148,7 @@ export async function setPassword(
         password_hash: passwordHash,
         must_change_password: mustChangePassword ? 1 : 0,
         updated_at: now,
-        version: before!.version + 1,
+        version: before.version + 1,
       })
       .where("id", "=", userId)
       .execute();
@@ -186,6 +176,9 @@ export async function clearLoginDelays(db: AppDatabase, actorId: number, userId:
 }
 
 export async function countUsers(db: AppDatabase): Promise<number> {
-  const row = await db.selectFrom("users").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom("users")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }

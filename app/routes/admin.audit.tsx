@@ -46,7 +46,8 @@ export default function AuditLogPage() {
   const { query, log, actors } = useLoaderData<typeof loader>();
   const navigation = useNavigation();
   const next = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) if (value != null && value !== "" && key !== "beforeId") next.set(key === "actorId" ? "actor" : key, String(value));
+  for (const [key, value] of Object.entries(query))
+    if (value != null && value !== "" && key !== "beforeId") next.set(key === "actorId" ? "actor" : key, String(value));
   if (log.nextBeforeId != null) next.set("before", String(log.nextBeforeId));
   return (
     <section className="stack audit-page">

@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { backupsByPgDump, createDatabaseBackup, listDatabaseBackups } from "../models/backups.server";
-import { formatDateTime } from "../lib/weeks";
-import { requireUser } from "../utils/auth.server";
-import { readForm, readIntent } from "../utils/forms.server";
+import { backupsByPgDump, createDatabaseBackup, listDatabaseBackups } from "~/models/backups.server";
+import { formatDateTime } from "~/lib/weeks";
+import { requireUser } from "~/utils/auth.server";
+import { readForm, readIntent } from "~/utils/forms.server";
 
 export async function loader(args: LoaderFunctionArgs) {
   await requireUser(args, "admin");
@@ -31,7 +31,8 @@ export default function AdminBackups() {
         <p>本系统使用 PostgreSQL 数据库，备份不在这里生成，由数据库管理员用 PostgreSQL 自带的工具完成：</p>
         <ul>
           <li>
-            备份：<code>pg_dump -Fc -f kanban-日期.dump 数据库地址</code>（可在服务运行时进行，得到一致的副本），建议每天定时执行并保存到另一台机器。
+            备份：<code>pg_dump -Fc -f kanban-日期.dump 数据库地址</code>
+            （可在服务运行时进行，得到一致的副本），建议每天定时执行并保存到另一台机器。
           </li>
           <li>
             恢复：停止所有应用服务器，<code>pg_restore --clean --if-exists -d 数据库地址 kanban-日期.dump</code>，再启动服务。

@@ -1,14 +1,16 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { PlanSchema, StatusSchema } from "../models/admin-forms.server";
-import { createPlan, listPlans, setPlanStatus } from "../models/plans.server";
-import { importPlan, parsePlanDocument, PLAN_DOCUMENT_MAX_BYTES, type PlanImportResult } from "../models/plan-transfer.server";
-import { PLAN_STATUS_LABELS } from "../lib/labels";
-import { Field } from "../components/field";
-import { requireUser } from "../utils/auth.server";
-import { getDb } from "../utils/db.server";
-import { parseForm, readForm, readIntent } from "../utils/forms.server";
-import { refusalOf, thrownData } from "../utils/http.server";
+import { PlanSchema, StatusSchema } from "~/models/admin-forms.server";
+import { createPlan, listPlans, setPlanStatus } from "~/models/plans.server";
+import { importPlan, type PlanImportResult } from "~/models/plan-transfer.server";
+import { parsePlanDocument, PLAN_DOCUMENT_MAX_BYTES } from "~/models/plan-document.server";
+import { PLAN_STATUS_LABELS } from "~/lib/labels";
+import { Field } from "~/components/field";
+import { requireUser } from "~/utils/auth.server";
+import { getDb } from "~/utils/db.server";
+import { parseForm, readForm, readIntent } from "~/utils/forms.server";
+import { refusalOf } from "~/utils/http.server";
+import { isRefusal } from "~/lib/refusal";
 
 interface PlansActionData {
   errors: Record<string, string>;
@@ -29,14 +31,18 @@ export async function action(args: ActionFunctionArgs) {
   const db = getDb();
   // Refuse an oversize upload before reading it into memory (by its length, or as it streams in).
   const tooLarge = () =>
-    data(done({ importError: `文件超过 ${PLAN_DOCUMENT_MAX_BYTES / 1024 / 1024} MB，无法导入。请确认选择的是本系统导出的年度计划 .json 文件。` }), { status: 413 });
+    data(
+      done({
+        importError: `文件超过 ${PLAN_DOCUMENT_MAX_BYTES / 1024 / 1024} MB，无法导入。请确认选择的是本系统导出的年度计划 .json 文件。`,
+      }),
+      { status: 413 },
+    );
   if (Number(args.request.headers.get("Content-Length") ?? 0) > PLAN_DOCUMENT_MAX_BYTES + 64 * 1024) return tooLarge();
   let formData: FormData;
   try {
     formData = await readForm(args.request);
   } catch (error) {
-    const refusal = thrownData(error);
-    if (refusal?.status === 413 && refusal.data?.message?.startsWith("提交的内容超过")) return tooLarge();
+    if (isRefusal(error) && error.status === 413 && error.message.startsWith("提交的内容超过")) return tooLarge();
     throw error;
   }
   const intent = readIntent(formData, ["create", "setStatus", "import"] as const);
@@ -63,10 +69,7 @@ export async function action(args: ActionFunctionArgs) {
     if (!parsed.ok) return data(done({ errors: parsed.errors, values: parsed.values }), { status: 400 });
     const existing = await db.selectFrom("plans").select("id").where("year", "=", parsed.data.year).executeTakeFirst();
     if (existing) {
-      return data(
-        done({ errors: { year: `${parsed.data.year}年度计划已经存在。` }, values: parsed.values }),
-        { status: 400 },
-      );
+      return data(done({ errors: { year: `${parsed.data.year}年度计划已经存在。` }, values: parsed.values }), { status: 400 });
     }
     await createPlan(db, admin.id, {
       year: parsed.data.year,
@@ -165,7 +168,8 @@ export default function AdminPlans() {
       <section className="card" aria-labelledby="import-plan-title">
         <h2 id="import-plan-title">导入年度计划</h2>
         <p className="muted">
-          上传本系统“导出”的 .json 文件（可来自另一台服务器）。已有同一年度的计划时不会导入。文件中本系统没有的单位会新建；没有的用户会新建为“停用”，需由管理员重置密码并启用后才能登录。
+          上传本系统“导出”的 .json
+          文件（可来自另一台服务器）。已有同一年度的计划时不会导入。文件中本系统没有的单位会新建；没有的用户会新建为“停用”，需由管理员重置密码并启用后才能登录。
         </p>
         {actionData?.imported ? (
           <p className="notice" role="status">

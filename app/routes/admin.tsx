@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { NavLink, Outlet } from "@remix-run/react";
-import { requireUser } from "../utils/auth.server";
+import { requireUser } from "~/utils/auth.server";
 
 export const meta: MetaFunction = () => [{ title: "管理 · 年度重点工作看板" }];
 

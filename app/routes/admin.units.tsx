@@ -1,14 +1,12 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { EditUnitSchema, UnitSchema } from "../models/admin-forms.server";
-import { createUnit, listUnits, updateUnit } from "../models/units.server";
-import { UNIT_KIND_LABELS } from "../lib/labels";
-import { Field } from "../components/field";
-import { requireUser } from "../utils/auth.server";
-import { getDb } from "../utils/db.server";
-import { parseForm, readForm, readIntent } from "../utils/forms.server";
-
-
+import { EditUnitSchema, UnitSchema } from "~/models/admin-forms.server";
+import { createUnit, listUnits, updateUnit } from "~/models/units.server";
+import { UNIT_KIND_LABELS } from "~/lib/labels";
+import { Field } from "~/components/field";
+import { requireUser } from "~/utils/auth.server";
+import { getDb } from "~/utils/db.server";
+import { parseForm, readForm, readIntent } from "~/utils/forms.server";
 
 export async function loader(args: LoaderFunctionArgs) {
   await requireUser(args, "admin");
@@ -28,10 +26,7 @@ export async function action(args: ActionFunctionArgs) {
   }
   const parsed = parseForm(formData, EditUnitSchema);
   if (!parsed.ok) {
-    return data(
-      { intent, unitId: Number(formData.get("unitId")), errors: parsed.errors, values: parsed.values },
-      { status: 400 },
-    );
+    return data({ intent, unitId: Number(formData.get("unitId")), errors: parsed.errors, values: parsed.values }, { status: 400 });
   }
   await updateUnit(db, admin.id, parsed.data.unitId, parsed.data.version, parsed.data);
   return { intent, unitId: parsed.data.unitId, errors: {} as Record<string, string>, values: {} as Record<string, string> };
@@ -91,7 +86,12 @@ export default function AdminUnits() {
       </section>
       <section className="card" aria-labelledby="new-unit-title">
         <h2 id="new-unit-title">新建单位</h2>
-        <Form method="post" className="stack" noValidate key={actionData?.intent === "create" && !Object.keys(createErrors).length ? units.length : "form"}>
+        <Form
+          method="post"
+          className="stack"
+          noValidate
+          key={actionData?.intent === "create" && !Object.keys(createErrors).length ? units.length : "form"}
+        >
           <input type="hidden" name="intent" value="create" />
           <Field name="name" label="单位名称" error={createErrors.name} defaultValue={createValues.name} />
           <label className="field">

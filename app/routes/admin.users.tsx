@@ -1,17 +1,16 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { randomPassword } from "../models/bootstrap.server";
-import { listUnits } from "../models/units.server";
-import { createUser, listUsers } from "../models/users.server";
-import { CreateUserSchema } from "../models/user-validation.server";
-import { ROLES } from "../lib/labels";
-import { requireUser } from "../utils/auth.server";
-import { getDb } from "../utils/db.server";
-import { parseForm, readForm } from "../utils/forms.server";
-import { badRequest } from "../utils/http.server";
-import { ROLE_LABELS } from "../utils/permissions";
-import { Field } from "../components/field";
-
+import { randomPassword } from "~/models/bootstrap.server";
+import { listUnits } from "~/models/units.server";
+import { createUser, listUsers } from "~/models/users.server";
+import { CreateUserSchema } from "~/models/user-validation.server";
+import { ROLES } from "~/lib/labels";
+import { requireUser } from "~/utils/auth.server";
+import { getDb } from "~/utils/db.server";
+import { parseForm, readForm } from "~/utils/forms.server";
+import { ROLE_LABELS } from "~/utils/permissions";
+import { Field } from "~/components/field";
+import { badRequest } from "~/lib/refusal";
 
 export async function loader(args: LoaderFunctionArgs) {
   await requireUser(args, "admin");
@@ -30,10 +29,7 @@ export async function action(args: ActionFunctionArgs) {
   if (parsed.data.unitId != null) {
     const unit = await db.selectFrom("units").select("id").where("id", "=", parsed.data.unitId).executeTakeFirst();
     if (!unit) {
-      return data(
-        { ok: false as const, errors: { unitId: "所选单位不存在，请刷新后重新选择。" }, values: parsed.values },
-        { status: 400 },
-      );
+      return data({ ok: false as const, errors: { unitId: "所选单位不存在，请刷新后重新选择。" }, values: parsed.values }, { status: 400 });
     }
   }
   const existing = await db.selectFrom("users").select("id").where("username", "=", parsed.data.username).executeTakeFirst();

@@ -1,18 +1,18 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { randomPassword } from "../models/bootstrap.server";
-import { listUnits } from "../models/units.server";
-import { clearLoginDelays, getUserSummary, setPassword, updateUser } from "../models/users.server";
-import { EditUserSchema } from "../models/user-validation.server";
-import { ROLES } from "../lib/labels";
-import { Field } from "../components/field";
-import { requireUser } from "../utils/auth.server";
-import { getDb } from "../utils/db.server";
-import { parseForm, readForm, readIntent } from "../utils/forms.server";
-import { badRequest, notFound, rowIdParam } from "../utils/http.server";
-import { ROLE_LABELS } from "../utils/permissions";
-import { countAccountFailures } from "../utils/rate-limit.server";
-
+import { randomPassword } from "~/models/bootstrap.server";
+import { listUnits } from "~/models/units.server";
+import { clearLoginDelays, getUserSummary, setPassword, updateUser } from "~/models/users.server";
+import { EditUserSchema } from "~/models/user-validation.server";
+import { ROLES } from "~/lib/labels";
+import { Field } from "~/components/field";
+import { requireUser } from "~/utils/auth.server";
+import { getDb } from "~/utils/db.server";
+import { parseForm, readForm, readIntent } from "~/utils/forms.server";
+import { rowIdParam } from "~/utils/http.server";
+import { ROLE_LABELS } from "~/utils/permissions";
+import { badRequest, notFound } from "~/lib/refusal";
+import { countAccountFailures } from "~/utils/rate-limit.server";
 
 const userIdFrom = (params: { userId?: string }) => rowIdParam(params.userId, "没有找到该用户。");
 
@@ -22,9 +22,9 @@ export async function loader(args: LoaderFunctionArgs) {
   const user = await getUserSummary(db, userIdFrom(args.params));
   if (!user) notFound("没有找到该用户。");
   return {
-    user: user!,
+    user: user,
     units: await listUnits(db, { includeInactive: true }),
-    loginFailures: await countAccountFailures(db, user!.username),
+    loginFailures: await countAccountFailures(db, user.username),
   };
 }
 

@@ -1,24 +1,36 @@
 // A card's detail, opened over the board (a nested route): all fields, metrics, 填报 and the
 // history of moves and edits from audit_log. Leaders and admins edit or delete from here.
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useLocation, useNavigate, useNavigation, type ShouldRevalidateFunction } from "@remix-run/react";
+import {
+  Form,
+  Link,
+  useActionData,
+  useLoaderData,
+  useLocation,
+  useNavigate,
+  useNavigation,
+  type ShouldRevalidateFunction,
+} from "@remix-run/react";
 import { useEffect, useRef } from "react";
-import { MoveToForm } from "~/components/board/card";
-import { LightBadge } from "~/components/board/light-badge";
+import { MoveToForm } from "~/routes/board/card";
+import { LightBadge } from "~/routes/board/light-badge";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { TaskActivity } from "~/components/updates/task-activity";
+import { TaskActivity } from "~/routes/tasks.$taskId.update/task-activity";
 import { allowedTargets, cardUnitIds, MOVE_KIND_LABELS, ORIGIN_LABELS, STATUS_LABELS, type MoveKind } from "~/lib/board";
 import { formatNumber } from "~/lib/kpi";
 import { AGGREGATION_LABELS, DIRECTION_LABELS } from "~/lib/task-changes";
 import { formatDate, formatDateTime, isWeekKey, weekLabel } from "~/lib/weeks";
-import { DeleteTaskSchema } from "~/models/task-forms.server";
-import { getTaskActivity } from "~/models/task-activity.server";
-import { deleteTask, findTaskPlan, getTaskDetail, todayKey } from "~/models/tasks.server";
+import { DeleteTaskSchema } from "~/routes/board/task-forms.server";
+import { getTaskActivity } from "~/routes/tasks.$taskId.update/task-activity.server";
+import { deleteTask, findTaskPlan } from "~/routes/board/tasks.server";
+import { getTaskDetail } from "~/routes/board/task-detail.server";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { parseForm, readForm, readIntent } from "~/utils/forms.server";
-import { forbidden, notFound, refusalOf, rowIdParam } from "~/utils/http.server";
+import { refusalOf, rowIdParam } from "~/utils/http.server";
 import { can } from "~/utils/permissions";
+import { todayKey } from "~/models/plans.server";
+import { forbidden, notFound } from "~/lib/refusal";
 
 const taskIdFrom = (params: { taskId?: string }) => rowIdParam(params.taskId, "没有找到这项重点工作。");
 
@@ -32,8 +44,8 @@ export async function loader(args: LoaderFunctionArgs) {
   const user = await requireUser(args, "read");
   const detail = await getTaskDetail(getDb(), taskIdFrom(args.params), todayKey());
   if (!detail) notFound("没有找到这项重点工作，它可能已被删除。");
-  const activity = await getTaskActivity(getDb(), user, detail!.card.id);
-  return { actor: { id: user.id, role: user.role, unitId: user.unitId }, detail: detail!, activity };
+  const activity = await getTaskActivity(getDb(), user, detail.card.id);
+  return { actor: { id: user.id, role: user.role, unitId: user.unitId }, detail: detail, activity };
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -44,7 +56,10 @@ export async function action(args: ActionFunctionArgs) {
   if (!can(user, "tasks.manage")) forbidden("只有街道领导或系统管理员可以删除重点工作。");
   const parsed = parseForm(formData, DeleteTaskSchema);
   if (!parsed.ok) {
-    return data({ message: Object.values(parsed.errors)[0], changes: [] as Change[], currentVersion: null as number | null }, { status: 400 });
+    return data(
+      { message: Object.values(parsed.errors)[0], changes: [] as Change[], currentVersion: null as number | null },
+      { status: 400 },
+    );
   }
   const where = await findTaskPlan(getDb(), taskId);
   if (!where) notFound("没有找到这项重点工作，它可能已被删除。");
@@ -53,13 +68,13 @@ export async function action(args: ActionFunctionArgs) {
   } catch (thrown) {
     const refusal = refusalOf(thrown);
     if (!refusal) throw thrown;
-    const detail = (thrown as { data?: { detail?: { changes?: Change[]; currentVersion?: number } } }).data?.detail;
+    const detail = refusal.detail as { changes?: Change[]; currentVersion?: number } | undefined;
     return data(
       { message: refusal.message, changes: detail?.changes ?? [], currentVersion: detail?.currentVersion ?? null },
       { status: refusal.status },
     );
   }
-  return redirect(`/board?year=${where!.year}`);
+  return redirect(`/board?year=${where.year}`);
 }
 
 /** Moves of other cards do not concern this panel; its own card's do. */
@@ -77,7 +92,7 @@ const HISTORY_VERBS: Record<string, string> = {
 function historyText(entry: { action: string; from?: string; to?: string }): string {
   const kind = entry.action.replace(/^task\./, "") as MoveKind | "move";
   if (entry.from && entry.to) {
-    const label = kind === "move" ? "移动" : MOVE_KIND_LABELS[kind as MoveKind] ?? "移动";
+    const label = kind === "move" ? "移动" : (MOVE_KIND_LABELS[kind as MoveKind] ?? "移动");
     const from = STATUS_LABELS[entry.from as keyof typeof STATUS_LABELS];
     const to = STATUS_LABELS[entry.to as keyof typeof STATUS_LABELS];
     return kind === "reorder" ? `调整了在“${to}”列中的顺序` : `${label}：从“${from}”到“${to}”`;
@@ -145,7 +160,9 @@ export default function TaskDetailPanel() {
           <p>
             完成进度 <strong>{card.progress}%</strong>
             {card.dueDate && card.status !== "done" ? `，序时进度 ${card.light.expectedProgress}%` : ""}
-            {card.lastUpdateWeek && isWeekKey(card.lastUpdateWeek) ? `；最近填报：${weekLabel(card.lastUpdateWeek, detail.plan.year)}` : "；尚无填报"}
+            {card.lastUpdateWeek && isWeekKey(card.lastUpdateWeek)
+              ? `；最近填报：${weekLabel(card.lastUpdateWeek, detail.plan.year)}`
+              : "；尚无填报"}
           </p>
           <progress max={100} value={card.progress} aria-label={`完成${card.progress}%`} />
         </div>
@@ -159,14 +176,43 @@ export default function TaskDetailPanel() {
         ) : null}
 
         <dl className="detail-fields">
-          <div><dt>类别</dt><dd>{card.category || "未分类"}</dd></div>
-          <div><dt>来源</dt><dd>{ORIGIN_LABELS[card.origin]}{card.originRef ? `（上年总结 ${card.originRef}）` : ""}</dd></div>
-          <div><dt>责任领导</dt><dd>{card.leadUser?.name ?? "未指定"}</dd></div>
-          <div><dt>牵头单位</dt><dd>{card.leadUnit?.name ?? "未指定"}</dd></div>
-          <div><dt>配合单位</dt><dd>{card.supportUnits.map((u) => u.name).join("、") || "无"}</dd></div>
-          <div><dt>开始日期</dt><dd>{card.startDate ? formatDate(card.startDate) : `${detail.plan.year}年1月1日（年初）`}</dd></div>
-          <div><dt>完成时限</dt><dd>{card.dueDate ? formatDate(card.dueDate) : "未设定"}</dd></div>
-          {detail.doneAt ? <div><dt>销号时间</dt><dd>{formatDateTime(detail.doneAt)}</dd></div> : null}
+          <div>
+            <dt>类别</dt>
+            <dd>{card.category || "未分类"}</dd>
+          </div>
+          <div>
+            <dt>来源</dt>
+            <dd>
+              {ORIGIN_LABELS[card.origin]}
+              {card.originRef ? `（上年总结 ${card.originRef}）` : ""}
+            </dd>
+          </div>
+          <div>
+            <dt>责任领导</dt>
+            <dd>{card.leadUser?.name ?? "未指定"}</dd>
+          </div>
+          <div>
+            <dt>牵头单位</dt>
+            <dd>{card.leadUnit?.name ?? "未指定"}</dd>
+          </div>
+          <div>
+            <dt>配合单位</dt>
+            <dd>{card.supportUnits.map((u) => u.name).join("、") || "无"}</dd>
+          </div>
+          <div>
+            <dt>开始日期</dt>
+            <dd>{card.startDate ? formatDate(card.startDate) : `${detail.plan.year}年1月1日（年初）`}</dd>
+          </div>
+          <div>
+            <dt>完成时限</dt>
+            <dd>{card.dueDate ? formatDate(card.dueDate) : "未设定"}</dd>
+          </div>
+          {detail.doneAt ? (
+            <div>
+              <dt>销号时间</dt>
+              <dd>{formatDateTime(detail.doneAt)}</dd>
+            </div>
+          ) : null}
         </dl>
 
         {snapshot.description ? (
@@ -256,7 +302,11 @@ export default function TaskDetailPanel() {
                   {historyText(entry)}
                   {entry.changes && entry.changes.length > 0 ? `：${entry.changes.map((c) => c.field).join("、")}` : ""}
                 </p>
-                {entry.reason ? <p className="history-reason">{entry.action === "task.reject" ? "驳回原因" : "说明"}：{entry.reason}</p> : null}
+                {entry.reason ? (
+                  <p className="history-reason">
+                    {entry.action === "task.reject" ? "驳回原因" : "说明"}：{entry.reason}
+                  </p>
+                ) : null}
                 {entry.changes && entry.changes.length > 0 ? (
                   <ul className="history-changes small">
                     {entry.changes.map((change, index) => (

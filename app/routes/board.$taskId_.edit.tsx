@@ -11,27 +11,29 @@ import { AGGREGATION_LABELS, DIRECTION_LABELS } from "~/lib/task-changes";
 import { MERGE_KEYS, type MergeKey, type Resolution } from "~/lib/task-merge";
 import { parseRowId } from "~/lib/row-id";
 import { listUnits } from "~/models/units.server";
-import { TaskEditSchema } from "~/models/task-forms.server";
-import { getTaskDetail, listLeaders, todayKey, updateTask, type EditConflictDetail } from "~/models/tasks.server";
+import { TaskEditSchema } from "~/routes/board/task-forms.server";
+import { updateTask, type EditConflictDetail } from "~/routes/board/tasks.server";
+import { listLeaders } from "~/routes/board/cards.server";
+import { getTaskDetail } from "~/routes/board/task-detail.server";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { parseForm, readForm, readIntent } from "~/utils/forms.server";
-import { badRequest, notFound, refusalOf, rowIdParam } from "~/utils/http.server";
+import { refusalOf, rowIdParam } from "~/utils/http.server";
+import { todayKey } from "~/models/plans.server";
+import { badRequest, notFound } from "~/lib/refusal";
 
 const taskIdFrom = (params: { taskId?: string }) => rowIdParam(params.taskId, "没有找到这项重点工作。");
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `编辑 ${data.task.code} · 看板` : "编辑重点工作 · 看板" },
-];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `编辑 ${data.task.code} · 看板` : "编辑重点工作 · 看板" }];
 
 export async function loader(args: LoaderFunctionArgs) {
   await requireUser(args, "tasks.manage");
   const db = getDb();
   const detail = await getTaskDetail(db, taskIdFrom(args.params), todayKey());
   if (!detail) notFound("没有找到这项重点工作，它可能已被删除。");
-  if (detail!.plan.status === "archived") badRequest("该年度计划已归档，不能再修改。");
+  if (detail.plan.status === "archived") badRequest("该年度计划已归档，不能再修改。");
   const [units, leaders] = await Promise.all([listUnits(db), listLeaders(db)]);
-  return { task: { id: detail!.card.id, ...detail!.snapshot }, units, leaders };
+  return { task: { id: detail.card.id, ...detail.snapshot }, units, leaders };
 }
 
 type EditFailure = {
@@ -214,7 +216,13 @@ export default function EditTask() {
           <div className="form-row">
             <label className="field">
               <span>类别</span>
-              <input name="category" defaultValue={values.category ?? task.category} maxLength={30} placeholder="如 经济发展、民生保障" {...invalid("category")} />
+              <input
+                name="category"
+                defaultValue={values.category ?? task.category}
+                maxLength={30}
+                placeholder="如 经济发展、民生保障"
+                {...invalid("category")}
+              />
               {fieldError("category")}
             </label>
             <label className="field">

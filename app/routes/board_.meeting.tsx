@@ -3,29 +3,28 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useEffect, useState } from "react";
-import { CardBody } from "~/components/board/card";
-import { LightSummary } from "~/components/board/light-summary";
-import { useLiveBoard } from "~/components/board/use-live-board";
+import { CardBody } from "~/routes/board/card";
+import { LightSummary } from "~/routes/board/light-summary";
+import { useLiveBoard } from "~/routes/board/use-live-board";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { COLUMN_LIMIT, EMPTY_FILTERS, groupIntoLanes, STATUS_LABELS, STATUSES } from "~/lib/board";
 import { formatDate, formatDateTime } from "~/lib/weeks";
-import { findBoardPlan, listBoard, todayKey } from "~/models/tasks.server";
+import { listBoard } from "~/routes/board/cards.server";
 import boardStyles from "~/styles/board.css";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { parsePlanYear } from "~/lib/row-id";
+import { findPlan, todayKey } from "~/models/plans.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: boardStyles }];
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: `${data?.plan ? `${data.plan.year}年` : ""}重点工作 · 投屏` },
-];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.plan ? `${data.plan.year}年` : ""}重点工作 · 投屏` }];
 
 export async function loader(args: LoaderFunctionArgs) {
   await requireUser(args, "read");
   const db = getDb();
   const today = todayKey();
-  const plan = await findBoardPlan(db, parsePlanYear(new URL(args.request.url).searchParams.get("year")), today);
+  const plan = await findPlan(db, parsePlanYear(new URL(args.request.url).searchParams.get("year")), today);
   const loadedAt = new Date().toISOString();
   if (!plan) return { plan: null, today, loadedAt, cards: [], leaders: [], lights: null, hidden: 0, total: 0 };
   const board = await listBoard(db, plan, { filters: EMPTY_FILTERS, today });
@@ -43,7 +42,11 @@ export default function MeetingView() {
     return () => document.removeEventListener("fullscreenchange", update);
   }, []);
 
-  const lanes = groupIntoLanes(cards, "leader", leaders.map((l) => `l${l.id}`));
+  const lanes = groupIntoLanes(
+    cards,
+    "leader",
+    leaders.map((l) => `l${l.id}`),
+  );
   const back = plan ? `/board?year=${plan.year}` : "/board";
 
   return (
@@ -72,7 +75,11 @@ export default function MeetingView() {
         </div>
       </header>
       {lights ? <LightSummary counts={lights} matching={total} total={total} /> : null}
-      {hidden > 0 ? <p className="notice">每列只显示前{COLUMN_LIMIT}项，另有{hidden}项未显示。</p> : null}
+      {hidden > 0 ? (
+        <p className="notice">
+          每列只显示前{COLUMN_LIMIT}项，另有{hidden}项未显示。
+        </p>
+      ) : null}
       {cards.length === 0 ? (
         <div className="empty-state">
           <p className="empty-title">{plan ? "这个年度还没有重点工作" : "还没有年度计划"}</p>

@@ -3,10 +3,10 @@
 // body it already had, so the board compares and revalidates only when the counter moved.
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { parseRowId } from "~/lib/row-id";
-import { getChangeSeq } from "~/models/tasks.server";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
-import { badRequest, notFound } from "~/utils/http.server";
+import { getChangeSeq } from "~/models/plans.server";
+import { badRequest, notFound } from "~/lib/refusal";
 
 export async function loader(args: LoaderFunctionArgs) {
   await requireUser(args, "read");

@@ -5,13 +5,14 @@ import { STATUS_LABELS } from "~/lib/board";
 import { formatNumber, growthRate, isPercentUnit } from "~/lib/kpi";
 import { DIRECTION_LABELS, aggregationLabel, metricExpectedProgress } from "~/lib/kpi-report";
 import { formatDate, formatDateTime, toDateKey, weekLabel, weekRange } from "~/lib/weeks";
-import { getMetricDetail, todayKey } from "~/models/kpi.server";
+import { getMetricDetail } from "~/routes/kpi/metric-detail.server";
 import kpiStyles from "~/styles/kpi.css";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
-import { notFound } from "~/utils/http.server";
-import { TrendChart, TrendLegend, UnitBars } from "./kpi/charts";
-import { MetricLightTag } from "./kpi/parts";
+import { TrendChart, TrendLegend, UnitBars } from "~/routes/kpi/charts";
+import { MetricLightTag } from "~/routes/kpi/metric-table";
+import { todayKey } from "~/models/plans.server";
+import { notFound } from "~/lib/refusal";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: kpiStyles }];
 
@@ -26,7 +27,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const today = todayKey();
   const detail = await getMetricDetail(getDb(), Number(raw), today);
   if (!detail) notFound("没有找到该指标，它可能已被删除。");
-  const { metric, task, plan, weeks } = detail!;
+  const { metric, task, plan, weeks } = detail;
   // Where the actual should stand at the end of each week for a goal to reach in time.
   const progressive = metric.direction === "up" || (metric.direction === "floor" && metric.aggregation === "sum");
   const span = task ? { startDate: task.startDate, dueDate: task.dueDate } : null;
@@ -34,7 +35,7 @@ export async function loader(args: LoaderFunctionArgs) {
     progressive && metric.target !== null && metric.target > 0
       ? weeks.map((week) => (metric.target! * metricExpectedProgress(span, plan.year, toDateKey(weekRange(week).end))) / 100)
       : null;
-  return { detail: detail!, today, expectedLine };
+  return { detail: detail, today, expectedLine };
 }
 
 function figure(value: number | null, unit: string, empty = "—"): string {
@@ -62,7 +63,11 @@ export default function MetricDetailPage() {
       <p className="muted">
         {task ? (
           <>
-            重点工作 <Link to={`/board/${task.id}`}>{task.code} {task.title}</Link>（{STATUS_LABELS[task.status]}
+            重点工作{" "}
+            <Link to={`/board/${task.id}`}>
+              {task.code} {task.title}
+            </Link>
+            （{STATUS_LABELS[task.status]}
             {task.dueDate ? `，完成时限${formatDate(task.dueDate)}` : ""}）
           </>
         ) : (
@@ -70,10 +75,18 @@ export default function MetricDetailPage() {
         )}
         {detail.leader ? ` · 责任领导：${detail.leader}` : ""}
         {detail.units.length
-          ? ` · 牵头单位：${detail.units.filter((u) => u.role === "lead").map((u) => u.name).join("、") || "未指定"}`
+          ? ` · 牵头单位：${
+              detail.units
+                .filter((u) => u.role === "lead")
+                .map((u) => u.name)
+                .join("、") || "未指定"
+            }`
           : ""}
         {detail.units.some((u) => u.role === "support")
-          ? ` · 配合单位：${detail.units.filter((u) => u.role === "support").map((u) => u.name).join("、")}`
+          ? ` · 配合单位：${detail.units
+              .filter((u) => u.role === "support")
+              .map((u) => u.name)
+              .join("、")}`
           : ""}
       </p>
 

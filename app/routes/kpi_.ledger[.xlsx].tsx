@@ -2,11 +2,13 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { attachmentDisposition, ledgerFileName } from "~/lib/kpi-ledger";
 import { isWeekKey, weekKeyOf } from "~/lib/weeks";
-import { buildLedgerWorkbook } from "~/models/kpi-ledger.server";
-import { findKpiPlan, lastFinishedWeeks, loadLedger, planWeeks, todayKey } from "~/models/kpi.server";
+import { buildLedgerWorkbook } from "~/routes/kpi/ledger.server";
+import { lastFinishedWeeks, planWeeks } from "~/routes/kpi/queries.server";
+import { loadLedger } from "~/routes/kpi/ledger-data.server";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
-import { badRequest, notFound } from "~/utils/http.server";
+import { findPlan, todayKey } from "~/models/plans.server";
+import { badRequest, notFound, isRefusal } from "~/lib/refusal";
 
 /**
  * A download link has no page around it to show an error boundary: a refused download answers
@@ -26,10 +28,7 @@ export async function loader(args: LoaderFunctionArgs) {
 }
 
 function asFailure(thrown: unknown): { status: number; message: string } | null {
-  if (typeof thrown !== "object" || thrown === null || (thrown as { type?: string }).type !== "DataWithResponseInit") return null;
-  const { data, init } = thrown as { data: { message?: unknown }; init: ResponseInit | null };
-  const message = typeof data?.message === "string" ? data.message : "无法导出工作台账。";
-  return { status: init?.status ?? 400, message };
+  return isRefusal(thrown) ? { status: thrown.status, message: thrown.message } : null;
 }
 
 function escapeHtml(text: string): string {
@@ -52,25 +51,25 @@ async function ledgerResponse(args: LoaderFunctionArgs): Promise<Response> {
   const today = todayKey(now);
   const yearParam = url.searchParams.get("year");
   if (yearParam !== null && !/^\d{4}$/.test(yearParam)) badRequest("年度无效，请回到指标页重新导出。");
-  const plan = await findKpiPlan(db, yearParam ? Number(yearParam) : null, today);
+  const plan = await findPlan(db, yearParam ? Number(yearParam) : null, today);
   if (!plan) notFound(yearParam ? `没有${yearParam}年度计划，无法导出工作台账。` : "还没有年度计划，无法导出工作台账。");
 
-  const weeks = planWeeks(plan!.year, today);
+  const weeks = planWeeks(plan.year, today);
   const thisWeek = weekKeyOf(today);
   const week =
     url.searchParams.get("week") ??
-    (weeks.includes(thisWeek) ? thisWeek : (lastFinishedWeeks(plan!.year, today).at(-1) ?? weeks.at(-1) ?? null));
-  if (!week) badRequest(`${plan!.year}年度尚未开始，没有可导出的填报周次。`);
-  if (!isWeekKey(week!) || !weeks.includes(week!)) {
-    badRequest(`周次无效：请选择${plan!.year}年度内、不晚于本周的周次后重新导出。`);
+    (weeks.includes(thisWeek) ? thisWeek : (lastFinishedWeeks(plan.year, today).at(-1) ?? weeks.at(-1) ?? null));
+  if (!week) badRequest(`${plan.year}年度尚未开始，没有可导出的填报周次。`);
+  if (!isWeekKey(week) || !weeks.includes(week)) {
+    badRequest(`周次无效：请选择${plan.year}年度内、不晚于本周的周次后重新导出。`);
   }
 
-  const ledger = await loadLedger(db, plan!, week!, now);
+  const ledger = await loadLedger(db, plan, week, now);
   const body = await buildLedgerWorkbook(ledger, now);
   return new Response(new Uint8Array(body), {
     headers: {
       "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-      "Content-Disposition": attachmentDisposition(ledgerFileName(plan!.organization, plan!.year, today)),
+      "Content-Disposition": attachmentDisposition(ledgerFileName(plan.organization, plan.year, today)),
       "Content-Length": String(body.byteLength),
       "Cache-Control": "private, no-store",
     },

@@ -1,13 +1,13 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { LoginSchema } from "../models/user-validation.server";
-import { findUserByUsername } from "../models/users.server";
-import { assertSameOrigin, getCurrentUser, safeRedirectPath } from "../utils/auth.server";
-import { getDb } from "../utils/db.server";
-import { readForm } from "../utils/forms.server";
-import { requestIsHttps } from "../utils/https.server";
-import { decoyPasswordHash } from "../utils/password.server";
-import { addressWaitMs, checkPasswordWithLimits, waitMessage } from "../utils/rate-limit.server";
+import { LoginSchema } from "~/models/user-validation.server";
+import { findUserByUsername } from "~/models/users.server";
+import { assertSameOrigin, getCurrentUser, safeRedirectPath } from "~/utils/auth.server";
+import { getDb } from "~/utils/db.server";
+import { readForm } from "~/utils/forms.server";
+import { requestIsHttps } from "~/utils/https.server";
+import { decoyPasswordHash } from "~/utils/password.server";
+import { addressWaitMs, checkPasswordWithLimits, waitMessage } from "~/utils/rate-limit.server";
 import {
   createSession,
   generateSessionToken,
@@ -16,7 +16,7 @@ import {
   cookieSecure,
   sessionCookie,
   sessionIdFromToken,
-} from "../utils/session.server";
+} from "~/utils/session.server";
 
 // One message for a wrong password and an unknown account, so neither reveals the other.
 const WRONG_CREDENTIALS = "用户名或密码错误，请检查后重试。";
@@ -80,10 +80,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return data({ formError: WRONG_CREDENTIALS, errors: {}, username }, { status: 400 });
   }
   if (user.disabled) {
-    return data(
-      { formError: "该账号已停用。如需恢复，请联系系统管理员。", errors: {}, username },
-      { status: 403 },
-    );
+    return data({ formError: "该账号已停用。如需恢复，请联系系统管理员。", errors: {}, username }, { status: 403 });
   }
 
   // A fresh token at every login: a token planted before login is never promoted.

@@ -5,11 +5,11 @@ import { STATUS_LABELS } from "~/lib/board";
 import { CELL_STATUS_LABELS } from "~/lib/updates";
 import { formatDateTime, isWeekKey, weekKeyOf, weekLabel } from "~/lib/weeks";
 import { getWeekMatrix } from "~/models/reports.server";
-import { findBoardPlan, todayKey } from "~/models/tasks.server";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
-import { badRequest, notFound } from "~/utils/http.server";
 import { parsePlanYear } from "~/lib/row-id";
+import { findPlan, todayKey } from "~/models/plans.server";
+import { badRequest, notFound } from "~/lib/refusal";
 
 // Loaded with require on first use, not with import(): tsx (which runs the server) rewrites
 // every file holding an import() expression and keeps a source map of it, and the server
@@ -21,19 +21,21 @@ export async function loader(args: LoaderFunctionArgs) {
   const url = new URL(args.request.url);
   const db = getDb();
   const now = new Date();
-  const plan = await findBoardPlan(db, parsePlanYear(url.searchParams.get("year")), todayKey(now));
+  const plan = await findPlan(db, parsePlanYear(url.searchParams.get("year")), todayKey(now));
   if (!plan) notFound("没有找到该年度计划。");
   const week = url.searchParams.get("week") ?? weekKeyOf(now);
   if (!isWeekKey(week) || week > weekKeyOf(now)) badRequest("周次无效，请回到填报情况页重新选择。");
-  const matrix = await getWeekMatrix(db, plan!.id, week, now);
+  const matrix = await getWeekMatrix(db, plan.id, week, now);
   const units = new Map(matrix.units.map((u) => [u.id, u.name]));
 
   // exceljs is loaded on the first export, not at server start: it is large and rarely used.
   const ExcelJS = loadPackage("exceljs") as typeof import("exceljs");
   const book = new ExcelJS.Workbook();
   const sheet = book.addWorksheet("填报情况");
-  sheet.addRow([`${plan!.title} 填报情况 ${weekLabel(week, plan!.year)}`]);
-  sheet.addRow([`已填报 ${matrix.totals.reported}，补报 ${matrix.totals.late}，未填报 ${matrix.totals.missing}；导出时间 ${formatDateTime(now)}`]);
+  sheet.addRow([`${plan.title} 填报情况 ${weekLabel(week, plan.year)}`]);
+  sheet.addRow([
+    `已填报 ${matrix.totals.reported}，补报 ${matrix.totals.late}，未填报 ${matrix.totals.missing}；导出时间 ${formatDateTime(now)}`,
+  ]);
   sheet.addRow([]);
   const header = sheet.addRow(["编号", "重点工作", "状态", "单位", "牵头/配合", "填报情况", "完成进度", "提交时间", "最近催办"]);
   header.font = { bold: true };
@@ -58,7 +60,7 @@ export async function loader(args: LoaderFunctionArgs) {
     column.width = [10, 48, 10, 16, 10, 10, 10, 20, 20][index];
   });
   const buffer = await book.xlsx.writeBuffer();
-  const fileName = `填报情况-${plan!.year}-${week}.xlsx`;
+  const fileName = `填报情况-${plan.year}-${week}.xlsx`;
   return new Response(new Uint8Array(buffer as ArrayBuffer), {
     headers: {
       "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

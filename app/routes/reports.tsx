@@ -9,13 +9,14 @@ import { CELL_STATUS_LABELS } from "~/lib/updates";
 import { formatDateTime, isWeekKey, weekKeyOf, weekLabel, weeksBetween } from "~/lib/weeks";
 import { defaultUrgeNote, urgeMany, urgeUnit } from "~/models/comments.server";
 import { getWeekMatrix } from "~/models/reports.server";
-import { findBoardPlan, listPlanYears, todayKey } from "~/models/tasks.server";
-import { MatrixUrgeAllSchema, MatrixUrgeSchema } from "~/models/update-forms.server";
+import { MatrixUrgeAllSchema, MatrixUrgeSchema } from "~/routes/tasks.$taskId.update/update-forms.server";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { parseForm, readForm, readIntent } from "~/utils/forms.server";
-import { badRequest } from "~/utils/http.server";
 import { parsePlanYear } from "~/lib/row-id";
+import { findPlan, listPlanYears, todayKey } from "~/models/plans.server";
+import { YearPicker } from "~/components/year-picker";
+import { badRequest } from "~/lib/refusal";
 
 export const meta: MetaFunction = () => [
   { title: "填报情况 · 年度重点工作看板" },
@@ -34,14 +35,20 @@ export async function loader(args: LoaderFunctionArgs) {
   const url = new URL(args.request.url);
   const db = getDb();
   const now = new Date();
-  const plan = await findBoardPlan(db, parsePlanYear(url.searchParams.get("year")), todayKey(now));
+  const plan = await findPlan(db, parsePlanYear(url.searchParams.get("year")), todayKey(now));
   const years = await listPlanYears(db);
   if (!plan) return { plan: null, years, weeks: [] as string[], matrix: null, currentWeek: weekKeyOf(now) };
   const weeks = planWeeks(plan.year, now);
   const asked = url.searchParams.get("week") ?? "";
   const week = isWeekKey(asked) && weeks.includes(asked) ? asked : weeks[0];
   const matrix = await getWeekMatrix(db, plan.id, week, now);
-  return { plan: { id: plan.id, year: plan.year, title: plan.title, status: plan.status }, years, weeks, matrix, currentWeek: weekKeyOf(now) };
+  return {
+    plan: { id: plan.id, year: plan.year, title: plan.title, status: plan.status },
+    years,
+    weeks,
+    matrix,
+    currentWeek: weekKeyOf(now),
+  };
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -58,7 +65,10 @@ export async function action(args: ActionFunctionArgs) {
     return data(
       result.ok
         ? { ok: true, message: `已催办${result.unitName}。对方会在“我的待办”中看到。` }
-        : { ok: false, message: `今天已经催办过${result.unitName}（${formatDateTime(result.lastAt)}），同一单位同一项工作一天只催办一次。` },
+        : {
+            ok: false,
+            message: `今天已经催办过${result.unitName}（${formatDateTime(result.lastAt)}），同一单位同一项工作一天只催办一次。`,
+          },
       { status: result.ok ? 200 : 429 },
     );
   }
@@ -67,7 +77,9 @@ export async function action(args: ActionFunctionArgs) {
   const { planId, week } = parsed.data;
   if (!isWeekKey(week)) badRequest("周次无效，请刷新页面后重试。");
   const matrix = await getWeekMatrix(db, planId, week, now);
-  const missing = matrix.rows.flatMap((row) => row.cells.filter((c) => c.status === "missing").map((c) => ({ taskId: c.taskId, unitId: c.unitId })));
+  const missing = matrix.rows.flatMap((row) =>
+    row.cells.filter((c) => c.status === "missing").map((c) => ({ taskId: c.taskId, unitId: c.unitId })),
+  );
   if (missing.length === 0) return { ok: true, message: "这一周没有未填报的单位。" };
   const { sent, skipped } = await urgeMany(db, user, missing, defaultUrgeNote(week), now);
   return {
@@ -111,15 +123,7 @@ export default function ReportsPage() {
             {week === currentWeek ? "（本周，尚未结束）" : ""}
           </p>
         </div>
-        {years.length > 1 ? (
-          <nav className="year-links" aria-label="切换年度">
-            {years.map((y) => (
-              <Link key={y.id} to={`?year=${y.year}`} aria-current={y.year === plan.year ? "page" : undefined}>
-                {y.year}年
-              </Link>
-            ))}
-          </nav>
-        ) : null}
+        <YearPicker years={years} current={plan.year} to={(year) => `?year=${year}`} />
       </header>
 
       <Form method="get" className="week-picker" aria-label="选择周次">
@@ -219,7 +223,9 @@ export default function ReportsPage() {
             <table className="table report-matrix">
               <thead>
                 <tr>
-                  <th scope="col" className="matrix-task">重点工作</th>
+                  <th scope="col" className="matrix-task">
+                    重点工作
+                  </th>
                   {matrix.units.map((u) => (
                     <th scope="col" key={u.id}>
                       {u.name}
@@ -261,7 +267,12 @@ export default function ReportsPage() {
                                 <input type="hidden" name="intent" value="urge" />
                                 <input type="hidden" name="cell" value={`${cell.taskId}:${cell.unitId}`} />
                                 <input type="hidden" name="week" value={week} />
-                                <button type="submit" className="button secondary small" disabled={busy} aria-label={`催办${unitName.get(u.id)}：${row.code}`}>
+                                <button
+                                  type="submit"
+                                  className="button secondary small"
+                                  disabled={busy}
+                                  aria-label={`催办${unitName.get(u.id)}：${row.code}`}
+                                >
                                   催办
                                 </button>
                               </Form>

@@ -1,16 +1,15 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { ChangePasswordSchema } from "../models/user-validation.server";
-import { setPassword } from "../models/users.server";
-import { requireUser } from "../utils/auth.server";
-import { getDb } from "../utils/db.server";
-import { parseForm, readForm } from "../utils/forms.server";
-import { requestIsHttps } from "../utils/https.server";
-import { checkPasswordWithLimits } from "../utils/rate-limit.server";
-import { createSession, generateSessionToken, sessionCookie } from "../utils/session.server";
+import { ChangePasswordSchema } from "~/models/user-validation.server";
+import { setPassword } from "~/models/users.server";
+import { requireUser } from "~/utils/auth.server";
+import { getDb } from "~/utils/db.server";
+import { parseForm, readForm } from "~/utils/forms.server";
+import { requestIsHttps } from "~/utils/https.server";
+import { checkPasswordWithLimits } from "~/utils/rate-limit.server";
+import { createSession, generateSessionToken, sessionCookie } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "修改密码 · 年度重点工作看板" }];
-
 
 export async function loader(args: LoaderFunctionArgs) {
   const user = await requireUser(args);

@@ -1,20 +1,20 @@
 // Downloads of the summary: .docx laid out per GB/T 9704, plain text, Markdown.
 // ?year=2025 (the plan), optional &version=N (default: the latest version).
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { summaryDocxBuffer } from "../lib/summary/docx";
-import { sectionOf, toMarkdown, toPlainText } from "../lib/summary/text";
-import { findPlanForSummary, getLatestSummary, getSummaryVersion } from "../models/summary.server";
-import { requireUser } from "../utils/auth.server";
-import { getDb } from "../utils/db.server";
-import { badRequest, notFound } from "../utils/http.server";
+import { summaryDocxBuffer } from "~/lib/summary/docx";
+import { sectionOf, toMarkdown, toPlainText } from "~/lib/summary/text";
+import { getLatestSummary, getSummaryVersion } from "~/routes/summary/summary.server";
+import { requireUser } from "~/utils/auth.server";
+import { getDb } from "~/utils/db.server";
 import { parsePlanYear, parseRowId } from "~/lib/row-id";
+import { findSummaryPlan } from "~/models/plans.server";
+import { badRequest, notFound } from "~/lib/refusal";
 
 const FORMATS = {
   docx: { type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ext: "docx" },
   txt: { type: "text/plain; charset=utf-8", ext: "txt" },
   md: { type: "text/markdown; charset=utf-8", ext: "md" },
 } as const;
-
 
 export async function loader(args: LoaderFunctionArgs) {
   // Exporting is 导出总结: leaders and admins (DESIGN.md's roles table).
@@ -29,13 +29,13 @@ export async function loader(args: LoaderFunctionArgs) {
   const version = versionValue === null ? null : parseRowId(versionValue);
   if ((yearValue !== null && year === null) || (versionValue !== null && version === null)) badRequest("年度或版本号无效。");
   const db = getDb();
-  const plan = await findPlanForSummary(db, year);
+  const plan = await findSummaryPlan(db, year);
   if (!plan) notFound("没有找到该年度计划。");
-  const summary = version ? await getSummaryVersion(db, plan!.id, version) : await getLatestSummary(db, plan!.id);
+  const summary = version ? await getSummaryVersion(db, plan.id, version) : await getLatestSummary(db, plan.id);
   if (!summary) notFound(version ? `没有找到版本${version}。` : "该年度还没有总结草稿，请先生成。");
-  const document = summary!.content.document;
-  const title = sectionOf(document, "title").body.trim() || `${plan!.year}年工作总结`;
-  const fileName = `${title}（版本${summary!.version}${summary!.status === "final" ? "·定稿" : ""}）.${FORMATS[format].ext}`;
+  const document = summary.content.document;
+  const title = sectionOf(document, "title").body.trim() || `${plan.year}年工作总结`;
+  const fileName = `${title}（版本${summary.version}${summary.status === "final" ? "·定稿" : ""}）.${FORMATS[format].ext}`;
   const body =
     format === "docx" ? new Uint8Array(await summaryDocxBuffer(document)) : format === "txt" ? toPlainText(document) : toMarkdown(document);
   return new Response(body, {

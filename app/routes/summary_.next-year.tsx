@@ -1,21 +1,20 @@
 // 开启下一年度: next year's plan from this year's final summary, in one transaction.
 import { data, redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { GeneralErrorBoundary } from "../components/error-boundary";
-import { findPlanForSummary, previewNextYear, startNextYear } from "../models/summary.server";
-import summaryStyles from "../styles/summary.css";
-import { requireUser } from "../utils/auth.server";
-import { getDb } from "../utils/db.server";
-import { readForm } from "../utils/forms.server";
-import { notFound } from "../utils/http.server";
-import { parseNextYearForm } from "./summary/actions.server";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { previewNextYear, startNextYear } from "~/routes/summary/next-year.server";
+import summaryStyles from "~/styles/summary.css";
+import { requireUser } from "~/utils/auth.server";
+import { getDb } from "~/utils/db.server";
+import { readForm } from "~/utils/forms.server";
+import { parseNextYearForm } from "~/routes/summary/actions.server";
 import { parsePlanYear } from "~/lib/row-id";
+import { findSummaryPlan } from "~/models/plans.server";
+import { notFound } from "~/lib/refusal";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: summaryStyles }];
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: `开启${data?.preview.nextYear ?? ""}年度 · 年度重点工作看板` },
-];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `开启${data?.preview.nextYear ?? ""}年度 · 年度重点工作看板` }];
 
 const STATUS_LABELS: Record<string, string> = {
   not_started: "未启动",
@@ -26,18 +25,18 @@ const STATUS_LABELS: Record<string, string> = {
 
 export async function loader(args: LoaderFunctionArgs) {
   await requireUser(args, "summary.manage");
-  const plan = await findPlanForSummary(getDb(), parsePlanYear(new URL(args.request.url).searchParams.get("year")));
+  const plan = await findSummaryPlan(getDb(), parsePlanYear(new URL(args.request.url).searchParams.get("year")));
   if (!plan) notFound("没有找到该年度计划。");
-  return { preview: await previewNextYear(getDb(), plan!.id) };
+  return { preview: await previewNextYear(getDb(), plan.id) };
 }
 
 export async function action(args: ActionFunctionArgs) {
   const user = await requireUser(args, "summary.manage");
   const form = parseNextYearForm(await readForm(args.request, { maxFields: 1000 }));
   if (!form.ok) return data({ message: form.message }, { status: 400 });
-  const plan = await findPlanForSummary(getDb(), form.year);
+  const plan = await findSummaryPlan(getDb(), form.year);
   if (!plan) notFound("没有找到该年度计划。");
-  const result = await startNextYear(getDb(), user.id, plan!.id, form.choice);
+  const result = await startNextYear(getDb(), user.id, plan.id, form.choice);
   return redirect(`/board?year=${result.year}`);
 }
 
@@ -52,8 +51,8 @@ export default function NextYearPage() {
       <h1>开启{nextYear}年度</h1>
       <p className="muted">
         以{plan.year}年工作总结{preview.finalVersion ? `（定稿版本${preview.finalVersion}）` : ""}为依据，一次性建立{nextYear}年度计划：
-        “四、重点工作安排”的每一条成为重点工作，“三、存在问题”的每一条成为存在问题任务，未完成的任务可以结转；
-        指标随之带入，以{plan.year}年的实际完成值作为{nextYear}年的基数。
+        “四、重点工作安排”的每一条成为重点工作，“三、存在问题”的每一条成为存在问题任务，未完成的任务可以结转； 指标随之带入，以{plan.year}
+        年的实际完成值作为{nextYear}年的基数。
       </p>
       {preview.blocked ? (
         <div className="form-error" role="alert">
@@ -75,7 +74,9 @@ export default function NextYearPage() {
             </p>
           ) : null}
           <fieldset className="card choice-list">
-            <legend>重点工作（来自“四、{nextYear}年重点工作安排”，{preview.planItems.length}项）</legend>
+            <legend>
+              重点工作（来自“四、{nextYear}年重点工作安排”，{preview.planItems.length}项）
+            </legend>
             {preview.planItems.length === 0 ? <p className="muted">总结的第四部分没有条目。</p> : null}
             {preview.planItems.map((item) => (
               <label key={item.ref} className="checkbox choice">
@@ -100,7 +101,9 @@ export default function NextYearPage() {
             ))}
           </fieldset>
           <fieldset className="card choice-list">
-            <legend>其他未完成任务（{preview.unfinished.length}项，勾选的结转到{nextYear}年）</legend>
+            <legend>
+              其他未完成任务（{preview.unfinished.length}项，勾选的结转到{nextYear}年）
+            </legend>
             {preview.unfinished.length === 0 ? <p className="muted">没有其他未完成的任务。</p> : null}
             {preview.unfinished.map((task) => (
               <label key={task.id} className="checkbox choice">

@@ -6,7 +6,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { formatDateTime } from "~/lib/weeks";
 import { postComment, urgeUnit } from "~/models/comments.server";
-import { CommentFormSchema, UrgeFormSchema } from "~/models/update-forms.server";
+import { CommentFormSchema, UrgeFormSchema } from "~/routes/tasks.$taskId.update/update-forms.server";
 import { requireUser, safeRedirectPath } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { parseForm, readForm, readIntent } from "~/utils/forms.server";
@@ -51,7 +51,11 @@ export async function action(args: ActionFunctionArgs) {
       if (!parsed.ok) return refuse(400, Object.values(parsed.errors)[0], parsed.values);
       const result = await postComment(getDb(), user, taskId, parsed.data.body);
       if (!byFetcher) return redirect(back);
-      return { ok: true, intent, message: result.mentions.length ? `评论已发表，已提醒${result.mentions.join("、")}。` : "评论已发表。" } satisfies CommentActionData;
+      return {
+        ok: true,
+        intent,
+        message: result.mentions.length ? `评论已发表，已提醒${result.mentions.join("、")}。` : "评论已发表。",
+      } satisfies CommentActionData;
     }
     const parsed = parseForm(formData, UrgeFormSchema);
     if (!parsed.ok) return refuse(400, Object.values(parsed.errors)[0], parsed.values);

@@ -5,11 +5,11 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { LIGHT_LABELS } from "~/lib/lights";
 import { formatDateTime, weekLabel } from "~/lib/weeks";
-import { todayKey } from "~/models/tasks.server";
 import { getTodo } from "~/models/todo.server";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { can } from "~/utils/permissions";
+import { todayKey } from "~/models/plans.server";
 
 export const meta: MetaFunction = () => [{ title: "我的待办 · 年度重点工作看板" }];
 

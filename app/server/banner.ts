@@ -1,6 +1,6 @@
 import { networkInterfaces } from "node:os";
-import type { BootstrapResult } from "../models/bootstrap.server";
-import { ROLE_LABELS } from "../utils/permissions";
+import type { BootstrapResult } from "~/models/bootstrap.server";
+import { ROLE_LABELS } from "~/utils/permissions";
 
 /** This machine's LAN addresses (non-loopback IPv4), where colleagues reach the server. */
 function lanUrls(port: number): string[] {

@@ -4,7 +4,7 @@
 // the raw request.
 import { Transform, type TransformCallback } from "node:stream";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
-import { bodyTooLargeMessage, requestBodyLimit } from "../utils/body-limits.server";
+import { bodyTooLargeMessage, requestBodyLimit } from "~/utils/body-limits.server";
 
 class BodyTooLarge extends Error {
   constructor(readonly limit: number) {
@@ -28,16 +28,31 @@ const BODYLESS = new Set(["GET", "HEAD", "OPTIONS"]);
 // What Remix's body reader uses of the request it is given; everything else comes from the
 // Express request itself (headers, method, URL, the "trust proxy" getters).
 const STREAM_MEMBERS = new Set<PropertyKey>([
-  "on", "once", "off", "addListener", "removeListener", "pause", "resume", "destroy",
-  "readable", "readableHighWaterMark", "isPaused", "pipe", "read",
+  "on",
+  "once",
+  "off",
+  "addListener",
+  "removeListener",
+  "pause",
+  "resume",
+  "destroy",
+  "readable",
+  "readableHighWaterMark",
+  "isPaused",
+  "pipe",
+  "read",
 ]);
 
 function refuse(req: Request, res: Response, limit: number) {
   if (!res.headersSent) {
-    res.status(413).set("Connection", "close").type("html").send(
-      '<!DOCTYPE html><html lang="zh-CN"><meta charset="utf-8"><title>提交的内容太大</title>' +
-        `<h1>提交的内容太大</h1><p>${bodyTooLargeMessage(limit)}</p><p><a href="/">返回首页</a></p></html>`,
-    );
+    res
+      .status(413)
+      .set("Connection", "close")
+      .type("html")
+      .send(
+        '<!DOCTYPE html><html lang="zh-CN"><meta charset="utf-8"><title>提交的内容太大</title>' +
+          `<h1>提交的内容太大</h1><p>${bodyTooLargeMessage(limit)}</p><p><a href="/">返回首页</a></p></html>`,
+      );
   }
   // The rest of the body is discarded as it comes (never kept), so the client can read the 413
   // instead of meeting a reset connection; the connection is closed soon after the answer.

@@ -8,6 +8,8 @@ import { build } from "esbuild";
 
 /** The compiled production server; run it with `node`. */
 export const SERVER_ENTRY = "build/server.js";
+/** The import analysis worker (utils/import-analysis.server.ts looks for it beside the builds). */
+const IMPORT_WORKER = "build/import-analysis-worker.js";
 const REMIX_BUILD = "build/index.js";
 const BROWSER_BUILD = "public/build";
 // package-lock.json too: `npm ci` after an upgrade changes what the bundles contain.
@@ -22,7 +24,7 @@ function newestMtime(path: string): number {
 }
 
 export function buildIsStale(): boolean {
-  const outputs = [REMIX_BUILD, SERVER_ENTRY];
+  const outputs = [REMIX_BUILD, SERVER_ENTRY, IMPORT_WORKER];
   if (!outputs.every((output) => existsSync(output)) || !existsSync(BROWSER_BUILD)) return true;
   const builtAt = Math.min(...outputs.map((output) => statSync(output).mtimeMs));
   return SOURCES.some((source) => existsSync(source) && newestMtime(source) > builtAt);
@@ -35,16 +37,16 @@ export function buildIsStale(): boolean {
  */
 export async function bundleServer(): Promise<void> {
   const manifest = JSON.parse(readFileSync("package.json", "utf8")) as Record<string, Record<string, string> | undefined>;
-  await build({
-    entryPoints: ["app/server/main.ts"],
-    outfile: SERVER_ENTRY,
+  const common = {
     bundle: true,
     platform: "node",
     format: "esm",
     target: "node20",
     external: Object.keys({ ...manifest.dependencies, ...manifest.devDependencies }),
     logLevel: "warning",
-  });
+  } as const;
+  await build({ ...common, entryPoints: ["app/server/main.ts"], outfile: SERVER_ENTRY });
+  await build({ ...common, entryPoints: ["app/server/import-analysis-worker.ts"], outfile: IMPORT_WORKER });
 }
 
 export async function buildAll(): Promise<void> {

@@ -8,24 +8,24 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { constants as zlibConstants } from "node:zlib";
 import { createRequestHandler } from "@remix-run/express";
+import { withRefusals } from "~/utils/http.server";
 import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
 import helmet from "helmet";
 import { migrateToLatest } from "../../db/index";
-import { closeDb, getDb } from "../utils/db.server";
-import { bootstrapIfEmpty } from "../models/bootstrap.server";
-import { HSTS_HEADER_VALUE, isHttpsRequest } from "../utils/https.server";
-import { printStartBanner } from "./banner";
-import { withBodyLimit } from "./body-limit";
-import { remixGuards } from "./remix-guards";
+import { closeDb, getDb } from "~/utils/db.server";
+import { bootstrapIfEmpty } from "~/models/bootstrap.server";
+import { HSTS_HEADER_VALUE, isHttpsRequest } from "~/utils/https.server";
+import { printStartBanner } from "~/server/banner";
+import { withBodyLimit } from "~/server/body-limit";
+import { remixGuards } from "~/server/remix-guards";
 
 // `npm start` runs this file (build/server.js): React and Remix must take their production
 // builds whatever the shell says (React's development build renders the board ~1.8× slower).
 // Only `npm run dev` differs: remix dev sets NODE_ENV=development. Nothing imported above
 // loads React; the Remix build that does is imported in main(), after this line.
 if (process.env.NODE_ENV !== "development") process.env.NODE_ENV = "production";
-const production = process.env.NODE_ENV === "production";
 const development = process.env.NODE_ENV === "development";
 // Demo data (the seed's units and plan, one account per role) on an empty database is its own
 // switch, on unless DEMO=0: a real installation starts with only `admin` and a one-time password.
@@ -63,7 +63,7 @@ function refuseCrossSiteWrites(req: express.Request, res: express.Response, next
     .type("html")
     .send(
       '<!DOCTYPE html><html lang="zh-CN"><meta charset="utf-8"><title>请求被拒绝</title>' +
-        "<h1>请求来源无法验证，已被拒绝</h1><p>请回到本系统页面重新操作。</p><p><a href=\"/\">返回首页</a></p></html>",
+        '<h1>请求来源无法验证，已被拒绝</h1><p>请回到本系统页面重新操作。</p><p><a href="/">返回首页</a></p></html>',
     );
 }
 
@@ -156,21 +156,23 @@ async function main() {
 
   app.all(
     "*",
-    withBodyLimit(createRequestHandler({
-      build,
-      // Only `npm run dev` shows error details; `npm start` (demo) hides them like production.
-      mode: development ? "development" : "production",
-      getLoadContext: (req, res) => ({
-        cspNonce: res.locals.cspNonce as string,
-        requestId: res.locals.requestId as string,
-        clientAddress: req.ip ?? req.socket.remoteAddress ?? undefined,
-        https: isHttpsRequest(req),
-        appendSetCookie: (cookie: string) => res.append("Set-Cookie", cookie),
-        setLoggedUser: (userId: number) => {
-          res.locals.userId = userId;
-        },
+    withBodyLimit(
+      createRequestHandler({
+        build: withRefusals(build),
+        // Only `npm run dev` shows error details; `npm start` (demo) hides them like production.
+        mode: development ? "development" : "production",
+        getLoadContext: (req, res) => ({
+          cspNonce: res.locals.cspNonce as string,
+          requestId: res.locals.requestId as string,
+          clientAddress: req.ip ?? req.socket.remoteAddress ?? undefined,
+          https: isHttpsRequest(req),
+          appendSetCookie: (cookie: string) => res.append("Set-Cookie", cookie),
+          setLoggedUser: (userId: number) => {
+            res.locals.userId = userId;
+          },
+        }),
       }),
-    })),
+    ),
   );
 
   const server: Server = app.listen(port, host, () => {

@@ -1,11 +1,11 @@
 // The helper every loader and action calls first: who is asking, and may they?
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import type { User } from "../../db/schema";
-import { getDb } from "./db.server";
-import { forbidden } from "./http.server";
-import { can, type Actor, type Permission } from "./permissions";
-import { requestIsHttps } from "./https.server";
-import { readSessionToken, sessionCookie, validateSessionToken } from "./session.server";
+import { getDb } from "~/utils/db.server";
+import { forbidden } from "~/lib/refusal";
+import { can, type Actor, type Permission } from "~/utils/permissions";
+import { requestIsHttps } from "~/utils/https.server";
+import { readSessionToken, sessionCookie, validateSessionToken } from "~/utils/session.server";
 
 export type RequestArgs = Pick<LoaderFunctionArgs | ActionFunctionArgs, "request" | "context">;
 
@@ -83,20 +83,17 @@ function loginRedirect(request: Request): never {
  * non-GET request, sends users who must change their password to do so first, and,
  * given a permission, answers 403 when the user lacks it.
  */
-export async function requireUser(
-  args: RequestArgs,
-  permission: Permission = "read",
-): Promise<CurrentUser> {
+export async function requireUser(args: RequestArgs, permission: Permission = "read"): Promise<CurrentUser> {
   assertSameOrigin(args.request);
   const user = await getCurrentUser(args);
   if (!user) loginRedirect(args.request);
   const path = new URL(args.request.url).pathname;
-  if (user!.mustChangePassword && path !== "/settings/password" && path !== "/logout") {
+  if (user.mustChangePassword && path !== "/settings/password" && path !== "/logout") {
     throw redirect("/settings/password");
   }
   // Unit-scoped rights (a secretary's own tasks) are checked again with the task's units.
-  if (!can(user!, permission, user!.unitId != null ? [user!.unitId] : [])) forbidden();
-  return user!;
+  if (!can(user, permission, user.unitId != null ? [user.unitId] : [])) forbidden();
+  return user;
 }
 
 // Any origin will do to resolve against: only a result on this same origin is kept, as a path.

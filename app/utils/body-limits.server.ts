@@ -1,9 +1,9 @@
 // How large a request body each route takes: small for ordinary forms, the upload size for the
 // upload routes. The server refuses a longer body as it streams in (app/server/body-limit.ts);
 // readForm checks again, so an action never reads more, whatever runs in front of it.
-import { MAX_IMPORT_BYTES } from "../lib/importer/errors";
-import { UPDATE_FORM_MAX_BYTES } from "../lib/updates";
-import { PLAN_DOCUMENT_MAX_BYTES } from "../models/plan-transfer.server";
+import { MAX_IMPORT_BYTES } from "~/lib/importer/errors";
+import { UPDATE_FORM_MAX_BYTES } from "~/lib/updates";
+import { PLAN_DOCUMENT_MAX_BYTES } from "~/models/plan-document.server";
 
 const KB = 1024;
 /** Any ordinary form: the largest (a task's edit form with its description) is a few KB. */
@@ -32,4 +32,3 @@ export function formatLimit(bytes: number): string {
 export function bodyTooLargeMessage(limit: number): string {
   return `提交的内容超过${formatLimit(limit)}的上限，已被拒绝。请返回上一页，减少内容或附件后重新提交。`;
 }
-

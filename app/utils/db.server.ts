@@ -1,5 +1,5 @@
 import { openDatabaseFromEnv, type AppDatabase } from "../../db/index";
-import { forgetSingleton, peekSingleton, singleton } from "./singleton.server";
+import { forgetSingleton, peekSingleton, singleton } from "~/utils/singleton.server";
 
 /**
  * The process's one database handle: a single serialised sqlite3 connection, or a pool of

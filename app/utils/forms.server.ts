@@ -1,9 +1,9 @@
 // Form parsing with zod: field messages in Chinese, and the user's input handed back
 // so a failed submit never loses what was typed.
 import { z } from "zod";
-import { MAX_ROW_ID } from "../lib/row-id";
-import { bodyTooLargeMessage, requestBodyLimit } from "./body-limits.server";
-import { badRequest, payloadTooLarge, thrownData } from "./http.server";
+import { MAX_ROW_ID } from "~/lib/row-id";
+import { badRequest, isRefusal, payloadTooLarge } from "~/lib/refusal";
+import { bodyTooLargeMessage, requestBodyLimit } from "~/utils/body-limits.server";
 
 export type FieldErrors = Record<string, string>;
 
@@ -27,10 +27,7 @@ export function formValues(formData: FormData): Record<string, string> {
   return values;
 }
 
-export function parseForm<T extends z.ZodType>(
-  formData: FormData,
-  schema: T,
-): FormSuccess<z.infer<T>> | FormFailure {
+export function parseForm<T extends z.ZodType>(formData: FormData, schema: T): FormSuccess<z.infer<T>> | FormFailure {
   // One pass over the entries (getAll per key would make a form of n fields cost n²).
   const raw: Record<string, unknown> = Object.create(null);
   for (const [key, value] of formData) {
@@ -78,7 +75,7 @@ export async function readForm(request: Request, { maxFields = MAX_FORM_FIELDS }
     }
     formData = await new Response(body as Uint8Array<ArrayBuffer>, { headers: { "Content-Type": type } }).formData();
   } catch (error) {
-    if (thrownData(error)) throw error;
+    if (isRefusal(error)) throw error;
     return badRequest("提交的表单无法识别，请回到页面重新填写后提交。");
   }
   let fields = 0;
@@ -105,7 +102,7 @@ async function readBoundedBody(request: Request): Promise<Uint8Array> {
       chunks.push(value);
     }
   } catch (error) {
-    if (thrownData(error)) throw error;
+    if (isRefusal(error)) throw error;
     return badRequest("提交的表单无法识别，请回到页面重新填写后提交。");
   }
   return Buffer.concat(chunks, size);
@@ -141,4 +138,8 @@ export const text = (label: string, max = 200) =>
     .max(max, `${label}不能超过${max}个字。`);
 
 export const id = (label: string) =>
-  z.coerce.number({ error: `${label}无效。` }).int(`${label}无效。`).positive(`${label}无效。`).max(MAX_ROW_ID, `${label}无效。`);
+  z.coerce
+    .number({ error: `${label}无效。` })
+    .int(`${label}无效。`)
+    .positive(`${label}无效。`)
+    .max(MAX_ROW_ID, `${label}无效。`);

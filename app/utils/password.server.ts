@@ -65,10 +65,34 @@ export function decoyPasswordHash(): Promise<string> {
 export const MIN_PASSWORD_LENGTH = 8;
 
 const COMMON_PASSWORDS = new Set([
-  "12345678", "123456789", "1234567890", "password", "password1", "11111111", "00000000",
-  "88888888", "66666666", "12341234", "abcd1234", "qwerty123", "qwertyui", "iloveyou",
-  "a1234567", "1qaz2wsx", "aa123456", "abc12345", "admin123", "admin888", "woaini1314",
-  "87654321", "11223344", "147258369", "123123123", "asdfghjk", "zxcvbnm1", "passw0rd",
+  "12345678",
+  "123456789",
+  "1234567890",
+  "password",
+  "password1",
+  "11111111",
+  "00000000",
+  "88888888",
+  "66666666",
+  "12341234",
+  "abcd1234",
+  "qwerty123",
+  "qwertyui",
+  "iloveyou",
+  "a1234567",
+  "1qaz2wsx",
+  "aa123456",
+  "abc12345",
+  "admin123",
+  "admin888",
+  "woaini1314",
+  "87654321",
+  "11223344",
+  "147258369",
+  "123123123",
+  "asdfghjk",
+  "zxcvbnm1",
+  "passw0rd",
 ]);
 
 /** Returns a Chinese message when the password is not acceptable, otherwise null. */

@@ -12,7 +12,7 @@
 import { sql, type ExpressionBuilder, type Kysely } from "kysely";
 import type { AppDatabase } from "../../db/index";
 import type { Database } from "../../db/schema";
-import { PasswordChecksBusy, verifyPasswordQueued } from "./password.server";
+import { PasswordChecksBusy, verifyPasswordQueued } from "~/utils/password.server";
 
 export const LOGIN_WINDOW_MS = 15 * 60 * 1000;
 /** Failures of one account from one address before delays start. */
@@ -108,7 +108,10 @@ export async function reserveLoginAttempt(
     for (const { key, policy } of keys) waitMs = Math.max(waitMs, await waitFor(trx, key, policy, now));
     if (waitMs > 0) return { ok: false, waitMs };
     // Keep the table small: nothing older than the window matters.
-    await trx.deleteFrom("login_failures").where("failed_at", "<", new Date(now.getTime() - LOGIN_WINDOW_MS).toISOString()).execute();
+    await trx
+      .deleteFrom("login_failures")
+      .where("failed_at", "<", new Date(now.getTime() - LOGIN_WINDOW_MS).toISOString())
+      .execute();
     const rows = await trx
       .insertInto("login_failures")
       .values(keys.map(({ key }) => ({ key, failed_at: now.toISOString() })))
@@ -191,9 +194,7 @@ async function oneAtATime<T>(account: string, work: () => Promise<T>): Promise<T
   }
 }
 
-export type GuardedCheck =
-  | { ok: true; passwordOk: boolean }
-  | { ok: false; status: 429 | 503; message: string; retryAfterSeconds: number };
+export type GuardedCheck = { ok: true; passwordOk: boolean } | { ok: false; status: 429 | 503; message: string; retryAfterSeconds: number };
 
 /**
  * Checks a password under every limit: one check per account at a time, the delays above

@@ -32,12 +32,7 @@ export function sessionIdFromToken(token: string): string {
   return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
 }
 
-export async function createSession(
-  db: AppDatabase,
-  token: string,
-  userId: number,
-  now: Date = new Date(),
-): Promise<SessionRecord> {
+export async function createSession(db: AppDatabase, token: string, userId: number, now: Date = new Date()): Promise<SessionRecord> {
   const session: SessionRecord = {
     id: sessionIdFromToken(token),
     userId,
@@ -55,11 +50,7 @@ export async function createSession(
   return session;
 }
 
-export async function validateSessionToken(
-  db: AppDatabase,
-  token: string,
-  now: Date = new Date(),
-): Promise<ValidatedSession | null> {
+export async function validateSessionToken(db: AppDatabase, token: string, now: Date = new Date()): Promise<ValidatedSession | null> {
   const sessionId = sessionIdFromToken(token);
   const row = await db
     .selectFrom("sessions")
@@ -81,11 +72,7 @@ export async function validateSessionToken(
   let renewed = false;
   if (expiresAt.getTime() - now.getTime() < SESSION_LIFETIME_MS / 2) {
     session.expiresAt = new Date(now.getTime() + SESSION_LIFETIME_MS);
-    await db
-      .updateTable("sessions")
-      .set({ expires_at: session.expiresAt.toISOString() })
-      .where("id", "=", session.id)
-      .execute();
+    await db.updateTable("sessions").set({ expires_at: session.expiresAt.toISOString() }).where("id", "=", session.id).execute();
     renewed = true;
   }
   return { session, user, renewed };
@@ -111,13 +98,7 @@ export function cookieSecure(https: boolean, setting = process.env.COOKIE_SECURE
 }
 
 export function sessionCookie(token: string, expiresAt: Date, https: boolean): string {
-  const parts = [
-    `${SESSION_COOKIE_NAME}=${token}`,
-    "Path=/",
-    "HttpOnly",
-    "SameSite=Lax",
-    `Expires=${expiresAt.toUTCString()}`,
-  ];
+  const parts = [`${SESSION_COOKIE_NAME}=${token}`, "Path=/", "HttpOnly", "SameSite=Lax", `Expires=${expiresAt.toUTCString()}`];
   if (cookieSecure(https)) parts.push("Secure");
   return parts.join("; ");
 }

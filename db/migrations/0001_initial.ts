@@ -4,9 +4,7 @@ import { type Kysely, type CreateTableBuilder, sql } from "kysely";
 import { idColumn, realType } from "./helpers";
 
 function timestamps<T extends string>(table: CreateTableBuilder<T, any>) {
-  return table
-    .addColumn("created_at", "text", (c) => c.notNull())
-    .addColumn("updated_at", "text", (c) => c.notNull());
+  return table.addColumn("created_at", "text", (c) => c.notNull()).addColumn("updated_at", "text", (c) => c.notNull());
 }
 
 export async function up(db: Kysely<any>): Promise<void> {
@@ -23,9 +21,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("username", "text", (c) => c.notNull().unique())
     .addColumn("display_name", "text", (c) => c.notNull())
     .addColumn("password_hash", "text", (c) => c.notNull())
-    .addColumn("role", "text", (c) =>
-      c.notNull().check(sql`role in ('admin', 'leader', 'secretary', 'viewer')`),
-    )
+    .addColumn("role", "text", (c) => c.notNull().check(sql`role in ('admin', 'leader', 'secretary', 'viewer')`))
     .addColumn("unit_id", "integer", (c) => c.references("units.id"))
     .addColumn("disabled", "integer", (c) => c.notNull().defaultTo(0))
     .addColumn("must_change_password", "integer", (c) => c.notNull().defaultTo(0))
@@ -49,11 +45,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("key", "text", (c) => c.notNull())
     .addColumn("failed_at", "text", (c) => c.notNull())
     .execute();
-  await db.schema
-    .createIndex("login_failures_key_idx")
-    .on("login_failures")
-    .columns(["key", "failed_at"])
-    .execute();
+  await db.schema.createIndex("login_failures_key_idx").on("login_failures").columns(["key", "failed_at"]).execute();
 
   await idColumn(db, db.schema.createTable("plans"))
     .addColumn("year", "integer", (c) => c.notNull().unique())
@@ -81,17 +73,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("title", "text", (c) => c.notNull())
     .addColumn("description", "text", (c) => c.notNull().defaultTo(""))
     .addColumn("category", "text", (c) => c.notNull().defaultTo(""))
-    .addColumn("origin", "text", (c) =>
-      c.notNull().check(sql`origin in ('key_work', 'problem', 'manual', 'carried_over')`),
-    )
+    .addColumn("origin", "text", (c) => c.notNull().check(sql`origin in ('key_work', 'problem', 'manual', 'carried_over')`))
     .addColumn("origin_ref", "text")
     .addColumn("source_excerpt", "text")
     .addColumn("source_document_id", "integer", (c) => c.references("source_documents.id"))
     .addColumn("carried_from_task_id", "integer", (c) => c.references("tasks.id"))
     .addColumn("lead_user_id", "integer", (c) => c.references("users.id"))
-    .addColumn("status", "text", (c) =>
-      c.notNull().check(sql`status in ('not_started', 'in_progress', 'pending_review', 'done')`),
-    )
+    .addColumn("status", "text", (c) => c.notNull().check(sql`status in ('not_started', 'in_progress', 'pending_review', 'done')`))
     .addColumn("position", "text", (c) => c.notNull())
     .addColumn("start_date", "text")
     .addColumn("due_date", "text")
@@ -102,11 +90,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("version", "integer", (c) => c.notNull().defaultTo(1))
     .addUniqueConstraint("tasks_plan_code_unique", ["plan_id", "code"])
     .execute();
-  await db.schema
-    .createIndex("tasks_board_idx")
-    .on("tasks")
-    .columns(["plan_id", "status", "position"])
-    .execute();
+  await db.schema.createIndex("tasks_board_idx").on("tasks").columns(["plan_id", "status", "position"]).execute();
   await db.schema.createIndex("tasks_lead_user_idx").on("tasks").column("lead_user_id").execute();
 
   await db.schema
@@ -125,12 +109,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("unit", "text", (c) => c.notNull())
     .addColumn("baseline", realType(db))
     .addColumn("target", realType(db))
-    .addColumn("direction", "text", (c) =>
-      c.notNull().check(sql`direction in ('up', 'down', 'cap', 'floor')`),
-    )
-    .addColumn("aggregation", "text", (c) =>
-      c.notNull().check(sql`aggregation in ('sum', 'latest')`),
-    )
+    .addColumn("direction", "text", (c) => c.notNull().check(sql`direction in ('up', 'down', 'cap', 'floor')`))
+    .addColumn("aggregation", "text", (c) => c.notNull().check(sql`aggregation in ('sum', 'latest')`))
     .addColumn("category", "text", (c) => c.notNull().defaultTo(""))
     .addColumn("source_ref", "text")
     .addColumn("source_sentence", "text")
@@ -168,28 +148,18 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("reported_at", "text", (c) => c.notNull())
     .addUniqueConstraint("metric_values_metric_unit_week_unique", ["metric_id", "unit_id", "week"])
     .execute();
-  await db.schema
-    .createIndex("metric_values_metric_week_idx")
-    .on("metric_values")
-    .columns(["metric_id", "week"])
-    .execute();
+  await db.schema.createIndex("metric_values_metric_week_idx").on("metric_values").columns(["metric_id", "week"]).execute();
 
   await idColumn(db, db.schema.createTable("comments"))
     .addColumn("task_id", "integer", (c) => c.notNull().references("tasks.id").onDelete("cascade"))
     .addColumn("author_id", "integer", (c) => c.notNull().references("users.id"))
-    .addColumn("kind", "text", (c) =>
-      c.notNull().check(sql`kind in ('comment', 'urge', 'verify', 'reject')`),
-    )
+    .addColumn("kind", "text", (c) => c.notNull().check(sql`kind in ('comment', 'urge', 'verify', 'reject')`))
     .addColumn("target_unit_id", "integer", (c) => c.references("units.id"))
     .addColumn("body", "text", (c) => c.notNull())
     .addColumn("created_at", "text", (c) => c.notNull())
     .execute();
   await db.schema.createIndex("comments_task_idx").on("comments").columns(["task_id", "created_at"]).execute();
-  await db.schema
-    .createIndex("comments_target_unit_idx")
-    .on("comments")
-    .columns(["target_unit_id", "kind", "created_at"])
-    .execute();
+  await db.schema.createIndex("comments_target_unit_idx").on("comments").columns(["target_unit_id", "kind", "created_at"]).execute();
 
   await idColumn(db, db.schema.createTable("audit_log"))
     .addColumn("actor_id", "integer", (c) => c.references("users.id"))

@@ -9,11 +9,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("change_seq", "integer", (c) => c.notNull().defaultTo(0))
     .execute();
   // History of one task (detail view) reads audit rows by entity and id, newest first.
-  await db.schema
-    .createIndex("audit_log_entity_created_idx")
-    .on("audit_log")
-    .columns(["entity", "entity_id", "created_at"])
-    .execute();
+  await db.schema.createIndex("audit_log_entity_created_idx").on("audit_log").columns(["entity", "entity_id", "created_at"]).execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -11,8 +11,8 @@ import { actualFromTotals } from "../../app/lib/kpi-report";
 import { classifyMove } from "../../app/lib/board";
 import { positionBetween } from "../../app/lib/positions";
 import type { TaskStatus } from "../../db/schema";
-import { weekTotalsQuery } from "../../app/models/kpi.server";
-import { cardMetricsQuery, latestUpdatesQuery, pickLatestUpdates } from "../../app/models/tasks.server";
+import { weekTotalsQuery } from "../../app/models/metric-totals.server";
+import { cardMetricsQuery, latestUpdatesQuery, pickLatestUpdates } from "../../app/routes/board/cards.server";
 import { openDatabase } from "../../db/index";
 
 // The app's own aggregate statements (KPI figures, card actuals, latest 填报), compiled to plain SQL text.
@@ -23,18 +23,25 @@ const port = Number(process.env.PORT);
 const db = new sqlite3.Database(path);
 db.configure("busyTimeout", 5000);
 
-const all = <T,>(query: string, params: unknown[] = []) =>
+const all = <T>(query: string, params: unknown[] = []) =>
   new Promise<T[]>((resolve, reject) => db.all(query, params, (err, rows) => (err ? reject(err) : resolve(rows as T[]))));
 const run = (query: string, params: unknown[] = []) =>
   new Promise<void>((resolve, reject) => db.run(query, params, (err) => (err ? reject(err) : resolve())));
 
-const escape = (s: unknown) =>
-  String(s ?? "").replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
+const escape = (s: unknown) => String(s ?? "").replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
 
 interface TaskRow {
-  id: number; code: string; title: string; status: "not_started" | "in_progress" | "pending_review" | "done";
-  position: string; start_date: string | null; due_date: string | null; progress: number; created_at: string;
-  origin_ref: string | null; lead_user_name: string | null;
+  id: number;
+  code: string;
+  title: string;
+  status: "not_started" | "in_progress" | "pending_review" | "done";
+  position: string;
+  start_date: string | null;
+  due_date: string | null;
+  progress: number;
+  created_at: string;
+  origin_ref: string | null;
+  lead_user_name: string | null;
 }
 
 async function boardHtml(year: number, today: string): Promise<string> {
@@ -53,11 +60,22 @@ async function boardHtml(year: number, today: string): Promise<string> {
   );
   // The app's own statements for the latest 填报 and the metrics with their totals, compiled to plain SQL.
   const latestSql = latestUpdatesQuery(compiler, plan.id).compile();
-  const latestRows = await all<{ task_id: number; week: string; progress: number; updated_at: string }>(latestSql.sql, [...latestSql.parameters]);
+  const latestRows = await all<{ task_id: number; week: string; progress: number; updated_at: string }>(latestSql.sql, [
+    ...latestSql.parameters,
+  ]);
   const metricsSql = cardMetricsQuery(compiler, plan.id).compile();
   const metrics = await all<{
-    id: number; task_id: number; name: string; unit: string; baseline: number | null; target: number | null; direction: "up"; aggregation: "sum" | "latest";
-    amount: number | null; latest_sum: number | null; unit_count: number | null;
+    id: number;
+    task_id: number;
+    name: string;
+    unit: string;
+    baseline: number | null;
+    target: number | null;
+    direction: "up";
+    aggregation: "sum" | "latest";
+    amount: number | null;
+    latest_sum: number | null;
+    unit_count: number | null;
   }>(metricsSql.sql, [...metricsSql.parameters]);
   const group = <T extends { task_id: number }>(rows: T[]) => {
     const map = new Map<number, T[]>();
@@ -74,12 +92,22 @@ async function boardHtml(year: number, today: string): Promise<string> {
       .map((t) => {
         const last = latestBy.get(t.id);
         const light = computeLight(
-          { status: t.status, startDate: t.start_date, dueDate: t.due_date, progress: last?.progress ?? t.progress, lastUpdateWeek: last?.week ?? null, createdAt: t.created_at },
+          {
+            status: t.status,
+            startDate: t.start_date,
+            dueDate: t.due_date,
+            progress: last?.progress ?? t.progress,
+            lastUpdateWeek: last?.week ?? null,
+            createdAt: t.created_at,
+          },
           { today, planStart: `${year}-01-01`, thresholds: DEFAULT_LIGHT_THRESHOLDS },
         );
         const bars = (metricsBy.get(t.id) ?? [])
           .map((m) => {
-            const actual = actualFromTotals(m, m.unit_count != null ? { amount: m.amount!, latestSum: m.latest_sum!, unitCount: m.unit_count } : null);
+            const actual = actualFromTotals(
+              m,
+              m.unit_count != null ? { amount: m.amount!, latestSum: m.latest_sum!, unitCount: m.unit_count } : null,
+            );
             return `<li>${escape(m.name)} ${actual ?? "—"}/${m.target ?? "—"}${escape(m.unit)} ${percentOfTarget(m, actual) ?? ""}%</li>`;
           })
           .join("");
@@ -116,10 +144,20 @@ async function move(taskId: number, toStatus: string, version: number, reason: s
     );
     position = positionBetween(last?.position ?? null, null);
     const now = new Date().toISOString();
-    await run("update tasks set status = ?, position = ?, version = version + 1, updated_at = ? where id = ?", [toStatus, position, now, taskId]);
+    await run("update tasks set status = ?, position = ?, version = version + 1, updated_at = ? where id = ?", [
+      toStatus,
+      position,
+      now,
+      taskId,
+    ]);
     const kind = classifyMove(task.status as TaskStatus, toStatus as TaskStatus);
     if (kind === "reject" || kind === "verify") {
-      await run("insert into comments (task_id, author_id, kind, body, created_at) values (?, 2, ?, ?, ?)", [taskId, kind, reason || "验收通过，已销号。", now]);
+      await run("insert into comments (task_id, author_id, kind, body, created_at) values (?, 2, ?, ?, ?)", [
+        taskId,
+        kind,
+        reason || "验收通过，已销号。",
+        now,
+      ]);
     }
     await run("update plans set change_seq = change_seq + 1 where id = ?", [task.plan_id]);
     await run(
@@ -150,7 +188,14 @@ async function move(taskId: number, toStatus: string, version: number, reason: s
  * A weekly 填报 as raw INSERTs in one transaction: the update, its metric values, an audit row
  * for each, the task's progress and the plan's change counter (the rows the product writes).
  */
-async function postUpdate(taskId: number, unitId: number, userId: number, week: string, progress: number, values: [number, number][]): Promise<number> {
+async function postUpdate(
+  taskId: number,
+  unitId: number,
+  userId: number,
+  week: string,
+  progress: number,
+  values: [number, number][],
+): Promise<number> {
   const now = new Date().toISOString();
   await run("begin immediate");
   try {
@@ -164,8 +209,16 @@ async function postUpdate(taskId: number, unitId: number, userId: number, week: 
       "insert into updates (task_id, unit_id, author_id, week, body, progress, next_steps, blockers, needs_coordination, created_at, updated_at) values (?, ?, ?, ?, ?, ?, '继续推进', '', 0, ?, ?) returning id",
       [taskId, unitId, userId, week, body, progress, now, now],
     );
-    const audit = "insert into audit_log (actor_id, action, entity, entity_id, before_json, after_json, created_at) values (?, ?, ?, ?, null, ?, ?)";
-    await run(audit, [userId, "update.create", "update", String(update.id), JSON.stringify({ taskId, unitId, week, body, progress, version: 1 }), now]);
+    const audit =
+      "insert into audit_log (actor_id, action, entity, entity_id, before_json, after_json, created_at) values (?, ?, ?, ?, null, ?, ?)";
+    await run(audit, [
+      userId,
+      "update.create",
+      "update",
+      String(update.id),
+      JSON.stringify({ taskId, unitId, week, body, progress, version: 1 }),
+      now,
+    ]);
     if (values.length > 0) {
       // The values in one INSERT and their audit rows in another, as the app writes them.
       await run(
@@ -175,7 +228,12 @@ async function postUpdate(taskId: number, unitId: number, userId: number, week: 
       await run(
         `insert into audit_log (actor_id, action, entity, entity_id, before_json, after_json, created_at) values ${values.map(() => "(?, ?, ?, ?, null, ?, ?)").join(", ")}`,
         values.flatMap(([metricId, value]) => [
-          userId, "metric_value.set", "metric_value", `${metricId}:${unitId}:${week}`, JSON.stringify({ metricId, unitId, week, value, updateId: update.id }), now,
+          userId,
+          "metric_value.set",
+          "metric_value",
+          `${metricId}:${unitId}:${week}`,
+          JSON.stringify({ metricId, unitId, week, value, updateId: update.id }),
+          now,
         ]),
       );
     }
@@ -192,7 +250,10 @@ async function postUpdate(taskId: number, unitId: number, userId: number, week: 
 async function kpiJson(year: number): Promise<string> {
   const [plan] = await all<{ id: number }>("select id from plans where year = ?", [year]);
   if (!plan) return "[]";
-  const metrics = await all("select id, name, unit, baseline, target, direction, aggregation, category from metrics where plan_id = ? order by category, sort_order, id", [plan.id]);
+  const metrics = await all(
+    "select id, name, unit, baseline, target, direction, aggregation, category from metrics where plan_id = ? order by category, sort_order, id",
+    [plan.id],
+  );
   const { sql, parameters } = weekTotalsQuery(plan.id).compile(compiler);
   const totals = await all(sql, [...parameters]);
   return JSON.stringify({ metrics, totals });
@@ -200,7 +261,7 @@ async function kpiJson(year: number): Promise<string> {
 
 // Serialise like the app's single connection does, so both hold one writer at a time.
 let chain: Promise<unknown> = Promise.resolve();
-const serial = <T,>(work: () => Promise<T>) => {
+const serial = <T>(work: () => Promise<T>) => {
   const next = chain.then(work, work);
   chain = next.catch(() => undefined);
   return next;
@@ -215,7 +276,10 @@ const server = createServer((req, res) => {
     res.end(body);
   };
   if (url.pathname === "/board") {
-    serial(() => boardHtml(year, today)).then((html) => reply(200, html), (e) => reply(500, String(e)));
+    serial(() => boardHtml(year, today)).then(
+      (html) => reply(200, html),
+      (e) => reply(500, String(e)),
+    );
   } else if (url.pathname === "/move" && req.method === "POST") {
     const taskId = Number(url.searchParams.get("taskId"));
     const reason = url.searchParams.get("reason") ?? "";
@@ -231,7 +295,10 @@ const server = createServer((req, res) => {
       (e) => reply(500, String(e)),
     );
   } else if (url.pathname === "/kpi") {
-    serial(() => kpiJson(year)).then((json) => reply(200, json, "application/json"), (e) => reply(500, String(e)));
+    serial(() => kpiJson(year)).then(
+      (json) => reply(200, json, "application/json"),
+      (e) => reply(500, String(e)),
+    );
   } else {
     reply(404, "not found");
   }

@@ -59,7 +59,15 @@ export async function moveTransfer(app: RunningServer, cookie: string, year: num
     await Promise.all(pending);
     if (!requests.some((r) => r.startsWith("POST"))) throw new Error("the drag sent no move");
     process.stderr.write(`move-transfer: ${bytes} bytes (${requests.join(", ")})\n`);
-    return { name: "move-transfer", ours: bytes, baseline: 0, ratio: 0, unit: "bytes", budget: MOVE_TRANSFER_BUDGET, ok: bytes <= MOVE_TRANSFER_BUDGET };
+    return {
+      name: "move-transfer",
+      ours: bytes,
+      baseline: 0,
+      ratio: 0,
+      unit: "bytes",
+      budget: MOVE_TRANSFER_BUDGET,
+      ok: bytes <= MOVE_TRANSFER_BUDGET,
+    };
   } finally {
     await browser.close();
   }

@@ -15,7 +15,10 @@ export function benchDatabaseUrl(args: string[]): string | null {
 }
 
 /** The app server's database settings for the run, and how to clean up afterwards. */
-export async function preparePostgres(serverUrl: string, sqlitePath: string): Promise<{ env: Record<string, string>; cleanup: () => Promise<void> }> {
+export async function preparePostgres(
+  serverUrl: string,
+  sqlitePath: string,
+): Promise<{ env: Record<string, string>; cleanup: () => Promise<void> }> {
   const name = uniqueDatabaseName("kanban_bench");
   const url = await createDatabase(serverUrl, name);
   await copySqliteToPostgres(sqlitePath, url);

@@ -24,7 +24,10 @@ export interface CaseResult {
 const args = process.argv.slice(2);
 const json = args.includes("--json");
 const smoke = args.includes("--smoke");
-const only = args.find((a) => a.startsWith("--only="))?.slice("--only=".length).split(",");
+const only = args
+  .find((a) => a.startsWith("--only="))
+  ?.slice("--only=".length)
+  .split(",");
 const pgServer = benchDatabaseUrl(args);
 const largeDb = args.find((a) => a.startsWith("--large-db="))?.slice("--large-db=".length);
 const log = (message: string) => process.stderr.write(`${message}\n`);
@@ -92,7 +95,14 @@ async function main() {
                 method: "POST",
                 headers: { Cookie: cookie, Origin: app.url, "Content-Type": "application/x-www-form-urlencoded" },
                 // pending_review → in_progress is a 驳回, which needs a reason.
-                body: new URLSearchParams({ intent: "move", taskId: String(task.id), toStatus: to, beforeId: "", afterId: "", reason: to === "in_progress" ? "基准测试：退回补充材料" : "" }),
+                body: new URLSearchParams({
+                  intent: "move",
+                  taskId: String(task.id),
+                  toStatus: to,
+                  beforeId: "",
+                  afterId: "",
+                  reason: to === "in_progress" ? "基准测试：退回补充材料" : "",
+                }),
               }),
             );
             current.status = to;
@@ -102,7 +112,12 @@ async function main() {
             const current = baseState.get(task.id)!;
             const to = toggle(current.status);
             const reason = to === "in_progress" ? "基准测试：退回补充材料" : "";
-            await expectOk(await fetch(`${base.url}/move?${new URLSearchParams({ taskId: String(task.id), to, version: String(current.version), reason })}`, { method: "POST" }));
+            await expectOk(
+              await fetch(
+                `${base.url}/move?${new URLSearchParams({ taskId: String(task.id), to, version: String(current.version), reason })}`,
+                { method: "POST" },
+              ),
+            );
             current.status = to;
             current.version++;
           },
@@ -157,7 +172,8 @@ async function main() {
       "board-js": async () => {
         const html = await expectOk(await fetch(`${app.url}/board?year=${SEED_PLAN_YEAR}`, { headers: { Cookie: cookie } }));
         const sources = new Set<string>();
-        for (const match of html.matchAll(/<(?:script[^>]*\ssrc|link[^>]*rel="modulepreload"[^>]*\shref)="([^"]+\.js)"/g)) sources.add(match[1]);
+        for (const match of html.matchAll(/<(?:script[^>]*\ssrc|link[^>]*rel="modulepreload"[^>]*\shref)="([^"]+\.js)"/g))
+          sources.add(match[1]);
         for (const match of html.matchAll(/import\("([^"]+\.js)"\)|from\s*"([^"]+\.js)"/g)) sources.add(match[1] ?? match[2]);
         let bytes = 0;
         for (const source of sources) {
@@ -189,7 +205,15 @@ async function main() {
   if (json) {
     for (const r of results) process.stdout.write(`${JSON.stringify(r)}\n`);
   } else {
-    const rows = results.map((r) => [r.name, fmt(r.ours), fmt(r.baseline), r.baseline ? r.ratio.toFixed(2) : "—", r.unit, `${r.baseline ? "≤ " : "≤ "}${r.budget}`, r.ok ? "ok" : "NOT OK"]);
+    const rows = results.map((r) => [
+      r.name,
+      fmt(r.ours),
+      fmt(r.baseline),
+      r.baseline ? r.ratio.toFixed(2) : "—",
+      r.unit,
+      `${r.baseline ? "≤ " : "≤ "}${r.budget}`,
+      r.ok ? "ok" : "NOT OK",
+    ]);
     const header = ["case", "ours", "baseline", "ratio", "unit", "budget", ""];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => String(row[i]).length)));
     const line = (cells: string[]) => cells.map((c, i) => String(c).padEnd(widths[i])).join("  ");

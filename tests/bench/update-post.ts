@@ -74,7 +74,11 @@ const valueFor = (metric: { unit: string }, i: number) => (metric.unit === "%" ?
 /** Seconds per post (wall time ÷ posts) with every secretary posting its own list concurrently. */
 async function timed(lists: Post[][], post: (p: Post, i: number, list: number) => Promise<void>): Promise<number> {
   const started = process.hrtime.bigint();
-  await Promise.all(lists.map(async (list, l) => { for (const [i, p] of list.entries()) await post(p, i, l); }));
+  await Promise.all(
+    lists.map(async (list, l) => {
+      for (const [i, p] of list.entries()) await post(p, i, l);
+    }),
+  );
   const count = lists.reduce((sum, list) => sum + list.length, 0);
   return Number(process.hrtime.bigint() - started) / 1e9 / count;
 }
@@ -109,7 +113,13 @@ export async function updatePost(app: RunningServer, base: RunningServer, baseli
     );
   };
   const baseline = async (p: Post, i: number) => {
-    const params = new URLSearchParams({ taskId: String(p.taskId), unitId: String(p.unitId), userId: String(p.userId), week: p.week, progress: "100" });
+    const params = new URLSearchParams({
+      taskId: String(p.taskId),
+      unitId: String(p.unitId),
+      userId: String(p.userId),
+      week: p.week,
+      progress: "100",
+    });
     for (const m of p.metrics) params.append("value", `${m.id}:${valueFor(m, i)}`);
     await expectOk(await fetch(`${base.url}/update?${params}`, { method: "POST" }));
   };

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { DEMO_PASSWORD as PASSWORD, submitLogin as login, watchConsole } from "./session";
+import { submitLogin as login, watchConsole } from "./session";
 
 async function logout(page: Page) {
   await page.locator(".usermenu summary").click();
@@ -125,7 +125,18 @@ test("every page of the shell renders in the browser without errors or CSP viola
   const problems = watchConsole(page);
   await login(page, "admin");
   await expect(page).toHaveURL(/\/board$/);
-  for (const path of ["/board", "/todo", "/reports", "/kpi", "/summary", "/import", "/admin/users", "/admin/units", "/admin/plans", "/settings/password"]) {
+  for (const path of [
+    "/board",
+    "/todo",
+    "/reports",
+    "/kpi",
+    "/summary",
+    "/import",
+    "/admin/users",
+    "/admin/units",
+    "/admin/plans",
+    "/settings/password",
+  ]) {
     await page.goto(path);
     await expect(page.getByRole("heading", { level: 1 }).first()).toBeVisible();
     await expect(page.getByRole("heading", { name: "系统出错了" })).toHaveCount(0);

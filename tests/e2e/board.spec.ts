@@ -6,7 +6,8 @@ import { installRenderCounter, type RenderCounts } from "./render-counter";
 function watchConsole(page: Page) {
   const problems: string[] = [];
   page.on("console", (message) => {
-    if (message.type() === "error" || (message.type() === "warning" && /hydrat|did not match/i.test(message.text()))) problems.push(message.text());
+    if (message.type() === "error" || (message.type() === "warning" && /hydrat|did not match/i.test(message.text())))
+      problems.push(message.text());
   });
   page.on("pageerror", (error) => problems.push(error.message));
   return problems;
@@ -237,7 +238,9 @@ test("dragging does not re-render every card on each pointer move", async ({ pag
 
   const wrappers = during.cardWrappers - before.cardWrappers;
   const bodies = during.cardBodies - before.cardBodies;
-  console.log(`${cards} cards; ${moves} pointer moves in one column: ${during.commits - before.commits} commits, ${wrappers} card wrapper renders, ${bodies} card body renders`);
+  console.log(
+    `${cards} cards; ${moves} pointer moves in one column: ${during.commits - before.commits} commits, ${wrappers} card wrapper renders, ${bodies} card body renders`,
+  );
   // Re-rendering every card on each move would be cards × moves; only the dragged card may.
   expect(wrappers).toBeLessThanOrEqual(moves);
   expect(bodies).toBeLessThanOrEqual(moves);
@@ -393,11 +396,14 @@ test("meeting view: large type, lanes by 责任领导, no editing", async ({ pag
   await login(page, "viewer");
   await page.goto("/board/meeting");
   await expect(page.getByRole("columnheader", { name: "责任领导" })).toBeVisible();
-  const sizes = await page.locator(".meeting-card").first().evaluate((card) =>
-    [...card.querySelectorAll("*")]
-      .filter((el) => el.childNodes.length && [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent!.trim()))
-      .map((el) => parseFloat(getComputedStyle(el).fontSize)),
-  );
+  const sizes = await page
+    .locator(".meeting-card")
+    .first()
+    .evaluate((card) =>
+      [...card.querySelectorAll("*")]
+        .filter((el) => el.childNodes.length && [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent!.trim()))
+        .map((el) => parseFloat(getComputedStyle(el).fontSize)),
+    );
   expect(Math.min(...sizes)).toBeGreaterThanOrEqual(20);
   await expect(page.locator(".meeting .task-handle, .meeting form")).toHaveCount(0);
   expect(problems).toEqual([]);

@@ -48,7 +48,9 @@ test("a provincial report: 5 tasks with their targets kept in 10 clicks, 远景�
   await loginAsLeader(page);
   await page.goto("/import");
   let clicks = 0;
-  await page.getByLabel("选择文件").setInputFiles({ name: "云岭省政府工作报告.txt", mimeType: "text/plain", buffer: Buffer.from(provincial, "utf8") });
+  await page
+    .getByLabel("选择文件")
+    .setInputFiles({ name: "云岭省政府工作报告.txt", mimeType: "text/plain", buffer: Buffer.from(provincial, "utf8") });
   clicks++; // choosing the file
   await page.getByRole("button", { name: "解析并预览" }).click();
   clicks++;

@@ -89,11 +89,16 @@ test("the page fits a 360 px phone: tables scroll sideways inside the page", asy
   await context.close();
 });
 
-test("the charts render on the server under the strict CSP: no inline style, no violation, readable without JavaScript and at 360 px", async ({ page, browser }) => {
+test("the charts render on the server under the strict CSP: no inline style, no violation, readable without JavaScript and at 360 px", async ({
+  page,
+  browser,
+}) => {
   await page.context().addInitScript(() => {
     const seen: string[] = [];
     (window as unknown as { cspViolations: string[] }).cspViolations = seen;
-    document.addEventListener("securitypolicyviolation", (event) => seen.push(`${event.violatedDirective} ${event.blockedURI} ${event.sample}`));
+    document.addEventListener("securitypolicyviolation", (event) =>
+      seen.push(`${event.violatedDirective} ${event.blockedURI} ${event.sample}`),
+    );
   });
   const violations = () => page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations);
   const problems = watchConsole(page);
@@ -118,7 +123,9 @@ test("the charts render on the server under the strict CSP: no inline style, no 
   await expect(trend).toHaveCount(1); // the wide drawing; the narrow one is hidden at 1280 px
   await expect(trend).toBeVisible();
   await expect(page.getByRole("img", { name: /各单位贡献/ })).toBeVisible();
-  const reportedWeeks = await page.locator(".kpi-data tbody tr td:nth-child(3)").evaluateAll((cells) => cells.filter((c) => c.textContent!.trim() !== "—").length);
+  const reportedWeeks = await page
+    .locator(".kpi-data tbody tr td:nth-child(3)")
+    .evaluateAll((cells) => cells.filter((c) => c.textContent!.trim() !== "—").length);
   expect(reportedWeeks).toBeGreaterThan(0);
   await expect(trend.locator(".chart-point")).toHaveCount(reportedWeeks);
   const units = await page.locator("#units-heading ~ .table-scroll tbody tr").count();

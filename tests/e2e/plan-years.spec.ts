@@ -29,7 +29,15 @@ async function insertPlan(db: ReturnType<typeof openDatabase>, year: number): Pr
   if (existing) return existing.id;
   const row = await db
     .insertInto("plans")
-    .values({ year, title: `平东街道${year}年重点工作`, organization: "平东街道", status: "active", light_thresholds: null, created_at: now, updated_at: now })
+    .values({
+      year,
+      title: `平东街道${year}年重点工作`,
+      organization: "平东街道",
+      status: "active",
+      light_thresholds: null,
+      created_at: now,
+      updated_at: now,
+    })
     .returning("id")
     .executeTakeFirstOrThrow();
   return row.id;
@@ -48,9 +56,23 @@ test.beforeAll(async () => {
     const task = await db
       .insertInto("tasks")
       .values({
-        plan_id: planId, code: `${futureYear}-90`, title: FUTURE_TASK, origin: "manual", origin_ref: null, source_excerpt: null,
-        source_document_id: null, carried_from_task_id: null, lead_user_id: null, status: "not_started", position: "Zz",
-        start_date: null, due_date: `${futureYear}-06-30`, done_at: null, created_by: null, created_at: now, updated_at: now,
+        plan_id: planId,
+        code: `${futureYear}-90`,
+        title: FUTURE_TASK,
+        origin: "manual",
+        origin_ref: null,
+        source_excerpt: null,
+        source_document_id: null,
+        carried_from_task_id: null,
+        lead_user_id: null,
+        status: "not_started",
+        position: "Zz",
+        start_date: null,
+        due_date: `${futureYear}-06-30`,
+        done_at: null,
+        created_by: null,
+        created_at: now,
+        updated_at: now,
       })
       .returning("id")
       .executeTakeFirstOrThrow();

@@ -54,7 +54,10 @@ test("a task titled with HTML and a <script> comment show literally everywhere; 
     for (const text of texts) await expect(page.getByText(text, { exact: false }).first(), `${path} shows ${text}`).toBeVisible();
     // The markup stays text: no <img src=x>, no injected script element.
     expect(await page.locator('img[src="x"]').count(), path).toBe(0);
-    expect(await page.locator("script").evaluateAll((nodes) => nodes.filter((n) => n.textContent?.includes('alert("评论")')).length), path).toBe(0);
+    expect(
+      await page.locator("script").evaluateAll((nodes) => nodes.filter((n) => n.textContent?.includes('alert("评论")')).length),
+      path,
+    ).toBe(0);
   }
   await page.goto(`/board/${taskId}/edit`);
   await expect(page.locator('input[name="title"]:not([id^="quick-add"])')).toHaveValue(XSS_TITLE);
@@ -82,28 +85,69 @@ const ROLE_PAGES: RolePages[] = [
   {
     role: "admin",
     paths: (i) => [
-      "/board", `/board/${i.taskId}`, `/board/${i.taskId}/edit`, "/board/meeting", "/todo", "/reports", "/kpi", `/kpi/${i.metricId}`,
-      "/summary", "/summary/next-year", "/import", "/admin/users", `/admin/users/${i.userId}`, "/admin/units", "/admin/plans",
-      "/admin/backups", "/admin/audit", "/settings/password",
+      "/board",
+      `/board/${i.taskId}`,
+      `/board/${i.taskId}/edit`,
+      "/board/meeting",
+      "/todo",
+      "/reports",
+      "/kpi",
+      `/kpi/${i.metricId}`,
+      "/summary",
+      "/summary/next-year",
+      "/import",
+      "/admin/users",
+      `/admin/users/${i.userId}`,
+      "/admin/units",
+      "/admin/plans",
+      "/admin/backups",
+      "/admin/audit",
+      "/settings/password",
     ],
   },
   {
     role: "leader",
     paths: (i) => [
-      "/board", `/board/${i.taskId}`, `/board/${i.taskId}/edit`, "/board/meeting", "/todo", "/reports", "/kpi", `/kpi/${i.metricId}`,
-      "/summary", "/summary/next-year", "/import", "/settings/password",
+      "/board",
+      `/board/${i.taskId}`,
+      `/board/${i.taskId}/edit`,
+      "/board/meeting",
+      "/todo",
+      "/reports",
+      "/kpi",
+      `/kpi/${i.metricId}`,
+      "/summary",
+      "/summary/next-year",
+      "/import",
+      "/settings/password",
     ],
   },
   {
     role: "secretary",
     paths: (i) => [
-      "/board", `/board/${i.taskId}`, "/board/meeting", "/todo", "/kpi", `/kpi/${i.metricId}`, "/summary", "/settings/password",
+      "/board",
+      `/board/${i.taskId}`,
+      "/board/meeting",
+      "/todo",
+      "/kpi",
+      `/kpi/${i.metricId}`,
+      "/summary",
+      "/settings/password",
       ...(i.ownTaskId ? [`/tasks/${i.ownTaskId}/update`] : []),
     ],
   },
   {
     role: "viewer",
-    paths: (i) => ["/board", `/board/${i.taskId}`, "/board/meeting", "/todo", "/kpi", `/kpi/${i.metricId}`, "/summary", "/settings/password"],
+    paths: (i) => [
+      "/board",
+      `/board/${i.taskId}`,
+      "/board/meeting",
+      "/todo",
+      "/kpi",
+      `/kpi/${i.metricId}`,
+      "/summary",
+      "/settings/password",
+    ],
   },
 ];
 
@@ -113,7 +157,9 @@ async function cspWatchedPage(browser: Browser) {
   await context.addInitScript(() => {
     const w = window as unknown as { __csp: string[] };
     w.__csp = [];
-    document.addEventListener("securitypolicyviolation", (e) => w.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
+    document.addEventListener("securitypolicyviolation", (e) =>
+      w.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`),
+    );
   });
   const page = await context.newPage();
   const problems: string[] = [];
@@ -121,7 +167,8 @@ async function cspWatchedPage(browser: Browser) {
   page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
   page.on("console", (message) => {
     // CSP refusals, and React's (minified) hydration errors: server and client disagreeing.
-    if (/Content Security Policy|Refused to|Minified React error #(418|419|423|425)|hydrat/i.test(message.text())) problems.push(message.text());
+    if (/Content Security Policy|Refused to|Minified React error #(418|419|423|425)|hydrat/i.test(message.text()))
+      problems.push(message.text());
   });
   return { context, page, problems };
 }
@@ -138,7 +185,9 @@ for (const { role, paths } of ROLE_PAGES) {
     let userId = 0;
     if (role === "admin") {
       await page.goto("/admin/users");
-      userId = Number(/\/admin\/users\/(\d+)/.exec((await page.locator('a[href^="/admin/users/"]').first().getAttribute("href")) ?? "")?.[1]);
+      userId = Number(
+        /\/admin\/users\/(\d+)/.exec((await page.locator('a[href^="/admin/users/"]').first().getAttribute("href")) ?? "")?.[1],
+      );
     }
     let ownTaskId: number | null = null;
     if (role === "secretary") {

@@ -66,7 +66,14 @@ test("SIGTERM finishes in-flight requests, refuses new ones and closes the datab
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [SERVER_ENTRY], {
-    env: { ...process.env, DATABASE_PATH: databasePath, DEMO_PASSWORD: "demo-pass-2025", PORT: String(port), HOST: "127.0.0.1", LOG_REQUESTS: "0" },
+    env: {
+      ...process.env,
+      DATABASE_PATH: databasePath,
+      DEMO_PASSWORD: "demo-pass-2025",
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      LOG_REQUESTS: "0",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";
@@ -89,14 +96,18 @@ test("SIGTERM finishes in-flight requests, refuses new ones and closes the datab
     const task = await db.selectFrom("tasks").select("id").orderBy("id").executeTakeFirstOrThrow();
     await db.destroy();
     const path = `/tasks/${task.id}/comments`;
-    const form = (marker: string) => new URLSearchParams({ intent: "comment", fetcher: "1", body: `关停测试 ${marker} ${"进展".repeat(400)}` }).toString();
+    const form = (marker: string) =>
+      new URLSearchParams({ intent: "comment", fetcher: "1", body: `关停测试 ${marker} ${"进展".repeat(400)}` }).toString();
 
     // In flight: three slow uploads and a burst of 20 writes, each with its headers and half
     // its body sent (so the server has taken the request). The burst's bodies are completed
     // just before SIGTERM (the server is busy writing them when it arrives), the slow uploads'
     // only after it.
     const slow = ["slow-1", "slow-2", "slow-3"].map((marker) => ({ marker, ...slowPost(port, path, cookie, form(marker)) }));
-    const burst = Array.from({ length: 20 }, (_, i) => `burst-${i}`).map((marker) => ({ marker, ...slowPost(port, path, cookie, form(marker)) }));
+    const burst = Array.from({ length: 20 }, (_, i) => `burst-${i}`).map((marker) => ({
+      marker,
+      ...slowPost(port, path, cookie, form(marker)),
+    }));
     await new Promise((r) => setTimeout(r, 500));
     for (const b of burst) b.finish();
     child.kill("SIGTERM");
@@ -129,7 +140,9 @@ test("SIGTERM finishes in-flight requests, refuses new ones and closes the datab
     const after = openDatabase(databasePath);
     const integrity = await sql<{ integrity_check: string }>`pragma integrity_check`.execute(after);
     expect(integrity.rows.map((r) => r.integrity_check)).toEqual(["ok"]);
-    const bodies = (await after.selectFrom("comments").select("body").where("body", "like", "关停测试 %").execute()).map((c) => c.body.split(" ")[1]);
+    const bodies = (await after.selectFrom("comments").select("body").where("body", "like", "关停测试 %").execute()).map(
+      (c) => c.body.split(" ")[1],
+    );
     await after.destroy();
     expect(bodies.sort()).toEqual(results.map((r) => r.marker).sort());
   } finally {

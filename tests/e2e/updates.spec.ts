@@ -37,7 +37,11 @@ test.beforeAll(async () => {
     const unit = await db.selectFrom("units").select("id").where("name", "=", "东晟社区").executeTakeFirstOrThrow();
     for (const code of ["2025-05", "2025-10"]) {
       const task = await db.selectFrom("tasks").select("id").where("code", "=", code).executeTakeFirstOrThrow();
-      await db.insertInto("task_units").values({ task_id: task.id, unit_id: unit.id, role: "support" }).onConflict((oc) => oc.doNothing()).execute();
+      await db
+        .insertInto("task_units")
+        .values({ task_id: task.id, unit_id: unit.id, role: "support" })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
     }
   } finally {
     await db.destroy();

@@ -54,8 +54,18 @@ const ACCESS: Record<string, AccessRow> = {
   "admin.plans.tsx": { url: () => "/admin/plans", params: none, get: ADMIN, post: ADMIN },
   "admin.units.tsx": { url: () => "/admin/units", params: none, get: ADMIN, post: ADMIN },
   "admin.users.tsx": { url: () => "/admin/users", params: none, get: ADMIN, post: ADMIN },
-  "admin.users_.$userId.tsx": { url: (i) => `/admin/users/${i.userId}`, params: (i) => ({ userId: String(i.userId) }), get: ADMIN, post: ADMIN },
-  "attachments.$attachmentId.tsx": { url: () => "/attachments/999999", params: () => ({ attachmentId: "999999" }), get: NOT_FOUND, post: NONE },
+  "admin.users_.$userId.tsx": {
+    url: (i) => `/admin/users/${i.userId}`,
+    params: (i) => ({ userId: String(i.userId) }),
+    get: ADMIN,
+    post: ADMIN,
+  },
+  "attachments.$attachmentId.tsx": {
+    url: () => "/attachments/999999",
+    params: () => ({ attachmentId: "999999" }),
+    get: NOT_FOUND,
+    post: NONE,
+  },
   "board/route.tsx": {
     url: () => "/board",
     params: none,
@@ -71,7 +81,12 @@ const ACCESS: Record<string, AccessRow> = {
     post: LEADERS,
     form: () => ({ intent: "delete", version: "999999" }),
   },
-  "board.$taskId_.edit.tsx": { url: (i) => `/board/${i.taskId}/edit`, params: (i) => ({ taskId: String(i.taskId) }), get: LEADERS, post: LEADERS },
+  "board.$taskId_.edit.tsx": {
+    url: (i) => `/board/${i.taskId}/edit`,
+    params: (i) => ({ taskId: String(i.taskId) }),
+    get: LEADERS,
+    post: LEADERS,
+  },
   "board_.meeting.tsx": { url: () => "/board/meeting", params: none, get: ALL, post: NONE },
   "board_.poll.ts": { url: (i) => `/board/poll?plan=${i.planId}`, params: none, get: ALL, post: NONE },
   "import/route.tsx": { url: () => "/import", params: none, get: LEADERS, post: LEADERS },
@@ -79,13 +94,23 @@ const ACCESS: Record<string, AccessRow> = {
   "kpi_.ledger[.xlsx].tsx": { url: () => "/kpi/ledger.xlsx?year=2025", params: none, get: LEADERS, post: NONE },
   "kpi_.$metricId.tsx": { url: (i) => `/kpi/${i.metricId}`, params: (i) => ({ metricId: String(i.metricId) }), get: ALL, post: NONE },
   "login.tsx": { url: () => "/login", params: none, get: PUBLIC, post: PUBLIC },
-  "logout.tsx": { url: () => "/logout", params: none, get: PUBLIC, post: { anon: "login", admin: "login", leader: "login", secretary: "login", viewer: "login" } },
+  "logout.tsx": {
+    url: () => "/logout",
+    params: none,
+    get: PUBLIC,
+    post: { anon: "login", admin: "login", leader: "login", secretary: "login", viewer: "login" },
+  },
   "reports.tsx": { url: () => "/reports", params: none, get: LEADERS, post: LEADERS },
   "reports.export.tsx": { url: () => "/reports/export", params: none, get: LEADERS, post: NONE },
   "settings.password.tsx": { url: () => "/settings/password", params: none, get: ALL, post: ALL },
   "summary/route.tsx": { url: () => "/summary", params: none, get: ALL, post: LEADERS },
   // No summary has been generated in a fresh database: leaders get a 404 that says so.
-  "summary_.export.$format.ts": { url: () => "/summary/export/txt", params: () => ({ format: "txt" }), get: { ...LEADERS, admin: 404, leader: 404 }, post: NONE },
+  "summary_.export.$format.ts": {
+    url: () => "/summary/export/txt",
+    params: () => ({ format: "txt" }),
+    get: { ...LEADERS, admin: 404, leader: 404 },
+    post: NONE,
+  },
   "summary_.next-year.tsx": { url: () => "/summary/next-year", params: none, get: LEADERS, post: LEADERS },
   "tasks.$taskId.comments.tsx": {
     url: (i) => `/tasks/${i.taskId}/comments`,
@@ -94,7 +119,7 @@ const ACCESS: Record<string, AccessRow> = {
     post: WRITERS,
     form: () => ({ intent: "comment", body: "请按时报送佐证材料。" }),
   },
-  "tasks.$taskId.update.tsx": {
+  "tasks.$taskId.update/route.tsx": {
     url: (i) => `/tasks/${i.taskId}/update`,
     params: (i) => ({ taskId: String(i.taskId) }),
     get: WRITERS,
@@ -169,7 +194,10 @@ describe("access table", () => {
 
   for (const [file, row] of Object.entries(ACCESS)) {
     it(`${file}: loader and action per role`, async () => {
-      const module = (await import(`../../app/routes/${file.replace(/\.tsx?$/, "")}`)) as { loader?: LoaderFunction; action?: ActionFunction };
+      const module = (await import(`../../app/routes/${file.replace(/\.tsx?$/, "")}`)) as {
+        loader?: LoaderFunction;
+        action?: ActionFunction;
+      };
       for (const role of ROLES) {
         const cookie = cookies.get(role) ?? null;
         if (row.get[role] !== "none") {
@@ -179,23 +207,32 @@ describe("access table", () => {
         }
         if (row.post[role] !== "none") {
           expect(module.action, `${file} has an action`).toBeTypeOf("function");
-          const outcome = await callAction(module.action, makeRequest(row.url(ids), { cookie, form: row.form?.(ids) ?? {} }), { params: row.params(ids) });
+          const outcome = await callAction(module.action, makeRequest(row.url(ids), { cookie, form: row.form?.(ids) ?? {} }), {
+            params: row.params(ids),
+          });
           const got = classify(outcome);
           const expected = row.post[role];
           if (expected === "ok") {
             // Allowed to try: an empty form is refused as bad input, or handled; never a 500.
-            expect(got === "ok" || (typeof got === "number" && got >= 400 && got < 500 && got !== 403), `POST ${file} as ${role}: ${got}`).toBe(true);
+            expect(
+              got === "ok" || (typeof got === "number" && got >= 400 && got < 500 && got !== 403),
+              `POST ${file} as ${role}: ${got}`,
+            ).toBe(true);
           } else {
             expect(got, `POST ${row.url(ids)} as ${role}`).toBe(expected);
           }
         }
       }
       // A secretary may post updates only for tasks of their own unit.
-      if (file === "tasks.$taskId.update.tsx") {
+      if (file === "tasks.$taskId.update/route.tsx") {
         const url = `/tasks/${ids.otherUnitTaskId}/update`;
-        const outcome = await callAction(module.action, makeRequest(url, { cookie: cookies.get("secretary")!, form: { body: "x", progress: "10" } }), {
-          params: { taskId: String(ids.otherUnitTaskId) },
-        });
+        const outcome = await callAction(
+          module.action,
+          makeRequest(url, { cookie: cookies.get("secretary")!, form: { body: "x", progress: "10" } }),
+          {
+            params: { taskId: String(ids.otherUnitTaskId) },
+          },
+        );
         expect(outcome.status).toBe(403);
       }
     });

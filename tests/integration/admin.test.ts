@@ -70,7 +70,12 @@ describe("user administration", () => {
     const row = await getDb().selectFrom("users").selectAll().where("username", "=", "longteng").executeTakeFirstOrThrow();
     expect(row.unit_id).toBe(longteng.id);
     expect(row.must_change_password).toBe(1);
-    const audit = await getDb().selectFrom("audit_log").selectAll().where("action", "=", "user.create").where("entity_id", "=", String(row.id)).execute();
+    const audit = await getDb()
+      .selectFrom("audit_log")
+      .selectAll()
+      .where("action", "=", "user.create")
+      .where("entity_id", "=", String(row.id))
+      .execute();
     expect(audit).toHaveLength(1);
   });
 
@@ -120,15 +125,27 @@ describe("user administration", () => {
     const cookie = await cookieFor("admin");
     const leader = await userId("leader");
     const form = (name: string, version: number) => ({
-      intent: "save", displayName: name, role: "leader", unitId: "", version: String(version),
+      intent: "save",
+      displayName: name,
+      role: "leader",
+      unitId: "",
+      version: String(version),
     });
-    const first = await callAction(adminUser.action, makeRequest(`/admin/users/${leader.id}`, { cookie, form: form("刘主任A", leader.version) }), {
-      params: { userId: String(leader.id) },
-    });
+    const first = await callAction(
+      adminUser.action,
+      makeRequest(`/admin/users/${leader.id}`, { cookie, form: form("刘主任A", leader.version) }),
+      {
+        params: { userId: String(leader.id) },
+      },
+    );
     expect(first.status).toBe(302);
-    const stale = await callAction(adminUser.action, makeRequest(`/admin/users/${leader.id}`, { cookie, form: form("刘主任B", leader.version) }), {
-      params: { userId: String(leader.id) },
-    });
+    const stale = await callAction(
+      adminUser.action,
+      makeRequest(`/admin/users/${leader.id}`, { cookie, form: form("刘主任B", leader.version) }),
+      {
+        params: { userId: String(leader.id) },
+      },
+    );
     expect(stale.status).toBe(409);
     expect(stale.data.message).toContain("已被他人修改");
     const row = await getDb().selectFrom("users").select("display_name").where("id", "=", leader.id).executeTakeFirstOrThrow();
@@ -169,7 +186,15 @@ describe("units and plans", () => {
       adminUnits.action,
       makeRequest("/admin/units", {
         cookie,
-        form: { intent: "update", unitId: String(unit.id), version: String(unit.version), name: "东晟社区（新）", kind: "community", sortOrder: "10", active: "on" },
+        form: {
+          intent: "update",
+          unitId: String(unit.id),
+          version: String(unit.version),
+          name: "东晟社区（新）",
+          kind: "community",
+          sortOrder: "10",
+          active: "on",
+        },
       }),
     );
     expect(outcome.status).toBe(200);
@@ -189,15 +214,24 @@ describe("units and plans", () => {
 
   it("creates and archives plan years, refusing a duplicate year", async () => {
     const cookie = await cookieFor("admin");
-    const created = await callAction(adminPlans.action, makeRequest("/admin/plans", { cookie, form: { intent: "create", year: "2026", organization: "平东街道" } }));
+    const created = await callAction(
+      adminPlans.action,
+      makeRequest("/admin/plans", { cookie, form: { intent: "create", year: "2026", organization: "平东街道" } }),
+    );
     expect(created.status).toBe(200);
-    const duplicate = await callAction(adminPlans.action, makeRequest("/admin/plans", { cookie, form: { intent: "create", year: "2026", organization: "平东街道" } }));
+    const duplicate = await callAction(
+      adminPlans.action,
+      makeRequest("/admin/plans", { cookie, form: { intent: "create", year: "2026", organization: "平东街道" } }),
+    );
     expect(duplicate.status).toBe(400);
     expect(duplicate.data.errors.year).toContain("已经存在");
     const plan = await getDb().selectFrom("plans").selectAll().where("year", "=", 2026).executeTakeFirstOrThrow();
     const archived = await callAction(
       adminPlans.action,
-      makeRequest("/admin/plans", { cookie, form: { intent: "setStatus", planId: String(plan.id), version: String(plan.version), status: "archived" } }),
+      makeRequest("/admin/plans", {
+        cookie,
+        form: { intent: "setStatus", planId: String(plan.id), version: String(plan.version), status: "archived" },
+      }),
     );
     expect(archived.status).toBe(200);
     const after = await getDb().selectFrom("plans").select("status").where("id", "=", plan.id).executeTakeFirstOrThrow();

@@ -46,7 +46,11 @@ function get(path: string, headers: Record<string, string> = {}): Promise<{ stat
       const chunks: Buffer[] = [];
       response.on("data", (chunk: Buffer) => chunks.push(chunk));
       response.on("end", () =>
-        resolve({ status: response.statusCode ?? 0, location: response.headers.location ?? null, body: Buffer.concat(chunks).toString("utf8") }),
+        resolve({
+          status: response.statusCode ?? 0,
+          location: response.headers.location ?? null,
+          body: Buffer.concat(chunks).toString("utf8"),
+        }),
       );
     });
     request.on("error", reject);
@@ -191,7 +195,15 @@ describe.skipIf(testDatabaseUrl())("advisories against the compiled server", () 
   });
 
   describe("GHSA-wrjc-x8rr-h8h6 and GHSA-jjmj-jmhj-qwj2: backslash paths and open redirects", () => {
-    const crafted = ["/\\evil.example", "/%5Cevil.example", "/%5cevil.example", "//evil.example", "/\\/evil.example", "/board/\\evil.example", "/board%5C..%5C..%5Cevil.example"];
+    const crafted = [
+      "/\\evil.example",
+      "/%5Cevil.example",
+      "/%5cevil.example",
+      "//evil.example",
+      "/\\/evil.example",
+      "/board/\\evil.example",
+      "/board%5C..%5C..%5Cevil.example",
+    ];
 
     it("answers backslash and protocol-relative paths with a 404 that links nowhere else", async () => {
       for (const path of crafted) {
@@ -205,7 +217,14 @@ describe.skipIf(testDatabaseUrl())("advisories against the compiled server", () 
     });
 
     it("never redirects off the site after signing in, whatever redirectTo says", async () => {
-      const targets = ["/\\evil.example", "//evil.example", "/\\/evil.example", "\\\\evil.example", "https://evil.example/", "/%5Cevil.example"];
+      const targets = [
+        "/\\evil.example",
+        "//evil.example",
+        "/\\/evil.example",
+        "\\\\evil.example",
+        "https://evil.example/",
+        "/%5Cevil.example",
+      ];
       for (const redirectTo of targets) {
         const response = await fetch(`${base}/login`, {
           method: "POST",
@@ -341,7 +360,10 @@ describe.skipIf(testDatabaseUrl())("advisories against the compiled server", () 
         }
       }
       // Production mode sanitizes every Error to a plain one before it is serialized.
-      expect(names.every((name) => name === "Error" || name === undefined), JSON.stringify(names)).toBe(true);
+      expect(
+        names.every((name) => name === "Error" || name === undefined),
+        JSON.stringify(names),
+      ).toBe(true);
     });
   });
 });

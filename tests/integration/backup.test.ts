@@ -56,7 +56,9 @@ describe.skipIf(onPostgres)("backup and restore", () => {
 
   it("refuses other roles and names that are not backups", async () => {
     const leader = await cookieFor("leader");
-    expect((await callAction(backups.action, makeRequest("/admin/backups", { cookie: leader, form: { intent: "create" } }))).status).toBe(403);
+    expect((await callAction(backups.action, makeRequest("/admin/backups", { cookie: leader, form: { intent: "create" } }))).status).toBe(
+      403,
+    );
     const admin = await cookieFor("admin");
     for (const name of ["../app.sqlite", "backup-x.sqlite", "..%2Fapp.sqlite", "backup-20260101-000000.sqlite"]) {
       const outcome = await callLoader(download.loader, makeRequest(`/admin/backups/${encodeURIComponent(name)}`, { cookie: admin }), {

@@ -4,11 +4,12 @@ import * as detailRoute from "../../app/routes/board.$taskId";
 import * as editRoute from "../../app/routes/board.$taskId_.edit";
 import * as meetingRoute from "../../app/routes/board_.meeting";
 import * as pollRoute from "../../app/routes/board_.poll";
-import { createTask, getChangeSeq } from "../../app/models/tasks.server";
+import { createTask } from "../../app/routes/board/tasks.server";
 import { STATUSES, type TaskStatus } from "../../app/lib/board";
 import { getDb } from "../../app/utils/db.server";
 import type { Actor } from "../../app/utils/permissions";
 import { callAction, callLoader, cookieFor, makeRequest } from "./helpers";
+import { getChangeSeq } from "../../app/models/plans.server";
 
 let planId: number;
 let actors: Record<string, Actor>;
@@ -45,7 +46,10 @@ async function taskRow(taskId: number) {
 }
 
 function move(username: string, form: Record<string, string>) {
-  return callAction(board.action, makeRequest("/board", { cookie: cookies[username], form: { intent: "move", beforeId: "", afterId: "", reason: "", ...form } }));
+  return callAction(
+    board.action,
+    makeRequest("/board", { cookie: cookies[username], form: { intent: "move", beforeId: "", afterId: "", reason: "", ...form } }),
+  );
 }
 
 describe("board loader", () => {
@@ -70,7 +74,11 @@ describe("board loader", () => {
 
   it("filters by unit, leader, category, light and text, all from the URL", async () => {
     const a = await newTask("辖区企业安全生产大排查", { category: "安全生产", leadUnitId: units["安全生产办公室"], supportUnitIds: [] });
-    const b = await newTask("社区养老服务站提质", { category: "民生保障", leadUnitId: units["丰翼社区"], supportUnitIds: [units["东晟社区"]] });
+    const b = await newTask("社区养老服务站提质", {
+      category: "民生保障",
+      leadUnitId: units["丰翼社区"],
+      supportUnitIds: [units["东晟社区"]],
+    });
     // The plan may hold other tasks (the seed's): check that every result matches, and ours are in.
     const cards = async (search: string) =>
       (await callLoader(board.loader, makeRequest(`/board${search}`, { cookie: cookies.leader }))).data.board.cards as {
@@ -210,7 +218,12 @@ describe("positions come from neighbours, computed on the server", () => {
     const before = await column("in_progress");
     const pos = (id: number) => before.find((r) => r.id === id)!.position;
     const [first, second] = [a, b].sort((x, y) => (pos(x.id) < pos(y.id) ? -1 : 1));
-    const outcome = await move("leader", { taskId: String(c.id), toStatus: "in_progress", beforeId: String(first.id), afterId: String(second.id) });
+    const outcome = await move("leader", {
+      taskId: String(c.id),
+      toStatus: "in_progress",
+      beforeId: String(first.id),
+      afterId: String(second.id),
+    });
     expect(outcome.status).toBe(200);
     const after = await column("in_progress");
     const ids = after.map((r) => r.id);
@@ -280,12 +293,26 @@ describe("the no-JS 移动到 form", () => {
       board.action,
       makeRequest("/board", {
         cookie: cookies.secretary,
-        form: { intent: "moveTo", taskId: String(task.id), toStatus: "in_progress", place: "bottom", reason: "", back: "?year=2025&lane=unit" },
+        form: {
+          intent: "moveTo",
+          taskId: String(task.id),
+          toStatus: "in_progress",
+          place: "bottom",
+          reason: "",
+          back: "?year=2025&lane=unit",
+        },
       }),
     );
     expect(outcome.status).toBe(302);
     expect(outcome.location).toBe("/board?year=2025&lane=unit");
-    const column = await getDb().selectFrom("tasks").select("id").where("plan_id", "=", planId).where("status", "=", "in_progress").orderBy("position", "desc").orderBy("id", "desc").executeTakeFirstOrThrow();
+    const column = await getDb()
+      .selectFrom("tasks")
+      .select("id")
+      .where("plan_id", "=", planId)
+      .where("status", "=", "in_progress")
+      .orderBy("position", "desc")
+      .orderBy("id", "desc")
+      .executeTakeFirstOrThrow();
     expect(column.id).toBe(task.id);
   });
 
@@ -293,10 +320,19 @@ describe("the no-JS 移动到 form", () => {
     const task = await newTask("按钮移动");
     const outcome = await callAction(
       board.action,
-      makeRequest("/board", { cookie: cookies.leader, form: { intent: "moveTo", taskId: String(task.id), target: "pending_review:top", back: "" } }),
+      makeRequest("/board", {
+        cookie: cookies.leader,
+        form: { intent: "moveTo", taskId: String(task.id), target: "pending_review:top", back: "" },
+      }),
     );
     expect(outcome.status).toBe(302);
-    const top = await getDb().selectFrom("tasks").select("id").where("plan_id", "=", planId).where("status", "=", "pending_review").orderBy("position").executeTakeFirstOrThrow();
+    const top = await getDb()
+      .selectFrom("tasks")
+      .select("id")
+      .where("plan_id", "=", planId)
+      .where("status", "=", "pending_review")
+      .orderBy("position")
+      .executeTakeFirstOrThrow();
     expect(top.id).toBe(task.id);
   });
 
@@ -305,7 +341,17 @@ describe("the no-JS 移动到 form", () => {
     await setStatus(task.id, "pending_review");
     const outcome = await callAction(
       board.action,
-      makeRequest("/board", { cookie: cookies.leader, form: { intent: "moveTo", taskId: String(task.id), toStatus: "in_progress", place: "top", reason: "", back: "https://evil.example" } }),
+      makeRequest("/board", {
+        cookie: cookies.leader,
+        form: {
+          intent: "moveTo",
+          taskId: String(task.id),
+          toStatus: "in_progress",
+          place: "top",
+          reason: "",
+          back: "https://evil.example",
+        },
+      }),
     );
     expect(outcome.status).toBe(400);
     expect(outcome.data).toMatchObject({ ok: false, intent: "moveTo", taskId: task.id, values: { toStatus: "in_progress", place: "top" } });
@@ -317,21 +363,42 @@ describe("creating, editing and deleting tasks", () => {
   it("quick-adds for leaders (top of the column, next code) and refuses others", async () => {
     const ok = await callAction(
       board.action,
-      makeRequest("/board", { cookie: cookies.leader, form: { intent: "quickAdd", planId: String(planId), status: "in_progress", title: "  新增：夜间经济示范街  ", back: "?year=2025" } }),
+      makeRequest("/board", {
+        cookie: cookies.leader,
+        form: { intent: "quickAdd", planId: String(planId), status: "in_progress", title: "  新增：夜间经济示范街  ", back: "?year=2025" },
+      }),
     );
     expect(ok.status).toBe(302);
     const created = await getDb().selectFrom("tasks").selectAll().where("title", "=", "新增：夜间经济示范街").executeTakeFirstOrThrow();
     expect(created.status).toBe("in_progress");
     expect(created.origin).toBe("manual");
-    const top = await getDb().selectFrom("tasks").select("id").where("plan_id", "=", planId).where("status", "=", "in_progress").orderBy("position").executeTakeFirstOrThrow();
+    const top = await getDb()
+      .selectFrom("tasks")
+      .select("id")
+      .where("plan_id", "=", planId)
+      .where("status", "=", "in_progress")
+      .orderBy("position")
+      .executeTakeFirstOrThrow();
     expect(top.id).toBe(created.id);
 
-    const empty = await callAction(board.action, makeRequest("/board", { cookie: cookies.admin, form: { intent: "quickAdd", planId: String(planId), status: "not_started", title: "   " } }));
+    const empty = await callAction(
+      board.action,
+      makeRequest("/board", {
+        cookie: cookies.admin,
+        form: { intent: "quickAdd", planId: String(planId), status: "not_started", title: "   " },
+      }),
+    );
     expect(empty.status).toBe(400);
     expect(empty.data.errors.title).toContain("请填写");
 
     for (const who of ["secretary", "viewer"]) {
-      const refused = await callAction(board.action, makeRequest("/board", { cookie: cookies[who], form: { intent: "quickAdd", planId: String(planId), status: "not_started", title: "越权新增" } }));
+      const refused = await callAction(
+        board.action,
+        makeRequest("/board", {
+          cookie: cookies[who],
+          form: { intent: "quickAdd", planId: String(planId), status: "not_started", title: "越权新增" },
+        }),
+      );
       expect(refused.status).toBe(403);
     }
   });
@@ -372,14 +439,29 @@ describe("creating, editing and deleting tasks", () => {
     const task = await newTask("旧小区改造");
     const row = await taskRow(task.id);
     const params = { taskId: String(task.id) };
-    const saved = await callAction(editRoute.action, makeRequest(`/board/${task.id}/edit?year=2025`, { cookie: cookies.leader, form: editForm(row.version) }), { params });
+    const saved = await callAction(
+      editRoute.action,
+      makeRequest(`/board/${task.id}/edit?year=2025`, { cookie: cookies.leader, form: editForm(row.version) }),
+      { params },
+    );
     expect(saved.status).toBe(302);
     expect(saved.location).toBe(`/board/${task.id}?year=2025`);
     const after = await taskRow(task.id);
-    expect(after).toMatchObject({ title: "老旧小区改造提升", category: "城市管理", origin_ref: "四.2", start_date: "2025-03-01", due_date: "2025-10-31", version: row.version + 1 });
+    expect(after).toMatchObject({
+      title: "老旧小区改造提升",
+      category: "城市管理",
+      origin_ref: "四.2",
+      start_date: "2025-03-01",
+      due_date: "2025-10-31",
+      version: row.version + 1,
+    });
     const taskUnits = await getDb().selectFrom("task_units").selectAll().where("task_id", "=", task.id).execute();
     expect(taskUnits.map((u) => [u.unit_id, u.role]).sort()).toEqual(
-      [[units["城东社区"], "lead"], [units["东晟社区"], "support"], [units["辉煌社区"], "support"]].sort(),
+      [
+        [units["城东社区"], "lead"],
+        [units["东晟社区"], "support"],
+        [units["辉煌社区"], "support"],
+      ].sort(),
     );
     const metrics = await getDb().selectFrom("metrics").selectAll().where("task_id", "=", task.id).execute();
     expect(metrics).toHaveLength(1);
@@ -431,11 +513,21 @@ describe("creating, editing and deleting tasks", () => {
     const task = await newTask("权限");
     const row = await taskRow(task.id);
     for (const who of ["secretary", "viewer"]) {
-      const outcome = await callAction(editRoute.action, makeRequest(`/board/${task.id}/edit`, { cookie: cookies[who], form: editForm(row.version) }), {
-        params: { taskId: String(task.id) },
-      });
+      const outcome = await callAction(
+        editRoute.action,
+        makeRequest(`/board/${task.id}/edit`, { cookie: cookies[who], form: editForm(row.version) }),
+        {
+          params: { taskId: String(task.id) },
+        },
+      );
       expect(outcome.status).toBe(403);
-      expect((await callLoader(editRoute.loader, makeRequest(`/board/${task.id}/edit`, { cookie: cookies[who] }), { params: { taskId: String(task.id) } })).status).toBe(403);
+      expect(
+        (
+          await callLoader(editRoute.loader, makeRequest(`/board/${task.id}/edit`, { cookie: cookies[who] }), {
+            params: { taskId: String(task.id) },
+          })
+        ).status,
+      ).toBe(403);
     }
   });
 
@@ -444,41 +536,74 @@ describe("creating, editing and deleting tasks", () => {
     const row = await taskRow(task.id);
     const params = { taskId: String(task.id) };
     const url = `/board/${task.id}`;
-    const unconfirmed = await callAction(detailRoute.action, makeRequest(url, { cookie: cookies.leader, form: { intent: "delete", version: String(row.version) } }), { params });
+    const unconfirmed = await callAction(
+      detailRoute.action,
+      makeRequest(url, { cookie: cookies.leader, form: { intent: "delete", version: String(row.version) } }),
+      { params },
+    );
     expect(unconfirmed.status).toBe(400);
     await move("leader", { taskId: String(task.id), toStatus: "in_progress" });
-    const stale = await callAction(detailRoute.action, makeRequest(url, { cookie: cookies.leader, form: { intent: "delete", version: String(row.version), confirm: "yes" } }), { params });
+    const stale = await callAction(
+      detailRoute.action,
+      makeRequest(url, { cookie: cookies.leader, form: { intent: "delete", version: String(row.version), confirm: "yes" } }),
+      { params },
+    );
     expect(stale.status).toBe(409);
     expect(stale.data.changes).toEqual([{ field: "状态", before: "未启动", after: "推进中" }]);
-    const bySecretary = await callAction(detailRoute.action, makeRequest(url, { cookie: cookies.secretary, form: { intent: "delete", version: String(row.version + 1), confirm: "yes" } }), { params });
+    const bySecretary = await callAction(
+      detailRoute.action,
+      makeRequest(url, { cookie: cookies.secretary, form: { intent: "delete", version: String(row.version + 1), confirm: "yes" } }),
+      { params },
+    );
     expect(bySecretary.status).toBe(403);
-    const ok = await callAction(detailRoute.action, makeRequest(url, { cookie: cookies.leader, form: { intent: "delete", version: String(row.version + 1), confirm: "yes" } }), { params });
+    const ok = await callAction(
+      detailRoute.action,
+      makeRequest(url, { cookie: cookies.leader, form: { intent: "delete", version: String(row.version + 1), confirm: "yes" } }),
+      { params },
+    );
     expect(ok.status).toBe(302);
     expect(await getDb().selectFrom("tasks").select("id").where("id", "=", task.id).executeTakeFirst()).toBeUndefined();
-    const audit = await getDb().selectFrom("audit_log").selectAll().where("action", "=", "task.delete").where("entity_id", "=", String(task.id)).executeTakeFirstOrThrow();
+    const audit = await getDb()
+      .selectFrom("audit_log")
+      .selectAll()
+      .where("action", "=", "task.delete")
+      .where("entity_id", "=", String(task.id))
+      .executeTakeFirstOrThrow();
     expect(JSON.parse(audit.before_json!).title).toBe("将被删除");
   });
 });
 
 describe("card detail", () => {
   it("shows fields, metrics and the history of moves with who, when, from, to and reason", async () => {
-    const task = await newTask("详情页任务", { metrics: [{ name: "走访户数", unit: "户", baseline: 100, target: 200, direction: "up", aggregation: "sum" }] });
+    const task = await newTask("详情页任务", {
+      metrics: [{ name: "走访户数", unit: "户", baseline: 100, target: 200, direction: "up", aggregation: "sum" }],
+    });
     await move("secretary", { taskId: String(task.id), toStatus: "in_progress" });
     await move("secretary", { taskId: String(task.id), toStatus: "pending_review" });
     await move("leader", { taskId: String(task.id), toStatus: "in_progress", reason: "台账不完整" });
-    const outcome = await callLoader(detailRoute.loader, makeRequest(`/board/${task.id}`, { cookie: cookies.viewer }), { params: { taskId: String(task.id) } });
+    const outcome = await callLoader(detailRoute.loader, makeRequest(`/board/${task.id}`, { cookie: cookies.viewer }), {
+      params: { taskId: String(task.id) },
+    });
     expect(outcome.status).toBe(200);
     const { detail } = outcome.data;
     expect(detail.card.code).toBe(task.code);
     expect(detail.metrics[0]).toMatchObject({ name: "走访户数", target: 200, actual: null });
     const moves = detail.history.filter((h: { from?: string }) => h.from);
-    expect(moves[0]).toMatchObject({ actor: "刘主任", action: "task.reject", from: "pending_review", to: "in_progress", reason: "台账不完整" });
+    expect(moves[0]).toMatchObject({
+      actor: "刘主任",
+      action: "task.reject",
+      from: "pending_review",
+      to: "in_progress",
+      reason: "台账不完整",
+    });
     expect(moves[1]).toMatchObject({ actor: "陈书记", action: "task.move", from: "in_progress", to: "pending_review" });
     expect(detail.history.at(-1).action).toBe("task.create");
   });
 
   it("answers 404 for a task that does not exist", async () => {
-    const outcome = await callLoader(detailRoute.loader, makeRequest("/board/987654", { cookie: cookies.viewer }), { params: { taskId: "987654" } });
+    const outcome = await callLoader(detailRoute.loader, makeRequest("/board/987654", { cookie: cookies.viewer }), {
+      params: { taskId: "987654" },
+    });
     expect(outcome.status).toBe(404);
   });
 });
@@ -498,7 +623,10 @@ describe("督办灯 thresholds per plan", () => {
       back: "?year=2025",
       ...overrides,
     });
-    const invalid = await callAction(board.action, makeRequest("/board", { cookie: cookies.leader, form: form(plan.version, { redBehind: "3" }) }));
+    const invalid = await callAction(
+      board.action,
+      makeRequest("/board", { cookie: cookies.leader, form: form(plan.version, { redBehind: "3" }) }),
+    );
     expect(invalid.status).toBe(400);
     expect(invalid.data.errors.redBehind).toContain("须大于");
     expect(invalid.data.values.redBehind).toBe("3");
@@ -506,8 +634,18 @@ describe("督办灯 thresholds per plan", () => {
     expect(refused.status).toBe(403);
     const ok = await callAction(board.action, makeRequest("/board", { cookie: cookies.leader, form: form(plan.version) }));
     expect(ok.status).toBe(302);
-    const stored = await getDb().selectFrom("plans").select(["light_thresholds", "version"]).where("id", "=", planId).executeTakeFirstOrThrow();
-    expect(JSON.parse(stored.light_thresholds!)).toEqual({ yellowBehind: 5, redBehind: 20, dueSoonDays: 10, silentWeeksYellow: 1, silentWeeksRed: 3 });
+    const stored = await getDb()
+      .selectFrom("plans")
+      .select(["light_thresholds", "version"])
+      .where("id", "=", planId)
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(stored.light_thresholds!)).toEqual({
+      yellowBehind: 5,
+      redBehind: 20,
+      dueSoonDays: 10,
+      silentWeeksYellow: 1,
+      silentWeeksRed: 3,
+    });
     const stale = await callAction(board.action, makeRequest("/board", { cookie: cookies.admin, form: form(plan.version) }));
     expect(stale.status).toBe(409);
     expect(stale.data.errors._form).toContain("已被他人修改");
@@ -518,7 +656,11 @@ describe("督办灯 thresholds per plan", () => {
 
 describe("live updates", () => {
   it("answers the poll with the change counter, 304 when unchanged, a new value after a move", async () => {
-    const first = await pollRoute.loader({ request: makeRequest(`/board/poll?plan=${planId}`, { cookie: cookies.viewer }), params: {}, context: {} } as never);
+    const first = await pollRoute.loader({
+      request: makeRequest(`/board/poll?plan=${planId}`, { cookie: cookies.viewer }),
+      params: {},
+      context: {},
+    } as never);
     expect(first.status).toBe(200);
     const etag = first.headers.get("ETag")!;
     const body = await first.json();

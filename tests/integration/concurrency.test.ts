@@ -4,9 +4,11 @@
 import { generateNKeysBetween } from "fractional-indexing";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_LIGHT_THRESHOLDS } from "../../app/lib/lights";
-import { moveTask, setPlanThresholds } from "../../app/models/tasks.server";
+import { moveTask } from "../../app/routes/board/move.server";
 import type { Actor } from "../../app/utils/permissions";
 import { getDb } from "../../app/utils/db.server";
+import { setPlanThresholds } from "../../app/models/plans.server";
+import { isRefusal } from "../../app/lib/refusal";
 
 let leader: Actor;
 let planId: number;
@@ -31,7 +33,16 @@ describe("concurrent writes", () => {
     for (const [i, position] of keys.entries()) {
       const row = await db
         .insertInto("tasks")
-        .values({ plan_id: planId, code: `并发-${i + 1}`, title: `并发移动 ${i + 1}`, origin: "manual", status: "not_started", position, created_at: now, updated_at: now })
+        .values({
+          plan_id: planId,
+          code: `并发-${i + 1}`,
+          title: `并发移动 ${i + 1}`,
+          origin: "manual",
+          status: "not_started",
+          position,
+          created_at: now,
+          updated_at: now,
+        })
         .returning("id")
         .executeTakeFirstOrThrow();
       ids.push(row.id);
@@ -43,7 +54,14 @@ describe("concurrent writes", () => {
     expect(new Set(results.map((r) => r.position)).size).toBe(20);
     expect(results.map((r) => r.seqAfter).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => before + i + 1));
     expect(await changeSeq()).toBe(before + 20);
-    const column = await db.selectFrom("tasks").select(["id", "position"]).where("plan_id", "=", planId).where("status", "=", "in_progress").orderBy("position").orderBy("id").execute();
+    const column = await db
+      .selectFrom("tasks")
+      .select(["id", "position"])
+      .where("plan_id", "=", planId)
+      .where("status", "=", "in_progress")
+      .orderBy("position")
+      .orderBy("id")
+      .execute();
     expect(new Set(column.map((c) => c.position)).size).toBe(column.length);
     // Each later move went above the earlier ones: the last counter value is the top card.
     const last = results.reduce((a, b) => (b.seqAfter > a.seqAfter ? b : a));
@@ -60,9 +78,12 @@ describe("concurrent writes", () => {
     const refusals = outcomes.filter((o): o is PromiseRejectedResult => o.status === "rejected");
     expect(refusals).toHaveLength(7);
     for (const refusal of refusals) {
-      expect(refusal.reason?.init?.status).toBe(409);
-      expect(JSON.stringify(refusal.reason?.data)).toContain("已被他人修改");
+      expect(isRefusal(refusal.reason)).toBe(true);
+      expect(refusal.reason.status).toBe(409);
+      expect(refusal.reason.message).toContain("已被他人修改");
     }
-    expect((await db.selectFrom("plans").select("version").where("id", "=", planId).executeTakeFirstOrThrow()).version).toBe(plan.version + 1);
+    expect((await db.selectFrom("plans").select("version").where("id", "=", planId).executeTakeFirstOrThrow()).version).toBe(
+      plan.version + 1,
+    );
   });
 });

@@ -7,10 +7,16 @@ import type { AppDatabase } from "../../db/index";
 const IGNORED_TABLES = new Set(["login_failures", "sessions"]);
 
 export async function tableChecksums(db: AppDatabase): Promise<Record<string, string>> {
-  const tables = (await db.introspection.getTables()).map((t) => t.name).filter((name) => !IGNORED_TABLES.has(name)).sort();
+  const tables = (await db.introspection.getTables())
+    .map((t) => t.name)
+    .filter((name) => !IGNORED_TABLES.has(name))
+    .sort();
   const sums: Record<string, string> = {};
   for (const table of tables) {
-    const rows = await (db as unknown as AppDatabase).selectFrom(table as "units").selectAll().execute();
+    const rows = await (db as unknown as AppDatabase)
+      .selectFrom(table as "units")
+      .selectAll()
+      .execute();
     const lines = rows.map((row) => JSON.stringify(row)).sort();
     sums[table] = `${rows.length}:${createHash("sha256").update(lines.join("\n")).digest("hex").slice(0, 16)}`;
   }

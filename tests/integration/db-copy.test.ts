@@ -64,7 +64,14 @@ describe.runIf(pgUrl)("db:copy from SQLite to PostgreSQL", () => {
     expect(order.indexOf("updates")).toBeLessThan(order.indexOf("metric_values"));
     const sourceCounts: Record<string, number> = {};
     for (const table of order) {
-      sourceCounts[table] = Number((await source.selectFrom(table as "units").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
+      sourceCounts[table] = Number(
+        (
+          await source
+            .selectFrom(table as "units")
+            .select((eb) => eb.fn.countAll().as("n"))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     }
     await source.destroy();
     expect(sourceCounts.tasks).toBe(10);
@@ -79,13 +86,27 @@ describe.runIf(pgUrl)("db:copy from SQLite to PostgreSQL", () => {
 
     const target = openPostgres(url);
     for (const table of order) {
-      const n = (await target.selectFrom(table as "units").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n;
+      const n = (
+        await target
+          .selectFrom(table as "units")
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n;
       expect([table, n]).toEqual([table, sourceCounts[table]]);
     }
     // Sequences continue after the copied ids.
     const now = new Date().toISOString();
-    const maxUnit = (await target.selectFrom("units").select((eb) => eb.fn.max("id").as("id")).executeTakeFirstOrThrow()).id;
-    const added = await target.insertInto("units").values({ name: "复制后新增", kind: "office", created_at: now, updated_at: now }).returning("id").executeTakeFirstOrThrow();
+    const maxUnit = (
+      await target
+        .selectFrom("units")
+        .select((eb) => eb.fn.max("id").as("id"))
+        .executeTakeFirstOrThrow()
+    ).id;
+    const added = await target
+      .insertInto("units")
+      .values({ name: "复制后新增", kind: "office", created_at: now, updated_at: now })
+      .returning("id")
+      .executeTakeFirstOrThrow();
     expect(added.id).toBe(Number(maxUnit) + 1);
     await target.deleteFrom("units").where("id", "=", added.id).execute();
     await target.destroy();
@@ -93,7 +114,12 @@ describe.runIf(pgUrl)("db:copy from SQLite to PostgreSQL", () => {
     const pages = async () => {
       const boardPage = await callLoader(board.loader, makeRequest("/board?year=2025", { cookie }));
       const kpiPage = await callLoader(kpi.loader, makeRequest("/kpi?year=2025&scope=all", { cookie }));
-      const firstMetric = await getDb().selectFrom("metric_values").select("metric_id").orderBy("metric_id").limit(1).executeTakeFirstOrThrow();
+      const firstMetric = await getDb()
+        .selectFrom("metric_values")
+        .select("metric_id")
+        .orderBy("metric_id")
+        .limit(1)
+        .executeTakeFirstOrThrow();
       const metricPage = await callLoader(metric.loader, makeRequest(`/kpi/${firstMetric.metric_id}`, { cookie }), {
         params: { metricId: String(firstMetric.metric_id) },
       });
@@ -132,7 +158,10 @@ describe.runIf(pgUrl)("db:copy from SQLite to PostgreSQL", () => {
     const dir = mkdtempSync(join(tmpdir(), "kanban-copy-"));
     const path = join(dir, "old.sqlite");
     const old = openDatabase(path);
-    await old.schema.createTable("units").addColumn("id", "integer", (c) => c.primaryKey()).execute();
+    await old.schema
+      .createTable("units")
+      .addColumn("id", "integer", (c) => c.primaryKey())
+      .execute();
     await old.destroy();
     await expect(copySqliteToPostgres(path, await emptyPostgres())).rejects.toThrow(/npm run migrate/);
   });

@@ -17,9 +17,9 @@ import { cookieFor, ORIGIN } from "./helpers";
 import { requestBodyLimit } from "../../app/utils/body-limits.server";
 import { docxBomb } from "../docx-bomb";
 import { seededRandom as random } from "../seeded-random";
+import { answerOf } from "../../app/utils/http.server";
 
 const SEED = 20251125;
-
 
 /** Route files with an action, and the source text that tells their fields and intents. */
 function actionRoutes(): { file: string; source: string }[] {
@@ -86,12 +86,26 @@ const TEXTS = [
   "\"'><svg onload=alert(1)>",
   "'; drop table tasks; --",
   "[object Object]",
-  "{\"$ne\":null}",
+  '{"$ne":null}',
   "__proto__",
   "%00%2e%2e%2f",
   "\r\n\r\nSet-Cookie: x=1",
 ];
-const NUMBERS = ["0", "-1", "-99999999", "1.5", "1e400", "NaN", "Infinity", "9007199254740993", "99999999999999999999", "0x10", "", "abc", "１２"];
+const NUMBERS = [
+  "0",
+  "-1",
+  "-99999999",
+  "1.5",
+  "1e400",
+  "NaN",
+  "Infinity",
+  "9007199254740993",
+  "99999999999999999999",
+  "0x10",
+  "",
+  "abc",
+  "１２",
+];
 const ID_LIKE = /(^id$|Id$|Ids$|^version$|^year$|^progress$|^value|^target|^baseline|sort|^week$)/;
 
 interface Ids {
@@ -107,7 +121,16 @@ function paramsFor(file: string, ids: Ids): Record<string, string> {
   const params: Record<string, string> = {};
   for (const m of file.matchAll(/\$(\w+)/g)) {
     const name = m[1];
-    params[name] = name === "taskId" ? String(ids.taskId) : name === "userId" ? String(ids.userId) : name === "metricId" ? String(ids.metricId) : name === "year" ? "2025" : "1";
+    params[name] =
+      name === "taskId"
+        ? String(ids.taskId)
+        : name === "userId"
+          ? String(ids.userId)
+          : name === "metricId"
+            ? String(ids.metricId)
+            : name === "year"
+              ? "2025"
+              : "1";
   }
   return params;
 }
@@ -184,8 +207,8 @@ async function post(action: ActionFunction, request: Request, params: Record<str
     const redirect = value.status >= 300 && value.status < 400;
     return { status: value.status, text: redirect ? "" : await value.text(), location: redirect ? value.headers.get("Location") : null };
   }
-  const tagged = value as { type?: string; data?: unknown; init?: ResponseInit | null };
-  if (tagged && tagged.type === "DataWithResponseInit") return { status: tagged.init?.status ?? 200, text: JSON.stringify(tagged.data) };
+  const answer = answerOf(value);
+  if (answer) return { status: answer.status || 200, text: JSON.stringify(answer.data) };
   if (value instanceof Error) return { status: 500, text: `${value.name}: ${value.message}` };
   return { status: 200, text: JSON.stringify(value ?? null) };
 }
@@ -194,30 +217,93 @@ async function post(action: ActionFunction, request: Request, params: Record<str
 let bomb: Uint8Array<ArrayBuffer>;
 
 function inputsFor(file: string, source: string, fieldNames: string[], ids: Ids, rand: () => number): Input[] {
-  const pick = <T,>(list: readonly T[]) => list[Math.floor(rand() * list.length)];
+  const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)];
   const intents = intentsOf(source);
   const inputs: Input[] = [
     { label: "empty body", body: { kind: "form", fields: [] }, mustRefuse: false },
     { label: "JSON body", body: { kind: "raw", contentType: "application/json", body: '{"intent":' }, mustRefuse: true },
-    { label: "multipart with a wrong boundary", body: { kind: "raw", contentType: "multipart/form-data; boundary=abc", body: "--xyz\r\nContent-Disposition: form-data; name=\"intent\"\r\n\r\nx\r\n--xyz--" }, mustRefuse: true },
-    { label: "truncated multipart", body: { kind: "raw", contentType: "multipart/form-data; boundary=b", body: '--b\r\nContent-Disposition: form-data; name="file"; filename="a.json"\r\nContent-Type: application/json\r\n\r\n{"a' }, mustRefuse: true },
+    {
+      label: "multipart with a wrong boundary",
+      body: {
+        kind: "raw",
+        contentType: "multipart/form-data; boundary=abc",
+        body: '--xyz\r\nContent-Disposition: form-data; name="intent"\r\n\r\nx\r\n--xyz--',
+      },
+      mustRefuse: true,
+    },
+    {
+      label: "truncated multipart",
+      body: {
+        kind: "raw",
+        contentType: "multipart/form-data; boundary=b",
+        body: '--b\r\nContent-Disposition: form-data; name="file"; filename="a.json"\r\nContent-Type: application/json\r\n\r\n{"a',
+      },
+      mustRefuse: true,
+    },
     { label: "multipart without boundary", body: { kind: "raw", contentType: "multipart/form-data", body: "intent=x" }, mustRefuse: true },
-    { label: "binary garbage", body: { kind: "raw", contentType: "application/x-www-form-urlencoded", body: new Uint8Array(Array.from({ length: 512 }, () => Math.floor(rand() * 256))) }, mustRefuse: false },
+    {
+      label: "binary garbage",
+      body: {
+        kind: "raw",
+        contentType: "application/x-www-form-urlencoded",
+        body: new Uint8Array(Array.from({ length: 512 }, () => Math.floor(rand() * 256))),
+      },
+      mustRefuse: false,
+    },
   ];
   // Forged intents: refused outright where the route has intents.
   if (intents.length) {
-    for (const forged of ["", "DELETE", "__proto__", "constructor", "move;drop", "移动", `${intents[0]} `, intents[0].toUpperCase(), "\u0000"]) {
-      inputs.push({ label: `forged intent ${JSON.stringify(forged)}`, body: { kind: "form", fields: [["intent", forged], ["taskId", String(ids.taskId)]] }, mustRefuse: true });
+    for (const forged of [
+      "",
+      "DELETE",
+      "__proto__",
+      "constructor",
+      "move;drop",
+      "移动",
+      `${intents[0]} `,
+      intents[0].toUpperCase(),
+      "\u0000",
+    ]) {
+      inputs.push({
+        label: `forged intent ${JSON.stringify(forged)}`,
+        body: {
+          kind: "form",
+          fields: [
+            ["intent", forged],
+            ["taskId", String(ids.taskId)],
+          ],
+        },
+        mustRefuse: true,
+      });
     }
   }
-  const idValues = ["0", "-1", "-5", "2147483648", "9007199254740993", "1e308", "1.5", "abc", String(ids.otherPlanTaskId), String(ids.otherPlanMetricId), "999999"];
+  const idValues = [
+    "0",
+    "-1",
+    "-5",
+    "2147483648",
+    "9007199254740993",
+    "1e308",
+    "1.5",
+    "abc",
+    String(ids.otherPlanTaskId),
+    String(ids.otherPlanMetricId),
+    "999999",
+  ];
   for (const intent of intents.length ? intents : [null]) {
     const base: [string, string][] = intent ? [["intent", intent]] : [];
     // Forged / foreign / negative / huge ids and stale versions, one id-like field at a time,
     // with the other fields plausible.
     const idFields = fieldNames.filter((n) => ID_LIKE.test(n));
     for (const field of idFields) {
-      const fields: [string, string][] = [...base, ["taskId", String(ids.taskId)], ["version", "1"], ["body", "本周进展正常。"], ["title", "测试任务"], [field, pick(idValues)]];
+      const fields: [string, string][] = [
+        ...base,
+        ["taskId", String(ids.taskId)],
+        ["version", "1"],
+        ["body", "本周进展正常。"],
+        ["title", "测试任务"],
+        [field, pick(idValues)],
+      ];
       inputs.push({ label: `${intent ?? "-"}: ${field} forged`, body: { kind: "form", fields }, mustRefuse: false });
     }
     // Random fields with odd values.
@@ -235,7 +321,11 @@ function inputsFor(file: string, source: string, fieldNames: string[], ids: Ids,
     }
     // A 1 MB value in each text field this route's own forms name.
     for (const name of ownFields(source).filter((n) => !ID_LIKE.test(n) && n !== "intent")) {
-      inputs.push({ label: `${intent ?? "-"}: ${name} 1 MB`, body: { kind: "form", fields: [...base, ["taskId", String(ids.taskId)], [name, HUGE]] }, mustRefuse: false });
+      inputs.push({
+        label: `${intent ?? "-"}: ${name} 1 MB`,
+        body: { kind: "form", fields: [...base, ["taskId", String(ids.taskId)], [name, HUGE]] },
+        mustRefuse: false,
+      });
     }
   }
   // Thousands of fields (more than any form has), bodies past the route's limit, and a .docx
@@ -243,14 +333,34 @@ function inputsFor(file: string, source: string, fieldNames: string[], ids: Ids,
   const limit = requestBodyLimit(urlFor(file, paramsFor(file, ids)));
   const fieldsOf = (count: number) => Array.from({ length: count }, (_, i) => `f${i}=1`).join("&");
   inputs.push(
-    { label: "6,000 fields", body: { kind: "raw", contentType: "application/x-www-form-urlencoded", body: `intent=${intents[0] ?? ""}&${fieldsOf(6000)}` }, mustRefuse: true },
-    { label: "30,000 fields", body: { kind: "raw", contentType: "application/x-www-form-urlencoded", body: fieldsOf(30_000) }, mustRefuse: true },
-    { label: `body of ${limit + 1} bytes`, body: { kind: "raw", contentType: "application/x-www-form-urlencoded", body: `a=${"b".repeat(limit - 1)}` }, mustRefuse: true },
+    {
+      label: "6,000 fields",
+      body: { kind: "raw", contentType: "application/x-www-form-urlencoded", body: `intent=${intents[0] ?? ""}&${fieldsOf(6000)}` },
+      mustRefuse: true,
+    },
+    {
+      label: "30,000 fields",
+      body: { kind: "raw", contentType: "application/x-www-form-urlencoded", body: fieldsOf(30_000) },
+      mustRefuse: true,
+    },
+    {
+      label: `body of ${limit + 1} bytes`,
+      body: { kind: "raw", contentType: "application/x-www-form-urlencoded", body: `a=${"b".repeat(limit - 1)}` },
+      mustRefuse: true,
+    },
     { label: `streamed body of ${limit + 64 * 1024} bytes`, body: { kind: "stream", bytes: limit + 64 * 1024 }, mustRefuse: true },
   );
   for (const field of ["file", "attachments"]) {
-    const base: [string, string][] = intents.includes("preview") ? [["intent", "preview"]] : intents.includes("import") ? [["intent", "import"]] : [];
-    inputs.push({ label: `.docx bomb in ${field}`, body: { kind: "form", fields: [...base, [field, new File([bomb], "总结.docx")]] }, mustRefuse: /import\/route/.test(file) && field === "file" });
+    const base: [string, string][] = intents.includes("preview")
+      ? [["intent", "preview"]]
+      : intents.includes("import")
+        ? [["intent", "import"]]
+        : [];
+    inputs.push({
+      label: `.docx bomb in ${field}`,
+      body: { kind: "form", fields: [...base, [field, new File([bomb], "总结.docx")]] },
+      mustRefuse: /import\/route/.test(file) && field === "file",
+    });
   }
   // Oversize and fake files on the upload routes.
   if (/import\/route|admin\.plans\.tsx|tasks\.\$taskId\.update/.test(file)) {
@@ -260,7 +370,12 @@ function inputsFor(file: string, source: string, fieldNames: string[], ids: Ids,
     const big = new File([new Uint8Array(21 * MB)], "大文件.json", { type: "application/json" });
     const fake = new File([new TextEncoder().encode("<script>alert(1)</script>")], "photo.png", { type: "image/png" });
     const nul = new File([new Uint8Array([0, 0, 0, 0])], "../../etc/passwd\u0000.txt", { type: "text/plain" });
-    for (const file of [big, fake, nul]) inputs.push({ label: `upload ${file.name} (${file.size} B)`, body: { kind: "form", fields: [...base, [field, file]] }, mustRefuse: file === big });
+    for (const file of [big, fake, nul])
+      inputs.push({
+        label: `upload ${file.name} (${file.size} B)`,
+        body: { kind: "form", fields: [...base, [field, file]] },
+        mustRefuse: file === big,
+      });
   }
   return inputs;
 }
@@ -299,22 +414,54 @@ describe("fuzzing every action route", () => {
     const doc = await exportPlan(db, 2025);
     doc.plan.year = 2031;
     const other = await importPlan(db, null, doc);
-    const task = await db.selectFrom("tasks").innerJoin("plans", "plans.id", "tasks.plan_id").select("tasks.id").where("plans.year", "=", 2025).orderBy("tasks.id").executeTakeFirstOrThrow();
+    const task = await db
+      .selectFrom("tasks")
+      .innerJoin("plans", "plans.id", "tasks.plan_id")
+      .select("tasks.id")
+      .where("plans.year", "=", 2025)
+      .orderBy("tasks.id")
+      .executeTakeFirstOrThrow();
     const otherTask = await db.selectFrom("tasks").select("id").where("plan_id", "=", other.planId).orderBy("id").executeTakeFirstOrThrow();
-    const otherMetric = await db.selectFrom("metrics").select("id").where("plan_id", "=", other.planId).orderBy("id").executeTakeFirstOrThrow();
-    const metric = await db.selectFrom("metrics").innerJoin("plans", "plans.id", "metrics.plan_id").select("metrics.id").where("plans.year", "=", 2025).orderBy("metrics.id").executeTakeFirstOrThrow();
+    const otherMetric = await db
+      .selectFrom("metrics")
+      .select("id")
+      .where("plan_id", "=", other.planId)
+      .orderBy("id")
+      .executeTakeFirstOrThrow();
+    const metric = await db
+      .selectFrom("metrics")
+      .innerJoin("plans", "plans.id", "metrics.plan_id")
+      .select("metrics.id")
+      .where("plans.year", "=", 2025)
+      .orderBy("metrics.id")
+      .executeTakeFirstOrThrow();
     const user = await db.selectFrom("users").select("id").where("username", "=", "viewer").executeTakeFirstOrThrow();
     const unit = await db.selectFrom("units").select("id").orderBy("id").executeTakeFirstOrThrow();
-    ids = { taskId: task.id, otherPlanTaskId: otherTask.id, otherPlanMetricId: otherMetric.id, metricId: metric.id, userId: user.id, unitId: unit.id };
+    ids = {
+      taskId: task.id,
+      otherPlanTaskId: otherTask.id,
+      otherPlanMetricId: otherMetric.id,
+      metricId: metric.id,
+      userId: user.id,
+      unitId: unit.id,
+    };
     for (const role of ["admin", "leader", "secretary", "viewer"]) cookies.set(role, await cookieFor(role));
   }, 120_000);
 
   // First, while their accounts are as seeded: the admin pass below resets and disables the viewer.
-  it("answers a 社区书记's and a viewer's fuzz inputs, whose rights end at their unit or at reading, the same way", { timeout: 600_000 }, async () => {
-    await fuzzAs(() => "secretary", SEED + 1);
-    // A viewer only reads: the one form it may send is its own password change.
-    await fuzzAs(() => "viewer", SEED + 2, (file) => file === "settings.password.tsx");
-  });
+  it(
+    "answers a 社区书记's and a viewer's fuzz inputs, whose rights end at their unit or at reading, the same way",
+    { timeout: 600_000 },
+    async () => {
+      await fuzzAs(() => "secretary", SEED + 1);
+      // A viewer only reads: the one form it may send is its own password change.
+      await fuzzAs(
+        () => "viewer",
+        SEED + 2,
+        (file) => file === "settings.password.tsx",
+      );
+    },
+  );
 
   it("answers every fuzz input with a handled response; refusals are Chinese 4xx that write nothing", { timeout: 600_000 }, async () => {
     // As the role that may use each route (admin pages as admin, the rest as a leader).
@@ -378,7 +525,9 @@ describe("fuzzing every action route", () => {
         }
       }
     }
-    console.log(`fuzz as ${roleFor("")}: ${tried} inputs over ${fuzzed.length} action routes (seed ${seed}); ${tried - accepted} refused with a 4xx, ${accepted} accepted as valid`);
+    console.log(
+      `fuzz as ${roleFor("")}: ${tried} inputs over ${fuzzed.length} action routes (seed ${seed}); ${tried - accepted} refused with a 4xx, ${accepted} accepted as valid`,
+    );
     expect(failures).toEqual([]);
   }
 });

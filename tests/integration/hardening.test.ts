@@ -104,15 +104,23 @@ describe("the server's streaming body limit", () => {
 
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  function send(path: string, chunks: number, chunkBytes: number, headers: Record<string, string> = {}): Promise<{ status: number; body: string; sent: number }> {
+  function send(
+    path: string,
+    chunks: number,
+    chunkBytes: number,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: string; sent: number }> {
     return new Promise((resolve, reject) => {
       let sent = 0;
-      const req = httpRequest({ host: "127.0.0.1", port, path, method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded", ...headers } }, (res) => {
-        let body = "";
-        res.setEncoding("utf8");
-        res.on("data", (chunk) => (body += chunk));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body, sent }));
-      });
+      const req = httpRequest(
+        { host: "127.0.0.1", port, path, method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded", ...headers } },
+        (res) => {
+          let body = "";
+          res.setEncoding("utf8");
+          res.on("data", (chunk) => (body += chunk));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body, sent }));
+        },
+      );
       req.on("error", () => undefined);
       const chunk = Buffer.alloc(chunkBytes, "a");
       const pump = () => {
@@ -138,10 +146,13 @@ describe("the server's streaming body limit", () => {
 
   it("refuses a declared oversize body before reading it", async () => {
     const result = await new Promise<number>((resolve) => {
-      const req = httpRequest({ host: "127.0.0.1", port, path: "/import", method: "POST", headers: { "Content-Length": String(6 * 1024 * 1024) } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = httpRequest(
+        { host: "127.0.0.1", port, path: "/import", method: "POST", headers: { "Content-Length": String(6 * 1024 * 1024) } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on("error", () => undefined);
       req.write("a");
     });
@@ -170,7 +181,10 @@ describe(".docx decompression bombs", () => {
 
   it("refuses a .docx that lies about its size once inflating passes the limit", { timeout: 60_000 }, async () => {
     const bomb = await docxBomb(30 * 1024 * 1024, { declareSmall: true });
-    await expect(readSummaryFile("bomb.docx", bomb)).rejects.toMatchObject({ code: "docx_too_large", message: expect.stringContaining("打开后的内容超过 20 MB") });
+    await expect(readSummaryFile("bomb.docx", bomb)).rejects.toMatchObject({
+      code: "docx_too_large",
+      message: expect.stringContaining("打开后的内容超过 20 MB"),
+    });
   });
 
   it("answers the import page's upload of a bomb with its Chinese refusal and writes nothing", { timeout: 60_000 }, async () => {
@@ -178,12 +192,21 @@ describe(".docx decompression bombs", () => {
     const body = new FormData();
     body.append("intent", "preview");
     body.append("file", new File([await docxBomb(30 * 1024 * 1024, { declareSmall: true })], "总结.docx"));
-    const before = await getDb().selectFrom("source_documents").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
-    const outcome = await callAction(importPage.action, new Request(`${ORIGIN}/import`, { method: "POST", body, headers: { Cookie: cookie, Origin: ORIGIN } }));
+    const before = await getDb()
+      .selectFrom("source_documents")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
+    const outcome = await callAction(
+      importPage.action,
+      new Request(`${ORIGIN}/import`, { method: "POST", body, headers: { Cookie: cookie, Origin: ORIGIN } }),
+    );
     expect(outcome.status).toBeGreaterThanOrEqual(400);
     expect(outcome.status).toBeLessThan(500);
     expect(JSON.stringify(outcome.data)).toContain("打开后的内容超过 20 MB");
-    const after = await getDb().selectFrom("source_documents").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    const after = await getDb()
+      .selectFrom("source_documents")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
   });
 });
@@ -207,7 +230,9 @@ describe("login limits count before argon2", () => {
   it("runs argon2 at most 30 times for 1,000 logins with random usernames from one address", async () => {
     const before = passwordChecksRun();
     const outcomes = await Promise.all(
-      Array.from({ length: 1000 }, (_, i) => callAction(login.action, loginForm(`nobody-${i}-${Math.random().toString(36).slice(2)}`, "x"), { context })),
+      Array.from({ length: 1000 }, (_, i) =>
+        callAction(login.action, loginForm(`nobody-${i}-${Math.random().toString(36).slice(2)}`, "x"), { context }),
+      ),
     );
     expect(passwordChecksRun() - before).toBeLessThanOrEqual(30);
     expect(outcomes.every((o) => [400, 429, 503].includes(o.status))).toBe(true);
@@ -228,11 +253,17 @@ describe("login limits count before argon2", () => {
     const db = getDb();
     const viewer = await db.selectFrom("users").select("id").where("username", "=", "viewer").executeTakeFirstOrThrow();
     const admin = await cookieFor("admin");
-    const page = await callLoader(editUser.loader, makeRequest(`/admin/users/${viewer.id}`, { cookie: admin }), { params: { userId: String(viewer.id) } });
-    expect(page.data.loginFailures).toBe(5);
-    const cleared = await callAction(editUser.action, makeRequest(`/admin/users/${viewer.id}`, { cookie: admin, form: { intent: "clearLoginDelays" } }), {
+    const page = await callLoader(editUser.loader, makeRequest(`/admin/users/${viewer.id}`, { cookie: admin }), {
       params: { userId: String(viewer.id) },
     });
+    expect(page.data.loginFailures).toBe(5);
+    const cleared = await callAction(
+      editUser.action,
+      makeRequest(`/admin/users/${viewer.id}`, { cookie: admin, form: { intent: "clearLoginDelays" } }),
+      {
+        params: { userId: String(viewer.id) },
+      },
+    );
     expect(cleared.data.kind).toBe("cleared");
     expect((await callAction(login.action, loginForm("viewer", TEST_PASSWORD), { context })).status).toBe(302);
     const audit = await db.selectFrom("audit_log").select("action").where("action", "=", "user.clear_login_delays").execute();
@@ -241,9 +272,15 @@ describe("login limits count before argon2", () => {
 
   it("puts 修改密码's current-password check under the same limits", async () => {
     const cookie = await cookieFor("secretary");
-    const form = (current: string) => makeRequest("/settings/password", { cookie, form: { currentPassword: current, newPassword: "a-new-pass-2026", confirmPassword: "a-new-pass-2026" } });
+    const form = (current: string) =>
+      makeRequest("/settings/password", {
+        cookie,
+        form: { currentPassword: current, newPassword: "a-new-pass-2026", confirmPassword: "a-new-pass-2026" },
+      });
     const before = passwordChecksRun();
-    const outcomes = await Promise.all(Array.from({ length: 50 }, (_, i) => callAction(changePassword.action, form(`wrong-${i}`), { context })));
+    const outcomes = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => callAction(changePassword.action, form(`wrong-${i}`), { context })),
+    );
     expect(passwordChecksRun() - before).toBeLessThanOrEqual(5);
     expect(outcomes.filter((o) => o.status === 429).length).toBeGreaterThanOrEqual(45);
     for (let i = 0; i < 6; i++) await callAction(changePassword.action, form(`wrong-again-${i}`), { context });

@@ -2,6 +2,7 @@
 import type { ActionFunction, AppLoadContext, LoaderFunction } from "@remix-run/node";
 import { getDb } from "../../app/utils/db.server";
 import { createSession, generateSessionToken, SESSION_COOKIE_NAME } from "../../app/utils/session.server";
+import { answerOf } from "../../app/utils/http.server";
 
 export const ORIGIN = "http://localhost:3000";
 export const TEST_PASSWORD = "demo-pass-2025";
@@ -45,25 +46,11 @@ export interface Outcome {
   location: string | null;
 }
 
-// What `data(value, init)` returns; recognised by its tag, as Remix itself does.
-interface DataWithInit {
-  type: "DataWithResponseInit";
-  data: unknown;
-  init: ResponseInit | null;
-}
-function isDataWithInit(value: unknown): value is DataWithInit {
-  return typeof value === "object" && value !== null && (value as DataWithInit).type === "DataWithResponseInit";
-}
-
+// What the app answers (a Refusal, `data(value, init)` or a Response), read as the server would.
 function toOutcome(value: unknown): Outcome {
-  if (value instanceof Response) {
-    return { status: value.status, data: null, headers: value.headers, location: value.headers.get("Location") };
-  }
-  if (isDataWithInit(value)) {
-    const headers = new Headers(value.init?.headers);
-    return { status: value.init?.status ?? 200, data: value.data, headers, location: headers.get("Location") };
-  }
-  return { status: 200, data: value, headers: new Headers(), location: null };
+  const answer = answerOf(value);
+  if (!answer) return { status: 200, data: value, headers: new Headers(), location: null };
+  return { status: answer.status || 200, data: answer.data, headers: answer.headers, location: answer.headers.get("Location") };
 }
 
 export interface CallOptions {
@@ -77,12 +64,10 @@ async function call(fn: LoaderFunction | ActionFunction | undefined, request: Re
     const result = await fn({ request, params: options.params ?? {}, context: (options.context ?? {}) as AppLoadContext });
     return toOutcome(result);
   } catch (thrown) {
-    if (thrown instanceof Response || isDataWithInit(thrown)) return toOutcome(thrown);
+    if (answerOf(thrown)) return toOutcome(thrown);
     throw thrown;
   }
 }
 
-export const callLoader = (fn: LoaderFunction | undefined, request: Request, options: CallOptions = {}) =>
-  call(fn, request, options);
-export const callAction = (fn: ActionFunction | undefined, request: Request, options: CallOptions = {}) =>
-  call(fn, request, options);
+export const callLoader = (fn: LoaderFunction | undefined, request: Request, options: CallOptions = {}) => call(fn, request, options);
+export const callAction = (fn: ActionFunction | undefined, request: Request, options: CallOptions = {}) => call(fn, request, options);

@@ -97,7 +97,7 @@ describe("the import page", () => {
       new Request(`${ORIGIN}/import`, { method: "POST", body: form, headers: { Cookie: cookie, Origin: ORIGIN } }),
     );
     expect(replay.status).toBe(409);
-    expect((await db.selectFrom("tasks").select("id").where("plan_id", "=", plan.id).execute())).toHaveLength(9);
+    expect(await db.selectFrom("tasks").select("id").where("plan_id", "=", plan.id).execute()).toHaveLength(9);
   });
 
   it("recognises the seed the first start imported", async () => {
@@ -118,13 +118,35 @@ describe("the import page", () => {
     expect(await counts()).toEqual(before);
   });
 
+  it("refuses a pasted text whose analysis is too large for a preview, keeping the text, and writes nothing", async () => {
+    const cookie = await cookieFor("leader");
+    const before = await counts();
+    // 2,500 headings: more sections than any 工作总结 has (the analysis runs on a worker thread).
+    const text = "（一）抓实基层治理。全年走访居民楼1900户，排查商户3640次。\n".repeat(2_500);
+    const refused = await callAction(importPage.action, upload(cookie, { intent: "preview", text }));
+    expect(refused.status).toBe(400);
+    expect(refused.data.error).toContain("太多");
+    expect(refused.data.pasted.replace(/\r\n/g, "\n")).toBe(text);
+    expect(await counts()).toEqual(before);
+  });
+
+  it("refuses a pasted text over the import's character limit with a Chinese message", async () => {
+    const cookie = await cookieFor("leader");
+    const refused = await callAction(importPage.action, upload(cookie, { intent: "preview", text: "一".repeat(500_001) }));
+    expect(refused.status).toBe(400);
+    expect(refused.data.error).toContain("50万字");
+  });
+
   it("keeps the choices and explains when a commit is invalid or forged", async () => {
     const cookie = await cookieFor("leader");
     const shown = await preview(cookie, new TextEncoder().encode(other.replaceAll("平西", "平南")));
     const { preview: p } = shown.data;
     const before = await counts();
     const send = (form: URLSearchParams) =>
-      callAction(importPage.action, new Request(`${ORIGIN}/import`, { method: "POST", body: form, headers: { Cookie: cookie, Origin: ORIGIN } }));
+      callAction(
+        importPage.action,
+        new Request(`${ORIGIN}/import`, { method: "POST", body: form, headers: { Cookie: cookie, Origin: ORIGIN } }),
+      );
 
     const emptyTitle = new URLSearchParams({ intent: "commit", fileName: p.fileName, encodedText: p.encodedText, planYear: "2027" });
     emptyTitle.append("task", p.tasks[0].key);

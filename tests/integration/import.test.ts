@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { commitImport, findImportedDocument } from "../../app/models/import.server";
+import { commitImport, findImportedDocument } from "../../app/routes/import/commit.server";
 import { getDb } from "../../app/utils/db.server";
 import { readFileSync } from "node:fs";
 
@@ -11,7 +11,15 @@ describe("the first start's demo plan", () => {
     const plan = await db.selectFrom("plans").selectAll().where("year", "=", 2025).executeTakeFirstOrThrow();
     const tasks = await db.selectFrom("tasks").selectAll().where("plan_id", "=", plan.id).orderBy("code").execute();
     expect(tasks.map((t) => t.code)).toEqual(Array.from({ length: 10 }, (_, i) => `2025-${String(i + 1).padStart(2, "0")}`));
-    expect(tasks.filter((t) => t.origin === "key_work").map((t) => t.origin_ref)).toEqual(["四.1", "四.2", "四.3", "四.4", "四.5", "四.6", "四.7"]);
+    expect(tasks.filter((t) => t.origin === "key_work").map((t) => t.origin_ref)).toEqual([
+      "四.1",
+      "四.2",
+      "四.3",
+      "四.4",
+      "四.5",
+      "四.6",
+      "四.7",
+    ]);
     expect(tasks.filter((t) => t.origin === "problem").map((t) => t.origin_ref)).toEqual(["三.1", "三.2", "三.3"]);
     expect(tasks.find((t) => t.origin_ref === "四.5")!.description).toContain("防汛抗旱");
     expect(tasks.every((t) => t.due_date?.startsWith("2025-") && t.lead_user_id != null)).toBe(true);
@@ -51,7 +59,7 @@ describe("the first start's demo plan", () => {
         tasks: [],
         metrics: [],
       }),
-    ).rejects.toMatchObject({ init: { status: 409 } });
+    ).rejects.toMatchObject({ status: 409 });
     expect(await db.selectFrom("tasks").select("id").execute()).toHaveLength(before.length);
   });
 
@@ -64,9 +72,21 @@ describe("the first start's demo plan", () => {
     });
     const before = await counts();
     const task = {
-      origin: "key_work" as const, originRef: "四.1", title: "甲", description: "甲", category: "", sourceExcerpt: "甲",
-      leadUnitId: null, supportUnitIds: [], leadUserId: null, startDate: null, dueDate: null,
-      status: "not_started" as const, progress: 0, doneAt: null, metrics: [],
+      origin: "key_work" as const,
+      originRef: "四.1",
+      title: "甲",
+      description: "甲",
+      category: "",
+      sourceExcerpt: "甲",
+      leadUnitId: null,
+      supportUnitIds: [],
+      leadUserId: null,
+      startDate: null,
+      dueDate: null,
+      status: "not_started" as const,
+      progress: 0,
+      doneAt: null,
+      metrics: [],
     };
     await expect(
       commitImport(db, null, {
@@ -93,7 +113,19 @@ describe("live boards", () => {
       originalText: "四、重点工作安排\n1.新增一项工作。",
       parsedJson: "{}",
       tasks: [],
-      metrics: [{ name: "新指标", unit: "件", baseline: 1, target: null, direction: "up", aggregation: "sum", category: "", sourceRef: null, sourceSentence: null }],
+      metrics: [
+        {
+          name: "新指标",
+          unit: "件",
+          baseline: 1,
+          target: null,
+          direction: "up",
+          aggregation: "sum",
+          category: "",
+          sourceRef: null,
+          sourceSentence: null,
+        },
+      ],
     });
     const after = await db.selectFrom("plans").select("change_seq").where("id", "=", plan.id).executeTakeFirstOrThrow();
     expect(after.change_seq).toBe(plan.change_seq + 1);

@@ -14,7 +14,11 @@ let planId: number;
 
 async function download(query: string, cookie = leaderCookie): Promise<Response> {
   try {
-    return (await ledgerRoute.loader({ request: makeRequest(`/kpi/ledger.xlsx${query}`, { cookie }), params: {}, context: {} as never })) as Response;
+    return (await ledgerRoute.loader({
+      request: makeRequest(`/kpi/ledger.xlsx${query}`, { cookie }),
+      params: {},
+      context: {} as never,
+    })) as Response;
   } catch (thrown) {
     if (thrown instanceof Response) return thrown;
     throw thrown;
@@ -58,7 +62,18 @@ beforeAll(async () => {
   await db.deleteFrom("updates").where("task_id", "=", task.id).where("unit_id", "=", task.unit_id).where("week", "=", WEEK).execute();
   await db
     .insertInto("updates")
-    .values({ task_id: task.id, unit_id: task.unit_id, author_id: author, week: WEEK, body: "完成台账核对", progress: 55, blockers: "经费未到位", next_steps: "协调经费", created_at: at, updated_at: at })
+    .values({
+      task_id: task.id,
+      unit_id: task.unit_id,
+      author_id: author,
+      week: WEEK,
+      body: "完成台账核对",
+      progress: 55,
+      blockers: "经费未到位",
+      next_steps: "协调经费",
+      created_at: at,
+      updated_at: at,
+    })
     .execute();
   // The unit's latest 填报 of the task (demo updates may be later than W26) reports a blocker too.
   const latest = await db
@@ -119,14 +134,48 @@ describe("the 工作台账 export", () => {
       expect(sheet.getColumn(1).width).toBeGreaterThan(0);
     }
     expect(headers(book.worksheets[0])).toEqual([
-      "序号", "任务来源", "工作任务", "目标值及计量单位", "责任领导", "牵头单位", "配合单位",
-      "完成时限", "进展情况", "存在问题", "下步打算", "督办灯", "状态", "办结时间",
+      "序号",
+      "任务来源",
+      "工作任务",
+      "目标值及计量单位",
+      "责任领导",
+      "牵头单位",
+      "配合单位",
+      "完成时限",
+      "进展情况",
+      "存在问题",
+      "下步打算",
+      "督办灯",
+      "状态",
+      "办结时间",
     ]);
     expect(headers(book.worksheets[1])).toEqual([
-      "序号", "类别", "指标名称", "计量单位", "所属重点工作", "考核方向", "统计方式",
-      "上年基数", "目标值", "完成值", "完成率", "序时进度", "督办灯", "说明",
+      "序号",
+      "类别",
+      "指标名称",
+      "计量单位",
+      "所属重点工作",
+      "考核方向",
+      "统计方式",
+      "上年基数",
+      "目标值",
+      "完成值",
+      "完成率",
+      "序时进度",
+      "督办灯",
+      "说明",
     ]);
-    expect(headers(book.worksheets[2])).toEqual(["序号", "编号", "重点工作", "单位", "牵头/配合", "填报情况", "提交时间", "完成进度", "最近催办"]);
+    expect(headers(book.worksheets[2])).toEqual([
+      "序号",
+      "编号",
+      "重点工作",
+      "单位",
+      "牵头/配合",
+      "填报情况",
+      "提交时间",
+      "完成进度",
+      "最近催办",
+    ]);
     expect(book.worksheets[0].getColumn(3).width).toBeGreaterThan(book.worksheets[0].getColumn(1).width!);
   });
 
@@ -156,7 +205,9 @@ describe("the 工作台账 export", () => {
       }
       if (task.done_at) expect((row.getCell(14).value as Date).toISOString().slice(0, 10)).toBe(toDateKey(task.done_at));
       else expect(row.getCell(14).value).toBeNull();
-      expect(row.getCell(13).value).toBe({ not_started: "未启动", in_progress: "推进中", pending_review: "待验收", done: "已销号" }[task.status]);
+      expect(row.getCell(13).value).toBe(
+        { not_started: "未启动", in_progress: "推进中", pending_review: "待验收", done: "已销号" }[task.status],
+      );
       const light = row.getCell(12);
       expect(String(light.value)).toMatch(/^(■ 红灯 滞后|▲ 黄灯 预警|● 绿灯 正常推进|✔ 已销号)$/);
       const fill = (light.fill as ExcelJS.FillPattern).fgColor?.argb;
@@ -179,7 +230,15 @@ describe("the 工作台账 export", () => {
       .select(["u.id", "u.task_id", "tasks.code", "u.unit_id", "u.week", "u.body", "u.blockers", "u.next_steps"])
       .where("tasks.plan_id", "=", planId)
       .where(({ not, exists, selectFrom }) =>
-        not(exists(selectFrom("updates as n").select("n.id").whereRef("n.task_id", "=", "u.task_id").whereRef("n.unit_id", "=", "u.unit_id").whereRef("n.week", ">", "u.week"))),
+        not(
+          exists(
+            selectFrom("updates as n")
+              .select("n.id")
+              .whereRef("n.task_id", "=", "u.task_id")
+              .whereRef("n.unit_id", "=", "u.unit_id")
+              .whereRef("n.week", ">", "u.week"),
+          ),
+        ),
       )
       .execute();
     expect(latest.length).toBeGreaterThan(0);
@@ -202,7 +261,12 @@ describe("the 工作台账 export", () => {
     let checkedWithValues = 0;
     for (const row of data) {
       const name = row.getCell(3).value;
-      const candidates = metrics.filter((m) => m.name === name && (m.target ?? null) === (row.getCell(9).value ?? null) && (m.baseline ?? null) === (row.getCell(8).value ?? null));
+      const candidates = metrics.filter(
+        (m) =>
+          m.name === name &&
+          (m.target ?? null) === (row.getCell(9).value ?? null) &&
+          (m.baseline ?? null) === (row.getCell(8).value ?? null),
+      );
       expect(candidates.length, String(name)).toBeGreaterThan(0);
       // Same-named figures (e.g. a task's copy of a plan figure): the one whose actual matches.
       const cell = row.getCell(10).value;
@@ -210,7 +274,10 @@ describe("the 工作台账 export", () => {
       let actual: number | null = null;
       for (const candidate of candidates) {
         const values = await db.selectFrom("metric_values").selectAll().where("metric_id", "=", candidate.id).execute();
-        const candidateActual = aggregateActual(candidate as Metric, values.map((v) => ({ unitId: v.unit_id, weekKey: v.week, value: v.value, reportedAt: v.reported_at })));
+        const candidateActual = aggregateActual(
+          candidate as Metric,
+          values.map((v) => ({ unitId: v.unit_id, weekKey: v.week, value: v.value, reportedAt: v.reported_at })),
+        );
         if (candidateActual === cell || (candidateActual !== null && typeof cell === "number" && Math.abs(candidateActual - cell) < 1e-6)) {
           m = candidate;
           actual = candidateActual;

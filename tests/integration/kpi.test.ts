@@ -4,20 +4,31 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { aggregateActual, actualTrend, type Metric } from "../../app/lib/kpi";
 import { DEFAULT_KPI_FILTERS, actualFromTotals, totalsFromWeeks, trendFromWeekTotals } from "../../app/lib/kpi-report";
-import { findKpiPlan, getMetricDetail, lastFinishedWeeks, loadKpiPage, loadMetricTotals, loadWeekTotals, planWeeks, weekTotalsQuery, type KpiPlan } from "../../app/models/kpi.server";
+import { lastFinishedWeeks, loadKpiPage, planWeeks } from "../../app/routes/kpi/queries.server";
+import { loadMetricTotals, loadWeekTotals, weekTotalsQuery } from "../../app/models/metric-totals.server";
+import { getMetricDetail } from "../../app/routes/kpi/metric-detail.server";
 import { weekKeyOf, weekRange } from "../../app/lib/weeks";
 import { getDb } from "../../app/utils/db.server";
 import { seededRandom as random } from "../seeded-random";
+import { findPlan, type PlanInfo } from "../../app/models/plans.server";
 
 const TODAY = "2025-07-02"; // W27; 序时进度 of a full-year metric: 50%
 
-let plan: KpiPlan;
+let plan: PlanInfo;
 let units: { id: number; name: string }[];
 let leaderId: number;
 let secretaryId: number;
 
-
-async function addMetric(fields: { name: string; unit: string; target: number | null; direction: Metric["direction"]; aggregation: Metric["aggregation"]; taskId?: number | null; category?: string; baseline?: number | null }) {
+async function addMetric(fields: {
+  name: string;
+  unit: string;
+  target: number | null;
+  direction: Metric["direction"];
+  aggregation: Metric["aggregation"];
+  taskId?: number | null;
+  category?: string;
+  baseline?: number | null;
+}) {
   const now = new Date().toISOString();
   const row = await getDb()
     .insertInto("metrics")
@@ -56,7 +67,7 @@ async function addValue(metricId: number, unitId: number, week: string, value: n
 
 beforeAll(async () => {
   const db = getDb();
-  plan = (await findKpiPlan(db, 2025, TODAY))!;
+  plan = (await findPlan(db, 2025, TODAY))!;
   units = await db.selectFrom("units").select(["id", "name"]).orderBy("sort_order").execute();
   leaderId = (await db.selectFrom("users").select("id").where("username", "=", "leader").executeTakeFirstOrThrow()).id;
   secretaryId = (await db.selectFrom("users").select("id").where("username", "=", "secretary").executeTakeFirstOrThrow()).id;
@@ -122,12 +133,11 @@ describe("week totals in SQL", () => {
     }
     expect(metricTotals.size).toBeGreaterThanOrEqual(ids.length);
     const taskMetric = allMetrics.find((m) => m.task_id != null && metricTotals.has(m.id));
-    if (taskMetric) {
-      const own = await loadMetricTotals(db, plan.id, [taskMetric.task_id!]);
-      const expected = allMetrics.filter((m) => m.task_id === taskMetric.task_id && metricTotals.has(m.id)).map((m) => m.id);
-      expect([...own.keys()].sort()).toEqual(expected.sort());
-      expect(own.get(taskMetric.id)).toEqual(metricTotals.get(taskMetric.id));
-    }
+    expect(taskMetric, "a task metric with reported values").toBeDefined();
+    const own = await loadMetricTotals(db, plan.id, [taskMetric!.task_id!]);
+    const expected = allMetrics.filter((m) => m.task_id === taskMetric!.task_id && metricTotals.has(m.id)).map((m) => m.id);
+    expect([...own.keys()].sort()).toEqual(expected.sort());
+    expect(own.get(taskMetric!.id)).toEqual(metricTotals.get(taskMetric!.id));
     expect((await loadMetricTotals(db, plan.id, [])).size).toBe(0);
   });
 
@@ -144,14 +154,17 @@ describe("week totals in SQL", () => {
     expect(plan_).not.toMatch(/Seq Scan on metric_values/);
   });
 
-  it.skipIf(process.env.DATABASE_URL)("use the indexes: the plan's values are read through metric_values' unique index, never a full scan", async () => {
-    const db = getDb();
-    const { sql } = await import("kysely");
-    const { rows } = await sql<{ detail: string }>`explain query plan ${weekTotalsQuery(plan.id)}`.execute(db);
-    const plan_ = rows.map((r) => r.detail).join("\n");
-    expect(plan_).toMatch(/SEARCH mv USING (COVERING )?INDEX/);
-    expect(plan_).not.toMatch(/SCAN mv\b(?! USING)/);
-  });
+  it.skipIf(process.env.DATABASE_URL)(
+    "use the indexes: the plan's values are read through metric_values' unique index, never a full scan",
+    async () => {
+      const db = getDb();
+      const { sql } = await import("kysely");
+      const { rows } = await sql<{ detail: string }>`explain query plan ${weekTotalsQuery(plan.id)}`.execute(db);
+      const plan_ = rows.map((r) => r.detail).join("\n");
+      expect(plan_).toMatch(/SEARCH mv USING (COVERING )?INDEX/);
+      expect(plan_).not.toMatch(/SCAN mv\b(?! USING)/);
+    },
+  );
 });
 
 describe("the KPI page data", () => {
@@ -159,7 +172,11 @@ describe("the KPI page data", () => {
     const db = getDb();
     const page = await loadKpiPage(db, plan, DEFAULT_KPI_FILTERS, TODAY);
     const all = await loadKpiPage(db, plan, { ...DEFAULT_KPI_FILTERS, scope: "all" }, TODAY);
-    const total = await db.selectFrom("metrics").select(db.fn.countAll<number>().as("n")).where("plan_id", "=", plan.id).executeTakeFirstOrThrow();
+    const total = await db
+      .selectFrom("metrics")
+      .select(db.fn.countAll<number>().as("n"))
+      .where("plan_id", "=", plan.id)
+      .executeTakeFirstOrThrow();
     expect(all.shown).toBe(Number(total.n));
     const shownIds = page.groups.flatMap((g) => g.rows);
     expect(shownIds.every((r) => r.target !== null || r.evaluation.actual !== null)).toBe(true);
@@ -174,7 +191,14 @@ describe("the KPI page data", () => {
   it("filters by unit (its tasks, or values it reported) and shows the unit's share", async () => {
     const db = getDb();
     const unit = units.find((u) => u.name === "龙腾社区")!;
-    const outsider = await addMetric({ name: "龙腾社区自报指标", unit: "次", target: 10, direction: "up", aggregation: "sum", category: "测试" });
+    const outsider = await addMetric({
+      name: "龙腾社区自报指标",
+      unit: "次",
+      target: 10,
+      direction: "up",
+      aggregation: "sum",
+      category: "测试",
+    });
     await addValue(outsider, unit.id, "2025-W20", 4);
     await addValue(outsider, units[0].id, "2025-W20", 3);
     const page = await loadKpiPage(db, plan, { ...DEFAULT_KPI_FILTERS, unit: unit.id }, TODAY);
@@ -184,7 +208,12 @@ describe("the KPI page data", () => {
     );
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) {
-      const reported = await db.selectFrom("metric_values").select("id").where("metric_id", "=", row.id).where("unit_id", "=", unit.id).executeTakeFirst();
+      const reported = await db
+        .selectFrom("metric_values")
+        .select("id")
+        .where("metric_id", "=", row.id)
+        .where("unit_id", "=", unit.id)
+        .executeTakeFirst();
       expect((row.task && ownTasks.has(row.task.id)) || reported !== undefined).toBe(true);
     }
     const outsiderRow = rows.find((r) => r.id === outsider)!;
@@ -226,7 +255,16 @@ describe("the KPI page data", () => {
     for (const week of weeks.slice(0, 2)) {
       await db
         .insertInto("updates")
-        .values({ task_id: assignment.task_id, unit_id: assignment.unit_id, author_id: secretaryId, week, body: "本周完成排查", progress: 40, created_at: now, updated_at: now })
+        .values({
+          task_id: assignment.task_id,
+          unit_id: assignment.unit_id,
+          author_id: secretaryId,
+          week,
+          body: "本周完成排查",
+          progress: 40,
+          created_at: now,
+          updated_at: now,
+        })
         .execute();
     }
     const after = await loadKpiPage(db, plan, DEFAULT_KPI_FILTERS, TODAY);
@@ -296,12 +334,24 @@ describe("the KPI routes", () => {
   it("let every role read the page, with the export offered to leaders and admins only", async () => {
     const route = await import("../../app/routes/kpi/route");
     const { callLoader, cookieFor, makeRequest } = await import("./helpers");
-    for (const [username, canExport] of [["viewer", false], ["secretary", false], ["leader", true], ["admin", true]] as const) {
-      const outcome = await callLoader(route.loader, makeRequest("/kpi?year=2025&light=green&sort=light", { cookie: await cookieFor(username) }));
+    for (const [username, canExport] of [
+      ["viewer", false],
+      ["secretary", false],
+      ["leader", true],
+      ["admin", true],
+    ] as const) {
+      const outcome = await callLoader(
+        route.loader,
+        makeRequest("/kpi?year=2025&light=green&sort=light", { cookie: await cookieFor(username) }),
+      );
       expect(outcome.status).toBe(200);
       expect(outcome.data.canExport).toBe(canExport);
       expect(outcome.data.filters).toMatchObject({ light: "green", sort: "light" });
-      expect(outcome.data.page.groups.flatMap((g: { rows: { evaluation: { light: string } }[] }) => g.rows).every((r: { evaluation: { light: string } }) => r.evaluation.light === "green")).toBe(true);
+      expect(
+        outcome.data.page.groups
+          .flatMap((g: { rows: { evaluation: { light: string } }[] }) => g.rows)
+          .every((r: { evaluation: { light: string } }) => r.evaluation.light === "green"),
+      ).toBe(true);
     }
     const anonymous = await callLoader(route.loader, makeRequest("/kpi"));
     expect(anonymous.status).toBe(302);
@@ -310,7 +360,10 @@ describe("the KPI routes", () => {
     expect(missing.status).toBe(200);
     expect(missing.data.plan).toBeNull();
     // Malformed filters are ignored, never a 500.
-    const odd = await callLoader(route.loader, makeRequest("/kpi?year=abc&unit=x&light=purple&sort=%27", { cookie: await cookieFor("viewer") }));
+    const odd = await callLoader(
+      route.loader,
+      makeRequest("/kpi?year=abc&unit=x&light=purple&sort=%27", { cookie: await cookieFor("viewer") }),
+    );
     expect(odd.status).toBe(200);
   });
 
@@ -322,11 +375,21 @@ describe("the KPI routes", () => {
       const outcome = await callLoader(detail.loader, makeRequest(`/kpi/${id}`, { cookie }), { params: { metricId: id } });
       expect(outcome.status, id).toBe(404);
     }
-    const metric = await getDb().selectFrom("metrics").select("id").where("plan_id", "=", plan.id).where("target", "is not", null).executeTakeFirstOrThrow();
+    // A goal to reach (up, with a positive target): its page draws a 序时 line.
+    const metric = await getDb()
+      .selectFrom("metrics")
+      .select(["id", "target"])
+      .where("plan_id", "=", plan.id)
+      .where("direction", "=", "up")
+      .where("target", ">", 0)
+      .executeTakeFirstOrThrow();
     const ok = await callLoader(detail.loader, makeRequest(`/kpi/${metric.id}`, { cookie }), { params: { metricId: String(metric.id) } });
     expect(ok.status).toBe(200);
     expect(ok.data.detail.metric.id).toBe(metric.id);
-    // A goal to reach gets a 序时 line that ends at the target.
-    if (ok.data.expectedLine) expect(ok.data.expectedLine.at(-1)).toBeLessThanOrEqual(ok.data.detail.metric.target);
+    // The 序时 line rises week by week and never passes the target.
+    const line = ok.data.expectedLine as number[];
+    expect(line.length).toBeGreaterThan(1);
+    expect(line.at(-1)).toBeGreaterThan(line[0]);
+    expect(line.at(-1)).toBeLessThanOrEqual(metric.target!);
   });
 });

@@ -2,9 +2,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import * as board from "../../app/routes/board/route";
 import * as editRoute from "../../app/routes/board.$taskId_.edit";
-import * as updateRoute from "../../app/routes/tasks.$taskId.update";
+import * as updateRoute from "../../app/routes/tasks.$taskId.update/route";
 import { weekKeyOf } from "../../app/lib/weeks";
-import { createTask } from "../../app/models/tasks.server";
+import { createTask } from "../../app/routes/board/tasks.server";
 import { getDb } from "../../app/utils/db.server";
 import type { Actor } from "../../app/utils/permissions";
 import { callAction, cookieFor, makeRequest } from "./helpers";

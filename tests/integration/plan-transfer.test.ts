@@ -1,11 +1,12 @@
 // Plan export/import: the demo plan goes out as JSON and into an empty instance (a freshly
 // migrated database with no bootstrap) and the board and KPI pages show the same; forged or
 // malformed documents are refused with a Chinese message and nothing written.
-import { copyFileSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import type { ActionFunction, LoaderFunction } from "@remix-run/node";
 import { describe, expect, it } from "vitest";
 import { migrateToLatest } from "../../db/index";
-import { exportPlan, importPlan, parsePlanDocument, type PlanDocument } from "../../app/models/plan-transfer.server";
+import { exportPlan, importPlan } from "../../app/models/plan-transfer.server";
+import { parsePlanDocument, type PlanDocument } from "../../app/models/plan-document.server";
 import { closeDb, getDb } from "../../app/utils/db.server";
 import * as boardRoute from "../../app/routes/board/route";
 import * as kpiRoute from "../../app/routes/kpi/route";
@@ -22,7 +23,11 @@ const ID_KEY = /(^id$|Id$|_id$|Ids$|^version$|^changeSeq$)/;
 function withoutIds(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutIds);
   if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).filter(([key]) => !ID_KEY.test(key)).map(([key, v]) => [key, withoutIds(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([key]) => !ID_KEY.test(key))
+        .map(([key, v]) => [key, withoutIds(v)]),
+    );
   }
   return value;
 }
@@ -31,13 +36,16 @@ async function counts() {
   const db = getDb();
   const plan = await db.selectFrom("plans").select("id").where("year", "=", 2025).executeTakeFirstOrThrow();
   const tasks = db.selectFrom("tasks").select("id").where("plan_id", "=", plan.id);
-  const count = async (q: { select: unknown }) => Number(((await (q as any).select((eb: any) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()) as { n: number }).n);
+  const count = async (q: { select: unknown }) =>
+    Number(((await (q as any).select((eb: any) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()) as { n: number }).n);
   return {
     tasks: await count(db.selectFrom("tasks").where("plan_id", "=", plan.id)),
     taskUnits: await count(db.selectFrom("task_units").where("task_id", "in", tasks)),
     metrics: await count(db.selectFrom("metrics").where("plan_id", "=", plan.id)),
     updates: await count(db.selectFrom("updates").where("task_id", "in", tasks)),
-    metricValues: await count(db.selectFrom("metric_values").where("metric_id", "in", db.selectFrom("metrics").select("id").where("plan_id", "=", plan.id))),
+    metricValues: await count(
+      db.selectFrom("metric_values").where("metric_id", "in", db.selectFrom("metrics").select("id").where("plan_id", "=", plan.id)),
+    ),
     comments: await count(db.selectFrom("comments").where("task_id", "in", tasks)),
     attachments: await count(db.selectFrom("attachments").where("task_id", "in", tasks)),
   };
@@ -67,9 +75,17 @@ function uploadRequest(cookie: string, body: string | Uint8Array<ArrayBuffer>, f
 describe("plan export and import", () => {
   it("exports the demo plan without secrets and imports it into an empty instance unchanged", async () => {
     const admin = await cookieFor("admin");
-    const download = await callLoader(exportRoute.loader as LoaderFunction, makeRequest("/admin/plans/2025/export", { cookie: admin }), { params: { year: "2025" } });
+    const download = await callLoader(exportRoute.loader as LoaderFunction, makeRequest("/admin/plans/2025/export", { cookie: admin }), {
+      params: { year: "2025" },
+    });
     expect(download.status).toBe(200);
-    const text = await (await exportRoute.loader({ request: makeRequest("/admin/plans/2025/export", { cookie: admin }), params: { year: "2025" }, context: {} } as never)).text();
+    const text = await (
+      await exportRoute.loader({
+        request: makeRequest("/admin/plans/2025/export", { cookie: admin }),
+        params: { year: "2025" },
+        context: {},
+      } as never)
+    ).text();
     expect(text).not.toMatch(/password|argon2|session/i);
     const doc = JSON.parse(text) as PlanDocument;
     expect(doc).toMatchObject({ format: "niandu-kanban-plan", version: 1, plan: { year: 2025 } });
@@ -107,7 +123,14 @@ describe("plan export and import", () => {
       expect(await counts()).toEqual(before);
       await getDb()
         .insertInto("users")
-        .values({ username: "viewer", display_name: "述职会议", password_hash: "x", role: "viewer", created_at: "2025-01-01T00:00:00.000Z", updated_at: "2025-01-01T00:00:00.000Z" })
+        .values({
+          username: "viewer",
+          display_name: "述职会议",
+          password_hash: "x",
+          role: "viewer",
+          created_at: "2025-01-01T00:00:00.000Z",
+          updated_at: "2025-01-01T00:00:00.000Z",
+        })
         .execute();
       const imported = await pages(await cookieFor("viewer"));
       expect(imported.board).toEqual(seen.board);
@@ -155,15 +178,43 @@ describe("plan export and import", () => {
     ["not JSON", () => "{ not json", /不是有效的 JSON/],
     ["another format", (d) => ({ ...d, format: "trello" }), /不是年度计划导出文件/],
     ["a future version", (d) => ({ ...d, version: 2 }), /不支持的导出文件版本 2/],
-    ["a task naming a unit that is not in the file", (d) => (d.tasks[0].units[0].unit_id = 987654, d), /任务 tasks第1项的 units第1项的 unit_id：引用了文件中不存在的单位/],
-    ["a progress given as text", (d) => ((d.updates[0] as any).progress = "50", d), /填报 updates第1项的 progress/],
-    ["a progress above 100", (d) => (d.tasks[1].progress = 101, d), /任务 tasks第2项的 progress/],
-    ["a duplicated task id", (d) => (d.tasks[1].id = d.tasks[0].id, d), /编号 \d+ 重复/],
-    ["a password hash smuggled into a user", (d) => ((d.users[0] as any).password_hash = "$argon2id$x", d), /用户 users第1项/],
-    ["an unknown role", (d) => ((d.users[0] as any).role = "root", d), /用户 users第1项的 role/],
-    ["a storage key with a path", (d) => (d.attachments.push({ update_id: d.updates[0].id, task_id: d.updates[0].task_id, file_name: "a.png", content_type: "image/png", size: 1, sha256: "0".repeat(64), storage_key: "../../etc/passwd", uploaded_by: d.users[0].id, created_at: "2025-03-01T00:00:00.000Z" }), d), /storage_key/],
-    ["a missing section", (d) => { const { tasks: _t, ...rest } = d; return rest; }, /任务 tasks/],
-    ["a year out of range", (d) => (d.plan.year = 99999, d), /年度计划 plan的 year/],
+    [
+      "a task naming a unit that is not in the file",
+      (d) => ((d.tasks[0].units[0].unit_id = 987654), d),
+      /任务 tasks第1项的 units第1项的 unit_id：引用了文件中不存在的单位/,
+    ],
+    ["a progress given as text", (d) => (((d.updates[0] as any).progress = "50"), d), /填报 updates第1项的 progress/],
+    ["a progress above 100", (d) => ((d.tasks[1].progress = 101), d), /任务 tasks第2项的 progress/],
+    ["a duplicated task id", (d) => ((d.tasks[1].id = d.tasks[0].id), d), /编号 \d+ 重复/],
+    ["a password hash smuggled into a user", (d) => (((d.users[0] as any).password_hash = "$argon2id$x"), d), /用户 users第1项/],
+    ["an unknown role", (d) => (((d.users[0] as any).role = "root"), d), /用户 users第1项的 role/],
+    [
+      "a storage key with a path",
+      (d) => (
+        d.attachments.push({
+          update_id: d.updates[0].id,
+          task_id: d.updates[0].task_id,
+          file_name: "a.png",
+          content_type: "image/png",
+          size: 1,
+          sha256: "0".repeat(64),
+          storage_key: "../../etc/passwd",
+          uploaded_by: d.users[0].id,
+          created_at: "2025-03-01T00:00:00.000Z",
+        }),
+        d
+      ),
+      /storage_key/,
+    ],
+    [
+      "a missing section",
+      (d) => {
+        const { tasks: _t, ...rest } = d;
+        return rest;
+      },
+      /任务 tasks/,
+    ],
+    ["a year out of range", (d) => ((d.plan.year = 99999), d), /年度计划 plan的 year/],
     ["an array instead of a document", () => [], /不是年度计划导出文件/],
   ];
   for (const [name, forge, message] of forgeries) {
@@ -173,7 +224,10 @@ describe("plan export and import", () => {
       doc.plan.year = 2040;
       const forged = forge(doc);
       const sums = await tableChecksums(getDb());
-      const outcome = await callAction(plansRoute.action as ActionFunction, uploadRequest(admin, typeof forged === "string" ? forged : JSON.stringify(forged)));
+      const outcome = await callAction(
+        plansRoute.action as ActionFunction,
+        uploadRequest(admin, typeof forged === "string" ? forged : JSON.stringify(forged)),
+      );
       expect(outcome.status).toBe(400);
       expect(outcome.data.importError).toMatch(message);
       expect(await tableChecksums(getDb())).toEqual(sums);

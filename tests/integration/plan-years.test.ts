@@ -5,10 +5,12 @@ import * as boardRoute from "../../app/routes/board/route";
 import * as reportsRoute from "../../app/routes/reports";
 import * as kpiRoute from "../../app/routes/kpi/route";
 import { createPlan } from "../../app/models/plans.server";
-import { createTask, todayKey } from "../../app/models/tasks.server";
+import { createTask } from "../../app/routes/board/tasks.server";
+import { todayKey } from "../../app/models/plans.server";
 import { getTodo, countTodo } from "../../app/models/todo.server";
 import { urgeMany, urgeUnit } from "../../app/models/comments.server";
 import { yearOfDateKey } from "../../app/lib/plan-year";
+import { isRefusal } from "../../app/lib/refusal";
 import { getDb } from "../../app/utils/db.server";
 import type { Actor } from "../../app/utils/permissions";
 import { callLoader, cookieFor, makeRequest } from "./helpers";
@@ -80,8 +82,7 @@ describe("plan years", () => {
 
     // 催办 is refused in Chinese and writes nothing; 一键催办 skips it.
     await expect(urgeUnit(getDb(), actors.leader, { taskId: task.id, unitId, note: "" })).rejects.toSatisfy((thrown: unknown) => {
-      const response = (thrown as { init?: { status?: number }; data?: { message?: string } });
-      return response.init?.status === 400 && /才开始.*不能催办/.test(response.data?.message ?? "");
+      return isRefusal(thrown) && thrown.status === 400 && /才开始.*不能催办/.test(thrown.message);
     });
     expect(await urgeMany(getDb(), actors.leader, [{ taskId: task.id, unitId }], "请填报", new Date())).toEqual({ sent: 0, skipped: 1 });
     const urges = await getDb().selectFrom("comments").select("id").where("task_id", "=", task.id).execute();

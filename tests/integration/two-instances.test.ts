@@ -77,7 +77,11 @@ function stop(instance: Instance | undefined): Promise<void> {
   });
 }
 
-async function login(instance: Instance, username: string, password: string): Promise<{ status: number; cookie: string | null; body: string }> {
+async function login(
+  instance: Instance,
+  username: string,
+  password: string,
+): Promise<{ status: number; cookie: string | null; body: string }> {
   const response = await fetch(`${instance.url}/login`, {
     method: "POST",
     redirect: "manual",

@@ -1,7 +1,7 @@
 // Weekly 填报, 催办, comments, 填报情况, 我的待办 and the audit trail, through the routes' loaders
 // and actions with real Requests against a real SQLite file.
 import { beforeAll, describe, expect, it } from "vitest";
-import * as updateRoute from "../../app/routes/tasks.$taskId.update";
+import * as updateRoute from "../../app/routes/tasks.$taskId.update/route";
 import * as commentsRoute from "../../app/routes/tasks.$taskId.comments";
 import * as attachmentRoute from "../../app/routes/attachments.$attachmentId";
 import * as reportsRoute from "../../app/routes/reports";
@@ -9,13 +9,15 @@ import * as exportRoute from "../../app/routes/reports.export";
 import * as todoRoute from "../../app/routes/todo";
 import * as auditRoute from "../../app/routes/admin.audit";
 import * as detailRoute from "../../app/routes/board.$taskId";
-import { createTask, getBoardCard, getBoardPlan, getChangeSeq } from "../../app/models/tasks.server";
-import { saveUpdate } from "../../app/models/updates.server";
+import { createTask } from "../../app/routes/board/tasks.server";
+import { getBoardCard } from "../../app/routes/board/cards.server";
+import { saveUpdate } from "../../app/routes/tasks.$taskId.update/save-update.server";
 import { countTodo } from "../../app/models/todo.server";
 import { previousWeek, weekKeyOf, weekRange } from "../../app/lib/weeks";
 import { getDb } from "../../app/utils/db.server";
 import type { Actor } from "../../app/utils/permissions";
 import { callAction, callLoader, cookieFor, makeRequest, ORIGIN } from "./helpers";
+import { getPlan, getChangeSeq } from "../../app/models/plans.server";
 
 let planId: number;
 let actors: Record<string, Actor>;
@@ -43,8 +45,26 @@ async function newTask(title: string, lead = "东晟社区", support = ["龙腾�
     startDate: "2025-01-01",
     dueDate: "2099-12-31",
     metrics: [
-      { name: "排查商户", unit: "次", baseline: 3184, target: 3500, direction: "up", aggregation: "sum", sourceRef: null, sourceSentence: null } as never,
-      { name: "固定资产投资", unit: "万元", baseline: 2151, target: 2370, direction: "up", aggregation: "latest", sourceRef: null, sourceSentence: null } as never,
+      {
+        name: "排查商户",
+        unit: "次",
+        baseline: 3184,
+        target: 3500,
+        direction: "up",
+        aggregation: "sum",
+        sourceRef: null,
+        sourceSentence: null,
+      } as never,
+      {
+        name: "固定资产投资",
+        unit: "万元",
+        baseline: 2151,
+        target: 2370,
+        direction: "up",
+        aggregation: "latest",
+        sourceRef: null,
+        sourceSentence: null,
+      } as never,
     ],
   });
   const metrics = await getDb().selectFrom("metrics").select(["id", "aggregation"]).where("task_id", "=", task.id).orderBy("id").execute();
@@ -56,12 +76,21 @@ const thisWeek = () => weekKeyOf(new Date());
 function post(taskId: number, username: string, form: Record<string, string | string[]>) {
   return callAction(
     updateRoute.action,
-    makeRequest(`/tasks/${taskId}/update`, { cookie: cookies[username], form: { week: thisWeek(), body: "本周走访商户", progress: "30", ...form } }),
+    makeRequest(`/tasks/${taskId}/update`, {
+      cookie: cookies[username],
+      form: { week: thisWeek(), body: "本周走访商户", progress: "30", ...form },
+    }),
     { params: { taskId: String(taskId) } },
   );
 }
 
-function multipart(taskId: number, username: string, fields: Record<string, string>, files: { name: string; type: string; bytes: Uint8Array<ArrayBuffer> }[], headers: Record<string, string> = {}) {
+function multipart(
+  taskId: number,
+  username: string,
+  fields: Record<string, string>,
+  files: { name: string; type: string; bytes: Uint8Array<ArrayBuffer> }[],
+  headers: Record<string, string> = {},
+) {
   const body = new FormData();
   for (const [key, value] of Object.entries({ week: thisWeek(), body: "附佐证材料", progress: "40", ...fields })) body.append(key, value);
   for (const file of files) body.append("attachments", new File([file.bytes], file.name, { type: file.type }));
@@ -83,7 +112,10 @@ async function auditActions(since: number) {
 }
 
 async function lastAuditId() {
-  const row = await getDb().selectFrom("audit_log").select((eb) => eb.fn.max("id").as("id")).executeTakeFirstOrThrow();
+  const row = await getDb()
+    .selectFrom("audit_log")
+    .select((eb) => eb.fn.max("id").as("id"))
+    .executeTakeFirstOrThrow();
   return Number(row.id ?? 0);
 }
 
@@ -93,14 +125,18 @@ describe("update form: who may post", () => {
   it("shows the form to the secretary of a 牵头 unit and refuses other units' tasks with 403", async () => {
     const own = await newTask("本单位的任务");
     const other = await newTask("别的单位的任务", "龙腾社区", ["丰翼社区"]);
-    const page = await callLoader(updateRoute.loader, makeRequest(`/tasks/${own.id}/update`, { cookie: cookies.secretary }), { params: { taskId: String(own.id) } });
+    const page = await callLoader(updateRoute.loader, makeRequest(`/tasks/${own.id}/update`, { cookie: cookies.secretary }), {
+      params: { taskId: String(own.id) },
+    });
     expect(page.status).toBe(200);
     expect(page.data.form.unitId).toBe(units["东晟社区"]);
     expect(page.data.form.week).toBe(thisWeek());
 
     const refused = await post(other.id, "secretary", {});
     expect(refused.status).toBe(403);
-    const form = await callLoader(updateRoute.loader, makeRequest(`/tasks/${other.id}/update`, { cookie: cookies.secretary }), { params: { taskId: String(other.id) } });
+    const form = await callLoader(updateRoute.loader, makeRequest(`/tasks/${other.id}/update`, { cookie: cookies.secretary }), {
+      params: { taskId: String(other.id) },
+    });
     expect(form.status).toBe(403);
     expect(await updatesOf(other.id)).toHaveLength(0);
     expect((await post(own.id, "viewer", {})).status).toBe(403);
@@ -127,7 +163,7 @@ describe("update form: who may post", () => {
 describe("saving an update", () => {
   it("creates the record, moves the card's progress, bumps the plan's change counter and redirects back", async () => {
     const task = await newTask("进度随填报变化");
-    const plan = (await getBoardPlan(getDb(), planId))!;
+    const plan = (await getPlan(getDb(), planId))!;
     const seqBefore = await getChangeSeq(getDb(), planId);
     const before = (await getBoardCard(getDb(), plan, task.id, "2025-06-01"))!;
     expect(before.progress).toBe(0);
@@ -206,7 +242,7 @@ describe("saving an update", () => {
     expect((await post(task.id, "secretary", { [sum]: "1226次", [latest]: "1,100万元" })).status).toBe(302);
     expect((await post(task.id, "leader", { unitId: String(units["龙腾社区"]), [sum]: "100", [latest]: "50" })).status).toBe(302);
 
-    const plan = (await getBoardPlan(getDb(), planId))!;
+    const plan = (await getPlan(getDb(), planId))!;
     const card = (await getBoardCard(getDb(), plan, task.id, "2025-06-01"))!;
     const bySum = card.metrics.find((m) => m.id === task.sumMetric)!;
     const byLatest = card.metrics.find((m) => m.id === task.latestMetric)!;
@@ -225,10 +261,24 @@ describe("saving an update", () => {
     const week = "2025-W20";
     const during = new Date(weekRange(week).start.getTime() + 86_400_000);
     const after = new Date(weekRange(week).end.getTime() + 3_600_000);
-    const base = { taskId: task.id, unitId: null, week, body: "周内填报", progress: 10, nextSteps: "", blockers: "", needsCoordination: false, values: new Map(), files: [], removeAttachmentIds: [] };
+    const base = {
+      taskId: task.id,
+      unitId: null,
+      week,
+      body: "周内填报",
+      progress: 10,
+      nextSteps: "",
+      blockers: "",
+      needsCoordination: false,
+      values: new Map(),
+      files: [],
+      removeAttachmentIds: [],
+    };
     const created = await saveUpdate(getDb(), actors.secretary, { ...base, version: null }, during);
     await saveUpdate(getDb(), actors.secretary, { ...base, version: created.version, body: "周内修改" }, during);
-    await expect(saveUpdate(getDb(), actors.secretary, { ...base, version: 2, body: "过周修改" }, after)).rejects.toMatchObject({ init: { status: 403 } });
+    await expect(saveUpdate(getDb(), actors.secretary, { ...base, version: 2, body: "过周修改" }, after)).rejects.toMatchObject({
+      status: 403,
+    });
     const byLeader = await saveUpdate(getDb(), actors.leader, { ...base, unitId: units["东晟社区"], version: 2, body: "领导更正" }, after);
     expect(byLeader.version).toBe(3);
     const [row] = await updatesOf(task.id);
@@ -253,20 +303,30 @@ describe("佐证材料", () => {
     expect(file).toMatchObject({ file_name: "现场照片.png", content_type: "image/png", size: PNG.byteLength });
     expect(file.storage_key).not.toContain("现场照片");
 
-    const download = await attachmentRoute.loader({ request: makeRequest(`/attachments/${file.id}`, { cookie: cookies.viewer }), params: { attachmentId: String(file.id) }, context: {} as never });
+    const download = await attachmentRoute.loader({
+      request: makeRequest(`/attachments/${file.id}`, { cookie: cookies.viewer }),
+      params: { attachmentId: String(file.id) },
+      context: {} as never,
+    });
     expect(download.headers.get("Content-Type")).toBe("image/png");
     expect(download.headers.get("X-Content-Type-Options")).toBe("nosniff");
     expect(new Uint8Array(await download.arrayBuffer())).toEqual(PNG);
-    const anonymous = await callLoader(attachmentRoute.loader, makeRequest(`/attachments/${file.id}`), { params: { attachmentId: String(file.id) } });
+    const anonymous = await callLoader(attachmentRoute.loader, makeRequest(`/attachments/${file.id}`), {
+      params: { attachmentId: String(file.id) },
+    });
     expect(anonymous.status).toBe(302);
     expect(anonymous.location).toContain("/login");
-    const missing = await callLoader(attachmentRoute.loader, makeRequest("/attachments/999999", { cookie: cookies.viewer }), { params: { attachmentId: "999999" } });
+    const missing = await callLoader(attachmentRoute.loader, makeRequest("/attachments/999999", { cookie: cookies.viewer }), {
+      params: { attachmentId: "999999" },
+    });
     expect(missing.status).toBe(404);
   });
 
   it("refuses a file that only claims to be an image, and an oversize body, keeping the text", async () => {
     const task = await newTask("伪装的文件");
-    const fake = await multipart(task.id, "secretary", { body: "文字要保留" }, [{ name: "photo.png", type: "image/png", bytes: new TextEncoder().encode("<html><script>alert(1)</script>") }]);
+    const fake = await multipart(task.id, "secretary", { body: "文字要保留" }, [
+      { name: "photo.png", type: "image/png", bytes: new TextEncoder().encode("<html><script>alert(1)</script>") },
+    ]);
     expect(fake.status).toBe(400);
     expect(fake.data.errors.attachments).toContain("不是图片");
     expect(fake.data.values.body).toBe("文字要保留");
@@ -280,9 +340,16 @@ describe("催办 and comments", () => {
   it("lets a leader urge a unit once a day, refusing the second politely, and the unit sees it on 我的待办", async () => {
     const task = await newTask("催办一次");
     const urge = (username: string) =>
-      callAction(commentsRoute.action, makeRequest(`/tasks/${task.id}/comments`, { cookie: cookies[username], form: { intent: "urge", unitId: String(units["东晟社区"]), back: `/board/${task.id}` } }), {
-        params: { taskId: String(task.id) },
-      });
+      callAction(
+        commentsRoute.action,
+        makeRequest(`/tasks/${task.id}/comments`, {
+          cookie: cookies[username],
+          form: { intent: "urge", unitId: String(units["东晟社区"]), back: `/board/${task.id}` },
+        }),
+        {
+          params: { taskId: String(task.id) },
+        },
+      );
     expect((await urge("secretary")).status).toBe(403);
     const first = await urge("leader");
     expect(first.status).toBe(302);
@@ -310,9 +377,13 @@ describe("催办 and comments", () => {
   it("records comments with @unit mentions, shown to that unit; viewers cannot comment", async () => {
     const task = await newTask("评论提醒");
     const comment = (username: string, body: string) =>
-      callAction(commentsRoute.action, makeRequest(`/tasks/${task.id}/comments`, { cookie: cookies[username], form: { intent: "comment", body, fetcher: "1" } }), {
-        params: { taskId: String(task.id) },
-      });
+      callAction(
+        commentsRoute.action,
+        makeRequest(`/tasks/${task.id}/comments`, { cookie: cookies[username], form: { intent: "comment", body, fetcher: "1" } }),
+        {
+          params: { taskId: String(task.id) },
+        },
+      );
     expect((await comment("viewer", "看看")).status).toBe(403);
     const empty = await comment("leader", "   ");
     expect(empty.status).toBe(400);
@@ -322,7 +393,9 @@ describe("催办 and comments", () => {
     const todo = await callLoader(todoRoute.loader, makeRequest("/todo", { cookie: cookies.secretary }));
     expect(todo.data.todo.mentions.some((m: { body: string }) => m.body === "请@东晟社区 补充照片")).toBe(true);
 
-    const detail = await callLoader(detailRoute.loader, makeRequest(`/board/${task.id}`, { cookie: cookies.viewer }), { params: { taskId: String(task.id) } });
+    const detail = await callLoader(detailRoute.loader, makeRequest(`/board/${task.id}`, { cookie: cookies.viewer }), {
+      params: { taskId: String(task.id) },
+    });
     expect(detail.data.activity.comments[0]).toMatchObject({ kind: "comment", mentions: ["东晟社区"] });
     expect(detail.data.activity.canComment).toBe(false);
   });
@@ -343,16 +416,37 @@ describe("填报情况", () => {
     expect(status("丰翼社区")).toBe("missing");
     expect(page.data.matrix.totals.missing).toBeGreaterThanOrEqual(2);
 
-    const all = await callAction(reportsRoute.action, makeRequest("/reports", { cookie: cookies.leader, form: { intent: "urgeAll", planId: String(planId), week: thisWeek() } }));
+    const all = await callAction(
+      reportsRoute.action,
+      makeRequest("/reports", { cookie: cookies.leader, form: { intent: "urgeAll", planId: String(planId), week: thisWeek() } }),
+    );
     expect(all.data.message).toMatch(/已催办\d+项/);
-    const urged = await getDb().selectFrom("comments").select("target_unit_id").where("task_id", "=", task.id).where("kind", "=", "urge").execute();
+    const urged = await getDb()
+      .selectFrom("comments")
+      .select("target_unit_id")
+      .where("task_id", "=", task.id)
+      .where("kind", "=", "urge")
+      .execute();
     expect(urged.map((u) => u.target_unit_id).sort()).toEqual([units["龙腾社区"], units["丰翼社区"]].sort());
-    const again = await callAction(reportsRoute.action, makeRequest("/reports", { cookie: cookies.leader, form: { intent: "urge", cell: `${task.id}:${units["龙腾社区"]}`, week: thisWeek() } }));
+    const again = await callAction(
+      reportsRoute.action,
+      makeRequest("/reports", {
+        cookie: cookies.leader,
+        form: { intent: "urge", cell: `${task.id}:${units["龙腾社区"]}`, week: thisWeek() },
+      }),
+    );
     expect(again.status).toBe(429);
-    const forged = await callAction(reportsRoute.action, makeRequest("/reports", { cookie: cookies.leader, form: { intent: "urge", cell: "abc", week: thisWeek() } }));
+    const forged = await callAction(
+      reportsRoute.action,
+      makeRequest("/reports", { cookie: cookies.leader, form: { intent: "urge", cell: "abc", week: thisWeek() } }),
+    );
     expect(forged.status).toBe(400);
 
-    const file = await exportRoute.loader({ request: makeRequest(`/reports/export?year=2025&week=${thisWeek()}`, { cookie: cookies.leader }), params: {}, context: {} as never });
+    const file = await exportRoute.loader({
+      request: makeRequest(`/reports/export?year=2025&week=${thisWeek()}`, { cookie: cookies.leader }),
+      params: {},
+      context: {} as never,
+    });
     expect(file.headers.get("Content-Type")).toContain("spreadsheetml");
     expect((await file.arrayBuffer()).byteLength).toBeGreaterThan(1000);
   });
@@ -377,22 +471,48 @@ describe("audit trail", () => {
   it("writes an audit row with the actor for every write kind, and admins can search it", async () => {
     const task = await newTask("审计检查");
     const since = await lastAuditId();
-    expect((await multipart(task.id, "secretary", { [`metric_${task.sumMetric}`]: "12" }, [{ name: "a.png", type: "image/png", bytes: PNG }])).status).toBe(302);
+    expect(
+      (await multipart(task.id, "secretary", { [`metric_${task.sumMetric}`]: "12" }, [{ name: "a.png", type: "image/png", bytes: PNG }]))
+        .status,
+    ).toBe(302);
     const [update] = await updatesOf(task.id);
     const [file] = await getDb().selectFrom("attachments").select("id").where("update_id", "=", update.id).execute();
     expect(
-      (await multipart(task.id, "secretary", { version: "1", [`metric_${task.sumMetric}`]: "", removeAttachment: String(file.id) }, [])).status,
+      (await multipart(task.id, "secretary", { version: "1", [`metric_${task.sumMetric}`]: "", removeAttachment: String(file.id) }, []))
+        .status,
     ).toBe(302);
-    await callAction(commentsRoute.action, makeRequest(`/tasks/${task.id}/comments`, { cookie: cookies.leader, form: { intent: "comment", body: "好" } }), { params: { taskId: String(task.id) } });
-    await callAction(commentsRoute.action, makeRequest(`/tasks/${task.id}/comments`, { cookie: cookies.leader, form: { intent: "urge", unitId: String(units["龙腾社区"]) } }), { params: { taskId: String(task.id) } });
+    await callAction(
+      commentsRoute.action,
+      makeRequest(`/tasks/${task.id}/comments`, { cookie: cookies.leader, form: { intent: "comment", body: "好" } }),
+      { params: { taskId: String(task.id) } },
+    );
+    await callAction(
+      commentsRoute.action,
+      makeRequest(`/tasks/${task.id}/comments`, { cookie: cookies.leader, form: { intent: "urge", unitId: String(units["龙腾社区"]) } }),
+      { params: { taskId: String(task.id) } },
+    );
 
     const rows = await auditActions(since);
     const kinds = new Set(rows.map((r) => r.action));
-    for (const kind of ["update.create", "update.edit", "metric_value.set", "metric_value.clear", "attachment.create", "attachment.delete", "comment.create", "urge.create"]) {
+    for (const kind of [
+      "update.create",
+      "update.edit",
+      "metric_value.set",
+      "metric_value.clear",
+      "attachment.create",
+      "attachment.delete",
+      "comment.create",
+      "urge.create",
+    ]) {
       expect(kinds, kind).toContain(kind);
     }
     expect(rows.every((r) => r.actor_id === actors.secretary.id || r.actor_id === actors.leader.id)).toBe(true);
-    const edit = await getDb().selectFrom("audit_log").selectAll().where("action", "=", "update.edit").where("entity_id", "=", String(update.id)).executeTakeFirstOrThrow();
+    const edit = await getDb()
+      .selectFrom("audit_log")
+      .selectAll()
+      .where("action", "=", "update.edit")
+      .where("entity_id", "=", String(update.id))
+      .executeTakeFirstOrThrow();
     expect(JSON.parse(edit.before_json!)).toMatchObject({ version: 1 });
     expect(JSON.parse(edit.after_json!)).toMatchObject({ version: 2 });
 

@@ -18,7 +18,7 @@ import * as summaryExport from "../../app/routes/summary_.export.$format";
 import * as nextYear from "../../app/routes/summary_.next-year";
 import * as summary from "../../app/routes/summary/route";
 import * as comments from "../../app/routes/tasks.$taskId.comments";
-import * as update from "../../app/routes/tasks.$taskId.update";
+import * as update from "../../app/routes/tasks.$taskId.update/route";
 import * as userEdit from "../../app/routes/admin.users_.$userId";
 import type { LoaderFunction } from "@remix-run/node";
 import { callLoader, cookieFor, makeRequest } from "./helpers";

@@ -107,7 +107,14 @@ async function loadTest(): Promise<Tally & { found: number; expected: number }> 
             if (result.ok) acknowledgedComments.add(body);
           } else if (kind < 7) {
             const to = status === "in_progress" ? "pending_review" : "in_progress";
-            const form = { intent: "move", taskId: String(plan.moveTaskId), toStatus: to, beforeId: "", afterId: "", reason: to === "in_progress" ? "压力测试驳回：补充材料" : "" };
+            const form = {
+              intent: "move",
+              taskId: String(plan.moveTaskId),
+              toStatus: to,
+              beforeId: "",
+              afterId: "",
+              reason: to === "in_progress" ? "压力测试驳回：补充材料" : "",
+            };
             const result = await post(app, cookie, "/board.data", form, tally);
             if (result.ok) {
               status = to;
@@ -124,7 +131,13 @@ async function loadTest(): Promise<Tally & { found: number; expected: number }> 
             // second is stale and must get 409, not overwrite.
             const week = weekOf(n - 1);
             const edit = (body: string) =>
-              post(app, cookie, `/tasks/${plan.updateTaskId}/update`, { week, unitId: String(plan.updateUnitId), version: "1", body, progress: PROGRESS, nextSteps: "", blockers: "" }, tally);
+              post(
+                app,
+                cookie,
+                `/tasks/${plan.updateTaskId}/update`,
+                { week, unitId: String(plan.updateUnitId), version: "1", body, progress: PROGRESS, nextSteps: "", blockers: "" },
+                tally,
+              );
             const first = await edit(`修改后的进展 c${client} n${n}`);
             if (first.ok) lastUpdateBody.set(`${plan.updateTaskId}|${week}`, `修改后的进展 c${client} n${n}`);
             const stale = await edit(`过期的编辑 c${client} n${n}`);
@@ -149,7 +162,12 @@ async function loadTest(): Promise<Tally & { found: number; expected: number }> 
   }
   for (const [key, body] of lastUpdateBody) {
     const [taskId, week] = key.split("|");
-    const row = await db.selectFrom("updates").select("body").where("task_id", "=", Number(taskId)).where("week", "=", week).executeTakeFirst();
+    const row = await db
+      .selectFrom("updates")
+      .select("body")
+      .where("task_id", "=", Number(taskId))
+      .where("week", "=", week)
+      .executeTakeFirst();
     if (row?.body === body) found++;
   }
   await db.destroy();
@@ -175,7 +193,14 @@ async function crashTest(): Promise<{ acknowledged: number; found: number; integ
             method: "POST",
             redirect: "manual",
             headers: { Cookie: cookie, Origin: app.url, "Content-Type": "application/x-www-form-urlencoded" },
-            body: new URLSearchParams({ week: weekOf(n), unitId: String(plan.updateUnitId), body, progress: PROGRESS, nextSteps: "", blockers: "" }),
+            body: new URLSearchParams({
+              week: weekOf(n),
+              unitId: String(plan.updateUnitId),
+              body,
+              progress: PROGRESS,
+              nextSteps: "",
+              blockers: "",
+            }),
           });
           await response.arrayBuffer();
           if (response.status === 302 || response.status === 303) acknowledged.add(`${plan.updateTaskId}|${weekOf(n)}|${body}`);
@@ -198,7 +223,12 @@ async function crashTest(): Promise<{ acknowledged: number; found: number; integ
   let found = 0;
   for (const key of acknowledged) {
     const [taskId, week, body] = key.split("|");
-    const row = await db.selectFrom("updates").select("body").where("task_id", "=", Number(taskId)).where("week", "=", week).executeTakeFirst();
+    const row = await db
+      .selectFrom("updates")
+      .select("body")
+      .where("task_id", "=", Number(taskId))
+      .where("week", "=", week)
+      .executeTakeFirst();
     // A later acknowledged write to the same week may have replaced this one.
     const later = [...acknowledged].some((other) => other !== key && other.startsWith(`${taskId}|${week}|`) && other > key);
     if (row?.body === body || later) found++;
@@ -221,14 +251,22 @@ async function main() {
   copyFileSync(`${dir}/load.sqlite`, `${dir}/hardening.sqlite`);
 
   const load = await loadTest();
-  log(`负载：${CLIENTS} 个客户端 × ${WRITES_PER_CLIENT} 次写入 — 尝试 ${load.attempted}，确认 ${load.acknowledged}，409 ${load.conflicts}，5xx ${load.serverErrors}，SQLITE_BUSY ${load.busy}；核对 ${load.found}/${load.expected}`);
+  log(
+    `负载：${CLIENTS} 个客户端 × ${WRITES_PER_CLIENT} 次写入 — 尝试 ${load.attempted}，确认 ${load.acknowledged}，409 ${load.conflicts}，5xx ${load.serverErrors}，SQLITE_BUSY ${load.busy}；核对 ${load.found}/${load.expected}`,
+  );
   const crash = await crashTest();
-  log(`崩溃：kill -9 后重启 — integrity_check ${crash.integrity}，确认的写入 ${crash.acknowledged}，找到 ${crash.found}，半截写入 ${crash.halfApplied}`);
+  log(
+    `崩溃：kill -9 后重启 — integrity_check ${crash.integrity}，确认的写入 ${crash.acknowledged}，找到 ${crash.found}，半截写入 ${crash.halfApplied}`,
+  );
 
   // Issue 15: one anonymous request must not freeze, fill or fool the server. Behind a proxy
   // (TRUST_PROXY=1) so each scenario comes from its own address.
   log("加固（问题 15）：");
-  const hardApp = await startServer(SERVER_ENTRY, { DATABASE_PATH: `${dir}/hardening.sqlite`, NODE_ENV: "production", TRUST_PROXY: "1" }, "/login");
+  const hardApp = await startServer(
+    SERVER_ENTRY,
+    { DATABASE_PATH: `${dir}/hardening.sqlite`, NODE_ENV: "production", TRUST_PROXY: "1" },
+    "/login",
+  );
   let hardening;
   try {
     hardening = await hardeningRun({ url: hardApp.url, pid: hardApp.process.pid!, username: "leader", password: BENCH_PASSWORD }, log);

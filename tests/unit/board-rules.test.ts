@@ -49,7 +49,8 @@ describe("moveProblem: who may move where", () => {
       for (const from of STATUSES) {
         for (const to of STATUSES) {
           const problem = moveProblem(actor, { status: from, unitIds: [] }, to, "");
-          if (classifyMove(from, to) === "reject") expect(problem).toEqual({ status: 400, message: expect.stringContaining("驳回须填写原因") });
+          if (classifyMove(from, to) === "reject")
+            expect(problem).toEqual({ status: 400, message: expect.stringContaining("驳回须填写原因") });
           else expect(problem).toBeNull();
           expect(moveProblem(actor, { status: from, unitIds: [] }, to, "材料不全")).toBeNull();
         }
@@ -128,7 +129,11 @@ describe("filters in the URL", () => {
       lane: "leader",
       all: false,
     });
-    expect(parseBoardFilters(new URLSearchParams("light=purple&lane=diagonal&unit=-1"))).toMatchObject({ light: null, lane: "none", unit: null });
+    expect(parseBoardFilters(new URLSearchParams("light=purple&lane=diagonal&unit=-1"))).toMatchObject({
+      light: null,
+      lane: "none",
+      unit: null,
+    });
   });
 
   it("writes them back, defaults left out, so a view can be bookmarked", () => {
@@ -140,7 +145,11 @@ describe("filters in the URL", () => {
   });
 
   it("matches by unit (牵头 or 配合), leader, category, light and text", () => {
-    const c = card(1, { category: "民生保障", title: "老旧小区消防通道整治", light: { light: "red", expectedProgress: 50, behindBy: 40, reasons: [] } });
+    const c = card(1, {
+      category: "民生保障",
+      title: "老旧小区消防通道整治",
+      light: { light: "red", expectedProgress: 50, behindBy: 40, reasons: [] },
+    });
     const f = parseBoardFilters(new URLSearchParams());
     expect(matchesFilters(c, { ...f, unit: 11 })).toBe(true);
     expect(matchesFilters(c, { ...f, unit: 12 })).toBe(false);
@@ -273,9 +282,7 @@ describe("describeChanges", () => {
 
 describe("column limit for large plans", () => {
   it("keeps the first cards of each column in position order and counts the rest", () => {
-    const cards = Array.from({ length: 10 }, (_, i) =>
-      card(i + 1, { status: i < 7 ? "in_progress" : "done", position: `a${9 - i}` }),
-    );
+    const cards = Array.from({ length: 10 }, (_, i) => card(i + 1, { status: i < 7 ? "in_progress" : "done", position: `a${9 - i}` }));
     const { cards: kept, hidden } = limitColumns(cards, 3);
     expect(kept.filter((c) => c.status === "in_progress").map((c) => c.id)).toEqual([7, 6, 5]);
     expect(kept.filter((c) => c.status === "done").map((c) => c.id)).toEqual([10, 9, 8]);

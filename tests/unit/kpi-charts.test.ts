@@ -17,7 +17,13 @@ function elements(html: string, tag: string, className: string): Record<string, 
   for (const match of html.matchAll(new RegExp(`<${tag}\\s([^>]*)>`, "g"))) {
     const attrs = Object.fromEntries([...match[1].matchAll(/([\w-]+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
     if (!(attrs.class ?? "").split(/\s+/).includes(className)) continue;
-    found.push(Object.fromEntries(Object.entries(attrs).filter(([, v]) => v !== "" && !Number.isNaN(Number(v))).map(([k, v]) => [k, Number(v)])));
+    found.push(
+      Object.fromEntries(
+        Object.entries(attrs)
+          .filter(([, v]) => v !== "" && !Number.isNaN(Number(v)))
+          .map(([k, v]) => [k, Number(v)]),
+      ),
+    );
   }
   return found;
 }
@@ -84,7 +90,14 @@ describe("UnitBars", () => {
   }
 
   it("grows negative figures leftwards from a zero line", () => {
-    const html = render(UnitBars, { rows: [{ name: "甲", actual: 3 }, { name: "乙", actual: -1 }], unit: "%", layout: "wide" });
+    const html = render(UnitBars, {
+      rows: [
+        { name: "甲", actual: 3 },
+        { name: "乙", actual: -1 },
+      ],
+      unit: "%",
+      layout: "wide",
+    });
     const [up, down] = elements(html, "rect", "chart-bar");
     expect(down.x + down.width).toBeCloseTo(up.x, 1);
     expect(up.width / down.width).toBeCloseTo(3, 2);
@@ -145,7 +158,15 @@ describe("TrendChart", () => {
   });
 
   it("marks the weeks over a cap with square points and says how many", () => {
-    const html = render(TrendChart, { ...trendBase, direction: "cap", aggregation: "latest", trend: [4.2, 4.4, 4.6, 4.8, 4.4, 4.3], target: 4.5, unit: "%", showBars: false });
+    const html = render(TrendChart, {
+      ...trendBase,
+      direction: "cap",
+      aggregation: "latest",
+      trend: [4.2, 4.4, 4.6, 4.8, 4.4, 4.3],
+      target: 4.5,
+      unit: "%",
+      showBars: false,
+    });
     expect(texts(html, "chart-label")).toEqual(["控制目标 4.5%"]);
     expect(elements(html, "line", "chart-target")[0]).toBeDefined();
     expect(html).toContain('class="visx-line chart-target limit"');
@@ -160,17 +181,35 @@ describe("TrendChart", () => {
   });
 
   it("puts the target's label at the end of its line where no points are in the way", () => {
-    const label = (trend: (number | null)[]) => render(TrendChart, { ...trendBase, trend, target: 10, showBars: false }).match(/<text class="chart-label"[^>]*text-anchor="(\w+)"/)![1];
+    const label = (trend: (number | null)[]) =>
+      render(TrendChart, { ...trendBase, trend, target: 10, showBars: false }).match(
+        /<text class="chart-label"[^>]*text-anchor="(\w+)"/,
+      )![1];
     expect(label([1, 2, 3, 4, 5, 6])).toBe("end"); // right end, far above the points
     expect(label([null, null, null, 9, 10, 11])).toBe("start"); // the points cross the line on the right
   });
 
   it("marks the weeks under a floor, and never marks a level to bring down", () => {
-    const floor = render(TrendChart, { ...trendBase, direction: "floor", aggregation: "latest", trend: [98, 96, 99, 97, 99, 99], target: 97, unit: "%", showBars: false });
+    const floor = render(TrendChart, {
+      ...trendBase,
+      direction: "floor",
+      aggregation: "latest",
+      trend: [98, 96, 99, 97, 99, 99],
+      target: 97,
+      unit: "%",
+      showBars: false,
+    });
     expect(texts(floor, "chart-label")).toEqual(["目标下限 97%"]);
     expect(elements(floor, "rect", "over")).toHaveLength(1);
     expect(floor).toContain("低于目标下限");
-    const lower = render(TrendChart, { ...trendBase, direction: "down", aggregation: "latest", trend: [30, 28, 25, 24, 22, 21], target: 20, showBars: false });
+    const lower = render(TrendChart, {
+      ...trendBase,
+      direction: "down",
+      aggregation: "latest",
+      trend: [30, 28, 25, 24, 22, 21],
+      target: 20,
+      showBars: false,
+    });
     expect(texts(lower, "chart-label")).toEqual(["目标 20个"]);
     expect(elements(lower, "rect", "over")).toHaveLength(0);
     const ys = elements(lower, "circle", "chart-point").map((p) => p.cy);
@@ -178,23 +217,61 @@ describe("TrendChart", () => {
   });
 
   it("ticks the value axis with round numbers and labels the weeks", () => {
-    const html = render(TrendChart, { ...trendBase, weeks: Array.from({ length: 52 }, (_, i) => `2025-W${String(i + 1).padStart(2, "0")}`), trend: Array(52).fill(3), weekly: Array(52).fill(null) });
+    const html = render(TrendChart, {
+      ...trendBase,
+      weeks: Array.from({ length: 52 }, (_, i) => `2025-W${String(i + 1).padStart(2, "0")}`),
+      trend: Array(52).fill(3),
+      weekly: Array(52).fill(null),
+    });
     const axis = texts(html, "chart-axis");
-    expect(axis.filter((t) => t.startsWith("第"))).toEqual(["第1周", "第7周", "第13周", "第19周", "第25周", "第31周", "第37周", "第43周", "第49周"]);
+    expect(axis.filter((t) => t.startsWith("第"))).toEqual([
+      "第1周",
+      "第7周",
+      "第13周",
+      "第19周",
+      "第25周",
+      "第31周",
+      "第37周",
+      "第43周",
+      "第49周",
+    ]);
     expect(axis.filter((t) => !t.startsWith("第"))).toEqual(["0", "5", "10", "15", "20"]);
-    const narrow = texts(render(TrendChart, { ...trendBase, layout: "narrow", weeks: Array.from({ length: 52 }, (_, i) => `2025-W${String(i + 1).padStart(2, "0")}`), trend: Array(52).fill(3), weekly: Array(52).fill(null) }), "chart-axis");
+    const narrow = texts(
+      render(TrendChart, {
+        ...trendBase,
+        layout: "narrow",
+        weeks: Array.from({ length: 52 }, (_, i) => `2025-W${String(i + 1).padStart(2, "0")}`),
+        trend: Array(52).fill(3),
+        weekly: Array(52).fill(null),
+      }),
+      "chart-axis",
+    );
     expect(narrow.filter((t) => t.startsWith("第")).length).toBeLessThanOrEqual(4);
   });
 
   it("describes the chart in its title", () => {
     const html = render(TrendChart, { ...trendBase, expectedLine: [1, 2, 3, 4, 5, 6] });
     const title = html.match(/<title id="[^"]+">([^<]*)<\/title>/)![1];
-    expect(title).toBe("逐周完成情况图：柱为当周填报值，实线为截至当周的完成值，虚线为目标20个，点线为按序时进度应达到的值；截至第15周（4月7日—4月13日）完成12个");
+    expect(title).toBe(
+      "逐周完成情况图：柱为当周填报值，实线为截至当周的完成值，虚线为目标20个，点线为按序时进度应达到的值；截至第15周（4月7日—4月13日）完成12个",
+    );
   });
 
   it("has a legend naming only what is drawn", () => {
-    const legend = render(TrendLegend, { showBars: false, target: 4.5, expectedLine: null, trend: [4, 4.6], direction: "cap", aggregation: "latest" });
-    expect(legend.replace(/<[^>]+>/g, "|").split("|").filter(Boolean)).toEqual(["截至当周完成值", "控制目标", "超出控制目标的周次"]);
+    const legend = render(TrendLegend, {
+      showBars: false,
+      target: 4.5,
+      expectedLine: null,
+      trend: [4, 4.6],
+      direction: "cap",
+      aggregation: "latest",
+    });
+    expect(
+      legend
+        .replace(/<[^>]+>/g, "|")
+        .split("|")
+        .filter(Boolean),
+    ).toEqual(["截至当周完成值", "控制目标", "超出控制目标的周次"]);
   });
 });
 

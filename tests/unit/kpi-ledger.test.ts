@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { attachmentDisposition, excelDate, excelDateTime, ledgerFileName, METRIC_COLUMNS, REPORT_COLUMNS, TASK_COLUMNS } from "~/lib/kpi-ledger";
+import {
+  attachmentDisposition,
+  excelDate,
+  excelDateTime,
+  ledgerFileName,
+  METRIC_COLUMNS,
+  REPORT_COLUMNS,
+  TASK_COLUMNS,
+} from "~/lib/kpi-ledger";
 
 describe("the ledger's file name and Content-Disposition", () => {
   it("names the file as offices do", () => {

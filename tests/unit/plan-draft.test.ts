@@ -21,7 +21,13 @@ describe("draftPlan on the seed", () => {
     expect(draft.year).toBe(2025);
     expect(draft.organization).toBe("平东街道");
     expect(draft.tasks.filter((t) => t.origin === "key_work").map((t) => t.originRef)).toEqual([
-      "四.1", "四.2", "四.3", "四.4", "四.5", "四.6", "四.7",
+      "四.1",
+      "四.2",
+      "四.3",
+      "四.4",
+      "四.5",
+      "四.6",
+      "四.7",
     ]);
     expect(draft.tasks.filter((t) => t.origin === "problem").map((t) => t.originRef)).toEqual(["三.1", "三.2", "三.3"]);
     const flood = draft.tasks.find((t) => t.originRef === "四.5")!;

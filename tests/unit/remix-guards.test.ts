@@ -3,7 +3,7 @@ import { windowBudget } from "../../app/server/remix-guards";
 
 describe("windowBudget", () => {
   it("spends a budget per key within a window and refuses what would exceed it", () => {
-    let now = 0;
+    const now = 0;
     const spend = windowBudget(10, 60_000, () => now);
     expect(spend("a", 6)).toBe(true);
     expect(spend("a", 5)).toBe(false);

@@ -1,13 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  cellStatus,
-  checkProgress,
-  findMentions,
-  isWeekOpen,
-  mayEditUpdate,
-  parseMetricValue,
-  sniffAttachmentType,
-} from "~/lib/updates";
+import { cellStatus, checkProgress, findMentions, isWeekOpen, mayEditUpdate, parseMetricValue, sniffAttachmentType } from "~/lib/updates";
 import { weekKeyOf, weekRange } from "~/lib/weeks";
 
 const pieces = { unit: "件", target: 660 };

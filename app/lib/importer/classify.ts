@@ -1,6 +1,6 @@
-import type { SectionKind } from "./types";
-import { yearInText } from "./meta";
-import { MULTI_YEAR } from "./reading";
+import type { SectionKind } from "~/lib/importer/types";
+import { yearInText } from "~/lib/importer/meta";
+import { MULTI_YEAR } from "~/lib/importer/reading";
 
 /**
  * Section kinds from heading words. The kind whose keyword appears first in the heading wins,
@@ -10,7 +10,10 @@ import { MULTI_YEAR } from "./reading";
  */
 const KEYWORDS: [SectionKind, RegExp][] = [
   ["highlights", /亮点|特色工作|特色亮点|创新工作|创新亮点|荣誉|获奖|表彰|先进经验/],
-  ["work", /主要工作|工作开展|开展情况|推进情况|完成情况|落实情况|进展情况|执行情况|工作情况|回顾|过去一年|过去五年|一年来|主要做法|做法|成效|成绩|成果|取得|基本情况|总体情况|工作总结/],
+  [
+    "work",
+    /主要工作|工作开展|开展情况|推进情况|完成情况|落实情况|进展情况|执行情况|工作情况|回顾|过去一年|过去五年|一年来|主要做法|做法|成效|成绩|成果|取得|基本情况|总体情况|工作总结/,
+  ],
   ["problems", /存在的?问题|问题|不足|困难|短板|差距|薄弱|挑战/],
   ["plan", /下一步|下步|安排|计划|打算|思路|谋划|展望|设想|目标|考虑|部署|明年|来年|今后/],
 ];

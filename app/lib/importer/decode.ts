@@ -1,5 +1,5 @@
-import { extractDocxText } from "./docx-limits";
-import { importError, MAX_IMPORT_BYTES, MAX_IMPORT_TEXT_CHARS } from "./errors";
+import { extractDocxText } from "~/lib/importer/docx-limits";
+import { importError, MAX_IMPORT_BYTES, MAX_IMPORT_TEXT_CHARS } from "~/lib/importer/errors";
 
 /**
  * Turns an uploaded file into text. The file type is decided by its content (magic bytes),

@@ -4,7 +4,7 @@
 // memory limit, so no accepted or refused file can hold up the server's other requests.
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
-import { importError } from "./errors";
+import { importError } from "~/lib/importer/errors";
 
 // Loaded with require on first use, not with import(): tsx (which runs the server) rewrites
 // every file holding an import() expression and keeps a source map of it, and the server

@@ -15,6 +15,9 @@ export type ImportErrorCode =
   | "docx_too_large"
   | "docx_busy"
   | "text_too_long"
+  | "analysis_busy"
+  | "analysis_too_slow"
+  | "analysis_too_large"
   | "unknown_encoding";
 
 export class ImportError extends Error {
@@ -29,7 +32,9 @@ export class ImportError extends Error {
 
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
 /** The most text one import takes, from a file or the paste box alike. */
-export const MAX_IMPORT_TEXT_CHARS = 2_000_000;
+// A long 政府工作报告 is about 30,000 characters; 500,000 leaves room for appendices while
+// keeping the preview of any accepted text a page a browser can draw.
+export const MAX_IMPORT_TEXT_CHARS = 500_000;
 
 /** Chinese messages kept together so the wording stays consistent. */
 export const importErrorMessages: Record<ImportErrorCode, string> = {
@@ -45,7 +50,10 @@ export const importErrorMessages: Record<ImportErrorCode, string> = {
   docx_too_large:
     "这个 .docx 文件打开后的内容超过 20 MB，无法导入（工作总结打开后一般不到 1 MB）。文件可能已损坏或含有异常内容，请在 Word 中打开并另存为 .docx，或复制正文粘贴导入。",
   docx_busy: "正在处理其他人上传的 .docx 文件，请稍等半分钟后重新上传。",
-  text_too_long: "文件中的文字超过200万字，无法导入。请只保留工作总结正文后重新上传。",
+  analysis_busy: "正在识别其他人提交的总结，请稍等半分钟后重新提交。",
+  analysis_too_slow: "这份文字太长或结构太复杂，未能在规定时间内识别完成。请只上传工作总结正文，或把它分成几部分分别导入。",
+  analysis_too_large: "识别出的章节、条目或数字太多，不像一份工作总结，无法预览。请只上传工作总结正文，或把它分成几部分分别导入。",
+  text_too_long: "文件中的文字超过50万字，无法导入。请只保留工作总结正文后重新上传。",
   unknown_encoding: "无法识别文件的文字编码。请用记事本或 WPS 打开后另存为 UTF-8 编码的 .txt 文件，再重新上传。",
 };
 

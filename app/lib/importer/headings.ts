@@ -1,4 +1,4 @@
-import { headingNumberValue } from "./numerals";
+import { headingNumberValue } from "~/lib/importer/numerals";
 
 /**
  * Heading levels of a 工作总结: 一、 → （一） → 1. / 1、 → （1） → ①.

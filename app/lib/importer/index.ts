@@ -2,10 +2,10 @@
  * The 工作总结 import engine: pure functions, no Remix or database imports, shared by the
  * import route, the CLI and the tests.
  */
-export { readSummaryFile } from "./decode";
-export { parseSummary } from "./parse";
-export { toSummaryJson, summaryJsonSchema } from "./json";
-export { ImportError, MAX_IMPORT_BYTES, type ImportErrorCode } from "./errors";
+export { readSummaryFile } from "~/lib/importer/decode";
+export { parseSummary } from "~/lib/importer/parse";
+export { toSummaryJson, summaryJsonSchema } from "~/lib/importer/json";
+export { ImportError, MAX_IMPORT_BYTES, type ImportErrorCode } from "~/lib/importer/errors";
 export type {
   Metric,
   MetricKind,
@@ -19,4 +19,4 @@ export type {
   SectionNode,
   SourceSpan,
   SummaryJson,
-} from "./types";
+} from "~/lib/importer/types";

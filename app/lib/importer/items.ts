@@ -1,8 +1,8 @@
-import { isGroupingHeading } from "./classify";
-import type { SourceMap } from "./source";
-import { firstChildFrom, forEachItem, type Item, type Range } from "./structure";
-import { shortTitle } from "./text-utils";
-import type { PlanItem, ProblemItem } from "./types";
+import { isGroupingHeading } from "~/lib/importer/classify";
+import type { SourceMap } from "~/lib/importer/source";
+import { firstChildFrom, forEachItem, type Item, type Range } from "~/lib/importer/structure";
+import { shortTitle } from "~/lib/importer/text-utils";
+import type { PlanItem, ProblemItem } from "~/lib/importer/types";
 
 /**
  * Problems and plan items. Mostly they are the items of the problems / plan sections; a plan
@@ -20,7 +20,8 @@ const YEAR_PLAN_START = /^((?:19|20)\d{2})年[，]?([^。；]{0,14}?)(将|要|�
 /** "同时我们也清醒看到，工作中还存在一些不足，主要是A，B，C，等等。": the list follows 主要是. */
 const PROBLEM_LEAD_PLAIN =
   /(清醒(?:地)?(?:看到|认识到)|(?:还|仍|也|依然|仍然)存在)[^。]{0,60}?(主要是|主要表现在|主要表现为|具体表现为|表现在)[：:，]?/;
-const PROBLEM_LEAD = /(还|仍|也|依然|仍然|还是|但|但是)存在(着)?(一些|不少|以下|诸多|一定的?)?[^。；：]{0,12}?(问题|不足|短板|差距|困难|薄弱环节)[^。；：]{0,6}：/;
+const PROBLEM_LEAD =
+  /(还|仍|也|依然|仍然|还是|但|但是)存在(着)?(一些|不少|以下|诸多|一定的?)?[^。；：]{0,12}?(问题|不足|短板|差距|困难|薄弱环节)[^。；：]{0,6}：/;
 
 function sentenceStarts(text: string, p: Range): number[] {
   const starts = [p.start];
@@ -140,7 +141,9 @@ function sectionItems(map: SourceMap, roots: Item[], kind: Item["kind"], exclude
     const children = top.children
       .filter((c) => c.kind === kind)
       .flatMap((c) =>
-        c.marker === "heading" && c.children.some((g) => g.kind === kind) && isGroupingHeading(map.text.slice(c.heading.start, c.heading.end), kind)
+        c.marker === "heading" &&
+        c.children.some((g) => g.kind === kind) &&
+        isGroupingHeading(map.text.slice(c.heading.start, c.heading.end), kind)
           ? c.children.filter((g) => g.kind === kind)
           : [c],
       );
@@ -195,7 +198,13 @@ function regionItems(map: SourceMap, regions: TextRegion[], splitOnSemicolon: bo
       if (i === end || (separator !== null && text[i] === separator)) {
         const piece = trimEtc(text.slice(s, i));
         if (piece.trim().length >= 4) {
-          out.push({ ref: region.owner.ref, range: { start: s, end: s + piece.length }, markerStart: s, heading: null, source: "paragraph" });
+          out.push({
+            ref: region.owner.ref,
+            range: { start: s, end: s + piece.length },
+            markerStart: s,
+            heading: null,
+            source: "paragraph",
+          });
         }
         s = i + 1;
       }
@@ -206,7 +215,9 @@ function regionItems(map: SourceMap, regions: TextRegion[], splitOnSemicolon: bo
 
 /** "A，B，C，等等" (or "…等问题"): three or more clauses of similar length that each state something. */
 function parallelClauses(sentence: string): boolean {
-  const clauses = trimEtc(sentence).split("，").filter((c) => c.trim().length > 0);
+  const clauses = trimEtc(sentence)
+    .split("，")
+    .filter((c) => c.trim().length > 0);
   return clauses.length >= 3 && clauses.every((c) => c.trim().length >= 4 && c.trim().length <= 40);
 }
 
@@ -226,10 +237,9 @@ export function extractItems(
   // Inline items inside a plan paragraph of another section are plan items.
   for (const region of planRegions) for (const c of inlineChildrenIn(region.owner, region)) c.kind = "plan";
 
-  const rawProblems = [
-    ...sectionItems(map, roots, "problems", planRegions),
-    ...regionItems(map, problemRegions, true),
-  ].sort((a, b) => a.markerStart - b.markerStart);
+  const rawProblems = [...sectionItems(map, roots, "problems", planRegions), ...regionItems(map, problemRegions, true)].sort(
+    (a, b) => a.markerStart - b.markerStart,
+  );
   const rawPlan = [...sectionItems(map, roots, "plan", []), ...regionItems(map, planRegions, false)].sort(
     (a, b) => a.markerStart - b.markerStart,
   );

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { ParsedSummary, SectionJson, SectionNode, SummaryJson } from "./types";
+import type { ParsedSummary, SectionJson, SectionNode, SummaryJson } from "~/lib/importer/types";
 
 /** The exact JSON the CLI prints: what an import preview needs, without offsets. */
 export function toSummaryJson(parsed: ParsedSummary): SummaryJson {

@@ -1,6 +1,6 @@
-import { matchHeading } from "./headings";
-import type { Line } from "./lines";
-import { parseCnNumber } from "./numerals";
+import { matchHeading } from "~/lib/importer/headings";
+import type { Line } from "~/lib/importer/lines";
+import { parseCnNumber } from "~/lib/importer/numerals";
 
 /**
  * Document facts outside the sections: title, issuing unit (落款), date and year.
@@ -80,13 +80,7 @@ export function formatDate(d: DateParts): string {
 }
 
 function isSignatureUnitLine(text: string): boolean {
-  return (
-    text.length >= 2 &&
-    text.length <= 30 &&
-    !/[，。；：！？、]/.test(text) &&
-    matchHeading(text) === null &&
-    !/\d/.test(text)
-  );
+  return text.length >= 2 && text.length <= 30 && !/[，。；：！？、]/.test(text) && matchHeading(text) === null && !/\d/.test(text);
 }
 
 export interface Signature {
@@ -144,7 +138,10 @@ export function findHeadDate(lines: Line[]): DateParts | null {
 /** "2026年浙江省政府工作报告" → "浙江省政府"; "平东街道2024年工作总结" → "平东街道". */
 export function unitFromTitle(title: string): string | null {
   let t = title.replace(/^关于/, "").replace(/^(19|20)\d{2}[ ]*年度?/, "");
-  const m = /^(.*?)(?:(19|20)\d{2}[ ]*年度?)?(?:上半年|下半年|全年|年度)?(?:的)?(工作总结|工作报告|政府工作报告|工作汇报|述职报告|总结报告|总结|报告|汇报)/.exec(t);
+  const m =
+    /^(.*?)(?:(19|20)\d{2}[ ]*年度?)?(?:上半年|下半年|全年|年度)?(?:的)?(工作总结|工作报告|政府工作报告|工作汇报|述职报告|总结报告|总结|报告|汇报)/.exec(
+      t,
+    );
   if (!m) return null;
   t = m[1].replace(/(19|20)\d{2}[ ]*年度?$/, "").trim();
   if (m[3] === "政府工作报告" && !/政府$/.test(t)) t += "政府";

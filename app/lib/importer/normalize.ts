@@ -89,9 +89,12 @@ export function normalizeText(original: string): NormalizedText {
 
     // Full-width ASCII variants → ASCII (digits, letters, %, ．, －, ＞ …).
     if (c >= 0xff01 && c <= 0xff5e && !KEEP_FULL_WIDTH.has(c)) c -= 0xfee0;
-    else if (c === 0xfe6a) c = 0x25; // ﹪
-    else if (c === 0xfe50) c = 0xff0c; // ﹐
-    else if (c === 0x2236) c = 0xff1a; // ∶
+    else if (c === 0xfe6a)
+      c = 0x25; // ﹪
+    else if (c === 0xfe50)
+      c = 0xff0c; // ﹐
+    else if (c === 0x2236)
+      c = 0xff1a; // ∶
     else if (c >= 0x2010 && c <= 0x2013) c = 0x2d; // hyphen and en-dash variants
 
     if (ASCII_TO_CHINESE[c] !== undefined) {

@@ -1,14 +1,14 @@
-import { classifyChild, classifyTopLevel } from "./classify";
-import { extractItems } from "./items";
-import { markAppendix, markFurniture, splitLines } from "./lines";
-import { dominantYear, findHeadDate, findSignature, findTitle, formatDate, unitFromTitle, yearInText } from "./meta";
-import { extractMetrics } from "./metrics";
-import { attachTargets, findPlanYear, readPeriods } from "./reading";
-import { normalizeText } from "./normalize";
-import { SourceMap } from "./source";
-import { buildStructure, type Item } from "./structure";
-import { shortTitle } from "./text-utils";
-import type { Paragraph, ParsedSummary, SectionNode } from "./types";
+import { classifyChild, classifyTopLevel } from "~/lib/importer/classify";
+import { extractItems } from "~/lib/importer/items";
+import { markAppendix, markFurniture, splitLines } from "~/lib/importer/lines";
+import { dominantYear, findHeadDate, findSignature, findTitle, formatDate, unitFromTitle, yearInText } from "~/lib/importer/meta";
+import { extractMetrics } from "~/lib/importer/metrics";
+import { attachTargets, findPlanYear, readPeriods } from "~/lib/importer/reading";
+import { normalizeText } from "~/lib/importer/normalize";
+import { SourceMap } from "~/lib/importer/source";
+import { buildStructure, type Item } from "~/lib/importer/structure";
+import { shortTitle } from "~/lib/importer/text-utils";
+import type { Paragraph, ParsedSummary, SectionNode } from "~/lib/importer/types";
 
 /**
  * Reads a 工作总结 (or a report of the same family): title, unit, date, year, the numbered

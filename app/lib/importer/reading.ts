@@ -1,5 +1,5 @@
-import type { SourceMap } from "./source";
-import type { Metric, PlanItem, PlanTarget, SectionNode } from "./types";
+import type { SourceMap } from "~/lib/importer/source";
+import type { Metric, PlanItem, PlanTarget, SectionNode } from "~/lib/importer/types";
 
 /**
  * How an office reads a report beyond its figures: which year it plans, the period each figure
@@ -14,7 +14,8 @@ function yearsIn(text: string): number[] {
 }
 
 /** Multi-year horizons: 五年, 十四五/十五五, 到2030年, 2026—2030年, 远景. */
-export const MULTI_YEAR = /十[一二三四五六七八九]五|五年|远景|到(?:19|20)\d{2}年|(?:19|20)\d{2}[-—－–~至到](?:19|20)?\d{2}年|今后一个时期|中长期/;
+export const MULTI_YEAR =
+  /十[一二三四五六七八九]五|五年|远景|到(?:19|20)\d{2}年|(?:19|20)\d{2}[-—－–~至到](?:19|20)?\d{2}年|今后一个时期|中长期/;
 
 /**
  * The year the document plans: the year named by its plan section's heading ("三、2026年重点工作");
@@ -97,10 +98,16 @@ export function isEstimate(sentenceBefore: string): boolean {
  */
 export function isStructuralEnumeration(after: string, before: string, unit: string): boolean {
   if (!/^(个|项|大|条|方面)$/.test(unit)) return false;
-  if (/^(方面|个方面|专项|千亿元台阶|万亿元台阶|百亿元台阶|台阶|大工程|大行动|大任务|大战略|大板块|项任务|项重点任务|项工作|项举措|件实事|方面工作|部分)/.test(after)) return true;
+  if (
+    /^(方面|个方面|专项|千亿元台阶|万亿元台阶|百亿元台阶|台阶|大工程|大行动|大任务|大战略|大板块|项任务|项重点任务|项工作|项举措|件实事|方面工作|部分)/.test(
+      after,
+    )
+  )
+    return true;
   if (unit === "大" && /^(工程|行动|任务|战略|板块|攻坚|突破)/.test(after)) return true;
   if (unit === "个" && /^(方面|专项|台阶|板块|部分|千亿元台阶|万亿元台阶)/.test(after)) return true;
-  if (unit === "项" && /^(任务|重点任务|工作|举措|重点工作)/.test(after) && /(以下|做好|抓好|做了|围绕|聚焦|重点|主要)$/.test(before)) return true;
+  if (unit === "项" && /^(任务|重点任务|工作|举措|重点工作)/.test(after) && /(以下|做好|抓好|做了|围绕|聚焦|重点|主要)$/.test(before))
+    return true;
   return false;
 }
 
@@ -119,17 +126,25 @@ export function attachTargets(plan: PlanItem[], metrics: Metric[]): void {
 }
 
 /** Words that are only a fragment of a measure: the clause before them says what grows or reaches. */
-const FRAGMENT_NAMES = /^(增长|下降|提高|提升|增加|减少|强度|比重|占比|投资|规模|总额|总量|推动|达到|实现|完成|建设|新增|新建|改造|打造|实施|开展|培育|年均增长|)$/;
+const FRAGMENT_NAMES =
+  /^(增长|下降|提高|提升|增加|减少|强度|比重|占比|投资|规模|总额|总量|推动|达到|实现|完成|建设|新增|新建|改造|打造|实施|开展|培育|年均增长|)$/;
 const CLAUSE_VERBS = /(提高到|提升到|提高至|提升至|稳定在|控制在|保持在|达到|完成|实现|超过|突破)$/;
 
 /** The measure a figure belongs to, when the engine's name is a fragment: the clause before the figure. */
 function clauseName(before: string): string {
-  const clause = before.slice(Math.max(before.lastIndexOf("，"), before.lastIndexOf("；"), before.lastIndexOf("："), before.lastIndexOf("。")) + 1);
+  const clause = before.slice(
+    Math.max(before.lastIndexOf("，"), before.lastIndexOf("；"), before.lastIndexOf("："), before.lastIndexOf("。")) + 1,
+  );
   // "地区生产总值达到1.86万亿元、增长5.2%": the earlier figure of the clause is not part of the name.
   let name = clause
     .replace(/（[^（）]{0,30}）/g, "")
-    .replace(/(达到|为|完成|实现|突破)?[\d.]+[^\d、，]{0,6}?、/g, "").replace(/^(其中|全年|今年|力争|确保|全省|全市|全区|全街道|我们|并|和|及|同时|此外)+/, "").trim();
-  name = name.replace(/(不低于|不高于|不超过|以上|左右|约|近|超)$/, "").replace(CLAUSE_VERBS, "").trim();
+    .replace(/(达到|为|完成|实现|突破)?[\d.]+[^\d、，]{0,6}?、/g, "")
+    .replace(/^(其中|全年|今年|力争|确保|全省|全市|全区|全街道|我们|并|和|及|同时|此外)+/, "")
+    .trim();
+  name = name
+    .replace(/(不低于|不高于|不超过|以上|左右|约|近|超)$/, "")
+    .replace(CLAUSE_VERBS, "")
+    .trim();
   return name.length > 20 ? name.slice(name.length - 20) : name;
 }
 

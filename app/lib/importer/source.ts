@@ -1,6 +1,6 @@
-import type { Line } from "./lines";
-import { type NormalizedText } from "./normalize";
-import type { SourceSpan } from "./types";
+import type { Line } from "~/lib/importer/lines";
+import { type NormalizedText } from "~/lib/importer/normalize";
+import type { SourceSpan } from "~/lib/importer/types";
 
 /**
  * Everything the parser finds is located in the normalised copy; this maps it back to the

@@ -1,7 +1,7 @@
-import { matchHeading } from "./headings";
-import { parseCnNumber } from "./numerals";
-import type { SourceMap } from "./source";
-import type { SectionKind } from "./types";
+import { matchHeading } from "~/lib/importer/headings";
+import { parseCnNumber } from "~/lib/importer/numerals";
+import type { SourceMap } from "~/lib/importer/source";
+import type { SectionKind } from "~/lib/importer/types";
 
 /** A [start, end) range in the normalised text. */
 export interface Range {
@@ -231,7 +231,8 @@ function addInlineItems(text: string, item: Item): void {
       return;
     }
     const prefixEnd = trimEnd(text, p.start, first.start);
-    if (prefixEnd > p.start && !/^[。；！？：，\s]*$/.test(text.slice(p.start, prefixEnd))) leftover.push({ start: p.start, end: prefixEnd });
+    if (prefixEnd > p.start && !/^[。；！？：，\s]*$/.test(text.slice(p.start, prefixEnd)))
+      leftover.push({ start: p.start, end: prefixEnd });
   });
 
   item.paragraphs = leftover;

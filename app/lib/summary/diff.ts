@@ -1,7 +1,7 @@
 // Comparing two versions of a summary: per section, paragraph by paragraph, and within a
 // changed paragraph character by character, so a reader sees exactly which words changed.
-import { bodyLines, numberedHeading } from "./text";
-import { SECTION_LABELS, type SectionKey, type SummaryDocument } from "./types";
+import { bodyLines, numberedHeading } from "~/lib/summary/text";
+import { SECTION_LABELS, type SectionKey, type SummaryDocument } from "~/lib/summary/types";
 
 export type Piece = { kind: "same" | "added" | "removed"; text: string };
 
@@ -54,7 +54,11 @@ export function diffSequence<T>(a: readonly T[], b: readonly T[]): { kind: Piece
 export function diffChars(before: string, after: string): Piece[] {
   const a = [...before];
   const b = [...after];
-  if (a.length * b.length > 400_000) return [{ kind: "removed", text: before }, { kind: "added", text: after }];
+  if (a.length * b.length > 400_000)
+    return [
+      { kind: "removed", text: before },
+      { kind: "added", text: after },
+    ];
   return diffSequence(a, b).map((run) => ({ kind: run.kind, text: run.items.join("") }));
 }
 

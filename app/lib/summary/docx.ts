@@ -16,8 +16,8 @@
  */
 import { createRequire } from "node:module";
 import type { Document, Footer, IRunOptions, Paragraph } from "docx";
-import { documentLines, type LineKind } from "./text";
-import type { SummaryDocument } from "./types";
+import { documentLines, type LineKind } from "~/lib/summary/text";
+import type { SummaryDocument } from "~/lib/summary/types";
 
 // Loaded with require on first use, not with import(): tsx (which runs the server) rewrites
 // every file holding an import() expression and keeps a source map of it, and the server

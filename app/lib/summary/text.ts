@@ -1,7 +1,7 @@
 // A summary document as lines with their 公文 level, and as plain text and Markdown.
 // Client-safe and pure: the page preview, the .docx writer and the exports share it.
-import { matchHeading } from "../importer/headings";
-import { SECTION_NUMBERS, type SectionKey, type SummaryDocument, type SummarySection } from "./types";
+import { matchHeading } from "~/lib/importer/headings";
+import { SECTION_NUMBERS, type SectionKey, type SummaryDocument, type SummarySection } from "~/lib/summary/types";
 
 export type LineKind = "title" | "heading1" | "heading2" | "heading3" | "body" | "signature";
 

@@ -1,15 +1,17 @@
+import type { Light } from "~/lib/light-labels";
+import type { MetricAggregation, MetricDirection, TaskOrigin, TaskStatus } from "~/lib/domain";
 // The year-end summary (年度总结草稿): what the writer reads, and the document it writes.
 // Client-safe: routes' components render these shapes.
 
-export type SummaryTaskStatus = "not_started" | "in_progress" | "pending_review" | "done";
-export type SummaryTaskLight = "green" | "yellow" | "red" | "done" | "upcoming";
+export type SummaryTaskStatus = TaskStatus;
+export type SummaryTaskLight = Light;
 
 export interface SummaryTask {
   id: number;
   code: string;
   title: string;
   category: string;
-  origin: "key_work" | "problem" | "manual" | "carried_over";
+  origin: TaskOrigin;
   status: SummaryTaskStatus;
   /** The 督办灯 as of the summary date. */
   light: SummaryTaskLight;
@@ -36,8 +38,8 @@ export interface SummaryMetric {
   target: number | null;
   /** This year's actual to date (the KPI page's rule); null when nothing was reported. */
   actual: number | null;
-  direction: "up" | "down" | "cap" | "floor";
-  aggregation: "sum" | "latest";
+  direction: MetricDirection;
+  aggregation: MetricAggregation;
   category: string;
 }
 

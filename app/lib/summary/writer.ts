@@ -7,8 +7,8 @@
  * `Figures.state`, which formats it as offices write it and records it with the place it
  * was written (the round-trip test reads them back with the importer).
  */
-import { formatNumber, formatPercentPointDiff, growthRate, isPercentUnit, percentOfTarget } from "../kpi";
-import { WORK_AREAS } from "../plan-draft";
+import { formatNumber, formatPercentPointDiff, growthRate, isPercentUnit, percentOfTarget } from "~/lib/kpi";
+import { WORK_AREAS } from "~/lib/plan-draft";
 import type {
   StatedFigure,
   SummaryBlocker,
@@ -18,9 +18,30 @@ import type {
   SummarySection,
   SummaryTask,
   WrittenSummary,
-} from "./types";
+} from "~/lib/summary/types";
 
-const CN_ORDINALS = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四", "十五", "十六", "十七", "十八", "十九", "二十"];
+const CN_ORDINALS = [
+  "一",
+  "二",
+  "三",
+  "四",
+  "五",
+  "六",
+  "七",
+  "八",
+  "九",
+  "十",
+  "十一",
+  "十二",
+  "十三",
+  "十四",
+  "十五",
+  "十六",
+  "十七",
+  "十八",
+  "十九",
+  "二十",
+];
 
 export function cnOrdinal(n: number): string {
   return CN_ORDINALS[n - 1] ?? String(n);
@@ -221,7 +242,7 @@ function highlights(input: SummaryInput, figures: Figures): string {
 
 function work(input: SummaryInput, figures: Figures): string {
   const taskCategory = new Map(input.tasks.map((t) => [t.id, t.category]));
-  const categoryOfMetric = (m: SummaryMetric) => (m.taskId !== null ? taskCategory.get(m.taskId) ?? m.category : m.category);
+  const categoryOfMetric = (m: SummaryMetric) => (m.taskId !== null ? (taskCategory.get(m.taskId) ?? m.category) : m.category);
   const reportedPlanMetrics = input.metrics.filter((m) => m.actual !== null && (m.taskId === null || !taskCategory.has(m.taskId)));
   const categories = categoryOrder([...input.tasks.map((t) => t.category), ...reportedPlanMetrics.map(categoryOfMetric)]);
   const lines: string[] = [];
@@ -267,7 +288,8 @@ function problems(input: SummaryInput, figures: Figures): ProblemsResult {
       const clauses = lagging.map((task) => {
         const parts = [`${quoted(task.title)}目前完成${figures.state(task.progress, "%")}`];
         if (task.expectedProgress > task.progress) parts.push(`序时进度为${figures.state(task.expectedProgress, "%")}`);
-        if (task.dueDate && task.dueDate < input.asOf && task.status !== "pending_review") parts.push(`已超过${dateText(task.dueDate)}的完成时限`);
+        if (task.dueDate && task.dueDate < input.asOf && task.status !== "pending_review")
+          parts.push(`已超过${dateText(task.dueDate)}的完成时限`);
         if (task.silent) parts.push("未按周填报进展");
         parts.push(task.light === "red" ? "督办灯为红灯（滞后）" : "督办灯为黄灯（预警）");
         return parts.join("，");
@@ -287,7 +309,8 @@ function problems(input: SummaryInput, figures: Figures): ProblemsResult {
         `基层反映的困难问题尚待解决。` +
         sentences(
           blockers.map(
-            (b) => `${b.unit}在推进${quoted(titles.get(b.taskId) ?? "")}中反映${b.needsCoordination && !b.text.includes("协调") ? "（需街道协调）" : ""}：${b.text}`,
+            (b) =>
+              `${b.unit}在推进${quoted(titles.get(b.taskId) ?? "")}中反映${b.needsCoordination && !b.text.includes("协调") ? "（需街道协调）" : ""}：${b.text}`,
           ),
         ),
     );

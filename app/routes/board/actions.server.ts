@@ -1,15 +1,19 @@
 // The board's intents: move (drag and drop, answered with just the moved card), moveTo (the
 // no-JS form, answered with a redirect), quickAdd and thresholds.
-import { parseRowId } from "../../lib/row-id";
+import { parseRowId } from "~/lib/row-id";
 import { data, redirect } from "@remix-run/node";
-import { validateThresholds, type LightThresholds } from "../../lib/lights";
-import { createTask, getBoardCard, moveTask, setPlanThresholds, todayKey } from "../../models/tasks.server";
-import { MoveSchema, MoveToSchema, QuickAddSchema, ThresholdsFormSchema } from "../../models/task-forms.server";
-import type { CurrentUser } from "../../utils/auth.server";
-import { getDb } from "../../utils/db.server";
-import { parseForm } from "../../utils/forms.server";
-import { forbidden, refusalOf } from "../../utils/http.server";
-import { can } from "../../utils/permissions";
+import { validateThresholds, type LightThresholds } from "~/lib/lights";
+import { createTask } from "~/routes/board/tasks.server";
+import { getBoardCard } from "~/routes/board/cards.server";
+import { moveTask } from "~/routes/board/move.server";
+import { MoveSchema, MoveToSchema, QuickAddSchema, ThresholdsFormSchema } from "~/routes/board/task-forms.server";
+import type { CurrentUser } from "~/utils/auth.server";
+import { getDb } from "~/utils/db.server";
+import { parseForm } from "~/utils/forms.server";
+import { refusalOf } from "~/utils/http.server";
+import { can } from "~/utils/permissions";
+import { setPlanThresholds, todayKey } from "~/models/plans.server";
+import { forbidden } from "~/lib/refusal";
 
 export const BOARD_INTENTS = ["move", "moveTo", "quickAdd", "thresholds"] as const;
 
@@ -63,7 +67,11 @@ export async function moveCardByForm(user: CurrentUser, formData: FormData) {
     formData.set("toStatus", toStatus);
     formData.set("place", place);
   }
-  const values = { toStatus: String(formData.get("toStatus") ?? ""), place: String(formData.get("place") ?? ""), reason: String(formData.get("reason") ?? "") };
+  const values = {
+    toStatus: String(formData.get("toStatus") ?? ""),
+    place: String(formData.get("place") ?? ""),
+    reason: String(formData.get("reason") ?? ""),
+  };
   const parsed = parseForm(formData, MoveToSchema);
   if (!parsed.ok) {
     return data({ ok: false as const, intent: "moveTo" as const, taskId, message: firstError(parsed.errors), values }, { status: 400 });
@@ -89,7 +97,13 @@ export async function quickAdd(user: CurrentUser, formData: FormData) {
   const parsed = parseForm(formData, QuickAddSchema);
   if (!parsed.ok) {
     return data(
-      { ok: false as const, intent: "quickAdd" as const, status: String(formData.get("status") ?? ""), errors: parsed.errors, values: parsed.values },
+      {
+        ok: false as const,
+        intent: "quickAdd" as const,
+        status: String(formData.get("status") ?? ""),
+        errors: parsed.errors,
+        values: parsed.values,
+      },
       { status: 400 },
     );
   }
@@ -106,7 +120,10 @@ export async function saveThresholds(user: CurrentUser, formData: FormData) {
   }
   const checked = validateThresholds(input);
   if (!parsed.ok || !checked.ok) {
-    const errors: Record<string, string> = { ...(parsed.ok ? {} : parsed.errors), ...(checked.ok ? {} : (checked.errors as Record<string, string>)) };
+    const errors: Record<string, string> = {
+      ...(parsed.ok ? {} : parsed.errors),
+      ...(checked.ok ? {} : (checked.errors as Record<string, string>)),
+    };
     return data({ ok: false as const, intent: "thresholds" as const, errors, values: parsed.values }, { status: 400 });
   }
   try {
@@ -115,7 +132,12 @@ export async function saveThresholds(user: CurrentUser, formData: FormData) {
     const refusal = refusalOf(thrown);
     if (!refusal) throw thrown;
     return data(
-      { ok: false as const, intent: "thresholds" as const, errors: { _form: refusal.message } as Record<string, string>, values: parsed.values },
+      {
+        ok: false as const,
+        intent: "thresholds" as const,
+        errors: { _form: refusal.message } as Record<string, string>,
+        values: parsed.values,
+      },
       { status: refusal.status },
     );
   }

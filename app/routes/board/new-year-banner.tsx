@@ -23,7 +23,9 @@ export function NewYearBanner({ banner, shownYear }: { banner: NewYearBannerData
           <Link to="/import" className="button primary">
             导入上年总结
           </Link>
-          <span className="muted small">上传{year - 1}年度工作总结（.docx 或 .txt），预览后生成{year}年的任务和指标。</span>
+          <span className="muted small">
+            上传{year - 1}年度工作总结（.docx 或 .txt），预览后生成{year}年的任务和指标。
+          </span>
         </li>
         <li>
           {banner.canStartFromPrevious ? (

@@ -1,26 +1,28 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, Outlet, useActionData, useLoaderData, useNavigate, type ShouldRevalidateFunction } from "@remix-run/react";
 import { useCallback, useMemo, useState } from "react";
-import { BoardView } from "~/components/board/board-view";
-import { FilterBar } from "~/components/board/filter-bar";
-import { LightLegend, LightSummary } from "~/components/board/light-summary";
-import { QuickAdd } from "~/components/board/quick-add";
-import { ThresholdsForm } from "~/components/board/thresholds-form";
-import { useBoardMoves } from "~/components/board/use-board-moves";
-import { useLiveBoard } from "~/components/board/use-live-board";
+import { BoardView } from "~/routes/board/board-view";
+import { FilterBar } from "~/routes/board/filter-bar";
+import { LightLegend, LightSummary } from "~/routes/board/light-summary";
+import { QuickAdd } from "~/routes/board/quick-add";
+import { ThresholdsForm } from "~/routes/board/thresholds-form";
+import { useBoardMoves } from "~/routes/board/use-board-moves";
+import { useLiveBoard } from "~/routes/board/use-live-board";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { boardSearch, COLUMN_LIMIT, groupIntoLanes, parseBoardFilters } from "~/lib/board";
-import { findBoardPlanAndYears, listBoardShared, todayKey } from "~/models/tasks.server";
+import { listBoardShared } from "~/routes/board/cards.server";
 import boardStyles from "~/styles/board.css";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { readForm, readIntent } from "~/utils/forms.server";
 import { can } from "~/utils/permissions";
 import { formatDateKey } from "~/lib/date-keys";
-import { BOARD_INTENTS, moveCard, moveCardByForm, quickAdd, saveThresholds } from "./actions.server";
+import { BOARD_INTENTS, moveCard, moveCardByForm, quickAdd, saveThresholds } from "~/routes/board/actions.server";
 import { parsePlanYear } from "~/lib/row-id";
+import { findPlanAndYears, todayKey } from "~/models/plans.server";
+import { YearPicker } from "~/components/year-picker";
 import { yearOfDateKey } from "~/lib/plan-year";
-import { NewYearBanner, type NewYearBannerData } from "./new-year-banner";
+import { NewYearBanner, type NewYearBannerData } from "~/routes/board/new-year-banner";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: boardStyles }];
 
@@ -35,7 +37,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const today = todayKey();
   const requestedYear = parsePlanYear(url.searchParams.get("year"));
   const filters = parseBoardFilters(url.searchParams);
-  const { plan, years } = await findBoardPlanAndYears(db, requestedYear, today);
+  const { plan, years } = await findPlanAndYears(db, requestedYear, today);
   const actor = { id: user.id, role: user.role, unitId: user.unitId };
   const board = plan ? await listBoardShared(db, plan, { filters, today }) : null;
   const thisYear = yearOfDateKey(today);
@@ -121,15 +123,7 @@ export default function BoardPage() {
               ? "请先在“导入”页上传上一年度工作总结生成计划，或由系统管理员在“管理 → 年度计划”中新建。"
               : "请联系街道领导或系统管理员建立年度计划。"}
           </p>
-          {years.length > 0 ? (
-            <p>
-              {years.map((y) => (
-                <Link key={y.id} to={`/board?year=${y.year}`} className="button secondary small">
-                  查看{y.year}年
-                </Link>
-              ))}
-            </p>
-          ) : null}
+          <YearPicker years={years} current={null} to={(year) => `/board?year=${year}`} linkText={(year) => `查看${year}年`} />
         </div>
       </section>
     );
@@ -155,18 +149,7 @@ export default function BoardPage() {
           </p>
         </div>
         <div className="board-header-actions">
-          <nav className="year-switcher" aria-label="切换年度">
-            {years.map((y) => (
-              <Link
-                key={y.id}
-                to={`/board${boardSearch(y.year, filters)}`}
-                className={y.year === plan.year ? "is-current" : undefined}
-                aria-current={y.year === plan.year ? "page" : undefined}
-              >
-                {y.year}年
-              </Link>
-            ))}
-          </nav>
+          <YearPicker years={years} current={plan.year} to={(year) => `/board${boardSearch(year, filters)}`} />
           <Link to={`/board/meeting?year=${plan.year}`} className="button secondary">
             投屏模式
           </Link>
@@ -175,7 +158,13 @@ export default function BoardPage() {
 
       {newYear ? <NewYearBanner banner={newYear} shownYear={plan.year} /> : null}
 
-      <FilterBar year={plan.year} filters={filters} units={board.options.units} leaders={board.options.leaders} categories={board.options.categories} />
+      <FilterBar
+        year={plan.year}
+        filters={filters}
+        units={board.options.units}
+        leaders={board.options.leaders}
+        categories={board.options.categories}
+      />
 
       <LightSummary counts={board.lights} matching={matching} total={board.total} />
       {hiddenTotal > 0 ? (
@@ -189,17 +178,11 @@ export default function BoardPage() {
       ) : null}
 
       <div className="board-messages" role="status" aria-live="polite">
-        {moveToFailure ? (
-          <p className="form-error">未能移动卡片：{moveToFailure.message}</p>
-        ) : null}
+        {moveToFailure ? <p className="form-error">未能移动卡片：{moveToFailure.message}</p> : null}
         {messages.map((message) => (
           <p key={message.id} className="form-error board-message">
             {message.text}
-            <button
-              type="button"
-              className="linklike"
-              onClick={() => setMessages((current) => current.filter((m) => m.id !== message.id))}
-            >
+            <button type="button" className="linklike" onClick={() => setMessages((current) => current.filter((m) => m.id !== message.id))}>
               知道了
             </button>
           </p>

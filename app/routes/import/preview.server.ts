@@ -1,10 +1,11 @@
 // Reading an upload or pasted text into a preview, and turning the leader's choices back
 // into an import. The text is parsed again at commit time: the browser only sends choices.
 import { z } from "zod";
-import { ImportError, parseSummary, readSummaryFile, toSummaryJson, type SectionJson } from "../../lib/importer";
-import { MAX_IMPORT_TEXT_CHARS } from "../../lib/importer/errors";
-import { draftPlan, isYearBaseline, suggestUnits, WORK_AREAS, type MetricDraft, type PlanDraft, type TargetDraft } from "../../lib/plan-draft";
-import type { ImportInput } from "../../models/import.server";
+import type { SummaryAnalysis } from "~/lib/import-analysis";
+import { ImportError, readSummaryFile, type SectionJson } from "~/lib/importer";
+import { MAX_IMPORT_TEXT_CHARS } from "~/lib/importer/errors";
+import { isYearBaseline, suggestUnits, WORK_AREAS, type MetricDraft, type PlanDraft, type TargetDraft } from "~/lib/plan-draft";
+import type { ImportInput } from "~/routes/import/commit.server";
 
 export interface PreviewUnit {
   id: number;
@@ -72,7 +73,7 @@ export async function readSubmittedText(formData: FormData): Promise<{ fileName:
     return { fileName: file.name || "上传的文件", text: await readSummaryFile(file.name, bytes) };
   }
   if (typeof pasted === "string" && pasted.trim()) {
-    if (pasted.length > MAX_PASTE_CHARS) throw new InputProblem("粘贴的文字太长（超过200万字），请改为上传文件。");
+    if (pasted.length > MAX_PASTE_CHARS) throw new InputProblem("粘贴的文字太长（超过50万字），请只保留工作总结正文。");
     // Browsers send a textarea's line breaks as CRLF; the person typed plain line breaks.
     return { fileName: "粘贴的文字", text: pasted.replace(/\r\n?/g, "\n") };
   }
@@ -103,23 +104,23 @@ function groupMetrics(metrics: MetricDraft[]): PreviewMetricGroup[] {
   return [...groups].map(([category, list]) => ({ category, metrics: list }));
 }
 
+/** The preview of a document whose text was analysed (off the main thread: analyzeSummaryOffThread). */
 export function buildPreview(
   fileName: string,
   originalText: string,
+  analysis: SummaryAnalysis,
   units: PreviewUnit[],
   fallbackYear: number,
   duplicateMessage: string | null,
 ): { preview: ImportPreview; draft: PlanDraft; parsedJson: string } {
-  const parsed = parseSummary(originalText);
-  const draft = draftPlan(parsed);
-  const json = toSummaryJson(parsed);
+  const { draft, json } = analysis;
   const preview: ImportPreview = {
     fileName,
     encodedText: encodeText(originalText),
-    title: parsed.title,
+    title: analysis.title,
     organization: draft.organization,
-    reportYear: parsed.year,
-    date: parsed.date,
+    reportYear: analysis.reportYear,
+    date: analysis.date,
     planYear: draft.year ?? fallbackYear,
     categories: [...WORK_AREAS.map((a) => a.area), "其他"],
     sections: json.sections,
@@ -169,8 +170,7 @@ export function readSelection(formData: FormData, preview: ImportPreview): Impor
 }
 
 export type CommitChoice =
-  | { ok: true; planYear: number; build: (planId: number) => ImportInput }
-  | { ok: false; errors: Record<string, string> };
+  { ok: true; planYear: number; build: (planId: number) => ImportInput } | { ok: false; errors: Record<string, string> };
 
 /** Validates the choices against the re-parsed draft; unknown keys or units are refused. */
 export function readCommitChoice(

@@ -1,13 +1,14 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { alreadyImportedMessage, commitImportToYear, findImportedDocument } from "../../models/import.server";
-import { listPlans } from "../../models/plans.server";
-import { listUnits } from "../../models/units.server";
-import { requireUser } from "../../utils/auth.server";
-import { getDb } from "../../utils/db.server";
-import { readForm, readIntent } from "../../utils/forms.server";
-import { MAX_IMPORT_BYTES } from "../../lib/importer/errors";
-import { parseRowId } from "../../lib/row-id";
+import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { alreadyImportedMessage, commitImportToYear, findImportedDocument } from "~/routes/import/commit.server";
+import { listPlans } from "~/models/plans.server";
+import { listUnits } from "~/models/units.server";
+import { requireUser } from "~/utils/auth.server";
+import { getDb } from "~/utils/db.server";
+import { readForm, readIntent } from "~/utils/forms.server";
+import { ImportError, MAX_IMPORT_BYTES } from "~/lib/importer/errors";
+import { analyzeSummaryOffThread } from "~/utils/import-analysis.server";
+import { parseRowId } from "~/lib/row-id";
 import {
   buildPreview,
   decodeText,
@@ -17,8 +18,8 @@ import {
   readSubmittedText,
   type ImportPreview,
   type ImportSelection,
-} from "./preview.server";
-import { ImportedTasks, PreviewForm, UploadForm } from "./parts";
+} from "~/routes/import/preview.server";
+import { ImportedTasks, PreviewForm, UploadForm } from "~/routes/import/preview-form";
 
 // The commit form has three fields per task and one per metric of the preview.
 const IMPORT_FORM_MAX_FIELDS = 5000;
@@ -81,10 +82,23 @@ export async function action(args: ActionFunctionArgs) {
     } catch (error) {
       if (!isExpectedInputError(error)) throw error;
       const pasted = formData.get("text");
-      return data<ActionResult>({ stage: "upload", error: error.message, pasted: typeof pasted === "string" ? pasted : "" }, { status: 400 });
+      return data<ActionResult>(
+        { stage: "upload", error: error.message, pasted: typeof pasted === "string" ? pasted : "" },
+        { status: 400 },
+      );
     }
+    const pastedText = formData.get("text");
+    const analysis = await analyzeOrRefuse(submitted.text, typeof pastedText === "string" ? pastedText : "");
+    if (!("draft" in analysis)) return analysis;
     const duplicate = await findImportedDocument(db, submitted.text);
-    const { preview } = buildPreview(submitted.fileName, submitted.text, units, fallbackYear, duplicate ? alreadyImportedMessage(duplicate) : null);
+    const { preview } = buildPreview(
+      submitted.fileName,
+      submitted.text,
+      analysis,
+      units,
+      fallbackYear,
+      duplicate ? alreadyImportedMessage(duplicate) : null,
+    );
     return data<ActionResult>({ stage: "preview", preview, selection: null, errors: {} });
   }
 
@@ -94,10 +108,13 @@ export async function action(args: ActionFunctionArgs) {
   if (!originalText?.trim() || typeof fileName !== "string") {
     return data<ActionResult>({ stage: "upload", error: "预览已失效，请重新上传文件。", pasted: "" }, { status: 400 });
   }
+  const analysis = await analyzeOrRefuse(originalText, originalText);
+  if (!("draft" in analysis)) return analysis;
   const duplicate = await findImportedDocument(db, originalText);
   const { preview, draft, parsedJson } = buildPreview(
     fileName.slice(0, 200),
     originalText,
+    analysis,
     units,
     fallbackYear,
     duplicate ? alreadyImportedMessage(duplicate) : null,
@@ -111,7 +128,12 @@ export async function action(args: ActionFunctionArgs) {
   const existing = await db.selectFrom("plans").select("status").where("year", "=", choice.planYear).executeTakeFirst();
   if (existing?.status === "archived") {
     return data<ActionResult>(
-      { stage: "preview", preview, selection, errors: { planYear: `${choice.planYear}年度计划已归档，不能导入。请选择其他年度，或请管理员恢复该计划。` } },
+      {
+        stage: "preview",
+        preview,
+        selection,
+        errors: { planYear: `${choice.planYear}年度计划已归档，不能导入。请选择其他年度，或请管理员恢复该计划。` },
+      },
       { status: 400 },
     );
   }
@@ -121,6 +143,20 @@ export async function action(args: ActionFunctionArgs) {
     build: choice.build,
   });
   return redirect(`/import?imported=${result.sourceDocumentId}`);
+}
+
+/** The analysis, or the upload form again with the refusal and the text kept (busy, too slow). */
+async function analyzeOrRefuse(text: string, pasted: string) {
+  try {
+    return await analyzeSummaryOffThread(text);
+  } catch (error) {
+    if (!(error instanceof ImportError)) throw error;
+    const status = error.code === "analysis_busy" ? 503 : 400;
+    return data<ActionResult>(
+      { stage: "upload", error: error.message, pasted },
+      { status, headers: status === 503 ? { "Retry-After": "30" } : undefined },
+    );
+  }
 }
 
 export default function ImportPage() {

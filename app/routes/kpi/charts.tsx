@@ -114,7 +114,11 @@ export function Sparkline({
   return (
     <svg className="sparkline" width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-label={label}>
       {target !== null && (target !== 0 || min < 0) ? (
-        <Line className={`chart-target${kind === "ceiling" || kind === "floor" ? " limit" : ""}`} from={{ x: pad, y: y(target) }} to={{ x: width - pad, y: y(target) }} />
+        <Line
+          className={`chart-target${kind === "ceiling" || kind === "floor" ? " limit" : ""}`}
+          from={{ x: pad, y: y(target) }}
+          to={{ x: width - pad, y: y(target) }}
+        />
       ) : null}
       <LinePath<MaybeIndexed> className="chart-line" data={series} x={xOf} y={(p) => y(p.value ?? 0)} defined={isDefined} />
       {over ? (
@@ -126,7 +130,10 @@ export function Sparkline({
   );
 }
 
-const TREND_SIZES: Record<ChartLayout, { width: number; height: number; left: number; right: number; top: number; bottom: number; labels: number }> = {
+const TREND_SIZES: Record<
+  ChartLayout,
+  { width: number; height: number; left: number; right: number; top: number; bottom: number; labels: number }
+> = {
   wide: { width: 760, height: 300, left: 76, right: 24, top: 30, bottom: 40, labels: 9 },
   narrow: { width: 340, height: 260, left: 56, right: 10, top: 30, bottom: 36, labels: 4 },
 };
@@ -185,7 +192,11 @@ export function TrendChart({
     const crowded = (from: number, to: number) =>
       points.filter((p) => Math.abs(y(p.value) - lineY) < 24 && centre(p.index) >= from && centre(p.index) <= to).length;
     const left = crowded(0, labelWidth) < crowded(plotWidth - labelWidth, plotWidth);
-    return { x: left ? 0 : plotWidth, y: tenth(lineY - 7 < -size.top + 16 ? lineY + 20 : lineY - 7), anchor: left ? ("start" as const) : ("end" as const) };
+    return {
+      x: left ? 0 : plotWidth,
+      y: tenth(lineY - 7 < -size.top + 16 ? lineY + 20 : lineY - 7),
+      anchor: left ? ("start" as const) : ("end" as const),
+    };
   })();
   const labelEvery = Math.max(1, Math.ceil(weeks.length / size.labels));
   const tickWeeks = weeks.filter((_, i) => i % labelEvery === 0);
@@ -234,13 +245,23 @@ export function TrendChart({
         ) : null}
         {target !== null ? (
           <g className={`chart-target-group ${kind}`}>
-            <Line className={`chart-target${kind === "ceiling" || kind === "floor" ? " limit" : ""}`} from={{ x: 0, y: tenth(y(target)) }} to={{ x: plotWidth, y: tenth(y(target)) }} />
+            <Line
+              className={`chart-target${kind === "ceiling" || kind === "floor" ? " limit" : ""}`}
+              from={{ x: 0, y: tenth(y(target)) }}
+              to={{ x: plotWidth, y: tenth(y(target)) }}
+            />
             <text className="chart-label" x={targetLabel.x} y={targetLabel.y} textAnchor={targetLabel.anchor}>
               {targetText}
             </text>
           </g>
         ) : null}
-        <LinePath<MaybeIndexed> className="chart-line thick" data={series} x={(p) => centre(p.index)} y={(p) => tenth(y(p.value ?? 0))} defined={isDefined} />
+        <LinePath<MaybeIndexed>
+          className="chart-line thick"
+          data={series}
+          x={(p) => centre(p.index)}
+          y={(p) => tenth(y(p.value ?? 0))}
+          defined={isDefined}
+        />
         {points.map((p) => {
           const cx = centre(p.index);
           const cy = tenth(y(p.value));
@@ -350,7 +371,12 @@ export function UnitBars({
   const zero = tenth(x(0));
   const barHeight = wide ? size.row - 12 : 18;
   return (
-    <svg className={`unit-bars unit-bars-${layout}${className ? ` ${className}` : ""}`} viewBox={`0 0 ${size.width} ${height}`} role="img" aria-labelledby={titleId}>
+    <svg
+      className={`unit-bars unit-bars-${layout}${className ? ` ${className}` : ""}`}
+      viewBox={`0 0 ${size.width} ${height}`}
+      role="img"
+      aria-labelledby={titleId}
+    >
       <title id={titleId}>{`各单位贡献：${rows.map((r) => `${r.name}${formatNumber(r.actual, unit)}`).join("，")}`}</title>
       {rows.map((row, i) => {
         const top = band(keys[i]) ?? 0;
@@ -379,7 +405,13 @@ export function UnitBars({
             )}
             <Bar className="chart-track" x={barLeft} y={barTop} width={barWidth} height={barHeight} />
             {row.actual !== 0 ? (
-              <Bar className="chart-bar" x={barLeft + Math.min(zero, end)} y={barTop} width={Math.max(1, tenth(Math.abs(end - zero)))} height={barHeight} />
+              <Bar
+                className="chart-bar"
+                x={barLeft + Math.min(zero, end)}
+                y={barTop}
+                width={Math.max(1, tenth(Math.abs(end - zero)))}
+                height={barHeight}
+              />
             ) : null}
           </Group>
         );

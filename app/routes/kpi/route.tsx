@@ -3,12 +3,16 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { GROUP_ROW_LIMIT, METRIC_LIGHT_LABELS, METRIC_LIGHT_ORDER, kpiSearch, parseKpiFilters } from "~/lib/kpi-report";
 import { formatDate, weekKeyOf, weekLabel } from "~/lib/weeks";
-import { findKpiPlan, listKpiPlanYears, loadKpiPageShared, todayKey } from "~/models/kpi.server";
+import { loadKpiPageShared } from "~/routes/kpi/queries.server";
 import kpiStyles from "~/styles/kpi.css";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { can } from "~/utils/permissions";
-import { FilterBar, MetricTable, Overview } from "./parts";
+import { MetricTable } from "~/routes/kpi/metric-table";
+import { Overview } from "~/routes/kpi/overview";
+import { FilterBar } from "~/routes/kpi/filter-bar";
+import { findPlan, listPlanYears, todayKey } from "~/models/plans.server";
+import { YearPicker } from "~/components/year-picker";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: kpiStyles }];
 
@@ -24,7 +28,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const yearParam = url.searchParams.get("year");
   const requestedYear = yearParam && /^\d{4}$/.test(yearParam) ? Number(yearParam) : null;
   const filters = parseKpiFilters(url.searchParams);
-  const [plan, years] = await Promise.all([findKpiPlan(db, requestedYear, today), listKpiPlanYears(db)]);
+  const [plan, years] = await Promise.all([findPlan(db, requestedYear, today), listPlanYears(db)]);
   const page = plan ? await loadKpiPageShared(db, plan, filters, today) : null;
   return {
     plan: plan && { id: plan.id, year: plan.year, title: plan.title, organization: plan.organization },
@@ -47,15 +51,7 @@ export default function KpiPage() {
         <div className="empty-state">
           <p className="empty-title">{requestedYear ? `没有${requestedYear}年度计划` : "还没有年度计划"}</p>
           <p>导入上一年度工作总结、建立年度计划并设定指标目标后，这里会显示目标值与完成值的对比。</p>
-          {years.length > 0 ? (
-            <p className="kpi-years">
-              {years.map((year) => (
-                <Link key={year} to={`/kpi?year=${year}`} className="button secondary small">
-                  查看{year}年
-                </Link>
-              ))}
-            </p>
-          ) : null}
+          <YearPicker years={years} current={null} to={(year) => `/kpi?year=${year}`} linkText={(year) => `查看${year}年`} />
         </div>
       </section>
     );
@@ -73,28 +69,10 @@ export default function KpiPage() {
             {plan.organization}
             {plan.year}年指标对比
           </h1>
-          <p className="muted small">
-            截至{formatDate(today)} · 完成值按各单位填报汇总 · 序时进度按重点工作的开始日期至完成时限计算
-          </p>
+          <p className="muted small">截至{formatDate(today)} · 完成值按各单位填报汇总 · 序时进度按重点工作的开始日期至完成时限计算</p>
         </div>
         <div className="kpi-head-actions">
-          {years.length > 1 ? (
-            <Form method="get" className="kpi-year-form">
-              <label className="field">
-                <span>年度</span>
-                <select name="year" defaultValue={plan.year}>
-                  {years.map((year) => (
-                    <option key={year} value={year}>
-                      {year}年
-                    </option>
-                  ))}
-                </select>
-              </label>
-              <button type="submit" className="button secondary small">
-                切换
-              </button>
-            </Form>
-          ) : null}
+          <YearPicker years={years} current={plan.year} to={(year) => `/kpi?year=${year}`} />
           {canExport && exportWeek ? (
             <Form method="get" action="/kpi/ledger.xlsx" reloadDocument className="kpi-export">
               <input type="hidden" name="year" value={plan.year} />
@@ -129,8 +107,8 @@ export default function KpiPage() {
         {METRIC_LIGHT_ORDER.map((light) => (
           <span key={light} className={`kpi-light kpi-light-${light}`}>
             <span className="kpi-light-word">
-              <span aria-hidden="true">{METRIC_LIGHT_LABELS[light].shape}</span> {METRIC_LIGHT_LABELS[light].word}{" "}
-              {page.shownLights[light]}项
+              <span aria-hidden="true">{METRIC_LIGHT_LABELS[light].shape}</span> {METRIC_LIGHT_LABELS[light].word} {page.shownLights[light]}
+              项
             </span>
           </span>
         ))}
@@ -160,12 +138,9 @@ export default function KpiPage() {
           <section key={group.category || "all"} className="kpi-group" aria-label={group.category || "全部指标"}>
             {filters.grouped ? (
               <h2 className="kpi-group-title">
-                <Link to={kpiSearch(plan.year, { ...filters, category: filters.category ? null : group.category })}>
-                  {group.category}
-                </Link>
+                <Link to={kpiSearch(plan.year, { ...filters, category: filters.category ? null : group.category })}>{group.category}</Link>
                 <span className="kpi-group-meta">
-                  {group.rows.length + group.hidden}项
-                  {group.counts.red ? ` · 红灯${group.counts.red}项` : ""}
+                  {group.rows.length + group.hidden}项{group.counts.red ? ` · 红灯${group.counts.red}项` : ""}
                   {group.counts.yellow ? ` · 黄灯${group.counts.yellow}项` : ""}
                 </span>
               </h2>

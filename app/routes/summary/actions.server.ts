@@ -1,25 +1,30 @@
 // The summary page's forms: generate, save a section (form post or autosave), restore, 定稿.
 import { data, redirect } from "@remix-run/node";
 import { z } from "zod";
-import type { CurrentUser } from "../../utils/auth.server";
-import { getDb } from "../../utils/db.server";
-import { parseForm, readIntent } from "../../utils/forms.server";
-import { badRequest, notFound, type ErrorPayload } from "../../utils/http.server";
-import { SECTION_KEYS, type SectionKey } from "../../lib/summary/types";
+import type { CurrentUser } from "~/utils/auth.server";
+import { getDb } from "~/utils/db.server";
+import { parseForm, readIntent } from "~/utils/forms.server";
+import { findPlanByYear } from "~/models/plans.server";
+import { SECTION_KEYS, type SectionKey } from "~/lib/summary/types";
 import {
   finalizeSummary,
   generateSummary,
   restoreSummaryVersion,
   saveSummarySection,
-  type NextYearChoice,
   type SectionConflict,
-} from "../../models/summary.server";
+} from "~/routes/summary/summary.server";
+import { type NextYearChoice } from "~/routes/summary/next-year.server";
+import { badRequest, isRefusal, notFound } from "~/lib/refusal";
 
 export const SUMMARY_INTENTS = ["generate", "save", "restore", "finalize"] as const;
 
 export const MAX_SECTION_CHARS = 20000;
 
-const count = (label: string) => z.coerce.number({ error: `${label}无效，请刷新页面后重试。` }).int(`${label}无效。`).min(0, `${label}无效。`);
+const count = (label: string) =>
+  z.coerce
+    .number({ error: `${label}无效，请刷新页面后重试。` })
+    .int(`${label}无效。`)
+    .min(0, `${label}无效。`);
 
 const yearField = z.coerce.number({ error: "年度无效。" }).int("年度无效。").min(2000, "年度无效。").max(2199, "年度无效。");
 
@@ -31,7 +36,12 @@ const saveSchema = z.object({
   body: z
     .string({ error: "请填写内容。" })
     .max(MAX_SECTION_CHARS, `内容不能超过${MAX_SECTION_CHARS}个字。`)
-    .transform((s) => s.replace(/\r\n?/g, "\n").replace(/[ \t]+$/gm, "").trim()),
+    .transform((s) =>
+      s
+        .replace(/\r\n?/g, "\n")
+        .replace(/[ \t]+$/gm, "")
+        .trim(),
+    ),
   baseRev: count("修订号"),
   autosave: z.literal("1").optional(),
 });
@@ -40,21 +50,20 @@ const finalizeSchema = z.object({ year: yearField, expectedLatest: count("版本
 
 export type SaveActionData =
   | { intent: "save"; ok: true; key: SectionKey; rev: number; version: number; savedAt: string; coalesced: boolean }
-  | { intent: "save"; ok: false; key: SectionKey | null; message: string; errors: Record<string, string>; values: Record<string, string>; conflict: SectionConflict | null };
+  | {
+      intent: "save";
+      ok: false;
+      key: SectionKey | null;
+      message: string;
+      errors: Record<string, string>;
+      values: Record<string, string>;
+      conflict: SectionConflict | null;
+    };
 
 async function planIdOf(year: number): Promise<number> {
-  const plan = await getDb().selectFrom("plans").select("id").where("year", "=", year).executeTakeFirst();
+  const plan = await findPlanByYear(getDb(), year);
   if (!plan) notFound(`没有找到${year}年度计划。`);
-  return plan!.id;
-}
-
-interface ThrownData {
-  type: "DataWithResponseInit";
-  data: ErrorPayload;
-  init: ResponseInit | null;
-}
-function isThrownConflict(error: unknown): error is ThrownData {
-  return typeof error === "object" && error !== null && (error as ThrownData).type === "DataWithResponseInit" && (error as ThrownData).init?.status === 409;
+  return plan.id;
 }
 
 function back(year: number, hash = "") {
@@ -100,13 +109,29 @@ export async function handleSummaryAction(user: CurrentUser, formData: FormData)
   }
   if ((form.data.key === "title" || form.data.key === "signature") === false && form.data.body === "") {
     return data<SaveActionData>(
-      { intent: "save", ok: false, key, message: "这一部分不能为空。", errors: { body: "这一部分不能为空。" }, values: form.values, conflict: null },
+      {
+        intent: "save",
+        ok: false,
+        key,
+        message: "这一部分不能为空。",
+        errors: { body: "这一部分不能为空。" },
+        values: form.values,
+        conflict: null,
+      },
       { status: 400 },
     );
   }
   if (form.data.key === "title" && (form.data.body === "" || form.data.body.includes("\n"))) {
     return data<SaveActionData>(
-      { intent: "save", ok: false, key, message: "标题须为一行文字。", errors: { body: "标题须为一行文字。" }, values: form.values, conflict: null },
+      {
+        intent: "save",
+        ok: false,
+        key,
+        message: "标题须为一行文字。",
+        errors: { body: "标题须为一行文字。" },
+        values: form.values,
+        conflict: null,
+      },
       { status: 400 },
     );
   }
@@ -121,16 +146,16 @@ export async function handleSummaryAction(user: CurrentUser, formData: FormData)
     if (!form.data.autosave) return back(form.data.year, `#section-${form.data.key}`);
     return data<SaveActionData>({ intent: "save", ok: true, key: form.data.key, ...result });
   } catch (error) {
-    if (!isThrownConflict(error)) throw error;
+    if (!isRefusal(error) || error.status !== 409) throw error;
     return data<SaveActionData>(
       {
         intent: "save",
         ok: false,
         key: form.data.key,
-        message: error.data.message,
+        message: error.message,
         errors: {},
         values: form.values,
-        conflict: (error.data.detail as SectionConflict | undefined) ?? null,
+        conflict: (error.details as SectionConflict | undefined) ?? null,
       },
       { status: 409 },
     );
@@ -143,7 +168,11 @@ const refList = (prefix: string) =>
   z.preprocess(
     (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]),
     z
-      .array(z.string({ error: "所选条目无效，请刷新页面后重试。" }).regex(new RegExp(`^${prefix}\\.\\d{1,2}$`), "所选条目无效，请刷新页面后重试。"))
+      .array(
+        z
+          .string({ error: "所选条目无效，请刷新页面后重试。" })
+          .regex(new RegExp(`^${prefix}\\.\\d{1,2}$`), "所选条目无效，请刷新页面后重试。"),
+      )
       .max(200, "所选条目过多，请刷新页面后重试。"),
   );
 
@@ -154,15 +183,19 @@ const nextYearSchema = z.object({
   carryTask: z.preprocess(
     (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]),
     z
-      .array(z.coerce.number({ error: "所选任务无效，请刷新页面后重试。" }).int("所选任务无效，请刷新页面后重试。").positive("所选任务无效，请刷新页面后重试。"))
+      .array(
+        z.coerce
+          .number({ error: "所选任务无效，请刷新页面后重试。" })
+          .int("所选任务无效，请刷新页面后重试。")
+          .positive("所选任务无效，请刷新页面后重试。"),
+      )
       .max(500, "所选任务过多，请刷新页面后重试。"),
   ),
   includeUnreported: z.literal("1").optional(),
 });
 
 export type NextYearForm =
-  | { ok: true; year: number; choice: NextYearChoice }
-  | { ok: false; message: string; values: Record<string, string> };
+  { ok: true; year: number; choice: NextYearChoice } | { ok: false; message: string; values: Record<string, string> };
 
 export function parseNextYearForm(formData: FormData): NextYearForm {
   const form = parseForm(formData, nextYearSchema);

@@ -1,24 +1,21 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { GeneralErrorBoundary } from "../../components/error-boundary";
-import { diffDocuments } from "../../lib/summary/diff";
-import { SECTION_KEYS, type SectionKey } from "../../lib/summary/types";
-import { formatDateTime } from "../../lib/weeks";
-import {
-  findPlanForSummary,
-  getLatestSummary,
-  getSummaryVersion,
-  listPlanYearsForSummary,
-  listSummaryVersions,
-} from "../../models/summary.server";
-import summaryStyles from "../../styles/summary.css";
-import { requireUser } from "../../utils/auth.server";
-import { getDb } from "../../utils/db.server";
-import { readForm } from "../../utils/forms.server";
-import { can } from "../../utils/permissions";
-import { handleSummaryAction } from "./actions.server";
-import { DiffView, DocumentView, VersionsPanel } from "./parts";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { diffDocuments } from "~/lib/summary/diff";
+import { SECTION_KEYS, type SectionKey } from "~/lib/summary/types";
+import { formatDateTime } from "~/lib/weeks";
+import { getLatestSummary, getSummaryVersion, listSummaryVersions } from "~/routes/summary/summary.server";
+import summaryStyles from "~/styles/summary.css";
+import { requireUser } from "~/utils/auth.server";
+import { getDb } from "~/utils/db.server";
+import { readForm } from "~/utils/forms.server";
+import { can } from "~/utils/permissions";
+import { handleSummaryAction } from "~/routes/summary/actions.server";
+import { DocumentView } from "~/routes/summary/document-view";
+import { DiffView, VersionsPanel } from "~/routes/summary/versions";
 import { parsePlanYear, parseRowId } from "~/lib/row-id";
+import { findPlanByYear, findSummaryPlan, listPlanYears } from "~/models/plans.server";
+import { YearPicker } from "~/components/year-picker";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: summaryStyles }];
 
@@ -26,14 +23,13 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.plan ? `${data.plan.year}年` : ""}总结草稿 · 年度重点工作看板` },
 ];
 
-
 export async function loader(args: LoaderFunctionArgs) {
   const user = await requireUser(args, "read");
   const url = new URL(args.request.url);
   const db = getDb();
   const canEdit = can(user, "summary.manage");
-  const years = await listPlanYearsForSummary(db);
-  const plan = await findPlanForSummary(db, parsePlanYear(url.searchParams.get("year")));
+  const years = await listPlanYears(db);
+  const plan = await findSummaryPlan(db, parsePlanYear(url.searchParams.get("year")));
   if (!plan) return { canEdit, years, plan: null, latest: null, versions: [], editKey: null, compare: null, nextPlanExists: false };
 
   const [latest, versions] = await Promise.all([getLatestSummary(db, plan.id), listSummaryVersions(db, plan.id)]);
@@ -47,7 +43,7 @@ export async function loader(args: LoaderFunctionArgs) {
     const [a, b] = await Promise.all([getSummaryVersion(db, plan.id, from), getSummaryVersion(db, plan.id, to)]);
     compare = a && b ? { from, to, sections: diffDocuments(a.content.document, b.content.document) } : { from, to, sections: null };
   }
-  const nextPlanExists = Boolean(await db.selectFrom("plans").select("id").where("year", "=", plan.year + 1).executeTakeFirst());
+  const nextPlanExists = Boolean(await findPlanByYear(db, plan.year + 1));
   return {
     canEdit,
     years,
@@ -93,7 +89,10 @@ export default function SummaryPage() {
         <h1>年度总结草稿</h1>
         <div className="empty-state">
           <p className="empty-title">还没有年度计划</p>
-          <p>总结草稿根据年度计划的任务和指标生成。{canEdit ? <Link to="/import">先导入上一年的工作总结</Link> : "请联系街道领导创建年度计划。"}</p>
+          <p>
+            总结草稿根据年度计划的任务和指标生成。
+            {canEdit ? <Link to="/import">先导入上一年的工作总结</Link> : "请联系街道领导创建年度计划。"}
+          </p>
         </div>
       </section>
     );
@@ -112,21 +111,7 @@ export default function SummaryPage() {
             </p>
           ) : null}
         </div>
-        <Form method="get" className="year-picker no-print">
-          <label className="field">
-            <span>年度</span>
-            <select name="year" defaultValue={plan.year}>
-              {years.map((y) => (
-                <option key={y} value={y}>
-                  {y}年
-                </option>
-              ))}
-            </select>
-          </label>
-          <button type="submit" className="button secondary small">
-            切换
-          </button>
-        </Form>
+        <YearPicker years={years} current={plan.year} to={(year) => `/summary?year=${year}`} />
       </header>
 
       {!latest ? (
@@ -151,53 +136,54 @@ export default function SummaryPage() {
       ) : (
         <>
           {canEdit ? (
-          <div className="summary-toolbar no-print" role="group" aria-label="导出与操作">
-            <span className="toolbar-label">导出：</span>
-            <a className="button secondary small" href={`${exportBase}/docx?year=${plan.year}`} download>
-              Word 公文（.docx）
-            </a>
-            <a className="button secondary small" href={`${exportBase}/txt?year=${plan.year}`} download>
-              纯文本（.txt）
-            </a>
-            <a className="button secondary small" href={`${exportBase}/md?year=${plan.year}`} download>
-              Markdown（.md）
-            </a>
-            {(
-              <span className="toolbar-actions">
-                <Form
-                  method="post"
-                  onSubmit={(event) => {
-                    if (!window.confirm("重新生成会按最新数据写出新版本，当前修改保留在历史版本中，可随时恢复。确定重新生成吗？")) event.preventDefault();
-                  }}
-                >
-                  <input type="hidden" name="intent" value="generate" />
-                  <input type="hidden" name="year" value={plan.year} />
-                  <input type="hidden" name="expectedVersion" value={latest.version} />
-                  <button type="submit" className="button secondary small" disabled={pendingIntent === "generate"}>
-                    {pendingIntent === "generate" ? "正在生成…" : "按最新数据重新生成"}
-                  </button>
-                </Form>
-                {latest.status === "draft" ? (
-                  <Form method="post">
-                    <input type="hidden" name="intent" value="finalize" />
+            <div className="summary-toolbar no-print" role="group" aria-label="导出与操作">
+              <span className="toolbar-label">导出：</span>
+              <a className="button secondary small" href={`${exportBase}/docx?year=${plan.year}`} download>
+                Word 公文（.docx）
+              </a>
+              <a className="button secondary small" href={`${exportBase}/txt?year=${plan.year}`} download>
+                纯文本（.txt）
+              </a>
+              <a className="button secondary small" href={`${exportBase}/md?year=${plan.year}`} download>
+                Markdown（.md）
+              </a>
+              {
+                <span className="toolbar-actions">
+                  <Form
+                    method="post"
+                    onSubmit={(event) => {
+                      if (!window.confirm("重新生成会按最新数据写出新版本，当前修改保留在历史版本中，可随时恢复。确定重新生成吗？"))
+                        event.preventDefault();
+                    }}
+                  >
+                    <input type="hidden" name="intent" value="generate" />
                     <input type="hidden" name="year" value={plan.year} />
-                    <input type="hidden" name="expectedLatest" value={latest.version} />
-                    <button type="submit" className="button primary small" disabled={pendingIntent === "finalize"}>
-                      {pendingIntent === "finalize" ? "正在定稿…" : "定稿"}
+                    <input type="hidden" name="expectedVersion" value={latest.version} />
+                    <button type="submit" className="button secondary small" disabled={pendingIntent === "generate"}>
+                      {pendingIntent === "generate" ? "正在生成…" : "按最新数据重新生成"}
                     </button>
                   </Form>
-                ) : nextPlanExists ? (
-                  <Link className="button secondary small" to={`/board?year=${plan.year + 1}`}>
-                    查看{plan.year + 1}年看板
-                  </Link>
-                ) : (
-                  <Link className="button primary small" to={`/summary/next-year?year=${plan.year}`}>
-                    开启{plan.year + 1}年度
-                  </Link>
-                )}
-              </span>
-            )}
-          </div>
+                  {latest.status === "draft" ? (
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="finalize" />
+                      <input type="hidden" name="year" value={plan.year} />
+                      <input type="hidden" name="expectedLatest" value={latest.version} />
+                      <button type="submit" className="button primary small" disabled={pendingIntent === "finalize"}>
+                        {pendingIntent === "finalize" ? "正在定稿…" : "定稿"}
+                      </button>
+                    </Form>
+                  ) : nextPlanExists ? (
+                    <Link className="button secondary small" to={`/board?year=${plan.year + 1}`}>
+                      查看{plan.year + 1}年看板
+                    </Link>
+                  ) : (
+                    <Link className="button primary small" to={`/summary/next-year?year=${plan.year}`}>
+                      开启{plan.year + 1}年度
+                    </Link>
+                  )}
+                </span>
+              }
+            </div>
           ) : null}
           {canEdit && latest.status === "final" ? (
             <p className="notice no-print">已定稿。继续修改会产生新的草稿版本，开启下一年度前需再次定稿。</p>

@@ -43,11 +43,7 @@ describe("aggregateActual", () => {
   });
 
   it("sums each unit's most recent value for a latest metric", () => {
-    const values = [
-      value("东晟社区", "2025-W10", 800),
-      value("东晟社区", "2025-W12", 1200),
-      value("龙腾社区", "2025-W11", 951),
-    ];
+    const values = [value("东晟社区", "2025-W10", 800), value("东晟社区", "2025-W12", 1200), value("龙腾社区", "2025-W11", 951)];
     expect(aggregateActual(metric({ aggregation: "latest", unit: "万元" }), values)).toBe(2151);
   });
 
@@ -68,11 +64,7 @@ describe("aggregateActual", () => {
   });
 
   it("never sums percent metrics: it averages each unit's latest rate", () => {
-    const values = [
-      value("东晟社区", "2025-W10", 90),
-      value("东晟社区", "2025-W12", 96),
-      value("龙腾社区", "2025-W11", 98),
-    ];
+    const values = [value("东晟社区", "2025-W10", 90), value("东晟社区", "2025-W12", 96), value("龙腾社区", "2025-W11", 98)];
     expect(aggregateActual(metric({ unit: "%", aggregation: "sum" }), values)).toBe(97);
     expect(aggregateActual(metric({ unit: "%", aggregation: "latest" }), values)).toBe(97);
     expect(aggregateActual(metric({ unit: "个百分点" }), [value("经济办", "2025-W10", 1.2)])).toBe(1.2);
@@ -84,14 +76,15 @@ describe("aggregateActual", () => {
 });
 
 describe("actualByUnit and actualTrend", () => {
-  const values = [
-    value("东晟社区", "2025-W10", 120),
-    value("东晟社区", "2025-W11", 80),
-    value("龙腾社区", "2025-W11", 45),
-  ];
+  const values = [value("东晟社区", "2025-W10", 120), value("东晟社区", "2025-W11", 80), value("龙腾社区", "2025-W11", 45)];
 
   it("splits the actual into each unit's contribution", () => {
-    expect(actualByUnit(metric(), values)).toEqual(new Map([["东晟社区", 200], ["龙腾社区", 45]]));
+    expect(actualByUnit(metric(), values)).toEqual(
+      new Map([
+        ["东晟社区", 200],
+        ["龙腾社区", 45],
+      ]),
+    );
   });
 
   it("gives the actual as it stood at the end of each week", () => {

@@ -1,12 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  computeLight,
-  DEFAULT_LIGHT_THRESHOLDS,
-  expectedProgressOf,
-  LIGHT_LABELS,
-  validateThresholds,
-  type LightTask,
-} from "~/lib/lights";
+import { seededRandom as random } from "../../seeded-random";
+import { computeLight, DEFAULT_LIGHT_THRESHOLDS, expectedProgressOf, LIGHT_LABELS, validateThresholds, type LightTask } from "~/lib/lights";
 import { previousWeek, weekKeyOf } from "~/lib/weeks";
 
 const planStart = "2025-01-01";
@@ -137,7 +131,9 @@ describe("states", () => {
   it("is 未开始 (not late, not green) before its start date, saying when it starts", () => {
     const result = light({ startDate: "2025-05-01", dueDate: "2025-05-10", progress: 0, lastUpdateWeek: null }, "2025-04-30");
     expect(result).toEqual({ light: "upcoming", expectedProgress: 0, behindBy: 0, reasons: ["2025年5月1日开始"] });
-    expect(light({ startDate: "2025-05-01", dueDate: "2025-05-10", progress: 0, lastUpdateWeek: null }, "2025-05-01").light).not.toBe("upcoming");
+    expect(light({ startDate: "2025-05-01", dueDate: "2025-05-10", progress: 0, lastUpdateWeek: null }, "2025-05-01").light).not.toBe(
+      "upcoming",
+    );
   });
 
   it("is 未开始 for every task of a plan whose year has not begun", () => {
@@ -194,7 +190,13 @@ describe("silence", () => {
   });
 
   it("does not count weeks before the task was created", () => {
-    const added = task("2025-03-19", { startDate: null, dueDate: null, progress: 0, lastUpdateWeek: null, createdAt: new Date("2025-03-12T02:00:00Z") });
+    const added = task("2025-03-19", {
+      startDate: null,
+      dueDate: null,
+      progress: 0,
+      lastUpdateWeek: null,
+      createdAt: new Date("2025-03-12T02:00:00Z"),
+    });
     expect(computeLight(added, { today: "2025-03-19", planStart })).toMatchObject({ light: "green", reasons: [] });
     expect(computeLight(added, { today: "2025-03-24", planStart })).toMatchObject({ light: "yellow", reasons: ["上周未填报"] });
   });
@@ -240,5 +242,34 @@ describe("validateThresholds", () => {
       ok: false,
       errors: { redBehind: "红灯的落后百分点须大于黄灯的", silentWeeksRed: "红灯的未填报周数须大于黄灯的" },
     });
+  });
+});
+
+describe("computeLight for the KPI page and the board", () => {
+  it("gives the same light and reasons whether created_at is a timestamp or its Shanghai day, on many random tasks", async () => {
+    const { computeLight } = await import("~/lib/lights");
+    const { toDateKey } = await import("~/lib/weeks");
+    const next = random(7);
+    const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)];
+    const statuses = ["not_started", "in_progress", "pending_review", "done"] as const;
+    const dates = ["2024-12-30", "2025-01-01", "2025-02-01", "2025-03-16", "2025-06-30", "2025-07-06", "2025-09-30", "2025-12-31", null];
+    const weeks = [null, "2024-W52", "2025-W01", "2025-W10", "2025-W26", "2025-W27", "2025-W28", "2025-W40"];
+    const created = [null, "2024-12-20T02:00:00Z", "2025-03-20T17:30:00Z", "2025-06-29T16:30:00Z", "2025-07-01T01:00:00Z"];
+    const todays = ["2025-01-01", "2025-01-13", "2025-03-05", "2025-07-02", "2025-07-07", "2025-12-31", "2026-02-01"];
+    const thresholdSets = [undefined, { yellowBehind: 5, redBehind: 20, dueSoonDays: 3, silentWeeksYellow: 2, silentWeeksRed: 4 }];
+    for (let i = 0; i < 3000; i += 1) {
+      const startDate = pick(dates);
+      const task = {
+        status: pick(statuses),
+        startDate,
+        dueDate: pick(dates),
+        progress: Math.floor(next() * 101),
+        lastUpdateWeek: pick(weeks),
+        createdAt: pick(created),
+      };
+      const context = { today: pick(todays), planStart: "2025-01-01", thresholds: pick(thresholdSets) };
+      const byDay = computeLight({ ...task, createdAt: task.createdAt ? toDateKey(task.createdAt) : null }, context);
+      expect(byDay, JSON.stringify({ task, context })).toEqual(computeLight(task, context));
+    }
   });
 });

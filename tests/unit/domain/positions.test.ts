@@ -1,13 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  comparePositions,
-  initialPositions,
-  positionAtBottom,
-  positionAtTop,
-  positionBetween,
-} from "~/lib/positions";
+import { comparePositions, initialPositions, positionAtBottom, positionAtTop, positionBetween } from "~/lib/positions";
 import { seededRandom } from "../../seeded-random";
-
 
 function isStrictlyOrdered(keys: string[]): boolean {
   return keys.every((key, index) => index === 0 || keys[index - 1] < key);

@@ -49,13 +49,10 @@ describe("parseWeekKey", () => {
     expect(() => parseWeekKey("2024-W53")).toThrow(RangeError);
   });
 
-  it.each(["2025-W1", "2025-W00", "2025-W54", "2025W12", "25-W12", "2025-w12", " 2025-W12", ""])(
-    "rejects the malformed key %j",
-    (key) => {
-      expect(() => parseWeekKey(key)).toThrow(RangeError);
-      expect(isWeekKey(key)).toBe(false);
-    },
-  );
+  it.each(["2025-W1", "2025-W00", "2025-W54", "2025W12", "25-W12", "2025-w12", " 2025-W12", ""])("rejects the malformed key %j", (key) => {
+    expect(() => parseWeekKey(key)).toThrow(RangeError);
+    expect(isWeekKey(key)).toBe(false);
+  });
 });
 
 describe("weekRange", () => {
@@ -167,7 +164,10 @@ describe("weekDistance", () => {
     expect(weekDistance("2025-W01", "2025-W10")).toBe(9);
     expect(weekDistance("2020-W52", "2021-W02")).toBe(3); // 2020 has a week 53
     expect(weekDistance("2026-W02", "2025-W52")).toBe(-2); // 2025 has 52 weeks
-    for (const [from, to] of [["2024-W40", "2026-W12"], ["2019-W01", "2020-W53"]]) {
+    for (const [from, to] of [
+      ["2024-W40", "2026-W12"],
+      ["2019-W01", "2020-W53"],
+    ]) {
       expect(weekDistance(from, to)).toBe(weeksBetween(from, to).length - 1);
     }
   });

@@ -15,15 +15,96 @@ const seed = readSeed();
 const seedLines = seed.split("\n");
 
 const TOKENS = [
-  "一、", "二、", "十、", "（一）", "(二)", "（十）", "1.", "2、", "3．", "（1）", "(2)", "①", "一是", "二是", "三是",
-  "下一步，", "2025年，我们将", "存在问题", "重点工作安排", "还存在一些问题：", "；", "。", "，", "：", "“", "”",
-  "《", "》", "【", "】", "（", "）", "(", ")", "2024年", "10月31日", "1-9月", "第五次", "80周岁", "12345",
-  "2151 万元", "四万份", "千余个", "逾百家", "257户298人", "4.5%以内", "预计", "力争", "控制在", "约", "余",
-  "万", "亿", "千", "百", "十", "两", "零", "0", "9", ".", ",", "\n", "\r\n", "\r", " ", "\u3000", "\u00a0",
-  "\ufeff", "\u200b", "\t", "首页 > 政务公开", "来源：", "【字号 大 中 小】", "打印本页", "名词解释", "平东街道办事处",
-  "2024年10月31日", "\ud800", "\udc00", "😀", "ＡＢＣ１２３", "％", "．", "-", "—", "~",
+  "一、",
+  "二、",
+  "十、",
+  "（一）",
+  "(二)",
+  "（十）",
+  "1.",
+  "2、",
+  "3．",
+  "（1）",
+  "(2)",
+  "①",
+  "一是",
+  "二是",
+  "三是",
+  "下一步，",
+  "2025年，我们将",
+  "存在问题",
+  "重点工作安排",
+  "还存在一些问题：",
+  "；",
+  "。",
+  "，",
+  "：",
+  "“",
+  "”",
+  "《",
+  "》",
+  "【",
+  "】",
+  "（",
+  "）",
+  "(",
+  ")",
+  "2024年",
+  "10月31日",
+  "1-9月",
+  "第五次",
+  "80周岁",
+  "12345",
+  "2151 万元",
+  "四万份",
+  "千余个",
+  "逾百家",
+  "257户298人",
+  "4.5%以内",
+  "预计",
+  "力争",
+  "控制在",
+  "约",
+  "余",
+  "万",
+  "亿",
+  "千",
+  "百",
+  "十",
+  "两",
+  "零",
+  "0",
+  "9",
+  ".",
+  ",",
+  "\n",
+  "\r\n",
+  "\r",
+  " ",
+  "\u3000",
+  "\u00a0",
+  "\ufeff",
+  "\u200b",
+  "\t",
+  "首页 > 政务公开",
+  "来源：",
+  "【字号 大 中 小】",
+  "打印本页",
+  "名词解释",
+  "平东街道办事处",
+  "2024年10月31日",
+  "\ud800",
+  "\udc00",
+  "😀",
+  "ＡＢＣ１２３",
+  "％",
+  "．",
+  "-",
+  "—",
+  "~",
 ];
-const CJK = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处府研质"; // common characters
+const CJK =
+  "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处府研质"; // common characters
 const randomCjk = (n: number) => Array.from({ length: n }, () => CJK[int(CJK.length)]).join("");
 
 function randomText(): string {
@@ -68,7 +149,10 @@ function mutateSeed(): string {
         const line = lines[i];
         const a = int(line.length + 1);
         const b = int(line.length + 1);
-        lines[i] = line.slice(0, Math.min(a, b)) + line.slice(Math.min(a, b), Math.max(a, b)).split("").reverse().join("") + line.slice(Math.max(a, b));
+        lines[i] =
+          line.slice(0, Math.min(a, b)) +
+          line.slice(Math.min(a, b), Math.max(a, b)).split("").reverse().join("") +
+          line.slice(Math.max(a, b));
         break;
       }
       default:
@@ -84,7 +168,8 @@ function checkParse(text: string): void {
   const result = summaryJsonSchema.safeParse(json);
   if (!result.success) throw new Error(`shape: ${result.error.message}\n--- text ---\n${text.slice(0, 500)}`);
   for (const m of parsed.metrics) {
-    if (!(m.span.start >= 0 && m.span.end <= text.length && m.span.start <= m.span.end)) throw new Error(`span out of range: ${JSON.stringify(m.span)}`);
+    if (!(m.span.start >= 0 && m.span.end <= text.length && m.span.start <= m.span.end))
+      throw new Error(`span out of range: ${JSON.stringify(m.span)}`);
     if (text.slice(m.span.start, m.span.end) !== m.raw) throw new Error(`raw mismatch: ${m.raw}`);
     if (!Number.isFinite(m.value) || m.value < 0) throw new Error(`value: ${m.value}`);
   }

@@ -34,10 +34,9 @@ export function canonicalPunctuation(text: string): string {
     .replace(/:/g, "：")
     .replace(/;/g, "；")
     .replace(/(?<!\d)\.(?!\d)/g, "。")
-    .replace(/["“”]/g, "\"");
+    .replace(/["“”]/g, '"');
 }
 
 export function metricKeys(json: SummaryJson | ParsedSummary): string[] {
   return json.metrics.map((m) => `${m.value}|${m.unit}|${m.kind}`);
 }
-

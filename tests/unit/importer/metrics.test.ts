@@ -26,7 +26,10 @@ describe("Chinese numerals", () => {
 
 describe("figures", () => {
   it("reads Chinese numerals and magnitudes as numbers", () => {
-    expect(simple("共发放宣传单三十份，张贴海报四万份。")).toEqual([[30, "份"], [40000, "份"]]);
+    expect(simple("共发放宣传单三十份，张贴海报四万份。")).toEqual([
+      [30, "份"],
+      [40000, "份"],
+    ]);
     expect(figures("共提供了千余个岗位。")[0]).toMatchObject({ value: 1000, unit: "个", approximate: true, qualifier: "余" });
     expect(figures("服务企业逾百家。")[0]).toMatchObject({ value: 100, unit: "家", approximate: true, qualifier: "逾" });
     expect(simple("线上访问100万次。")).toEqual([[1000000, "次"]]);
@@ -110,7 +113,9 @@ describe("figures", () => {
   });
 
   it("carries the reference of the item it sits in", () => {
-    const parsed = parseSummary("二、主要工作\n（四）城市管理\n4.燃气安全\n排查餐饮企业136家。\n（九）保密\n2.保密工作。一是培训3次；二是检查5次。");
+    const parsed = parseSummary(
+      "二、主要工作\n（四）城市管理\n4.燃气安全\n排查餐饮企业136家。\n（九）保密\n2.保密工作。一是培训3次；二是检查5次。",
+    );
     expect(parsed.metrics.map((m) => m.ref)).toEqual(["二.（四）.4", "二.（九）.2.一是", "二.（九）.2.二是"]);
   });
 });

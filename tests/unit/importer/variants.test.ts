@@ -159,7 +159,12 @@ describe("summaries of other shapes", () => {
   });
 
   it("invents no items from a heading that only announces them", () => {
-    const text = ["一、主要工作", "全年完成固定资产投资2560万元，完成年度目标的106.7%。", "二、存在问题及下步打算", "三、下一步工作计划"].join("\n");
+    const text = [
+      "一、主要工作",
+      "全年完成固定资产投资2560万元，完成年度目标的106.7%。",
+      "二、存在问题及下步打算",
+      "三、下一步工作计划",
+    ].join("\n");
     const json = toSummaryJson(parseSummary(text));
     expect(json.sections.map((s) => s.kind)).toEqual(["work", "problems", "plan"]);
     expect(json.problems).toEqual([]);
@@ -204,10 +209,7 @@ describe("summaries of other shapes", () => {
   });
 
   it("finds problems listed in running text after 还存在…问题：", () => {
-    const text = [
-      "一、主要工作",
-      "全年工作有序推进。但工作中还存在一些问题和不足：宣传方式较为单一；部分社区服务能力不强。",
-    ].join("\n");
+    const text = ["一、主要工作", "全年工作有序推进。但工作中还存在一些问题和不足：宣传方式较为单一；部分社区服务能力不强。"].join("\n");
     const json = toSummaryJson(parseSummary(text));
     expect(json.problems.map((p) => p.text)).toEqual(["宣传方式较为单一", "部分社区服务能力不强"]);
 

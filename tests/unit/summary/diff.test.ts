@@ -16,7 +16,14 @@ describe("comparing versions", () => {
     const lines = diffLines(["1.甲。", "2.乙问题较多。", "3.丙。"], ["1.甲。", "2.乙问题仍然较多。", "4.丁。"]);
     expect(lines).toEqual([
       { kind: "same", text: "1.甲。" },
-      { kind: "changed", pieces: [{ kind: "same", text: "2.乙问题" }, { kind: "added", text: "仍然" }, { kind: "same", text: "较多。" }] },
+      {
+        kind: "changed",
+        pieces: [
+          { kind: "same", text: "2.乙问题" },
+          { kind: "added", text: "仍然" },
+          { kind: "same", text: "较多。" },
+        ],
+      },
       { kind: "removed", text: "3.丙。" },
       { kind: "added", text: "4.丁。" },
     ]);
@@ -33,7 +40,11 @@ describe("comparing versions", () => {
 
   it("reports per section which ones changed, headings included", () => {
     const sections = diffDocuments(doc("1.甲。"), doc("1.甲。\n2.乙。"));
-    expect(sections.map((s) => [s.key, s.changed])).toEqual([["title", false], ["opening", false], ["problems", true]]);
+    expect(sections.map((s) => [s.key, s.changed])).toEqual([
+      ["title", false],
+      ["opening", false],
+      ["problems", true],
+    ]);
     expect(sections[2].lines[0]).toEqual({ kind: "same", text: "三、存在问题" });
     expect(sections[2].lines[2]).toEqual({ kind: "added", text: "2.乙。" });
     expect(diffDocuments(doc("1.甲。"), doc("1.甲。")).every((s) => !s.changed)).toBe(true);

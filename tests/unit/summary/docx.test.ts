@@ -121,7 +121,10 @@ describe("the .docx export (GB/T 9704-2012)", () => {
 
   it("reads back as the same text, in order", async () => {
     const { value } = await mammoth.extractRawText({ buffer: bytes });
-    const lines = value.split("\n").map((l) => l.trim()).filter(Boolean);
+    const lines = value
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean);
     expect(lines).toEqual([
       "平东街道2025年工作总结",
       "2025年，平东街道围绕年初确定的3项重点工作推进各项工作。现将有关情况总结如下：",

@@ -58,12 +58,40 @@ const fixed: SummaryInput = {
       doneDate: null,
       silent: true,
     }),
-    task({ id: 3, code: "2025-07", title: "加大力度推进街道经济工作，群策群力完成经济指标", category: "经济", leadUnit: "经济发展办公室", supportUnits: [], dueDate: "2025-12-31", doneDate: "2025-12-31" }),
-    task({ id: 4, code: "2025-08", title: "宣传活动方式单一，创新能力较弱", category: "宣传", origin: "problem", status: "pending_review", light: "green", doneDate: null }),
+    task({
+      id: 3,
+      code: "2025-07",
+      title: "加大力度推进街道经济工作，群策群力完成经济指标",
+      category: "经济",
+      leadUnit: "经济发展办公室",
+      supportUnits: [],
+      dueDate: "2025-12-31",
+      doneDate: "2025-12-31",
+    }),
+    task({
+      id: 4,
+      code: "2025-08",
+      title: "宣传活动方式单一，创新能力较弱",
+      category: "宣传",
+      origin: "problem",
+      status: "pending_review",
+      light: "green",
+      doneDate: null,
+    }),
   ],
   metrics: [
     metric({ id: 1, taskId: 3 }),
-    metric({ id: 2, name: "城镇登记失业率", unit: "%", baseline: 4.3, target: 4.5, actual: 3.9, direction: "cap", aggregation: "latest", category: "民生保障" }),
+    metric({
+      id: 2,
+      name: "城镇登记失业率",
+      unit: "%",
+      baseline: 4.3,
+      target: 4.5,
+      actual: 3.9,
+      direction: "cap",
+      aggregation: "latest",
+      category: "民生保障",
+    }),
     metric({ id: 3, name: "矛盾纠纷", unit: "件", baseline: 1226, target: 1100, actual: 1180, direction: "down", category: "党建" }),
     metric({ id: 4, name: "排查商户", unit: "次", baseline: 3184, target: null, actual: 3300, category: "安全生产" }),
     metric({ id: 5, taskId: 2, name: "“三会一课”活动", unit: "次", baseline: 55, target: 61, actual: 48, category: "党建" }),
@@ -83,7 +111,9 @@ describe("the summary writer", () => {
   it("writes the seed's structure: title, opening, 一 to 四 and the 落款", () => {
     const { document } = writeSummary(fixed);
     expect(document.sections.map((s) => s.key)).toEqual(["title", "opening", "highlights", "work", "problems", "plan", "signature"]);
-    const headings = documentLines(document).filter((l) => l.kind === "heading1").map((l) => l.text);
+    const headings = documentLines(document)
+      .filter((l) => l.kind === "heading1")
+      .map((l) => l.text);
     expect(headings).toEqual(["一、亮点工作", "二、2025年主要工作", "三、存在问题", "四、2026年重点工作安排"]);
     expect(body(fixed, "title")).toBe("平东街道2025年工作总结");
     expect(body(fixed, "signature")).toBe("平东街道办事处\n2025年12月31日");
@@ -107,7 +137,13 @@ describe("the summary writer", () => {
 
   it("groups 主要工作 by category as （一）…（N） with each task's state and the real figures", () => {
     const lines = bodyLines(body(fixed, "work"));
-    expect(lines.filter((l) => l.startsWith("（"))).toEqual(["（一）党建工作", "（二）经济工作", "（三）安全生产工作", "（四）民生保障工作", "（五）宣传工作"]);
+    expect(lines.filter((l) => l.startsWith("（"))).toEqual([
+      "（一）党建工作",
+      "（二）经济工作",
+      "（三）安全生产工作",
+      "（四）民生保障工作",
+      "（五）宣传工作",
+    ]);
     expect(lines).toContain(
       "推进党风廉政建设和群众身边不正之风和腐败问题整治工作向纵深发展。由党建工作办公室牵头，东晟社区配合，目前完成80%，正在推进。全年“三会一课”活动48次，完成年度目标的78.7%，同比下降12.7%。",
     );
@@ -122,11 +158,32 @@ describe("the summary writer", () => {
     const work = body(fixed, "work");
     expect(work).toContain("城镇登记失业率为3.9%，控制在4.5%以内，较上年下降0.4个百分点。");
     expect(work).toContain("全年矛盾纠纷1180件，高于年度目标1100件，同比下降3.8%。");
-    const met = writeSummary({ ...fixed, metrics: [metric({ id: 3, name: "矛盾纠纷", unit: "件", baseline: 1226, target: 1100, actual: 1000, direction: "down", category: "党建" })] });
+    const met = writeSummary({
+      ...fixed,
+      metrics: [
+        metric({ id: 3, name: "矛盾纠纷", unit: "件", baseline: 1226, target: 1100, actual: 1000, direction: "down", category: "党建" }),
+      ],
+    });
     const highlights = met.document.sections.find((s) => s.key === "highlights")!.body;
     expect(highlights).toContain("全年矛盾纠纷1000件，低于年度目标1100件，同比下降18.4%。");
-    const overCap = writeSummary({ ...fixed, metrics: [metric({ id: 2, name: "城镇登记失业率", unit: "%", baseline: 4.3, target: 4.5, actual: 4.8, direction: "cap", aggregation: "latest" })] });
-    expect(overCap.document.sections.find((s) => s.key === "problems")!.body).toContain("城镇登记失业率为4.8%，超出4.5%的控制目标，较上年提高0.5个百分点");
+    const overCap = writeSummary({
+      ...fixed,
+      metrics: [
+        metric({
+          id: 2,
+          name: "城镇登记失业率",
+          unit: "%",
+          baseline: 4.3,
+          target: 4.5,
+          actual: 4.8,
+          direction: "cap",
+          aggregation: "latest",
+        }),
+      ],
+    });
+    expect(overCap.document.sections.find((s) => s.key === "problems")!.body).toContain(
+      "城镇登记失业率为4.8%，超出4.5%的控制目标，较上年提高0.5个百分点",
+    );
   });
 
   it("rounds as offices write: 万元 to two decimals, percentages to one, no trailing zeros", () => {
@@ -163,7 +220,9 @@ describe("the summary writer", () => {
     const { document } = writeSummary(calm);
     const problems = document.sections.find((s) => s.key === "problems")!.body;
     expect(problems).toBe("本年度各项重点工作均已销号或按序时进度推进，所设指标均已完成，未收到基层反映的困难问题。");
-    expect(document.sections.find((s) => s.key === "plan")!.body).toBe("1.巩固提升2025年各项重点工作成果，结合上级部署研究确定2026年重点工作。");
+    expect(document.sections.find((s) => s.key === "plan")!.body).toBe(
+      "1.巩固提升2025年各项重点工作成果，结合上级部署研究确定2026年重点工作。",
+    );
   });
 
   it("copes with an empty year", () => {
@@ -187,7 +246,8 @@ describe("the summary writer", () => {
       ...fixed.metrics.flatMap((m) => [m.actual, m.target, m.baseline].filter((v): v is number => v !== null)),
       ...fixed.tasks.flatMap((t) => [t.progress, t.expectedProgress]),
     ]);
-    for (const f of figures.filter((f) => f.unit !== "%" && f.unit !== "项" && f.unit !== "个百分点")) expect(inputs, f.text).toContain(f.value);
+    for (const f of figures.filter((f) => f.unit !== "%" && f.unit !== "项" && f.unit !== "个百分点"))
+      expect(inputs, f.text).toContain(f.value);
     expect(text).not.toMatch(/NaN|undefined|Infinity|null/);
   });
 

@@ -1,0 +1,34 @@
+// The one way to switch plan years: a row of links (works without JavaScript, one click, and
+// the current year is marked for screen readers). Pages pass where each year leads.
+import { Link } from "@remix-run/react";
+
+export function YearPicker({
+  years,
+  current,
+  to,
+  label = "切换年度",
+  linkText = (year) => `${year}年`,
+}: {
+  years: readonly { year: number }[];
+  /** The year shown now (null on an empty page: every year is a way out). */
+  current: number | null;
+  to: (year: number) => string;
+  label?: string;
+  linkText?: (year: number) => string;
+}) {
+  if (years.length === 0 || (current != null && years.length === 1 && years[0].year === current)) return null;
+  return (
+    <nav className="year-switcher no-print" aria-label={label}>
+      {years.map(({ year }) => (
+        <Link
+          key={year}
+          to={to(year)}
+          className={year === current ? "is-current" : undefined}
+          aria-current={year === current ? "page" : undefined}
+        >
+          {linkText(year)}
+        </Link>
+      ))}
+    </nav>
+  );
+}

@@ -1,0 +1,100 @@
+// The KPI page's filters: unit, 责任领导, light, category, scope and order, as a GET form.
+import { Form, Link, useNavigation, useSubmit } from "@remix-run/react";
+import { SelectField } from "~/components/field";
+import {
+  METRIC_LIGHT_LABELS,
+  METRIC_LIGHT_ORDER,
+  SCOPE_LABELS,
+  SORT_LABELS,
+  hasActiveKpiFilters,
+  kpiSearch,
+  type KpiFilters,
+} from "~/lib/kpi-report";
+import type { KpiOptions } from "~/routes/kpi/queries.server";
+
+export const emptyFilters: KpiFilters = {
+  unit: null,
+  leader: null,
+  light: null,
+  category: null,
+  scope: "tracked",
+  sort: "default",
+  grouped: true,
+  all: false,
+};
+
+export function FilterBar({ year, filters, options }: { year: number; filters: KpiFilters; options: KpiOptions }) {
+  const submit = useSubmit();
+  const navigation = useNavigation();
+  const busy = navigation.state === "loading" && navigation.location?.pathname === "/kpi";
+  return (
+    <Form
+      method="get"
+      className="kpi-filters"
+      aria-label="指标筛选"
+      onChange={(event) => submit(event.currentTarget, { preventScrollReset: true })}
+    >
+      <input type="hidden" name="year" value={year} />
+      {filters.category ? <input type="hidden" name="category" value={filters.category} /> : null}
+      {filters.all ? <input type="hidden" name="all" value="1" /> : null}
+      <SelectField
+        name="unit"
+        label="单位"
+        defaultValue={filters.unit ?? null}
+        emptyLabel="全部单位"
+        options={options.units.map((u) => ({ value: u.id, label: u.name }))}
+      />
+      <SelectField
+        name="leader"
+        label="责任领导"
+        defaultValue={filters.leader ?? null}
+        emptyLabel="全部领导"
+        options={options.leaders.map((l) => ({ value: l.id, label: l.name }))}
+      />
+      <SelectField
+        name="light"
+        label="督办灯"
+        defaultValue={filters.light ?? null}
+        emptyLabel="全部"
+        options={METRIC_LIGHT_ORDER.map((light) => ({
+          value: light,
+          label: `${METRIC_LIGHT_LABELS[light].shape} ${METRIC_LIGHT_LABELS[light].word} ${METRIC_LIGHT_LABELS[light].meaning}`,
+        }))}
+      />
+      <SelectField
+        name="scope"
+        label="范围"
+        defaultValue={filters.scope}
+        options={Object.entries(SCOPE_LABELS).map(([value, label]) => ({ value, label }))}
+      />
+      <SelectField
+        name="sort"
+        label="排序"
+        defaultValue={filters.sort}
+        options={Object.entries(SORT_LABELS).map(([value, label]) => ({ value, label }))}
+      />
+      <SelectField
+        name="group"
+        label="分组"
+        defaultValue={filters.grouped ? "" : "none"}
+        options={[
+          { value: "", label: "按类别分组" },
+          { value: "none", label: "不分组" },
+        ]}
+      />
+      <div className="kpi-filter-actions">
+        <button type="submit" className="button secondary small">
+          {busy ? "正在筛选…" : "筛选"}
+        </button>
+        {hasActiveKpiFilters(filters) ? (
+          <Link
+            to={kpiSearch(year, { ...emptyFilters, scope: filters.scope, sort: filters.sort, grouped: filters.grouped, all: filters.all })}
+            className="small"
+          >
+            清除筛选
+          </Link>
+        ) : null}
+      </div>
+    </Form>
+  );
+}

@@ -1,0 +1,239 @@
+// The summary page's parts: the document as a 公文 page, a section editor with autosave,
+// the version list and the comparison of two versions.
+import { Form, Link, useActionData, useFetcher, useNavigation } from "@remix-run/react";
+import { useEffect, useRef, useState } from "react";
+import { documentLines } from "~/lib/summary/text";
+import { SECTION_LABELS, SECTION_NUMBERS, type SectionKey, type SummaryDocument, type SummarySection } from "~/lib/summary/types";
+import { formatDateTime } from "~/lib/weeks";
+import type { SaveActionData } from "~/routes/summary/actions.server";
+
+const AUTOSAVE_DELAY_MS = 1500;
+
+function SectionText({ document, sectionKey }: { document: SummaryDocument; sectionKey: SectionKey }) {
+  const lines = documentLines({ ...document, sections: document.sections.filter((s) => s.key === sectionKey) });
+  return (
+    <>
+      {lines.map((line, index) => {
+        switch (line.kind) {
+          case "title":
+            return (
+              <h2 key={index} className="gw-title">
+                {line.text}
+              </h2>
+            );
+          case "heading1":
+            return (
+              <h3 key={index} className="gw-h1">
+                {line.text}
+              </h3>
+            );
+          case "heading2":
+            return (
+              <h4 key={index} className="gw-h2">
+                {line.text}
+              </h4>
+            );
+          case "heading3":
+            return (
+              <p key={index} className="gw-h3">
+                {line.text}
+              </p>
+            );
+          case "signature":
+            return (
+              <p key={index} className="gw-signature">
+                {line.text}
+              </p>
+            );
+          default:
+            return (
+              <p key={index} className="gw-body">
+                {line.text}
+              </p>
+            );
+        }
+      })}
+    </>
+  );
+}
+
+export function DocumentView({
+  document,
+  revs,
+  year,
+  canEdit,
+  editKey,
+  search,
+}: {
+  document: SummaryDocument;
+  revs: Record<SectionKey, number>;
+  year: number;
+  canEdit: boolean;
+  editKey: SectionKey | null;
+  search: string;
+}) {
+  const editHref = (key: SectionKey) => {
+    const params = new URLSearchParams(search);
+    params.set("year", String(year));
+    params.set("edit", key);
+    return `?${params.toString()}#section-${key}`;
+  };
+  return (
+    <article className="gw-page" aria-label="总结全文">
+      {document.sections.map((section) => (
+        <section
+          key={section.key}
+          id={`section-${section.key}`}
+          className={`gw-section gw-section-${section.key}${canEdit ? " editable" : ""}`}
+          aria-label={SECTION_LABELS[section.key]}
+        >
+          {editKey === section.key ? (
+            <SectionEditor section={section} rev={revs[section.key]} year={year} />
+          ) : (
+            <>
+              <SectionText document={document} sectionKey={section.key} />
+              {canEdit ? (
+                <Link
+                  className="gw-edit no-print"
+                  to={editHref(section.key)}
+                  preventScrollReset
+                  aria-label={`编辑“${SECTION_LABELS[section.key]}”`}
+                >
+                  编辑
+                </Link>
+              ) : null}
+            </>
+          )}
+        </section>
+      ))}
+    </article>
+  );
+}
+
+type SaveState =
+  { kind: "idle" } | { kind: "dirty" } | { kind: "saving" } | { kind: "saved"; at: string } | { kind: "error"; message: string };
+
+function SectionEditor({ section, rev, year }: { section: SummarySection; rev: number; year: number }) {
+  const fetcher = useFetcher<SaveActionData>();
+  const actionData = useActionData<SaveActionData>();
+  const navigation = useNavigation();
+  const formRef = useRef<HTMLFormElement>(null);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const [baseRev, setBaseRev] = useState(rev);
+  const [state, setState] = useState<SaveState>({ kind: "idle" });
+  const fromForm = actionData?.intent === "save" && !actionData.ok && actionData.key === section.key ? actionData : null;
+  const conflictData = fetcher.data && !fetcher.data.ok ? fetcher.data : fromForm;
+  const numbered = Boolean(SECTION_NUMBERS[section.key]);
+  const lineCount = section.body.split("\n").length;
+
+  useEffect(() => {
+    const result = fetcher.data;
+    if (fetcher.state !== "idle" || !result) return;
+    if (result.ok) {
+      setBaseRev(result.rev);
+      setState({ kind: "saved", at: result.savedAt });
+    } else {
+      setState({ kind: "error", message: result.message });
+    }
+  }, [fetcher.state, fetcher.data]);
+
+  useEffect(
+    () => () => {
+      if (timer.current) clearTimeout(timer.current);
+    },
+    [],
+  );
+
+  const scheduleAutosave = () => {
+    setState({ kind: "dirty" });
+    if (timer.current) clearTimeout(timer.current);
+    timer.current = setTimeout(() => {
+      const form = formRef.current;
+      if (!form) return;
+      const formData = new FormData(form);
+      formData.set("autosave", "1");
+      setState({ kind: "saving" });
+      fetcher.submit(formData, { method: "post" });
+    }, AUTOSAVE_DELAY_MS);
+  };
+
+  const status =
+    state.kind === "saving" || fetcher.state !== "idle"
+      ? "正在自动保存…"
+      : state.kind === "saved"
+        ? `已自动保存（${formatDateTime(state.at)}）`
+        : state.kind === "dirty"
+          ? "有未保存的修改"
+          : state.kind === "error"
+            ? "未保存"
+            : "修改后会自动保存";
+  const submitting = navigation.state === "submitting" && navigation.formData?.get("key") === section.key;
+
+  return (
+    <Form method="post" ref={formRef} className="section-editor no-print-border" aria-label={`编辑“${SECTION_LABELS[section.key]}”`}>
+      <input type="hidden" name="intent" value="save" />
+      <input type="hidden" name="year" value={year} />
+      <input type="hidden" name="key" value={section.key} />
+      <input type="hidden" name="baseRev" value={baseRev} />
+      <h3 className="editor-title">编辑：{SECTION_LABELS[section.key]}</h3>
+      {numbered ? (
+        <label className="field">
+          <span>标题（{SECTION_NUMBERS[section.key]}、之后的文字）</span>
+          <input name="heading" defaultValue={fromForm?.values.heading ?? section.heading} maxLength={40} onChange={scheduleAutosave} />
+        </label>
+      ) : null}
+      <label className="field">
+        <span>
+          {section.key === "signature"
+            ? "落款（第一行署名，第二行日期）"
+            : section.key === "title"
+              ? "标题"
+              : "正文（每行一段，保留“（一）”“1.”等序号）"}
+        </span>
+        <textarea
+          name="body"
+          defaultValue={fromForm?.values.body ?? section.body}
+          rows={Math.min(30, Math.max(section.key === "title" ? 1 : 4, lineCount * 2 + 1))}
+          onChange={scheduleAutosave}
+          aria-invalid={fromForm?.errors.body ? true : undefined}
+          aria-describedby={`save-status-${section.key}`}
+          autoFocus
+        />
+      </label>
+      {conflictData ? (
+        <div className="form-error" role="alert">
+          <p>{conflictData.message}</p>
+          {conflictData.conflict ? (
+            <>
+              <p className="small">
+                {conflictData.conflict.authorName ?? "其他人"}于{formatDateTime(conflictData.conflict.savedAt)}保存的内容：
+              </p>
+              <pre className="conflict-text">{conflictData.conflict.body}</pre>
+              <button
+                type="button"
+                className="button secondary small"
+                onClick={() => {
+                  setBaseRev(conflictData.conflict!.rev);
+                  setState({ kind: "dirty" });
+                }}
+              >
+                我已对照，准备以我的内容覆盖
+              </button>
+            </>
+          ) : null}
+        </div>
+      ) : null}
+      <div className="editor-actions">
+        <button type="submit" className="button primary" disabled={submitting}>
+          {submitting ? "正在保存…" : "保存并完成"}
+        </button>
+        <Link className="button secondary" to={`?year=${year}#section-${section.key}`} preventScrollReset>
+          完成
+        </Link>
+        <span id={`save-status-${section.key}`} className="muted small" role="status">
+          {status}
+        </span>
+      </div>
+    </Form>
+  );
+}

@@ -1,0 +1,386 @@
+// Saving a week's 填报: the update, its metric values and files, with version and week checks, in one transaction.
+import type { ExpressionBuilder, Kysely, Transaction } from "kysely";
+import type { AppDatabase } from "../../../db/index";
+import type { Database } from "../../../db/schema";
+import { mayEditUpdate } from "~/lib/updates";
+import { isWeekKey, weekKeyOf } from "~/lib/weeks";
+import { can, type Actor } from "~/utils/permissions";
+import { removeStoredFiles, storeFiles, type CheckedFile } from "~/models/attachments.server";
+import { recordAudit, recordAudits, type AuditEntry } from "~/models/audit.server";
+import { bumpChangeSeq } from "~/models/plans.server";
+import { badRequest, conflict, forbidden, isRefusal, notFound } from "~/lib/refusal";
+import {
+  type UnitWeekFacts,
+  getUpdateTask,
+  firstReportWeek,
+  findUpdate,
+  reportingUnitFor,
+  closedReason,
+} from "~/routes/tasks.$taskId.update/updates.server";
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export interface SaveUpdateInput {
+  taskId: number;
+  unitId: number | null;
+  week: string;
+  /** The version of the update the user was editing; null for a new one. */
+  version: number | null;
+  body: string;
+  progress: number;
+  nextSteps: string;
+  blockers: string;
+  needsCoordination: boolean;
+  /** Values per metric id; null clears the unit's value for the week. */
+  values: Map<number, number | null>;
+  files: CheckedFile[];
+  removeAttachmentIds: number[];
+  /** One per submission (made by the form): a retry with the same key is answered without a second write. */
+  idempotencyKey?: string | null;
+}
+
+export interface SaveUpdateResult {
+  updateId: number;
+  version: number;
+  created: boolean;
+  planId: number;
+}
+
+export interface UpdateSnapshot {
+  taskId: number;
+  unitId: number;
+  week: string;
+  body: string;
+  progress: number;
+  nextSteps: string;
+  blockers: string;
+  needsCoordination: boolean;
+  version: number;
+}
+
+/** The answer given to an earlier submission with this key, if there was one. */
+async function submittedBefore(db: Db, actor: Actor, key: string): Promise<SaveUpdateResult | null> {
+  const row = await db.selectFrom("submission_keys").select(["user_id", "result_json"]).where("key", "=", key).executeTakeFirst();
+  if (!row) return null;
+  if (row.user_id !== actor.id) badRequest("提交编号无效，请刷新页面后重新提交。");
+  return JSON.parse(row.result_json) as SaveUpdateResult;
+}
+
+/**
+ * Creates or changes the unit's update for the week. A stale or missing version when a record
+ * exists is a 409 with nothing written; rights, week and task state are checked here, whatever
+ * the form showed.
+ */
+export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdateInput, now: Date = new Date()): Promise<SaveUpdateResult> {
+  const at = now.toISOString();
+  const stored = await storeFiles(input.files);
+  const removedKeys: string[] = [];
+  try {
+    // The unit is known before the task is read when the form names it or the actor is a
+    // secretary; then the unit's stored values of the week come with the task's metrics.
+    const expectedUnitId = input.unitId ?? (actor.role === "secretary" ? actor.unitId : null);
+    const key = input.idempotencyKey ?? null;
+    const result = await db.transaction().execute(async (trx) => {
+      if (key) {
+        const done = await submittedBefore(trx, actor, key);
+        if (done) return { ...done, repeated: true };
+      }
+      const task =
+        expectedUnitId != null
+          ? await getUpdateTask(trx, input.taskId, { unitId: expectedUnitId, week: input.week })
+          : await getUpdateTask(trx, input.taskId);
+      if (!task) notFound("没有找到这项重点工作，它可能已被删除。");
+      const unitIds = task.units.map((u) => u.id);
+      if (!can(actor, "updates.post", unitIds)) {
+        forbidden("只有牵头单位、配合单位或街道领导可以填报这项重点工作的进展。");
+      }
+      const closed = closedReason(task);
+      if (closed) badRequest(closed);
+      const unitId = reportingUnitFor(actor, task, input.unitId);
+      if (unitId == null || (input.unitId != null && input.unitId !== unitId)) {
+        badRequest("所选单位不是这项重点工作的牵头单位或配合单位，请刷新页面后重新选择。");
+      }
+      if (!isWeekKey(input.week)) badRequest("填报周次无效，请刷新页面后重试。");
+      if (input.week > weekKeyOf(now)) badRequest("不能填报尚未开始的周次。");
+      if (input.week < firstReportWeek(task)) badRequest("这项重点工作在所选周次还没有开始，请选择开始之后的周次。");
+
+      // Read with the task: no 填报 of this unit and week yet means nothing to look up.
+      const of = (task as { of?: UnitWeekFacts }).of;
+      const known = of && of.unitId === unitId && of.week === input.week ? of : null;
+      const existing = known && known.updateId == null ? null : await findUpdate(trx, task.id, unitId, input.week);
+      if (existing) {
+        if (input.version !== existing.version) {
+          conflict(
+            "已被他人修改：在您填写期间，本单位这一周的填报已由他人提交或修改。您填写的内容仍保留在下面，请对照最新内容后重新保存。",
+            { current: existing },
+          );
+        }
+        if (!mayEditUpdate(actor, existing, now)) forbidden("这一周已经结束，已提交的填报只能由街道领导修改。");
+      } else if (input.version != null) {
+        conflict("已被他人修改：您编辑的填报已被删除，请刷新页面后重新填写。");
+      }
+
+      const knownMetrics = new Map(task.metrics.map((m) => [m.id, m]));
+      for (const metricId of input.values.keys()) {
+        if (!knownMetrics.has(metricId)) badRequest("指标不属于这项重点工作，请刷新页面后重试。");
+      }
+
+      const fields = {
+        body: input.body,
+        progress: input.progress,
+        next_steps: input.nextSteps,
+        blockers: input.blockers,
+        needs_coordination: input.needsCoordination ? 1 : 0,
+      };
+      let updateId: number;
+      let version: number;
+      if (existing) {
+        version = existing.version + 1;
+        await trx
+          .updateTable("updates")
+          .set({ ...fields, updated_at: at, version })
+          .where("id", "=", existing.id)
+          .where("version", "=", existing.version)
+          .execute();
+        updateId = existing.id;
+      } else {
+        version = 1;
+        const row = await trx
+          .insertInto("updates")
+          .values({ ...fields, task_id: task.id, unit_id: unitId, author_id: actor.id, week: input.week, created_at: at, updated_at: at })
+          .returning("id")
+          .executeTakeFirstOrThrow();
+        updateId = row.id;
+      }
+      const snapshot = (u: {
+        body: string;
+        progress: number;
+        nextSteps: string;
+        blockers: string;
+        needsCoordination: boolean;
+        version: number;
+      }): UpdateSnapshot => ({
+        taskId: task.id,
+        unitId: unitId,
+        week: input.week,
+        body: u.body,
+        progress: u.progress,
+        nextSteps: u.nextSteps,
+        blockers: u.blockers,
+        needsCoordination: u.needsCoordination,
+        version: u.version,
+      });
+      // The update's audit row first, then one per metric value, written in one INSERT below.
+      const audits: AuditEntry[] = [
+        {
+          actorId: actor.id,
+          action: existing ? "update.edit" : "update.create",
+          entity: "update",
+          entityId: updateId,
+          before: existing ? snapshot(existing) : undefined,
+          after: snapshot({ ...input, version }),
+        },
+      ];
+
+      // Metric values of the week: write what changed, one audit row per value.
+      const currentValues =
+        unitId === expectedUnitId
+          ? (task.metrics as { id: number; valueId?: number | null; value?: number | null }[])
+              .filter((m) => m.valueId != null)
+              .map((m) => ({ id: m.valueId!, metric_id: m.id, value: m.value! }))
+          : await trx
+              .selectFrom("metric_values")
+              .select(["id", "metric_id", "value"])
+              .where("unit_id", "=", unitId)
+              .where("week", "=", input.week)
+              .where("metric_id", "in", task.metrics.length ? task.metrics.map((m) => m.id) : [-1])
+              .execute();
+      const valueAudits = audits;
+      const newValues: {
+        metric_id: number;
+        unit_id: number;
+        week: string;
+        value: number;
+        update_id: number;
+        reported_by: number;
+        reported_at: string;
+      }[] = [];
+      for (const [metricId, value] of input.values) {
+        const current = currentValues.find((v) => v.metric_id === metricId);
+        if (current && value === current.value) {
+          await trx.updateTable("metric_values").set({ update_id: updateId }).where("id", "=", current.id).execute();
+          continue;
+        }
+        if (!current && value == null) continue;
+        const entityId = `${metricId}:${unitId}:${input.week}`;
+        if (value == null) {
+          await trx.deleteFrom("metric_values").where("id", "=", current!.id).execute();
+        } else if (current) {
+          await trx
+            .updateTable("metric_values")
+            .set({ value, update_id: updateId, reported_by: actor.id, reported_at: at })
+            .where("id", "=", current.id)
+            .execute();
+        } else {
+          newValues.push({
+            metric_id: metricId,
+            unit_id: unitId,
+            week: input.week,
+            value,
+            update_id: updateId,
+            reported_by: actor.id,
+            reported_at: at,
+          });
+        }
+        valueAudits.push({
+          actorId: actor.id,
+          action: value == null ? "metric_value.clear" : "metric_value.set",
+          entity: "metric_value",
+          entityId,
+          before: current ? { metricId, unitId, week: input.week, value: current.value } : undefined,
+          after: value == null ? undefined : { metricId, unitId, week: input.week, value, updateId },
+        });
+      }
+      // New values in one INSERT, and one audit row per value in another.
+      if (newValues.length > 0) await trx.insertInto("metric_values").values(newValues).execute();
+      await recordAudits(trx, valueAudits, now);
+
+      // 佐证材料 removed and added.
+      if (input.removeAttachmentIds.length) {
+        const removed = await trx
+          .selectFrom("attachments")
+          .select(["id", "file_name", "storage_key", "size", "content_type"])
+          .where("update_id", "=", updateId)
+          .where("id", "in", input.removeAttachmentIds)
+          .execute();
+        if (removed.length !== new Set(input.removeAttachmentIds).size) badRequest("要删除的佐证材料不属于这条填报，请刷新页面后重试。");
+        for (const file of removed) {
+          await trx.deleteFrom("attachments").where("id", "=", file.id).execute();
+          removedKeys.push(file.storage_key);
+          await recordAudit(
+            trx,
+            {
+              actorId: actor.id,
+              action: "attachment.delete",
+              entity: "attachment",
+              entityId: file.id,
+              before: { updateId, fileName: file.file_name, size: file.size, contentType: file.content_type },
+            },
+            now,
+          );
+        }
+      }
+      if (stored.length) {
+        const count = await trx
+          .selectFrom("attachments")
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .where("update_id", "=", updateId)
+          .executeTakeFirstOrThrow();
+        if (Number(count.n) + stored.length > 5) badRequest("每条填报最多5个佐证材料，请先删除不需要的文件。");
+      }
+      for (const file of stored) {
+        const row = await trx
+          .insertInto("attachments")
+          .values({
+            update_id: updateId,
+            task_id: task.id,
+            file_name: file.fileName,
+            content_type: file.contentType,
+            size: file.bytes.byteLength,
+            sha256: file.sha256,
+            storage_key: file.storageKey,
+            uploaded_by: actor.id,
+            created_at: at,
+          })
+          .returning("id")
+          .executeTakeFirstOrThrow();
+        await recordAudit(
+          trx,
+          {
+            actorId: actor.id,
+            action: "attachment.create",
+            entity: "attachment",
+            entityId: row.id,
+            after: { updateId, fileName: file.fileName, size: file.bytes.byteLength, contentType: file.contentType, sha256: file.sha256 },
+          },
+          now,
+        );
+      }
+
+      await syncTaskProgress(trx, task.id);
+      await bumpChangeSeq(trx, task.planId);
+      const saved: SaveUpdateResult = { updateId, version, created: !existing, planId: task.planId };
+      if (key) {
+        await trx.insertInto("submission_keys").values({ key, user_id: actor.id, result_json: JSON.stringify(saved), created_at: at }).execute();
+      }
+      return { ...saved, repeated: false };
+    });
+    if (result.repeated) await removeStoredFiles(stored.map((f) => f.storageKey));
+    else await removeStoredFiles(removedKeys);
+    const { repeated: _repeated, ...saved } = result;
+    return saved;
+  } catch (error) {
+    await removeStoredFiles(stored.map((f) => f.storageKey));
+    // Two copies of one submission at once: the second loses the race on the key; answer as the first.
+    const key = input.idempotencyKey ?? null;
+    if (key && !isRefusal(error)) {
+      const done = await submittedBefore(db, actor, key).catch(() => null);
+      if (done) return done;
+    }
+    throw error;
+  }
+}
+
+/**
+ * tasks.progress follows the newest 填报 (latest week, then latest save), the same rule the
+ * board reads, so exports and other readers of the column agree with the card.
+ */
+export async function syncTaskProgress(trx: Db, taskId: number): Promise<void> {
+  // One statement: the newest 填报's progress, written only when there is one and it differs.
+  const latest = (eb: ExpressionBuilder<Database, "tasks">) =>
+    eb
+      .selectFrom("updates")
+      .select("updates.progress")
+      .whereRef("updates.task_id", "=", "tasks.id")
+      .orderBy("updates.week", "desc")
+      .orderBy("updates.updated_at", "desc")
+      .limit(1);
+  await trx
+    .updateTable("tasks")
+    .set((eb) => ({ progress: latest(eb) as never }))
+    .where("id", "=", taskId)
+    .where((eb) => eb(latest(eb), "is not", null).and(eb("tasks.progress", "!=", latest(eb))))
+    .execute();
+}
+
+export interface TaskUpdateFile {
+  id: number;
+  updateId: number;
+  fileName: string;
+  size: number;
+  contentType: string;
+}
+
+/** 佐证材料 of a task's updates, for the card detail. */
+export async function listTaskAttachments(
+  db: AppDatabase,
+  taskId: number,
+): Promise<(TaskUpdateFile & { week: string; unitName: string })[]> {
+  return db
+    .selectFrom("attachments")
+    .innerJoin("updates", "updates.id", "attachments.update_id")
+    .innerJoin("units", "units.id", "updates.unit_id")
+    .select([
+      "attachments.id",
+      "attachments.update_id as updateId",
+      "attachments.file_name as fileName",
+      "attachments.size",
+      "attachments.content_type as contentType",
+      "updates.week",
+      "units.name as unitName",
+    ])
+    .where("attachments.task_id", "=", taskId)
+    .orderBy("updates.week", "desc")
+    .orderBy("attachments.id")
+    .execute();
+}

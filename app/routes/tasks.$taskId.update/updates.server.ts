@@ -1,0 +1,353 @@
+// Weekly 填报: one update per task × unit × ISO week, with the task's metric values of that
+// week. Saving writes the update, its values and 佐证材料, the task's progress, the plan's
+// change counter (so open boards refresh) and an audit row per write, in one transaction.
+import type { Kysely, Transaction } from "kysely";
+import type { AppDatabase } from "../../../db/index";
+import type { Database, MetricAggregation, TaskStatus } from "../../../db/schema";
+import { mayEditUpdate } from "~/lib/updates";
+import { isWeekKey, weekKeyOf, weeksBetween } from "~/lib/weeks";
+import { can, type Actor } from "~/utils/permissions";
+import { badRequest, forbidden, notFound } from "~/lib/refusal";
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export interface UpdateTaskInfo {
+  id: number;
+  code: string;
+  title: string;
+  status: TaskStatus;
+  planId: number;
+  planYear: number;
+  planStatus: "active" | "archived";
+  startDate: string | null;
+  dueDate: string | null;
+  units: { id: number; name: string; role: "lead" | "support" }[];
+  metrics: { id: number; name: string; unit: string; target: number | null; aggregation: MetricAggregation }[];
+}
+
+/** A unit's 填报 of a week (its id, if any), and its latest progress before the week. */
+export interface UnitWeekFacts {
+  unitId: number;
+  week: string;
+  updateId: number | null;
+  previousProgress: number | null;
+}
+
+/**
+ * The task with its units (one statement: a row per unit) and its metrics (another). Given a
+ * unit and week, each metric also carries that unit's stored value of the week, so a save needs
+ * no separate read of them.
+ */
+export async function getUpdateTask(db: Db, taskId: number): Promise<UpdateTaskInfo | null>;
+export async function getUpdateTask(
+  db: Db,
+  taskId: number,
+  valuesOf: { unitId: number; week: string },
+): Promise<
+  | (UpdateTaskInfo & {
+      metrics: (UpdateTaskInfo["metrics"][number] & { valueId: number | null; value: number | null })[];
+      of: UnitWeekFacts;
+    })
+  | null
+>;
+export async function getUpdateTask(db: Db, taskId: number, valuesOf?: { unitId: number; week: string }) {
+  const rows = await db
+    .selectFrom("tasks")
+    .innerJoin("plans", "plans.id", "tasks.plan_id")
+    .leftJoin("task_units", "task_units.task_id", "tasks.id")
+    .leftJoin("units", "units.id", "task_units.unit_id")
+    .select([
+      "tasks.id",
+      "tasks.code",
+      "tasks.title",
+      "tasks.status",
+      "tasks.plan_id as planId",
+      "plans.year as planYear",
+      "plans.status as planStatus",
+      "tasks.start_date as startDate",
+      "tasks.due_date as dueDate",
+      "units.id as unitId",
+      "units.name as unitName",
+      "task_units.role as unitRole",
+    ])
+    .$if(valuesOf != null, (qb) =>
+      qb.select((eb) => [
+        eb
+          .selectFrom("updates")
+          .select("updates.id")
+          .whereRef("updates.task_id", "=", "tasks.id")
+          .where("updates.unit_id", "=", valuesOf!.unitId)
+          .where("updates.week", "=", valuesOf!.week)
+          .as("ofUpdateId"),
+        eb
+          .selectFrom("updates")
+          .select("updates.progress")
+          .whereRef("updates.task_id", "=", "tasks.id")
+          .where("updates.unit_id", "=", valuesOf!.unitId)
+          .where("updates.week", "<", valuesOf!.week)
+          .orderBy("updates.week", "desc")
+          .limit(1)
+          .as("ofPreviousProgress"),
+      ]),
+    )
+    .where("tasks.id", "=", taskId)
+    .orderBy("task_units.role")
+    .orderBy("units.sort_order")
+    .orderBy("units.id")
+    .execute();
+  if (rows.length === 0) return null;
+  const {
+    unitId: _unitId,
+    unitName: _unitName,
+    unitRole: _unitRole,
+    ofUpdateId,
+    ofPreviousProgress,
+    ...task
+  } = rows[0] as (typeof rows)[number] & {
+    ofUpdateId?: number | null;
+    ofPreviousProgress?: number | null;
+  };
+  const units = rows
+    .filter((r) => r.unitId != null && r.unitRole != null)
+    .map((r) => ({ id: r.unitId, name: r.unitName, role: r.unitRole! }));
+  const metrics = valuesOf
+    ? await db
+        .selectFrom("metrics")
+        .leftJoin("metric_values", (join) =>
+          join
+            .onRef("metric_values.metric_id", "=", "metrics.id")
+            .on("metric_values.unit_id", "=", valuesOf.unitId)
+            .on("metric_values.week", "=", valuesOf.week),
+        )
+        .select([
+          "metrics.id",
+          "metrics.name",
+          "metrics.unit",
+          "metrics.target",
+          "metrics.aggregation",
+          "metric_values.id as valueId",
+          "metric_values.value",
+        ])
+        .where("metrics.task_id", "=", taskId)
+        .orderBy("metrics.sort_order")
+        .orderBy("metrics.id")
+        .execute()
+    : await db
+        .selectFrom("metrics")
+        .select(["id", "name", "unit", "target", "aggregation"])
+        .where("task_id", "=", taskId)
+        .orderBy("sort_order")
+        .orderBy("id")
+        .execute();
+  if (!valuesOf) return { ...task, units, metrics };
+  return { ...task, units, metrics, of: { ...valuesOf, updateId: ofUpdateId ?? null, previousProgress: ofPreviousProgress ?? null } };
+}
+
+/** The first week a task can be reported for: the week it starts (or its plan year starts). */
+export function firstReportWeek(task: Pick<UpdateTaskInfo, "startDate" | "planYear">): string {
+  return weekKeyOf(task.startDate ?? `${task.planYear}-01-01`);
+}
+
+/** Weeks a report may be filed for, newest first: from the task's first week to this week. */
+export function reportableWeeks(task: Pick<UpdateTaskInfo, "startDate" | "planYear">, now: Date): string[] {
+  return weeksBetween(firstReportWeek(task), weekKeyOf(now)).reverse();
+}
+
+export interface ExistingUpdate {
+  id: number;
+  version: number;
+  authorId: number;
+  authorName: string;
+  unitId: number;
+  week: string;
+  body: string;
+  progress: number;
+  nextSteps: string;
+  blockers: string;
+  needsCoordination: boolean;
+  isDemo: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export async function findUpdate(db: Db, taskId: number, unitId: number, week: string): Promise<ExistingUpdate | null> {
+  const row = await db
+    .selectFrom("updates")
+    .innerJoin("users", "users.id", "updates.author_id")
+    .selectAll("updates")
+    .select("users.display_name as author_name")
+    .where("updates.task_id", "=", taskId)
+    .where("updates.unit_id", "=", unitId)
+    .where("updates.week", "=", week)
+    .executeTakeFirst();
+  if (!row) return null;
+  return {
+    id: row.id,
+    version: row.version,
+    authorId: row.author_id,
+    authorName: row.author_name,
+    unitId: row.unit_id,
+    week: row.week,
+    body: row.body,
+    progress: row.progress,
+    nextSteps: row.next_steps,
+    blockers: row.blockers,
+    needsCoordination: row.needs_coordination === 1,
+    isDemo: row.is_demo === 1,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** The unit's latest progress before `week` (a drop below it needs a note). */
+async function previousProgress(db: Db, taskId: number, unitId: number, week: string): Promise<number | null> {
+  const row = await db
+    .selectFrom("updates")
+    .select("progress")
+    .where("task_id", "=", taskId)
+    .where("unit_id", "=", unitId)
+    .where("week", "<", week)
+    .orderBy("week", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  return row ? row.progress : null;
+}
+
+/** Which unit an actor reports for: a secretary's own; a leader's choice among the task's units. */
+export function reportingUnitFor(actor: Actor, task: UpdateTaskInfo, requestedUnitId: number | null): number | null {
+  const unitIds = task.units.map((u) => u.id);
+  if (actor.role === "secretary") return actor.unitId != null && unitIds.includes(actor.unitId) ? actor.unitId : null;
+  if (requestedUnitId != null && unitIds.includes(requestedUnitId)) return requestedUnitId;
+  return task.units.find((u) => u.role === "lead")?.id ?? task.units[0]?.id ?? null;
+}
+
+/** Why nobody may file a new report on this task now, or null. */
+export function closedReason(task: UpdateTaskInfo): string | null {
+  if (task.planStatus === "archived") return "该年度计划已归档，不能再填报进展。";
+  if (task.status === "done") return "这项重点工作已销号，不再需要填报进展。如需补充，请联系街道领导撤销销号。";
+  return null;
+}
+
+export interface UpdateFormData {
+  task: UpdateTaskInfo;
+  week: string;
+  currentWeek: string;
+  weeks: string[];
+  unitId: number;
+  existing: ExistingUpdate | null;
+  previousProgress: number | null;
+  values: Record<number, number>;
+  attachments: { id: number; fileName: string; size: number; contentType: string }[];
+  /** null when the form may be submitted; otherwise why not (shown instead of the button). */
+  readOnlyReason: string | null;
+}
+
+/** Everything the form shows; 403 when the actor may not report on the task at all. */
+export async function getUpdateForm(
+  db: AppDatabase,
+  actor: Actor,
+  taskId: number,
+  options: { week: string | null; unitId: number | null; now: Date },
+): Promise<UpdateFormData> {
+  const task = await getUpdateTask(db, taskId);
+  if (!task) notFound("没有找到这项重点工作，它可能已被删除。");
+  const unitIds = task.units.map((u) => u.id);
+  if (!can(actor, "updates.post", unitIds)) {
+    forbidden("只有牵头单位、配合单位或街道领导可以填报这项重点工作的进展。");
+  }
+  const unitId = reportingUnitFor(actor, task, options.unitId);
+  if (unitId == null) badRequest("这项重点工作还没有指定牵头单位或配合单位，暂时无法填报。请联系街道领导。");
+  const currentWeek = weekKeyOf(options.now);
+  const weeks = reportableWeeks(task, options.now);
+  const week = options.week && isWeekKey(options.week) && weeks.includes(options.week) ? options.week : currentWeek;
+  const existing = await findUpdate(db, taskId, unitId, week);
+  const valueRows = task.metrics.length
+    ? await db
+        .selectFrom("metric_values")
+        .select(["metric_id", "value"])
+        .where("unit_id", "=", unitId)
+        .where("week", "=", week)
+        .where(
+          "metric_id",
+          "in",
+          task.metrics.map((m) => m.id),
+        )
+        .execute()
+    : [];
+  const attachments = existing
+    ? await db
+        .selectFrom("attachments")
+        .select(["id", "file_name as fileName", "size", "content_type as contentType"])
+        .where("update_id", "=", existing.id)
+        .orderBy("id")
+        .execute()
+    : [];
+  let readOnlyReason = closedReason(task);
+  if (!readOnlyReason && existing && !mayEditUpdate(actor, existing, options.now)) {
+    readOnlyReason = "这一周已经结束，已提交的填报只能由街道领导修改。";
+  }
+  return {
+    task: task,
+    week,
+    currentWeek,
+    weeks,
+    unitId: unitId,
+    existing,
+    previousProgress: await previousProgress(db, taskId, unitId, week),
+    values: Object.fromEntries(valueRows.map((v) => [v.metric_id, v.value])),
+    attachments,
+    readOnlyReason,
+  };
+}
+
+/**
+ * What the update form's action needs before saving, checked as getUpdateForm checks it (404,
+ * 403, no unit): the task (to parse its metric values), the week asked for if it may be
+ * reported (else this week), the reporting unit and its previous progress. Lighter than
+ * getUpdateForm: no stored values or attachments, which only the form page shows.
+ */
+export async function getPostContext(
+  db: AppDatabase,
+  actor: Actor,
+  taskId: number,
+  options: { week: string | null; unitId: number | null; now: Date },
+): Promise<{ task: UpdateTaskInfo; week: string; unitId: number; previousProgress: number | null }> {
+  // When the unit is known beforehand (named by the form, or the secretary's own), the previous
+  // progress is read with the task.
+  const expectedUnitId = options.unitId ?? (actor.role === "secretary" ? actor.unitId : null);
+  const expectedWeek = options.week && isWeekKey(options.week) ? options.week : weekKeyOf(options.now);
+  const task =
+    expectedUnitId != null
+      ? await getUpdateTask(db, taskId, { unitId: expectedUnitId, week: expectedWeek })
+      : await getUpdateTask(db, taskId);
+  if (!task) notFound("没有找到这项重点工作，它可能已被删除。");
+  if (
+    !can(
+      actor,
+      "updates.post",
+      task.units.map((u) => u.id),
+    )
+  ) {
+    forbidden("只有牵头单位、配合单位或街道领导可以填报这项重点工作的进展。");
+  }
+  const unitId = reportingUnitFor(actor, task, options.unitId);
+  if (unitId == null) badRequest("这项重点工作还没有指定牵头单位或配合单位，暂时无法填报。请联系街道领导。");
+  const weeks = reportableWeeks(task, options.now);
+  const week = options.week && isWeekKey(options.week) && weeks.includes(options.week) ? options.week : weekKeyOf(options.now);
+  const of = (task as { of?: UnitWeekFacts }).of ?? null;
+  const previous = of && of.unitId === unitId && of.week === week ? of.previousProgress : await previousProgress(db, taskId, unitId, week);
+  return { task: task, week, unitId: unitId, previousProgress: previous };
+}
+
+/** How many 佐证材料 the unit's 填报 of the week already has (0 when there is none yet). */
+export async function countUpdateAttachments(db: AppDatabase, taskId: number, unitId: number, week: string): Promise<number> {
+  const row = await db
+    .selectFrom("attachments")
+    .innerJoin("updates", "updates.id", "attachments.update_id")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("updates.task_id", "=", taskId)
+    .where("updates.unit_id", "=", unitId)
+    .where("updates.week", "=", week)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
