@@ -68,7 +68,15 @@ export function fieldKey(task: EditableTask, key: MergeKey): string {
   if (key === "supportUnitIds") return JSON.stringify([...(value as number[])].sort((a, b) => a - b));
   if (key === "metrics") {
     return JSON.stringify(
-      (value as EditableMetric[]).map((m) => [m.id ?? null, m.name, m.unit, m.baseline ?? null, m.target ?? null, m.direction, m.aggregation]),
+      (value as EditableMetric[]).map((m) => [
+        m.id ?? null,
+        m.name,
+        m.unit,
+        m.baseline ?? null,
+        m.target ?? null,
+        m.direction,
+        m.aggregation,
+      ]),
     );
   }
   return JSON.stringify(value ?? "");

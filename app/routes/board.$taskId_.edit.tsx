@@ -88,7 +88,16 @@ export async function action(args: ActionFunctionArgs) {
     if (refusal.status === 409) {
       const detail = refusal.detail as EditConflictDetail | undefined;
       return data(
-        failure(formData, {}, { message: refusal.message, fields: detail?.fields ?? [], currentVersion: detail?.currentVersion ?? 0, merged: detail?.merged ?? [] }),
+        failure(
+          formData,
+          {},
+          {
+            message: refusal.message,
+            fields: detail?.fields ?? [],
+            currentVersion: detail?.currentVersion ?? 0,
+            merged: detail?.merged ?? [],
+          },
+        ),
         { status: 409 },
       );
     }

@@ -25,7 +25,11 @@ async function createTask(page: Page, title: string): Promise<number> {
   await page.goto("/board");
   const planId = await page.locator('.quick-add input[name="planId"]').first().inputValue();
   const origin = new URL(page.url()).origin;
-  const response = await page.request.post("/board", { form: { intent: "quickAdd", planId, status: "not_started", title, back: "" }, headers: { Origin: origin }, maxRedirects: 0 });
+  const response = await page.request.post("/board", {
+    form: { intent: "quickAdd", planId, status: "not_started", title, back: "" },
+    headers: { Origin: origin },
+    maxRedirects: 0,
+  });
   expect(response.status()).toBe(302);
   await page.goto(`/board?q=${encodeURIComponent(title)}`);
   return Number(await page.locator("li.task-card", { hasText: title }).getAttribute("data-task-id"));
@@ -145,7 +149,12 @@ for (const width of [360, 1280]) {
     await page.waitForURL((url) => !url.pathname.endsWith("/update"));
     expect(posts).toHaveLength(1);
     const check = openDatabase(DB_PATH);
-    const rows = await check.selectFrom("updates").select(["body", "next_steps"]).where("task_id", "=", task.id).where("body", "=", text).execute();
+    const rows = await check
+      .selectFrom("updates")
+      .select(["body", "next_steps"])
+      .where("task_id", "=", task.id)
+      .where("body", "=", text)
+      .execute();
     await check.destroy();
     expect(rows).toEqual([{ body: text, next_steps: "下周继续走访" }]);
     await page.context().close();

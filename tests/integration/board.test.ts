@@ -470,12 +470,17 @@ describe("creating, editing and deleting tasks", () => {
     // Someone else saves a different title from the version before: only that field conflicts.
     const stale = await callAction(
       editRoute.action,
-      makeRequest(`/board/${task.id}/edit`, { cookie: cookies.admin, form: editForm(row.version, { title: "被覆盖的名称", metricName: ["", ""] }) }),
+      makeRequest(`/board/${task.id}/edit`, {
+        cookie: cookies.admin,
+        form: editForm(row.version, { title: "被覆盖的名称", metricName: ["", ""] }),
+      }),
       { params },
     );
     expect(stale.status).toBe(409);
     expect(stale.data.conflict.message).toContain("已被他人修改");
-    expect(stale.data.conflict.fields).toEqual([{ key: "title", field: "名称", before: "旧小区改造", theirs: "老旧小区改造提升", mine: "被覆盖的名称" }]);
+    expect(stale.data.conflict.fields).toEqual([
+      { key: "title", field: "名称", before: "旧小区改造", theirs: "老旧小区改造提升", mine: "被覆盖的名称" },
+    ]);
     expect(stale.data.values.title).toBe("被覆盖的名称");
     expect((await taskRow(task.id)).title).toBe("老旧小区改造提升");
 
@@ -484,7 +489,10 @@ describe("creating, editing and deleting tasks", () => {
     expect(moved.status).toBe(200);
     const afterMove = await callAction(
       editRoute.action,
-      makeRequest(`/board/${task.id}/edit`, { cookie: cookies.admin, form: editForm(row.version + 1, { metricId: [String(metrics[0].id), ""], description: "完成4个小区改造" }) }),
+      makeRequest(`/board/${task.id}/edit`, {
+        cookie: cookies.admin,
+        form: editForm(row.version + 1, { metricId: [String(metrics[0].id), ""], description: "完成4个小区改造" }),
+      }),
       { params },
     );
     expect(afterMove.status).toBe(302);

@@ -24,13 +24,23 @@ beforeAll(async () => {
 });
 
 async function newTask(title: string) {
-  return createTask(getDb(), actors.leader, { planId, title, leadUnitId: units["东晟社区"], supportUnitIds: [], leadUserId: actors.leader.id, dueDate: "2025-12-31" });
+  return createTask(getDb(), actors.leader, {
+    planId,
+    title,
+    leadUnitId: units["东晟社区"],
+    supportUnitIds: [],
+    leadUserId: actors.leader.id,
+    dueDate: "2025-12-31",
+  });
 }
 
 const taskRow = (taskId: number) => getDb().selectFrom("tasks").selectAll().where("id", "=", taskId).executeTakeFirstOrThrow();
 
 function move(username: string, form: Record<string, string>) {
-  return callAction(board.action, makeRequest("/board", { cookie: cookies[username], form: { intent: "move", beforeId: "", afterId: "", reason: "", ...form } }));
+  return callAction(
+    board.action,
+    makeRequest("/board", { cookie: cookies[username], form: { intent: "move", beforeId: "", afterId: "", reason: "", ...form } }),
+  );
 }
 
 describe("versioned moves", () => {
@@ -64,7 +74,10 @@ describe("versioned moves", () => {
     await move("leader", { taskId: String(task.id), toStatus: "pending_review", version: String(drawn) });
     const outcome = await callAction(
       board.action,
-      makeRequest("/board", { cookie: cookies.admin, form: { intent: "moveTo", taskId: String(task.id), target: "in_progress:top", version: String(drawn), back: "" } }),
+      makeRequest("/board", {
+        cookie: cookies.admin,
+        form: { intent: "moveTo", taskId: String(task.id), target: "in_progress:top", version: String(drawn), back: "" },
+      }),
     );
     expect(outcome.status).toBe(409);
     expect(outcome.data).toMatchObject({ ok: false, intent: "moveTo", taskId: task.id });
@@ -111,7 +124,9 @@ describe("field merges of task edits", () => {
     return { task, version: (await taskRow(task.id)).version, params: { taskId: String(task.id) } };
   }
   const save = (who: string, taskId: number, form: Record<string, string | string[]>) =>
-    callAction(editRoute.action, makeRequest(`/board/${taskId}/edit?year=2025`, { cookie: cookies[who], form }), { params: { taskId: String(taskId) } });
+    callAction(editRoute.action, makeRequest(`/board/${taskId}/edit?year=2025`, { cookie: cookies[who], form }), {
+      params: { taskId: String(taskId) },
+    });
 
   it("A changes 类别 and B the title from the same version: both saved, no conflict, B told what was merged", async () => {
     const { task, version } = await setup("合并测试");
@@ -170,9 +185,17 @@ describe("填报 with an idempotency key", () => {
       startDate: "2025-01-01",
       dueDate: "2099-12-31",
     });
-    const form = { week: weekKeyOf(new Date()), body: "断网前写好的进展", progress: "40", idempotencyKey: "k-offline-0001-abcdef", back: "/todo" };
+    const form = {
+      week: weekKeyOf(new Date()),
+      body: "断网前写好的进展",
+      progress: "40",
+      idempotencyKey: "k-offline-0001-abcdef",
+      back: "/todo",
+    };
     const post = () =>
-      callAction(updateRoute.action, makeRequest(`/tasks/${task.id}/update`, { cookie: cookies.secretary, form }), { params: { taskId: String(task.id) } });
+      callAction(updateRoute.action, makeRequest(`/tasks/${task.id}/update`, { cookie: cookies.secretary, form }), {
+        params: { taskId: String(task.id) },
+      });
     const first = await post();
     expect(first.status).toBe(302);
     const again = await post();
@@ -183,14 +206,22 @@ describe("填报 with an idempotency key", () => {
     expect(rows[0]).toMatchObject({ body: "断网前写好的进展", version: 1 });
     // Without a key the same second post is a conflict (it would have been a second write).
     const { idempotencyKey: _key, ...plain } = form;
-    const unkeyed = await callAction(updateRoute.action, makeRequest(`/tasks/${task.id}/update`, { cookie: cookies.secretary, form: plain }), {
-      params: { taskId: String(task.id) },
-    });
+    const unkeyed = await callAction(
+      updateRoute.action,
+      makeRequest(`/tasks/${task.id}/update`, { cookie: cookies.secretary, form: plain }),
+      {
+        params: { taskId: String(task.id) },
+      },
+    );
     expect(unkeyed.status).toBe(409);
     // Another user cannot replay someone's key.
-    const replay = await callAction(updateRoute.action, makeRequest(`/tasks/${task.id}/update`, { cookie: cookies.leader, form: { ...form, unitId: String(units["东晟社区"]) } }), {
-      params: { taskId: String(task.id) },
-    });
+    const replay = await callAction(
+      updateRoute.action,
+      makeRequest(`/tasks/${task.id}/update`, { cookie: cookies.leader, form: { ...form, unitId: String(units["东晟社区"]) } }),
+      {
+        params: { taskId: String(task.id) },
+      },
+    );
     expect(replay.status).toBe(400);
   });
 });

@@ -49,7 +49,12 @@ export interface StaleMoveDetail {
  * changes by the mover themself (an earlier move still in flight) do not count.
  * The message says who moved it where and when.
  */
-async function refuseStaleMove(trx: Transaction<Database>, actor: Actor, task: { id: number; status: TaskStatus; version: number }, version: number): Promise<void> {
+async function refuseStaleMove(
+  trx: Transaction<Database>,
+  actor: Actor,
+  task: { id: number; status: TaskStatus; version: number },
+  version: number,
+): Promise<void> {
   const rows = await trx
     .selectFrom("audit_log")
     .leftJoin("users", "users.id", "audit_log.actor_id")
@@ -70,9 +75,10 @@ async function refuseStaleMove(trx: Transaction<Database>, actor: Actor, task: {
   const who = last?.display_name ?? "其他人";
   const when = last ? formatDateTime(last.created_at) : "";
   const detail: StaleMoveDetail = { taskId: task.id, status: task.status, version: task.version };
-  const what = last?.action?.startsWith("task.") && last.action !== "task.update" && last.action !== "task.create"
-    ? `把这张卡片移到了「${STATUS_LABELS[task.status]}」`
-    : `修改了这张卡片（现在在「${STATUS_LABELS[task.status]}」）`;
+  const what =
+    last?.action?.startsWith("task.") && last.action !== "task.update" && last.action !== "task.create"
+      ? `把这张卡片移到了「${STATUS_LABELS[task.status]}」`
+      : `修改了这张卡片（现在在「${STATUS_LABELS[task.status]}」）`;
   conflict(`${who}${when ? ` 已于 ${when} ` : " 刚刚"}${what}。卡片已显示在它现在的位置，如仍需移动请重新操作。`, detail);
 }
 

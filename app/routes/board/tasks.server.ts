@@ -284,11 +284,15 @@ async function snapshotAtOrBefore(trx: Db, taskId: number, version: number): Pro
 async function fieldText(trx: Db, task: EditableTask, key: MergeKey): Promise<string> {
   const empty = "（空）";
   const userName = async (id: number | null) =>
-    id == null ? empty : ((await trx.selectFrom("users").select("display_name").where("id", "=", id).executeTakeFirst())?.display_name ?? empty);
+    id == null
+      ? empty
+      : (await trx.selectFrom("users").select("display_name").where("id", "=", id).executeTakeFirst())?.display_name ?? empty;
   const unitNames = async (ids: number[]) =>
     ids.length === 0
       ? empty
-      : (await trx.selectFrom("units").select("name").where("id", "in", ids).orderBy("sort_order").orderBy("id").execute()).map((u) => u.name).join("、");
+      : (await trx.selectFrom("units").select("name").where("id", "in", ids).orderBy("sort_order").orderBy("id").execute())
+          .map((u) => u.name)
+          .join("、");
   switch (key) {
     case "leadUserId":
       return userName(task.leadUserId);
@@ -335,7 +339,7 @@ export async function updateTask(
     if (version > current!.version) badRequest("版本号无效，请刷新页面后重试。");
     const base = version === current!.version ? before : await snapshotAtOrBefore(trx, taskId, version);
     const mine: EditableTask = { ...input.task, originRef: input.task.originRef, metrics: input.metrics };
-    const resolutions = options.seenVersion === current!.version ? (options.resolutions ?? {}) : {};
+    const resolutions = options.seenVersion === current!.version ? options.resolutions ?? {} : {};
     const merge = mergeEdit(base ? editableOf(base) : null, editableOf(before), mine, resolutions);
     const merged = merge.theirs.map((key) => MERGE_LABELS[key]);
     if (merge.conflicts.length > 0) {
@@ -350,7 +354,10 @@ export async function updateTask(
         });
       }
       const detail: EditConflictDetail = { fields, currentVersion: current!.version, merged };
-      conflict(`已被他人修改：在您编辑期间，其他人也改了${fields.map((f) => `「${f.field}」`).join("")}。请逐项选择保留哪一方的内容后再保存。`, detail);
+      conflict(
+        `已被他人修改：在您编辑期间，其他人也改了${fields.map((f) => `「${f.field}」`).join("")}。请逐项选择保留哪一方的内容后再保存。`,
+        detail,
+      );
     }
     if (merge.mine.length === 0) return { merged, changed: false };
     const fields = merge.merged;
@@ -391,13 +398,27 @@ export async function updateTask(
         } else {
           await trx
             .insertInto("metrics")
-            .values({ ...metricColumns(metric), plan_id: current!.plan_id, task_id: taskId, sort_order: index, created_at: now, updated_at: now })
+            .values({
+              ...metricColumns(metric),
+              plan_id: current!.plan_id,
+              task_id: taskId,
+              sort_order: index,
+              created_at: now,
+              updated_at: now,
+            })
             .execute();
         }
       }
     }
     await bumpChangeSeq(trx, current!.plan_id);
-    await recordAudit(trx, { actorId: actor.id, action: "task.update", entity: "task", entityId: taskId, before, after: await taskSnapshot(trx, taskId) });
+    await recordAudit(trx, {
+      actorId: actor.id,
+      action: "task.update",
+      entity: "task",
+      entityId: taskId,
+      before,
+      after: await taskSnapshot(trx, taskId),
+    });
     return { merged, changed: true };
   });
 }

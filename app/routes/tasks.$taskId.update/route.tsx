@@ -62,7 +62,9 @@ export async function action(args: ActionFunctionArgs) {
   if (length > UPDATE_FORM_MAX_BYTES) {
     throw data(
       {
-        message: `提交的内容超过${formatBytes(UPDATE_FORM_MAX_BYTES)}。请返回上一页，减少或压缩佐证材料后重新提交（您填写的文字在返回后仍在）。`,
+        message: `提交的内容超过${formatBytes(
+          UPDATE_FORM_MAX_BYTES,
+        )}。请返回上一页，减少或压缩佐证材料后重新提交（您填写的文字在返回后仍在）。`,
       },
       { status: 413 },
     );
@@ -282,7 +284,15 @@ export default function UpdateFormPage() {
         </div>
       ) : null}
 
-      <Form method="post" encType="multipart/form-data" className="update-form stack" noValidate ref={formRef} onChange={keepDraft} onSubmit={onSubmit}>
+      <Form
+        method="post"
+        encType="multipart/form-data"
+        className="update-form stack"
+        noValidate
+        ref={formRef}
+        onChange={keepDraft}
+        onSubmit={onSubmit}
+      >
         <input type="hidden" name="week" value={form.week} />
         <input type="hidden" name="unitId" value={form.unitId} />
         <input type="hidden" name="version" value={actionData?.current?.version ?? existing?.version ?? ""} />
@@ -290,23 +300,21 @@ export default function UpdateFormPage() {
         <input type="hidden" name="idempotencyKey" value={submissionKey} />
 
         <div ref={feedbackRef} tabIndex={-1} role="alert" className="form-feedback">
-        {errors._form ? (
-          <div className="form-error">
-            <p>{errors._form}</p>
-            {actionData?.current ? (
-              <div className="conflict-current">
-                <p className="small">
-                  最新内容（{actionData.current.authorName}，完成{actionData.current.progress}%）：
-                </p>
-                <p className="pre-line small">{actionData.current.body}</p>
-              </div>
-            ) : null}
-          </div>
-        ) : Object.keys(errors).length > 0 ? (
-          <p className="form-error">
-            有{Object.keys(errors).length}处需要修改，请查看下面标红的内容。您填写的内容都还在。
-          </p>
-        ) : null}
+          {errors._form ? (
+            <div className="form-error">
+              <p>{errors._form}</p>
+              {actionData?.current ? (
+                <div className="conflict-current">
+                  <p className="small">
+                    最新内容（{actionData.current.authorName}，完成{actionData.current.progress}%）：
+                  </p>
+                  <p className="pre-line small">{actionData.current.body}</p>
+                </div>
+              ) : null}
+            </div>
+          ) : Object.keys(errors).length > 0 ? (
+            <p className="form-error">有{Object.keys(errors).length}处需要修改，请查看下面标红的内容。您填写的内容都还在。</p>
+          ) : null}
         </div>
 
         <fieldset className="update-fieldset" disabled={readOnly}>

@@ -311,7 +311,10 @@ export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdat
       await bumpChangeSeq(trx, task.planId);
       const saved: SaveUpdateResult = { updateId, version, created: !existing, planId: task.planId };
       if (key) {
-        await trx.insertInto("submission_keys").values({ key, user_id: actor.id, result_json: JSON.stringify(saved), created_at: at }).execute();
+        await trx
+          .insertInto("submission_keys")
+          .values({ key, user_id: actor.id, result_json: JSON.stringify(saved), created_at: at })
+          .execute();
       }
       return { ...saved, repeated: false };
     });
