@@ -92,7 +92,7 @@ const HISTORY_VERBS: Record<string, string> = {
 function historyText(entry: { action: string; from?: string; to?: string }): string {
   const kind = entry.action.replace(/^task\./, "") as MoveKind | "move";
   if (entry.from && entry.to) {
-    const label = kind === "move" ? "移动" : MOVE_KIND_LABELS[kind as MoveKind] ?? "移动";
+    const label = kind === "move" ? "移动" : (MOVE_KIND_LABELS[kind as MoveKind] ?? "移动");
     const from = STATUS_LABELS[entry.from as keyof typeof STATUS_LABELS];
     const to = STATUS_LABELS[entry.to as keyof typeof STATUS_LABELS];
     return kind === "reorder" ? `调整了在“${to}”列中的顺序` : `${label}：从“${from}”到“${to}”`;

@@ -100,8 +100,8 @@ export default function BoardPage() {
       filters.lane === "unit"
         ? board.options.units.map((u) => `u${u.id}`)
         : filters.lane === "leader"
-        ? board.options.leaders.map((l) => `l${l.id}`)
-        : board.options.categories.map((c) => `c${c}`);
+          ? board.options.leaders.map((l) => `l${l.id}`)
+          : board.options.categories.map((c) => `c${c}`);
     return groupIntoLanes(moves.cards, filters.lane, order);
   }, [board, moves.cards, filters.lane]);
 
@@ -115,8 +115,8 @@ export default function BoardPage() {
             {requestedYear
               ? `没有${requestedYear}年度计划`
               : years.length > 0
-              ? "今年还没有年度计划，已有的计划尚未开始"
-              : "还没有年度计划"}
+                ? "今年还没有年度计划，已有的计划尚未开始"
+                : "还没有年度计划"}
           </p>
           <p>
             {can(actor, "summary.manage")

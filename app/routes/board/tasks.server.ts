@@ -286,7 +286,7 @@ async function fieldText(trx: Db, task: EditableTask, key: MergeKey): Promise<st
   const userName = async (id: number | null) =>
     id == null
       ? empty
-      : (await trx.selectFrom("users").select("display_name").where("id", "=", id).executeTakeFirst())?.display_name ?? empty;
+      : ((await trx.selectFrom("users").select("display_name").where("id", "=", id).executeTakeFirst())?.display_name ?? empty);
   const unitNames = async (ids: number[]) =>
     ids.length === 0
       ? empty
@@ -339,7 +339,7 @@ export async function updateTask(
     if (version > current!.version) badRequest("版本号无效，请刷新页面后重试。");
     const base = version === current!.version ? before : await snapshotAtOrBefore(trx, taskId, version);
     const mine: EditableTask = { ...input.task, originRef: input.task.originRef, metrics: input.metrics };
-    const resolutions = options.seenVersion === current!.version ? options.resolutions ?? {} : {};
+    const resolutions = options.seenVersion === current!.version ? (options.resolutions ?? {}) : {};
     const merge = mergeEdit(base ? editableOf(base) : null, editableOf(before), mine, resolutions);
     const merged = merge.theirs.map((key) => MERGE_LABELS[key]);
     if (merge.conflicts.length > 0) {
