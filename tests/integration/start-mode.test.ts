@@ -21,7 +21,16 @@ function freePort(): Promise<number> {
 /** Starts the built server as `npm start` does, loads /login once, stops it; returns its output. */
 async function startAndStop(env: Record<string, string>): Promise<string> {
   const port = await freePort();
-  const { NODE_ENV: _unset, DEMO: _alsoUnset, COOKIE_SECURE: _neither, ...inherited } = process.env;
+  // A fresh SQLite file as on a new office PC, also when the suite itself runs on PostgreSQL
+  // (its setup puts DATABASE_URL into this process's environment).
+  const {
+    NODE_ENV: _unset,
+    DEMO: _alsoUnset,
+    COOKIE_SECURE: _neither,
+    DATABASE_URL: _notPostgres,
+    TEST_DATABASE_URL: _notPostgresEither,
+    ...inherited
+  } = process.env;
   const child = spawn(process.execPath, ["--require", resolve("tests/integration/fixtures/report-react-build.cjs"), SERVER_ENTRY], {
     env: {
       ...inherited,

@@ -3,8 +3,8 @@
 // worker thread that counts every inflated byte against the same limits, under a time and
 // memory limit, so no accepted or refused file can hold up the server's other requests.
 import { createRequire } from "node:module";
-import { Worker } from "node:worker_threads";
 import { importError } from "~/lib/importer/errors";
+import { oneAtATime, runWorker } from "~/lib/worker-job";
 
 // Loaded with require on first use, not with import(): tsx (which runs the server) rewrites
 // every file holding an import() expression and keeps a source map of it, and the server
@@ -80,25 +80,18 @@ const mammoth = require(workerData.mammoth);
 // One extraction at a time (imports are rare; a worker takes a core while it runs), a few
 // waiting behind it, and a refusal beyond that.
 const MAX_WAITING_EXTRACTIONS = 4;
-let extracting: Promise<unknown> = Promise.resolve();
-let waiting = 0;
+const enqueueExtraction = oneAtATime(MAX_WAITING_EXTRACTIONS, () => importError("docx_busy"));
 
 /** The raw text of a .docx (mammoth's), or an ImportError; never blocks this thread for long. */
 export async function extractDocxText(bytes: Uint8Array): Promise<string> {
   assertDeclaredSizesFit(bytes);
-  if (waiting >= MAX_WAITING_EXTRACTIONS) throw importError("docx_busy");
-  waiting++;
-  const turn = extracting.then(() => {
-    waiting--;
-    return extractInWorker(bytes);
-  });
-  extracting = turn.catch(() => undefined);
-  return turn;
+  return enqueueExtraction(() => extractInWorker(bytes));
 }
 
 function extractInWorker(bytes: Uint8Array): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_SOURCE, {
+  return runWorker({
+    script: WORKER_SOURCE,
+    options: {
       eval: true,
       workerData: {
         bytes,
@@ -108,26 +101,15 @@ function extractInWorker(bytes: Uint8Array): Promise<string> {
         totalMax: DOCX_TOTAL_MAX_BYTES,
       },
       resourceLimits: { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 64 },
-    });
-    let settled = false;
-    const settle = (outcome: () => void) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      void worker.terminate();
-      outcome();
-    };
-    const timer = setTimeout(() => settle(() => reject(importError("docx_too_large"))), DOCX_EXTRACT_TIME_LIMIT_MS);
-    worker.on("message", (message: { text?: string; error?: string }) =>
-      settle(() => {
-        if (typeof message.text === "string") resolve(message.text);
-        else reject(importError(message.error === "too_large" ? "docx_too_large" : "docx_unreadable"));
-      }),
-    );
+    },
+    timeLimitMs: DOCX_EXTRACT_TIME_LIMIT_MS,
+    onMessage(message: { text?: string; error?: string }) {
+      if (typeof message.text === "string") return message.text;
+      throw importError(message.error === "too_large" ? "docx_too_large" : "docx_unreadable");
+    },
+    onTimeout: () => importError("docx_too_large"),
     // Out of memory (ERR_WORKER_OUT_OF_MEMORY) is a file too large when opened, too.
-    worker.on("error", (error: NodeJS.ErrnoException) =>
-      settle(() => reject(importError(error.code === "ERR_WORKER_OUT_OF_MEMORY" ? "docx_too_large" : "docx_unreadable"))),
-    );
-    worker.on("exit", () => settle(() => reject(importError("docx_unreadable"))));
+    onError: (error) => importError(error.code === "ERR_WORKER_OUT_OF_MEMORY" ? "docx_too_large" : "docx_unreadable"),
+    onExit: () => importError("docx_unreadable"),
   });
 }
