@@ -268,17 +268,8 @@ export function BoardView({
   );
 
   const handleDragEnd = useCallback(
-    ({ active, over, activatorEvent }: DragEndEvent) => {
+    ({ active, over }: DragEndEvent) => {
       const card = cardsById.get(active.id as number);
-      // After a keyboard drop, focus stays on the moved card's handle (not on <body>), wherever it lands.
-      if (activatorEvent instanceof KeyboardEvent) {
-        const id = active.id;
-        const refocus = () =>
-          document
-            .querySelector<HTMLElement>(`li.task-card[data-task-id="${String(id)}"]:not(.is-dragging) .task-handle`)
-            ?.focus({ preventScroll: false });
-        requestAnimationFrame(() => requestAnimationFrame(refocus));
-      }
       const current = itemsRef.current;
       const container = findContainer(active.id, current);
       const origin = startContainer.current;
