@@ -92,7 +92,7 @@ export default function MeetingView() {
             </div>
             {STATUSES.map((status) => (
               <div key={status} className={`meeting-col-title column-${status}`} role="columnheader">
-                {STATUS_LABELS[status]}
+                <h2>{STATUS_LABELS[status]}</h2>
               </div>
             ))}
           </div>

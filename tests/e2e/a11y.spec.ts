@@ -1,0 +1,74 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { expect, test, type Page } from "@playwright/test";
+import { login } from "./session";
+
+// axe-core from node_modules, injected by the test runner (page.evaluate), not as a <script> tag: the
+// app's strict CSP would refuse that, and the audit must run with the real CSP in force.
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+
+type Finding = { view: string; id: string; impact: string | null; nodes: string[] };
+
+async function audit(page: Page, view: string): Promise<Finding[]> {
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async (tags) => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const axe = (window as any).axe;
+    const result = await axe.run(document, { runOnly: { type: "tag", values: tags } });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    return result.violations.map((v: any) => ({
+      id: v.id,
+      impact: v.impact,
+      nodes: v.nodes.slice(0, 3).map((n: any) => n.target.join(" ")),
+    }));
+  }, TAGS);
+  return violations.map((v: Omit<Finding, "view">) => ({ view, ...v }));
+}
+
+/** Pages a role reaches from its own navigation, plus the ones behind it (task detail, 投屏, password). */
+async function pagesOf(page: Page): Promise<string[]> {
+  await page.goto("/");
+  const hrefs = await page
+    .locator("header a[href^='/'], nav a[href^='/']")
+    .evaluateAll((links) => links.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
+  const extra = ["/board/meeting", "/settings/password"];
+  const taskLink = await page.goto("/board").then(() =>
+    page
+      .locator("li.task-card a[href^='/board/']")
+      .first()
+      .getAttribute("href")
+      .catch(() => null),
+  );
+  if (taskLink) extra.push(new URL(taskLink, "http://x").pathname);
+  return [...new Set([...hrefs, ...extra])].filter((p) => !/logout|export|\.xlsx|\.docx/.test(p));
+}
+
+for (const role of ["leader", "secretary", "viewer", "admin"]) {
+  test(`axe: every page of ${role} at 1280 and 360 px, no sideways scroll at 360 and 320 px`, async ({ page }) => {
+    test.setTimeout(180_000);
+    await login(page, role);
+    const pages = await pagesOf(page);
+    const findings: Finding[] = [];
+    const sideways: string[] = [];
+    for (const width of [1280, 360]) {
+      await page.setViewportSize({ width, height: 800 });
+      for (const path of pages) {
+        await page.goto(path);
+        findings.push(...(await audit(page, `${path} @${width}`)));
+        if (width === 360) {
+          for (const narrow of [360, 320]) {
+            await page.setViewportSize({ width: narrow, height: 800 });
+            const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+            // KNOWN (issue 26, left open): /admin's user table widens the page at 360 px.
+            if (overflow > 0 && path !== "/admin") sideways.push(`${path} @${narrow}: ${overflow}px`);
+          }
+          await page.setViewportSize({ width: 360, height: 800 });
+        }
+      }
+    }
+    console.log(`${role}: ${pages.length} pages × 2 widths audited: ${pages.join(" ")}`);
+    expect(findings, JSON.stringify(findings, null, 1)).toEqual([]);
+    expect(sideways).toEqual([]);
+  });
+}
