@@ -7,7 +7,7 @@ import { weekKeyOf } from "../../app/lib/weeks";
 import { createTask } from "../../app/routes/board/tasks.server";
 import { getDb } from "../../app/utils/db.server";
 import type { Actor } from "../../app/utils/permissions";
-import { callAction, cookieFor, makeRequest } from "./helpers";
+import { callAction, callLoader, cookieFor, makeRequest } from "./helpers";
 
 let planId: number;
 let actors: Record<string, Actor>;
@@ -83,6 +83,16 @@ describe("versioned moves", () => {
     expect(outcome.data).toMatchObject({ ok: false, intent: "moveTo", taskId: task.id });
     expect(outcome.data.message).toContain("刘主任");
     expect((await taskRow(task.id)).status).toBe("pending_review");
+  });
+
+  it("the board loader says who made each recent move, so others' boards can name the mover", async () => {
+    const task = await newTask("谁移动的");
+    const drawn = (await taskRow(task.id)).version;
+    await move("leader", { taskId: String(task.id), toStatus: "in_progress", version: String(drawn) });
+    const loaded = await callLoader(board.loader, makeRequest("/board?year=2025", { cookie: cookies.viewer }));
+    const recent = (loaded.data as { board: { recentMoves: { taskId: number; to: string; version: number; actorName: string }[] } }).board
+      .recentMoves;
+    expect(recent.find((m) => m.taskId === task.id)).toMatchObject({ to: "in_progress", version: drawn + 1, actorName: "刘主任" });
   });
 });
 
