@@ -92,30 +92,40 @@ export interface MergeResult {
   conflicts: MergeKey[];
 }
 
+export interface FieldMerge<K extends string> {
+  /** Fields others changed that this save keeps. */
+  theirs: K[];
+  /** Fields this save changes. */
+  mine: K[];
+  /** Fields both changed to different values and not yet resolved. */
+  conflicts: K[];
+}
+
 /**
- * `base` null means the drawn version is unknown: every field where mine differs from current is
- * then treated as changed by both. `resolutions` settle conflicts the user has already seen.
+ * The three-way rule for any record whose fields compare as strings (a task edit, a 填报, a
+ * summary section): changed only by others → theirs kept; changed only by me → mine saved;
+ * changed by both to different values → a conflict unless `resolutions` settles it. `base`
+ * null means the drawn version is unknown: every field where mine differs from current is then
+ * treated as changed by both.
  */
-export function mergeEdit(
-  base: EditableTask | null,
-  current: EditableTask,
-  mine: EditableTask,
-  resolutions: Partial<Record<MergeKey, Resolution>> = {},
-): MergeResult {
-  const merged = { ...current } as Record<MergeKey, unknown>;
-  const result: MergeResult = { merged: merged as unknown as EditableTask, theirs: [], mine: [], conflicts: [] };
-  for (const key of MERGE_KEYS) {
-    const c = fieldKey(current, key);
-    const m = fieldKey(mine, key);
-    const b = base ? fieldKey(base, key) : c;
-    const changedByMe = m !== b;
-    const changedByThem = c !== b;
-    if (!changedByMe) {
-      if (changedByThem) result.theirs.push(key);
+export function mergeFields<K extends string>(
+  keys: readonly K[],
+  base: Readonly<Record<K, string>> | null,
+  current: Readonly<Record<K, string>>,
+  mine: Readonly<Record<K, string>>,
+  resolutions: Partial<Record<K, Resolution>> = {},
+): FieldMerge<K> {
+  const result: FieldMerge<K> = { theirs: [], mine: [], conflicts: [] };
+  for (const key of keys) {
+    const c = current[key];
+    const m = mine[key];
+    const b = base ? base[key] : c;
+    if (m === b) {
+      if (c !== b) result.theirs.push(key);
       continue;
     }
     if (m === c) continue; // both made the same change
-    if (changedByThem || !base) {
+    if (c !== b || !base) {
       const resolution = resolutions[key];
       if (resolution === "theirs") continue;
       if (resolution !== "mine") {
@@ -123,8 +133,23 @@ export function mergeEdit(
         continue;
       }
     }
-    merged[key] = mine[key];
     result.mine.push(key);
   }
   return result;
+}
+
+const comparable = (task: EditableTask) =>
+  Object.fromEntries(MERGE_KEYS.map((key) => [key, fieldKey(task, key)])) as Record<MergeKey, string>;
+
+/** A task edit merged by mergeFields; `merged` is the row to write. */
+export function mergeEdit(
+  base: EditableTask | null,
+  current: EditableTask,
+  mine: EditableTask,
+  resolutions: Partial<Record<MergeKey, Resolution>> = {},
+): MergeResult {
+  const result = mergeFields(MERGE_KEYS, base ? comparable(base) : null, comparable(current), comparable(mine), resolutions);
+  const merged = { ...current } as Record<MergeKey, unknown>;
+  for (const key of result.mine) merged[key] = mine[key];
+  return { ...result, merged: merged as unknown as EditableTask };
 }

@@ -214,7 +214,6 @@ describe("填报 with an idempotency key", () => {
     const rows = await getDb().selectFrom("updates").selectAll().where("task_id", "=", task.id).execute();
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ body: "断网前写好的进展", version: 1 });
-    // Without a key the same second post is a conflict (it would have been a second write).
     const { idempotencyKey: _key, ...plain } = form;
     const unkeyed = await callAction(
       updateRoute.action,
@@ -223,7 +222,18 @@ describe("填报 with an idempotency key", () => {
         params: { taskId: String(task.id) },
       },
     );
-    expect(unkeyed.status).toBe(409);
+    // Without a key the same second post changes nothing: no conflict, no second write.
+    expect(unkeyed.status).toBe(302);
+    const after = await getDb().selectFrom("updates").selectAll().where("task_id", "=", task.id).execute();
+    expect(after).toHaveLength(1);
+    expect(after[0].version).toBe(1);
+    // A different text from a form drawn before the first 填报 existed does conflict.
+    const other = await callAction(
+      updateRoute.action,
+      makeRequest(`/tasks/${task.id}/update`, { cookie: cookies.secretary, form: { ...plain, body: "另一段进展" } }),
+      { params: { taskId: String(task.id) } },
+    );
+    expect(other.status).toBe(409);
     // Another user cannot replay someone's key.
     const replay = await callAction(
       updateRoute.action,
@@ -233,5 +243,61 @@ describe("填报 with an idempotency key", () => {
       },
     );
     expect(replay.status).toBe(400);
+  });
+});
+
+describe("field merges of 填报 edits", () => {
+  async function reportedTask(title: string) {
+    const task = await createTask(getDb(), actors.leader, {
+      planId,
+      title,
+      status: "in_progress",
+      leadUnitId: units["东晟社区"],
+      supportUnitIds: [],
+      leadUserId: actors.leader.id,
+      startDate: "2025-01-01",
+      dueDate: "2099-12-31",
+    });
+    const week = weekKeyOf(new Date());
+    const base = { week, body: "原来的进展", progress: "30", nextSteps: "原来的计划", blockers: "", back: `/board/${task.id}` };
+    const post = (username: string, form: Record<string, string>) =>
+      callAction(updateRoute.action, makeRequest(`/tasks/${task.id}/update`, { cookie: cookies[username], form }), {
+        params: { taskId: String(task.id) },
+      });
+    expect((await post("secretary", base)).status).toBe(302);
+    const row = () => getDb().selectFrom("updates").selectAll().where("task_id", "=", task.id).executeTakeFirstOrThrow();
+    const asLeader = { ...base, unitId: String(units["东晟社区"]) };
+    return { task, base, post, row, asLeader };
+  }
+
+  it("A changes 下步计划 and B the 本周进展 from the same version: both saved, B told what was merged", async () => {
+    const { base, post, row, asLeader } = await reportedTask("填报合并");
+    const drawn = (await row()).version;
+    expect((await post("secretary", { ...base, version: String(drawn), nextSteps: "秘书改的计划" })).status).toBe(302);
+    const second = await post("leader", { ...asLeader, version: String(drawn), body: "领导改的进展" });
+    expect(second.status).toBe(302);
+    expect(decodeURIComponent(second.location!)).toContain("merged=下步计划");
+    expect(await row()).toMatchObject({ body: "领导改的进展", next_steps: "秘书改的计划", version: drawn + 2 });
+  });
+
+  it("overlapping 本周进展 edits conflict on that field only, with others' other changes merged into the form", async () => {
+    const { base, post, row, asLeader } = await reportedTask("填报冲突");
+    const drawn = (await row()).version;
+    await post("secretary", { ...base, version: String(drawn), body: "秘书的进展", progress: "50" });
+    const second = await post("leader", { ...asLeader, version: String(drawn), body: "领导的进展" });
+    expect(second.status).toBe(409);
+    expect(second.data.errors._form).toContain("「本周进展」");
+    expect(second.data.errors._form).not.toContain("「完成进度」");
+    expect(second.data.values).toMatchObject({ body: "领导的进展", progress: "50" });
+    expect(await row()).toMatchObject({ body: "秘书的进展", progress: 50, version: drawn + 1 });
+  });
+
+  it("a stale 填报 save that changes nothing never conflicts and writes nothing", async () => {
+    const { base, post, row, asLeader } = await reportedTask("填报无改动");
+    const drawn = (await row()).version;
+    await post("secretary", { ...base, version: String(drawn), body: "秘书又改了" });
+    const same = await post("leader", { ...asLeader, version: String(drawn) });
+    expect(same.status).toBe(302);
+    expect(await row()).toMatchObject({ body: "秘书又改了", version: drawn + 1 });
   });
 });

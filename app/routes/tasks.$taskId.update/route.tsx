@@ -12,7 +12,7 @@ import { formatDateTime, weekLabel } from "~/lib/weeks";
 import { checkFiles, filesOf } from "~/models/attachments.server";
 import { parseUpdateForm } from "~/routes/tasks.$taskId.update/update-forms.server";
 import { countUpdateAttachments, getPostContext, getUpdateForm, type ExistingUpdate } from "~/routes/tasks.$taskId.update/updates.server";
-import { saveUpdate } from "~/routes/tasks.$taskId.update/save-update.server";
+import { saveUpdate, type UpdateConflictDetail } from "~/routes/tasks.$taskId.update/save-update.server";
 import { requireUser, safeRedirectPath } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
@@ -91,17 +91,26 @@ export async function action(args: ActionFunctionArgs) {
   const files = await checkFiles(uploads, attached - parsed.input.removeAttachmentIds.length);
   if (!files.ok) return fail(400, { errors: { attachments: files.message }, values: textValues });
 
+  let merged: string[] = [];
   try {
     const key = formData.get("idempotencyKey");
     const idempotencyKey = typeof key === "string" && /^[A-Za-z0-9_-]{8,64}$/.test(key) ? key : null;
-    await saveUpdate(db, user, { ...parsed.input, taskId, files: files.files, idempotencyKey }, now);
+    const saved = await saveUpdate(db, user, { ...parsed.input, taskId, files: files.files, idempotencyKey }, now);
+    merged = saved.merged ?? [];
   } catch (thrown) {
     const refusal = refusalOf(thrown);
     if (!refusal) throw thrown;
-    const current = (refusal.detail as { current?: ExistingUpdate } | undefined)?.current ?? null;
-    return fail(refusal.status, { errors: { _form: refusal.message }, values: textValues, current });
+    const detail = refusal.detail as Partial<UpdateConflictDetail> | undefined;
+    const current = (detail?.current as ExistingUpdate | undefined) ?? null;
+    // Others' non-overlapping changes are merged into what the form shows again.
+    return fail(refusal.status, { errors: { _form: refusal.message }, values: { ...textValues, ...detail?.values }, current });
   }
-  return redirect(backOf(formData.get("back"), taskId));
+  // Others' changes kept by the merge are named on the page the user returns to.
+  const back = backOf(formData.get("back"), taskId);
+  if (merged.length === 0) return redirect(back);
+  const url = new URL(back, "http://local");
+  url.searchParams.set("merged", merged.join("、"));
+  return redirect(`${url.pathname}${url.search}${url.hash}`);
 }
 
 const DRAFT_FIELDS = ["body", "progress", "nextSteps", "blockers"] as const;
