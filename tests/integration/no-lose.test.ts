@@ -5,6 +5,7 @@ import * as editRoute from "../../app/routes/board.$taskId_.edit";
 import * as updateRoute from "../../app/routes/tasks.$taskId.update/route";
 import { weekKeyOf } from "../../app/lib/weeks";
 import { createTask } from "../../app/routes/board/tasks.server";
+import { generateSummary, getLatestSummary, saveSummarySection } from "../../app/routes/summary/summary.server";
 import { getDb } from "../../app/utils/db.server";
 import type { Actor } from "../../app/utils/permissions";
 import { callAction, callLoader, cookieFor, makeRequest } from "./helpers";
@@ -299,5 +300,34 @@ describe("field merges of 填报 edits", () => {
     const same = await post("leader", { ...asLeader, version: String(drawn) });
     expect(same.status).toBe(302);
     expect(await row()).toMatchObject({ body: "秘书又改了", version: drawn + 1 });
+  });
+});
+
+describe("field merges of summary sections", () => {
+  it("merges 标题 and 正文 edits of one section from the same revision; both changing 正文 conflicts; a no-change save never does", async () => {
+    const db = getDb();
+    const generated = await generateSummary(db, actors.leader.id, planId, null);
+    const section = generated.content.document.sections.find((s) => s.key === "problems")!;
+    const rev = generated.content.revs.problems;
+    const save = (actor: Actor, edit: { heading: string | null; body: string }) =>
+      saveSummarySection(db, actor, planId, { key: "problems", baseRev: rev, ...edit });
+
+    // A changes the heading, B (from the same revision) the body: both kept, B told of the merge.
+    await save(actors.leader, { heading: "三、存在的主要问题", body: section.body });
+    const merged = await save(actors.admin, { heading: section.heading, body: `${section.body}\n4.新增的问题。` });
+    expect(merged.merged).toEqual(["标题"]);
+    const latest = (await getLatestSummary(db, planId))!.content.document.sections.find((s) => s.key === "problems")!;
+    expect(latest).toMatchObject({ heading: "三、存在的主要问题", body: `${section.body}\n4.新增的问题。` });
+
+    // A no-change save from the old revision: no conflict, nothing written.
+    const versions = (await getLatestSummary(db, planId))!.version;
+    const unchanged = await save(actors.viewer, { heading: section.heading, body: section.body });
+    expect(unchanged.version).toBe(versions);
+
+    // Both changed the body: a conflict, and the first save stands.
+    await expect(save(actors.viewer, { heading: section.heading, body: "覆盖" })).rejects.toMatchObject({ status: 409 });
+    expect((await getLatestSummary(db, planId))!.content.document.sections.find((s) => s.key === "problems")!.body).toContain(
+      "4.新增的问题。",
+    );
   });
 });
