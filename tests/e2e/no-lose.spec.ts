@@ -8,7 +8,8 @@ import { openDatabase } from "../../db/index";
 const PHONE = { viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true, locale: "zh-CN", timezoneId: "Asia/Shanghai" };
 const DB_PATH = fileURLToPath(new URL("../.tmp/e2e/app.sqlite", import.meta.url));
 
-test.describe.configure({ mode: "serial" });
+// Two browser contexts each, and a wait for the 10 s poll: more than the default 30 s on a busy 2-core machine.
+test.describe.configure({ mode: "serial", timeout: 90_000 });
 
 const unique = (label: string) => `${label}${Date.now().toString(36).slice(-5)}${Math.floor(Math.random() * 100)}`;
 const column = (page: Page, status: string) => page.locator(`section.board-column[data-status="${status}"]`);
@@ -76,6 +77,36 @@ test("a drag from a stale board is refused with who moved it where; the card sho
   await a.context().close();
   await b.context().close();
 });
+
+for (const width of [1280, 360]) {
+  test(`at ${width} px, a card someone else moved arrives with a quiet note naming who moved it where`, async ({ browser }) => {
+    const a = await signedIn(browser, "leader");
+    const b = await signedIn(browser, "viewer", width === 360 ? PHONE : { viewport: { width, height: 800 } });
+    const title = unique("他人移动");
+    const taskId = await createTask(a, title);
+    const code = (await a.locator(`li.task-card[data-task-id="${taskId}"] .task-code`).textContent())!.trim();
+    await b.goto(`/board?q=${encodeURIComponent(title)}`);
+    await hydrated(b);
+    await expect(cardIn(b, "not_started", title)).toBeVisible();
+
+    const origin = new URL(a.url()).origin;
+    const moved = await a.request.post("/board", {
+      form: { intent: "move", taskId: String(taskId), toStatus: "in_progress", beforeId: "", afterId: "", reason: "" },
+      headers: { Origin: origin },
+    });
+    expect(moved.status()).toBe(200);
+
+    // The poll (every 10 s) brings the move: the card in its new column and a polite note.
+    await expect(cardIn(b, "in_progress", title)).toBeVisible({ timeout: 20_000 });
+    const note = b.locator(".board-move-note");
+    await expect(note).toContainText(`刘主任 把 ${code} 移到 推进中`);
+    await expect(note).toHaveAttribute("aria-live", "polite");
+    await note.scrollIntoViewIfNeeded();
+    await b.screenshot({ path: `tests/.tmp/e2e/move-note-${width}.png` });
+    await a.context().close();
+    await b.context().close();
+  });
+}
 
 async function fillEdit(page: Page, taskId: number) {
   await page.goto(`/board/${taskId}/edit`);
