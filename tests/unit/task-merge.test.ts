@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mergeEdit, type EditableTask } from "../../app/lib/task-merge";
+import { mergeEdit, mergeFields, type EditableTask } from "../../app/lib/task-merge";
 
 const base: EditableTask = {
   title: "老旧小区改造",
@@ -52,5 +52,23 @@ describe("mergeEdit", () => {
   it("with an unknown base, every difference from the current row is a conflict", () => {
     expect(mergeEdit(null, base, { ...base, title: "乙" }).conflicts).toEqual(["title"]);
     expect(mergeEdit(null, base, base).conflicts).toEqual([]);
+  });
+});
+
+describe("mergeFields (填报 and summary sections)", () => {
+  const keys = ["heading", "body"] as const;
+  const base = { heading: "三、存在问题", body: "原文" };
+  it("keeps others' fields, saves mine, and conflicts only where both changed", () => {
+    expect(mergeFields(keys, base, { ...base, heading: "新标题" }, { ...base, body: "我的正文" })).toEqual({
+      theirs: ["heading"],
+      mine: ["body"],
+      conflicts: [],
+    });
+    expect(mergeFields(keys, base, { ...base, body: "他的正文" }, { ...base, body: "我的正文" }).conflicts).toEqual(["body"]);
+    expect(mergeFields(keys, base, { ...base, body: "他的正文" }, { ...base, body: "我的正文" }, { body: "mine" }).mine).toEqual(["body"]);
+  });
+  it("never conflicts on a save that changes nothing; an unknown base conflicts wherever mine differs", () => {
+    expect(mergeFields(keys, base, { heading: "甲", body: "乙" }, base)).toEqual({ theirs: ["heading", "body"], mine: [], conflicts: [] });
+    expect(mergeFields(keys, null, { ...base, body: "他的" }, { ...base, body: "我的" }).conflicts).toEqual(["body"]);
   });
 });
