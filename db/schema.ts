@@ -150,6 +150,13 @@ export interface UpdatesTable {
   version: Generated<number>;
 }
 
+export interface SubmissionKeysTable {
+  key: string;
+  user_id: number;
+  result_json: string;
+  created_at: Generated<string>;
+}
+
 export interface MetricValuesTable {
   id: Generated<number>;
   metric_id: number;
@@ -234,6 +241,7 @@ export interface Database {
   metric_values: MetricValuesTable;
   comments: CommentsTable;
   audit_log: AuditLogTable;
+  submission_keys: SubmissionKeysTable;
   summaries: SummariesTable;
   attachments: AttachmentsTable;
   comment_mentions: CommentMentionsTable;

@@ -113,6 +113,8 @@ export default function TaskDetailPanel() {
   const canManage = can(actor, "tasks.manage") && detail.plan.status === "active";
   const targets = detail.plan.status === "active" ? allowedTargets(actor, { status: card.status, unitIds: cardUnitIds(card) }) : [];
   const canMove = targets.some((status) => status !== card.status);
+  // After an edit merged with others' changes made meanwhile (see the edit route).
+  const merged = new URLSearchParams(location.search).get("merged");
 
   useEffect(() => {
     panelRef.current?.focus();
@@ -146,6 +148,12 @@ export default function TaskDetailPanel() {
             关闭
           </Link>
         </header>
+
+        {merged ? (
+          <p className="notice" role="status">
+            已保存。已合并他人同时所做的修改：{merged.slice(0, 100)}
+          </p>
+        ) : null}
 
         <div className="detail-light">
           <LightBadge light={card.light} />

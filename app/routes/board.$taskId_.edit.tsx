@@ -1,15 +1,18 @@
 // Editing every field of a task, metrics included, over the board. The row's version travels
-// with the form: a stale save is refused with 409 and shows what the other person changed,
-// keeping everything the user typed.
+// with the form and the save is merged field by field with what others saved meanwhile (see
+// mergeEdit): only fields both changed are refused with 409, listed side by side at the form,
+// to be settled one by one; everything the user typed is kept.
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigate, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { ORIGIN_LABELS, type TaskOrigin } from "~/lib/board";
-import { AGGREGATION_LABELS, DIRECTION_LABELS, type FieldChange } from "~/lib/task-changes";
+import { AGGREGATION_LABELS, DIRECTION_LABELS } from "~/lib/task-changes";
+import { MERGE_KEYS, type MergeKey, type Resolution } from "~/lib/task-merge";
+import { parseRowId } from "~/lib/row-id";
 import { listUnits } from "~/models/units.server";
 import { TaskEditSchema } from "~/routes/board/task-forms.server";
-import { updateTask } from "~/routes/board/tasks.server";
+import { updateTask, type EditConflictDetail } from "~/routes/board/tasks.server";
 import { listLeaders } from "~/routes/board/cards.server";
 import { getTaskDetail } from "~/routes/board/task-detail.server";
 import { requireUser } from "~/utils/auth.server";
@@ -37,7 +40,7 @@ type EditFailure = {
   errors: Record<string, string>;
   values: Record<string, string>;
   lists: Record<string, string[]>;
-  conflict: { message: string; changes: FieldChange[]; currentVersion: number } | null;
+  conflict: ({ message: string } & EditConflictDetail) | null;
 };
 
 function failure(formData: FormData, errors: Record<string, string>, conflict: EditFailure["conflict"]): EditFailure {
@@ -58,26 +61,51 @@ export async function action(args: ActionFunctionArgs) {
   readIntent(formData, ["save"] as const);
   const parsed = parseForm(formData, TaskEditSchema);
   if (!parsed.ok) return data(failure(formData, parsed.errors, null), { status: 400 });
+  // Conflicts already shown are settled field by field: resolve.title=mine|theirs.
+  const resolutions: Partial<Record<MergeKey, Resolution>> = {};
+  for (const key of MERGE_KEYS) {
+    const value = formData.get(`resolve.${key}`);
+    if (value === "mine" || value === "theirs") resolutions[key] = value;
+  }
+  let merged: string[] = [];
   try {
-    await updateTask(getDb(), user, taskId, parsed.data.version, {
-      task: parsed.data.task as typeof parsed.data.task & { origin: TaskOrigin },
-      metrics: parsed.data.metrics,
-      deletedMetricIds: parsed.data.deletedMetricIds,
-    });
+    const outcome = await updateTask(
+      getDb(),
+      user,
+      taskId,
+      parsed.data.version,
+      {
+        task: parsed.data.task as typeof parsed.data.task & { origin: TaskOrigin },
+        metrics: parsed.data.metrics,
+        deletedMetricIds: parsed.data.deletedMetricIds,
+      },
+      { seenVersion: parseRowId(formData.get("seenVersion")), resolutions },
+    );
+    merged = outcome.merged;
   } catch (thrown) {
     const refusal = refusalOf(thrown);
     if (!refusal) throw thrown;
     if (refusal.status === 409) {
-      const detail = refusal.detail as { changes: FieldChange[]; currentVersion: number } | undefined;
+      const detail = refusal.detail as EditConflictDetail | undefined;
       return data(
-        failure(formData, {}, { message: refusal.message, changes: detail?.changes ?? [], currentVersion: detail?.currentVersion ?? 0 }),
+        failure(
+          formData,
+          {},
+          {
+            message: refusal.message,
+            fields: detail?.fields ?? [],
+            currentVersion: detail?.currentVersion ?? 0,
+            merged: detail?.merged ?? [],
+          },
+        ),
         { status: 409 },
       );
     }
     return data(failure(formData, { _form: refusal.message }, null), { status: refusal.status });
   }
-  const search = new URL(args.request.url).search;
-  return redirect(`/board/${taskId}${search}`);
+  const url = new URL(args.request.url);
+  if (merged.length > 0) url.searchParams.set("merged", merged.join("、"));
+  return redirect(`/board/${taskId}${url.search}`);
 }
 
 const ORIGINS: TaskOrigin[] = ["key_work", "problem", "manual", "carried_over"];
@@ -135,11 +163,19 @@ export default function EditTask() {
   const [extraRows, setExtraRows] = useState(0);
   const rows = [...initialRows, ...Array.from({ length: extraRows }, () => BLANK_ROW)];
   const supportSelected = new Set((lists.supportUnitIds ?? task.supportUnits.map((u) => String(u.id))).map(String));
-  const version = conflict ? conflict.currentVersion : task.version;
+  // The version the form was drawn from stays: the next save is merged against it again.
+  const version = values.version ?? String(task.version);
+  const feedbackRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     panelRef.current?.focus();
   }, []);
+  // A refused save: the message is at the 保存 button, scrolled into view, focused and announced.
+  useEffect(() => {
+    if (!actionData || !feedbackRef.current) return;
+    feedbackRef.current.scrollIntoView({ block: "center" });
+    feedbackRef.current.focus();
+  }, [actionData]);
 
   const fieldError = (name: string) =>
     errors[name] ? (
@@ -172,43 +208,10 @@ export default function EditTask() {
           </Link>
         </header>
 
-        {conflict ? (
-          <div className="form-error conflict" role="alert">
-            <p>
-              <strong>{conflict.message}</strong>
-            </p>
-            {conflict.changes.length > 0 ? (
-              <ul>
-                {conflict.changes.map((change, index) => (
-                  <li key={index}>
-                    {change.field}：{change.before} → {change.after}
-                  </li>
-                ))}
-              </ul>
-            ) : null}
-            <p>
-              您填写的内容仍保留在下面。再次点击“保存”将以您的内容为准；
-              <Link to={detailHref} reloadDocument>
-                放弃我的修改，查看最新内容
-              </Link>
-              。
-            </p>
-          </div>
-        ) : null}
-        {errors._form ? (
-          <p className="form-error" role="alert">
-            {errors._form}
-          </p>
-        ) : null}
-        {Object.keys(errors).length > 0 && !errors._form ? (
-          <p className="form-error" role="alert">
-            有{Object.keys(errors).length}处需要修改，请查看标红的项目。
-          </p>
-        ) : null}
-
         <Form method="post" className="stack edit-form" noValidate preventScrollReset>
           <input type="hidden" name="intent" value="save" />
           <input type="hidden" name="version" value={version} />
+          {conflict ? <input type="hidden" name="seenVersion" value={conflict.currentVersion} /> : null}
           <label className="field">
             <span>名称</span>
             <input name="title" defaultValue={values.title ?? task.title} maxLength={120} {...invalid("title")} />
@@ -352,6 +355,56 @@ export default function EditTask() {
               ＋ 再加一行指标
             </button>
           </fieldset>
+
+          <div ref={feedbackRef} tabIndex={-1} className="form-feedback" role="alert">
+            {conflict ? (
+              <div className="form-error conflict">
+                <p>
+                  <strong>{conflict.message}</strong>
+                </p>
+                <table className="conflict-table">
+                  <thead>
+                    <tr>
+                      <th scope="col">项目</th>
+                      <th scope="col">原来</th>
+                      <th scope="col">对方改为</th>
+                      <th scope="col">您改为</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {conflict.fields.map((f) => (
+                      <tr key={f.key}>
+                        <th scope="row">{f.field}</th>
+                        <td>{f.before}</td>
+                        <td>
+                          <label>
+                            <input type="radio" name={`resolve.${f.key}`} value="theirs" /> {f.theirs}
+                          </label>
+                        </td>
+                        <td>
+                          <label>
+                            <input type="radio" name={`resolve.${f.key}`} value="mine" defaultChecked /> {f.mine}
+                          </label>
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+                {conflict.merged.length > 0 ? <p>他人同时修改的{conflict.merged.join("、")}会一并保留。</p> : null}
+                <p>
+                  每一项选好保留哪一方后，再点“保存”；其余内容仍按您填写的保存。
+                  <Link to={detailHref} reloadDocument>
+                    放弃我的修改，查看最新内容
+                  </Link>
+                  。
+                </p>
+              </div>
+            ) : null}
+            {errors._form ? <p className="form-error">{errors._form}</p> : null}
+            {Object.keys(errors).length > 0 && !errors._form ? (
+              <p className="form-error">有{Object.keys(errors).length}处需要修改，请查看标红的项目。</p>
+            ) : null}
+          </div>
 
           <div className="dialog-actions">
             <button type="submit" className="button primary" disabled={saving}>

@@ -5,6 +5,7 @@ import * as m0001 from "./0001_initial";
 import * as m0002 from "./0002_board";
 import * as m0003 from "./0003_updates";
 import * as m0006 from "./0006_postgres";
+import * as m0007 from "./0007_submission_keys";
 import * as m0010 from "./0010_summary_next_year";
 
 export const migrations: Record<string, Migration> = {
@@ -12,5 +13,6 @@ export const migrations: Record<string, Migration> = {
   "0002_board": m0002,
   "0003_updates": m0003,
   "0006_postgres": m0006,
+  "0007_submission_keys": m0007,
   "0010_summary_next_year": m0010,
 };

@@ -140,6 +140,10 @@ test("drag with the keyboard only on the whole board, announced in Chinese", asy
   await page.keyboard.press("Space");
   await expect(cardIn(page, "in_progress", title)).toBeVisible({ timeout: 10_000 });
   await expect(page.locator("[id^='DndLiveRegion']")).toContainText("已放到");
+  // Focus stays on the moved card (its handle), not on <body>, also once the server has confirmed.
+  await expect(cardIn(page, "in_progress", title).locator(".task-handle")).toBeFocused();
+  await expect(cardIn(page, "in_progress", title).locator(".task-pending")).toHaveCount(0);
+  await expect(cardIn(page, "in_progress", title).locator(".task-handle")).toBeFocused();
   await page.reload();
   await expect(cardIn(page, "in_progress", title)).toBeVisible();
 
@@ -172,6 +176,7 @@ test("keyboard: each arrow goes exactly one column (未启动 → 推进中 → 
   await page.keyboard.press("Escape");
   await expect(liveRegion).toContainText("已取消移动");
   await expect(cardIn(page, "not_started", title)).toBeVisible();
+  await expect(cardIn(page, "not_started", title).locator(".task-handle")).toBeFocused();
 
   await handle.focus();
   await page.keyboard.press("Space");
@@ -197,6 +202,7 @@ test("keyboard: each arrow goes exactly one column (未启动 → 推进中 → 
   await expect(liveRegion).toContainText("已放到");
   await expect(cardIn(page, "pending_review", title)).toBeVisible();
   await expect(cardIn(page, "pending_review", title).locator(".task-pending")).toHaveCount(0);
+  await expect(cardIn(page, "pending_review", title).locator(".task-handle")).toBeFocused();
   await page.reload();
   await expect(cardIn(page, "pending_review", title)).toBeVisible();
   expect(problems).toEqual([]);

@@ -467,33 +467,36 @@ describe("creating, editing and deleting tasks", () => {
     expect(metrics).toHaveLength(1);
     expect(metrics[0]).toMatchObject({ name: "改造小区", unit: "个", baseline: 1, target: 3, plan_id: planId });
 
-    // Someone else saves first; the stale form is refused and shown the difference.
+    // Someone else saves a different title from the version before: only that field conflicts.
     const stale = await callAction(
       editRoute.action,
-      makeRequest(`/board/${task.id}/edit`, { cookie: cookies.admin, form: editForm(row.version, { title: "被覆盖的名称" }) }),
+      makeRequest(`/board/${task.id}/edit`, {
+        cookie: cookies.admin,
+        form: editForm(row.version, { title: "被覆盖的名称", metricName: ["", ""] }),
+      }),
       { params },
     );
     expect(stale.status).toBe(409);
     expect(stale.data.conflict.message).toContain("已被他人修改");
-    expect(stale.data.conflict.changes).toEqual(
-      expect.arrayContaining([{ field: "名称", before: "旧小区改造", after: "老旧小区改造提升" }]),
-    );
+    expect(stale.data.conflict.fields).toEqual([
+      { key: "title", field: "名称", before: "旧小区改造", theirs: "老旧小区改造提升", mine: "被覆盖的名称" },
+    ]);
     expect(stale.data.values.title).toBe("被覆盖的名称");
     expect((await taskRow(task.id)).title).toBe("老旧小区改造提升");
 
-    // A move also changes the version: an edit opened before it is stale too.
+    // A move changes the version but no edited field: an edit opened before it merges.
     const moved = await move("leader", { taskId: String(task.id), toStatus: "in_progress" });
     expect(moved.status).toBe(200);
     const afterMove = await callAction(
       editRoute.action,
       makeRequest(`/board/${task.id}/edit`, {
         cookie: cookies.admin,
-        form: editForm(row.version + 1, { metricId: [String(metrics[0].id), ""], metricName: ["", ""] }),
+        form: editForm(row.version + 1, { metricId: [String(metrics[0].id), ""], description: "完成4个小区改造" }),
       }),
       { params },
     );
-    expect(afterMove.status).toBe(409);
-    expect(afterMove.data.conflict.changes).toEqual([{ field: "状态", before: "未启动", after: "推进中" }]);
+    expect(afterMove.status).toBe(302);
+    expect(await taskRow(task.id)).toMatchObject({ status: "in_progress", description: "完成4个小区改造" });
   });
 
   it("explains invalid input field by field and keeps it", async () => {

@@ -36,7 +36,7 @@ export async function moveCard(user: CurrentUser, formData: FormData) {
   if (!parsed.ok) {
     return data({ ok: false as const, intent: "move" as const, taskId, message: firstError(parsed.errors), status: 400 }, { status: 400 });
   }
-  const { beforeId, afterId, toStatus, reason } = parsed.data;
+  const { beforeId, afterId, toStatus, reason, version } = parsed.data;
   try {
     const db = getDb();
     const result = await moveTask(db, user, {
@@ -44,6 +44,7 @@ export async function moveCard(user: CurrentUser, formData: FormData) {
       toStatus: toStatus as never,
       place: { kind: "between", beforeId, afterId },
       reason,
+      version,
     });
     const card = (await getBoardCard(db, result.plan, parsed.data.taskId, todayKey()))!;
     return { ok: true as const, intent: "move" as const, card, seqBefore: result.seqBefore, seqAfter: result.seqAfter };
@@ -81,6 +82,7 @@ export async function moveCardByForm(user: CurrentUser, formData: FormData) {
       toStatus: parsed.data.toStatus as never,
       place: { kind: parsed.data.place },
       reason: parsed.data.reason,
+      version: parsed.data.version,
     });
   } catch (thrown) {
     const refusal = refusalOf(thrown);

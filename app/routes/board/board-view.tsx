@@ -5,7 +5,7 @@
 // Built for large plans: only the columns are droppables (not every card), the card being
 // dragged is placed in the board's own arrangement (no per-card transforms), and cards only
 // re-render when the drag starts, ends or changes column, never on each pointer move.
-import { useCallback, useMemo, useRef, useState } from "react";
+import { useCallback, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { flushSync } from "react-dom";
 import {
   DndContext,
@@ -228,6 +228,32 @@ export function BoardView({
     useSensor(KeyboardSensor, { coordinateGetter: keyboardCoordinates }),
   );
 
+  /**
+   * After a keyboard drop (or Esc), focus stays on the card's handle, not on <body>: the card is
+   * re-mounted in its new column (while dragging, when the move is sent, when it is confirmed), and
+   * each time the focus it had is lost. Checked after every render for a few seconds, by task id,
+   * until the user takes focus elsewhere.
+   */
+  const refocus = useRef<{ taskId: number; until: number } | null>(null);
+  useLayoutEffect(() => {
+    const wanted = refocus.current;
+    if (!wanted) return;
+    if (Date.now() > wanted.until) {
+      refocus.current = null;
+      return;
+    }
+    const focused = document.activeElement;
+    const card = `li.task-card[data-task-id="${wanted.taskId}"]`;
+    if (focused && focused !== document.body && !focused.closest(card)) {
+      refocus.current = null; // the user has moved on (or a dialog holds focus)
+      return;
+    }
+    if (!focused || focused === document.body) document.querySelector<HTMLElement>(`${card}:not(.is-dragging) .task-handle`)?.focus();
+  });
+  const keepFocusOn = useCallback((taskId: number) => {
+    refocus.current = { taskId, until: Date.now() + 10_000 };
+  }, []);
+
   const reset = useCallback(() => {
     setDragItems(null);
     setActiveId(null);
@@ -268,7 +294,8 @@ export function BoardView({
   );
 
   const handleDragEnd = useCallback(
-    ({ active, over }: DragEndEvent) => {
+    ({ active, over, activatorEvent }: DragEndEvent) => {
+      if (activatorEvent instanceof KeyboardEvent) keepFocusOn(active.id as number);
       const card = cardsById.get(active.id as number);
       const current = itemsRef.current;
       const container = findContainer(active.id, current);
@@ -301,7 +328,7 @@ export function BoardView({
       onMove({ ...move, reason: "" });
       reset();
     },
-    [baseItems, cardsById, findContainer, onMove, onRefused, refusalFor, reset],
+    [baseItems, cardsById, findContainer, keepFocusOn, onMove, onRefused, refusalFor, reset],
   );
 
   const announcements = useMemo<Announcements>(() => {
@@ -370,7 +397,10 @@ export function BoardView({
       onDragStart={handleDragStart}
       onDragMove={handleDragMove}
       onDragEnd={handleDragEnd}
-      onDragCancel={reset}
+      onDragCancel={({ active, activatorEvent }) => {
+        if (activatorEvent instanceof KeyboardEvent) keepFocusOn(active.id as number);
+        reset();
+      }}
       accessibility={{
         announcements,
         screenReaderInstructions: {

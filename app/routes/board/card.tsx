@@ -103,6 +103,7 @@ export const MoveToForm = memo(function MoveToForm({
       <Form method="post" action="/board" className="move-to-form" preventScrollReset>
         <input type="hidden" name="intent" value="moveTo" />
         <input type="hidden" name="taskId" value={card.id} />
+        <input type="hidden" name="version" value={card.version} />
         <input type="hidden" name="back" value={back} />
         {withReason ? (
           <label className="field">

@@ -4,6 +4,7 @@ import type { AppDatabase } from "../../../db/index";
 import type { Database, TaskStatus } from "../../../db/schema";
 import {
   COLUMN_LIMIT,
+  isTaskStatus,
   limitColumns,
   matchesFilters,
   type BoardCard,
@@ -16,6 +17,7 @@ import { percentOfTarget } from "~/lib/kpi";
 import { actualFromTotals, type MetricTotals } from "~/lib/kpi-report";
 import { computeLight, type Light, type LightThresholds } from "~/lib/lights";
 import { metricTotalsQuery } from "~/models/metric-totals.server";
+import type { RecentMove } from "~/lib/move-notes";
 import { type PlanInfo } from "~/models/plans.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -280,6 +282,8 @@ export interface BoardData {
   options: BoardOptions;
   /** 已结转: continued into next year's plan, outside the columns and counts. */
   carried: CarriedCard[];
+  /** The plan's latest moves between columns (newest first), so the board can say who moved what. */
+  recentMoves: RecentMove[];
 }
 
 export interface CarriedCard {
@@ -327,7 +331,44 @@ export async function listBoard(
   const lights: Record<Light, number> = { green: 0, yellow: 0, red: 0, done: 0, upcoming: 0 };
   for (const card of matching) lights[card.light.light] += 1;
   const { cards, hidden } = limitColumns(matching, limit);
-  return { cards, total: all.length, hidden, lights, options: { units, leaders, categories }, carried };
+  const recentMoves = await listRecentMoves(db, plan.id);
+  return { cards, total: all.length, hidden, lights, options: { units, leaders, categories }, carried, recentMoves };
+}
+
+const COLUMN_MOVE_ACTIONS = ["task.move", "task.verify", "task.reject", "task.reopen"];
+const RECENT_MOVES = 40;
+const RECENT_MOVES_SINCE_MS = 24 * 60 * 60 * 1000;
+
+/** The plan's latest moves of cards between columns (of the last day, newest first), with who made them. */
+export async function listRecentMoves(db: Db, planId: number, now = new Date()): Promise<RecentMove[]> {
+  const rows = await db
+    .selectFrom("audit_log")
+    .innerJoin("tasks", (join) => join.onRef("tasks.id", "=", "audit_log.entity_id"))
+    .leftJoin("users", "users.id", "audit_log.actor_id")
+    .select(["tasks.id as task_id", "audit_log.actor_id", "audit_log.after_json", "users.display_name"])
+    .where("audit_log.entity", "=", "task")
+    .where("audit_log.action", "in", COLUMN_MOVE_ACTIONS)
+    .where("audit_log.created_at", ">=", new Date(now.getTime() - RECENT_MOVES_SINCE_MS).toISOString())
+    .where("tasks.plan_id", "=", planId)
+    .orderBy("audit_log.id", "desc")
+    .limit(RECENT_MOVES)
+    .execute();
+  const moves: RecentMove[] = [];
+  for (const row of rows) {
+    const after = parseMoveAfter(row.after_json);
+    if (after) moves.push({ taskId: row.task_id, ...after, actorId: row.actor_id, actorName: row.display_name });
+  }
+  return moves;
+}
+
+function parseMoveAfter(json: string | null): { version: number; to: TaskStatus } | null {
+  if (!json) return null;
+  try {
+    const after = JSON.parse(json) as { version?: unknown; to?: unknown };
+    return typeof after.version === "number" && isTaskStatus(after.to) ? { version: after.version, to: after.to } : null;
+  } catch {
+    return null;
+  }
 }
 
 const boardLoadsInFlight = new Map<string, Promise<BoardData>>();

@@ -1,13 +1,16 @@
 // Moving a card: the server computes its place from its new neighbours' keys, checks who may
 // move what, and records the transition.
 import type { AppDatabase } from "../../../db/index";
-import type { TaskStatus } from "../../../db/schema";
-import { classifyMove, moveProblem, type MoveKind } from "~/lib/board";
+import type { Database, TaskStatus } from "../../../db/schema";
+import { classifyMove, moveProblem, STATUS_LABELS, type MoveKind } from "~/lib/board";
+import { formatDateTime } from "~/lib/weeks";
+import type { Transaction } from "kysely";
+import { parseJson } from "~/routes/board/tasks.server";
 import { positionBetween } from "~/lib/positions";
 import type { Actor } from "~/utils/permissions";
 import { recordAudit } from "~/models/audit.server";
 import { bumpChangeSeq, planThresholds, type PlanInfo } from "~/models/plans.server";
-import { badRequest, forbidden, notFound } from "~/lib/refusal";
+import { badRequest, conflict, forbidden, notFound } from "~/lib/refusal";
 
 export type MovePlace = { kind: "between"; beforeId: number | null; afterId: number | null } | { kind: "top" } | { kind: "bottom" };
 
@@ -16,6 +19,8 @@ export interface MoveInput {
   toStatus: TaskStatus;
   place: MovePlace;
   reason: string;
+  /** The card's version when the board was drawn; a move of a card others changed since is refused. */
+  version?: number | null;
 }
 
 export interface MoveResult {
@@ -30,6 +35,51 @@ export interface MoveResult {
   /** The plan's change counter before and after this move (the poll compares it). */
   seqBefore: number;
   seqAfter: number;
+}
+
+export interface StaleMoveDetail {
+  /** Where the card really is now, so the board can show it there. */
+  taskId: number;
+  status: TaskStatus;
+  version: number;
+}
+
+/**
+ * Refuses a move from a stale board when someone else changed the card since `version`;
+ * changes by the mover themself (an earlier move still in flight) do not count.
+ * The message says who moved it where and when.
+ */
+async function refuseStaleMove(
+  trx: Transaction<Database>,
+  actor: Actor,
+  task: { id: number; status: TaskStatus; version: number },
+  version: number,
+): Promise<void> {
+  const rows = await trx
+    .selectFrom("audit_log")
+    .leftJoin("users", "users.id", "audit_log.actor_id")
+    .select(["audit_log.actor_id", "audit_log.action", "audit_log.after_json", "audit_log.created_at", "users.display_name"])
+    .where("audit_log.entity", "=", "task")
+    .where("audit_log.entity_id", "=", String(task.id))
+    .orderBy("audit_log.id", "desc")
+    .limit(50)
+    .execute();
+  const later = rows.filter((row) => {
+    const after = parseJson<{ version?: unknown }>(row.after_json);
+    return typeof after?.version === "number" && after.version > version;
+  });
+  const others = later.filter((row) => row.actor_id !== actor.id);
+  // Unknown history (e.g. an imported change without a version) counts as someone else's.
+  if (later.length > 0 && others.length === 0) return;
+  const last = others[0];
+  const who = last?.display_name ?? "其他人";
+  const when = last ? formatDateTime(last.created_at) : "";
+  const detail: StaleMoveDetail = { taskId: task.id, status: task.status, version: task.version };
+  const what =
+    last?.action?.startsWith("task.") && last.action !== "task.update" && last.action !== "task.create"
+      ? `把这张卡片移到了「${STATUS_LABELS[task.status]}」`
+      : `修改了这张卡片（现在在「${STATUS_LABELS[task.status]}」）`;
+  conflict(`${who}${when ? ` 已于 ${when} ` : " 刚刚"}${what}。卡片已显示在它现在的位置，如仍需移动请重新操作。`, detail);
 }
 
 const NEIGHBOUR_MOVED = "目标位置的相邻卡片已不在该列（可能刚被他人移动）。请刷新看板后重新拖放。";
@@ -76,6 +126,8 @@ export async function moveTask(db: AppDatabase, actor: Actor, input: MoveInput):
       .where("tasks.id", "=", input.taskId)
       .executeTakeFirst();
     if (!task) notFound("没有找到这张卡片，它可能已被删除。请刷新看板。");
+    // Judged first: the rules below apply to the column the mover believed the card was in.
+    if (input.version != null && input.version !== task.version) await refuseStaleMove(trx, actor, task, input.version);
     // Only a secretary's right depends on the task's units (see moveProblem).
     const unitIds =
       actor.role === "secretary"

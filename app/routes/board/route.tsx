@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, Outlet, useActionData, useLoaderData, useNavigate, type ShouldRevalidateFunction } from "@remix-run/react";
-import { useCallback, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { BoardView } from "~/routes/board/board-view";
 import { FilterBar } from "~/routes/board/filter-bar";
 import { LightLegend, LightSummary } from "~/routes/board/light-summary";
@@ -23,6 +23,7 @@ import { findPlanAndYears, todayKey } from "~/models/plans.server";
 import { YearPicker } from "~/components/year-picker";
 import { yearOfDateKey } from "~/lib/plan-year";
 import { NewYearBanner, type NewYearBannerData } from "~/routes/board/new-year-banner";
+import { othersMoveNotes } from "~/lib/move-notes";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: boardStyles }];
 
@@ -89,8 +90,25 @@ export default function BoardPage() {
 
   const live = useLiveBoard({ planId: plan?.id ?? null, changeSeq: plan?.changeSeq ?? 0, paused: dragging });
   const moves = useBoardMoves(board?.cards ?? [], {
-    onRefused: (message, card) => addMessage(`${card ? `卡片 ${card.code} ` : ""}未能移动，已放回原处：${message}`),
+    onRefused: (message, card, status) =>
+      addMessage(`${card ? `卡片 ${card.code} ` : ""}${status === 409 ? "未能移动" : "未能移动，已放回原处"}：${message}`),
     onConfirmed: live.acknowledge,
+  });
+
+  // When the live refresh brings cards others moved, say so quietly: "刘主任 把 2025-05 移到 待验收".
+  const [moveNote, setMoveNote] = useState<string | null>(null);
+  const shownCards = useRef(moves.cards);
+  useEffect(() => {
+    if (!board) return;
+    const notes = othersMoveNotes(shownCards.current, board.cards, board.recentMoves, actor.id);
+    if (notes.length === 0) return;
+    const time = new Date().toLocaleTimeString("zh-CN", { hour: "2-digit", minute: "2-digit", hour12: false });
+    setMoveNote(`${time} ${notes.join("；")}`);
+    // Only new loader data is compared with what was shown just before it.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [board]);
+  useEffect(() => {
+    shownCards.current = moves.cards;
   });
 
   const lanes = useMemo(() => {
@@ -187,6 +205,10 @@ export default function BoardPage() {
           </p>
         ))}
       </div>
+
+      <p className="board-move-note" role="status" aria-live="polite">
+        {moveNote}
+      </p>
 
       {board.total === 0 ? (
         <div className="empty-state">

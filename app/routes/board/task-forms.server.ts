@@ -210,6 +210,7 @@ export const MoveSchema = z.object({
   beforeId: optionalId("位置"),
   afterId: optionalId("位置"),
   reason,
+  version: optionalId("版本号"),
 });
 
 /** The no-JS "移动到" form: a column and top or bottom. */
@@ -218,6 +219,7 @@ export const MoveToSchema = z.object({
   toStatus: statusSchema,
   place: z.enum(["top", "bottom"], { error: "请选择放在列首还是列尾。" }),
   reason,
+  version: optionalId("版本号"),
 });
 
 export const ThresholdsFormSchema = z.object({

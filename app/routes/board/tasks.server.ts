@@ -4,9 +4,11 @@
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { AppDatabase } from "../../../db/index";
 import type { Database, TaskStatus } from "../../../db/schema";
-import { type TaskOrigin } from "~/lib/board";
+import { ORIGIN_LABELS, type TaskOrigin } from "~/lib/board";
 import { positionAtTop } from "~/lib/positions";
 import { describeChanges, type FieldChange, type MetricSnapshot, type TaskSnapshot } from "~/lib/task-changes";
+import { editableOf, mergeEdit, MERGE_LABELS, type EditableTask, type MergeKey, type Resolution } from "~/lib/task-merge";
+import { formatDate } from "~/lib/weeks";
 import type { Actor } from "~/utils/permissions";
 import { recordAudit } from "~/models/audit.server";
 import { bumpChangeSeq } from "~/models/plans.server";
@@ -238,19 +240,132 @@ export interface TaskEditInput {
   deletedMetricIds: number[];
 }
 
-export async function updateTask(db: AppDatabase, actor: Actor, taskId: number, version: number, input: TaskEditInput): Promise<void> {
+export interface EditOptions {
+  /** The version shown with a previous conflict: its resolutions hold only while it is current. */
+  seenVersion?: number | null;
+  resolutions?: Partial<Record<MergeKey, Resolution>>;
+}
+
+export interface EditConflictField {
+  key: MergeKey;
+  field: string;
+  before: string;
+  theirs: string;
+  mine: string;
+}
+
+export interface EditConflictDetail {
+  fields: EditConflictField[];
+  currentVersion: number;
+  /** Fields others changed that are kept whichever way the conflict is settled. */
+  merged: string[];
+}
+
+/** The snapshot a form was drawn from: the last full one recorded at or before that version (moves leave fields alone). */
+async function snapshotAtOrBefore(trx: Db, taskId: number, version: number): Promise<TaskSnapshot | null> {
+  const rows = await trx
+    .selectFrom("audit_log")
+    .select(["after_json"])
+    .where("entity", "=", "task")
+    .where("entity_id", "=", String(taskId))
+    .orderBy("id", "desc")
+    .execute();
+  for (const row of rows) {
+    const after = parseJson<Partial<TaskSnapshot>>(row.after_json);
+    if (typeof after?.version !== "number" || after.version > version) continue;
+    if (Array.isArray(after.supportUnits) && Array.isArray(after.metrics)) return after as TaskSnapshot;
+    // A version written by something else than this module (an import): the base is unknown.
+    if (!("to" in after)) return null;
+  }
+  return null;
+}
+
+/** One field as a person reads it, for the side-by-side conflict list. */
+async function fieldText(trx: Db, task: EditableTask, key: MergeKey): Promise<string> {
+  const empty = "（空）";
+  const userName = async (id: number | null) =>
+    id == null
+      ? empty
+      : ((await trx.selectFrom("users").select("display_name").where("id", "=", id).executeTakeFirst())?.display_name ?? empty);
+  const unitNames = async (ids: number[]) =>
+    ids.length === 0
+      ? empty
+      : (await trx.selectFrom("units").select("name").where("id", "in", ids).orderBy("sort_order").orderBy("id").execute())
+          .map((u) => u.name)
+          .join("、");
+  switch (key) {
+    case "leadUserId":
+      return userName(task.leadUserId);
+    case "leadUnitId":
+      return unitNames(task.leadUnitId == null ? [] : [task.leadUnitId]);
+    case "supportUnitIds":
+      return unitNames(task.supportUnitIds);
+    case "origin":
+      return ORIGIN_LABELS[task.origin];
+    case "startDate":
+    case "dueDate":
+      return task[key] ? formatDate(task[key]!) : empty;
+    case "metrics":
+      return task.metrics.length === 0 ? empty : task.metrics.map((m) => `${m.name}（目标${m.target ?? "未设"}${m.unit}）`).join("；");
+    default:
+      return (task[key] as string | null) || empty;
+  }
+}
+
+export interface EditOutcome {
+  /** Labels of fields others changed meanwhile that were kept ("已合并他人同时所做的修改：…"). */
+  merged: string[];
+  changed: boolean;
+}
+
+/**
+ * Saves an edit made from `version`, merged field by field with what others saved since
+ * (see mergeEdit). Only fields both changed differently are refused with 409, listed side by
+ * side; a save that changes nothing writes nothing and never conflicts.
+ */
+export async function updateTask(
+  db: AppDatabase,
+  actor: Actor,
+  taskId: number,
+  version: number,
+  input: TaskEditInput,
+  options: EditOptions = {},
+): Promise<EditOutcome> {
   const now = new Date().toISOString();
-  await db.transaction().execute(async (trx) => {
+  return db.transaction().execute(async (trx) => {
     const current = await trx.selectFrom("tasks").select(["id", "plan_id", "version"]).where("id", "=", taskId).executeTakeFirst();
     if (!current) notFound("没有找到这项重点工作，它可能已被删除。");
     const before = (await taskSnapshot(trx, taskId))!;
-    if (current.version !== version) await refuseStale(trx, taskId, version, before);
-    await checkReferences(trx, input.task);
+    if (version > current!.version) badRequest("版本号无效，请刷新页面后重试。");
+    const base = version === current!.version ? before : await snapshotAtOrBefore(trx, taskId, version);
+    const mine: EditableTask = { ...input.task, originRef: input.task.originRef, metrics: input.metrics };
+    const resolutions = options.seenVersion === current!.version ? (options.resolutions ?? {}) : {};
+    const merge = mergeEdit(base ? editableOf(base) : null, editableOf(before), mine, resolutions);
+    const merged = merge.theirs.map((key) => MERGE_LABELS[key]);
+    if (merge.conflicts.length > 0) {
+      const fields: EditConflictField[] = [];
+      for (const key of merge.conflicts) {
+        fields.push({
+          key,
+          field: MERGE_LABELS[key],
+          before: base ? await fieldText(trx, editableOf(base), key) : "（不详）",
+          theirs: await fieldText(trx, editableOf(before), key),
+          mine: await fieldText(trx, mine, key),
+        });
+      }
+      const detail: EditConflictDetail = { fields, currentVersion: current!.version, merged };
+      conflict(
+        `已被他人修改：在您编辑期间，其他人也改了${fields.map((f) => `「${f.field}」`).join("")}。请逐项选择保留哪一方的内容后再保存。`,
+        detail,
+      );
+    }
+    if (merge.mine.length === 0) return { merged, changed: false };
+    const fields = merge.merged;
+    await checkReferences(trx, fields);
     const ownMetricIds = new Set(before.metrics.map((m) => m.id));
-    for (const metric of input.metrics) {
+    for (const metric of fields.metrics) {
       if (metric.id != null && !ownMetricIds.has(metric.id)) badRequest("指标不属于这项重点工作，请刷新页面后重试。");
     }
-    const fields = input.task;
     await trx
       .updateTable("tasks")
       .set({
@@ -263,37 +378,39 @@ export async function updateTask(db: AppDatabase, actor: Actor, taskId: number, 
         start_date: fields.startDate,
         due_date: fields.dueDate,
         updated_at: now,
-        version: version + 1,
+        version: current!.version + 1,
       })
       .where("id", "=", taskId)
-      .where("version", "=", version)
+      .where("version", "=", current!.version)
       .execute();
     await writeTaskUnits(trx, taskId, fields.leadUnitId, fields.supportUnitIds);
-    const kept = new Set(input.metrics.map((m) => m.id).filter((id): id is number => id != null));
-    const removed = [...ownMetricIds].filter((id) => !kept.has(id));
-    if (removed.length > 0) await trx.deleteFrom("metrics").where("id", "in", removed).execute();
-    for (const [index, metric] of input.metrics.entries()) {
-      if (metric.id != null) {
-        await trx
-          .updateTable("metrics")
-          .set({ ...metricColumns(metric), sort_order: index, updated_at: now, version: sql`version + 1` })
-          .where("id", "=", metric.id)
-          .execute();
-      } else {
-        await trx
-          .insertInto("metrics")
-          .values({
-            ...metricColumns(metric),
-            plan_id: current.plan_id,
-            task_id: taskId,
-            sort_order: index,
-            created_at: now,
-            updated_at: now,
-          })
-          .execute();
+    if (merge.mine.includes("metrics")) {
+      const kept = new Set(fields.metrics.map((m) => m.id).filter((id): id is number => id != null));
+      const removed = [...ownMetricIds].filter((id) => !kept.has(id));
+      if (removed.length > 0) await trx.deleteFrom("metrics").where("id", "in", removed).execute();
+      for (const [index, metric] of fields.metrics.entries()) {
+        if (metric.id != null) {
+          await trx
+            .updateTable("metrics")
+            .set({ ...metricColumns(metric), sort_order: index, updated_at: now, version: sql`version + 1` })
+            .where("id", "=", metric.id)
+            .execute();
+        } else {
+          await trx
+            .insertInto("metrics")
+            .values({
+              ...metricColumns(metric),
+              plan_id: current!.plan_id,
+              task_id: taskId,
+              sort_order: index,
+              created_at: now,
+              updated_at: now,
+            })
+            .execute();
+        }
       }
     }
-    await bumpChangeSeq(trx, current.plan_id);
+    await bumpChangeSeq(trx, current!.plan_id);
     await recordAudit(trx, {
       actorId: actor.id,
       action: "task.update",
@@ -302,6 +419,7 @@ export async function updateTask(db: AppDatabase, actor: Actor, taskId: number, 
       before,
       after: await taskSnapshot(trx, taskId),
     });
+    return { merged, changed: true };
   });
 }
 

@@ -43,7 +43,7 @@ export function useBoardMoves(
     onRefused,
     onConfirmed,
   }: {
-    onRefused: (message: string, card: BoardCard | undefined) => void;
+    onRefused: (message: string, card: BoardCard | undefined, status: number | undefined) => void;
     onConfirmed: (seqBefore: number, seqAfter: number) => void;
   },
 ): BoardMoves {
@@ -81,7 +81,7 @@ export function useBoardMoves(
         callbacks.current.onConfirmed(response.seqBefore, response.seqAfter);
       } else {
         const card = cardsRef.current.find((c) => c.id === response.taskId);
-        callbacks.current.onRefused(response.message, card);
+        callbacks.current.onRefused(response.message, card, response.status);
         // Someone else changed the board (a card or neighbour moved or vanished): fetch it anew.
         if (response.status === 404 || response.status === 409 || response.message.includes("刷新")) revalidator.revalidate();
       }
@@ -100,6 +100,9 @@ export function useBoardMoves(
       formData.set("beforeId", request.beforeId == null ? "" : String(request.beforeId));
       formData.set("afterId", request.afterId == null ? "" : String(request.afterId));
       formData.set("reason", request.reason);
+      // The version the board shows: a card someone else changed since is refused (409), not overwritten.
+      const version = cardsRef.current.find((c) => c.id === request.taskId)?.version;
+      if (version != null) formData.set("version", String(version));
       submit(formData, { method: "post", action: "/board", navigate: false, fetcherKey: key, flushSync: true });
     },
     [submit],

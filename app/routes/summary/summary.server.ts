@@ -26,6 +26,7 @@ import { recordAudit } from "~/models/audit.server";
 import { planThresholds } from "~/models/plans.server";
 import { conflict, notFound } from "~/lib/refusal";
 import { outlineForWriter } from "~/routes/summary/outline.server";
+import { mergeFields } from "~/lib/task-merge";
 
 type Db = AppDatabase | Transaction<Database>;
 
@@ -342,6 +343,24 @@ export interface SaveResult {
   savedAt: string;
   /** True when an earlier autosave of the same person's draft was updated in place. */
   coalesced: boolean;
+  /** Fields of the section others changed meanwhile that this save kept (标题, 正文). */
+  merged?: string[];
+}
+
+const SECTION_FIELDS = ["heading", "body"] as const;
+const SECTION_FIELD_LABELS = { heading: "标题", body: "正文" } as const;
+
+/** A section as it was at revision `rev` (newest version holding it), or null when no version kept it. */
+async function sectionAtRev(trx: Db, planId: number, key: SectionKey, rev: number): Promise<{ heading: string; body: string } | null> {
+  const rows = await summaryQuery(trx, planId).orderBy("summaries.version", "desc").limit(200).execute();
+  for (const row of rows) {
+    const content = parseContent(row.content);
+    if (content.revs[key] < rev) return null;
+    if (content.revs[key] !== rev) continue;
+    const section = content.document.sections.find((s) => s.key === key);
+    return section ? { heading: section.heading, body: section.body } : null;
+  }
+  return null;
 }
 
 /**
@@ -361,30 +380,43 @@ export async function saveSummarySection(
     const content = latest.content;
     const current = content.document.sections.find((s) => s.key === edit.key);
     if (!current) notFound("没有找到这一部分，请刷新后再试。");
+    let heading = edit.heading ?? current.heading;
+    let body = edit.body;
+    let merged: string[] = [];
     if (content.revs[edit.key] !== edit.baseRev) {
-      const detail: SectionConflict = {
-        key: edit.key,
-        rev: content.revs[edit.key],
-        heading: current.heading,
-        body: current.body,
-        authorName: latest.authorName,
-        savedAt: content.savedAt,
-      };
-      conflict(
-        `已被他人修改：“${SECTION_LABELS[edit.key]}”刚被${latest.authorName ?? "其他人"}保存过。请对照下方的最新内容，合并后再保存。`,
-        detail,
-      );
+      // Merged field by field (标题, 正文) with what others saved since baseRev; only a field both
+      // changed is refused, and a save that changes nothing never is.
+      const base = await sectionAtRev(trx, planId, edit.key, edit.baseRev);
+      const theirs = { heading: current.heading, body: current.body };
+      const mine = { heading: edit.heading ?? base?.heading ?? current.heading, body: edit.body };
+      const merge = mergeFields(SECTION_FIELDS, base, theirs, mine);
+      if (merge.conflicts.length > 0) {
+        const detail: SectionConflict = {
+          key: edit.key,
+          rev: content.revs[edit.key],
+          heading: current.heading,
+          body: current.body,
+          authorName: latest.authorName,
+          savedAt: content.savedAt,
+        };
+        conflict(
+          `已被他人修改：“${SECTION_LABELS[edit.key]}”刚被${latest.authorName ?? "其他人"}保存过。请对照下方的最新内容，合并后再保存。`,
+          detail,
+        );
+      }
+      heading = merge.mine.includes("heading") ? mine.heading : current.heading;
+      body = merge.mine.includes("body") ? mine.body : current.body;
+      merged = merge.theirs.map((field) => SECTION_FIELD_LABELS[field]);
     }
-    const heading = edit.heading ?? current.heading;
-    const unchanged = heading === current.heading && edit.body === current.body;
-    if (unchanged) return { version: latest.version, rev: content.revs[edit.key], savedAt: content.savedAt, coalesced: false };
+    const unchanged = heading === current.heading && body === current.body;
+    if (unchanged) return { version: latest.version, rev: content.revs[edit.key], savedAt: content.savedAt, coalesced: false, merged };
 
     const savedAt = now.toISOString();
     const next: StoredSummary = {
       ...content,
       document: {
         ...content.document,
-        sections: content.document.sections.map((s) => (s.key === edit.key ? { ...s, heading, body: edit.body } : s)),
+        sections: content.document.sections.map((s) => (s.key === edit.key ? { ...s, heading, body } : s)),
       },
       revs: { ...content.revs, [edit.key]: content.revs[edit.key] + 1 },
       savedAt,
@@ -417,7 +449,7 @@ export async function saveSummarySection(
       before: { section: edit.key, body: current.body },
       after: { section: edit.key, body: edit.body },
     });
-    return { version, rev: next.revs[edit.key], savedAt, coalesced: coalesce };
+    return { version, rev: next.revs[edit.key], savedAt, coalesced: coalesce, merged };
   });
 }
 

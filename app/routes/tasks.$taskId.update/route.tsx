@@ -12,7 +12,7 @@ import { formatDateTime, weekLabel } from "~/lib/weeks";
 import { checkFiles, filesOf } from "~/models/attachments.server";
 import { parseUpdateForm } from "~/routes/tasks.$taskId.update/update-forms.server";
 import { countUpdateAttachments, getPostContext, getUpdateForm, type ExistingUpdate } from "~/routes/tasks.$taskId.update/updates.server";
-import { saveUpdate } from "~/routes/tasks.$taskId.update/save-update.server";
+import { saveUpdate, type UpdateConflictDetail } from "~/routes/tasks.$taskId.update/save-update.server";
 import { requireUser, safeRedirectPath } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
@@ -62,7 +62,9 @@ export async function action(args: ActionFunctionArgs) {
   if (length > UPDATE_FORM_MAX_BYTES) {
     throw data(
       {
-        message: `提交的内容超过${formatBytes(UPDATE_FORM_MAX_BYTES)}。请返回上一页，减少或压缩佐证材料后重新提交（您填写的文字在返回后仍在）。`,
+        message: `提交的内容超过${formatBytes(
+          UPDATE_FORM_MAX_BYTES,
+        )}。请返回上一页，减少或压缩佐证材料后重新提交（您填写的文字在返回后仍在）。`,
       },
       { status: 413 },
     );
@@ -89,15 +91,26 @@ export async function action(args: ActionFunctionArgs) {
   const files = await checkFiles(uploads, attached - parsed.input.removeAttachmentIds.length);
   if (!files.ok) return fail(400, { errors: { attachments: files.message }, values: textValues });
 
+  let merged: string[] = [];
   try {
-    await saveUpdate(db, user, { ...parsed.input, taskId, files: files.files }, now);
+    const key = formData.get("idempotencyKey");
+    const idempotencyKey = typeof key === "string" && /^[A-Za-z0-9_-]{8,64}$/.test(key) ? key : null;
+    const saved = await saveUpdate(db, user, { ...parsed.input, taskId, files: files.files, idempotencyKey }, now);
+    merged = saved.merged ?? [];
   } catch (thrown) {
     const refusal = refusalOf(thrown);
     if (!refusal) throw thrown;
-    const current = (refusal.detail as { current?: ExistingUpdate } | undefined)?.current ?? null;
-    return fail(refusal.status, { errors: { _form: refusal.message }, values: textValues, current });
+    const detail = refusal.detail as Partial<UpdateConflictDetail> | undefined;
+    const current = (detail?.current as ExistingUpdate | undefined) ?? null;
+    // Others' non-overlapping changes are merged into what the form shows again.
+    return fail(refusal.status, { errors: { _form: refusal.message }, values: { ...textValues, ...detail?.values }, current });
   }
-  return redirect(backOf(formData.get("back"), taskId));
+  // Others' changes kept by the merge are named on the page the user returns to.
+  const back = backOf(formData.get("back"), taskId);
+  if (merged.length === 0) return redirect(back);
+  const url = new URL(back, "http://local");
+  url.searchParams.set("merged", merged.join("、"));
+  return redirect(`${url.pathname}${url.search}${url.hash}`);
 }
 
 const DRAFT_FIELDS = ["body", "progress", "nextSteps", "blockers"] as const;
@@ -117,8 +130,16 @@ export default function UpdateFormPage() {
   const draftKey = `update-draft:${task.id}:${form.unitId}:${form.week}`;
   const value = (name: string, stored: string | number | null | undefined) => values[name] ?? (stored == null ? "" : String(stored));
 
-  // A draft in this browser that was never saved (e.g. the connection dropped): offer it back.
+  // One key per submission: a retry after a lost answer (or the automatic one when the network
+  // returns) is recognised by the server and never stored twice. Made in the browser only.
+  const [submissionKey, setSubmissionKey] = useState("");
   useEffect(() => {
+    setSubmissionKey(`${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}${Math.random().toString(36).slice(2, 12)}`);
+  }, [draftKey]);
+
+  // A draft in this browser that was never saved (e.g. the connection dropped): restored in place.
+  useEffect(() => {
+    if (actionData) return; // the server handed the text back already
     try {
       const raw = window.localStorage.getItem(draftKey);
       if (!raw) return setDraftAt(null);
@@ -127,11 +148,43 @@ export default function UpdateFormPage() {
         window.localStorage.removeItem(draftKey);
         return setDraftAt(null);
       }
-      setDraftAt(actionData ? null : draft.savedAt);
+      if (restoreDraft()) setDraftAt(draft.savedAt);
     } catch {
       setDraftAt(null);
     }
-  }, [draftKey, existing, actionData]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [draftKey, existing]);
+
+  // No network: the form stays, the text is kept in this browser, and it is sent by itself once
+  // the connection is back (or on one tap), with the same key.
+  const [offline, setOffline] = useState(false);
+  const feedbackRef = useRef<HTMLDivElement>(null);
+  const offlineRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!offline) return;
+    offlineRef.current?.scrollIntoView({ block: "center" });
+    offlineRef.current?.focus();
+    const resend = () => {
+      setOffline(false);
+      formRef.current?.requestSubmit();
+    };
+    window.addEventListener("online", resend, { once: true });
+    return () => window.removeEventListener("online", resend);
+  }, [offline]);
+  // A refused submit: the message is scrolled into view, focused and announced.
+  useEffect(() => {
+    if (!actionData || !feedbackRef.current) return;
+    feedbackRef.current.scrollIntoView({ block: "center" });
+    feedbackRef.current.focus();
+  }, [actionData]);
+
+  function onSubmit(event: React.FormEvent<HTMLFormElement>) {
+    if (typeof navigator !== "undefined" && navigator.onLine === false) {
+      event.preventDefault();
+      keepDraft();
+      setOffline(true);
+    }
+  }
 
   function keepDraft() {
     const element = formRef.current;
@@ -148,15 +201,21 @@ export default function UpdateFormPage() {
     }
   }
 
-  function restoreDraft() {
+  function restoreDraft(): boolean {
     const element = formRef.current;
     const raw = window.localStorage.getItem(draftKey);
-    if (!element || !raw) return;
+    if (!element || !raw) return false;
     const { fields } = JSON.parse(raw) as { fields: Record<string, string> };
     for (const [name, text] of Object.entries(fields)) {
       const input = element.elements.namedItem(name) as HTMLInputElement | HTMLTextAreaElement | null;
       if (input) input.value = text;
     }
+    return true;
+  }
+
+  function discardDraft() {
+    window.localStorage.removeItem(draftKey);
+    formRef.current?.reset();
     setDraftAt(null);
   }
 
@@ -227,36 +286,45 @@ export default function UpdateFormPage() {
       ) : null}
       {draftAt ? (
         <div className="notice draft-notice" role="status">
-          <p>发现{formatDateTime(draftAt)}未提交成功的草稿。</p>
-          <button type="button" className="button secondary small" onClick={restoreDraft}>
-            恢复草稿
+          <p>已恢复您{formatDateTime(draftAt)}未提交成功的草稿（保存在本机），请核对后提交。</p>
+          <button type="button" className="button secondary small" onClick={discardDraft}>
+            放弃草稿
           </button>
         </div>
       ) : null}
 
-      <Form method="post" encType="multipart/form-data" className="update-form stack" noValidate ref={formRef} onChange={keepDraft}>
+      <Form
+        method="post"
+        encType="multipart/form-data"
+        className="update-form stack"
+        noValidate
+        ref={formRef}
+        onChange={keepDraft}
+        onSubmit={onSubmit}
+      >
         <input type="hidden" name="week" value={form.week} />
         <input type="hidden" name="unitId" value={form.unitId} />
         <input type="hidden" name="version" value={actionData?.current?.version ?? existing?.version ?? ""} />
         <input type="hidden" name="back" value={back} />
+        <input type="hidden" name="idempotencyKey" value={submissionKey} />
 
-        {errors._form ? (
-          <div className="form-error" role="alert">
-            <p>{errors._form}</p>
-            {actionData?.current ? (
-              <div className="conflict-current">
-                <p className="small">
-                  最新内容（{actionData.current.authorName}，完成{actionData.current.progress}%）：
-                </p>
-                <p className="pre-line small">{actionData.current.body}</p>
-              </div>
-            ) : null}
-          </div>
-        ) : Object.keys(errors).length > 0 ? (
-          <p className="form-error" role="alert">
-            有{Object.keys(errors).length}处需要修改，请查看下面标红的内容。您填写的内容都还在。
-          </p>
-        ) : null}
+        <div ref={feedbackRef} tabIndex={-1} role="alert" className="form-feedback">
+          {errors._form ? (
+            <div className="form-error">
+              <p>{errors._form}</p>
+              {actionData?.current ? (
+                <div className="conflict-current">
+                  <p className="small">
+                    最新内容（{actionData.current.authorName}，完成{actionData.current.progress}%）：
+                  </p>
+                  <p className="pre-line small">{actionData.current.body}</p>
+                </div>
+              ) : null}
+            </div>
+          ) : Object.keys(errors).length > 0 ? (
+            <p className="form-error">有{Object.keys(errors).length}处需要修改，请查看下面标红的内容。您填写的内容都还在。</p>
+          ) : null}
+        </div>
 
         <fieldset className="update-fieldset" disabled={readOnly}>
           <label className="field">
@@ -376,6 +444,13 @@ export default function UpdateFormPage() {
           </fieldset>
         </fieldset>
 
+        <div ref={offlineRef} tabIndex={-1} role="alert" className="form-feedback">
+          {offline ? (
+            <div className="form-error offline-notice">
+              <p>网络已断开，内容已保存在本机。网络恢复后会自动提交；也可以稍后点下面的按钮再试。</p>
+            </div>
+          ) : null}
+        </div>
         {readOnly ? null : (
           <button type="submit" className="button primary block" disabled={submitting}>
             {submitting ? "正在提交…" : existing ? "保存修改" : "提交填报"}

@@ -8,7 +8,8 @@ import { can, type Actor } from "~/utils/permissions";
 import { removeStoredFiles, storeFiles, type CheckedFile } from "~/models/attachments.server";
 import { recordAudit, recordAudits, type AuditEntry } from "~/models/audit.server";
 import { bumpChangeSeq } from "~/models/plans.server";
-import { badRequest, conflict, forbidden, notFound } from "~/lib/refusal";
+import { badRequest, conflict, forbidden, isRefusal, notFound } from "~/lib/refusal";
+import { mergeFields } from "~/lib/task-merge";
 import {
   type UnitWeekFacts,
   getUpdateTask,
@@ -35,6 +36,8 @@ export interface SaveUpdateInput {
   values: Map<number, number | null>;
   files: CheckedFile[];
   removeAttachmentIds: number[];
+  /** One per submission (made by the form): a retry with the same key is answered without a second write. */
+  idempotencyKey?: string | null;
 }
 
 export interface SaveUpdateResult {
@@ -42,6 +45,86 @@ export interface SaveUpdateResult {
   version: number;
   created: boolean;
   planId: number;
+  /** Labels of fields others changed meanwhile that this save kept ("已合并他人同时所做的修改：…"). */
+  merged?: string[];
+}
+
+/** The 填报 form's fields, by their form names, as the merge compares them. */
+const UPDATE_FIELD_LABELS: Record<string, string> = {
+  body: "本周进展",
+  progress: "完成进度",
+  nextSteps: "下步计划",
+  blockers: "困难问题",
+  needsCoordination: "需要协调",
+};
+
+type UpdateFields = Pick<SaveUpdateInput, "body" | "progress" | "nextSteps" | "blockers" | "needsCoordination">;
+
+/** A 填报 as form values (the names the form uses), for the merge and for handing back to the form. */
+function updateFormValues(fields: UpdateFields, values: ReadonlyMap<number, number | null>, metricIds: readonly number[]) {
+  const record: Record<string, string> = {
+    body: fields.body,
+    progress: String(fields.progress),
+    nextSteps: fields.nextSteps,
+    blockers: fields.blockers,
+    needsCoordination: fields.needsCoordination ? "yes" : "",
+  };
+  for (const id of metricIds) record[`metric_${id}`] = values.has(id) ? String(values.get(id) ?? "") : "";
+  return record;
+}
+
+export interface UpdateConflictDetail {
+  current: unknown;
+  /** Labels of the fields both changed. */
+  fields: string[];
+  /** Form values to show: the user's input with others' non-overlapping changes merged in. */
+  values: Record<string, string>;
+}
+
+/**
+ * The 填报 as it was at `version` (from its audit trail): its fields, and the week's metric values
+ * as they stood before the next save. Null when that version is not on record.
+ */
+async function updateAtVersion(
+  trx: Db,
+  updateId: number,
+  version: number,
+  valueEntityIds: readonly string[],
+): Promise<{ fields: UpdateFields; values: Map<string, number | null> } | null> {
+  const rows = await trx
+    .selectFrom("audit_log")
+    .select(["id", "after_json"])
+    .where("entity", "=", "update")
+    .where("entity_id", "=", String(updateId))
+    .orderBy("id")
+    .execute();
+  let base: (UpdateFields & { version: number }) | null = null;
+  let before = Number.MAX_SAFE_INTEGER;
+  for (const row of rows) {
+    const after = row.after_json ? (JSON.parse(row.after_json) as UpdateFields & { version?: number }) : null;
+    if (after?.version === version) base = after as UpdateFields & { version: number };
+    else if (base && typeof after?.version === "number" && after.version > version) {
+      before = row.id;
+      break;
+    }
+  }
+  if (!base) return null;
+  const values = new Map<string, number | null>(valueEntityIds.map((id) => [id, null]));
+  if (valueEntityIds.length > 0) {
+    const valueRows = await trx
+      .selectFrom("audit_log")
+      .select(["entity_id", "after_json"])
+      .where("entity", "=", "metric_value")
+      .where("entity_id", "in", valueEntityIds)
+      .where("id", "<", before)
+      .orderBy("id")
+      .execute();
+    for (const row of valueRows) {
+      const after = row.after_json ? (JSON.parse(row.after_json) as { value?: number }) : null;
+      values.set(row.entity_id!, typeof after?.value === "number" ? after.value : null);
+    }
+  }
+  return { fields: base, values };
 }
 
 export interface UpdateSnapshot {
@@ -54,6 +137,14 @@ export interface UpdateSnapshot {
   blockers: string;
   needsCoordination: boolean;
   version: number;
+}
+
+/** The answer given to an earlier submission with this key, if there was one. */
+async function submittedBefore(db: Db, actor: Actor, key: string): Promise<SaveUpdateResult | null> {
+  const row = await db.selectFrom("submission_keys").select(["user_id", "result_json"]).where("key", "=", key).executeTakeFirst();
+  if (!row) return null;
+  if (row.user_id !== actor.id) badRequest("提交编号无效，请刷新页面后重新提交。");
+  return JSON.parse(row.result_json) as SaveUpdateResult;
 }
 
 /**
@@ -69,7 +160,12 @@ export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdat
     // The unit is known before the task is read when the form names it or the actor is a
     // secretary; then the unit's stored values of the week come with the task's metrics.
     const expectedUnitId = input.unitId ?? (actor.role === "secretary" ? actor.unitId : null);
+    const key = input.idempotencyKey ?? null;
     const result = await db.transaction().execute(async (trx) => {
+      if (key) {
+        const done = await submittedBefore(trx, actor, key);
+        if (done) return { ...done, repeated: true };
+      }
       const task =
         expectedUnitId != null
           ? await getUpdateTask(trx, input.taskId, { unitId: expectedUnitId, week: input.week })
@@ -93,13 +189,68 @@ export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdat
       const of = (task as { of?: UnitWeekFacts }).of;
       const known = of && of.unitId === unitId && of.week === input.week ? of : null;
       const existing = known && known.updateId == null ? null : await findUpdate(trx, task.id, unitId, input.week);
-      if (existing) {
-        if (input.version !== existing.version) {
+      // Others' saves since the form was drawn merge field by field (see mergeFields): only fields
+      // both changed are refused; a save that changes nothing writes nothing.
+      let saveInput = input;
+      let merged: string[] = [];
+      if (existing && input.version !== existing.version) {
+        const metricIds = task.metrics.map((m) => m.id);
+        const entityIds = metricIds.map((id) => `${id}:${unitId}:${input.week}`);
+        const base =
+          input.version != null && input.version < existing.version
+            ? await updateAtVersion(trx, existing.id, input.version, entityIds)
+            : null;
+        const currentRows = await trx
+          .selectFrom("metric_values")
+          .select(["metric_id", "value"])
+          .where("unit_id", "=", unitId)
+          .where("week", "=", input.week)
+          .where("metric_id", "in", metricIds.length ? metricIds : [-1])
+          .execute();
+        const currentValues = new Map(currentRows.map((r) => [r.metric_id, r.value as number | null]));
+        const currentForm = updateFormValues(existing, currentValues, metricIds);
+        const mineValues = new Map(
+          metricIds.map((id) => [id, input.values.has(id) ? input.values.get(id)! : (currentValues.get(id) ?? null)]),
+        );
+        const mineForm = updateFormValues(input, mineValues, metricIds);
+        const baseForm = base
+          ? updateFormValues(base.fields, new Map(metricIds.map((id, i) => [id, base.values.get(entityIds[i]) ?? null])), metricIds)
+          : null;
+        const keys = Object.keys(currentForm);
+        const merge = mergeFields(keys, baseForm, currentForm, mineForm);
+        const label = (key: string) => UPDATE_FIELD_LABELS[key] ?? task.metrics.find((m) => `metric_${m.id}` === key)?.name ?? key;
+        merged = merge.theirs.map(label);
+        if (merge.conflicts.length > 0) {
+          const values = { ...mineForm };
+          for (const key of merge.theirs) values[key] = currentForm[key];
+          const detail: UpdateConflictDetail = { current: existing, fields: merge.conflicts.map(label), values };
           conflict(
-            "已被他人修改：在您填写期间，本单位这一周的填报已由他人提交或修改。您填写的内容仍保留在下面，请对照最新内容后重新保存。",
-            { current: existing },
+            `已被他人修改：在您填写期间，${existing.authorName}也改了本单位这一周的填报${detail.fields.map((f) => `「${f}」`).join("")}。` +
+              "您填写的内容仍保留在下面，请对照最新内容改好这些项后重新保存。" +
+              (merged.length ? `他人同时修改的${merged.join("、")}已合并到表单中。` : ""),
+            detail,
           );
         }
+        const noFiles = input.files.length === 0 && input.removeAttachmentIds.length === 0;
+        if (merge.mine.length === 0 && noFiles) {
+          const saved: SaveUpdateResult = { updateId: existing.id, version: existing.version, created: false, planId: task.planId, merged };
+          return { ...saved, repeated: false };
+        }
+        const pick = <K extends keyof UpdateFields>(name: K): UpdateFields[K] =>
+          merge.mine.includes(name) ? input[name] : (existing as unknown as UpdateFields)[name];
+        const values = new Map<number, number | null>();
+        for (const id of metricIds) if (merge.mine.includes(`metric_${id}`)) values.set(id, mineValues.get(id) ?? null);
+        saveInput = {
+          ...input,
+          body: pick("body"),
+          progress: pick("progress"),
+          nextSteps: pick("nextSteps"),
+          blockers: pick("blockers"),
+          needsCoordination: pick("needsCoordination"),
+          values,
+        };
+      }
+      if (existing) {
         if (!mayEditUpdate(actor, existing, now)) forbidden("这一周已经结束，已提交的填报只能由街道领导修改。");
       } else if (input.version != null) {
         conflict("已被他人修改：您编辑的填报已被删除，请刷新页面后重新填写。");
@@ -111,11 +262,11 @@ export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdat
       }
 
       const fields = {
-        body: input.body,
-        progress: input.progress,
-        next_steps: input.nextSteps,
-        blockers: input.blockers,
-        needs_coordination: input.needsCoordination ? 1 : 0,
+        body: saveInput.body,
+        progress: saveInput.progress,
+        next_steps: saveInput.nextSteps,
+        blockers: saveInput.blockers,
+        needs_coordination: saveInput.needsCoordination ? 1 : 0,
       };
       let updateId: number;
       let version: number;
@@ -163,7 +314,7 @@ export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdat
           entity: "update",
           entityId: updateId,
           before: existing ? snapshot(existing) : undefined,
-          after: snapshot({ ...input, version }),
+          after: snapshot({ ...saveInput, version }),
         },
       ];
 
@@ -190,7 +341,7 @@ export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdat
         reported_by: number;
         reported_at: string;
       }[] = [];
-      for (const [metricId, value] of input.values) {
+      for (const [metricId, value] of saveInput.values) {
         const current = currentValues.find((v) => v.metric_id === metricId);
         if (current && value === current.value) {
           await trx.updateTable("metric_values").set({ update_id: updateId }).where("id", "=", current.id).execute();
@@ -294,12 +445,27 @@ export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdat
 
       await syncTaskProgress(trx, task.id);
       await bumpChangeSeq(trx, task.planId);
-      return { updateId, version, created: !existing, planId: task.planId };
+      const saved: SaveUpdateResult = { updateId, version, created: !existing, planId: task.planId, ...(merged.length ? { merged } : {}) };
+      if (key) {
+        await trx
+          .insertInto("submission_keys")
+          .values({ key, user_id: actor.id, result_json: JSON.stringify(saved), created_at: at })
+          .execute();
+      }
+      return { ...saved, repeated: false };
     });
-    await removeStoredFiles(removedKeys);
-    return result;
+    if (result.repeated) await removeStoredFiles(stored.map((f) => f.storageKey));
+    else await removeStoredFiles(removedKeys);
+    const { repeated: _repeated, ...saved } = result;
+    return saved;
   } catch (error) {
     await removeStoredFiles(stored.map((f) => f.storageKey));
+    // Two copies of one submission at once: the second loses the race on the key; answer as the first.
+    const key = input.idempotencyKey ?? null;
+    if (key && !isRefusal(error)) {
+      const done = await submittedBefore(db, actor, key).catch(() => null);
+      if (done) return done;
+    }
     throw error;
   }
 }
