@@ -316,6 +316,8 @@ describe("field merges of summary sections", () => {
     await save(actors.leader, { heading: "三、存在的主要问题", body: section.body });
     const merged = await save(actors.admin, { heading: section.heading, body: `${section.body}\n4.新增的问题。` });
     expect(merged.merged).toEqual(["标题"]);
+    // The answer carries the merged section, so the open editor can take in the other person's 标题.
+    expect(merged.section).toEqual({ heading: "三、存在的主要问题", body: `${section.body}\n4.新增的问题。` });
     const latest = (await getLatestSummary(db, planId))!.content.document.sections.find((s) => s.key === "problems")!;
     expect(latest).toMatchObject({ heading: "三、存在的主要问题", body: `${section.body}\n4.新增的问题。` });
 

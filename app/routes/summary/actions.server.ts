@@ -11,6 +11,7 @@ import {
   generateSummary,
   restoreSummaryVersion,
   saveSummarySection,
+  type SaveResult,
   type SectionConflict,
 } from "~/routes/summary/summary.server";
 import { type NextYearChoice } from "~/routes/summary/next-year.server";
@@ -49,7 +50,7 @@ const restoreSchema = z.object({ year: yearField, version: count("版本号").mi
 const finalizeSchema = z.object({ year: yearField, expectedLatest: count("版本号") });
 
 export type SaveActionData =
-  | { intent: "save"; ok: true; key: SectionKey; rev: number; version: number; savedAt: string; coalesced: boolean }
+  | ({ intent: "save"; ok: true; key: SectionKey } & SaveResult)
   | {
       intent: "save";
       ok: false;

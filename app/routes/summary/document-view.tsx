@@ -111,7 +111,11 @@ export function DocumentView({
 }
 
 type SaveState =
-  { kind: "idle" } | { kind: "dirty" } | { kind: "saving" } | { kind: "saved"; at: string } | { kind: "error"; message: string };
+  | { kind: "idle" }
+  | { kind: "dirty" }
+  | { kind: "saving" }
+  | { kind: "saved"; at: string; merged: string[] }
+  | { kind: "error"; message: string };
 
 function SectionEditor({ section, rev, year }: { section: SummarySection; rev: number; year: number }) {
   const fetcher = useFetcher<SaveActionData>();
@@ -121,6 +125,8 @@ function SectionEditor({ section, rev, year }: { section: SummarySection; rev: n
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const [baseRev, setBaseRev] = useState(rev);
   const [state, setState] = useState<SaveState>({ kind: "idle" });
+  /** What the last autosave sent, to tell whether the user typed on while it was under way. */
+  const sent = useRef<{ heading: string | null; body: string } | null>(null);
   const fromForm = actionData?.intent === "save" && !actionData.ok && actionData.key === section.key ? actionData : null;
   const conflictData = fetcher.data && !fetcher.data.ok ? fetcher.data : fromForm;
   const numbered = Boolean(SECTION_NUMBERS[section.key]);
@@ -131,7 +137,16 @@ function SectionEditor({ section, rev, year }: { section: SummarySection; rev: n
     if (fetcher.state !== "idle" || !result) return;
     if (result.ok) {
       setBaseRev(result.rev);
-      setState({ kind: "saved", at: result.savedAt });
+      // Others' changes merged in by the server go into the fields this user has not touched since,
+      // or the next autosave would send the old text back as if it were this user's change.
+      const form = formRef.current;
+      if (form && result.merged && result.merged.length > 0) {
+        const headingInput = form.elements.namedItem("heading") as HTMLInputElement | null;
+        const bodyInput = form.elements.namedItem("body") as HTMLTextAreaElement | null;
+        if (headingInput && headingInput.value === sent.current?.heading) headingInput.value = result.section.heading;
+        if (bodyInput && bodyInput.value === sent.current?.body) bodyInput.value = result.section.body;
+      }
+      setState({ kind: "saved", at: result.savedAt, merged: result.merged ?? [] });
     } else {
       setState({ kind: "error", message: result.message });
     }
@@ -152,6 +167,7 @@ function SectionEditor({ section, rev, year }: { section: SummarySection; rev: n
       if (!form) return;
       const formData = new FormData(form);
       formData.set("autosave", "1");
+      sent.current = { heading: formData.get("heading") as string | null, body: String(formData.get("body") ?? "") };
       setState({ kind: "saving" });
       fetcher.submit(formData, { method: "post" });
     }, AUTOSAVE_DELAY_MS);
@@ -161,7 +177,7 @@ function SectionEditor({ section, rev, year }: { section: SummarySection; rev: n
     state.kind === "saving" || fetcher.state !== "idle"
       ? "正在自动保存…"
       : state.kind === "saved"
-        ? `已自动保存（${formatDateTime(state.at)}）`
+        ? `已自动保存（${formatDateTime(state.at)}）${state.merged.length > 0 ? `；已合并他人同时所做的修改：${state.merged.join("、")}` : ""}`
         : state.kind === "dirty"
           ? "有未保存的修改"
           : state.kind === "error"

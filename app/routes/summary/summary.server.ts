@@ -345,6 +345,8 @@ export interface SaveResult {
   coalesced: boolean;
   /** Fields of the section others changed meanwhile that this save kept (标题, 正文). */
   merged?: string[];
+  /** The section as saved, so an open editor can take in what others changed. */
+  section: { heading: string; body: string };
 }
 
 const SECTION_FIELDS = ["heading", "body"] as const;
@@ -409,7 +411,15 @@ export async function saveSummarySection(
       merged = merge.theirs.map((field) => SECTION_FIELD_LABELS[field]);
     }
     const unchanged = heading === current.heading && body === current.body;
-    if (unchanged) return { version: latest.version, rev: content.revs[edit.key], savedAt: content.savedAt, coalesced: false, merged };
+    if (unchanged)
+      return {
+        version: latest.version,
+        rev: content.revs[edit.key],
+        savedAt: content.savedAt,
+        coalesced: false,
+        merged,
+        section: { heading, body },
+      };
 
     const savedAt = now.toISOString();
     const next: StoredSummary = {
@@ -449,7 +459,7 @@ export async function saveSummarySection(
       before: { section: edit.key, body: current.body },
       after: { section: edit.key, body: edit.body },
     });
-    return { version, rev: next.revs[edit.key], savedAt, coalesced: coalesce, merged };
+    return { version, rev: next.revs[edit.key], savedAt, coalesced: coalesce, merged, section: { heading, body } };
   });
 }
 
