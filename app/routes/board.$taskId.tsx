@@ -29,6 +29,7 @@ import { getDb } from "~/utils/db.server";
 import { parseForm, readForm, readIntent } from "~/utils/forms.server";
 import { refusalOf, rowIdParam } from "~/utils/http.server";
 import { can } from "~/utils/permissions";
+import { taskCardLink, useModalDialog } from "~/components/modal-dialog";
 import { todayKey } from "~/models/plans.server";
 import { forbidden, notFound } from "~/lib/refusal";
 
@@ -114,6 +115,7 @@ export default function TaskDetailPanel() {
   const targets = detail.plan.status === "active" ? allowedTargets(actor, { status: card.status, unitIds: cardUnitIds(card) }) : [];
   const canMove = targets.some((status) => status !== card.status);
 
+  const keepTabInside = useModalDialog(panelRef, () => taskCardLink(card.id));
   useEffect(() => {
     panelRef.current?.focus();
   }, [card.id]);
@@ -128,6 +130,7 @@ export default function TaskDetailPanel() {
         aria-labelledby="detail-title"
         tabIndex={-1}
         onKeyDown={(event) => {
+          keepTabInside(event);
           if (event.key === "Escape" && !(event.target instanceof HTMLTextAreaElement)) {
             event.preventDefault();
             navigate(boardHref, { preventScrollReset: true });

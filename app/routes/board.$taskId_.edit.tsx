@@ -3,7 +3,7 @@
 // keeping everything the user typed.
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigate, useNavigation } from "@remix-run/react";
-import { useEffect, useRef, useState } from "react";
+import { useRef, useState } from "react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { ORIGIN_LABELS, type TaskOrigin } from "~/lib/board";
 import { AGGREGATION_LABELS, DIRECTION_LABELS, type FieldChange } from "~/lib/task-changes";
@@ -18,6 +18,7 @@ import { parseForm, readForm, readIntent } from "~/utils/forms.server";
 import { refusalOf, rowIdParam } from "~/utils/http.server";
 import { todayKey } from "~/models/plans.server";
 import { badRequest, notFound } from "~/lib/refusal";
+import { taskCardLink, useModalDialog } from "~/components/modal-dialog";
 
 const taskIdFrom = (params: { taskId?: string }) => rowIdParam(params.taskId, "没有找到这项重点工作。");
 
@@ -137,9 +138,7 @@ export default function EditTask() {
   const supportSelected = new Set((lists.supportUnitIds ?? task.supportUnits.map((u) => String(u.id))).map(String));
   const version = conflict ? conflict.currentVersion : task.version;
 
-  useEffect(() => {
-    panelRef.current?.focus();
-  }, []);
+  const keepTabInside = useModalDialog(panelRef, () => taskCardLink(task.id));
 
   const fieldError = (name: string) =>
     errors[name] ? (
@@ -159,6 +158,7 @@ export default function EditTask() {
         aria-labelledby="edit-title"
         tabIndex={-1}
         onKeyDown={(event) => {
+          keepTabInside(event);
           if (event.key === "Escape" && event.target === event.currentTarget) navigate(detailHref, { preventScrollReset: true });
         }}
       >
