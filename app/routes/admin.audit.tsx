@@ -1,3 +1,4 @@
+import { TableScroll } from "~/components/table-scroll";
 // 操作日志: every write of the system (who, when, what, before and after), searchable by
 // admins. Read-only: the log is never edited from the UI.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
@@ -99,7 +100,7 @@ export default function AuditLogPage() {
           </p>
         </div>
       ) : (
-        <div className="table-scroll">
+        <TableScroll label="操作日志表">
           <table className="table audit-table">
             <thead>
               <tr>
@@ -133,7 +134,7 @@ export default function AuditLogPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       {log.nextBeforeId != null ? (
         <p>

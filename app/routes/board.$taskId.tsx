@@ -29,6 +29,7 @@ import { getDb } from "~/utils/db.server";
 import { parseForm, readForm, readIntent } from "~/utils/forms.server";
 import { refusalOf, rowIdParam } from "~/utils/http.server";
 import { can } from "~/utils/permissions";
+import { taskCardLink, useModalDialog } from "~/components/modal-dialog";
 import { todayKey } from "~/models/plans.server";
 import { forbidden, notFound } from "~/lib/refusal";
 
@@ -116,6 +117,7 @@ export default function TaskDetailPanel() {
   // After an edit merged with others' changes made meanwhile (see the edit route).
   const merged = new URLSearchParams(location.search).get("merged");
 
+  const keepTabInside = useModalDialog(panelRef, () => taskCardLink(card.id));
   useEffect(() => {
     panelRef.current?.focus();
   }, [card.id]);
@@ -130,6 +132,7 @@ export default function TaskDetailPanel() {
         aria-labelledby="detail-title"
         tabIndex={-1}
         onKeyDown={(event) => {
+          keepTabInside(event);
           if (event.key === "Escape" && !(event.target instanceof HTMLTextAreaElement)) {
             event.preventDefault();
             navigate(boardHref, { preventScrollReset: true });

@@ -21,6 +21,7 @@ import { parseForm, readForm, readIntent } from "~/utils/forms.server";
 import { refusalOf, rowIdParam } from "~/utils/http.server";
 import { todayKey } from "~/models/plans.server";
 import { badRequest, notFound } from "~/lib/refusal";
+import { taskCardLink, useModalDialog } from "~/components/modal-dialog";
 
 const taskIdFrom = (params: { taskId?: string }) => rowIdParam(params.taskId, "没有找到这项重点工作。");
 
@@ -167,9 +168,7 @@ export default function EditTask() {
   const version = values.version ?? String(task.version);
   const feedbackRef = useRef<HTMLDivElement>(null);
 
-  useEffect(() => {
-    panelRef.current?.focus();
-  }, []);
+  const keepTabInside = useModalDialog(panelRef, () => taskCardLink(task.id));
   // A refused save: the message is at the 保存 button, scrolled into view, focused and announced.
   useEffect(() => {
     if (!actionData || !feedbackRef.current) return;
@@ -195,6 +194,7 @@ export default function EditTask() {
         aria-labelledby="edit-title"
         tabIndex={-1}
         onKeyDown={(event) => {
+          keepTabInside(event);
           if (event.key === "Escape" && event.target === event.currentTarget) navigate(detailHref, { preventScrollReset: true });
         }}
       >
@@ -402,7 +402,27 @@ export default function EditTask() {
             ) : null}
             {errors._form ? <p className="form-error">{errors._form}</p> : null}
             {Object.keys(errors).length > 0 && !errors._form ? (
-              <p className="form-error">有{Object.keys(errors).length}处需要修改，请查看标红的项目。</p>
+              <div className="form-error error-summary">
+                <p>有{Object.keys(errors).length}处需要修改：</p>
+                <ul>
+                  {Object.entries(errors).map(([name, message]) => (
+                    <li key={name}>
+                      <a
+                        href={`#${name}-error`}
+                        onClick={(event) => {
+                          const field = event.currentTarget.closest("form")?.elements.namedItem(name);
+                          const control = field instanceof RadioNodeList ? field[0] : field;
+                          if (!(control instanceof HTMLElement)) return;
+                          event.preventDefault();
+                          control.focus();
+                        }}
+                      >
+                        {EDIT_FIELD_LABELS[name] ?? "标红的项目"}：{message}
+                      </a>
+                    </li>
+                  ))}
+                </ul>
+              </div>
             ) : null}
           </div>
 
@@ -419,6 +439,20 @@ export default function EditTask() {
     </div>
   );
 }
+
+/** The edit form's fields by the names its errors use, for the error summary's links. */
+const EDIT_FIELD_LABELS: Record<string, string> = {
+  title: "名称",
+  description: "工作说明",
+  category: "类别",
+  originRef: "来源编号",
+  leadUserId: "责任领导",
+  leadUnitId: "牵头单位",
+  supportUnitIds: "配合单位",
+  startDate: "开始日期",
+  dueDate: "完成时限",
+  metrics: "指标",
+};
 
 export function ErrorBoundary() {
   return (

@@ -1,3 +1,4 @@
+import { TableScroll } from "~/components/table-scroll";
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
@@ -167,7 +168,7 @@ export default function MetricDetailPage() {
             <div className="kpi-data">
               <details>
                 <summary>以表格查看逐周数据</summary>
-                <div className="table-scroll">
+                <TableScroll label="逐周数据表">
                   <table className="table">
                     <thead>
                       <tr>
@@ -190,7 +191,7 @@ export default function MetricDetailPage() {
                       ))}
                     </tbody>
                   </table>
-                </div>
+                </TableScroll>
               </details>
             </div>
           </>
@@ -206,7 +207,7 @@ export default function MetricDetailPage() {
             {(["wide", "narrow"] as const).map((layout) => (
               <UnitBars key={layout} layout={layout} className={`chart-${layout}`} rows={detail.contributions} unit={metric.unit} />
             ))}
-            <div className="table-scroll">
+            <TableScroll label="各单位贡献表">
               <table className="table">
                 <thead>
                   <tr>
@@ -237,7 +238,7 @@ export default function MetricDetailPage() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
           </>
         )}
       </section>
@@ -247,7 +248,7 @@ export default function MetricDetailPage() {
         {detail.values.length === 0 ? (
           <p className="muted">暂无填报记录。</p>
         ) : (
-          <div className="table-scroll">
+          <TableScroll label="全部填报记录表">
             <table className="table">
               <thead>
                 <tr>
@@ -275,7 +276,7 @@ export default function MetricDetailPage() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         )}
       </section>
     </section>

@@ -1,3 +1,4 @@
+import { ErrorSummary, type FieldProblem } from "~/components/error-summary";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { LoginSchema } from "~/models/user-validation.server";
@@ -114,20 +115,21 @@ export default function LoginPage() {
       <div className="login-card">
         <h1>登录</h1>
         <p className="muted">年度重点工作看板 · 街道办事处重点工作调度</p>
-        {actionData?.formError ? (
-          <p className="form-error" role="alert" id="login-error">
-            {actionData.formError}
-          </p>
-        ) : loaderData?.cookieRefused ? (
-          <p className="form-error" role="alert" id="login-error">
-            {loaderData.cookieRefused}
-          </p>
-        ) : null}
+        <ErrorSummary
+          id="login-error"
+          refusalKey={actionData ?? loaderData?.cookieRefused}
+          message={actionData?.formError ?? (actionData ? null : loaderData?.cookieRefused)}
+          problems={[
+            { fieldId: "login-username", label: "用户名", message: errors.username },
+            { fieldId: "login-password", label: "密码", message: errors.password },
+          ].filter((problem): problem is FieldProblem => Boolean(problem.message))}
+        />
         <Form method="post" className="stack" noValidate>
           <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
           <label className="field">
             <span>用户名</span>
             <input
+              id="login-username"
               name="username"
               autoComplete="username"
               autoCapitalize="none"
@@ -146,6 +148,7 @@ export default function LoginPage() {
           <label className="field">
             <span>密码</span>
             <input
+              id="login-password"
               name="password"
               type="password"
               autoComplete="current-password"
