@@ -4,13 +4,12 @@ import { randomPassword } from "~/models/bootstrap.server";
 import { listUnits } from "~/models/units.server";
 import { clearLoginDelays, getUserSummary, setPassword, updateUser } from "~/models/users.server";
 import { EditUserSchema } from "~/models/user-validation.server";
-import { ROLES } from "~/lib/labels";
 import { Field } from "~/components/field";
+import { RoleAndUnitFields } from "~/components/role-unit-fields";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { parseForm, readForm, readIntent } from "~/utils/forms.server";
 import { rowIdParam } from "~/utils/http.server";
-import { ROLE_LABELS } from "~/utils/permissions";
 import { badRequest, notFound } from "~/lib/refusal";
 import { countAccountFailures } from "~/utils/rate-limit.server";
 
@@ -77,30 +76,12 @@ export default function EditUser() {
         <Form method="post" className="stack" noValidate>
           <input type="hidden" name="version" value={user.version} />
           <Field name="displayName" label="姓名" error={errors.displayName} defaultValue={values.displayName ?? user.display_name} />
-          <label className="field">
-            <span>角色</span>
-            <select name="role" defaultValue={values.role ?? user.role}>
-              {ROLES.map((role) => (
-                <option key={role} value={role}>
-                  {ROLE_LABELS[role]}
-                </option>
-              ))}
-            </select>
-            {errors.role ? <span className="field-error">{errors.role}</span> : null}
-          </label>
-          <label className="field">
-            <span>所属单位（社区书记 / 科室负责人必选）</span>
-            <select name="unitId" defaultValue={values.unitId ?? (user.unit_id != null ? String(user.unit_id) : "")}>
-              <option value="">（无）</option>
-              {units.map((unit) => (
-                <option key={unit.id} value={unit.id}>
-                  {unit.name}
-                  {unit.active ? "" : "（已停用）"}
-                </option>
-              ))}
-            </select>
-            {errors.unitId ? <span className="field-error">{errors.unitId}</span> : null}
-          </label>
+          <RoleAndUnitFields
+            role={values.role ?? user.role}
+            unitId={values.unitId ?? (user.unit_id != null ? String(user.unit_id) : "")}
+            units={units}
+            errors={errors}
+          />
           <label className="checkbox">
             <input type="checkbox" name="disabled" defaultChecked={invalid ? values.disabled === "on" : Boolean(user.disabled)} />
             <span>停用此账号（立即退出其所有登录）</span>
