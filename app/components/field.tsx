@@ -34,20 +34,21 @@ export function Field({
   );
 }
 
-/** A labelled <select>; `emptyLabel` adds a first "all" choice with an empty value. */
-export function SelectField({
-  name,
-  label,
-  defaultValue,
-  options,
-  emptyLabel,
-}: {
+export interface SelectFieldProps {
   name: string;
   label: string;
   defaultValue: string | number | null;
   options: readonly { value: string | number; label: string }[];
   emptyLabel?: string;
-}) {
+}
+
+/** Choices for a SelectField from named rows (units, leaders): the id as value, the name as label. */
+export function namedOptions(rows: readonly { id: number; name: string }[]): SelectFieldProps["options"] {
+  return rows.map((row) => ({ value: row.id, label: row.name }));
+}
+
+/** A labelled <select>; `emptyLabel` adds a first "all" choice with an empty value. */
+export function SelectField({ name, label, defaultValue, options, emptyLabel }: SelectFieldProps) {
   return (
     <label className="field">
       <span>{label}</span>
