@@ -1,27 +1,26 @@
-// A labelled input with its error message tied to it for screen readers.
+import type { InputHTMLAttributes } from "react";
+
+// A labelled input with its error message tied to it for screen readers. Other input
+// attributes (required, autoCapitalize, …) pass through to the <input>.
 export function Field({
   name,
   label,
   error,
-  defaultValue,
-  autoComplete,
   type = "text",
+  ...inputProps
 }: {
   name: string;
   label: string;
   error?: string;
-  defaultValue?: string;
-  autoComplete?: string;
   type?: string;
-}) {
+} & Omit<InputHTMLAttributes<HTMLInputElement>, "name" | "type" | "aria-invalid" | "aria-describedby">) {
   return (
     <label className="field">
       <span>{label}</span>
       <input
         name={name}
         type={type}
-        defaultValue={defaultValue}
-        autoComplete={autoComplete}
+        {...inputProps}
         aria-invalid={error ? true : undefined}
         aria-describedby={error ? `${name}-error` : undefined}
       />
