@@ -8,18 +8,10 @@
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { SECTION_KIND_LABELS } from "~/lib/labels";
 import { ImportError, parseSummary, readSummaryFile, toSummaryJson, type SectionJson, type SummaryJson } from "~/lib/importer/index";
 
 const USAGE = "用法：import-summary [--json] 文件路径（.txt 或 .docx）";
-
-const KIND_LABELS: Record<SectionJson["kind"], string> = {
-  highlights: "亮点",
-  work: "主要工作",
-  problems: "存在问题",
-  plan: "重点工作安排",
-  vision: "远景目标",
-  other: "其他",
-};
 
 async function main(argv: string[]): Promise<number> {
   const json = argv.includes("--json");
@@ -57,7 +49,7 @@ function outline(s: SummaryJson): string {
   const walk = (nodes: SectionJson[], depth: number) => {
     for (const n of nodes) {
       if (depth > 2) continue;
-      out.push(`${"  ".repeat(depth + 1)}${n.number} ${truncate(n.heading, 30)}${depth === 0 ? `　[${KIND_LABELS[n.kind]}]` : ""}`);
+      out.push(`${"  ".repeat(depth + 1)}${n.number} ${truncate(n.heading, 30)}${depth === 0 ? `　[${SECTION_KIND_LABELS[n.kind]}]` : ""}`);
       walk(n.children, depth + 1);
     }
   };

@@ -1,27 +1,26 @@
-// A labelled input with its error message tied to it for screen readers.
+import type { InputHTMLAttributes } from "react";
+
+// A labelled input with its error message tied to it for screen readers. Other input
+// attributes (required, autoCapitalize, …) pass through to the <input>.
 export function Field({
   name,
   label,
   error,
-  defaultValue,
-  autoComplete,
   type = "text",
+  ...inputProps
 }: {
   name: string;
   label: string;
   error?: string;
-  defaultValue?: string;
-  autoComplete?: string;
   type?: string;
-}) {
+} & Omit<InputHTMLAttributes<HTMLInputElement>, "name" | "type" | "aria-invalid" | "aria-describedby">) {
   return (
     <label className="field">
       <span>{label}</span>
       <input
         name={name}
         type={type}
-        defaultValue={defaultValue}
-        autoComplete={autoComplete}
+        {...inputProps}
         aria-invalid={error ? true : undefined}
         aria-describedby={error ? `${name}-error` : undefined}
       />
@@ -34,20 +33,21 @@ export function Field({
   );
 }
 
-/** A labelled <select>; `emptyLabel` adds a first "all" choice with an empty value. */
-export function SelectField({
-  name,
-  label,
-  defaultValue,
-  options,
-  emptyLabel,
-}: {
+export interface SelectFieldProps {
   name: string;
   label: string;
   defaultValue: string | number | null;
   options: readonly { value: string | number; label: string }[];
   emptyLabel?: string;
-}) {
+}
+
+/** Choices for a SelectField from named rows (units, leaders): the id as value, the name as label. */
+export function namedOptions(rows: readonly { id: number; name: string }[]): SelectFieldProps["options"] {
+  return rows.map((row) => ({ value: row.id, label: row.name }));
+}
+
+/** A labelled <select>; `emptyLabel` adds a first "all" choice with an empty value. */
+export function SelectField({ name, label, defaultValue, options, emptyLabel }: SelectFieldProps) {
   return (
     <label className="field">
       <span>{label}</span>

@@ -16,6 +16,7 @@ import {
   type Metric,
   type MetricDirection,
   type MetricLight,
+  type NamedMetric,
   type MetricAggregation,
 } from "~/lib/kpi";
 import { expectedProgressOf, DEFAULT_LIGHT_THRESHOLDS, type LightThresholds } from "~/lib/lights";
@@ -178,15 +179,7 @@ export function pointsBehind(metric: Pick<Metric, "direction" | "aggregation">, 
 
 // ---------------------------------------------------------------- rows, filters, sorting
 
-export interface KpiRow {
-  id: number;
-  name: string;
-  unit: string;
-  category: string;
-  direction: MetricDirection;
-  aggregation: MetricAggregation;
-  baseline: number | null;
-  target: number | null;
+export interface KpiRow extends NamedMetric {
   task: { id: number; code: string; title: string; status: string } | null;
   leader: { id: number; name: string } | null;
   evaluation: MetricEvaluation;

@@ -31,6 +31,13 @@ export interface Metric {
   target: number | null;
 }
 
+/** A metric of a plan as listed and shown on its own page. */
+export interface NamedMetric extends Metric {
+  id: number;
+  name: string;
+  category: string;
+}
+
 export interface MetricValue {
   unitId: string | number;
   weekKey: string;

@@ -1,7 +1,9 @@
 // 我的待办: what is due from the signed-in user this week — their unit's missing 填报, 催办 and
 // @mentions they received, their tasks that turned yellow or red, 驳回 waiting for them, and
 // (leaders) cards waiting for 验收. countTodo is the cheap number behind the nav badge.
+import type { ExpressionBuilder } from "kysely";
 import type { AppDatabase } from "../../db/index";
+import type { Database } from "../../db/schema";
 import { EMPTY_FILTERS } from "~/lib/board";
 import type { LightResult } from "~/lib/lights";
 import { weekKeyOf } from "~/lib/weeks";
@@ -40,6 +42,27 @@ function sinceIso(now: Date, days: number): string {
   return new Date(now.getTime() - days * 86_400_000).toISOString();
 }
 
+/** What a TodoNote is read as: the comment, its author and its task. */
+const NOTE_COLUMNS = [
+  "comments.id",
+  "comments.body",
+  "comments.created_at as createdAt",
+  "users.display_name as author",
+  "tasks.id as taskId",
+  "tasks.code",
+  "tasks.title",
+] as const;
+
+/** The unit's 填报 on the comment's task saved after the comment was written. */
+function unitUpdatesSince(eb: ExpressionBuilder<Database, "comments">, unitId: number) {
+  return eb
+    .selectFrom("updates")
+    .select("updates.id")
+    .whereRef("updates.task_id", "=", "comments.task_id")
+    .where("updates.unit_id", "=", unitId)
+    .whereRef("updates.updated_at", ">", "comments.created_at");
+}
+
 /** 催办 to the unit in the last 30 days; handled once the unit has reported on the task since. */
 async function unitUrges(db: AppDatabase, unitId: number, now: Date): Promise<(TodoNote & { handled: boolean })[]> {
   const rows = await db
@@ -47,28 +70,9 @@ async function unitUrges(db: AppDatabase, unitId: number, now: Date): Promise<(T
     .innerJoin("tasks", "tasks.id", "comments.task_id")
     .innerJoin("plans", "plans.id", "tasks.plan_id")
     .innerJoin("users", "users.id", "comments.author_id")
-    .select([
-      "comments.id",
-      "comments.body",
-      "comments.created_at as createdAt",
-      "users.display_name as author",
-      "tasks.id as taskId",
-      "tasks.code",
-      "tasks.title",
-      "tasks.status",
-    ])
-    .select((eb) =>
-      eb
-        .exists(
-          eb
-            .selectFrom("updates")
-            .select("updates.id")
-            .whereRef("updates.task_id", "=", "comments.task_id")
-            .where("updates.unit_id", "=", unitId)
-            .whereRef("updates.updated_at", ">", "comments.created_at"),
-        )
-        .as("reportedSince"),
-    )
+    .select(NOTE_COLUMNS)
+    .select("tasks.status")
+    .select((eb) => eb.exists(unitUpdatesSince(eb, unitId)).as("reportedSince"))
     .where("comments.kind", "=", "urge")
     .where("comments.target_unit_id", "=", unitId)
     .where("comments.created_at", ">", sinceIso(now, RECENT_DAYS))
@@ -84,15 +88,7 @@ async function unitMentions(db: AppDatabase, unitId: number, now: Date): Promise
     .innerJoin("comments", "comments.id", "comment_mentions.comment_id")
     .innerJoin("tasks", "tasks.id", "comments.task_id")
     .innerJoin("users", "users.id", "comments.author_id")
-    .select([
-      "comments.id",
-      "comments.body",
-      "comments.created_at as createdAt",
-      "users.display_name as author",
-      "tasks.id as taskId",
-      "tasks.code",
-      "tasks.title",
-    ])
+    .select(NOTE_COLUMNS)
     .where("comment_mentions.unit_id", "=", unitId)
     .where("comments.created_at", ">", sinceIso(now, RECENT_DAYS))
     .orderBy("comments.created_at", "desc")
@@ -108,15 +104,7 @@ async function unitRejections(db: AppDatabase, unitId: number): Promise<TodoNote
     .innerJoin("plans", "plans.id", "tasks.plan_id")
     .innerJoin("task_units", (join) => join.onRef("task_units.task_id", "=", "tasks.id").on("task_units.unit_id", "=", unitId))
     .innerJoin("users", "users.id", "comments.author_id")
-    .select([
-      "comments.id",
-      "comments.body",
-      "comments.created_at as createdAt",
-      "users.display_name as author",
-      "tasks.id as taskId",
-      "tasks.code",
-      "tasks.title",
-    ])
+    .select(NOTE_COLUMNS)
     .where("comments.kind", "=", "reject")
     .where("tasks.status", "in", ["in_progress", "not_started"])
     .where("plans.status", "=", "active")
@@ -131,17 +119,7 @@ async function unitRejections(db: AppDatabase, unitId: number): Promise<TodoNote
         ),
       ),
     )
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom("updates")
-            .select("updates.id")
-            .whereRef("updates.task_id", "=", "comments.task_id")
-            .where("updates.unit_id", "=", unitId)
-            .whereRef("updates.updated_at", ">", "comments.created_at"),
-        ),
-      ),
-    )
+    .where((eb) => eb.not(eb.exists(unitUpdatesSince(eb, unitId))))
     .orderBy("comments.created_at", "desc")
     .execute();
 }

@@ -1,4 +1,3 @@
-import { TableScroll } from "~/components/table-scroll";
 // 操作日志: every write of the system (who, when, what, before and after), searchable by
 // admins. Read-only: the log is never edited from the UI.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
@@ -8,6 +7,7 @@ import { formatDateTime } from "~/lib/weeks";
 import { listAuditActors, listAuditLog } from "~/models/audit-log.server";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
+import { DataTable } from "~/components/data-table";
 
 export const meta: MetaFunction = () => [{ title: "操作日志 · 系统管理" }];
 
@@ -100,41 +100,27 @@ export default function AuditLogPage() {
           </p>
         </div>
       ) : (
-        <TableScroll label="操作日志表">
-          <table className="table audit-table">
-            <thead>
-              <tr>
-                <th scope="col">时间</th>
-                <th scope="col">操作人</th>
-                <th scope="col">操作</th>
-                <th scope="col">对象</th>
-                <th scope="col">修改前</th>
-                <th scope="col">修改后</th>
-              </tr>
-            </thead>
-            <tbody>
-              {log.rows.map((row) => (
-                <tr key={row.id}>
-                  <td>
-                    <time dateTime={row.at}>{formatDateTime(row.at)}</time>
-                  </td>
-                  <td>{row.actor ?? "系统"}</td>
-                  <td>{auditActionLabel(row.action)}</td>
-                  <td>
-                    {AUDIT_ENTITY_LABELS[row.entity] ?? row.entity}
-                    {row.entityId ? ` #${row.entityId}` : ""}
-                  </td>
-                  <td>
-                    <Json text={row.before} />
-                  </td>
-                  <td>
-                    <Json text={row.after} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableScroll>
+        <DataTable label="操作日志表" className="audit-table" columns={["时间", "操作人", "操作", "对象", "修改前", "修改后"]}>
+          {log.rows.map((row) => (
+            <tr key={row.id}>
+              <td>
+                <time dateTime={row.at}>{formatDateTime(row.at)}</time>
+              </td>
+              <td>{row.actor ?? "系统"}</td>
+              <td>{auditActionLabel(row.action)}</td>
+              <td>
+                {AUDIT_ENTITY_LABELS[row.entity] ?? row.entity}
+                {row.entityId ? ` #${row.entityId}` : ""}
+              </td>
+              <td>
+                <Json text={row.before} />
+              </td>
+              <td>
+                <Json text={row.after} />
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       {log.nextBeforeId != null ? (
         <p>

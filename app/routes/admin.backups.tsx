@@ -4,6 +4,7 @@ import { backupsByPgDump, createDatabaseBackup, listDatabaseBackups } from "~/mo
 import { formatDateTime } from "~/lib/weeks";
 import { requireUser } from "~/utils/auth.server";
 import { readForm, readIntent } from "~/utils/forms.server";
+import { DataTable } from "~/components/data-table";
 
 export async function loader(args: LoaderFunctionArgs) {
   await requireUser(args, "admin");
@@ -64,34 +65,20 @@ export default function AdminBackups() {
       {backups.length === 0 ? (
         <p className="empty-state">还没有备份。点击“立即备份”生成第一份。</p>
       ) : (
-        <div className="table-scroll">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">文件</th>
-                <th scope="col">时间</th>
-                <th scope="col">大小</th>
-                <th scope="col">
-                  <span className="visually-hidden">下载</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {backups.map((backup) => (
-                <tr key={backup.name}>
-                  <td>{backup.name}</td>
-                  <td>{formatDateTime(backup.createdAt)}</td>
-                  <td>{formatBytes(backup.bytes)}</td>
-                  <td>
-                    <a href={`/admin/backups/${backup.name}`} download>
-                      下载
-                    </a>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable label="备份文件表" columns={["文件", "时间", "大小", { label: "下载", hidden: true }]}>
+          {backups.map((backup) => (
+            <tr key={backup.name}>
+              <td>{backup.name}</td>
+              <td>{formatDateTime(backup.createdAt)}</td>
+              <td>{formatBytes(backup.bytes)}</td>
+              <td>
+                <a href={`/admin/backups/${backup.name}`} download>
+                  下载
+                </a>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </div>
   );

@@ -11,6 +11,7 @@ import { getDb } from "~/utils/db.server";
 import { parseForm, readForm, readIntent } from "~/utils/forms.server";
 import { refusalOf } from "~/utils/http.server";
 import { isRefusal } from "~/lib/refusal";
+import { DataTable } from "~/components/data-table";
 
 interface PlansActionData {
   errors: Record<string, string>;
@@ -100,53 +101,36 @@ export default function AdminPlans() {
         {plans.length === 0 ? (
           <p className="empty-state">还没有年度计划。新建一个，或在“导入”页上传上一年度工作总结生成计划。</p>
         ) : (
-          <div className="table-scroll">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">年度</th>
-                  <th scope="col">名称</th>
-                  <th scope="col">状态</th>
-                  <th scope="col">
-                    <span className="visually-hidden">操作</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {plans.map((plan) => (
-                  <tr key={plan.id} className={plan.status === "archived" ? "row-muted" : undefined}>
-                    <td>{plan.year}年</td>
-                    <td>{plan.title}</td>
-                    <td>{PLAN_STATUS_LABELS[plan.status]}</td>
-                    <td className="row-actions">
-                      <a href={`/admin/plans/${plan.year}/export`} download className="button secondary small">
-                        导出
-                      </a>
-                      <Form
-                        method="post"
-                        onSubmit={(event) => {
-                          if (
-                            plan.status === "active" &&
-                            !window.confirm(`确定归档${plan.year}年度计划吗？归档后看板只读展示，可随时恢复。`)
-                          ) {
-                            event.preventDefault();
-                          }
-                        }}
-                      >
-                        <input type="hidden" name="intent" value="setStatus" />
-                        <input type="hidden" name="planId" value={plan.id} />
-                        <input type="hidden" name="version" value={plan.version} />
-                        <input type="hidden" name="status" value={plan.status === "active" ? "archived" : "active"} />
-                        <button type="submit" className="button secondary small" disabled={pending}>
-                          {plan.status === "active" ? "归档" : "恢复"}
-                        </button>
-                      </Form>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable label="年度计划表" columns={["年度", "名称", "状态", { label: "操作", hidden: true }]}>
+            {plans.map((plan) => (
+              <tr key={plan.id} className={plan.status === "archived" ? "row-muted" : undefined}>
+                <td>{plan.year}年</td>
+                <td>{plan.title}</td>
+                <td>{PLAN_STATUS_LABELS[plan.status]}</td>
+                <td className="row-actions">
+                  <a href={`/admin/plans/${plan.year}/export`} download className="button secondary small">
+                    导出
+                  </a>
+                  <Form
+                    method="post"
+                    onSubmit={(event) => {
+                      if (plan.status === "active" && !window.confirm(`确定归档${plan.year}年度计划吗？归档后看板只读展示，可随时恢复。`)) {
+                        event.preventDefault();
+                      }
+                    }}
+                  >
+                    <input type="hidden" name="intent" value="setStatus" />
+                    <input type="hidden" name="planId" value={plan.id} />
+                    <input type="hidden" name="version" value={plan.version} />
+                    <input type="hidden" name="status" value={plan.status === "active" ? "archived" : "active"} />
+                    <button type="submit" className="button secondary small" disabled={pending}>
+                      {plan.status === "active" ? "归档" : "恢复"}
+                    </button>
+                  </Form>
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </section>
       <section className="card" aria-labelledby="new-plan-title">

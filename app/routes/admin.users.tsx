@@ -4,13 +4,14 @@ import { randomPassword } from "~/models/bootstrap.server";
 import { listUnits } from "~/models/units.server";
 import { createUser, listUsers } from "~/models/users.server";
 import { CreateUserSchema } from "~/models/user-validation.server";
-import { ROLES } from "~/lib/labels";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { parseForm, readForm } from "~/utils/forms.server";
 import { ROLE_LABELS } from "~/utils/permissions";
 import { Field } from "~/components/field";
+import { RoleAndUnitFields } from "~/components/role-unit-fields";
 import { badRequest } from "~/lib/refusal";
+import { DataTable } from "~/components/data-table";
 
 export async function loader(args: LoaderFunctionArgs) {
   await requireUser(args, "admin");
@@ -65,36 +66,20 @@ export default function AdminUsers() {
         {users.length === 0 ? (
           <p className="empty-state">还没有用户。</p>
         ) : (
-          <div className="table-scroll">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">用户名</th>
-                  <th scope="col">姓名</th>
-                  <th scope="col">角色</th>
-                  <th scope="col">所属单位</th>
-                  <th scope="col">状态</th>
-                  <th scope="col">
-                    <span className="visually-hidden">操作</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {users.map((user) => (
-                  <tr key={user.id} className={user.disabled ? "row-muted" : undefined}>
-                    <td>{user.username}</td>
-                    <td>{user.display_name}</td>
-                    <td>{ROLE_LABELS[user.role]}</td>
-                    <td>{user.unit_name ?? "—"}</td>
-                    <td>{user.disabled ? "已停用" : user.must_change_password ? "待改密码" : "正常"}</td>
-                    <td>
-                      <Link to={`/admin/users/${user.id}`}>编辑</Link>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable label="用户表" columns={["用户名", "姓名", "角色", "所属单位", "状态", { label: "操作", hidden: true }]}>
+            {users.map((user) => (
+              <tr key={user.id} className={user.disabled ? "row-muted" : undefined}>
+                <td>{user.username}</td>
+                <td>{user.display_name}</td>
+                <td>{ROLE_LABELS[user.role]}</td>
+                <td>{user.unit_name ?? "—"}</td>
+                <td>{user.disabled ? "已停用" : user.must_change_password ? "待改密码" : "正常"}</td>
+                <td>
+                  <Link to={`/admin/users/${user.id}`}>编辑</Link>
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </section>
       <section aria-labelledby="new-user-title" className="card">
@@ -110,29 +95,7 @@ export default function AdminUsers() {
           <input type="hidden" name="intent" value="create" />
           <Field name="username" label="用户名（登录用）" error={errors.username} defaultValue={values.username} autoComplete="off" />
           <Field name="displayName" label="姓名" error={errors.displayName} defaultValue={values.displayName} />
-          <label className="field">
-            <span>角色</span>
-            <select name="role" defaultValue={values.role ?? "secretary"} aria-invalid={errors.role ? true : undefined}>
-              {ROLES.map((role) => (
-                <option key={role} value={role}>
-                  {ROLE_LABELS[role]}
-                </option>
-              ))}
-            </select>
-            {errors.role ? <span className="field-error">{errors.role}</span> : null}
-          </label>
-          <label className="field">
-            <span>所属单位（社区书记 / 科室负责人必选）</span>
-            <select name="unitId" defaultValue={values.unitId ?? ""} aria-invalid={errors.unitId ? true : undefined}>
-              <option value="">（无）</option>
-              {units.map((unit) => (
-                <option key={unit.id} value={unit.id}>
-                  {unit.name}
-                </option>
-              ))}
-            </select>
-            {errors.unitId ? <span className="field-error">{errors.unitId}</span> : null}
-          </label>
+          <RoleAndUnitFields role={values.role ?? "secretary"} unitId={values.unitId ?? ""} units={units} errors={errors} />
           <button type="submit" className="button primary" disabled={pending}>
             {pending ? "正在创建…" : "创建用户"}
           </button>

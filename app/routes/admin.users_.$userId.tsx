@@ -1,16 +1,16 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import type { ReactNode } from "react";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { randomPassword } from "~/models/bootstrap.server";
 import { listUnits } from "~/models/units.server";
 import { clearLoginDelays, getUserSummary, setPassword, updateUser } from "~/models/users.server";
 import { EditUserSchema } from "~/models/user-validation.server";
-import { ROLES } from "~/lib/labels";
 import { Field } from "~/components/field";
+import { RoleAndUnitFields } from "~/components/role-unit-fields";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { parseForm, readForm, readIntent } from "~/utils/forms.server";
 import { rowIdParam } from "~/utils/http.server";
-import { ROLE_LABELS } from "~/utils/permissions";
 import { badRequest, notFound } from "~/lib/refusal";
 import { countAccountFailures } from "~/utils/rate-limit.server";
 
@@ -60,6 +60,57 @@ export async function action(args: ActionFunctionArgs) {
   return redirect("/admin/users");
 }
 
+/**
+ * A card with one button that posts `intent`: what it did once done (else a hint), and an
+ * optional confirmation before posting.
+ */
+function ActionCard({
+  id,
+  title,
+  done,
+  hint,
+  intent,
+  buttonClassName,
+  buttonLabel,
+  confirm,
+}: {
+  id: string;
+  title: string;
+  done: ReactNode;
+  hint: string;
+  intent: string;
+  buttonClassName: string;
+  buttonLabel: string;
+  confirm?: string;
+}) {
+  return (
+    <section className="card stack" aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      {done ? (
+        <p className="notice" role="status">
+          {done}
+        </p>
+      ) : (
+        <p className="muted">{hint}</p>
+      )}
+      <Form
+        method="post"
+        onSubmit={
+          confirm
+            ? (event) => {
+                if (!window.confirm(confirm)) event.preventDefault();
+              }
+            : undefined
+        }
+      >
+        <button type="submit" name="intent" value={intent} className={buttonClassName}>
+          {buttonLabel}
+        </button>
+      </Form>
+    </section>
+  );
+}
+
 export default function EditUser() {
   const { user, units, loginFailures } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
@@ -77,30 +128,12 @@ export default function EditUser() {
         <Form method="post" className="stack" noValidate>
           <input type="hidden" name="version" value={user.version} />
           <Field name="displayName" label="姓名" error={errors.displayName} defaultValue={values.displayName ?? user.display_name} />
-          <label className="field">
-            <span>角色</span>
-            <select name="role" defaultValue={values.role ?? user.role}>
-              {ROLES.map((role) => (
-                <option key={role} value={role}>
-                  {ROLE_LABELS[role]}
-                </option>
-              ))}
-            </select>
-            {errors.role ? <span className="field-error">{errors.role}</span> : null}
-          </label>
-          <label className="field">
-            <span>所属单位（社区书记 / 科室负责人必选）</span>
-            <select name="unitId" defaultValue={values.unitId ?? (user.unit_id != null ? String(user.unit_id) : "")}>
-              <option value="">（无）</option>
-              {units.map((unit) => (
-                <option key={unit.id} value={unit.id}>
-                  {unit.name}
-                  {unit.active ? "" : "（已停用）"}
-                </option>
-              ))}
-            </select>
-            {errors.unitId ? <span className="field-error">{errors.unitId}</span> : null}
-          </label>
+          <RoleAndUnitFields
+            role={values.role ?? user.role}
+            unitId={values.unitId ?? (user.unit_id != null ? String(user.unit_id) : "")}
+            units={units}
+            errors={errors}
+          />
           <label className="checkbox">
             <input type="checkbox" name="disabled" defaultChecked={invalid ? values.disabled === "on" : Boolean(user.disabled)} />
             <span>停用此账号（立即退出其所有登录）</span>
@@ -110,46 +143,36 @@ export default function EditUser() {
           </button>
         </Form>
       </section>
-      <section className="card stack" aria-labelledby="reset-title">
-        <h2 id="reset-title">重置密码</h2>
-        {actionData?.kind === "reset" ? (
-          <p className="notice" role="status">
-            新的一次性密码：<code className="secret">{actionData.password}</code>
-            。请转告本人，此密码只显示这一次，登录后须修改。
-          </p>
-        ) : (
-          <p className="muted">生成一个一次性密码，该用户的所有登录立即失效。</p>
-        )}
-        <Form
-          method="post"
-          onSubmit={(event) => {
-            if (!window.confirm(`确定要重置 ${user.username} 的密码吗？其当前登录将全部失效。`)) event.preventDefault();
-          }}
-        >
-          <button type="submit" name="intent" value="resetPassword" className="button danger">
-            重置密码
-          </button>
-        </Form>
-      </section>
-      <section className="card stack" aria-labelledby="login-delays-title">
-        <h2 id="login-delays-title">登录限制</h2>
-        {actionData?.kind === "cleared" ? (
-          <p className="notice" role="status">
-            已解除登录限制，该用户现在可以立即登录。
-          </p>
-        ) : (
-          <p className="muted">
-            {loginFailures > 0
-              ? `最近15分钟内有${loginFailures}次失败的登录尝试。失败较多时，再次登录需要等待一段时间；确认是本人后可在此解除。`
-              : "最近15分钟内没有失败的登录尝试。"}
-          </p>
-        )}
-        <Form method="post">
-          <button type="submit" name="intent" value="clearLoginDelays" className="button">
-            解除登录限制
-          </button>
-        </Form>
-      </section>
+      <ActionCard
+        id="reset-title"
+        title="重置密码"
+        done={
+          actionData?.kind === "reset" ? (
+            <>
+              新的一次性密码：<code className="secret">{actionData.password}</code>
+              。请转告本人，此密码只显示这一次，登录后须修改。
+            </>
+          ) : null
+        }
+        hint="生成一个一次性密码，该用户的所有登录立即失效。"
+        intent="resetPassword"
+        buttonClassName="button danger"
+        buttonLabel="重置密码"
+        confirm={`确定要重置 ${user.username} 的密码吗？其当前登录将全部失效。`}
+      />
+      <ActionCard
+        id="login-delays-title"
+        title="登录限制"
+        done={actionData?.kind === "cleared" ? "已解除登录限制，该用户现在可以立即登录。" : null}
+        hint={
+          loginFailures > 0
+            ? `最近15分钟内有${loginFailures}次失败的登录尝试。失败较多时，再次登录需要等待一段时间；确认是本人后可在此解除。`
+            : "最近15分钟内没有失败的登录尝试。"
+        }
+        intent="clearLoginDelays"
+        buttonClassName="button"
+        buttonLabel="解除登录限制"
+      />
     </div>
   );
 }

@@ -1,4 +1,3 @@
-import { TableScroll } from "~/components/table-scroll";
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
@@ -14,6 +13,7 @@ import { TrendChart, TrendLegend, UnitBars } from "~/routes/kpi/charts";
 import { MetricLightTag } from "~/routes/kpi/metric-table";
 import { todayKey } from "~/models/plans.server";
 import { notFound } from "~/lib/refusal";
+import { DataTable } from "~/components/data-table";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: kpiStyles }];
 
@@ -168,30 +168,18 @@ export default function MetricDetailPage() {
             <div className="kpi-data">
               <details>
                 <summary>以表格查看逐周数据</summary>
-                <TableScroll label="逐周数据表">
-                  <table className="table">
-                    <thead>
-                      <tr>
-                        <th scope="col">周次</th>
-                        <th scope="col" className="num">
-                          当周填报合计
-                        </th>
-                        <th scope="col" className="num">
-                          截至当周完成值
-                        </th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {detail.weeks.map((week, i) => (
-                        <tr key={week}>
-                          <th scope="row">{weekLabel(week)}</th>
-                          <td className="num">{figure(detail.weekly[i], metric.unit)}</td>
-                          <td className="num">{figure(detail.trend[i], metric.unit)}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </TableScroll>
+                <DataTable
+                  label="逐周数据表"
+                  columns={["周次", { label: "当周填报合计", numeric: true }, { label: "截至当周完成值", numeric: true }]}
+                >
+                  {detail.weeks.map((week, i) => (
+                    <tr key={week}>
+                      <th scope="row">{weekLabel(week)}</th>
+                      <td className="num">{figure(detail.weekly[i], metric.unit)}</td>
+                      <td className="num">{figure(detail.trend[i], metric.unit)}</td>
+                    </tr>
+                  ))}
+                </DataTable>
               </details>
             </div>
           </>
@@ -207,38 +195,26 @@ export default function MetricDetailPage() {
             {(["wide", "narrow"] as const).map((layout) => (
               <UnitBars key={layout} layout={layout} className={`chart-${layout}`} rows={detail.contributions} unit={metric.unit} />
             ))}
-            <TableScroll label="各单位贡献表">
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th scope="col">单位</th>
-                    <th scope="col" className="num">
-                      {showBars ? "累计填报" : "最新值"}
-                    </th>
-                    {showShare ? (
-                      <th scope="col" className="num">
-                        占比
-                      </th>
-                    ) : null}
-                    <th scope="col" className="num">
-                      填报次数
-                    </th>
-                    <th scope="col">最近填报周次</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {detail.contributions.map((c) => (
-                    <tr key={c.unitId}>
-                      <th scope="row">{c.name}</th>
-                      <td className="num">{formatNumber(c.actual, metric.unit)}</td>
-                      {showShare ? <td className="num">{formatNumber((c.actual / totalActual) * 100, "%")}</td> : null}
-                      <td className="num">{c.values}</td>
-                      <td>{weekLabel(c.lastWeek)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableScroll>
+            <DataTable
+              label="各单位贡献表"
+              columns={[
+                "单位",
+                { label: showBars ? "累计填报" : "最新值", numeric: true },
+                showShare && { label: "占比", numeric: true },
+                { label: "填报次数", numeric: true },
+                "最近填报周次",
+              ]}
+            >
+              {detail.contributions.map((c) => (
+                <tr key={c.unitId}>
+                  <th scope="row">{c.name}</th>
+                  <td className="num">{formatNumber(c.actual, metric.unit)}</td>
+                  {showShare ? <td className="num">{formatNumber((c.actual / totalActual) * 100, "%")}</td> : null}
+                  <td className="num">{c.values}</td>
+                  <td>{weekLabel(c.lastWeek)}</td>
+                </tr>
+              ))}
+            </DataTable>
           </>
         )}
       </section>
@@ -248,35 +224,20 @@ export default function MetricDetailPage() {
         {detail.values.length === 0 ? (
           <p className="muted">暂无填报记录。</p>
         ) : (
-          <TableScroll label="全部填报记录表">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">周次</th>
-                  <th scope="col">单位</th>
-                  <th scope="col" className="num">
-                    数值
-                  </th>
-                  <th scope="col">填报人</th>
-                  <th scope="col">填报时间</th>
-                </tr>
-              </thead>
-              <tbody>
-                {detail.values.map((v) => (
-                  <tr key={v.id}>
-                    <td>{weekLabel(v.week)}</td>
-                    <td>{v.unitName}</td>
-                    <td className="num">{formatNumber(v.value, metric.unit)}</td>
-                    <td>{v.reportedBy}</td>
-                    <td>
-                      {formatDateTime(v.reportedAt)}
-                      {v.late ? <span className="kpi-late">补报</span> : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableScroll>
+          <DataTable label="全部填报记录表" columns={["周次", "单位", { label: "数值", numeric: true }, "填报人", "填报时间"]}>
+            {detail.values.map((v) => (
+              <tr key={v.id}>
+                <td>{weekLabel(v.week)}</td>
+                <td>{v.unitName}</td>
+                <td className="num">{formatNumber(v.value, metric.unit)}</td>
+                <td>{v.reportedBy}</td>
+                <td>
+                  {formatDateTime(v.reportedAt)}
+                  {v.late ? <span className="kpi-late">补报</span> : null}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </section>
     </section>

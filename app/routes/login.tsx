@@ -1,6 +1,7 @@
 import { ErrorSummary, type FieldProblem } from "~/components/error-summary";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Field } from "~/components/field";
 import { LoginSchema } from "~/models/user-validation.server";
 import { findUserByUsername } from "~/models/users.server";
 import { assertSameOrigin, getCurrentUser, safeRedirectPath } from "~/utils/auth.server";
@@ -126,42 +127,26 @@ export default function LoginPage() {
         />
         <Form method="post" className="stack" noValidate>
           <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
-          <label className="field">
-            <span>用户名</span>
-            <input
-              id="login-username"
-              name="username"
-              autoComplete="username"
-              autoCapitalize="none"
-              spellCheck={false}
-              required
-              defaultValue={actionData?.username ?? ""}
-              aria-invalid={errors.username ? true : undefined}
-              aria-describedby={errors.username ? "username-error" : undefined}
-            />
-            {errors.username ? (
-              <span className="field-error" id="username-error">
-                {errors.username}
-              </span>
-            ) : null}
-          </label>
-          <label className="field">
-            <span>密码</span>
-            <input
-              id="login-password"
-              name="password"
-              type="password"
-              autoComplete="current-password"
-              required
-              aria-invalid={errors.password ? true : undefined}
-              aria-describedby={errors.password ? "password-error" : undefined}
-            />
-            {errors.password ? (
-              <span className="field-error" id="password-error">
-                {errors.password}
-              </span>
-            ) : null}
-          </label>
+          <Field
+            id="login-username"
+            name="username"
+            label="用户名"
+            error={errors.username}
+            autoComplete="username"
+            autoCapitalize="none"
+            spellCheck={false}
+            required
+            defaultValue={actionData?.username ?? ""}
+          />
+          <Field
+            id="login-password"
+            name="password"
+            label="密码"
+            type="password"
+            error={errors.password}
+            autoComplete="current-password"
+            required
+          />
           <button type="submit" className="button primary block" disabled={pending}>
             {pending ? "正在登录…" : "登录"}
           </button>

@@ -17,6 +17,7 @@ import { parsePlanYear } from "~/lib/row-id";
 import { findPlan, listPlanYears, todayKey } from "~/models/plans.server";
 import { YearPicker } from "~/components/year-picker";
 import { badRequest } from "~/lib/refusal";
+import { DataTable } from "~/components/data-table";
 
 export const meta: MetaFunction = () => [
   { title: "填报情况 · 年度重点工作看板" },
@@ -195,28 +196,16 @@ export default function ReportsPage() {
       ) : (
         <>
           <h2>各单位情况</h2>
-          <div className="table-scroll">
-            <table className="table unit-counts">
-              <thead>
-                <tr>
-                  <th scope="col">单位</th>
-                  <th scope="col">已填报</th>
-                  <th scope="col">补报</th>
-                  <th scope="col">未填报</th>
-                </tr>
-              </thead>
-              <tbody>
-                {matrix.units.map((u) => (
-                  <tr key={u.id} className={u.missing > 0 ? "has-missing" : undefined}>
-                    <th scope="row">{u.name}</th>
-                    <td>{u.reported}</td>
-                    <td>{u.late}</td>
-                    <td>{u.missing > 0 ? <strong>{u.missing}</strong> : 0}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable label="各单位填报情况表" className="unit-counts" columns={["单位", "已填报", "补报", "未填报"]}>
+            {matrix.units.map((u) => (
+              <tr key={u.id} className={u.missing > 0 ? "has-missing" : undefined}>
+                <th scope="row">{u.name}</th>
+                <td>{u.reported}</td>
+                <td>{u.late}</td>
+                <td>{u.missing > 0 ? <strong>{u.missing}</strong> : 0}</td>
+              </tr>
+            ))}
+          </DataTable>
 
           <h2>重点工作 × 单位</h2>
           <div className="table-scroll matrix-scroll">

@@ -2,6 +2,7 @@
 // yellow or red, 驳回 waiting for me, and (leaders) cards waiting for 验收.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import type { ReactNode } from "react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { LIGHT_LABELS } from "~/lib/lights";
 import { formatDateTime, weekLabel } from "~/lib/weeks";
@@ -32,10 +33,87 @@ function TaskLink({ taskId, code, title }: { taskId: number; code: string; title
   );
 }
 
+const BACK_TO_TODO = encodeURIComponent("/todo");
+
+/** The button that opens the task's 填报 form and comes back here after saving. */
+function ReportLink({ taskId, kind, children }: { taskId: number; kind: "primary" | "secondary"; children: string }) {
+  return (
+    <Link className={`button ${kind} todo-action`} to={`/tasks/${taskId}/update?back=${BACK_TO_TODO}`}>
+      {children}
+    </Link>
+  );
+}
+
+/**
+ * One heading with its count, then one list item per entry (each starting with its task), or
+ * `empty` when there are no entries.
+ */
+function TodoSection<T extends { taskId: number; code: string; title: string }>({
+  id,
+  title,
+  count,
+  items,
+  itemKey,
+  itemClassName = () => "todo-item",
+  empty = null,
+  children,
+}: {
+  id: string;
+  title: ReactNode;
+  count: number;
+  items: T[];
+  itemKey: (item: T) => number;
+  itemClassName?: (item: T) => string;
+  empty?: ReactNode;
+  children: (item: T) => ReactNode;
+}) {
+  return (
+    <section className="todo-section" aria-labelledby={id}>
+      <h2 id={id}>
+        {title} <span className="count">{count}</span>
+      </h2>
+      {items.length === 0 ? (
+        empty
+      ) : (
+        <ul className="todo-list">
+          {items.map((item) => (
+            <li key={itemKey(item)} className={itemClassName(item)}>
+              <TaskLink {...item} />
+              {children(item)}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+/** A note's author and body, then when it was written. */
+function NoteText({
+  note,
+  bodyClassName,
+  after = "",
+}: {
+  note: { author: string; body: string; createdAt: string };
+  bodyClassName?: string;
+  after?: string;
+}) {
+  return (
+    <>
+      <p className={bodyClassName}>
+        <strong>{note.author}</strong>：{note.body}
+      </p>
+      <p className="small muted">
+        <time dateTime={note.createdAt}>{formatDateTime(note.createdAt)}</time>
+        {after}
+      </p>
+    </>
+  );
+}
+
 export default function TodoPage() {
   const { todo, canPost, role } = useLoaderData<typeof loader>();
   const openUrges = todo.urges.filter((u) => !u.handled);
-  const back = encodeURIComponent("/todo");
   const nothing =
     todo.due.length === 0 &&
     todo.urges.length === 0 &&
@@ -68,137 +146,112 @@ export default function TodoPage() {
       ) : null}
 
       {todo.unitName && canPost ? (
-        <section className="todo-section" aria-labelledby="todo-due">
-          <h2 id="todo-due">
-            本周待填报 <span className="count">{todo.due.length}</span>
-          </h2>
-          {todo.due.length === 0 ? (
-            <p className="muted">本单位本周的进展都已填报。</p>
-          ) : (
-            <ul className="todo-list">
-              {todo.due.map((item) => (
-                <li key={item.taskId} className="todo-item">
-                  <TaskLink {...item} />
-                  <span className="muted small">{item.role === "lead" ? "牵头单位" : "配合单位"}</span>
-                  <Link className="button primary todo-action" to={`/tasks/${item.taskId}/update?back=${back}`}>
-                    填报进展
-                  </Link>
-                </li>
-              ))}
-            </ul>
+        <TodoSection
+          id="todo-due"
+          title="本周待填报"
+          count={todo.due.length}
+          items={todo.due}
+          itemKey={(item) => item.taskId}
+          empty={<p className="muted">本单位本周的进展都已填报。</p>}
+        >
+          {(item) => (
+            <>
+              <span className="muted small">{item.role === "lead" ? "牵头单位" : "配合单位"}</span>
+              <ReportLink taskId={item.taskId} kind="primary">
+                填报进展
+              </ReportLink>
+            </>
           )}
-        </section>
+        </TodoSection>
       ) : null}
 
       {todo.urges.length > 0 ? (
-        <section className="todo-section" aria-labelledby="todo-urges">
-          <h2 id="todo-urges">
-            收到的催办 <span className="count">{openUrges.length}</span>
-          </h2>
-          <ul className="todo-list">
-            {todo.urges.map((urge) => (
-              <li key={urge.id} className={`todo-item urge-item${urge.handled ? " is-handled" : ""}`}>
-                <TaskLink {...urge} />
-                <p className="urge-body">
-                  <strong>{urge.author}</strong>：{urge.body}
-                </p>
-                <p className="small muted">
-                  <time dateTime={urge.createdAt}>{formatDateTime(urge.createdAt)}</time>
-                  {urge.handled ? " · 已填报" : ""}
-                </p>
-                {!urge.handled && canPost ? (
-                  <Link className="button primary todo-action" to={`/tasks/${urge.taskId}/update?back=${back}`}>
-                    去填报
-                  </Link>
-                ) : null}
-              </li>
-            ))}
-          </ul>
-        </section>
+        <TodoSection
+          id="todo-urges"
+          title="收到的催办"
+          count={openUrges.length}
+          items={todo.urges}
+          itemKey={(urge) => urge.id}
+          itemClassName={(urge) => `todo-item urge-item${urge.handled ? " is-handled" : ""}`}
+        >
+          {(urge) => (
+            <>
+              <NoteText note={urge} bodyClassName="urge-body" after={urge.handled ? " · 已填报" : ""} />
+              {!urge.handled && canPost ? (
+                <ReportLink taskId={urge.taskId} kind="primary">
+                  去填报
+                </ReportLink>
+              ) : null}
+            </>
+          )}
+        </TodoSection>
       ) : null}
 
       {todo.rejections.length > 0 ? (
-        <section className="todo-section" aria-labelledby="todo-rejections">
-          <h2 id="todo-rejections">
-            被驳回待处理 <span className="count">{todo.rejections.length}</span>
-          </h2>
-          <ul className="todo-list">
-            {todo.rejections.map((item) => (
-              <li key={item.id} className="todo-item">
-                <TaskLink {...item} />
-                <p>
-                  驳回原因（{item.author}，{formatDateTime(item.createdAt)}）：{item.body}
-                </p>
-                {canPost ? (
-                  <Link className="button secondary todo-action" to={`/tasks/${item.taskId}/update?back=${back}`}>
-                    填报整改进展
-                  </Link>
-                ) : null}
-              </li>
-            ))}
-          </ul>
-        </section>
+        <TodoSection
+          id="todo-rejections"
+          title="被驳回待处理"
+          count={todo.rejections.length}
+          items={todo.rejections}
+          itemKey={(item) => item.id}
+        >
+          {(item) => (
+            <>
+              <p>
+                驳回原因（{item.author}，{formatDateTime(item.createdAt)}）：{item.body}
+              </p>
+              {canPost ? (
+                <ReportLink taskId={item.taskId} kind="secondary">
+                  填报整改进展
+                </ReportLink>
+              ) : null}
+            </>
+          )}
+        </TodoSection>
       ) : null}
 
       {todo.toVerify.length > 0 ? (
-        <section className="todo-section" aria-labelledby="todo-verify">
-          <h2 id="todo-verify">
-            待验收 <span className="count">{todo.toVerify.length}</span>
-          </h2>
-          <ul className="todo-list">
-            {todo.toVerify.map((item) => (
-              <li key={item.taskId} className="todo-item">
-                <TaskLink {...item} />
-                <span className="muted small">
-                  {item.leadUnit ?? "未指定牵头单位"}申请办结{item.mine ? " · 我是责任领导" : ""}
-                </span>
-              </li>
-            ))}
-          </ul>
-        </section>
+        <TodoSection id="todo-verify" title="待验收" count={todo.toVerify.length} items={todo.toVerify} itemKey={(item) => item.taskId}>
+          {(item) => (
+            <span className="muted small">
+              {item.leadUnit ?? "未指定牵头单位"}申请办结{item.mine ? " · 我是责任领导" : ""}
+            </span>
+          )}
+        </TodoSection>
       ) : null}
 
       {todo.flagged.length > 0 ? (
-        <section className="todo-section" aria-labelledby="todo-flagged">
-          <h2 id="todo-flagged">
-            {todo.unitName ? "本单位" : "我负责的"}亮黄灯、红灯的重点工作 <span className="count">{todo.flagged.length}</span>
-          </h2>
-          <ul className="todo-list">
-            {todo.flagged.map((item) => {
-              const label = LIGHT_LABELS[item.light.light];
-              return (
-                <li key={item.taskId} className="todo-item">
-                  <TaskLink {...item} />
-                  <span className={`light-word light-${item.light.light}`}>
-                    <span aria-hidden="true">{label.shape}</span> {label.word} {label.meaning}
-                  </span>
-                  {item.light.reasons.length ? <span className="small muted">{item.light.reasons.join("；")}</span> : null}
-                </li>
-              );
-            })}
-          </ul>
-        </section>
+        <TodoSection
+          id="todo-flagged"
+          title={`${todo.unitName ? "本单位" : "我负责的"}亮黄灯、红灯的重点工作`}
+          count={todo.flagged.length}
+          items={todo.flagged}
+          itemKey={(item) => item.taskId}
+        >
+          {(item) => {
+            const label = LIGHT_LABELS[item.light.light];
+            return (
+              <>
+                <span className={`light-word light-${item.light.light}`}>
+                  <span aria-hidden="true">{label.shape}</span> {label.word} {label.meaning}
+                </span>
+                {item.light.reasons.length ? <span className="small muted">{item.light.reasons.join("；")}</span> : null}
+              </>
+            );
+          }}
+        </TodoSection>
       ) : null}
 
       {todo.mentions.length > 0 ? (
-        <section className="todo-section" aria-labelledby="todo-mentions">
-          <h2 id="todo-mentions">
-            提到本单位的评论 <span className="count">{todo.mentions.length}</span>
-          </h2>
-          <ul className="todo-list">
-            {todo.mentions.map((item) => (
-              <li key={item.id} className="todo-item">
-                <TaskLink {...item} />
-                <p>
-                  <strong>{item.author}</strong>：{item.body}
-                </p>
-                <p className="small muted">
-                  <time dateTime={item.createdAt}>{formatDateTime(item.createdAt)}</time>
-                </p>
-              </li>
-            ))}
-          </ul>
-        </section>
+        <TodoSection
+          id="todo-mentions"
+          title="提到本单位的评论"
+          count={todo.mentions.length}
+          items={todo.mentions}
+          itemKey={(item) => item.id}
+        >
+          {(item) => <NoteText note={item} />}
+        </TodoSection>
       ) : null}
     </section>
   );

@@ -21,28 +21,21 @@ export type Permission =
   | "summary.manage" // import, generate/edit/export summary, start next year
   | "admin"; // accounts, units, plan years
 
+/** A leader may do everything but administer accounts, units and plan years. */
+const LEADER_GRANTS: readonly Permission[] = [
+  "read",
+  "tasks.manage",
+  "tasks.move",
+  "tasks.verify",
+  "updates.post",
+  "comments.post",
+  "urge",
+  "summary.manage",
+];
+
 const GRANTS: Record<Role, ReadonlySet<Permission>> = {
-  admin: new Set<Permission>([
-    "read",
-    "tasks.manage",
-    "tasks.move",
-    "tasks.verify",
-    "updates.post",
-    "comments.post",
-    "urge",
-    "summary.manage",
-    "admin",
-  ]),
-  leader: new Set<Permission>([
-    "read",
-    "tasks.manage",
-    "tasks.move",
-    "tasks.verify",
-    "updates.post",
-    "comments.post",
-    "urge",
-    "summary.manage",
-  ]),
+  admin: new Set<Permission>([...LEADER_GRANTS, "admin"]),
+  leader: new Set<Permission>(LEADER_GRANTS),
   secretary: new Set<Permission>(["read", "tasks.move", "updates.post", "comments.post"]),
   viewer: new Set<Permission>(["read"]),
 };

@@ -134,16 +134,6 @@ export interface SummaryJson {
   problems: { ref: string; text: string }[];
   plan: { ref: string; title: string; text: string; targets: PlanTarget[] }[];
   vision: { ref: string; title: string; text: string; targets: PlanTarget[] }[];
-  metrics: {
-    name: string;
-    value: number;
-    unit: string;
-    kind: MetricKind;
-    approximate: boolean;
-    qualifier: string | null;
-    ref: string | null;
-    sentence: string;
-    period: string;
-    estimated: boolean;
-  }[];
+  /** Metrics without where they stand in the text (the JSON is for reading, not for locating). */
+  metrics: Omit<Metric, "raw" | "span" | "sentenceSpan">[];
 }

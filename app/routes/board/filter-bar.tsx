@@ -1,6 +1,6 @@
 // Filters and swimlanes live in the URL (a GET form), so any view can be bookmarked and shared.
 import { Form, Link, useSubmit } from "@remix-run/react";
-import { SelectField } from "~/components/field";
+import { SelectField, namedOptions, type SelectFieldProps } from "~/components/field";
 import { LIGHT_LABELS, lightText } from "~/lib/light-labels";
 import type { Light } from "~/lib/lights";
 import { hasActiveFilters, LANE_LABELS, type BoardFilters, type LaneBy, type NamedRef } from "~/lib/board";
@@ -26,6 +26,25 @@ export function FilterBar({
   const onChange = (event: React.ChangeEvent<HTMLFormElement>) => {
     if (event.target instanceof HTMLSelectElement) submit(event.currentTarget, { replace: true, preventScrollReset: true });
   };
+  const selects: SelectFieldProps[] = [
+    { name: "unit", label: "责任单位", defaultValue: filters.unit, emptyLabel: "全部单位", options: namedOptions(units) },
+    { name: "leader", label: "责任领导", defaultValue: filters.leader, emptyLabel: "全部领导", options: namedOptions(leaders) },
+    {
+      name: "category",
+      label: "类别",
+      defaultValue: filters.category,
+      emptyLabel: "全部类别",
+      options: categories.map((category) => ({ value: category, label: category })),
+    },
+    {
+      name: "light",
+      label: "督办灯",
+      defaultValue: filters.light,
+      emptyLabel: "全部",
+      options: LIGHTS.map((light) => ({ value: light, label: `${LIGHT_LABELS[light].shape} ${lightText(light)}` })),
+    },
+    { name: "lane", label: "泳道", defaultValue: filters.lane, options: LANES.map((lane) => ({ value: lane, label: LANE_LABELS[lane] })) },
+  ];
   return (
     <Form method="get" action="/board" className="filter-bar" role="search" aria-label="筛选重点工作" onChange={onChange}>
       <input type="hidden" name="year" value={year} />
@@ -33,40 +52,9 @@ export function FilterBar({
         <span>搜索</span>
         <input type="search" name="q" defaultValue={filters.q} placeholder="编号、名称、单位或领导" maxLength={60} />
       </label>
-      <SelectField
-        name="unit"
-        label="责任单位"
-        defaultValue={filters.unit ?? null}
-        emptyLabel="全部单位"
-        options={units.map((unit) => ({ value: unit.id, label: unit.name }))}
-      />
-      <SelectField
-        name="leader"
-        label="责任领导"
-        defaultValue={filters.leader ?? null}
-        emptyLabel="全部领导"
-        options={leaders.map((leader) => ({ value: leader.id, label: leader.name }))}
-      />
-      <SelectField
-        name="category"
-        label="类别"
-        defaultValue={filters.category ?? null}
-        emptyLabel="全部类别"
-        options={categories.map((category) => ({ value: category, label: category }))}
-      />
-      <SelectField
-        name="light"
-        label="督办灯"
-        defaultValue={filters.light ?? null}
-        emptyLabel="全部"
-        options={LIGHTS.map((light) => ({ value: light, label: `${LIGHT_LABELS[light].shape} ${lightText(light)}` }))}
-      />
-      <SelectField
-        name="lane"
-        label="泳道"
-        defaultValue={filters.lane}
-        options={LANES.map((lane) => ({ value: lane, label: LANE_LABELS[lane] }))}
-      />
+      {selects.map((select) => (
+        <SelectField key={select.name} {...select} />
+      ))}
       <div className="filter-actions">
         <button type="submit" className="button secondary">
           筛选

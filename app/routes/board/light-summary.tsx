@@ -22,16 +22,31 @@ export function LightSummary({
       </span>
       {/* 未开始 only when there is such a card (a plan that has not started, a task starting later). */}
       {ORDER.filter((light) => light !== "upcoming" || counts.upcoming > 0).map((light) => (
-        <span key={light} className={`light light-${light}`}>
-          <span className="light-word">
-            <span className="light-shape" aria-hidden="true">
-              {LIGHT_LABELS[light].shape}
-            </span>
-            {`${lightText(light)} ${counts[light]}项`}
-          </span>
-        </span>
+        <LightBadge key={light} light={light} text={`${lightText(light)} ${counts[light]}项`} />
       ))}
     </p>
+  );
+}
+
+/** How each light is decided, in the legend. */
+const LEGEND_RULES: { light: Light; rule: string }[] = [
+  { light: "green", rule: "：完成进度落后序时进度不超过黄灯阈值。" },
+  { light: "yellow", rule: "：落后超过黄灯阈值、临近完成时限且未申请办结，或上周未填报。" },
+  { light: "red", rule: "：落后超过红灯阈值、已超期，或连续两周未填报。" },
+  { light: "upcoming", rule: "：还没到开始日期（或所在年度还没开始）的任务，不算滞后，开始前无需填报，也不能催办。" },
+];
+
+/** A light in its colour, with its shape (hidden from screen readers) and its words. */
+function LightBadge({ light, text }: { light: Light; text: string }) {
+  return (
+    <span className={`light light-${light}`}>
+      <span className="light-word">
+        <span className="light-shape" aria-hidden="true">
+          {LIGHT_LABELS[light].shape}
+        </span>
+        {text}
+      </span>
+    </span>
   );
 }
 
@@ -41,50 +56,12 @@ export function LightLegend() {
       <summary>督办灯怎么判定？</summary>
       <ul>
         <li>序时进度 = 已过天数 ÷ 任务总天数（开始日期至完成时限；未设开始日期的从1月1日算起）。</li>
-        <li>
-          <span className="light light-green">
-            <span className="light-word">
-              <span className="light-shape" aria-hidden="true">
-                ●
-              </span>
-              绿灯 正常推进
-            </span>
-          </span>
-          ：完成进度落后序时进度不超过黄灯阈值。
-        </li>
-        <li>
-          <span className="light light-yellow">
-            <span className="light-word">
-              <span className="light-shape" aria-hidden="true">
-                ▲
-              </span>
-              黄灯 预警
-            </span>
-          </span>
-          ：落后超过黄灯阈值、临近完成时限且未申请办结，或上周未填报。
-        </li>
-        <li>
-          <span className="light light-red">
-            <span className="light-word">
-              <span className="light-shape" aria-hidden="true">
-                ■
-              </span>
-              红灯 滞后
-            </span>
-          </span>
-          ：落后超过红灯阈值、已超期，或连续两周未填报。
-        </li>
-        <li>
-          <span className="light light-upcoming">
-            <span className="light-word">
-              <span className="light-shape" aria-hidden="true">
-                ○
-              </span>
-              未开始
-            </span>
-          </span>
-          ：还没到开始日期（或所在年度还没开始）的任务，不算滞后，开始前无需填报，也不能催办。
-        </li>
+        {LEGEND_RULES.map(({ light, rule }) => (
+          <li key={light}>
+            <LightBadge light={light} text={lightText(light)} />
+            {rule}
+          </li>
+        ))}
         <li>已销号的卡片不再亮灯。</li>
       </ul>
     </details>

@@ -1,17 +1,9 @@
 import { Form, Link } from "@remix-run/react";
 import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
 import type { SectionJson } from "~/lib/importer/types";
+import { SECTION_KIND_LABELS } from "~/lib/labels";
 import type { MetricDraft } from "~/lib/plan-draft";
 import type { ImportPreview, ImportSelection, PreviewUnit } from "~/routes/import/preview.server";
-
-const SECTION_KIND_LABELS: Record<SectionJson["kind"], string> = {
-  highlights: "亮点",
-  work: "主要工作",
-  problems: "存在问题",
-  plan: "重点工作安排",
-  vision: "远景目标",
-  other: "其他",
-};
 
 const METRIC_KIND_LABELS: Record<MetricDraft["kind"], string> = {
   actual: "完成",
@@ -126,6 +118,26 @@ function CheckGroup({
       </div>
       {children}
     </fieldset>
+  );
+}
+
+/** One labelled checkbox of the preview (a task, its target, a metric). */
+function CheckBox({
+  name,
+  value,
+  defaultChecked,
+  children,
+}: {
+  name: string;
+  value: string;
+  defaultChecked: boolean;
+  children: ReactNode;
+}) {
+  return (
+    <label className="checkbox">
+      <input type="checkbox" name={name} value={value} defaultChecked={defaultChecked} />
+      <span>{children}</span>
+    </label>
   );
 }
 
@@ -268,33 +280,23 @@ export function PreviewForm({
               <ul className="metric-list">
                 {group.metrics.map((metric) => (
                   <li key={metric.key}>
-                    <label className="checkbox">
-                      <input
-                        type="checkbox"
-                        name="metric"
-                        value={metric.key}
-                        defaultChecked={chosenMetrics ? chosenMetrics.has(metric.key) : false}
-                      />
-                      <span>
-                        <strong>{metric.name}</strong> {formatFigure(metric)}
-                        <span className="muted small">
-                          （{metric.baselinePeriod}
-                          {metric.baselineEstimated ? "·预计" : ""}）
-                        </span>
-                        {metric.partial ? (
-                          <span className="muted small">
-                            （{metric.partial.period}完成{metric.partial.value}
-                            {metric.unit}）
-                          </span>
-                        ) : null}
-                        {metric.forecast != null && metric.forecast !== metric.baseline
-                          ? `（预计全年${metric.forecast}${metric.unit}）`
-                          : ""}
-                        <span className="kind-badge">{METRIC_KIND_LABELS[metric.kind]}</span>
-                        {metric.approximate ? <span className="kind-badge">约数</span> : null}
-                        <span className="muted small"> {metric.ref}</span>
+                    <CheckBox name="metric" value={metric.key} defaultChecked={chosenMetrics ? chosenMetrics.has(metric.key) : false}>
+                      <strong>{metric.name}</strong> {formatFigure(metric)}
+                      <span className="muted small">
+                        （{metric.baselinePeriod}
+                        {metric.baselineEstimated ? "·预计" : ""}）
                       </span>
-                    </label>
+                      {metric.partial ? (
+                        <span className="muted small">
+                          （{metric.partial.period}完成{metric.partial.value}
+                          {metric.unit}）
+                        </span>
+                      ) : null}
+                      {metric.forecast != null && metric.forecast !== metric.baseline ? `（预计全年${metric.forecast}${metric.unit}）` : ""}
+                      <span className="kind-badge">{METRIC_KIND_LABELS[metric.kind]}</span>
+                      {metric.approximate ? <span className="kind-badge">约数</span> : null}
+                      <span className="muted small"> {metric.ref}</span>
+                    </CheckBox>
                   </li>
                 ))}
               </ul>
@@ -362,12 +364,9 @@ function TaskGroup({
           const leadError = errors[`lead:${task.key}`];
           return (
             <li key={task.key} className="task-draft">
-              <label className="checkbox">
-                <input type="checkbox" name="task" value={task.key} defaultChecked={chosen ? chosen.checked : checkedByDefault} />
-                <span>
-                  导入 <span className="origin-ref">{task.originRef ?? "—"}</span>
-                </span>
-              </label>
+              <CheckBox name="task" value={task.key} defaultChecked={chosen ? chosen.checked : checkedByDefault}>
+                导入 <span className="origin-ref">{task.originRef ?? "—"}</span>
+              </CheckBox>
               <label className="field grow">
                 <span>任务名称</span>
                 <input name={`title:${task.key}`} defaultValue={chosen?.title ?? task.title} aria-invalid={titleError ? true : undefined} />
@@ -402,26 +401,18 @@ function TaskGroup({
                 <ul className="task-targets" aria-label="目标指标">
                   {task.targets.map((t) => (
                     <li key={t.key}>
-                      <label className="checkbox">
-                        <input
-                          type="checkbox"
-                          name="target"
-                          value={t.key}
-                          defaultChecked={chosenTargets ? chosenTargets.has(t.key) : checkedByDefault}
-                        />
-                        <span>
-                          目标 <strong>{t.name}</strong> {t.target}
-                          {t.unit}
-                          {t.qualifier && t.qualifier !== "累计" ? t.qualifier : ""}
-                          {t.baseline != null ? (
-                            <span className="muted small">
-                              （上年{t.baseline}
-                              {t.unit}
-                              {t.baselineEstimated ? "·预计" : ""}）
-                            </span>
-                          ) : null}
-                        </span>
-                      </label>
+                      <CheckBox name="target" value={t.key} defaultChecked={chosenTargets ? chosenTargets.has(t.key) : checkedByDefault}>
+                        目标 <strong>{t.name}</strong> {t.target}
+                        {t.unit}
+                        {t.qualifier && t.qualifier !== "累计" ? t.qualifier : ""}
+                        {t.baseline != null ? (
+                          <span className="muted small">
+                            （上年{t.baseline}
+                            {t.unit}
+                            {t.baselineEstimated ? "·预计" : ""}）
+                          </span>
+                        ) : null}
+                      </CheckBox>
                     </li>
                   ))}
                 </ul>

@@ -1,7 +1,8 @@
 // The KPI page's filters: unit, 责任领导, light, category, scope and order, as a GET form.
 import { Form, Link, useNavigation, useSubmit } from "@remix-run/react";
-import { SelectField } from "~/components/field";
+import { SelectField, namedOptions, type SelectFieldProps } from "~/components/field";
 import {
+  DEFAULT_KPI_FILTERS,
   METRIC_LIGHT_LABELS,
   METRIC_LIGHT_ORDER,
   SCOPE_LABELS,
@@ -12,21 +13,40 @@ import {
 } from "~/lib/kpi-report";
 import type { KpiOptions } from "~/routes/kpi/queries.server";
 
-export const emptyFilters: KpiFilters = {
-  unit: null,
-  leader: null,
-  light: null,
-  category: null,
-  scope: "tracked",
-  sort: "default",
-  grouped: true,
-  all: false,
-};
+/** Choices from a value → label record, in its order. */
+function labelledOptions(labels: Record<string, string>): SelectFieldProps["options"] {
+  return Object.entries(labels).map(([value, label]) => ({ value, label }));
+}
 
 export function FilterBar({ year, filters, options }: { year: number; filters: KpiFilters; options: KpiOptions }) {
   const submit = useSubmit();
   const navigation = useNavigation();
   const busy = navigation.state === "loading" && navigation.location?.pathname === "/kpi";
+  const selects: SelectFieldProps[] = [
+    { name: "unit", label: "单位", defaultValue: filters.unit, emptyLabel: "全部单位", options: namedOptions(options.units) },
+    { name: "leader", label: "责任领导", defaultValue: filters.leader, emptyLabel: "全部领导", options: namedOptions(options.leaders) },
+    {
+      name: "light",
+      label: "督办灯",
+      defaultValue: filters.light,
+      emptyLabel: "全部",
+      options: METRIC_LIGHT_ORDER.map((light) => ({
+        value: light,
+        label: `${METRIC_LIGHT_LABELS[light].shape} ${METRIC_LIGHT_LABELS[light].word} ${METRIC_LIGHT_LABELS[light].meaning}`,
+      })),
+    },
+    { name: "scope", label: "范围", defaultValue: filters.scope, options: labelledOptions(SCOPE_LABELS) },
+    { name: "sort", label: "排序", defaultValue: filters.sort, options: labelledOptions(SORT_LABELS) },
+    {
+      name: "group",
+      label: "分组",
+      defaultValue: filters.grouped ? "" : "none",
+      options: [
+        { value: "", label: "按类别分组" },
+        { value: "none", label: "不分组" },
+      ],
+    },
+  ];
   return (
     <Form
       method="get"
@@ -37,58 +57,22 @@ export function FilterBar({ year, filters, options }: { year: number; filters: K
       <input type="hidden" name="year" value={year} />
       {filters.category ? <input type="hidden" name="category" value={filters.category} /> : null}
       {filters.all ? <input type="hidden" name="all" value="1" /> : null}
-      <SelectField
-        name="unit"
-        label="单位"
-        defaultValue={filters.unit ?? null}
-        emptyLabel="全部单位"
-        options={options.units.map((u) => ({ value: u.id, label: u.name }))}
-      />
-      <SelectField
-        name="leader"
-        label="责任领导"
-        defaultValue={filters.leader ?? null}
-        emptyLabel="全部领导"
-        options={options.leaders.map((l) => ({ value: l.id, label: l.name }))}
-      />
-      <SelectField
-        name="light"
-        label="督办灯"
-        defaultValue={filters.light ?? null}
-        emptyLabel="全部"
-        options={METRIC_LIGHT_ORDER.map((light) => ({
-          value: light,
-          label: `${METRIC_LIGHT_LABELS[light].shape} ${METRIC_LIGHT_LABELS[light].word} ${METRIC_LIGHT_LABELS[light].meaning}`,
-        }))}
-      />
-      <SelectField
-        name="scope"
-        label="范围"
-        defaultValue={filters.scope}
-        options={Object.entries(SCOPE_LABELS).map(([value, label]) => ({ value, label }))}
-      />
-      <SelectField
-        name="sort"
-        label="排序"
-        defaultValue={filters.sort}
-        options={Object.entries(SORT_LABELS).map(([value, label]) => ({ value, label }))}
-      />
-      <SelectField
-        name="group"
-        label="分组"
-        defaultValue={filters.grouped ? "" : "none"}
-        options={[
-          { value: "", label: "按类别分组" },
-          { value: "none", label: "不分组" },
-        ]}
-      />
+      {selects.map((select) => (
+        <SelectField key={select.name} {...select} />
+      ))}
       <div className="kpi-filter-actions">
         <button type="submit" className="button secondary small">
           {busy ? "正在筛选…" : "筛选"}
         </button>
         {hasActiveKpiFilters(filters) ? (
           <Link
-            to={kpiSearch(year, { ...emptyFilters, scope: filters.scope, sort: filters.sort, grouped: filters.grouped, all: filters.all })}
+            to={kpiSearch(year, {
+              ...DEFAULT_KPI_FILTERS,
+              scope: filters.scope,
+              sort: filters.sort,
+              grouped: filters.grouped,
+              all: filters.all,
+            })}
             className="small"
           >
             清除筛选

@@ -1,7 +1,7 @@
 // One metric in full (指标详情): its figures, its weekly trend and every reported value.
 import { type Kysely, type Transaction } from "kysely";
-import type { Database, MetricAggregation, MetricDirection, TaskStatus } from "../../../db/schema";
-import { actualByUnit, aggregateActual, actualTrend, type MetricValue } from "~/lib/kpi";
+import type { Database, TaskStatus } from "../../../db/schema";
+import { actualByUnit, aggregateActual, actualTrend, type MetricValue, type NamedMetric } from "~/lib/kpi";
 import { evaluateMetric, metricExpectedProgress, type MetricEvaluation } from "~/lib/kpi-report";
 import { weekRange } from "~/lib/weeks";
 import { toPlanInfo, type PlanInfo } from "~/models/plans.server";
@@ -25,18 +25,7 @@ export interface ReportedValue {
 
 export interface MetricDetail {
   plan: PlanInfo;
-  metric: {
-    id: number;
-    name: string;
-    unit: string;
-    category: string;
-    direction: MetricDirection;
-    aggregation: MetricAggregation;
-    baseline: number | null;
-    target: number | null;
-    sourceRef: string | null;
-    sourceSentence: string | null;
-  };
+  metric: NamedMetric & { sourceRef: string | null; sourceSentence: string | null };
   task: { id: number; code: string; title: string; status: TaskStatus; startDate: string | null; dueDate: string | null } | null;
   leader: string | null;
   units: { id: number; name: string; role: "lead" | "support" }[];

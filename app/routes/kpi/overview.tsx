@@ -1,11 +1,10 @@
 // The KPI page's overview: task lights, metric lights and each unit's 填报 rate.
 import { Link } from "@remix-run/react";
 import { STATUSES, STATUS_LABELS } from "~/lib/board";
-import { METRIC_LIGHT_LABELS, METRIC_LIGHT_ORDER, kpiSearch } from "~/lib/kpi-report";
+import { DEFAULT_KPI_FILTERS, METRIC_LIGHT_LABELS, METRIC_LIGHT_ORDER, kpiSearch } from "~/lib/kpi-report";
 import { LIGHT_LABELS, type Light } from "~/lib/lights";
 import { weekLabel } from "~/lib/weeks";
 import type { PlanOverview } from "~/routes/kpi/queries.server";
-import { emptyFilters } from "~/routes/kpi/filter-bar";
 
 function TaskLightTag({ light, count, year }: { light: Light; count: number; year: number }) {
   const label = LIGHT_LABELS[light];
@@ -52,7 +51,7 @@ export function Overview({ overview, year }: { overview: PlanOverview; year: num
         <ul className="kpi-light-list" aria-label="指标督办灯">
           {METRIC_LIGHT_ORDER.map((light) => (
             <li key={light} className={`kpi-light kpi-light-${light}`}>
-              <Link to={kpiSearch(year, { ...emptyFilters, light })} className="kpi-light-word">
+              <Link to={kpiSearch(year, { ...DEFAULT_KPI_FILTERS, light })} className="kpi-light-word">
                 <span aria-hidden="true">{METRIC_LIGHT_LABELS[light].shape}</span> {METRIC_LIGHT_LABELS[light].word}
                 {METRIC_LIGHT_LABELS[light].meaning ? ` ${METRIC_LIGHT_LABELS[light].meaning}` : ""}
               </Link>

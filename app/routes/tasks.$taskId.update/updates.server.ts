@@ -1,7 +1,7 @@
 // Weekly 填报: one update per task × unit × ISO week, with the task's metric values of that
 // week. Saving writes the update, its values and 佐证材料, the task's progress, the plan's
 // change counter (so open boards refresh) and an audit row per write, in one transaction.
-import type { Kysely, Transaction } from "kysely";
+import type { Expression, Kysely, Transaction } from "kysely";
 import type { AppDatabase } from "../../../db/index";
 import type { Database, MetricAggregation, TaskStatus } from "../../../db/schema";
 import { mayEditUpdate } from "~/lib/updates";
@@ -10,6 +10,18 @@ import { can, type Actor } from "~/utils/permissions";
 import { badRequest, forbidden, notFound } from "~/lib/refusal";
 
 type Db = Kysely<Database> | Transaction<Database>;
+
+/** The query for a unit's latest progress on a task before `week` (also used as a subquery). */
+function latestProgressBefore(db: Db, taskId: number | Expression<number>, unitId: number, week: string) {
+  return db
+    .selectFrom("updates")
+    .select("updates.progress")
+    .where("updates.task_id", "=", taskId)
+    .where("updates.unit_id", "=", unitId)
+    .where("updates.week", "<", week)
+    .orderBy("updates.week", "desc")
+    .limit(1);
+}
 
 export interface UpdateTaskInfo {
   id: number;
@@ -79,15 +91,7 @@ export async function getUpdateTask(db: Db, taskId: number, valuesOf?: { unitId:
           .where("updates.unit_id", "=", valuesOf!.unitId)
           .where("updates.week", "=", valuesOf!.week)
           .as("ofUpdateId"),
-        eb
-          .selectFrom("updates")
-          .select("updates.progress")
-          .whereRef("updates.task_id", "=", "tasks.id")
-          .where("updates.unit_id", "=", valuesOf!.unitId)
-          .where("updates.week", "<", valuesOf!.week)
-          .orderBy("updates.week", "desc")
-          .limit(1)
-          .as("ofPreviousProgress"),
+        latestProgressBefore(db, eb.ref("tasks.id"), valuesOf!.unitId, valuesOf!.week).as("ofPreviousProgress"),
       ]),
     )
     .where("tasks.id", "=", taskId)
@@ -201,15 +205,7 @@ export async function findUpdate(db: Db, taskId: number, unitId: number, week: s
 
 /** The unit's latest progress before `week` (a drop below it needs a note). */
 async function previousProgress(db: Db, taskId: number, unitId: number, week: string): Promise<number | null> {
-  const row = await db
-    .selectFrom("updates")
-    .select("progress")
-    .where("task_id", "=", taskId)
-    .where("unit_id", "=", unitId)
-    .where("week", "<", week)
-    .orderBy("week", "desc")
-    .limit(1)
-    .executeTakeFirst();
+  const row = await latestProgressBefore(db, taskId, unitId, week).executeTakeFirst();
   return row ? row.progress : null;
 }
 
