@@ -13,10 +13,8 @@ type Finding = { view: string; id: string; impact: string | null; nodes: string[
 async function audit(page: Page, view: string): Promise<Finding[]> {
   await page.evaluate(axeSource);
   const violations = await page.evaluate(async (tags) => {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const axe = (window as any).axe;
     const result = await axe.run(document, { runOnly: { type: "tag", values: tags } });
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     return result.violations.map((v: any) => ({
       id: v.id,
       impact: v.impact,
