@@ -57,3 +57,42 @@ export function ErrorSummary({
     </div>
   );
 }
+
+/**
+ * The list of a refused form's bad fields, each a link that puts focus on its control (found by
+ * `name` in the same form; without JS the link jumps to the field's message, `#<name>-error`).
+ * Shown inside the form's feedback area, which takes focus itself.
+ */
+export function FieldErrorLinks({
+  errors,
+  labelOf,
+  lead,
+}: {
+  errors: Record<string, string>;
+  labelOf: (name: string) => string;
+  lead: string;
+}) {
+  return (
+    <div className="form-error error-summary">
+      <p>{lead}</p>
+      <ul>
+        {Object.entries(errors).map(([name, message]) => (
+          <li key={name}>
+            <a
+              href={`#${name}-error`}
+              onClick={(event) => {
+                const field = event.currentTarget.closest("form")?.elements.namedItem(name);
+                const control = field instanceof RadioNodeList ? field[0] : field;
+                if (!(control instanceof HTMLElement)) return;
+                event.preventDefault();
+                control.focus();
+              }}
+            >
+              {labelOf(name)}：{message}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

@@ -6,6 +6,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigate, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { FieldErrorLinks } from "~/components/error-summary";
 import { ORIGIN_LABELS, type TaskOrigin } from "~/lib/board";
 import { AGGREGATION_LABELS, DIRECTION_LABELS } from "~/lib/task-changes";
 import { MERGE_KEYS, type MergeKey, type Resolution } from "~/lib/task-merge";
@@ -402,27 +403,11 @@ export default function EditTask() {
             ) : null}
             {errors._form ? <p className="form-error">{errors._form}</p> : null}
             {Object.keys(errors).length > 0 && !errors._form ? (
-              <div className="form-error error-summary">
-                <p>有{Object.keys(errors).length}处需要修改：</p>
-                <ul>
-                  {Object.entries(errors).map(([name, message]) => (
-                    <li key={name}>
-                      <a
-                        href={`#${name}-error`}
-                        onClick={(event) => {
-                          const field = event.currentTarget.closest("form")?.elements.namedItem(name);
-                          const control = field instanceof RadioNodeList ? field[0] : field;
-                          if (!(control instanceof HTMLElement)) return;
-                          event.preventDefault();
-                          control.focus();
-                        }}
-                      >
-                        {EDIT_FIELD_LABELS[name] ?? "标红的项目"}：{message}
-                      </a>
-                    </li>
-                  ))}
-                </ul>
-              </div>
+              <FieldErrorLinks
+                errors={errors}
+                labelOf={(name) => EDIT_FIELD_LABELS[name] ?? "标红的项目"}
+                lead={`有${Object.keys(errors).length}处需要修改：`}
+              />
             ) : null}
           </div>
 

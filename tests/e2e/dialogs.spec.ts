@@ -89,3 +89,18 @@ test("a refused task edit: the summary at 保存 is focused and its link leads t
   await feedback.getByRole("link", { name: /^名称：/ }).click();
   await expect(dialog.locator("input[name=title]")).toBeFocused();
 });
+
+test("a refused 填报: the feedback is focused and its link leads to the empty 本周进展", async ({ page }) => {
+  await login(page, "leader");
+  await page.goto("/board");
+  const href = (await page.locator("li.task-card a[href^='/board/']").first().getAttribute("href"))!;
+  const taskId = href.split("?")[0].split("/").pop();
+  await page.goto(`/tasks/${taskId}/update`);
+  const body = page.locator("textarea[name=body]");
+  await body.fill("");
+  await page.getByRole("button", { name: /提交填报|保存修改/ }).click();
+  const feedback = page.locator(".form-feedback").first();
+  await expect(feedback).toBeFocused();
+  await feedback.getByRole("link", { name: /^本周进展：/ }).click();
+  await expect(body).toBeFocused();
+});

@@ -5,6 +5,8 @@ import { parseRowId } from "~/lib/row-id";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
+import { FieldErrorLinks } from "~/components/error-summary";
+import { updateFieldLabel } from "~/routes/tasks.$taskId.update/field-labels";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { formatNumber } from "~/lib/kpi";
 import { ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_FILES, formatBytes, UPDATE_FORM_MAX_BYTES } from "~/lib/updates";
@@ -322,7 +324,11 @@ export default function UpdateFormPage() {
               ) : null}
             </div>
           ) : Object.keys(errors).length > 0 ? (
-            <p className="form-error">有{Object.keys(errors).length}处需要修改，请查看下面标红的内容。您填写的内容都还在。</p>
+            <FieldErrorLinks
+              errors={errors}
+              labelOf={(name) => updateFieldLabel(name, task.metrics) ?? "标红的项目"}
+              lead={`有${Object.keys(errors).length}处需要修改，您填写的内容都还在：`}
+            />
           ) : null}
         </div>
 

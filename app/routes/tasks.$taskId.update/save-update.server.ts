@@ -1,5 +1,6 @@
 // Saving a week's 填报: the update, its metric values and files, with version and week checks, in one transaction.
 import type { ExpressionBuilder, Kysely, Transaction } from "kysely";
+import { updateFieldLabel } from "~/routes/tasks.$taskId.update/field-labels";
 import type { AppDatabase } from "../../../db/index";
 import type { Database } from "../../../db/schema";
 import { mayEditUpdate } from "~/lib/updates";
@@ -50,14 +51,6 @@ export interface SaveUpdateResult {
 }
 
 /** The 填报 form's fields, by their form names, as the merge compares them. */
-const UPDATE_FIELD_LABELS: Record<string, string> = {
-  body: "本周进展",
-  progress: "完成进度",
-  nextSteps: "下步计划",
-  blockers: "困难问题",
-  needsCoordination: "需要协调",
-};
-
 type UpdateFields = Pick<SaveUpdateInput, "body" | "progress" | "nextSteps" | "blockers" | "needsCoordination">;
 
 /** A 填报 as form values (the names the form uses), for the merge and for handing back to the form. */
@@ -218,7 +211,7 @@ export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdat
           : null;
         const keys = Object.keys(currentForm);
         const merge = mergeFields(keys, baseForm, currentForm, mineForm);
-        const label = (key: string) => UPDATE_FIELD_LABELS[key] ?? task.metrics.find((m) => `metric_${m.id}` === key)?.name ?? key;
+        const label = (key: string) => updateFieldLabel(key, task.metrics) ?? key;
         merged = merge.theirs.map(label);
         if (merge.conflicts.length > 0) {
           const values = { ...mineForm };
