@@ -69,7 +69,8 @@ test("a secretary posts this week's update on a phone and sees the card change",
   expect(box!.height).toBeGreaterThanOrEqual(44);
   expect(box!.width).toBeGreaterThan(300);
   await submit.tap();
-  await expect(page.getByText("完成进度不能超过100%。")).toBeVisible();
+  await expect(page.getByText("完成进度不能超过100%。", { exact: true })).toBeVisible();
+  await expect(page.getByRole("link", { name: "完成进度：完成进度不能超过100%。" })).toBeVisible();
   await expect(page.getByLabel("本周进展（必填）")).toHaveValue("完成辖区城管队员业务培训2场，参训42人次。");
 
   await page.getByLabel("完成进度（%）").fill("90");
