@@ -343,7 +343,8 @@ const RECENT_MOVES_SINCE_MS = 24 * 60 * 60 * 1000;
 export async function listRecentMoves(db: Db, planId: number, now = new Date()): Promise<RecentMove[]> {
   const rows = await db
     .selectFrom("audit_log")
-    .innerJoin("tasks", (join) => join.onRef("tasks.id", "=", "audit_log.entity_id"))
+    // entity_id is text (it names plans, tasks and users alike): compare as text, which PostgreSQL insists on.
+    .innerJoin("tasks", (join) => join.on((eb) => eb(eb.cast<string>("tasks.id", "text"), "=", eb.ref("audit_log.entity_id"))))
     .leftJoin("users", "users.id", "audit_log.actor_id")
     .select(["tasks.id as task_id", "audit_log.actor_id", "audit_log.after_json", "users.display_name"])
     .where("audit_log.entity", "=", "task")
