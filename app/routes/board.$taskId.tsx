@@ -297,7 +297,7 @@ export default function TaskDetailPanel() {
 
         <section className="detail-section" aria-labelledby="detail-history">
           <h3 id="detail-history">历史记录</h3>
-          <ol className="detail-history">
+          <ol className="plain-list detail-history">
             {detail.history.map((entry) => (
               <li key={entry.id}>
                 <p>

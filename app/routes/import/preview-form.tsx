@@ -357,7 +357,7 @@ function TaskGroup({
   const initial = tasks.filter((t) => (selection?.tasks[t.key] ? selection.tasks[t.key].checked : checkedByDefault)).length;
   return (
     <CheckGroup name="task" className="task-group" title={title} total={tasks.length} initial={initial}>
-      <ol className="task-drafts">
+      <ol className="plain-list task-drafts">
         {tasks.map((task) => {
           const chosen = selection?.tasks[task.key];
           const titleError = errors[`title:${task.key}`];

@@ -412,7 +412,7 @@ export default function UpdateFormPage() {
           <fieldset className="attachment-inputs">
             <legend>佐证材料（可选）</legend>
             {form.attachments.length > 0 ? (
-              <ul className="attachment-list">
+              <ul className="plain-list attachment-list">
                 {form.attachments.map((file) => (
                   <li key={file.id}>
                     <a href={`/attachments/${file.id}`} target="_blank" rel="noreferrer">
