@@ -5,6 +5,7 @@ import { sql, type Kysely, type Transaction } from "kysely";
 import type { AppDatabase } from "../../../db/index";
 import type { Database, TaskStatus } from "../../../db/schema";
 import { ORIGIN_LABELS, type TaskOrigin } from "~/lib/board";
+import { metricDefinitionOf } from "~/lib/domain";
 import { positionAtTop } from "~/lib/positions";
 import { describeChanges, type FieldChange, type MetricSnapshot, type TaskSnapshot } from "~/lib/task-changes";
 import { editableOf, mergeEdit, MERGE_LABELS, type EditableTask, type MergeKey, type Resolution, type TaskFields } from "~/lib/task-merge";
@@ -166,7 +167,14 @@ export async function createTask(db: AppDatabase, actor: Actor, input: NewTaskIn
     for (const [index, metric] of (input.metrics ?? []).entries()) {
       await trx
         .insertInto("metrics")
-        .values({ ...metricColumns(metric), plan_id: input.planId, task_id: task.id, sort_order: index, created_at: now, updated_at: now })
+        .values({
+          ...metricDefinitionOf(metric),
+          plan_id: input.planId,
+          task_id: task.id,
+          sort_order: index,
+          created_at: now,
+          updated_at: now,
+        })
         .execute();
     }
     await bumpChangeSeq(trx, input.planId);
@@ -179,17 +187,6 @@ export async function createTask(db: AppDatabase, actor: Actor, input: NewTaskIn
     });
     return task;
   });
-}
-
-function metricColumns(metric: Omit<MetricRowInput, "id">) {
-  return {
-    name: metric.name,
-    unit: metric.unit,
-    baseline: metric.baseline,
-    target: metric.target,
-    direction: metric.direction,
-    aggregation: metric.aggregation,
-  };
 }
 
 /** The task states the audit log recorded, newest first (unreadable entries left out). */
@@ -375,14 +372,14 @@ export async function updateTask(
         if (metric.id != null) {
           await trx
             .updateTable("metrics")
-            .set({ ...metricColumns(metric), sort_order: index, updated_at: now, version: sql`version + 1` })
+            .set({ ...metricDefinitionOf(metric), sort_order: index, updated_at: now, version: sql`version + 1` })
             .where("id", "=", metric.id)
             .execute();
         } else {
           await trx
             .insertInto("metrics")
             .values({
-              ...metricColumns(metric),
+              ...metricDefinitionOf(metric),
               plan_id: current!.plan_id,
               task_id: taskId,
               sort_order: index,

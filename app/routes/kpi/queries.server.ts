@@ -7,7 +7,8 @@
 // to date and the weekly trend (~/lib/kpi-report). The SQL is portable: SQLite ≥ 3.28 and
 // PostgreSQL both have named windows and LAG.
 import { type Kysely, type Transaction } from "kysely";
-import type { Database, MetricAggregation, MetricDirection, TaskStatus } from "../../../db/schema";
+import type { Database, TaskStatus } from "../../../db/schema";
+import type { MetricDefinition } from "~/lib/domain";
 import { type Metric } from "~/lib/kpi";
 import {
   evaluateMetric,
@@ -224,15 +225,9 @@ async function loadReporting(
 
 // ---------------------------------------------------------------- the page
 
-export interface MetricRow {
+export interface MetricRow extends MetricDefinition {
   id: number;
   task_id: number | null;
-  name: string;
-  unit: string;
-  baseline: number | null;
-  target: number | null;
-  direction: MetricDirection;
-  aggregation: MetricAggregation;
   category: string;
   sort_order: number;
 }
