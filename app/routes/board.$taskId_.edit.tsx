@@ -6,9 +6,10 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigate, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { fieldErrorsOf } from "~/components/field";
 import { ORIGIN_LABELS, type TaskOrigin } from "~/lib/board";
 import { AGGREGATION_LABELS, DIRECTION_LABELS } from "~/lib/task-changes";
-import { MERGE_KEYS, type MergeKey, type Resolution } from "~/lib/task-merge";
+import { MERGE_KEYS, MERGE_LABELS, type MergeKey, type Resolution } from "~/lib/task-merge";
 import { parseRowId } from "~/lib/row-id";
 import { listUnits } from "~/models/units.server";
 import { TaskEditSchema } from "~/routes/board/task-forms.server";
@@ -176,13 +177,7 @@ export default function EditTask() {
     feedbackRef.current.focus();
   }, [actionData]);
 
-  const fieldError = (name: string) =>
-    errors[name] ? (
-      <span className="field-error" id={`${name}-error`}>
-        {errors[name]}
-      </span>
-    ) : null;
-  const invalid = (name: string) => (errors[name] ? { "aria-invalid": true, "aria-describedby": `${name}-error` } : {});
+  const { fieldError, invalid } = fieldErrorsOf(errors);
 
   return (
     <div className="detail-backdrop">
@@ -417,7 +412,7 @@ export default function EditTask() {
                           control.focus();
                         }}
                       >
-                        {EDIT_FIELD_LABELS[name] ?? "标红的项目"}：{message}
+                        {MERGE_LABELS[name as MergeKey] ?? "标红的项目"}：{message}
                       </a>
                     </li>
                   ))}
@@ -439,20 +434,6 @@ export default function EditTask() {
     </div>
   );
 }
-
-/** The edit form's fields by the names its errors use, for the error summary's links. */
-const EDIT_FIELD_LABELS: Record<string, string> = {
-  title: "名称",
-  description: "工作说明",
-  category: "类别",
-  originRef: "来源编号",
-  leadUserId: "责任领导",
-  leadUnitId: "牵头单位",
-  supportUnitIds: "配合单位",
-  startDate: "开始日期",
-  dueDate: "完成时限",
-  metrics: "指标",
-};
 
 export function ErrorBoundary() {
   return (

@@ -6,6 +6,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { fieldErrorsOf } from "~/components/field";
 import { formatNumber } from "~/lib/kpi";
 import { ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_FILES, formatBytes, UPDATE_FORM_MAX_BYTES } from "~/lib/updates";
 import { formatDateTime, weekLabel } from "~/lib/weeks";
@@ -219,13 +220,7 @@ export default function UpdateFormPage() {
     setDraftAt(null);
   }
 
-  const fieldError = (name: string) =>
-    errors[name] ? (
-      <span className="field-error" id={`${name}-error`}>
-        {errors[name]}
-      </span>
-    ) : null;
-  const invalid = (name: string) => (errors[name] ? { "aria-invalid": true, "aria-describedby": `${name}-error` } : {});
+  const { fieldError, invalid } = fieldErrorsOf(errors);
 
   return (
     <section className="page update-page">
