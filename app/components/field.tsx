@@ -24,13 +24,26 @@ export function Field({
         aria-invalid={error ? true : undefined}
         aria-describedby={error ? `${name}-error` : undefined}
       />
-      {error ? (
-        <span className="field-error" id={`${name}-error`}>
-          {error}
-        </span>
-      ) : null}
+      <FieldError name={name} error={error} />
     </label>
   );
+}
+
+/** A field's error message, with the id its input names in aria-describedby. */
+export function FieldError({ name, error }: { name: string; error: string | undefined }) {
+  return error ? (
+    <span className="field-error" id={`${name}-error`}>
+      {error}
+    </span>
+  ) : null;
+}
+
+/** For a form laid out by hand: each field's error message, and the attributes that tie its input to it. */
+export function fieldErrorsOf(errors: Record<string, string | undefined>) {
+  return {
+    fieldError: (name: string) => <FieldError name={name} error={errors[name]} />,
+    invalid: (name: string) => (errors[name] ? { "aria-invalid": true, "aria-describedby": `${name}-error` } : {}),
+  };
 }
 
 export interface SelectFieldProps {

@@ -11,3 +11,25 @@ export type TaskOrigin = "key_work" | "problem" | "manual" | "carried_over";
 export type MetricDirection = "up" | "down" | "cap" | "floor";
 export type MetricAggregation = "sum" | "latest";
 export type CommentKind = "comment" | "urge" | "verify" | "reject";
+
+/** What defines a 指标, wherever one is stored, edited or recorded. */
+export interface MetricDefinition {
+  name: string;
+  unit: string;
+  baseline: number | null;
+  target: number | null;
+  direction: MetricDirection;
+  aggregation: MetricAggregation;
+}
+
+/** Only the defining fields of a metric (for a write or a snapshot). */
+export function metricDefinitionOf(metric: MetricDefinition): MetricDefinition {
+  return {
+    name: metric.name,
+    unit: metric.unit,
+    baseline: metric.baseline,
+    target: metric.target,
+    direction: metric.direction,
+    aggregation: metric.aggregation,
+  };
+}

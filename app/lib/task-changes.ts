@@ -3,18 +3,12 @@
  * what changed between two such snapshots: shown in a card's history, and to someone whose edit
  * was refused with 409 ("已被他人修改") so they see what the other person changed.
  */
-import type { MetricAggregation, MetricDirection } from "~/lib/domain";
+import type { MetricDefinition } from "~/lib/domain";
 import { ORIGIN_LABELS, STATUS_LABELS, type NamedRef, type TaskOrigin, type TaskStatus } from "~/lib/board";
 import { formatDate } from "~/lib/weeks";
 
-export interface MetricSnapshot {
+export interface MetricSnapshot extends MetricDefinition {
   id: number;
-  name: string;
-  unit: string;
-  baseline: number | null;
-  target: number | null;
-  direction: MetricDirection;
-  aggregation: MetricAggregation;
 }
 
 export interface TaskSnapshot {

@@ -11,7 +11,8 @@ export interface EditableMetric extends Omit<MetricSnapshot, "id"> {
   id: number | null;
 }
 
-export interface EditableTask {
+/** A task's own fields, as the edit form and the quick-add send them. */
+export interface TaskFields {
   title: string;
   description: string;
   category: string;
@@ -22,6 +23,9 @@ export interface EditableTask {
   supportUnitIds: number[];
   startDate: string | null;
   dueDate: string | null;
+}
+
+export interface EditableTask extends TaskFields {
   metrics: EditableMetric[];
 }
 

@@ -9,6 +9,15 @@ import { weekKeyOf, weekRange } from "~/lib/weeks";
 
 // ---------------------------------------------------------------- metric values
 
+/** What a unit writes in its weekly 填报. */
+export interface UpdateFields {
+  body: string;
+  progress: number;
+  nextSteps: string;
+  blockers: string;
+  needsCoordination: boolean;
+}
+
 export interface ValueTarget {
   /** The metric's unit, e.g. "件", "万元", "%". */
   unit: string;

@@ -101,3 +101,20 @@ export async function loadWeekTotals(
   }
   return byMetric;
 }
+
+/** A plan's metrics in their order, with every value reported for them. */
+export async function loadPlanMetricsWithValues(db: Db, planId: number) {
+  const metrics = await db.selectFrom("metrics").selectAll().where("plan_id", "=", planId).orderBy("sort_order").orderBy("id").execute();
+  const values = metrics.length
+    ? await db
+        .selectFrom("metric_values")
+        .select(["metric_id", "unit_id", "week", "value", "reported_at"])
+        .where(
+          "metric_id",
+          "in",
+          metrics.map((m) => m.id),
+        )
+        .execute()
+    : [];
+  return { metrics, values };
+}

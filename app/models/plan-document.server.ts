@@ -240,36 +240,16 @@ function checkReferences(doc: Omit<PlanDocument, never>, ctx: Ctx) {
       seen.add(key);
     });
   };
-  unique(
-    "units",
-    doc.units.map((u) => u.name),
-    "单位名称",
-  );
-  unique(
-    "users",
-    doc.users.map((u) => u.username),
-    "用户名",
-  );
-  unique(
-    "tasks",
-    doc.tasks.map((t) => t.code),
-    "任务编号",
-  );
-  unique(
-    "source_documents",
-    doc.source_documents.map((s) => s.sha256),
-    "原文摘要",
-  );
-  unique(
-    "attachments",
-    doc.attachments.map((a) => a.storage_key),
-    "存储名",
-  );
-  unique(
-    "summaries",
-    doc.summaries.map((s) => String(s.version)),
-    "总结版本",
-  );
+  // Natural keys that must not repeat within a section: [section, each row's key, what the key is].
+  const naturalKeys: [keyof PlanDocument, string[], string][] = [
+    ["units", doc.units.map((u) => u.name), "单位名称"],
+    ["users", doc.users.map((u) => u.username), "用户名"],
+    ["tasks", doc.tasks.map((t) => t.code), "任务编号"],
+    ["source_documents", doc.source_documents.map((s) => s.sha256), "原文摘要"],
+    ["attachments", doc.attachments.map((a) => a.storage_key), "存储名"],
+    ["summaries", doc.summaries.map((s) => String(s.version)), "总结版本"],
+  ];
+  for (const [section, keys, what] of naturalKeys) unique(section, keys, what);
   doc.users.forEach((u, i) => need(units, u.unit_id, ["users", i, "unit_id"], "单位"));
   doc.source_documents.forEach((s, i) => need(users, s.imported_by, ["source_documents", i, "imported_by"], "用户"));
   doc.tasks.forEach((t, i) => {

@@ -44,7 +44,7 @@ export default function AdminUnits() {
         <h2 id="units-title">单位（{units.length}）</h2>
         <p className="muted small">改名不影响历史记录：任务与填报按单位编号关联。停用的单位不再出现在新任务的选项中。</p>
         {units.length === 0 ? <p className="empty-state">还没有单位，请在右侧新建。</p> : null}
-        <ul className="unit-list">
+        <ul className="plain-list unit-list">
           {units.map((unit) => {
             const mine = actionData?.intent === "update" && actionData.unitId === unit.id;
             const errors: Record<string, string> = mine ? actionData.errors : {};

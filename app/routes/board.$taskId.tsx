@@ -11,10 +11,8 @@ import {
   useNavigation,
   type ShouldRevalidateFunction,
 } from "@remix-run/react";
-import { useEffect, useRef } from "react";
 import { MoveToForm } from "~/routes/board/card";
 import { LightBadge } from "~/routes/board/light-badge";
-import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { TaskActivity } from "~/routes/tasks.$taskId.update/task-activity";
 import { allowedTargets, cardUnitIds, MOVE_KIND_LABELS, ORIGIN_LABELS, STATUS_LABELS, type MoveKind } from "~/lib/board";
 import { formatNumber } from "~/lib/kpi";
@@ -29,7 +27,7 @@ import { getDb } from "~/utils/db.server";
 import { parseForm, readForm, readIntent } from "~/utils/forms.server";
 import { refusalOf, rowIdParam } from "~/utils/http.server";
 import { can } from "~/utils/permissions";
-import { taskCardLink, useModalDialog } from "~/components/modal-dialog";
+import { TaskPanel, TaskPanelError } from "~/routes/board/task-panel";
 import { todayKey } from "~/models/plans.server";
 import { forbidden, notFound } from "~/lib/refusal";
 
@@ -107,7 +105,6 @@ export default function TaskDetailPanel() {
   const location = useLocation();
   const navigate = useNavigate();
   const navigation = useNavigation();
-  const panelRef = useRef<HTMLElement>(null);
   const { card, snapshot } = detail;
   const back = location.search;
   const boardHref = `/board${back}`;
@@ -117,258 +114,243 @@ export default function TaskDetailPanel() {
   // After an edit merged with others' changes made meanwhile (see the edit route).
   const merged = new URLSearchParams(location.search).get("merged");
 
-  const keepTabInside = useModalDialog(panelRef, () => taskCardLink(card.id));
-  useEffect(() => {
-    panelRef.current?.focus();
-  }, [card.id]);
-
   return (
-    <div className="detail-backdrop">
-      <section
-        ref={panelRef}
-        className="detail-panel"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="detail-title"
-        tabIndex={-1}
-        onKeyDown={(event) => {
-          keepTabInside(event);
-          if (event.key === "Escape" && !(event.target instanceof HTMLTextAreaElement)) {
-            event.preventDefault();
-            navigate(boardHref, { preventScrollReset: true });
-          }
-        }}
-      >
-        <header className="detail-head">
-          <p className="task-card-meta">
-            <span className="task-code">{card.code}</span>
-            {card.originRef ? <span className="task-origin">{card.originRef}</span> : null}
-            <span className="task-tag">{ORIGIN_LABELS[card.origin]}</span>
-            <span className={`status-pill status-${card.status}`}>{STATUS_LABELS[card.status]}</span>
-          </p>
-          <h2 id="detail-title">{card.title}</h2>
-          <Link to={boardHref} className="button secondary small detail-close" preventScrollReset>
-            关闭
+    <TaskPanel
+      taskId={card.id}
+      labelledBy="detail-title"
+      focusOn={card.id}
+      onKeyDown={(event) => {
+        if (event.key === "Escape" && !(event.target instanceof HTMLTextAreaElement)) {
+          event.preventDefault();
+          navigate(boardHref, { preventScrollReset: true });
+        }
+      }}
+    >
+      <header className="detail-head">
+        <p className="task-card-meta">
+          <span className="task-code">{card.code}</span>
+          {card.originRef ? <span className="task-origin">{card.originRef}</span> : null}
+          <span className="task-tag">{ORIGIN_LABELS[card.origin]}</span>
+          <span className={`status-pill status-${card.status}`}>{STATUS_LABELS[card.status]}</span>
+        </p>
+        <h2 id="detail-title">{card.title}</h2>
+        <Link to={boardHref} className="button secondary small detail-close" preventScrollReset>
+          关闭
+        </Link>
+      </header>
+
+      {merged ? (
+        <p className="notice" role="status">
+          已保存。已合并他人同时所做的修改：{merged.slice(0, 100)}
+        </p>
+      ) : null}
+
+      <div className="detail-light">
+        <LightBadge light={card.light} />
+        <p>
+          完成进度 <strong>{card.progress}%</strong>
+          {card.dueDate && card.status !== "done" ? `，序时进度 ${card.light.expectedProgress}%` : ""}
+          {card.lastUpdateWeek && isWeekKey(card.lastUpdateWeek)
+            ? `；最近填报：${weekLabel(card.lastUpdateWeek, detail.plan.year)}`
+            : "；尚无填报"}
+        </p>
+        <progress max={100} value={card.progress} aria-label={`完成${card.progress}%`} />
+      </div>
+
+      {canManage ? (
+        <p className="detail-actions">
+          <Link to={`/board/${card.id}/edit${back}`} className="button primary">
+            编辑
           </Link>
-        </header>
+        </p>
+      ) : null}
 
-        {merged ? (
-          <p className="notice" role="status">
-            已保存。已合并他人同时所做的修改：{merged.slice(0, 100)}
-          </p>
-        ) : null}
-
-        <div className="detail-light">
-          <LightBadge light={card.light} />
-          <p>
-            完成进度 <strong>{card.progress}%</strong>
-            {card.dueDate && card.status !== "done" ? `，序时进度 ${card.light.expectedProgress}%` : ""}
-            {card.lastUpdateWeek && isWeekKey(card.lastUpdateWeek)
-              ? `；最近填报：${weekLabel(card.lastUpdateWeek, detail.plan.year)}`
-              : "；尚无填报"}
-          </p>
-          <progress max={100} value={card.progress} aria-label={`完成${card.progress}%`} />
+      <dl className="detail-fields">
+        <div>
+          <dt>类别</dt>
+          <dd>{card.category || "未分类"}</dd>
         </div>
-
-        {canManage ? (
-          <p className="detail-actions">
-            <Link to={`/board/${card.id}/edit${back}`} className="button primary">
-              编辑
-            </Link>
-          </p>
+        <div>
+          <dt>来源</dt>
+          <dd>
+            {ORIGIN_LABELS[card.origin]}
+            {card.originRef ? `（上年总结 ${card.originRef}）` : ""}
+          </dd>
+        </div>
+        <div>
+          <dt>责任领导</dt>
+          <dd>{card.leadUser?.name ?? "未指定"}</dd>
+        </div>
+        <div>
+          <dt>牵头单位</dt>
+          <dd>{card.leadUnit?.name ?? "未指定"}</dd>
+        </div>
+        <div>
+          <dt>配合单位</dt>
+          <dd>{card.supportUnits.map((u) => u.name).join("、") || "无"}</dd>
+        </div>
+        <div>
+          <dt>开始日期</dt>
+          <dd>{card.startDate ? formatDate(card.startDate) : `${detail.plan.year}年1月1日（年初）`}</dd>
+        </div>
+        <div>
+          <dt>完成时限</dt>
+          <dd>{card.dueDate ? formatDate(card.dueDate) : "未设定"}</dd>
+        </div>
+        {detail.doneAt ? (
+          <div>
+            <dt>销号时间</dt>
+            <dd>{formatDateTime(detail.doneAt)}</dd>
+          </div>
         ) : null}
+      </dl>
 
-        <dl className="detail-fields">
-          <div>
-            <dt>类别</dt>
-            <dd>{card.category || "未分类"}</dd>
-          </div>
-          <div>
-            <dt>来源</dt>
-            <dd>
-              {ORIGIN_LABELS[card.origin]}
-              {card.originRef ? `（上年总结 ${card.originRef}）` : ""}
-            </dd>
-          </div>
-          <div>
-            <dt>责任领导</dt>
-            <dd>{card.leadUser?.name ?? "未指定"}</dd>
-          </div>
-          <div>
-            <dt>牵头单位</dt>
-            <dd>{card.leadUnit?.name ?? "未指定"}</dd>
-          </div>
-          <div>
-            <dt>配合单位</dt>
-            <dd>{card.supportUnits.map((u) => u.name).join("、") || "无"}</dd>
-          </div>
-          <div>
-            <dt>开始日期</dt>
-            <dd>{card.startDate ? formatDate(card.startDate) : `${detail.plan.year}年1月1日（年初）`}</dd>
-          </div>
-          <div>
-            <dt>完成时限</dt>
-            <dd>{card.dueDate ? formatDate(card.dueDate) : "未设定"}</dd>
-          </div>
-          {detail.doneAt ? (
-            <div>
-              <dt>销号时间</dt>
-              <dd>{formatDateTime(detail.doneAt)}</dd>
-            </div>
-          ) : null}
-        </dl>
+      {snapshot.description ? (
+        <section className="detail-section" aria-labelledby="detail-desc">
+          <h3 id="detail-desc">工作说明</h3>
+          <p className="pre-line">{snapshot.description}</p>
+        </section>
+      ) : null}
+      {detail.sourceExcerpt ? (
+        <section className="detail-section" aria-labelledby="detail-source">
+          <h3 id="detail-source">上年总结原文</h3>
+          <blockquote className="pre-line">{detail.sourceExcerpt}</blockquote>
+        </section>
+      ) : null}
 
-        {snapshot.description ? (
-          <section className="detail-section" aria-labelledby="detail-desc">
-            <h3 id="detail-desc">工作说明</h3>
-            <p className="pre-line">{snapshot.description}</p>
-          </section>
-        ) : null}
-        {detail.sourceExcerpt ? (
-          <section className="detail-section" aria-labelledby="detail-source">
-            <h3 id="detail-source">上年总结原文</h3>
-            <blockquote className="pre-line">{detail.sourceExcerpt}</blockquote>
-          </section>
-        ) : null}
-
-        <section className="detail-section" aria-labelledby="detail-metrics">
-          <h3 id="detail-metrics">指标</h3>
-          {detail.metrics.length === 0 ? (
-            <p className="muted">没有设定指标。{canManage ? "可在“编辑”中添加。" : ""}</p>
-          ) : (
-            <div className="table-scroll">
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th scope="col">指标</th>
-                    <th scope="col">上年基数</th>
-                    <th scope="col">目标</th>
-                    <th scope="col">累计完成</th>
-                    <th scope="col">完成目标</th>
-                    <th scope="col">口径</th>
+      <section className="detail-section" aria-labelledby="detail-metrics">
+        <h3 id="detail-metrics">指标</h3>
+        {detail.metrics.length === 0 ? (
+          <p className="muted">没有设定指标。{canManage ? "可在“编辑”中添加。" : ""}</p>
+        ) : (
+          <div className="table-scroll">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">指标</th>
+                  <th scope="col">上年基数</th>
+                  <th scope="col">目标</th>
+                  <th scope="col">累计完成</th>
+                  <th scope="col">完成目标</th>
+                  <th scope="col">口径</th>
+                </tr>
+              </thead>
+              <tbody>
+                {detail.metrics.map((m) => (
+                  <tr key={m.id}>
+                    <th scope="row">{m.name}</th>
+                    <td>{m.baseline == null ? "—" : formatNumber(m.baseline, m.unit)}</td>
+                    <td>{m.target == null ? "未设" : formatNumber(m.target, m.unit)}</td>
+                    <td>{m.actual == null ? "暂无数据" : formatNumber(m.actual, m.unit)}</td>
+                    <td>{m.percent == null ? "—" : `${m.percent}%`}</td>
+                    <td className="small">
+                      {DIRECTION_LABELS[m.direction]}；{AGGREGATION_LABELS[m.aggregation]}
+                    </td>
                   </tr>
-                </thead>
-                <tbody>
-                  {detail.metrics.map((m) => (
-                    <tr key={m.id}>
-                      <th scope="row">{m.name}</th>
-                      <td>{m.baseline == null ? "—" : formatNumber(m.baseline, m.unit)}</td>
-                      <td>{m.target == null ? "未设" : formatNumber(m.target, m.unit)}</td>
-                      <td>{m.actual == null ? "暂无数据" : formatNumber(m.actual, m.unit)}</td>
-                      <td>{m.percent == null ? "—" : `${m.percent}%`}</td>
-                      <td className="small">
-                        {DIRECTION_LABELS[m.direction]}；{AGGREGATION_LABELS[m.aggregation]}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-        </section>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
 
-        <section className="detail-section" aria-labelledby="detail-updates">
-          <h3 id="detail-updates">进展填报</h3>
-          {detail.updates.length === 0 ? (
-            <p className="muted">还没有进展填报。</p>
-          ) : (
-            <ul className="detail-updates">
-              {detail.updates.map((u) => (
-                <li key={u.id}>
-                  <p className="small muted">
-                    {isWeekKey(u.week) ? weekLabel(u.week, detail.plan.year) : u.week} · {u.unit} · {u.author} · 完成{u.progress}%
-                  </p>
-                  <p className="pre-line">{u.body}</p>
-                  {u.blockers ? <p className="pre-line small">困难问题：{u.blockers}</p> : null}
-                  {u.nextSteps ? <p className="pre-line small">下步计划：{u.nextSteps}</p> : null}
-                </li>
-              ))}
-            </ul>
-          )}
-        </section>
-        {activity ? <TaskActivity activity={activity} back={`/board/${card.id}${back}`} planYear={detail.plan.year} /> : null}
-
-        {canMove ? (
-          <section className="detail-section" aria-labelledby="detail-move">
-            <h3 id="detail-move">移动卡片</h3>
-            <MoveToForm card={card} back={back} targets={targets} withReason />
-          </section>
-        ) : null}
-
-        <section className="detail-section" aria-labelledby="detail-history">
-          <h3 id="detail-history">历史记录</h3>
-          <ol className="detail-history">
-            {detail.history.map((entry) => (
-              <li key={entry.id}>
-                <p>
-                  <time dateTime={entry.at}>{formatDateTime(entry.at)}</time> · <strong>{entry.actor ?? "系统"}</strong>{" "}
-                  {historyText(entry)}
-                  {entry.changes && entry.changes.length > 0 ? `：${entry.changes.map((c) => c.field).join("、")}` : ""}
+      <section className="detail-section" aria-labelledby="detail-updates">
+        <h3 id="detail-updates">进展填报</h3>
+        {detail.updates.length === 0 ? (
+          <p className="muted">还没有进展填报。</p>
+        ) : (
+          <ul className="detail-updates">
+            {detail.updates.map((u) => (
+              <li key={u.id}>
+                <p className="small muted">
+                  {isWeekKey(u.week) ? weekLabel(u.week, detail.plan.year) : u.week} · {u.unit} · {u.author} · 完成{u.progress}%
                 </p>
-                {entry.reason ? (
-                  <p className="history-reason">
-                    {entry.action === "task.reject" ? "驳回原因" : "说明"}：{entry.reason}
-                  </p>
-                ) : null}
-                {entry.changes && entry.changes.length > 0 ? (
-                  <ul className="history-changes small">
-                    {entry.changes.map((change, index) => (
-                      <li key={index}>
-                        {change.field}：{change.before} → {change.after}
+                <p className="pre-line">{u.body}</p>
+                {u.blockers ? <p className="pre-line small">困难问题：{u.blockers}</p> : null}
+                {u.nextSteps ? <p className="pre-line small">下步计划：{u.nextSteps}</p> : null}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      {activity ? <TaskActivity activity={activity} back={`/board/${card.id}${back}`} planYear={detail.plan.year} /> : null}
+
+      {canMove ? (
+        <section className="detail-section" aria-labelledby="detail-move">
+          <h3 id="detail-move">移动卡片</h3>
+          <MoveToForm card={card} back={back} targets={targets} withReason />
+        </section>
+      ) : null}
+
+      <section className="detail-section" aria-labelledby="detail-history">
+        <h3 id="detail-history">历史记录</h3>
+        <ol className="plain-list detail-history">
+          {detail.history.map((entry) => (
+            <li key={entry.id}>
+              <p>
+                <time dateTime={entry.at}>{formatDateTime(entry.at)}</time> · <strong>{entry.actor ?? "系统"}</strong> {historyText(entry)}
+                {entry.changes && entry.changes.length > 0 ? `：${entry.changes.map((c) => c.field).join("、")}` : ""}
+              </p>
+              {entry.reason ? (
+                <p className="history-reason">
+                  {entry.action === "task.reject" ? "驳回原因" : "说明"}：{entry.reason}
+                </p>
+              ) : null}
+              {entry.changes && entry.changes.length > 0 ? (
+                <ul className="history-changes small">
+                  {entry.changes.map((change, index) => (
+                    <li key={index}>
+                      {change.field}：{change.before} → {change.after}
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
+            </li>
+          ))}
+        </ol>
+      </section>
+
+      {canManage ? (
+        <details className="detail-delete" open={actionData ? true : undefined}>
+          <summary>删除这项重点工作</summary>
+          <Form method="post" className="stack" noValidate>
+            <input type="hidden" name="intent" value="delete" />
+            <input type="hidden" name="version" value={actionData?.currentVersion ?? card.version} />
+            <p>删除后，它的指标、进展填报和评论都会一并删除，且无法恢复。</p>
+            {actionData ? (
+              <div className="form-error" role="alert">
+                <p>{actionData.message}</p>
+                {actionData.changes.length > 0 ? (
+                  <ul>
+                    {actionData.changes.map((c, i) => (
+                      <li key={i}>
+                        {c.field}：{c.before} → {c.after}
                       </li>
                     ))}
                   </ul>
                 ) : null}
-              </li>
-            ))}
-          </ol>
-        </section>
-
-        {canManage ? (
-          <details className="detail-delete" open={actionData ? true : undefined}>
-            <summary>删除这项重点工作</summary>
-            <Form method="post" className="stack" noValidate>
-              <input type="hidden" name="intent" value="delete" />
-              <input type="hidden" name="version" value={actionData?.currentVersion ?? card.version} />
-              <p>删除后，它的指标、进展填报和评论都会一并删除，且无法恢复。</p>
-              {actionData ? (
-                <div className="form-error" role="alert">
-                  <p>{actionData.message}</p>
-                  {actionData.changes.length > 0 ? (
-                    <ul>
-                      {actionData.changes.map((c, i) => (
-                        <li key={i}>
-                          {c.field}：{c.before} → {c.after}
-                        </li>
-                      ))}
-                    </ul>
-                  ) : null}
-                </div>
-              ) : null}
-              <label className="checkbox">
-                <input type="checkbox" name="confirm" value="yes" />
-                我确认删除“{card.code} {card.title}”
-              </label>
-              <button type="submit" className="button danger" disabled={navigation.state === "submitting"}>
-                {navigation.state === "submitting" ? "正在删除…" : "删除"}
-              </button>
-            </Form>
-          </details>
-        ) : null}
-      </section>
-    </div>
+              </div>
+            ) : null}
+            <label className="checkbox">
+              <input type="checkbox" name="confirm" value="yes" />
+              我确认删除“{card.code} {card.title}”
+            </label>
+            <button type="submit" className="button danger" disabled={navigation.state === "submitting"}>
+              {navigation.state === "submitting" ? "正在删除…" : "删除"}
+            </button>
+          </Form>
+        </details>
+      ) : null}
+    </TaskPanel>
   );
 }
 
 export function ErrorBoundary() {
   return (
-    <div className="detail-backdrop">
-      <section className="detail-panel" role="dialog" aria-modal="true" aria-label="出错了">
-        <GeneralErrorBoundary />
-        <p>
-          <Link to="/board">返回看板</Link>
-        </p>
-      </section>
-    </div>
+    <TaskPanelError>
+      <p>
+        <Link to="/board">返回看板</Link>
+      </p>
+    </TaskPanelError>
   );
 }

@@ -5,11 +5,11 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigate, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
-import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FieldErrorLinks } from "~/components/error-summary";
+import { fieldErrorsOf } from "~/components/field";
 import { ORIGIN_LABELS, type TaskOrigin } from "~/lib/board";
 import { AGGREGATION_LABELS, DIRECTION_LABELS } from "~/lib/task-changes";
-import { MERGE_KEYS, type MergeKey, type Resolution } from "~/lib/task-merge";
+import { MERGE_KEYS, MERGE_LABELS, type MergeKey, type Resolution } from "~/lib/task-merge";
 import { parseRowId } from "~/lib/row-id";
 import { listUnits } from "~/models/units.server";
 import { TaskEditSchema } from "~/routes/board/task-forms.server";
@@ -22,7 +22,7 @@ import { parseForm, readForm, readIntent } from "~/utils/forms.server";
 import { refusalOf, rowIdParam } from "~/utils/http.server";
 import { todayKey } from "~/models/plans.server";
 import { badRequest, notFound } from "~/lib/refusal";
-import { taskCardLink, useModalDialog } from "~/components/modal-dialog";
+import { TaskPanel, TaskPanelError } from "~/routes/board/task-panel";
 
 const taskIdFrom = (params: { taskId?: string }) => rowIdParam(params.taskId, "没有找到这项重点工作。");
 
@@ -132,7 +132,6 @@ export default function EditTask() {
   const navigation = useNavigation();
   const navigate = useNavigate();
   const location = useLocation();
-  const panelRef = useRef<HTMLElement>(null);
   const saving = navigation.state === "submitting";
   const errors: Record<string, string> = actionData?.errors ?? {};
   const values: Record<string, string> = actionData?.values ?? {};
@@ -169,7 +168,6 @@ export default function EditTask() {
   const version = values.version ?? String(task.version);
   const feedbackRef = useRef<HTMLDivElement>(null);
 
-  const keepTabInside = useModalDialog(panelRef, () => taskCardLink(task.id));
   // A refused save: the message is at the 保存 button, scrolled into view, focused and announced.
   useEffect(() => {
     if (!actionData || !feedbackRef.current) return;
@@ -177,274 +175,241 @@ export default function EditTask() {
     feedbackRef.current.focus();
   }, [actionData]);
 
-  const fieldError = (name: string) =>
-    errors[name] ? (
-      <span className="field-error" id={`${name}-error`}>
-        {errors[name]}
-      </span>
-    ) : null;
-  const invalid = (name: string) => (errors[name] ? { "aria-invalid": true, "aria-describedby": `${name}-error` } : {});
+  const { fieldError, invalid } = fieldErrorsOf(errors);
 
   return (
-    <div className="detail-backdrop">
-      <section
-        ref={panelRef}
-        className="detail-panel"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="edit-title"
-        tabIndex={-1}
-        onKeyDown={(event) => {
-          keepTabInside(event);
-          if (event.key === "Escape" && event.target === event.currentTarget) navigate(detailHref, { preventScrollReset: true });
-        }}
-      >
-        <header className="detail-head">
-          <p className="task-card-meta">
-            <span className="task-code">{task.code}</span>
-          </p>
-          <h2 id="edit-title">编辑重点工作</h2>
-          <Link to={detailHref} className="button secondary small detail-close" preventScrollReset>
+    <TaskPanel
+      taskId={task.id}
+      labelledBy="edit-title"
+      onKeyDown={(event) => {
+        if (event.key === "Escape" && event.target === event.currentTarget) navigate(detailHref, { preventScrollReset: true });
+      }}
+    >
+      <header className="detail-head">
+        <p className="task-card-meta">
+          <span className="task-code">{task.code}</span>
+        </p>
+        <h2 id="edit-title">编辑重点工作</h2>
+        <Link to={detailHref} className="button secondary small detail-close" preventScrollReset>
+          取消
+        </Link>
+      </header>
+
+      <Form method="post" className="stack edit-form" noValidate preventScrollReset>
+        <input type="hidden" name="intent" value="save" />
+        <input type="hidden" name="version" value={version} />
+        {conflict ? <input type="hidden" name="seenVersion" value={conflict.currentVersion} /> : null}
+        <label className="field">
+          <span>名称</span>
+          <input name="title" defaultValue={values.title ?? task.title} maxLength={120} {...invalid("title")} />
+          {fieldError("title")}
+        </label>
+        <label className="field">
+          <span>工作说明</span>
+          <textarea name="description" rows={3} defaultValue={values.description ?? task.description} {...invalid("description")} />
+          {fieldError("description")}
+        </label>
+        <div className="form-row">
+          <label className="field">
+            <span>类别</span>
+            <input
+              name="category"
+              defaultValue={values.category ?? task.category}
+              maxLength={30}
+              placeholder="如 经济发展、民生保障"
+              {...invalid("category")}
+            />
+            {fieldError("category")}
+          </label>
+          <label className="field">
+            <span>来源</span>
+            <select name="origin" defaultValue={values.origin ?? task.origin}>
+              {ORIGINS.map((origin) => (
+                <option key={origin} value={origin}>
+                  {ORIGIN_LABELS[origin]}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field">
+            <span>来源编号（如 四.5）</span>
+            <input name="originRef" defaultValue={values.originRef ?? task.originRef ?? ""} maxLength={20} {...invalid("originRef")} />
+            {fieldError("originRef")}
+          </label>
+        </div>
+        <div className="form-row">
+          <label className="field">
+            <span>责任领导</span>
+            <select name="leadUserId" defaultValue={values.leadUserId ?? String(task.leadUser?.id ?? "")} {...invalid("leadUserId")}>
+              <option value="">未指定</option>
+              {leaders.map((leader) => (
+                <option key={leader.id} value={leader.id}>
+                  {leader.name}
+                </option>
+              ))}
+            </select>
+            {fieldError("leadUserId")}
+          </label>
+          <label className="field">
+            <span>牵头单位</span>
+            <select name="leadUnitId" defaultValue={values.leadUnitId ?? String(task.leadUnit?.id ?? "")} {...invalid("leadUnitId")}>
+              <option value="">未指定</option>
+              {units.map((unit) => (
+                <option key={unit.id} value={unit.id}>
+                  {unit.name}
+                </option>
+              ))}
+            </select>
+            {fieldError("leadUnitId")}
+          </label>
+        </div>
+        <fieldset className="field unit-checks" aria-describedby={errors.supportUnitIds ? "supportUnitIds-error" : undefined}>
+          <legend>配合单位</legend>
+          <div className="unit-check-grid">
+            {units.map((unit) => (
+              <label key={unit.id} className="checkbox">
+                <input type="checkbox" name="supportUnitIds" value={unit.id} defaultChecked={supportSelected.has(String(unit.id))} />
+                {unit.name}
+              </label>
+            ))}
+          </div>
+          {fieldError("supportUnitIds")}
+        </fieldset>
+        <div className="form-row">
+          <label className="field">
+            <span>开始日期（不填则从年初算起）</span>
+            <input type="date" name="startDate" defaultValue={values.startDate ?? task.startDate ?? ""} {...invalid("startDate")} />
+            {fieldError("startDate")}
+          </label>
+          <label className="field">
+            <span>完成时限</span>
+            <input type="date" name="dueDate" defaultValue={values.dueDate ?? task.dueDate ?? ""} {...invalid("dueDate")} />
+            {fieldError("dueDate")}
+          </label>
+        </div>
+
+        <fieldset className="metrics-editor">
+          <legend>指标（清空名称即删除该指标）</legend>
+          {errors.metrics ? (
+            <p className="field-error" id="metrics-error" role="alert">
+              {errors.metrics}
+            </p>
+          ) : null}
+          <div className="metric-rows">
+            {rows.map((row, index) => (
+              <div key={`${row.id}-${index}`} className="metric-row" role="group" aria-label={`第${index + 1}行指标`}>
+                <input type="hidden" name="metricId" value={row.id} />
+                <label className="field grow">
+                  <span>名称</span>
+                  <input name="metricName" defaultValue={row.name} maxLength={40} />
+                </label>
+                <label className="field small-input">
+                  <span>单位</span>
+                  <input name="metricUnit" defaultValue={row.unit} maxLength={10} />
+                </label>
+                <label className="field small-input">
+                  <span>上年基数</span>
+                  <input name="metricBaseline" defaultValue={row.baseline} inputMode="decimal" />
+                </label>
+                <label className="field small-input">
+                  <span>目标</span>
+                  <input name="metricTarget" defaultValue={row.target} inputMode="decimal" />
+                </label>
+                <label className="field">
+                  <span>方向</span>
+                  <select name="metricDirection" defaultValue={row.direction}>
+                    {DIRECTIONS.map((d) => (
+                      <option key={d} value={d}>
+                        {DIRECTION_LABELS[d]}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <label className="field">
+                  <span>汇总方式</span>
+                  <select name="metricAggregation" defaultValue={row.aggregation}>
+                    {AGGREGATIONS.map((a) => (
+                      <option key={a} value={a}>
+                        {AGGREGATION_LABELS[a]}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+              </div>
+            ))}
+          </div>
+          <button type="button" className="button secondary small" onClick={() => setExtraRows((n) => n + 1)}>
+            ＋ 再加一行指标
+          </button>
+        </fieldset>
+
+        <div ref={feedbackRef} tabIndex={-1} className="form-feedback" role="alert">
+          {conflict ? (
+            <div className="form-error conflict">
+              <p>
+                <strong>{conflict.message}</strong>
+              </p>
+              <table className="conflict-table">
+                <thead>
+                  <tr>
+                    <th scope="col">项目</th>
+                    <th scope="col">原来</th>
+                    <th scope="col">对方改为</th>
+                    <th scope="col">您改为</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {conflict.fields.map((f) => (
+                    <tr key={f.key}>
+                      <th scope="row">{f.field}</th>
+                      <td>{f.before}</td>
+                      <td>
+                        <label>
+                          <input type="radio" name={`resolve.${f.key}`} value="theirs" /> {f.theirs}
+                        </label>
+                      </td>
+                      <td>
+                        <label>
+                          <input type="radio" name={`resolve.${f.key}`} value="mine" defaultChecked /> {f.mine}
+                        </label>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              {conflict.merged.length > 0 ? <p>他人同时修改的{conflict.merged.join("、")}会一并保留。</p> : null}
+              <p>
+                每一项选好保留哪一方后，再点“保存”；其余内容仍按您填写的保存。
+                <Link to={detailHref} reloadDocument>
+                  放弃我的修改，查看最新内容
+                </Link>
+                。
+              </p>
+            </div>
+          ) : null}
+          {errors._form ? <p className="form-error">{errors._form}</p> : null}
+          {Object.keys(errors).length > 0 && !errors._form ? (
+            <FieldErrorLinks
+              errors={errors}
+              labelOf={(name) => MERGE_LABELS[name as MergeKey] ?? "标红的项目"}
+              lead={`有${Object.keys(errors).length}处需要修改：`}
+            />
+          ) : null}
+        </div>
+
+        <div className="dialog-actions">
+          <button type="submit" className="button primary" disabled={saving}>
+            {saving ? "正在保存…" : "保存"}
+          </button>
+          <Link to={detailHref} className="button secondary" preventScrollReset>
             取消
           </Link>
-        </header>
-
-        <Form method="post" className="stack edit-form" noValidate preventScrollReset>
-          <input type="hidden" name="intent" value="save" />
-          <input type="hidden" name="version" value={version} />
-          {conflict ? <input type="hidden" name="seenVersion" value={conflict.currentVersion} /> : null}
-          <label className="field">
-            <span>名称</span>
-            <input name="title" defaultValue={values.title ?? task.title} maxLength={120} {...invalid("title")} />
-            {fieldError("title")}
-          </label>
-          <label className="field">
-            <span>工作说明</span>
-            <textarea name="description" rows={3} defaultValue={values.description ?? task.description} {...invalid("description")} />
-            {fieldError("description")}
-          </label>
-          <div className="form-row">
-            <label className="field">
-              <span>类别</span>
-              <input
-                name="category"
-                defaultValue={values.category ?? task.category}
-                maxLength={30}
-                placeholder="如 经济发展、民生保障"
-                {...invalid("category")}
-              />
-              {fieldError("category")}
-            </label>
-            <label className="field">
-              <span>来源</span>
-              <select name="origin" defaultValue={values.origin ?? task.origin}>
-                {ORIGINS.map((origin) => (
-                  <option key={origin} value={origin}>
-                    {ORIGIN_LABELS[origin]}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label className="field">
-              <span>来源编号（如 四.5）</span>
-              <input name="originRef" defaultValue={values.originRef ?? task.originRef ?? ""} maxLength={20} {...invalid("originRef")} />
-              {fieldError("originRef")}
-            </label>
-          </div>
-          <div className="form-row">
-            <label className="field">
-              <span>责任领导</span>
-              <select name="leadUserId" defaultValue={values.leadUserId ?? String(task.leadUser?.id ?? "")} {...invalid("leadUserId")}>
-                <option value="">未指定</option>
-                {leaders.map((leader) => (
-                  <option key={leader.id} value={leader.id}>
-                    {leader.name}
-                  </option>
-                ))}
-              </select>
-              {fieldError("leadUserId")}
-            </label>
-            <label className="field">
-              <span>牵头单位</span>
-              <select name="leadUnitId" defaultValue={values.leadUnitId ?? String(task.leadUnit?.id ?? "")} {...invalid("leadUnitId")}>
-                <option value="">未指定</option>
-                {units.map((unit) => (
-                  <option key={unit.id} value={unit.id}>
-                    {unit.name}
-                  </option>
-                ))}
-              </select>
-              {fieldError("leadUnitId")}
-            </label>
-          </div>
-          <fieldset className="field unit-checks" aria-describedby={errors.supportUnitIds ? "supportUnitIds-error" : undefined}>
-            <legend>配合单位</legend>
-            <div className="unit-check-grid">
-              {units.map((unit) => (
-                <label key={unit.id} className="checkbox">
-                  <input type="checkbox" name="supportUnitIds" value={unit.id} defaultChecked={supportSelected.has(String(unit.id))} />
-                  {unit.name}
-                </label>
-              ))}
-            </div>
-            {fieldError("supportUnitIds")}
-          </fieldset>
-          <div className="form-row">
-            <label className="field">
-              <span>开始日期（不填则从年初算起）</span>
-              <input type="date" name="startDate" defaultValue={values.startDate ?? task.startDate ?? ""} {...invalid("startDate")} />
-              {fieldError("startDate")}
-            </label>
-            <label className="field">
-              <span>完成时限</span>
-              <input type="date" name="dueDate" defaultValue={values.dueDate ?? task.dueDate ?? ""} {...invalid("dueDate")} />
-              {fieldError("dueDate")}
-            </label>
-          </div>
-
-          <fieldset className="metrics-editor">
-            <legend>指标（清空名称即删除该指标）</legend>
-            {errors.metrics ? (
-              <p className="field-error" id="metrics-error" role="alert">
-                {errors.metrics}
-              </p>
-            ) : null}
-            <div className="metric-rows">
-              {rows.map((row, index) => (
-                <div key={`${row.id}-${index}`} className="metric-row" role="group" aria-label={`第${index + 1}行指标`}>
-                  <input type="hidden" name="metricId" value={row.id} />
-                  <label className="field grow">
-                    <span>名称</span>
-                    <input name="metricName" defaultValue={row.name} maxLength={40} />
-                  </label>
-                  <label className="field small-input">
-                    <span>单位</span>
-                    <input name="metricUnit" defaultValue={row.unit} maxLength={10} />
-                  </label>
-                  <label className="field small-input">
-                    <span>上年基数</span>
-                    <input name="metricBaseline" defaultValue={row.baseline} inputMode="decimal" />
-                  </label>
-                  <label className="field small-input">
-                    <span>目标</span>
-                    <input name="metricTarget" defaultValue={row.target} inputMode="decimal" />
-                  </label>
-                  <label className="field">
-                    <span>方向</span>
-                    <select name="metricDirection" defaultValue={row.direction}>
-                      {DIRECTIONS.map((d) => (
-                        <option key={d} value={d}>
-                          {DIRECTION_LABELS[d]}
-                        </option>
-                      ))}
-                    </select>
-                  </label>
-                  <label className="field">
-                    <span>汇总方式</span>
-                    <select name="metricAggregation" defaultValue={row.aggregation}>
-                      {AGGREGATIONS.map((a) => (
-                        <option key={a} value={a}>
-                          {AGGREGATION_LABELS[a]}
-                        </option>
-                      ))}
-                    </select>
-                  </label>
-                </div>
-              ))}
-            </div>
-            <button type="button" className="button secondary small" onClick={() => setExtraRows((n) => n + 1)}>
-              ＋ 再加一行指标
-            </button>
-          </fieldset>
-
-          <div ref={feedbackRef} tabIndex={-1} className="form-feedback" role="alert">
-            {conflict ? (
-              <div className="form-error conflict">
-                <p>
-                  <strong>{conflict.message}</strong>
-                </p>
-                <table className="conflict-table">
-                  <thead>
-                    <tr>
-                      <th scope="col">项目</th>
-                      <th scope="col">原来</th>
-                      <th scope="col">对方改为</th>
-                      <th scope="col">您改为</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {conflict.fields.map((f) => (
-                      <tr key={f.key}>
-                        <th scope="row">{f.field}</th>
-                        <td>{f.before}</td>
-                        <td>
-                          <label>
-                            <input type="radio" name={`resolve.${f.key}`} value="theirs" /> {f.theirs}
-                          </label>
-                        </td>
-                        <td>
-                          <label>
-                            <input type="radio" name={`resolve.${f.key}`} value="mine" defaultChecked /> {f.mine}
-                          </label>
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-                {conflict.merged.length > 0 ? <p>他人同时修改的{conflict.merged.join("、")}会一并保留。</p> : null}
-                <p>
-                  每一项选好保留哪一方后，再点“保存”；其余内容仍按您填写的保存。
-                  <Link to={detailHref} reloadDocument>
-                    放弃我的修改，查看最新内容
-                  </Link>
-                  。
-                </p>
-              </div>
-            ) : null}
-            {errors._form ? <p className="form-error">{errors._form}</p> : null}
-            {Object.keys(errors).length > 0 && !errors._form ? (
-              <FieldErrorLinks
-                errors={errors}
-                labelOf={(name) => EDIT_FIELD_LABELS[name] ?? "标红的项目"}
-                lead={`有${Object.keys(errors).length}处需要修改：`}
-              />
-            ) : null}
-          </div>
-
-          <div className="dialog-actions">
-            <button type="submit" className="button primary" disabled={saving}>
-              {saving ? "正在保存…" : "保存"}
-            </button>
-            <Link to={detailHref} className="button secondary" preventScrollReset>
-              取消
-            </Link>
-          </div>
-        </Form>
-      </section>
-    </div>
+        </div>
+      </Form>
+    </TaskPanel>
   );
 }
 
-/** The edit form's fields by the names its errors use, for the error summary's links. */
-const EDIT_FIELD_LABELS: Record<string, string> = {
-  title: "名称",
-  description: "工作说明",
-  category: "类别",
-  originRef: "来源编号",
-  leadUserId: "责任领导",
-  leadUnitId: "牵头单位",
-  supportUnitIds: "配合单位",
-  startDate: "开始日期",
-  dueDate: "完成时限",
-  metrics: "指标",
-};
-
 export function ErrorBoundary() {
-  return (
-    <div className="detail-backdrop">
-      <section className="detail-panel" role="dialog" aria-modal="true" aria-label="出错了">
-        <GeneralErrorBoundary />
-      </section>
-    </div>
-  );
+  return <TaskPanelError />;
 }

@@ -116,7 +116,7 @@ export default function ReportsPage() {
 
   return (
     <section className="page reports-page">
-      <header className="reports-head">
+      <header className="page-head reports-head">
         <div>
           <h1>填报情况</h1>
           <p className="muted small">

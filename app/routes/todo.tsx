@@ -75,7 +75,7 @@ function TodoSection<T extends { taskId: number; code: string; title: string }>(
       {items.length === 0 ? (
         empty
       ) : (
-        <ul className="todo-list">
+        <ul className="plain-list todo-list">
           {items.map((item) => (
             <li key={itemKey(item)} className={itemClassName(item)}>
               <TaskLink {...item} />

@@ -80,7 +80,7 @@ export const BoardColumn = memo(function BoardColumn({
         <p className="board-column-hint">{STATUS_HINTS[status]}</p>
       </header>
       {top}
-      <ol ref={listRef} className="board-column-cards" aria-labelledby={titleId}>
+      <ol ref={listRef} className="plain-list board-column-cards" aria-labelledby={titleId}>
         {ids.map((id) => {
           const card = cardsById.get(id);
           if (!card) return null;

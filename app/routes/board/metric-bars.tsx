@@ -6,7 +6,7 @@ export function MetricBars({ metrics, limit = 3 }: { metrics: CardMetric[]; limi
   if (metrics.length === 0) return null;
   const shown = metrics.slice(0, limit);
   return (
-    <ul className="metric-bars" aria-label="指标完成情况">
+    <ul className="plain-list metric-bars" aria-label="指标完成情况">
       {shown.map((metric) => {
         const actual = metric.actual == null ? "暂无数据" : formatNumber(metric.actual, metric.unit);
         const target = metric.target == null ? "未设目标" : `目标${formatNumber(metric.target, metric.unit)}`;

@@ -157,7 +157,7 @@ export default function BoardPage() {
 
   return (
     <section className="page board-page">
-      <header className="board-header">
+      <header className="page-head board-header">
         <div>
           <h1>{plan.year}年度重点工作看板</h1>
           <p className="muted small">

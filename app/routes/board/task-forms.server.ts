@@ -2,6 +2,7 @@
 // Server-only: zod must not reach the browser bundle.
 import { z } from "zod";
 import { STATUSES, REASON_MAX_LENGTH } from "~/lib/board";
+import type { MetricDefinition } from "~/lib/domain";
 import { id, text } from "~/utils/forms.server";
 
 const DATE_KEY = /^\d{4}-\d{2}-\d{2}$/;
@@ -58,14 +59,8 @@ const ORIGINS = ["key_work", "problem", "manual", "carried_over"] as const;
 const DIRECTIONS = ["up", "down", "cap", "floor"] as const;
 const AGGREGATIONS = ["sum", "latest"] as const;
 
-export interface MetricRowInput {
+export interface MetricRowInput extends MetricDefinition {
   id: number | null;
-  name: string;
-  unit: string;
-  baseline: number | null;
-  target: number | null;
-  direction: (typeof DIRECTIONS)[number];
-  aggregation: (typeof AGGREGATIONS)[number];
 }
 
 function parseNumber(raw: string): number | null | "invalid" {

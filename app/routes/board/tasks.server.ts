@@ -5,9 +5,10 @@ import { sql, type Kysely, type Transaction } from "kysely";
 import type { AppDatabase } from "../../../db/index";
 import type { Database, TaskStatus } from "../../../db/schema";
 import { ORIGIN_LABELS, type TaskOrigin } from "~/lib/board";
+import { metricDefinitionOf } from "~/lib/domain";
 import { positionAtTop } from "~/lib/positions";
 import { describeChanges, type FieldChange, type MetricSnapshot, type TaskSnapshot } from "~/lib/task-changes";
-import { editableOf, mergeEdit, MERGE_LABELS, type EditableTask, type MergeKey, type Resolution } from "~/lib/task-merge";
+import { editableOf, mergeEdit, MERGE_LABELS, type EditableTask, type MergeKey, type Resolution, type TaskFields } from "~/lib/task-merge";
 import { formatDate } from "~/lib/weeks";
 import type { Actor } from "~/utils/permissions";
 import { recordAudit } from "~/models/audit.server";
@@ -73,19 +74,6 @@ export function parseJson<T>(text: string | null): T | null {
 }
 
 // ---------------------------------------------------------------- writes
-
-export interface TaskFields {
-  title: string;
-  description: string;
-  category: string;
-  origin: TaskOrigin;
-  originRef: string | null;
-  leadUserId: number | null;
-  leadUnitId: number | null;
-  supportUnitIds: number[];
-  startDate: string | null;
-  dueDate: string | null;
-}
 
 /** References must exist: a forged id is a 400, not a foreign-key crash. */
 async function checkReferences(trx: Db, fields: Pick<TaskFields, "leadUserId" | "leadUnitId" | "supportUnitIds">) {
@@ -179,7 +167,14 @@ export async function createTask(db: AppDatabase, actor: Actor, input: NewTaskIn
     for (const [index, metric] of (input.metrics ?? []).entries()) {
       await trx
         .insertInto("metrics")
-        .values({ ...metricColumns(metric), plan_id: input.planId, task_id: task.id, sort_order: index, created_at: now, updated_at: now })
+        .values({
+          ...metricDefinitionOf(metric),
+          plan_id: input.planId,
+          task_id: task.id,
+          sort_order: index,
+          created_at: now,
+          updated_at: now,
+        })
         .execute();
     }
     await bumpChangeSeq(trx, input.planId);
@@ -194,19 +189,8 @@ export async function createTask(db: AppDatabase, actor: Actor, input: NewTaskIn
   });
 }
 
-function metricColumns(metric: Omit<MetricRowInput, "id">) {
-  return {
-    name: metric.name,
-    unit: metric.unit,
-    baseline: metric.baseline,
-    target: metric.target,
-    direction: metric.direction,
-    aggregation: metric.aggregation,
-  };
-}
-
-/** The snapshot the user saw: the state the audit log recorded for that version. */
-async function snapshotAtVersion(trx: Db, taskId: number, version: number): Promise<TaskSnapshot | null> {
+/** The task states the audit log recorded, newest first (unreadable entries left out). */
+async function recordedStatesNewestFirst(trx: Db, taskId: number): Promise<Partial<TaskSnapshot>[]> {
   const rows = await trx
     .selectFrom("audit_log")
     .select(["after_json"])
@@ -214,10 +198,14 @@ async function snapshotAtVersion(trx: Db, taskId: number, version: number): Prom
     .where("entity_id", "=", String(taskId))
     .orderBy("id", "desc")
     .execute();
-  for (const row of rows) {
-    const after = parseJson<Partial<TaskSnapshot>>(row.after_json);
+  return rows.flatMap((row) => parseJson<Partial<TaskSnapshot>>(row.after_json) ?? []);
+}
+
+/** The snapshot the user saw: the state the audit log recorded for that version. */
+async function snapshotAtVersion(trx: Db, taskId: number, version: number): Promise<TaskSnapshot | null> {
+  for (const after of await recordedStatesNewestFirst(trx, taskId)) {
     // Only snapshots written by this module (imports record their own shape).
-    if (after?.version === version && Array.isArray(after.supportUnits) && Array.isArray(after.metrics)) return after as TaskSnapshot;
+    if (after.version === version && Array.isArray(after.supportUnits) && Array.isArray(after.metrics)) return after as TaskSnapshot;
   }
   return null;
 }
@@ -263,16 +251,8 @@ export interface EditConflictDetail {
 
 /** The snapshot a form was drawn from: the last full one recorded at or before that version (moves leave fields alone). */
 async function snapshotAtOrBefore(trx: Db, taskId: number, version: number): Promise<TaskSnapshot | null> {
-  const rows = await trx
-    .selectFrom("audit_log")
-    .select(["after_json"])
-    .where("entity", "=", "task")
-    .where("entity_id", "=", String(taskId))
-    .orderBy("id", "desc")
-    .execute();
-  for (const row of rows) {
-    const after = parseJson<Partial<TaskSnapshot>>(row.after_json);
-    if (typeof after?.version !== "number" || after.version > version) continue;
+  for (const after of await recordedStatesNewestFirst(trx, taskId)) {
+    if (typeof after.version !== "number" || after.version > version) continue;
     if (Array.isArray(after.supportUnits) && Array.isArray(after.metrics)) return after as TaskSnapshot;
     // A version written by something else than this module (an import): the base is unknown.
     if (!("to" in after)) return null;
@@ -392,14 +372,14 @@ export async function updateTask(
         if (metric.id != null) {
           await trx
             .updateTable("metrics")
-            .set({ ...metricColumns(metric), sort_order: index, updated_at: now, version: sql`version + 1` })
+            .set({ ...metricDefinitionOf(metric), sort_order: index, updated_at: now, version: sql`version + 1` })
             .where("id", "=", metric.id)
             .execute();
         } else {
           await trx
             .insertInto("metrics")
             .values({
-              ...metricColumns(metric),
+              ...metricDefinitionOf(metric),
               plan_id: current!.plan_id,
               task_id: taskId,
               sort_order: index,

@@ -4,20 +4,15 @@ import { sha256 } from "@oslojs/crypto/sha2";
 import { encodeHexLowerCase } from "@oslojs/encoding";
 import type { Transaction } from "kysely";
 import type { AppDatabase } from "../../../db/index";
-import type { Database, MetricAggregation, MetricDirection, TaskStatus } from "../../../db/schema";
+import type { Database, TaskStatus } from "../../../db/schema";
+import { metricDefinitionOf, type MetricDefinition } from "~/lib/domain";
 import { initialPositions } from "~/lib/positions";
 import { formatDate } from "~/lib/weeks";
 import { recordAudit } from "~/models/audit.server";
 import { bumpChangeSeq } from "~/models/plans.server";
 import { conflict, notFound } from "~/lib/refusal";
 
-export interface MetricInput {
-  name: string;
-  unit: string;
-  baseline: number | null;
-  target: number | null;
-  direction: MetricDirection;
-  aggregation: MetricAggregation;
+export interface MetricInput extends MetricDefinition {
   category: string;
   sourceRef: string | null;
   sourceSentence: string | null;
@@ -103,12 +98,7 @@ async function insertMetric(
     .values({
       plan_id: planId,
       task_id: taskId,
-      name: metric.name,
-      unit: metric.unit,
-      baseline: metric.baseline,
-      target: metric.target,
-      direction: metric.direction,
-      aggregation: metric.aggregation,
+      ...metricDefinitionOf(metric),
       category: metric.category,
       source_ref: metric.sourceRef,
       source_sentence: metric.sourceSentence,

@@ -169,6 +169,8 @@ export function PreviewForm({
   const problemTasks = preview.tasks.filter((t) => t.group === "problem");
   const keyWork = preview.tasks.filter((t) => t.group === "plan");
   const vision = preview.tasks.filter((t) => t.group === "vision");
+  // What every task group is drawn with, besides its own tasks.
+  const groupContext = { units, selection, errors, categories: preview.categories };
   const existingPlan = plans.find((p) => p.year === preview.planYear && p.status === "active");
   return (
     <Form method="post" className="stack" aria-busy={pending}>
@@ -224,36 +226,12 @@ export function PreviewForm({
           <p className="empty-state">没有识别到“重点工作安排”或“存在问题”的条目。可以只导入下面的指标，之后在看板上手动添加任务。</p>
         ) : (
           <>
-            <TaskGroup
-              title={`${preview.planYear}年重点工作`}
-              tasks={keyWork}
-              units={units}
-              selection={selection}
-              errors={errors}
-              categories={preview.categories}
-              checkedByDefault
-            />
-            <TaskGroup
-              title="存在问题"
-              tasks={problemTasks}
-              units={units}
-              selection={selection}
-              errors={errors}
-              categories={preview.categories}
-              checkedByDefault
-            />
+            <TaskGroup title={`${preview.planYear}年重点工作`} tasks={keyWork} {...groupContext} checkedByDefault />
+            <TaskGroup title="存在问题" tasks={problemTasks} {...groupContext} checkedByDefault />
             {vision.length ? (
               <details className="vision-group">
                 <summary>远景目标（多年，{vision.length}项，默认不导入）</summary>
-                <TaskGroup
-                  title="远景目标"
-                  tasks={vision}
-                  units={units}
-                  selection={selection}
-                  errors={errors}
-                  categories={preview.categories}
-                  checkedByDefault={false}
-                />
+                <TaskGroup title="远景目标" tasks={vision} {...groupContext} checkedByDefault={false} />
               </details>
             ) : null}
           </>
@@ -357,7 +335,7 @@ function TaskGroup({
   const initial = tasks.filter((t) => (selection?.tasks[t.key] ? selection.tasks[t.key].checked : checkedByDefault)).length;
   return (
     <CheckGroup name="task" className="task-group" title={title} total={tasks.length} initial={initial}>
-      <ol className="task-drafts">
+      <ol className="plain-list task-drafts">
         {tasks.map((task) => {
           const chosen = selection?.tasks[task.key];
           const titleError = errors[`title:${task.key}`];

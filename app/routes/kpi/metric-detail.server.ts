@@ -4,7 +4,7 @@ import type { Database, TaskStatus } from "../../../db/schema";
 import { actualByUnit, aggregateActual, actualTrend, type MetricValue, type NamedMetric } from "~/lib/kpi";
 import { evaluateMetric, metricExpectedProgress, type MetricEvaluation } from "~/lib/kpi-report";
 import { weekRange } from "~/lib/weeks";
-import { toPlanInfo, type PlanInfo } from "~/models/plans.server";
+import { getPlan, type PlanInfo } from "~/models/plans.server";
 import { planWeeks, toMetric } from "~/routes/kpi/queries.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -42,8 +42,8 @@ export interface MetricDetail {
 export async function getMetricDetail(db: Db, metricId: number, today: string): Promise<MetricDetail | null> {
   const row = await db.selectFrom("metrics").selectAll().where("id", "=", metricId).executeTakeFirst();
   if (!row) return null;
-  const planRow = await db.selectFrom("plans").selectAll().where("id", "=", row.plan_id).executeTakeFirstOrThrow();
-  const plan = toPlanInfo(planRow);
+  const plan = await getPlan(db, row.plan_id);
+  if (!plan) return null;
   const task =
     row.task_id != null
       ? await db

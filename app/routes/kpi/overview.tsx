@@ -37,7 +37,7 @@ export function Overview({ overview, year }: { overview: PlanOverview; year: num
             </li>
           ))}
         </ul>
-        <ul className="kpi-light-list" aria-label="督办灯">
+        <ul className="plain-list kpi-light-list" aria-label="督办灯">
           {(["red", "yellow", "green", "upcoming", "done"] as const).map((light) => (
             <TaskLightTag key={light} light={light} count={byLight[light]} year={year} />
           ))}
@@ -48,7 +48,7 @@ export function Overview({ overview, year }: { overview: PlanOverview; year: num
       </div>
       <div className="kpi-tile">
         <h3>指标 {overview.metricCount}项</h3>
-        <ul className="kpi-light-list" aria-label="指标督办灯">
+        <ul className="plain-list kpi-light-list" aria-label="指标督办灯">
           {METRIC_LIGHT_ORDER.map((light) => (
             <li key={light} className={`kpi-light kpi-light-${light}`}>
               <Link to={kpiSearch(year, { ...DEFAULT_KPI_FILTERS, light })} className="kpi-light-word">

@@ -7,7 +7,8 @@
 // to date and the weekly trend (~/lib/kpi-report). The SQL is portable: SQLite ≥ 3.28 and
 // PostgreSQL both have named windows and LAG.
 import { type Kysely, type Transaction } from "kysely";
-import type { Database, MetricAggregation, MetricDirection, TaskStatus } from "../../../db/schema";
+import type { Database, TaskStatus } from "../../../db/schema";
+import type { MetricDefinition } from "~/lib/domain";
 import { type Metric } from "~/lib/kpi";
 import {
   evaluateMetric,
@@ -29,7 +30,7 @@ import {
 } from "~/lib/kpi-report";
 import { computeLight, type Light, type LightResult } from "~/lib/lights";
 import { previousWeek, weekKeyOf, weeksBetween } from "~/lib/weeks";
-import { type PlanInfo } from "~/models/plans.server";
+import { getChangeSeq, type PlanInfo } from "~/models/plans.server";
 import { loadWeekTotals } from "~/models/metric-totals.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -224,15 +225,9 @@ async function loadReporting(
 
 // ---------------------------------------------------------------- the page
 
-export interface MetricRow {
+export interface MetricRow extends MetricDefinition {
   id: number;
   task_id: number | null;
-  name: string;
-  unit: string;
-  baseline: number | null;
-  target: number | null;
-  direction: MetricDirection;
-  aggregation: MetricAggregation;
   category: string;
   sort_order: number;
 }
@@ -375,8 +370,7 @@ const pageLoadsInFlight = new Map<string, Promise<KpiPageData>>();
  * values bumps, so a request after a write never joins a computation from before it.
  */
 export async function loadKpiPageShared(db: Db, plan: PlanInfo, filters: KpiFilters, today: string): Promise<KpiPageData> {
-  const row = await db.selectFrom("plans").select("change_seq").where("id", "=", plan.id).executeTakeFirst();
-  const key = JSON.stringify([plan.id, row?.change_seq ?? null, plan.thresholds, today, filters]);
+  const key = JSON.stringify([plan.id, await getChangeSeq(db, plan.id), plan.thresholds, today, filters]);
   let pending = pageLoadsInFlight.get(key);
   if (!pending) {
     pending = loadKpiPage(db, plan, filters, today).finally(() => pageLoadsInFlight.delete(key));

@@ -63,7 +63,7 @@ export default function KpiPage() {
   const exportWeek = page.weeks.includes(thisWeek) ? thisWeek : (lastOf(page.overview.reportingWeeks) ?? lastOf(page.weeks));
   return (
     <section className="page kpi-page">
-      <header className="kpi-head">
+      <header className="page-head kpi-head">
         <div>
           <h1>
             {plan.organization}

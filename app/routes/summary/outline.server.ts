@@ -21,6 +21,7 @@ import type { SummaryOutlineItem } from "~/lib/summary/types";
 import { WORK_AREAS } from "~/lib/plan-draft";
 import { conflict } from "~/lib/refusal";
 import { recordAudit } from "~/models/audit.server";
+import { loadPlanMetricsWithValues } from "~/models/metric-totals.server";
 
 type Db = AppDatabase | Transaction<Database>;
 
@@ -49,18 +50,7 @@ export async function loadOutlineSource(db: Db, plan: Plan): Promise<OutlineSour
     .execute();
   const ids = tasks.map((t) => t.id);
   const roles = ids.length ? await db.selectFrom("task_units").selectAll().where("task_id", "in", ids).execute() : [];
-  const metrics = await db.selectFrom("metrics").selectAll().where("plan_id", "=", plan.id).orderBy("sort_order").orderBy("id").execute();
-  const values = metrics.length
-    ? await db
-        .selectFrom("metric_values")
-        .select(["metric_id", "unit_id", "week", "value", "reported_at"])
-        .where(
-          "metric_id",
-          "in",
-          metrics.map((m) => m.id),
-        )
-        .execute()
-    : [];
+  const { metrics, values } = await loadPlanMetricsWithValues(db, plan.id);
   const blockers = ids.length
     ? await db
         .selectFrom("updates")

@@ -23,6 +23,7 @@ import {
 import { writeSummary } from "~/lib/summary/writer";
 import { toDateKey } from "~/lib/weeks";
 import { recordAudit } from "~/models/audit.server";
+import { loadPlanMetricsWithValues } from "~/models/metric-totals.server";
 import { planThresholds } from "~/models/plans.server";
 import { conflict, notFound } from "~/lib/refusal";
 import { outlineForWriter } from "~/routes/summary/outline.server";
@@ -139,18 +140,7 @@ export async function loadSummaryInput(db: Db, plan: Plan, today: string = toDat
     };
   });
 
-  const metrics = await db.selectFrom("metrics").selectAll().where("plan_id", "=", plan.id).orderBy("sort_order").orderBy("id").execute();
-  const values = metrics.length
-    ? await db
-        .selectFrom("metric_values")
-        .select(["metric_id", "unit_id", "week", "value", "reported_at"])
-        .where(
-          "metric_id",
-          "in",
-          metrics.map((m) => m.id),
-        )
-        .execute()
-    : [];
+  const { metrics, values } = await loadPlanMetricsWithValues(db, plan.id);
   const valuesOf = new Map<number, typeof values>();
   for (const v of values) valuesOf.set(v.metric_id, [...(valuesOf.get(v.metric_id) ?? []), v]);
   const taskCategory = new Map(tasks.map((t) => [t.id, t.category]));

@@ -2,6 +2,7 @@
 import { Form, Link } from "@remix-run/react";
 import type { LineChange, SectionDiff } from "~/lib/summary/diff";
 import { formatDateTime } from "~/lib/weeks";
+import { SelectField } from "~/components/field";
 
 interface VersionRow {
   version: number;
@@ -27,32 +28,15 @@ export function VersionsPanel({
 }) {
   const defaultFrom = compare?.from ?? versions[1]?.version ?? latestVersion;
   const defaultTo = compare?.to ?? latestVersion;
+  const versionOptions = versions.map((v) => ({ value: v.version, label: `版本${v.version}` }));
   return (
     <section className="card versions no-print" aria-labelledby="versions-title">
       <h2 id="versions-title">历史版本（{versions.length}个）</h2>
       {versions.length > 1 ? (
         <Form method="get" className="compare-form">
           <input type="hidden" name="year" value={year} />
-          <label className="field">
-            <span>比较版本</span>
-            <select name="from" defaultValue={defaultFrom}>
-              {versions.map((v) => (
-                <option key={v.version} value={v.version}>
-                  版本{v.version}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="field">
-            <span>与版本</span>
-            <select name="to" defaultValue={defaultTo}>
-              {versions.map((v) => (
-                <option key={v.version} value={v.version}>
-                  版本{v.version}
-                </option>
-              ))}
-            </select>
-          </label>
+          <SelectField name="from" label="比较版本" defaultValue={defaultFrom} options={versionOptions} />
+          <SelectField name="to" label="与版本" defaultValue={defaultTo} options={versionOptions} />
           <button type="submit" className="button secondary">
             比较
           </button>

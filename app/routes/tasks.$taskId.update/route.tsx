@@ -8,6 +8,7 @@ import { useEffect, useRef, useState } from "react";
 import { FieldErrorLinks } from "~/components/error-summary";
 import { updateFieldLabel } from "~/routes/tasks.$taskId.update/field-labels";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { fieldErrorsOf } from "~/components/field";
 import { formatNumber } from "~/lib/kpi";
 import { ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_FILES, formatBytes, UPDATE_FORM_MAX_BYTES } from "~/lib/updates";
 import { formatDateTime, weekLabel } from "~/lib/weeks";
@@ -221,13 +222,7 @@ export default function UpdateFormPage() {
     setDraftAt(null);
   }
 
-  const fieldError = (name: string) =>
-    errors[name] ? (
-      <span className="field-error" id={`${name}-error`}>
-        {errors[name]}
-      </span>
-    ) : null;
-  const invalid = (name: string) => (errors[name] ? { "aria-invalid": true, "aria-describedby": `${name}-error` } : {});
+  const { fieldError, invalid } = fieldErrorsOf(errors);
 
   return (
     <section className="page update-page">
@@ -418,7 +413,7 @@ export default function UpdateFormPage() {
           <fieldset className="attachment-inputs">
             <legend>佐证材料（可选）</legend>
             {form.attachments.length > 0 ? (
-              <ul className="attachment-list">
+              <ul className="plain-list attachment-list">
                 {form.attachments.map((file) => (
                   <li key={file.id}>
                     <a href={`/attachments/${file.id}`} target="_blank" rel="noreferrer">

@@ -3,7 +3,7 @@ import type { ExpressionBuilder, Kysely, Transaction } from "kysely";
 import { updateFieldLabel } from "~/routes/tasks.$taskId.update/field-labels";
 import type { AppDatabase } from "../../../db/index";
 import type { Database } from "../../../db/schema";
-import { mayEditUpdate } from "~/lib/updates";
+import { mayEditUpdate, type UpdateFields } from "~/lib/updates";
 import { isWeekKey, weekKeyOf } from "~/lib/weeks";
 import { can, type Actor } from "~/utils/permissions";
 import { removeStoredFiles, storeFiles, type CheckedFile } from "~/models/attachments.server";
@@ -22,17 +22,12 @@ import {
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export interface SaveUpdateInput {
+export interface SaveUpdateInput extends UpdateFields {
   taskId: number;
   unitId: number | null;
   week: string;
   /** The version of the update the user was editing; null for a new one. */
   version: number | null;
-  body: string;
-  progress: number;
-  nextSteps: string;
-  blockers: string;
-  needsCoordination: boolean;
   /** Values per metric id; null clears the unit's value for the week. */
   values: Map<number, number | null>;
   files: CheckedFile[];
@@ -49,9 +44,6 @@ export interface SaveUpdateResult {
   /** Labels of fields others changed meanwhile that this save kept ("已合并他人同时所做的修改：…"). */
   merged?: string[];
 }
-
-/** The 填报 form's fields, by their form names, as the merge compares them. */
-type UpdateFields = Pick<SaveUpdateInput, "body" | "progress" | "nextSteps" | "blockers" | "needsCoordination">;
 
 /** A 填报 as form values (the names the form uses), for the merge and for handing back to the form. */
 function updateFormValues(fields: UpdateFields, values: ReadonlyMap<number, number | null>, metricIds: readonly number[]) {
@@ -120,15 +112,10 @@ async function updateAtVersion(
   return { fields: base, values };
 }
 
-export interface UpdateSnapshot {
+export interface UpdateSnapshot extends UpdateFields {
   taskId: number;
   unitId: number;
   week: string;
-  body: string;
-  progress: number;
-  nextSteps: string;
-  blockers: string;
-  needsCoordination: boolean;
   version: number;
 }
 
@@ -281,14 +268,7 @@ export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdat
           .executeTakeFirstOrThrow();
         updateId = row.id;
       }
-      const snapshot = (u: {
-        body: string;
-        progress: number;
-        nextSteps: string;
-        blockers: string;
-        needsCoordination: boolean;
-        version: number;
-      }): UpdateSnapshot => ({
+      const snapshot = (u: UpdateFields & { version: number }): UpdateSnapshot => ({
         taskId: task.id,
         unitId: unitId,
         week: input.week,

@@ -84,7 +84,7 @@ export function TaskActivity({ activity, back, planYear }: { activity: Activity;
         {activity.units.length === 0 ? (
           <p className="muted">还没有指定牵头单位或配合单位。</p>
         ) : (
-          <ul className="week-units">
+          <ul className="plain-list week-units">
             {activity.units.map((unit) => (
               <li key={unit.id} className={`week-unit cell-${unit.status}`}>
                 <span className="week-unit-name">
@@ -122,7 +122,7 @@ export function TaskActivity({ activity, back, planYear }: { activity: Activity;
       {activity.attachments.length > 0 ? (
         <section className="detail-section" aria-labelledby={`attachments-${activity.taskId}`}>
           <h3 id={`attachments-${activity.taskId}`}>佐证材料</h3>
-          <ul className="attachment-list">
+          <ul className="plain-list attachment-list">
             {activity.attachments.map((file) => (
               <li key={file.id}>
                 <a href={`/attachments/${file.id}`} target="_blank" rel="noreferrer">

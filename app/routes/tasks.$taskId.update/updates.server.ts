@@ -4,7 +4,7 @@
 import type { Expression, Kysely, Transaction } from "kysely";
 import type { AppDatabase } from "../../../db/index";
 import type { Database, MetricAggregation, TaskStatus } from "../../../db/schema";
-import { mayEditUpdate } from "~/lib/updates";
+import { mayEditUpdate, type UpdateFields } from "~/lib/updates";
 import { isWeekKey, weekKeyOf, weeksBetween } from "~/lib/weeks";
 import { can, type Actor } from "~/utils/permissions";
 import { badRequest, forbidden, notFound } from "~/lib/refusal";
@@ -157,18 +157,13 @@ export function reportableWeeks(task: Pick<UpdateTaskInfo, "startDate" | "planYe
   return weeksBetween(firstReportWeek(task), weekKeyOf(now)).reverse();
 }
 
-export interface ExistingUpdate {
+export interface ExistingUpdate extends UpdateFields {
   id: number;
   version: number;
   authorId: number;
   authorName: string;
   unitId: number;
   week: string;
-  body: string;
-  progress: number;
-  nextSteps: string;
-  blockers: string;
-  needsCoordination: boolean;
   isDemo: boolean;
   createdAt: string;
   updatedAt: string;
