@@ -136,16 +136,26 @@ function SectionEditor({ section, rev, year }: { section: SummarySection; rev: n
     const result = fetcher.data;
     if (fetcher.state !== "idle" || !result) return;
     if (result.ok) {
-      setBaseRev(result.rev);
       // Others' changes merged in by the server go into the fields this user has not touched since,
-      // or the next autosave would send the old text back as if it were this user's change.
+      // or the next autosave would send the old text back as if it were this user's change. A field
+      // typed in meanwhile cannot take them: the revision then stays, so the next save is merged
+      // (or refused) against the text the user actually started from.
       const form = formRef.current;
+      let tookAll = true;
       if (form && result.merged && result.merged.length > 0) {
         const headingInput = form.elements.namedItem("heading") as HTMLInputElement | null;
         const bodyInput = form.elements.namedItem("body") as HTMLTextAreaElement | null;
-        if (headingInput && headingInput.value === sent.current?.heading) headingInput.value = result.section.heading;
-        if (bodyInput && bodyInput.value === sent.current?.body) bodyInput.value = result.section.body;
+        const fields = [
+          { label: "标题", input: headingInput, saved: result.section.heading, sent: sent.current?.heading },
+          { label: "正文", input: bodyInput, saved: result.section.body, sent: sent.current?.body },
+        ];
+        for (const field of fields) {
+          if (!field.input || !result.merged.includes(field.label) || field.input.value === field.saved) continue;
+          if (field.input.value === field.sent) field.input.value = field.saved;
+          else tookAll = false;
+        }
       }
+      if (tookAll) setBaseRev(result.rev);
       setState({ kind: "saved", at: result.savedAt, merged: result.merged ?? [] });
     } else {
       setState({ kind: "error", message: result.message });
