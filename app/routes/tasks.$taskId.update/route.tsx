@@ -118,12 +118,23 @@ export async function action(args: ActionFunctionArgs) {
 
 const DRAFT_FIELDS = ["body", "progress", "nextSteps", "blockers"] as const;
 
+/** Whether a browser draft's text fields are what the stored 填报 already says. */
+function draftIsStored(
+  fields: Record<string, string>,
+  stored: { body: string; progress: number | null; nextSteps: string | null; blockers: string | null },
+): boolean {
+  const storedText = { body: stored.body, progress: stored.progress, nextSteps: stored.nextSteps, blockers: stored.blockers };
+  return DRAFT_FIELDS.every((name) => (fields[name] ?? "").trim() === String(storedText[name] ?? "").trim());
+}
+
 export default function UpdateFormPage() {
   const { form, back, canChooseUnit } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const formRef = useRef<HTMLFormElement>(null);
   const [draftAt, setDraftAt] = useState<string | null>(null);
+  /** The version a restored draft was written against: its submit is merged from there. */
+  const [draftVersion, setDraftVersion] = useState<string | null>(null);
   const { task, existing } = form;
   const errors = actionData?.errors ?? {};
   const values = actionData?.values ?? {};
@@ -146,12 +157,17 @@ export default function UpdateFormPage() {
     try {
       const raw = window.localStorage.getItem(draftKey);
       if (!raw) return setDraftAt(null);
-      const draft = JSON.parse(raw) as { savedAt: string };
-      if (existing && existing.updatedAt >= draft.savedAt) {
+      const draft = JSON.parse(raw) as { savedAt: string; version?: string; fields: Record<string, string> };
+      // The draft is dropped only when the stored 填报 holds exactly its text (it was sent); a
+      // draft that differs is restored even if someone saved this week since: the save merges it.
+      if (existing && draftIsStored(draft.fields, existing)) {
         window.localStorage.removeItem(draftKey);
         return setDraftAt(null);
       }
-      if (restoreDraft()) setDraftAt(draft.savedAt);
+      if (restoreDraft()) {
+        setDraftAt(draft.savedAt);
+        setDraftVersion(draft.version ?? null);
+      }
     } catch {
       setDraftAt(null);
     }
@@ -174,6 +190,22 @@ export default function UpdateFormPage() {
     window.addEventListener("online", resend, { once: true });
     return () => window.removeEventListener("online", resend);
   }, [offline]);
+  // A refused submit hands back the text to show, with others' merged changes filled in. Fields
+  // keep what the user typed (defaultValue does not redraw them), so the answer is written into
+  // them: the next submit, from the newer version, must not carry the older text back.
+  useEffect(() => {
+    const element = formRef.current;
+    if (!actionData?.values || !element) return;
+    for (const [name, text] of Object.entries(actionData.values)) {
+      const input = element.elements.namedItem(name);
+      if (input instanceof HTMLInputElement && input.type === "checkbox") input.checked = text === "yes";
+      else if (
+        input instanceof HTMLTextAreaElement ||
+        (input instanceof HTMLInputElement && input.type !== "hidden" && input.type !== "file")
+      )
+        input.value = text;
+    }
+  }, [actionData]);
   // A refused submit: the message is scrolled into view, focused and announced.
   useEffect(() => {
     if (!actionData || !feedbackRef.current) return;
@@ -198,7 +230,8 @@ export default function UpdateFormPage() {
       fields[`metric_${metric.id}`] = (element.elements.namedItem(`metric_${metric.id}`) as HTMLInputElement | null)?.value ?? "";
     }
     try {
-      window.localStorage.setItem(draftKey, JSON.stringify({ savedAt: new Date().toISOString(), fields }));
+      const version = (element.elements.namedItem("version") as HTMLInputElement | null)?.value ?? "";
+      window.localStorage.setItem(draftKey, JSON.stringify({ savedAt: new Date().toISOString(), version, fields }));
     } catch {
       // Storage full or disabled: the server still hands the text back after a failed submit.
     }
@@ -218,6 +251,7 @@ export default function UpdateFormPage() {
 
   function discardDraft() {
     window.localStorage.removeItem(draftKey);
+    setDraftVersion(null);
     formRef.current?.reset();
     setDraftAt(null);
   }
@@ -301,7 +335,7 @@ export default function UpdateFormPage() {
       >
         <input type="hidden" name="week" value={form.week} />
         <input type="hidden" name="unitId" value={form.unitId} />
-        <input type="hidden" name="version" value={actionData?.current?.version ?? existing?.version ?? ""} />
+        <input type="hidden" name="version" value={actionData?.current?.version ?? draftVersion ?? existing?.version ?? ""} />
         <input type="hidden" name="back" value={back} />
         <input type="hidden" name="idempotencyKey" value={submissionKey} />
 
