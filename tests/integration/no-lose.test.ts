@@ -150,6 +150,47 @@ describe("field merges of task edits", () => {
     expect(row).toMatchObject({ title: "合并测试（改名）", category: "民生保障", version: version + 2 });
   });
 
+  it("an imported task (no full record of its first version) still merges 类别 and title from the same version", async () => {
+    const db = getDb();
+    // Seed tasks come from the importer, whose record of a task is not a full state.
+    const task = await db
+      .selectFrom("tasks")
+      .selectAll()
+      .where("plan_id", "=", planId)
+      .where("code", "=", "2025-04")
+      .executeTakeFirstOrThrow();
+    const links = await db.selectFrom("task_units").select(["unit_id", "role"]).where("task_id", "=", task.id).execute();
+    const metrics = await db.selectFrom("metrics").selectAll().where("task_id", "=", task.id).orderBy("sort_order").orderBy("id").execute();
+    const form = (overrides: Record<string, string | string[]>) => ({
+      ...editForm(task.version, {
+        title: task.title,
+        description: task.description ?? "",
+        category: task.category ?? "",
+        origin: task.origin,
+        originRef: task.origin_ref ?? "",
+        leadUserId: task.lead_user_id == null ? "" : String(task.lead_user_id),
+        leadUnitId: String(links.find((l) => l.role === "lead")?.unit_id ?? ""),
+        supportUnitIds: links.filter((l) => l.role === "support").map((l) => String(l.unit_id)),
+        startDate: task.start_date ?? "",
+        dueDate: task.due_date ?? "",
+        metricId: [...metrics.map((m) => String(m.id)), ""],
+        metricName: [...metrics.map((m) => m.name), ""],
+        metricUnit: [...metrics.map((m) => m.unit), ""],
+        metricBaseline: [...metrics.map((m) => (m.baseline == null ? "" : String(m.baseline))), ""],
+        metricTarget: [...metrics.map((m) => (m.target == null ? "" : String(m.target))), ""],
+        metricDirection: [...metrics.map((m) => m.direction), "up"],
+        metricAggregation: [...metrics.map((m) => m.aggregation), "sum"],
+      }),
+      ...overrides,
+    });
+    const a = await save("leader", task.id, form({ category: "民生保障" }));
+    expect(a.status).toBe(302);
+    const b = await save("admin", task.id, form({ title: `${task.title}（改）` }));
+    expect(b.status).toBe(302);
+    expect((await taskRow(task.id)).category).toBe("民生保障");
+    expect((await taskRow(task.id)).title).toBe(`${task.title}（改）`);
+  });
+
   it("overlapping title edits conflict on the title only; the other field is kept; a per-field choice settles it", async () => {
     const { task, version } = await setup("合并测试");
     expect((await save("leader", task.id, editForm(version, { title: "甲的名称", category: "民生保障" }))).status).toBe(302);

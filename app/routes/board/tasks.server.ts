@@ -193,12 +193,19 @@ export async function createTask(db: AppDatabase, actor: Actor, input: NewTaskIn
 async function recordedStatesNewestFirst(trx: Db, taskId: number): Promise<Partial<TaskSnapshot>[]> {
   const rows = await trx
     .selectFrom("audit_log")
-    .select(["after_json"])
+    .select(["after_json", "before_json"])
     .where("entity", "=", "task")
     .where("entity_id", "=", String(taskId))
     .orderBy("id", "desc")
     .execute();
-  return rows.flatMap((row) => parseJson<Partial<TaskSnapshot>>(row.after_json) ?? []);
+  // An edit records the full state it started from as well: for a task created by an import (whose
+  // own record is not a full state) that is the only record of its first versions.
+  return rows.flatMap((row) => {
+    const after = parseJson<Partial<TaskSnapshot>>(row.after_json);
+    const before = parseJson<Partial<TaskSnapshot>>(row.before_json);
+    const fullBefore = before && Array.isArray(before.supportUnits) && Array.isArray(before.metrics) ? [before] : [];
+    return [...(after ? [after] : []), ...fullBefore];
+  });
 }
 
 /** The snapshot the user saw: the state the audit log recorded for that version. */
