@@ -14,6 +14,7 @@ import * as boardRoute from "../../app/routes/board/route";
 import * as exportRoute from "../../app/routes/summary_.export.$format";
 import * as nextYearRoute from "../../app/routes/summary_.next-year";
 import * as outlineRoute from "../../app/routes/summary_.outline";
+import * as updateRoute from "../../app/routes/tasks.$taskId.update/route";
 import * as summaryRoute from "../../app/routes/summary/route";
 import { getDb } from "../../app/utils/db.server";
 import { callAction, callLoader, cookieFor, makeRequest } from "./helpers";
@@ -298,6 +299,24 @@ describe("明年工作思路 → section 四 → a complete 2026 plan", () => {
     expect(data.carried.map((c: { id: number }) => c.id).sort()).toEqual(carried.map((t) => t.id).sort());
     expect(data.cards.map((c: { id: number }) => c.id)).not.toEqual(expect.arrayContaining([carried[0].id]));
     expect(data.total).toBe(old.length - carried.length);
+
+    // A 已结转 card is finished business in 2025: no moves, no 填报 there (they belong to its successor).
+    const moveCarried = await callAction(
+      boardRoute.action,
+      makeRequest("/board?year=2025", {
+        cookie: leader,
+        form: { intent: "move", taskId: String(carried[0].id), toStatus: "pending_review", beforeId: "", afterId: "", reason: "" },
+      }),
+    );
+    expect(moveCarried.status).toBe(400);
+    expect(JSON.stringify(moveCarried.data)).toContain("已结转");
+    expect((await db.selectFrom("tasks").select("status").where("id", "=", carried[0].id).executeTakeFirstOrThrow()).status).toBe(
+      carried[0].status,
+    );
+    const updateForm = await callLoader(updateRoute.loader, makeRequest(`/tasks/${carried[0].id}/update`, { cookie: leader }), {
+      params: { taskId: String(carried[0].id) },
+    });
+    expect(updateForm.data.form.readOnlyReason).toContain("已结转到2026年度");
     const lights = data.lights as Record<string, number>;
     expect(Object.values(lights).reduce((a, b) => a + b, 0)).toBe(old.length - carried.length);
     // Once 2026 exists, the outline is closed.

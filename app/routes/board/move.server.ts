@@ -107,6 +107,7 @@ export async function moveTask(db: AppDatabase, actor: Actor, input: MoveInput):
         "tasks.status",
         "tasks.position",
         "tasks.version",
+        "tasks.carried_to_task_id",
         "plans.status as plan_status",
         "plans.year as plan_year",
         "plans.light_thresholds",
@@ -136,6 +137,8 @@ export async function moveTask(db: AppDatabase, actor: Actor, input: MoveInput):
     const problem = moveProblem(actor, { status: task.status, unitIds }, input.toStatus, input.reason);
     if (problem) (problem.status === 403 ? forbidden : badRequest)(problem.message);
     if (task.plan_status === "archived") badRequest("该年度计划已归档，看板只读。");
+    if (task.carried_to_task_id != null)
+      badRequest("这项工作已结转到下一年度，不再在本年度的看板上移动。请在下一年度的看板上处理接续它的任务。");
 
     const column = trx
       .selectFrom("tasks")

@@ -31,6 +31,8 @@ export interface UpdateTaskInfo {
   planId: number;
   planYear: number;
   planStatus: "active" | "archived";
+  /** 已结转: the year of the plan whose task continues this one. */
+  carriedToYear: number | null;
   startDate: string | null;
   dueDate: string | null;
   units: { id: number; name: string; role: "lead" | "support" }[];
@@ -82,6 +84,14 @@ export async function getUpdateTask(db: Db, taskId: number, valuesOf?: { unitId:
       "units.name as unitName",
       "task_units.role as unitRole",
     ])
+    .select((eb) =>
+      eb
+        .selectFrom("tasks as successor")
+        .innerJoin("plans as successor_plan", "successor_plan.id", "successor.plan_id")
+        .select("successor_plan.year")
+        .whereRef("successor.id", "=", "tasks.carried_to_task_id")
+        .as("carriedToYear"),
+    )
     .$if(valuesOf != null, (qb) =>
       qb.select((eb) => [
         eb
@@ -216,6 +226,8 @@ export function reportingUnitFor(actor: Actor, task: UpdateTaskInfo, requestedUn
 export function closedReason(task: UpdateTaskInfo): string | null {
   if (task.planStatus === "archived") return "该年度计划已归档，不能再填报进展。";
   if (task.status === "done") return "这项重点工作已销号，不再需要填报进展。如需补充，请联系街道领导撤销销号。";
+  if (task.carriedToYear != null)
+    return `这项工作已结转到${task.carriedToYear}年度，不再在本年度填报。请到${task.carriedToYear}年的看板上，在接续它的任务中填报。`;
   return null;
 }
 
