@@ -27,12 +27,35 @@ function messageOf(data: unknown): string | null {
   return typeof data === "string" && data.length < 300 && !data.includes("<") ? data : null;
 }
 
+/** A request the browser could not send or got no answer to (network gone, server restarting). */
+function isNetworkFailure(error: unknown): boolean {
+  return error instanceof TypeError && /fetch|network|load failed/i.test(error.message);
+}
+
 export function GeneralErrorBoundary() {
   const error = useRouteError();
+  const requestId = (useRouteLoaderData("root") as { requestId?: string | null } | undefined)?.requestId;
+  if (isNetworkFailure(error)) {
+    // Not a server error: say so, and offer the same page again. Forms keep a draft in this
+    // browser (填报), which the page restores in place when it opens.
+    return (
+      <section className="error-page" role="alert" aria-labelledby="error-title">
+        <h1 id="error-title">网络连接中断</h1>
+        <p>没有连上服务器，刚才的操作可能没有完成。填报表单中输入的内容已保存在本机；请检查网络，恢复后点“重新打开”继续。</p>
+        <p className="error-actions">
+          <a className="button" href="">
+            重新打开
+          </a>
+          <Link className="button secondary" to="/">
+            返回首页
+          </Link>
+        </p>
+      </section>
+    );
+  }
   const status = isRouteErrorResponse(error) ? error.status : 500;
   const message =
     (isRouteErrorResponse(error) && status !== 500 ? messageOf(error.data) : null) ?? DEFAULT_MESSAGES[status] ?? DEFAULT_MESSAGES[500];
-  const requestId = (useRouteLoaderData("root") as { requestId?: string | null } | undefined)?.requestId;
   return (
     <section className="error-page" role="alert" aria-labelledby="error-title">
       <p className="error-code">{status}</p>

@@ -191,3 +191,28 @@ for (const width of [360, 1280]) {
     await page.context().close();
   });
 }
+
+test("a 填报 whose request is lost on the way (the browser still thinks it is online) says so, and reopening restores the text", async ({
+  browser,
+}) => {
+  const page = await signedIn(browser, "leader", PHONE);
+  const db = openDatabase(DB_PATH);
+  const task = await db.selectFrom("tasks").select("id").where("code", "=", "2025-10").executeTakeFirstOrThrow();
+  await db.destroy();
+  await page.goto(`/tasks/${task.id}/update`);
+  await page.waitForFunction(() => (document.querySelector('input[name="idempotencyKey"]') as HTMLInputElement | null)?.value !== "");
+  const text = unique("半路丢失的进展");
+  await page.locator('textarea[name="body"]').fill(text);
+
+  await page.route(`**/tasks/${task.id}/update**`, (route) =>
+    route.request().method() === "POST" ? route.abort("internetdisconnected") : route.continue(),
+  );
+  await page.locator("button[type=submit].primary").click();
+  await expect(page.getByRole("heading", { name: "网络连接中断" })).toBeVisible();
+  await expect(page.getByText("系统出错了")).toHaveCount(0);
+
+  await page.unroute(`**/tasks/${task.id}/update**`);
+  await page.getByRole("link", { name: "重新打开" }).click();
+  await expect(page.locator('textarea[name="body"]')).toHaveValue(text);
+  await page.context().close();
+});
