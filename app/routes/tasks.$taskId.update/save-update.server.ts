@@ -84,7 +84,8 @@ async function updateAtVersion(
     .orderBy("id")
     .execute();
   let base: (UpdateFields & { version: number }) | null = null;
-  let before = Number.MAX_SAFE_INTEGER;
+  /** The audit row of the first later version, if any: values recorded from it on are newer. */
+  let before: number | null = null;
   for (const row of rows) {
     const after = row.after_json ? (JSON.parse(row.after_json) as UpdateFields & { version?: number }) : null;
     if (after?.version === version) base = after as UpdateFields & { version: number };
@@ -101,7 +102,8 @@ async function updateAtVersion(
       .select(["entity_id", "after_json"])
       .where("entity", "=", "metric_value")
       .where("entity_id", "in", valueEntityIds)
-      .where("id", "<", before)
+      // No bound when no later version is recorded (a huge literal overflows PostgreSQL's integer id).
+      .$if(before != null, (qb) => qb.where("id", "<", before!))
       .orderBy("id")
       .execute();
     for (const row of valueRows) {
