@@ -285,6 +285,25 @@ describe("填报 with an idempotency key", () => {
       },
     );
     expect(replay.status).toBe(400);
+    // The key belongs to that task's 填报: sent with another task it is refused, not answered as saved.
+    const otherTask = await createTask(getDb(), actors.leader, {
+      planId,
+      title: "断网重发（另一项）",
+      status: "in_progress",
+      leadUnitId: units["东晟社区"],
+      supportUnitIds: [],
+      leadUserId: actors.leader.id,
+      startDate: "2025-01-01",
+      dueDate: "2099-12-31",
+    });
+    const misplaced = await callAction(
+      updateRoute.action,
+      makeRequest(`/tasks/${otherTask.id}/update`, { cookie: cookies.secretary, form }),
+      { params: { taskId: String(otherTask.id) } },
+    );
+    expect(misplaced.status).toBe(400);
+    expect(JSON.stringify(misplaced.data)).toContain("提交编号已用于其他填报");
+    expect(await getDb().selectFrom("updates").selectAll().where("task_id", "=", otherTask.id).execute()).toHaveLength(0);
   });
 });
 

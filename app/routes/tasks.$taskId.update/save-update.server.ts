@@ -121,12 +121,25 @@ export interface UpdateSnapshot extends UpdateFields {
   version: number;
 }
 
-/** The answer given to an earlier submission with this key, if there was one. */
-async function submittedBefore(db: Db, actor: Actor, key: string): Promise<SaveUpdateResult | null> {
+/**
+ * The answer given to an earlier submission with this key, if there was one. A key belongs to one
+ * person's 填报 of one task, unit and week: sent with anything else it is refused, never answered
+ * with another 填报's result.
+ */
+async function submittedBefore(
+  db: Db,
+  actor: Actor,
+  key: string,
+  target: Pick<SaveUpdateInput, "taskId" | "week">,
+): Promise<SaveUpdateResult | null> {
   const row = await db.selectFrom("submission_keys").select(["user_id", "result_json"]).where("key", "=", key).executeTakeFirst();
   if (!row) return null;
-  if (row.user_id !== actor.id) badRequest("提交编号无效，请刷新页面后重新提交。");
-  return JSON.parse(row.result_json) as SaveUpdateResult;
+  const answer = JSON.parse(row.result_json) as SaveUpdateResult;
+  const saved = await db.selectFrom("updates").select(["task_id", "week"]).where("id", "=", answer.updateId).executeTakeFirst();
+  if (row.user_id !== actor.id || !saved || saved.task_id !== target.taskId || saved.week !== target.week) {
+    badRequest("提交编号已用于其他填报，请刷新页面后重新提交。");
+  }
+  return answer;
 }
 
 /**
@@ -145,7 +158,7 @@ export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdat
     const key = input.idempotencyKey ?? null;
     const result = await db.transaction().execute(async (trx) => {
       if (key) {
-        const done = await submittedBefore(trx, actor, key);
+        const done = await submittedBefore(trx, actor, key, input);
         if (done) return { ...done, repeated: true };
       }
       const task =
@@ -438,7 +451,7 @@ export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdat
     // Two copies of one submission at once: the second loses the race on the key; answer as the first.
     const key = input.idempotencyKey ?? null;
     if (key && !isRefusal(error)) {
-      const done = await submittedBefore(db, actor, key).catch(() => null);
+      const done = await submittedBefore(db, actor, key, input).catch(() => null);
       if (done) return done;
     }
     throw error;
