@@ -377,7 +377,8 @@ export async function startNextYear(db: AppDatabase, actorId: number, planId: nu
       if (!old || old.status === "done" || old.status === "pending_review") continue;
       await trx
         .updateTable("tasks")
-        .set({ carried_to_task_id: result.taskIds[index], updated_at: now, version: old.version + 1 })
+        // version + 1 in SQL: the row may have changed since it was read above (another leader's edit).
+        .set((eb) => ({ carried_to_task_id: result.taskIds[index], updated_at: now, version: eb("version", "+", 1) }))
         .where("id", "=", old.id)
         .execute();
       await recordAudit(trx, {
