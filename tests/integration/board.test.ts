@@ -8,21 +8,16 @@ import { createTask } from "../../app/routes/board/tasks.server";
 import { STATUSES, type TaskStatus } from "../../app/lib/board";
 import { getDb } from "../../app/utils/db.server";
 import type { Actor } from "../../app/utils/permissions";
-import { callAction, callLoader, cookieFor, makeRequest } from "./helpers";
+import { callAction, callLoader, loadDemoSetting, makeRequest } from "./helpers";
 import { getChangeSeq } from "../../app/models/plans.server";
 
 let planId: number;
 let actors: Record<string, Actor>;
 let units: Record<string, number>;
-const cookies: Record<string, string> = {};
+let cookies: Record<string, string>;
 
 beforeAll(async () => {
-  const db = getDb();
-  planId = (await db.selectFrom("plans").select("id").where("year", "=", 2025).executeTakeFirstOrThrow()).id;
-  const users = await db.selectFrom("users").select(["id", "username", "role", "unit_id"]).execute();
-  actors = Object.fromEntries(users.map((u) => [u.username, { id: u.id, role: u.role, unitId: u.unit_id }]));
-  units = Object.fromEntries((await db.selectFrom("units").select(["id", "name"]).execute()).map((u) => [u.name, u.id]));
-  for (const name of ["admin", "leader", "secretary", "viewer"]) cookies[name] = await cookieFor(name);
+  ({ planId, actors, units, cookies } = await loadDemoSetting());
 });
 
 async function newTask(title: string, overrides: Partial<Parameters<typeof createTask>[2]> = {}) {

@@ -3,6 +3,7 @@ import type { ActionFunction, AppLoadContext, LoaderFunction } from "@remix-run/
 import { getDb } from "../../app/utils/db.server";
 import { createSession, generateSessionToken, SESSION_COOKIE_NAME } from "../../app/utils/session.server";
 import { answerOf } from "../../app/utils/http.server";
+import type { Actor } from "../../app/utils/permissions";
 
 export const ORIGIN = "http://localhost:3000";
 export const TEST_PASSWORD = "demo-pass-2025";
@@ -71,3 +72,22 @@ async function call(fn: LoaderFunction | ActionFunction | undefined, request: Re
 
 export const callLoader = (fn: LoaderFunction | undefined, request: Request, options: CallOptions = {}) => call(fn, request, options);
 export const callAction = (fn: ActionFunction | undefined, request: Request, options: CallOptions = {}) => call(fn, request, options);
+
+/** The demo data as most integration tests use it: a plan's id, every user as an Actor, units by name, a session per demo account. */
+export interface DemoSetting {
+  planId: number;
+  actors: Record<string, Actor>;
+  units: Record<string, number>;
+  cookies: Record<string, string>;
+}
+
+export async function loadDemoSetting(year = 2025): Promise<DemoSetting> {
+  const db = getDb();
+  const planId = (await db.selectFrom("plans").select("id").where("year", "=", year).executeTakeFirstOrThrow()).id;
+  const users = await db.selectFrom("users").select(["id", "username", "role", "unit_id"]).execute();
+  const actors = Object.fromEntries(users.map((u) => [u.username, { id: u.id, role: u.role, unitId: u.unit_id }]));
+  const units = Object.fromEntries((await db.selectFrom("units").select(["id", "name"]).execute()).map((u) => [u.name, u.id]));
+  const cookies: Record<string, string> = {};
+  for (const name of ["admin", "leader", "secretary", "viewer"]) cookies[name] = await cookieFor(name);
+  return { planId, actors, units, cookies };
+}

@@ -16,21 +16,16 @@ import { countTodo } from "../../app/models/todo.server";
 import { previousWeek, weekKeyOf, weekRange } from "../../app/lib/weeks";
 import { getDb } from "../../app/utils/db.server";
 import type { Actor } from "../../app/utils/permissions";
-import { callAction, callLoader, cookieFor, makeRequest, ORIGIN } from "./helpers";
+import { callAction, callLoader, loadDemoSetting, makeRequest, ORIGIN } from "./helpers";
 import { getPlan, getChangeSeq } from "../../app/models/plans.server";
 
 let planId: number;
 let actors: Record<string, Actor>;
 let units: Record<string, number>;
-const cookies: Record<string, string> = {};
+let cookies: Record<string, string>;
 
 beforeAll(async () => {
-  const db = getDb();
-  planId = (await db.selectFrom("plans").select("id").where("year", "=", 2025).executeTakeFirstOrThrow()).id;
-  const users = await db.selectFrom("users").select(["id", "username", "role", "unit_id"]).execute();
-  actors = Object.fromEntries(users.map((u) => [u.username, { id: u.id, role: u.role, unitId: u.unit_id }]));
-  units = Object.fromEntries((await db.selectFrom("units").select(["id", "name"]).execute()).map((u) => [u.name, u.id]));
-  for (const name of ["admin", "leader", "secretary", "viewer"]) cookies[name] = await cookieFor(name);
+  ({ planId, actors, units, cookies } = await loadDemoSetting());
 });
 
 /** A 推进中 task led by 东晟社区 (the secretary's unit) with one sum and one latest metric. */
