@@ -17,6 +17,7 @@ import * as outlineRoute from "../../app/routes/summary_.outline";
 import * as updateRoute from "../../app/routes/tasks.$taskId.update/route";
 import * as summaryRoute from "../../app/routes/summary/route";
 import { getDb } from "../../app/utils/db.server";
+import { outlineFormAsPosted } from "./outline-form";
 import { callAction, callLoader, cookieFor, makeRequest } from "./helpers";
 
 let leader: string;
@@ -48,30 +49,6 @@ async function generate() {
 }
 
 /** The outline form as the browser would send it for these rows. */
-function outlineForm(rows: OutlineRow[], version: number): Record<string, string | string[]> {
-  const form: Record<string, string | string[]> = { year: "2025", expectedVersion: String(version), rows: String(rows.length) };
-  rows.forEach((row, i) => {
-    const p = `r${i}.`;
-    if (row.include) form[`${p}include`] = "1";
-    // Blank rows for new priorities carry no tick box: a title is enough (as the page renders them).
-    if (!row.include && row.kind === "new" && row.fromTaskId === null && row.targets.length === 0) form[`${p}blank`] = "1";
-    form[`${p}category`] = row.category;
-    form[`${p}kind`] = row.kind;
-    form[`${p}fromTaskId`] = row.fromTaskId === null ? "" : String(row.fromTaskId);
-    form[`${p}title`] = row.title;
-    form[`${p}leadUserId`] = row.leadUserId === null ? "" : String(row.leadUserId);
-    form[`${p}leadUnitId`] = row.leadUnitId === null ? "" : String(row.leadUnitId);
-    form[`${p}supportUnitIds`] = row.supportUnitIds.map(String);
-    form[`${p}dueDate`] = row.dueDate;
-    row.targets.forEach((t, j) => {
-      form[`${p}t${j}.metricId`] = String(t.metricId);
-      form[`${p}t${j}.phrase`] = t.phrase;
-      form[`${p}t${j}.target`] = t.target === null ? "" : String(t.target);
-    });
-  });
-  return form;
-}
-
 beforeAll(async () => {
   leader = await cookieFor("leader");
 });
@@ -160,7 +137,7 @@ describe("明年工作思路 → section 四 → a complete 2026 plan", () => {
     rows[blank] = { ...rows[blank], title: "推进社区养老服务站建设", leadUserId: null, leadUnitId: null, dueDate: "2025-12-31" };
     const refused = await callAction(
       outlineRoute.action,
-      makeRequest("/summary/outline?year=2025", { cookie: leader, form: outlineForm(rows, 0) }),
+      makeRequest("/summary/outline?year=2025", { cookie: leader, form: outlineFormAsPosted(rows, 0) }),
     );
     expect(refused.status).toBe(400);
     expect(refused.data.errors[`r${blank}.leadUserId`]).toBe("请选择责任领导。");
@@ -195,14 +172,14 @@ describe("明年工作思路 → section 四 → a complete 2026 plan", () => {
 
     const saved = await callAction(
       outlineRoute.action,
-      makeRequest("/summary/outline?year=2025", { cookie: leader, form: outlineForm(rows, 0) }),
+      makeRequest("/summary/outline?year=2025", { cookie: leader, form: outlineFormAsPosted(rows, 0) }),
     );
     expect(saved.status).toBe(302);
     expect(saved.location).toBe("/summary/outline?year=2025&saved=1");
     // A stale form (version 0 again) is refused.
     const stale = await callAction(
       outlineRoute.action,
-      makeRequest("/summary/outline?year=2025", { cookie: leader, form: outlineForm(rows, 0) }),
+      makeRequest("/summary/outline?year=2025", { cookie: leader, form: outlineFormAsPosted(rows, 0) }),
     );
     expect(stale.status).toBe(409);
 
@@ -322,7 +299,7 @@ describe("明年工作思路 → section 四 → a complete 2026 plan", () => {
     // Once 2026 exists, the outline is closed.
     const closed = await callAction(
       outlineRoute.action,
-      makeRequest("/summary/outline?year=2025", { cookie: leader, form: outlineForm(rows, 1) }),
+      makeRequest("/summary/outline?year=2025", { cookie: leader, form: outlineFormAsPosted(rows, 1) }),
     );
     expect(closed.status).toBe(409);
     void formatNumber;

@@ -6,34 +6,10 @@ import type { OutlineRow } from "../../app/lib/summary/outline";
 import * as boardRoute from "../../app/routes/board/route";
 import * as outlineRoute from "../../app/routes/summary_.outline";
 import { getDb } from "../../app/utils/db.server";
+import { outlineFormAsPosted } from "./outline-form";
 import { callAction, callLoader, cookieFor, makeRequest } from "./helpers";
 
 let leader: string;
-
-/** The outline form exactly as the page posts it unchanged (ticked rows, hidden 建议 marks). */
-function pageForm(rows: OutlineRow[], version: number): Record<string, string | string[]> {
-  const form: Record<string, string | string[]> = { year: "2025", expectedVersion: String(version), rows: String(rows.length) };
-  rows.forEach((row, i) => {
-    const p = `r${i}.`;
-    if (row.include) form[`${p}include`] = "1";
-    if (!row.include && row.kind === "new" && row.fromTaskId === null && row.targets.length === 0) form[`${p}blank`] = "1";
-    form[`${p}category`] = row.category;
-    form[`${p}kind`] = row.kind;
-    form[`${p}fromTaskId`] = row.fromTaskId === null ? "" : String(row.fromTaskId);
-    form[`${p}title`] = row.title;
-    form[`${p}leadUserId`] = row.leadUserId === null ? "" : String(row.leadUserId);
-    form[`${p}leadUnitId`] = row.leadUnitId === null ? "" : String(row.leadUnitId);
-    form[`${p}supportUnitIds`] = row.supportUnitIds.map(String);
-    form[`${p}dueDate`] = row.dueDate;
-    for (const [field, suggestion] of Object.entries(row.suggested ?? {})) form[`${p}suggested.${field}`] = String(suggestion.id);
-    row.targets.forEach((t, j) => {
-      form[`${p}t${j}.metricId`] = String(t.metricId);
-      form[`${p}t${j}.phrase`] = t.phrase;
-      form[`${p}t${j}.target`] = t.target === null ? "" : String(t.target);
-    });
-  });
-  return form;
-}
 
 beforeAll(async () => {
   leader = await cookieFor("leader");
@@ -76,7 +52,7 @@ describe("明年工作思路 with tasks that have no owner", () => {
 
     const saved = await callAction(
       outlineRoute.action,
-      makeRequest("/summary/outline?year=2025", { cookie: leader, form: pageForm(rows, 0) }),
+      makeRequest("/summary/outline?year=2025", { cookie: leader, form: outlineFormAsPosted(rows, 0) }),
     );
     expect(saved.status).toBe(302);
     const outline = await db.selectFrom("next_year_outlines").select("content").executeTakeFirstOrThrow();
