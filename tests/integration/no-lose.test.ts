@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as board from "../../app/routes/board/route";
 import * as editRoute from "../../app/routes/board.$taskId_.edit";
 import * as updateRoute from "../../app/routes/tasks.$taskId.update/route";
+import { SUBMISSION_KEY_DAYS } from "../../app/routes/tasks.$taskId.update/save-update.server";
 import { weekKeyOf } from "../../app/lib/weeks";
 import { createTask } from "../../app/routes/board/tasks.server";
 import { generateSummary, getLatestSummary, saveSummarySection } from "../../app/routes/summary/summary.server";
@@ -299,6 +300,45 @@ describe("填报 with an idempotency key", () => {
     expect(misplaced.status).toBe(400);
     expect(JSON.stringify(misplaced.data)).toContain("提交编号已用于其他填报");
     expect(await getDb().selectFrom("updates").selectAll().where("task_id", "=", otherTask.id).execute()).toHaveLength(0);
+  });
+});
+
+describe("remembered idempotency keys", () => {
+  it("forgets keys older than the retention window when a new keyed 填报 is stored, and keeps recent ones", async () => {
+    const task = await createTask(getDb(), actors.leader, {
+      planId,
+      title: "旧提交编号清理",
+      status: "in_progress",
+      leadUnitId: units["东晟社区"],
+      supportUnitIds: [],
+      leadUserId: actors.leader.id,
+      startDate: "2025-01-01",
+      dueDate: "2099-12-31",
+    });
+    const day = 86_400_000;
+    const old = new Date(Date.now() - (SUBMISSION_KEY_DAYS + 1) * day).toISOString();
+    const recent = new Date(Date.now() - (SUBMISSION_KEY_DAYS - 1) * day).toISOString();
+    await getDb()
+      .insertInto("submission_keys")
+      .values([
+        { key: "k-expired-000000001", user_id: actors.secretary.id, result_json: "{}", created_at: old },
+        { key: "k-recent-0000000001", user_id: actors.secretary.id, result_json: "{}", created_at: recent },
+      ])
+      .execute();
+    const form = {
+      week: weekKeyOf(new Date()),
+      body: "清理后的进展",
+      progress: "10",
+      idempotencyKey: "k-prune-0001-abcdef",
+      back: "/todo",
+    };
+    const posted = await callAction(updateRoute.action, makeRequest(`/tasks/${task.id}/update`, { cookie: cookies.secretary, form }), {
+      params: { taskId: String(task.id) },
+    });
+    expect(posted.status).toBe(302);
+    const keys = (await getDb().selectFrom("submission_keys").select("key").execute()).map((r) => r.key);
+    expect(keys).not.toContain("k-expired-000000001");
+    expect(keys).toEqual(expect.arrayContaining(["k-recent-0000000001", "k-prune-0001-abcdef"]));
   });
 });
 

@@ -121,6 +121,9 @@ export interface UpdateSnapshot extends UpdateFields {
   version: number;
 }
 
+/** How long an idempotency key is remembered: far longer than a phone stays offline with a 填报 queued. */
+export const SUBMISSION_KEY_DAYS = 30;
+
 /**
  * The answer given to an earlier submission with this key, if there was one. A key belongs to one
  * person's 填报 of one task, unit and week: sent with anything else it is refused, never answered
@@ -435,6 +438,9 @@ export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdat
       await bumpChangeSeq(trx, task.planId);
       const saved: SaveUpdateResult = { updateId, version, created: !existing, planId: task.planId, ...(merged.length ? { merged } : {}) };
       if (key) {
+        // A phone replays its queue within days; keys older than that only grow the table.
+        const expired = new Date(now.getTime() - SUBMISSION_KEY_DAYS * 86_400_000).toISOString();
+        await trx.deleteFrom("submission_keys").where("created_at", "<", expired).execute();
         await trx
           .insertInto("submission_keys")
           .values({ key, user_id: actor.id, result_json: JSON.stringify(saved), created_at: at })
