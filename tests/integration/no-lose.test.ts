@@ -415,6 +415,19 @@ describe("field merges of summary sections", () => {
     expect(merged.section).toEqual({ heading: "三、存在的主要问题", body: `${section.body}\n4.新增的问题。` });
     const latest = (await getLatestSummary(db, planId))!.content.document.sections.find((s) => s.key === "problems")!;
     expect(latest).toMatchObject({ heading: "三、存在的主要问题", body: `${section.body}\n4.新增的问题。` });
+    // The audit records the section as saved, the other person's 标题 included.
+    const audit = await db
+      .selectFrom("audit_log")
+      .select("after_json")
+      .where("action", "=", "summary.edit")
+      .where("actor_id", "=", actors.admin.id)
+      .orderBy("id", "desc")
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(audit.after_json!)).toEqual({
+      section: "problems",
+      heading: "三、存在的主要问题",
+      body: `${section.body}\n4.新增的问题。`,
+    });
 
     // A no-change save from the old revision: no conflict, nothing written.
     const versions = (await getLatestSummary(db, planId))!.version;

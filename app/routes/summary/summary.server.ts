@@ -446,8 +446,9 @@ export async function saveSummarySection(
       action: "summary.edit",
       entity: "summary",
       entityId: `${planId}:${version}`,
-      before: { section: edit.key, body: current.body },
-      after: { section: edit.key, body: edit.body },
+      // What the section became, merge included, not what this browser sent.
+      before: { section: edit.key, heading: current.heading, body: current.body },
+      after: { section: edit.key, heading, body },
     });
     return { version, rev: next.revs[edit.key], savedAt, coalesced: coalesce, merged, section: { heading, body } };
   });
