@@ -639,8 +639,8 @@ export function readLedgerTable(table: readonly (readonly SheetValue[])[]): { ro
     const index = headers.indexOf(column.header);
     if (column.editable && index >= 0) columnOf.set(column.key as LedgerField, index);
   }
-  const idColumn = headers.indexOf(ID_HEADER);
-  const versionColumn = headers.indexOf(VERSION_HEADER);
+  const idColumn = headers.indexOf(normalizeText(ID_HEADER));
+  const versionColumn = headers.indexOf(normalizeText(VERSION_HEADER));
   const rows: SheetRow[] = [];
   table.slice(headerIndex + 1).forEach((row, offset) => {
     if (row.every((v) => v == null || (typeof v === "string" && v.trim() === ""))) return;

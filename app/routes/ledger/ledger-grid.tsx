@@ -54,8 +54,9 @@ export function LedgerGrid({
 
   useEffect(() => {
     setHydrated(true);
-    // The page is for filling the 台账: the first cell takes the keyboard.
-    if (canEdit) wantFocus.current = true;
+    // The page is for filling the 台账: the first cell takes the keyboard (not on a phone,
+    // where it would only scroll the page past its head).
+    if (canEdit && !window.matchMedia("(max-width: 640px)").matches) wantFocus.current = true;
   }, [canEdit]);
 
   // Rows may disappear (a task deleted elsewhere): keep the focused cell inside the table.
@@ -491,7 +492,7 @@ function GridCell({
       {editing ? (
         <CellEditor field={field as LedgerField} editing={editing} refs={refs} label={`${row.code} ${column.header}`} onCommit={commit} onCancel={() => onDone(null)} />
       ) : (
-        <>
+        <div className="cell-body">
           <span className="cell-text">{shown}</span>
           {field === "metricName" && row.extraMetrics > 0 ? <span className="cell-more">另有{row.extraMetrics}项指标</span> : null}
           {field === "metricUnit" && !row.metricUnit && row.metricTarget != null ? <span className="cell-hint">待填</span> : null}
@@ -500,7 +501,7 @@ function GridCell({
               {refusal}
             </span>
           ) : null}
-        </>
+        </div>
       )}
     </td>
   );
@@ -617,7 +618,7 @@ function BulkBar({
   formRef: React.RefObject<HTMLFormElement>;
 }) {
   return (
-    <Form method="post" id="ledger-bulk" ref={formRef} className="bulk-bar no-print" preventScrollReset aria-labelledby="bulk-title">
+    <Form method="post" id="ledger-bulk" ref={formRef} className={`bulk-bar no-print${count === 0 ? " is-empty" : ""}`} preventScrollReset aria-labelledby="bulk-title">
       <input type="hidden" name="intent" value="bulk" />
       <input type="hidden" name="year" value={year} />
       {count != null ? <input type="hidden" name="rows" value={rowsValue} /> : null}
