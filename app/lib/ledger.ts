@@ -79,10 +79,13 @@ export type CellResult<T> = { ok: true; value: T } | { ok: false, error: string 
 const ok = <T>(value: T): CellResult<T> => ({ ok: true, value });
 const error = (message: string): CellResult<never> => ({ ok: false, error: message });
 
-/** Full-width digits, letters and spaces as ASCII; trimmed. WPS and IMEs often leave them. */
+/**
+ * Full-width digits, letters, signs and spaces as ASCII; trimmed. WPS and IMEs often leave them
+ * in names, dates and numbers (never applied to free text: "，" in a title stays).
+ */
 export function normalizeText(raw: string): string {
   return raw
-    .replace(/[\uff01-\uff5e]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff0b\uff0d\uff0e\uff0f\uff05]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
     .replace(/[\u3000\u00a0]/g, " ")
     .trim();
 }
@@ -196,7 +199,7 @@ export function parseCell<F extends LedgerField>(field: F, raw: unknown, refs: L
 function parseAnyCell(field: LedgerField, raw: unknown, refs: LedgerRefs): CellResult<LedgerValues[LedgerField]> {
   if (field === "dueDate") return parseLedgerDate(raw, refs.year);
   if (field === "metricTarget") return parseTarget(raw);
-  const text = raw instanceof Date ? dateText(rawText(raw) || null) : normalizeText(rawText(raw));
+  const text = raw instanceof Date ? dateText(rawText(raw) || null) : rawText(raw).trim();
   switch (field) {
     case "leaderId": {
       if (text === "") return ok(null);
