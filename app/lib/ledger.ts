@@ -108,7 +108,7 @@ const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
 
 /**
  * A 完成时限 as Excel and WPS hand it over: a date cell (a Date at UTC midnight, or its serial
- * number), "2025-06-30", "2025/6/30", "2025.6.30", "2025年6月30日", "6月30日" (the plan's year),
+ * number), "2025-06-30", "2025/6/30", "2025.6.30", "2025年6月30日", "6月30日" and "6.30" (the plan's year),
  * "6月底" / "2025年6月底" (the month's last day), "年底". Anything vaguer ("6月", "上半年",
  * "6月中旬") is an error: a deadline is never guessed.
  */
@@ -128,6 +128,9 @@ export function parseLedgerDate(raw: unknown, planYear: number): CellResult<stri
   const bad = error(`无法识别的日期「${text}」，请写成 2025年6月30日、2025-06-30 或 6月底。`);
   let m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/.exec(text);
   if (m) return asDate(dateKeyOf(+m[1], +m[2], +m[3]), text);
+  // "6.30", "6/30", "6-30": month and day of the plan's year, as offices shorten a deadline.
+  m = /^(\d{1,2})[-/.](\d{1,2})$/.exec(text);
+  if (m) return asDate(dateKeyOf(planYear, +m[1], +m[2]), text);
   m = /^(\d{4})(\d{2})(\d{2})$/.exec(text);
   if (m) return asDate(dateKeyOf(+m[1], +m[2], +m[3]), text);
   m = /^(?:(\d{4})年)?(\d{1,2})月(\d{1,2})[日号]?(?:前|之前)?$/.exec(text);

@@ -57,6 +57,8 @@ describe("parseLedgerDate", () => {
     ["2025/6/30", "2025-06-30"],
     ["2025.6.3", "2025-06-03"],
     ["20250630", "2025-06-30"],
+    ["6.30", "2025-06-30"],
+    ["11/5", "2025-11-05"],
     ["2025年6月30日", "2025-06-30"],
     ["６月３０日", "2025-06-30"],
     ["6月30日前", "2025-06-30"],
@@ -75,7 +77,7 @@ describe("parseLedgerDate", () => {
     expect(parseLedgerDate(45838, 2025)).toEqual({ ok: true, value: "2025-06-30" });
   });
 
-  it.each(["6月", "上半年", "6月中旬", "2025年2月30日", "13月底", "下周"])("refuses %s rather than guess", (text) => {
+  it.each(["6月", "上半年", "6月中旬", "2025年2月30日", "13月底", "下周", "6.31", "2025.6"])("refuses %s rather than guess", (text) => {
     const result = parseLedgerDate(text, 2025);
     expect(result.ok).toBe(false);
   });

@@ -651,7 +651,7 @@ function BulkBar({
       </label>
       <label className="bulk-field">
         <span>完成时限</span>
-        <input type="date" name="dueDate" min={`${year}-01-01`} max={`${year + 1}-12-31`} />
+        <input name="dueDate" placeholder="如 6.30、6月底" autoComplete="off" inputMode="text" />
       </label>
       <label className="bulk-field">
         <span>类别</span>
