@@ -136,3 +136,27 @@ test("a cell edit: typing starts it, Esc cancels, a refused value shows its reas
   await expect(grid.locator('[data-cell="0-4"] .cell-error')).toContainText("请写全称");
   await expect(grid.locator('[data-cell="0-4"] .cell-text')).toHaveText(before!);
 });
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("each row is its own form: a changed 完成时限 and target are saved with the row's version", async ({ page }) => {
+    await login(page, "leader");
+    await page.goto(`/ledger?year=${YEAR}`);
+    const row = page.locator("tbody tr:not(.group-row)").first();
+    const code = (await row.locator("td.col-code").textContent())!.trim();
+    await page.getByLabel(`${code} 完成时限`).fill(`${YEAR}-06-30`);
+    await page.getByLabel(`${code} 目标值`).fill("77");
+    await row.getByRole("button", { name: "保存" }).click();
+    await expect(page.getByLabel(`${code} 完成时限`)).toHaveValue(`${YEAR}-06-30`);
+    await expect(page.getByLabel(`${code} 目标值`)).toHaveValue("77");
+    // A bad value comes back with its reason, and nothing of the row is saved.
+    await page.getByLabel(`${code} 目标值`).fill("七十");
+    await page.getByLabel(`${code} 类别`).fill("改过的类别");
+    await row.getByRole("button", { name: "保存" }).click();
+    await expect(page.getByRole("alert").filter({ hasText: "目标值「七十」不是数字" })).toBeVisible();
+    await page.goto(`/ledger?year=${YEAR}`);
+    await expect(page.getByLabel(`${code} 目标值`)).toHaveValue("77");
+    await expect(page.getByLabel(`${code} 类别`)).not.toHaveValue("改过的类别");
+  });
+});
