@@ -74,7 +74,7 @@ export interface LedgerRow extends LedgerValues {
   extraMetrics: number;
 }
 
-export type CellResult<T> = { ok: true; value: T } | { ok: false, error: string };
+export type CellResult<T> = { ok: true; value: T } | { ok: false; error: string };
 
 const ok = <T>(value: T): CellResult<T> => ({ ok: true, value });
 const error = (message: string): CellResult<never> => ({ ok: false, error: message });
@@ -85,7 +85,9 @@ const error = (message: string): CellResult<never> => ({ ok: false, error: messa
  */
 export function normalizeText(raw: string): string {
   return raw
-    .replace(/[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff0b\uff0d\uff0e\uff0f\uff05]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff0b\uff0d\uff0e\uff0f\uff05]/g, (c) =>
+      String.fromCharCode(c.charCodeAt(0) - 0xfee0),
+    )
     .replace(/[\u3000\u00a0]/g, " ")
     .trim();
 }
@@ -188,7 +190,9 @@ const MAX_LENGTHS: Partial<Record<LedgerField, number>> = { title: 120, category
 export function parseTarget(raw: unknown): CellResult<number | null> {
   if (raw == null) return ok(null);
   if (typeof raw === "number") return Number.isFinite(raw) ? ok(raw) : error("目标值须为数字。");
-  const text = normalizeText(String(raw)).replace(/[,，\s]/g, "").replace(/%$/, "");
+  const text = normalizeText(String(raw))
+    .replace(/[,，\s]/g, "")
+    .replace(/%$/, "");
   if (text === "") return ok(null);
   if (!/^[-+]?(\d+\.?\d*|\.\d+)$/.test(text)) return error(`目标值「${normalizeText(String(raw))}」不是数字。`);
   return ok(Number(text));
@@ -216,7 +220,10 @@ function parseAnyCell(field: LedgerField, raw: unknown, refs: LedgerRefs): CellR
     }
     case "supportUnitIds": {
       const ids: number[] = [];
-      for (const part of text.split(LIST_SEPARATORS).map((p) => p.trim()).filter(Boolean)) {
+      for (const part of text
+        .split(LIST_SEPARATORS)
+        .map((p) => p.trim())
+        .filter(Boolean)) {
         const found = matchName(part, refs.units, "单位");
         if (!found.ok) return found;
         if (!ids.includes(found.value.id)) ids.push(found.value.id);
@@ -525,7 +532,8 @@ export function planRow(state: RowState, input: RowInput, refs: LedgerRefs): Row
   if (mine.leadUnitId != null && fields.includes("supportUnitIds")) {
     mine.supportUnitIds = mine.supportUnitIds.filter((id) => id !== mine.leadUnitId);
   }
-  const keyed = (values: LedgerValues) => Object.fromEntries(fields.map((f) => [f, comparableValue(values, f)])) as Record<LedgerField, string>;
+  const keyed = (values: LedgerValues) =>
+    Object.fromEntries(fields.map((f) => [f, comparableValue(values, f)])) as Record<LedgerField, string>;
   const merge = mergeFields(fields, base ? keyed(base) : null, keyed(current), keyed(mine));
   for (const field of merge.conflicts) {
     refused.push({

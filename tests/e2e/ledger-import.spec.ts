@@ -62,7 +62,9 @@ test("the seed's 10 tasks get 责任领导, 牵头单位, 完成时限 and a tar
   const problems = watchConsole(page);
   await login(page, "leader");
   await page.goto("/import");
-  await page.getByLabel("选择文件").setInputFiles({ name: "平中街道2034年工作总结.txt", mimeType: "text/plain", buffer: Buffer.from(SUMMARY, "utf8") });
+  await page
+    .getByLabel("选择文件")
+    .setInputFiles({ name: "平中街道2034年工作总结.txt", mimeType: "text/plain", buffer: Buffer.from(SUMMARY, "utf8") });
   await page.getByRole("button", { name: "解析并预览" }).click();
   await expect(page.getByRole("heading", { name: "生成的任务（10项）" })).toBeVisible({ timeout: 30_000 });
   await expect(page.getByLabel("导入到年度计划")).toHaveValue(String(YEAR));

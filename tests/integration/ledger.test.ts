@@ -58,7 +58,13 @@ describe("a cell", () => {
     expect(after.version).toBe(row.version + 1);
 
     // The same old version, another field: merged, not refused.
-    const other = await post({ intent: "cell", taskId: String(row.id), version: String(row.version), field: "category", value: "党建引领" });
+    const other = await post({
+      intent: "cell",
+      taskId: String(row.id),
+      version: String(row.version),
+      field: "category",
+      value: "党建引领",
+    });
     expect(other.data).toMatchObject({ ok: true });
     // The same old version, the same field changed to something else: a conflict in the cell.
     const stale = await post({ intent: "cell", taskId: String(row.id), version: String(row.version), field: "metricTarget", value: "90" });
@@ -79,7 +85,10 @@ describe("a cell", () => {
   it("is refused to a secretary and a viewer", async () => {
     const [row] = await loadRows();
     for (const who of ["secretary", "viewer"]) {
-      const outcome = await post({ intent: "cell", taskId: String(row.id), version: String(row.version), field: "title", value: "x" }, cookies[who]);
+      const outcome = await post(
+        { intent: "cell", taskId: String(row.id), version: String(row.version), field: "title", value: "x" },
+        cookies[who],
+      );
       expect(outcome.status).toBe(403);
     }
   });
@@ -180,7 +189,10 @@ describe("the .xlsx round trip", () => {
     body.set("intent", "import-preview");
     body.set("year", "2025");
     const bytes = await book.xlsx.writeBuffer();
-    body.set("file", new File([bytes as ArrayBuffer], "台账.xlsx", { type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" }));
+    body.set(
+      "file",
+      new File([bytes as ArrayBuffer], "台账.xlsx", { type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" }),
+    );
     const request = new Request(`${ORIGIN}/ledger`, { method: "POST", headers: { Cookie: cookies.leader, Origin: ORIGIN }, body });
     return callAction(ledgerRoute.action, request);
   }

@@ -251,8 +251,36 @@ describe("applyLedgerValues and bulkValues", () => {
 
 describe("readLedgerTable and planNewRow", () => {
   const table = [
-    ["编号", "工作任务", "类别", "责任领导", "牵头单位", "配合单位", "完成时限", "指标名称", "目标值", "计量单位", "状态", ID_HEADER, VERSION_HEADER],
-    ["2025-01", "推进老旧小区改造", "城市管理", "刘主任", "城市管理办公室", "东晟社区", new Date(Date.UTC(2025, 5, 30)), "改造小区", 5, "个", "推进中", 7, 3],
+    [
+      "编号",
+      "工作任务",
+      "类别",
+      "责任领导",
+      "牵头单位",
+      "配合单位",
+      "完成时限",
+      "指标名称",
+      "目标值",
+      "计量单位",
+      "状态",
+      ID_HEADER,
+      VERSION_HEADER,
+    ],
+    [
+      "2025-01",
+      "推进老旧小区改造",
+      "城市管理",
+      "刘主任",
+      "城市管理办公室",
+      "东晟社区",
+      new Date(Date.UTC(2025, 5, 30)),
+      "改造小区",
+      5,
+      "个",
+      "推进中",
+      7,
+      3,
+    ],
     [null, null, null, null, null, null, null, null, null, null, null, null, null],
     [null, "新增一项工作", "城市管理", "王书", "东晟", null, "9月底", null, null, null, null, null, null],
   ];

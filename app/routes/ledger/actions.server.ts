@@ -26,7 +26,13 @@ import { parseRowId } from "~/lib/row-id";
 import type { PlanInfo } from "~/models/plans.server";
 import type { Actor } from "~/utils/permissions";
 import { getDb } from "~/utils/db.server";
-import { applyLedgerChanges, loadLedgerRows, loadRowStates, type LedgerConflictDetail, type LedgerEdit } from "~/routes/ledger/queries.server";
+import {
+  applyLedgerChanges,
+  loadLedgerRows,
+  loadRowStates,
+  type LedgerConflictDetail,
+  type LedgerEdit,
+} from "~/routes/ledger/queries.server";
 import { readLedgerXlsx } from "~/routes/ledger/xlsx.server";
 
 /** The largest block a paste may hold (a plan has a few hundred tasks, 11 columns). */

@@ -323,7 +323,13 @@ export function LedgerGrid({
                           }}
                         />
                       ) : (
-                        <FormCell key={column.key} row={row} field={column.key} refs={refs} error={rowError?.taskId === row.id ? rowError.errors : undefined} />
+                        <FormCell
+                          key={column.key}
+                          row={row}
+                          field={column.key}
+                          refs={refs}
+                          error={rowError?.taskId === row.id ? rowError.errors : undefined}
+                        />
                       ),
                     )}
                     {canEdit && !hydrated ? (
@@ -450,7 +456,8 @@ function GridCell({
   const fetcher = useFetcher<LedgerActionData>({ key: `ledger-cell-${row.id}-${field}` });
   const saved = field === "code" ? row.code : field === "status" ? row.status : fieldText(row, field as LedgerField, refs);
   const pending = fetcher.state !== "idle" ? fetcher.formData?.get("value") : null;
-  const refusal = fetcher.state === "idle" && fetcher.data && fetcher.data.intent === "cell" && !fetcher.data.ok ? fetcher.data.error : null;
+  const refusal =
+    fetcher.state === "idle" && fetcher.data && fetcher.data.intent === "cell" && !fetcher.data.ok ? fetcher.data.error : null;
   const shown = typeof pending === "string" ? pending : saved;
   const errorId = `cell-error-${row.id}-${field}`;
 
@@ -490,7 +497,14 @@ function GridCell({
       onDoubleClick={live ? onStartPick : undefined}
     >
       {editing ? (
-        <CellEditor field={field as LedgerField} editing={editing} refs={refs} label={`${row.code} ${column.header}`} onCommit={commit} onCancel={() => onDone(null)} />
+        <CellEditor
+          field={field as LedgerField}
+          editing={editing}
+          refs={refs}
+          label={`${row.code} ${column.header}`}
+          onCommit={commit}
+          onCancel={() => onDone(null)}
+        />
       ) : (
         <div className="cell-body">
           <span className="cell-text">{shown}</span>
@@ -524,11 +538,10 @@ function CellEditor({
 }) {
   const [value, setValue] = useState(editing.draft);
   const ref = useRef<HTMLInputElement & HTMLSelectElement>(null);
-  const inputRef = ref as React.RefObject<HTMLElement>;
   const finished = useRef(false);
 
   useLayoutEffect(() => {
-    const element = inputRef.current;
+    const element: HTMLElement | null = ref.current;
     if (!element) return;
     element.focus();
     if (element instanceof HTMLInputElement && element.type === "text") {
@@ -586,7 +599,14 @@ function CellEditor({
   if (editing.mode === "pick" && field === "dueDate") {
     return <input {...common} type="date" onChange={(event) => setValue(event.target.value)} />;
   }
-  const list = field === "leaderId" ? "ledger-leaders" : field === "leadUnitId" || field === "supportUnitIds" ? "ledger-units" : field === "category" ? "ledger-categories" : undefined;
+  const list =
+    field === "leaderId"
+      ? "ledger-leaders"
+      : field === "leadUnitId" || field === "supportUnitIds"
+        ? "ledger-units"
+        : field === "category"
+          ? "ledger-categories"
+          : undefined;
   return (
     <input
       {...common}
@@ -618,7 +638,14 @@ function BulkBar({
   formRef: React.RefObject<HTMLFormElement>;
 }) {
   return (
-    <Form method="post" id="ledger-bulk" ref={formRef} className={`bulk-bar no-print${count === 0 ? " is-empty" : ""}`} preventScrollReset aria-labelledby="bulk-title">
+    <Form
+      method="post"
+      id="ledger-bulk"
+      ref={formRef}
+      className={`bulk-bar no-print${count === 0 ? " is-empty" : ""}`}
+      preventScrollReset
+      aria-labelledby="bulk-title"
+    >
       <input type="hidden" name="intent" value="bulk" />
       <input type="hidden" name="year" value={year} />
       {count != null ? <input type="hidden" name="rows" value={rowsValue} /> : null}

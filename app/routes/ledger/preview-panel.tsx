@@ -20,8 +20,7 @@ export function PreviewPanel({ preview, year }: { preview: LedgerPreview; year: 
   return (
     <section className="ledger-preview" aria-labelledby="ledger-preview-title">
       <h2 id="ledger-preview-title" ref={headingRef} tabIndex={-1}>
-        {what}预览：将修改{changeCount}处
-        {preview.newRows.length > 0 ? `，新增${preview.newRows.length}项重点工作` : ""}
+        {what}预览：将修改{changeCount}处{preview.newRows.length > 0 ? `，新增${preview.newRows.length}项重点工作` : ""}
         {errorCount > 0 ? `，${errorCount}处有误未采用` : ""}
       </h2>
       <p className="preview-note">以下内容尚未保存。核对无误后点“确认保存”，全部修改在一次操作中保存；有误的格子不会保存。</p>

@@ -5,14 +5,7 @@ import type { Transaction } from "kysely";
 import type { AppDatabase } from "../../../db/index";
 import type { Database } from "../../../db/schema";
 import { STATUS_LABELS, type NamedRef } from "~/lib/board";
-import {
-  applyLedgerValues,
-  ledgerValuesOf,
-  type LedgerRefs,
-  type LedgerRow,
-  type LedgerValues,
-  type RowState,
-} from "~/lib/ledger";
+import { applyLedgerValues, ledgerValuesOf, type LedgerRefs, type LedgerRow, type LedgerValues, type RowState } from "~/lib/ledger";
 import { editableOf, type EditableTask } from "~/lib/task-merge";
 import { conflict, badRequest, isRefusal, notFound } from "~/lib/refusal";
 import type { Actor } from "~/utils/permissions";

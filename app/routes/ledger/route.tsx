@@ -15,7 +15,15 @@ import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { readForm, readIntent } from "~/utils/forms.server";
 import { can } from "~/utils/permissions";
-import { applyPreview, previewImport, previewPaste, saveBulk, saveCell, saveRow, type LedgerActionData } from "~/routes/ledger/actions.server";
+import {
+  applyPreview,
+  previewImport,
+  previewPaste,
+  saveBulk,
+  saveCell,
+  saveRow,
+  type LedgerActionData,
+} from "~/routes/ledger/actions.server";
 import { loadLedgerRefs, loadLedgerRows } from "~/routes/ledger/queries.server";
 import { LedgerGrid } from "~/routes/ledger/ledger-grid";
 import { PreviewPanel } from "~/routes/ledger/preview-panel";
@@ -154,14 +162,7 @@ export default function LedgerPage() {
 
       {preview ? <PreviewPanel preview={preview} year={plan.year} refs={refs} /> : null}
 
-      <LedgerGrid
-        key={plan.id}
-        year={plan.year}
-        rows={rows}
-        refs={refs}
-        canEdit={canEdit}
-        actionData={actionData ?? null}
-      />
+      <LedgerGrid key={plan.id} year={plan.year} rows={rows} refs={refs} canEdit={canEdit} actionData={actionData ?? null} />
 
       {canEdit ? (
         <details className="paste-fallback no-print">
