@@ -642,7 +642,7 @@ export interface SheetRow {
 /**
  * The 台账 rows of a sheet read as a table (first row: headers, as exported; a title row above
  * them is allowed). Columns are found by their header, so moved or deleted columns are fine;
- * a missing 工作任务 column makes the sheet unreadable.
+ * a missing 工作任务 or 任务ID column makes the sheet unreadable.
  */
 export function readLedgerTable(table: readonly (readonly SheetValue[])[]): { rows: SheetRow[] } | { error: string } {
   const headerIndex = table.slice(0, 5).findIndex((row) => row.some((v) => typeof v === "string" && normalizeText(v) === "工作任务"));
@@ -655,6 +655,9 @@ export function readLedgerTable(table: readonly (readonly SheetValue[])[]): { ro
   }
   const idColumn = headers.indexOf(normalizeText(ID_HEADER));
   const versionColumn = headers.indexOf(normalizeText(VERSION_HEADER));
+  // Without the hidden ids every row would look new: another sheet (the 工作台账 of the KPI
+  // page, a hand-made table) is refused rather than offered as a second copy of the plan.
+  if (idColumn < 0) return { error: "表格中没有「任务ID」列：请先在本页点“导出台账”，在导出的表格上修改后再导入。" };
   const rows: SheetRow[] = [];
   table.slice(headerIndex + 1).forEach((row, offset) => {
     if (row.every((v) => v == null || (typeof v === "string" && v.trim() === ""))) return;

@@ -297,7 +297,10 @@ describe("readLedgerTable and planNewRow", () => {
     expect(planNewRow(read.rows[1].line, read.rows[1].cells, refs, new Set(["新增一项工作"]))).toBeNull();
   });
 
-  it("refuses a sheet without a 工作任务 column", () => {
+  it("refuses a sheet without a 工作任务 column, or without the hidden ids", () => {
     expect(readLedgerTable([["a", "b"]])).toEqual({ error: "表格中找不到「工作任务」列：请上传从计划台账导出的表格。" });
+    expect(readLedgerTable([["序号", "工作任务"], [1, "2025-01 推进老旧小区改造"]])).toEqual({
+      error: "表格中没有「任务ID」列：请先在本页点“导出台账”，在导出的表格上修改后再导入。",
+    });
   });
 });
