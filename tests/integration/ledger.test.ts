@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parseLedgerDate } from "../../app/lib/ledger";
 import * as ledgerRoute from "../../app/routes/ledger/route";
 import * as exportRoute from "../../app/routes/ledger[.xlsx]";
+import * as kpiLedgerRoute from "../../app/routes/kpi_.ledger[.xlsx]";
 import { getDb } from "../../app/utils/db.server";
 import { ORIGIN, callAction, callLoader, loadDemoSetting, makeRequest } from "./helpers";
 
@@ -268,6 +269,20 @@ describe("the .xlsx round trip", () => {
     expect(second.data.preview.rows).toEqual([]);
     expect(second.data.preview.newRows).toEqual([]);
     expect(await dbState()).toBe(stateAfter);
+  });
+
+  it("takes the KPI page's 工作台账 back too: unchanged, it changes nothing", async () => {
+    const response = (await kpiLedgerRoute.loader({
+      request: makeRequest("/kpi/ledger.xlsx?year=2025&week=2025-W26", { cookie: cookies.leader }),
+      params: {},
+      context: {} as never,
+    })) as Response;
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(await response.arrayBuffer());
+    const preview = await importBook(book);
+    expect(preview.status).toBe(200);
+    expect(preview.data.preview.rows).toEqual([]);
+    expect(preview.data.preview.newRows).toEqual([]);
   });
 
   it("refuses a file that is not a workbook, and a zip that opens too large, without reading it", async () => {

@@ -33,6 +33,12 @@ export async function buildLedgerXlsx(title: string, rows: readonly LedgerRow[],
   const Excel = loadPackage("exceljs") as typeof ExcelJS;
   const book = new Excel.Workbook();
   book.title = title;
+  addLedgerSheet(book, rows, refs);
+  return Buffer.from(await book.xlsx.writeBuffer());
+}
+
+/** The 计划台账 sheet (also added to the KPI page's 工作台账, so that file can be taken back too). */
+export function addLedgerSheet(book: ExcelJS.Workbook, rows: readonly LedgerRow[], refs: LedgerRefs): void {
   const sheet = book.addWorksheet(SHEET_NAME, {
     views: [{ state: "frozen", ySplit: 1, xSplit: 2 }],
     pageSetup: { paperSize: 9, orientation: "landscape", fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: "1:1" },
@@ -61,7 +67,6 @@ export async function buildLedgerXlsx(title: string, rows: readonly LedgerRow[],
     added.alignment = { vertical: "top", wrapText: true };
     added.getCell(LEDGER_COLUMNS.findIndex((c) => c.key === "dueDate") + 1).numFmt = DATE_FORMAT;
   }
-  return Buffer.from(await book.xlsx.writeBuffer());
 }
 
 /** The declared unzipped sizes (nothing is inflated): a zip bomb is refused before it is opened. */
