@@ -92,6 +92,14 @@ const ACCESS: Record<string, AccessRow> = {
   "import/route.tsx": { url: () => "/import", params: none, get: LEADERS, post: LEADERS },
   "kpi/route.tsx": { url: () => "/kpi", params: none, get: ALL, post: NONE },
   "kpi_.ledger[.xlsx].tsx": { url: () => "/kpi/ledger.xlsx?year=2025", params: none, get: LEADERS, post: NONE },
+  "ledger/route.tsx": {
+    url: () => "/ledger?year=2025",
+    params: none,
+    get: ALL,
+    post: LEADERS,
+    form: () => ({ intent: "bulk", year: "2025", rows: "" }),
+  },
+  "ledger[.xlsx].tsx": { url: () => "/ledger.xlsx?year=2025", params: none, get: LEADERS, post: NONE },
   "kpi_.$metricId.tsx": { url: (i) => `/kpi/${i.metricId}`, params: (i) => ({ metricId: String(i.metricId) }), get: ALL, post: NONE },
   "login.tsx": { url: () => "/login", params: none, get: PUBLIC, post: PUBLIC },
   "logout.tsx": {

@@ -75,7 +75,8 @@ function perUnit(
     .join("\n");
 }
 
-export async function buildLedgerWorkbook(data: LedgerData, now: Date): Promise<Buffer> {
+/** `extend` adds further sheets (the 计划台账 sheet with its hidden task ids). */
+export async function buildLedgerWorkbook(data: LedgerData, now: Date, extend?: (book: ExcelJS.Workbook) => void): Promise<Buffer> {
   // exceljs is loaded on the first export, not at server start: it is large and rarely used.
   const Excel = loadPackage("exceljs") as typeof ExcelJS;
   const book = new Excel.Workbook();
@@ -162,5 +163,6 @@ export async function buildLedgerWorkbook(data: LedgerData, now: Date): Promise<
     colour(row.getCell(6), r.status);
   });
 
+  extend?.(book);
   return Buffer.from(await book.xlsx.writeBuffer());
 }
