@@ -357,3 +357,38 @@ export async function listInAppNotices(db: Db, actor: Actor, now: Date): Promise
     .limit(5)
     .execute();
 }
+
+/** 测试发送: one test message to one channel, through the outbox like any other. */
+export async function enqueueTestMessage(db: AppDatabase, actor: Actor, channelId: number, message: Message, now: Date = new Date()): Promise<void> {
+  if (!can(actor, "admin")) forbidden("只有系统管理员可以测试推送渠道。");
+  await db.transaction().execute(async (trx) => {
+    const channel = await trx.selectFrom("delivery_channels").select(["id", "kind", "audience", "unit_id", "enabled"]).where("id", "=", channelId).executeTakeFirst();
+    if (!channel) notFound("没有找到这个推送渠道，它可能已被删除。");
+    if (channel.enabled !== 1) badRequest("这个推送渠道已停用，请先启用再测试。");
+    const at = now.toISOString();
+    await trx
+      .insertInto("outbox")
+      .values({
+        event: "test",
+        channel_id: channel.id,
+        channel_kind: channel.kind,
+        audience: channel.audience,
+        unit_id: channel.unit_id,
+        task_id: null,
+        title: message.title,
+        body: message.body,
+        dedupe_key: null,
+        status: "pending",
+        next_attempt_at: at,
+        lease_until: null,
+        last_error: null,
+        response: null,
+        created_at: at,
+        sent_at: null,
+        updated_at: at,
+      })
+      .execute();
+    await recordAudit(trx, { actorId: actor.id, action: "channel.test", entity: "delivery_channel", entityId: channelId }, now);
+  });
+  outboxWritten();
+}
