@@ -224,7 +224,12 @@ export function urgeMessage(input: {
   };
 }
 
-export function fridayReminderMessage(input: { baseUrl: string; unitName: string; weekLabel: string; tasks: readonly MessageTask[] }): Message {
+export function fridayReminderMessage(input: {
+  baseUrl: string;
+  unitName: string;
+  weekLabel: string;
+  tasks: readonly MessageTask[];
+}): Message {
   const title = `【填报提醒】${input.unitName}${input.weekLabel}有${input.tasks.length}项未填报`;
   return {
     title,
@@ -275,7 +280,7 @@ export function testMessage(baseUrl: string, channelName: string): Message {
 /** A message as plain text (e-mail, 我的待办): links become "text（url）", emphasis is dropped. */
 export function markdownToText(markdown: string, links: "keep" | "drop" = "keep"): string {
   return markdown
-    .replace(/\[((?:\\.|[^\]\\])*)\]\(([^)\s]+)\)/g, links === "keep" ? "$1（$2）" : "$1")
+    .replace(/(?<!\\)\[((?:\\.|[^\]\\])*)\]\(([^)\s]+)\)/g, links === "keep" ? "$1（$2）" : "$1")
     .replace(/\*\*/g, "")
     .replace(/\\([\\`*_[\]<>#])/g, "$1");
 }

@@ -65,9 +65,7 @@ async function writeSettings(trx: Transaction<Database>, actorId: number, values
 
 /** The address links in messages start with: the setting, else PUBLIC_BASE_URL, else localhost. */
 export function baseUrlOf(settings: Map<string, string>, env: NodeJS.ProcessEnv = process.env): string {
-  return (
-    normaliseBaseUrl(settings.get(KEY_BASE_URL)) ?? normaliseBaseUrl(env.PUBLIC_BASE_URL) ?? `http://localhost:${env.PORT || 3000}`
-  );
+  return normaliseBaseUrl(settings.get(KEY_BASE_URL)) ?? normaliseBaseUrl(env.PUBLIC_BASE_URL) ?? `http://localhost:${env.PORT || 3000}`;
 }
 
 export function jobTimesOf(settings: Map<string, string>): Record<string, JobTime> {
@@ -255,7 +253,15 @@ export async function createChannel(db: AppDatabase, actor: Actor, input: NewCha
     if (Number(existing.n) >= CHANNELS_PER_TARGET_MAX) badRequest(`每个单位（或街道领导）最多设置${CHANNELS_PER_TARGET_MAX}个推送渠道。`);
     const row = await trx
       .insertInto("delivery_channels")
-      .values({ audience: input.audience, unit_id: unitId, kind: input.kind, name, ...values, created_at: now.toISOString(), updated_at: now.toISOString() })
+      .values({
+        audience: input.audience,
+        unit_id: unitId,
+        kind: input.kind,
+        name,
+        ...values,
+        created_at: now.toISOString(),
+        updated_at: now.toISOString(),
+      })
       .returning("id")
       .executeTakeFirstOrThrow();
     await recordAudit(
@@ -265,7 +271,14 @@ export async function createChannel(db: AppDatabase, actor: Actor, input: NewCha
         action: "channel.create",
         entity: "delivery_channel",
         entityId: row.id,
-        after: { audience: input.audience, unitId, kind: input.kind, name, emailTo: values.email_to, secretSet: values.webhook_enc != null },
+        after: {
+          audience: input.audience,
+          unitId,
+          kind: input.kind,
+          name,
+          emailTo: values.email_to,
+          secretSet: values.webhook_enc != null,
+        },
       },
       now,
     );
@@ -333,7 +346,11 @@ export async function updateChannel(db: AppDatabase, actor: Actor, change: Chann
 export async function deleteChannel(db: AppDatabase, actor: Actor, channelId: number, now: Date = new Date()): Promise<void> {
   requireAdmin(actor);
   await db.transaction().execute(async (trx) => {
-    const before = await trx.selectFrom("delivery_channels").select(["id", "name", "kind", "audience", "unit_id"]).where("id", "=", channelId).executeTakeFirst();
+    const before = await trx
+      .selectFrom("delivery_channels")
+      .select(["id", "name", "kind", "audience", "unit_id"])
+      .where("id", "=", channelId)
+      .executeTakeFirst();
     if (!before) notFound("没有找到这个推送渠道，它可能已被删除。");
     // Messages still waiting for it would only fail: they are marked so, with the reason.
     await trx
@@ -368,10 +385,12 @@ export async function saveSmtp(db: AppDatabase, actor: Actor, input: SmtpInput, 
     // An empty host switches e-mail off and forgets the server.
     for (const key of Object.values(SMTP_KEYS)) values[key] = null;
   } else {
-    if (host.length > 200 || !/^[A-Za-z0-9.-]+$/.test(host)) badRequest("发信服务器地址只能包含英文字母、数字、点和连字符，如 smtp.example.gov.cn。");
+    if (host.length > 200 || !/^[A-Za-z0-9.-]+$/.test(host))
+      badRequest("发信服务器地址只能包含英文字母、数字、点和连字符，如 smtp.example.gov.cn。");
     const port = Number(input.port);
     if (!Number.isInteger(port) || port < 1 || port > 65535) badRequest("端口须为1到65535之间的整数（常用465或587）。");
-    if (!emailAddress.safeParse(from.replace(/^.*<([^>]+)>\s*$/, "$1")).success || from.length > 200) badRequest("发件人须是一个邮箱地址，如 dubanshi@example.gov.cn。");
+    if (!emailAddress.safeParse(from.replace(/^.*<([^>]+)>\s*$/, "$1")).success || from.length > 200)
+      badRequest("发件人须是一个邮箱地址，如 dubanshi@example.gov.cn。");
     if (user.length > 200) badRequest("用户名不能超过200个字符。");
     if (input.password.length > 200) badRequest("密码不能超过200个字符。");
     Object.assign(values, {
@@ -393,7 +412,14 @@ export async function saveSmtp(db: AppDatabase, actor: Actor, input: SmtpInput, 
         action: "settings.smtp",
         entity: "settings",
         entityId: "smtp",
-        after: { host: host || null, port: input.port, secure: input.secure, user: user || null, from, password: input.password ? "replaced" : input.clearPassword ? "cleared" : "kept" },
+        after: {
+          host: host || null,
+          port: input.port,
+          secure: input.secure,
+          user: user || null,
+          from,
+          password: input.password ? "replaced" : input.clearPassword ? "cleared" : "kept",
+        },
       },
       now,
     );
@@ -410,7 +436,8 @@ export async function saveSchedule(db: AppDatabase, actor: Actor, input: Schedul
   const values: Record<string, string | null> = {};
   const base = input.baseUrl.trim();
   if (base) {
-    if (base.length > 200 || !normaliseBaseUrl(base)) badRequest("链接地址须以 http:// 或 https:// 开头，如 https://kanban.example.gov.cn。");
+    if (base.length > 200 || !normaliseBaseUrl(base))
+      badRequest("链接地址须以 http:// 或 https:// 开头，如 https://kanban.example.gov.cn。");
     values[KEY_BASE_URL] = normaliseBaseUrl(base);
   } else values[KEY_BASE_URL] = null;
   for (const job of SCHEDULED_JOBS) {
@@ -423,6 +450,10 @@ export async function saveSchedule(db: AppDatabase, actor: Actor, input: Schedul
   }
   await db.transaction().execute(async (trx) => {
     await writeSettings(trx, actor.id, values, now);
-    await recordAudit(trx, { actorId: actor.id, action: "settings.schedule", entity: "settings", entityId: "schedule", after: values }, now);
+    await recordAudit(
+      trx,
+      { actorId: actor.id, action: "settings.schedule", entity: "settings", entityId: "schedule", after: values },
+      now,
+    );
   });
 }

@@ -155,7 +155,13 @@ export interface DeliveryReport {
 }
 
 /** Records one send's outcome, unless another worker has claimed the row since (its lease ran out). */
-async function recordOutcome(db: AppDatabase, row: ClaimedRow, ok: boolean, answer: string, now: Date): Promise<"sent" | "failed" | "retrying" | "lost"> {
+async function recordOutcome(
+  db: AppDatabase,
+  row: ClaimedRow,
+  ok: boolean,
+  answer: string,
+  now: Date,
+): Promise<"sent" | "failed" | "retrying" | "lost"> {
   const at = now.toISOString();
   const status: OutboxStatus = ok ? "sent" : row.attempts >= MAX_ATTEMPTS ? "failed" : "pending";
   const result = await db
@@ -315,7 +321,11 @@ export async function outboxCounts(db: AppDatabase): Promise<Record<OutboxStatus
 export async function resendMessage(db: AppDatabase, actor: Actor, id: number, now: Date = new Date()): Promise<void> {
   if (!can(actor, "admin")) forbidden("只有系统管理员可以重发消息。");
   await db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom("outbox").select(["id", "status", "channel_id", "channel_kind"]).where("id", "=", id).executeTakeFirst();
+    const row = await trx
+      .selectFrom("outbox")
+      .select(["id", "status", "channel_id", "channel_kind"])
+      .where("id", "=", id)
+      .executeTakeFirst();
     if (!row || row.channel_kind === "inapp") notFound("没有找到这条消息。");
     if (row.status === "pending" || row.status === "sending") badRequest("这条消息正在等待发送，无需重发。");
     if (row.channel_id == null) badRequest("这条消息的推送渠道已删除，无法重发。");
@@ -324,7 +334,11 @@ export async function resendMessage(db: AppDatabase, actor: Actor, id: number, n
       .set({ status: "pending", attempts: 0, next_attempt_at: now.toISOString(), lease_until: null, updated_at: now.toISOString() })
       .where("id", "=", id)
       .execute();
-    await recordAudit(trx, { actorId: actor.id, action: "outbox.resend", entity: "outbox", entityId: id, before: { status: row.status } }, now);
+    await recordAudit(
+      trx,
+      { actorId: actor.id, action: "outbox.resend", entity: "outbox", entityId: id, before: { status: row.status } },
+      now,
+    );
   });
   outboxWritten();
 }
@@ -359,10 +373,20 @@ export async function listInAppNotices(db: Db, actor: Actor, now: Date): Promise
 }
 
 /** 测试发送: one test message to one channel, through the outbox like any other. */
-export async function enqueueTestMessage(db: AppDatabase, actor: Actor, channelId: number, message: Message, now: Date = new Date()): Promise<void> {
+export async function enqueueTestMessage(
+  db: AppDatabase,
+  actor: Actor,
+  channelId: number,
+  message: Message,
+  now: Date = new Date(),
+): Promise<void> {
   if (!can(actor, "admin")) forbidden("只有系统管理员可以测试推送渠道。");
   await db.transaction().execute(async (trx) => {
-    const channel = await trx.selectFrom("delivery_channels").select(["id", "kind", "audience", "unit_id", "enabled"]).where("id", "=", channelId).executeTakeFirst();
+    const channel = await trx
+      .selectFrom("delivery_channels")
+      .select(["id", "kind", "audience", "unit_id", "enabled"])
+      .where("id", "=", channelId)
+      .executeTakeFirst();
     if (!channel) notFound("没有找到这个推送渠道，它可能已被删除。");
     if (channel.enabled !== 1) badRequest("这个推送渠道已停用，请先启用再测试。");
     const at = now.toISOString();

@@ -41,13 +41,24 @@ async function fridayReminder(trx: Trx, { slot, now, baseUrl }: { slot: Date; no
     }
   }
   if (missing.size === 0) return "各单位本周均已填报，无需提醒";
-  const units = await trx.selectFrom("units").select(["id", "name"]).where("id", "in", [...missing.keys()]).execute();
+  const units = await trx
+    .selectFrom("units")
+    .select(["id", "name"])
+    .where("id", "in", [...missing.keys()])
+    .execute();
   let channels = 0;
   for (const unit of units) {
     const message = fridayReminderMessage({ baseUrl, unitName: unit.name, weekLabel: "本周", tasks: missing.get(unit.id)! });
     channels += await enqueueMessage(
       trx,
-      { event: "friday_reminder", audience: "unit", unitId: unit.id, taskId: null, message, dedupeKey: `friday_reminder:${week}:u${unit.id}` },
+      {
+        event: "friday_reminder",
+        audience: "unit",
+        unitId: unit.id,
+        taskId: null,
+        message,
+        dedupeKey: `friday_reminder:${week}:u${unit.id}`,
+      },
       now,
       { inApp: true },
     );
@@ -82,7 +93,12 @@ async function mondayDigest(trx: Trx, { slot, now, baseUrl }: { slot: Date; now:
     for (const cell of row.cells) if (cell.status === "missing") counts.set(cell.unitId, (counts.get(cell.unitId) ?? 0) + 1);
   }
   const units = counts.size
-    ? await trx.selectFrom("units").select(["id", "name"]).where("id", "in", [...counts.keys()]).orderBy("sort_order").execute()
+    ? await trx
+        .selectFrom("units")
+        .select(["id", "name"])
+        .where("id", "in", [...counts.keys()])
+        .orderBy("sort_order")
+        .execute()
     : [];
   const message = mondayDigestMessage({
     baseUrl,
@@ -139,7 +155,11 @@ export async function runDueJobs(db: AppDatabase, now: Date = new Date()): Promi
     const seen = runs.get(job.name);
     if (seen && seen >= slotIso) continue;
     const result = await db.transaction().execute(async (trx) => {
-      await trx.insertInto("job_runs").values({ name: job.name, last_slot: null, last_run_at: null, last_result: null }).onConflict((oc) => oc.column("name").doNothing()).execute();
+      await trx
+        .insertInto("job_runs")
+        .values({ name: job.name, last_slot: null, last_run_at: null, last_result: null })
+        .onConflict((oc) => oc.column("name").doNothing())
+        .execute();
       const row = await trx.selectFrom("job_runs").select("last_slot").where("name", "=", job.name).executeTakeFirstOrThrow();
       if (row.last_slot && row.last_slot >= slotIso) return null;
       const late = now.getTime() - slot.getTime() > CATCH_UP_HOURS * 3600_000;

@@ -14,7 +14,12 @@ export async function enqueueUrge(
   if (input.taskIds.length === 0) return 0;
   const unit = await trx.selectFrom("units").select("name").where("id", "=", input.unitId).executeTakeFirstOrThrow();
   const leader = await trx.selectFrom("users").select("display_name").where("id", "=", input.actorId).executeTakeFirstOrThrow();
-  const tasks = await trx.selectFrom("tasks").select(["id as taskId", "code", "title"]).where("id", "in", input.taskIds).orderBy("code").execute();
+  const tasks = await trx
+    .selectFrom("tasks")
+    .select(["id as taskId", "code", "title"])
+    .where("id", "in", input.taskIds)
+    .orderBy("code")
+    .execute();
   const message = urgeMessage({
     baseUrl: baseUrlOf(await readSettings(trx)),
     unitName: unit.name,
@@ -22,5 +27,9 @@ export async function enqueueUrge(
     note: input.note,
     tasks,
   });
-  return enqueueMessage(trx, { event: "urge", audience: "unit", unitId: input.unitId, taskId: tasks.length === 1 ? tasks[0].taskId : null, message }, now);
+  return enqueueMessage(
+    trx,
+    { event: "urge", audience: "unit", unitId: input.unitId, taskId: tasks.length === 1 ? tasks[0].taskId : null, message },
+    now,
+  );
 }

@@ -61,13 +61,21 @@ interface ActionAnswer {
   message: string;
 }
 
-async function perform(intent: Intent, formData: FormData, admin: Awaited<ReturnType<typeof requireUser>>): Promise<{ message: string; channelId: number | null }> {
+async function perform(
+  intent: Intent,
+  formData: FormData,
+  admin: Awaited<ReturnType<typeof requireUser>>,
+): Promise<{ message: string; channelId: number | null }> {
   const db = getDb();
   switch (intent) {
     case "schedule": {
       const jobs: Record<string, { weekday: string; time: string; enabled: boolean }> = {};
       for (const name of ["friday_reminder", "monday_digest"]) {
-        jobs[name] = { weekday: str(formData, `${name}.weekday`, 2), time: str(formData, `${name}.time`, 10), enabled: formData.get(`${name}.enabled`) === "on" };
+        jobs[name] = {
+          weekday: str(formData, `${name}.weekday`, 2),
+          time: str(formData, `${name}.time`, 10),
+          enabled: formData.get(`${name}.enabled`) === "on",
+        };
       }
       await saveSchedule(db, admin, { baseUrl: str(formData, "baseUrl", 300), jobs });
       return { message: "已保存提醒时间和链接地址。", channelId: null };
@@ -275,7 +283,9 @@ export default function AdminNotify() {
           <label className="field">
             <span>消息中的链接地址</span>
             <input name="baseUrl" type="url" defaultValue={settings.baseUrlSetting} placeholder={settings.baseUrl} maxLength={200} />
-            <span className="small muted">同事在手机上点开消息中的链接时访问的地址，如 https://kanban.example.gov.cn；留空则使用 {settings.baseUrl}</span>
+            <span className="small muted">
+              同事在手机上点开消息中的链接时访问的地址，如 https://kanban.example.gov.cn；留空则使用 {settings.baseUrl}
+            </span>
           </label>
           <div>
             <button type="submit" name="intent" value="schedule" className="button primary" disabled={busy}>
@@ -390,7 +400,14 @@ export default function AdminNotify() {
               <label htmlFor="smtp-password">
                 密码或授权码 <span className="secret-state">{settings.smtp.hasPassword ? "已设置" : "未设置"}</span>
               </label>
-              <input id="smtp-password" name="password" type="password" autoComplete="new-password" placeholder="留空则保持不变" maxLength={200} />
+              <input
+                id="smtp-password"
+                name="password"
+                type="password"
+                autoComplete="new-password"
+                placeholder="留空则保持不变"
+                maxLength={200}
+              />
               {settings.smtp.hasPassword ? (
                 <label className="checkbox small">
                   <input type="checkbox" name="clearPassword" />

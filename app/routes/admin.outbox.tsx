@@ -61,9 +61,15 @@ export default function AdminOutbox() {
         </p>
       ) : null}
       {entries.length === 0 ? (
-        <p className="empty-state">{status ? "没有这种状态的消息。" : "还没有发出过消息。在“推送设置”中添加渠道后，催办和定时提醒会出现在这里。"}</p>
+        <p className="empty-state">
+          {status ? "没有这种状态的消息。" : "还没有发出过消息。在“推送设置”中添加渠道后，催办和定时提醒会出现在这里。"}
+        </p>
       ) : (
-        <DataTable label="发送记录" className="outbox-table" columns={["时间", "类型", "接收", "渠道", "内容", "状态", "渠道应答", { label: "操作", hidden: true }]}>
+        <DataTable
+          label="发送记录"
+          className="outbox-table"
+          columns={["时间", "类型", "接收", "渠道", "内容", "状态", "渠道应答", { label: "操作", hidden: true }]}
+        >
           {entries.map((entry) => (
             <tr key={entry.id}>
               <td className="nowrap">{formatDateTime(entry.createdAt)}</td>

@@ -4,6 +4,8 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
 import { badRequest } from "~/lib/refusal";
 
+type Env = Record<string, string | undefined>;
+
 const VERSION = "v1";
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -13,18 +15,18 @@ export const SECRET_KEY_MIN_LENGTH = 32;
 export const MISSING_SECRET_KEY_MESSAGE =
   "服务器未设置 SECRET_KEY 环境变量（至少32个字符，例如 openssl rand -base64 32 的结果），无法加密保存密钥。请系统管理员设置后重启服务再保存。";
 
-function keyFrom(env: NodeJS.ProcessEnv): Buffer | null {
+function keyFrom(env: Env): Buffer | null {
   const passphrase = env.SECRET_KEY?.trim();
   if (!passphrase || passphrase.length < SECRET_KEY_MIN_LENGTH) return null;
   return Buffer.from(hkdfSync("sha256", passphrase, "niandu-kanban", "secret-box v1", 32));
 }
 
-export function secretKeyConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
+export function secretKeyConfigured(env: Env = process.env): boolean {
   return keyFrom(env) != null;
 }
 
 /** Encrypts a secret; refuses (400, in Chinese) when SECRET_KEY is missing or too short. */
-export function sealSecret(plain: string, env: NodeJS.ProcessEnv = process.env): string {
+export function sealSecret(plain: string, env: Env = process.env): string {
   const key = keyFrom(env);
   if (!key) badRequest(MISSING_SECRET_KEY_MESSAGE);
   const iv = randomBytes(IV_BYTES);
@@ -34,7 +36,7 @@ export function sealSecret(plain: string, env: NodeJS.ProcessEnv = process.env):
 }
 
 /** Decrypts a sealed secret; throws (a plain Error: a sending failure, not a user's mistake) when it cannot. */
-export function openSecret(sealed: string, env: NodeJS.ProcessEnv = process.env): string {
+export function openSecret(sealed: string, env: Env = process.env): string {
   const key = keyFrom(env);
   if (!key) throw new Error("服务器未设置 SECRET_KEY，无法解密已保存的密钥");
   const [version, payload] = sealed.split(":", 2);

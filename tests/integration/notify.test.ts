@@ -149,10 +149,26 @@ describe("delivery channels", () => {
       }),
     ).rejects.toMatchObject({ status: 400, message: expect.stringContaining("不是企业微信群机器人的 Webhook 地址") });
     await expect(
-      createChannel(db, admin(), { audience: "unit", unitId, kind: "email", name: "邮件", webhook: "", signSecret: "", emailTo: "not-an-address" }),
+      createChannel(db, admin(), {
+        audience: "unit",
+        unitId,
+        kind: "email",
+        name: "邮件",
+        webhook: "",
+        signSecret: "",
+        emailTo: "not-an-address",
+      }),
     ).rejects.toMatchObject({ status: 400 });
     await expect(
-      createChannel(db, setting.actors.leader, { audience: "unit", unitId, kind: "email", name: "邮件", webhook: "", signSecret: "", emailTo: "a@example.com" }),
+      createChannel(db, setting.actors.leader, {
+        audience: "unit",
+        unitId,
+        kind: "email",
+        name: "邮件",
+        webhook: "",
+        signSecret: "",
+        emailTo: "a@example.com",
+      }),
     ).rejects.toMatchObject({ status: 403 });
 
     // Without SECRET_KEY nothing secret is saved.
@@ -180,13 +196,44 @@ describe("delivery channels", () => {
     const post = (form: Record<string, string>) =>
       callAction(notifyRoute.action, makeRequest("/admin/notify", { cookie: setting.cookies.admin, form }));
     const answers = [
-      await post({ intent: "addChannel", target: String(unitId), kind: "wecom", name: "东晟社区工作群", webhook: `${origin}/cgi-bin/webhook/send?key=${WECOM_KEY}` }),
-      await post({ intent: "addChannel", target: String(unitId), kind: "dingtalk", name: "东晟社区钉钉群", webhook: `${origin}/robot/send?access_token=ding-token`, signSecret: DING_SECRET }),
-      await post({ intent: "addChannel", target: String(unitId), kind: "email", name: "东晟社区邮箱", emailTo: "dongsheng@example.gov.cn" }),
-      await post({ intent: "addChannel", target: "leaders", kind: "wecom", name: "领导班子群", webhook: `${origin}/leaders/cgi-bin/webhook/send?key=leaders-key` }),
+      await post({
+        intent: "addChannel",
+        target: String(unitId),
+        kind: "wecom",
+        name: "东晟社区工作群",
+        webhook: `${origin}/cgi-bin/webhook/send?key=${WECOM_KEY}`,
+      }),
+      await post({
+        intent: "addChannel",
+        target: String(unitId),
+        kind: "dingtalk",
+        name: "东晟社区钉钉群",
+        webhook: `${origin}/robot/send?access_token=ding-token`,
+        signSecret: DING_SECRET,
+      }),
+      await post({
+        intent: "addChannel",
+        target: String(unitId),
+        kind: "email",
+        name: "东晟社区邮箱",
+        emailTo: "dongsheng@example.gov.cn",
+      }),
+      await post({
+        intent: "addChannel",
+        target: "leaders",
+        kind: "wecom",
+        name: "领导班子群",
+        webhook: `${origin}/leaders/cgi-bin/webhook/send?key=leaders-key`,
+      }),
     ];
     for (const answer of answers) expect(answer.data).toMatchObject({ ok: true });
-    const refused = await post({ intent: "addChannel", target: "leaders", kind: "dingtalk", name: "x", webhook: "http://oapi.dingtalk.com/robot/send?access_token=1" });
+    const refused = await post({
+      intent: "addChannel",
+      target: "leaders",
+      kind: "dingtalk",
+      name: "x",
+      webhook: "http://oapi.dingtalk.com/robot/send?access_token=1",
+    });
     expect(refused.status).toBe(400);
     expect(refused.data.message).toContain("https://");
 
@@ -194,7 +241,11 @@ describe("delivery channels", () => {
     const text = JSON.stringify(stored);
     expect(text).not.toContain(WECOM_KEY);
     expect(text).not.toContain(DING_SECRET);
-    const smtpRow = await getDb().selectFrom("app_settings").select("value").where("key", "=", "smtp.password_enc").executeTakeFirstOrThrow();
+    const smtpRow = await getDb()
+      .selectFrom("app_settings")
+      .select("value")
+      .where("key", "=", "smtp.password_enc")
+      .executeTakeFirstOrThrow();
     expect(smtpRow.value).not.toContain("smtp-pass-123");
 
     const page = await callLoader(notifyRoute.loader, makeRequest("/admin/notify", { cookie: setting.cookies.admin }));
@@ -263,7 +314,12 @@ describe("scheduled reminders", () => {
     expect(mails[0].raw).toMatch(/Subject: =\?UTF-8\?/);
 
     // In-app: one 系统提醒 for the unit on 我的待办.
-    const inApp = await db.selectFrom("outbox").select(["unit_id", "status"]).where("channel_kind", "=", "inapp").where("event", "=", "friday_reminder").execute();
+    const inApp = await db
+      .selectFrom("outbox")
+      .select(["unit_id", "status"])
+      .where("channel_kind", "=", "inapp")
+      .where("event", "=", "friday_reminder")
+      .execute();
     expect(inApp.filter((r) => r.unit_id === unitId)).toEqual([{ unit_id: unitId, status: "sent" }]);
     const run = await db.selectFrom("job_runs").selectAll().where("name", "=", "friday_reminder").executeTakeFirstOrThrow();
     expect(run.last_slot).toBe(FRIDAY_1500.toISOString());
@@ -315,7 +371,8 @@ describe("the outbox", () => {
     expect(rows.map((r) => r.channel_kind).sort()).toEqual(["dingtalk", "email", "wecom"]);
 
     await deliverDueMessages(db, { now: () => t0 });
-    const wecomRow = () => db.selectFrom("outbox").selectAll().where("event", "=", "urge").where("channel_kind", "=", "wecom").executeTakeFirstOrThrow();
+    const wecomRow = () =>
+      db.selectFrom("outbox").selectAll().where("event", "=", "urge").where("channel_kind", "=", "wecom").executeTakeFirstOrThrow();
     expect(await wecomRow()).toMatchObject({ status: "pending", attempts: 1, last_error: expect.stringContaining("HTTP 502") });
     // Before the backoff has passed nothing is tried again.
     await deliverDueMessages(db, { now: () => new Date(t0.getTime() + retryDelayMs(1) - 1000) });
