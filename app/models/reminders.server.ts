@@ -163,7 +163,7 @@ export async function runDueJobs(db: AppDatabase, now: Date = new Date()): Promi
       const row = await trx.selectFrom("job_runs").select("last_slot").where("name", "=", job.name).executeTakeFirstOrThrow();
       if (row.last_slot && row.last_slot >= slotIso) return null;
       const late = now.getTime() - slot.getTime() > CATCH_UP_HOURS * 3600_000;
-      const text = late ? `错过（服务未运行超过${CATCH_UP_HOURS}小时，不再补发）` : await runner(trx, { slot, now, baseUrl });
+      const text = late ? `已过时间超过${CATCH_UP_HOURS}小时，未补发` : await runner(trx, { slot, now, baseUrl });
       await trx
         .updateTable("job_runs")
         .set({ last_slot: slotIso, last_run_at: now.toISOString(), last_result: text })

@@ -192,18 +192,18 @@ function ChannelRow({ channel, answer, busy }: { channel: ChannelView; answer: A
             </label>
           )}
           {channel.kind === "dingtalk" ? (
-            <div className="field">
-              <label htmlFor={`sign-${channel.id}`}>
+            <label className="field">
+              <span>
                 加签密钥 <span className="secret-state">{channel.hasSignSecret ? "已设置" : "未设置"}</span>
-              </label>
-              <input id={`sign-${channel.id}`} name="signSecret" type="password" placeholder="留空则保持不变" autoComplete="new-password" />
-              {channel.hasSignSecret ? (
-                <label className="checkbox small">
-                  <input type="checkbox" name="clearSignSecret" />
-                  <span>清除加签密钥</span>
-                </label>
-              ) : null}
-            </div>
+              </span>
+              <input name="signSecret" type="password" placeholder="留空则保持不变" autoComplete="new-password" />
+            </label>
+          ) : null}
+          {channel.kind === "dingtalk" && channel.hasSignSecret ? (
+            <label className="checkbox">
+              <input type="checkbox" name="clearSignSecret" />
+              <span>清除加签密钥</span>
+            </label>
           ) : null}
           <label className="checkbox">
             <input type="checkbox" name="enabled" defaultChecked={channel.enabled} />
@@ -265,7 +265,7 @@ export default function AdminNotify() {
                     ))}
                   </select>
                 </label>
-                <label className="field small-input">
+                <label className="field time-input">
                   <span>时间</span>
                   <input name={`${job.name}.time`} type="time" defaultValue={job.time.time} required />
                 </label>
@@ -396,25 +396,18 @@ export default function AdminNotify() {
               <span>用户名</span>
               <input name="user" defaultValue={settings.smtp.user} autoComplete="off" maxLength={200} />
             </label>
-            <div className="field grow">
-              <label htmlFor="smtp-password">
+            <label className="field grow">
+              <span>
                 密码或授权码 <span className="secret-state">{settings.smtp.hasPassword ? "已设置" : "未设置"}</span>
+              </span>
+              <input name="password" type="password" autoComplete="new-password" placeholder="留空则保持不变" maxLength={200} />
+            </label>
+            {settings.smtp.hasPassword ? (
+              <label className="checkbox">
+                <input type="checkbox" name="clearPassword" />
+                <span>清除密码</span>
               </label>
-              <input
-                id="smtp-password"
-                name="password"
-                type="password"
-                autoComplete="new-password"
-                placeholder="留空则保持不变"
-                maxLength={200}
-              />
-              {settings.smtp.hasPassword ? (
-                <label className="checkbox small">
-                  <input type="checkbox" name="clearPassword" />
-                  <span>清除密码</span>
-                </label>
-              ) : null}
-            </div>
+            ) : null}
           </div>
           <div>
             <button type="submit" name="intent" value="smtp" className="button primary" disabled={busy}>
