@@ -115,8 +115,8 @@ export interface ClaimedRow {
 /** Claims due rows for one worker: pending and due, or sending with an expired lease. */
 export async function claimDueMessages(db: AppDatabase, now: Date, limit = CLAIM_BATCH): Promise<ClaimedRow[]> {
   const at = now.toISOString();
-  return db.transaction().execute(async (trx) => {
-    const due = await trx
+  const dueRows = (qb: Db) =>
+    qb
       .selectFrom("outbox")
       .select(["id", "attempts"])
       .where("channel_kind", "!=", "inapp")
@@ -125,10 +125,11 @@ export async function claimDueMessages(db: AppDatabase, now: Date, limit = CLAIM
           eb.and([eb("status", "=", "pending"), eb("next_attempt_at", "<=", at)]),
           eb.and([eb("status", "=", "sending"), eb("lease_until", "<", at)]),
         ]),
-      )
-      .orderBy("id")
-      .limit(limit)
-      .execute();
+      );
+  // Every process looks every few seconds: only take the write lock when something is due.
+  if (!(await dueRows(db).limit(1).executeTakeFirst())) return [];
+  return db.transaction().execute(async (trx) => {
+    const due = await dueRows(trx).orderBy("id").limit(limit).execute();
     if (due.length === 0) return [];
     await trx
       .updateTable("outbox")
