@@ -227,6 +227,67 @@ export interface NextYearOutlinesTable {
   version: Generated<number>;
 }
 
+export type ChannelKind = "wecom" | "dingtalk" | "email";
+export type OutboxChannelKind = ChannelKind | "inapp";
+/** Who a channel or message is for: one unit (unit_id) or the street's leaders. */
+export type Audience = "unit" | "leaders";
+export type OutboxStatus = "pending" | "sending" | "sent" | "failed";
+
+export interface DeliveryChannelsTable {
+  id: Generated<number>;
+  audience: Audience;
+  unit_id: number | null;
+  kind: ChannelKind;
+  name: string;
+  /** Encrypted (secret-box): the robot's webhook URL, key included. */
+  webhook_enc: string | null;
+  /** Encrypted: 钉钉's signing secret (加签). */
+  sign_secret_enc: string | null;
+  /** E-mail recipients, comma-separated. */
+  email_to: string | null;
+  enabled: Generated<number>;
+  created_at: string;
+  updated_at: string;
+  version: Generated<number>;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  event: string;
+  channel_id: number | null;
+  channel_kind: OutboxChannelKind;
+  audience: Audience;
+  unit_id: number | null;
+  task_id: number | null;
+  title: string;
+  /** Short Chinese Markdown. */
+  body: string;
+  dedupe_key: string | null;
+  status: OutboxStatus;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  lease_until: string | null;
+  last_error: string | null;
+  response: string | null;
+  created_at: string;
+  sent_at: string | null;
+  updated_at: string;
+}
+
+export interface AppSettingsTable {
+  key: string;
+  value: string;
+  updated_by: number | null;
+  updated_at: string;
+}
+
+export interface JobRunsTable {
+  name: string;
+  last_slot: string | null;
+  last_run_at: string | null;
+  last_result: string | null;
+}
+
 export interface Database {
   units: UnitsTable;
   users: UsersTable;
@@ -246,6 +307,10 @@ export interface Database {
   attachments: AttachmentsTable;
   comment_mentions: CommentMentionsTable;
   next_year_outlines: NextYearOutlinesTable;
+  delivery_channels: DeliveryChannelsTable;
+  outbox: OutboxTable;
+  app_settings: AppSettingsTable;
+  job_runs: JobRunsTable;
 }
 
 export type Unit = Selectable<UnitsTable>;

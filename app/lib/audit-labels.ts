@@ -36,6 +36,13 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "unit.update": "修改单位",
   "backup.create": "创建备份",
   "demo.updates": "生成演示填报",
+  "channel.create": "新建推送渠道",
+  "channel.update": "修改推送渠道",
+  "channel.delete": "删除推送渠道",
+  "channel.test": "测试推送渠道",
+  "settings.smtp": "修改发信服务器",
+  "settings.schedule": "修改提醒时间",
+  "outbox.resend": "重发消息",
 };
 
 export const AUDIT_ENTITY_LABELS: Record<string, string> = {
@@ -48,6 +55,9 @@ export const AUDIT_ENTITY_LABELS: Record<string, string> = {
   summary: "年度总结",
   user: "用户",
   unit: "单位",
+  delivery_channel: "推送渠道",
+  settings: "消息推送设置",
+  outbox: "消息",
   source_document: "导入文件",
   backup: "备份",
 };

@@ -11,6 +11,7 @@ import type { Actor } from "~/utils/permissions";
 import { activePlanIds, weekCells } from "~/models/reports.server";
 import { listBoard } from "~/routes/board/cards.server";
 import { getPlan } from "~/models/plans.server";
+import { listInAppNotices, type InAppNotice } from "~/models/outbox.server";
 
 const RECENT_DAYS = 30;
 
@@ -36,6 +37,8 @@ export interface TodoData {
   flagged: (TodoTask & { light: LightResult })[];
   rejections: TodoNote[];
   toVerify: (TodoTask & { leadUnit: string | null; mine: boolean })[];
+  /** 系统提醒: in-app copies of the scheduled reminders of the last week. */
+  notices: InAppNotice[];
 }
 
 function sinceIso(now: Date, days: number): string {
@@ -174,6 +177,7 @@ export async function getTodo(db: AppDatabase, actor: Actor, now: Date, today: s
     flagged,
     rejections: unitId != null ? await unitRejections(db, unitId) : [],
     toVerify,
+    notices: await listInAppNotices(db, actor, now),
   };
 }
 

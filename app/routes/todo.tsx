@@ -5,6 +5,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { LIGHT_LABELS } from "~/lib/lights";
+import { markdownToText } from "~/lib/notify";
 import { formatDateTime, weekLabel } from "~/lib/weeks";
 import { getTodo } from "~/models/todo.server";
 import { requireUser } from "~/utils/auth.server";
@@ -143,6 +144,25 @@ export default function TodoPage() {
                 : "目前没有需要您处理的事项。"}
           </p>
         </div>
+      ) : null}
+
+      {todo.notices.length > 0 ? (
+        <section className="todo-section" aria-labelledby="todo-notices">
+          <h2 id="todo-notices">
+            系统提醒 <span className="count">{todo.notices.length}</span>
+          </h2>
+          <ul className="plain-list todo-list">
+            {todo.notices.map((notice) => (
+              <li key={notice.id} className="todo-item">
+                <strong>{notice.title}</strong>
+                <p className="notice-body">{markdownToText(notice.body, "drop").split("\n").slice(1).join("\n")}</p>
+                <p className="small muted">
+                  <time dateTime={notice.createdAt}>{formatDateTime(notice.createdAt)}</time>
+                </p>
+              </li>
+            ))}
+          </ul>
+        </section>
       ) : null}
 
       {todo.unitName && canPost ? (
