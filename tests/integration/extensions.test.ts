@@ -8,7 +8,12 @@ import { getBoardCard } from "../../app/routes/board/cards.server";
 import { createTask, updateTask } from "../../app/routes/board/tasks.server";
 import { getPlan } from "../../app/models/plans.server";
 import { getTodo, countTodo } from "../../app/models/todo.server";
-import { toDateKey } from "../../app/lib/weeks";
+import { toDateKey, weekKeyOf } from "../../app/lib/weeks";
+import ExcelJS from "exceljs";
+import { loadLedger } from "../../app/routes/kpi/ledger-data.server";
+import { buildLedgerWorkbook } from "../../app/routes/kpi/ledger.server";
+import { loadSummaryInput } from "../../app/routes/summary/summary.server";
+import { writeSummary } from "../../app/lib/summary/writer";
 import { getDb } from "../../app/utils/db.server";
 import { callAction, callLoader, loadDemoSetting, makeRequest, type DemoSetting } from "./helpers";
 
@@ -212,6 +217,23 @@ describe("延期申请", () => {
     expect(await auditActions(task.id)).toEqual(expect.arrayContaining(["task.extension_apply", "task.extension_refuse"]));
     const plan = (await getPlan(getDb(), demo.planId))!;
     expect((await getBoardCard(getDb(), plan, task.id, today))!.originalDueDate).toBeNull();
+  });
+
+  it("the 工作台账 and the year-end draft mention the approved extensions (经批准延期2项)", async () => {
+    const plan = (await getPlan(getDb(), demo.planId))!;
+    const ledger = await loadLedger(getDb(), plan, weekKeyOf(new Date()), new Date());
+    const extended = ledger.tasks.filter((t) => t.extension);
+    expect(extended).toHaveLength(2); // the two approved above; the refused one is not
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load((await buildLedgerWorkbook(ledger, new Date())) as unknown as ArrayBuffer);
+    const sheet = book.worksheets[0];
+    expect(sheet.headerFooter.oddHeader).toContain("经批准延期2项");
+    const row = sheet.getRows(2, sheet.rowCount - 1)!.find((r) => String(r.getCell(3).value).includes(extended[0].title))!;
+    expect(row.getCell(15).value).toBe("经批准延期（原定2025年6月30日）");
+
+    const planRow = await getDb().selectFrom("plans").selectAll().where("id", "=", demo.planId).executeTakeFirstOrThrow();
+    const { document } = writeSummary(await loadSummaryInput(getDb(), planRow, today));
+    expect(document.sections.find((s) => s.key === "opening")!.body).toContain("其中经批准延期2项");
   });
 
   it("refuses the wrong roles, on the server, in Chinese, and changes nothing", async () => {
