@@ -1,7 +1,7 @@
 // 督办通报: leaders pick a finished week or month of the plan, issue its 通报 (numbered within
 // the year; the same period again gives back the same issue), read it here and download it as
 // a 公文 .docx or as short Markdown. Past issues are listed with their figures.
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { YearPicker } from "~/components/year-picker";
@@ -22,6 +22,9 @@ import { findPlan, getPlan, listPlanYears, todayKey } from "~/models/plans.serve
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { readForm, readIntent } from "~/utils/forms.server";
+import briefingStyles from "~/styles/briefings.css";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: briefingStyles }];
 
 export const meta: MetaFunction = () => [
   { title: "督办通报 · 年度重点工作看板" },

@@ -1,7 +1,7 @@
 // The card detail's 延期申请 part: the requests and their decisions, the form to apply (牵头单位
 // or a leader), and approve / refuse for leaders. Posts to /tasks/:id/extension (a fetcher with
 // JavaScript, a plain POST that comes back here without it).
-import { useFetcher } from "@remix-run/react";
+import { useFetcher, type FetcherWithComponents } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { EXTENSION_STATUS_LABELS } from "~/lib/extensions";
 import { formatDate, formatDateTime } from "~/lib/weeks";
@@ -23,8 +23,21 @@ function Answer({ data, id }: { data: ExtensionActionData | undefined; id: strin
   );
 }
 
-function ApplyForm({ taskId, back, dueDate, today }: { taskId: number; back: string; dueDate: string | null; today: string }) {
-  const fetcher = useFetcher<ExtensionActionData>();
+type ExtensionFetcher = FetcherWithComponents<ExtensionActionData>;
+
+function ApplyForm({
+  fetcher,
+  taskId,
+  back,
+  dueDate,
+  today,
+}: {
+  fetcher: ExtensionFetcher;
+  taskId: number;
+  back: string;
+  dueDate: string | null;
+  today: string;
+}) {
   const hydrated = useHydrated();
   const busy = fetcher.state !== "idle";
   const failed = fetcher.data && !fetcher.data.ok ? fetcher.data : null;
@@ -67,8 +80,17 @@ function ApplyForm({ taskId, back, dueDate, today }: { taskId: number; back: str
   );
 }
 
-function DecideForm({ taskId, back, request }: { taskId: number; back: string; request: ExtensionRequest }) {
-  const fetcher = useFetcher<ExtensionActionData>();
+function DecideForm({
+  fetcher,
+  taskId,
+  back,
+  request,
+}: {
+  fetcher: ExtensionFetcher;
+  taskId: number;
+  back: string;
+  request: ExtensionRequest;
+}) {
   const hydrated = useHydrated();
   const busy = fetcher.state !== "idle";
   const errorId = `extension-decide-error-${request.id}`;
@@ -116,12 +138,18 @@ export function ExtensionSection({
   back: string;
   data: ExtensionPanelData;
 }) {
+  // Held here, not in the forms: a form goes away once its request is made or decided, its answer stays.
+  const applyFetcher = useFetcher<ExtensionActionData>();
+  const decideFetcher = useFetcher<ExtensionActionData>();
   const pending = data.requests.find((r) => r.status === "pending");
   const showApply = data.mayApply && data.blocker === null;
   if (data.requests.length === 0 && !showApply) return null;
+  const applied = !showApply && applyFetcher.data?.ok ? applyFetcher.data : undefined;
+  const decided = !pending && decideFetcher.data?.ok ? decideFetcher.data : undefined;
   return (
     <section className="detail-section extension-section" aria-labelledby={`extension-${taskId}`}>
       <h3 id={`extension-${taskId}`}>延期申请</h3>
+      <Answer data={applied ?? decided} id={`extension-answer-${taskId}`} />
       {originalDueDate ? (
         <p className="small">
           已经批准延期：原定完成时限{formatDate(originalDueDate)}，现为{dueDate ? formatDate(dueDate) : "未设定"}。
@@ -147,7 +175,7 @@ export function ExtensionSection({
                   {r.decisionNote ? `：${r.decisionNote}` : "。"}
                 </p>
               ) : data.mayDecide ? (
-                <DecideForm taskId={taskId} back={back} request={r} />
+                <DecideForm fetcher={decideFetcher} taskId={taskId} back={back} request={r} />
               ) : (
                 <p className="small muted">等待责任领导审批。</p>
               )}
@@ -158,7 +186,7 @@ export function ExtensionSection({
       {showApply ? (
         <details className="extension-apply">
           <summary>申请延期</summary>
-          <ApplyForm taskId={taskId} back={back} dueDate={dueDate} today={data.today} />
+          <ApplyForm fetcher={applyFetcher} taskId={taskId} back={back} dueDate={dueDate} today={data.today} />
         </details>
       ) : data.mayApply && data.blocker && !pending ? (
         <p className="small muted">{data.blocker}</p>
