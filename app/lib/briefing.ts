@@ -298,8 +298,15 @@ function taskItem(line: BriefingTaskLine, index: number): string {
   return `${index + 1}.${line.title}${owner(line)}：${line.reasons.join("；")}；${progress}。`;
 }
 
+/** Each task once, with how many of the period's weeks it missed when more than one ("（4周）"). */
 function reportList(items: { code: string; title: string }[]): string {
-  return items.map((i) => `${i.code} ${i.title}`).join("；");
+  const weeks = new Map<string, { title: string; count: number }>();
+  for (const item of items) {
+    const seen = weeks.get(item.code);
+    if (seen) seen.count += 1;
+    else weeks.set(item.code, { title: item.title, count: 1 });
+  }
+  return [...weeks].map(([code, { title, count }]) => `${code} ${title}${count > 1 ? `（${count}周）` : ""}`).join("；");
 }
 
 /** The 通报 as lines of a 公文 (title, 一、 headings, body, 落款) for the .docx writer. */

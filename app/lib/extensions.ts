@@ -26,9 +26,10 @@ export function shortDate(key: string): string {
   return `${month}月${day}日`;
 }
 
-/** The card's note: "已延期（原定6月30日）". */
-export function extendedNote(originalDueDate: string): string {
-  return `已延期（原定${shortDate(originalDueDate)}）`;
+/** The card's note: "已延期（原定6月30日）"; with the year when the new 完成时限 is in another one. */
+export function extendedNote(originalDueDate: string, dueDate?: string | null): string {
+  const sameYear = !dueDate || dueDate.slice(0, 4) === originalDueDate.slice(0, 4);
+  return `已延期（原定${sameYear ? "" : `${originalDueDate.slice(0, 4)}年`}${shortDate(originalDueDate)}）`;
 }
 
 /**

@@ -214,7 +214,7 @@ export default function TaskDetailPanel() {
           <dt>完成时限</dt>
           <dd>
             {card.dueDate ? formatDate(card.dueDate) : "未设定"}
-            {card.originalDueDate ? <span className="task-extended">{extendedNote(card.originalDueDate)}</span> : null}
+            {card.originalDueDate ? <span className="task-extended">{extendedNote(card.originalDueDate, card.dueDate)}</span> : null}
           </dd>
         </div>
         {detail.doneAt ? (

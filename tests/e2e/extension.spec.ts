@@ -142,7 +142,7 @@ test("the 牵头单位 applies on a phone, a leader approves from 我的待办, 
   await expectFitsPhone(leader);
   await decide.getByRole("button", { name: `同意延期至${inWords(newDue)}` }).tap();
   await expect(decide.getByRole("status").first()).toContainText(`已批准延期，完成时限改为${inWords(newDue)}`);
-  await expect(leaderDialog.locator(".detail-fields")).toContainText(`${inWords(newDue)}已延期（原定9月30日）`);
+  await expect(leaderDialog.locator(".detail-fields")).toContainText(`${inWords(newDue)}已延期（原定2025年9月30日）`);
   await expect(leaderDialog.getByRole("region", { name: "历史记录" })).toContainText("批准延期：完成时限由2025年9月30日延至");
   // The light is computed against the new date: no longer overdue.
   await expect(leaderDialog.locator(".detail-light")).not.toContainText("已超期");
@@ -152,14 +152,14 @@ test("the 牵头单位 applies on a phone, a leader approves from 我的待办, 
   // 3. The board card, on the phone and on a desktop.
   await secretary.goto("/board");
   const card = secretary.locator("li.task-card", { hasText: TITLE });
-  await expect(card).toContainText("已延期（原定9月30日）");
+  await expect(card).toContainText("已延期（原定2025年9月30日）");
   await card.scrollIntoViewIfNeeded();
   await card.screenshot({ path: test.info().outputPath("extension-card-360.png") });
   const desktop = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
   await login(desktop, "leader");
   await desktop.goto("/board");
   const desktopCard = desktop.locator("li.task-card", { hasText: TITLE });
-  await expect(desktopCard).toContainText("已延期（原定9月30日）");
+  await expect(desktopCard).toContainText("已延期（原定2025年9月30日）");
   await desktop.screenshot({ path: test.info().outputPath("extension-board-1280.png") });
 });
 
@@ -175,7 +175,10 @@ test("a leader issues a 督办通报 for a month and downloads it, on a phone", 
   await expect(leader.locator(".briefing-document")).toContainText("二、红灯事项（滞后）");
   const width = await leader.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
   expect(width[0]).toBeLessThanOrEqual(width[1]);
-  await leader.screenshot({ path: test.info().outputPath("briefings-360.png"), fullPage: true });
+  await leader.evaluate(() => window.scrollTo(0, 0));
+  await leader.screenshot({ path: test.info().outputPath("briefings-360.png") });
+  await leader.locator(".briefing-document").scrollIntoViewIfNeeded();
+  await leader.screenshot({ path: test.info().outputPath("briefings-360-document.png") });
   const download = leader.waitForEvent("download");
   await leader.getByRole("link", { name: "下载 .docx（公文格式）" }).tap();
   expect((await download).suggestedFilename()).toMatch(/^平东街道重点工作督办通报（2025年第\d+期）\.docx$/);

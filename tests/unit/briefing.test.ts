@@ -162,3 +162,26 @@ describe("督办通报", () => {
     expect([...markdown].length).toBeLessThan(1000);
   });
 });
+
+describe("延期 wording", () => {
+  it("says the original 完成时限, with its year when the new one is in another year", async () => {
+    const { extendedNote } = await import("~/lib/extensions");
+    expect(extendedNote("2025-06-30", "2025-09-30")).toBe("已延期（原定6月30日）");
+    expect(extendedNote("2025-09-30", "2026-01-21")).toBe("已延期（原定2025年9月30日）");
+  });
+
+  it("names a task missed in several weeks of a month once, with the number of weeks", () => {
+    const month = parsePeriod("month", "2025-03")!;
+    const missed = ["2025-W10", "2025-W11", "2025-W12"].map((week) => ({
+      unit: "龙腾社区",
+      code: "2025-07",
+      title: "任务2025-07",
+      week,
+      late: false,
+    }));
+    const text = briefingLines(buildBriefing({ ...input, period: month, missedReports: missed }))
+      .map((l) => l.text)
+      .join("\n");
+    expect(text).toContain("1.龙腾社区：未填报3项次（2025-07 任务2025-07（3周））。");
+  });
+});

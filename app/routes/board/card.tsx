@@ -63,7 +63,7 @@ export const CardBody = memo(function CardBody({ card, detailHref, pending = fal
           <dt>完成时限</dt>
           <dd>
             {card.dueDate ? formatDateKey(card.dueDate) : "未设定"}
-            {card.originalDueDate ? <span className="task-extended">{extendedNote(card.originalDueDate)}</span> : null}
+            {card.originalDueDate ? <span className="task-extended">{extendedNote(card.originalDueDate, card.dueDate)}</span> : null}
           </dd>
         </div>
       </dl>
