@@ -228,11 +228,12 @@ function parseContent(text: string): BriefingContent {
 
 /**
  * Issues the 通报 of a period (or gives back the one already issued for it: same number, same
- * text). `regenerate` rebuilds an issued one from today's data, keeping its number.
+ * text). `regenerate` rebuilds an issued one from today's data, keeping its number. `actor` is
+ * null when the schedule issues it (Monday: `finishedPeriods("week", today, 1)[0]`).
  */
 export async function issueBriefing(
   db: Kysely<Database>,
-  actor: Actor,
+  actor: Actor | null,
   plan: PlanInfo,
   period: BriefingPeriod,
   now: Date = new Date(),
@@ -283,7 +284,7 @@ export async function issueBriefing(
             period_start: period.start,
             period_end: period.end,
             content: JSON.stringify(content),
-            issued_by: actor.id,
+            issued_by: actor?.id ?? null,
             issued_at: at,
             updated_at: at,
           })
@@ -294,7 +295,7 @@ export async function issueBriefing(
     await recordAudit(
       trx,
       {
-        actorId: actor.id,
+        actorId: actor?.id ?? null,
         action: existing ? "briefing.regenerate" : "briefing.issue",
         entity: "briefing",
         entityId: id,
