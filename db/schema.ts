@@ -91,6 +91,8 @@ export interface TasksTable {
   carried_from_task_id: number | null;
   /** Set when the task was continued into next year's plan (已结转). */
   carried_to_task_id: Generated<number | null>;
+  /** The 完成时限 before the first approved 延期申请 ("已延期（原定…）"); null: never extended. */
+  original_due_date: Generated<string | null>;
   lead_user_id: number | null;
   status: TaskStatus;
   position: string;
@@ -288,6 +290,43 @@ export interface JobRunsTable {
   last_result: string | null;
 }
 
+export type ExtensionStatus = "pending" | "approved" | "refused";
+
+/** A 延期申请: a later 完成时限 asked for, and the leader's decision. */
+export interface TaskExtensionsTable {
+  id: Generated<number>;
+  task_id: number;
+  requested_by: number | null;
+  /** The applicant's unit (null for a leader applying). */
+  unit_id: number | null;
+  /** The task's 完成时限 when the request was made. */
+  old_due_date: string | null;
+  requested_due_date: string;
+  reason: string;
+  status: Generated<ExtensionStatus>;
+  decided_by: number | null;
+  /** The approval's note, or the refusal's reason. */
+  decision_note: Generated<string>;
+  decided_at: string | null;
+  created_at: string;
+}
+
+/** An issued 督办通报: its number in the plan's year, its period, and the document as issued. */
+export interface BriefingsTable {
+  id: Generated<number>;
+  plan_id: number;
+  number: number;
+  period_kind: "week" | "month";
+  period_key: string;
+  period_start: string;
+  period_end: string;
+  /** JSON: BriefingContent (app/lib/briefing.ts). */
+  content: string;
+  issued_by: number | null;
+  issued_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   units: UnitsTable;
   users: UsersTable;
@@ -311,6 +350,8 @@ export interface Database {
   outbox: OutboxTable;
   app_settings: AppSettingsTable;
   job_runs: JobRunsTable;
+  task_extensions: TaskExtensionsTable;
+  briefings: BriefingsTable;
 }
 
 export type Unit = Selectable<UnitsTable>;

@@ -8,6 +8,11 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "task.verify": "验收（销号）",
   "task.reject": "驳回",
   "task.reopen": "撤销销号",
+  "task.extension_apply": "申请延期",
+  "task.extend": "批准延期",
+  "task.extension_refuse": "不同意延期",
+  "briefing.issue": "出具督办通报",
+  "briefing.regenerate": "重新生成督办通报",
   "plan.create": "新建年度计划",
   "plan.archive": "归档年度计划",
   "plan.reopen": "恢复年度计划",
@@ -60,6 +65,7 @@ export const AUDIT_ENTITY_LABELS: Record<string, string> = {
   outbox: "消息",
   source_document: "导入文件",
   backup: "备份",
+  briefing: "督办通报",
 };
 
 export function auditActionLabel(action: string): string {

@@ -101,6 +101,19 @@ const ACCESS: Record<string, AccessRow> = {
     get: LEADERS,
     post: LEADERS,
   },
+  "briefings.tsx": {
+    url: () => "/briefings?year=2025",
+    params: none,
+    get: LEADERS,
+    post: LEADERS,
+    form: (i) => ({ intent: "issue", planId: String(i.planId), kind: "month", month: "2025-03" }),
+  },
+  "briefings_.$briefingId.$format.ts": {
+    url: () => "/briefings/999999/docx",
+    params: () => ({ briefingId: "999999", format: "docx" }),
+    get: { ...LEADERS, admin: 404, leader: 404 },
+    post: NONE,
+  },
   "board_.meeting.tsx": { url: () => "/board/meeting", params: none, get: ALL, post: NONE },
   "board_.poll.ts": { url: (i) => `/board/poll?plan=${i.planId}`, params: none, get: ALL, post: NONE },
   "import/route.tsx": { url: () => "/import", params: none, get: LEADERS, post: LEADERS },
@@ -147,6 +160,14 @@ const ACCESS: Record<string, AccessRow> = {
     params: (i) => ({ taskId: String(i.taskId) }),
     get: WRITERS,
     post: WRITERS,
+  },
+  "tasks.$taskId.extension.tsx": {
+    url: (i) => `/tasks/${i.otherUnitTaskId}/extension`,
+    params: (i) => ({ taskId: String(i.otherUnitTaskId) }),
+    get: ALL,
+    // Applying for another unit's task: a secretary is refused it as a viewer is.
+    post: LEADERS,
+    form: () => ({ intent: "apply", dueDate: "2099-01-01", reason: "访问表测试。" }),
   },
   "todo.tsx": { url: () => "/todo", params: none, get: ALL, post: NONE },
 };

@@ -148,6 +148,7 @@ describe("the 工作台账 export", () => {
       "督办灯",
       "状态",
       "办结时间",
+      "延期情况",
     ]);
     expect(headers(book.worksheets[1])).toEqual([
       "序号",

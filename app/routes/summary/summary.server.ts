@@ -82,7 +82,20 @@ export async function loadSummaryInput(db: Db, plan: Plan, today: string = toDat
   const thresholds = planThresholds(plan.light_thresholds);
   const tasks = await db
     .selectFrom("tasks")
-    .select(["id", "code", "title", "category", "origin", "status", "progress", "start_date", "due_date", "done_at", "created_at"])
+    .select([
+      "id",
+      "code",
+      "title",
+      "category",
+      "origin",
+      "status",
+      "progress",
+      "start_date",
+      "due_date",
+      "original_due_date",
+      "done_at",
+      "created_at",
+    ])
     .where("plan_id", "=", plan.id)
     .orderBy("code")
     .execute();
@@ -131,6 +144,7 @@ export async function loadSummaryInput(db: Db, plan: Plan, today: string = toDat
       progress: task.progress,
       expectedProgress: light.expectedProgress,
       dueDate: task.due_date,
+      originalDueDate: task.original_due_date,
       doneDate: task.done_at ? toDateKey(task.done_at) : null,
       silent: light.reasons.some((r) => r.includes("未填报")),
       leadUnit: units.find((u) => u.role === "lead")?.name ?? null,
