@@ -254,11 +254,11 @@ function RowEditor({
                   <input type="hidden" name={`${name(`t${j}.metricId`)}`} value={t.metricId ?? ""} />
                   <input name={name(`t${j}.phrase`)} defaultValue={t.phrase} aria-label={`“${t.name}”的表述`} />
                 </td>
-                <td>
+                <td data-label="今年实际">
                   {t.baseline ?? "—"}
                   {t.unit}
                 </td>
-                <td>
+                <td data-label="明年目标">
                   <span className="target-input">
                     <input
                       name={name(`t${j}.target`)}
