@@ -16,10 +16,10 @@ import {
   type PeriodKind,
 } from "~/lib/briefing";
 import { badRequest } from "~/lib/refusal";
-import { parsePlanYear, parseRowId } from "~/lib/row-id";
+import { parseRowId } from "~/lib/row-id";
 import { formatDateTime } from "~/lib/weeks";
 import { getBriefing, issueBriefing, listBriefings, periodProblem } from "~/models/briefings.server";
-import { findPlan, getPlan, listPlanYears, todayKey } from "~/models/plans.server";
+import { findPlanOfUrl, getPlan, listPlanYears, todayKey } from "~/models/plans.server";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { readForm, readIntent } from "~/utils/forms.server";
@@ -44,7 +44,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const url = new URL(args.request.url);
   const db = getDb();
   const today = todayKey();
-  const plan = await findPlan(db, parsePlanYear(url.searchParams.get("year")), today);
+  const plan = await findPlanOfUrl(db, url, today);
   const years = await listPlanYears(db);
   if (!plan) return { plan: null, years, weeks: [], months: [], issues: [], shown: null, created: false };
   const issues = (await listBriefings(db, plan.id)).map((b) => ({
