@@ -15,6 +15,7 @@ import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
 import { parsePlanYear } from "~/lib/row-id";
+import { FormActions } from "~/routes/summary/form-actions";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: summaryStyles }];
 
@@ -322,14 +323,13 @@ export default function OutlinePage() {
             </details>
           );
         })}
-        <div className="editor-actions">
-          <button type="submit" className="button primary" disabled={pending || loaded.nextPlanExists}>
-            {pending ? "正在保存…" : "保存工作思路"}
-          </button>
-          <Link className="button secondary" to={`/summary?year=${plan.year}`}>
-            返回总结草稿
-          </Link>
-        </div>
+        <FormActions
+          label="保存工作思路"
+          pendingLabel="正在保存…"
+          pending={pending}
+          disabled={loaded.nextPlanExists}
+          back={{ to: `/summary?year=${plan.year}`, label: "返回总结草稿" }}
+        />
       </Form>
     </section>
   );

@@ -6,6 +6,7 @@ import { documentLines } from "~/lib/summary/text";
 import { SECTION_LABELS, SECTION_NUMBERS, type SectionKey, type SummaryDocument, type SummarySection } from "~/lib/summary/types";
 import { formatDateTime } from "~/lib/weeks";
 import type { SaveActionData } from "~/routes/summary/actions.server";
+import { FormActions } from "~/routes/summary/form-actions";
 
 const AUTOSAVE_DELAY_MS = 1500;
 
@@ -249,17 +250,16 @@ function SectionEditor({ section, rev, year }: { section: SummarySection; rev: n
           ) : null}
         </div>
       ) : null}
-      <div className="editor-actions">
-        <button type="submit" className="button primary" disabled={submitting}>
-          {submitting ? "正在保存…" : "保存并完成"}
-        </button>
-        <Link className="button secondary" to={`?year=${year}#section-${section.key}`} preventScrollReset>
-          完成
-        </Link>
+      <FormActions
+        label="保存并完成"
+        pendingLabel="正在保存…"
+        pending={submitting}
+        back={{ to: `?year=${year}#section-${section.key}`, label: "完成", preventScrollReset: true }}
+      >
         <span id={`save-status-${section.key}`} className="muted small" role="status">
           {status}
         </span>
-      </div>
+      </FormActions>
     </Form>
   );
 }
