@@ -181,7 +181,7 @@ export default function TaskDetailPanel() {
         </p>
       ) : null}
 
-      <dl className="detail-fields">
+      <dl className="fact-grid detail-fields">
         <div>
           <dt>类别</dt>
           <dd>{card.category || "未分类"}</dd>

@@ -120,7 +120,7 @@ export default function LedgerPage() {
 
   return (
     <section className="page ledger-page">
-      <header className="ledger-head">
+      <header className="page-head ledger-head">
         <div>
           <h1>{plan.year}年计划台账</h1>
           <p className="ledger-sub">
