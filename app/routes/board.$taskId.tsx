@@ -34,6 +34,7 @@ import { extendedNote, extensionBlocker, mayApplyForExtension, mayDecideExtensio
 import { listTaskExtensions } from "~/models/extensions.server";
 import { ExtensionSection, type ExtensionPanelData } from "~/routes/board/extension-section";
 import { taskIdParam } from "~/utils/task-params.server";
+import { DataTable } from "~/components/data-table";
 
 type Change = { field: string; before: string; after: string };
 
@@ -242,34 +243,20 @@ export default function TaskDetailPanel() {
         {detail.metrics.length === 0 ? (
           <p className="muted">没有设定指标。{canManage ? "可在“编辑”中添加。" : ""}</p>
         ) : (
-          <div className="table-scroll">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">指标</th>
-                  <th scope="col">上年基数</th>
-                  <th scope="col">目标</th>
-                  <th scope="col">累计完成</th>
-                  <th scope="col">完成目标</th>
-                  <th scope="col">口径</th>
-                </tr>
-              </thead>
-              <tbody>
-                {detail.metrics.map((m) => (
-                  <tr key={m.id}>
-                    <th scope="row">{m.name}</th>
-                    <td>{m.baseline == null ? "—" : formatNumber(m.baseline, m.unit)}</td>
-                    <td>{m.target == null ? "未设" : formatNumber(m.target, m.unit)}</td>
-                    <td>{m.actual == null ? "暂无数据" : formatNumber(m.actual, m.unit)}</td>
-                    <td>{m.percent == null ? "—" : `${m.percent}%`}</td>
-                    <td className="small">
-                      {DIRECTION_LABELS[m.direction]}；{AGGREGATION_LABELS[m.aggregation]}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable label="指标表" columns={["指标", "上年基数", "目标", "累计完成", "完成目标", "口径"]}>
+            {detail.metrics.map((m) => (
+              <tr key={m.id}>
+                <th scope="row">{m.name}</th>
+                <td>{m.baseline == null ? "—" : formatNumber(m.baseline, m.unit)}</td>
+                <td>{m.target == null ? "未设" : formatNumber(m.target, m.unit)}</td>
+                <td>{m.actual == null ? "暂无数据" : formatNumber(m.actual, m.unit)}</td>
+                <td>{m.percent == null ? "—" : `${m.percent}%`}</td>
+                <td className="small">
+                  {DIRECTION_LABELS[m.direction]}；{AGGREGATION_LABELS[m.aggregation]}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </section>
 
