@@ -116,6 +116,19 @@ function historyText(entry: { action: string; from?: string; to?: string; text?:
   return HISTORY_VERBS[entry.action] ?? entry.action;
 }
 
+/** Field changes, one a line: "字段：前 → 后". */
+function ChangeList({ changes, className }: { changes: { field: string; before: string; after: string }[]; className?: string }) {
+  return (
+    <ul className={className}>
+      {changes.map((change, index) => (
+        <li key={index}>
+          {change.field}：{change.before} → {change.after}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 export default function TaskDetailPanel() {
   const { actor, detail, activity, extensions } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
@@ -309,15 +322,7 @@ export default function TaskDetailPanel() {
                   {entry.reasonLabel ?? (entry.action === "task.reject" ? "驳回原因" : "说明")}：{entry.reason}
                 </p>
               ) : null}
-              {entry.changes && entry.changes.length > 0 ? (
-                <ul className="history-changes small">
-                  {entry.changes.map((change, index) => (
-                    <li key={index}>
-                      {change.field}：{change.before} → {change.after}
-                    </li>
-                  ))}
-                </ul>
-              ) : null}
+              {entry.changes && entry.changes.length > 0 ? <ChangeList changes={entry.changes} className="history-changes small" /> : null}
             </li>
           ))}
         </ol>
@@ -333,15 +338,7 @@ export default function TaskDetailPanel() {
             {actionData ? (
               <div className="form-error" role="alert">
                 <p>{actionData.message}</p>
-                {actionData.changes.length > 0 ? (
-                  <ul>
-                    {actionData.changes.map((c, i) => (
-                      <li key={i}>
-                        {c.field}：{c.before} → {c.after}
-                      </li>
-                    ))}
-                  </ul>
-                ) : null}
+                {actionData.changes.length > 0 ? <ChangeList changes={actionData.changes} /> : null}
               </div>
             ) : null}
             <label className="checkbox">

@@ -7,6 +7,7 @@ import { Form, Link, useActionData, useLoaderData, useLocation, useNavigate, use
 import { useEffect, useRef, useState } from "react";
 import { FieldErrorLinks } from "~/components/error-summary";
 import { fieldErrorsOf } from "~/components/field";
+import { TableHead } from "~/components/data-table";
 import { ORIGIN_LABELS, type TaskOrigin } from "~/lib/board";
 import { AGGREGATION_LABELS, DIRECTION_LABELS } from "~/lib/task-changes";
 import { MERGE_KEYS, MERGE_LABELS, type MergeKey, type Resolution } from "~/lib/task-merge";
@@ -349,14 +350,7 @@ export default function EditTask() {
                 <strong>{conflict.message}</strong>
               </p>
               <table className="conflict-table">
-                <thead>
-                  <tr>
-                    <th scope="col">项目</th>
-                    <th scope="col">原来</th>
-                    <th scope="col">对方改为</th>
-                    <th scope="col">您改为</th>
-                  </tr>
-                </thead>
+                <TableHead columns={["项目", "原来", "对方改为", "您改为"]} />
                 <tbody>
                   {conflict.fields.map((f) => (
                     <tr key={f.key}>
