@@ -6,7 +6,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigate, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { FieldErrorLinks } from "~/components/error-summary";
-import { fieldErrorsOf } from "~/components/field";
+import { SelectField, fieldErrorsOf, namedOptions } from "~/components/field";
 import { TableHead } from "~/components/data-table";
 import { ORIGIN_LABELS, type TaskOrigin } from "~/lib/board";
 import { AGGREGATION_LABELS, DIRECTION_LABELS } from "~/lib/task-changes";
@@ -238,30 +238,22 @@ export default function EditTask() {
           </label>
         </div>
         <div className="form-row">
-          <label className="field">
-            <span>责任领导</span>
-            <select name="leadUserId" defaultValue={values.leadUserId ?? String(task.leadUser?.id ?? "")} {...invalid("leadUserId")}>
-              <option value="">未指定</option>
-              {leaders.map((leader) => (
-                <option key={leader.id} value={leader.id}>
-                  {leader.name}
-                </option>
-              ))}
-            </select>
-            {fieldError("leadUserId")}
-          </label>
-          <label className="field">
-            <span>牵头单位</span>
-            <select name="leadUnitId" defaultValue={values.leadUnitId ?? String(task.leadUnit?.id ?? "")} {...invalid("leadUnitId")}>
-              <option value="">未指定</option>
-              {units.map((unit) => (
-                <option key={unit.id} value={unit.id}>
-                  {unit.name}
-                </option>
-              ))}
-            </select>
-            {fieldError("leadUnitId")}
-          </label>
+          <SelectField
+            name="leadUserId"
+            label="责任领导"
+            defaultValue={values.leadUserId ?? String(task.leadUser?.id ?? "")}
+            options={namedOptions(leaders)}
+            emptyLabel="未指定"
+            error={errors.leadUserId}
+          />
+          <SelectField
+            name="leadUnitId"
+            label="牵头单位"
+            defaultValue={values.leadUnitId ?? String(task.leadUnit?.id ?? "")}
+            options={namedOptions(units)}
+            emptyLabel="未指定"
+            error={errors.leadUnitId}
+          />
         </div>
         <fieldset className="field unit-checks" aria-describedby={errors.supportUnitIds ? "supportUnitIds-error" : undefined}>
           <legend>配合单位</legend>
