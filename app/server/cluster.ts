@@ -13,7 +13,7 @@ export const WORKER_SLOT_ENV = "APP_WORKER_SLOT";
  * How many HTTP workers to run: WEB_CONCURRENCY when it is a positive whole number, else one
  * per core. 1 means no cluster at all: the server runs in this one process, as before.
  */
-export function workerCount(env: NodeJS.ProcessEnv = process.env, cores: number = availableParallelism()): number {
+export function workerCount(env: Record<string, string | undefined> = process.env, cores: number = availableParallelism()): number {
   const configured = env.WEB_CONCURRENCY?.trim();
   if (configured) {
     const n = Number(configured);
@@ -29,7 +29,7 @@ export function workerCount(env: NodeJS.ProcessEnv = process.env, cores: number 
  * first filter, not the guarantee — two installations on one PostgreSQL database, or a slot-1
  * worker restarted while its predecessor still finishes, must still take the database lease.
  */
-export function runsBackgroundJobs(env: NodeJS.ProcessEnv = process.env): boolean {
+export function runsBackgroundJobs(env: Record<string, string | undefined> = process.env): boolean {
   const slot = env[WORKER_SLOT_ENV];
   return slot === undefined || slot === "1";
 }
