@@ -22,6 +22,7 @@ import { bootstrapIfEmpty } from "~/models/bootstrap.server";
 import { HSTS_HEADER_VALUE, isHttpsRequest } from "~/utils/https.server";
 import { printStartBanner } from "~/server/banner";
 import { runPrimary, workerCount } from "~/server/cluster";
+import { conditionalViews } from "~/server/conditional";
 import { withBodyLimit } from "~/server/body-limit";
 import { remixGuards } from "~/server/remix-guards";
 
@@ -124,6 +125,8 @@ async function serve(bootstrap: Awaited<ReturnType<typeof prepareDatabase>> | nu
     });
     next();
   });
+  // Before helmet: a 304 carries no new CSP nonce, so the browser keeps the page's own.
+  app.use(conditionalViews({ db: getDb, buildVersion: build.assets.version }));
 
   app.use(
     helmet({
