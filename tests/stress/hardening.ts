@@ -2,7 +2,6 @@
 // request must not freeze, fill or fool it. Run by `npm run test:stress` (load.ts); also on its
 // own against any local server: `npx tsx tests/stress/hardening.ts URL PID USER PASSWORD`.
 import { request as httpRequest } from "node:http";
-import { readFileSync } from "node:fs";
 import { docxBomb } from "../docx-bomb";
 import { processTree, statusBytes } from "../bench/harness";
 
