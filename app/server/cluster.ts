@@ -42,7 +42,7 @@ export function restartDelayMs(recentDeaths: number): number {
 
 export interface PrimaryOptions {
   workers: number;
-  /** Called once, when every worker has started listening for the first time. */
+  /** Called once, when the first worker listens: the server answers from then on. */
   onAllListening: () => void;
   log?: (message: string) => void;
 }
@@ -51,7 +51,6 @@ export interface PrimaryOptions {
 export function runPrimary({ workers, onAllListening, log = (m) => process.stderr.write(`${m}\n`) }: PrimaryOptions): void {
   const slots = new Map<Worker, number>();
   const deaths: number[] = [];
-  const listeningSlots = new Set<number>();
   let announced = false;
   let stopping = false;
 
@@ -59,8 +58,7 @@ export function runPrimary({ workers, onAllListening, log = (m) => process.stder
     const worker = cluster.fork({ [WORKER_SLOT_ENV]: String(slot) });
     slots.set(worker, slot);
     worker.on("listening", () => {
-      listeningSlots.add(slot);
-      if (!announced && listeningSlots.size === workers) {
+      if (!announced) {
         announced = true;
         onAllListening();
       }
