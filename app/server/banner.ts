@@ -10,9 +10,19 @@ function lanUrls(port: number): string[] {
     .map((address) => `http://${address.address}:${port}`);
 }
 
-export function printStartBanner({ port, host, bootstrap }: { port: number; host: string; bootstrap: BootstrapResult }) {
+export function printStartBanner({
+  port,
+  host,
+  bootstrap,
+  workers,
+}: {
+  port: number;
+  host: string;
+  bootstrap: BootstrapResult;
+  workers: number;
+}) {
   const url = `http://localhost:${port}`;
-  const lines = ["", `年度重点工作看板已启动：${url}`];
+  const lines = ["", `年度重点工作看板已启动：${url}${workers > 1 ? `（${workers} 个工作进程）` : ""}`];
   const lan = host === "0.0.0.0" ? lanUrls(port) : [];
   if (lan.length > 0) lines.push(`局域网内其他电脑访问：${lan.join("  ")}`);
   if (bootstrap.created && bootstrap.production) {

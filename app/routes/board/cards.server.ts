@@ -3,7 +3,7 @@ import type { ExpressionBuilder, Kysely, Transaction } from "kysely";
 import type { AppDatabase } from "../../../db/index";
 import type { Database, TaskStatus } from "../../../db/schema";
 import {
-  COLUMN_LIMIT,
+  columnLimits,
   isTaskStatus,
   limitColumns,
   matchesFilters,
@@ -319,7 +319,7 @@ export async function listCarriedTasks(db: Db, planId: number): Promise<CarriedC
 export async function listBoard(
   db: AppDatabase,
   plan: PlanInfo,
-  { filters, today, limit = filters.all ? Infinity : COLUMN_LIMIT }: { filters: BoardFilters; today: string; limit?: number },
+  { filters, today, limit = columnLimits(filters) }: { filters: BoardFilters; today: string; limit?: number | Record<TaskStatus, number> },
 ): Promise<BoardData> {
   // 已结转 cards leave the columns, the lights and the counts; they are listed apart, linked to their successor.
   const carried = await listCarriedTasks(db, plan.id);
