@@ -320,10 +320,11 @@ export function groupIntoLanes(cards: BoardCard[], by: LaneBy, order: readonly s
 // ---------------------------------------------------------------- large plans
 
 /**
- * Cards per column drawn at first: what a large screen shows, so a 1,000-card plan sends ~160
- * cards instead of 1,000. Each column's "显示更多" asks for COLUMN_LIMIT more.
+ * Cards per column drawn at first: a few screens' worth even on a large screen, so a 1,000-card
+ * plan sends 64 cards (under 200 KB of HTML) instead of 1,000. Each column's "显示更多" asks for
+ * COLUMN_LIMIT more, and with JavaScript follows itself as the column scrolls.
  */
-export const COLUMN_LIMIT = 40;
+export const COLUMN_LIMIT = 16;
 /** The most cards one column draws through "显示更多" (past that, "显示全部"). */
 export const MAX_COLUMN_SHOWN = 2000;
 
@@ -351,6 +352,17 @@ export function columnLimits(filters: Pick<BoardFilters, "all" | "more">): Recor
     pending_review: limit("pending_review"),
     done: limit("done"),
   };
+}
+
+/**
+ * A board no bigger than the first page of all its columns (a usual year's 30–60 tasks) is drawn
+ * whole: no column stops short at COLUMN_LIMIT while the page would be no larger anyway.
+ */
+export const WHOLE_BOARD_CARDS = 4 * COLUMN_LIMIT;
+
+/** How many cards each column draws when `matching` cards pass the filters. */
+export function drawnLimits(filters: Pick<BoardFilters, "all" | "more">, matching: number): Record<TaskStatus, number> | number {
+  return matching <= WHOLE_BOARD_CARDS ? Infinity : columnLimits(filters);
 }
 
 /** The filters of the view that shows one more page of `status` (the "显示更多" link). */

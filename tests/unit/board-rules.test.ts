@@ -7,6 +7,7 @@ import {
   classifyMove,
   columnLimits,
   COLUMN_LIMIT,
+  drawnLimits,
   groupIntoLanes,
   limitColumns,
   matchesFilters,
@@ -15,6 +16,7 @@ import {
   parseBoardFilters,
   sortCards,
   STATUSES,
+  WHOLE_BOARD_CARDS,
   withMoreOf,
   type BoardCard,
   type TaskStatus,
@@ -314,6 +316,15 @@ describe("column limit for large plans", () => {
     // Filters stay on the link.
     const filtered = withMoreOf(parseBoardFilters(new URLSearchParams("unit=3&q=排查")), "done");
     expect(boardSearch(2024, filtered)).toBe(`?year=2024&unit=3&q=%E6%8E%92%E6%9F%A5&more=done%3A${2 * COLUMN_LIMIT}`);
+  });
+
+  it("draws a board no bigger than one page of each column whole", () => {
+    const filters = parseBoardFilters(new URLSearchParams("year=2024"));
+    expect(drawnLimits(filters, WHOLE_BOARD_CARDS)).toBe(Infinity);
+    expect(drawnLimits(filters, WHOLE_BOARD_CARDS + 1)).toEqual(columnLimits(filters));
+    // 40 cards with 17 in one column: all 17 are drawn.
+    const cards = Array.from({ length: 40 }, (_, i) => card(i + 1, { status: i < 17 ? "in_progress" : "done", position: `a${i}` }));
+    expect(limitColumns(cards, drawnLimits(filters, cards.length)).cards).toHaveLength(40);
   });
 
   it("limits each column by its own count", () => {

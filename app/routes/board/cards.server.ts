@@ -3,7 +3,7 @@ import type { ExpressionBuilder, Kysely, Transaction } from "kysely";
 import type { AppDatabase } from "../../../db/index";
 import type { Database, TaskStatus } from "../../../db/schema";
 import {
-  columnLimits,
+  drawnLimits,
   isTaskStatus,
   limitColumns,
   matchesFilters,
@@ -319,7 +319,7 @@ export async function listCarriedTasks(db: Db, planId: number): Promise<CarriedC
 export async function listBoard(
   db: AppDatabase,
   plan: PlanInfo,
-  { filters, today, limit = columnLimits(filters) }: { filters: BoardFilters; today: string; limit?: number | Record<TaskStatus, number> },
+  { filters, today, limit }: { filters: BoardFilters; today: string; limit?: number | Record<TaskStatus, number> },
 ): Promise<BoardData> {
   // 已结转 cards leave the columns, the lights and the counts; they are listed apart, linked to their successor.
   const carried = await listCarriedTasks(db, plan.id);
@@ -333,7 +333,7 @@ export async function listBoard(
   const matching = all.filter((card) => matchesFilters(card, filters));
   const lights: Record<Light, number> = { green: 0, yellow: 0, red: 0, done: 0, upcoming: 0 };
   for (const card of matching) lights[card.light.light] += 1;
-  const { cards, hidden } = limitColumns(matching, limit);
+  const { cards, hidden } = limitColumns(matching, limit ?? drawnLimits(filters, matching.length));
   const recentMoves = await listRecentMoves(db, plan.id);
   return { cards, total: all.length, hidden, lights, options: { units, leaders, categories }, carried, recentMoves };
 }
