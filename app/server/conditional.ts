@@ -11,43 +11,15 @@
 // (bumpChangeSeq) or be covered by the state below.
 import { createHash } from "node:crypto";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
-import { sql } from "kysely";
 import type { AppDatabase } from "../../db/index";
 import { todayKey } from "~/models/plans.server";
 import { countTodo } from "~/models/todo.server";
+import { readViewState } from "~/models/view-state.server";
 import { readSessionToken, sessionCookie, validateSessionToken } from "~/utils/session.server";
 import { isHttpsRequest } from "~/utils/https.server";
 
 /** Paths (documents and their single-fetch .data) that answer 304 to a matching If-None-Match. */
 export const CONDITIONAL_PATHS = new Set(["/board", "/board.data", "/board/meeting", "/board/meeting.data", "/kpi", "/kpi.data"]);
-
-/**
- * The database's state as these pages show it, in two cheap queries (primary keys and small
- * tables), written the same for SQLite and PostgreSQL.
- */
-async function viewState(db: AppDatabase): Promise<unknown[]> {
-  const plans = await db.selectFrom("plans").select(["id", "change_seq", "version"]).orderBy("id").execute();
-  const { rows } = await sql<{
-    users: unknown;
-    units: unknown;
-    comments: number | string | null;
-    attachments: number | string | null;
-  }>`
-    select (select max(updated_at) from users) as users,
-           (select max(updated_at) from units) as units,
-           (select max(id) from comments) as comments,
-           (select max(id) from attachments) as attachments`.execute(db);
-  const latest = rows[0];
-  return [
-    plans.map((p) => `${p.id}:${p.change_seq}:${p.version}`).join(","),
-    // PostgreSQL answers timestamps as Date and bigint maxima as strings: one spelling for both.
-    ...(latest
-      ? [latest.users, latest.units, latest.comments, latest.attachments].map((v) =>
-          v == null ? null : String(v instanceof Date ? v.toISOString() : v),
-        )
-      : []),
-  ];
-}
 
 /** The sorted query string, so the same view under reordered parameters has one tag. */
 function normalizedQuery(url: string): string {
@@ -84,7 +56,7 @@ export function conditionalViews({ db, buildVersion }: { db: () => AppDatabase; 
         todayKey(),
         // The shell's 我的待办 badge (填报 due, 催办, 退回, 待验收, 延期申请): the same count the root loader shows.
         await countTodo(db(), { id: user.id, role: user.role, unitId: user.unit_id }, new Date()),
-        await viewState(db()),
+        await readViewState(db()),
       ]);
       const headers = { ETag: tag, "Cache-Control": "private, no-cache", Vary: "Cookie" };
       const asked = req.get("if-none-match");
