@@ -164,7 +164,8 @@ async function serve(bootstrap: Awaited<ReturnType<typeof prepareDatabase>> | nu
   app.use(remixGuards());
   // Assets are built once and cached for a year: compress them well. Pages and data are made
   // per request: the fastest levels (on the board's page, gzip 1 takes half the time of the
-  // default 6 for ~15% more bytes, brotli 1 a sixth of the default 4 for ~20% more).
+  // default 6 for ~15% more bytes, brotli 1 a sixth of the default 4 for ~20% more). Documents
+  // arrive already gzipped in one call by entry.server, which this middleware leaves alone.
   const compressAssets = compression();
   const compressPages = compression({
     level: 1,
