@@ -27,7 +27,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const plan = await findPlan(db, parsePlanYear(new URL(args.request.url).searchParams.get("year")), today);
   const loadedAt = new Date().toISOString();
   if (!plan) return { plan: null, today, loadedAt, cards: [], leaders: [], lights: null, hidden: 0, total: 0 };
-  const board = await listBoardShared(db, plan, { filters: EMPTY_FILTERS, today });
+  const board = await listBoardShared(db, plan, { filters: EMPTY_FILTERS, today, viewState: args.context.checked?.viewState });
   const hidden = Object.values(board.hidden).reduce((sum, n) => sum + n, 0);
   return { plan, today, loadedAt, cards: board.cards, leaders: board.options.leaders, lights: board.lights, hidden, total: board.total };
 }

@@ -45,6 +45,9 @@ export function conditionalViews({ db, buildVersion }: { db: () => AppDatabase; 
       const user = session.user;
       // Those sent to change their password first get a redirect, never a cached page.
       if (user.must_change_password) return next();
+      // The shell's 我的待办 badge (填报 due, 催办, 退回, 待验收, 延期申请): the same count the root loader shows.
+      const todoCount = await countTodo(db(), { id: user.id, role: user.role, unitId: user.unit_id }, new Date());
+      const viewState = await readViewState(db());
       const tag = viewTag([
         buildVersion,
         req.path,
@@ -54,9 +57,8 @@ export function conditionalViews({ db, buildVersion }: { db: () => AppDatabase; 
         user.unit_id,
         user.display_name,
         todayKey(),
-        // The shell's 我的待办 badge (填报 due, 催办, 退回, 待验收, 延期申请): the same count the root loader shows.
-        await countTodo(db(), { id: user.id, role: user.role, unitId: user.unit_id }, new Date()),
-        await readViewState(db()),
+        todoCount,
+        viewState,
       ]);
       const headers = { ETag: tag, "Cache-Control": "private, no-cache", Vary: "Cookie" };
       const asked = req.get("if-none-match");
@@ -67,6 +69,8 @@ export function conditionalViews({ db, buildVersion }: { db: () => AppDatabase; 
         return;
       }
       res.set(headers);
+      // The page's loaders take these from here (the renewed cookie is already on the answer).
+      res.locals.checked = { session: { ...session, renewed: false }, todoCount, viewState };
       // Only a page that rendered (200) may be kept and revalidated; a redirect or error is not.
       const writeHead = res.writeHead;
       res.writeHead = function (this: Response, ...args: Parameters<Response["writeHead"]>) {

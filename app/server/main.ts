@@ -193,6 +193,7 @@ async function serve(bootstrap: Awaited<ReturnType<typeof prepareDatabase>> | nu
           requestId: res.locals.requestId as string,
           clientAddress: req.ip ?? req.socket.remoteAddress ?? undefined,
           https: isHttpsRequest(req),
+          checked: res.locals.checked,
           appendSetCookie: (cookie: string) => res.append("Set-Cookie", cookie),
           setLoggedUser: (userId: number) => {
             res.locals.userId = userId;

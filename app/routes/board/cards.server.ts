@@ -392,23 +392,16 @@ const recentBoards = new WeakMap<object, Map<string, { at: number; board: Promis
 export async function listBoardShared(
   db: AppDatabase,
   plan: PlanInfo,
-  options: { filters: BoardFilters; today: string },
+  options: { filters: BoardFilters; today: string; viewState?: unknown[] },
 ): Promise<BoardData> {
-  const key = JSON.stringify([
-    plan.id,
-    plan.changeSeq,
-    plan.version,
-    plan.thresholds,
-    options.today,
-    options.filters,
-    await readViewState(db),
-  ]);
+  const { viewState = await readViewState(db), ...view } = options;
+  const key = JSON.stringify([plan.id, plan.changeSeq, plan.version, plan.thresholds, view.today, view.filters, viewState]);
   let boards = recentBoards.get(db);
   if (!boards) recentBoards.set(db, (boards = new Map()));
   const now = Date.now();
   const kept = boards.get(key);
   if (kept && now - kept.at < BOARD_REUSE_MS) return kept.board;
-  const board = listBoard(db, plan, options);
+  const board = listBoard(db, plan, view);
   boards.delete(key);
   boards.set(key, { at: now, board });
   const known = boards;

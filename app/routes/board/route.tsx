@@ -40,7 +40,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const filters = parseBoardFilters(url.searchParams);
   const { plan, years } = await findPlanAndYears(db, requestedYear, today);
   const actor = { id: user.id, role: user.role, unitId: user.unitId };
-  const board = plan ? await listBoardShared(db, plan, { filters, today }) : null;
+  const board = plan ? await listBoardShared(db, plan, { filters, today, viewState: args.context.checked?.viewState }) : null;
   const thisYear = yearOfDateKey(today);
   const newYear: NewYearBannerData | null =
     can(actor, "summary.manage") && !years.some((y) => y.year === thisYear)
