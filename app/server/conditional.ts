@@ -1,11 +1,12 @@
 // Conditional GETs for the pages people leave open and reload: the board, the meeting view (which
 // refreshes itself every few seconds) and the KPI page, as documents and as single-fetch data.
 // Each answer carries an ETag made of everything those pages show that can change: the code
-// (the build's version), who is looking (user, role, unit, name), what they asked for (path and
-// query: year, filters, paging), the date, and the database's state as the pages see it (every
-// plan's change counter and version, and the newest user, unit, comment and attachment). When a
-// browser asks again with that tag, the answer is an empty 304 before Remix routes, loads or
-// renders anything: two small queries instead of a page.
+// (the build's version), who is looking (user, role, unit, name, and the 我的待办 count their
+// navigation shows), what they asked for (path and query: year, filters, paging), the date, and
+// the database's state as the pages see it (every plan's change counter and version, and the
+// newest user, unit, comment and attachment). When a browser asks again with that tag, the answer
+// is an empty 304 before Remix routes, loads or renders anything: a few small queries instead of
+// a page. A page that does render takes what was read here from the load context.
 //
 // A write that changes what these pages show must bump the plan's change counter
 // (bumpChangeSeq) or be covered by the state below.
