@@ -209,13 +209,14 @@ export const DraggableCard = memo(function DraggableCard({
       ) : null}
       <CardBody card={card} detailHref={detailHref} pending={pending} />
       {/* Without JavaScript a card moves from its own page: one small link here instead of a form
-          of six buttons per card (a thousand-card plan's page stays small). */}
+          of six buttons per card (a thousand-card plan's page stays small). A plain <a>: a router
+          Link per card added a React commit per pointer move while dragging. */}
       {!draggable ? null : moveToFailure ? (
         <MoveToForm card={card} back={back} targets={targets} failure={moveToFailure} />
       ) : (
-        <Link to={`${detailHref}#detail-move`} className="move-to-link" preventScrollReset>
+        <a href={`${detailHref}#detail-move`} className="move-to-link">
           移动到…
-        </Link>
+        </a>
       )}
     </li>
   );
