@@ -1,5 +1,6 @@
 // What the server entry hands every loader and action (see app/server/main.ts).
 import "@remix-run/node";
+import type { ValidatedSession } from "~/utils/session.server";
 
 export interface RequestContext {
   /** Nonce of this response's Content-Security-Policy, for <Scripts>. */
@@ -14,6 +15,11 @@ export interface RequestContext {
   appendSetCookie?: (cookie: string) => void;
   /** Tells the request log which user made the request. */
   setLoggedUser?: (userId: number) => void;
+  /**
+   * What the conditional-request check (app/server/conditional.ts) already read for this GET of
+   * the board, meeting view or KPI page, so its loaders do not read it a second time.
+   */
+  checked?: { session: ValidatedSession; todoCount: number; viewState: unknown[] };
 }
 
 declare module "@remix-run/node" {

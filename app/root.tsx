@@ -27,7 +27,7 @@ export async function loader(args: LoaderFunctionArgs) {
       username: user.username,
       role: user.role,
       unitId: user.unitId,
-      todoCount: await countTodo(getDb(), user, new Date()),
+      todoCount: args.context.checked?.todoCount ?? (await countTodo(getDb(), user, new Date())),
     },
   };
 }

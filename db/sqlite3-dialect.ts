@@ -23,6 +23,37 @@ export interface Sqlite3DialectConfig {
   filename: string;
   /** Milliseconds SQLite waits for another process's lock before SQLITE_BUSY. */
   busyTimeoutMs?: number;
+  /**
+   * How long, in all, a statement that got SQLITE_BUSY anyway is tried again before the error
+   * is let through (default 30 s). Several server processes share one file: SQLite's own wait
+   * (busy_timeout) is not a queue, so under a write storm one writer can lose every turn.
+   */
+  busyRetryMs?: number;
+}
+
+/** SQLITE_BUSY (another connection holds the lock); SQLITE_LOCKED is another matter. */
+export function isBusyError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "SQLITE_BUSY" || (error instanceof Error && /SQLITE_BUSY/.test(error.message));
+}
+
+/**
+ * Runs `attempt` again while it fails with SQLITE_BUSY, with a growing, jittered pause, for at
+ * most `maxWaitMs` in all. Only for statements that did nothing when they failed busy: a BEGIN,
+ * a COMMIT (the transaction stays open and may commit later) or a statement outside a
+ * transaction (SQLite applies a statement whole or not at all).
+ */
+export async function retryWhileBusy<T>(attempt: () => Promise<T>, maxWaitMs: number): Promise<T> {
+  const deadline = Date.now() + maxWaitMs;
+  for (let round = 0; ; round++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!isBusyError(error) || Date.now() >= deadline) throw error;
+      const pause = Math.min(200, 5 * 2 ** Math.min(round, 6)) * (0.5 + Math.random());
+      await new Promise((resolve) => setTimeout(resolve, Math.min(pause, Math.max(1, deadline - Date.now()))));
+    }
+  }
 }
 
 export class Sqlite3Dialect implements Dialect {
@@ -77,7 +108,7 @@ class Sqlite3Driver implements Driver {
 
   async init(): Promise<void> {
     this.db = await openDatabase(this.config.filename);
-    this.connection = new Sqlite3Connection(this.db);
+    this.connection = new Sqlite3Connection(this.db, this.config.busyRetryMs ?? 30_000);
     const pragmas = [
       `pragma busy_timeout = ${Math.max(0, Math.floor(this.config.busyTimeoutMs ?? 5000))}`,
       "pragma journal_mode = WAL",
@@ -97,14 +128,21 @@ class Sqlite3Driver implements Driver {
   async beginTransaction(connection: DatabaseConnection): Promise<void> {
     // IMMEDIATE takes the write lock up front, so another process's writer makes us
     // wait (busy_timeout) at BEGIN instead of failing half-way through the transaction.
-    await connection.executeQuery(CompiledQuery.raw("begin immediate"));
+    // A BEGIN that still finds the lock taken after busy_timeout is tried again (it did nothing).
+    const sqlite = connection as Sqlite3Connection;
+    await sqlite.retrying(CompiledQuery.raw("begin immediate"));
+    sqlite.inTransaction = true;
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw("commit"));
+    const sqlite = connection as Sqlite3Connection;
+    await sqlite.retrying(CompiledQuery.raw("commit"));
+    sqlite.inTransaction = false;
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    const sqlite = connection as Sqlite3Connection;
+    sqlite.inTransaction = false;
     await connection.executeQuery(CompiledQuery.raw("rollback"));
   }
 
@@ -132,9 +170,24 @@ function returnsRows(compiledQuery: CompiledQuery): boolean {
 }
 
 class Sqlite3Connection implements DatabaseConnection {
-  constructor(private readonly db: sqlite3.Database) {}
+  /** Inside BEGIN IMMEDIATE … COMMIT: this connection holds the write lock, nothing is retried. */
+  inTransaction = false;
+
+  constructor(
+    private readonly db: sqlite3.Database,
+    private readonly busyRetryMs: number,
+  ) {}
 
   executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
+    // Outside a transaction every statement stands alone and is safe to send again.
+    return this.inTransaction ? this.executeOnce<R>(compiledQuery) : this.retrying<R>(compiledQuery);
+  }
+
+  retrying<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
+    return retryWhileBusy(() => this.executeOnce<R>(compiledQuery), this.busyRetryMs);
+  }
+
+  private executeOnce<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
     const { sql, parameters } = compiledQuery;
     const params = parameters.map((value) => (typeof value === "boolean" ? Number(value) : value));
     if (returnsRows(compiledQuery)) {

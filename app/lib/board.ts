@@ -185,9 +185,20 @@ export interface BoardFilters {
   lane: LaneBy;
   /** Show every card, not just the first COLUMN_LIMIT of each column. */
   all: boolean;
+  /** Columns the user asked to show more of ("显示更多"): how many cards each shows. */
+  more: Partial<Record<TaskStatus, number>>;
 }
 
-export const EMPTY_FILTERS: BoardFilters = { unit: null, leader: null, category: null, light: null, q: "", lane: "none", all: false };
+export const EMPTY_FILTERS: BoardFilters = {
+  unit: null,
+  leader: null,
+  category: null,
+  light: null,
+  q: "",
+  lane: "none",
+  all: false,
+  more: {},
+};
 
 /** Reads filters from the URL; anything malformed is ignored, never an error. */
 export function parseBoardFilters(params: URLSearchParams): BoardFilters {
@@ -202,6 +213,7 @@ export function parseBoardFilters(params: URLSearchParams): BoardFilters {
     q: (params.get("q") ?? "").trim().slice(0, 60),
     lane: lane && (LANE_VALUES as readonly string[]).includes(lane) ? (lane as LaneBy) : "none",
     all: params.get("all") === "1",
+    more: parseColumnMore(params.get("more")),
   };
 }
 
@@ -216,6 +228,8 @@ export function boardSearch(year: number | null, filters: BoardFilters): string 
   if (filters.q) params.set("q", filters.q);
   if (filters.lane !== "none") params.set("lane", filters.lane);
   if (filters.all) params.set("all", "1");
+  const more = STATUSES.filter((status) => filters.more[status] != null).map((status) => `${status}:${filters.more[status]}`);
+  if (more.length > 0 && !filters.all) params.set("more", more.join(","));
   const search = params.toString();
   return search ? `?${search}` : "";
 }
@@ -305,19 +319,72 @@ export function groupIntoLanes(cards: BoardCard[], by: LaneBy, order: readonly s
 
 // ---------------------------------------------------------------- large plans
 
-/** Cards per column shown unless the user asks for all: keeps a 1,000-card plan quick. */
-export const COLUMN_LIMIT = 60;
+/**
+ * Cards per column drawn at first: a few screens' worth even on a large screen, so a 1,000-card
+ * plan sends 64 cards (under 200 KB of HTML) instead of 1,000. Each column's "显示更多" asks for
+ * COLUMN_LIMIT more, and with JavaScript follows itself as the column scrolls.
+ */
+export const COLUMN_LIMIT = 16;
+/** The most cards one column draws through "显示更多" (past that, "显示全部"). */
+export const MAX_COLUMN_SHOWN = 2000;
 
 /**
- * The first `limit` cards of each column (cards in position order), and how many were left out
- * per column. Moves still work: the server only needs a card's neighbours, which are shown.
+ * `more=in_progress:80,done:120` → how many cards those columns show. Counts are rounded up
+ * to whole pages of COLUMN_LIMIT and capped; anything malformed is ignored, never an error.
  */
-export function limitColumns(cards: BoardCard[], limit: number): { cards: BoardCard[]; hidden: Record<TaskStatus, number> } {
+export function parseColumnMore(value: string | null): Partial<Record<TaskStatus, number>> {
+  const more: Partial<Record<TaskStatus, number>> = {};
+  for (const part of (value ?? "").slice(0, 200).split(",")) {
+    const [status, count] = part.split(":");
+    if (!isTaskStatus(status) || !/^\d{1,5}$/.test(count ?? "")) continue;
+    const n = Math.min(MAX_COLUMN_SHOWN, Math.ceil(Number(count) / COLUMN_LIMIT) * COLUMN_LIMIT);
+    if (n > COLUMN_LIMIT) more[status] = n;
+  }
+  return more;
+}
+
+/** How many cards each column draws for these filters. */
+export function columnLimits(filters: Pick<BoardFilters, "all" | "more">): Record<TaskStatus, number> {
+  const limit = (status: TaskStatus) => (filters.all ? Infinity : (filters.more[status] ?? COLUMN_LIMIT));
+  return {
+    not_started: limit("not_started"),
+    in_progress: limit("in_progress"),
+    pending_review: limit("pending_review"),
+    done: limit("done"),
+  };
+}
+
+/**
+ * A board no bigger than the first page of all its columns (a usual year's 30–60 tasks) is drawn
+ * whole: no column stops short at COLUMN_LIMIT while the page would be no larger anyway.
+ */
+export const WHOLE_BOARD_CARDS = 4 * COLUMN_LIMIT;
+
+/** How many cards each column draws when `matching` cards pass the filters. */
+export function drawnLimits(filters: Pick<BoardFilters, "all" | "more">, matching: number): Record<TaskStatus, number> | number {
+  return matching <= WHOLE_BOARD_CARDS ? Infinity : columnLimits(filters);
+}
+
+/** The filters of the view that shows one more page of `status` (the "显示更多" link). */
+export function withMoreOf(filters: BoardFilters, status: TaskStatus): BoardFilters {
+  const shown = columnLimits(filters)[status];
+  return { ...filters, more: { ...filters.more, [status]: Math.min(MAX_COLUMN_SHOWN, shown + COLUMN_LIMIT) } };
+}
+
+/**
+ * The first cards of each column (cards in position order) up to its limit, and how many were
+ * left out per column. Moves still work: the server only needs a card's neighbours, which are shown.
+ */
+export function limitColumns(
+  cards: BoardCard[],
+  limit: number | Record<TaskStatus, number>,
+): { cards: BoardCard[]; hidden: Record<TaskStatus, number> } {
+  const limits = typeof limit === "number" ? { not_started: limit, in_progress: limit, pending_review: limit, done: limit } : limit;
   const shown: Record<TaskStatus, number> = { not_started: 0, in_progress: 0, pending_review: 0, done: 0 };
   const hidden: Record<TaskStatus, number> = { not_started: 0, in_progress: 0, pending_review: 0, done: 0 };
   const kept: BoardCard[] = [];
   for (const card of sortCards(cards)) {
-    if (shown[card.status] < limit) {
+    if (shown[card.status] < limits[card.status]) {
       shown[card.status] += 1;
       kept.push(card);
     } else {

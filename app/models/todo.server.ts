@@ -150,7 +150,8 @@ export async function getTodo(db: AppDatabase, actor: Actor, now: Date, today: s
   for (const planId of planIds) {
     const plan = await getPlan(db, planId);
     if (!plan) continue;
-    const { cards } = await listBoard(db, plan, { filters: EMPTY_FILTERS, today });
+    // Every card: a flagged one may sit past the board's first page of its column.
+    const { cards } = await listBoard(db, plan, { filters: EMPTY_FILTERS, today, limit: Infinity });
     for (const card of cards) {
       const mine =
         unitId != null ? card.leadUnit?.id === unitId || card.supportUnits.some((u) => u.id === unitId) : card.leadUser?.id === actor.id;

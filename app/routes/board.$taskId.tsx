@@ -304,7 +304,7 @@ export default function TaskDetailPanel() {
       {canMove ? (
         <section className="detail-section" aria-labelledby="detail-move">
           <h3 id="detail-move">移动卡片</h3>
-          <MoveToForm card={card} back={back} targets={targets} withReason />
+          <MoveToForm card={card} back={back} targets={targets} withReason open />
         </section>
       ) : null}
 

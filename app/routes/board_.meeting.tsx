@@ -9,7 +9,7 @@ import { useLiveBoard } from "~/routes/board/use-live-board";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { COLUMN_LIMIT, EMPTY_FILTERS, groupIntoLanes, STATUS_LABELS, STATUSES } from "~/lib/board";
 import { formatDate, formatDateTime } from "~/lib/weeks";
-import { listBoard } from "~/routes/board/cards.server";
+import { listBoardShared } from "~/routes/board/cards.server";
 import boardStyles from "~/styles/board.css";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
@@ -26,7 +26,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const plan = await findPlanOfUrl(db, args.request.url, today);
   const loadedAt = new Date().toISOString();
   if (!plan) return { plan: null, today, loadedAt, cards: [], leaders: [], lights: null, hidden: 0, total: 0 };
-  const board = await listBoard(db, plan, { filters: EMPTY_FILTERS, today });
+  const board = await listBoardShared(db, plan, { filters: EMPTY_FILTERS, today, viewState: args.context.checked?.viewState });
   const hidden = Object.values(board.hidden).reduce((sum, n) => sum + n, 0);
   return { plan, today, loadedAt, cards: board.cards, leaders: board.options.leaders, lights: board.lights, hidden, total: board.total };
 }

@@ -2,9 +2,19 @@ import type { BootstrapResult } from "~/models/bootstrap.server";
 import { lanUrls } from "~/utils/lan-address.server";
 import { ROLE_LABELS } from "~/utils/permissions";
 
-export function printStartBanner({ port, host, bootstrap }: { port: number; host: string; bootstrap: BootstrapResult }) {
+export function printStartBanner({
+  port,
+  host,
+  bootstrap,
+  workers,
+}: {
+  port: number;
+  host: string;
+  bootstrap: BootstrapResult;
+  workers: number;
+}) {
   const url = `http://localhost:${port}`;
-  const lines = ["", `年度重点工作看板已启动：${url}`];
+  const lines = ["", `年度重点工作看板已启动：${url}${workers > 1 ? `（${workers} 个工作进程）` : ""}`];
   const lan = host === "0.0.0.0" ? lanUrls(port) : [];
   if (lan.length > 0) lines.push(`局域网内其他电脑访问：${lan.join("  ")}`);
   if (bootstrap.created && bootstrap.production) {

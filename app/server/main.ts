@@ -1,6 +1,9 @@
 // The production server: Express in front of the Remix build. It owns what Remix 2 has no
 // middleware for: the per-request CSP nonce, security headers, compression, static files,
-// request logs, migrations and the first-start bootstrap, and graceful shutdown.
+// request logs, migrations and the first-start bootstrap, and graceful shutdown. With more than
+// one core it runs as a cluster (app/server/cluster.ts): the primary migrates and bootstraps
+// once, prints the banner once, and the workers serve.
+import cluster from "node:cluster";
 import { randomBytes, randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import type { Server } from "node:http";
@@ -18,6 +21,8 @@ import { closeDb, getDb } from "~/utils/db.server";
 import { bootstrapIfEmpty } from "~/models/bootstrap.server";
 import { HSTS_HEADER_VALUE, isHttpsRequest } from "~/utils/https.server";
 import { printStartBanner } from "~/server/banner";
+import { runPrimary, runsBackgroundJobs, workerCount } from "~/server/cluster";
+import { conditionalViews } from "~/server/conditional";
 import { withBodyLimit } from "~/server/body-limit";
 import { remixGuards } from "~/server/remix-guards";
 import { startBackgroundJobs } from "~/server/background-jobs";
@@ -68,14 +73,32 @@ function refuseCrossSiteWrites(req: express.Request, res: express.Response, next
     );
 }
 
-async function main() {
+/** Migrations and the first-start bootstrap: once per start, before any request is served. */
+async function prepareDatabase() {
   const db = getDb();
   await migrateToLatest(db);
-  const bootstrap = await bootstrapIfEmpty(db, {
+  return bootstrapIfEmpty(db, {
     production: !demo,
     demoPassword: process.env.DEMO_PASSWORD,
   });
+}
 
+async function main() {
+  // `npm run dev` stays one process: remix dev reloads the build in it.
+  const workers = development ? 1 : workerCount();
+  if (cluster.isPrimary && workers > 1) {
+    const bootstrap = await prepareDatabase();
+    // The primary serves nothing: its handle goes before the workers open theirs.
+    await closeDb();
+    runPrimary({ workers, onAllListening: () => printStartBanner({ port, host, bootstrap, workers }) });
+    return;
+  }
+  const bootstrap = cluster.isWorker ? null : await prepareDatabase();
+  await serve(bootstrap);
+}
+
+/** The HTTP server; in a cluster worker the primary has already prepared the database. */
+async function serve(bootstrap: Awaited<ReturnType<typeof prepareDatabase>> | null) {
   const build = await loadBuild();
   const app = express();
   app.disable("x-powered-by");
@@ -103,6 +126,8 @@ async function main() {
     });
     next();
   });
+  // Before helmet: a 304 carries no new CSP nonce, so the browser keeps the page's own.
+  app.use(conditionalViews({ db: getDb, buildVersion: build.assets.version }));
 
   app.use(
     helmet({
@@ -139,7 +164,8 @@ async function main() {
   app.use(remixGuards());
   // Assets are built once and cached for a year: compress them well. Pages and data are made
   // per request: the fastest levels (on the board's page, gzip 1 takes half the time of the
-  // default 6 for ~15% more bytes, brotli 1 a sixth of the default 4 for ~20% more).
+  // default 6 for ~15% more bytes, brotli 1 a sixth of the default 4 for ~20% more). Documents
+  // arrive already gzipped in one call by entry.server, which this middleware leaves alone.
   const compressAssets = compression();
   const compressPages = compression({
     level: 1,
@@ -167,6 +193,7 @@ async function main() {
           requestId: res.locals.requestId as string,
           clientAddress: req.ip ?? req.socket.remoteAddress ?? undefined,
           https: isHttpsRequest(req),
+          checked: res.locals.checked,
           appendSetCookie: (cookie: string) => res.append("Set-Cookie", cookie),
           setLoggedUser: (userId: number) => {
             res.locals.userId = userId;
@@ -177,23 +204,26 @@ async function main() {
   );
 
   const server: Server = app.listen(port, host, () => {
-    printStartBanner({ port, host, bootstrap });
+    if (bootstrap) printStartBanner({ port, host, bootstrap, workers: 1 });
     if (development) broadcastDevReady(build);
   });
 
-  // Reminders and the outbox worker: safe in every process (the database decides who runs what).
-  const backgroundJobs = process.env.BACKGROUND_JOBS === "0" ? null : startBackgroundJobs(db);
+  // Reminders and the outbox worker. One process of the cluster runs the reminders and the outbox; the database lease still makes
+  // each run and each message go out once if several installations share the database.
+  const backgroundJobs = process.env.BACKGROUND_JOBS === "0" || !runsBackgroundJobs() ? null : startBackgroundJobs(getDb());
 
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     backgroundJobs?.stop();
-    process.stdout.write(`收到 ${signal}，正在完成进行中的请求并关闭数据库…\n`);
+    if (cluster.isPrimary) process.stdout.write(`收到 ${signal}，正在完成进行中的请求并关闭数据库…\n`);
     server.close(async () => {
       await closeDb();
       process.exit(0);
     });
+    // The listener is closed now (in a cluster, the primary's share of it): say so to the primary.
+    if (cluster.isWorker) process.send?.({ type: "stopping" });
     // Keep-alive connections go idle as their last response ends: close them then, rather than
     // waiting out the keep-alive timeout, and tell clients not to reuse them.
     server.prependListener("request", (_req, res: import("node:http").ServerResponse) => res.setHeader("Connection", "close"));

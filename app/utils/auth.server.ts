@@ -64,7 +64,9 @@ export function getCurrentUser(args: RequestArgs): Promise<CurrentUser | null> {
 async function lookUpCurrentUser({ request, context }: RequestArgs): Promise<CurrentUser | null> {
   const token = readSessionToken(request);
   if (!token) return null;
-  const result = await validateSessionToken(getDb(), token);
+  // A GET the conditional-request check let through has had its session read already.
+  const checked = request.method === "GET" ? context?.checked?.session : undefined;
+  const result = checked ?? (await validateSessionToken(getDb(), token));
   if (!result) return null;
   if (result.renewed) context?.appendSetCookie?.(sessionCookie(token, result.session.expiresAt, requestIsHttps({ request, context })));
   context?.setLoggedUser?.(result.user.id);

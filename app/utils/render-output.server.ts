@@ -22,3 +22,14 @@ export function withoutNulBytes(chunk: Uint8Array): Uint8Array {
   length += chunk.length - from;
   return clean.subarray(0, length);
 }
+
+/** Whether the client takes gzip (listed, and not with q=0). */
+export function acceptsGzip(header: string | null): boolean {
+  if (!header) return false;
+  return header.split(",").some((part) => {
+    const [coding, ...params] = part.trim().toLowerCase().split(";");
+    if (coding.trim() !== "gzip" && coding.trim() !== "*") return false;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+    return !q || Number(q.slice(2)) > 0;
+  });
+}

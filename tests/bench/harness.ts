@@ -1,6 +1,6 @@
 // Small pieces the benchmark cases share: servers as child processes, a bounded load loop.
 import { execSync, spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 
 export function freePort(): Promise<number> {
@@ -22,8 +22,64 @@ export interface RunningServer {
   url: string;
   process: ChildProcess;
   stop: () => Promise<void>;
-  /** Peak resident memory of the server process so far, in bytes (Linux). */
+  /** Peak resident memory of the server so far, all its processes together, in bytes (Linux). */
   peakRss: () => number;
+  /** Peak resident memory of its largest single process so far (a cluster worker), in bytes. */
+  peakProcessRss: () => number;
+  /** CPU time (user + system) its processes have used so far, in seconds (Linux). */
+  cpuSeconds: () => number;
+  /** How many processes serve requests: the cluster's workers, or 1. */
+  workers: () => number;
+}
+
+/** A process and all its descendants (a cluster primary and its workers), from Linux's /proc. */
+export function processTree(pid: number): number[] {
+  const all = [pid];
+  for (let i = 0; i < all.length; i++) {
+    try {
+      for (const task of readdirSync(`/proc/${all[i]}/task`)) {
+        const children = readFileSync(`/proc/${all[i]}/task/${task}/children`, "utf8").trim();
+        if (children) all.push(...children.split(/\s+/).map(Number));
+      }
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return all;
+}
+
+/** Field `name` of /proc/<pid>/status in bytes (VmRSS, VmHWM), 0 when the process is gone. */
+export function statusBytes(pid: number, name: string): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    return Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) * 1024;
+  } catch {
+    return 0;
+  }
+}
+
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execSync("getconf CLK_TCK", { encoding: "utf8" }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** CPU seconds (utime + stime) of the processes, from /proc/<pid>/stat. */
+export function cpuSecondsOf(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      // Fields after the command name (which may hold spaces) start at state: utime is 14th, stime 15th.
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // ended
+    }
+  }
+  return ticks / CLOCK_TICKS;
 }
 
 export async function startServer(script: string, env: Record<string, string>, readyPath: string): Promise<RunningServer> {
@@ -49,6 +105,22 @@ export async function startServer(script: string, env: Record<string, string>, r
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
+  // The server's memory, all processes together, sampled while it runs (VmHWM is per process
+  // and the workers' peaks need not coincide).
+  let peakTotal = 0;
+  let peakLargest = 0;
+  const sampleRss = () => {
+    let total = 0;
+    for (const pid of processTree(child.pid!)) {
+      total += statusBytes(pid, "VmRSS");
+      peakLargest = Math.max(peakLargest, statusBytes(pid, "VmHWM"));
+    }
+    peakTotal = Math.max(peakTotal, total);
+    return { total: peakTotal, largest: peakLargest };
+  };
+  const sampler = setInterval(sampleRss, 250);
+  sampler.unref();
+  child.once("exit", () => clearInterval(sampler));
   return {
     url,
     process: child,
@@ -59,15 +131,10 @@ export async function startServer(script: string, env: Record<string, string>, r
         child.kill("SIGTERM");
         setTimeout(() => child.kill("SIGKILL"), 5000).unref();
       }),
-    peakRss: () => {
-      try {
-        const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
-        const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-        return kb * 1024;
-      } catch {
-        return 0;
-      }
-    },
+    peakRss: () => sampleRss().total,
+    peakProcessRss: () => sampleRss().largest,
+    cpuSeconds: () => cpuSecondsOf(processTree(child.pid!)),
+    workers: () => Math.max(1, processTree(child.pid!).length - 1),
   };
 }
 
@@ -130,4 +197,25 @@ export async function login(app: RunningServer, username: string, password: stri
   const cookie = response.headers.get("set-cookie")?.split(";")[0];
   if (response.status !== 302 || !cookie) throw new Error(`login of ${username} failed: ${response.status}`);
   return cookie;
+}
+
+/**
+ * Server CPU time per request, in milliseconds: all the server's processes' CPU time (Linux
+ * /proc, user + system) over `count` requests from `concurrency` clients, divided by `count`.
+ * Unlike wall time it hardly changes when someone else loads the machine.
+ */
+export async function cpuMsPerRequest(
+  app: RunningServer,
+  request: (i: number) => Promise<void>,
+  { count, concurrency, warmup = 20 }: { count: number; concurrency: number; warmup?: number },
+): Promise<number> {
+  for (let i = 0; i < warmup; i++) await request(-1 - i);
+  const before = app.cpuSeconds();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let i = next++; i < count; i = next++) await request(i);
+    }),
+  );
+  return ((app.cpuSeconds() - before) * 1000) / count;
 }

@@ -5,8 +5,9 @@ import { copyFileSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { parseSummary } from "../../app/lib/importer";
 import { SERVER_ENTRY } from "../../app/server/build";
-import { BENCH_PASSWORD, FULL_SIZE, generateLargePlan, LARGE_PLAN_YEAR, type LargePlanSize } from "./generate";
-import { alternating, ensureBuilt, expectOk, login, secondsPerRequest, startServer, type RunningServer } from "./harness";
+import { availableParallelism } from "node:os";
+import { BENCH_PASSWORD, FULL_SIZE, generateLargePlan, LARGE_PLAN_YEAR, MEDIUM_PLAN_YEAR, type LargePlanSize } from "./generate";
+import { alternating, cpuMsPerRequest, ensureBuilt, expectOk, login, secondsPerRequest, startServer, type RunningServer } from "./harness";
 import { moveTransfer } from "./move-transfer";
 import { benchDatabaseUrl, preparePostgres } from "./pg-option";
 import { updatePost } from "./update-post";
@@ -19,6 +20,9 @@ export interface CaseResult {
   unit: string;
   budget: number;
   ok: boolean;
+  /** The app server's request-serving processes during the case (cluster workers, or 1). */
+  workers?: number;
+  cores?: number;
 }
 
 const args = process.argv.slice(2);
@@ -53,6 +57,18 @@ function boardCase(name: string, year: number, app: RunningServer, base: Running
   };
 }
 
+/** Server CPU milliseconds per GET of `path` (all workers together), against an absolute budget. */
+function cpuCase(name: string, path: string, app: RunningServer, cookie: string, count: number, budgetMs: number) {
+  return async () => {
+    const ms = await cpuMsPerRequest(
+      app,
+      async () => void (await expectOk(await fetch(`${app.url}${path}`, { headers: { Cookie: cookie } }))),
+      { count, concurrency: 10 },
+    );
+    return result(name, Number(ms.toFixed(2)), 0, "ms CPU/request", budgetMs, true);
+  };
+}
+
 async function main() {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -72,11 +88,14 @@ async function main() {
   const base = await startServer("tests/bench/baseline-server.ts", { DATABASE_PATH: `${dir}/baseline.sqlite` }, "/board?year=1");
   const results: CaseResult[] = [];
   let peakRss = 0;
+  let peakProcessRss = 0;
+  const cores = availableParallelism();
   try {
     const cookie = await login(app, "leader", BENCH_PASSWORD);
     const n = (full: number) => (smoke ? Math.max(4, Math.round(full / 20)) : full);
     const cases: Record<string, () => Promise<CaseResult>> = {
-      "board-page-40": boardCase("board-page-40", SEED_PLAN_YEAR, app, base, cookie, n(200)),
+      // A 40-card plan in the database that also holds the 1,000-card plan (past years accumulate).
+      "board-page-40": boardCase("board-page-40", MEDIUM_PLAN_YEAR, app, base, cookie, n(200)),
       "board-page-1000": boardCase("board-page-1000", LARGE_PLAN_YEAR, app, base, cookie, n(30)),
       move: async () => {
         const tasks = await movableTasks(`${dir}/baseline.sqlite`);
@@ -169,6 +188,14 @@ async function main() {
         const { ours, baseline } = await updatePost(app, base, `${dir}/baseline.sqlite`, smoke ? 2 : 10);
         return result("update-post", ours, baseline, "s/request", 2);
       },
+      // The floor: an almost empty page that still signs the user in and draws the layout.
+      "floor-cpu": cpuCase("floor-cpu", "/settings/password", app, cookie, n(400), 2),
+      "board-40-cpu": cpuCase("board-40-cpu", `/board?year=${MEDIUM_PLAN_YEAR}`, app, cookie, n(300), 4),
+      "board-1000-cpu": cpuCase("board-1000-cpu", `/board?year=${LARGE_PLAN_YEAR}`, app, cookie, n(60), 25),
+      "board-1000-html": async () => {
+        const html = await expectOk(await fetch(`${app.url}/board?year=${LARGE_PLAN_YEAR}`, { headers: { Cookie: cookie } }));
+        return result("board-1000-html", Math.round(Buffer.byteLength(html) / 1024), 0, "KB", 200, true);
+      },
       "board-js": async () => {
         const html = await expectOk(await fetch(`${app.url}/board?year=${SEED_PLAN_YEAR}`, { headers: { Cookie: cookie } }));
         const sources = new Set<string>();
@@ -187,15 +214,26 @@ async function main() {
       if (only && !only.includes(name)) continue;
       log(`测量 ${name}…`);
       try {
-        results.push(await run());
+        results.push({ ...(await run()), workers: app.workers(), cores });
       } catch (error) {
         log(`${name} 失败：${error instanceof Error ? error.message : String(error)}`);
         results.push({ name, ours: NaN, baseline: NaN, ratio: NaN, unit: "error", budget: NaN, ok: false });
       }
       peakRss = Math.max(peakRss, app.peakRss());
-      log(`  ${name}: server peak RSS so far ${Math.round(peakRss / 1024 / 1024)} MB`);
+      peakProcessRss = Math.max(peakProcessRss, app.peakProcessRss());
+      log(
+        `  ${name}: server peak RSS so far ${Math.round(peakProcessRss / 1024 / 1024)} MB per process, ${Math.round(peakRss / 1024 / 1024)} MB in all (${app.workers()} workers)`,
+      );
     }
-    results.push(result("server-peak-rss", Math.round(peakRss / 1024 / 1024), 0, "MB", 300, true));
+    // Per process, as when the server was one process: each worker holds its own build, caches
+    // and database connection. All processes together are reported beside it.
+    const workers = app.workers();
+    results.push({ ...result("server-peak-rss", Math.round(peakProcessRss / 1024 / 1024), 0, "MB", 300, true), workers, cores });
+    results.push({
+      ...result("server-peak-rss-total", Math.round(peakRss / 1024 / 1024), 0, "MB", 300 * workers, true),
+      workers,
+      cores,
+    });
   } finally {
     await app.stop();
     await base.stop();
@@ -214,6 +252,7 @@ async function main() {
       `${r.baseline ? "≤ " : "≤ "}${r.budget}`,
       r.ok ? "ok" : "NOT OK",
     ]);
+    process.stdout.write(`${cores} cores, app server with ${results.find((r) => r.workers)?.workers ?? "?"} workers\n`);
     const header = ["case", "ours", "baseline", "ratio", "unit", "budget", ""];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => String(row[i]).length)));
     const line = (cells: string[]) => cells.map((c, i) => String(c).padEnd(widths[i])).join("  ");

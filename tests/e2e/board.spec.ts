@@ -282,7 +282,7 @@ test("drag with touch: press and hold, then move", async ({ browser }) => {
   await context.close();
 });
 
-test("without JavaScript, the 移动到 form moves a card through a normal POST", async ({ browser }) => {
+test("without JavaScript, 移动到… leads to the card's move form, which moves it through a normal POST", async ({ browser }) => {
   // Sign in (and create the task) with JS, then carry the session into a browser without it.
   const setup = await browser.newContext();
   const setupPage = await setup.newPage();
@@ -294,15 +294,18 @@ test("without JavaScript, the 移动到 form moves a card through a normal POST"
   const page = await context.newPage();
   await page.goto("/board");
   const card = cardIn(page, "not_started", title);
-  await card.locator("summary", { hasText: "移动到" }).click();
-  await card.getByRole("button", { name: "待验收 · 列尾" }).click();
+  // A card carries one link, not a form of its own: the form is on the card's page.
+  await expect(card.locator("form")).toHaveCount(0);
+  await card.getByRole("link", { name: "移动到…" }).click();
+  await expect(page).toHaveURL(new RegExp(`/board/${id}(\\?.*)?#detail-move$`));
+  const moveForm = page.getByRole("region", { name: "移动卡片" });
+  await moveForm.getByRole("button", { name: "待验收 · 列尾" }).click();
   await expect(page).toHaveURL(/\/board(\?.*)?$/);
   await expect(cardIn(page, "pending_review", title)).toBeVisible();
 
-  // 驳回 without a reason is refused, with the form open again to give one.
-  const moved = cardIn(page, "pending_review", title);
-  await moved.locator("summary", { hasText: "移动到" }).click();
-  await moved.getByRole("button", { name: "推进中 · 列首" }).click();
+  // 驳回 without a reason is refused, with the form open again under the card to give one.
+  await cardIn(page, "pending_review", title).getByRole("link", { name: "移动到…" }).click();
+  await page.getByRole("region", { name: "移动卡片" }).getByRole("button", { name: "推进中 · 列首" }).click();
   await expect(page.getByText("驳回须填写原因").first()).toBeVisible();
   const again = cardIn(page, "pending_review", title);
   await again.getByLabel(/驳回原因/).fill("请补充现场照片");

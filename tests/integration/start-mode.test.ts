@@ -64,10 +64,11 @@ async function startAndStop(env: Record<string, string>): Promise<string> {
   return output;
 }
 
+/** The react-dom files every process ran (a cluster's primary and each worker report their own). */
 function reactDomFiles(output: string): string[] {
-  const line = output.split("\n").find((l) => l.startsWith("REACT_DOM_FILES "));
-  if (!line) throw new Error(`no report from the preload: ${output}`);
-  return JSON.parse(line.slice("REACT_DOM_FILES ".length)) as string[];
+  const lines = output.split("\n").filter((l) => l.startsWith("REACT_DOM_FILES "));
+  if (lines.length === 0) throw new Error(`no report from the preload: ${output}`);
+  return lines.flatMap((line) => JSON.parse(line.slice("REACT_DOM_FILES ".length)) as string[]);
 }
 
 describe("npm start's way of starting", () => {

@@ -2,8 +2,8 @@
 // request must not freeze, fill or fool it. Run by `npm run test:stress` (load.ts); also on its
 // own against any local server: `npx tsx tests/stress/hardening.ts URL PID USER PASSWORD`.
 import { request as httpRequest } from "node:http";
-import { readFileSync } from "node:fs";
 import { docxBomb } from "../docx-bomb";
+import { processTree, statusBytes } from "../bench/harness";
 
 export interface HardeningTarget {
   url: string;
@@ -25,12 +25,9 @@ export interface Figure {
 
 const MB = 1024 * 1024;
 
+/** Resident memory of the server: the process and its cluster workers together. */
 function rssBytes(pid: number): number {
-  try {
-    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) * 1024;
-  } catch {
-    return 0;
-  }
+  return processTree(pid).reduce((sum, p) => sum + statusBytes(p, "VmRSS"), 0);
 }
 
 /** Peak RSS growth over `work`, sampled every 20 ms. */

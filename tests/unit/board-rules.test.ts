@@ -5,6 +5,9 @@ import {
   boardSearch,
   canDragCard,
   classifyMove,
+  columnLimits,
+  COLUMN_LIMIT,
+  drawnLimits,
   groupIntoLanes,
   limitColumns,
   matchesFilters,
@@ -13,6 +16,8 @@ import {
   parseBoardFilters,
   sortCards,
   STATUSES,
+  WHOLE_BOARD_CARDS,
+  withMoreOf,
   type BoardCard,
   type TaskStatus,
 } from "~/lib/board";
@@ -128,6 +133,7 @@ describe("filters in the URL", () => {
       q: "消防",
       lane: "leader",
       all: false,
+      more: {},
     });
     expect(parseBoardFilters(new URLSearchParams("light=purple&lane=diagonal&unit=-1"))).toMatchObject({
       light: null,
@@ -287,6 +293,56 @@ describe("column limit for large plans", () => {
     expect(kept.filter((c) => c.status === "in_progress").map((c) => c.id)).toEqual([7, 6, 5]);
     expect(kept.filter((c) => c.status === "done").map((c) => c.id)).toEqual([10, 9, 8]);
     expect(hidden).toEqual({ not_started: 0, in_progress: 4, pending_review: 0, done: 0 });
+  });
+
+  it("draws each column's first page, and one more page per 显示更多 of that column only", () => {
+    const filters = parseBoardFilters(new URLSearchParams("year=2024"));
+    expect(columnLimits(filters)).toEqual({
+      not_started: COLUMN_LIMIT,
+      in_progress: COLUMN_LIMIT,
+      pending_review: COLUMN_LIMIT,
+      done: COLUMN_LIMIT,
+    });
+    const once = withMoreOf(filters, "in_progress");
+    expect(boardSearch(2024, once)).toBe(`?year=2024&more=in_progress%3A${2 * COLUMN_LIMIT}`);
+    const twice = withMoreOf(parseBoardFilters(new URLSearchParams(boardSearch(2024, once))), "in_progress");
+    const thenDone = withMoreOf(twice, "done");
+    expect(columnLimits(thenDone)).toEqual({
+      not_started: COLUMN_LIMIT,
+      in_progress: 3 * COLUMN_LIMIT,
+      pending_review: COLUMN_LIMIT,
+      done: 2 * COLUMN_LIMIT,
+    });
+    // Filters stay on the link.
+    const filtered = withMoreOf(parseBoardFilters(new URLSearchParams("unit=3&q=排查")), "done");
+    expect(boardSearch(2024, filtered)).toBe(`?year=2024&unit=3&q=%E6%8E%92%E6%9F%A5&more=done%3A${2 * COLUMN_LIMIT}`);
+  });
+
+  it("draws a board no bigger than one page of each column whole", () => {
+    const filters = parseBoardFilters(new URLSearchParams("year=2024"));
+    expect(drawnLimits(filters, WHOLE_BOARD_CARDS)).toBe(Infinity);
+    expect(drawnLimits(filters, WHOLE_BOARD_CARDS + 1)).toEqual(columnLimits(filters));
+    // 40 cards with 17 in one column: all 17 are drawn.
+    const cards = Array.from({ length: 40 }, (_, i) => card(i + 1, { status: i < 17 ? "in_progress" : "done", position: `a${i}` }));
+    expect(limitColumns(cards, drawnLimits(filters, cards.length)).cards).toHaveLength(40);
+  });
+
+  it("limits each column by its own count", () => {
+    const cards = Array.from({ length: 10 }, (_, i) => card(i + 1, { status: i < 7 ? "in_progress" : "done", position: `a${9 - i}` }));
+    const { cards: kept, hidden } = limitColumns(cards, { not_started: 1, in_progress: 5, pending_review: 1, done: 1 });
+    expect(kept.filter((c) => c.status === "in_progress").map((c) => c.id)).toEqual([7, 6, 5, 4, 3]);
+    expect(kept.filter((c) => c.status === "done").map((c) => c.id)).toEqual([10]);
+    expect(hidden).toEqual({ not_started: 0, in_progress: 2, pending_review: 0, done: 2 });
+  });
+
+  it("ignores a malformed or oversized 显示更多 parameter, and rounds counts to whole pages", () => {
+    const more = (value: string) => parseBoardFilters(new URLSearchParams({ more: value })).more;
+    expect(more("in_progress:abc,nonsense:80,done:-1,:")).toEqual({});
+    expect(more(`done:${COLUMN_LIMIT + 1}`)).toEqual({ done: 2 * COLUMN_LIMIT });
+    expect(more("done:99999")).toEqual({ done: 2000 });
+    expect(more(`done:${COLUMN_LIMIT}`)).toEqual({});
+    // "显示全部" overrides the pages and leaves them out of the URL.
+    expect(boardSearch(2024, { ...parseBoardFilters(new URLSearchParams("more=done:80")), all: true })).toBe("?year=2024&all=1");
   });
 
   it("round-trips the show-all switch through the URL", () => {

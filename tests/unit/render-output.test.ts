@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { renderToPipeableStream } from "react-dom/server";
 import { Writable } from "node:stream";
 import { createElement } from "react";
-import { withoutNulBytes } from "~/utils/render-output.server";
+import { acceptsGzip, withoutNulBytes } from "~/utils/render-output.server";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 const text = (chunk: Uint8Array) => new TextDecoder().decode(chunk);
@@ -48,5 +48,16 @@ describe("rendered document bytes", () => {
     expect(cleaned).not.toContain("\0");
     expect(cleaned).toBe(raw.replaceAll("\0", ""));
     expect(cleaned.match(/添加重点工作，回车保存/g)).toHaveLength(240);
+  });
+});
+
+describe("acceptsGzip", () => {
+  it("reads Accept-Encoding as browsers and clients send it", () => {
+    expect(acceptsGzip("gzip, deflate, br")).toBe(true);
+    expect(acceptsGzip("br;q=1.0, gzip;q=0.8, *;q=0.1")).toBe(true);
+    expect(acceptsGzip("*")).toBe(true);
+    expect(acceptsGzip("identity")).toBe(false);
+    expect(acceptsGzip("gzip;q=0, br")).toBe(false);
+    expect(acceptsGzip(null)).toBe(false);
   });
 });

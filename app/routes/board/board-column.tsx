@@ -1,7 +1,8 @@
 // One column of the board (one lane's status): its droppable area and its cards, memoised so a
 // drag over one column does not re-render the others.
-import { memo, useCallback } from "react";
+import { memo, useCallback, useEffect, useRef } from "react";
 import { useDroppable } from "@dnd-kit/core";
+import { Link, useNavigate, useNavigation } from "@remix-run/react";
 import { allowedTargets, cardUnitIds, STATUS_HINTS, STATUS_LABELS, type BoardCard, type TaskStatus } from "~/lib/board";
 import type { Actor } from "~/utils/permissions";
 import { DraggableCard } from "~/routes/board/card";
@@ -26,6 +27,8 @@ interface BoardColumnProps {
   top?: React.ReactNode;
   moveToFailure?: MoveToFailure | null;
   hiddenCount: number;
+  /** The view that shows this column's next cards: a plain link, followed on scroll with JS. */
+  moreHref?: string;
 }
 
 const NO_TARGETS: readonly TaskStatus[] = [];
@@ -54,6 +57,7 @@ export const BoardColumn = memo(function BoardColumn({
   top,
   moveToFailure,
   hiddenCount,
+  moreHref,
 }: BoardColumnProps) {
   // Columns are found by their live rectangles (see columnUnderPoint): no re-measuring on resize.
   const { setNodeRef, isOver } = useDroppable({
@@ -100,7 +104,46 @@ export const BoardColumn = memo(function BoardColumn({
         })}
         {ids.length === 0 ? <li className="board-column-empty">暂无卡片{readOnly ? "" : "，可把卡片拖到这里"}</li> : null}
       </ol>
-      {hiddenCount > 0 ? <p className="board-column-more">{`另有${hiddenCount}项未显示`}</p> : null}
+      {hiddenCount > 0 && moreHref ? (
+        <ShowMoreLink href={moreHref} hiddenCount={hiddenCount} />
+      ) : hiddenCount > 0 ? (
+        <p className="board-column-more">{`另有${hiddenCount}项未显示`}</p>
+      ) : null}
     </section>
   );
 });
+
+/**
+ * "显示更多（还有N项）": a real link (the server draws the column's next cards), followed by
+ * itself once the user has scrolled it into view, so a long column keeps going as one scrolls.
+ */
+function ShowMoreLink({ href, hiddenCount }: { href: string; hiddenCount: number }) {
+  const navigate = useNavigate();
+  const navigation = useNavigation();
+  const ref = useRef<HTMLAnchorElement>(null);
+  const idle = navigation.state === "idle";
+  useEffect(() => {
+    const node = ref.current;
+    if (!node || !idle || typeof IntersectionObserver === "undefined") return;
+    // Only after the user scrolls: a short board whose link is visible at once stays as drawn.
+    let scrolled = false;
+    const onScroll = () => (scrolled = true);
+    window.addEventListener("scroll", onScroll, { passive: true, capture: true });
+    const observer = new IntersectionObserver((entries) => {
+      if (scrolled && entries.some((entry) => entry.isIntersecting)) {
+        observer.disconnect();
+        navigate(href, { preventScrollReset: true, replace: true });
+      }
+    });
+    observer.observe(node);
+    return () => {
+      observer.disconnect();
+      window.removeEventListener("scroll", onScroll, { capture: true });
+    };
+  }, [href, idle, navigate]);
+  return (
+    <Link ref={ref} to={href} preventScrollReset className="board-column-more">
+      {`显示更多（还有${hiddenCount}项）`}
+    </Link>
+  );
+}

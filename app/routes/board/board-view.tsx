@@ -81,6 +81,8 @@ export interface BoardViewProps {
   moveToFailure?: MoveToFailure | null;
   /** Cards per column left out by the column limit (shown as a count under the column). */
   hidden?: Record<TaskStatus, number>;
+  /** The link that shows a column's next cards ("显示更多"). */
+  moreHref?: (status: TaskStatus) => string;
 }
 
 export function BoardView({
@@ -96,6 +98,7 @@ export function BoardView({
   renderColumnTop,
   moveToFailure,
   hidden,
+  moreHref,
 }: BoardViewProps) {
   const cardsById = useMemo(() => {
     const map = new Map<number, BoardCard>();
@@ -384,6 +387,7 @@ export function BoardView({
           top={renderColumnTop?.(status, lane.key)}
           moveToFailure={moveToFailure}
           hiddenCount={hidden?.[status] ?? 0}
+          moreHref={hidden?.[status] ? moreHref?.(status) : undefined}
         />
       );
     });

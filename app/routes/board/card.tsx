@@ -83,7 +83,8 @@ export const CardBody = memo(function CardBody({ card, detailHref, pending = fal
 
 /**
  * The no-JS way to move a card: one button per column and end (列首 / 列尾), through a normal
- * POST. Buttons, not selects: a thousand cards' worth of <select>s takes seconds to lay out.
+ * POST. It lives on the card's own page (the board's cards link to it), and under a card only
+ * when a move from it was refused, to be corrected there. Buttons, not selects: a thousand cards' worth of <select>s takes seconds to lay out.
  * Only 待验收 cards carry a reason box (驳回 needs one); the card detail always has it.
  */
 export const MoveToForm = memo(function MoveToForm({
@@ -92,9 +93,12 @@ export const MoveToForm = memo(function MoveToForm({
   targets,
   withReason = card.status === "pending_review",
   failure,
+  open = false,
 }: {
   card: BoardCard;
   back: string;
+  /** Drawn open (the card's own page, where 移动到… on the card leads). */
+  open?: boolean;
   /** The columns this user may move the card to. */
   targets: readonly TaskStatus[];
   withReason?: boolean;
@@ -102,7 +106,7 @@ export const MoveToForm = memo(function MoveToForm({
 }) {
   const errorId = `move-to-${card.id}-error`;
   return (
-    <details className="move-to" open={failure ? true : undefined}>
+    <details className="move-to" open={failure || open ? true : undefined}>
       <summary>移动到…</summary>
       <Form method="post" action="/board" className="move-to-form" preventScrollReset>
         <input type="hidden" name="intent" value="moveTo" />
@@ -155,7 +159,7 @@ export interface DraggableCardProps {
   back: string;
   draggable: boolean;
   pending: boolean;
-  /** Columns the user may move this card to (for the no-JS form). */
+  /** Columns the user may move this card to (for the no-JS form shown after a refused move). */
   targets: readonly TaskStatus[];
   moveToFailure?: { message: string; values: Record<string, string> };
 }
@@ -204,7 +208,16 @@ export const DraggableCard = memo(function DraggableCard({
         </button>
       ) : null}
       <CardBody card={card} detailHref={detailHref} pending={pending} />
-      {draggable ? <MoveToForm card={card} back={back} targets={targets} failure={moveToFailure} /> : null}
+      {/* Without JavaScript a card moves from its own page: one small link here instead of a form
+          of six buttons per card (a thousand-card plan's page stays small). A plain <a> (a full page
+          load): with a router Link per card the drag render-count test saw more commits than moves. */}
+      {!draggable ? null : moveToFailure ? (
+        <MoveToForm card={card} back={back} targets={targets} failure={moveToFailure} />
+      ) : (
+        <a href={`${detailHref}#detail-move`} className="move-to-link">
+          移动到…
+        </a>
+      )}
     </li>
   );
 });

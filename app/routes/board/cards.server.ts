@@ -3,7 +3,7 @@ import type { ExpressionBuilder, Kysely, Transaction } from "kysely";
 import type { AppDatabase } from "../../../db/index";
 import type { Database, TaskStatus } from "../../../db/schema";
 import {
-  COLUMN_LIMIT,
+  drawnLimits,
   isTaskStatus,
   limitColumns,
   matchesFilters,
@@ -19,6 +19,7 @@ import { computeLight, type Light, type LightThresholds } from "~/lib/lights";
 import { metricTotalsQuery } from "~/models/metric-totals.server";
 import type { RecentMove } from "~/lib/move-notes";
 import { type PlanInfo } from "~/models/plans.server";
+import { readViewState } from "~/models/view-state.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -319,7 +320,7 @@ export async function listCarriedTasks(db: Db, planId: number): Promise<CarriedC
 export async function listBoard(
   db: AppDatabase,
   plan: PlanInfo,
-  { filters, today, limit = filters.all ? Infinity : COLUMN_LIMIT }: { filters: BoardFilters; today: string; limit?: number },
+  { filters, today, limit }: { filters: BoardFilters; today: string; limit?: number | Record<TaskStatus, number> },
 ): Promise<BoardData> {
   // 已结转 cards leave the columns, the lights and the counts; they are listed apart, linked to their successor.
   const carried = await listCarriedTasks(db, plan.id);
@@ -333,7 +334,7 @@ export async function listBoard(
   const matching = all.filter((card) => matchesFilters(card, filters));
   const lights: Record<Light, number> = { green: 0, yellow: 0, red: 0, done: 0, upcoming: 0 };
   for (const card of matching) lights[card.light.light] += 1;
-  const { cards, hidden } = limitColumns(matching, limit);
+  const { cards, hidden } = limitColumns(matching, limit ?? drawnLimits(filters, matching.length));
   const recentMoves = await listRecentMoves(db, plan.id);
   return { cards, total: all.length, hidden, lights, options: { units, leaders, categories }, carried, recentMoves };
 }
@@ -375,23 +376,42 @@ function parseMoveAfter(json: string | null): { version: number; to: TaskStatus 
   }
 }
 
-const boardLoadsInFlight = new Map<string, Promise<BoardData>>();
+/** How long a computed board answers the same view again (bounds anything the key misses). */
+const BOARD_REUSE_MS = 20_000;
+const BOARDS_KEPT = 16;
+const recentBoards = new WeakMap<object, Map<string, { at: number; board: Promise<BoardData> }>>();
 
 /**
- * `listBoard`, with identical board requests that arrive while one is being computed sharing
- * its result (a meeting where everyone opens the board at once; the 投屏 view's refresh).
- * Nothing is kept afterwards. The key holds the plan's change counter as this request read it,
- * which every write to the plan's tasks, updates and metric values bumps, so a request made
- * after a write never joins a computation from before it.
+ * `listBoard`, computed once per state of the database and reused for a few seconds: the board
+ * people reload, the same view opened by a whole meeting at once, a new worker of the cluster
+ * warming up. The key holds everything the board shows that can change — the plan's change
+ * counter as this request read it (every write to the plan's tasks, updates and metric values
+ * bumps it), the newest user, unit, comment and attachment, the date and the filters — so a
+ * request made after a write never gets a board from before it, in any worker.
  */
-export function listBoardShared(db: AppDatabase, plan: PlanInfo, options: { filters: BoardFilters; today: string }): Promise<BoardData> {
-  const key = JSON.stringify([plan.id, plan.changeSeq, plan.version, plan.thresholds, options.today, options.filters]);
-  let pending = boardLoadsInFlight.get(key);
-  if (!pending) {
-    pending = listBoard(db, plan, options).finally(() => boardLoadsInFlight.delete(key));
-    boardLoadsInFlight.set(key, pending);
+export async function listBoardShared(
+  db: AppDatabase,
+  plan: PlanInfo,
+  options: { filters: BoardFilters; today: string; viewState?: unknown[] },
+): Promise<BoardData> {
+  const { viewState = await readViewState(db), ...view } = options;
+  const key = JSON.stringify([plan.id, plan.changeSeq, plan.version, plan.thresholds, view.today, view.filters, viewState]);
+  let boards = recentBoards.get(db);
+  if (!boards) recentBoards.set(db, (boards = new Map()));
+  const now = Date.now();
+  const kept = boards.get(key);
+  if (kept && now - kept.at < BOARD_REUSE_MS) return kept.board;
+  const board = listBoard(db, plan, view);
+  boards.delete(key);
+  boards.set(key, { at: now, board });
+  const known = boards;
+  board.catch(() => known.delete(key));
+  // Oldest first: drop what expired and what is past the few kept.
+  for (const [k, v] of boards) {
+    if (boards.size > BOARDS_KEPT || now - v.at >= BOARD_REUSE_MS) boards.delete(k);
+    else break;
   }
-  return pending;
+  return board;
 }
 
 /** One card as the board shows it (after a move, the action returns just this). */

@@ -1,4 +1,5 @@
 // Mini-bars of a task's metrics: actual against target, as a <meter> (no inline styles: CSP).
+// Drawn on every card of the board, so the markup is kept lean (styled through .metric-bars).
 import { formatNumber } from "~/lib/kpi";
 import type { CardMetric } from "~/lib/board";
 
@@ -13,15 +14,13 @@ export function MetricBars({ metrics, limit = 3 }: { metrics: CardMetric[]; limi
         const percent = metric.percent == null ? null : Math.min(metric.percent, 100);
         const limitMetric = metric.direction === "cap";
         return (
-          <li key={metric.id} className="metric-bar">
+          <li key={metric.id}>
             <span className="metric-bar-label">
-              <span className="metric-bar-name">{metric.name}</span>
-              <span className="metric-bar-figures">{`${actual} / ${target}${metric.percent != null ? `（${metric.percent}%）` : ""}`}</span>
+              <span>{metric.name}</span>
+              <span>{`${actual} / ${target}${metric.percent != null ? `（${metric.percent}%）` : ""}`}</span>
             </span>
             {percent != null ? (
               <meter
-                className="metric-bar-meter"
-                min={0}
                 max={100}
                 value={percent}
                 low={limitMetric ? 95 : 60}

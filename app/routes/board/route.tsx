@@ -9,7 +9,7 @@ import { ThresholdsForm } from "~/routes/board/thresholds-form";
 import { useBoardMoves } from "~/routes/board/use-board-moves";
 import { useLiveBoard } from "~/routes/board/use-live-board";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { boardSearch, COLUMN_LIMIT, groupIntoLanes, parseBoardFilters } from "~/lib/board";
+import { boardSearch, COLUMN_LIMIT, groupIntoLanes, parseBoardFilters, withMoreOf } from "~/lib/board";
 import { listBoardShared } from "~/routes/board/cards.server";
 import boardStyles from "~/styles/board.css";
 import { requireUser } from "~/utils/auth.server";
@@ -40,7 +40,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const filters = parseBoardFilters(url.searchParams);
   const { plan, years } = await findPlanAndYears(db, requestedYear, today);
   const actor = { id: user.id, role: user.role, unitId: user.unitId };
-  const board = plan ? await listBoardShared(db, plan, { filters, today }) : null;
+  const board = plan ? await listBoardShared(db, plan, { filters, today, viewState: args.context.checked?.viewState }) : null;
   const thisYear = yearOfDateKey(today);
   const newYear: NewYearBannerData | null =
     can(actor, "summary.manage") && !years.some((y) => y.year === thisYear)
@@ -186,7 +186,7 @@ export default function BoardPage() {
       <LightSummary counts={board.lights} matching={matching} total={board.total} />
       {hiddenTotal > 0 ? (
         <p className="notice board-limit">
-          为保持流畅，每列只显示前{COLUMN_LIMIT}项，另有{hiddenTotal}项未显示。可以用上面的筛选缩小范围，或
+          为保持流畅，每列先显示前{COLUMN_LIMIT}项，另有{hiddenTotal}项未显示：在列底部点“显示更多”，或用上面的筛选缩小范围，或
           <Link to={`/board${boardSearch(plan.year, { ...filters, all: true })}`} preventScrollReset>
             显示全部
           </Link>
@@ -241,6 +241,7 @@ export default function BoardPage() {
           onDraggingChange={setDragging}
           moveToFailure={moveToFailure}
           hidden={filters.lane === "none" ? board.hidden : undefined}
+          moreHref={(status) => `/board${boardSearch(plan.year, withMoreOf(filters, status))}`}
           renderColumnTop={
             canManage && filters.lane === "none"
               ? (status) =>

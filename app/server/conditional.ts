@@ -1,0 +1,90 @@
+// Conditional GETs for the pages people leave open and reload: the board, the meeting view (which
+// refreshes itself every few seconds) and the KPI page, as documents and as single-fetch data.
+// Each answer carries an ETag made of everything those pages show that can change: the code
+// (the build's version), who is looking (user, role, unit, name, and the 我的待办 count their
+// navigation shows), what they asked for (path and query: year, filters, paging), the date, and
+// the database's state as the pages see it (every plan's change counter and version, and the
+// newest user, unit, comment and attachment). When a browser asks again with that tag, the answer
+// is an empty 304 before Remix routes, loads or renders anything: a few small queries instead of
+// a page. A page that does render takes what was read here from the load context.
+//
+// A write that changes what these pages show must bump the plan's change counter
+// (bumpChangeSeq) or be covered by the state below.
+import { createHash } from "node:crypto";
+import type { NextFunction, Request, RequestHandler, Response } from "express";
+import type { AppDatabase } from "../../db/index";
+import { todayKey } from "~/models/plans.server";
+import { countTodo } from "~/models/todo.server";
+import { readViewState } from "~/models/view-state.server";
+import { readSessionToken, sessionCookie, validateSessionToken } from "~/utils/session.server";
+import { isHttpsRequest } from "~/utils/https.server";
+
+/** Paths (documents and their single-fetch .data) that answer 304 to a matching If-None-Match. */
+export const CONDITIONAL_PATHS = new Set(["/board", "/board.data", "/board/meeting", "/board/meeting.data", "/kpi", "/kpi.data"]);
+
+/** The sorted query string, so the same view under reordered parameters has one tag. */
+function normalizedQuery(url: string): string {
+  const at = url.indexOf("?");
+  if (at === -1) return "";
+  const params = [...new URLSearchParams(url.slice(at + 1))].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return new URLSearchParams(params).toString();
+}
+
+export function viewTag(parts: unknown[]): string {
+  return `W/"v-${createHash("sha256").update(JSON.stringify(parts)).digest("base64url").slice(0, 27)}"`;
+}
+
+export function conditionalViews({ db, buildVersion }: { db: () => AppDatabase; buildVersion: string }): RequestHandler {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    if ((req.method !== "GET" && req.method !== "HEAD") || !CONDITIONAL_PATHS.has(req.path)) return next();
+    try {
+      const token = readSessionToken({ headers: new Headers({ cookie: req.get("cookie") ?? "" }) } as unknown as globalThis.Request);
+      if (!token) return next();
+      const session = await validateSessionToken(db(), token);
+      if (!session) return next();
+      if (session.renewed) res.append("Set-Cookie", sessionCookie(token, session.session.expiresAt, isHttpsRequest(req)));
+      const user = session.user;
+      // Those sent to change their password first get a redirect, never a cached page.
+      if (user.must_change_password) return next();
+      // The shell's 我的待办 badge (填报 due, 催办, 退回, 待验收, 延期申请): the same count the root loader shows.
+      const todoCount = await countTodo(db(), { id: user.id, role: user.role, unitId: user.unit_id }, new Date());
+      const viewState = await readViewState(db());
+      const tag = viewTag([
+        buildVersion,
+        req.path,
+        normalizedQuery(req.originalUrl),
+        user.id,
+        user.role,
+        user.unit_id,
+        user.display_name,
+        todayKey(),
+        todoCount,
+        viewState,
+      ]);
+      const headers = { ETag: tag, "Cache-Control": "private, no-cache", Vary: "Cookie" };
+      const asked = req.get("if-none-match");
+      if (asked && asked.split(",").some((t) => t.trim() === tag)) {
+        // No body and no new CSP nonce: the browser keeps the page (and its headers) it has.
+        res.locals.userId = user.id;
+        res.status(304).set(headers).end();
+        return;
+      }
+      res.set(headers);
+      // The page's loaders take these from here (the renewed cookie is already on the answer).
+      res.locals.checked = { session: { ...session, renewed: false }, todoCount, viewState };
+      // Only a page that rendered (200) may be kept and revalidated; a redirect or error is not.
+      const writeHead = res.writeHead;
+      res.writeHead = function (this: Response, ...args: Parameters<Response["writeHead"]>) {
+        const status = typeof args[0] === "number" ? args[0] : this.statusCode;
+        if (status !== 200) {
+          this.removeHeader("ETag");
+          this.setHeader("Cache-Control", "no-store");
+        }
+        return writeHead.apply(this, args);
+      } as Response["writeHead"];
+      next();
+    } catch (error) {
+      next(error);
+    }
+  };
+}

@@ -1,0 +1,144 @@
+// Board, meeting view and KPI answer an empty 304 to a matching If-None-Match while neither the
+// plan's change counter, the user's view (who, role, unit, filters, date) nor the code changed —
+// and a full page as soon as one of them did. Against the built server, as `npm start` runs it.
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase } from "../../db/index";
+import { SERVER_ENTRY } from "../../app/server/build";
+
+const PASSWORD = "etag-pass-2025";
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? done(address.port) : fail(new Error("no free port"))));
+    });
+  });
+}
+
+describe("conditional requests for the pages left open", () => {
+  let child: ChildProcess;
+  let url = "";
+  let databasePath = "";
+  const cookies: Record<string, string> = {};
+
+  beforeAll(async () => {
+    execFileSync("npx", ["tsx", "app/cli/build.ts", "--if-needed"], {
+      stdio: "ignore",
+      timeout: 240_000,
+      env: { ...process.env, NODE_ENV: "production" },
+    });
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    databasePath = join(mkdtempSync(join(tmpdir(), "kanban-etag-")), "app.sqlite");
+    const { DATABASE_URL: _sqliteHere, TEST_DATABASE_URL: _notPostgres, NODE_ENV: _production, ...inherited } = process.env;
+    let output = "";
+    child = spawn(process.execPath, [SERVER_ENTRY], {
+      env: {
+        ...inherited,
+        DATABASE_PATH: databasePath,
+        DEMO_PASSWORD: PASSWORD,
+        WEB_CONCURRENCY: "1",
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        LOG_REQUESTS: "0",
+      } as unknown as NodeJS.ProcessEnv,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout!.on("data", (chunk: Buffer) => (output += String(chunk)));
+    child.stderr!.on("data", (chunk: Buffer) => (output += String(chunk)));
+    const deadline = Date.now() + 90_000;
+    while (!output.includes("已启动")) {
+      if (child.exitCode != null) throw new Error(`app server exited (${child.exitCode}): ${output}`);
+      if (Date.now() > deadline) throw new Error(`app server did not start: ${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    for (const username of ["leader", "viewer"]) {
+      const login = await fetch(`${url}/login`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { Origin: url, "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ username, password: PASSWORD }),
+      });
+      await login.arrayBuffer();
+      expect(login.status).toBe(302);
+      cookies[username] = login.headers.get("set-cookie")!.split(";")[0];
+    }
+  }, 300_000);
+
+  afterAll(() => {
+    child?.kill("SIGKILL");
+  });
+
+  async function get(path: string, username: string, etag?: string) {
+    const response = await fetch(`${url}${path}`, {
+      headers: { Cookie: cookies[username], ...(etag ? { "If-None-Match": etag } : {}) },
+      redirect: "manual",
+    });
+    return { status: response.status, etag: response.headers.get("etag"), headers: response.headers, body: await response.text() };
+  }
+
+  for (const path of ["/board", "/board?year=2025&light=red", "/board/meeting", "/kpi", "/board.data?year=2025"]) {
+    it(`${path}: 200 with an ETag, then an empty 304 with no new CSP nonce`, async () => {
+      const first = await get(path, "leader");
+      expect(first.status).toBe(200);
+      expect(first.etag).toMatch(/^W\/"v-/);
+      expect(first.headers.get("cache-control")).toBe("private, no-cache");
+      const again = await get(path, "leader", first.etag!);
+      expect(again.status).toBe(304);
+      expect(again.body).toBe("");
+      expect(again.headers.get("content-security-policy")).toBeNull();
+    });
+  }
+
+  it("gives another user, other filters or another year another tag", async () => {
+    const leader = await get("/board", "leader");
+    const viewer = await get("/board", "viewer", leader.etag!);
+    expect(viewer.status).toBe(200);
+    expect(viewer.etag).not.toBe(leader.etag);
+    const filtered = await get("/board?light=red", "leader", leader.etag!);
+    expect(filtered.status).toBe(200);
+    // The same view with its parameters in another order is the same view.
+    const a = await get("/board?year=2025&light=red", "leader");
+    const b = await get("/board?light=red&year=2025", "leader", a.etag!);
+    expect(b.status).toBe(304);
+  });
+
+  it("answers in full again once the plan changed (a card moved)", async () => {
+    const before = await get("/board/meeting", "leader");
+    const db = openDatabase(databasePath);
+    const task = await db
+      .selectFrom("tasks")
+      .select(["id", "status"])
+      .where("status", "in", ["in_progress", "not_started"])
+      .orderBy("id")
+      .executeTakeFirstOrThrow();
+    await db.destroy();
+    const to = task.status === "in_progress" ? "pending_review" : "in_progress";
+    const move = await fetch(`${url}/board.data`, {
+      method: "POST",
+      headers: { Cookie: cookies.leader, Origin: url, "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ intent: "move", taskId: String(task.id), toStatus: to, beforeId: "", afterId: "", reason: "" }),
+    });
+    await move.arrayBuffer();
+    expect(move.status).toBe(200);
+    const after = await get("/board/meeting", "leader", before.etag!);
+    expect(after.status).toBe(200);
+    expect(after.etag).not.toBe(before.etag);
+  });
+
+  it("never tags a page that did not render, nor anyone signed out", async () => {
+    const signedOut = await fetch(`${url}/board`, { redirect: "manual" });
+    await signedOut.arrayBuffer();
+    expect(signedOut.status).toBe(302);
+    expect(signedOut.headers.get("etag")).toBeNull();
+    const missing = await get("/board?year=1999", "leader");
+    if (missing.status !== 200) expect(missing.etag).toBeNull();
+  });
+});
