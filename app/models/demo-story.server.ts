@@ -156,12 +156,11 @@ async function writeSeries(trx: Trx, series: Series, writer: DemoWriter): Promis
         (u.lead && !series.leadSkips.has(weekIndex)) ||
         (!u.lead && !isCurrent && (weekIndex + unitIndex) % 3 === 0 && !(series.leadUnitId === null && last)),
     );
-    // Each week's amount of a summed measure: the lead unit's, with a share for a reporting supporter.
+    // Each week's amount of a summed measure (what is due by now less what was reported: a skipped
+    // week's work is reported the next week): the lead unit's, with a share for a reporting supporter.
     const amounts = series.metrics.map((m) => {
-      const before = sumSoFar.get(m.id) ?? 0;
-      const share = Math.round((m.reach * weights.slice(0, weekIndex + 1).reduce((a, b) => a + b, 0)) / weightTotal) - before;
-      sumSoFar.set(m.id, before + share);
-      return share;
+      const due = Math.round((m.reach * weights.slice(0, weekIndex + 1).reduce((a, b) => a + b, 0)) / weightTotal);
+      return Math.max(0, due - (sumSoFar.get(m.id) ?? 0));
     });
     for (const [reporterIndex, reporter] of reporters.entries()) {
       const author = writer.secretaryOf.get(reporter.unitId) ?? writer.fallbackAuthorId;
@@ -220,6 +219,7 @@ async function writeSeries(trx: Trx, series: Series, writer: DemoWriter): Promis
           if (!reporter.lead) continue;
           value = Math.round((metric.reach * progress) / Math.max(1, series.progress.at(-1)!));
         }
+        if (metric.aggregation === "sum") sumSoFar.set(metric.id, (sumSoFar.get(metric.id) ?? 0) + value);
         values.push({
           metric_id: metric.id,
           unit_id: reporter.unitId,
@@ -389,7 +389,7 @@ async function liveLastYear(trx: Trx, input: DemoStoryInput, plan: Plan, writer:
       .filter((m) => m.target !== null)
       .map((m, i) => {
         // Most land above target, a few short; unfinished work clearly short.
-        const factor = isCarried ? 0.72 + rand() * 0.12 : (index + i) % 4 === 2 ? 0.9 + rand() * 0.07 : 1.0 + rand() * 0.16;
+        const factor = isCarried ? 0.72 + rand() * 0.12 : (index + i) % 4 === 2 ? 0.9 + rand() * 0.07 : 1.02 + rand() * 0.14;
         return { id: m.id, name: m.name, unit: m.unit, aggregation: m.aggregation, reach: Math.round(m.target! * factor) };
       });
     written += await writeSeries(
@@ -413,7 +413,7 @@ async function liveLastYear(trx: Trx, input: DemoStoryInput, plan: Plan, writer:
     await moveAudit(trx, input.leaderId, task.id, "not_started", "in_progress", inWeek(weeks[0], 0, 10));
 
     // A 催办 to a supporting unit in a busy month, and a leader's comment mid-year.
-    if (units.support.length && index % 3 === 0) {
+    if (units.support.length && index % 2 === 0) {
       const week = weeks[Math.floor(weeks.length / 2)];
       await comment(trx, {
         taskId: task.id,

@@ -1,6 +1,7 @@
 // A card's detail, opened over the board (a nested route): all fields, metrics, 填报 and the
 // history of moves and edits from audit_log. Leaders and admins edit or delete from here.
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { TableScroll } from "~/components/table-scroll";
 import {
   Form,
   Link,
@@ -223,7 +224,7 @@ export default function TaskDetailPanel() {
         {detail.metrics.length === 0 ? (
           <p className="muted">没有设定指标。{canManage ? "可在“编辑”中添加。" : ""}</p>
         ) : (
-          <div className="table-scroll">
+          <TableScroll label="指标">
             <table className="table">
               <thead>
                 <tr>
@@ -250,7 +251,7 @@ export default function TaskDetailPanel() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         )}
       </section>
 
