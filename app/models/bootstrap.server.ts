@@ -9,6 +9,10 @@ import { hashPassword } from "~/utils/password.server";
 import { toDateKey } from "~/lib/weeks";
 import { importSeedPlan } from "~/models/demo-plan.server";
 import { writeDemoStory } from "~/models/demo-story.server";
+import { postDemoUpdates } from "~/models/demo-updates.server";
+
+/** The seed plan's year when it is imported alone (BootstrapOptions.seedOnly). */
+export const SEED_ONLY_PLAN_YEAR = 2025;
 
 /** The demo's years: the seed plan is last year's (lived through), this year's is started from its summary. */
 export function demoYears(today: string): { last: number; current: number } {
@@ -83,6 +87,11 @@ export interface BootstrapOptions {
   production: boolean;
   demoPassword?: string;
   now?: Date;
+  /**
+   * Test fixtures written against the seed plan alone: the 2025 plan with a few weeks of demo
+   * 填报 and no story (no secretaries per unit, no summary, no current-year plan). Never set by the server.
+   */
+  seedOnly?: boolean;
 }
 
 export async function bootstrapIfEmpty(db: AppDatabase, options: BootstrapOptions): Promise<BootstrapResult> {
@@ -98,13 +107,13 @@ export async function bootstrapIfEmpty(db: AppDatabase, options: BootstrapOption
   const secretaryPassword = roleAccounts.find((a) => a.username === "secretary")?.password;
   const accounts = [
     ...roleAccounts,
-    ...(options.production || !secretaryPassword
+    ...(options.production || options.seedOnly || !secretaryPassword
       ? []
       : UNIT_SECRETARIES.map((s) => ({ ...s, role: "secretary" as Role, password: secretaryPassword }))),
   ];
   const hashes = await Promise.all(accounts.map((a) => hashPassword(a.password)));
   const today = toDateKey(options.now ?? new Date());
-  const years = demoYears(today);
+  const years = options.seedOnly ? { last: SEED_ONLY_PLAN_YEAR, current: SEED_ONLY_PLAN_YEAR } : demoYears(today);
 
   return db.transaction().execute(async (trx) => {
     // Re-check inside the write lock: two processes starting at once must not both seed.
@@ -164,7 +173,16 @@ export async function bootstrapIfEmpty(db: AppDatabase, options: BootstrapOption
       });
     }
 
-    if (planId != null) {
+    if (planId != null && options.seedOnly) {
+      await importSeedPlan(trx, {
+        planId,
+        year: years.last,
+        leaderUserId: userIds.get("leader") ?? null,
+        units: [...unitIds].map(([name, id]) => ({ id, name, kind: SEED_UNITS.find((u) => u.name === name)!.kind })),
+        today,
+      });
+      await postDemoUpdates(trx, { planId, now: options.now ?? new Date() });
+    } else if (planId != null) {
       await importSeedPlan(trx, {
         planId,
         year: years.last,

@@ -15,7 +15,7 @@ import { startNextYearIn } from "~/routes/summary/next-year.server";
 import { loadOutlineSource, saveOutlineIn } from "~/routes/summary/outline.server";
 import { finalizeSummaryIn, generateSummaryIn } from "~/routes/summary/summary.server";
 
-export const DEMO_MARK = "【演示数据】";
+import { DEMO_MARK } from "~/models/demo-updates.server";
 
 type Trx = Transaction<Database>;
 
