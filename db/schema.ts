@@ -91,6 +91,8 @@ export interface TasksTable {
   carried_from_task_id: number | null;
   /** Set when the task was continued into next year's plan (已结转). */
   carried_to_task_id: Generated<number | null>;
+  /** The 完成时限 before the first approved 延期申请 ("已延期（原定…）"); null: never extended. */
+  original_due_date: Generated<string | null>;
   lead_user_id: number | null;
   status: TaskStatus;
   position: string;
@@ -227,6 +229,104 @@ export interface NextYearOutlinesTable {
   version: Generated<number>;
 }
 
+export type ChannelKind = "wecom" | "dingtalk" | "email";
+export type OutboxChannelKind = ChannelKind | "inapp";
+/** Who a channel or message is for: one unit (unit_id) or the street's leaders. */
+export type Audience = "unit" | "leaders";
+export type OutboxStatus = "pending" | "sending" | "sent" | "failed";
+
+export interface DeliveryChannelsTable {
+  id: Generated<number>;
+  audience: Audience;
+  unit_id: number | null;
+  kind: ChannelKind;
+  name: string;
+  /** Encrypted (secret-box): the robot's webhook URL, key included. */
+  webhook_enc: string | null;
+  /** Encrypted: 钉钉's signing secret (加签). */
+  sign_secret_enc: string | null;
+  /** E-mail recipients, comma-separated. */
+  email_to: string | null;
+  enabled: Generated<number>;
+  created_at: string;
+  updated_at: string;
+  version: Generated<number>;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  event: string;
+  channel_id: number | null;
+  channel_kind: OutboxChannelKind;
+  audience: Audience;
+  unit_id: number | null;
+  task_id: number | null;
+  title: string;
+  /** Short Chinese Markdown. */
+  body: string;
+  dedupe_key: string | null;
+  status: OutboxStatus;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  lease_until: string | null;
+  last_error: string | null;
+  response: string | null;
+  created_at: string;
+  sent_at: string | null;
+  updated_at: string;
+}
+
+export interface AppSettingsTable {
+  key: string;
+  value: string;
+  updated_by: number | null;
+  updated_at: string;
+}
+
+export interface JobRunsTable {
+  name: string;
+  last_slot: string | null;
+  last_run_at: string | null;
+  last_result: string | null;
+}
+
+export type ExtensionStatus = "pending" | "approved" | "refused";
+
+/** A 延期申请: a later 完成时限 asked for, and the leader's decision. */
+export interface TaskExtensionsTable {
+  id: Generated<number>;
+  task_id: number;
+  requested_by: number | null;
+  /** The applicant's unit (null for a leader applying). */
+  unit_id: number | null;
+  /** The task's 完成时限 when the request was made. */
+  old_due_date: string | null;
+  requested_due_date: string;
+  reason: string;
+  status: Generated<ExtensionStatus>;
+  decided_by: number | null;
+  /** The approval's note, or the refusal's reason. */
+  decision_note: Generated<string>;
+  decided_at: string | null;
+  created_at: string;
+}
+
+/** An issued 督办通报: its number in the plan's year, its period, and the document as issued. */
+export interface BriefingsTable {
+  id: Generated<number>;
+  plan_id: number;
+  number: number;
+  period_kind: "week" | "month";
+  period_key: string;
+  period_start: string;
+  period_end: string;
+  /** JSON: BriefingContent (app/lib/briefing.ts). */
+  content: string;
+  issued_by: number | null;
+  issued_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   units: UnitsTable;
   users: UsersTable;
@@ -246,6 +346,12 @@ export interface Database {
   attachments: AttachmentsTable;
   comment_mentions: CommentMentionsTable;
   next_year_outlines: NextYearOutlinesTable;
+  delivery_channels: DeliveryChannelsTable;
+  outbox: OutboxTable;
+  app_settings: AppSettingsTable;
+  job_runs: JobRunsTable;
+  task_extensions: TaskExtensionsTable;
+  briefings: BriefingsTable;
 }
 
 export type Unit = Selectable<UnitsTable>;

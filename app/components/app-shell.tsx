@@ -15,8 +15,10 @@ interface ShellUser {
 
 const NAV: ReadonlyArray<{ to: string; label: string; needs: Permission }> = [
   { to: "/board", label: "看板", needs: "read" },
+  { to: "/ledger", label: "计划台账", needs: "tasks.manage" },
   { to: "/todo", label: "我的待办", needs: "read" },
   { to: "/reports", label: "填报情况", needs: "urge" },
+  { to: "/briefings", label: "督办通报", needs: "urge" },
   { to: "/kpi", label: "指标", needs: "read" },
   { to: "/summary", label: "总结", needs: "read" },
   { to: "/import", label: "导入", needs: "summary.manage" },

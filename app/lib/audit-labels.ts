@@ -8,6 +8,11 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "task.verify": "验收（销号）",
   "task.reject": "驳回",
   "task.reopen": "撤销销号",
+  "task.extension_apply": "申请延期",
+  "task.extend": "批准延期",
+  "task.extension_refuse": "不同意延期",
+  "briefing.issue": "出具督办通报",
+  "briefing.regenerate": "重新生成督办通报",
   "plan.create": "新建年度计划",
   "plan.archive": "归档年度计划",
   "plan.reopen": "恢复年度计划",
@@ -36,6 +41,13 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "unit.update": "修改单位",
   "backup.create": "创建备份",
   "demo.updates": "生成演示填报",
+  "channel.create": "新建推送渠道",
+  "channel.update": "修改推送渠道",
+  "channel.delete": "删除推送渠道",
+  "channel.test": "测试推送渠道",
+  "settings.smtp": "修改发信服务器",
+  "settings.schedule": "修改提醒时间",
+  "outbox.resend": "重发消息",
 };
 
 export const AUDIT_ENTITY_LABELS: Record<string, string> = {
@@ -48,8 +60,12 @@ export const AUDIT_ENTITY_LABELS: Record<string, string> = {
   summary: "年度总结",
   user: "用户",
   unit: "单位",
+  delivery_channel: "推送渠道",
+  settings: "消息推送设置",
+  outbox: "消息",
   source_document: "导入文件",
   backup: "备份",
+  briefing: "督办通报",
 };
 
 export function auditActionLabel(action: string): string {

@@ -148,6 +148,8 @@ export interface BoardCard {
   leadUser: NamedRef | null;
   startDate: string | null;
   dueDate: string | null;
+  /** The 完成时限 before an approved 延期申请 ("已延期（原定…）"); absent or null when never extended. */
+  originalDueDate?: string | null;
   progress: number;
   lastUpdateWeek: string | null;
   light: LightResult;

@@ -44,6 +44,7 @@ export const TASK_COLUMNS: readonly LedgerColumn[] = [
   { header: "督办灯", width: 14 },
   { header: "状态", width: 9 },
   { header: "办结时间", width: 16 },
+  { header: "延期情况", width: 26 },
 ];
 
 export const METRIC_COLUMNS: readonly LedgerColumn[] = [

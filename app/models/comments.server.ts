@@ -8,6 +8,8 @@ import { toDateKey } from "~/lib/weeks";
 import { can, type Actor } from "~/utils/permissions";
 import { recordAudit } from "~/models/audit.server";
 import { badRequest, forbidden, notFound } from "~/lib/refusal";
+import { outboxWritten } from "~/models/outbox.server";
+import { enqueueUrge } from "~/models/urge-messages.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -146,7 +148,15 @@ export async function urgeUnit(
   if (!can(actor, "urge")) forbidden("只有街道领导或系统管理员可以催办。");
   const note = input.note.trim();
   if (note.length > URGE_NOTE_MAX_LENGTH) badRequest(`催办说明不能超过${URGE_NOTE_MAX_LENGTH}个字。`);
-  return db.transaction().execute(async (trx) => urgeIn(trx, actor, { ...input, note }, now));
+  const result = await db.transaction().execute(async (trx) => {
+    const urged = await urgeIn(trx, actor, { ...input, note }, now);
+    // The unit's robots and mail get it through the outbox, written with the 催办 itself.
+    if (urged.ok) await enqueueUrge(trx, { actorId: actor.id, unitId: input.unitId, taskIds: [input.taskId], note: urged.body }, now);
+    return urged;
+  });
+  if (!result.ok) return result;
+  outboxWritten();
+  return { ok: true, id: result.id, unitName: result.unitName };
 }
 
 async function urgeIn(
@@ -154,7 +164,7 @@ async function urgeIn(
   actor: Actor,
   input: { taskId: number; unitId: number; note: string },
   now: Date,
-): Promise<UrgeResult> {
+): Promise<(UrgeResult & { ok: false }) | { ok: true; id: number; unitName: string; body: string }> {
   const task = await requireTask(trx, input.taskId);
   if (task.status === "done") badRequest("这项重点工作已销号，无需催办。");
   // 未开始: nothing is due before the task (or its plan's year) starts.
@@ -197,7 +207,7 @@ async function urgeIn(
     },
     now,
   );
-  return { ok: true, id: row.id, unitName: unit.name };
+  return { ok: true, id: row.id, unitName: unit.name, body };
 }
 
 /** 催办 of many cells at once (填报情况 “一键催办”), in one transaction; recent ones are skipped. */
@@ -209,9 +219,11 @@ export async function urgeMany(
   now: Date = new Date(),
 ): Promise<{ sent: number; skipped: number }> {
   if (!can(actor, "urge")) forbidden("只有街道领导或系统管理员可以催办。");
-  return db.transaction().execute(async (trx) => {
+  const outcome = await db.transaction().execute(async (trx) => {
     let sent = 0;
     let skipped = 0;
+    // One message per unit, listing every task it was urged about (not one per cell).
+    const urgedByUnit = new Map<number, number[]>();
     const taskIds = [...new Set(cells.map((c) => c.taskId))];
     const closed = new Set(
       taskIds.length
@@ -226,9 +238,16 @@ export async function urgeMany(
         continue;
       }
       const result = await urgeIn(trx, actor, { ...cell, note }, now);
-      if (result.ok) sent++;
-      else skipped++;
+      if (result.ok) {
+        sent++;
+        urgedByUnit.set(cell.unitId, [...(urgedByUnit.get(cell.unitId) ?? []), cell.taskId]);
+      } else skipped++;
+    }
+    for (const [unitId, taskIds] of urgedByUnit) {
+      await enqueueUrge(trx, { actorId: actor.id, unitId, taskIds, note: note.trim() || defaultUrgeNote(null) }, now);
     }
     return { sent, skipped };
   });
+  if (outcome.sent > 0) outboxWritten();
+  return outcome;
 }

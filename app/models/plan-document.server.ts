@@ -60,6 +60,8 @@ const TaskRow = z
     position: z.string().min(1).max(200),
     start_date: day,
     due_date: day,
+    // 延期申请 (issue 21): the 完成时限 before the first approved extension; absent in older files.
+    original_due_date: day.optional(),
     progress: int.max(100),
     done_at: iso.nullable(),
     created_by: ref.nullable(),

@@ -1,6 +1,6 @@
 // 我的待办: what is due from the signed-in user this week — their unit's missing 填报, 催办 and
 // @mentions they received, their tasks that turned yellow or red, 驳回 waiting for them, and
-// (leaders) cards waiting for 验收. countTodo is the cheap number behind the nav badge.
+// (leaders) cards waiting for 验收 and 延期申请 waiting for a decision. countTodo is the cheap number behind the nav badge.
 import type { ExpressionBuilder } from "kysely";
 import type { AppDatabase } from "../../db/index";
 import type { Database } from "../../db/schema";
@@ -11,6 +11,8 @@ import type { Actor } from "~/utils/permissions";
 import { activePlanIds, weekCells } from "~/models/reports.server";
 import { listBoard } from "~/routes/board/cards.server";
 import { getPlan } from "~/models/plans.server";
+import { listInAppNotices, type InAppNotice } from "~/models/outbox.server";
+import { countPendingExtensions, listPendingExtensions, type PendingExtension } from "~/models/extensions.server";
 
 const RECENT_DAYS = 30;
 
@@ -36,6 +38,10 @@ export interface TodoData {
   flagged: (TodoTask & { light: LightResult })[];
   rejections: TodoNote[];
   toVerify: (TodoTask & { leadUnit: string | null; mine: boolean })[];
+  /** 系统提醒: in-app copies of the scheduled reminders of the last week. */
+  notices: InAppNotice[];
+  /** 延期申请 waiting for a leader's decision (leaders and admins). */
+  extensions: PendingExtension[];
 }
 
 function sinceIso(now: Date, days: number): string {
@@ -174,6 +180,8 @@ export async function getTodo(db: AppDatabase, actor: Actor, now: Date, today: s
     flagged,
     rejections: unitId != null ? await unitRejections(db, unitId) : [],
     toVerify,
+    notices: await listInAppNotices(db, actor, now),
+    extensions: await listPendingExtensions(db, actor),
   };
 }
 
@@ -190,7 +198,7 @@ export async function countTodo(db: AppDatabase, actor: Actor, now: Date): Promi
       .where("plans.status", "=", "active")
       .where("tasks.status", "=", "pending_review")
       .executeTakeFirstOrThrow();
-    return Number(row.n);
+    return Number(row.n) + (await countPendingExtensions(db));
   }
   const planIds = await activePlanIds(db);
   if (planIds.length === 0) return 0;
@@ -208,7 +216,7 @@ export async function countTodo(db: AppDatabase, actor: Actor, now: Date): Promi
       .where("plan_id", "in", planIds)
       .where("status", "=", "pending_review")
       .executeTakeFirstOrThrow();
-    count += Number(row.n);
+    count += Number(row.n) + (await countPendingExtensions(db));
   }
   return count;
 }

@@ -19,6 +19,8 @@ export default function AdminLayout() {
         <NavLink to="/admin/plans">年度计划</NavLink>
         <NavLink to="/admin/audit">操作日志</NavLink>
         <NavLink to="/admin/backups">备份</NavLink>
+        <NavLink to="/admin/notify">消息推送</NavLink>
+        <NavLink to="/admin/outbox">发送记录</NavLink>
       </nav>
       <Outlet />
     </section>

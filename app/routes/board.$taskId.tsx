@@ -31,6 +31,9 @@ import { can } from "~/utils/permissions";
 import { TaskPanel, TaskPanelError } from "~/routes/board/task-panel";
 import { todayKey } from "~/models/plans.server";
 import { forbidden, notFound } from "~/lib/refusal";
+import { extendedNote, extensionBlocker, mayApplyForExtension, mayDecideExtension } from "~/lib/extensions";
+import { listTaskExtensions } from "~/models/extensions.server";
+import { ExtensionSection, type ExtensionPanelData } from "~/routes/board/extension-section";
 
 const taskIdFrom = (params: { taskId?: string }) => rowIdParam(params.taskId, "没有找到这项重点工作。");
 
@@ -45,7 +48,20 @@ export async function loader(args: LoaderFunctionArgs) {
   const detail = await getTaskDetail(getDb(), taskIdFrom(args.params), todayKey());
   if (!detail) notFound("没有找到这项重点工作，它可能已被删除。");
   const activity = await getTaskActivity(getDb(), user, detail.card.id);
-  return { actor: { id: user.id, role: user.role, unitId: user.unitId }, detail: detail, activity };
+  const requests = await listTaskExtensions(getDb(), detail.card.id);
+  const mayApply = mayApplyForExtension(user, { leadUnitId: detail.card.leadUnit?.id ?? null });
+  const extensions: ExtensionPanelData = {
+    requests,
+    mayApply,
+    mayDecide: mayDecideExtension(user) && detail.plan.status === "active",
+    blocker: extensionBlocker({
+      status: detail.card.status,
+      planActive: detail.plan.status === "active",
+      hasPending: requests.some((r) => r.status === "pending"),
+    }),
+    today: todayKey(),
+  };
+  return { actor: { id: user.id, role: user.role, unitId: user.unitId }, detail: detail, activity, extensions };
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -89,7 +105,8 @@ const HISTORY_VERBS: Record<string, string> = {
   "task.delete": "删除了",
 };
 
-function historyText(entry: { action: string; from?: string; to?: string }): string {
+function historyText(entry: { action: string; from?: string; to?: string; text?: string }): string {
+  if (entry.text) return entry.text;
   const kind = entry.action.replace(/^task\./, "") as MoveKind | "move";
   if (entry.from && entry.to) {
     const label = kind === "move" ? "移动" : (MOVE_KIND_LABELS[kind as MoveKind] ?? "移动");
@@ -101,7 +118,7 @@ function historyText(entry: { action: string; from?: string; to?: string }): str
 }
 
 export default function TaskDetailPanel() {
-  const { actor, detail, activity } = useLoaderData<typeof loader>();
+  const { actor, detail, activity, extensions } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const location = useLocation();
   const navigate = useNavigate();
@@ -196,7 +213,10 @@ export default function TaskDetailPanel() {
         </div>
         <div>
           <dt>完成时限</dt>
-          <dd>{card.dueDate ? formatDate(card.dueDate) : "未设定"}</dd>
+          <dd>
+            {card.dueDate ? formatDate(card.dueDate) : "未设定"}
+            {card.originalDueDate ? <span className="task-extended">{extendedNote(card.originalDueDate, card.dueDate)}</span> : null}
+          </dd>
         </div>
         {detail.doneAt ? (
           <div>
@@ -274,6 +294,13 @@ export default function TaskDetailPanel() {
           </ul>
         )}
       </section>
+      <ExtensionSection
+        taskId={card.id}
+        dueDate={card.dueDate}
+        originalDueDate={card.originalDueDate ?? null}
+        back={`/board/${card.id}${back}`}
+        data={extensions}
+      />
       {activity ? <TaskActivity activity={activity} back={`/board/${card.id}${back}`} planYear={detail.plan.year} /> : null}
 
       {canMove ? (
@@ -294,7 +321,7 @@ export default function TaskDetailPanel() {
               </p>
               {entry.reason ? (
                 <p className="history-reason">
-                  {entry.action === "task.reject" ? "驳回原因" : "说明"}：{entry.reason}
+                  {entry.reasonLabel ?? (entry.action === "task.reject" ? "驳回原因" : "说明")}：{entry.reason}
                 </p>
               ) : null}
               {entry.changes && entry.changes.length > 0 ? (

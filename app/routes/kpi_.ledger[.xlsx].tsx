@@ -5,6 +5,8 @@ import { isWeekKey, weekKeyOf } from "~/lib/weeks";
 import { buildLedgerWorkbook } from "~/routes/kpi/ledger.server";
 import { lastFinishedWeeks, planWeeks } from "~/routes/kpi/queries.server";
 import { loadLedger } from "~/routes/kpi/ledger-data.server";
+import { loadLedgerRefs, loadLedgerRows } from "~/routes/ledger/queries.server";
+import { addLedgerSheet } from "~/routes/ledger/xlsx.server";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { findPlan, todayKey } from "~/models/plans.server";
@@ -64,8 +66,13 @@ async function ledgerResponse(args: LoaderFunctionArgs): Promise<Response> {
     badRequest(`周次无效：请选择${plan.year}年度内、不晚于本周的周次后重新导出。`);
   }
 
-  const ledger = await loadLedger(db, plan, week, now);
-  const body = await buildLedgerWorkbook(ledger, now);
+  const [ledger, planRows, refs] = await Promise.all([
+    loadLedger(db, plan, week, now),
+    loadLedgerRows(db, plan.id),
+    loadLedgerRefs(db, plan.year),
+  ]);
+  // The 计划台账 sheet makes this file importable on the 计划台账 page (its hidden ids tie rows to tasks).
+  const body = await buildLedgerWorkbook(ledger, now, (book) => addLedgerSheet(book, planRows, refs));
   return new Response(new Uint8Array(body), {
     headers: {
       "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

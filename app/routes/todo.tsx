@@ -1,11 +1,12 @@
 // 我的待办: what is due from me this week, 催办 and @mentions I received, my tasks that turned
-// yellow or red, 驳回 waiting for me, and (leaders) cards waiting for 验收.
+// yellow or red, 驳回 waiting for me, and (leaders) cards waiting for 验收 and 延期申请 to decide.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { LIGHT_LABELS } from "~/lib/lights";
-import { formatDateTime, weekLabel } from "~/lib/weeks";
+import { markdownToText } from "~/lib/notify";
+import { formatDate, formatDateTime, weekLabel } from "~/lib/weeks";
 import { getTodo } from "~/models/todo.server";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
@@ -120,7 +121,8 @@ export default function TodoPage() {
     todo.mentions.length === 0 &&
     todo.flagged.length === 0 &&
     todo.rejections.length === 0 &&
-    todo.toVerify.length === 0;
+    todo.toVerify.length === 0 &&
+    todo.extensions.length === 0;
 
   return (
     <section className="page todo-page">
@@ -143,6 +145,25 @@ export default function TodoPage() {
                 : "目前没有需要您处理的事项。"}
           </p>
         </div>
+      ) : null}
+
+      {todo.notices.length > 0 ? (
+        <section className="todo-section" aria-labelledby="todo-notices">
+          <h2 id="todo-notices">
+            系统提醒 <span className="count">{todo.notices.length}</span>
+          </h2>
+          <ul className="plain-list todo-list">
+            {todo.notices.map((notice) => (
+              <li key={notice.id} className="todo-item">
+                <strong>{notice.title}</strong>
+                <p className="notice-body">{markdownToText(notice.body, "drop").split("\n").slice(1).join("\n")}</p>
+                <p className="small muted">
+                  <time dateTime={notice.createdAt}>{formatDateTime(notice.createdAt)}</time>
+                </p>
+              </li>
+            ))}
+          </ul>
+        </section>
       ) : null}
 
       {todo.unitName && canPost ? (
@@ -215,6 +236,24 @@ export default function TodoPage() {
           {(item) => (
             <span className="muted small">
               {item.leadUnit ?? "未指定牵头单位"}申请办结{item.mine ? " · 我是责任领导" : ""}
+            </span>
+          )}
+        </TodoSection>
+      ) : null}
+
+      {todo.extensions.length > 0 ? (
+        <TodoSection
+          id="todo-extensions"
+          title="待审批的延期申请"
+          count={todo.extensions.length}
+          items={todo.extensions}
+          itemKey={(item) => item.id}
+        >
+          {(item) => (
+            <span className="small">
+              {item.unit ?? item.requestedBy ?? "—"}申请延至{formatDate(item.requestedDueDate)}
+              {item.oldDueDate ? `（原定${formatDate(item.oldDueDate)}）` : ""}：{item.reason}
+              {item.mine ? " · 我是责任领导" : ""}
             </span>
           )}
         </TodoSection>

@@ -20,6 +20,7 @@ import { HSTS_HEADER_VALUE, isHttpsRequest } from "~/utils/https.server";
 import { printStartBanner } from "~/server/banner";
 import { withBodyLimit } from "~/server/body-limit";
 import { remixGuards } from "~/server/remix-guards";
+import { startBackgroundJobs } from "~/server/background-jobs";
 
 // `npm start` runs this file (build/server.js): React and Remix must take their production
 // builds whatever the shell says (React's development build renders the board ~1.8× slower).
@@ -180,10 +181,14 @@ async function main() {
     if (development) broadcastDevReady(build);
   });
 
+  // Reminders and the outbox worker: safe in every process (the database decides who runs what).
+  const backgroundJobs = process.env.BACKGROUND_JOBS === "0" ? null : startBackgroundJobs(db);
+
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
+    backgroundJobs?.stop();
     process.stdout.write(`收到 ${signal}，正在完成进行中的请求并关闭数据库…\n`);
     server.close(async () => {
       await closeDb();

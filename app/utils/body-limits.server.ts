@@ -2,6 +2,7 @@
 // upload routes. The server refuses a longer body as it streams in (app/server/body-limit.ts);
 // readForm checks again, so an action never reads more, whatever runs in front of it.
 import { MAX_IMPORT_BYTES } from "~/lib/importer/errors";
+import { LEDGER_XLSX_MAX_BYTES } from "~/lib/ledger";
 import { UPDATE_FORM_MAX_BYTES } from "~/lib/updates";
 import { PLAN_DOCUMENT_MAX_BYTES } from "~/models/plan-document.server";
 
@@ -18,6 +19,8 @@ const LIMITS: { path: RegExp; bytes: number }[] = [
   { path: /^\/tasks\/[^/]+\/update(\.data)?$/, bytes: UPDATE_FORM_MAX_BYTES },
   { path: /^\/admin\/plans(\.data)?$/, bytes: PLAN_DOCUMENT_MAX_BYTES + FORM_ROOM },
   { path: /^\/summary(\/|_|\.data$|$)/, bytes: SUMMARY_FORM_MAX_BYTES },
+  // The .xlsx import, and a confirmed preview that carries every changed cell back.
+  { path: /^\/ledger(\.data)?$/, bytes: LEDGER_XLSX_MAX_BYTES + FORM_ROOM },
 ];
 
 /** The most bytes a request body to this path may have. */

@@ -7,6 +7,8 @@ import * as m0003 from "./0003_updates";
 import * as m0006 from "./0006_postgres";
 import * as m0007 from "./0007_submission_keys";
 import * as m0010 from "./0010_summary_next_year";
+import * as m0011 from "./0011_extensions_briefings";
+import * as m0012 from "./0012_outbox";
 
 export const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
@@ -15,4 +17,6 @@ export const migrations: Record<string, Migration> = {
   "0006_postgres": m0006,
   "0007_submission_keys": m0007,
   "0010_summary_next_year": m0010,
+  "0011_extensions_briefings": m0011,
+  "0012_outbox": m0012,
 };

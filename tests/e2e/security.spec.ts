@@ -103,6 +103,8 @@ const ROLE_PAGES: RolePages[] = [
       "/admin/plans",
       "/admin/backups",
       "/admin/audit",
+      "/admin/notify",
+      "/admin/outbox",
       "/settings/password",
     ],
   },

@@ -126,9 +126,9 @@ describe("the 工作台账 export", () => {
     expect(attachmentDisposition("a'(b)*.xlsx")).toBe(`attachment; filename="a'(b)*.xlsx"; filename*=UTF-8''a%27%28b%29%2A.xlsx`);
   });
 
-  it("has three sheets with Chinese headers on a frozen first row", async () => {
+  it("has four sheets with Chinese headers on a frozen first row (the last one for the 计划台账 import)", async () => {
     const book = await open(await download(`?year=2025&week=${WEEK}`));
-    expect(book.worksheets.map((s) => s.name)).toEqual(["重点工作台账", "指标完成情况", "填报情况 第26周"]);
+    expect(book.worksheets.map((s) => s.name)).toEqual(["重点工作台账", "指标完成情况", "填报情况 第26周", "计划台账"]);
     for (const sheet of book.worksheets) {
       expect(sheet.views[0]).toMatchObject({ state: "frozen", ySplit: 1 });
       expect(sheet.getColumn(1).width).toBeGreaterThan(0);
@@ -148,6 +148,7 @@ describe("the 工作台账 export", () => {
       "督办灯",
       "状态",
       "办结时间",
+      "延期情况",
     ]);
     expect(headers(book.worksheets[1])).toEqual([
       "序号",

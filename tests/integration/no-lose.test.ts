@@ -3,9 +3,11 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as board from "../../app/routes/board/route";
 import * as editRoute from "../../app/routes/board.$taskId_.edit";
 import * as updateRoute from "../../app/routes/tasks.$taskId.update/route";
+import { SUBMISSION_KEY_DAYS } from "../../app/routes/tasks.$taskId.update/submission-keys.server";
 import { weekKeyOf } from "../../app/lib/weeks";
 import { createTask } from "../../app/routes/board/tasks.server";
-import { generateSummary, getLatestSummary, saveSummarySection } from "../../app/routes/summary/summary.server";
+import { generateSummary, getLatestSummary } from "../../app/routes/summary/summary.server";
+import { saveSummarySection } from "../../app/routes/summary/section-save.server";
 import { getDb } from "../../app/utils/db.server";
 import type { Actor } from "../../app/utils/permissions";
 import { callAction, callLoader, loadDemoSetting, makeRequest } from "./helpers";
@@ -302,6 +304,45 @@ describe("填报 with an idempotency key", () => {
   });
 });
 
+describe("remembered idempotency keys", () => {
+  it("forgets keys older than the retention window when a new keyed 填报 is stored, and keeps recent ones", async () => {
+    const task = await createTask(getDb(), actors.leader, {
+      planId,
+      title: "旧提交编号清理",
+      status: "in_progress",
+      leadUnitId: units["东晟社区"],
+      supportUnitIds: [],
+      leadUserId: actors.leader.id,
+      startDate: "2025-01-01",
+      dueDate: "2099-12-31",
+    });
+    const day = 86_400_000;
+    const old = new Date(Date.now() - (SUBMISSION_KEY_DAYS + 1) * day).toISOString();
+    const recent = new Date(Date.now() - (SUBMISSION_KEY_DAYS - 1) * day).toISOString();
+    await getDb()
+      .insertInto("submission_keys")
+      .values([
+        { key: "k-expired-000000001", user_id: actors.secretary.id, result_json: "{}", created_at: old },
+        { key: "k-recent-0000000001", user_id: actors.secretary.id, result_json: "{}", created_at: recent },
+      ])
+      .execute();
+    const form = {
+      week: weekKeyOf(new Date()),
+      body: "清理后的进展",
+      progress: "10",
+      idempotencyKey: "k-prune-0001-abcdef",
+      back: "/todo",
+    };
+    const posted = await callAction(updateRoute.action, makeRequest(`/tasks/${task.id}/update`, { cookie: cookies.secretary, form }), {
+      params: { taskId: String(task.id) },
+    });
+    expect(posted.status).toBe(302);
+    const keys = (await getDb().selectFrom("submission_keys").select("key").execute()).map((r) => r.key);
+    expect(keys).not.toContain("k-expired-000000001");
+    expect(keys).toEqual(expect.arrayContaining(["k-recent-0000000001", "k-prune-0001-abcdef"]));
+  });
+});
+
 describe("field merges of 填报 edits", () => {
   async function reportedTask(title: string) {
     const task = await createTask(getDb(), actors.leader, {
@@ -375,6 +416,19 @@ describe("field merges of summary sections", () => {
     expect(merged.section).toEqual({ heading: "三、存在的主要问题", body: `${section.body}\n4.新增的问题。` });
     const latest = (await getLatestSummary(db, planId))!.content.document.sections.find((s) => s.key === "problems")!;
     expect(latest).toMatchObject({ heading: "三、存在的主要问题", body: `${section.body}\n4.新增的问题。` });
+    // The audit records the section as saved, the other person's 标题 included.
+    const audit = await db
+      .selectFrom("audit_log")
+      .select("after_json")
+      .where("action", "=", "summary.edit")
+      .where("actor_id", "=", actors.admin.id)
+      .orderBy("id", "desc")
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(audit.after_json!)).toEqual({
+      section: "problems",
+      heading: "三、存在的主要问题",
+      body: `${section.body}\n4.新增的问题。`,
+    });
 
     // A no-change save from the old revision: no conflict, nothing written.
     const versions = (await getLatestSummary(db, planId))!.version;

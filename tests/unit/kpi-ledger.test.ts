@@ -39,7 +39,7 @@ describe("dates for Excel", () => {
 
 describe("sheet layouts", () => {
   it("has the columns offices keep, each with a width", () => {
-    expect(TASK_COLUMNS.map((c) => c.header)).toHaveLength(14);
+    expect(TASK_COLUMNS.map((c) => c.header)).toHaveLength(15);
     expect(new Set([...TASK_COLUMNS, ...METRIC_COLUMNS, ...REPORT_COLUMNS].map((c) => c.width > 0))).toEqual(new Set([true]));
   });
 });

@@ -175,9 +175,22 @@ function pageNumberFooter(d: Docx, side: "odd" | "even"): Footer {
   });
 }
 
+/** A line of a 公文 as the writer lays it out (the summary's DocumentLine, or a 督办通报's). */
+export interface GongwenLine {
+  kind: LineKind;
+  text: string;
+}
+
 export function summaryToDocx(d: Docx, document: SummaryDocument): Document {
+  return gongwenToDocx(d, documentLines(document), "工作总结");
+}
+
+/**
+ * Any 公文 given as lines (title, headings, body, 落款) in the GB/T 9704 layout above: the
+ * summary and the 督办通报 share it. `fallbackTitle` names the file when there is no title line.
+ */
+export function gongwenToDocx(d: Docx, lines: readonly GongwenLine[], fallbackTitle: string): Document {
   const children: Paragraph[] = [];
-  const lines = documentLines(document);
   const signature = lines.filter((l) => l.kind === "signature");
   // Unit and date (the last line is the date); a one-line 落款 is the date alone.
   const indents = signatureIndents(signature.length > 1 ? signature[0].text : "", signature[signature.length - 1]?.text ?? "");
@@ -189,9 +202,14 @@ export function summaryToDocx(d: Docx, document: SummaryDocument): Document {
     const isDate = line.kind === "signature" && next?.kind !== "signature";
     const indent = line.kind === "signature" ? (isDate ? indents.date : indents.unit) : 0;
     children.push(paragraphFor(d, line.kind, line.text, beforeSignature || (line.kind === "signature" && !isDate), indent));
-    if (line.kind === "title") children.push(blankLine(d));
+    // A title may run over several lines (the 督办通报's issue number); the blank line follows the last.
+    if (line.kind === "title" && next?.kind !== "title") children.push(blankLine(d));
   });
-  const title = lines.find((l) => l.kind === "title")?.text ?? "工作总结";
+  const title =
+    lines
+      .filter((l) => l.kind === "title")
+      .map((l) => l.text)
+      .join("") || fallbackTitle;
   return new d.Document({
     title,
     creator: "年度重点工作看板",
@@ -242,4 +260,10 @@ export function summaryToDocx(d: Docx, document: SummaryDocument): Document {
 export async function summaryDocxBuffer(document: SummaryDocument): Promise<Buffer> {
   const d = loadPackage("docx") as Docx;
   return d.Packer.toBuffer(summaryToDocx(d, document));
+}
+
+/** A 公文 of lines as .docx bytes (the 督办通报). */
+export async function gongwenDocxBuffer(lines: readonly GongwenLine[], fallbackTitle: string): Promise<Buffer> {
+  const d = loadPackage("docx") as Docx;
+  return d.Packer.toBuffer(gongwenToDocx(d, lines, fallbackTitle));
 }

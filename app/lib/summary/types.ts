@@ -21,6 +21,8 @@ export interface SummaryTask {
   expectedProgress: number;
   /** "YYYY-MM-DD" */
   dueDate: string | null;
+  /** The 完成时限 before an approved 延期申请; absent or null when never extended. */
+  originalDueDate?: string | null;
   /** "YYYY-MM-DD" (Shanghai calendar day) when the task was verified (已销号). */
   doneDate: string | null;
   /** True when the light is (partly) due to weeks without any 填报. */

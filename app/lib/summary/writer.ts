@@ -274,7 +274,10 @@ function opening(ctx: Context): string {
   const intro = scope.length
     ? `${input.year}年，${input.organization}围绕年初确定的${scope.join("和")}推进各项工作`
     : `${input.year}年，${input.organization}推进各项工作`;
-  const standing = status.length ? `截至${dateText(input.asOf)}，${status.join("，")}${metricPart}。` : "";
+  // 延期申请 a leader approved: "经批准延期2项".
+  const extended = tasks.filter((t) => t.originalDueDate && t.originalDueDate !== t.dueDate).length;
+  const extendedPart = extended ? `，其中经批准延期${figures.state(extended, "项")}` : "";
+  const standing = status.length ? `截至${dateText(input.asOf)}，${status.join("，")}${extendedPart}${metricPart}。` : "";
   return `${intro}。${standing}现将有关情况总结如下：`;
 }
 

@@ -5,6 +5,7 @@ import { Form, Link } from "@remix-run/react";
 import { useDraggable } from "@dnd-kit/core";
 import { ORIGIN_LABELS, STATUS_LABELS, type BoardCard, type TaskStatus } from "~/lib/board";
 import { formatDateKey } from "~/lib/date-keys";
+import { extendedNote } from "~/lib/extensions";
 import { LightBadge } from "~/routes/board/light-badge";
 import { MetricBars } from "~/routes/board/metric-bars";
 
@@ -60,7 +61,10 @@ export const CardBody = memo(function CardBody({ card, detailHref, pending = fal
         </div>
         <div>
           <dt>完成时限</dt>
-          <dd>{card.dueDate ? formatDateKey(card.dueDate) : "未设定"}</dd>
+          <dd>
+            {card.dueDate ? formatDateKey(card.dueDate) : "未设定"}
+            {card.originalDueDate ? <span className="task-extended">{extendedNote(card.originalDueDate, card.dueDate)}</span> : null}
+          </dd>
         </div>
       </dl>
       <div className="task-progress">

@@ -46,6 +46,7 @@ const TASK_COLUMNS = [
   "tasks.position",
   "tasks.start_date",
   "tasks.due_date",
+  "tasks.original_due_date",
   "tasks.progress",
   "tasks.done_at",
   "tasks.created_at",
@@ -257,6 +258,8 @@ async function buildCards(db: Db, planId: number, inputs: CardInputs, taskIds?: 
       leadUser: task.lead_user_id != null ? { id: task.lead_user_id, name: task.lead_user_name ?? "" } : null,
       startDate: task.start_date,
       dueDate: task.due_date,
+      // A 完成时限 edited back to the original one is no longer an extension.
+      originalDueDate: task.original_due_date !== task.due_date ? task.original_due_date : null,
       progress,
       lastUpdateWeek,
       light,

@@ -7,6 +7,7 @@ import { describeChanges, type FieldChange, type MetricSnapshot, type TaskSnapsh
 import { getPlan, type PlanInfo } from "~/models/plans.server";
 import { getBoardCard } from "~/routes/board/cards.server";
 import { parseJson, taskSnapshot } from "~/routes/board/tasks.server";
+import { extensionHistoryText, type ExtensionAudit } from "~/models/extensions.server";
 
 export interface HistoryEntry {
   id: number;
@@ -17,6 +18,10 @@ export interface HistoryEntry {
   from?: TaskStatus;
   to?: TaskStatus;
   reason?: string;
+  /** What the reason line is called ("驳回原因", "申请理由"); "说明" when absent. */
+  reasonLabel?: string;
+  /** The entry in words, when it is not a move or an edit (延期申请). */
+  text?: string;
   changes?: FieldChange[];
 }
 
@@ -78,6 +83,12 @@ export async function getTaskDetail(db: AppDatabase, taskId: number, today: stri
     .execute();
   const history: HistoryEntry[] = audit.map((entry) => {
     const base = { id: entry.id, at: entry.created_at, actor: entry.display_name ?? null, action: entry.action };
+    if (entry.action.startsWith("task.extension_") || entry.action === "task.extend") {
+      // An approval records the task's snapshot with the request under `extension`; the others the request itself.
+      const after = parseJson<Partial<ExtensionAudit> & { extension?: ExtensionAudit }>(entry.after_json);
+      const { text, reason, reasonLabel } = extensionHistoryText(entry.action, after?.extension ?? after);
+      return { ...base, text, reason: reason || undefined, reasonLabel };
+    }
     if (entry.action === "task.update") {
       const before = parseJson<TaskSnapshot>(entry.before_json);
       const after = parseJson<TaskSnapshot>(entry.after_json);

@@ -120,10 +120,15 @@ export interface NewTaskInput extends Partial<TaskFields> {
   metrics?: Omit<MetricRowInput, "id">[];
 }
 
-export async function createTask(db: AppDatabase, actor: Actor, input: NewTaskInput): Promise<{ id: number; code: string }> {
+export function createTask(db: AppDatabase, actor: Actor, input: NewTaskInput): Promise<{ id: number; code: string }> {
+  return db.transaction().execute((trx) => createTaskIn(trx, actor, input));
+}
+
+/** createTask inside a caller's transaction (the 计划台账 creates several tasks in one). */
+export async function createTaskIn(trx: Transaction<Database>, actor: Actor, input: NewTaskInput): Promise<{ id: number; code: string }> {
   const now = new Date().toISOString();
   const status = input.status ?? "not_started";
-  return db.transaction().execute(async (trx) => {
+  {
     const plan = await trx.selectFrom("plans").select(["id", "year", "status"]).where("id", "=", input.planId).executeTakeFirst();
     if (!plan) notFound("没有找到该年度计划。");
     if (plan.status === "archived") badRequest("该年度计划已归档，不能再添加重点工作。");
@@ -186,7 +191,7 @@ export async function createTask(db: AppDatabase, actor: Actor, input: NewTaskIn
       after: await taskSnapshot(trx, task.id),
     });
     return task;
-  });
+  }
 }
 
 /** The task states the audit log recorded, newest first (unreadable entries left out). */
@@ -257,7 +262,7 @@ export interface EditConflictDetail {
 }
 
 /** The snapshot a form was drawn from: the last full one recorded at or before that version (moves leave fields alone). */
-async function snapshotAtOrBefore(trx: Db, taskId: number, version: number): Promise<TaskSnapshot | null> {
+export async function snapshotAtOrBefore(trx: Db, taskId: number, version: number): Promise<TaskSnapshot | null> {
   for (const after of await recordedStatesNewestFirst(trx, taskId)) {
     if (typeof after.version !== "number" || after.version > version) continue;
     if (Array.isArray(after.supportUnits) && Array.isArray(after.metrics)) return after as TaskSnapshot;
@@ -310,7 +315,7 @@ export interface EditOutcome {
  * (see mergeEdit). Only fields both changed differently are refused with 409, listed side by
  * side; a save that changes nothing writes nothing and never conflicts.
  */
-export async function updateTask(
+export function updateTask(
   db: AppDatabase,
   actor: Actor,
   taskId: number,
@@ -318,8 +323,20 @@ export async function updateTask(
   input: TaskEditInput,
   options: EditOptions = {},
 ): Promise<EditOutcome> {
+  return db.transaction().execute((trx) => updateTaskIn(trx, actor, taskId, version, input, options));
+}
+
+/** updateTask inside a caller's transaction (the 计划台账 saves many tasks in one). */
+export async function updateTaskIn(
+  trx: Transaction<Database>,
+  actor: Actor,
+  taskId: number,
+  version: number,
+  input: TaskEditInput,
+  options: EditOptions = {},
+): Promise<EditOutcome> {
   const now = new Date().toISOString();
-  return db.transaction().execute(async (trx) => {
+  {
     const current = await trx.selectFrom("tasks").select(["id", "plan_id", "version"]).where("id", "=", taskId).executeTakeFirst();
     if (!current) notFound("没有找到这项重点工作，它可能已被删除。");
     const before = (await taskSnapshot(trx, taskId))!;
@@ -407,7 +424,7 @@ export async function updateTask(
       after: await taskSnapshot(trx, taskId),
     });
     return { merged, changed: true };
-  });
+  }
 }
 
 export async function deleteTask(db: AppDatabase, actor: Actor, taskId: number, version: number): Promise<{ planId: number }> {

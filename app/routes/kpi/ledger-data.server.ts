@@ -16,6 +16,7 @@ import {
   toMetric,
 } from "~/routes/kpi/queries.server";
 import { loadWeekTotals } from "~/models/metric-totals.server";
+import { approvedExtensionsByTask } from "~/models/extensions.server";
 
 // ---------------------------------------------------------------- the 工作台账 (.xlsx data)
 
@@ -23,6 +24,8 @@ export interface LedgerTask extends TaskState {
   leadUnit: string | null;
   supportUnits: string[];
   targets: { name: string; unit: string; target: number | null }[];
+  /** Approved 延期申请: how many, and the 完成时限 before the first; null when never extended. */
+  extension: { count: number; originalDueDate: string | null } | null;
   /** Each unit's latest 填报: what was done, blockers, next steps. */
   latest: { unitName: string; week: string; body: string; blockers: string; nextSteps: string; progress: number }[];
 }
@@ -88,6 +91,7 @@ export async function loadLedger(db: AppDatabase, plan: PlanInfo, week: string, 
     .select(["u.task_id", "u.unit_id", "units.name as unit_name", "u.week", "u.body", "u.blockers", "u.next_steps", "u.progress"])
     .orderBy("units.sort_order")
     .execute();
+  const extensions = await approvedExtensionsByTask(db, plan.id);
   const unitsByTask = new Map<number, TaskUnitRow[]>();
   for (const tu of taskUnits) unitsByTask.set(tu.task_id, [...(unitsByTask.get(tu.task_id) ?? []), tu]);
   const metricsByTask = new Map<number, MetricRow[]>();
@@ -101,6 +105,7 @@ export async function loadLedger(db: AppDatabase, plan: PlanInfo, week: string, 
       ...task,
       leadUnit: units.find((u) => u.role === "lead")?.name ?? null,
       supportUnits: units.filter((u) => u.role === "support").map((u) => u.name),
+      extension: extensions.get(task.id) ?? null,
       targets: (metricsByTask.get(task.id) ?? []).map((m) => ({ name: m.name, unit: m.unit, target: m.target })),
       latest: (updatesByTask.get(task.id) ?? []).map((u) => ({
         unitName: u.unit_name,

@@ -9,7 +9,8 @@ import { METRIC_COLUMNS, REPORT_COLUMNS, TASK_COLUMNS, excelDate, excelDateTime,
 import { DIRECTION_LABELS, METRIC_LIGHT_LABELS, aggregationLabel, type MetricLightKey } from "~/lib/kpi-report";
 import { LIGHT_LABELS, type Light } from "~/lib/lights";
 import { CELL_STATUS_LABELS } from "~/lib/updates";
-import { parseWeekKey, toDateKey, weekLabel } from "~/lib/weeks";
+import { formatDate, parseWeekKey, toDateKey, weekLabel } from "~/lib/weeks";
+import { approvedExtensionsPhrase } from "~/lib/extensions";
 import type { LedgerData } from "~/routes/kpi/ledger-data.server";
 
 // Loaded with require on first use, not with import(): tsx (which runs the server) rewrites
@@ -75,7 +76,8 @@ function perUnit(
     .join("\n");
 }
 
-export async function buildLedgerWorkbook(data: LedgerData, now: Date): Promise<Buffer> {
+/** `extend` adds further sheets (the 计划台账 sheet with its hidden task ids). */
+export async function buildLedgerWorkbook(data: LedgerData, now: Date, extend?: (book: ExcelJS.Workbook) => void): Promise<Buffer> {
   // exceljs is loaded on the first export, not at server start: it is large and rarely used.
   const Excel = loadPackage("exceljs") as typeof ExcelJS;
   const book = new Excel.Workbook();
@@ -105,6 +107,9 @@ export async function buildLedgerWorkbook(data: LedgerData, now: Date): Promise<
       lightText(task.light.light),
       STATUS_LABELS[task.status],
       task.doneAt ? excelDate(toDateKey(task.doneAt)) : null,
+      task.extension
+        ? `经批准延期${task.extension.count > 1 ? `${task.extension.count}次` : ""}（原定${task.extension.originalDueDate ? formatDate(task.extension.originalDueDate) : "未设定"}）`
+        : "",
     ]);
     row.alignment = { vertical: "top", wrapText: true };
     row.getCell(8).numFmt = DATE_FORMAT;
@@ -113,6 +118,10 @@ export async function buildLedgerWorkbook(data: LedgerData, now: Date): Promise<
     colour(light, task.light.light);
     if (task.light.reasons.length && task.light.light !== "done") light.note = task.light.reasons.join("；");
   });
+
+  // The 延期申请 a leader approved, counted where the printed 台账 shows it: "经批准延期2项".
+  const extended = data.tasks.filter((t) => t.extension).length;
+  tasks.headerFooter.oddHeader = `&C${data.plan.organization}${data.plan.year}年重点工作台账${extended ? `（${approvedExtensionsPhrase(extended)}）` : ""}`;
 
   // 2. 指标
   const metrics = addSheet(book, "指标完成情况", METRIC_COLUMNS);
@@ -162,5 +171,6 @@ export async function buildLedgerWorkbook(data: LedgerData, now: Date): Promise<
     colour(row.getCell(6), r.status);
   });
 
+  extend?.(book);
   return Buffer.from(await book.xlsx.writeBuffer());
 }

@@ -6,14 +6,8 @@ import { getDb } from "~/utils/db.server";
 import { parseForm, readIntent } from "~/utils/forms.server";
 import { findPlanByYear } from "~/models/plans.server";
 import { SECTION_KEYS, type SectionKey } from "~/lib/summary/types";
-import {
-  finalizeSummary,
-  generateSummary,
-  restoreSummaryVersion,
-  saveSummarySection,
-  type SaveResult,
-  type SectionConflict,
-} from "~/routes/summary/summary.server";
+import { finalizeSummary, generateSummary, restoreSummaryVersion } from "~/routes/summary/summary.server";
+import { saveSummarySection, type SaveResult, type SectionConflict } from "~/routes/summary/section-save.server";
 import { type NextYearChoice } from "~/routes/summary/next-year.server";
 import { badRequest, isRefusal, notFound } from "~/lib/refusal";
 

@@ -4,9 +4,10 @@
 import { z } from "zod";
 import { categoryOwner, type OutlineItem, type OutlineRow, type OutlineSource, type OwnerField } from "~/lib/summary/outline";
 
-export const MAX_OUTLINE_ROWS = 300;
+/** Rows one 明年工作思路 form may carry: a plan of 1,000 tasks plus its problems and blank rows. */
+export const MAX_OUTLINE_ROWS = 1200;
 /** Fields of the largest outline form a page can hold (its rows, each with targets). */
-export const MAX_OUTLINE_FIELDS = 8000;
+export const MAX_OUTLINE_FIELDS = 30000;
 
 export interface OutlineFormContext {
   source: OutlineSource;
@@ -29,7 +30,10 @@ const dateKey = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
 export function parseOutlineForm(formData: FormData, ctx: OutlineFormContext): OutlineFormResult {
   const next = ctx.source.year + 1;
-  const rowCount = Math.min(Number(formData.get("rows")) || 0, MAX_OUTLINE_ROWS);
+  const declaredRows = Number(formData.get("rows")) || 0;
+  // More rows than a page can draw is a forged or corrupted form: refuse it whole rather than keep
+  // only the first rows, which would silently drop the rest of the leader's choices.
+  const rowCount = Math.min(declaredRows, MAX_OUTLINE_ROWS);
   const expectedVersion = Number(formData.get("expectedVersion"));
   const errors: Record<string, string> = {};
   const rows: OutlineRow[] = [];
@@ -111,6 +115,9 @@ export function parseOutlineForm(formData: FormData, ctx: OutlineFormContext): O
     }
   }
   if (!Number.isInteger(expectedVersion) || expectedVersion < 0) errors.form = "版本号无效，请刷新页面后重试。";
+  if (declaredRows > MAX_OUTLINE_ROWS) {
+    errors.form = `一次最多保存${MAX_OUTLINE_ROWS}行，本次提交了${declaredRows}行，未保存。请刷新页面后重试。`;
+  }
   const items = rows.filter((r) => r.include).map(({ include: _include, suggested: _suggested, ...item }) => item);
   if (Object.keys(errors).length) {
     return { ok: false, message: errors.form ?? "有几项需要补充，请按提示修改后再保存。", errors, rows };

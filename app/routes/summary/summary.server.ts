@@ -13,7 +13,6 @@ import { computeLight } from "~/lib/lights";
 import { matchWorkAreas } from "~/lib/plan-draft";
 import {
   SECTION_KEYS,
-  SECTION_LABELS,
   type SectionKey,
   type SummaryDocument,
   type SummaryInput,
@@ -27,7 +26,6 @@ import { loadPlanMetricsWithValues } from "~/models/metric-totals.server";
 import { planThresholds } from "~/models/plans.server";
 import { conflict, notFound } from "~/lib/refusal";
 import { outlineForWriter } from "~/routes/summary/outline.server";
-import { mergeFields } from "~/lib/task-merge";
 
 type Db = AppDatabase | Transaction<Database>;
 
@@ -84,7 +82,20 @@ export async function loadSummaryInput(db: Db, plan: Plan, today: string = toDat
   const thresholds = planThresholds(plan.light_thresholds);
   const tasks = await db
     .selectFrom("tasks")
-    .select(["id", "code", "title", "category", "origin", "status", "progress", "start_date", "due_date", "done_at", "created_at"])
+    .select([
+      "id",
+      "code",
+      "title",
+      "category",
+      "origin",
+      "status",
+      "progress",
+      "start_date",
+      "due_date",
+      "original_due_date",
+      "done_at",
+      "created_at",
+    ])
     .where("plan_id", "=", plan.id)
     .orderBy("code")
     .execute();
@@ -133,6 +144,7 @@ export async function loadSummaryInput(db: Db, plan: Plan, today: string = toDat
       progress: task.progress,
       expectedProgress: light.expectedProgress,
       dueDate: task.due_date,
+      originalDueDate: task.original_due_date,
       doneDate: task.done_at ? toDateKey(task.done_at) : null,
       silent: light.reasons.some((r) => r.includes("未填报")),
       leadUnit: units.find((u) => u.role === "lead")?.name ?? null,
@@ -259,7 +271,7 @@ function allRevisions(value: (key: SectionKey) => number): SectionRevisions {
   return Object.fromEntries(SECTION_KEYS.map((key) => [key, value(key)])) as SectionRevisions;
 }
 
-async function insertVersion(
+export async function insertVersion(
   trx: Transaction<Database>,
   planId: number,
   version: number,
@@ -280,6 +292,24 @@ function staleVersion(latest: SummaryVersion | null, expected: number | null): b
 }
 
 const STALE_MESSAGE = "已被他人修改：总结刚产生了新的版本，请刷新后再试。";
+
+/** A section as it was at revision `rev` (newest version holding it), or null when no version kept it. */
+export async function sectionAtRev(
+  trx: Db,
+  planId: number,
+  key: SectionKey,
+  rev: number,
+): Promise<{ heading: string; body: string } | null> {
+  const rows = await summaryQuery(trx, planId).orderBy("summaries.version", "desc").limit(200).execute();
+  for (const row of rows) {
+    const content = parseContent(row.content);
+    if (content.revs[key] < rev) return null;
+    if (content.revs[key] !== rev) continue;
+    const section = content.document.sections.find((s) => s.key === key);
+    return section ? { heading: section.heading, body: section.body } : null;
+  }
+  return null;
+}
 
 /** Writes a new version from the plan's data. `expectedVersion` is the latest the user saw (0: none). */
 export async function generateSummary(
@@ -318,149 +348,6 @@ export async function generateSummaryIn(
   const id = await insertVersion(trx, planId, version, "draft", actorId, content);
   await recordAudit(trx, { actorId, action: "summary.generate", entity: "summary", entityId: id, after: { plan: plan.year, version } }, at);
   return (await getSummaryVersion(trx, planId, version))!;
-}
-
-export interface SectionEdit {
-  key: SectionKey;
-  heading: string | null;
-  body: string;
-  /** The section's revision the editor started from. */
-  baseRev: number;
-}
-
-export interface SectionConflict {
-  key: SectionKey;
-  rev: number;
-  heading: string;
-  body: string;
-  authorName: string | null;
-  savedAt: string;
-}
-
-export interface SaveResult {
-  version: number;
-  rev: number;
-  savedAt: string;
-  /** True when an earlier autosave of the same person's draft was updated in place. */
-  coalesced: boolean;
-  /** Fields of the section others changed meanwhile that this save kept (标题, 正文). */
-  merged?: string[];
-  /** The section as saved, so an open editor can take in what others changed. */
-  section: { heading: string; body: string };
-}
-
-const SECTION_FIELDS = ["heading", "body"] as const;
-const SECTION_FIELD_LABELS = { heading: "标题", body: "正文" } as const;
-
-/** A section as it was at revision `rev` (newest version holding it), or null when no version kept it. */
-async function sectionAtRev(trx: Db, planId: number, key: SectionKey, rev: number): Promise<{ heading: string; body: string } | null> {
-  const rows = await summaryQuery(trx, planId).orderBy("summaries.version", "desc").limit(200).execute();
-  for (const row of rows) {
-    const content = parseContent(row.content);
-    if (content.revs[key] < rev) return null;
-    if (content.revs[key] !== rev) continue;
-    const section = content.document.sections.find((s) => s.key === key);
-    return section ? { heading: section.heading, body: section.body } : null;
-  }
-  return null;
-}
-
-/**
- * Saves one section. Someone else's save of the same section since `baseRev` is a 409 with
- * their text in the detail; saves of other sections merge (each version holds them all).
- */
-export async function saveSummarySection(
-  db: AppDatabase,
-  actor: { id: number },
-  planId: number,
-  edit: SectionEdit,
-  now: Date = new Date(),
-): Promise<SaveResult> {
-  return db.transaction().execute(async (trx) => {
-    const latest = await getLatestSummary(trx, planId);
-    if (!latest) notFound("该年度还没有总结草稿，请先生成。");
-    const content = latest.content;
-    const current = content.document.sections.find((s) => s.key === edit.key);
-    if (!current) notFound("没有找到这一部分，请刷新后再试。");
-    let heading = edit.heading ?? current.heading;
-    let body = edit.body;
-    let merged: string[] = [];
-    if (content.revs[edit.key] !== edit.baseRev) {
-      // Merged field by field (标题, 正文) with what others saved since baseRev; only a field both
-      // changed is refused, and a save that changes nothing never is.
-      const base = await sectionAtRev(trx, planId, edit.key, edit.baseRev);
-      const theirs = { heading: current.heading, body: current.body };
-      const mine = { heading: edit.heading ?? base?.heading ?? current.heading, body: edit.body };
-      const merge = mergeFields(SECTION_FIELDS, base, theirs, mine);
-      if (merge.conflicts.length > 0) {
-        const detail: SectionConflict = {
-          key: edit.key,
-          rev: content.revs[edit.key],
-          heading: current.heading,
-          body: current.body,
-          authorName: latest.authorName,
-          savedAt: content.savedAt,
-        };
-        conflict(
-          `已被他人修改：“${SECTION_LABELS[edit.key]}”刚被${latest.authorName ?? "其他人"}保存过。请对照下方的最新内容，合并后再保存。`,
-          detail,
-        );
-      }
-      heading = merge.mine.includes("heading") ? mine.heading : current.heading;
-      body = merge.mine.includes("body") ? mine.body : current.body;
-      merged = merge.theirs.map((field) => SECTION_FIELD_LABELS[field]);
-    }
-    const unchanged = heading === current.heading && body === current.body;
-    if (unchanged)
-      return {
-        version: latest.version,
-        rev: content.revs[edit.key],
-        savedAt: content.savedAt,
-        coalesced: false,
-        merged,
-        section: { heading, body },
-      };
-
-    const savedAt = now.toISOString();
-    const next: StoredSummary = {
-      ...content,
-      document: {
-        ...content.document,
-        sections: content.document.sections.map((s) => (s.key === edit.key ? { ...s, heading, body } : s)),
-      },
-      revs: { ...content.revs, [edit.key]: content.revs[edit.key] + 1 },
-      savedAt,
-    };
-    const note = `编辑：${SECTION_LABELS[edit.key]}`;
-    const coalesce =
-      latest.status === "draft" &&
-      latest.authorId === actor.id &&
-      content.note.startsWith("编辑") &&
-      now.getTime() - new Date(content.savedAt).getTime() < AUTOSAVE_COALESCE_MS;
-    let version = latest.version;
-    if (coalesce) {
-      const notes = new Set([...content.note.replace(/^编辑：/, "").split("、"), SECTION_LABELS[edit.key]]);
-      next.note = `编辑：${[...notes].join("、")}`;
-      await trx
-        .updateTable("summaries")
-        .set({ content: JSON.stringify(next) })
-        .where("id", "=", latest.id)
-        .execute();
-    } else {
-      next.note = note;
-      version = latest.version + 1;
-      await insertVersion(trx, planId, version, "draft", actor.id, next);
-    }
-    await recordAudit(trx, {
-      actorId: actor.id,
-      action: "summary.edit",
-      entity: "summary",
-      entityId: `${planId}:${version}`,
-      before: { section: edit.key, body: current.body },
-      after: { section: edit.key, body: edit.body },
-    });
-    return { version, rev: next.revs[edit.key], savedAt, coalesced: coalesce, merged, section: { heading, body } };
-  });
 }
 
 /** A new version with an old version's text. Every section's revision moves on, so open editors notice. */

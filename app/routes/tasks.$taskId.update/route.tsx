@@ -5,6 +5,7 @@ import { parseRowId } from "~/lib/row-id";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
+import { draftFieldsOf, draftIsStored, draftKeyOf, fillFormFields, type UpdateDraft } from "~/routes/tasks.$taskId.update/offline-draft";
 import { FieldErrorLinks } from "~/components/error-summary";
 import { updateFieldLabel } from "~/routes/tasks.$taskId.update/field-labels";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
@@ -116,17 +117,6 @@ export async function action(args: ActionFunctionArgs) {
   return redirect(`${url.pathname}${url.search}${url.hash}`);
 }
 
-const DRAFT_FIELDS = ["body", "progress", "nextSteps", "blockers"] as const;
-
-/** Whether a browser draft's text fields are what the stored 填报 already says. */
-function draftIsStored(
-  fields: Record<string, string>,
-  stored: { body: string; progress: number | null; nextSteps: string | null; blockers: string | null },
-): boolean {
-  const storedText = { body: stored.body, progress: stored.progress, nextSteps: stored.nextSteps, blockers: stored.blockers };
-  return DRAFT_FIELDS.every((name) => (fields[name] ?? "").trim() === String(storedText[name] ?? "").trim());
-}
-
 export default function UpdateFormPage() {
   const { form, back, canChooseUnit } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
@@ -141,7 +131,7 @@ export default function UpdateFormPage() {
   const submitting = navigation.state === "submitting" && navigation.formMethod?.toUpperCase() === "POST";
   const unit = task.units.find((u) => u.id === form.unitId)!;
   const readOnly = form.readOnlyReason != null;
-  const draftKey = `update-draft:${task.id}:${form.unitId}:${form.week}`;
+  const draftKey = draftKeyOf(task.id, form.unitId, form.week);
   const value = (name: string, stored: string | number | null | undefined) => values[name] ?? (stored == null ? "" : String(stored));
 
   // One key per submission: a retry after a lost answer (or the automatic one when the network
@@ -157,7 +147,7 @@ export default function UpdateFormPage() {
     try {
       const raw = window.localStorage.getItem(draftKey);
       if (!raw) return setDraftAt(null);
-      const draft = JSON.parse(raw) as { savedAt: string; version?: string; fields: Record<string, string> };
+      const draft = JSON.parse(raw) as UpdateDraft;
       // The draft is dropped only when the stored 填报 holds exactly its text (it was sent); a
       // draft that differs is restored even if someone saved this week since: the save merges it.
       if (existing && draftIsStored(draft.fields, existing)) {
@@ -190,21 +180,10 @@ export default function UpdateFormPage() {
     window.addEventListener("online", resend, { once: true });
     return () => window.removeEventListener("online", resend);
   }, [offline]);
-  // A refused submit hands back the text to show, with others' merged changes filled in. Fields
-  // keep what the user typed (defaultValue does not redraw them), so the answer is written into
-  // them: the next submit, from the newer version, must not carry the older text back.
+  // A refused submit hands back the text to show, with others' merged changes filled in; it is
+  // written into the fields: the next submit, from the newer version, must not carry older text back.
   useEffect(() => {
-    const element = formRef.current;
-    if (!actionData?.values || !element) return;
-    for (const [name, text] of Object.entries(actionData.values)) {
-      const input = element.elements.namedItem(name);
-      if (input instanceof HTMLInputElement && input.type === "checkbox") input.checked = text === "yes";
-      else if (
-        input instanceof HTMLTextAreaElement ||
-        (input instanceof HTMLInputElement && input.type !== "hidden" && input.type !== "file")
-      )
-        input.value = text;
-    }
+    if (actionData?.values && formRef.current) fillFormFields(formRef.current, actionData.values);
   }, [actionData]);
   // A refused submit: the message is scrolled into view, focused and announced.
   useEffect(() => {
@@ -224,14 +203,14 @@ export default function UpdateFormPage() {
   function keepDraft() {
     const element = formRef.current;
     if (!element || readOnly) return;
-    const fields: Record<string, string> = {};
-    for (const name of DRAFT_FIELDS) fields[name] = (element.elements.namedItem(name) as HTMLInputElement | null)?.value ?? "";
-    for (const metric of task.metrics) {
-      fields[`metric_${metric.id}`] = (element.elements.namedItem(`metric_${metric.id}`) as HTMLInputElement | null)?.value ?? "";
-    }
+    const fields = draftFieldsOf(
+      element,
+      task.metrics.map((m) => m.id),
+    );
     try {
       const version = (element.elements.namedItem("version") as HTMLInputElement | null)?.value ?? "";
-      window.localStorage.setItem(draftKey, JSON.stringify({ savedAt: new Date().toISOString(), version, fields }));
+      const draft: UpdateDraft = { savedAt: new Date().toISOString(), version, fields };
+      window.localStorage.setItem(draftKey, JSON.stringify(draft));
     } catch {
       // Storage full or disabled: the server still hands the text back after a failed submit.
     }
@@ -241,11 +220,7 @@ export default function UpdateFormPage() {
     const element = formRef.current;
     const raw = window.localStorage.getItem(draftKey);
     if (!element || !raw) return false;
-    const { fields } = JSON.parse(raw) as { fields: Record<string, string> };
-    for (const [name, text] of Object.entries(fields)) {
-      const input = element.elements.namedItem(name) as HTMLInputElement | HTMLTextAreaElement | null;
-      if (input) input.value = text;
-    }
+    fillFormFields(element, (JSON.parse(raw) as UpdateDraft).fields);
     return true;
   }
 

@@ -11,6 +11,7 @@ import { recordAudit, recordAudits, type AuditEntry } from "~/models/audit.serve
 import { bumpChangeSeq } from "~/models/plans.server";
 import { badRequest, conflict, forbidden, isRefusal, notFound } from "~/lib/refusal";
 import { mergeFields } from "~/lib/task-merge";
+import { rememberSubmission, submittedBefore } from "~/routes/tasks.$taskId.update/submission-keys.server";
 import {
   type UnitWeekFacts,
   getUpdateTask,
@@ -122,27 +123,6 @@ export interface UpdateSnapshot extends UpdateFields {
 }
 
 /**
- * The answer given to an earlier submission with this key, if there was one. A key belongs to one
- * person's 填报 of one task, unit and week: sent with anything else it is refused, never answered
- * with another 填报's result.
- */
-async function submittedBefore(
-  db: Db,
-  actor: Actor,
-  key: string,
-  target: Pick<SaveUpdateInput, "taskId" | "week">,
-): Promise<SaveUpdateResult | null> {
-  const row = await db.selectFrom("submission_keys").select(["user_id", "result_json"]).where("key", "=", key).executeTakeFirst();
-  if (!row) return null;
-  const answer = JSON.parse(row.result_json) as SaveUpdateResult;
-  const saved = await db.selectFrom("updates").select(["task_id", "week"]).where("id", "=", answer.updateId).executeTakeFirst();
-  if (row.user_id !== actor.id || !saved || saved.task_id !== target.taskId || saved.week !== target.week) {
-    badRequest("提交编号已用于其他填报，请刷新页面后重新提交。");
-  }
-  return answer;
-}
-
-/**
  * Creates or changes the unit's update for the week. A stale or missing version when a record
  * exists is a 409 with nothing written; rights, week and task state are checked here, whatever
  * the form showed.
@@ -158,7 +138,7 @@ export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdat
     const key = input.idempotencyKey ?? null;
     const result = await db.transaction().execute(async (trx) => {
       if (key) {
-        const done = await submittedBefore(trx, actor, key, input);
+        const done = await submittedBefore<SaveUpdateResult>(trx, actor, key, input);
         if (done) return { ...done, repeated: true };
       }
       const task =
@@ -435,10 +415,7 @@ export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdat
       await bumpChangeSeq(trx, task.planId);
       const saved: SaveUpdateResult = { updateId, version, created: !existing, planId: task.planId, ...(merged.length ? { merged } : {}) };
       if (key) {
-        await trx
-          .insertInto("submission_keys")
-          .values({ key, user_id: actor.id, result_json: JSON.stringify(saved), created_at: at })
-          .execute();
+        await rememberSubmission(trx, actor, key, saved, now);
       }
       return { ...saved, repeated: false };
     });
@@ -451,7 +428,7 @@ export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdat
     // Two copies of one submission at once: the second loses the race on the key; answer as the first.
     const key = input.idempotencyKey ?? null;
     if (key && !isRefusal(error)) {
-      const done = await submittedBefore(db, actor, key, input).catch(() => null);
+      const done = await submittedBefore<SaveUpdateResult>(db, actor, key, input).catch(() => null);
       if (done) return done;
     }
     throw error;

@@ -3,7 +3,7 @@
 // does the form ask for one, at the field.
 import { describe, expect, it } from "vitest";
 import { blankRow, categoryOwner, prefillOutline, type OutlineRow, type OutlineSource } from "~/lib/summary/outline";
-import { parseOutlineForm } from "~/routes/summary/outline-form.server";
+import { MAX_OUTLINE_ROWS, parseOutlineForm } from "~/routes/summary/outline-form.server";
 
 type SourceTask = OutlineSource["tasks"][number];
 
@@ -101,5 +101,16 @@ describe("owners of next year's items", () => {
     const back = parsed.rows.find((r) => r.fromTaskId === 2)!;
     expect(back.suggested).toEqual({ leadUserId: { id: 7, basis: "category" } });
     expect(back.leadUnitId).toBe(22);
+  });
+
+  it("refuses a form that says it has more rows than a page can hold, instead of saving only the first ones", () => {
+    const s = source([task(1, "党建", 7, 21)]);
+    const data = form(prefillOutline(s));
+    data.set("rows", String(MAX_OUTLINE_ROWS + 1));
+    const parsed = parseOutlineForm(data, ctx(s));
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    expect(parsed.message).toBe(`一次最多保存${MAX_OUTLINE_ROWS}行，本次提交了${MAX_OUTLINE_ROWS + 1}行，未保存。请刷新页面后重试。`);
+    expect(parsed.rows[0].title).toBe("任务1");
   });
 });
