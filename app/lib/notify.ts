@@ -22,6 +22,7 @@ export const EVENT_LABELS: Record<string, string> = {
   urge: "催办",
   friday_reminder: "周五填报提醒",
   monday_digest: "周一督办提醒",
+  weekly_briefing: "每周督办通报",
   test: "测试消息",
 };
 
@@ -60,6 +61,12 @@ export const SCHEDULED_JOBS: readonly ScheduledJobDefinition[] = [
     label: "周一督办提醒",
     description: "街道领导收到红灯、黄灯任务清单和上周未填报情况。",
     defaultTime: { weekday: 1, time: "09:00", enabled: true },
+  },
+  {
+    name: "weekly_briefing",
+    label: "每周督办通报",
+    description: "出具上周的督办通报（编号顺延），并把简版推送给街道领导。",
+    defaultTime: { weekday: 1, time: "09:30", enabled: true },
   },
 ];
 

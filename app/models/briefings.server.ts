@@ -241,70 +241,80 @@ export async function issueBriefing(
 ): Promise<{ briefing: IssuedBriefing; created: boolean }> {
   const problem = periodProblem(plan, period, toDateKey(now));
   if (problem) badRequest(problem);
-  return db.transaction().execute(async (trx) => {
-    const existing = await trx
-      .selectFrom("briefings")
-      .select(["id", "number"])
-      .where("plan_id", "=", plan.id)
-      .where("period_kind", "=", period.kind)
-      .where("period_key", "=", period.key)
-      .executeTakeFirst();
-    if (existing && !regenerate) return { briefing: (await getBriefing(trx, existing.id))!, created: false };
-    const number = existing
-      ? existing.number
-      : Number(
-          (
-            await trx
-              .selectFrom("briefings")
-              .select((eb) => eb.fn.max("number").as("n"))
-              .where("plan_id", "=", plan.id)
-              .executeTakeFirst()
-          )?.n ?? 0,
-        ) + 1;
-    const input = await loadBriefingInput(trx, plan, period, { number, issueDate: toDateKey(now) }, now);
-    const content = buildBriefing(input);
-    const at = now.toISOString();
-    let id: number;
-    if (existing) {
+  return db.transaction().execute((trx) => issueBriefingIn(trx, actor, plan, period, now, { regenerate }));
+}
+
+/** issueBriefing inside a caller's transaction (the Monday schedule issues it with its messages). */
+export async function issueBriefingIn(
+  trx: Transaction<Database>,
+  actor: Actor | null,
+  plan: PlanInfo,
+  period: BriefingPeriod,
+  now: Date = new Date(),
+  { regenerate = false }: { regenerate?: boolean } = {},
+): Promise<{ briefing: IssuedBriefing; created: boolean }> {
+  const existing = await trx
+    .selectFrom("briefings")
+    .select(["id", "number"])
+    .where("plan_id", "=", plan.id)
+    .where("period_kind", "=", period.kind)
+    .where("period_key", "=", period.key)
+    .executeTakeFirst();
+  if (existing && !regenerate) return { briefing: (await getBriefing(trx, existing.id))!, created: false };
+  const number = existing
+    ? existing.number
+    : Number(
+        (
+          await trx
+            .selectFrom("briefings")
+            .select((eb) => eb.fn.max("number").as("n"))
+            .where("plan_id", "=", plan.id)
+            .executeTakeFirst()
+        )?.n ?? 0,
+      ) + 1;
+  const input = await loadBriefingInput(trx, plan, period, { number, issueDate: toDateKey(now) }, now);
+  const content = buildBriefing(input);
+  const at = now.toISOString();
+  let id: number;
+  if (existing) {
+    await trx
+      .updateTable("briefings")
+      .set({ content: JSON.stringify(content), updated_at: at })
+      .where("id", "=", existing.id)
+      .execute();
+    id = existing.id;
+  } else {
+    id = (
       await trx
-        .updateTable("briefings")
-        .set({ content: JSON.stringify(content), updated_at: at })
-        .where("id", "=", existing.id)
-        .execute();
-      id = existing.id;
-    } else {
-      id = (
-        await trx
-          .insertInto("briefings")
-          .values({
-            plan_id: plan.id,
-            number,
-            period_kind: period.kind,
-            period_key: period.key,
-            period_start: period.start,
-            period_end: period.end,
-            content: JSON.stringify(content),
-            issued_by: actor?.id ?? null,
-            issued_at: at,
-            updated_at: at,
-          })
-          .returning("id")
-          .executeTakeFirstOrThrow()
-      ).id;
-    }
-    await recordAudit(
-      trx,
-      {
-        actorId: actor?.id ?? null,
-        action: existing ? "briefing.regenerate" : "briefing.issue",
-        entity: "briefing",
-        entityId: id,
-        after: { title: briefingTitle(content), period: period.label, red: content.totals.red, yellow: content.totals.yellow },
-      },
-      now,
-    );
-    return { briefing: (await getBriefing(trx, id))!, created: !existing };
-  });
+        .insertInto("briefings")
+        .values({
+          plan_id: plan.id,
+          number,
+          period_kind: period.kind,
+          period_key: period.key,
+          period_start: period.start,
+          period_end: period.end,
+          content: JSON.stringify(content),
+          issued_by: actor?.id ?? null,
+          issued_at: at,
+          updated_at: at,
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow()
+    ).id;
+  }
+  await recordAudit(
+    trx,
+    {
+      actorId: actor?.id ?? null,
+      action: existing ? "briefing.regenerate" : "briefing.issue",
+      entity: "briefing",
+      entityId: id,
+      after: { title: briefingTitle(content), period: period.label, red: content.totals.red, yellow: content.totals.yellow },
+    },
+    now,
+  );
+  return { briefing: (await getBriefing(trx, id))!, created: !existing };
 }
 
 export async function getBriefing(db: Db, id: number): Promise<IssuedBriefing | null> {

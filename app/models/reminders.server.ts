@@ -24,6 +24,8 @@ import { baseUrlOf, jobTimesOf, readSettings } from "~/models/notify-settings.se
 import { getPlan, todayKey } from "~/models/plans.server";
 import { activePlanIds, weekCells } from "~/models/reports.server";
 import { listBoard } from "~/routes/board/cards.server";
+import { briefingMarkdown, briefingTitle, finishedPeriods } from "~/lib/briefing";
+import { issueBriefingIn, periodProblem } from "~/models/briefings.server";
 
 type Trx = Transaction<Database>;
 
@@ -116,10 +118,45 @@ async function mondayDigest(trx: Trx, { slot, now, baseUrl }: { slot: Date; now:
   return `红灯黄灯${flagged.length}项，上周未填报单位${units.length}个（推送${channels}条）`;
 }
 
-/** The runner of every job in SCHEDULED_JOBS (add a weekly 督办通报 here and there). */
+/**
+ * Monday's 督办通报: last week's 通报 of every active plan whose year holds that week, issued
+ * (numbered) in this run's transaction, and its short version pushed to the leaders.
+ */
+async function weeklyBriefing(trx: Trx, { now, baseUrl }: { slot: Date; now: Date; baseUrl: string }): Promise<string> {
+  const today = todayKey(now);
+  const period = finishedPeriods("week", today, 1)[0];
+  const issued: string[] = [];
+  let channels = 0;
+  for (const planId of await activePlanIds(trx)) {
+    const plan = await getPlan(trx, planId);
+    if (!plan || periodProblem(plan, period, today)) continue;
+    const { briefing } = await issueBriefingIn(trx, null, plan, period, now);
+    const title = `【督办通报】${briefingTitle(briefing.content)}`;
+    const body = briefingMarkdown(briefing.content, `${baseUrl}/briefings?year=${plan.year}&issue=${briefing.id}`);
+    channels += await enqueueMessage(
+      trx,
+      {
+        event: "weekly_briefing",
+        audience: "leaders",
+        unitId: null,
+        taskId: null,
+        message: { title, body },
+        dedupeKey: `weekly_briefing:${plan.id}:${period.key}`,
+      },
+      now,
+      { inApp: true },
+    );
+    issued.push(`${plan.year}年第${briefing.number}期`);
+  }
+  if (!issued.length) return `${period.label}不在任何进行中的年度计划内，未出具通报`;
+  return `出具督办通报${issued.join("、")}（推送${channels}条）`;
+}
+
+/** The runner of every job in SCHEDULED_JOBS. */
 export const JOB_RUNNERS: Record<string, JobRunner> = {
   friday_reminder: fridayReminder,
   monday_digest: mondayDigest,
+  weekly_briefing: weeklyBriefing,
 };
 
 /** The latest time the job was due at or before `now` (Asia/Shanghai), or null. */

@@ -3,7 +3,7 @@
 // are shown only as "已设置"; a new value replaces them, a checkbox clears them.
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { CHANNEL_LABELS, describeJobTime, testMessage, WEEKDAY_LABELS } from "~/lib/notify";
+import { CHANNEL_LABELS, describeJobTime, SCHEDULED_JOBS, testMessage, WEEKDAY_LABELS } from "~/lib/notify";
 import { isRefusal } from "~/lib/refusal";
 import { formatDateTime } from "~/lib/weeks";
 import {
@@ -70,7 +70,7 @@ async function perform(
   switch (intent) {
     case "schedule": {
       const jobs: Record<string, { weekday: string; time: string; enabled: boolean }> = {};
-      for (const name of ["friday_reminder", "monday_digest"]) {
+      for (const { name } of SCHEDULED_JOBS) {
         jobs[name] = {
           weekday: str(formData, `${name}.weekday`, 2),
           time: str(formData, `${name}.time`, 10),

@@ -26,7 +26,7 @@ import { getTaskDetail } from "~/routes/board/task-detail.server";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { parseForm, readForm, readIntent } from "~/utils/forms.server";
-import { refusalOf, rowIdParam } from "~/utils/http.server";
+import { refusalOf } from "~/utils/http.server";
 import { can } from "~/utils/permissions";
 import { TaskPanel, TaskPanelError } from "~/routes/board/task-panel";
 import { todayKey } from "~/models/plans.server";
@@ -34,8 +34,7 @@ import { forbidden, notFound } from "~/lib/refusal";
 import { extendedNote, extensionBlocker, mayApplyForExtension, mayDecideExtension } from "~/lib/extensions";
 import { listTaskExtensions } from "~/models/extensions.server";
 import { ExtensionSection, type ExtensionPanelData } from "~/routes/board/extension-section";
-
-const taskIdFrom = (params: { taskId?: string }) => rowIdParam(params.taskId, "没有找到这项重点工作。");
+import { taskIdParam } from "~/utils/task-params.server";
 
 type Change = { field: string; before: string; after: string };
 
@@ -45,7 +44,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export async function loader(args: LoaderFunctionArgs) {
   const user = await requireUser(args, "read");
-  const detail = await getTaskDetail(getDb(), taskIdFrom(args.params), todayKey());
+  const detail = await getTaskDetail(getDb(), taskIdParam(args.params), todayKey());
   if (!detail) notFound("没有找到这项重点工作，它可能已被删除。");
   const activity = await getTaskActivity(getDb(), user, detail.card.id);
   const requests = await listTaskExtensions(getDb(), detail.card.id);
@@ -66,7 +65,7 @@ export async function loader(args: LoaderFunctionArgs) {
 
 export async function action(args: ActionFunctionArgs) {
   const user = await requireUser(args, "read");
-  const taskId = taskIdFrom(args.params);
+  const taskId = taskIdParam(args.params);
   const formData = await readForm(args.request);
   readIntent(formData, ["delete"] as const);
   if (!can(user, "tasks.manage")) forbidden("只有街道领导或系统管理员可以删除重点工作。");

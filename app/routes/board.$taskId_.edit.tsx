@@ -19,19 +19,18 @@ import { getTaskDetail } from "~/routes/board/task-detail.server";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { parseForm, readForm, readIntent } from "~/utils/forms.server";
-import { refusalOf, rowIdParam } from "~/utils/http.server";
+import { refusalOf } from "~/utils/http.server";
 import { todayKey } from "~/models/plans.server";
 import { badRequest, notFound } from "~/lib/refusal";
 import { TaskPanel, TaskPanelError } from "~/routes/board/task-panel";
-
-const taskIdFrom = (params: { taskId?: string }) => rowIdParam(params.taskId, "没有找到这项重点工作。");
+import { taskIdParam } from "~/utils/task-params.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `编辑 ${data.task.code} · 看板` : "编辑重点工作 · 看板" }];
 
 export async function loader(args: LoaderFunctionArgs) {
   await requireUser(args, "tasks.manage");
   const db = getDb();
-  const detail = await getTaskDetail(db, taskIdFrom(args.params), todayKey());
+  const detail = await getTaskDetail(db, taskIdParam(args.params), todayKey());
   if (!detail) notFound("没有找到这项重点工作，它可能已被删除。");
   if (detail.plan.status === "archived") badRequest("该年度计划已归档，不能再修改。");
   const [units, leaders] = await Promise.all([listUnits(db), listLeaders(db)]);
@@ -58,7 +57,7 @@ function failure(formData: FormData, errors: Record<string, string>, conflict: E
 
 export async function action(args: ActionFunctionArgs) {
   const user = await requireUser(args, "tasks.manage");
-  const taskId = taskIdFrom(args.params);
+  const taskId = taskIdParam(args.params);
   const formData = await readForm(args.request);
   readIntent(formData, ["save"] as const);
   const parsed = parseForm(formData, TaskEditSchema);

@@ -7,28 +7,22 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { formatDateTime } from "~/lib/weeks";
 import { postComment, urgeUnit } from "~/models/comments.server";
 import { CommentFormSchema, UrgeFormSchema } from "~/routes/tasks.$taskId.update/update-forms.server";
-import { requireUser, safeRedirectPath } from "~/utils/auth.server";
+import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { parseForm, readForm, readIntent } from "~/utils/forms.server";
-import { refusalOf, rowIdParam } from "~/utils/http.server";
+import { refusalOf } from "~/utils/http.server";
+import { taskBackPath, taskIdParam } from "~/utils/task-params.server";
 
 export const meta: MetaFunction = () => [
   { title: "评论与催办 · 年度重点工作看板" },
   { name: "referrer", content: "same-origin" }, // no-JS POSTs must carry Origin
 ];
 
-const taskIdFrom = (params: { taskId?: string }) => rowIdParam(params.taskId, "没有找到这项重点工作。");
-
-function backOf(value: FormDataEntryValue | string | null, taskId: number): string {
-  const path = safeRedirectPath(typeof value === "string" ? value : null);
-  return path === "/" ? `/board/${taskId}` : path;
-}
-
 export async function loader(args: LoaderFunctionArgs) {
   await requireUser(args, "read");
-  const taskId = taskIdFrom(args.params);
+  const taskId = taskIdParam(args.params);
   // The thread lives on the card; this page only shows a refused comment or 催办.
-  return { back: backOf(new URL(args.request.url).searchParams.get("back"), taskId) };
+  return { back: taskBackPath(new URL(args.request.url).searchParams.get("back"), taskId) };
 }
 
 export type CommentActionData =
@@ -37,10 +31,10 @@ export type CommentActionData =
 
 export async function action(args: ActionFunctionArgs) {
   const user = await requireUser(args, "read");
-  const taskId = taskIdFrom(args.params);
+  const taskId = taskIdParam(args.params);
   const formData = await readForm(args.request);
   const intent = readIntent(formData, ["comment", "urge"] as const);
-  const back = backOf(formData.get("back"), taskId);
+  const back = taskBackPath(formData.get("back"), taskId);
   const byFetcher = formData.get("fetcher") === "1";
   const refuse = (status: number, message: string, values: Record<string, string>) =>
     data<CommentActionData>({ ok: false, intent, message, values, back }, { status });

@@ -6,29 +6,23 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { formatDate } from "~/lib/weeks";
 import { applyForExtension, decideExtension } from "~/models/extensions.server";
-import { requireUser, safeRedirectPath } from "~/utils/auth.server";
+import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { parseForm, readForm, readIntent } from "~/utils/forms.server";
-import { refusalOf, rowIdParam } from "~/utils/http.server";
+import { refusalOf } from "~/utils/http.server";
 import { ExtensionApplySchema, ExtensionDecideSchema } from "~/routes/board/extension-forms.server";
+import { taskBackPath, taskIdParam } from "~/utils/task-params.server";
 
 export const meta: MetaFunction = () => [
   { title: "延期申请 · 年度重点工作看板" },
   { name: "referrer", content: "same-origin" }, // no-JS POSTs must carry Origin
 ];
 
-const taskIdFrom = (params: { taskId?: string }) => rowIdParam(params.taskId, "没有找到这项重点工作。");
-
-function backOf(value: FormDataEntryValue | string | null, taskId: number): string {
-  const path = safeRedirectPath(typeof value === "string" ? value : null);
-  return path === "/" ? `/board/${taskId}` : path;
-}
-
 export async function loader(args: LoaderFunctionArgs) {
   await requireUser(args, "read");
-  const taskId = taskIdFrom(args.params);
+  const taskId = taskIdParam(args.params);
   // The requests live on the card; this page only shows a refused request.
-  return { back: backOf(new URL(args.request.url).searchParams.get("back"), taskId) };
+  return { back: taskBackPath(new URL(args.request.url).searchParams.get("back"), taskId) };
 }
 
 export type ExtensionActionData =
@@ -39,10 +33,10 @@ const INTENT_TITLES = { apply: "未能提交延期申请", approve: "未能批�
 
 export async function action(args: ActionFunctionArgs) {
   const user = await requireUser(args, "read");
-  const taskId = taskIdFrom(args.params);
+  const taskId = taskIdParam(args.params);
   const formData = await readForm(args.request);
   const intent = readIntent(formData, ["apply", "approve", "refuse"] as const);
-  const back = backOf(formData.get("back"), taskId);
+  const back = taskBackPath(formData.get("back"), taskId);
   const byFetcher = formData.get("fetcher") === "1";
   const refuse = (status: number, message: string, field: string | null = null) =>
     data<ExtensionActionData>({ ok: false, intent, message, field, back }, { status });

@@ -2,7 +2,7 @@
 // upload routes. The server refuses a longer body as it streams in (app/server/body-limit.ts);
 // readForm checks again, so an action never reads more, whatever runs in front of it.
 import { MAX_IMPORT_BYTES } from "~/lib/importer/errors";
-import { LEDGER_XLSX_MAX_BYTES } from "~/lib/ledger";
+import { LEDGER_XLSX_MAX_BYTES } from "~/lib/ledger-import";
 import { UPDATE_FORM_MAX_BYTES } from "~/lib/updates";
 import { PLAN_DOCUMENT_MAX_BYTES } from "~/models/plan-document.server";
 

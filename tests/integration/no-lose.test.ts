@@ -222,18 +222,22 @@ describe("field merges of task edits", () => {
   });
 });
 
+/** An open task of 东晟社区 that its secretary can report on this week. */
+const reportableTask = (title: string) =>
+  createTask(getDb(), actors.leader, {
+    planId,
+    title,
+    status: "in_progress",
+    leadUnitId: units["东晟社区"],
+    supportUnitIds: [],
+    leadUserId: actors.leader.id,
+    startDate: "2025-01-01",
+    dueDate: "2099-12-31",
+  });
+
 describe("填报 with an idempotency key", () => {
   it("stores the same 填报 submitted twice with one key once, answering both as saved", async () => {
-    const task = await createTask(getDb(), actors.leader, {
-      planId,
-      title: "断网重发",
-      status: "in_progress",
-      leadUnitId: units["东晟社区"],
-      supportUnitIds: [],
-      leadUserId: actors.leader.id,
-      startDate: "2025-01-01",
-      dueDate: "2099-12-31",
-    });
+    const task = await reportableTask("断网重发");
     const form = {
       week: weekKeyOf(new Date()),
       body: "断网前写好的进展",
@@ -283,16 +287,7 @@ describe("填报 with an idempotency key", () => {
     );
     expect(replay.status).toBe(400);
     // The key belongs to that task's 填报: sent with another task it is refused, not answered as saved.
-    const otherTask = await createTask(getDb(), actors.leader, {
-      planId,
-      title: "断网重发（另一项）",
-      status: "in_progress",
-      leadUnitId: units["东晟社区"],
-      supportUnitIds: [],
-      leadUserId: actors.leader.id,
-      startDate: "2025-01-01",
-      dueDate: "2099-12-31",
-    });
+    const otherTask = await reportableTask("断网重发（另一项）");
     const misplaced = await callAction(
       updateRoute.action,
       makeRequest(`/tasks/${otherTask.id}/update`, { cookie: cookies.secretary, form }),
@@ -306,16 +301,7 @@ describe("填报 with an idempotency key", () => {
 
 describe("remembered idempotency keys", () => {
   it("forgets keys older than the retention window when a new keyed 填报 is stored, and keeps recent ones", async () => {
-    const task = await createTask(getDb(), actors.leader, {
-      planId,
-      title: "旧提交编号清理",
-      status: "in_progress",
-      leadUnitId: units["东晟社区"],
-      supportUnitIds: [],
-      leadUserId: actors.leader.id,
-      startDate: "2025-01-01",
-      dueDate: "2099-12-31",
-    });
+    const task = await reportableTask("旧提交编号清理");
     const day = 86_400_000;
     const old = new Date(Date.now() - (SUBMISSION_KEY_DAYS + 1) * day).toISOString();
     const recent = new Date(Date.now() - (SUBMISSION_KEY_DAYS - 1) * day).toISOString();
@@ -345,16 +331,7 @@ describe("remembered idempotency keys", () => {
 
 describe("field merges of 填报 edits", () => {
   async function reportedTask(title: string) {
-    const task = await createTask(getDb(), actors.leader, {
-      planId,
-      title,
-      status: "in_progress",
-      leadUnitId: units["东晟社区"],
-      supportUnitIds: [],
-      leadUserId: actors.leader.id,
-      startDate: "2025-01-01",
-      dueDate: "2099-12-31",
-    });
+    const task = await reportableTask(title);
     const week = weekKeyOf(new Date());
     const base = { week, body: "原来的进展", progress: "30", nextSteps: "原来的计划", blockers: "", back: `/board/${task.id}` };
     const post = (username: string, form: Record<string, string>) =>

@@ -343,6 +343,30 @@ describe("scheduled reminders", () => {
     expect(leaders[0].body.markdown.content).toMatch(/【督办提醒】.*红灯\d+项、黄灯\d+项/);
     expect(leaders[0].body.markdown.content).toMatch(/上周(未填报|各单位均已填报)/);
   });
+
+  it("Monday 9:30 issues last week's 督办通报 once and pushes its short version to the leaders", async () => {
+    const db = getDb();
+    received.length = 0;
+    const monday = new Date("2025-06-16T01:30:00Z");
+    const outcomes = await runDueJobs(db, monday);
+    expect(outcomes.map((o) => o.name)).toEqual(["weekly_briefing"]);
+    const issued = await db.selectFrom("briefings").selectAll().where("period_kind", "=", "week").execute();
+    expect(issued.map((b) => [b.period_start, b.period_end, b.issued_by])).toEqual([["2025-06-09", "2025-06-15", null]]);
+    expect(outcomes[0].result).toBe(`出具督办通报2025年第${issued[0].number}期（推送1条）`);
+    await deliverDueMessages(db, { now: () => monday });
+    const leaders = received.filter((r) => r.path.startsWith("/leaders/"));
+    expect(leaders).toHaveLength(1);
+    const content: string = leaders[0].body.markdown.content;
+    expect(content).toContain(`平东街道重点工作督办通报（2025年第${issued[0].number}期）`);
+    expect(content).toContain(`https://kanban.example.gov.cn/briefings?year=2025&issue=${issued[0].id}`);
+
+    // A second tick, or another process, of the same Monday issues and sends nothing more.
+    received.length = 0;
+    expect(await runDueJobs(db, new Date(monday.getTime() + 60_000))).toEqual([]);
+    await deliverDueMessages(db, { now: () => new Date(monday.getTime() + 60_000) });
+    expect(received).toHaveLength(0);
+    expect(await db.selectFrom("briefings").select("id").execute()).toHaveLength(1);
+  });
 });
 
 describe("the outbox", () => {

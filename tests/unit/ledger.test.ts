@@ -4,20 +4,14 @@ import { describe, expect, it } from "vitest";
 import {
   applyLedgerValues,
   bulkValues,
-  mapPasteBlock,
   matchName,
   parseCell,
   parseLedgerDate,
   parseTarget,
-  parseTsv,
-  planNewRow,
-  planRow,
-  readLedgerTable,
-  ID_HEADER,
-  VERSION_HEADER,
   type LedgerRefs,
   type LedgerValues,
 } from "~/lib/ledger";
+import { mapPasteBlock, parseTsv, planNewRow, planRow, readLedgerTable, ID_HEADER, VERSION_HEADER } from "~/lib/ledger-import";
 import type { EditableTask } from "~/lib/task-merge";
 
 const refs: LedgerRefs = {
@@ -299,7 +293,12 @@ describe("readLedgerTable and planNewRow", () => {
 
   it("refuses a sheet without a 工作任务 column, or without the hidden ids", () => {
     expect(readLedgerTable([["a", "b"]])).toEqual({ error: "表格中找不到「工作任务」列：请上传从计划台账导出的表格。" });
-    expect(readLedgerTable([["序号", "工作任务"], [1, "2025-01 推进老旧小区改造"]])).toEqual({
+    expect(
+      readLedgerTable([
+        ["序号", "工作任务"],
+        [1, "2025-01 推进老旧小区改造"],
+      ]),
+    ).toEqual({
       error: "表格中没有「任务ID」列：请先在本页点“导出台账”，在导出的表格上修改后再导入。",
     });
   });

@@ -6,21 +6,23 @@ import {
   FIELD_LABELS,
   LEDGER_FIELDS,
   isLedgerField,
-  mapPasteBlock,
   parseCell,
+  type BulkChange,
+  type LedgerField,
+  type LedgerRefs,
+  type LedgerValues,
+  bulkValues,
+} from "~/lib/ledger";
+import {
+  mapPasteBlock,
   parseTsv,
   planNewRow,
   planRow,
   readLedgerTable,
-  type BulkChange,
   type CellRefusal,
-  type LedgerField,
-  type LedgerRefs,
-  type LedgerValues,
   type NewRowPlan,
   type RowPlan,
-  bulkValues,
-} from "~/lib/ledger";
+} from "~/lib/ledger-import";
 import { badRequest, isRefusal } from "~/lib/refusal";
 import { parseRowId } from "~/lib/row-id";
 import type { PlanInfo } from "~/models/plans.server";

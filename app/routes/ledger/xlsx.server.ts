@@ -6,17 +6,8 @@
 import { createRequire } from "node:module";
 import type ExcelJS from "exceljs";
 import { excelDate } from "~/lib/kpi-ledger";
-import {
-  ID_HEADER,
-  LEDGER_COLUMNS,
-  LEDGER_XLSX_MAX_BYTES,
-  SHEET_NAME,
-  VERSION_HEADER,
-  fieldText,
-  type LedgerRefs,
-  type LedgerRow,
-  type SheetValue,
-} from "~/lib/ledger";
+import { LEDGER_COLUMNS, fieldText, type LedgerRefs, type LedgerRow } from "~/lib/ledger";
+import { ID_HEADER, LEDGER_XLSX_MAX_BYTES, SHEET_NAME, VERSION_HEADER, type SheetValue } from "~/lib/ledger-import";
 import { badRequest, payloadTooLarge } from "~/lib/refusal";
 import { oneAtATime, runWorker } from "~/lib/worker-job";
 

@@ -17,11 +17,12 @@ import { checkFiles, filesOf } from "~/models/attachments.server";
 import { parseUpdateForm } from "~/routes/tasks.$taskId.update/update-forms.server";
 import { countUpdateAttachments, getPostContext, getUpdateForm, type ExistingUpdate } from "~/routes/tasks.$taskId.update/updates.server";
 import { saveUpdate, type UpdateConflictDetail } from "~/routes/tasks.$taskId.update/save-update.server";
-import { requireUser, safeRedirectPath } from "~/utils/auth.server";
+import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
-import { refusalOf, rowIdParam } from "~/utils/http.server";
+import { refusalOf } from "~/utils/http.server";
 import { badRequest } from "~/lib/refusal";
+import { taskBackPath, taskIdParam } from "~/utils/task-params.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `填报进展 · ${data.form.task.code} ${data.form.task.title}` : "填报进展 · 年度重点工作看板" },
@@ -29,17 +30,10 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { name: "referrer", content: "same-origin" },
 ];
 
-const taskIdFrom = (params: { taskId?: string }) => rowIdParam(params.taskId, "没有找到这项重点工作。");
-
 /** Where to return after saving: a path on this site, else the card's detail on the board. */
-function backOf(value: string | null | FormDataEntryValue, taskId: number): string {
-  const path = safeRedirectPath(typeof value === "string" ? value : null);
-  return path === "/" ? `/board/${taskId}` : path;
-}
-
 export async function loader(args: LoaderFunctionArgs) {
   const user = await requireUser(args, "updates.post");
-  const taskId = taskIdFrom(args.params);
+  const taskId = taskIdParam(args.params);
   const url = new URL(args.request.url);
   const form = await getUpdateForm(getDb(), user, taskId, {
     week: url.searchParams.get("week"),
@@ -48,7 +42,7 @@ export async function loader(args: LoaderFunctionArgs) {
   });
   return {
     form,
-    back: backOf(url.searchParams.get("back"), taskId),
+    back: taskBackPath(url.searchParams.get("back"), taskId),
     canChooseUnit: user.role !== "secretary",
   };
 }
@@ -61,7 +55,7 @@ type ActionFailure = {
 
 export async function action(args: ActionFunctionArgs) {
   const user = await requireUser(args, "updates.post");
-  const taskId = taskIdFrom(args.params);
+  const taskId = taskIdParam(args.params);
   const length = Number(args.request.headers.get("Content-Length") ?? "0");
   if (length > UPDATE_FORM_MAX_BYTES) {
     throw data(
@@ -110,7 +104,7 @@ export async function action(args: ActionFunctionArgs) {
     return fail(refusal.status, { errors: { _form: refusal.message }, values: { ...textValues, ...detail?.values }, current });
   }
   // Others' changes kept by the merge are named on the page the user returns to.
-  const back = backOf(formData.get("back"), taskId);
+  const back = taskBackPath(formData.get("back"), taskId);
   if (merged.length === 0) return redirect(back);
   const url = new URL(back, "http://local");
   url.searchParams.set("merged", merged.join("、"));
