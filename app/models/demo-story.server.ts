@@ -8,9 +8,11 @@
 // Deterministic: a seeded generator, dated from `today`; every 填报 is is_demo and 【演示数据】.
 import type { Transaction } from "kysely";
 import type { Database, Plan } from "../../db/schema";
+import type { Actor } from "~/utils/permissions";
 import { blankRow, orderOutline, prefillOutline, type OutlineItem, type OutlineTarget } from "~/lib/summary/outline";
-import { daysBetween, previousWeek, weekKeyOf, weekRange, weeksBetween } from "~/lib/weeks";
+import { daysBetween, previousWeek, toDateKey, weekKeyOf, weekRange, weeksBetween } from "~/lib/weeks";
 import { recordAudit } from "~/models/audit.server";
+import { applyForExtensionIn, decideExtensionIn } from "~/models/extensions.server";
 import { startNextYearIn } from "~/routes/summary/next-year.server";
 import { loadOutlineSource, saveOutlineIn } from "~/routes/summary/outline.server";
 import { finalizeSummaryIn, generateSummaryIn } from "~/routes/summary/summary.server";
@@ -48,6 +50,12 @@ function addDaysKey(dateKey: string, days: number): string {
   const d = new Date(`${dateKey}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + days);
   return d.toISOString().slice(0, 10);
+}
+
+/** The last day of the month after the date key's month ("2025-06-30" → "2025-07-31"). */
+function monthEndAfter(dateKey: string): string {
+  const [y, m] = dateKey.split("-").map(Number);
+  return new Date(Date.UTC(y, m + 1, 0)).toISOString().slice(0, 10);
 }
 
 function shortTitle(title: string): string {
@@ -372,13 +380,22 @@ async function liveLastYear(trx: Trx, input: DemoStoryInput, plan: Plan, writer:
   // Two key-work cards due at year end stay unfinished (结转); one is 驳回 once, then 验收.
   const carried = tasks.filter((t) => t.origin === "key_work" && t.due_date?.endsWith("12-31")).slice(-2);
   const rejected = tasks.find((t) => t.origin === "key_work" && !carried.includes(t) && (t.due_date ?? "") <= `${year}-10-31`);
+  // One mid-year card's unit asks for a month more, and a leader approves (经批准延期).
+  const extended = tasks.find(
+    (t) =>
+      t.origin === "key_work" &&
+      !carried.includes(t) &&
+      t !== rejected &&
+      (t.due_date ?? "") >= `${year}-05-31` &&
+      (t.due_date ?? "") <= `${year}-10-31`,
+  );
   const planStart = new Date(`${year}-01-01T00:00:00+08:00`).toISOString();
   await trx.updateTable("tasks").set({ created_at: planStart }).where("plan_id", "=", plan.id).execute();
   let written = 0;
   for (const [index, task] of tasks.entries()) {
     const start = task.start_date ?? `${year}-01-01`;
-    const due = task.due_date ?? `${year}-12-31`;
     const units = await taskUnits(trx, task.id);
+    const due = task === extended ? await approvedExtension(trx, input, task, units.lead, writer) : (task.due_date ?? `${year}-12-31`);
     const isCarried = carried.includes(task);
     const doneDate = isCarried ? null : addDaysKey(due, -(2 + Math.floor(rand() * 8)));
     const applyDate = doneDate ? addDaysKey(doneDate, -(2 + Math.floor(rand() * 3))) : null;
@@ -469,6 +486,72 @@ async function liveLastYear(trx: Trx, input: DemoStoryInput, plan: Plan, writer:
 
 function secretaryOr(writer: DemoWriter, unitId: number | null): number {
   return (unitId !== null ? writer.secretaryOf.get(unitId) : undefined) ?? writer.fallbackAuthorId;
+}
+
+/** Who applies for a task's 延期: its 牵头单位's secretary, or the leader when the unit has none. */
+function applicantOf(input: DemoStoryInput, writer: DemoWriter, leadUnitId: number | null): Actor {
+  const secretary = leadUnitId !== null ? writer.secretaryOf.get(leadUnitId) : undefined;
+  return secretary !== undefined
+    ? { id: secretary, role: "secretary", unitId: leadUnitId }
+    : { id: input.leaderId, role: "leader", unitId: null };
+}
+
+/**
+ * Last year's approved 延期, through the app's own 延期申请 (in this transaction): three weeks
+ * before its 完成时限 the 牵头单位 asks for a month more, two days later a leader approves.
+ * Returns the new 完成时限.
+ */
+async function approvedExtension(
+  trx: Trx,
+  input: DemoStoryInput,
+  task: TaskRow,
+  leadUnitId: number | null,
+  writer: DemoWriter,
+): Promise<string> {
+  const due = task.due_date!;
+  const dueDate = monthEndAfter(due);
+  const request = await applyForExtensionIn(
+    trx,
+    applicantOf(input, writer, leadUnitId),
+    {
+      taskId: task.id,
+      dueDate,
+      reason: `${DEMO_MARK}汛期连续降雨，室外作业停工近两周，相关部门的联合验收也相应推迟，申请将完成时限顺延一个月。`,
+    },
+    new Date(onDay(addDaysKey(due, -21), 15)),
+  );
+  const leader: Actor = { id: input.leaderId, role: "leader", unitId: null };
+  await decideExtensionIn(
+    trx,
+    leader,
+    { extensionId: request.id, decision: "approve", note: `${DEMO_MARK}同意延期。请按新的时限倒排工期，每周报告进度。` },
+    new Date(onDay(addDaysKey(due, -19), 10)),
+  );
+  return dueDate;
+}
+
+/**
+ * This year's pending 延期申请 (in the leaders' 我的待办): the overdue 红灯 card's 牵头单位 —
+ * or the lagging one's early in the year — asked yesterday for a later 完成时限.
+ */
+async function pendingExtension(trx: Trx, input: StoryClock, task: TaskRow, overdue: boolean, writer: DemoWriter): Promise<void> {
+  const year = Number(input.today.slice(0, 4));
+  const due = task.due_date ?? `${year}-12-31`;
+  const yesterday = onDay(addDaysKey(input.today, -1), 16);
+  const at = [input.startedAt, yesterday < writer.notAfter ? yesterday : writer.notAfter].sort().at(-1)!;
+  const day = toDateKey(new Date(at));
+  const dueDate = overdue && day < `${year}-12-15` ? `${year}-12-31` : monthEndAfter(due > day ? due : day);
+  const { lead } = await taskUnits(trx, task.id);
+  await applyForExtensionIn(
+    trx,
+    applicantOf(input, writer, lead),
+    {
+      taskId: task.id,
+      dueDate,
+      reason: `${DEMO_MARK}剩余工作涉及区级部门审批和居民协调，已完成约七成，申请将完成时限延至${dueDate.slice(5, 7).replace(/^0/, "")}月${Number(dueDate.slice(8))}日。`,
+    },
+    new Date(at),
+  );
 }
 
 /** Leaders' new priorities for next year (明年工作思路): work with new measures and targets. */
@@ -762,14 +845,11 @@ async function liveThisYear(trx: Trx, input: StoryClock, planId: number, writer:
       targetUnitId: silentUnit,
     });
   }
-  // The place for one approved 延期 (延期申请 lands separately): a card of this year whose
-  // 完成时限 a leader moved on a unit's request. Add it here once that model exists.
-  await approvedExtensionPlaceholder(trx, planId);
+  // The late 红灯 card asks for more time: a 延期申请 waits for a leader.
+  const late = tasks.find((t) => fates.get(t.id) === "red-overdue") ?? tasks.find((t) => fates.get(t.id) === "red-lag");
+  if (late) await pendingExtension(trx, input, late, fates.get(late.id) === "red-overdue", writer);
   return written;
 }
-
-/** Placeholder: one approved 延期 of this year's plan, once 延期申请 exists (see liveThisYear). */
-async function approvedExtensionPlaceholder(_trx: Trx, _planId: number): Promise<void> {}
 
 function toMonday(week: string): string {
   return new Date(weekRange(week).start.getTime() + 8 * HOUR).toISOString().slice(0, 10);

@@ -67,7 +67,12 @@ async function storyDigest(db: AppDatabase) {
     .orderBy("code")
     .execute();
   const comments = await db.selectFrom("comments").select(["kind", "body", "created_at"]).orderBy("created_at").orderBy("body").execute();
-  return { updates, values, tasks, comments };
+  const extensions = await db
+    .selectFrom("task_extensions")
+    .select(["status", "old_due_date", "requested_due_date", "reason", "created_at", "decided_at", "decision_note"])
+    .orderBy("created_at")
+    .execute();
+  return { updates, values, tasks, comments, extensions };
 }
 
 let db: AppDatabase;
@@ -104,6 +109,10 @@ describe("demo story at first start", () => {
     const production = await freshStart("production", NOW, true);
     expect(await production.selectFrom("plans").selectAll().execute()).toEqual([]);
     expect(await production.selectFrom("updates").selectAll().execute()).toEqual([]);
+    expect(await production.selectFrom("tasks").selectAll().execute()).toEqual([]);
+    expect(await production.selectFrom("comments").selectAll().execute()).toEqual([]);
+    expect(await production.selectFrom("task_extensions").selectAll().execute()).toEqual([]);
+    expect(await production.selectFrom("summaries").selectAll().execute()).toEqual([]);
     expect((await production.selectFrom("users").select("username").execute()).map((u) => u.username)).toEqual(["admin"]);
   }, 60_000);
 
@@ -255,6 +264,55 @@ describe("demo story at first start", () => {
       .execute();
     const silent = [...leadUnits].filter((u) => !reported.some((r) => r.unit_id === u));
     expect(silent).toHaveLength(1);
+  });
+
+  it("has one approved 延期 last year (its unit asked, a leader approved) and one 延期申请 this year waiting in the leaders' 我的待办", async () => {
+    const requests = await db
+      .selectFrom("task_extensions as e")
+      .innerJoin("tasks", "tasks.id", "e.task_id")
+      .innerJoin("plans", "plans.id", "tasks.plan_id")
+      .innerJoin("users as applicant", "applicant.id", "e.requested_by")
+      .leftJoin("task_units", (join) => join.onRef("task_units.task_id", "=", "tasks.id").on("task_units.role", "=", "lead"))
+      .select([
+        "plans.year",
+        "e.status",
+        "e.old_due_date",
+        "e.requested_due_date",
+        "tasks.due_date",
+        "tasks.original_due_date",
+        "tasks.status as task_status",
+        "tasks.done_at",
+        "applicant.role",
+        "applicant.unit_id",
+        "task_units.unit_id as lead_unit_id",
+        "e.reason",
+      ])
+      .orderBy("plans.year")
+      .execute();
+    expect(requests.map((r) => [r.year, r.status])).toEqual([
+      [years.last, "approved"],
+      [years.current, "pending"],
+    ]);
+    for (const r of requests) {
+      expect(r.role).toBe("secretary");
+      expect(r.unit_id).toBe(r.lead_unit_id);
+      expect(r.reason.startsWith("【演示数据】")).toBe(true);
+      expect(r.requested_due_date > r.old_due_date!).toBe(true);
+    }
+    const [approved, pending] = requests;
+    // The task moved to its new 完成时限, kept its first one, and was finished after all.
+    expect(approved.due_date).toBe(approved.requested_due_date);
+    expect(approved.original_due_date).toBe(approved.old_due_date);
+    expect(approved.task_status).toBe("done");
+    expect(toDateKey(approved.done_at!) > approved.old_due_date!).toBe(true);
+    expect(pending.due_date).toBe(pending.old_due_date);
+    // 经批准延期 reaches last year's summary.
+    const summary = (await getLatestSummary(db, (await findPlan(db, years.last, TODAY))!.id))!;
+    expect(JSON.stringify(summary.content.document)).toContain("经批准延期1项");
+
+    const leader = await db.selectFrom("users").selectAll().where("username", "=", "leader").executeTakeFirstOrThrow();
+    const todo = await getTodo(db, { id: leader.id, role: leader.role, unitId: leader.unit_id } as never, NOW, TODAY);
+    expect(todo.extensions).toHaveLength(1);
   });
 
   it("gives every demo account but the viewer something in 我的待办", async () => {
