@@ -548,7 +548,7 @@ async function pendingExtension(trx: Trx, input: StoryClock, task: TaskRow, over
     {
       taskId: task.id,
       dueDate,
-      reason: `${DEMO_MARK}剩余工作涉及区级部门审批和居民协调，已完成约七成，申请将完成时限延至${dueDate.slice(5, 7).replace(/^0/, "")}月${Number(dueDate.slice(8))}日。`,
+      reason: `${DEMO_MARK}主体工作已完成约七成，剩余部分涉及区级部门审批和居民协调，原定时限内难以完成，申请顺延。`,
     },
     new Date(at),
   );
