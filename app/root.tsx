@@ -57,14 +57,21 @@ function Document({ children }: { children: React.ReactNode }) {
   );
 }
 
+/** The document with the navigation for the signed-in user (none on the login page). */
+function Page({ user, children }: { user: Parameters<typeof AppShell>[0]["user"]; children: React.ReactNode }) {
+  return (
+    <Document>
+      <AppShell user={user}>{children}</AppShell>
+    </Document>
+  );
+}
+
 export default function App() {
   const { user } = useLoaderData<typeof loader>();
   return (
-    <Document>
-      <AppShell user={user}>
-        <Outlet />
-      </AppShell>
-    </Document>
+    <Page user={user}>
+      <Outlet />
+    </Page>
   );
 }
 
@@ -72,10 +79,8 @@ export function ErrorBoundary() {
   // When a child route failed, the root loader still ran: keep the navigation.
   const user = useOptionalUser();
   return (
-    <Document>
-      <AppShell user={user}>
-        <GeneralErrorBoundary />
-      </AppShell>
-    </Document>
+    <Page user={user}>
+      <GeneralErrorBoundary />
+    </Page>
   );
 }

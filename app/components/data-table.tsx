@@ -27,24 +27,31 @@ export function DataTable({
   className?: string;
   children: ReactNode;
 }) {
-  const shown = columns.filter((column): column is string | TableColumn => Boolean(column));
   return (
     <TableScroll label={label}>
       <table className={className ? `table ${className}` : "table"}>
-        <thead>
-          <tr>
-            {shown.map((column, index) => {
-              const { label, numeric, hidden } = typeof column === "string" ? { label: column } : column;
-              return (
-                <th key={index} scope="col" className={numeric ? "num" : undefined}>
-                  {hidden ? <span className="visually-hidden">{label}</span> : label}
-                </th>
-              );
-            })}
-          </tr>
-        </thead>
+        <TableHead columns={columns} />
         <tbody>{children}</tbody>
       </table>
     </TableScroll>
+  );
+}
+
+/** A table's one header row of column headings (for a table laid out by hand). */
+export function TableHead({ columns }: { columns: readonly TableColumnSpec[] }) {
+  const shown = columns.filter((column): column is string | TableColumn => Boolean(column));
+  return (
+    <thead>
+      <tr>
+        {shown.map((column, index) => {
+          const { label, numeric, hidden } = typeof column === "string" ? { label: column } : column;
+          return (
+            <th key={index} scope="col" className={numeric ? "num" : undefined}>
+              {hidden ? <span className="visually-hidden">{label}</span> : label}
+            </th>
+          );
+        })}
+      </tr>
+    </thead>
   );
 }

@@ -1,4 +1,4 @@
-import type { InputHTMLAttributes } from "react";
+import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from "react";
 
 // A labelled input with its error message tied to it for screen readers. Other input
 // attributes (required, autoCapitalize, …) pass through to the <input>.
@@ -48,10 +48,11 @@ export function fieldErrorsOf(errors: Record<string, string | undefined>) {
 
 export interface SelectFieldProps {
   name: string;
-  label: string;
-  defaultValue: string | number | null;
+  label: ReactNode;
+  defaultValue?: string | number | readonly string[] | null;
   options: readonly { value: string | number; label: string }[];
   emptyLabel?: string;
+  error?: string;
 }
 
 /** Choices for a SelectField from named rows (units, leaders): the id as value, the name as label. */
@@ -59,12 +60,29 @@ export function namedOptions(rows: readonly { id: number; name: string }[]): Sel
   return rows.map((row) => ({ value: row.id, label: row.name }));
 }
 
-/** A labelled <select>; `emptyLabel` adds a first "all" choice with an empty value. */
-export function SelectField({ name, label, defaultValue, options, emptyLabel }: SelectFieldProps) {
+/**
+ * A labelled <select> with its error message; `emptyLabel` adds a first "all" choice with an empty
+ * value. Other select attributes (multiple, disabled, …) pass through to the <select>.
+ */
+export function SelectField({
+  name,
+  label,
+  defaultValue,
+  options,
+  emptyLabel,
+  error,
+  ...selectProps
+}: SelectFieldProps & Omit<SelectHTMLAttributes<HTMLSelectElement>, "name" | "defaultValue" | "aria-invalid">) {
   return (
     <label className="field">
       <span>{label}</span>
-      <select name={name} defaultValue={defaultValue ?? ""}>
+      <select
+        name={name}
+        defaultValue={defaultValue ?? ""}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${name}-error` : undefined}
+        {...selectProps}
+      >
         {emptyLabel !== undefined ? <option value="">{emptyLabel}</option> : null}
         {options.map((option) => (
           <option key={option.value} value={option.value}>
@@ -72,6 +90,7 @@ export function SelectField({ name, label, defaultValue, options, emptyLabel }: 
           </option>
         ))}
       </select>
+      <FieldError name={name} error={error} />
     </label>
   );
 }

@@ -1,6 +1,7 @@
 // The one way to switch plan years: a row of links (works without JavaScript, one click, and
 // the current year is marked for screen readers). Pages pass where each year leads.
 import { Link } from "@remix-run/react";
+import type { ReactNode } from "react";
 
 export function YearPicker({
   years,
@@ -30,5 +31,32 @@ export function YearPicker({
         </Link>
       ))}
     </nav>
+  );
+}
+
+/** A page of one plan when there is no such plan: what the page will show, and the years there are. */
+export function NoPlanPage({
+  title,
+  requestedYear,
+  years,
+  path,
+  children,
+}: {
+  title: string;
+  requestedYear: number | null;
+  years: readonly { year: number }[];
+  /** The page's path; each year links to it with `?year=`. */
+  path: string;
+  children: ReactNode;
+}) {
+  return (
+    <section className="page">
+      <h1>{title}</h1>
+      <div className="empty-state">
+        <p className="empty-title">{requestedYear ? `没有${requestedYear}年度计划` : "还没有年度计划"}</p>
+        <p>{children}</p>
+        <YearPicker years={years} current={null} to={(year) => `${path}?year=${year}`} linkText={(year) => `查看${year}年`} />
+      </div>
+    </section>
   );
 }

@@ -121,7 +121,8 @@ export interface BriefingMissedReport {
   late: boolean;
 }
 
-export interface BriefingInput {
+/** What names one issue of the 通报: who issues it, its number in the year, its period and date. */
+export interface BriefingHead {
   organization: string;
   /** The 落款: "平东街道办事处". */
   issuer: string;
@@ -131,6 +132,9 @@ export interface BriefingInput {
   period: BriefingPeriod;
   /** "YYYY-MM-DD": the 落款's date. */
   issueDate: string;
+}
+
+export interface BriefingInput extends BriefingHead {
   planStart: string;
   thresholds?: LightThresholds;
   tasks: BriefingTaskInput[];
@@ -161,14 +165,8 @@ export interface BriefingUnitReports {
   late: { code: string; title: string; week: string }[];
 }
 
-export interface BriefingContent {
+export interface BriefingContent extends BriefingHead {
   format: 1;
-  organization: string;
-  issuer: string;
-  year: number;
-  number: number;
-  period: BriefingPeriod;
-  issueDate: string;
   totals: {
     tasks: number;
     done: number;

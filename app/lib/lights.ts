@@ -34,6 +34,15 @@ export interface LightTask {
   createdAt?: Date | string | null;
 }
 
+/** A task row as the database holds it, with its progress and latest 填报 week, as the light rules read it. */
+export function lightTaskOf(
+  row: { status: TaskStatus; start_date: string | null; due_date: string | null; created_at: string },
+  progress: number,
+  lastUpdateWeek: string | null,
+): LightTask {
+  return { status: row.status, startDate: row.start_date, dueDate: row.due_date, progress, lastUpdateWeek, createdAt: row.created_at };
+}
+
 export interface LightContext {
   /** Today's Shanghai date key, "YYYY-MM-DD". */
   today: string;

@@ -22,6 +22,7 @@ import type { Actor } from "~/utils/permissions";
 import { recordAudit } from "~/models/audit.server";
 import { pickLatestUpdates } from "~/routes/board/cards.server";
 import { type PlanInfo } from "~/models/plans.server";
+import { leadUnitName, selectTasksWithLeader } from "~/models/task-queries.server";
 import { weekCells } from "~/models/reports.server";
 import { issuerOf } from "~/routes/summary/summary.server";
 
@@ -64,24 +65,8 @@ export async function loadBriefingInput(
 ): Promise<BriefingInput> {
   const endInstant = dayStartIso(dayAfter(period.end));
   const startInstant = dayStartIso(period.start);
-  const tasks = await db
-    .selectFrom("tasks")
-    .leftJoin("users", "users.id", "tasks.lead_user_id")
-    .leftJoin("task_units", (join) => join.onRef("task_units.task_id", "=", "tasks.id").on("task_units.role", "=", "lead"))
-    .leftJoin("units", "units.id", "task_units.unit_id")
-    .select([
-      "tasks.id",
-      "tasks.code",
-      "tasks.title",
-      "tasks.status",
-      "tasks.start_date",
-      "tasks.due_date",
-      "tasks.progress",
-      "tasks.done_at",
-      "tasks.created_at",
-      "users.display_name as lead_user",
-      "units.name as lead_unit",
-    ])
+  const tasks = await selectTasksWithLeader(db)
+    .select((eb) => ["tasks.progress", "tasks.done_at", "tasks.created_at", leadUnitName(eb)])
     .where("tasks.plan_id", "=", plan.id)
     .where("tasks.carried_to_task_id", "is", null)
     .where("tasks.created_at", "<", endInstant)
@@ -128,7 +113,7 @@ export async function loadBriefingInput(
       code: t.code,
       title: t.title,
       leadUnit: t.lead_unit,
-      leadUser: t.lead_user,
+      leadUser: t.leader,
       status,
       startDate: t.start_date,
       dueDate: dueThen.has(t.id) ? dueThen.get(t.id)! : t.due_date,
@@ -142,13 +127,11 @@ export async function loadBriefingInput(
   const approvals = await db
     .selectFrom("task_extensions")
     .innerJoin("tasks", "tasks.id", "task_extensions.task_id")
-    .leftJoin("task_units", (join) => join.onRef("task_units.task_id", "=", "tasks.id").on("task_units.role", "=", "lead"))
-    .leftJoin("units", "units.id", "task_units.unit_id")
-    .select([
+    .select((eb) => [
       "tasks.id",
       "tasks.code",
       "tasks.title",
-      "units.name as lead_unit",
+      leadUnitName(eb),
       "task_extensions.old_due_date",
       "task_extensions.requested_due_date",
       "task_extensions.decided_at",

@@ -18,6 +18,7 @@ import {
 } from "~/lib/notify";
 import { badRequest, conflict, forbidden, notFound } from "~/lib/refusal";
 import { recordAudit } from "~/models/audit.server";
+import { defaultServerUrl } from "~/utils/lan-address.server";
 import { can, type Actor } from "~/utils/permissions";
 import { openSecret, sealSecret } from "~/utils/secret-box.server";
 import type { SmtpSettings } from "~/utils/channel-senders.server";
@@ -63,9 +64,12 @@ async function writeSettings(trx: Transaction<Database>, actorId: number, values
   }
 }
 
-/** The address links in messages start with: the setting, else PUBLIC_BASE_URL, else localhost. */
+/**
+ * The address links in messages start with: the setting, else PUBLIC_BASE_URL, else this
+ * machine's LAN address (a localhost link is useless on a colleague's phone).
+ */
 export function baseUrlOf(settings: Map<string, string>, env: NodeJS.ProcessEnv = process.env): string {
-  return normaliseBaseUrl(settings.get(KEY_BASE_URL)) ?? normaliseBaseUrl(env.PUBLIC_BASE_URL) ?? `http://localhost:${env.PORT || 3000}`;
+  return normaliseBaseUrl(settings.get(KEY_BASE_URL)) ?? normaliseBaseUrl(env.PUBLIC_BASE_URL) ?? defaultServerUrl(env);
 }
 
 export function jobTimesOf(settings: Map<string, string>): Record<string, JobTime> {

@@ -139,6 +139,35 @@ const AttachmentRow = z
     created_at: iso,
   })
   .strict();
+// 延期申请 and 督办通报 (issue 21); files written before them have neither section.
+const ExtensionRow = z
+  .object({
+    task_id: ref,
+    requested_by: ref.nullable(),
+    unit_id: ref.nullable(),
+    old_due_date: day,
+    requested_due_date: day.unwrap(),
+    reason: str(2_000).min(1),
+    status: z.enum(["pending", "approved", "refused"]),
+    decided_by: ref.nullable(),
+    decision_note: str(2_000),
+    decided_at: iso.nullable(),
+    created_at: iso,
+  })
+  .strict();
+const BriefingRow = z
+  .object({
+    number: ref,
+    period_kind: z.enum(["week", "month"]),
+    period_key: str(20).min(1),
+    period_start: day.unwrap(),
+    period_end: day.unwrap(),
+    content: str(2_000_000),
+    issued_by: ref.nullable(),
+    issued_at: iso,
+    updated_at: iso,
+  })
+  .strict();
 const SummaryRow = z
   .object({ version: ref, status: z.enum(["draft", "final"]), content: str(10_000_000), author_id: ref.nullable(), created_at: iso })
   .strict();
@@ -180,6 +209,8 @@ const PlanDocumentSchema = z
     comments: z.array(CommentRow).max(1_000_000),
     attachments: z.array(AttachmentRow).max(1_000_000),
     summaries: z.array(SummaryRow).max(10_000),
+    extensions: z.array(ExtensionRow).max(1_000_000).default([]),
+    briefings: z.array(BriefingRow).max(10_000).default([]),
     history: z.array(HistoryRow).max(5_000_000),
   })
   .strict()
@@ -202,6 +233,8 @@ const SECTION_LABELS: Record<string, string> = {
   comments: "评论 comments",
   attachments: "佐证材料 attachments",
   summaries: "总结 summaries",
+  extensions: "延期申请 extensions",
+  briefings: "督办通报 briefings",
   history: "操作记录 history",
 };
 
@@ -250,6 +283,8 @@ function checkReferences(doc: Omit<PlanDocument, never>, ctx: Ctx) {
     ["source_documents", doc.source_documents.map((s) => s.sha256), "原文摘要"],
     ["attachments", doc.attachments.map((a) => a.storage_key), "存储名"],
     ["summaries", doc.summaries.map((s) => String(s.version)), "总结版本"],
+    ["briefings", doc.briefings.map((b) => String(b.number)), "通报期号"],
+    ["briefings", doc.briefings.map((b) => `${b.period_kind}|${b.period_key}`), "同一期间的通报"],
   ];
   for (const [section, keys, what] of naturalKeys) unique(section, keys, what);
   doc.users.forEach((u, i) => need(units, u.unit_id, ["users", i, "unit_id"], "单位"));
@@ -296,6 +331,13 @@ function checkReferences(doc: Omit<PlanDocument, never>, ctx: Ctx) {
     need(users, a.uploaded_by, ["attachments", i, "uploaded_by"], "用户");
   });
   doc.summaries.forEach((s, i) => need(users, s.author_id, ["summaries", i, "author_id"], "用户"));
+  doc.extensions.forEach((e, i) => {
+    need(tasks, e.task_id, ["extensions", i, "task_id"], "任务");
+    need(users, e.requested_by, ["extensions", i, "requested_by"], "用户");
+    need(units, e.unit_id, ["extensions", i, "unit_id"], "单位");
+    need(users, e.decided_by, ["extensions", i, "decided_by"], "用户");
+  });
+  doc.briefings.forEach((b, i) => need(users, b.issued_by, ["briefings", i, "issued_by"], "用户"));
   doc.history.forEach((h, i) => {
     need(users, h.actor_id, ["history", i, "actor_id"], "用户");
     if (h.entity === "task") need(tasks, h.entity_id, ["history", i, "entity_id"], "任务");

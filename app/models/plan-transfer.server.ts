@@ -1,6 +1,6 @@
 // A whole plan as one versioned JSON document (admin download, `npm run plan:export`) and back
 // (admin upload, `npm run plan:import`): the plan, its tasks, metrics, 填报, metric values,
-// comments, 佐证材料 metadata, summaries and the tasks' history, plus the units and users they
+// comments, 佐证材料 metadata, summaries, 延期申请, 督办通报 and the tasks' history, plus the units and users they
 // name — never password hashes or sessions. Rows keep their column names; ids in the document
 // are the exporting instance's and are only references, remapped on import.
 import { randomBytes } from "node:crypto";
@@ -17,29 +17,32 @@ export async function exportPlan(db: AppDatabase, year: number, now: Date = new 
   if (!plan) notFound(`没有找到${year}年度计划。`);
   const planId = plan.id;
   const taskIds = db.selectFrom("tasks").select("id").where("plan_id", "=", planId);
-  const [tasks, taskUnits, metrics, updates, metricValues, comments, mentions, attachments, summaries, sources] = await Promise.all([
-    db.selectFrom("tasks").selectAll().where("plan_id", "=", planId).orderBy("id").execute(),
-    db.selectFrom("task_units").selectAll().where("task_id", "in", taskIds).orderBy("task_id").orderBy("unit_id").execute(),
-    db.selectFrom("metrics").selectAll().where("plan_id", "=", planId).orderBy("id").execute(),
-    db.selectFrom("updates").selectAll().where("task_id", "in", taskIds).orderBy("id").execute(),
-    db
-      .selectFrom("metric_values")
-      .selectAll()
-      .where("metric_id", "in", db.selectFrom("metrics").select("id").where("plan_id", "=", planId))
-      .orderBy("id")
-      .execute(),
-    db.selectFrom("comments").selectAll().where("task_id", "in", taskIds).orderBy("id").execute(),
-    db
-      .selectFrom("comment_mentions")
-      .selectAll()
-      .where("comment_id", "in", db.selectFrom("comments").select("id").where("task_id", "in", taskIds))
-      .orderBy("comment_id")
-      .orderBy("unit_id")
-      .execute(),
-    db.selectFrom("attachments").selectAll().where("task_id", "in", taskIds).orderBy("id").execute(),
-    db.selectFrom("summaries").selectAll().where("plan_id", "=", planId).orderBy("version").execute(),
-    db.selectFrom("source_documents").selectAll().where("plan_id", "=", planId).orderBy("id").execute(),
-  ]);
+  const [tasks, taskUnits, metrics, updates, metricValues, comments, mentions, attachments, summaries, sources, extensions, briefings] =
+    await Promise.all([
+      db.selectFrom("tasks").selectAll().where("plan_id", "=", planId).orderBy("id").execute(),
+      db.selectFrom("task_units").selectAll().where("task_id", "in", taskIds).orderBy("task_id").orderBy("unit_id").execute(),
+      db.selectFrom("metrics").selectAll().where("plan_id", "=", planId).orderBy("id").execute(),
+      db.selectFrom("updates").selectAll().where("task_id", "in", taskIds).orderBy("id").execute(),
+      db
+        .selectFrom("metric_values")
+        .selectAll()
+        .where("metric_id", "in", db.selectFrom("metrics").select("id").where("plan_id", "=", planId))
+        .orderBy("id")
+        .execute(),
+      db.selectFrom("comments").selectAll().where("task_id", "in", taskIds).orderBy("id").execute(),
+      db
+        .selectFrom("comment_mentions")
+        .selectAll()
+        .where("comment_id", "in", db.selectFrom("comments").select("id").where("task_id", "in", taskIds))
+        .orderBy("comment_id")
+        .orderBy("unit_id")
+        .execute(),
+      db.selectFrom("attachments").selectAll().where("task_id", "in", taskIds).orderBy("id").execute(),
+      db.selectFrom("summaries").selectAll().where("plan_id", "=", planId).orderBy("version").execute(),
+      db.selectFrom("source_documents").selectAll().where("plan_id", "=", planId).orderBy("id").execute(),
+      db.selectFrom("task_extensions").selectAll().where("task_id", "in", taskIds).orderBy("id").execute(),
+      db.selectFrom("briefings").selectAll().where("plan_id", "=", planId).orderBy("number").execute(),
+    ]);
   const history = await db
     .selectFrom("audit_log")
     .selectAll()
@@ -69,6 +72,8 @@ export async function exportPlan(db: AppDatabase, year: number, now: Date = new 
   comments.forEach((c) => addUser(c.author_id));
   attachments.forEach((a) => addUser(a.uploaded_by));
   summaries.forEach((s) => addUser(s.author_id));
+  extensions.forEach((e) => (addUser(e.requested_by), addUser(e.decided_by)));
+  briefings.forEach((b) => addUser(b.issued_by));
   history.forEach((h) => addUser(h.actor_id));
   const users = userIds.size
     ? await db
@@ -87,6 +92,7 @@ export async function exportPlan(db: AppDatabase, year: number, now: Date = new 
   metricValues.forEach((v) => addUnit(v.unit_id));
   comments.forEach((c) => addUnit(c.target_unit_id));
   mentions.forEach((m) => addUnit(m.unit_id));
+  extensions.forEach((e) => addUnit(e.unit_id));
   const units = unitIds.size
     ? await db
         .selectFrom("units")
@@ -128,6 +134,8 @@ export async function exportPlan(db: AppDatabase, year: number, now: Date = new 
     comments: comments.map((c) => ({ ...c, mention_unit_ids: mentionsByComment.get(c.id) ?? [] })),
     attachments: attachments.map(({ id: _id, ...a }) => a),
     summaries: summaries.map(({ id: _id, plan_id: _planId, ...s }) => s),
+    extensions: extensions.map(({ id: _id, ...e }) => e),
+    briefings: briefings.map(({ id: _id, plan_id: _planId, ...b }) => b),
     history: history.map((h) => ({
       actor_id: h.actor_id,
       action: h.action,
@@ -348,6 +356,28 @@ export async function importPlan(
         await trx
           .insertInto("summaries")
           .values({ ...summary, plan_id: plan.id, author_id: userOf(summary.author_id) })
+          .execute();
+      }
+
+      for (const chunk of chunks(doc.extensions, 500)) {
+        await trx
+          .insertInto("task_extensions")
+          .values(
+            chunk.map((e) => ({
+              ...e,
+              task_id: taskOf(e.task_id),
+              requested_by: userOf(e.requested_by),
+              unit_id: e.unit_id === null ? null : unitOf(e.unit_id),
+              decided_by: userOf(e.decided_by),
+            })),
+          )
+          .execute();
+      }
+
+      for (const briefing of doc.briefings) {
+        await trx
+          .insertInto("briefings")
+          .values({ ...briefing, plan_id: plan.id, issued_by: userOf(briefing.issued_by) })
           .execute();
       }
 

@@ -5,6 +5,7 @@ import type { Kysely, Transaction } from "kysely";
 import type { Database, Plan, PlanStatus } from "../../db/schema";
 import { DEFAULT_LIGHT_THRESHOLDS, validateThresholds, type LightThresholds } from "~/lib/lights";
 import { choosePlan, defaultPlanFor } from "~/lib/plan-year";
+import { parsePlanYear } from "~/lib/row-id";
 import { toDateKey } from "~/lib/weeks";
 import { recordAudit } from "~/models/audit.server";
 import { conflict, notFound } from "~/lib/refusal";
@@ -83,6 +84,11 @@ export async function getPlan(db: Db, planId: number): Promise<PlanInfo | null> 
 /** The plan a page shows: the year asked for, else the default plan (lib/plan-year.ts). Null when there is none. */
 export async function findPlan(db: Db, year: number | null, today: string): Promise<PlanInfo | null> {
   return (await findPlanAndYears(db, year, today)).plan;
+}
+
+/** findPlan for the year a page's URL asks for (`?year=`), else the default plan. */
+export function findPlanOfUrl(db: Db, url: string | URL, today: string): Promise<PlanInfo | null> {
+  return findPlan(db, parsePlanYear(new URL(url).searchParams.get("year")), today);
 }
 
 /** findPlan and listPlanYears from one read of the plans table (the board page needs both). */

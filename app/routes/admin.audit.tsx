@@ -8,10 +8,12 @@ import { listAuditActors, listAuditLog } from "~/models/audit-log.server";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { DataTable } from "~/components/data-table";
+import { SelectField, namedOptions } from "~/components/field";
 
 export const meta: MetaFunction = () => [{ title: "操作日志 · 系统管理" }];
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const ENTITY_OPTIONS = Object.entries(AUDIT_ENTITY_LABELS).map(([value, label]) => ({ value, label }));
 
 export async function loader(args: LoaderFunctionArgs) {
   await requireUser(args, "admin");
@@ -58,28 +60,8 @@ export default function AuditLogPage() {
           <span>搜索</span>
           <input name="q" type="search" defaultValue={query.q} placeholder="操作、编号、人员或内容" />
         </label>
-        <label className="field">
-          <span>对象</span>
-          <select name="entity" defaultValue={query.entity ?? ""}>
-            <option value="">全部</option>
-            {Object.entries(AUDIT_ENTITY_LABELS).map(([key, label]) => (
-              <option key={key} value={key}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span>操作人</span>
-          <select name="actor" defaultValue={query.actorId ?? ""}>
-            <option value="">全部</option>
-            {actors.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectField name="entity" label="对象" defaultValue={query.entity} options={ENTITY_OPTIONS} emptyLabel="全部" />
+        <SelectField name="actor" label="操作人" defaultValue={query.actorId} options={namedOptions(actors)} emptyLabel="全部" />
         <label className="field">
           <span>从</span>
           <input name="from" type="date" defaultValue={query.from ?? ""} />

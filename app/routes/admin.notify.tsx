@@ -162,6 +162,30 @@ function Answer({ answer, intent, channelId = null }: { answer: ActionAnswer | u
   );
 }
 
+/** A form's submit button for its intent, then the answer to that form. */
+function SaveButton({
+  intent,
+  busy,
+  answer,
+  children,
+}: {
+  intent: Intent;
+  busy: boolean;
+  answer: ActionAnswer | undefined;
+  children: string;
+}) {
+  return (
+    <>
+      <div>
+        <button type="submit" name="intent" value={intent} className="button primary" disabled={busy}>
+          {children}
+        </button>
+      </div>
+      <Answer answer={answer} intent={intent} />
+    </>
+  );
+}
+
 function ChannelRow({ channel, answer, busy }: { channel: ChannelView; answer: ActionAnswer | undefined; busy: boolean }) {
   const robot = channel.kind !== "email";
   return (
@@ -287,12 +311,9 @@ export default function AdminNotify() {
               同事在手机上点开消息中的链接时访问的地址，如 https://kanban.example.gov.cn；留空则使用 {settings.baseUrl}
             </span>
           </label>
-          <div>
-            <button type="submit" name="intent" value="schedule" className="button primary" disabled={busy}>
-              保存提醒时间
-            </button>
-          </div>
-          <Answer answer={answer} intent="schedule" />
+          <SaveButton intent="schedule" busy={busy} answer={answer}>
+            保存提醒时间
+          </SaveButton>
         </Form>
       </section>
 
@@ -361,12 +382,9 @@ export default function AdminNotify() {
             <span>收件人邮箱（电子邮件，多个用逗号分隔）</span>
             <input name="emailTo" placeholder="dongsheng@example.gov.cn" />
           </label>
-          <div>
-            <button type="submit" name="intent" value="addChannel" className="button primary" disabled={busy}>
-              添加渠道
-            </button>
-          </div>
-          <Answer answer={answer} intent="addChannel" />
+          <SaveButton intent="addChannel" busy={busy} answer={answer}>
+            添加渠道
+          </SaveButton>
         </Form>
       </section>
 
@@ -409,12 +427,9 @@ export default function AdminNotify() {
               </label>
             ) : null}
           </div>
-          <div>
-            <button type="submit" name="intent" value="smtp" className="button primary" disabled={busy}>
-              保存发信服务器
-            </button>
-          </div>
-          <Answer answer={answer} intent="smtp" />
+          <SaveButton intent="smtp" busy={busy} answer={answer}>
+            保存发信服务器
+          </SaveButton>
         </Form>
       </section>
     </div>

@@ -1,7 +1,6 @@
 // A card's detail, opened over the board (a nested route): all fields, metrics, 填报 and the
 // history of moves and edits from audit_log. Leaders and admins edit or delete from here.
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { TableScroll } from "~/components/table-scroll";
 import {
   Form,
   Link,
@@ -35,6 +34,7 @@ import { extendedNote, extensionBlocker, mayApplyForExtension, mayDecideExtensio
 import { listTaskExtensions } from "~/models/extensions.server";
 import { ExtensionSection, type ExtensionPanelData } from "~/routes/board/extension-section";
 import { taskIdParam } from "~/utils/task-params.server";
+import { DataTable } from "~/components/data-table";
 
 type Change = { field: string; before: string; after: string };
 
@@ -116,6 +116,19 @@ function historyText(entry: { action: string; from?: string; to?: string; text?:
   return HISTORY_VERBS[entry.action] ?? entry.action;
 }
 
+/** Field changes, one a line: "字段：前 → 后". */
+function ChangeList({ changes, className }: { changes: { field: string; before: string; after: string }[]; className?: string }) {
+  return (
+    <ul className={className}>
+      {changes.map((change, index) => (
+        <li key={index}>
+          {change.field}：{change.before} → {change.after}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 export default function TaskDetailPanel() {
   const { actor, detail, activity, extensions } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
@@ -182,7 +195,7 @@ export default function TaskDetailPanel() {
         </p>
       ) : null}
 
-      <dl className="detail-fields">
+      <dl className="fact-grid detail-fields">
         <div>
           <dt>类别</dt>
           <dd>{card.category || "未分类"}</dd>
@@ -243,34 +256,20 @@ export default function TaskDetailPanel() {
         {detail.metrics.length === 0 ? (
           <p className="muted">没有设定指标。{canManage ? "可在“编辑”中添加。" : ""}</p>
         ) : (
-          <TableScroll label="指标">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">指标</th>
-                  <th scope="col">上年基数</th>
-                  <th scope="col">目标</th>
-                  <th scope="col">累计完成</th>
-                  <th scope="col">完成目标</th>
-                  <th scope="col">口径</th>
-                </tr>
-              </thead>
-              <tbody>
-                {detail.metrics.map((m) => (
-                  <tr key={m.id}>
-                    <th scope="row">{m.name}</th>
-                    <td>{m.baseline == null ? "—" : formatNumber(m.baseline, m.unit)}</td>
-                    <td>{m.target == null ? "未设" : formatNumber(m.target, m.unit)}</td>
-                    <td>{m.actual == null ? "暂无数据" : formatNumber(m.actual, m.unit)}</td>
-                    <td>{m.percent == null ? "—" : `${m.percent}%`}</td>
-                    <td className="small">
-                      {DIRECTION_LABELS[m.direction]}；{AGGREGATION_LABELS[m.aggregation]}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableScroll>
+          <DataTable label="指标表" columns={["指标", "上年基数", "目标", "累计完成", "完成目标", "口径"]}>
+            {detail.metrics.map((m) => (
+              <tr key={m.id}>
+                <th scope="row">{m.name}</th>
+                <td>{m.baseline == null ? "—" : formatNumber(m.baseline, m.unit)}</td>
+                <td>{m.target == null ? "未设" : formatNumber(m.target, m.unit)}</td>
+                <td>{m.actual == null ? "暂无数据" : formatNumber(m.actual, m.unit)}</td>
+                <td>{m.percent == null ? "—" : `${m.percent}%`}</td>
+                <td className="small">
+                  {DIRECTION_LABELS[m.direction]}；{AGGREGATION_LABELS[m.aggregation]}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </section>
 
@@ -323,15 +322,7 @@ export default function TaskDetailPanel() {
                   {entry.reasonLabel ?? (entry.action === "task.reject" ? "驳回原因" : "说明")}：{entry.reason}
                 </p>
               ) : null}
-              {entry.changes && entry.changes.length > 0 ? (
-                <ul className="history-changes small">
-                  {entry.changes.map((change, index) => (
-                    <li key={index}>
-                      {change.field}：{change.before} → {change.after}
-                    </li>
-                  ))}
-                </ul>
-              ) : null}
+              {entry.changes && entry.changes.length > 0 ? <ChangeList changes={entry.changes} className="history-changes small" /> : null}
             </li>
           ))}
         </ol>
@@ -347,15 +338,7 @@ export default function TaskDetailPanel() {
             {actionData ? (
               <div className="form-error" role="alert">
                 <p>{actionData.message}</p>
-                {actionData.changes.length > 0 ? (
-                  <ul>
-                    {actionData.changes.map((c, i) => (
-                      <li key={i}>
-                        {c.field}：{c.before} → {c.after}
-                      </li>
-                    ))}
-                  </ul>
-                ) : null}
+                {actionData.changes.length > 0 ? <ChangeList changes={actionData.changes} /> : null}
               </div>
             ) : null}
             <label className="checkbox">

@@ -6,7 +6,8 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigate, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { FieldErrorLinks } from "~/components/error-summary";
-import { fieldErrorsOf } from "~/components/field";
+import { SelectField, fieldErrorsOf, namedOptions } from "~/components/field";
+import { TableHead } from "~/components/data-table";
 import { ORIGIN_LABELS, type TaskOrigin } from "~/lib/board";
 import { AGGREGATION_LABELS, DIRECTION_LABELS } from "~/lib/task-changes";
 import { MERGE_KEYS, MERGE_LABELS, type MergeKey, type Resolution } from "~/lib/task-merge";
@@ -237,30 +238,22 @@ export default function EditTask() {
           </label>
         </div>
         <div className="form-row">
-          <label className="field">
-            <span>责任领导</span>
-            <select name="leadUserId" defaultValue={values.leadUserId ?? String(task.leadUser?.id ?? "")} {...invalid("leadUserId")}>
-              <option value="">未指定</option>
-              {leaders.map((leader) => (
-                <option key={leader.id} value={leader.id}>
-                  {leader.name}
-                </option>
-              ))}
-            </select>
-            {fieldError("leadUserId")}
-          </label>
-          <label className="field">
-            <span>牵头单位</span>
-            <select name="leadUnitId" defaultValue={values.leadUnitId ?? String(task.leadUnit?.id ?? "")} {...invalid("leadUnitId")}>
-              <option value="">未指定</option>
-              {units.map((unit) => (
-                <option key={unit.id} value={unit.id}>
-                  {unit.name}
-                </option>
-              ))}
-            </select>
-            {fieldError("leadUnitId")}
-          </label>
+          <SelectField
+            name="leadUserId"
+            label="责任领导"
+            defaultValue={values.leadUserId ?? String(task.leadUser?.id ?? "")}
+            options={namedOptions(leaders)}
+            emptyLabel="未指定"
+            error={errors.leadUserId}
+          />
+          <SelectField
+            name="leadUnitId"
+            label="牵头单位"
+            defaultValue={values.leadUnitId ?? String(task.leadUnit?.id ?? "")}
+            options={namedOptions(units)}
+            emptyLabel="未指定"
+            error={errors.leadUnitId}
+          />
         </div>
         <fieldset className="field unit-checks" aria-describedby={errors.supportUnitIds ? "supportUnitIds-error" : undefined}>
           <legend>配合单位</legend>
@@ -349,14 +342,7 @@ export default function EditTask() {
                 <strong>{conflict.message}</strong>
               </p>
               <table className="conflict-table">
-                <thead>
-                  <tr>
-                    <th scope="col">项目</th>
-                    <th scope="col">原来</th>
-                    <th scope="col">对方改为</th>
-                    <th scope="col">您改为</th>
-                  </tr>
-                </thead>
+                <TableHead columns={["项目", "原来", "对方改为", "您改为"]} />
                 <tbody>
                   {conflict.fields.map((f) => (
                     <tr key={f.key}>

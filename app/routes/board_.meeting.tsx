@@ -13,8 +13,7 @@ import { listBoard } from "~/routes/board/cards.server";
 import boardStyles from "~/styles/board.css";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
-import { parsePlanYear } from "~/lib/row-id";
-import { findPlan, todayKey } from "~/models/plans.server";
+import { findPlanOfUrl, todayKey } from "~/models/plans.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: boardStyles }];
 
@@ -24,7 +23,7 @@ export async function loader(args: LoaderFunctionArgs) {
   await requireUser(args, "read");
   const db = getDb();
   const today = todayKey();
-  const plan = await findPlan(db, parsePlanYear(new URL(args.request.url).searchParams.get("year")), today);
+  const plan = await findPlanOfUrl(db, args.request.url, today);
   const loadedAt = new Date().toISOString();
   if (!plan) return { plan: null, today, loadedAt, cards: [], leaders: [], lights: null, hidden: 0, total: 0 };
   const board = await listBoard(db, plan, { filters: EMPTY_FILTERS, today });

@@ -4,6 +4,7 @@
 import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { SelectField } from "~/components/field";
 import { YearPicker } from "~/components/year-picker";
 import {
   briefingLines,
@@ -15,10 +16,10 @@ import {
   type PeriodKind,
 } from "~/lib/briefing";
 import { badRequest } from "~/lib/refusal";
-import { parsePlanYear, parseRowId } from "~/lib/row-id";
+import { parseRowId } from "~/lib/row-id";
 import { formatDateTime } from "~/lib/weeks";
 import { getBriefing, issueBriefing, listBriefings, periodProblem } from "~/models/briefings.server";
-import { findPlan, getPlan, listPlanYears, todayKey } from "~/models/plans.server";
+import { findPlanOfUrl, getPlan, listPlanYears, todayKey } from "~/models/plans.server";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { readForm, readIntent } from "~/utils/forms.server";
@@ -43,7 +44,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const url = new URL(args.request.url);
   const db = getDb();
   const today = todayKey();
-  const plan = await findPlan(db, parsePlanYear(url.searchParams.get("year")), today);
+  const plan = await findPlanOfUrl(db, url, today);
   const years = await listPlanYears(db);
   if (!plan) return { plan: null, years, weeks: [], months: [], issues: [], shown: null, created: false };
   const issues = (await listBriefings(db, plan.id)).map((b) => ({
@@ -108,22 +109,18 @@ function Totals({ totals }: { totals: { red: number; yellow: number; doneInPerio
 function PeriodForm({ planId, kind, options }: { planId: number; kind: PeriodKind; options: { key: string; label: string }[] }) {
   const navigation = useNavigation();
   const busy = navigation.state === "submitting" && navigation.formData?.get("kind") === kind;
-  const id = `briefing-${kind}`;
   return (
     <Form method="post" className="briefing-form">
       <input type="hidden" name="intent" value="issue" />
       <input type="hidden" name="planId" value={planId} />
       <input type="hidden" name="kind" value={kind} />
-      <label className="field" htmlFor={id}>
-        <span>{kind === "week" ? "按周（周报）" : "按月（月报）"}</span>
-        <select id={id} name={kind} disabled={options.length === 0}>
-          {options.map((o) => (
-            <option key={o.key} value={o.key}>
-              {o.label}
-            </option>
-          ))}
-        </select>
-      </label>
+      <SelectField
+        id={`briefing-${kind}`}
+        name={kind}
+        label={kind === "week" ? "按周（周报）" : "按月（月报）"}
+        options={options.map((o) => ({ value: o.key, label: o.label }))}
+        disabled={options.length === 0}
+      />
       <button type="submit" className="button primary" disabled={busy || options.length === 0}>
         {busy ? "正在生成…" : `出具${PERIOD_KIND_LABELS[kind]}`}
       </button>

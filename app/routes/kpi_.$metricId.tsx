@@ -92,7 +92,7 @@ export default function MetricDetailPage() {
       </p>
 
       <div className="card">
-        <dl className="kpi-facts">
+        <dl className="fact-grid kpi-facts">
           <div>
             <dt>上年基数</dt>
             <dd>{figure(metric.baseline, metric.unit)}</dd>
@@ -233,7 +233,7 @@ export default function MetricDetailPage() {
                 <td>{v.reportedBy}</td>
                 <td>
                   {formatDateTime(v.reportedAt)}
-                  {v.late ? <span className="kpi-late">补报</span> : null}
+                  {v.late ? <span className="kind-badge kpi-late">补报</span> : null}
                 </td>
               </tr>
             ))}

@@ -7,8 +7,7 @@ import { formatDateTime, isWeekKey, weekKeyOf, weekLabel } from "~/lib/weeks";
 import { getWeekMatrix } from "~/models/reports.server";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
-import { parsePlanYear } from "~/lib/row-id";
-import { findPlan, todayKey } from "~/models/plans.server";
+import { findPlanOfUrl, todayKey } from "~/models/plans.server";
 import { badRequest, notFound } from "~/lib/refusal";
 
 // Loaded with require on first use, not with import(): tsx (which runs the server) rewrites
@@ -21,7 +20,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const url = new URL(args.request.url);
   const db = getDb();
   const now = new Date();
-  const plan = await findPlan(db, parsePlanYear(url.searchParams.get("year")), todayKey(now));
+  const plan = await findPlanOfUrl(db, url, todayKey(now));
   if (!plan) notFound("没有找到该年度计划。");
   const week = url.searchParams.get("week") ?? weekKeyOf(now);
   if (!isWeekKey(week) || week > weekKeyOf(now)) badRequest("周次无效，请回到填报情况页重新选择。");

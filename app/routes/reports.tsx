@@ -13,8 +13,7 @@ import { MatrixUrgeAllSchema, MatrixUrgeSchema } from "~/routes/tasks.$taskId.up
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { parseForm, readForm, readIntent } from "~/utils/forms.server";
-import { parsePlanYear } from "~/lib/row-id";
-import { findPlan, listPlanYears, todayKey } from "~/models/plans.server";
+import { findPlanOfUrl, listPlanYears, todayKey } from "~/models/plans.server";
 import { YearPicker } from "~/components/year-picker";
 import { badRequest } from "~/lib/refusal";
 import { DataTable } from "~/components/data-table";
@@ -36,7 +35,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const url = new URL(args.request.url);
   const db = getDb();
   const now = new Date();
-  const plan = await findPlan(db, parsePlanYear(url.searchParams.get("year")), todayKey(now));
+  const plan = await findPlanOfUrl(db, url, todayKey(now));
   const years = await listPlanYears(db);
   if (!plan) return { plan: null, years, weeks: [] as string[], matrix: null, currentWeek: weekKeyOf(now) };
   const weeks = planWeeks(plan.year, now);

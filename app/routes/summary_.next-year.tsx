@@ -1,6 +1,7 @@
 // 开启下一年度: next year's plan from this year's final summary, in one transaction.
 import { data, redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import type { ReactNode } from "react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { previewNextYear, startNextYear } from "~/routes/summary/next-year.server";
 import summaryStyles from "~/styles/summary.css";
@@ -11,6 +12,7 @@ import { parseNextYearForm } from "~/routes/summary/actions.server";
 import { parsePlanYear } from "~/lib/row-id";
 import { findSummaryPlan } from "~/models/plans.server";
 import { notFound } from "~/lib/refusal";
+import { FormActions } from "~/routes/summary/form-actions";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: summaryStyles }];
 
@@ -88,33 +90,24 @@ export default function NextYearPage() {
             ) : null}
             {preview.planItems.length === 0 ? <p className="muted">总结的第四部分没有条目。</p> : null}
             {preview.planItems.map((item) => (
-              <label key={item.ref} className="checkbox choice">
-                <input type="checkbox" name="planRef" value={item.ref} defaultChecked />
-                <span>
-                  <span className="muted small">{item.ref}</span> {item.title}
-                  {item.carriedFrom ? <span className="tag">结转自 {item.carriedFrom.code}</span> : null}
-                  {outlineOf(item.ref) ? (
-                    <span className="muted small outline-facts">
-                      {" "}
-                      {outlineOf(item.ref)!.category || "其他"} · 责任领导 {outlineOf(item.ref)!.leadUser ?? "未定"} · 牵头单位{" "}
-                      {outlineOf(item.ref)!.leadUnit ?? "未定"} · 完成时限 {dateLabel(outlineOf(item.ref)!.dueDate)}
-                      {outlineOf(item.ref)!.targets ? ` · ${outlineOf(item.ref)!.targets}项目标` : ""}
-                    </span>
-                  ) : null}
-                </span>
-              </label>
+              <Choice key={item.ref} name="planRef" item={item}>
+                {item.carriedFrom ? <span className="tag">结转自 {item.carriedFrom.code}</span> : null}
+                {outlineOf(item.ref) ? (
+                  <span className="muted small outline-facts">
+                    {" "}
+                    {outlineOf(item.ref)!.category || "其他"} · 责任领导 {outlineOf(item.ref)!.leadUser ?? "未定"} · 牵头单位{" "}
+                    {outlineOf(item.ref)!.leadUnit ?? "未定"} · 完成时限 {dateLabel(outlineOf(item.ref)!.dueDate)}
+                    {outlineOf(item.ref)!.targets ? ` · ${outlineOf(item.ref)!.targets}项目标` : ""}
+                  </span>
+                ) : null}
+              </Choice>
             ))}
           </fieldset>
           <fieldset className="card choice-list">
             <legend>存在问题（来自“三、存在问题”，{preview.problems.length}项）</legend>
             {preview.problems.length === 0 ? <p className="muted">总结的第三部分没有条目。</p> : null}
             {preview.problems.map((item) => (
-              <label key={item.ref} className="checkbox choice">
-                <input type="checkbox" name="problemRef" value={item.ref} defaultChecked />
-                <span>
-                  <span className="muted small">{item.ref}</span> {item.title}
-                </span>
-              </label>
+              <Choice key={item.ref} name="problemRef" item={item} />
             ))}
           </fieldset>
           <fieldset className="card choice-list">
@@ -155,17 +148,28 @@ export default function NextYearPage() {
               </label>
             ) : null}
           </fieldset>
-          <div className="editor-actions">
-            <button type="submit" className="button primary" disabled={pending}>
-              {pending ? "正在建立…" : `建立${nextYear}年度计划`}
-            </button>
-            <Link className="button secondary" to={`/summary?year=${plan.year}`}>
-              取消
-            </Link>
-          </div>
+          <FormActions
+            label={`建立${nextYear}年度计划`}
+            pendingLabel="正在建立…"
+            pending={pending}
+            back={{ to: `/summary?year=${plan.year}`, label: "取消" }}
+          />
         </Form>
       )}
     </section>
+  );
+}
+
+/** One item of the summary to carry into the new plan, ticked at first. */
+function Choice({ name, item, children }: { name: string; item: { ref: string; title: string }; children?: ReactNode }) {
+  return (
+    <label className="checkbox choice">
+      <input type="checkbox" name={name} value={item.ref} defaultChecked />
+      <span>
+        <span className="muted small">{item.ref}</span> {item.title}
+        {children}
+      </span>
+    </label>
   );
 }
 

@@ -4,6 +4,7 @@
 import { data, redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { SelectField, namedOptions } from "~/components/field";
 import { notFound } from "~/lib/refusal";
 import type { OutlineRow, OwnerBasis, OwnerField } from "~/lib/summary/outline";
 import { findSummaryPlan } from "~/models/plans.server";
@@ -14,6 +15,7 @@ import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
 import { parsePlanYear } from "~/lib/row-id";
+import { FormActions } from "~/routes/summary/form-actions";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: summaryStyles }];
 
@@ -122,6 +124,40 @@ function Suggestion({ row, field, index }: { row: OutlineRow; field: OwnerField;
   );
 }
 
+/** 责任领导 or 牵头单位 of a row, with where its suggestion came from. */
+function OwnerSelect({
+  row,
+  index,
+  field,
+  label,
+  options,
+  error,
+}: {
+  row: OutlineRow;
+  index: number;
+  field: OwnerField;
+  label: string;
+  options: { id: number; name: string }[];
+  error: string | undefined;
+}) {
+  return (
+    <SelectField
+      name={`r${index}.${field}`}
+      label={
+        <>
+          {label}
+          <Suggestion row={row} field={field} index={index} />
+        </>
+      }
+      defaultValue={row[field]}
+      options={namedOptions(options)}
+      emptyLabel="请选择"
+      error={error}
+      aria-describedby={describedBy(index, row, field, error)}
+    />
+  );
+}
+
 function RowEditor({
   row,
   index,
@@ -173,64 +209,16 @@ function RowEditor({
         ) : null}
       </label>
       <div className="outline-owners">
-        <label className="field">
-          <span>
-            责任领导
-            <Suggestion row={row} field="leadUserId" index={index} />
-          </span>
-          <select
-            name={name("leadUserId")}
-            defaultValue={row.leadUserId ?? ""}
-            aria-invalid={error("leadUserId") ? true : undefined}
-            aria-describedby={describedBy(index, row, "leadUserId", error("leadUserId"))}
-          >
-            <option value="">请选择</option>
-            {leaders.map((l) => (
-              <option key={l.id} value={l.id}>
-                {l.name}
-              </option>
-            ))}
-          </select>
-          {error("leadUserId") ? (
-            <span className="field-error" id={`${name("leadUserId")}-error`}>
-              {error("leadUserId")}
-            </span>
-          ) : null}
-        </label>
-        <label className="field">
-          <span>
-            牵头单位
-            <Suggestion row={row} field="leadUnitId" index={index} />
-          </span>
-          <select
-            name={name("leadUnitId")}
-            defaultValue={row.leadUnitId ?? ""}
-            aria-invalid={error("leadUnitId") ? true : undefined}
-            aria-describedby={describedBy(index, row, "leadUnitId", error("leadUnitId"))}
-          >
-            <option value="">请选择</option>
-            {units.map((u) => (
-              <option key={u.id} value={u.id}>
-                {u.name}
-              </option>
-            ))}
-          </select>
-          {error("leadUnitId") ? (
-            <span className="field-error" id={`${name("leadUnitId")}-error`}>
-              {error("leadUnitId")}
-            </span>
-          ) : null}
-        </label>
-        <label className="field">
-          <span>配合单位</span>
-          <select name={name("supportUnitIds")} multiple size={3} defaultValue={row.supportUnitIds.map(String)}>
-            {units.map((u) => (
-              <option key={u.id} value={u.id}>
-                {u.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <OwnerSelect row={row} index={index} field="leadUserId" label="责任领导" options={leaders} error={error("leadUserId")} />
+        <OwnerSelect row={row} index={index} field="leadUnitId" label="牵头单位" options={units} error={error("leadUnitId")} />
+        <SelectField
+          name={name("supportUnitIds")}
+          label="配合单位"
+          multiple
+          size={3}
+          defaultValue={row.supportUnitIds.map(String)}
+          options={namedOptions(units)}
+        />
         <label className="field">
           <span>完成时限</span>
           <input type="date" name={name("dueDate")} defaultValue={row.dueDate} aria-invalid={error("dueDate") ? true : undefined} />
@@ -254,11 +242,11 @@ function RowEditor({
                   <input type="hidden" name={`${name(`t${j}.metricId`)}`} value={t.metricId ?? ""} />
                   <input name={name(`t${j}.phrase`)} defaultValue={t.phrase} aria-label={`“${t.name}”的表述`} />
                 </td>
-                <td>
+                <td data-label="今年实际">
                   {t.baseline ?? "—"}
                   {t.unit}
                 </td>
-                <td>
+                <td data-label="明年目标">
                   <span className="target-input">
                     <input
                       name={name(`t${j}.target`)}
@@ -335,14 +323,13 @@ export default function OutlinePage() {
             </details>
           );
         })}
-        <div className="editor-actions">
-          <button type="submit" className="button primary" disabled={pending || loaded.nextPlanExists}>
-            {pending ? "正在保存…" : "保存工作思路"}
-          </button>
-          <Link className="button secondary" to={`/summary?year=${plan.year}`}>
-            返回总结草稿
-          </Link>
-        </div>
+        <FormActions
+          label="保存工作思路"
+          pendingLabel="正在保存…"
+          pending={pending}
+          disabled={loaded.nextPlanExists}
+          back={{ to: `/summary?year=${plan.year}`, label: "返回总结草稿" }}
+        />
       </Form>
     </section>
   );

@@ -11,7 +11,7 @@ import { getDb } from "~/utils/db.server";
 import { parseForm, readForm, readIntent } from "~/utils/forms.server";
 import { refusalOf } from "~/utils/http.server";
 import { ExtensionApplySchema, ExtensionDecideSchema } from "~/routes/board/extension-forms.server";
-import { taskBackPath, taskIdParam } from "~/utils/task-params.server";
+import { taskBackPath, taskIdParam, taskPostPage } from "~/utils/task-params.server";
 
 export const meta: MetaFunction = () => [
   { title: "延期申请 · 年度重点工作看板" },
@@ -19,10 +19,8 @@ export const meta: MetaFunction = () => [
 ];
 
 export async function loader(args: LoaderFunctionArgs) {
-  await requireUser(args, "read");
-  const taskId = taskIdParam(args.params);
   // The requests live on the card; this page only shows a refused request.
-  return { back: taskBackPath(new URL(args.request.url).searchParams.get("back"), taskId) };
+  return taskPostPage(args);
 }
 
 export type ExtensionActionData =

@@ -47,7 +47,7 @@ function ReportLink({ taskId, kind, children }: { taskId: number; kind: "primary
 
 /**
  * One heading with its count, then one list item per entry (each starting with its task), or
- * `empty` when there are no entries.
+ * `empty` when there are no entries (with no `empty`, a section with no entries is not shown).
  */
 function TodoSection<T extends { taskId: number; code: string; title: string }>({
   id,
@@ -56,22 +56,23 @@ function TodoSection<T extends { taskId: number; code: string; title: string }>(
   items,
   itemKey,
   itemClassName = () => "todo-item",
-  empty = null,
+  empty,
   children,
 }: {
   id: string;
   title: ReactNode;
-  count: number;
+  count?: number;
   items: T[];
   itemKey: (item: T) => number;
   itemClassName?: (item: T) => string;
   empty?: ReactNode;
   children: (item: T) => ReactNode;
 }) {
+  if (items.length === 0 && empty === undefined) return null;
   return (
     <section className="todo-section" aria-labelledby={id}>
       <h2 id={id}>
-        {title} <span className="count">{count}</span>
+        {title} <span className="count">{count ?? items.length}</span>
       </h2>
       {items.length === 0 ? (
         empty
@@ -170,7 +171,6 @@ export default function TodoPage() {
         <TodoSection
           id="todo-due"
           title="本周待填报"
-          count={todo.due.length}
           items={todo.due}
           itemKey={(item) => item.taskId}
           empty={<p className="muted">本单位本周的进展都已填报。</p>}
@@ -186,112 +186,81 @@ export default function TodoPage() {
         </TodoSection>
       ) : null}
 
-      {todo.urges.length > 0 ? (
-        <TodoSection
-          id="todo-urges"
-          title="收到的催办"
-          count={openUrges.length}
-          items={todo.urges}
-          itemKey={(urge) => urge.id}
-          itemClassName={(urge) => `todo-item urge-item${urge.handled ? " is-handled" : ""}`}
-        >
-          {(urge) => (
+      <TodoSection
+        id="todo-urges"
+        title="收到的催办"
+        count={openUrges.length}
+        items={todo.urges}
+        itemKey={(urge) => urge.id}
+        itemClassName={(urge) => `todo-item urge-item${urge.handled ? " is-handled" : ""}`}
+      >
+        {(urge) => (
+          <>
+            <NoteText note={urge} bodyClassName="urge-body" after={urge.handled ? " · 已填报" : ""} />
+            {!urge.handled && canPost ? (
+              <ReportLink taskId={urge.taskId} kind="primary">
+                去填报
+              </ReportLink>
+            ) : null}
+          </>
+        )}
+      </TodoSection>
+
+      <TodoSection id="todo-rejections" title="被驳回待处理" items={todo.rejections} itemKey={(item) => item.id}>
+        {(item) => (
+          <>
+            <p>
+              驳回原因（{item.author}，{formatDateTime(item.createdAt)}）：{item.body}
+            </p>
+            {canPost ? (
+              <ReportLink taskId={item.taskId} kind="secondary">
+                填报整改进展
+              </ReportLink>
+            ) : null}
+          </>
+        )}
+      </TodoSection>
+
+      <TodoSection id="todo-verify" title="待验收" items={todo.toVerify} itemKey={(item) => item.taskId}>
+        {(item) => (
+          <span className="muted small">
+            {item.leadUnit ?? "未指定牵头单位"}申请办结{item.mine ? " · 我是责任领导" : ""}
+          </span>
+        )}
+      </TodoSection>
+
+      <TodoSection id="todo-extensions" title="待审批的延期申请" items={todo.extensions} itemKey={(item) => item.id}>
+        {(item) => (
+          <span className="small">
+            {item.unit ?? item.requestedBy ?? "—"}申请延至{formatDate(item.requestedDueDate)}
+            {item.oldDueDate ? `（原定${formatDate(item.oldDueDate)}）` : ""}：{item.reason}
+            {item.mine ? " · 我是责任领导" : ""}
+          </span>
+        )}
+      </TodoSection>
+
+      <TodoSection
+        id="todo-flagged"
+        title={`${todo.unitName ? "本单位" : "我负责的"}亮黄灯、红灯的重点工作`}
+        items={todo.flagged}
+        itemKey={(item) => item.taskId}
+      >
+        {(item) => {
+          const label = LIGHT_LABELS[item.light.light];
+          return (
             <>
-              <NoteText note={urge} bodyClassName="urge-body" after={urge.handled ? " · 已填报" : ""} />
-              {!urge.handled && canPost ? (
-                <ReportLink taskId={urge.taskId} kind="primary">
-                  去填报
-                </ReportLink>
-              ) : null}
+              <span className={`light-word light-${item.light.light}`}>
+                <span aria-hidden="true">{label.shape}</span> {label.word} {label.meaning}
+              </span>
+              {item.light.reasons.length ? <span className="small muted">{item.light.reasons.join("；")}</span> : null}
             </>
-          )}
-        </TodoSection>
-      ) : null}
+          );
+        }}
+      </TodoSection>
 
-      {todo.rejections.length > 0 ? (
-        <TodoSection
-          id="todo-rejections"
-          title="被驳回待处理"
-          count={todo.rejections.length}
-          items={todo.rejections}
-          itemKey={(item) => item.id}
-        >
-          {(item) => (
-            <>
-              <p>
-                驳回原因（{item.author}，{formatDateTime(item.createdAt)}）：{item.body}
-              </p>
-              {canPost ? (
-                <ReportLink taskId={item.taskId} kind="secondary">
-                  填报整改进展
-                </ReportLink>
-              ) : null}
-            </>
-          )}
-        </TodoSection>
-      ) : null}
-
-      {todo.toVerify.length > 0 ? (
-        <TodoSection id="todo-verify" title="待验收" count={todo.toVerify.length} items={todo.toVerify} itemKey={(item) => item.taskId}>
-          {(item) => (
-            <span className="muted small">
-              {item.leadUnit ?? "未指定牵头单位"}申请办结{item.mine ? " · 我是责任领导" : ""}
-            </span>
-          )}
-        </TodoSection>
-      ) : null}
-
-      {todo.extensions.length > 0 ? (
-        <TodoSection
-          id="todo-extensions"
-          title="待审批的延期申请"
-          count={todo.extensions.length}
-          items={todo.extensions}
-          itemKey={(item) => item.id}
-        >
-          {(item) => (
-            <span className="small">
-              {item.unit ?? item.requestedBy ?? "—"}申请延至{formatDate(item.requestedDueDate)}
-              {item.oldDueDate ? `（原定${formatDate(item.oldDueDate)}）` : ""}：{item.reason}
-              {item.mine ? " · 我是责任领导" : ""}
-            </span>
-          )}
-        </TodoSection>
-      ) : null}
-
-      {todo.flagged.length > 0 ? (
-        <TodoSection
-          id="todo-flagged"
-          title={`${todo.unitName ? "本单位" : "我负责的"}亮黄灯、红灯的重点工作`}
-          count={todo.flagged.length}
-          items={todo.flagged}
-          itemKey={(item) => item.taskId}
-        >
-          {(item) => {
-            const label = LIGHT_LABELS[item.light.light];
-            return (
-              <>
-                <span className={`light-word light-${item.light.light}`}>
-                  <span aria-hidden="true">{label.shape}</span> {label.word} {label.meaning}
-                </span>
-                {item.light.reasons.length ? <span className="small muted">{item.light.reasons.join("；")}</span> : null}
-              </>
-            );
-          }}
-        </TodoSection>
-      ) : null}
-
-      {todo.mentions.length > 0 ? (
-        <TodoSection
-          id="todo-mentions"
-          title="提到本单位的评论"
-          count={todo.mentions.length}
-          items={todo.mentions}
-          itemKey={(item) => item.id}
-        >
-          {(item) => <NoteText note={item} />}
-        </TodoSection>
-      ) : null}
+      <TodoSection id="todo-mentions" title="提到本单位的评论" items={todo.mentions} itemKey={(item) => item.id}>
+        {(item) => <NoteText note={item} />}
+      </TodoSection>
     </section>
   );
 }

@@ -1,14 +1,6 @@
-import { networkInterfaces } from "node:os";
 import type { BootstrapResult } from "~/models/bootstrap.server";
+import { lanUrls } from "~/utils/lan-address.server";
 import { ROLE_LABELS } from "~/utils/permissions";
-
-/** This machine's LAN addresses (non-loopback IPv4), where colleagues reach the server. */
-function lanUrls(port: number): string[] {
-  return Object.values(networkInterfaces())
-    .flatMap((addresses) => addresses ?? [])
-    .filter((address) => address.family === "IPv4" && !address.internal)
-    .map((address) => `http://${address.address}:${port}`);
-}
 
 export function printStartBanner({ port, host, bootstrap }: { port: number; host: string; bootstrap: BootstrapResult }) {
   const url = `http://localhost:${port}`;

@@ -65,6 +65,51 @@ async function pages(cookie: string) {
   };
 }
 
+/** A decided 延期申请 and an issued 督办通报, which travel with the plan. */
+async function addExtensionAndBriefing() {
+  const db = getDb();
+  const plan = await db.selectFrom("plans").select("id").where("year", "=", 2025).executeTakeFirstOrThrow();
+  const task = await db
+    .selectFrom("tasks")
+    .select(["id", "due_date"])
+    .where("plan_id", "=", plan.id)
+    .orderBy("code")
+    .executeTakeFirstOrThrow();
+  const leader = await db.selectFrom("users").select("id").where("username", "=", "leader").executeTakeFirstOrThrow();
+  const secretary = await db.selectFrom("users").select(["id", "unit_id"]).where("username", "=", "secretary").executeTakeFirstOrThrow();
+  await db
+    .insertInto("task_extensions")
+    .values({
+      task_id: task.id,
+      requested_by: secretary.id,
+      unit_id: secretary.unit_id,
+      old_due_date: task.due_date,
+      requested_due_date: "2025-12-20",
+      reason: "等待区里批复",
+      status: "approved",
+      decided_by: leader.id,
+      decision_note: "同意",
+      decided_at: "2025-11-03T02:00:00.000Z",
+      created_at: "2025-11-01T02:00:00.000Z",
+    })
+    .execute();
+  await db
+    .insertInto("briefings")
+    .values({
+      plan_id: plan.id,
+      number: 1,
+      period_kind: "month",
+      period_key: "2025-11",
+      period_start: "2025-11-01",
+      period_end: "2025-11-30",
+      content: JSON.stringify({ title: "督办通报" }),
+      issued_by: leader.id,
+      issued_at: "2025-12-01T01:00:00.000Z",
+      updated_at: "2025-12-01T01:00:00.000Z",
+    })
+    .execute();
+}
+
 function uploadRequest(cookie: string, body: string | Uint8Array<ArrayBuffer>, fileName = "plan.json"): Request {
   const form = new FormData();
   form.set("intent", "import");
@@ -75,6 +120,7 @@ function uploadRequest(cookie: string, body: string | Uint8Array<ArrayBuffer>, f
 describe("plan export and import", () => {
   it("exports the demo plan without secrets and imports it into an empty instance unchanged", async () => {
     const admin = await cookieFor("admin");
+    await addExtensionAndBriefing();
     const download = await callLoader(exportRoute.loader as LoaderFunction, makeRequest("/admin/plans/2025/export", { cookie: admin }), {
       params: { year: "2025" },
     });
@@ -91,6 +137,8 @@ describe("plan export and import", () => {
     expect(doc).toMatchObject({ format: "niandu-kanban-plan", version: 1, plan: { year: 2025 } });
     expect(doc.tasks.length).toBeGreaterThan(0);
     expect(doc.updates.length).toBeGreaterThan(0);
+    expect(doc.extensions).toMatchObject([{ status: "approved", requested_due_date: "2025-12-20", reason: "等待区里批复" }]);
+    expect(doc.briefings).toMatchObject([{ number: 1, period_kind: "month", period_key: "2025-11" }]);
 
     const before = await counts();
     const seen = await pages(await cookieFor("viewer"));
@@ -215,6 +263,26 @@ describe("plan export and import", () => {
       /任务 tasks/,
     ],
     ["a year out of range", (d) => ((d.plan.year = 99999), d), /年度计划 plan的 year/],
+    [
+      "an extension of a task not in the file",
+      (d) => (
+        d.extensions.push({
+          task_id: 999_999,
+          requested_by: null,
+          unit_id: null,
+          old_due_date: null,
+          requested_due_date: "2040-12-31",
+          reason: "原因",
+          status: "pending",
+          decided_by: null,
+          decision_note: "",
+          decided_at: null,
+          created_at: "2040-03-01T00:00:00.000Z",
+        }),
+        d
+      ),
+      /延期申请 extensions第\d+项的 task_id：引用了文件中不存在的任务/,
+    ],
     ["an array instead of a document", () => [], /不是年度计划导出文件/],
   ];
   for (const [name, forge, message] of forgeries) {

@@ -46,7 +46,7 @@ export function FilterBar({
     { name: "lane", label: "泳道", defaultValue: filters.lane, options: LANES.map((lane) => ({ value: lane, label: LANE_LABELS[lane] })) },
   ];
   return (
-    <Form method="get" action="/board" className="filter-bar" role="search" aria-label="筛选重点工作" onChange={onChange}>
+    <Form method="get" action="/board" className="field-bar filter-bar" role="search" aria-label="筛选重点工作" onChange={onChange}>
       <input type="hidden" name="year" value={year} />
       <label className="field filter-search">
         <span>搜索</span>

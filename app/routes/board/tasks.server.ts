@@ -315,16 +315,12 @@ export interface EditOutcome {
  * (see mergeEdit). Only fields both changed differently are refused with 409, listed side by
  * side; a save that changes nothing writes nothing and never conflicts.
  */
-export function updateTask(
-  db: AppDatabase,
-  actor: Actor,
-  taskId: number,
-  version: number,
-  input: TaskEditInput,
-  options: EditOptions = {},
-): Promise<EditOutcome> {
-  return db.transaction().execute((trx) => updateTaskIn(trx, actor, taskId, version, input, options));
+export function updateTask(db: AppDatabase, ...edit: TaskEdit): Promise<EditOutcome> {
+  return db.transaction().execute((trx) => updateTaskIn(trx, ...edit));
 }
+
+/** An edit's arguments: who saves, which task, the version it was made from, the new fields. */
+type TaskEdit = [actor: Actor, taskId: number, version: number, input: TaskEditInput, options?: EditOptions];
 
 /** updateTask inside a caller's transaction (the 计划台账 saves many tasks in one). */
 export async function updateTaskIn(

@@ -50,7 +50,7 @@ export function FilterBar({ year, filters, options }: { year: number; filters: K
   return (
     <Form
       method="get"
-      className="kpi-filters"
+      className="field-bar kpi-filters"
       aria-label="指标筛选"
       onChange={(event) => submit(event.currentTarget, { preventScrollReset: true })}
     >

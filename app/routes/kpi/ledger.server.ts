@@ -12,6 +12,7 @@ import { CELL_STATUS_LABELS } from "~/lib/updates";
 import { formatDate, parseWeekKey, toDateKey, weekLabel } from "~/lib/weeks";
 import { approvedExtensionsPhrase } from "~/lib/extensions";
 import type { LedgerData } from "~/routes/kpi/ledger-data.server";
+import { addListSheet, styleHeaderRow } from "~/routes/ledger/xlsx.server";
 
 // Loaded with require on first use, not with import(): tsx (which runs the server) rewrites
 // every file holding an import() expression and keeps a source map of it, and the server
@@ -41,17 +42,11 @@ function colour(cell: ExcelJS.Cell, key: keyof typeof LIGHT_COLOURS) {
 }
 
 function addSheet(book: ExcelJS.Workbook, name: string, columns: readonly LedgerColumn[]): ExcelJS.Worksheet {
-  const sheet = book.addWorksheet(name, {
-    views: [{ state: "frozen", ySplit: 1, xSplit: 0 }],
-    pageSetup: { paperSize: 9, orientation: "landscape", fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: "1:1" },
-  });
+  const sheet = addListSheet(book, name, 0);
   sheet.columns = columns.map((c) => ({ header: c.header, width: c.width }));
   const header = sheet.getRow(1);
-  header.font = { bold: true };
-  header.alignment = { vertical: "middle", horizontal: "center", wrapText: true };
-  header.height = 24;
+  styleHeaderRow(header);
   header.eachCell((cell) => {
-    cell.fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFE8EEFC" } };
     cell.border = { bottom: { style: "thin", color: { argb: "FF9AA5B1" } } };
   });
   sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };

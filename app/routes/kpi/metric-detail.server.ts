@@ -5,6 +5,7 @@ import { actualByUnit, aggregateActual, actualTrend, type MetricValue, type Name
 import { evaluateMetric, metricExpectedProgress, type MetricEvaluation } from "~/lib/kpi-report";
 import { weekRange } from "~/lib/weeks";
 import { getPlan, type PlanInfo } from "~/models/plans.server";
+import { selectTasksWithLeader } from "~/models/task-queries.server";
 import { planWeeks, toMetric } from "~/routes/kpi/queries.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -44,23 +45,7 @@ export async function getMetricDetail(db: Db, metricId: number, today: string): 
   if (!row) return null;
   const plan = await getPlan(db, row.plan_id);
   if (!plan) return null;
-  const task =
-    row.task_id != null
-      ? await db
-          .selectFrom("tasks")
-          .leftJoin("users", "users.id", "tasks.lead_user_id")
-          .select([
-            "tasks.id",
-            "tasks.code",
-            "tasks.title",
-            "tasks.status",
-            "tasks.start_date",
-            "tasks.due_date",
-            "users.display_name as leader",
-          ])
-          .where("tasks.id", "=", row.task_id)
-          .executeTakeFirst()
-      : undefined;
+  const task = row.task_id != null ? await selectTasksWithLeader(db).where("tasks.id", "=", row.task_id).executeTakeFirst() : undefined;
   const units = task
     ? await db
         .selectFrom("task_units")

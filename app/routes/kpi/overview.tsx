@@ -5,6 +5,7 @@ import { DEFAULT_KPI_FILTERS, METRIC_LIGHT_LABELS, METRIC_LIGHT_ORDER, kpiSearch
 import { LIGHT_LABELS, type Light } from "~/lib/lights";
 import { weekLabel } from "~/lib/weeks";
 import type { PlanOverview } from "~/routes/kpi/queries.server";
+import { TableHead } from "~/components/data-table";
 
 function TaskLightTag({ light, count, year }: { light: Light; count: number; year: number }) {
   const label = LIGHT_LABELS[light];
@@ -72,13 +73,7 @@ export function Overview({ overview, year }: { overview: PlanOverview; year: num
             </p>
             <table className="kpi-reporting">
               <caption className="visually-hidden">各单位近4周填报率</caption>
-              <thead>
-                <tr>
-                  <th scope="col">单位</th>
-                  <th scope="col">填报率</th>
-                  <th scope="col">已填报 / 应填报</th>
-                </tr>
-              </thead>
+              <TableHead columns={["单位", "填报率", "已填报 / 应填报"]} />
               <tbody>
                 {overview.reporting.map((unit) => (
                   <tr key={unit.unitId}>

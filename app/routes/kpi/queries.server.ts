@@ -28,9 +28,10 @@ import {
   type KpiRow,
   type MetricLightKey,
 } from "~/lib/kpi-report";
-import { computeLight, type Light, type LightResult } from "~/lib/lights";
+import { computeLight, lightTaskOf, type Light, type LightResult } from "~/lib/lights";
 import { previousWeek, weekKeyOf, weeksBetween } from "~/lib/weeks";
 import { getChangeSeq, type PlanInfo } from "~/models/plans.server";
+import { selectTasksWithLeader } from "~/models/task-queries.server";
 import { loadWeekTotals } from "~/models/metric-totals.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -67,24 +68,15 @@ export interface TaskState {
 
 /** The plan's tasks with their 督办灯, by the board's rules (latest 填报 gives the progress). */
 export async function loadTaskStates(db: Db, plan: PlanInfo, today: string): Promise<TaskState[]> {
-  const tasks = await db
-    .selectFrom("tasks")
-    .leftJoin("users", "users.id", "tasks.lead_user_id")
+  const tasks = await selectTasksWithLeader(db)
     .select([
-      "tasks.id",
-      "tasks.code",
-      "tasks.title",
       "tasks.category",
       "tasks.origin",
       "tasks.origin_ref",
-      "tasks.status",
-      "tasks.start_date",
-      "tasks.due_date",
       "tasks.done_at",
       "tasks.created_at",
       "tasks.progress",
       "tasks.lead_user_id",
-      "users.display_name as leader_name",
     ])
     .where("tasks.plan_id", "=", plan.id)
     .where("tasks.carried_to_task_id", "is", null) // 已结转: counted in next year's plan
@@ -131,11 +123,8 @@ export async function loadTaskStates(db: Db, plan: PlanInfo, today: string): Pro
       createdAt: task.created_at,
       progress,
       lastUpdateWeek,
-      leader: task.lead_user_id != null ? { id: task.lead_user_id, name: task.leader_name ?? "" } : null,
-      light: computeLight(
-        { status: task.status, startDate: task.start_date, dueDate: task.due_date, progress, lastUpdateWeek, createdAt: task.created_at },
-        { today, planStart, thresholds: plan.thresholds },
-      ),
+      leader: task.lead_user_id != null ? { id: task.lead_user_id, name: task.leader ?? "" } : null,
+      light: computeLight(lightTaskOf(task, progress, lastUpdateWeek), { today, planStart, thresholds: plan.thresholds }),
     };
   });
 }

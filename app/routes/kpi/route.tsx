@@ -12,7 +12,7 @@ import { MetricTable } from "~/routes/kpi/metric-table";
 import { Overview } from "~/routes/kpi/overview";
 import { FilterBar } from "~/routes/kpi/filter-bar";
 import { findPlan, listPlanYears, todayKey } from "~/models/plans.server";
-import { YearPicker } from "~/components/year-picker";
+import { NoPlanPage, YearPicker } from "~/components/year-picker";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: kpiStyles }];
 
@@ -46,14 +46,9 @@ export default function KpiPage() {
 
   if (!plan || !page) {
     return (
-      <section className="page">
-        <h1>指标对比</h1>
-        <div className="empty-state">
-          <p className="empty-title">{requestedYear ? `没有${requestedYear}年度计划` : "还没有年度计划"}</p>
-          <p>导入上一年度工作总结、建立年度计划并设定指标目标后，这里会显示目标值与完成值的对比。</p>
-          <YearPicker years={years} current={null} to={(year) => `/kpi?year=${year}`} linkText={(year) => `查看${year}年`} />
-        </div>
-      </section>
+      <NoPlanPage title="指标对比" requestedYear={requestedYear} years={years} path="/kpi">
+        导入上一年度工作总结、建立年度计划并设定指标目标后，这里会显示目标值与完成值的对比。
+      </NoPlanPage>
     );
   }
 

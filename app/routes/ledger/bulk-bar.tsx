@@ -24,7 +24,7 @@ export function BulkBar({
       method="post"
       id="ledger-bulk"
       ref={formRef}
-      className={`bulk-bar no-print${count === 0 ? " is-empty" : ""}`}
+      className={`field-bar bulk-bar no-print${count === 0 ? " is-empty" : ""}`}
       preventScrollReset
       aria-labelledby="bulk-title"
     >

@@ -4,6 +4,7 @@ import { Form, Link, useNavigation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { FIELD_LABELS, type LedgerRefs } from "~/lib/ledger";
 import type { LedgerPreview } from "~/routes/ledger/actions.server";
+import { TableHead } from "~/components/data-table";
 
 export function PreviewPanel({ preview, year }: { preview: LedgerPreview; year: number; refs: LedgerRefs }) {
   const headingRef = useRef<HTMLHeadingElement>(null);
@@ -34,15 +35,7 @@ export function PreviewPanel({ preview, year }: { preview: LedgerPreview; year: 
       {preview.rows.length > 0 ? (
         <div className="table-scroll">
           <table className="preview-table">
-            <thead>
-              <tr>
-                <th scope="col">编号</th>
-                <th scope="col">工作任务</th>
-                <th scope="col">项目</th>
-                <th scope="col">原值</th>
-                <th scope="col">新值</th>
-              </tr>
-            </thead>
+            <TableHead columns={["编号", "工作任务", "项目", "原值", "新值"]} />
             <tbody>
               {preview.rows.flatMap((row) => [
                 ...row.changes.map((change, i) => (

@@ -6,7 +6,7 @@ import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunctio
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { YearPicker } from "~/components/year-picker";
+import { NoPlanPage, YearPicker } from "~/components/year-picker";
 import { parsePlanYear } from "~/lib/row-id";
 import { badRequest, forbidden, notFound } from "~/lib/refusal";
 import { findPlanAndYears, todayKey } from "~/models/plans.server";
@@ -104,14 +104,9 @@ export default function LedgerPage() {
 
   if (!plan || !refs) {
     return (
-      <section className="page">
-        <h1>计划台账</h1>
-        <div className="empty-state">
-          <p className="empty-title">{requestedYear ? `没有${requestedYear}年度计划` : "还没有年度计划"}</p>
-          <p>导入上一年度工作总结、建立年度计划后，可在这里像填 Excel 台账一样逐项落实责任领导、责任单位、完成时限和目标。</p>
-          <YearPicker years={years} current={null} to={(year) => `/ledger?year=${year}`} linkText={(year) => `查看${year}年`} />
-        </div>
-      </section>
+      <NoPlanPage title="计划台账" requestedYear={requestedYear} years={years} path="/ledger">
+        导入上一年度工作总结、建立年度计划后，可在这里像填 Excel 台账一样逐项落实责任领导、责任单位、完成时限和目标。
+      </NoPlanPage>
     );
   }
 
@@ -120,7 +115,7 @@ export default function LedgerPage() {
 
   return (
     <section className="page ledger-page">
-      <header className="ledger-head">
+      <header className="page-head ledger-head">
         <div>
           <h1>{plan.year}年计划台账</h1>
           <p className="ledger-sub">

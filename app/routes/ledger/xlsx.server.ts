@@ -28,24 +28,36 @@ export async function buildLedgerXlsx(title: string, rows: readonly LedgerRow[],
   return Buffer.from(await book.xlsx.writeBuffer());
 }
 
-/** The 计划台账 sheet (also added to the KPI page's 工作台账, so that file can be taken back too). */
-export function addLedgerSheet(book: ExcelJS.Workbook, rows: readonly LedgerRow[], refs: LedgerRefs): void {
-  const sheet = book.addWorksheet(SHEET_NAME, {
-    views: [{ state: "frozen", ySplit: 1, xSplit: 2 }],
+/**
+ * A list sheet: the header row (and the first `frozenColumns` columns) stay in view, printed
+ * landscape on A4 as wide as one page with the header on every page.
+ */
+export function addListSheet(book: ExcelJS.Workbook, name: string, frozenColumns: number): ExcelJS.Worksheet {
+  return book.addWorksheet(name, {
+    views: [{ state: "frozen", ySplit: 1, xSplit: frozenColumns }],
     pageSetup: { paperSize: 9, orientation: "landscape", fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: "1:1" },
   });
-  sheet.columns = [
-    ...LEDGER_COLUMNS.map((c) => ({ header: c.header, width: c.width })),
-    { header: ID_HEADER, width: 10, hidden: true },
-    { header: VERSION_HEADER, width: 8, hidden: true },
-  ];
-  const header = sheet.getRow(1);
+}
+
+/** The look of a list sheet's header row: bold, centred, wrapped, on light blue. */
+export function styleHeaderRow(header: ExcelJS.Row): void {
   header.font = { bold: true };
   header.alignment = { vertical: "middle", horizontal: "center", wrapText: true };
   header.height = 24;
   header.eachCell((cell) => {
     cell.fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFE8EEFC" } };
   });
+}
+
+/** The 计划台账 sheet (also added to the KPI page's 工作台账, so that file can be taken back too). */
+export function addLedgerSheet(book: ExcelJS.Workbook, rows: readonly LedgerRow[], refs: LedgerRefs): void {
+  const sheet = addListSheet(book, SHEET_NAME, 2);
+  sheet.columns = [
+    ...LEDGER_COLUMNS.map((c) => ({ header: c.header, width: c.width })),
+    { header: ID_HEADER, width: 10, hidden: true },
+    { header: VERSION_HEADER, width: 8, hidden: true },
+  ];
+  styleHeaderRow(sheet.getRow(1));
   for (const row of rows) {
     const values = LEDGER_COLUMNS.map((c) => {
       if (c.key === "code") return row.code;

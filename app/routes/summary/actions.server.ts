@@ -96,39 +96,15 @@ export async function handleSummaryAction(user: CurrentUser, formData: FormData)
   // save
   const form = parseForm(formData, saveSchema);
   const key = SECTION_KEYS.find((k) => k === formData.get("key")) ?? null;
-  if (!form.ok) {
-    return data<SaveActionData>(
-      { intent: "save", ok: false, key, message: Object.values(form.errors)[0], errors: form.errors, values: form.values, conflict: null },
-      { status: 400 },
-    );
-  }
+  // A refused save comes back to its section's form with the text kept.
+  const refuseSave = (message: string, errors: Record<string, string>) =>
+    data<SaveActionData>({ intent: "save", ok: false, key, message, errors, values: form.values, conflict: null }, { status: 400 });
+  if (!form.ok) return refuseSave(Object.values(form.errors)[0], form.errors);
   if ((form.data.key === "title" || form.data.key === "signature") === false && form.data.body === "") {
-    return data<SaveActionData>(
-      {
-        intent: "save",
-        ok: false,
-        key,
-        message: "这一部分不能为空。",
-        errors: { body: "这一部分不能为空。" },
-        values: form.values,
-        conflict: null,
-      },
-      { status: 400 },
-    );
+    return refuseSave("这一部分不能为空。", { body: "这一部分不能为空。" });
   }
   if (form.data.key === "title" && (form.data.body === "" || form.data.body.includes("\n"))) {
-    return data<SaveActionData>(
-      {
-        intent: "save",
-        ok: false,
-        key,
-        message: "标题须为一行文字。",
-        errors: { body: "标题须为一行文字。" },
-        values: form.values,
-        conflict: null,
-      },
-      { status: 400 },
-    );
+    return refuseSave("标题须为一行文字。", { body: "标题须为一行文字。" });
   }
   const planId = await planIdOf(form.data.year);
   try {

@@ -2,56 +2,35 @@
 // the version list and the comparison of two versions.
 import { Form, Link, useActionData, useFetcher, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
-import { documentLines } from "~/lib/summary/text";
+import { documentLines, type LineKind } from "~/lib/summary/text";
 import { SECTION_LABELS, SECTION_NUMBERS, type SectionKey, type SummaryDocument, type SummarySection } from "~/lib/summary/types";
 import { formatDateTime } from "~/lib/weeks";
 import type { SaveActionData } from "~/routes/summary/actions.server";
+import { FormActions } from "~/routes/summary/form-actions";
 
 const AUTOSAVE_DELAY_MS = 1500;
+
+/** How each kind of line of the 公文 is drawn: its element and class. */
+const LINE_ELEMENTS: Record<LineKind, { tag: "h2" | "h3" | "h4" | "p"; className: string }> = {
+  title: { tag: "h2", className: "gw-title" },
+  heading1: { tag: "h3", className: "gw-h1" },
+  heading2: { tag: "h4", className: "gw-h2" },
+  heading3: { tag: "p", className: "gw-h3" },
+  signature: { tag: "p", className: "gw-signature" },
+  body: { tag: "p", className: "gw-body" },
+};
 
 function SectionText({ document, sectionKey }: { document: SummaryDocument; sectionKey: SectionKey }) {
   const lines = documentLines({ ...document, sections: document.sections.filter((s) => s.key === sectionKey) });
   return (
     <>
       {lines.map((line, index) => {
-        switch (line.kind) {
-          case "title":
-            return (
-              <h2 key={index} className="gw-title">
-                {line.text}
-              </h2>
-            );
-          case "heading1":
-            return (
-              <h3 key={index} className="gw-h1">
-                {line.text}
-              </h3>
-            );
-          case "heading2":
-            return (
-              <h4 key={index} className="gw-h2">
-                {line.text}
-              </h4>
-            );
-          case "heading3":
-            return (
-              <p key={index} className="gw-h3">
-                {line.text}
-              </p>
-            );
-          case "signature":
-            return (
-              <p key={index} className="gw-signature">
-                {line.text}
-              </p>
-            );
-          default:
-            return (
-              <p key={index} className="gw-body">
-                {line.text}
-              </p>
-            );
-        }
+        const { tag: Tag, className } = LINE_ELEMENTS[line.kind];
+        return (
+          <Tag key={index} className={className}>
+            {line.text}
+          </Tag>
+        );
       })}
     </>
   );
@@ -249,17 +228,16 @@ function SectionEditor({ section, rev, year }: { section: SummarySection; rev: n
           ) : null}
         </div>
       ) : null}
-      <div className="editor-actions">
-        <button type="submit" className="button primary" disabled={submitting}>
-          {submitting ? "正在保存…" : "保存并完成"}
-        </button>
-        <Link className="button secondary" to={`?year=${year}#section-${section.key}`} preventScrollReset>
-          完成
-        </Link>
+      <FormActions
+        label="保存并完成"
+        pendingLabel="正在保存…"
+        pending={submitting}
+        back={{ to: `?year=${year}#section-${section.key}`, label: "完成", preventScrollReset: true }}
+      >
         <span id={`save-status-${section.key}`} className="muted small" role="status">
           {status}
         </span>
-      </div>
+      </FormActions>
     </Form>
   );
 }

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { diffDocuments } from "~/lib/summary/diff";
 import { SECTION_KEYS, type SectionKey } from "~/lib/summary/types";
@@ -13,6 +13,7 @@ import { can } from "~/utils/permissions";
 import { handleSummaryAction } from "~/routes/summary/actions.server";
 import { DocumentView } from "~/routes/summary/document-view";
 import { DiffView, VersionsPanel } from "~/routes/summary/versions";
+import { IntentForm } from "~/routes/summary/form-actions";
 import { parsePlanYear, parseRowId } from "~/lib/row-id";
 import { findPlanByYear, findSummaryPlan, listPlanYears } from "~/models/plans.server";
 import { YearPicker } from "~/components/year-picker";
@@ -79,9 +80,7 @@ export async function action(args: ActionFunctionArgs) {
 
 export default function SummaryPage() {
   const { canEdit, years, plan, latest, versions, editKey, compare, nextPlanExists } = useLoaderData<typeof loader>();
-  const navigation = useNavigation();
   const [searchParams] = useSearchParams();
-  const pendingIntent = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
 
   if (!plan) {
     return (
@@ -120,14 +119,14 @@ export default function SummaryPage() {
           {canEdit ? (
             <>
               <p>根据本年度的任务进展、指标完成情况和基层反映的困难问题，按上一年工作总结的结构生成初稿；生成后可逐段修改。</p>
-              <Form method="post">
-                <input type="hidden" name="intent" value="generate" />
-                <input type="hidden" name="year" value={plan.year} />
-                <input type="hidden" name="expectedVersion" value="0" />
-                <button type="submit" className="button primary" disabled={pendingIntent === "generate"}>
-                  {pendingIntent === "generate" ? "正在生成…" : "生成总结草稿"}
-                </button>
-              </Form>
+              <IntentForm
+                intent="generate"
+                year={plan.year}
+                fields={{ expectedVersion: 0 }}
+                label="生成总结草稿"
+                pendingLabel="正在生成…"
+                className="button primary"
+              />
             </>
           ) : (
             <p>街道领导生成草稿后，这里会显示全文。</p>
@@ -149,29 +148,24 @@ export default function SummaryPage() {
               </a>
               {
                 <span className="toolbar-actions">
-                  <Form
-                    method="post"
-                    onSubmit={(event) => {
-                      if (!window.confirm("重新生成会按最新数据写出新版本，当前修改保留在历史版本中，可随时恢复。确定重新生成吗？"))
-                        event.preventDefault();
-                    }}
-                  >
-                    <input type="hidden" name="intent" value="generate" />
-                    <input type="hidden" name="year" value={plan.year} />
-                    <input type="hidden" name="expectedVersion" value={latest.version} />
-                    <button type="submit" className="button secondary small" disabled={pendingIntent === "generate"}>
-                      {pendingIntent === "generate" ? "正在生成…" : "按最新数据重新生成"}
-                    </button>
-                  </Form>
+                  <IntentForm
+                    intent="generate"
+                    year={plan.year}
+                    fields={{ expectedVersion: latest.version }}
+                    label="按最新数据重新生成"
+                    pendingLabel="正在生成…"
+                    className="button secondary small"
+                    confirm="重新生成会按最新数据写出新版本，当前修改保留在历史版本中，可随时恢复。确定重新生成吗？"
+                  />
                   {latest.status === "draft" ? (
-                    <Form method="post">
-                      <input type="hidden" name="intent" value="finalize" />
-                      <input type="hidden" name="year" value={plan.year} />
-                      <input type="hidden" name="expectedLatest" value={latest.version} />
-                      <button type="submit" className="button primary small" disabled={pendingIntent === "finalize"}>
-                        {pendingIntent === "finalize" ? "正在定稿…" : "定稿"}
-                      </button>
-                    </Form>
+                    <IntentForm
+                      intent="finalize"
+                      year={plan.year}
+                      fields={{ expectedLatest: latest.version }}
+                      label="定稿"
+                      pendingLabel="正在定稿…"
+                      className="button primary small"
+                    />
                   ) : nextPlanExists ? (
                     <Link className="button secondary small" to={`/board?year=${plan.year + 1}`}>
                       查看{plan.year + 1}年看板

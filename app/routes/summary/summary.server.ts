@@ -9,7 +9,7 @@ import type { Transaction } from "kysely";
 import type { AppDatabase } from "../../../db/index";
 import type { Database, Plan } from "../../../db/schema";
 import { aggregateActual } from "~/lib/kpi";
-import { computeLight } from "~/lib/lights";
+import { computeLight, lightTaskOf } from "~/lib/lights";
 import { matchWorkAreas } from "~/lib/plan-draft";
 import {
   SECTION_KEYS,
@@ -121,17 +121,11 @@ export async function loadSummaryInput(db: Db, plan: Plan, today: string = toDat
   const lastWeekOf = new Map(lastWeeks.map((r) => [r.task_id, r.week as string | null]));
 
   const summaryTasks: SummaryTask[] = tasks.map((task) => {
-    const light = computeLight(
-      {
-        status: task.status,
-        startDate: task.start_date,
-        dueDate: task.due_date,
-        progress: task.progress,
-        lastUpdateWeek: lastWeekOf.get(task.id) ?? null,
-        createdAt: task.created_at,
-      },
-      { today: asOf, planStart: `${plan.year}-01-01`, thresholds },
-    );
+    const light = computeLight(lightTaskOf(task, task.progress, lastWeekOf.get(task.id) ?? null), {
+      today: asOf,
+      planStart: `${plan.year}-01-01`,
+      thresholds,
+    });
     const units = unitRows.filter((u) => u.task_id === task.id);
     return {
       id: task.id,

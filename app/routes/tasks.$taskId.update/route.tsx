@@ -23,6 +23,7 @@ import { readForm } from "~/utils/forms.server";
 import { refusalOf } from "~/utils/http.server";
 import { badRequest } from "~/lib/refusal";
 import { taskBackPath, taskIdParam } from "~/utils/task-params.server";
+import { AttachmentLink } from "~/routes/tasks.$taskId.update/task-activity";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `填报进展 · ${data.form.task.code} ${data.form.task.title}` : "填报进展 · 年度重点工作看板" },
@@ -419,10 +420,7 @@ export default function UpdateFormPage() {
               <ul className="plain-list attachment-list">
                 {form.attachments.map((file) => (
                   <li key={file.id}>
-                    <a href={`/attachments/${file.id}`} target="_blank" rel="noreferrer">
-                      {file.fileName}
-                    </a>{" "}
-                    <span className="muted small">{formatBytes(file.size)}</span>
+                    <AttachmentLink file={file}>{formatBytes(file.size)}</AttachmentLink>
                     <label className="checkbox small">
                       <input type="checkbox" name="removeAttachment" value={file.id} />
                       删除

@@ -1,7 +1,7 @@
 // The card detail's 填报, 催办 and 评论 part: this week's status per unit with the buttons the
 // viewer may use, 佐证材料, and the thread of comments, 催办, 验收 and 驳回 notes.
 import { Link, useFetcher } from "@remix-run/react";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import { CELL_STATUS_LABELS, formatBytes } from "~/lib/updates";
 import { formatDateTime, weekLabel } from "~/lib/weeks";
 import type { TaskActivity as Activity } from "~/routes/tasks.$taskId.update/task-activity.server";
@@ -75,6 +75,18 @@ function CommentForm({ taskId, back, unitNames }: { taskId: number; back: string
 }
 
 /** Rendered by the card detail route with data from getTaskActivity. `back` is the detail's own URL. */
+/** A 佐证材料 file opening in a new tab, then what it is (small, grey). */
+export function AttachmentLink({ file, children }: { file: { id: number; fileName: string }; children: ReactNode }) {
+  return (
+    <>
+      <a href={`/attachments/${file.id}`} target="_blank" rel="noreferrer">
+        {file.fileName}
+      </a>{" "}
+      <span className="muted small">{children}</span>
+    </>
+  );
+}
+
 export function TaskActivity({ activity, back, planYear }: { activity: Activity; back: string; planYear?: number }) {
   const encodedBack = encodeURIComponent(back);
   return (
@@ -125,12 +137,9 @@ export function TaskActivity({ activity, back, planYear }: { activity: Activity;
           <ul className="plain-list attachment-list">
             {activity.attachments.map((file) => (
               <li key={file.id}>
-                <a href={`/attachments/${file.id}`} target="_blank" rel="noreferrer">
-                  {file.fileName}
-                </a>{" "}
-                <span className="muted small">
+                <AttachmentLink file={file}>
                   {file.unitName} · {weekLabel(file.week, planYear)} · {formatBytes(file.size)}
-                </span>
+                </AttachmentLink>
               </li>
             ))}
           </ul>
