@@ -8,6 +8,7 @@ if (!existsSync(chromiumPath)) {
   throw new Error(`找不到 Chromium（${chromiumPath}）。请先运行：sudo apt-get install -y chromium fonts-noto-cjk`);
 }
 
+const NEXT_YEAR_SPECS = /summary\.spec\.ts$/;
 const PLAN_YEAR_SPECS = /(import|plan-years|summary)\.spec\.ts$/;
 
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 3101);
@@ -34,9 +35,17 @@ export default defineConfig({
   },
   projects: [
     { name: "chromium", use: { ...devices["Desktop Chrome"] }, testIgnore: PLAN_YEAR_SPECS },
-    // These create new plan years (an import into 2027, plan-years.spec, 开启下一年度 2026), which changes the
-    // default plan other specs open: they run after everything else.
-    { name: "new-plan-years", use: { ...devices["Desktop Chrome"] }, testMatch: PLAN_YEAR_SPECS, dependencies: ["chromium"] },
+    // These create plan years (开启下一年度 from this year's summary, an import into next year's plan,
+    // plan-years.spec's future and moved plans), which changes what other specs open: they run after
+    // everything else, summary.spec first (it starts next year's plan, which the others add to).
+    { name: "next-year", use: { ...devices["Desktop Chrome"] }, testMatch: NEXT_YEAR_SPECS, dependencies: ["chromium"] },
+    {
+      name: "new-plan-years",
+      use: { ...devices["Desktop Chrome"] },
+      testMatch: PLAN_YEAR_SPECS,
+      testIgnore: NEXT_YEAR_SPECS,
+      dependencies: ["next-year"],
+    },
   ],
   webServer: {
     command: "npx tsx tests/e2e/start-server.ts",

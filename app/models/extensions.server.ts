@@ -138,43 +138,51 @@ export async function applyForExtension(
   input: { taskId: number; dueDate: string; reason: string },
   now: Date = new Date(),
 ): Promise<{ id: number }> {
-  return db.transaction().execute(async (trx) => {
-    const task = await loadTask(trx, input.taskId);
-    if (!mayApplyForExtension(actor, { leadUnitId: task.lead_unit_id })) {
-      forbidden(actor.role === "secretary" ? "只有这项重点工作的牵头单位或街道领导可以申请延期。" : "您的账号不能申请延期。");
-    }
-    const pending = await trx
-      .selectFrom("task_extensions")
-      .select("id")
-      .where("task_id", "=", task.id)
-      .where("status", "=", "pending")
-      .executeTakeFirst();
-    const blocker = extensionBlocker({ status: task.status, planActive: task.plan_status === "active", hasPending: !!pending });
-    if (blocker) (pending ? conflict : badRequest)(blocker);
-    const check = checkExtensionRequest(input, { dueDate: task.due_date, today: toDateKey(now) });
-    if (!check.ok) badRequest(check.message, { field: check.field });
-    const created = await trx
-      .insertInto("task_extensions")
-      .values({
-        task_id: task.id,
-        requested_by: actor.id,
-        unit_id: actor.role === "secretary" ? actor.unitId : null,
-        old_due_date: task.due_date,
-        requested_due_date: check.dueDate,
-        reason: check.reason,
-        created_at: now.toISOString(),
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    const after: ExtensionAudit = {
-      extensionId: created.id,
-      requestedDueDate: check.dueDate,
-      oldDueDate: task.due_date,
+  return db.transaction().execute((trx) => applyForExtensionIn(trx, actor, input, now));
+}
+
+/** applyForExtension inside a caller's transaction (the first start's demo story). */
+export async function applyForExtensionIn(
+  trx: Transaction<Database>,
+  actor: Actor,
+  input: { taskId: number; dueDate: string; reason: string },
+  now: Date,
+): Promise<{ id: number }> {
+  const task = await loadTask(trx, input.taskId);
+  if (!mayApplyForExtension(actor, { leadUnitId: task.lead_unit_id })) {
+    forbidden(actor.role === "secretary" ? "只有这项重点工作的牵头单位或街道领导可以申请延期。" : "您的账号不能申请延期。");
+  }
+  const pending = await trx
+    .selectFrom("task_extensions")
+    .select("id")
+    .where("task_id", "=", task.id)
+    .where("status", "=", "pending")
+    .executeTakeFirst();
+  const blocker = extensionBlocker({ status: task.status, planActive: task.plan_status === "active", hasPending: !!pending });
+  if (blocker) (pending ? conflict : badRequest)(blocker);
+  const check = checkExtensionRequest(input, { dueDate: task.due_date, today: toDateKey(now) });
+  if (!check.ok) badRequest(check.message, { field: check.field });
+  const created = await trx
+    .insertInto("task_extensions")
+    .values({
+      task_id: task.id,
+      requested_by: actor.id,
+      unit_id: actor.role === "secretary" ? actor.unitId : null,
+      old_due_date: task.due_date,
+      requested_due_date: check.dueDate,
       reason: check.reason,
-    };
-    await recordAudit(trx, { actorId: actor.id, action: "task.extension_apply", entity: "task", entityId: task.id, after }, now);
-    return { id: created.id };
-  });
+      created_at: now.toISOString(),
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const after: ExtensionAudit = {
+    extensionId: created.id,
+    requestedDueDate: check.dueDate,
+    oldDueDate: task.due_date,
+    reason: check.reason,
+  };
+  await recordAudit(trx, { actorId: actor.id, action: "task.extension_apply", entity: "task", entityId: task.id, after }, now);
+  return { id: created.id };
 }
 
 export interface DecisionOutcome {
@@ -195,67 +203,75 @@ export async function decideExtension(
   input: { extensionId: number; decision: "approve" | "refuse"; note: string },
   now: Date = new Date(),
 ): Promise<DecisionOutcome> {
+  return db.transaction().execute((trx) => decideExtensionIn(trx, actor, input, now));
+}
+
+/** decideExtension inside a caller's transaction (the first start's demo story). */
+export async function decideExtensionIn(
+  trx: Transaction<Database>,
+  actor: Actor,
+  input: { extensionId: number; decision: "approve" | "refuse"; note: string },
+  now: Date,
+): Promise<DecisionOutcome> {
   if (!mayDecideExtension(actor)) forbidden("只有街道领导可以审批延期申请。");
   const checked = checkDecisionNote(input.decision, input.note);
   if (!checked.ok) badRequest(checked.message, { field: "note" });
-  return db.transaction().execute(async (trx) => {
-    const request = await selectRequests(trx).where("e.id", "=", input.extensionId).executeTakeFirst();
-    if (!request) notFound("没有找到这份延期申请，它可能已被删除。");
-    if (request.status !== "pending") {
-      const who = request.decidedBy ? `${request.decidedBy}已于${formatDateTime(request.decidedAt!)}` : "已";
-      conflict(`这份延期申请${who}处理（${EXTENSION_STATUS_LABELS[request.status]}），无需重复审批。请刷新页面查看。`);
-    }
-    const task = await loadTask(trx, request.taskId);
-    if (task.plan_status !== "active") badRequest("该年度计划已归档，不能再审批延期。");
-    if (input.decision === "approve" && task.status === "done") {
-      conflict("这项重点工作已销号，不能再延期。如仍需处理，请选择“不同意”并说明。");
-    }
-    const decided = await trx
-      .updateTable("task_extensions")
-      .set({
-        status: input.decision === "approve" ? "approved" : "refused",
-        decided_by: actor.id,
-        decided_at: now.toISOString(),
-        decision_note: checked.note,
-      })
-      .where("id", "=", request.id)
-      .where("status", "=", "pending")
-      .executeTakeFirst();
-    if (Number(decided.numUpdatedRows) !== 1) conflict("这份延期申请已被他人处理，无需重复审批。请刷新页面查看。");
+  const request = await selectRequests(trx).where("e.id", "=", input.extensionId).executeTakeFirst();
+  if (!request) notFound("没有找到这份延期申请，它可能已被删除。");
+  if (request.status !== "pending") {
+    const who = request.decidedBy ? `${request.decidedBy}已于${formatDateTime(request.decidedAt!)}` : "已";
+    conflict(`这份延期申请${who}处理（${EXTENSION_STATUS_LABELS[request.status]}），无需重复审批。请刷新页面查看。`);
+  }
+  const task = await loadTask(trx, request.taskId);
+  if (task.plan_status !== "active") badRequest("该年度计划已归档，不能再审批延期。");
+  if (input.decision === "approve" && task.status === "done") {
+    conflict("这项重点工作已销号，不能再延期。如仍需处理，请选择“不同意”并说明。");
+  }
+  const decided = await trx
+    .updateTable("task_extensions")
+    .set({
+      status: input.decision === "approve" ? "approved" : "refused",
+      decided_by: actor.id,
+      decided_at: now.toISOString(),
+      decision_note: checked.note,
+    })
+    .where("id", "=", request.id)
+    .where("status", "=", "pending")
+    .executeTakeFirst();
+  if (Number(decided.numUpdatedRows) !== 1) conflict("这份延期申请已被他人处理，无需重复审批。请刷新页面查看。");
 
-    const extension: ExtensionAudit = {
-      extensionId: request.id,
-      requestedDueDate: request.requestedDueDate,
-      oldDueDate: request.oldDueDate,
-      reason: request.reason,
-      note: checked.note,
-    };
-    if (input.decision === "refuse") {
-      await recordAudit(
-        trx,
-        { actorId: actor.id, action: "task.extension_refuse", entity: "task", entityId: task.id, after: extension },
-        now,
-      );
-      return { decision: input.decision, taskId: task.id, dueDate: task.due_date };
-    }
+  const extension: ExtensionAudit = {
+    extensionId: request.id,
+    requestedDueDate: request.requestedDueDate,
+    oldDueDate: request.oldDueDate,
+    reason: request.reason,
+    note: checked.note,
+  };
+  if (input.decision === "refuse") {
+    await recordAudit(
+      trx,
+      { actorId: actor.id, action: "task.extension_refuse", entity: "task", entityId: task.id, after: extension },
+      now,
+    );
+    return { decision: input.decision, taskId: task.id, dueDate: task.due_date };
+  }
 
-    const before = (await taskSnapshot(trx, task.id))!;
-    await trx
-      .updateTable("tasks")
-      .set({
-        due_date: request.requestedDueDate,
-        original_due_date: task.original_due_date ?? task.due_date,
-        updated_at: now.toISOString(),
-        version: task.version + 1,
-      })
-      .where("id", "=", task.id)
-      .where("version", "=", task.version)
-      .execute();
-    await bumpChangeSeq(trx, task.plan_id);
-    const after = { ...(await taskSnapshot(trx, task.id))!, extension };
-    await recordAudit(trx, { actorId: actor.id, action: "task.extend", entity: "task", entityId: task.id, before, after }, now);
-    return { decision: input.decision, taskId: task.id, dueDate: request.requestedDueDate };
-  });
+  const before = (await taskSnapshot(trx, task.id))!;
+  await trx
+    .updateTable("tasks")
+    .set({
+      due_date: request.requestedDueDate,
+      original_due_date: task.original_due_date ?? task.due_date,
+      updated_at: now.toISOString(),
+      version: task.version + 1,
+    })
+    .where("id", "=", task.id)
+    .where("version", "=", task.version)
+    .execute();
+  await bumpChangeSeq(trx, task.plan_id);
+  const after = { ...(await taskSnapshot(trx, task.id))!, extension };
+  await recordAudit(trx, { actorId: actor.id, action: "task.extend", entity: "task", entityId: task.id, before, after }, now);
+  return { decision: input.decision, taskId: task.id, dueDate: request.requestedDueDate };
 }
 
 /** One line of a task's history for an extension audit row. */

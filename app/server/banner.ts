@@ -26,13 +26,15 @@ export function printStartBanner({
     );
   } else if (bootstrap.created) {
     lines.push("首次启动：已导入演示数据并创建演示账号（每个角色一个）。正式使用请删除数据库文件后以 DEMO=0 启动：");
-    for (const account of bootstrap.accounts) {
+    const [roleAccounts, unitAccounts] = [bootstrap.accounts.slice(0, 4), bootstrap.accounts.slice(4)];
+    for (const account of roleAccounts) {
       const unit = account.unitName ? `（${account.unitName}）` : "";
       lines.push(`  ${account.username.padEnd(10)} 密码 ${account.password}   ${ROLE_LABELS[account.role]}${unit}`);
     }
+    if (unitAccounts.length) lines.push(`  其他单位的填报账号（密码同 secretary）：${unitAccounts.map((a) => a.username).join(" · ")}`);
     if (!process.env.DEMO_PASSWORD) lines.push("  密码为随机生成，只显示这一次；设置 DEMO_PASSWORD 可指定演示密码。");
   } else {
-    lines.push("演示账号：admin · leader · secretary（东晟社区）· viewer");
+    lines.push("演示账号：admin · leader · secretary（东晟社区）· viewer；各单位填报账号见 README");
     lines.push(
       process.env.DEMO_PASSWORD
         ? "  密码为首次启动时的 DEMO_PASSWORD。"

@@ -83,19 +83,19 @@ test("an admin creates a user who must set a password at first login", async ({ 
   await login(page, "admin");
   await expect(page).toHaveURL(/\/board$/);
   await page.goto("/admin/users");
-  await page.getByLabel("用户名（登录用）").fill("fengyi");
+  await page.getByLabel("用户名（登录用）").fill("fengyi2");
   await page.getByLabel("姓名").fill("丰翼 赵书记");
   await page.getByLabel("角色").selectOption("secretary");
   await page.getByLabel(/所属单位/).selectOption({ label: "丰翼社区" });
   await page.getByRole("button", { name: "创建用户" }).click();
   const notice = page.getByRole("status");
-  await expect(notice).toContainText("已创建用户 fengyi");
+  await expect(notice).toContainText("已创建用户 fengyi2");
   const oneTime = (await notice.locator("code").textContent())!.trim();
   expect(problems).toEqual([]);
 
   const other = await browser.newContext();
   const newcomer = await other.newPage();
-  await login(newcomer, "fengyi", oneTime);
+  await login(newcomer, "fengyi2", oneTime);
   await expect(newcomer).toHaveURL(/\/settings\/password$/);
   await newcomer.getByLabel("一次性密码（当前密码）").fill(oneTime);
   await newcomer.getByLabel("新密码（至少8个字符）").fill("Fengyi#2025");
@@ -122,6 +122,8 @@ test("an admin opens a user's edit page from the list and can clear login delays
 });
 
 test("every page of the shell renders in the browser without errors or CSP violations", async ({ page }) => {
+  // Many pages over two plans' demo data, on a shared 2-core machine.
+  test.setTimeout(120_000);
   const problems = watchConsole(page);
   await login(page, "admin");
   await expect(page).toHaveURL(/\/board$/);

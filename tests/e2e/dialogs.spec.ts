@@ -1,5 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { login, submitLogin } from "./session";
+import { reportableTask } from "./demo-data";
 
 // Keyboard checks of issue 26: task panels are modal in fact, focus returns to where it came from, and
 // a refused submit puts focus on the error summary instead of <body>.
@@ -93,8 +94,9 @@ test("a refused task edit: the summary at 保存 is focused and its link leads t
 test("a refused 填报: the feedback is focused and its link leads to the empty 本周进展", async ({ page }) => {
   await login(page, "leader");
   await page.goto("/board");
-  // 2025-05 is a seed task with a 牵头单位, still 推进中: it can be reported on.
-  const href = (await page.locator("li.task-card", { hasText: "2025-05" }).locator("a[href^='/board/']").first().getAttribute("href"))!;
+  // A card of this year with a 牵头单位, still 推进中: it can be reported on.
+  const { code } = await reportableTask();
+  const href = (await page.locator("li.task-card", { hasText: code }).locator("a[href^='/board/']").first().getAttribute("href"))!;
   const taskId = href.split("?")[0].split("/").pop();
   await page.goto(`/tasks/${taskId}/update`);
   const body = page.locator("textarea[name=body]");

@@ -6,6 +6,7 @@ import { generateKeyBetween } from "fractional-indexing";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { login } from "./session";
 import { openDatabase } from "../../db/index";
+import { demoYears } from "./demo-data";
 
 const PHONE = { viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true, locale: "zh-CN", timezoneId: "Asia/Shanghai" };
 const DB_PATH = fileURLToPath(new URL("../.tmp/e2e/app.sqlite", import.meta.url));
@@ -44,6 +45,15 @@ const inWords = (key: string) => {
   return `${y}年${m}月${d}日`;
 };
 
+const { last: lastYear, current: thisYear } = demoYears();
+/** The test task's 完成时限: three weeks ago (overdue), or this year's second day in its first weeks. */
+const OLD_DUE = [inDays(-21), `${thisYear}-01-02`].sort().at(-1)!;
+/** The card's note (extendedNote): the original date's year only when the new one is in another year. */
+const cardNote = (newDue: string) => {
+  const [y, m, d] = OLD_DUE.split("-").map(Number);
+  return `已延期（原定${newDue.slice(0, 4) === OLD_DUE.slice(0, 4) ? "" : `${y}年`}${m}月${d}日）`;
+};
+
 let taskId: number;
 
 test.describe.configure({ mode: "serial" });
@@ -51,10 +61,10 @@ test.describe.configure({ mode: "serial" });
 test.setTimeout(90_000);
 
 test.beforeAll(async () => {
-  // A task 推进中 led by 东晟社区 (the demo secretary's unit), overdue: due 30 September 2025.
+  // A task 推进中 of this year's plan led by 东晟社区 (the demo secretary's unit), overdue.
   const db = openDatabase(DB_PATH);
   try {
-    const plan = await db.selectFrom("plans").select("id").where("year", "=", 2025).executeTakeFirstOrThrow();
+    const plan = await db.selectFrom("plans").select("id").where("year", "=", thisYear).executeTakeFirstOrThrow();
     const unit = await db.selectFrom("units").select("id").where("name", "=", "东晟社区").executeTakeFirstOrThrow();
     const leader = await db.selectFrom("users").select("id").where("username", "=", "leader").executeTakeFirstOrThrow();
     const first = await db
@@ -69,16 +79,16 @@ test.beforeAll(async () => {
       .insertInto("tasks")
       .values({
         plan_id: plan.id,
-        code: "2025-90",
+        code: `${thisYear}-90`,
         title: TITLE,
         origin: "manual",
         status: "in_progress",
         position: generateKeyBetween(null, first?.position ?? null),
         lead_user_id: leader.id,
-        start_date: "2025-01-01",
-        due_date: "2025-09-30",
+        start_date: `${thisYear}-01-01`,
+        due_date: OLD_DUE,
         progress: 60,
-        created_at: "2025-01-01T00:00:00.000Z",
+        created_at: `${thisYear - 1}-12-31T00:00:00.000Z`,
         updated_at: now,
       })
       .returning("id")
@@ -126,7 +136,7 @@ test("the 牵头单位 applies on a phone, a leader approves from 我的待办, 
   await expect(section.locator(".extension-item")).toContainText("待审批");
   await expect(section.locator(".extension-item")).toContainText("等待责任领导审批。");
   // Nothing changes before the decision.
-  await expect(dialog.locator(".detail-fields")).toContainText("2025年9月30日");
+  await expect(dialog.locator(".detail-fields")).toContainText(inWords(OLD_DUE));
   expect(problems).toEqual([]);
 
   // 2. A leader finds it in 我的待办 and approves it.
@@ -134,7 +144,7 @@ test("the 牵头单位 applies on a phone, a leader approves from 我的待办, 
   const leaderProblems = watchConsole(leader);
   await leader.goto("/todo");
   const pending = leader.getByRole("region", { name: /待审批的延期申请/ }).locator("li", { hasText: TITLE });
-  await expect(pending).toContainText(`申请延至${inWords(newDue)}（原定2025年9月30日）`);
+  await expect(pending).toContainText(`申请延至${inWords(newDue)}（原定${inWords(OLD_DUE)}）`);
   await pending.getByRole("link").tap();
   const leaderDialog = leader.getByRole("dialog", { name: TITLE });
   const decide = leaderDialog.getByRole("region", { name: "延期申请" });
@@ -142,8 +152,8 @@ test("the 牵头单位 applies on a phone, a leader approves from 我的待办, 
   await expectFitsPhone(leader);
   await decide.getByRole("button", { name: `同意延期至${inWords(newDue)}` }).tap();
   await expect(decide.getByRole("status").first()).toContainText(`已批准延期，完成时限改为${inWords(newDue)}`);
-  await expect(leaderDialog.locator(".detail-fields")).toContainText(`${inWords(newDue)}已延期（原定2025年9月30日）`);
-  await expect(leaderDialog.getByRole("region", { name: "历史记录" })).toContainText("批准延期：完成时限由2025年9月30日延至");
+  await expect(leaderDialog.locator(".detail-fields")).toContainText(`${inWords(newDue)}${cardNote(newDue)}`);
+  await expect(leaderDialog.getByRole("region", { name: "历史记录" })).toContainText(`批准延期：完成时限由${inWords(OLD_DUE)}延至`);
   // The light is computed against the new date: no longer overdue.
   await expect(leaderDialog.locator(".detail-light")).not.toContainText("已超期");
   await leader.screenshot({ path: test.info().outputPath("extension-panel-360.png") });
@@ -152,23 +162,23 @@ test("the 牵头单位 applies on a phone, a leader approves from 我的待办, 
   // 3. The board card, on the phone and on a desktop.
   await secretary.goto("/board");
   const card = secretary.locator("li.task-card", { hasText: TITLE });
-  await expect(card).toContainText("已延期（原定2025年9月30日）");
+  await expect(card).toContainText(cardNote(newDue));
   await card.scrollIntoViewIfNeeded();
   await card.screenshot({ path: test.info().outputPath("extension-card-360.png") });
   const desktop = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
   await login(desktop, "leader");
   await desktop.goto("/board");
   const desktopCard = desktop.locator("li.task-card", { hasText: TITLE });
-  await expect(desktopCard).toContainText("已延期（原定2025年9月30日）");
+  await expect(desktopCard).toContainText(cardNote(newDue));
   await desktop.screenshot({ path: test.info().outputPath("extension-board-1280.png") });
 });
 
 test("a leader issues a 督办通报 for a month and downloads it, on a phone", async ({ browser }) => {
   const leader = await phone(browser, "leader");
   const problems = watchConsole(leader);
-  await leader.goto("/briefings?year=2025");
-  await expect(leader.getByRole("heading", { level: 1 })).toHaveText("督办通报 · 2025年");
-  await leader.getByLabel("按月（月报）").selectOption("2025-12");
+  await leader.goto(`/briefings?year=${lastYear}`);
+  await expect(leader.getByRole("heading", { level: 1 })).toHaveText(`督办通报 · ${lastYear}年`);
+  await leader.getByLabel("按月（月报）").selectOption(`${lastYear}-12`);
   await leader.getByRole("button", { name: "出具月报" }).tap();
   await expect(leader.getByRole("status")).toContainText(/已出具第\d+期/);
   await expect(leader.getByRole("heading", { level: 2, name: /平东街道重点工作督办通报/ })).toBeVisible();
@@ -181,13 +191,13 @@ test("a leader issues a 督办通报 for a month and downloads it, on a phone", 
   await leader.screenshot({ path: test.info().outputPath("briefings-360-document.png") });
   const download = leader.waitForEvent("download");
   await leader.getByRole("link", { name: "下载 .docx（公文格式）" }).tap();
-  expect((await download).suggestedFilename()).toMatch(/^平东街道重点工作督办通报（2025年第\d+期）\.docx$/);
+  expect((await download).suggestedFilename()).toMatch(new RegExp(`^平东街道重点工作督办通报（${lastYear}年第\\d+期）\\.docx$`));
   expect(problems).toEqual([]);
 
   const desktop = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
   await login(desktop, "leader");
-  await desktop.goto("/briefings?year=2025");
-  await desktop.getByRole("link", { name: /第\d+期 · 2025年12月/ }).click();
+  await desktop.goto(`/briefings?year=${lastYear}`);
+  await desktop.getByRole("link", { name: new RegExp(`第\\d+期 · ${lastYear}年12月`) }).click();
   await expect(desktop.locator(".briefing-document")).toContainText("一、总体情况");
   await desktop.screenshot({ path: test.info().outputPath("briefings-1280.png"), fullPage: true });
 });

@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { login } from "./session";
 import { openDatabase } from "../../db/index";
+import { reportableTask } from "./demo-data";
 
 const PHONE = { viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true, locale: "zh-CN", timezoneId: "Asia/Shanghai" };
 const DB_PATH = fileURLToPath(new URL("../.tmp/e2e/app.sqlite", import.meta.url));
@@ -152,9 +153,7 @@ for (const width of [1280, 360]) {
 for (const width of [360, 1280]) {
   test(`an offline 填报 at ${width} px stays with the offline message and is sent once when back online`, async ({ browser }) => {
     const page = await signedIn(browser, "leader", width === 360 ? PHONE : { viewport: { width, height: 800 } });
-    const db = openDatabase(DB_PATH);
-    const task = await db.selectFrom("tasks").select("id").where("code", "=", "2025-10").executeTakeFirstOrThrow();
-    await db.destroy();
+    const task = await reportableTask();
     await page.goto(`/tasks/${task.id}/update`);
     await expect(page.getByRole("heading", { level: 1 })).toContainText("填报进展");
     await page.waitForFunction(() => (document.querySelector('input[name="idempotencyKey"]') as HTMLInputElement | null)?.value !== "");
@@ -196,9 +195,7 @@ test("a 填报 whose request is lost on the way (the browser still thinks it is 
   browser,
 }) => {
   const page = await signedIn(browser, "leader", PHONE);
-  const db = openDatabase(DB_PATH);
-  const task = await db.selectFrom("tasks").select("id").where("code", "=", "2025-10").executeTakeFirstOrThrow();
-  await db.destroy();
+  const task = await reportableTask();
   await page.goto(`/tasks/${task.id}/update`);
   await page.waitForFunction(() => (document.querySelector('input[name="idempotencyKey"]') as HTMLInputElement | null)?.value !== "");
   const text = unique("半路丢失的进展");

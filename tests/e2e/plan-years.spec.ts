@@ -1,26 +1,21 @@
 // Which year the board opens, the new-year banner, and a future plan's tasks (未开始): with a
-// past plan (the demo's), a future plan and, for the last test, a current one. Every year is
-// relative to today's (Shanghai), so the spec means the same next year. It runs in the
-// "new-plan-years" project, after import.spec (which may add a future plan) and before
-// summary.spec (which starts the year after the demo's): the current-year plan it makes for its
-// last test is removed again.
-import { fileURLToPath } from "node:url";
+// past plan (the demo's last year), a future plan and, for the last test, a current one. Every
+// year is relative to today's (Shanghai), so the spec means the same next year. It runs in the
+// "new-plan-years" project, after summary.spec (which starts next year's plan) and import.spec:
+// the demo's plan of this year is moved out of the way for the tests without one and put back
+// for the last test.
 import { expect, test, type Page } from "@playwright/test";
-import { openDatabase } from "../../db/index";
+import type { openDatabase } from "../../db/index";
 import { login, watchConsole } from "./session";
+import { demoYears, withDb } from "./demo-data";
 
-const thisYear = Number(new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric" }).format(new Date()));
-const futureYear = thisYear + 1;
+const { current: thisYear, next: futureYear } = demoYears();
 const FUTURE_TASK = "明年才开始的重点工作（测试）";
-const databasePath = fileURLToPath(new URL("../.tmp/e2e/app.sqlite", import.meta.url));
+/** Where this year's plan waits meanwhile: a year no spec opens. */
+const ASIDE_YEAR = thisYear + 50;
 
-async function withDb<T>(work: (db: ReturnType<typeof openDatabase>) => Promise<T>): Promise<T> {
-  const db = openDatabase(databasePath);
-  try {
-    return await work(db);
-  } finally {
-    await db.destroy();
-  }
+async function moveCurrentPlan(from: number, to: number) {
+  await withDb((db) => db.updateTable("plans").set({ year: to }).where("year", "=", from).execute());
 }
 
 async function insertPlan(db: ReturnType<typeof openDatabase>, year: number): Promise<number> {
@@ -47,6 +42,7 @@ test.describe.configure({ mode: "serial" });
 
 test.beforeAll(async () => {
   // A future plan with one task led by the secretary's unit (东晟社区).
+  await moveCurrentPlan(thisYear, ASIDE_YEAR);
   await withDb(async (db) => {
     const years = (await db.selectFrom("plans").select("year").execute()).map((p) => p.year);
     expect(years).not.toContain(thisYear);
@@ -129,14 +125,14 @@ test("a future plan opens only when chosen; its task is 未开始 and absent fro
 });
 
 test("with this year's plan, it opens by default and the banner is gone", async ({ page }) => {
-  const planId = await withDb((db) => insertPlan(db, thisYear));
-  try {
-    await login(page, "leader");
-    await page.goto("/board");
-    await expect(page.getByRole("heading", { level: 1 })).toHaveText(`${thisYear}年度重点工作看板`);
-    await expect(page.getByText(`${thisYear}年度还没有计划`)).toHaveCount(0);
-  } finally {
-    // summary.spec starts this year's plan itself.
-    await withDb((db) => db.deleteFrom("plans").where("id", "=", planId).execute());
-  }
+  await moveCurrentPlan(ASIDE_YEAR, thisYear);
+  await login(page, "leader");
+  await page.goto("/board");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(`${thisYear}年度重点工作看板`);
+  await expect(page.getByText(`${thisYear}年度还没有计划`)).toHaveCount(0);
+});
+
+test.afterAll(async () => {
+  // Whatever happened above, this year's plan is back in its year.
+  await moveCurrentPlan(ASIDE_YEAR, thisYear);
 });

@@ -1,7 +1,13 @@
-// The year-end loop in the browser: generate the 2025 summary, edit a section (autosave with
-// JavaScript, a plain form post without), export, 定稿, start 2026 and land on its board.
+// The year-end loop in the browser: generate this year's summary (the demo's plan of the year;
+// last year's is already 定稿), edit a section (autosave with JavaScript, a plain form post
+// without), export, 定稿, start next year and land on its board. Years are today's (Shanghai),
+// so the spec means the same next year. It runs in its own project before import.spec and
+// plan-years.spec, which add to the plan it starts.
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { login as loginAs } from "./session";
+import { demoYears } from "./demo-data";
+
+const { current: year, next } = demoYears();
 
 const login = (page: Page, username = "leader") => loginAs(page, username);
 
@@ -20,11 +26,11 @@ test("a leader generates the draft and edits a section; it autosaves", async ({ 
   page.on("pageerror", (error) => errors.push(error.message));
   await login(page);
   await page.getByRole("link", { name: "总结", exact: true }).click();
-  await expect(page.getByRole("heading", { name: "2025年度总结草稿" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: `${year}年度总结草稿` })).toBeVisible();
   await page.getByRole("button", { name: "生成总结草稿" }).click();
   const paper = page.getByRole("article", { name: "总结全文" });
-  await expect(paper.getByRole("heading", { name: "平东街道2025年工作总结" })).toBeVisible();
-  for (const heading of ["一、亮点工作", "二、2025年主要工作", "三、存在问题", "四、2026年重点工作安排"]) {
+  await expect(paper.getByRole("heading", { name: `平东街道${year}年工作总结` })).toBeVisible();
+  for (const heading of ["一、亮点工作", `二、${year}年主要工作`, "三、存在问题", `四、${next}年重点工作安排`]) {
     await expect(paper.getByRole("heading", { name: heading })).toBeVisible();
   }
   await expect(page.getByText("当前版本 1")).toBeVisible();
@@ -43,11 +49,11 @@ test("a leader generates the draft and edits a section; it autosaves", async ({ 
 
 test("without JavaScript a section is saved with the button, and versions compare", async ({ browser, page: signedIn }) => {
   const { context, page } = await withoutJs(browser, signedIn);
-  await page.goto("/summary?year=2025");
+  await page.goto(`/summary?year=${year}`);
   await page.getByRole("link", { name: "编辑“开头段”" }).click();
-  await page.getByLabel(/正文/).fill("2025年，平东街道扎实推进各项重点工作。现将有关情况总结如下：");
+  await page.getByLabel(/正文/).fill(`${year}年，平东街道扎实推进各项重点工作。现将有关情况总结如下：`);
   await page.getByRole("button", { name: "保存并完成" }).click();
-  await expect(page.getByText("2025年，平东街道扎实推进各项重点工作。现将有关情况总结如下：")).toBeVisible();
+  await expect(page.getByText(`${year}年，平东街道扎实推进各项重点工作。现将有关情况总结如下：`)).toBeVisible();
   // The same person's edits within minutes stay in one version (autosave coalescing).
   await expect(page.getByText("当前版本 2")).toBeVisible();
   await expect(page.getByRole("cell", { name: "编辑：三、存在问题、开头段" })).toBeVisible();
@@ -64,14 +70,14 @@ test("without JavaScript a section is saved with the button, and versions compar
 
 test("exports the .docx, .txt and .md", async ({ page }) => {
   await login(page);
-  await page.goto("/summary?year=2025");
+  await page.goto(`/summary?year=${year}`);
   const [docx] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Word 公文（.docx）" }).click()]);
-  expect(docx.suggestedFilename()).toBe("平东街道2025年工作总结（版本2）.docx");
+  expect(docx.suggestedFilename()).toBe(`平东街道${year}年工作总结（版本2）.docx`);
   const docxBytes = await (await docx.createReadStream()).toArray();
   expect(Buffer.concat(docxBytes).subarray(0, 2).toString()).toBe("PK");
   const [txt] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "纯文本（.txt）" }).click()]);
   const text = Buffer.concat(await (await txt.createReadStream()).toArray()).toString("utf8");
-  expect(text.startsWith("平东街道2025年工作总结\n\n2025年，平东街道扎实推进各项重点工作。")).toBe(true);
+  expect(text.startsWith(`平东街道${year}年工作总结\n\n${year}年，平东街道扎实推进各项重点工作。`)).toBe(true);
   expect(text).toContain("3.宣传方式仍较单一，群众参与度不高。");
   const [md] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Markdown（.md）" }).click()]);
   expect(md.suggestedFilename()).toMatch(/\.md$/);
@@ -79,11 +85,11 @@ test("exports the .docx, .txt and .md", async ({ page }) => {
 
 test("a viewer reads the summary but cannot edit, export or start the next year", async ({ page }) => {
   await login(page, "viewer");
-  await page.goto("/summary?year=2025");
-  await expect(page.getByRole("heading", { name: "平东街道2025年工作总结" })).toBeVisible();
+  await page.goto(`/summary?year=${year}`);
+  await expect(page.getByRole("heading", { name: `平东街道${year}年工作总结` })).toBeVisible();
   await expect(page.getByRole("link", { name: /编辑/ })).toHaveCount(0);
   await expect(page.getByRole("link", { name: /\.docx/ })).toHaveCount(0);
-  const response = await page.goto("/summary/next-year?year=2025");
+  const response = await page.goto(`/summary/next-year?year=${year}`);
   expect(response?.status()).toBe(403);
 });
 
@@ -101,14 +107,14 @@ async function screenshots(page: Page, name: string) {
 test("明年工作思路: a leader adds a 民生 item; the regenerated draft's 四 is written from it", async ({ page }) => {
   page.on("dialog", (dialog) => dialog.accept());
   await login(page);
-  await page.goto("/summary?year=2025");
-  await page.getByRole("link", { name: "2026年工作思路" }).click();
-  await expect(page.getByRole("heading", { name: "2026年工作思路" })).toBeVisible();
+  await page.goto(`/summary?year=${year}`);
+  await page.getByRole("link", { name: `${next}年工作思路` }).click();
+  await expect(page.getByRole("heading", { name: `${next}年工作思路` })).toBeVisible();
   // This year's unfinished tasks are ticked as 继续推进.
   await expect(page.getByRole("checkbox", { name: "纳入" }).first()).toBeVisible();
   // Owners a task lacks (tasks other specs added with 快速添加 have none) are prefilled from the
   // category's usual owner and marked 建议; the blank rows for new priorities are prefilled the same way.
-  // The group is collapsed while 2025 has no 民生保障 task; another spec may have given one that category.
+  // The group is collapsed while the year has no 民生保障 task; the demo gives it one, another spec may too.
   const livelihood = page.locator(".outline-category", { hasText: "民生保障工作" });
   if (await livelihood.evaluate((group) => group.tagName === "DETAILS")) await livelihood.locator("summary").click();
   await expect(livelihood.getByText("建议").first()).toBeVisible();
@@ -121,41 +127,41 @@ test("明年工作思路: a leader adds a 民生 item; the regenerated draft's �
   await page.getByRole("button", { name: "保存工作思路" }).click();
   await expect(page.getByRole("status")).toContainText("已保存");
   await page.getByRole("link", { name: "回到总结草稿" }).click();
-  await expect(page.getByRole("heading", { name: "2025年度总结草稿" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: `${year}年度总结草稿` })).toBeVisible();
   await page.getByRole("button", { name: "按最新数据重新生成" }).click();
   await expect(page.getByText("当前版本 3")).toBeVisible();
   const paper = page.getByRole("article", { name: "总结全文" });
   await expect(paper.getByText(/推进社区养老服务站建设。由东晟社区牵头/)).toBeVisible();
   await expect(paper).not.toContainText("督办灯");
-  await paper.getByRole("heading", { name: "四、2026年重点工作安排" }).scrollIntoViewIfNeeded();
+  await paper.getByRole("heading", { name: `四、${next}年重点工作安排` }).scrollIntoViewIfNeeded();
   await screenshots(page, "draft");
 });
 
-test("定稿, then 开启2026年度 creates the plan and shows its board; the continued 2025 cards are 已结转", async ({ page }) => {
+test("定稿, then 开启下一年度 creates the plan and shows its board; the continued cards of this year are 已结转", async ({ page }) => {
   await login(page);
-  await page.goto("/summary?year=2025");
+  await page.goto(`/summary?year=${year}`);
   await page.getByRole("button", { name: "定稿" }).click();
   await expect(page.locator(".summary-status")).toContainText("已定稿");
-  await page.getByRole("link", { name: "开启2026年度" }).click();
-  await expect(page.getByRole("heading", { name: "开启2026年度" })).toBeVisible();
-  await expect(page.getByRole("group", { name: /重点工作（来自2026年工作思路/ })).toBeVisible();
-  await expect(page.getByText(/结转自 2025-/).first()).toBeVisible();
-  await expect(page.getByText(/民生保障 · 责任领导 .+ · 牵头单位 东晟社区 · 完成时限 2026年12月31日/)).toBeVisible();
-  await page.getByRole("button", { name: "建立2026年度计划" }).click();
-  await expect(page).toHaveURL(/\/board\?year=2026$/);
+  await page.getByRole("link", { name: `开启${next}年度` }).click();
+  await expect(page.getByRole("heading", { name: `开启${next}年度` })).toBeVisible();
+  await expect(page.getByRole("group", { name: new RegExp(`重点工作（来自${next}年工作思路`) })).toBeVisible();
+  await expect(page.getByText(new RegExp(`结转自 ${year}-`)).first()).toBeVisible();
+  await expect(page.getByText(new RegExp(`民生保障 · 责任领导 .+ · 牵头单位 东晟社区 · 完成时限 ${next}年12月31日`))).toBeVisible();
+  await page.getByRole("button", { name: `建立${next}年度计划` }).click();
+  await expect(page).toHaveURL(new RegExp(`/board\\?year=${next}$`));
   await expect(page.getByText("推进社区养老服务站建设").first()).toBeVisible();
-  const again = await page.request.get("/board?year=2026");
+  const again = await page.request.get(`/board?year=${next}`);
   expect(again.status()).toBe(200);
 
-  // The 2025 board lists the continued cards apart, as 已结转, linked to 2026.
-  await page.goto("/board?year=2025");
+  // This year's board lists the continued cards apart, as 已结转, linked to next year's.
+  await page.goto(`/board?year=${year}`);
   const carried = page.getByRole("region", { name: /已结转/ });
   await expect(carried).toBeVisible();
-  await expect(carried.getByRole("link", { name: /2026年 2026-/ }).first()).toBeVisible();
+  await expect(carried.getByRole("link", { name: new RegExp(`${next}年 ${next}-`) }).first()).toBeVisible();
   await screenshots(page, "board-carried");
 
   // Starting again is refused, with a way to the new board.
-  await page.goto("/summary/next-year?year=2025");
-  await expect(page.getByRole("alert")).toContainText("2026年度计划已经存在");
-  await expect(page.getByRole("link", { name: "查看2026年看板" })).toBeVisible();
+  await page.goto(`/summary/next-year?year=${year}`);
+  await expect(page.getByRole("alert")).toContainText(`${next}年度计划已经存在`);
+  await expect(page.getByRole("link", { name: `查看${next}年看板` })).toBeVisible();
 });

@@ -1,9 +1,8 @@
 // Weekly 填报 on a 360 px touch phone: a secretary posts an update and sees the card change; a
 // leader sees the 填报情况 matrix and urges a missing unit; the secretary sees it on 我的待办.
-import { fileURLToPath } from "node:url";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { login } from "./session";
-import { openDatabase } from "../../db/index";
+import { demoYears, withDb } from "./demo-data";
 
 const PHONE = { viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true, locale: "zh-CN", timezoneId: "Asia/Shanghai" };
 
@@ -29,35 +28,69 @@ function watchConsole(page: Page) {
 
 test.describe.configure({ mode: "serial" });
 
+// Two open cards of this year's plan (the demo's), read from the database: a lagging one (红灯:
+// the demo story urged it as 进度明显滞后) and another one 推进中.
+let lagging: { code: string; progress: number };
+let open: { code: string };
+
 test.beforeAll(async () => {
-  // The seed gives 东晟社区 only tasks that are 已销号 by now (the demo plan is 2025's); make
-  // it a 配合单位 of the two tasks still 推进中, as a leader would in the edit form.
-  const db = openDatabase(fileURLToPath(new URL("../.tmp/e2e/app.sqlite", import.meta.url)));
-  try {
+  // Make 东晟社区 (the secretary's unit) a 配合单位 of both, as a leader would in the edit form,
+  // so neither has its 填报 this week yet.
+  await withDb(async (db) => {
+    const { current } = demoYears();
     const unit = await db.selectFrom("units").select("id").where("name", "=", "东晟社区").executeTakeFirstOrThrow();
-    for (const code of ["2025-05", "2025-10"]) {
-      const task = await db.selectFrom("tasks").select("id").where("code", "=", code).executeTakeFirstOrThrow();
+    const candidates = await db
+      .selectFrom("tasks")
+      .innerJoin("plans", "plans.id", "tasks.plan_id")
+      .select(["tasks.id", "tasks.code", "tasks.progress"])
+      .where("plans.year", "=", current)
+      .where("tasks.status", "=", "in_progress")
+      .where("tasks.progress", "<", 80)
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom("task_units")
+              .select("task_id")
+              .whereRef("task_units.task_id", "=", "tasks.id")
+              .where("task_units.unit_id", "=", unit.id),
+          ),
+        ),
+      )
+      .orderBy("tasks.code")
+      .execute();
+    const urged = await db
+      .selectFrom("comments")
+      .select("task_id")
+      .where("kind", "=", "urge")
+      .where("body", "like", "%进度明显滞后%")
+      .execute();
+    const red = candidates.find((t) => urged.some((u) => u.task_id === t.id));
+    expect(red, "a lagging open card of this year").toBeTruthy();
+    const other = candidates.find((t) => t !== red)!;
+    expect(other, "another open card of this year").toBeTruthy();
+    lagging = { code: red!.code, progress: red!.progress };
+    open = { code: other.code };
+    for (const task of [red!, other]) {
       await db
         .insertInto("task_units")
         .values({ task_id: task.id, unit_id: unit.id, role: "support" })
         .onConflict((oc) => oc.doNothing())
         .execute();
     }
-  } finally {
-    await db.destroy();
-  }
+  });
 });
 
 test("a secretary posts this week's update on a phone and sees the card change", async ({ browser }) => {
   const page = await phone(browser, "secretary");
   const problems = watchConsole(page);
   await page.goto("/board");
-  const card = page.locator("li.task-card", { hasText: "2025-05" });
-  await expect(card).toContainText("完成 80%");
+  const card = page.locator("li.task-card", { hasText: lagging.code });
+  await expect(card).toContainText(`完成 ${lagging.progress}%`);
   await expect(card).toContainText("红灯");
 
   await page.goto("/todo");
-  const due = page.getByRole("region", { name: /本周待填报/ }).locator("li", { hasText: "2025-05" });
+  const due = page.getByRole("region", { name: /本周待填报/ }).locator("li", { hasText: lagging.code });
   await due.getByRole("link", { name: "填报进展" }).tap();
   await expect(page.getByRole("heading", { level: 1 })).toContainText("填报进展");
 
@@ -77,10 +110,10 @@ test("a secretary posts this week's update on a phone and sees the card change",
   await page.getByLabel("下步计划").fill("组织第三季度岗位练兵");
   await page.getByRole("button", { name: "提交填报" }).tap();
   await expect(page).toHaveURL(/\/todo$/);
-  await expect(page.getByRole("region", { name: /本周待填报/ }).locator("li", { hasText: "2025-05" })).toHaveCount(0);
+  await expect(page.getByRole("region", { name: /本周待填报/ }).locator("li", { hasText: lagging.code })).toHaveCount(0);
 
   await page.goto("/board");
-  const changed = page.locator("li.task-card", { hasText: "2025-05" });
+  const changed = page.locator("li.task-card", { hasText: lagging.code });
   await expect(changed).toContainText("完成 90%");
   await expect(changed).not.toContainText("周未填报");
   expect(problems).toEqual([]);
@@ -91,13 +124,13 @@ test("a leader sees the 填报情况 matrix on a phone and urges a missing unit 
   const problems = watchConsole(page);
   await page.goto("/reports");
   await expect(page.getByRole("heading", { name: "填报情况" })).toBeVisible();
-  const row = page.locator(".report-matrix tbody tr", { hasText: "2025-05" });
+  const row = page.locator(".report-matrix tbody tr", { hasText: lagging.code });
   await expect(row).toContainText("已填报 90%");
-  const urge = page.getByRole("button", { name: "催办东晟社区：2025-10" });
+  const urge = page.getByRole("button", { name: `催办东晟社区：${open.code}` });
   await urge.tap();
   await expect(page.getByRole("status").filter({ hasText: "已催办东晟社区" })).toBeVisible();
-  await expect(page.locator(".report-matrix tbody tr", { hasText: "2025-10" })).toContainText("今日已催办");
-  await expect(page.getByRole("button", { name: "催办东晟社区：2025-10" })).toHaveCount(0);
+  await expect(page.locator(".report-matrix tbody tr", { hasText: open.code })).toContainText("今日已催办");
+  await expect(page.getByRole("button", { name: `催办东晟社区：${open.code}` })).toHaveCount(0);
   expect(problems).toEqual([]);
 });
 
@@ -106,7 +139,7 @@ test("the secretary sees the 催办 on 我的待办 and answers it without JavaS
   await page.goto("/todo");
   await expect(page.locator(".nav-badge")).toBeVisible();
   const urges = page.getByRole("region", { name: /收到的催办/ });
-  const urge = urges.locator("li", { hasText: "2025-10" });
+  const urge = urges.locator("li", { hasText: open.code });
   await expect(urge).toContainText("刘主任");
   await expect(urge).toContainText("请尽快填报");
   await urge.getByRole("link", { name: "去填报" }).click(); // no JS: a plain link and a plain POST
@@ -114,5 +147,5 @@ test("the secretary sees the 催办 on 我的待办 and answers it without JavaS
   await page.getByLabel("完成进度（%）").fill("85");
   await page.getByRole("button", { name: "提交填报" }).click(); // no JS: a plain link and a plain POST
   await expect(page).toHaveURL(/\/todo$/);
-  await expect(page.getByRole("region", { name: /收到的催办/ }).locator("li", { hasText: "2025-10" })).toContainText("已填报");
+  await expect(page.getByRole("region", { name: /收到的催办/ }).locator("li", { hasText: open.code })).toContainText("已填报");
 });

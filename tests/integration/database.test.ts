@@ -5,7 +5,8 @@ import { sql } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
 import { migrateToLatest, openDatabase } from "../../db/index";
 import { openPostgres } from "../../db/postgres";
-import { bootstrapIfEmpty } from "../../app/models/bootstrap.server";
+import { bootstrapIfEmpty, demoYears, UNIT_SECRETARIES } from "../../app/models/bootstrap.server";
+import { toDateKey } from "../../app/lib/weeks";
 import { verifyPassword } from "../../app/utils/password.server";
 import { createDatabase, dropDatabase, testDatabaseUrl, uniqueDatabaseName } from "./pg";
 
@@ -184,10 +185,18 @@ describe("first start", () => {
     await migrateToLatest(db);
     const result = await bootstrapIfEmpty(db, { production: false, demoPassword: "seed-pass-123" });
     expect(result.created).toBe(true);
-    expect(result.accounts.map((a) => a.username)).toEqual(["admin", "leader", "secretary", "viewer"]);
+    expect(result.accounts.map((a) => a.username)).toEqual([
+      "admin",
+      "leader",
+      "secretary",
+      "viewer",
+      ...UNIT_SECRETARIES.map((s) => s.username),
+    ]);
     const units = await db.selectFrom("units").select("name").execute();
     expect(units.map((u) => u.name)).toEqual(expect.arrayContaining(["东晟社区", "龙腾社区", "丰翼社区", "城东社区", "辉煌社区"]));
-    expect(await db.selectFrom("plans").select("year").execute()).toEqual([{ year: 2025 }]);
+    // Last year's plan lived through, and this year's started from its summary (demo-story.server.ts).
+    const { last, current } = demoYears(toDateKey(new Date()));
+    expect(await db.selectFrom("plans").select("year").orderBy("year").execute()).toEqual([{ year: last }, { year: current }]);
     const secretary = await db
       .selectFrom("users")
       .innerJoin("units", "units.id", "users.unit_id")

@@ -28,7 +28,7 @@ export default async function setup(project: TestProject) {
     const template = uniqueDatabaseName("kanban_tpl");
     const db = openPostgres(await createDatabase(pgUrl, template));
     await migrateToLatest(db);
-    await bootstrapIfEmpty(db, { production: false, demoPassword: TEST_PASSWORD });
+    await bootstrapIfEmpty(db, { production: false, demoPassword: TEST_PASSWORD, seedOnly: true });
     await db.destroy();
     project.provide("pgTemplate", template);
     return async () => {
@@ -38,7 +38,7 @@ export default async function setup(project: TestProject) {
   project.provide("pgTemplate", null);
   const db = openDatabase(templatePath);
   await migrateToLatest(db);
-  await bootstrapIfEmpty(db, { production: false, demoPassword: TEST_PASSWORD });
+  await bootstrapIfEmpty(db, { production: false, demoPassword: TEST_PASSWORD, seedOnly: true });
   // Fold the WAL into the main file so a plain file copy is a complete database.
   await sql`pragma wal_checkpoint(TRUNCATE)`.execute(db);
   await sql`pragma journal_mode = DELETE`.execute(db);

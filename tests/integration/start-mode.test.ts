@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { SERVER_ENTRY } from "../../app/server/build";
+import { openDatabase } from "../../db/index";
 
 function freePort(): Promise<number> {
   return new Promise((done, fail) => {
@@ -89,11 +90,21 @@ describe("npm start's way of starting", () => {
     expect(output).toContain("已导入演示数据");
   }, 90_000);
 
-  it("DEMO=0 starts a real installation: only admin, with a one-time password", async () => {
-    const output = await startAndStop({ DEMO: "0" });
+  it("DEMO=0 starts a real installation: only admin, with a one-time password, and none of the demo story", async () => {
+    const databasePath = join(mkdtempSync(join(tmpdir(), "kanban-start-")), "app.sqlite");
+    const output = await startAndStop({ DEMO: "0", DATABASE_PATH: databasePath });
     expect(output).toContain("正式安装");
     expect(output).toMatch(/用户名 admin {2}一次性密码 \S{14}/);
     expect(output).not.toContain("已导入演示数据");
     expect(reactDomFiles(output).filter((file) => /development/.test(file))).toEqual([]);
+    const db = openDatabase(databasePath);
+    try {
+      expect((await db.selectFrom("users").select("username").execute()).map((u) => u.username)).toEqual(["admin"]);
+      for (const table of ["units", "plans", "tasks", "updates", "metric_values", "comments", "task_extensions", "summaries"] as const) {
+        expect(await db.selectFrom(table).selectAll().execute(), table).toEqual([]);
+      }
+    } finally {
+      await db.destroy();
+    }
   }, 90_000);
 });

@@ -145,33 +145,47 @@ export async function saveOutline(
   items: OutlineItem[],
   expectedVersion: number,
 ): Promise<number> {
-  return db.transaction().execute(async (trx) => {
-    const current = await getOutline(trx, planId);
-    if ((current?.version ?? 0) !== expectedVersion) conflict("已被他人修改：明年工作思路刚被保存过，请刷新后再填写。");
-    const content: NextYearOutline = { format: 1, items: orderOutline(items) };
-    const now = new Date().toISOString();
-    if (current) {
-      await trx
-        .updateTable("next_year_outlines")
-        .set({ content: JSON.stringify(content), updated_by: actorId, updated_at: now, version: current.version + 1 })
-        .where("plan_id", "=", planId)
-        .execute();
-    } else {
-      await trx
-        .insertInto("next_year_outlines")
-        .values({ plan_id: planId, content: JSON.stringify(content), updated_by: actorId, updated_at: now })
-        .execute();
-    }
-    await recordAudit(trx, {
+  return db.transaction().execute((trx) => saveOutlineIn(trx, actorId, planId, items, expectedVersion));
+}
+
+/** saveOutline inside a caller's transaction (the first start's demo story). */
+export async function saveOutlineIn(
+  trx: Transaction<Database>,
+  actorId: number,
+  planId: number,
+  items: OutlineItem[],
+  expectedVersion: number,
+  at: Date = new Date(),
+): Promise<number> {
+  const current = await getOutline(trx, planId);
+  if ((current?.version ?? 0) !== expectedVersion) conflict("已被他人修改：明年工作思路刚被保存过，请刷新后再填写。");
+  const content: NextYearOutline = { format: 1, items: orderOutline(items) };
+  const now = at.toISOString();
+  if (current) {
+    await trx
+      .updateTable("next_year_outlines")
+      .set({ content: JSON.stringify(content), updated_by: actorId, updated_at: now, version: current.version + 1 })
+      .where("plan_id", "=", planId)
+      .execute();
+  } else {
+    await trx
+      .insertInto("next_year_outlines")
+      .values({ plan_id: planId, content: JSON.stringify(content), updated_by: actorId, updated_at: now })
+      .execute();
+  }
+  await recordAudit(
+    trx,
+    {
       actorId,
       action: "outline.save",
       entity: "plan",
       entityId: planId,
       before: current ? { items: current.outline.items.length } : null,
       after: { items: items.length },
-    });
-    return (current?.version ?? 0) + 1;
-  });
+    },
+    at,
+  );
+  return (current?.version ?? 0) + 1;
 }
 
 /** The outline as the writer reads it (unit names resolved), or undefined when none was saved. */

@@ -313,25 +313,35 @@ export async function generateSummary(
   expectedVersion: number | null,
   today: string = toDateKey(new Date()),
 ): Promise<SummaryVersion> {
-  return db.transaction().execute(async (trx) => {
-    const plan = await trx.selectFrom("plans").selectAll().where("id", "=", planId).executeTakeFirst();
-    if (!plan) notFound("没有找到该年度计划。");
-    const latest = await getLatestSummary(trx, planId);
-    if (staleVersion(latest, expectedVersion)) conflict(STALE_MESSAGE);
-    const { document } = writeSummary(await loadSummaryInput(trx, plan, today));
-    const now = new Date().toISOString();
-    const content: StoredSummary = {
-      format: 1,
-      document,
-      revs: allRevisions((key) => (latest?.content.revs[key] ?? 0) + 1),
-      note: latest ? "根据最新数据重新生成" : "根据数据生成",
-      savedAt: now,
-    };
-    const version = (latest?.version ?? 0) + 1;
-    const id = await insertVersion(trx, planId, version, "draft", actorId, content);
-    await recordAudit(trx, { actorId, action: "summary.generate", entity: "summary", entityId: id, after: { plan: plan.year, version } });
-    return (await getSummaryVersion(trx, planId, version))!;
-  });
+  return db.transaction().execute((trx) => generateSummaryIn(trx, actorId, planId, expectedVersion, today));
+}
+
+/** generateSummary inside a caller's transaction (the first start's demo story). */
+export async function generateSummaryIn(
+  trx: Transaction<Database>,
+  actorId: number,
+  planId: number,
+  expectedVersion: number | null,
+  today: string = toDateKey(new Date()),
+  at: Date = new Date(),
+): Promise<SummaryVersion> {
+  const plan = await trx.selectFrom("plans").selectAll().where("id", "=", planId).executeTakeFirst();
+  if (!plan) notFound("没有找到该年度计划。");
+  const latest = await getLatestSummary(trx, planId);
+  if (staleVersion(latest, expectedVersion)) conflict(STALE_MESSAGE);
+  const { document } = writeSummary(await loadSummaryInput(trx, plan, today));
+  const now = at.toISOString();
+  const content: StoredSummary = {
+    format: 1,
+    document,
+    revs: allRevisions((key) => (latest?.content.revs[key] ?? 0) + 1),
+    note: latest ? "根据最新数据重新生成" : "根据数据生成",
+    savedAt: now,
+  };
+  const version = (latest?.version ?? 0) + 1;
+  const id = await insertVersion(trx, planId, version, "draft", actorId, content);
+  await recordAudit(trx, { actorId, action: "summary.generate", entity: "summary", entityId: id, after: { plan: plan.year, version } }, at);
+  return (await getSummaryVersion(trx, planId, version))!;
 }
 
 /** A new version with an old version's text. Every section's revision moves on, so open editors notice. */
@@ -369,15 +379,24 @@ export async function restoreSummaryVersion(
 
 /** 定稿: the latest text as a final version — what starting next year reads. */
 export async function finalizeSummary(db: AppDatabase, actorId: number, planId: number, expectedLatest: number): Promise<SummaryVersion> {
-  return db.transaction().execute(async (trx) => {
-    const latest = await getLatestSummary(trx, planId);
-    if (staleVersion(latest, expectedLatest)) conflict(STALE_MESSAGE);
-    if (!latest) notFound("该年度还没有总结草稿，请先生成。");
-    if (latest.status === "final") conflict("当前版本已经定稿。");
-    const next = latest.version + 1;
-    const content: StoredSummary = { ...latest.content, note: "定稿", savedAt: new Date().toISOString() };
-    const id = await insertVersion(trx, planId, next, "final", actorId, content);
-    await recordAudit(trx, { actorId, action: "summary.finalize", entity: "summary", entityId: id, after: { version: next } });
-    return (await getSummaryVersion(trx, planId, next))!;
-  });
+  return db.transaction().execute((trx) => finalizeSummaryIn(trx, actorId, planId, expectedLatest));
+}
+
+/** finalizeSummary inside a caller's transaction (the first start's demo story). */
+export async function finalizeSummaryIn(
+  trx: Transaction<Database>,
+  actorId: number,
+  planId: number,
+  expectedLatest: number,
+  at: Date = new Date(),
+): Promise<SummaryVersion> {
+  const latest = await getLatestSummary(trx, planId);
+  if (staleVersion(latest, expectedLatest)) conflict(STALE_MESSAGE);
+  if (!latest) notFound("该年度还没有总结草稿，请先生成。");
+  if (latest.status === "final") conflict("当前版本已经定稿。");
+  const next = latest.version + 1;
+  const content: StoredSummary = { ...latest.content, note: "定稿", savedAt: at.toISOString() };
+  const id = await insertVersion(trx, planId, next, "final", actorId, content);
+  await recordAudit(trx, { actorId, action: "summary.finalize", entity: "summary", entityId: id, after: { version: next } }, at);
+  return (await getSummaryVersion(trx, planId, next))!;
 }
