@@ -227,6 +227,26 @@ export function formatPercentPointDiff(current: number, previous: number): strin
   return `${diff > 0 ? "提高" : "下降"}${Math.abs(diff)}个百分点`;
 }
 
+/**
+ * The KPI detail's 与上年相比, between comparable figures only: 同比 when last year's figure is a
+ * whole year's (or its period is unknown) and this year's is too — a level (`latest`) or a sum
+ * once the year is over. A sum part-way through the year is not a year: it is said as a share of
+ * last year's whole ("已达上年全年的60.4%"). A part-year base ("1-10月") gives nothing.
+ */
+export function comparisonWithLastYear(input: {
+  actual: number | null;
+  baseline: number | null;
+  baselinePeriod: string | null;
+  aggregation: "sum" | "latest";
+  yearOver: boolean;
+}): string | null {
+  const { actual, baseline, baselinePeriod, aggregation, yearOver } = input;
+  if (actual == null || baseline == null || baseline <= 0) return null;
+  if (baselinePeriod !== null && baselinePeriod !== "全年") return null;
+  if (aggregation === "sum" && !yearOver) return `已达上年全年的${roundTo((actual / baseline) * 100, 1).toFixed(1)}%`;
+  return growthRate(actual, baseline);
+}
+
 /** "同比增长19.0%" / "同比下降3.2%" / "同比持平"; null without a usable previous value. */
 export function growthRate(current: number | null | undefined, previous: number | null | undefined): string | null {
   if (current == null || previous == null || previous === 0) return null;

@@ -2,7 +2,7 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run
 import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { STATUS_LABELS } from "~/lib/board";
-import { formatNumber, growthRate, isPercentUnit } from "~/lib/kpi";
+import { comparisonWithLastYear, formatNumber, isPercentUnit } from "~/lib/kpi";
 import { DIRECTION_LABELS, aggregationLabel, metricExpectedProgress } from "~/lib/kpi-report";
 import { formatDate, formatDateTime, toDateKey, weekLabel, weekRange } from "~/lib/weeks";
 import { getMetricDetail } from "~/routes/kpi/metric-detail.server";
@@ -47,7 +47,15 @@ export default function MetricDetailPage() {
   const { detail, today, expectedLine } = useLoaderData<typeof loader>();
   const { metric, task, evaluation, plan } = detail;
   const percentMetric = isPercentUnit(metric.unit);
-  const growth = percentMetric ? null : growthRate(evaluation.actual, metric.baseline);
+  const growth = percentMetric
+    ? null
+    : comparisonWithLastYear({
+        actual: evaluation.actual,
+        baseline: metric.baseline,
+        baselinePeriod: metric.baselinePeriod,
+        aggregation: metric.aggregation,
+        yearOver: today > `${plan.year}-12-31`,
+      });
   const totalActual = detail.contributions.reduce((sum, c) => sum + c.actual, 0);
   const showShare = !percentMetric && totalActual > 0;
   const showBars = metric.aggregation === "sum" && !percentMetric;

@@ -26,7 +26,7 @@ export interface ReportedValue {
 
 export interface MetricDetail {
   plan: PlanInfo;
-  metric: NamedMetric & { sourceRef: string | null; sourceSentence: string | null };
+  metric: NamedMetric & { sourceRef: string | null; sourceSentence: string | null; baselinePeriod: string | null };
   task: { id: number; code: string; title: string; status: TaskStatus; startDate: string | null; dueDate: string | null } | null;
   leader: string | null;
   units: { id: number; name: string; role: "lead" | "support" }[];
@@ -109,6 +109,7 @@ export async function getMetricDetail(db: Db, metricId: number, today: string): 
       direction: row.direction,
       aggregation: row.aggregation,
       baseline: row.baseline,
+      baselinePeriod: row.baseline_period ?? null,
       target: row.target,
       sourceRef: row.source_ref,
       sourceSentence: row.source_sentence,

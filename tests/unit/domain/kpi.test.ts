@@ -5,6 +5,7 @@ import {
   aggregateActual,
   formatNumber,
   formatPercentPointDiff,
+  comparisonWithLastYear,
   growthRate,
   isPercentUnit,
   metricLight,
@@ -237,6 +238,26 @@ describe("formatPercentPointDiff", () => {
     expect(formatPercentPointDiff(4.2, 3)).toBe("提高1.2个百分点");
     expect(formatPercentPointDiff(4, 4.5)).toBe("下降0.5个百分点");
     expect(formatPercentPointDiff(4.51, 4.5)).toBe("持平");
+  });
+});
+
+describe("comparisonWithLastYear (与上年相比 on the KPI detail)", () => {
+  const base = { baseline: 2000, baselinePeriod: "全年", aggregation: "sum" as const };
+
+  it("does not call a part-year sum a decline: it is a share of last year's whole", () => {
+    expect(comparisonWithLastYear({ ...base, actual: 1208, yearOver: false })).toBe("已达上年全年的60.4%");
+  });
+
+  it("gives 同比 for a sum once the year is over, and for a level at any time", () => {
+    expect(comparisonWithLastYear({ ...base, actual: 2200, yearOver: true })).toBe("同比增长10.0%");
+    expect(comparisonWithLastYear({ ...base, aggregation: "latest", actual: 1800, yearOver: false })).toBe("同比下降10.0%");
+    expect(comparisonWithLastYear({ ...base, baselinePeriod: null, actual: 2000, yearOver: true })).toBe("同比持平");
+  });
+
+  it("gives nothing against a part-year base, a zero base or no figure", () => {
+    expect(comparisonWithLastYear({ ...base, baselinePeriod: "1-10月", actual: 2200, yearOver: true })).toBeNull();
+    expect(comparisonWithLastYear({ ...base, baseline: 0, actual: 5, yearOver: true })).toBeNull();
+    expect(comparisonWithLastYear({ ...base, actual: null, yearOver: true })).toBeNull();
   });
 });
 
