@@ -357,6 +357,7 @@ export interface Database {
 export type Unit = Selectable<UnitsTable>;
 export type User = Selectable<UsersTable>;
 export type NewUser = Insertable<UsersTable>;
+export type NewMetricValue = Insertable<MetricValuesTable>;
 export type UserUpdate = Updateable<UsersTable>;
 export type Plan = Selectable<PlansTable>;
 export type Task = Selectable<TasksTable>;

@@ -1,7 +1,7 @@
 // The demo story's building blocks: a seeded generator, dates within weeks, the texts units
 // write, one task's weekly 填报 with its figures, and small task reads and writes the story uses.
 import type { Transaction } from "kysely";
-import type { Database } from "../../db/schema";
+import type { Database, NewMetricValue } from "../../db/schema";
 import { weekRange } from "~/lib/weeks";
 import { recordAudit } from "~/models/audit.server";
 
@@ -127,15 +127,7 @@ export interface DemoWriter {
 export async function writeSeries(trx: Trx, series: Series, writer: DemoWriter): Promise<number> {
   const { rand } = writer;
   let written = 0;
-  const values: {
-    metric_id: number;
-    unit_id: number;
-    week: string;
-    value: number;
-    update_id: number;
-    reported_by: number;
-    reported_at: string;
-  }[] = [];
+  const values: NewMetricValue[] = [];
   const weights = series.weeks.map(() => 0.6 + rand() * 0.8);
   const weightTotal = weights.reduce((a, b) => a + b, 0) || 1;
   const sumSoFar = new Map<number, number>();
@@ -320,6 +312,23 @@ export async function setStatus(
     .set({ status: state.status, progress: state.progress, done_at: state.doneAt })
     .where("id", "=", task.id)
     .execute();
+}
+
+/**
+ * A leader's remark on a task and the lead unit's secretary's answer later the same day (when the
+ * lead unit has a demo account).
+ */
+export async function remarkAndReply(
+  trx: Trx,
+  writer: DemoWriter,
+  at: { taskId: number; leadUnitId: number | null; leaderId: number; week: string; day: number; hours: [number, number] },
+  remark: string,
+  reply: string,
+) {
+  await comment(trx, { taskId: at.taskId, authorId: at.leaderId, kind: "comment", body: remark, at: inWeek(at.week, at.day, at.hours[0]) });
+  const secretaryId = at.leadUnitId === null ? undefined : writer.secretaryOf.get(at.leadUnitId);
+  if (secretaryId === undefined) return;
+  await comment(trx, { taskId: at.taskId, authorId: secretaryId, kind: "comment", body: reply, at: inWeek(at.week, at.day, at.hours[1]) });
 }
 
 export async function comment(

@@ -22,6 +22,7 @@ import {
   onDay,
   planTasks,
   progressCurve,
+  remarkAndReply,
   seededRandom,
   setStatus,
   taskMetrics,
@@ -106,22 +107,13 @@ async function liveLastYear(trx: Trx, input: DemoStoryInput, plan: Plan, writer:
     }
     if (index % 4 === 1) {
       const week = weeks[Math.floor(weeks.length / 3)];
-      await comment(trx, {
-        taskId: task.id,
-        authorId: input.leaderId,
-        kind: "comment",
-        body: "进度总体正常，请注意留存过程资料，年底验收要用。",
-        at: inWeek(week, 2, 10),
-      });
-      if (units.lead !== null && writer.secretaryOf.has(units.lead)) {
-        await comment(trx, {
-          taskId: task.id,
-          authorId: writer.secretaryOf.get(units.lead)!,
-          kind: "comment",
-          body: "收到，已安排专人整理台账和照片资料。",
-          at: inWeek(week, 2, 15),
-        });
-      }
+      await remarkAndReply(
+        trx,
+        writer,
+        { taskId: task.id, leadUnitId: units.lead, leaderId: input.leaderId, week, day: 2, hours: [10, 15] },
+        "进度总体正常，请注意留存过程资料，年底验收要用。",
+        "收到，已安排专人整理台账和照片资料。",
+      );
     }
 
     if (isCarried) {
@@ -311,22 +303,13 @@ async function liveThisYear(trx: Trx, input: StoryClock, planId: number, writer:
     }
     if (fate === "yellow" && weeks.length > 1) {
       const week = weeks[weeks.length - 2];
-      await comment(trx, {
-        taskId: task.id,
-        authorId: input.leaderId,
-        kind: "comment",
-        body: "请对照时间节点加快推进，有困难及时提出。",
-        at: inWeek(week, 1, 11),
-      });
-      if (units.lead !== null && writer.secretaryOf.has(units.lead)) {
-        await comment(trx, {
-          taskId: task.id,
-          authorId: writer.secretaryOf.get(units.lead)!,
-          kind: "comment",
-          body: "已召开推进会重新排定节点，下周起每周报告一次进度。",
-          at: inWeek(week, 1, 16),
-        });
-      }
+      await remarkAndReply(
+        trx,
+        writer,
+        { taskId: task.id, leadUnitId: units.lead, leaderId: input.leaderId, week, day: 1, hours: [11, 16] },
+        "请对照时间节点加快推进，有困难及时提出。",
+        "已召开推进会重新排定节点，下周起每周报告一次进度。",
+      );
     }
   }
   // The silent unit gets a 催办 for this week's 填报 (a Friday reminder when today is Monday).

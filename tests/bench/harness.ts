@@ -1,17 +1,9 @@
 // Small pieces the benchmark cases share: servers as child processes, a bounded load loop.
 import { execSync, spawn, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { freePort } from "../built-server";
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
+export { freePort };
 
 /** Builds the app when its build is missing or stale; build output goes to stderr (stdout may be JSON). */
 export function ensureBuilt(): void {

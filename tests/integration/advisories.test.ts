@@ -3,15 +3,15 @@
 // (app/server/remix-guards.ts)? Each case sends the advisory's input to the real compiled server
 // (build/server.js, as `npm start` runs it). The statuses are in .github/SECURITY.md.
 // Runs in the SQLite run only: it concerns the framework, not the database.
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { get as httpGet } from "node:http";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decode } from "turbo-stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SERVER_ENTRY } from "../../app/server/build";
+import { buildForProduction, freePort } from "../built-server";
 import { MAX_MANIFEST_PATHS, MAX_PATH_SEGMENTS, MAX_URL_LENGTH } from "../../app/server/remix-guards";
 import { TEST_PASSWORD } from "./helpers";
 import { testDatabaseUrl } from "./pg";
@@ -21,16 +21,6 @@ let base = "";
 let output = "";
 let version = "";
 let adminCookie = "";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no free port"))));
-    });
-  });
-}
 
 /** The server process's CPU time so far (user + system), in seconds; Linux /proc. */
 function serverCpuSeconds(): number {
@@ -88,11 +78,7 @@ function leadsOffSite(target: string): boolean {
 describe.skipIf(testDatabaseUrl())("advisories against the compiled server", () => {
   beforeAll(async () => {
     // NODE_ENV=production as `npm run build` has it (see two-instances.test.ts).
-    execFileSync("npx", ["tsx", "app/cli/build.ts", "--if-needed"], {
-      stdio: "ignore",
-      timeout: 240_000,
-      env: { ...process.env, NODE_ENV: "production" },
-    });
+    buildForProduction();
     const port = await freePort();
     const dataDir = mkdtempSync(join(tmpdir(), "kanban-advisories-"));
     const env: NodeJS.ProcessEnv = {

@@ -1,26 +1,15 @@
 // The production server on every core: `node build/server.js` with WEB_CONCURRENCY=2 migrates
 // and seeds once in the primary, prints the demo accounts once, serves from two workers that
 // share sessions and writes through the database, and restarts a worker killed with -9.
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../db/index";
-import { SERVER_ENTRY } from "../../app/server/build";
+import { buildForProduction, startBuiltServer, type BuiltServer } from "../built-server";
 
 const PASSWORD = "cluster-pass-2025";
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? done(address.port) : fail(new Error("no free port"))));
-    });
-  });
-}
 
 /** The primary's child processes (its workers), from Linux's /proc. */
 function workerPids(pid: number): number[] {
@@ -35,41 +24,21 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("the production server as a cluster of workers", () => {
   let child: ChildProcess;
-  let output = "";
+  let server: BuiltServer;
   let url = "";
   let databasePath = "";
   let cookie = "";
 
   beforeAll(async () => {
-    execFileSync("npx", ["tsx", "app/cli/build.ts", "--if-needed"], {
-      stdio: "ignore",
-      timeout: 240_000,
-      env: { ...process.env, NODE_ENV: "production" },
-    });
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
+    buildForProduction();
     databasePath = join(mkdtempSync(join(tmpdir(), "kanban-cluster-")), "app.sqlite");
-    const { DATABASE_URL: _sqliteHere, TEST_DATABASE_URL: _notPostgres, NODE_ENV: _production, ...inherited } = process.env;
-    child = spawn(process.execPath, [SERVER_ENTRY], {
-      env: {
-        ...inherited,
-        DATABASE_PATH: databasePath,
-        DEMO_PASSWORD: PASSWORD,
-        WEB_CONCURRENCY: "2",
-        PORT: String(port),
-        HOST: "127.0.0.1",
-        LOG_REQUESTS: "0",
-      } as unknown as NodeJS.ProcessEnv,
-      stdio: ["ignore", "pipe", "pipe"],
+    server = await startBuiltServer({
+      databasePath,
+      env: { DEMO_PASSWORD: PASSWORD, WEB_CONCURRENCY: "2" },
+      ready: "个工作进程",
     });
-    child.stdout!.on("data", (chunk: Buffer) => (output += String(chunk)));
-    child.stderr!.on("data", (chunk: Buffer) => (output += String(chunk)));
-    const deadline = Date.now() + 90_000;
-    while (!output.includes("个工作进程")) {
-      if (child.exitCode != null) throw new Error(`app server exited (${child.exitCode}): ${output}`);
-      if (Date.now() > deadline) throw new Error(`app server did not start: ${output}`);
-      await sleep(100);
-    }
+    child = server.child;
+    url = server.url;
     const login = await fetch(`${url}/login`, {
       method: "POST",
       redirect: "manual",
@@ -90,10 +59,10 @@ describe("the production server as a cluster of workers", () => {
 
   it("runs two workers and prints the banner and the demo accounts once, from the primary", () => {
     expect(workerPids(child.pid!)).toHaveLength(2);
-    expect(output.match(/年度重点工作看板已启动/g)).toHaveLength(1);
-    expect(output).toContain("（2 个工作进程）");
-    expect(output.match(/已导入演示数据/g)).toHaveLength(1);
-    expect(output.match(/ leader +密码 /g)).toHaveLength(1);
+    expect(server.output().match(/年度重点工作看板已启动/g)).toHaveLength(1);
+    expect(server.output()).toContain("（2 个工作进程）");
+    expect(server.output().match(/已导入演示数据/g)).toHaveLength(1);
+    expect(server.output().match(/ leader +密码 /g)).toHaveLength(1);
   });
 
   it("shares the session across workers and keeps every acknowledged concurrent write", async () => {
@@ -148,13 +117,13 @@ describe("the production server as a cluster of workers", () => {
     expect(workers).toContain(survivor);
     expect(workers).not.toContain(victim);
     expect(workers).toHaveLength(2);
-    expect(output).toMatch(/工作进程 \d 异常退出（SIGKILL）/);
+    expect(server.output()).toMatch(/工作进程 \d 异常退出（SIGKILL）/);
   }, 60_000);
 
   it("stops every worker on SIGTERM and exits 0", async () => {
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
-    expect(output.match(/收到 SIGTERM/g)).toHaveLength(1);
+    expect(server.output().match(/收到 SIGTERM/g)).toHaveLength(1);
   }, 30_000);
 });

@@ -1,26 +1,15 @@
 // Board, meeting view and KPI answer an empty 304 to a matching If-None-Match while neither the
 // plan's change counter, the user's view (who, role, unit, filters, date) nor the code changed —
 // and a full page as soon as one of them did. Against the built server, as `npm start` runs it.
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../db/index";
-import { SERVER_ENTRY } from "../../app/server/build";
+import { buildForProduction, startBuiltServer } from "../built-server";
 
 const PASSWORD = "etag-pass-2025";
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? done(address.port) : fail(new Error("no free port"))));
-    });
-  });
-}
 
 describe("conditional requests for the pages left open", () => {
   let child: ChildProcess;
@@ -29,36 +18,11 @@ describe("conditional requests for the pages left open", () => {
   const cookies: Record<string, string> = {};
 
   beforeAll(async () => {
-    execFileSync("npx", ["tsx", "app/cli/build.ts", "--if-needed"], {
-      stdio: "ignore",
-      timeout: 240_000,
-      env: { ...process.env, NODE_ENV: "production" },
-    });
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
+    buildForProduction();
     databasePath = join(mkdtempSync(join(tmpdir(), "kanban-etag-")), "app.sqlite");
-    const { DATABASE_URL: _sqliteHere, TEST_DATABASE_URL: _notPostgres, NODE_ENV: _production, ...inherited } = process.env;
-    let output = "";
-    child = spawn(process.execPath, [SERVER_ENTRY], {
-      env: {
-        ...inherited,
-        DATABASE_PATH: databasePath,
-        DEMO_PASSWORD: PASSWORD,
-        WEB_CONCURRENCY: "1",
-        PORT: String(port),
-        HOST: "127.0.0.1",
-        LOG_REQUESTS: "0",
-      } as unknown as NodeJS.ProcessEnv,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    child.stdout!.on("data", (chunk: Buffer) => (output += String(chunk)));
-    child.stderr!.on("data", (chunk: Buffer) => (output += String(chunk)));
-    const deadline = Date.now() + 90_000;
-    while (!output.includes("已启动")) {
-      if (child.exitCode != null) throw new Error(`app server exited (${child.exitCode}): ${output}`);
-      if (Date.now() > deadline) throw new Error(`app server did not start: ${output}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    const server = await startBuiltServer({ databasePath, env: { DEMO_PASSWORD: PASSWORD, WEB_CONCURRENCY: "1" }, ready: "已启动" });
+    child = server.child;
+    url = server.url;
     for (const username of ["leader", "viewer"]) {
       const login = await fetch(`${url}/login`, {
         method: "POST",
@@ -113,11 +77,14 @@ describe("conditional requests for the pages left open", () => {
   it("answers in full again once the plan changed (a card moved)", async () => {
     const before = await get("/board/meeting", "leader");
     const db = openDatabase(databasePath);
+    // A card of this year's plan (the board's own): last year's is over and refuses moves.
     const task = await db
       .selectFrom("tasks")
-      .select(["id", "status"])
-      .where("status", "in", ["in_progress", "not_started"])
-      .orderBy("id")
+      .innerJoin("plans", "plans.id", "tasks.plan_id")
+      .select(["tasks.id", "tasks.status"])
+      .where("tasks.status", "in", ["in_progress", "not_started"])
+      .orderBy("plans.year", "desc")
+      .orderBy("tasks.id")
       .executeTakeFirstOrThrow();
     await db.destroy();
     const to = task.status === "in_progress" ? "pending_review" : "in_progress";

@@ -1,23 +1,13 @@
 // `npm start` (node build/server.js, NODE_ENV unset as in any office shell) must render with
 // React's production build, and demo data must follow DEMO, not NODE_ENV.
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { SERVER_ENTRY } from "../../app/server/build";
+import { buildForProduction, freePort } from "../built-server";
 import { openDatabase } from "../../db/index";
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? done(address.port) : fail(new Error("no free port"))));
-    });
-  });
-}
 
 /** Starts the built server as `npm start` does, loads /login once, stops it; returns its output. */
 async function startAndStop(env: Record<string, string>): Promise<string> {
@@ -74,11 +64,7 @@ function reactDomFiles(output: string): string[] {
 
 describe("npm start's way of starting", () => {
   beforeAll(() => {
-    execFileSync("npx", ["tsx", "app/cli/build.ts", "--if-needed"], {
-      stdio: "ignore",
-      timeout: 240_000,
-      env: { ...process.env, NODE_ENV: "production" },
-    });
+    buildForProduction();
   }, 300_000);
 
   it("renders with React's production build and seeds the demo by default", async () => {

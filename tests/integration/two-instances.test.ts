@@ -2,14 +2,14 @@
 // they start together on an empty database and seed it once, a session made on one works on
 // the other, failed logins count across both, and a move made through one moves the change
 // counter the other's board polls. Needs TEST_DATABASE_URL (runs in the PostgreSQL run).
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPostgres } from "../../db/postgres";
 import { SERVER_ENTRY } from "../../app/server/build";
+import { buildForProduction, freePort } from "../built-server";
 import { TEST_PASSWORD } from "./helpers";
 import { createDatabase, dropDatabase, testDatabaseUrl, uniqueDatabaseName } from "./pg";
 import { MAX_FAILURES_PER_ACCOUNT } from "../../app/utils/rate-limit.server";
@@ -20,16 +20,6 @@ interface Instance {
   url: string;
   child: ChildProcess;
   output: () => string;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no free port"))));
-    });
-  });
 }
 
 async function startInstance(databaseUrl: string, dataDir: string): Promise<Instance> {
@@ -108,11 +98,7 @@ describe.runIf(pgUrl)("two app servers on one PostgreSQL database", () => {
     // The servers run the built app; build it when it is missing or older than the sources.
     // NODE_ENV=production as `npm run build` has it: Vitest's NODE_ENV=test would make a
     // development bundle that later production starts (e2e, bench) would fail on.
-    execFileSync("npx", ["tsx", "app/cli/build.ts", "--if-needed"], {
-      stdio: "ignore",
-      timeout: 240_000,
-      env: { ...process.env, NODE_ENV: "production" },
-    });
+    buildForProduction();
     databaseUrl = await createDatabase(pgUrl!, database);
     const dataDir = mkdtempSync(join(tmpdir(), "kanban-two-"));
     // Both start at once on an EMPTY database: migrations and the first-start seed must run once.

@@ -2,7 +2,7 @@
 import type { ExpressionBuilder, Kysely, Transaction } from "kysely";
 import { updateFieldLabel } from "~/routes/tasks.$taskId.update/field-labels";
 import type { AppDatabase } from "../../../db/index";
-import type { Database } from "../../../db/schema";
+import type { Database, NewMetricValue } from "../../../db/schema";
 import { mayEditUpdate, type UpdateFields } from "~/lib/updates";
 import { isWeekKey, weekKeyOf } from "~/lib/weeks";
 import { can, type Actor } from "~/utils/permissions";
@@ -300,15 +300,7 @@ export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdat
               .where("metric_id", "in", task.metrics.length ? task.metrics.map((m) => m.id) : [-1])
               .execute();
       const valueAudits = audits;
-      const newValues: {
-        metric_id: number;
-        unit_id: number;
-        week: string;
-        value: number;
-        update_id: number;
-        reported_by: number;
-        reported_at: string;
-      }[] = [];
+      const newValues: NewMetricValue[] = [];
       for (const [metricId, value] of saveInput.values) {
         const current = currentValues.find((v) => v.metric_id === metricId);
         if (current && value === current.value) {
