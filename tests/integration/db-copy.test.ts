@@ -74,7 +74,7 @@ describe.runIf(pgUrl)("db:copy from SQLite to PostgreSQL", () => {
       );
     }
     await source.destroy();
-    expect(sourceCounts.tasks).toBe(10);
+    expect(sourceCounts.tasks).toBe(20); // the demo story: last year's 10 tasks and this year's 10
     expect(sourceCounts.metrics).toBeGreaterThan(50);
     expect(sourceCounts.metric_values).toBeGreaterThan(0);
 

@@ -13,6 +13,8 @@ import { buildForProduction, freePort } from "../built-server";
 import { TEST_PASSWORD } from "./helpers";
 import { createDatabase, dropDatabase, testDatabaseUrl, uniqueDatabaseName } from "./pg";
 import { MAX_FAILURES_PER_ACCOUNT } from "../../app/utils/rate-limit.server";
+import { demoYears, UNIT_SECRETARIES } from "../../app/models/bootstrap.server";
+import { todayKey } from "../../app/models/plans.server";
 
 const pgUrl = testDatabaseUrl();
 
@@ -113,10 +115,13 @@ describe.runIf(pgUrl)("two app servers on one PostgreSQL database", () => {
   it("seed the empty database exactly once when started together", async () => {
     const db = openPostgres(databaseUrl);
     const users = await db.selectFrom("users").select("username").orderBy("username").execute();
-    const plans = await db.selectFrom("plans").select("year").execute();
+    const plans = await db.selectFrom("plans").select("year").orderBy("year").execute();
     await db.destroy();
-    expect(users.map((u) => u.username)).toEqual(["admin", "leader", "secretary", "viewer"]);
-    expect(plans).toEqual([{ year: 2025 }]);
+    // One account per role and one per demo unit; last year's plan and this year's (the demo story).
+    const expected = ["admin", "leader", "secretary", "viewer", ...UNIT_SECRETARIES.map((u) => u.username)].sort();
+    expect(users.map((u) => u.username)).toEqual(expected);
+    const years = demoYears(todayKey());
+    expect(plans).toEqual([{ year: years.last }, { year: years.current }]);
     expect([a!.output(), b!.output()].filter((out) => out.includes("已导入演示数据"))).toHaveLength(1);
   });
 
@@ -161,7 +166,8 @@ describe.runIf(pgUrl)("two app servers on one PostgreSQL database", () => {
   it("show a move made through one server on the other's board poll", async () => {
     const { cookie } = await login(b!, "leader", TEST_PASSWORD);
     const db = openPostgres(databaseUrl);
-    const plan = await db.selectFrom("plans").select("id").where("year", "=", 2025).executeTakeFirstOrThrow();
+    // This year's plan: last year's is over and refuses moves.
+    const plan = await db.selectFrom("plans").select("id").where("year", "=", demoYears(todayKey()).current).executeTakeFirstOrThrow();
     const task = await db
       .selectFrom("tasks")
       .select(["id", "title", "status"])
