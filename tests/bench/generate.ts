@@ -70,7 +70,7 @@ export async function generateLargePlan(path: string, size: LargePlanSize = FULL
   const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)];
   const db = openDatabase(path);
   await migrateToLatest(db);
-  await bootstrapIfEmpty(db, { production: false, demoPassword: BENCH_PASSWORD, now: new Date("2025-03-03T02:00:00Z") });
+  await bootstrapIfEmpty(db, { production: false, demoPassword: BENCH_PASSWORD, now: new Date("2025-03-03T02:00:00Z"), seedOnly: true });
   const now = "2024-12-31T08:00:00.000Z";
   const passwordHash = await hashPassword(BENCH_PASSWORD);
 
