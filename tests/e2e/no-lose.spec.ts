@@ -50,9 +50,9 @@ test("a drag from a stale board is refused with who moved it where; the card sho
   await hydrated(b);
   await expect(cardIn(b, "not_started", title)).toBeVisible();
 
-  // A moves the card through the board's own form (the version A saw).
-  await a.goto(`/board?q=${encodeURIComponent(title)}`);
-  const version = await a.locator(`li.task-card[data-task-id="${taskId}"] input[name="version"]`).inputValue();
+  // A moves the card with the version its own page's 移动到 form carries (the version A saw).
+  await a.goto(`/board/${taskId}`);
+  const version = await a.locator('form.move-to-form input[name="version"]').inputValue();
   const origin = new URL(a.url()).origin;
   const moved = await a.request.post("/board", {
     form: { intent: "move", taskId: String(taskId), toStatus: "pending_review", beforeId: "", afterId: "", reason: "", version },
