@@ -1,4 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { confirmSubmit } from "~/components/confirm-submit";
 import type { ReactNode } from "react";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { randomPassword } from "~/models/bootstrap.server";
@@ -93,16 +94,7 @@ function ActionCard({
       ) : (
         <p className="muted">{hint}</p>
       )}
-      <Form
-        method="post"
-        onSubmit={
-          confirm
-            ? (event) => {
-                if (!window.confirm(confirm)) event.preventDefault();
-              }
-            : undefined
-        }
-      >
+      <Form method="post" onSubmit={confirmSubmit(confirm)}>
         <button type="submit" name="intent" value={intent} className={buttonClassName}>
           {buttonLabel}
         </button>

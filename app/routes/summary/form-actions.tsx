@@ -1,4 +1,5 @@
 import { Form, Link, useNavigation } from "@remix-run/react";
+import { confirmSubmit } from "~/components/confirm-submit";
 import type { ReactNode } from "react";
 
 /** The buttons under a summary form: submit (another label while it is sent) and the link back, then any status. */
@@ -54,16 +55,7 @@ export function IntentForm({
   const navigation = useNavigation();
   const pending = navigation.state === "submitting" && navigation.formData?.get("intent") === intent;
   return (
-    <Form
-      method="post"
-      onSubmit={
-        confirm
-          ? (event) => {
-              if (!window.confirm(confirm)) event.preventDefault();
-            }
-          : undefined
-      }
-    >
+    <Form method="post" onSubmit={confirmSubmit(confirm)}>
       <input type="hidden" name="intent" value={intent} />
       <input type="hidden" name="year" value={year} />
       {Object.entries(fields).map(([name, value]) => (
