@@ -2,10 +2,11 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteLoaderData } from "@remix-run/react";
 import { AppShell } from "~/components/app-shell";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { countTodo } from "~/models/todo.server";
+import { countTodoReusing } from "~/models/todo.server";
 import { getCurrentUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { useNonce } from "~/utils/nonce";
+import { readOnlyScope } from "~/utils/while-unchanged.server";
 import appStyles from "~/styles/app.css";
 import updatesStyles from "~/styles/updates.css";
 
@@ -27,7 +28,8 @@ export async function loader(args: LoaderFunctionArgs) {
       username: user.username,
       role: user.role,
       unitId: user.unitId,
-      todoCount: args.context.checked?.todoCount ?? (await countTodo(getDb(), user, new Date())),
+      todoCount:
+        args.context.checked?.todoCount ?? (await countTodoReusing(getDb(), user, new Date(), readOnlyScope(args.request, args.context))),
     },
   };
 }

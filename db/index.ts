@@ -1,7 +1,7 @@
 // Opening the database and bringing its schema up to date.
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { Kysely, Migrator, type MigrationProvider } from "kysely";
+import { Kysely, Migrator, sql, type MigrationProvider } from "kysely";
 import { migrations } from "./migrations/index";
 import type { Database } from "./schema";
 import { Sqlite3Dialect } from "./sqlite3-dialect";
@@ -16,9 +16,32 @@ export function databasePathFromEnv(env: NodeJS.ProcessEnv = process.env): strin
   return resolve(configured ? configured : DEFAULT_DATABASE_PATH);
 }
 
+// The probe of each SQLite database this process opened. Global, as this module is bundled twice
+// (the server entry and the Remix build) and both must know the one database handle.
+const generationProbes: WeakMap<AppDatabase, () => Promise<string>> = ((
+  globalThis as { __appGenerationProbes?: WeakMap<AppDatabase, () => Promise<string>> }
+).__appGenerationProbes ??= new WeakMap());
+
 export function openDatabase(filename: string): AppDatabase {
   if (filename !== ":memory:") mkdirSync(dirname(filename), { recursive: true });
-  return new Kysely<Database>({ dialect: new Sqlite3Dialect({ filename, busyTimeoutMs: 5000 }) });
+  const dialect = new Sqlite3Dialect({ filename, busyTimeoutMs: 5000 });
+  const db = new Kysely<Database>({ dialect });
+  generationProbes.set(db, async () => {
+    const { rows } = await sql<{ data_version: number }>`pragma data_version`.execute(db);
+    return `${rows[0]?.data_version}.${dialect.localWrites()}`;
+  });
+  return db;
+}
+
+/**
+ * A token that changes whenever the database may have changed: another process's commit
+ * (SQLite's data_version) or a write of this process. A value read after the token was taken
+ * stays current while the token is the same, so it may be reused instead of read again. Each
+ * caller probes afresh: a probe already on its way may have read the counter before a commit
+ * the caller has seen. Null for PostgreSQL, which has no such counter: there nothing is reused.
+ */
+export function dataGeneration(db: AppDatabase): Promise<string> | null {
+  return generationProbes.get(db)?.() ?? null;
 }
 
 /** The PostgreSQL URL from DATABASE_URL, or null for SQLite at DATABASE_PATH. */

@@ -57,12 +57,24 @@ export async function retryWhileBusy<T>(attempt: () => Promise<T>, maxWaitMs: nu
 }
 
 export class Sqlite3Dialect implements Dialect {
+  /** Statements this process has run that may have changed the database (see localWrites). */
+  private readonly writes: WriteCounter = { count: 0 };
+
   constructor(private readonly config: Sqlite3DialectConfig) {}
   createAdapter(): DialectAdapter {
     return new SqliteAdapter();
   }
   createDriver(): Driver {
-    return new Sqlite3Driver(this.config);
+    return new Sqlite3Driver(this.config, this.writes);
+  }
+  /**
+   * How many statements that may write (anything but a plain read, COMMIT included) this
+   * process's connection has completed. SQLite's `pragma data_version` tells of other
+   * connections' commits but not of our own; together they say whether the database may have
+   * changed since a value was read from it.
+   */
+  localWrites(): number {
+    return this.writes.count;
   }
   createIntrospector(db: Kysely<any>): DatabaseIntrospector {
     return new SqliteIntrospector(db);
@@ -70,6 +82,10 @@ export class Sqlite3Dialect implements Dialect {
   createQueryCompiler(): QueryCompiler {
     return new SqliteQueryCompiler();
   }
+}
+
+interface WriteCounter {
+  count: number;
 }
 
 /** FIFO lock: each waiter gets the connection in turn. */
@@ -104,11 +120,14 @@ class Sqlite3Driver implements Driver {
   private db: sqlite3.Database | null = null;
   private connection: Sqlite3Connection | null = null;
 
-  constructor(private readonly config: Sqlite3DialectConfig) {}
+  constructor(
+    private readonly config: Sqlite3DialectConfig,
+    private readonly writes: WriteCounter,
+  ) {}
 
   async init(): Promise<void> {
     this.db = await openDatabase(this.config.filename);
-    this.connection = new Sqlite3Connection(this.db, this.config.busyRetryMs ?? 30_000);
+    this.connection = new Sqlite3Connection(this.db, this.config.busyRetryMs ?? 30_000, this.writes);
     const pragmas = [
       `pragma busy_timeout = ${Math.max(0, Math.floor(this.config.busyTimeoutMs ?? 5000))}`,
       "pragma journal_mode = WAL",
@@ -161,6 +180,10 @@ class Sqlite3Driver implements Driver {
 // sqlite3 cannot tell us whether a statement returns rows, so decide from the query:
 // selects, RETURNING clauses and row-producing raw statements go to `all`, the rest to `run`.
 const ROW_PRODUCING_SQL = /^\s*(select|with|pragma|values|explain)\b|\breturning\b/i;
+// Statements that only read (a pragma that sets something is not one of them).
+const PLAIN_READ_SQL = /^\s*(select|with|values|explain|pragma\s+\w+\s*;?\s*$)/i;
+// …unless it returns what it wrote, or is a WITH … INSERT/UPDATE/DELETE.
+const WRITING_SQL = /\breturning\b|^\s*with\b[\s\S]*\b(insert|update|delete|replace)\s/i;
 
 function returnsRows(compiledQuery: CompiledQuery): boolean {
   const node = compiledQuery.query as { kind?: string; returning?: unknown };
@@ -176,6 +199,7 @@ class Sqlite3Connection implements DatabaseConnection {
   constructor(
     private readonly db: sqlite3.Database,
     private readonly busyRetryMs: number,
+    private readonly writes: WriteCounter,
   ) {}
 
   executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
@@ -190,13 +214,23 @@ class Sqlite3Connection implements DatabaseConnection {
   private executeOnce<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
     const { sql, parameters } = compiledQuery;
     const params = parameters.map((value) => (typeof value === "boolean" ? Number(value) : value));
+    const writes = this.writes;
     if (returnsRows(compiledQuery)) {
+      // A RETURNING clause (or a raw statement that is not a plain read) may have written.
+      const mayWrite = !PLAIN_READ_SQL.test(sql) || WRITING_SQL.test(sql);
       return new Promise((resolve, reject) => {
-        this.db.all(sql, params, (err, rows) => (err ? reject(err) : resolve({ rows: rows as R[] })));
+        this.db.all(sql, params, (err, rows) => {
+          if (mayWrite) writes.count++;
+          if (err) reject(err);
+          else resolve({ rows: rows as R[] });
+        });
       });
     }
     return new Promise((resolve, reject) => {
       this.db.run(sql, params, function (this: sqlite3.RunResult, err: Error | null) {
+        // Counted after the statement (and a COMMIT after the transaction) has finished, so a
+        // value read before it is never taken as current after it.
+        writes.count++;
         if (err) return reject(err);
         resolve({
           numAffectedRows: BigInt(this.changes ?? 0),

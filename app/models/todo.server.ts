@@ -13,6 +13,7 @@ import { listBoard } from "~/routes/board/cards.server";
 import { getPlan } from "~/models/plans.server";
 import { listInAppNotices, type InAppNotice } from "~/models/outbox.server";
 import { countPendingExtensions, listPendingExtensions, type PendingExtension } from "~/models/extensions.server";
+import { whileUnchanged } from "~/utils/while-unchanged.server";
 
 const RECENT_DAYS = 30;
 
@@ -187,6 +188,15 @@ export async function getTodo(db: AppDatabase, actor: Actor, now: Date, today: s
 }
 
 /** The nav badge: missing 填报 of my unit this week + 催办 not yet answered (+ 待验收 for leaders). */
+/**
+ * countTodo, reused while the database is unchanged within the same minute (every page's
+ * navigation shows it; what it counts changes with the data and, for 填报 due and 催办, the time).
+ */
+export function countTodoReusing(db: AppDatabase, actor: Actor, now: Date, scope?: object): Promise<number> {
+  const key = `todo:${actor.role}:${actor.unitId ?? ""}:${now.toISOString().slice(0, 16)}`;
+  return whileUnchanged(db, key, () => countTodo(db, actor, now), scope);
+}
+
 export async function countTodo(db: AppDatabase, actor: Actor, now: Date): Promise<number> {
   if (actor.role === "viewer") return 0;
   if (actor.unitId == null) {

@@ -14,9 +14,10 @@ import { createHash } from "node:crypto";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import type { AppDatabase } from "../../db/index";
 import { todayKey } from "~/models/plans.server";
-import { countTodo } from "~/models/todo.server";
+import { countTodoReusing } from "~/models/todo.server";
 import { readViewState } from "~/models/view-state.server";
-import { readSessionToken, sessionCookie, validateSessionToken } from "~/utils/session.server";
+import { readSessionToken, sessionCookie, validateSessionReusing } from "~/utils/session.server";
+import { whileUnchanged } from "~/utils/while-unchanged.server";
 import { isHttpsRequest } from "~/utils/https.server";
 
 /** Paths (documents and their single-fetch .data) that answer 304 to a matching If-None-Match. */
@@ -40,15 +41,17 @@ export function conditionalViews({ db, buildVersion }: { db: () => AppDatabase; 
     try {
       const token = readSessionToken({ headers: new Headers({ cookie: req.get("cookie") ?? "" }) } as unknown as globalThis.Request);
       if (!token) return next();
-      const session = await validateSessionToken(db(), token);
+      // One generation probe for this request (res.locals is its scope): a GET writes nothing.
+      const scope = res.locals;
+      const session = await validateSessionReusing(db(), token, scope);
       if (!session) return next();
       if (session.renewed) res.append("Set-Cookie", sessionCookie(token, session.session.expiresAt, isHttpsRequest(req)));
       const user = session.user;
       // Those sent to change their password first get a redirect, never a cached page.
       if (user.must_change_password) return next();
       // The shell's 我的待办 badge (填报 due, 催办, 退回, 待验收, 延期申请): the same count the root loader shows.
-      const todoCount = await countTodo(db(), { id: user.id, role: user.role, unitId: user.unit_id }, new Date());
-      const viewState = await readViewState(db());
+      const todoCount = await countTodoReusing(db(), { id: user.id, role: user.role, unitId: user.unit_id }, new Date(), scope);
+      const viewState = await whileUnchanged(db(), "viewState", () => readViewState(db()), scope);
       const tag = viewTag([
         buildVersion,
         req.path,

@@ -4,6 +4,7 @@ import { sha256 } from "@oslojs/crypto/sha2";
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from "@oslojs/encoding";
 import type { AppDatabase } from "../../db/index";
 import type { User } from "../../db/schema";
+import { whileUnchanged } from "~/utils/while-unchanged.server";
 
 export const SESSION_COOKIE_NAME = "kanban_session";
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -76,6 +77,23 @@ export async function validateSessionToken(db: AppDatabase, token: string, now: 
     renewed = true;
   }
   return { session, user, renewed };
+}
+
+/**
+ * validateSessionToken, reusing a validation made since the database last changed (see
+ * whileUnchanged) as long as it needs no write: not expired and not yet due for renewal.
+ * Logging out, disabling a user or changing a password writes, so none of them is missed.
+ */
+export async function validateSessionReusing(
+  db: AppDatabase,
+  token: string,
+  scope?: object,
+  now: Date = new Date(),
+): Promise<ValidatedSession | null> {
+  const reused = await whileUnchanged(db, `session:${sessionIdFromToken(token)}`, () => validateSessionToken(db, token, now), scope);
+  if (!reused || reused.renewed) return reused;
+  const left = reused.session.expiresAt.getTime() - now.getTime();
+  return left >= SESSION_LIFETIME_MS / 2 ? reused : validateSessionToken(db, token, now);
 }
 
 export async function invalidateSession(db: AppDatabase, sessionId: string): Promise<void> {
