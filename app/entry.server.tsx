@@ -46,6 +46,15 @@ export default function handleRequest(
           responseHeaders.append("Vary", "Accept-Encoding");
         }
         responseHeaders.set("Content-Length", String(document.length));
+        // A page that rendered in full and sets no cookie may be sent again under its tag.
+        if (responseStatusCode === 200 && !responseHeaders.has("Set-Cookie") && nonce) {
+          loadContext.keepPage?.({
+            body: document,
+            contentType: "text/html; charset=utf-8",
+            contentEncoding: responseHeaders.get("Content-Encoding"),
+            nonce,
+          });
+        }
         const body = new ReadableStream<Uint8Array>({
           start(controller) {
             controller.enqueue(document);

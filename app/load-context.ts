@@ -1,6 +1,7 @@
 // What the server entry hands every loader and action (see app/server/main.ts).
 import "@remix-run/node";
 import type { ValidatedSession } from "~/utils/session.server";
+import type { KeptPage } from "~/server/kept-pages";
 
 export interface RequestContext {
   /** Nonce of this response's Content-Security-Policy, for <Scripts>. */
@@ -20,6 +21,8 @@ export interface RequestContext {
    * the board, meeting view or KPI page, so its loaders do not read it a second time.
    */
   checked?: { session: ValidatedSession; todoCount: number; viewState: unknown[] };
+  /** Keeps this GET's rendered document under its tag, to be sent again (app/server/kept-pages.ts). */
+  keepPage?: (page: KeptPage) => void;
 }
 
 declare module "@remix-run/node" {

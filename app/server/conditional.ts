@@ -19,6 +19,8 @@ import { readViewState } from "~/models/view-state.server";
 import { readSessionToken, sessionCookie, validateSessionReusing } from "~/utils/session.server";
 import { whileUnchanged } from "~/utils/while-unchanged.server";
 import { isHttpsRequest } from "~/utils/https.server";
+import { acceptsGzip } from "~/utils/render-output.server";
+import type { KeptPage, KeptPages } from "~/server/kept-pages";
 
 /** Paths (documents and their single-fetch .data) that answer 304 to a matching If-None-Match. */
 export const CONDITIONAL_PATHS = new Set(["/board", "/board.data", "/board/meeting", "/board/meeting.data", "/kpi", "/kpi.data"]);
@@ -35,7 +37,16 @@ export function viewTag(parts: unknown[]): string {
   return `W/"v-${createHash("sha256").update(JSON.stringify(parts)).digest("base64url").slice(0, 27)}"`;
 }
 
-export function conditionalViews({ db, buildVersion }: { db: () => AppDatabase; buildVersion: string }): RequestHandler {
+export function conditionalViews({
+  db,
+  buildVersion,
+  keptPages,
+}: {
+  db: () => AppDatabase;
+  buildVersion: string;
+  /** Where rendered documents are kept under their tag; none keeps nothing. */
+  keptPages?: KeptPages;
+}): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
     if ((req.method !== "GET" && req.method !== "HEAD") || !CONDITIONAL_PATHS.has(req.path)) return next();
     try {
@@ -73,6 +84,19 @@ export function conditionalViews({ db, buildVersion }: { db: () => AppDatabase; 
         return;
       }
       res.set(headers);
+      // A document rendered under this tag before is sent again as it was (app/server/kept-pages.ts);
+      // else the one about to render is kept. Single-fetch data (.data) is not kept.
+      if (req.method === "GET" && !req.path.endsWith(".data") && keptPages) {
+        const pageKey = `${tag}${acceptsGzip(req.get("accept-encoding") ?? null) ? ":gzip" : ""}`;
+        const kept = keptPages.get(pageKey);
+        if (kept) {
+          res.locals.userId = user.id;
+          res.locals.cspNonce = kept.nonce;
+          res.locals.keptPage = kept;
+          return next();
+        }
+        res.locals.keepPage = (page: KeptPage) => keptPages.set(pageKey, page);
+      }
       // The page's loaders take these from here (the renewed cookie is already on the answer).
       res.locals.checked = { session: { ...session, renewed: false }, todoCount, viewState };
       // Only a page that rendered (200) may be kept and revalidated; a redirect or error is not.

@@ -23,6 +23,7 @@ import { HSTS_HEADER_VALUE, isHttpsRequest } from "~/utils/https.server";
 import { printStartBanner } from "~/server/banner";
 import { runPrimary, runsBackgroundJobs, workerCount } from "~/server/cluster";
 import { conditionalViews } from "~/server/conditional";
+import { KeptPages, type KeptPage } from "~/server/kept-pages";
 import { withBodyLimit } from "~/server/body-limit";
 import { remixGuards } from "~/server/remix-guards";
 import { startBackgroundJobs } from "~/server/background-jobs";
@@ -39,6 +40,8 @@ const demo = process.env.DEMO !== "0";
 const port = Number(process.env.PORT || 3000);
 const host = process.env.HOST || "0.0.0.0";
 const buildPath = resolve("build/index.js");
+// Rendered board, meeting and KPI documents kept per worker (a 40-card board is ~8 KB gzipped).
+const KEPT_PAGES_BYTES = 32 * 1024 * 1024;
 
 async function loadBuild(): Promise<ServerBuild> {
   if (!existsSync(buildPath)) {
@@ -127,7 +130,7 @@ async function serve(bootstrap: Awaited<ReturnType<typeof prepareDatabase>> | nu
     next();
   });
   // Before helmet: a 304 carries no new CSP nonce, so the browser keeps the page's own.
-  app.use(conditionalViews({ db: getDb, buildVersion: build.assets.version }));
+  app.use(conditionalViews({ db: getDb, buildVersion: build.assets.version, keptPages: new KeptPages(KEPT_PAGES_BYTES) }));
 
   app.use(
     helmet({
@@ -181,6 +184,19 @@ async function serve(bootstrap: Awaited<ReturnType<typeof prepareDatabase>> | nu
   const publicFiles = express.static("public", { maxAge: "1h" });
   app.use((req, res, next) => (/\.[\w-]+$/.test(req.path) ? publicFiles(req, res, next) : next()));
 
+  // A document kept under the same tag (see conditionalViews), with this answer's security headers.
+  app.use((_req, res, next) => {
+    const kept = res.locals.keptPage as KeptPage | undefined;
+    if (!kept) return next();
+    res.status(200).setHeader("Content-Type", kept.contentType);
+    if (kept.contentEncoding) {
+      res.setHeader("Content-Encoding", kept.contentEncoding);
+      res.append("Vary", "Accept-Encoding");
+    }
+    res.setHeader("Content-Length", kept.body.length);
+    res.end(kept.body);
+  });
+
   app.all(
     "*",
     withBodyLimit(
@@ -194,6 +210,7 @@ async function serve(bootstrap: Awaited<ReturnType<typeof prepareDatabase>> | nu
           clientAddress: req.ip ?? req.socket.remoteAddress ?? undefined,
           https: isHttpsRequest(req),
           checked: res.locals.checked,
+          keepPage: res.locals.keepPage,
           appendSetCookie: (cookie: string) => res.append("Set-Cookie", cookie),
           setLoggedUser: (userId: number) => {
             res.locals.userId = userId;

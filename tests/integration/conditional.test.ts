@@ -74,8 +74,26 @@ describe("conditional requests for the pages left open", () => {
     expect(b.status).toBe(304);
   });
 
+  it("sends a rendered page again while its tag holds, with the nonce its scripts carry", async () => {
+    const first = await get("/kpi", "leader");
+    const again = await get("/kpi", "leader");
+    expect(again.status).toBe(200);
+    expect(again.etag).toBe(first.etag);
+    expect(again.body).toBe(first.body);
+    const nonce = /'nonce-([^']+)'/.exec(again.headers.get("content-security-policy") ?? "")?.[1];
+    expect(nonce).toBeTruthy();
+    expect(again.body).toContain(`nonce="${nonce}"`);
+    expect(again.headers.get("x-request-id")).not.toBe(first.headers.get("x-request-id"));
+    // Another user is never sent this user's page.
+    const viewer = await get("/kpi", "viewer");
+    expect(viewer.etag).not.toBe(first.etag);
+    expect(viewer.body).not.toBe(first.body);
+  });
+
   it("answers in full again once the plan changed (a card moved)", async () => {
     const before = await get("/board/meeting", "leader");
+    // Kept now: the page after the move must be rendered afresh, not sent again.
+    expect((await get("/board/meeting", "leader")).body).toBe(before.body);
     const db = openDatabase(databasePath);
     // A card of this year's plan (the board's own): last year's is over and refuses moves.
     const task = await db
@@ -98,6 +116,8 @@ describe("conditional requests for the pages left open", () => {
     const after = await get("/board/meeting", "leader", before.etag!);
     expect(after.status).toBe(200);
     expect(after.etag).not.toBe(before.etag);
+    expect(after.body).not.toBe(before.body);
+    expect((await get("/board/meeting", "leader")).body).toBe(after.body);
   });
 
   it("never tags a page that did not render, nor anyone signed out", async () => {

@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { KeptPages, type KeptPage } from "../../app/server/kept-pages";
+
+const page = (bytes: number, nonce = "n"): KeptPage => ({
+  body: Buffer.alloc(bytes),
+  contentType: "text/html; charset=utf-8",
+  contentEncoding: null,
+  nonce,
+});
+
+describe("KeptPages", () => {
+  it("drops the least recently used pages once over its size", () => {
+    const pages = new KeptPages(1000);
+    pages.set("a", page(200));
+    pages.set("b", page(200));
+    pages.set("c", page(200));
+    pages.get("a");
+    pages.set("d", page(200));
+    pages.set("e", page(200));
+    expect(pages.size).toBe(5);
+    pages.set("f", page(200));
+    expect(pages.get("b")).toBeUndefined();
+    expect(pages.get("a")).toBeDefined();
+    expect(pages.size).toBe(5);
+  });
+
+  it("replaces a page kept under the same key and counts only the new one", () => {
+    const pages = new KeptPages(1000);
+    for (let i = 0; i < 10; i++) pages.set("same", page(240, `n${i}`));
+    expect(pages.get("same")?.nonce).toBe("n9");
+    pages.set("other", page(240));
+    pages.set("third", page(240));
+    expect(pages.get("same")).toBeDefined();
+  });
+
+  it("keeps no page larger than a quarter of its size", () => {
+    const pages = new KeptPages(1000);
+    pages.set("big", page(251));
+    expect(pages.get("big")).toBeUndefined();
+  });
+});
