@@ -25,6 +25,7 @@ import { type PlanInfo } from "~/models/plans.server";
 import { leadUnitName, selectTasksWithLeader } from "~/models/task-queries.server";
 import { weekCells } from "~/models/reports.server";
 import { issuerOf } from "~/routes/summary/summary.server";
+import { userName } from "~/models/names.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -303,15 +304,14 @@ export async function issueBriefingIn(
 export async function getBriefing(db: Db, id: number): Promise<IssuedBriefing | null> {
   const row = await db
     .selectFrom("briefings")
-    .leftJoin("users", "users.id", "briefings.issued_by")
-    .select([
+    .select((eb) => [
       "briefings.id",
       "briefings.number",
       "briefings.period_kind",
       "briefings.period_key",
       "briefings.issued_at",
       "briefings.content",
-      "users.display_name",
+      userName(eb, "briefings.issued_by").as("display_name"),
     ])
     .where("briefings.id", "=", id)
     .executeTakeFirst();
