@@ -210,6 +210,9 @@ function parseContent(text: string): BriefingContent {
   return JSON.parse(text) as BriefingContent;
 }
 
+type IssueArgs = [actor: Actor | null, plan: PlanInfo, period: BriefingPeriod, now?: Date, options?: { regenerate?: boolean }];
+type IssueResult = { briefing: IssuedBriefing; created: boolean };
+
 /**
  * Issues the 通报 of a period (or gives back the one already issued for it: same number, same
  * text). `regenerate` rebuilds an issued one from today's data, keeping its number. `actor` is
@@ -217,26 +220,18 @@ function parseContent(text: string): BriefingContent {
  */
 export async function issueBriefing(
   db: Kysely<Database>,
-  actor: Actor | null,
-  plan: PlanInfo,
-  period: BriefingPeriod,
-  now: Date = new Date(),
-  { regenerate = false }: { regenerate?: boolean } = {},
-): Promise<{ briefing: IssuedBriefing; created: boolean }> {
+  ...[actor, plan, period, now = new Date(), options = {}]: IssueArgs
+): Promise<IssueResult> {
   const problem = periodProblem(plan, period, toDateKey(now));
   if (problem) badRequest(problem);
-  return db.transaction().execute((trx) => issueBriefingIn(trx, actor, plan, period, now, { regenerate }));
+  return db.transaction().execute((trx) => issueBriefingIn(trx, actor, plan, period, now, options));
 }
 
 /** issueBriefing inside a caller's transaction (the Monday schedule issues it with its messages). */
 export async function issueBriefingIn(
   trx: Transaction<Database>,
-  actor: Actor | null,
-  plan: PlanInfo,
-  period: BriefingPeriod,
-  now: Date = new Date(),
-  { regenerate = false }: { regenerate?: boolean } = {},
-): Promise<{ briefing: IssuedBriefing; created: boolean }> {
+  ...[actor, plan, period, now = new Date(), { regenerate = false } = {}]: IssueArgs
+): Promise<IssueResult> {
   const existing = await trx
     .selectFrom("briefings")
     .select(["id", "number"])
