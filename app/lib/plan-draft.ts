@@ -208,8 +208,26 @@ function metricDrafts(parsed: ParsedSummary): MetricDraft[] {
  * Whether last year's figure can stand as a baseline for 同比: a cumulative figure only for the
  * full year (ten months are not a year); a level (a rate, the latest value) as it was last read.
  */
-export function isYearBaseline(m: Pick<MetricDraft, "baselinePeriod" | "aggregation">): boolean {
+export function isYearBaseline(m: { baselinePeriod: string | null; aggregation: MetricDraft["aggregation"] }): boolean {
   return m.baselinePeriod === "全年" || m.aggregation === "latest";
+}
+
+/** A figure of the summary kept as a plan metric of no task, with no target yet. */
+export function standaloneMetric(m: MetricDraft) {
+  // 同比 compares equal periods: only a full-year figure is a baseline.
+  const yearly = isYearBaseline(m);
+  return {
+    name: m.name,
+    unit: m.unit,
+    baseline: yearly ? m.baseline : null,
+    baselinePeriod: yearly ? m.baselinePeriod : null,
+    target: null,
+    direction: m.direction,
+    aggregation: m.aggregation,
+    category: m.category,
+    sourceRef: m.ref,
+    sourceSentence: m.sentence,
+  };
 }
 
 /** "全省固定资产投资" and "固定资产投资" name one measure. */

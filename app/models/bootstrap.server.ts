@@ -23,18 +23,10 @@ export const DEMO_ORGANIZATION = "平东街道";
 
 /** Units named in the seed summary (平东街道 2024年工作总结): its communities and offices. */
 export const SEED_UNITS: ReadonlyArray<{ name: string; kind: UnitKind }> = [
-  { name: "东晟社区", kind: "community" },
-  { name: "龙腾社区", kind: "community" },
-  { name: "丰翼社区", kind: "community" },
-  { name: "城东社区", kind: "community" },
-  { name: "辉煌社区", kind: "community" },
-  { name: "党建工作办公室", kind: "office" },
-  { name: "经济发展办公室", kind: "office" },
-  { name: "政务服务中心", kind: "office" },
-  { name: "城市管理办公室", kind: "office" },
-  { name: "安全生产办公室", kind: "office" },
-  { name: "社会事务服务中心", kind: "office" },
-  { name: "党政综合办公室", kind: "office" },
+  ...["东晟社区", "龙腾社区", "丰翼社区", "城东社区", "辉煌社区"].map((name) => ({ name, kind: "community" as const })),
+  ...["党建工作办公室", "经济发展办公室", "政务服务中心", "城市管理办公室", "安全生产办公室", "社会事务服务中心", "党政综合办公室"].map(
+    (name) => ({ name, kind: "office" as const }),
+  ),
 ];
 
 /** Each unit's own demo account (社区书记 / 科室负责人) besides `secretary` (东晟社区); they share its password. */

@@ -25,6 +25,7 @@ import { type PlanInfo } from "~/models/plans.server";
 import { leadUnitName, selectTasksWithLeader } from "~/models/task-queries.server";
 import { weekCells } from "~/models/reports.server";
 import { issuerOf } from "~/routes/summary/summary.server";
+import { userName } from "~/models/names.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -209,6 +210,9 @@ function parseContent(text: string): BriefingContent {
   return JSON.parse(text) as BriefingContent;
 }
 
+type IssueArgs = [actor: Actor | null, plan: PlanInfo, period: BriefingPeriod, now?: Date, options?: { regenerate?: boolean }];
+type IssueResult = { briefing: IssuedBriefing; created: boolean };
+
 /**
  * Issues the 通报 of a period (or gives back the one already issued for it: same number, same
  * text). `regenerate` rebuilds an issued one from today's data, keeping its number. `actor` is
@@ -216,26 +220,18 @@ function parseContent(text: string): BriefingContent {
  */
 export async function issueBriefing(
   db: Kysely<Database>,
-  actor: Actor | null,
-  plan: PlanInfo,
-  period: BriefingPeriod,
-  now: Date = new Date(),
-  { regenerate = false }: { regenerate?: boolean } = {},
-): Promise<{ briefing: IssuedBriefing; created: boolean }> {
+  ...[actor, plan, period, now = new Date(), options = {}]: IssueArgs
+): Promise<IssueResult> {
   const problem = periodProblem(plan, period, toDateKey(now));
   if (problem) badRequest(problem);
-  return db.transaction().execute((trx) => issueBriefingIn(trx, actor, plan, period, now, { regenerate }));
+  return db.transaction().execute((trx) => issueBriefingIn(trx, actor, plan, period, now, options));
 }
 
 /** issueBriefing inside a caller's transaction (the Monday schedule issues it with its messages). */
 export async function issueBriefingIn(
   trx: Transaction<Database>,
-  actor: Actor | null,
-  plan: PlanInfo,
-  period: BriefingPeriod,
-  now: Date = new Date(),
-  { regenerate = false }: { regenerate?: boolean } = {},
-): Promise<{ briefing: IssuedBriefing; created: boolean }> {
+  ...[actor, plan, period, now = new Date(), { regenerate = false } = {}]: IssueArgs
+): Promise<IssueResult> {
   const existing = await trx
     .selectFrom("briefings")
     .select(["id", "number"])
@@ -303,15 +299,14 @@ export async function issueBriefingIn(
 export async function getBriefing(db: Db, id: number): Promise<IssuedBriefing | null> {
   const row = await db
     .selectFrom("briefings")
-    .leftJoin("users", "users.id", "briefings.issued_by")
-    .select([
+    .select((eb) => [
       "briefings.id",
       "briefings.number",
       "briefings.period_kind",
       "briefings.period_key",
       "briefings.issued_at",
       "briefings.content",
-      "users.display_name",
+      userName(eb, "briefings.issued_by").as("display_name"),
     ])
     .where("briefings.id", "=", id)
     .executeTakeFirst();

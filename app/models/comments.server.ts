@@ -10,6 +10,7 @@ import { recordAudit } from "~/models/audit.server";
 import { badRequest, forbidden, notFound } from "~/lib/refusal";
 import { outboxWritten } from "~/models/outbox.server";
 import { enqueueUrge } from "~/models/urge-messages.server";
+import { unitName, userName } from "~/models/names.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -30,15 +31,13 @@ export interface TaskComment {
 export async function listTaskComments(db: AppDatabase, taskId: number): Promise<TaskComment[]> {
   const rows = await db
     .selectFrom("comments")
-    .innerJoin("users", "users.id", "comments.author_id")
-    .leftJoin("units", "units.id", "comments.target_unit_id")
-    .select([
+    .select((eb) => [
       "comments.id",
       "comments.kind",
       "comments.body",
       "comments.created_at as createdAt",
-      "users.display_name as author",
-      "units.name as targetUnit",
+      userName(eb, "comments.author_id").$notNull().as("author"),
+      unitName(eb, "comments.target_unit_id").as("targetUnit"),
     ])
     .where("comments.task_id", "=", taskId)
     .orderBy("comments.created_at", "desc")

@@ -7,7 +7,15 @@ import { resolve } from "node:path";
 import type { Transaction } from "kysely";
 import type { Database, TaskStatus } from "../../db/schema";
 import { parseSummary, toSummaryJson } from "~/lib/importer";
-import { draftPlan, isYearBaseline, matchWorkAreas, suggestUnits, type MetricDraft, type PlanDraft } from "~/lib/plan-draft";
+import {
+  draftPlan,
+  isYearBaseline,
+  matchWorkAreas,
+  standaloneMetric,
+  suggestUnits,
+  type MetricDraft,
+  type PlanDraft,
+} from "~/lib/plan-draft";
 import { daysBetween } from "~/lib/weeks";
 import { commitImportIn, type TaskInput } from "~/routes/import/commit.server";
 
@@ -110,18 +118,6 @@ export async function importSeedPlan(trx: Transaction<Database>, context: SeedCo
     originalText,
     parsedJson: JSON.stringify(toSummaryJson(parsed)),
     tasks: seedTaskInputs(draft, context),
-    metrics: draft.metrics.map((m) => ({
-      name: m.name,
-      unit: m.unit,
-      // 同比 compares equal periods: a part-year figure is no baseline.
-      baseline: isYearBaseline(m) ? m.baseline : null,
-      baselinePeriod: isYearBaseline(m) ? m.baselinePeriod : null,
-      target: null,
-      direction: m.direction,
-      aggregation: m.aggregation,
-      category: m.category,
-      sourceRef: m.ref,
-      sourceSentence: m.sentence,
-    })),
+    metrics: draft.metrics.map(standaloneMetric),
   });
 }

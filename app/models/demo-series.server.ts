@@ -5,7 +5,7 @@ import type { Database, NewMetricValue } from "../../db/schema";
 import { weekRange } from "~/lib/weeks";
 import { recordAudit } from "~/models/audit.server";
 
-import { DEMO_MARK } from "~/models/demo-updates.server";
+import { DEMO_MARK, demoMetricValue, insertDemoUpdate } from "~/models/demo-updates.server";
 
 export type Trx = Transaction<Database>;
 
@@ -123,8 +123,25 @@ export interface DemoWriter {
   notAfter: string;
 }
 
+/** How a task's year went: the weeks and progress of its 填报; its title, category and units come from the task. */
+export type SeriesCourse = Omit<Series, "taskId" | "title" | "category" | "leadUnitId" | "supportUnitIds">;
+
 /** Writes a task's weekly 填报 and metric values; returns how many 填报 were written. */
-export async function writeSeries(trx: Trx, series: Series, writer: DemoWriter): Promise<number> {
+export async function writeSeries(
+  trx: Trx,
+  task: Pick<TaskRow, "id" | "title" | "category">,
+  unitIds: TaskUnits,
+  course: SeriesCourse,
+  writer: DemoWriter,
+): Promise<number> {
+  const series: Series = {
+    taskId: task.id,
+    title: task.title,
+    category: task.category,
+    leadUnitId: unitIds.lead,
+    supportUnitIds: unitIds.support,
+    ...course,
+  };
   const { rand } = writer;
   let written = 0;
   const values: NewMetricValue[] = [];
@@ -177,24 +194,17 @@ export async function writeSeries(trx: Trx, series: Series, writer: DemoWriter):
         `${workText(series.category, weekIndex + reporterIndex + Math.floor(rand() * 3))}` +
         (figures.length ? `；本周完成${figures.join("、")}` : "") +
         "。";
-      const update = await trx
-        .insertInto("updates")
-        .values({
-          task_id: series.taskId,
-          unit_id: reporter.unitId,
-          author_id: author,
-          week,
-          body,
-          progress,
-          next_steps: progress >= 100 ? "材料已齐备，申请办结。" : NEXT_STEPS[(weekIndex + reporterIndex) % NEXT_STEPS.length],
-          blockers: blocker,
-          needs_coordination: blocker ? 1 : 0,
-          is_demo: 1,
-          created_at: at,
-          updated_at: at,
-        })
-        .returning("id")
-        .executeTakeFirstOrThrow();
+      const updateId = await insertDemoUpdate(trx, {
+        taskId: series.taskId,
+        unitId: reporter.unitId,
+        authorId: author,
+        week,
+        body,
+        progress,
+        nextSteps: NEXT_STEPS[(weekIndex + reporterIndex) % NEXT_STEPS.length],
+        blockers: blocker,
+        at,
+      });
       written++;
       for (const [i, metric] of series.metrics.entries()) {
         let value: number;
@@ -210,15 +220,7 @@ export async function writeSeries(trx: Trx, series: Series, writer: DemoWriter):
           value = Math.round((metric.reach * progress) / Math.max(1, series.progress.at(-1)!));
         }
         if (metric.aggregation === "sum") sumSoFar.set(metric.id, (sumSoFar.get(metric.id) ?? 0) + value);
-        values.push({
-          metric_id: metric.id,
-          unit_id: reporter.unitId,
-          week,
-          value,
-          update_id: update.id,
-          reported_by: author,
-          reported_at: at,
-        });
+        values.push(demoMetricValue(metric.id, value, { unitId: reporter.unitId, week, updateId, authorId: author, at }));
       }
     }
   }
@@ -285,7 +287,12 @@ export async function planTasks(trx: Trx, planId: number): Promise<TaskRow[]> {
     .execute();
 }
 
-export async function taskUnits(trx: Trx, taskId: number): Promise<{ lead: number | null; support: number[] }> {
+export interface TaskUnits {
+  lead: number | null;
+  support: number[];
+}
+
+export async function taskUnits(trx: Trx, taskId: number): Promise<TaskUnits> {
   const rows = await trx.selectFrom("task_units").select(["unit_id", "role"]).where("task_id", "=", taskId).orderBy("unit_id").execute();
   return {
     lead: rows.find((r) => r.role === "lead")?.unit_id ?? null,
@@ -293,13 +300,16 @@ export async function taskUnits(trx: Trx, taskId: number): Promise<{ lead: numbe
   };
 }
 
-export async function taskMetrics(trx: Trx, taskId: number) {
-  return trx
+/** The task's metrics that have a target, each with the value its reports reach (`reach(target, index)`, rounded). */
+export async function seriesMetrics(trx: Trx, taskId: number, reach: (target: number, index: number) => number): Promise<SeriesMetric[]> {
+  const rows = await trx
     .selectFrom("metrics")
-    .select(["id", "name", "unit", "target", "baseline", "aggregation"])
+    .select(["id", "name", "unit", "target", "aggregation"])
     .where("task_id", "=", taskId)
+    .where("target", "is not", null)
     .orderBy("id")
     .execute();
+  return rows.map((m, i) => ({ id: m.id, name: m.name, unit: m.unit, aggregation: m.aggregation, reach: Math.round(reach(m.target!, i)) }));
 }
 
 export async function setStatus(

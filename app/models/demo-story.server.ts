@@ -25,7 +25,7 @@ import {
   remarkAndReply,
   seededRandom,
   setStatus,
-  taskMetrics,
+  seriesMetrics,
   taskUnits,
   writeSeries,
   type DemoStoryInput,
@@ -66,21 +66,16 @@ async function liveLastYear(trx: Trx, input: DemoStoryInput, plan: Plan, writer:
     const lastWeek = applyDate ? weekKeyOf(applyDate) : yearEndWeek;
     const weeks = weeksBetween(weekKeyOf(start), lastWeek);
     const final = isCarried ? 62 + Math.floor(rand() * 20) : 100;
-    const metrics = (await taskMetrics(trx, task.id))
-      .filter((m) => m.target !== null)
-      .map((m, i) => {
-        // Most land above target, a few short; unfinished work clearly short.
-        const factor = isCarried ? 0.72 + rand() * 0.12 : (index + i) % 4 === 2 ? 0.9 + rand() * 0.07 : 1.02 + rand() * 0.14;
-        return { id: m.id, name: m.name, unit: m.unit, aggregation: m.aggregation, reach: Math.round(m.target! * factor) };
-      });
+    const metrics = await seriesMetrics(trx, task.id, (target, i) => {
+      // Most land above target, a few short; unfinished work clearly short.
+      const factor = isCarried ? 0.72 + rand() * 0.12 : (index + i) % 4 === 2 ? 0.9 + rand() * 0.07 : 1.02 + rand() * 0.14;
+      return target * factor;
+    });
     written += await writeSeries(
       trx,
+      task,
+      units,
       {
-        taskId: task.id,
-        title: task.title,
-        category: task.category,
-        leadUnitId: units.lead,
-        supportUnitIds: units.support,
         weeks,
         progress: progressCurve(weeks.length, final, rand),
         metrics,
@@ -247,24 +242,13 @@ async function liveThisYear(trx: Trx, input: StoryClock, planId: number, writer:
         final = Math.min(98, Math.max(1, expected + Math.round(rand() * 10 - 5)));
     }
     if (reportThisWeek && units.lead === silentUnit && weeks.at(-1) === thisWeek) leadSkips.add(weeks.length - 1);
-    const metrics = (await taskMetrics(trx, task.id))
-      .filter((m) => m.target !== null)
-      .map((m) => ({
-        id: m.id,
-        name: m.name,
-        unit: m.unit,
-        aggregation: m.aggregation,
-        // Figures follow the work: on time near the expected share of the target, behind when it lags.
-        reach: Math.round(m.target! * (final / 100) * (0.95 + rand() * 0.12)),
-      }));
+    // Figures follow the work: on time near the expected share of the target, behind when it lags.
+    const metrics = await seriesMetrics(trx, task.id, (target) => target * (final / 100) * (0.95 + rand() * 0.12));
     written += await writeSeries(
       trx,
+      task,
+      units,
       {
-        taskId: task.id,
-        title: task.title,
-        category: task.category,
-        leadUnitId: units.lead,
-        supportUnitIds: units.support,
         weeks,
         progress: progressCurve(weeks.length, Math.max(1, final), rand),
         metrics,

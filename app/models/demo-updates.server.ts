@@ -4,7 +4,7 @@
 // every week with metric values; supporting units skip some weeks, and one report per task
 // came in late, so 填报情况 has all three states to show. Marked is_demo and 【演示数据】.
 import type { Transaction } from "kysely";
-import type { Database } from "../../db/schema";
+import type { Database, NewMetricValue } from "../../db/schema";
 import { previousWeek, weekKeyOf, weekRange } from "~/lib/weeks";
 import { recordAudit } from "~/models/audit.server";
 
@@ -24,6 +24,61 @@ const NEXT_STEPS = [
   "对照序时进度查漏补缺，确保按期完成",
   "准备申请办结所需的佐证材料",
 ];
+
+export interface DemoUpdate {
+  taskId: number;
+  unitId: number;
+  authorId: number;
+  week: string;
+  body: string;
+  progress: number;
+  /** 下步计划 while the task is open; at 100% the update applies for 办结 instead. */
+  nextSteps: string;
+  /** 困难问题; one asks for coordination. */
+  blockers: string;
+  /** When it was saved (created and last updated). */
+  at: string;
+}
+
+/** Writes one demo 填报 and returns its id. */
+export async function insertDemoUpdate(trx: Transaction<Database>, update: DemoUpdate): Promise<number> {
+  const row = await trx
+    .insertInto("updates")
+    .values({
+      task_id: update.taskId,
+      unit_id: update.unitId,
+      author_id: update.authorId,
+      week: update.week,
+      body: update.body,
+      progress: update.progress,
+      next_steps: update.progress >= 100 ? "材料已齐备，申请办结。" : update.nextSteps,
+      blockers: update.blockers,
+      needs_coordination: update.blockers ? 1 : 0,
+      is_demo: 1,
+      created_at: update.at,
+      updated_at: update.at,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** A metric value reported with a demo 填报 (by its author, when it was saved). */
+export function demoMetricValue(
+  metricId: number,
+  value: number,
+  of: Pick<DemoUpdate, "unitId" | "week" | "authorId" | "at"> & { updateId: number },
+): NewMetricValue {
+  return {
+    metric_id: metricId,
+    unit_id: of.unitId,
+    week: of.week,
+    value,
+    update_id: of.updateId,
+    reported_by: of.authorId,
+    reported_at: of.at,
+  };
+}
 
 /** Friday 17:00 Shanghai of the week; late reports come the next Monday 09:30. */
 function reportedAt(week: string, late: boolean): string {
@@ -96,24 +151,17 @@ export async function postDemoUpdates(trx: Transaction<Database>, { planId, now 
         const progress = Math.max(0, finalProgress - step * (weeks.length - 1 - weekIndex));
         const at = reportedAt(week, isLead && weekIndex === lateWeekIndex);
         const needsHelp = isLead && task.status === "in_progress" && weekIndex === weeks.length - 1;
-        const update = await trx
-          .insertInto("updates")
-          .values({
-            task_id: task.id,
-            unit_id: unit.unit_id,
-            author_id: author,
-            week,
-            body: `${DEMO_MARK}围绕“${shortTitle}”，${isLead ? "" : "配合牵头单位"}${WORK_DONE[(taskIndex + weekIndex + unitIndex) % WORK_DONE.length]}。`,
-            progress,
-            next_steps: progress >= 100 ? "材料已齐备，申请办结。" : NEXT_STEPS[(taskIndex + weekIndex) % NEXT_STEPS.length],
-            blockers: needsHelp ? "部分商户配合度不高，整改推进较慢，需街道协调相关部门联合督办。" : "",
-            needs_coordination: needsHelp ? 1 : 0,
-            is_demo: 1,
-            created_at: at,
-            updated_at: at,
-          })
-          .returning("id")
-          .executeTakeFirstOrThrow();
+        const updateId = await insertDemoUpdate(trx, {
+          taskId: task.id,
+          unitId: unit.unit_id,
+          authorId: author,
+          week,
+          body: `${DEMO_MARK}围绕“${shortTitle}”，${isLead ? "" : "配合牵头单位"}${WORK_DONE[(taskIndex + weekIndex + unitIndex) % WORK_DONE.length]}。`,
+          progress,
+          nextSteps: NEXT_STEPS[(taskIndex + weekIndex) % NEXT_STEPS.length],
+          blockers: needsHelp ? "部分商户配合度不高，整改推进较慢，需街道协调相关部门联合督办。" : "",
+          at,
+        });
         written++;
         if (!isLead) continue;
         // Lead units report the task's figures: the first week carries the year so far.
@@ -125,15 +173,7 @@ export async function postDemoUpdates(trx: Transaction<Database>, { planId, now 
           const value = Math.round(total * (metric.aggregation === "sum" ? share : cumulative));
           await trx
             .insertInto("metric_values")
-            .values({
-              metric_id: metric.id,
-              unit_id: unit.unit_id,
-              week,
-              value,
-              update_id: update.id,
-              reported_by: author,
-              reported_at: at,
-            })
+            .values(demoMetricValue(metric.id, value, { unitId: unit.unit_id, week, updateId, authorId: author, at }))
             .execute();
         }
       }

@@ -20,6 +20,7 @@ import type { Actor } from "~/utils/permissions";
 import { recordAudit } from "~/models/audit.server";
 import { bumpChangeSeq } from "~/models/plans.server";
 import { taskSnapshot } from "~/routes/board/tasks.server";
+import { unitName, userName } from "~/models/names.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -50,20 +51,17 @@ export interface ExtensionAudit {
 function selectRequests(db: Db) {
   return db
     .selectFrom("task_extensions as e")
-    .leftJoin("users as applicant", "applicant.id", "e.requested_by")
-    .leftJoin("users as decider", "decider.id", "e.decided_by")
-    .leftJoin("units", "units.id", "e.unit_id")
-    .select([
+    .select((eb) => [
       "e.id",
       "e.task_id as taskId",
       "e.status",
       "e.old_due_date as oldDueDate",
       "e.requested_due_date as requestedDueDate",
       "e.reason",
-      "applicant.display_name as requestedBy",
-      "units.name as unit",
+      userName(eb, "e.requested_by").as("requestedBy"),
+      unitName(eb, "e.unit_id").as("unit"),
       "e.created_at as createdAt",
-      "decider.display_name as decidedBy",
+      userName(eb, "e.decided_by").as("decidedBy"),
       "e.decided_at as decidedAt",
       "e.decision_note as decisionNote",
     ]);

@@ -14,6 +14,7 @@ import { sendOverChannel, SEND_TIMEOUT_MS, type SendFunction } from "~/utils/cha
 import { can, type Actor } from "~/utils/permissions";
 import { openSecret } from "~/utils/secret-box.server";
 import { singleton } from "~/utils/singleton.server";
+import { unitName } from "~/models/names.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -267,14 +268,13 @@ export async function listOutbox(db: AppDatabase, filter: { status?: OutboxStatu
   const rows = await db
     .selectFrom("outbox")
     .leftJoin("delivery_channels", "delivery_channels.id", "outbox.channel_id")
-    .leftJoin("units", "units.id", "outbox.unit_id")
-    .select([
+    .select((eb) => [
       "outbox.id",
       "outbox.event",
       "outbox.channel_kind",
       "delivery_channels.name as channelName",
       "outbox.audience",
-      "units.name as unitName",
+      unitName(eb, "outbox.unit_id").as("unitName"),
       "outbox.title",
       "outbox.status",
       "outbox.attempts",

@@ -14,6 +14,7 @@ import { getPlan } from "~/models/plans.server";
 import { listInAppNotices, type InAppNotice } from "~/models/outbox.server";
 import { countPendingExtensions, listPendingExtensions, type PendingExtension } from "~/models/extensions.server";
 import { whileUnchanged } from "~/utils/while-unchanged.server";
+import { userName } from "~/models/names.server";
 
 const RECENT_DAYS = 30;
 
@@ -49,12 +50,11 @@ function sinceIso(now: Date, days: number): string {
   return new Date(now.getTime() - days * 86_400_000).toISOString();
 }
 
-/** What a TodoNote is read as: the comment, its author and its task. */
+/** What a TodoNote is read as: the comment and its task (its author's name is selected beside). */
 const NOTE_COLUMNS = [
   "comments.id",
   "comments.body",
   "comments.created_at as createdAt",
-  "users.display_name as author",
   "tasks.id as taskId",
   "tasks.code",
   "tasks.title",
@@ -76,8 +76,8 @@ async function unitUrges(db: AppDatabase, unitId: number, now: Date): Promise<(T
     .selectFrom("comments")
     .innerJoin("tasks", "tasks.id", "comments.task_id")
     .innerJoin("plans", "plans.id", "tasks.plan_id")
-    .innerJoin("users", "users.id", "comments.author_id")
     .select(NOTE_COLUMNS)
+    .select((eb) => userName(eb, "comments.author_id").$notNull().as("author"))
     .select("tasks.status")
     .select((eb) => eb.exists(unitUpdatesSince(eb, unitId)).as("reportedSince"))
     .where("comments.kind", "=", "urge")
@@ -94,8 +94,8 @@ async function unitMentions(db: AppDatabase, unitId: number, now: Date): Promise
     .selectFrom("comment_mentions")
     .innerJoin("comments", "comments.id", "comment_mentions.comment_id")
     .innerJoin("tasks", "tasks.id", "comments.task_id")
-    .innerJoin("users", "users.id", "comments.author_id")
     .select(NOTE_COLUMNS)
+    .select((eb) => userName(eb, "comments.author_id").$notNull().as("author"))
     .where("comment_mentions.unit_id", "=", unitId)
     .where("comments.created_at", ">", sinceIso(now, RECENT_DAYS))
     .orderBy("comments.created_at", "desc")
@@ -110,8 +110,8 @@ async function unitRejections(db: AppDatabase, unitId: number): Promise<TodoNote
     .innerJoin("tasks", "tasks.id", "comments.task_id")
     .innerJoin("plans", "plans.id", "tasks.plan_id")
     .innerJoin("task_units", (join) => join.onRef("task_units.task_id", "=", "tasks.id").on("task_units.unit_id", "=", unitId))
-    .innerJoin("users", "users.id", "comments.author_id")
     .select(NOTE_COLUMNS)
+    .select((eb) => userName(eb, "comments.author_id").$notNull().as("author"))
     .where("comments.kind", "=", "reject")
     .where("tasks.status", "in", ["in_progress", "not_started"])
     .where("plans.status", "=", "active")

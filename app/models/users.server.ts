@@ -18,12 +18,14 @@ export async function findUserByUsername(db: AppDatabase, username: string): Pro
   return db.selectFrom("users").selectAll().where("username", "=", username.trim().toLowerCase()).executeTakeFirst();
 }
 
-export async function listUsers(db: AppDatabase): Promise<UserSummary[]> {
+/** Users with their unit's name, the password hash left out. */
+async function userSummaries(db: AppDatabase, userId?: number): Promise<UserSummary[]> {
   const rows = await db
     .selectFrom("users")
     .leftJoin("units", "units.id", "users.unit_id")
     .selectAll("users")
     .select("units.name as unit_name")
+    .$if(userId != null, (qb) => qb.where("users.id", "=", userId!))
     .orderBy("users.disabled")
     .orderBy("users.role")
     .orderBy("users.username")
@@ -31,17 +33,12 @@ export async function listUsers(db: AppDatabase): Promise<UserSummary[]> {
   return rows.map(({ password_hash: _hash, ...rest }) => rest);
 }
 
+export function listUsers(db: AppDatabase): Promise<UserSummary[]> {
+  return userSummaries(db);
+}
+
 export async function getUserSummary(db: AppDatabase, userId: number): Promise<UserSummary | undefined> {
-  const row = await db
-    .selectFrom("users")
-    .leftJoin("units", "units.id", "users.unit_id")
-    .selectAll("users")
-    .select("units.name as unit_name")
-    .where("users.id", "=", userId)
-    .executeTakeFirst();
-  if (!row) return undefined;
-  const { password_hash: _hash, ...rest } = row;
-  return rest;
+  return (await userSummaries(db, userId))[0];
 }
 
 export interface NewUserInput {

@@ -8,6 +8,7 @@ import { getPlan, type PlanInfo } from "~/models/plans.server";
 import { getBoardCard } from "~/routes/board/cards.server";
 import { parseJson, taskSnapshot } from "~/routes/board/tasks.server";
 import { extensionHistoryText, type ExtensionAudit } from "~/models/extensions.server";
+import { userName } from "~/models/names.server";
 
 export interface HistoryEntry {
   id: number;
@@ -66,14 +67,13 @@ export async function getTaskDetail(db: AppDatabase, taskId: number, today: stri
 
   const audit = await db
     .selectFrom("audit_log")
-    .leftJoin("users", "users.id", "audit_log.actor_id")
-    .select([
+    .select((eb) => [
       "audit_log.id",
       "audit_log.action",
       "audit_log.before_json",
       "audit_log.after_json",
       "audit_log.created_at",
-      "users.display_name",
+      userName(eb, "audit_log.actor_id").as("display_name"),
     ])
     .where("audit_log.entity", "=", "task")
     .where("audit_log.entity_id", "=", String(taskId))
@@ -111,12 +111,11 @@ export async function getTaskDetail(db: AppDatabase, taskId: number, today: stri
   const updates = await db
     .selectFrom("updates")
     .innerJoin("units", "units.id", "updates.unit_id")
-    .innerJoin("users", "users.id", "updates.author_id")
-    .select([
+    .select((eb) => [
       "updates.id",
       "updates.week",
       "units.name as unit",
-      "users.display_name as author",
+      userName(eb, "updates.author_id").$notNull().as("author"),
       "updates.body",
       "updates.progress",
       "updates.blockers",

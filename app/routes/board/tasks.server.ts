@@ -15,6 +15,7 @@ import { recordAudit } from "~/models/audit.server";
 import { bumpChangeSeq } from "~/models/plans.server";
 import type { MetricRowInput } from "~/routes/board/task-forms.server";
 import { badRequest, conflict, notFound } from "~/lib/refusal";
+import { userName } from "~/models/names.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -23,9 +24,8 @@ type Db = Kysely<Database> | Transaction<Database>;
 export async function taskSnapshot(db: Db, taskId: number): Promise<TaskSnapshot | null> {
   const task = await db
     .selectFrom("tasks")
-    .leftJoin("users", "users.id", "tasks.lead_user_id")
     .selectAll("tasks")
-    .select("users.display_name as lead_user_name")
+    .select((eb) => userName(eb, "tasks.lead_user_id").as("lead_user_name"))
     .where("tasks.id", "=", taskId)
     .executeTakeFirst();
   if (!task) return null;

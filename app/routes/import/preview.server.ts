@@ -4,7 +4,15 @@ import { z } from "zod";
 import type { SummaryAnalysis } from "~/lib/import-analysis";
 import { ImportError, readSummaryFile, type SectionJson } from "~/lib/importer";
 import { MAX_IMPORT_TEXT_CHARS } from "~/lib/importer/errors";
-import { isYearBaseline, suggestUnits, WORK_AREAS, type MetricDraft, type PlanDraft, type TargetDraft } from "~/lib/plan-draft";
+import {
+  isYearBaseline,
+  standaloneMetric,
+  suggestUnits,
+  WORK_AREAS,
+  type MetricDraft,
+  type PlanDraft,
+  type TargetDraft,
+} from "~/lib/plan-draft";
 import type { ImportInput } from "~/routes/import/commit.server";
 
 export interface PreviewUnit {
@@ -248,8 +256,8 @@ export function readCommitChoice(
             .map((t) => ({
               name: t.name,
               unit: t.unit,
-              baseline: t.baselinePeriod === "全年" || t.aggregation === "latest" ? t.baseline : null,
-              baselinePeriod: t.baselinePeriod === "全年" || t.aggregation === "latest" ? t.baselinePeriod : null,
+              baseline: isYearBaseline(t) ? t.baseline : null,
+              baselinePeriod: isYearBaseline(t) ? t.baselinePeriod : null,
               target: t.target,
               direction: t.direction,
               aggregation: t.aggregation,
@@ -258,22 +266,7 @@ export function readCommitChoice(
             })),
         };
       }),
-      metrics: chosenMetrics.map((key) => {
-        const metric = knownMetrics.get(key)!;
-        return {
-          name: metric.name,
-          unit: metric.unit,
-          // 同比 compares equal periods: only a full-year figure is a baseline.
-          baseline: isYearBaseline(metric) ? metric.baseline : null,
-          baselinePeriod: isYearBaseline(metric) ? metric.baselinePeriod : null,
-          target: null,
-          direction: metric.direction,
-          aggregation: metric.aggregation,
-          category: metric.category,
-          sourceRef: metric.ref,
-          sourceSentence: metric.sentence,
-        };
-      }),
+      metrics: chosenMetrics.map((key) => standaloneMetric(knownMetrics.get(key)!)),
     }),
   };
 }

@@ -7,6 +7,7 @@ import { toDateKey } from "~/lib/weeks";
 import { getWeekMatrix } from "~/models/reports.server";
 import { type PlanInfo } from "~/models/plans.server";
 import {
+  latestWeekUpdates,
   type TaskState,
   loadTaskStates,
   type TaskUnitRow,
@@ -74,19 +75,7 @@ export async function loadLedger(db: AppDatabase, plan: PlanInfo, week: string, 
     getWeekMatrix(db, plan.id, week, now),
   ]);
   // Each unit's latest update per task (its latest week).
-  const latestUpdates = await db
-    .selectFrom("updates as u")
-    .innerJoin(
-      (eb) =>
-        eb
-          .selectFrom("updates as u2")
-          .innerJoin("tasks", "tasks.id", "u2.task_id")
-          .select((inner) => ["u2.task_id", "u2.unit_id", inner.fn.max("u2.week").as("week")])
-          .where("tasks.plan_id", "=", plan.id)
-          .groupBy(["u2.task_id", "u2.unit_id"])
-          .as("last"),
-      (join) => join.onRef("last.task_id", "=", "u.task_id").onRef("last.unit_id", "=", "u.unit_id").onRef("last.week", "=", "u.week"),
-    )
+  const latestUpdates = await latestWeekUpdates(db, plan.id, "unit")
     .innerJoin("units", "units.id", "u.unit_id")
     .select(["u.task_id", "u.unit_id", "units.name as unit_name", "u.week", "u.body", "u.blockers", "u.next_steps", "u.progress"])
     .orderBy("units.sort_order")

@@ -7,6 +7,7 @@ import { weekRange } from "~/lib/weeks";
 import { getPlan, type PlanInfo } from "~/models/plans.server";
 import { selectTasksWithLeader } from "~/models/task-queries.server";
 import { planWeeks, toMetric } from "~/routes/kpi/queries.server";
+import { userName } from "~/models/names.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -59,15 +60,14 @@ export async function getMetricDetail(db: Db, metricId: number, today: string): 
   const values = await db
     .selectFrom("metric_values as mv")
     .innerJoin("units", "units.id", "mv.unit_id")
-    .innerJoin("users", "users.id", "mv.reported_by")
-    .select([
+    .select((eb) => [
       "mv.id",
       "mv.unit_id",
       "units.name as unit_name",
       "units.sort_order",
       "mv.week",
       "mv.value",
-      "users.display_name as reported_by",
+      userName(eb, "mv.reported_by").$notNull().as("reported_by"),
       "mv.reported_at",
     ])
     .where("mv.metric_id", "=", metricId)

@@ -66,6 +66,29 @@ export interface TaskState {
   light: LightResult;
 }
 
+/**
+ * The plan's updates (`u`) of their task's latest reported week (`per` "task"), or of each unit's
+ * latest week on the task (`per` "unit"); several units may share a task's latest week.
+ */
+export function latestWeekUpdates(db: Db, planId: number, per: "task" | "unit") {
+  const perUnit = per === "unit";
+  return db.selectFrom("updates as u").innerJoin(
+    (eb) =>
+      eb
+        .selectFrom("updates as u2")
+        .innerJoin("tasks", "tasks.id", "u2.task_id")
+        .select((inner) => ["u2.task_id", inner.fn.max("u2.week").as("week")])
+        .$if(perUnit, (qb) => qb.select("u2.unit_id").groupBy("u2.unit_id"))
+        .where("tasks.plan_id", "=", planId)
+        .groupBy("u2.task_id")
+        .as("last"),
+    (join) => {
+      const sameWeek = join.onRef("last.task_id", "=", "u.task_id").onRef("last.week", "=", "u.week");
+      return perUnit ? sameWeek.onRef("last.unit_id", "=", "u.unit_id") : sameWeek;
+    },
+  );
+}
+
 /** The plan's tasks with their 督办灯, by the board's rules (latest 填报 gives the progress). */
 export async function loadTaskStates(db: Db, plan: PlanInfo, today: string): Promise<TaskState[]> {
   const tasks = await selectTasksWithLeader(db)
@@ -84,21 +107,7 @@ export async function loadTaskStates(db: Db, plan: PlanInfo, today: string): Pro
     .orderBy("tasks.id")
     .execute();
   // Each task's updates of its latest week; the one saved last gives the progress.
-  const latest = await db
-    .selectFrom("updates as u")
-    .innerJoin(
-      (eb) =>
-        eb
-          .selectFrom("updates as u2")
-          .innerJoin("tasks", "tasks.id", "u2.task_id")
-          .select((inner) => ["u2.task_id", inner.fn.max("u2.week").as("week")])
-          .where("tasks.plan_id", "=", plan.id)
-          .groupBy("u2.task_id")
-          .as("last"),
-      (join) => join.onRef("last.task_id", "=", "u.task_id").onRef("last.week", "=", "u.week"),
-    )
-    .select(["u.task_id", "u.week", "u.progress", "u.updated_at"])
-    .execute();
+  const latest = await latestWeekUpdates(db, plan.id, "task").select(["u.task_id", "u.week", "u.progress", "u.updated_at"]).execute();
   const latestByTask = new Map<number, (typeof latest)[number]>();
   for (const row of latest) {
     const current = latestByTask.get(row.task_id);

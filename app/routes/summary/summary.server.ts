@@ -26,6 +26,7 @@ import { loadPlanMetricsWithValues } from "~/models/metric-totals.server";
 import { planThresholds } from "~/models/plans.server";
 import { conflict, notFound } from "~/lib/refusal";
 import { outlineForWriter } from "~/routes/summary/outline.server";
+import { userName } from "~/models/names.server";
 
 type Db = AppDatabase | Transaction<Database>;
 
@@ -232,8 +233,7 @@ function toVersion(row: SummaryRow): SummaryVersion {
 function summaryQuery(db: Db, planId: number) {
   return db
     .selectFrom("summaries")
-    .leftJoin("users", "users.id", "summaries.author_id")
-    .select([
+    .select((eb) => [
       "summaries.id",
       "summaries.plan_id",
       "summaries.version",
@@ -241,7 +241,7 @@ function summaryQuery(db: Db, planId: number) {
       "summaries.content",
       "summaries.author_id",
       "summaries.created_at",
-      "users.display_name as author_name",
+      userName(eb, "summaries.author_id").as("author_name"),
     ])
     .where("summaries.plan_id", "=", planId);
 }

@@ -20,6 +20,7 @@ import {
   reportingUnitFor,
   closedReason,
 } from "~/routes/tasks.$taskId.update/updates.server";
+import { unitName } from "~/models/names.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -465,15 +466,14 @@ export async function listTaskAttachments(
   return db
     .selectFrom("attachments")
     .innerJoin("updates", "updates.id", "attachments.update_id")
-    .innerJoin("units", "units.id", "updates.unit_id")
-    .select([
+    .select((eb) => [
       "attachments.id",
       "attachments.update_id as updateId",
       "attachments.file_name as fileName",
       "attachments.size",
       "attachments.content_type as contentType",
       "updates.week",
-      "units.name as unitName",
+      unitName(eb, "updates.unit_id").$notNull().as("unitName"),
     ])
     .where("attachments.task_id", "=", taskId)
     .orderBy("updates.week", "desc")

@@ -8,6 +8,7 @@ import { mayEditUpdate, type UpdateFields } from "~/lib/updates";
 import { isWeekKey, weekKeyOf, weeksBetween } from "~/lib/weeks";
 import { can, type Actor } from "~/utils/permissions";
 import { badRequest, forbidden, notFound } from "~/lib/refusal";
+import { userName } from "~/models/names.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -182,9 +183,8 @@ export interface ExistingUpdate extends UpdateFields {
 export async function findUpdate(db: Db, taskId: number, unitId: number, week: string): Promise<ExistingUpdate | null> {
   const row = await db
     .selectFrom("updates")
-    .innerJoin("users", "users.id", "updates.author_id")
     .selectAll("updates")
-    .select("users.display_name as author_name")
+    .select((eb) => userName(eb, "updates.author_id").$notNull().as("author_name"))
     .where("updates.task_id", "=", taskId)
     .where("updates.unit_id", "=", unitId)
     .where("updates.week", "=", week)
