@@ -19,7 +19,8 @@ import { badRequest } from "~/lib/refusal";
 import { parseRowId } from "~/lib/row-id";
 import { formatDateTime } from "~/lib/weeks";
 import { getBriefing, issueBriefing, listBriefings, periodProblem } from "~/models/briefings.server";
-import { findPlanOfUrl, getPlan, listPlanYears, todayKey } from "~/models/plans.server";
+import { getPlan } from "~/models/plans.server";
+import { loadPlanPage } from "~/utils/plan-page.server";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { readForm, readIntent } from "~/utils/forms.server";
@@ -40,12 +41,7 @@ function choices(kind: PeriodKind, year: number, today: string): BriefingPeriod[
 }
 
 export async function loader(args: LoaderFunctionArgs) {
-  await requireUser(args, "urge");
-  const url = new URL(args.request.url);
-  const db = getDb();
-  const today = todayKey();
-  const plan = await findPlanOfUrl(db, url, today);
-  const years = await listPlanYears(db);
+  const { url, db, today, plan, years } = await loadPlanPage(args, "urge");
   if (!plan) return { plan: null, years, weeks: [], months: [], issues: [], shown: null, created: false };
   const issues = (await listBriefings(db, plan.id)).map((b) => ({
     id: b.id,
