@@ -60,8 +60,3 @@ export function NoPlanPage({
     </section>
   );
 }
-
-/** A plan page's document title: "2025年指标对比 · 年度重点工作看板", without the year when there is no plan. */
-export function planPageTitle(plan: { year: number } | null | undefined, page: string): string {
-  return `${plan ? `${plan.year}年` : ""}${page} · 年度重点工作看板`;
-}

@@ -25,13 +25,11 @@ import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { readForm, readIntent } from "~/utils/forms.server";
 import briefingStyles from "~/styles/briefings.css";
+import { SAME_ORIGIN_REFERRER } from "~/components/page-meta";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: briefingStyles }];
 
-export const meta: MetaFunction = () => [
-  { title: "督办通报 · 年度重点工作看板" },
-  { name: "referrer", content: "same-origin" }, // no-JS POSTs must carry Origin
-];
+export const meta: MetaFunction = () => [{ title: "督办通报 · 年度重点工作看板" }, SAME_ORIGIN_REFERRER];
 
 /** The plan's finished periods of a kind, newest first (up to the year's end). */
 function choices(kind: PeriodKind, year: number, today: string): BriefingPeriod[] {

@@ -17,11 +17,9 @@ import { loadPlanPage } from "~/utils/plan-page.server";
 import { YearPicker } from "~/components/year-picker";
 import { badRequest } from "~/lib/refusal";
 import { DataTable } from "~/components/data-table";
+import { SAME_ORIGIN_REFERRER } from "~/components/page-meta";
 
-export const meta: MetaFunction = () => [
-  { title: "填报情况 · 年度重点工作看板" },
-  { name: "referrer", content: "same-origin" }, // no-JS 催办 POSTs must carry Origin
-];
+export const meta: MetaFunction = () => [{ title: "填报情况 · 年度重点工作看板" }, SAME_ORIGIN_REFERRER];
 
 /** Weeks the matrix can show for a plan: from its first week to this week (newest first). */
 function planWeeks(year: number, now: Date): string[] {

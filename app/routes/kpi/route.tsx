@@ -10,7 +10,8 @@ import { MetricTable } from "~/routes/kpi/metric-table";
 import { Overview } from "~/routes/kpi/overview";
 import { FilterBar } from "~/routes/kpi/filter-bar";
 import { loadPlanPage } from "~/utils/plan-page.server";
-import { NoPlanPage, planPageTitle, YearPicker } from "~/components/year-picker";
+import { NoPlanPage, YearPicker } from "~/components/year-picker";
+import { planPageTitle } from "~/components/page-meta";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: kpiStyles }];
 

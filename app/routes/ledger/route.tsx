@@ -6,7 +6,8 @@ import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunctio
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { NoPlanPage, planPageTitle, YearPicker } from "~/components/year-picker";
+import { NoPlanPage, YearPicker } from "~/components/year-picker";
+import { planPageTitle } from "~/components/page-meta";
 import { parsePlanYear } from "~/lib/row-id";
 import { badRequest, forbidden, notFound } from "~/lib/refusal";
 import { findPlanAndYears, todayKey } from "~/models/plans.server";

@@ -16,7 +16,8 @@ import { DiffView, VersionsPanel } from "~/routes/summary/versions";
 import { GenerateForm, IntentForm } from "~/routes/summary/form-actions";
 import { parsePlanYear, parseRowId } from "~/lib/row-id";
 import { findPlanByYear, findSummaryPlan, listPlanYears } from "~/models/plans.server";
-import { planPageTitle, YearPicker } from "~/components/year-picker";
+import { YearPicker } from "~/components/year-picker";
+import { planPageTitle } from "~/components/page-meta";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: summaryStyles }];
 
