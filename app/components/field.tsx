@@ -60,6 +60,11 @@ export function namedOptions(rows: readonly { id: number; name: string }[]): Sel
   return rows.map((row) => ({ value: row.id, label: row.name }));
 }
 
+/** Choices for a SelectField from a list of codes and their Chinese labels (来源, 方向, 汇总方式). */
+export function labelledOptions<T extends string>(values: readonly T[], labels: Record<T, string>): SelectFieldProps["options"] {
+  return values.map((value) => ({ value, label: labels[value] }));
+}
+
 /**
  * A labelled <select> with its error message; `emptyLabel` adds a first "all" choice with an empty
  * value. Other select attributes (multiple, disabled, …) pass through to the <select>.

@@ -46,6 +46,14 @@ const str = (formData: FormData, name: string, max = 2000): string => {
   return value ?? "";
 };
 
+/** Several text fields at once, each cut off at its limit: `{ name: 200 }` → `{ name: "…" }`. */
+function texts<K extends string>(formData: FormData, limits: Record<K, number>): Record<K, string> {
+  return Object.fromEntries(Object.entries<number>(limits).map(([name, max]) => [name, str(formData, name, max)])) as Record<K, string>;
+}
+
+/** A channel's text fields, the same when it is added and when it is changed. */
+const CHANNEL_TEXTS = { name: 200, webhook: 1000, signSecret: 1000, emailTo: 2000 };
+
 const rowId = (formData: FormData, name: string): number => {
   const value = Number(str(formData, name, 20));
   if (!Number.isSafeInteger(value) || value <= 0) badRequest("请求内容有误，请刷新页面后重试。");
@@ -82,13 +90,9 @@ async function perform(
     }
     case "smtp":
       await saveSmtp(db, admin, {
-        host: str(formData, "host", 300),
-        port: str(formData, "port", 10),
+        ...texts(formData, { host: 300, port: 10, user: 300, password: 300, from: 300 }),
         secure: formData.get("secure") === "on",
-        user: str(formData, "user", 300),
-        password: str(formData, "password", 300),
         clearPassword: formData.get("clearPassword") === "on",
-        from: str(formData, "from", 300),
       });
       return { message: "已保存发信服务器设置。", channelId: null };
     case "addChannel": {
@@ -101,10 +105,7 @@ async function perform(
         audience: target === "leaders" ? "leaders" : "unit",
         unitId,
         kind: kind as (typeof KINDS)[number],
-        name: str(formData, "name", 200),
-        webhook: str(formData, "webhook", 1000),
-        signSecret: str(formData, "signSecret", 1000),
-        emailTo: str(formData, "emailTo", 2000),
+        ...texts(formData, CHANNEL_TEXTS),
       });
       return { message: "已添加推送渠道。可点击“发送测试消息”检查是否能收到。", channelId: id };
     }
@@ -113,12 +114,9 @@ async function perform(
       await updateChannel(db, admin, {
         channelId,
         version: rowId(formData, "version"),
-        name: str(formData, "name", 200),
+        ...texts(formData, CHANNEL_TEXTS),
         enabled: formData.get("enabled") === "on",
-        webhook: str(formData, "webhook", 1000),
-        signSecret: str(formData, "signSecret", 1000),
         clearSignSecret: formData.get("clearSignSecret") === "on",
-        emailTo: str(formData, "emailTo", 2000),
       });
       return { message: "已保存。", channelId };
     }

@@ -13,6 +13,7 @@ import {
 } from "@remix-run/react";
 import { MoveToForm } from "~/routes/board/card";
 import { LightBadge } from "~/routes/board/light-badge";
+import { DueDateFact } from "~/routes/board/due-date-fact";
 import { TaskActivity } from "~/routes/tasks.$taskId.update/task-activity";
 import { allowedTargets, cardUnitIds, MOVE_KIND_LABELS, ORIGIN_LABELS, STATUS_LABELS, type MoveKind } from "~/lib/board";
 import { formatNumber } from "~/lib/kpi";
@@ -30,7 +31,7 @@ import { can } from "~/utils/permissions";
 import { TaskPanel, TaskPanelError } from "~/routes/board/task-panel";
 import { todayKey } from "~/models/plans.server";
 import { forbidden, notFound } from "~/lib/refusal";
-import { extendedNote, extensionBlocker, mayApplyForExtension, mayDecideExtension } from "~/lib/extensions";
+import { extensionBlocker, mayApplyForExtension, mayDecideExtension } from "~/lib/extensions";
 import { listTaskExtensions } from "~/models/extensions.server";
 import { ExtensionSection, type ExtensionPanelData } from "~/routes/board/extension-section";
 import { taskIdParam } from "~/utils/task-params.server";
@@ -223,13 +224,7 @@ export default function TaskDetailPanel() {
           <dt>开始日期</dt>
           <dd>{card.startDate ? formatDate(card.startDate) : `${detail.plan.year}年1月1日（年初）`}</dd>
         </div>
-        <div>
-          <dt>完成时限</dt>
-          <dd>
-            {card.dueDate ? formatDate(card.dueDate) : "未设定"}
-            {card.originalDueDate ? <span className="task-extended">{extendedNote(card.originalDueDate, card.dueDate)}</span> : null}
-          </dd>
-        </div>
+        <DueDateFact card={card} />
         {detail.doneAt ? (
           <div>
             <dt>销号时间</dt>

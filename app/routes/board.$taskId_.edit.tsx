@@ -6,7 +6,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigate, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { FieldErrorLinks } from "~/components/error-summary";
-import { SelectField, fieldErrorsOf, namedOptions } from "~/components/field";
+import { SelectField, fieldErrorsOf, labelledOptions, namedOptions } from "~/components/field";
 import { TableHead } from "~/components/data-table";
 import { ORIGIN_LABELS, type TaskOrigin } from "~/lib/board";
 import { AGGREGATION_LABELS, DIRECTION_LABELS } from "~/lib/task-changes";
@@ -221,16 +221,12 @@ export default function EditTask() {
             />
             {fieldError("category")}
           </label>
-          <label className="field">
-            <span>来源</span>
-            <select name="origin" defaultValue={values.origin ?? task.origin}>
-              {ORIGINS.map((origin) => (
-                <option key={origin} value={origin}>
-                  {ORIGIN_LABELS[origin]}
-                </option>
-              ))}
-            </select>
-          </label>
+          <SelectField
+            name="origin"
+            label="来源"
+            defaultValue={values.origin ?? task.origin}
+            options={labelledOptions(ORIGINS, ORIGIN_LABELS)}
+          />
           <label className="field">
             <span>来源编号（如 四.5）</span>
             <input name="originRef" defaultValue={values.originRef ?? task.originRef ?? ""} maxLength={20} {...invalid("originRef")} />
@@ -307,26 +303,18 @@ export default function EditTask() {
                   <span>目标</span>
                   <input name="metricTarget" defaultValue={row.target} inputMode="decimal" />
                 </label>
-                <label className="field">
-                  <span>方向</span>
-                  <select name="metricDirection" defaultValue={row.direction}>
-                    {DIRECTIONS.map((d) => (
-                      <option key={d} value={d}>
-                        {DIRECTION_LABELS[d]}
-                      </option>
-                    ))}
-                  </select>
-                </label>
-                <label className="field">
-                  <span>汇总方式</span>
-                  <select name="metricAggregation" defaultValue={row.aggregation}>
-                    {AGGREGATIONS.map((a) => (
-                      <option key={a} value={a}>
-                        {AGGREGATION_LABELS[a]}
-                      </option>
-                    ))}
-                  </select>
-                </label>
+                <SelectField
+                  name="metricDirection"
+                  label="方向"
+                  defaultValue={row.direction}
+                  options={labelledOptions(DIRECTIONS, DIRECTION_LABELS)}
+                />
+                <SelectField
+                  name="metricAggregation"
+                  label="汇总方式"
+                  defaultValue={row.aggregation}
+                  options={labelledOptions(AGGREGATIONS, AGGREGATION_LABELS)}
+                />
               </div>
             ))}
           </div>

@@ -19,18 +19,17 @@ import { badRequest } from "~/lib/refusal";
 import { parseRowId } from "~/lib/row-id";
 import { formatDateTime } from "~/lib/weeks";
 import { getBriefing, issueBriefing, listBriefings, periodProblem } from "~/models/briefings.server";
-import { findPlanOfUrl, getPlan, listPlanYears, todayKey } from "~/models/plans.server";
+import { getPlan } from "~/models/plans.server";
+import { loadPlanPage } from "~/utils/plan-page.server";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { readForm, readIntent } from "~/utils/forms.server";
 import briefingStyles from "~/styles/briefings.css";
+import { SAME_ORIGIN_REFERRER } from "~/components/page-meta";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: briefingStyles }];
 
-export const meta: MetaFunction = () => [
-  { title: "督办通报 · 年度重点工作看板" },
-  { name: "referrer", content: "same-origin" }, // no-JS POSTs must carry Origin
-];
+export const meta: MetaFunction = () => [{ title: "督办通报 · 年度重点工作看板" }, SAME_ORIGIN_REFERRER];
 
 /** The plan's finished periods of a kind, newest first (up to the year's end). */
 function choices(kind: PeriodKind, year: number, today: string): BriefingPeriod[] {
@@ -40,12 +39,7 @@ function choices(kind: PeriodKind, year: number, today: string): BriefingPeriod[
 }
 
 export async function loader(args: LoaderFunctionArgs) {
-  await requireUser(args, "urge");
-  const url = new URL(args.request.url);
-  const db = getDb();
-  const today = todayKey();
-  const plan = await findPlanOfUrl(db, url, today);
-  const years = await listPlanYears(db);
+  const { url, db, today, plan, years } = await loadPlanPage(args, "urge");
   if (!plan) return { plan: null, years, weeks: [], months: [], issues: [], shown: null, created: false };
   const issues = (await listBriefings(db, plan.id)).map((b) => ({
     id: b.id,

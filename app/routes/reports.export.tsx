@@ -5,9 +5,7 @@ import { STATUS_LABELS } from "~/lib/board";
 import { CELL_STATUS_LABELS } from "~/lib/updates";
 import { formatDateTime, isWeekKey, weekKeyOf, weekLabel } from "~/lib/weeks";
 import { getWeekMatrix } from "~/models/reports.server";
-import { requireUser } from "~/utils/auth.server";
-import { getDb } from "~/utils/db.server";
-import { findPlanOfUrl, todayKey } from "~/models/plans.server";
+import { loadPlanPage } from "~/utils/plan-page.server";
 import { badRequest, notFound } from "~/lib/refusal";
 
 // Loaded with require on first use, not with import(): tsx (which runs the server) rewrites
@@ -16,11 +14,8 @@ import { badRequest, notFound } from "~/lib/refusal";
 const loadPackage = createRequire(import.meta.url);
 
 export async function loader(args: LoaderFunctionArgs) {
-  await requireUser(args, "urge");
-  const url = new URL(args.request.url);
-  const db = getDb();
   const now = new Date();
-  const plan = await findPlanOfUrl(db, url, todayKey(now));
+  const { url, db, plan } = await loadPlanPage(args, "urge", now);
   if (!plan) notFound("没有找到该年度计划。");
   const week = url.searchParams.get("week") ?? weekKeyOf(now);
   if (!isWeekKey(week) || week > weekKeyOf(now)) badRequest("周次无效，请回到填报情况页重新选择。");

@@ -13,15 +13,13 @@ import { MatrixUrgeAllSchema, MatrixUrgeSchema } from "~/routes/tasks.$taskId.up
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { parseForm, readForm, readIntent } from "~/utils/forms.server";
-import { findPlanOfUrl, listPlanYears, todayKey } from "~/models/plans.server";
+import { loadPlanPage } from "~/utils/plan-page.server";
 import { YearPicker } from "~/components/year-picker";
 import { badRequest } from "~/lib/refusal";
 import { DataTable } from "~/components/data-table";
+import { SAME_ORIGIN_REFERRER } from "~/components/page-meta";
 
-export const meta: MetaFunction = () => [
-  { title: "填报情况 · 年度重点工作看板" },
-  { name: "referrer", content: "same-origin" }, // no-JS 催办 POSTs must carry Origin
-];
+export const meta: MetaFunction = () => [{ title: "填报情况 · 年度重点工作看板" }, SAME_ORIGIN_REFERRER];
 
 /** Weeks the matrix can show for a plan: from its first week to this week (newest first). */
 function planWeeks(year: number, now: Date): string[] {
@@ -31,12 +29,8 @@ function planWeeks(year: number, now: Date): string[] {
 }
 
 export async function loader(args: LoaderFunctionArgs) {
-  await requireUser(args, "urge");
-  const url = new URL(args.request.url);
-  const db = getDb();
   const now = new Date();
-  const plan = await findPlanOfUrl(db, url, todayKey(now));
-  const years = await listPlanYears(db);
+  const { url, db, plan, years } = await loadPlanPage(args, "urge", now);
   if (!plan) return { plan: null, years, weeks: [] as string[], matrix: null, currentWeek: weekKeyOf(now) };
   const weeks = planWeeks(plan.year, now);
   const asked = url.searchParams.get("week") ?? "";

@@ -7,16 +7,14 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { formatDateTime } from "~/lib/weeks";
 import { postComment, urgeUnit } from "~/models/comments.server";
 import { CommentFormSchema, UrgeFormSchema } from "~/routes/tasks.$taskId.update/update-forms.server";
-import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
-import { parseForm, readForm, readIntent } from "~/utils/forms.server";
+import { parseForm } from "~/utils/forms.server";
 import { refusalOf } from "~/utils/http.server";
-import { taskBackPath, taskIdParam, taskPostPage } from "~/utils/task-params.server";
+import { taskPostPage } from "~/utils/task-params.server";
+import { readTaskPost } from "~/utils/task-post.server";
+import { SAME_ORIGIN_REFERRER } from "~/components/page-meta";
 
-export const meta: MetaFunction = () => [
-  { title: "评论与催办 · 年度重点工作看板" },
-  { name: "referrer", content: "same-origin" }, // no-JS POSTs must carry Origin
-];
+export const meta: MetaFunction = () => [{ title: "评论与催办 · 年度重点工作看板" }, SAME_ORIGIN_REFERRER];
 
 export async function loader(args: LoaderFunctionArgs) {
   // The thread lives on the card; this page only shows a refused comment or 催办.
@@ -28,12 +26,7 @@ export type CommentActionData =
   | { ok: false; intent: "comment" | "urge"; message: string; values: Record<string, string>; back: string };
 
 export async function action(args: ActionFunctionArgs) {
-  const user = await requireUser(args, "read");
-  const taskId = taskIdParam(args.params);
-  const formData = await readForm(args.request);
-  const intent = readIntent(formData, ["comment", "urge"] as const);
-  const back = taskBackPath(formData.get("back"), taskId);
-  const byFetcher = formData.get("fetcher") === "1";
+  const { user, taskId, formData, intent, back, byFetcher } = await readTaskPost(args, ["comment", "urge"]);
   const refuse = (status: number, message: string, values: Record<string, string>) =>
     data<CommentActionData>({ ok: false, intent, message, values, back }, { status });
 

@@ -6,17 +6,15 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { formatDate } from "~/lib/weeks";
 import { applyForExtension, decideExtension } from "~/models/extensions.server";
-import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
-import { parseForm, readForm, readIntent } from "~/utils/forms.server";
+import { parseForm } from "~/utils/forms.server";
 import { refusalOf } from "~/utils/http.server";
 import { ExtensionApplySchema, ExtensionDecideSchema } from "~/routes/board/extension-forms.server";
-import { taskBackPath, taskIdParam, taskPostPage } from "~/utils/task-params.server";
+import { taskPostPage } from "~/utils/task-params.server";
+import { readTaskPost } from "~/utils/task-post.server";
+import { SAME_ORIGIN_REFERRER } from "~/components/page-meta";
 
-export const meta: MetaFunction = () => [
-  { title: "延期申请 · 年度重点工作看板" },
-  { name: "referrer", content: "same-origin" }, // no-JS POSTs must carry Origin
-];
+export const meta: MetaFunction = () => [{ title: "延期申请 · 年度重点工作看板" }, SAME_ORIGIN_REFERRER];
 
 export async function loader(args: LoaderFunctionArgs) {
   // The requests live on the card; this page only shows a refused request.
@@ -30,12 +28,7 @@ export type ExtensionActionData =
 const INTENT_TITLES = { apply: "未能提交延期申请", approve: "未能批准延期", refuse: "未能处理延期申请" } as const;
 
 export async function action(args: ActionFunctionArgs) {
-  const user = await requireUser(args, "read");
-  const taskId = taskIdParam(args.params);
-  const formData = await readForm(args.request);
-  const intent = readIntent(formData, ["apply", "approve", "refuse"] as const);
-  const back = taskBackPath(formData.get("back"), taskId);
-  const byFetcher = formData.get("fetcher") === "1";
+  const { user, taskId, formData, intent, back, byFetcher } = await readTaskPost(args, ["apply", "approve", "refuse"]);
   const refuse = (status: number, message: string, field: string | null = null) =>
     data<ExtensionActionData>({ ok: false, intent, message, field, back }, { status });
 

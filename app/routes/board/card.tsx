@@ -4,8 +4,7 @@ import { memo } from "react";
 import { Form, Link } from "@remix-run/react";
 import { useDraggable } from "@dnd-kit/core";
 import { ORIGIN_LABELS, STATUS_LABELS, type BoardCard, type TaskStatus } from "~/lib/board";
-import { formatDateKey } from "~/lib/date-keys";
-import { extendedNote } from "~/lib/extensions";
+import { DueDateFact } from "~/routes/board/due-date-fact";
 import { LightBadge } from "~/routes/board/light-badge";
 import { MetricBars } from "~/routes/board/metric-bars";
 
@@ -59,13 +58,7 @@ export const CardBody = memo(function CardBody({ card, detailHref, pending = fal
           <dt>责任领导</dt>
           <dd>{card.leadUser?.name ?? "未指定"}</dd>
         </div>
-        <div>
-          <dt>完成时限</dt>
-          <dd>
-            {card.dueDate ? formatDateKey(card.dueDate) : "未设定"}
-            {card.originalDueDate ? <span className="task-extended">{extendedNote(card.originalDueDate, card.dueDate)}</span> : null}
-          </dd>
-        </div>
+        <DueDateFact card={card} />
       </dl>
       <div className="task-progress">
         <span className="task-progress-text">

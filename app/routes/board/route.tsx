@@ -13,32 +13,24 @@ import { boardSearch, COLUMN_LIMIT, groupIntoLanes, parseBoardFilters, withMoreO
 import { listBoardShared } from "~/routes/board/cards.server";
 import boardStyles from "~/styles/board.css";
 import { requireUser } from "~/utils/auth.server";
-import { getDb } from "~/utils/db.server";
 import { readForm, readIntent } from "~/utils/forms.server";
 import { can } from "~/utils/permissions";
 import { formatDateKey } from "~/lib/date-keys";
 import { BOARD_INTENTS, moveCard, moveCardByForm, quickAdd, saveThresholds } from "~/routes/board/actions.server";
-import { parsePlanYear } from "~/lib/row-id";
-import { findPlanAndYears, todayKey } from "~/models/plans.server";
+import { loadPlanPage } from "~/utils/plan-page.server";
 import { YearPicker } from "~/components/year-picker";
+import { planPageTitle } from "~/components/page-meta";
 import { yearOfDateKey } from "~/lib/plan-year";
 import { NewYearBanner, type NewYearBannerData } from "~/routes/board/new-year-banner";
 import { othersMoveNotes } from "~/lib/move-notes";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: boardStyles }];
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: `${data?.plan ? `${data.plan.year}年` : ""}看板 · 年度重点工作看板` },
-];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: planPageTitle(data?.plan, "看板") }];
 
 export async function loader(args: LoaderFunctionArgs) {
-  const user = await requireUser(args, "read");
-  const url = new URL(args.request.url);
-  const db = getDb();
-  const today = todayKey();
-  const requestedYear = parsePlanYear(url.searchParams.get("year"));
+  const { user, url, db, today, requestedYear, plan, years } = await loadPlanPage(args);
   const filters = parseBoardFilters(url.searchParams);
-  const { plan, years } = await findPlanAndYears(db, requestedYear, today);
   const actor = { id: user.id, role: user.role, unitId: user.unitId };
   const board = plan ? await listBoardShared(db, plan, { filters, today, viewState: args.context.checked?.viewState }) : null;
   const thisYear = yearOfDateKey(today);

@@ -5,30 +5,21 @@ import { GROUP_ROW_LIMIT, METRIC_LIGHT_LABELS, METRIC_LIGHT_ORDER, kpiSearch, pa
 import { formatDate, weekKeyOf, weekLabel } from "~/lib/weeks";
 import { loadKpiPageShared } from "~/routes/kpi/queries.server";
 import kpiStyles from "~/styles/kpi.css";
-import { requireUser } from "~/utils/auth.server";
-import { getDb } from "~/utils/db.server";
 import { can } from "~/utils/permissions";
 import { MetricTable } from "~/routes/kpi/metric-table";
 import { Overview } from "~/routes/kpi/overview";
 import { FilterBar } from "~/routes/kpi/filter-bar";
-import { findPlan, listPlanYears, todayKey } from "~/models/plans.server";
+import { loadPlanPage } from "~/utils/plan-page.server";
 import { NoPlanPage, YearPicker } from "~/components/year-picker";
+import { planPageTitle } from "~/components/page-meta";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: kpiStyles }];
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: `${data?.plan ? `${data.plan.year}年` : ""}指标对比 · 年度重点工作看板` },
-];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: planPageTitle(data?.plan, "指标对比") }];
 
 export async function loader(args: LoaderFunctionArgs) {
-  const user = await requireUser(args, "read");
-  const url = new URL(args.request.url);
-  const db = getDb();
-  const today = todayKey();
-  const yearParam = url.searchParams.get("year");
-  const requestedYear = yearParam && /^\d{4}$/.test(yearParam) ? Number(yearParam) : null;
+  const { user, url, db, today, requestedYear, plan, years } = await loadPlanPage(args);
   const filters = parseKpiFilters(url.searchParams);
-  const [plan, years] = await Promise.all([findPlan(db, requestedYear, today), listPlanYears(db)]);
   const page = plan ? await loadKpiPageShared(db, plan, filters, today) : null;
   return {
     plan: plan && { id: plan.id, year: plan.year, title: plan.title, organization: plan.organization },

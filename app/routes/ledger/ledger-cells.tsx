@@ -71,6 +71,13 @@ export function FormCell({
   );
 }
 
+/** Enter and Tab as in a spreadsheet: Enter goes down (Shift+Enter up), Tab to the next cell (Shift+Tab the previous). */
+export function enterTabStep(event: { key: string; shiftKey: boolean }): "up" | "down" | "next" | "previous" | null {
+  if (event.key === "Enter") return event.shiftKey ? "up" : "down";
+  if (event.key === "Tab") return event.shiftKey ? "previous" : "next";
+  return null;
+}
+
 export function CellEditor({
   field,
   editing,
@@ -111,12 +118,10 @@ export function CellEditor({
     event.stopPropagation();
     // An input method is composing: Enter picks its candidate, it must not save.
     if (event.nativeEvent.isComposing || event.keyCode === 229) return;
-    if (event.key === "Enter") {
+    const step = enterTabStep(event);
+    if (step) {
       event.preventDefault();
-      finish(event.shiftKey ? "up" : "down");
-    } else if (event.key === "Tab") {
-      event.preventDefault();
-      finish(event.shiftKey ? "previous" : "next");
+      finish(step);
     } else if (event.key === "Escape") {
       event.preventDefault();
       finish("cancel");

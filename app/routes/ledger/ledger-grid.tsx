@@ -9,7 +9,7 @@ import { Fragment, useEffect, useLayoutEffect, useRef, useState, type KeyboardEv
 import { LEDGER_COLUMNS, fieldText, type LedgerField, type LedgerRow } from "~/lib/ledger";
 import type { LedgerActionData } from "~/routes/ledger/actions.server";
 import { BulkBar } from "~/routes/ledger/bulk-bar";
-import { CellEditor, FormCell, type Editing, type Refs } from "~/routes/ledger/ledger-cells";
+import { CellEditor, enterTabStep, FormCell, type Editing, type Refs } from "~/routes/ledger/ledger-cells";
 
 const COLUMN_COUNT = LEDGER_COLUMNS.length;
 const FIRST_EDITABLE = LEDGER_COLUMNS.findIndex((c) => c.editable);
@@ -126,18 +126,16 @@ export function LedgerGrid({
       ArrowLeft: "left",
       ArrowRight: "right",
     };
+    const step = enterTabStep(event);
     if (moves[event.key] && !mod) {
       event.preventDefault();
       move(moves[event.key]);
-    } else if (event.key === "Tab") {
-      // Leaving the table from its first or last cell, as a browser would.
+    } else if (step) {
+      // Tab leaves the table from its first or last cell, as a browser would.
       const atEdge = event.shiftKey ? r === 0 && c <= FIRST_EDITABLE : r === rowCount - 1 && c >= COLUMN_COUNT - 2;
-      if (atEdge) return;
+      if (event.key === "Tab" && atEdge) return;
       event.preventDefault();
-      move(event.shiftKey ? "previous" : "next");
-    } else if (event.key === "Enter") {
-      event.preventDefault();
-      move(event.shiftKey ? "up" : "down");
+      move(step);
     } else if (event.key === "F2") {
       event.preventDefault();
       startEdit(null, "pick");

@@ -7,6 +7,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { useEffect, useRef } from "react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { NoPlanPage, YearPicker } from "~/components/year-picker";
+import { planPageTitle } from "~/components/page-meta";
 import { parsePlanYear } from "~/lib/row-id";
 import { badRequest, forbidden, notFound } from "~/lib/refusal";
 import { findPlanAndYears, todayKey } from "~/models/plans.server";
@@ -30,9 +31,7 @@ import { PreviewPanel } from "~/routes/ledger/preview-panel";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: ledgerStyles }];
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: `${data?.plan ? `${data.plan.year}年` : ""}计划台账 · 年度重点工作看板` },
-];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: planPageTitle(data?.plan, "计划台账") }];
 
 const INTENTS = ["cell", "row", "bulk", "paste-preview", "import-preview", "apply"] as const;
 

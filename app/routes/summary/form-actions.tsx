@@ -67,3 +67,22 @@ export function IntentForm({
     </Form>
   );
 }
+
+/**
+ * 生成 a year's summary draft: the first draft (`expectedVersion` 0), or a new version from the
+ * latest data over version `expectedVersion`, which asks first (the edits stay in the history).
+ */
+export function GenerateForm({ year, expectedVersion, className }: { year: number; expectedVersion: number; className: string }) {
+  const first = expectedVersion === 0;
+  return (
+    <IntentForm
+      intent="generate"
+      year={year}
+      fields={{ expectedVersion }}
+      label={first ? "生成总结草稿" : "按最新数据重新生成"}
+      pendingLabel="正在生成…"
+      className={className}
+      confirm={first ? undefined : "重新生成会按最新数据写出新版本，当前修改保留在历史版本中，可随时恢复。确定重新生成吗？"}
+    />
+  );
+}

@@ -13,16 +13,15 @@ import { can } from "~/utils/permissions";
 import { handleSummaryAction } from "~/routes/summary/actions.server";
 import { DocumentView } from "~/routes/summary/document-view";
 import { DiffView, VersionsPanel } from "~/routes/summary/versions";
-import { IntentForm } from "~/routes/summary/form-actions";
+import { GenerateForm, IntentForm } from "~/routes/summary/form-actions";
 import { parsePlanYear, parseRowId } from "~/lib/row-id";
 import { findPlanByYear, findSummaryPlan, listPlanYears } from "~/models/plans.server";
 import { YearPicker } from "~/components/year-picker";
+import { planPageTitle } from "~/components/page-meta";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: summaryStyles }];
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: `${data?.plan ? `${data.plan.year}年` : ""}总结草稿 · 年度重点工作看板` },
-];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: planPageTitle(data?.plan, "总结草稿") }];
 
 export async function loader(args: LoaderFunctionArgs) {
   const user = await requireUser(args, "read");
@@ -78,6 +77,13 @@ export async function action(args: ActionFunctionArgs) {
   return handleSummaryAction(user, formData);
 }
 
+/** The draft's downloads, in the toolbar's order: the .docx in 公文 layout, plain text, Markdown. */
+const EXPORT_FORMATS = [
+  ["docx", "Word 公文（.docx）"],
+  ["txt", "纯文本（.txt）"],
+  ["md", "Markdown（.md）"],
+] as const;
+
 export default function SummaryPage() {
   const { canEdit, years, plan, latest, versions, editKey, compare, nextPlanExists } = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
@@ -119,14 +125,7 @@ export default function SummaryPage() {
           {canEdit ? (
             <>
               <p>根据本年度的任务进展、指标完成情况和基层反映的困难问题，按上一年工作总结的结构生成初稿；生成后可逐段修改。</p>
-              <IntentForm
-                intent="generate"
-                year={plan.year}
-                fields={{ expectedVersion: 0 }}
-                label="生成总结草稿"
-                pendingLabel="正在生成…"
-                className="button primary"
-              />
+              <GenerateForm year={plan.year} expectedVersion={0} className="button primary" />
             </>
           ) : (
             <p>街道领导生成草稿后，这里会显示全文。</p>
@@ -137,26 +136,14 @@ export default function SummaryPage() {
           {canEdit ? (
             <div className="summary-toolbar no-print" role="group" aria-label="导出与操作">
               <span className="toolbar-label">导出：</span>
-              <a className="button secondary small" href={`${exportBase}/docx?year=${plan.year}`} download>
-                Word 公文（.docx）
-              </a>
-              <a className="button secondary small" href={`${exportBase}/txt?year=${plan.year}`} download>
-                纯文本（.txt）
-              </a>
-              <a className="button secondary small" href={`${exportBase}/md?year=${plan.year}`} download>
-                Markdown（.md）
-              </a>
+              {EXPORT_FORMATS.map(([format, label]) => (
+                <a key={format} className="button secondary small" href={`${exportBase}/${format}?year=${plan.year}`} download>
+                  {label}
+                </a>
+              ))}
               {
                 <span className="toolbar-actions">
-                  <IntentForm
-                    intent="generate"
-                    year={plan.year}
-                    fields={{ expectedVersion: latest.version }}
-                    label="按最新数据重新生成"
-                    pendingLabel="正在生成…"
-                    className="button secondary small"
-                    confirm="重新生成会按最新数据写出新版本，当前修改保留在历史版本中，可随时恢复。确定重新生成吗？"
-                  />
+                  <GenerateForm year={plan.year} expectedVersion={latest.version} className="button secondary small" />
                   {latest.status === "draft" ? (
                     <IntentForm
                       intent="finalize"

@@ -1,6 +1,6 @@
 // The summary's versions: the list with restore and compare, and the comparison of two versions.
 import { Form, Link } from "@remix-run/react";
-import type { LineChange, SectionDiff } from "~/lib/summary/diff";
+import type { LineChange, Piece, SectionDiff } from "~/lib/summary/diff";
 import { formatDateTime } from "~/lib/weeks";
 import { SelectField } from "~/components/field";
 
@@ -94,33 +94,22 @@ export function VersionsPanel({
   );
 }
 
+/** A run of text as the diff marks it: kept, inserted (<ins>) or deleted (<del>). */
+function Marked({ kind, text }: Piece) {
+  return kind === "added" ? <ins>{text}</ins> : kind === "removed" ? <del>{text}</del> : <span>{text}</span>;
+}
+
+const CHANGE_TAGS = { added: "新增", removed: "删除", changed: "修改" } as const;
+
 function ChangeLine({ change }: { change: LineChange }) {
   if (change.kind === "same") return <p className="diff-line diff-same">{change.text}</p>;
-  if (change.kind === "added")
-    return (
-      <p className="diff-line diff-added">
-        <span className="diff-tag">新增</span>
-        <ins>{change.text}</ins>
-      </p>
-    );
-  if (change.kind === "removed")
-    return (
-      <p className="diff-line diff-removed">
-        <span className="diff-tag">删除</span>
-        <del>{change.text}</del>
-      </p>
-    );
   return (
-    <p className="diff-line diff-changed">
-      <span className="diff-tag">修改</span>
-      {change.pieces.map((piece, index) =>
-        piece.kind === "same" ? (
-          <span key={index}>{piece.text}</span>
-        ) : piece.kind === "added" ? (
-          <ins key={index}>{piece.text}</ins>
-        ) : (
-          <del key={index}>{piece.text}</del>
-        ),
+    <p className={`diff-line diff-${change.kind}`}>
+      <span className="diff-tag">{CHANGE_TAGS[change.kind]}</span>
+      {change.kind === "changed" ? (
+        change.pieces.map((piece, index) => <Marked key={index} {...piece} />)
+      ) : (
+        <Marked kind={change.kind} text={change.text} />
       )}
     </p>
   );

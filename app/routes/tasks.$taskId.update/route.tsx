@@ -24,11 +24,11 @@ import { refusalOf } from "~/utils/http.server";
 import { badRequest } from "~/lib/refusal";
 import { taskBackPath, taskIdParam } from "~/utils/task-params.server";
 import { AttachmentLink } from "~/routes/tasks.$taskId.update/task-activity";
+import { SAME_ORIGIN_REFERRER } from "~/components/page-meta";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `填报进展 · ${data.form.task.code} ${data.form.task.title}` : "填报进展 · 年度重点工作看板" },
-  // helmet's Referrer-Policy: no-referrer makes a no-JS POST carry "Origin: null" (refused as CSRF).
-  { name: "referrer", content: "same-origin" },
+  SAME_ORIGIN_REFERRER,
 ];
 
 /** Where to return after saving: a path on this site, else the card's detail on the board. */
