@@ -17,7 +17,7 @@ import { todayKey } from "~/models/plans.server";
 import { countTodoReusing } from "~/models/todo.server";
 import { readViewState } from "~/models/view-state.server";
 import { readSessionToken, sessionCookie, validateSessionReusing } from "~/utils/session.server";
-import { whileUnchanged } from "~/utils/while-unchanged.server";
+import { generationToken, whileUnchanged } from "~/utils/while-unchanged.server";
 import { isHttpsRequest } from "~/utils/https.server";
 import { acceptsGzip } from "~/utils/render-output.server";
 import type { KeptPage, KeptPages } from "~/server/kept-pages";
@@ -86,8 +86,12 @@ export function conditionalViews({
       res.set(headers);
       // A document rendered under this tag before is sent again as it was (app/server/kept-pages.ts);
       // else the one about to render is kept. Single-fetch data (.data) is not kept.
-      if (req.method === "GET" && !req.path.endsWith(".data") && keptPages) {
-        const pageKey = `${tag}${acceptsGzip(req.get("accept-encoding") ?? null) ? ":gzip" : ""}`;
+      // The page is kept only while nothing at all was written since (the generation token): the tag
+      // is what the browser's own copy is checked against; a kept page is held to the stricter rule.
+      // PostgreSQL has no such token, so there nothing is kept.
+      const generation = keptPages && req.method === "GET" && !req.path.endsWith(".data") ? await generationToken(db(), scope) : null;
+      if (generation !== null && keptPages) {
+        const pageKey = `${tag}:${generation}${acceptsGzip(req.get("accept-encoding") ?? null) ? ":gzip" : ""}`;
         const kept = keptPages.get(pageKey);
         if (kept) {
           res.locals.userId = user.id;

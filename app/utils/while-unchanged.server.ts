@@ -20,7 +20,7 @@ const tokensByScope = new WeakMap<object, Promise<string | null>>();
  * is at least as new as the probe). A request that writes must not pass a scope: its later
  * reads must not be matched against a token taken before its own write.
  */
-function generationToken(db: AppDatabase, scope: object | undefined): Promise<string | null> {
+export function generationToken(db: AppDatabase, scope: object | undefined): Promise<string | null> {
   if (!scope) return dataGeneration(db) ?? Promise.resolve(null);
   let token = tokensByScope.get(scope);
   if (!token) {

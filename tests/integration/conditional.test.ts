@@ -90,6 +90,26 @@ describe("conditional requests for the pages left open", () => {
     expect(viewer.body).not.toBe(first.body);
   });
 
+  it("renders afresh after any write by another process, even one the tag does not name", async () => {
+    const first = await get("/kpi", "leader");
+    expect((await get("/kpi", "leader")).body).toBe(first.body);
+    // A plan edited behind the app's back (no change counter bumped): same tag, but not the same page.
+    const db = openDatabase(databasePath);
+    const plans = await db.selectFrom("plans").select(["id", "title"]).execute();
+    for (const plan of plans)
+      await db
+        .updateTable("plans")
+        .set({ title: `${plan.title}（改）` })
+        .where("id", "=", plan.id)
+        .execute();
+    const after = await get("/kpi", "leader");
+    expect(after.etag).toBe(first.etag);
+    expect(after.body).not.toBe(first.body);
+    expect(after.body).toContain("（改）");
+    for (const plan of plans) await db.updateTable("plans").set({ title: plan.title }).where("id", "=", plan.id).execute();
+    await db.destroy();
+  });
+
   it("answers in full again once the plan changed (a card moved)", async () => {
     const before = await get("/board/meeting", "leader");
     // Kept now: the page after the move must be rendered afresh, not sent again.
