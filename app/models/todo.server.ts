@@ -187,7 +187,6 @@ export async function getTodo(db: AppDatabase, actor: Actor, now: Date, today: s
   };
 }
 
-/** The nav badge: missing 填报 of my unit this week + 催办 not yet answered (+ 待验收 for leaders). */
 /**
  * countTodo, reused while the database is unchanged within the same minute (every page's
  * navigation shows it; what it counts changes with the data and, for 填报 due and 催办, the time).
@@ -197,6 +196,7 @@ export function countTodoReusing(db: AppDatabase, actor: Actor, now: Date, scope
   return whileUnchanged(db, key, () => countTodo(db, actor, now), scope);
 }
 
+/** The nav badge: missing 填报 of my unit this week + 催办 not yet answered (+ 待验收 for leaders). */
 export async function countTodo(db: AppDatabase, actor: Actor, now: Date): Promise<number> {
   if (actor.role === "viewer") return 0;
   if (actor.unitId == null) {
