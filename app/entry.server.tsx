@@ -6,6 +6,7 @@ import { renderToPipeableStream } from "react-dom/server";
 import { NonceProvider } from "~/utils/nonce";
 import { answerOf } from "~/utils/http.server";
 import { acceptsGzip, withoutNulBytes } from "~/utils/render-output.server";
+import { isKeptWhileUnchanged } from "~/utils/kept-page";
 
 const ABORT_DELAY = 5_000;
 const GZIP_FROM_BYTES = 1024;
@@ -46,8 +47,9 @@ export default function handleRequest(
           responseHeaders.append("Vary", "Accept-Encoding");
         }
         responseHeaders.set("Content-Length", String(document.length));
-        // A page that rendered in full and sets no cookie may be sent again under its tag.
-        if (responseStatusCode === 200 && !responseHeaders.has("Set-Cookie") && nonce) {
+        // A page that rendered in full, sets no cookie and shows nothing but what its key names
+        // may be sent again under it.
+        if (responseStatusCode === 200 && !responseHeaders.has("Set-Cookie") && nonce && keptWhileUnchanged(remixContext)) {
           loadContext.keepPage?.({
             body: document,
             contentType: "text/html; charset=utf-8",
@@ -88,6 +90,11 @@ export default function handleRequest(
     );
     const timer = setTimeout(abort, ABORT_DELAY);
   });
+}
+
+/** Every route of the page declares it shows only what a kept page's key names (app/utils/kept-page.ts). */
+function keptWhileUnchanged(context: EntryContext): boolean {
+  return context.staticHandlerContext.matches.every((match) => isKeptWhileUnchanged(context.routeModules[match.route.id]?.handle));
 }
 
 /**

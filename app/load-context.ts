@@ -17,10 +17,11 @@ export interface RequestContext {
   /** Tells the request log which user made the request. */
   setLoggedUser?: (userId: number) => void;
   /**
-   * What the conditional-request check (app/server/conditional.ts) already read for this GET of
-   * the board, meeting view or KPI page, so its loaders do not read it a second time.
+   * What the conditional-request check (app/server/conditional.ts) already read for this GET of a
+   * signed-in user's page, so its loaders do not read it a second time (the view state only for
+   * the board, meeting view and KPI page).
    */
-  checked?: { session: ValidatedSession; todoCount: number; viewState: unknown[] };
+  checked?: { session: ValidatedSession; todoCount: number; viewState?: unknown[] };
   /** Keeps this GET's rendered document under its tag, to be sent again (app/server/kept-pages.ts). */
   keepPage?: (page: KeptPage) => void;
 }

@@ -9,12 +9,16 @@ import { useNonce } from "~/utils/nonce";
 import { readOnlyScope } from "~/utils/while-unchanged.server";
 import appStyles from "~/styles/app.css";
 import updatesStyles from "~/styles/updates.css";
+import type { PageHandle } from "~/utils/kept-page";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: appStyles },
   { rel: "stylesheet", href: updatesStyles },
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
+
+// Shows only what the database holds for this user, address and date: may be kept (app/utils/kept-page.ts).
+export const handle: PageHandle = { keptWhileUnchanged: true };
 
 export const meta: MetaFunction = () => [{ title: "年度重点工作看板" }];
 

@@ -36,8 +36,12 @@ import { listTaskExtensions } from "~/models/extensions.server";
 import { ExtensionSection, type ExtensionPanelData } from "~/routes/board/extension-section";
 import { taskIdParam } from "~/utils/task-params.server";
 import { DataTable } from "~/components/data-table";
+import type { PageHandle } from "~/utils/kept-page";
 
 type Change = { field: string; before: string; after: string };
+
+// Shows only what the database holds for this user, address and date: may be kept (app/utils/kept-page.ts).
+export const handle: PageHandle = { keptWhileUnchanged: true };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.detail.card.code} ${data.detail.card.title} · 看板` : "重点工作 · 看板" },

@@ -14,8 +14,12 @@ import { MetricLightTag } from "~/routes/kpi/metric-table";
 import { todayKey } from "~/models/plans.server";
 import { notFound } from "~/lib/refusal";
 import { DataTable } from "~/components/data-table";
+import type { PageHandle } from "~/utils/kept-page";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: kpiStyles }];
+
+// Shows only what the database holds for this user, address and date: may be kept (app/utils/kept-page.ts).
+export const handle: PageHandle = { keptWhileUnchanged: true };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.detail.metric.name ?? "指标"} · 指标对比 · 年度重点工作看板` },

@@ -12,6 +12,10 @@ import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { can } from "~/utils/permissions";
 import { todayKey } from "~/models/plans.server";
+import type { PageHandle } from "~/utils/kept-page";
+
+// Shows only what the database holds for this user, address and date: may be kept (app/utils/kept-page.ts).
+export const handle: PageHandle = { keptWhileUnchanged: true };
 
 export const meta: MetaFunction = () => [{ title: "我的待办 · 年度重点工作看板" }];
 

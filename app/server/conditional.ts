@@ -8,6 +8,11 @@
 // is an empty 304 before Remix routes, loads or renders anything: a few small queries instead of
 // a page. A page that does render takes what was read here from the load context.
 //
+// Every other page a signed-in user opens (GET, a document) gets no tag, but the same key with
+// the database's generation may find it kept (app/server/kept-pages.ts): rendered before for the
+// same user, address and date while nothing at all was written since. Only pages whose every
+// route says it shows nothing but those (see app/utils/kept-page.ts) are ever kept.
+//
 // A write that changes what these pages show must bump the plan's change counter
 // (bumpChangeSeq) or be covered by the state below.
 import { createHash } from "node:crypto";
@@ -16,7 +21,7 @@ import type { AppDatabase } from "../../db/index";
 import { todayKey } from "~/models/plans.server";
 import { countTodoReusing } from "~/models/todo.server";
 import { readViewState } from "~/models/view-state.server";
-import { readSessionToken, sessionCookie, validateSessionReusing } from "~/utils/session.server";
+import { sessionCookie, sessionTokenOfCookieHeader, validateSessionReusing } from "~/utils/session.server";
 import { generationToken, whileUnchanged } from "~/utils/while-unchanged.server";
 import { isHttpsRequest } from "~/utils/https.server";
 import { acceptsGzip } from "~/utils/render-output.server";
@@ -24,6 +29,11 @@ import type { KeptPage, KeptPages } from "~/server/kept-pages";
 
 /** Paths (documents and their single-fetch .data) that answer 304 to a matching If-None-Match. */
 export const CONDITIONAL_PATHS = new Set(["/board", "/board.data", "/board/meeting", "/board/meeting.data", "/kpi", "/kpi.data"]);
+
+/** Sign-in and sign-out pages, files, and single-fetch data are never kept. */
+function mayBeKeptDocument(path: string): boolean {
+  return path !== "/login" && path !== "/logout" && !path.endsWith(".data") && !/\.[\w-]+$/.test(path);
+}
 
 /** The sorted query string, so the same view under reordered parameters has one tag. */
 function normalizedQuery(url: string): string {
@@ -37,6 +47,19 @@ export function viewTag(parts: unknown[]): string {
   return `W/"v-${createHash("sha256").update(JSON.stringify(parts)).digest("base64url").slice(0, 27)}"`;
 }
 
+/** Only a page that rendered (200) may be revalidated; a redirect or an error is not. */
+function untagUnlessRendered(res: Response) {
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: Response, ...args: Parameters<Response["writeHead"]>) {
+    const status = typeof args[0] === "number" ? args[0] : this.statusCode;
+    if (status !== 200) {
+      this.removeHeader("ETag");
+      this.setHeader("Cache-Control", "no-store");
+    }
+    return writeHead.apply(this, args);
+  } as Response["writeHead"];
+}
+
 export function conditionalViews({
   db,
   buildVersion,
@@ -48,9 +71,11 @@ export function conditionalViews({
   keptPages?: KeptPages;
 }): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
-    if ((req.method !== "GET" && req.method !== "HEAD") || !CONDITIONAL_PATHS.has(req.path)) return next();
+    if (req.method !== "GET" && req.method !== "HEAD") return next();
+    const conditional = CONDITIONAL_PATHS.has(req.path);
+    if (!conditional && !(keptPages && req.method === "GET" && mayBeKeptDocument(req.path))) return next();
     try {
-      const token = readSessionToken({ headers: new Headers({ cookie: req.get("cookie") ?? "" }) } as unknown as globalThis.Request);
+      const token = sessionTokenOfCookieHeader(req.headers.cookie);
       if (!token) return next();
       // One generation probe for this request (res.locals is its scope): a GET writes nothing.
       const scope = res.locals;
@@ -62,8 +87,7 @@ export function conditionalViews({
       if (user.must_change_password) return next();
       // The shell's 我的待办 badge (填报 due, 催办, 退回, 待验收, 延期申请): the same count the root loader shows.
       const todoCount = await countTodoReusing(db(), { id: user.id, role: user.role, unitId: user.unit_id }, new Date(), scope);
-      const viewState = await whileUnchanged(db(), "viewState", () => readViewState(db()), scope);
-      const tag = viewTag([
+      const parts = [
         buildVersion,
         req.path,
         normalizedQuery(req.originalUrl),
@@ -73,19 +97,24 @@ export function conditionalViews({
         user.display_name,
         todayKey(),
         todoCount,
-        viewState,
-      ]);
-      const headers = { ETag: tag, "Cache-Control": "private, no-cache", Vary: "Cookie" };
-      const asked = req.get("if-none-match");
-      if (asked && asked.split(",").some((t) => t.trim() === tag)) {
-        // No body and no new CSP nonce: the browser keeps the page (and its headers) it has.
-        res.locals.userId = user.id;
-        res.status(304).set(headers).end();
-        return;
+      ];
+      // Only the pages that answer 304 need the tag to name what they show: for any other, the
+      // generation below (any write at all) is what decides whether a kept copy still holds.
+      const viewState = conditional ? await whileUnchanged(db(), "viewState", () => readViewState(db()), scope) : undefined;
+      const tag = viewTag(conditional ? [...parts, viewState] : parts);
+      if (conditional) {
+        const headers = { ETag: tag, "Cache-Control": "private, no-cache", Vary: "Cookie" };
+        const asked = req.get("if-none-match");
+        if (asked && asked.split(",").some((t) => t.trim() === tag)) {
+          // No body and no new CSP nonce: the browser keeps the page (and its headers) it has.
+          res.locals.userId = user.id;
+          res.status(304).set(headers).end();
+          return;
+        }
+        res.set(headers);
       }
-      res.set(headers);
       // A document rendered under this tag before is sent again as it was (app/server/kept-pages.ts);
-      // else the one about to render is kept. Single-fetch data (.data) is not kept.
+      // else the one about to render may be kept. Single-fetch data (.data) is not kept.
       // The page is kept only while nothing at all was written since (the generation token): the tag
       // is what the browser's own copy is checked against; a kept page is held to the stricter rule.
       // PostgreSQL has no such token, so there nothing is kept.
@@ -103,16 +132,7 @@ export function conditionalViews({
       }
       // The page's loaders take these from here (the renewed cookie is already on the answer).
       res.locals.checked = { session: { ...session, renewed: false }, todoCount, viewState };
-      // Only a page that rendered (200) may be kept and revalidated; a redirect or error is not.
-      const writeHead = res.writeHead;
-      res.writeHead = function (this: Response, ...args: Parameters<Response["writeHead"]>) {
-        const status = typeof args[0] === "number" ? args[0] : this.statusCode;
-        if (status !== 200) {
-          this.removeHeader("ETag");
-          this.setHeader("Cache-Control", "no-store");
-        }
-        return writeHead.apply(this, args);
-      } as Response["writeHead"];
+      if (conditional) untagUnlessRendered(res);
       next();
     } catch (error) {
       next(error);

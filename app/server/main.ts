@@ -108,7 +108,6 @@ async function serve(bootstrap: Awaited<ReturnType<typeof prepareDatabase>> | nu
   app.set("trust proxy", process.env.TRUST_PROXY === "1" ? 1 : false);
 
   app.use((req, res, next) => {
-    res.locals.cspNonce = randomBytes(16).toString("base64");
     res.locals.requestId = randomUUID();
     res.setHeader("X-Request-Id", res.locals.requestId);
     const started = process.hrtime.bigint();
@@ -131,6 +130,11 @@ async function serve(bootstrap: Awaited<ReturnType<typeof prepareDatabase>> | nu
   });
   // Before helmet: a 304 carries no new CSP nonce, so the browser keeps the page's own.
   app.use(conditionalViews({ db: getDb, buildVersion: build.assets.version, keptPages: new KeptPages(KEPT_PAGES_BYTES) }));
+  // A kept page brings the nonce its scripts were rendered with; any other answer gets a new one.
+  app.use((_req, res, next) => {
+    res.locals.cspNonce ??= randomBytes(16).toString("base64");
+    next();
+  });
 
   app.use(
     helmet({
@@ -165,6 +169,20 @@ async function serve(bootstrap: Awaited<ReturnType<typeof prepareDatabase>> | nu
   });
   app.use(refuseCrossSiteWrites);
   app.use(remixGuards());
+  // A document kept under the same tag (see conditionalViews), with this answer's security
+  // headers. Before compression: the body is already as the client takes it.
+  app.use((_req, res, next) => {
+    const kept = res.locals.keptPage as KeptPage | undefined;
+    if (!kept) return next();
+    res.status(200).setHeader("Content-Type", kept.contentType);
+    if (kept.contentEncoding) {
+      res.setHeader("Content-Encoding", kept.contentEncoding);
+      res.append("Vary", "Accept-Encoding");
+    }
+    res.setHeader("Content-Length", kept.body.length);
+    res.end(kept.body);
+  });
+
   // Assets are built once and cached for a year: compress them well. Pages and data are made
   // per request: the fastest levels (on the board's page, gzip 1 takes half the time of the
   // default 6 for ~15% more bytes, brotli 1 a sixth of the default 4 for ~20% more). Documents
@@ -183,19 +201,6 @@ async function serve(bootstrap: Awaited<ReturnType<typeof prepareDatabase>> | nu
   // Only a path that names a file can be one in public/ (saves a stat() per page request).
   const publicFiles = express.static("public", { maxAge: "1h" });
   app.use((req, res, next) => (/\.[\w-]+$/.test(req.path) ? publicFiles(req, res, next) : next()));
-
-  // A document kept under the same tag (see conditionalViews), with this answer's security headers.
-  app.use((_req, res, next) => {
-    const kept = res.locals.keptPage as KeptPage | undefined;
-    if (!kept) return next();
-    res.status(200).setHeader("Content-Type", kept.contentType);
-    if (kept.contentEncoding) {
-      res.setHeader("Content-Encoding", kept.contentEncoding);
-      res.append("Vary", "Accept-Encoding");
-    }
-    res.setHeader("Content-Length", kept.body.length);
-    res.end(kept.body);
-  });
 
   app.all(
     "*",

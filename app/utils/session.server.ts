@@ -128,7 +128,11 @@ export function blankSessionCookie(https: boolean): string {
 }
 
 export function readSessionToken(request: Request): string | null {
-  const header = request.headers.get("Cookie");
+  return sessionTokenOfCookieHeader(request.headers.get("Cookie"));
+}
+
+/** The same, from a Cookie header as the HTTP server hands it over (no Fetch Request built). */
+export function sessionTokenOfCookieHeader(header: string | null | undefined): string | null {
   if (!header) return null;
   for (const part of header.split(";")) {
     const eq = part.indexOf("=");

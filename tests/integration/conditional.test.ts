@@ -23,7 +23,7 @@ describe("conditional requests for the pages left open", () => {
     const server = await startBuiltServer({ databasePath, env: { DEMO_PASSWORD: PASSWORD, WEB_CONCURRENCY: "1" }, ready: "已启动" });
     child = server.child;
     url = server.url;
-    for (const username of ["leader", "viewer"]) {
+    for (const username of ["leader", "viewer", "admin"]) {
       const login = await fetch(`${url}/login`, {
         method: "POST",
         redirect: "manual",
@@ -88,6 +88,28 @@ describe("conditional requests for the pages left open", () => {
     const viewer = await get("/kpi", "viewer");
     expect(viewer.etag).not.toBe(first.etag);
     expect(viewer.body).not.toBe(first.body);
+  });
+
+  it("keeps other pages only when every route of them says it shows nothing but the database", async () => {
+    // 我的待办 and the password page opted in (app/utils/kept-page.ts): sent again as rendered,
+    // with the nonce their scripts carry, but with no tag (they do not answer 304).
+    for (const path of ["/todo", "/settings/password"]) {
+      const first = await get(path, "leader");
+      const again = await get(path, "leader");
+      expect(first.status).toBe(200);
+      expect(again.body).toBe(first.body);
+      expect(again.etag).toBeNull();
+      const nonce = /'nonce-([^']+)'/.exec(again.headers.get("content-security-policy") ?? "")?.[1];
+      expect(again.body).toContain(`nonce="${nonce}"`);
+      expect((await get(path, "viewer")).body).not.toBe(first.body);
+    }
+    // A user's admin page counts failed logins of the last 15 minutes: a time window, never kept.
+    const db = openDatabase(databasePath);
+    const viewer = await db.selectFrom("users").select("id").where("username", "=", "viewer").executeTakeFirstOrThrow();
+    await db.destroy();
+    const first = await get(`/admin/users/${viewer.id}`, "admin");
+    expect(first.status).toBe(200);
+    expect((await get(`/admin/users/${viewer.id}`, "admin")).body).not.toBe(first.body);
   });
 
   it("renders afresh after any write by another process, even one the tag does not name", async () => {

@@ -23,8 +23,12 @@ import { planPageTitle } from "~/components/page-meta";
 import { yearOfDateKey } from "~/lib/plan-year";
 import { NewYearBanner, type NewYearBannerData } from "~/routes/board/new-year-banner";
 import { othersMoveNotes } from "~/lib/move-notes";
+import type { PageHandle } from "~/utils/kept-page";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: boardStyles }];
+
+// Shows only what the database holds for this user, address and date: may be kept (app/utils/kept-page.ts).
+export const handle: PageHandle = { keptWhileUnchanged: true };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: planPageTitle(data?.plan, "看板") }];
 
