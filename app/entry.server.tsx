@@ -29,6 +29,9 @@ export default function handleRequest(
     let settled = false;
     const chunks: Uint8Array[] = [];
     const sink = new Writable({
+      // React aborts a render whose destination closes; this one closes only after the whole page
+      // was taken, and the abort would only build an error nobody sees.
+      emitClose: false,
       write(chunk: Buffer, _encoding, callback) {
         chunks.push(withoutNulBytes(chunk));
         callback();

@@ -112,6 +112,9 @@ test("drag with the mouse: the card moves at once, persists, and the move costs 
 });
 
 test("drag with the keyboard only on the whole board, announced in Chinese", async ({ page }) => {
+  // Two browsers, a task created and handed over, then several keyboard drags: ~20 s on an idle
+  // machine, which a busy CI machine can push past the default 30 s.
+  test.slow();
   const problems = watchConsole(page);
   await login(page, "secretary"); // 东晟社区: a task of her unit
   const leader = await page.context().browser()!.newContext();
