@@ -21,6 +21,7 @@ import { recordAudit } from "~/models/audit.server";
 import { bumpChangeSeq } from "~/models/plans.server";
 import { taskSnapshot } from "~/routes/board/tasks.server";
 import { unitName, userName } from "~/models/names.server";
+import { selectTasksWithPlan } from "~/models/task-relations.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -109,9 +110,7 @@ export async function countPendingExtensions(db: AppDatabase): Promise<number> {
 }
 
 async function loadTask(trx: Db, taskId: number) {
-  const task = await trx
-    .selectFrom("tasks")
-    .innerJoin("plans", "plans.id", "tasks.plan_id")
+  const task = await selectTasksWithPlan(trx)
     .leftJoin("task_units", (join) => join.onRef("task_units.task_id", "=", "tasks.id").on("task_units.role", "=", "lead"))
     .select([
       "tasks.id",

@@ -4,6 +4,7 @@ import type { AppDatabase } from "../../db/index";
 import type { TaskStatus } from "../../db/schema";
 import { cellStatus, URGE_INTERVAL_HOURS, type CellStatus } from "~/lib/updates";
 import { toDateKey, weekKeyOf, weekRange } from "~/lib/weeks";
+import { selectTasksWithPlan } from "~/models/task-relations.server";
 
 export interface WeekCell {
   taskId: number;
@@ -44,9 +45,7 @@ async function expectedTasks(db: AppDatabase, planIds: number[], week: string, n
   if (planIds.length === 0) return [];
   const { end } = weekRange(week);
   const sunday = toDateKey(new Date(end.getTime() - 1));
-  const rows = await db
-    .selectFrom("tasks")
-    .innerJoin("plans", "plans.id", "tasks.plan_id")
+  const rows = await selectTasksWithPlan(db)
     .select([
       "tasks.id",
       "tasks.code",

@@ -9,6 +9,7 @@ import { isWeekKey, weekKeyOf, weeksBetween } from "~/lib/weeks";
 import { can, type Actor } from "~/utils/permissions";
 import { badRequest, forbidden, notFound } from "~/lib/refusal";
 import { userName } from "~/models/names.server";
+import { selectTasksWithPlan } from "~/models/task-relations.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -66,9 +67,7 @@ export async function getUpdateTask(
   | null
 >;
 export async function getUpdateTask(db: Db, taskId: number, valuesOf?: { unitId: number; week: string }) {
-  const rows = await db
-    .selectFrom("tasks")
-    .innerJoin("plans", "plans.id", "tasks.plan_id")
+  const rows = await selectTasksWithPlan(db)
     .leftJoin("task_units", "task_units.task_id", "tasks.id")
     .leftJoin("units", "units.id", "task_units.unit_id")
     .select([
