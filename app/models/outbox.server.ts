@@ -184,11 +184,14 @@ async function recordOutcome(
   return ok ? "sent" : status === "failed" ? "failed" : "retrying";
 }
 
+/** Outbox rows with the channel they go to (its columns null when the channel was deleted). */
+function selectOutboxWithChannel(db: AppDatabase) {
+  return db.selectFrom("outbox").leftJoin("delivery_channels", "delivery_channels.id", "outbox.channel_id");
+}
+
 /** What one row is sent to, with its secrets opened (or the reason it cannot be sent). */
 async function targetOf(db: AppDatabase, id: number, settings: Map<string, string>) {
-  const row = await db
-    .selectFrom("outbox")
-    .leftJoin("delivery_channels", "delivery_channels.id", "outbox.channel_id")
+  const row = await selectOutboxWithChannel(db)
     .select([
       "outbox.title",
       "outbox.body",
@@ -265,9 +268,7 @@ export interface OutboxEntry {
 export const OUTBOX_PAGE_SIZE = 100;
 
 export async function listOutbox(db: AppDatabase, filter: { status?: OutboxStatus | null } = {}): Promise<OutboxEntry[]> {
-  const rows = await db
-    .selectFrom("outbox")
-    .leftJoin("delivery_channels", "delivery_channels.id", "outbox.channel_id")
+  const rows = await selectOutboxWithChannel(db)
     .select((eb) => [
       "outbox.id",
       "outbox.event",

@@ -341,11 +341,14 @@ export async function getPostContext(
   return { task: task, week, unitId: unitId, previousProgress: previous };
 }
 
+/** 佐证材料 with the 填报 each belongs to (its task, unit and week); callers add `.select` and `.where`. */
+export function selectAttachmentsWithUpdate(db: Db) {
+  return db.selectFrom("attachments").innerJoin("updates", "updates.id", "attachments.update_id");
+}
+
 /** How many 佐证材料 the unit's 填报 of the week already has (0 when there is none yet). */
 export async function countUpdateAttachments(db: AppDatabase, taskId: number, unitId: number, week: string): Promise<number> {
-  const row = await db
-    .selectFrom("attachments")
-    .innerJoin("updates", "updates.id", "attachments.update_id")
+  const row = await selectAttachmentsWithUpdate(db)
     .select((eb) => eb.fn.countAll<number>().as("n"))
     .where("updates.task_id", "=", taskId)
     .where("updates.unit_id", "=", unitId)
