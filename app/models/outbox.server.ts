@@ -9,7 +9,7 @@ import type { Audience, Database, OutboxChannelKind, OutboxStatus } from "../../
 import { MAX_ATTEMPTS, retryDelayMs, type Message } from "~/lib/notify";
 import { badRequest, forbidden, notFound } from "~/lib/refusal";
 import { recordAudit } from "~/models/audit.server";
-import { readSettings, smtpSettingsOf } from "~/models/notify-settings.server";
+import { readSettings, requireChannel, smtpSettingsOf } from "~/models/notify-settings.server";
 import { sendOverChannel, SEND_TIMEOUT_MS, type SendFunction } from "~/utils/channel-senders.server";
 import { can, type Actor } from "~/utils/permissions";
 import { openSecret } from "~/utils/secret-box.server";
@@ -384,12 +384,7 @@ export async function enqueueTestMessage(
 ): Promise<void> {
   if (!can(actor, "admin")) forbidden("只有系统管理员可以测试推送渠道。");
   await db.transaction().execute(async (trx) => {
-    const channel = await trx
-      .selectFrom("delivery_channels")
-      .select(["id", "kind", "audience", "unit_id", "enabled"])
-      .where("id", "=", channelId)
-      .executeTakeFirst();
-    if (!channel) notFound("没有找到这个推送渠道，它可能已被删除。");
+    const channel = await requireChannel(trx, channelId);
     if (channel.enabled !== 1) badRequest("这个推送渠道已停用，请先启用再测试。");
     const at = now.toISOString();
     await trx
