@@ -5,6 +5,7 @@ import { cellStatus, URGE_INTERVAL_HOURS, type CellStatus } from "~/lib/updates"
 import { weekKeyOf } from "~/lib/weeks";
 import { can, type Actor } from "~/utils/permissions";
 import { listTaskComments, type TaskComment } from "~/models/comments.server";
+import { listWeekUpdates } from "~/models/reports.server";
 import { listTaskUnits, selectTasksWithPlan } from "~/models/task-relations.server";
 import { listTaskAttachments } from "~/routes/tasks.$taskId.update/save-update.server";
 
@@ -38,12 +39,7 @@ export async function getTaskActivity(db: AppDatabase, actor: Actor, taskId: num
   const week = weekKeyOf(now);
   const open = task.status !== "done" && task.planStatus === "active";
   const units = await listTaskUnits(db, taskId);
-  const updates = await db
-    .selectFrom("updates")
-    .select(["unit_id", "created_at", "progress"])
-    .where("task_id", "=", taskId)
-    .where("week", "=", week)
-    .execute();
+  const updates = await listWeekUpdates(db, [taskId], week);
   const since = new Date(now.getTime() - URGE_INTERVAL_HOURS * 3600_000).toISOString();
   const recentUrges = await db
     .selectFrom("comments")
