@@ -3,7 +3,7 @@
 // issue (same number, same text); a new one takes the next number of the plan's year.
 // The Monday schedule (issue 21b) calls issueBriefing for last week and pushes
 // briefingMarkdown(content) to the channels.
-import type { Kysely, Transaction } from "kysely";
+import type { InferResult, Kysely, Transaction } from "kysely";
 import type { Database } from "../../db/schema";
 import {
   buildBriefing,
@@ -26,6 +26,7 @@ import { leadUnitName, selectTasksWithLeader } from "~/models/task-queries.serve
 import { weekCells } from "~/models/reports.server";
 import { issuerOf } from "~/routes/summary/summary.server";
 import { userName } from "~/models/names.server";
+import { selectApprovedExtensions } from "~/models/extensions.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -125,9 +126,7 @@ export async function loadBriefingInput(
     };
   });
 
-  const approvals = await db
-    .selectFrom("task_extensions")
-    .innerJoin("tasks", "tasks.id", "task_extensions.task_id")
+  const approvals = await selectApprovedExtensions(db, plan.id)
     .select((eb) => [
       "tasks.id",
       "tasks.code",
@@ -137,8 +136,6 @@ export async function loadBriefingInput(
       "task_extensions.requested_due_date",
       "task_extensions.decided_at",
     ])
-    .where("tasks.plan_id", "=", plan.id)
-    .where("task_extensions.status", "=", "approved")
     .where("task_extensions.decided_at", ">=", startInstant)
     .where("task_extensions.decided_at", "<", endInstant)
     .execute();
@@ -296,21 +293,15 @@ export async function issueBriefingIn(
   return { briefing: (await getBriefing(trx, id))!, created: !existing };
 }
 
-export async function getBriefing(db: Db, id: number): Promise<IssuedBriefing | null> {
-  const row = await db
+/** Issued 通报 as stored, with the issuer's name; `toIssuedBriefing` reads a row. */
+function selectBriefings(db: Db) {
+  return db
     .selectFrom("briefings")
-    .select((eb) => [
-      "briefings.id",
-      "briefings.number",
-      "briefings.period_kind",
-      "briefings.period_key",
-      "briefings.issued_at",
-      "briefings.content",
-      userName(eb, "briefings.issued_by").as("display_name"),
-    ])
-    .where("briefings.id", "=", id)
-    .executeTakeFirst();
-  if (!row) return null;
+    .selectAll("briefings")
+    .select((eb) => userName(eb, "briefings.issued_by").as("display_name"));
+}
+
+function toIssuedBriefing(row: InferResult<ReturnType<typeof selectBriefings>>[number]): IssuedBriefing {
   return {
     id: row.id,
     number: row.number,
@@ -322,14 +313,17 @@ export async function getBriefing(db: Db, id: number): Promise<IssuedBriefing | 
   };
 }
 
+export async function getBriefing(db: Db, id: number): Promise<IssuedBriefing | null> {
+  const row = await selectBriefings(db).where("briefings.id", "=", id).executeTakeFirst();
+  return row ? toIssuedBriefing(row) : null;
+}
+
 export async function requireBriefing(db: Db, id: number): Promise<IssuedBriefing> {
   return (await getBriefing(db, id)) ?? notFound("没有找到这期督办通报。");
 }
 
 /** A plan's issued 通报, newest number first. */
 export async function listBriefings(db: Db, planId: number): Promise<IssuedBriefing[]> {
-  const rows = await db.selectFrom("briefings").select("id").where("plan_id", "=", planId).orderBy("number", "desc").execute();
-  const all: IssuedBriefing[] = [];
-  for (const row of rows) all.push((await getBriefing(db, row.id))!);
-  return all;
+  const rows = await selectBriefings(db).where("briefings.plan_id", "=", planId).orderBy("briefings.number", "desc").execute();
+  return rows.map(toIssuedBriefing);
 }

@@ -11,6 +11,7 @@ import { badRequest, forbidden, notFound } from "~/lib/refusal";
 import { outboxWritten } from "~/models/outbox.server";
 import { enqueueUrge } from "~/models/urge-messages.server";
 import { unitName, userName } from "~/models/names.server";
+import { selectTasksWithPlan } from "~/models/task-relations.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -62,9 +63,7 @@ export async function listTaskComments(db: AppDatabase, taskId: number): Promise
 /** The day a task starts: its start date, else its plan's 1 January ("YYYY-MM-DD"). */
 async function taskStartDates(db: Db, taskIds: number[]): Promise<Map<number, string>> {
   if (taskIds.length === 0) return new Map();
-  const rows = await db
-    .selectFrom("tasks")
-    .innerJoin("plans", "plans.id", "tasks.plan_id")
+  const rows = await selectTasksWithPlan(db)
     .select(["tasks.id", "tasks.start_date", "plans.year"])
     .where("tasks.id", "in", taskIds)
     .execute();

@@ -21,6 +21,7 @@ import { recordAudit } from "~/models/audit.server";
 import { bumpChangeSeq } from "~/models/plans.server";
 import { taskSnapshot } from "~/routes/board/tasks.server";
 import { unitName, userName } from "~/models/names.server";
+import { selectTasksWithPlan } from "~/models/task-relations.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -109,9 +110,7 @@ export async function countPendingExtensions(db: AppDatabase): Promise<number> {
 }
 
 async function loadTask(trx: Db, taskId: number) {
-  const task = await trx
-    .selectFrom("tasks")
-    .innerJoin("plans", "plans.id", "tasks.plan_id")
+  const task = await selectTasksWithPlan(trx)
     .leftJoin("task_units", (join) => join.onRef("task_units.task_id", "=", "tasks.id").on("task_units.role", "=", "lead"))
     .select([
       "tasks.id",
@@ -286,17 +285,22 @@ export function extensionHistoryText(
   return { text: `批准延期：完成时限由${from}延至${to}`, reason: after?.note || undefined, reasonLabel: "审批意见" };
 }
 
+/** The approved requests of a plan's tasks, joined with the tasks; callers add `.select` and any further `.where`. */
+export function selectApprovedExtensions(db: Db, planId: number) {
+  return db
+    .selectFrom("task_extensions")
+    .innerJoin("tasks", "tasks.id", "task_extensions.task_id")
+    .where("tasks.plan_id", "=", planId)
+    .where("task_extensions.status", "=", "approved");
+}
+
 /** Approved requests per task of a plan: the count and the first 完成时限 (for the 工作台账 and the summary). */
 export async function approvedExtensionsByTask(
   db: Db,
   planId: number,
 ): Promise<Map<number, { count: number; originalDueDate: string | null }>> {
-  const rows = await db
-    .selectFrom("task_extensions")
-    .innerJoin("tasks", "tasks.id", "task_extensions.task_id")
+  const rows = await selectApprovedExtensions(db, planId)
     .select(["task_extensions.task_id", "task_extensions.old_due_date", "task_extensions.decided_at"])
-    .where("tasks.plan_id", "=", planId)
-    .where("task_extensions.status", "=", "approved")
     .orderBy("task_extensions.decided_at")
     .orderBy("task_extensions.id")
     .execute();

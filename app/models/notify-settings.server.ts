@@ -215,14 +215,25 @@ function checkName(value: string): string {
   return name;
 }
 
-export interface NewChannelInput {
-  audience: Audience;
-  unitId: number | null;
-  kind: ChannelKind;
+/** A delivery channel by id, or a 404 refusal (another admin may have deleted it). */
+export async function requireChannel(db: Db, channelId: number) {
+  const channel = await db.selectFrom("delivery_channels").selectAll().where("id", "=", channelId).executeTakeFirst();
+  if (!channel) notFound("没有找到这个推送渠道，它可能已被删除。");
+  return channel;
+}
+
+/** What the channel form posts, for a new channel and an edit alike (an edit keeps what is left empty). */
+interface ChannelFields {
   name: string;
   webhook: string;
   signSecret: string;
   emailTo: string;
+}
+
+export interface NewChannelInput extends ChannelFields {
+  audience: Audience;
+  unitId: number | null;
+  kind: ChannelKind;
 }
 
 export async function createChannel(db: AppDatabase, actor: Actor, input: NewChannelInput, now: Date = new Date()): Promise<number> {
@@ -290,24 +301,18 @@ export async function createChannel(db: AppDatabase, actor: Actor, input: NewCha
   });
 }
 
-export interface ChannelChange {
+export interface ChannelChange extends ChannelFields {
   channelId: number;
   version: number;
-  name: string;
   enabled: boolean;
-  /** Empty: keep the stored one. */
-  webhook: string;
-  signSecret: string;
   clearSignSecret: boolean;
-  emailTo: string;
 }
 
 export async function updateChannel(db: AppDatabase, actor: Actor, change: ChannelChange, now: Date = new Date()): Promise<void> {
   requireAdmin(actor);
   const name = checkName(change.name);
   await db.transaction().execute(async (trx) => {
-    const before = await trx.selectFrom("delivery_channels").selectAll().where("id", "=", change.channelId).executeTakeFirst();
-    if (!before) notFound("没有找到这个推送渠道，它可能已被删除。");
+    const before = await requireChannel(trx, change.channelId);
     if (before.version !== change.version) conflict("这个推送渠道已被他人修改，请刷新页面后再试。");
     const update: Updateable<Database["delivery_channels"]> = {
       name,
@@ -350,12 +355,8 @@ export async function updateChannel(db: AppDatabase, actor: Actor, change: Chann
 export async function deleteChannel(db: AppDatabase, actor: Actor, channelId: number, now: Date = new Date()): Promise<void> {
   requireAdmin(actor);
   await db.transaction().execute(async (trx) => {
-    const before = await trx
-      .selectFrom("delivery_channels")
-      .select(["id", "name", "kind", "audience", "unit_id"])
-      .where("id", "=", channelId)
-      .executeTakeFirst();
-    if (!before) notFound("没有找到这个推送渠道，它可能已被删除。");
+    const { id, name, kind, audience, unit_id } = await requireChannel(trx, channelId);
+    const before = { id, name, kind, audience, unit_id };
     // Messages still waiting for it would only fail: they are marked so, with the reason.
     await trx
       .updateTable("outbox")

@@ -9,7 +9,7 @@ import type { Audience, Database, OutboxChannelKind, OutboxStatus } from "../../
 import { MAX_ATTEMPTS, retryDelayMs, type Message } from "~/lib/notify";
 import { badRequest, forbidden, notFound } from "~/lib/refusal";
 import { recordAudit } from "~/models/audit.server";
-import { readSettings, smtpSettingsOf } from "~/models/notify-settings.server";
+import { readSettings, requireChannel, smtpSettingsOf } from "~/models/notify-settings.server";
 import { sendOverChannel, SEND_TIMEOUT_MS, type SendFunction } from "~/utils/channel-senders.server";
 import { can, type Actor } from "~/utils/permissions";
 import { openSecret } from "~/utils/secret-box.server";
@@ -184,11 +184,14 @@ async function recordOutcome(
   return ok ? "sent" : status === "failed" ? "failed" : "retrying";
 }
 
+/** Outbox rows with the channel they go to (its columns null when the channel was deleted). */
+function selectOutboxWithChannel(db: AppDatabase) {
+  return db.selectFrom("outbox").leftJoin("delivery_channels", "delivery_channels.id", "outbox.channel_id");
+}
+
 /** What one row is sent to, with its secrets opened (or the reason it cannot be sent). */
 async function targetOf(db: AppDatabase, id: number, settings: Map<string, string>) {
-  const row = await db
-    .selectFrom("outbox")
-    .leftJoin("delivery_channels", "delivery_channels.id", "outbox.channel_id")
+  const row = await selectOutboxWithChannel(db)
     .select([
       "outbox.title",
       "outbox.body",
@@ -265,9 +268,7 @@ export interface OutboxEntry {
 export const OUTBOX_PAGE_SIZE = 100;
 
 export async function listOutbox(db: AppDatabase, filter: { status?: OutboxStatus | null } = {}): Promise<OutboxEntry[]> {
-  const rows = await db
-    .selectFrom("outbox")
-    .leftJoin("delivery_channels", "delivery_channels.id", "outbox.channel_id")
+  const rows = await selectOutboxWithChannel(db)
     .select((eb) => [
       "outbox.id",
       "outbox.event",
@@ -383,12 +384,7 @@ export async function enqueueTestMessage(
 ): Promise<void> {
   if (!can(actor, "admin")) forbidden("只有系统管理员可以测试推送渠道。");
   await db.transaction().execute(async (trx) => {
-    const channel = await trx
-      .selectFrom("delivery_channels")
-      .select(["id", "kind", "audience", "unit_id", "enabled"])
-      .where("id", "=", channelId)
-      .executeTakeFirst();
-    if (!channel) notFound("没有找到这个推送渠道，它可能已被删除。");
+    const channel = await requireChannel(trx, channelId);
     if (channel.enabled !== 1) badRequest("这个推送渠道已停用，请先启用再测试。");
     const at = now.toISOString();
     await trx

@@ -4,6 +4,7 @@ import type { AppDatabase } from "../../db/index";
 import type { TaskStatus } from "../../db/schema";
 import { cellStatus, URGE_INTERVAL_HOURS, type CellStatus } from "~/lib/updates";
 import { toDateKey, weekKeyOf, weekRange } from "~/lib/weeks";
+import { selectTasksWithPlan } from "~/models/task-relations.server";
 
 export interface WeekCell {
   taskId: number;
@@ -44,9 +45,7 @@ async function expectedTasks(db: AppDatabase, planIds: number[], week: string, n
   if (planIds.length === 0) return [];
   const { end } = weekRange(week);
   const sunday = toDateKey(new Date(end.getTime() - 1));
-  const rows = await db
-    .selectFrom("tasks")
-    .innerJoin("plans", "plans.id", "tasks.plan_id")
+  const rows = await selectTasksWithPlan(db)
     .select([
       "tasks.id",
       "tasks.code",
@@ -76,6 +75,16 @@ async function expectedTasks(db: AppDatabase, planIds: number[], week: string, n
   });
 }
 
+/** The 填报 of these tasks in the week: who reported (task × unit), when, and the progress given. */
+export function listWeekUpdates(db: AppDatabase, taskIds: number[], week: string) {
+  return db
+    .selectFrom("updates")
+    .select(["task_id", "unit_id", "created_at", "progress"])
+    .where("week", "=", week)
+    .where("task_id", "in", taskIds)
+    .execute();
+}
+
 /** Every expected cell of the week with its status and latest 催办. Optionally only one unit's. */
 export async function weekCells(
   db: AppDatabase,
@@ -96,12 +105,7 @@ export async function weekCells(
     .orderBy("task_units.role")
     .orderBy("units.sort_order")
     .execute();
-  const updates = await db
-    .selectFrom("updates")
-    .select(["task_id", "unit_id", "created_at", "progress"])
-    .where("week", "=", week)
-    .where("task_id", "in", taskIds)
-    .execute();
+  const updates = await listWeekUpdates(db, taskIds, week);
   const urges = await db
     .selectFrom("comments")
     .select(["task_id", "target_unit_id", (eb) => eb.fn.max("created_at").as("last")])

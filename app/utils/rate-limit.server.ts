@@ -14,13 +14,13 @@ import type { AppDatabase } from "../../db/index";
 import type { Database } from "../../db/schema";
 import { PasswordChecksBusy, verifyPasswordQueued } from "~/utils/password.server";
 
-export const LOGIN_WINDOW_MS = 15 * 60 * 1000;
+const LOGIN_WINDOW_MS = 15 * 60 * 1000;
 /** Failures of one account from one address before delays start. */
 export const MAX_FAILURES_PER_ACCOUNT = 5;
 /** Failures from one address (any accounts) before delays start. */
-export const MAX_FAILURES_PER_ADDRESS = 30;
+const MAX_FAILURES_PER_ADDRESS = 30;
 /** Failures of one account from all addresses together before delays start. */
-export const MAX_FAILURES_PER_ACCOUNT_ANYWHERE = 20;
+const MAX_FAILURES_PER_ACCOUNT_ANYWHERE = 20;
 
 export interface DelayPolicy {
   /** Failures within the window that cost nothing. */

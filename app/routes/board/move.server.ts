@@ -11,6 +11,7 @@ import type { Actor } from "~/utils/permissions";
 import { recordAudit } from "~/models/audit.server";
 import { bumpChangeSeq, planThresholds, type PlanInfo } from "~/models/plans.server";
 import { badRequest, conflict, forbidden, notFound } from "~/lib/refusal";
+import { selectTasksWithPlan } from "~/models/task-relations.server";
 
 export type MovePlace = { kind: "between"; beforeId: number | null; afterId: number | null } | { kind: "top" } | { kind: "bottom" };
 
@@ -98,9 +99,7 @@ export async function moveTask(db: AppDatabase, actor: Actor, input: MoveInput):
   const edge =
     place.kind === "top" ? "top" : place.kind === "bottom" || (place.beforeId == null && place.afterId == null) ? "bottom" : null;
   return db.transaction().execute(async (trx) => {
-    const task = await trx
-      .selectFrom("tasks")
-      .innerJoin("plans", "plans.id", "tasks.plan_id")
+    const task = await selectTasksWithPlan(trx)
       .select([
         "tasks.id",
         "tasks.plan_id",

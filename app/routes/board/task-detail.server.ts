@@ -67,14 +67,8 @@ export async function getTaskDetail(db: AppDatabase, taskId: number, today: stri
 
   const audit = await db
     .selectFrom("audit_log")
-    .select((eb) => [
-      "audit_log.id",
-      "audit_log.action",
-      "audit_log.before_json",
-      "audit_log.after_json",
-      "audit_log.created_at",
-      userName(eb, "audit_log.actor_id").as("display_name"),
-    ])
+    .selectAll("audit_log")
+    .select((eb) => userName(eb, "audit_log.actor_id").as("display_name"))
     .where("audit_log.entity", "=", "task")
     .where("audit_log.entity_id", "=", String(taskId))
     .orderBy("audit_log.created_at", "desc")

@@ -16,6 +16,7 @@ import { bumpChangeSeq } from "~/models/plans.server";
 import type { MetricRowInput } from "~/routes/board/task-forms.server";
 import { badRequest, conflict, notFound } from "~/lib/refusal";
 import { userName } from "~/models/names.server";
+import { listTaskUnits, selectTasksWithPlan } from "~/models/task-relations.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -29,14 +30,7 @@ export async function taskSnapshot(db: Db, taskId: number): Promise<TaskSnapshot
     .where("tasks.id", "=", taskId)
     .executeTakeFirst();
   if (!task) return null;
-  const units = await db
-    .selectFrom("task_units")
-    .innerJoin("units", "units.id", "task_units.unit_id")
-    .select(["task_units.unit_id as id", "units.name", "task_units.role"])
-    .where("task_units.task_id", "=", taskId)
-    .orderBy("units.sort_order")
-    .orderBy("units.id")
-    .execute();
+  const units = await listTaskUnits(db, taskId);
   const metrics = await db
     .selectFrom("metrics")
     .select(["id", "name", "unit", "baseline", "target", "direction", "aggregation"])
@@ -444,9 +438,7 @@ export async function deleteTask(db: AppDatabase, actor: Actor, taskId: number, 
 
 /** Plan id and code of a task, for routes that need to know where it belongs. */
 export async function findTaskPlan(db: AppDatabase, taskId: number): Promise<{ planId: number; year: number; code: string } | null> {
-  const row = await db
-    .selectFrom("tasks")
-    .innerJoin("plans", "plans.id", "tasks.plan_id")
+  const row = await selectTasksWithPlan(db)
     .select(["tasks.plan_id as planId", "plans.year", "tasks.code"])
     .where("tasks.id", "=", taskId)
     .executeTakeFirst();

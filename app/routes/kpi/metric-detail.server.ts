@@ -8,6 +8,7 @@ import { getPlan, type PlanInfo } from "~/models/plans.server";
 import { selectTasksWithLeader } from "~/models/task-queries.server";
 import { planWeeks, toMetric } from "~/routes/kpi/queries.server";
 import { userName } from "~/models/names.server";
+import { listTaskUnits } from "~/models/task-relations.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -47,16 +48,7 @@ export async function getMetricDetail(db: Db, metricId: number, today: string): 
   const plan = await getPlan(db, row.plan_id);
   if (!plan) return null;
   const task = row.task_id != null ? await selectTasksWithLeader(db).where("tasks.id", "=", row.task_id).executeTakeFirst() : undefined;
-  const units = task
-    ? await db
-        .selectFrom("task_units")
-        .innerJoin("units", "units.id", "task_units.unit_id")
-        .select(["units.id", "units.name", "task_units.role"])
-        .where("task_units.task_id", "=", task.id)
-        .orderBy("task_units.role")
-        .orderBy("units.sort_order")
-        .execute()
-    : [];
+  const units = task ? await listTaskUnits(db, task.id) : [];
   const values = await db
     .selectFrom("metric_values as mv")
     .innerJoin("units", "units.id", "mv.unit_id")

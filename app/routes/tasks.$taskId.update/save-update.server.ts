@@ -19,6 +19,7 @@ import {
   findUpdate,
   reportingUnitFor,
   closedReason,
+  selectAttachmentsWithUpdate,
 } from "~/routes/tasks.$taskId.update/updates.server";
 import { unitName } from "~/models/names.server";
 
@@ -463,9 +464,7 @@ export async function listTaskAttachments(
   db: AppDatabase,
   taskId: number,
 ): Promise<(TaskUpdateFile & { week: string; unitName: string })[]> {
-  return db
-    .selectFrom("attachments")
-    .innerJoin("updates", "updates.id", "attachments.update_id")
+  return selectAttachmentsWithUpdate(db)
     .select((eb) => [
       "attachments.id",
       "attachments.update_id as updateId",

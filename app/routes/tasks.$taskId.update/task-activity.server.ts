@@ -5,6 +5,8 @@ import { cellStatus, URGE_INTERVAL_HOURS, type CellStatus } from "~/lib/updates"
 import { weekKeyOf } from "~/lib/weeks";
 import { can, type Actor } from "~/utils/permissions";
 import { listTaskComments, type TaskComment } from "~/models/comments.server";
+import { listWeekUpdates } from "~/models/reports.server";
+import { listTaskUnits, selectTasksWithPlan } from "~/models/task-relations.server";
 import { listTaskAttachments } from "~/routes/tasks.$taskId.update/save-update.server";
 
 export interface TaskActivity {
@@ -29,29 +31,15 @@ export interface TaskActivity {
 }
 
 export async function getTaskActivity(db: AppDatabase, actor: Actor, taskId: number, now: Date = new Date()): Promise<TaskActivity | null> {
-  const task = await db
-    .selectFrom("tasks")
-    .innerJoin("plans", "plans.id", "tasks.plan_id")
+  const task = await selectTasksWithPlan(db)
     .select(["tasks.id", "tasks.status", "plans.status as planStatus"])
     .where("tasks.id", "=", taskId)
     .executeTakeFirst();
   if (!task) return null;
   const week = weekKeyOf(now);
   const open = task.status !== "done" && task.planStatus === "active";
-  const units = await db
-    .selectFrom("task_units")
-    .innerJoin("units", "units.id", "task_units.unit_id")
-    .select(["units.id", "units.name", "task_units.role"])
-    .where("task_units.task_id", "=", taskId)
-    .orderBy("task_units.role")
-    .orderBy("units.sort_order")
-    .execute();
-  const updates = await db
-    .selectFrom("updates")
-    .select(["unit_id", "created_at", "progress"])
-    .where("task_id", "=", taskId)
-    .where("week", "=", week)
-    .execute();
+  const units = await listTaskUnits(db, taskId);
+  const updates = await listWeekUpdates(db, [taskId], week);
   const since = new Date(now.getTime() - URGE_INTERVAL_HOURS * 3600_000).toISOString();
   const recentUrges = await db
     .selectFrom("comments")

@@ -9,6 +9,7 @@ import { isWeekKey, weekKeyOf, weeksBetween } from "~/lib/weeks";
 import { can, type Actor } from "~/utils/permissions";
 import { badRequest, forbidden, notFound } from "~/lib/refusal";
 import { userName } from "~/models/names.server";
+import { selectTasksWithPlan } from "~/models/task-relations.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -66,9 +67,7 @@ export async function getUpdateTask(
   | null
 >;
 export async function getUpdateTask(db: Db, taskId: number, valuesOf?: { unitId: number; week: string }) {
-  const rows = await db
-    .selectFrom("tasks")
-    .innerJoin("plans", "plans.id", "tasks.plan_id")
+  const rows = await selectTasksWithPlan(db)
     .leftJoin("task_units", "task_units.task_id", "tasks.id")
     .leftJoin("units", "units.id", "task_units.unit_id")
     .select([
@@ -342,11 +341,14 @@ export async function getPostContext(
   return { task: task, week, unitId: unitId, previousProgress: previous };
 }
 
+/** 佐证材料 with the 填报 each belongs to (its task, unit and week); callers add `.select` and `.where`. */
+export function selectAttachmentsWithUpdate(db: Db) {
+  return db.selectFrom("attachments").innerJoin("updates", "updates.id", "attachments.update_id");
+}
+
 /** How many 佐证材料 the unit's 填报 of the week already has (0 when there is none yet). */
 export async function countUpdateAttachments(db: AppDatabase, taskId: number, unitId: number, week: string): Promise<number> {
-  const row = await db
-    .selectFrom("attachments")
-    .innerJoin("updates", "updates.id", "attachments.update_id")
+  const row = await selectAttachmentsWithUpdate(db)
     .select((eb) => eb.fn.countAll<number>().as("n"))
     .where("updates.task_id", "=", taskId)
     .where("updates.unit_id", "=", unitId)
