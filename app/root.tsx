@@ -7,9 +7,9 @@ import { getCurrentUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { useNonce } from "~/utils/nonce";
 import { readOnlyScope } from "~/utils/while-unchanged.server";
+import type { PageHandle } from "~/utils/kept-page";
 import appStyles from "~/styles/app.css";
 import updatesStyles from "~/styles/updates.css";
-import type { PageHandle } from "~/utils/kept-page";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: appStyles },
@@ -17,7 +17,6 @@ export const links: LinksFunction = () => [
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
 
-// Shows only what the database holds for this user, address and date: may be kept (app/utils/kept-page.ts).
 export const handle: PageHandle = { keptWhileUnchanged: true };
 
 export const meta: MetaFunction = () => [{ title: "年度重点工作看板" }];

@@ -35,12 +35,11 @@ import { extensionBlocker, mayApplyForExtension, mayDecideExtension } from "~/li
 import { listTaskExtensions } from "~/models/extensions.server";
 import { ExtensionSection, type ExtensionPanelData } from "~/routes/board/extension-section";
 import { taskIdParam } from "~/utils/task-params.server";
-import { DataTable } from "~/components/data-table";
 import type { PageHandle } from "~/utils/kept-page";
+import { DataTable } from "~/components/data-table";
 
 type Change = { field: string; before: string; after: string };
 
-// Shows only what the database holds for this user, address and date: may be kept (app/utils/kept-page.ts).
 export const handle: PageHandle = { keptWhileUnchanged: true };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [

@@ -13,12 +13,11 @@ import { listBoardShared } from "~/routes/board/cards.server";
 import boardStyles from "~/styles/board.css";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
-import { findPlanOfUrl, todayKey } from "~/models/plans.server";
 import type { PageHandle } from "~/utils/kept-page";
+import { findPlanOfUrl, todayKey } from "~/models/plans.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: boardStyles }];
 
-// Shows only what the database holds for this user, address and date: may be kept (app/utils/kept-page.ts).
 export const handle: PageHandle = { keptWhileUnchanged: true };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.plan ? `${data.plan.year}年` : ""}重点工作 · 投屏` }];

@@ -24,13 +24,12 @@ import { loadPlanPage } from "~/utils/plan-page.server";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { readForm, readIntent } from "~/utils/forms.server";
+import type { PageHandle } from "~/utils/kept-page";
 import briefingStyles from "~/styles/briefings.css";
 import { SAME_ORIGIN_REFERRER } from "~/components/page-meta";
-import type { PageHandle } from "~/utils/kept-page";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: briefingStyles }];
 
-// Shows only what the database holds for this user, address and date: may be kept (app/utils/kept-page.ts).
 export const handle: PageHandle = { keptWhileUnchanged: true };
 
 export const meta: MetaFunction = () => [{ title: "督办通报 · 年度重点工作看板" }, SAME_ORIGIN_REFERRER];

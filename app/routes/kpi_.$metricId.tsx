@@ -9,16 +9,15 @@ import { getMetricDetail } from "~/routes/kpi/metric-detail.server";
 import kpiStyles from "~/styles/kpi.css";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
+import type { PageHandle } from "~/utils/kept-page";
 import { TrendChart, TrendLegend, UnitBars } from "~/routes/kpi/charts";
 import { MetricLightTag } from "~/routes/kpi/metric-table";
 import { todayKey } from "~/models/plans.server";
 import { notFound } from "~/lib/refusal";
 import { DataTable } from "~/components/data-table";
-import type { PageHandle } from "~/utils/kept-page";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: kpiStyles }];
 
-// Shows only what the database holds for this user, address and date: may be kept (app/utils/kept-page.ts).
 export const handle: PageHandle = { keptWhileUnchanged: true };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [

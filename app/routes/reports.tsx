@@ -14,13 +14,12 @@ import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { parseForm, readForm, readIntent } from "~/utils/forms.server";
 import { loadPlanPage } from "~/utils/plan-page.server";
+import type { PageHandle } from "~/utils/kept-page";
 import { YearPicker } from "~/components/year-picker";
 import { badRequest } from "~/lib/refusal";
 import { DataTable } from "~/components/data-table";
 import { SAME_ORIGIN_REFERRER } from "~/components/page-meta";
-import type { PageHandle } from "~/utils/kept-page";
 
-// Shows only what the database holds for this user, address and date: may be kept (app/utils/kept-page.ts).
 export const handle: PageHandle = { keptWhileUnchanged: true };
 
 export const meta: MetaFunction = () => [{ title: "填报情况 · 年度重点工作看板" }, SAME_ORIGIN_REFERRER];

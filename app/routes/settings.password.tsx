@@ -10,7 +10,6 @@ import { checkPasswordWithLimits } from "~/utils/rate-limit.server";
 import { createSession, generateSessionToken, sessionCookie } from "~/utils/session.server";
 import type { PageHandle } from "~/utils/kept-page";
 
-// Shows only what the database holds for this user, address and date: may be kept (app/utils/kept-page.ts).
 export const handle: PageHandle = { keptWhileUnchanged: true };
 
 export const meta: MetaFunction = () => [{ title: "修改密码 · 年度重点工作看板" }];

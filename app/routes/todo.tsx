@@ -11,10 +11,9 @@ import { getTodo } from "~/models/todo.server";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { can } from "~/utils/permissions";
-import { todayKey } from "~/models/plans.server";
 import type { PageHandle } from "~/utils/kept-page";
+import { todayKey } from "~/models/plans.server";
 
-// Shows only what the database holds for this user, address and date: may be kept (app/utils/kept-page.ts).
 export const handle: PageHandle = { keptWhileUnchanged: true };
 
 export const meta: MetaFunction = () => [{ title: "我的待办 · 年度重点工作看板" }];

@@ -38,4 +38,18 @@ describe("KeptPages", () => {
     pages.set("big", page(251));
     expect(pages.get("big")).toBeUndefined();
   });
+
+  it("sends no page again once it is older than its maximum age", () => {
+    let now = 1_000;
+    const pages = new KeptPages(1000, 60_000, () => now);
+    pages.set("a", page(100));
+    now += 60_000;
+    expect(pages.get("a")).toBeDefined();
+    now += 1;
+    expect(pages.get("a")).toBeUndefined();
+    expect(pages.size).toBe(0);
+    // Kept again when rendered again, from then on.
+    pages.set("a", page(100, "again"));
+    expect(pages.get("a")?.nonce).toBe("again");
+  });
 });

@@ -18,16 +18,15 @@ import { can } from "~/utils/permissions";
 import { formatDateKey } from "~/lib/date-keys";
 import { BOARD_INTENTS, moveCard, moveCardByForm, quickAdd, saveThresholds } from "~/routes/board/actions.server";
 import { loadPlanPage } from "~/utils/plan-page.server";
+import type { PageHandle } from "~/utils/kept-page";
 import { YearPicker } from "~/components/year-picker";
 import { planPageTitle } from "~/components/page-meta";
 import { yearOfDateKey } from "~/lib/plan-year";
 import { NewYearBanner, type NewYearBannerData } from "~/routes/board/new-year-banner";
 import { othersMoveNotes } from "~/lib/move-notes";
-import type { PageHandle } from "~/utils/kept-page";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: boardStyles }];
 
-// Shows only what the database holds for this user, address and date: may be kept (app/utils/kept-page.ts).
 export const handle: PageHandle = { keptWhileUnchanged: true };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: planPageTitle(data?.plan, "看板") }];

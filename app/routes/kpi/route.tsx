@@ -10,13 +10,12 @@ import { MetricTable } from "~/routes/kpi/metric-table";
 import { Overview } from "~/routes/kpi/overview";
 import { FilterBar } from "~/routes/kpi/filter-bar";
 import { loadPlanPage } from "~/utils/plan-page.server";
+import type { PageHandle } from "~/utils/kept-page";
 import { NoPlanPage, YearPicker } from "~/components/year-picker";
 import { planPageTitle } from "~/components/page-meta";
-import type { PageHandle } from "~/utils/kept-page";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: kpiStyles }];
 
-// Shows only what the database holds for this user, address and date: may be kept (app/utils/kept-page.ts).
 export const handle: PageHandle = { keptWhileUnchanged: true };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: planPageTitle(data?.plan, "指标对比") }];

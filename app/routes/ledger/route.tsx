@@ -16,6 +16,7 @@ import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { readForm, readIntent } from "~/utils/forms.server";
 import { can } from "~/utils/permissions";
+import type { PageHandle } from "~/utils/kept-page";
 import {
   applyPreview,
   previewImport,
@@ -28,11 +29,9 @@ import {
 import { loadLedgerRefs, loadLedgerRows } from "~/routes/ledger/queries.server";
 import { LedgerGrid } from "~/routes/ledger/ledger-grid";
 import { PreviewPanel } from "~/routes/ledger/preview-panel";
-import type { PageHandle } from "~/utils/kept-page";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: ledgerStyles }];
 
-// Shows only what the database holds for this user, address and date: may be kept (app/utils/kept-page.ts).
 export const handle: PageHandle = { keptWhileUnchanged: true };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: planPageTitle(data?.plan, "计划台账") }];

@@ -10,6 +10,7 @@ import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
 import { can } from "~/utils/permissions";
+import type { PageHandle } from "~/utils/kept-page";
 import { handleSummaryAction } from "~/routes/summary/actions.server";
 import { DocumentView } from "~/routes/summary/document-view";
 import { DiffView, VersionsPanel } from "~/routes/summary/versions";
@@ -18,11 +19,9 @@ import { parsePlanYear, parseRowId } from "~/lib/row-id";
 import { findPlanByYear, findSummaryPlan, listPlanYears } from "~/models/plans.server";
 import { YearPicker } from "~/components/year-picker";
 import { planPageTitle } from "~/components/page-meta";
-import type { PageHandle } from "~/utils/kept-page";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: summaryStyles }];
 
-// Shows only what the database holds for this user, address and date: may be kept (app/utils/kept-page.ts).
 export const handle: PageHandle = { keptWhileUnchanged: true };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: planPageTitle(data?.plan, "总结草稿") }];
