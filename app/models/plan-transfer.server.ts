@@ -4,7 +4,9 @@
 // name — never password hashes or sessions. Rows keep their column names; ids in the document
 // are the exporting instance's and are only references, remapped on import.
 import { randomBytes } from "node:crypto";
+import type { InsertObject, Transaction } from "kysely";
 import type { AppDatabase } from "../../db/index";
+import type { Database } from "../../db/schema";
 import { hashPassword } from "~/utils/password.server";
 import { recordAudit } from "~/models/audit.server";
 import { badRequest, conflict, notFound } from "~/lib/refusal";
@@ -302,20 +304,17 @@ export async function importPlan(
         updateMap.set(id, row.id);
       }
 
-      for (const chunk of chunks(doc.metric_values, 500)) {
-        await trx
-          .insertInto("metric_values")
-          .values(
-            chunk.map((v) => ({
-              ...v,
-              metric_id: metricMap.get(v.metric_id)!,
-              unit_id: unitOf(v.unit_id),
-              update_id: v.update_id === null ? null : updateMap.get(v.update_id)!,
-              reported_by: userMap.get(v.reported_by)!,
-            })),
-          )
-          .execute();
-      }
+      await insertRows(
+        trx,
+        "metric_values",
+        doc.metric_values.map((v) => ({
+          ...v,
+          metric_id: metricMap.get(v.metric_id)!,
+          unit_id: unitOf(v.unit_id),
+          update_id: v.update_id === null ? null : updateMap.get(v.update_id)!,
+          reported_by: userMap.get(v.reported_by)!,
+        })),
+      );
 
       for (const { id: _id, mention_unit_ids, ...comment } of doc.comments) {
         const row = await trx
@@ -352,47 +351,36 @@ export async function importPlan(
           .execute();
       }
 
-      for (const summary of doc.summaries) {
-        await trx
-          .insertInto("summaries")
-          .values({ ...summary, plan_id: plan.id, author_id: userOf(summary.author_id) })
-          .execute();
-      }
-
-      for (const chunk of chunks(doc.extensions, 500)) {
-        await trx
-          .insertInto("task_extensions")
-          .values(
-            chunk.map((e) => ({
-              ...e,
-              task_id: taskOf(e.task_id),
-              requested_by: userOf(e.requested_by),
-              unit_id: e.unit_id === null ? null : unitOf(e.unit_id),
-              decided_by: userOf(e.decided_by),
-            })),
-          )
-          .execute();
-      }
-
-      for (const briefing of doc.briefings) {
-        await trx
-          .insertInto("briefings")
-          .values({ ...briefing, plan_id: plan.id, issued_by: userOf(briefing.issued_by) })
-          .execute();
-      }
-
-      for (const chunk of chunks(doc.history, 500)) {
-        await trx
-          .insertInto("audit_log")
-          .values(
-            chunk.map((h) => ({
-              ...h,
-              actor_id: userOf(h.actor_id),
-              entity_id: String(h.entity === "plan" ? plan.id : taskOf(h.entity_id)),
-            })),
-          )
-          .execute();
-      }
+      await insertRows(
+        trx,
+        "summaries",
+        doc.summaries.map((s) => ({ ...s, plan_id: plan.id, author_id: userOf(s.author_id) })),
+      );
+      await insertRows(
+        trx,
+        "task_extensions",
+        doc.extensions.map((e) => ({
+          ...e,
+          task_id: taskOf(e.task_id),
+          requested_by: userOf(e.requested_by),
+          unit_id: e.unit_id === null ? null : unitOf(e.unit_id),
+          decided_by: userOf(e.decided_by),
+        })),
+      );
+      await insertRows(
+        trx,
+        "briefings",
+        doc.briefings.map((b) => ({ ...b, plan_id: plan.id, issued_by: userOf(b.issued_by) })),
+      );
+      await insertRows(
+        trx,
+        "audit_log",
+        doc.history.map((h) => ({
+          ...h,
+          actor_id: userOf(h.actor_id),
+          entity_id: String(h.entity === "plan" ? plan.id : taskOf(h.entity_id)),
+        })),
+      );
 
       const result: PlanImportResult = {
         planId: plan.id,
@@ -419,10 +407,13 @@ export async function importPlan(
   }
 }
 
-function chunks<T>(rows: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
-  return out;
+/** Rows that refer to nothing inserted after them, 500 a statement (well within SQLite's and PostgreSQL's bound-value limits). */
+async function insertRows<T extends keyof Database & string>(trx: Transaction<Database>, table: T, rows: InsertObject<Database, T>[]) {
+  for (let i = 0; i < rows.length; i += 500)
+    await trx
+      .insertInto(table)
+      .values(rows.slice(i, i + 500))
+      .execute();
 }
 
 /** A download of one plan as JSON (admin page; the CLI writes the same document). */
