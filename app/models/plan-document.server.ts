@@ -287,59 +287,54 @@ function checkReferences(doc: Omit<PlanDocument, never>, ctx: Ctx) {
     ["briefings", doc.briefings.map((b) => `${b.period_kind}|${b.period_key}`), "同一期间的通报"],
   ];
   for (const [section, keys, what] of naturalKeys) unique(section, keys, what);
-  doc.users.forEach((u, i) => need(units, u.unit_id, ["users", i, "unit_id"], "单位"));
-  doc.source_documents.forEach((s, i) => need(users, s.imported_by, ["source_documents", i, "imported_by"], "用户"));
-  doc.tasks.forEach((t, i) => {
-    need(sources, t.source_document_id, ["tasks", i, "source_document_id"], "原文");
-    need(users, t.lead_user_id, ["tasks", i, "lead_user_id"], "用户");
-    need(users, t.created_by, ["tasks", i, "created_by"], "用户");
+  // What each reference names: the ids the file holds of that kind, and the kind in words.
+  const unit = { ids: units, what: "单位" };
+  const user = { ids: users, what: "用户" };
+  const source = { ids: sources, what: "原文" };
+  const task = { ids: tasks, what: "任务" };
+  const metric = { ids: metrics, what: "指标" };
+  const update = { ids: updates, what: "填报" };
+  /** Every row's reference fields must name a row of the file; `more` checks the rest of a row. */
+  const refer = <T>(
+    section: keyof PlanDocument,
+    rows: T[],
+    fields: Partial<Record<keyof T & string, { ids: Set<number>; what: string }>>,
+    more?: (row: T, i: number) => void,
+  ) => {
+    const entries = Object.entries(fields) as [keyof T & string, { ids: Set<number>; what: string }][];
+    rows.forEach((row, i) => {
+      for (const [field, { ids, what }] of entries) need(ids, row[field] as number | null, [section, i, field], what);
+      more?.(row, i);
+    });
+  };
+  refer("users", doc.users, { unit_id: unit });
+  refer("source_documents", doc.source_documents, { imported_by: user });
+  refer("tasks", doc.tasks, { source_document_id: source, lead_user_id: user, created_by: user }, (t, i) => {
     t.units.forEach((u, j) => need(units, u.unit_id, ["tasks", i, "units", j, "unit_id"], "单位"));
     if (new Set(t.units.map((u) => u.unit_id)).size !== t.units.length) issue(["tasks", i, "units"], "同一单位出现了两次");
   });
-  doc.metrics.forEach((m, i) => need(tasks, m.task_id, ["metrics", i, "task_id"], "任务"));
-  doc.updates.forEach((u, i) => {
-    need(tasks, u.task_id, ["updates", i, "task_id"], "任务");
-    need(units, u.unit_id, ["updates", i, "unit_id"], "单位");
-    need(users, u.author_id, ["updates", i, "author_id"], "用户");
-  });
+  refer("metrics", doc.metrics, { task_id: task });
+  refer("updates", doc.updates, { task_id: task, unit_id: unit, author_id: user });
   unique(
     "updates",
     doc.updates.map((u) => `${u.task_id}|${u.unit_id}|${u.week}`),
     "同一任务、单位和周的填报",
   );
-  doc.metric_values.forEach((v, i) => {
-    need(metrics, v.metric_id, ["metric_values", i, "metric_id"], "指标");
-    need(units, v.unit_id, ["metric_values", i, "unit_id"], "单位");
-    need(updates, v.update_id, ["metric_values", i, "update_id"], "填报");
-    need(users, v.reported_by, ["metric_values", i, "reported_by"], "用户");
-  });
+  refer("metric_values", doc.metric_values, { metric_id: metric, unit_id: unit, update_id: update, reported_by: user });
   unique(
     "metric_values",
     doc.metric_values.map((v) => `${v.metric_id}|${v.unit_id}|${v.week}`),
     "同一指标、单位和周的数值",
   );
-  doc.comments.forEach((c, i) => {
-    need(tasks, c.task_id, ["comments", i, "task_id"], "任务");
-    need(users, c.author_id, ["comments", i, "author_id"], "用户");
-    need(units, c.target_unit_id, ["comments", i, "target_unit_id"], "单位");
+  refer("comments", doc.comments, { task_id: task, author_id: user, target_unit_id: unit }, (c, i) => {
     c.mention_unit_ids.forEach((id, j) => need(units, id, ["comments", i, "mention_unit_ids", j], "单位"));
     if (new Set(c.mention_unit_ids).size !== c.mention_unit_ids.length) issue(["comments", i, "mention_unit_ids"], "同一单位出现了两次");
   });
-  doc.attachments.forEach((a, i) => {
-    need(updates, a.update_id, ["attachments", i, "update_id"], "填报");
-    need(tasks, a.task_id, ["attachments", i, "task_id"], "任务");
-    need(users, a.uploaded_by, ["attachments", i, "uploaded_by"], "用户");
-  });
-  doc.summaries.forEach((s, i) => need(users, s.author_id, ["summaries", i, "author_id"], "用户"));
-  doc.extensions.forEach((e, i) => {
-    need(tasks, e.task_id, ["extensions", i, "task_id"], "任务");
-    need(users, e.requested_by, ["extensions", i, "requested_by"], "用户");
-    need(units, e.unit_id, ["extensions", i, "unit_id"], "单位");
-    need(users, e.decided_by, ["extensions", i, "decided_by"], "用户");
-  });
-  doc.briefings.forEach((b, i) => need(users, b.issued_by, ["briefings", i, "issued_by"], "用户"));
-  doc.history.forEach((h, i) => {
-    need(users, h.actor_id, ["history", i, "actor_id"], "用户");
+  refer("attachments", doc.attachments, { update_id: update, task_id: task, uploaded_by: user });
+  refer("summaries", doc.summaries, { author_id: user });
+  refer("extensions", doc.extensions, { task_id: task, requested_by: user, unit_id: unit, decided_by: user });
+  refer("briefings", doc.briefings, { issued_by: user });
+  refer("history", doc.history, { actor_id: user }, (h, i) => {
     if (h.entity === "task") need(tasks, h.entity_id, ["history", i, "entity_id"], "任务");
   });
 }

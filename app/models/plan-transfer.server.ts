@@ -4,7 +4,9 @@
 // name — never password hashes or sessions. Rows keep their column names; ids in the document
 // are the exporting instance's and are only references, remapped on import.
 import { randomBytes } from "node:crypto";
+import type { InsertObject, Transaction } from "kysely";
 import type { AppDatabase } from "../../db/index";
+import type { Database } from "../../db/schema";
 import { hashPassword } from "~/utils/password.server";
 import { recordAudit } from "~/models/audit.server";
 import { badRequest, conflict, notFound } from "~/lib/refusal";
@@ -183,25 +185,18 @@ export async function importPlan(
 
       const unitMap = new Map<number, number>();
       const createdUnits: string[] = [];
-      for (const unit of doc.units) {
+      for (const { id, ...unit } of doc.units) {
         const found = await trx.selectFrom("units").select("id").where("name", "=", unit.name).executeTakeFirst();
         if (found) {
-          unitMap.set(unit.id, found.id);
+          unitMap.set(id, found.id);
           continue;
         }
         const row = await trx
           .insertInto("units")
-          .values({
-            name: unit.name,
-            kind: unit.kind,
-            sort_order: unit.sort_order,
-            active: unit.active,
-            created_at: stamp,
-            updated_at: stamp,
-          })
+          .values({ ...unit, created_at: stamp, updated_at: stamp })
           .returning("id")
           .executeTakeFirstOrThrow();
-        unitMap.set(unit.id, row.id);
+        unitMap.set(id, row.id);
         createdUnits.push(unit.name);
       }
       const userMap = new Map<number, number>();
@@ -302,20 +297,13 @@ export async function importPlan(
         updateMap.set(id, row.id);
       }
 
-      for (const chunk of chunks(doc.metric_values, 500)) {
-        await trx
-          .insertInto("metric_values")
-          .values(
-            chunk.map((v) => ({
-              ...v,
-              metric_id: metricMap.get(v.metric_id)!,
-              unit_id: unitOf(v.unit_id),
-              update_id: v.update_id === null ? null : updateMap.get(v.update_id)!,
-              reported_by: userMap.get(v.reported_by)!,
-            })),
-          )
-          .execute();
-      }
+      await insertRows(trx, "metric_values", doc.metric_values, (v) => ({
+        ...v,
+        metric_id: metricMap.get(v.metric_id)!,
+        unit_id: unitOf(v.unit_id),
+        update_id: v.update_id === null ? null : updateMap.get(v.update_id)!,
+        reported_by: userMap.get(v.reported_by)!,
+      }));
 
       for (const { id: _id, mention_unit_ids, ...comment } of doc.comments) {
         const row = await trx
@@ -352,47 +340,20 @@ export async function importPlan(
           .execute();
       }
 
-      for (const summary of doc.summaries) {
-        await trx
-          .insertInto("summaries")
-          .values({ ...summary, plan_id: plan.id, author_id: userOf(summary.author_id) })
-          .execute();
-      }
-
-      for (const chunk of chunks(doc.extensions, 500)) {
-        await trx
-          .insertInto("task_extensions")
-          .values(
-            chunk.map((e) => ({
-              ...e,
-              task_id: taskOf(e.task_id),
-              requested_by: userOf(e.requested_by),
-              unit_id: e.unit_id === null ? null : unitOf(e.unit_id),
-              decided_by: userOf(e.decided_by),
-            })),
-          )
-          .execute();
-      }
-
-      for (const briefing of doc.briefings) {
-        await trx
-          .insertInto("briefings")
-          .values({ ...briefing, plan_id: plan.id, issued_by: userOf(briefing.issued_by) })
-          .execute();
-      }
-
-      for (const chunk of chunks(doc.history, 500)) {
-        await trx
-          .insertInto("audit_log")
-          .values(
-            chunk.map((h) => ({
-              ...h,
-              actor_id: userOf(h.actor_id),
-              entity_id: String(h.entity === "plan" ? plan.id : taskOf(h.entity_id)),
-            })),
-          )
-          .execute();
-      }
+      await insertRows(trx, "summaries", doc.summaries, (s) => ({ ...s, plan_id: plan.id, author_id: userOf(s.author_id) }));
+      await insertRows(trx, "task_extensions", doc.extensions, (e) => ({
+        ...e,
+        task_id: taskOf(e.task_id),
+        requested_by: userOf(e.requested_by),
+        unit_id: e.unit_id === null ? null : unitOf(e.unit_id),
+        decided_by: userOf(e.decided_by),
+      }));
+      await insertRows(trx, "briefings", doc.briefings, (b) => ({ ...b, plan_id: plan.id, issued_by: userOf(b.issued_by) }));
+      await insertRows(trx, "audit_log", doc.history, (h) => ({
+        ...h,
+        actor_id: userOf(h.actor_id),
+        entity_id: String(h.entity === "plan" ? plan.id : taskOf(h.entity_id)),
+      }));
 
       const result: PlanImportResult = {
         planId: plan.id,
@@ -419,10 +380,19 @@ export async function importPlan(
   }
 }
 
-function chunks<T>(rows: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
-  return out;
+/** The document's rows of one table as `toRow` maps them, 500 a statement (well within SQLite's and PostgreSQL's bound-value limits). */
+async function insertRows<T extends keyof Database & string, R>(
+  trx: Transaction<Database>,
+  table: T,
+  rows: R[],
+  toRow: (row: R) => InsertObject<Database, T>,
+) {
+  for (let i = 0; i < rows.length; i += 500) {
+    await trx
+      .insertInto(table)
+      .values(rows.slice(i, i + 500).map(toRow))
+      .execute();
+  }
 }
 
 /** A download of one plan as JSON (admin page; the CLI writes the same document). */

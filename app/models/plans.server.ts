@@ -2,7 +2,8 @@
 // when no year is asked for), the year list of the <YearPicker>, 督办灯 thresholds, the change
 // counter the board's poll compares, and today's date key the pages compute for.
 import type { Kysely, Transaction } from "kysely";
-import type { Database, Plan, PlanStatus } from "../../db/schema";
+import type { Updateable } from "kysely";
+import type { Database, Plan, PlansTable, PlanStatus } from "../../db/schema";
 import { DEFAULT_LIGHT_THRESHOLDS, validateThresholds, type LightThresholds } from "~/lib/lights";
 import { choosePlan, defaultPlanFor } from "~/lib/plan-year";
 import { parsePlanYear } from "~/lib/row-id";
@@ -156,18 +157,29 @@ export async function createPlan(db: Kysely<Database>, actorId: number | null, i
   });
 }
 
-/** The plan row for a versioned write: 404 when it is gone, 409 when someone saved first. */
-async function planForWrite(
+/**
+ * A versioned change of the plan row, inside `trx`: 404 when the plan is gone, 409 when someone
+ * saved first (the message and, for the form, what is current now); else the version goes up.
+ */
+async function updatePlan(
   trx: Transaction<Database>,
   planId: number,
   version: number,
+  changes: Pick<Updateable<PlansTable>, "status" | "light_thresholds">,
   staleMessage: string,
   staleDetail?: (plan: Plan) => unknown,
-): Promise<Plan> {
-  const plan = await trx.selectFrom("plans").selectAll().where("id", "=", planId).executeTakeFirst();
-  if (!plan) notFound("没有找到该年度计划。");
-  if (plan.version !== version) conflict(staleMessage, staleDetail?.(plan));
-  return plan;
+): Promise<{ before: Plan; after: Plan }> {
+  const before = await trx.selectFrom("plans").selectAll().where("id", "=", planId).executeTakeFirst();
+  if (!before) notFound("没有找到该年度计划。");
+  if (before.version !== version) conflict(staleMessage, staleDetail?.(before));
+  const after = await trx
+    .updateTable("plans")
+    .set({ ...changes, updated_at: new Date().toISOString(), version: version + 1 })
+    .where("id", "=", planId)
+    .where("version", "=", version)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return { before, after };
 }
 
 export async function setPlanStatus(
@@ -177,16 +189,8 @@ export async function setPlanStatus(
   version: number,
   status: PlanStatus,
 ): Promise<Plan> {
-  const now = new Date().toISOString();
   return db.transaction().execute(async (trx) => {
-    const before = await planForWrite(trx, planId, version, "已被他人修改：该年度计划刚被其他人更新，请刷新后再试。");
-    const after = await trx
-      .updateTable("plans")
-      .set({ status, updated_at: now, version: version + 1 })
-      .where("id", "=", planId)
-      .where("version", "=", version)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const { before, after } = await updatePlan(trx, planId, version, { status }, "已被他人修改：该年度计划刚被其他人更新，请刷新后再试。");
     await recordAudit(trx, {
       actorId,
       action: status === "archived" ? "plan.archive" : "plan.reopen",
@@ -206,16 +210,15 @@ export async function setPlanThresholds(
   version: number,
   thresholds: LightThresholds,
 ): Promise<void> {
-  const now = new Date().toISOString();
   await db.transaction().execute(async (trx) => {
-    const before = await planForWrite(trx, planId, version, "已被他人修改：督办灯规则刚被其他人更新，请查看最新设置后再保存。", (plan) => ({
-      current: planThresholds(plan.light_thresholds),
-    }));
-    await trx
-      .updateTable("plans")
-      .set({ light_thresholds: JSON.stringify(thresholds), version: version + 1, updated_at: now })
-      .where("id", "=", planId)
-      .execute();
+    const { before } = await updatePlan(
+      trx,
+      planId,
+      version,
+      { light_thresholds: JSON.stringify(thresholds) },
+      "已被他人修改：督办灯规则刚被其他人更新，请查看最新设置后再保存。",
+      (plan) => ({ current: planThresholds(plan.light_thresholds) }),
+    );
     await bumpChangeSeq(trx, planId);
     await recordAudit(trx, {
       actorId,

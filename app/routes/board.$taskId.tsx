@@ -37,6 +37,7 @@ import { ExtensionSection, type ExtensionPanelData } from "~/routes/board/extens
 import { taskIdParam } from "~/utils/task-params.server";
 import type { PageHandle } from "~/utils/kept-page";
 import { DataTable } from "~/components/data-table";
+import type { ReactNode } from "react";
 
 type Change = { field: string; before: string; after: string };
 
@@ -237,20 +238,17 @@ export default function TaskDetailPanel() {
       </dl>
 
       {snapshot.description ? (
-        <section className="detail-section" aria-labelledby="detail-desc">
-          <h3 id="detail-desc">工作说明</h3>
+        <DetailSection id="detail-desc" title="工作说明">
           <p className="pre-line">{snapshot.description}</p>
-        </section>
+        </DetailSection>
       ) : null}
       {detail.sourceExcerpt ? (
-        <section className="detail-section" aria-labelledby="detail-source">
-          <h3 id="detail-source">上年总结原文</h3>
+        <DetailSection id="detail-source" title="上年总结原文">
           <blockquote className="pre-line">{detail.sourceExcerpt}</blockquote>
-        </section>
+        </DetailSection>
       ) : null}
 
-      <section className="detail-section" aria-labelledby="detail-metrics">
-        <h3 id="detail-metrics">指标</h3>
+      <DetailSection id="detail-metrics" title="指标">
         {detail.metrics.length === 0 ? (
           <p className="muted">没有设定指标。{canManage ? "可在“编辑”中添加。" : ""}</p>
         ) : (
@@ -269,10 +267,9 @@ export default function TaskDetailPanel() {
             ))}
           </DataTable>
         )}
-      </section>
+      </DetailSection>
 
-      <section className="detail-section" aria-labelledby="detail-updates">
-        <h3 id="detail-updates">进展填报</h3>
+      <DetailSection id="detail-updates" title="进展填报">
         {detail.updates.length === 0 ? (
           <p className="muted">还没有进展填报。</p>
         ) : (
@@ -289,7 +286,7 @@ export default function TaskDetailPanel() {
             ))}
           </ul>
         )}
-      </section>
+      </DetailSection>
       <ExtensionSection
         taskId={card.id}
         dueDate={card.dueDate}
@@ -300,14 +297,12 @@ export default function TaskDetailPanel() {
       {activity ? <TaskActivity activity={activity} back={`/board/${card.id}${back}`} planYear={detail.plan.year} /> : null}
 
       {canMove ? (
-        <section className="detail-section" aria-labelledby="detail-move">
-          <h3 id="detail-move">移动卡片</h3>
+        <DetailSection id="detail-move" title="移动卡片">
           <MoveToForm card={card} back={back} targets={targets} withReason open />
-        </section>
+        </DetailSection>
       ) : null}
 
-      <section className="detail-section" aria-labelledby="detail-history">
-        <h3 id="detail-history">历史记录</h3>
+      <DetailSection id="detail-history" title="历史记录">
         <ol className="plain-list detail-history">
           {detail.history.map((entry) => (
             <li key={entry.id}>
@@ -324,7 +319,7 @@ export default function TaskDetailPanel() {
             </li>
           ))}
         </ol>
-      </section>
+      </DetailSection>
 
       {canManage ? (
         <details className="detail-delete" open={actionData ? true : undefined}>
@@ -350,6 +345,16 @@ export default function TaskDetailPanel() {
         </details>
       ) : null}
     </TaskPanel>
+  );
+}
+
+/** A titled part of the task panel (工作说明, 指标, 进展填报…). */
+function DetailSection({ id, title, children }: { id: string; title: string; children: ReactNode }) {
+  return (
+    <section className="detail-section" aria-labelledby={id}>
+      <h3 id={id}>{title}</h3>
+      {children}
+    </section>
   );
 }
 

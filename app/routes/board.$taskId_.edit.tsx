@@ -176,6 +176,22 @@ export default function EditTask() {
   }, [actionData]);
 
   const { fieldError, invalid } = fieldErrorsOf(errors);
+  // 责任领导 and 牵头单位: one of a list or none; a refused save shows the choice the user made.
+  const chooseOne = (
+    name: "leadUserId" | "leadUnitId",
+    label: string,
+    choices: { id: number; name: string }[],
+    current: { id: number } | null,
+  ) => (
+    <SelectField
+      name={name}
+      label={label}
+      defaultValue={values[name] ?? String(current?.id ?? "")}
+      options={namedOptions(choices)}
+      emptyLabel="未指定"
+      error={errors[name]}
+    />
+  );
 
   return (
     <TaskPanel
@@ -234,22 +250,8 @@ export default function EditTask() {
           </label>
         </div>
         <div className="form-row">
-          <SelectField
-            name="leadUserId"
-            label="责任领导"
-            defaultValue={values.leadUserId ?? String(task.leadUser?.id ?? "")}
-            options={namedOptions(leaders)}
-            emptyLabel="未指定"
-            error={errors.leadUserId}
-          />
-          <SelectField
-            name="leadUnitId"
-            label="牵头单位"
-            defaultValue={values.leadUnitId ?? String(task.leadUnit?.id ?? "")}
-            options={namedOptions(units)}
-            emptyLabel="未指定"
-            error={errors.leadUnitId}
-          />
+          {chooseOne("leadUserId", "责任领导", leaders, task.leadUser)}
+          {chooseOne("leadUnitId", "牵头单位", units, task.leadUnit)}
         </div>
         <fieldset className="field unit-checks" aria-describedby={errors.supportUnitIds ? "supportUnitIds-error" : undefined}>
           <legend>配合单位</legend>

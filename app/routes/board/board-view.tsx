@@ -369,23 +369,19 @@ export function BoardView({
 
   const activeCard = activeId != null ? cardsById.get(activeId) : undefined;
 
+  // What every column is given alike; each then gets its own place, cards and top.
+  const everyColumn = { cardsById, actor, readOnly, back, pendingIds, registerList, moveToFailure };
   const columnsOf = (lane: Lane) =>
     STATUSES.map((status) => {
       const containerId = containerIdOf(lane.key, status);
       return (
         <BoardColumn
           key={containerId}
+          {...everyColumn}
           containerId={containerId}
           status={status}
           ids={items[containerId] ?? []}
-          cardsById={cardsById}
-          actor={actor}
-          readOnly={readOnly}
-          back={back}
-          pendingIds={pendingIds}
-          registerList={registerList}
           top={renderColumnTop?.(status, lane.key)}
-          moveToFailure={moveToFailure}
           hiddenCount={hidden?.[status] ?? 0}
           moreHref={hidden?.[status] ? moreHref?.(status) : undefined}
         />

@@ -22,17 +22,23 @@ const loadPackage = createRequire(import.meta.url);
 const DATE_FORMAT = 'yyyy"年"m"月"d"日"';
 const DATE_TIME_FORMAT = 'yyyy"年"m"月"d"日" hh:mm';
 
-/** Fill and font colours of a light (the same hues as the web page). */
+/** Fill and font colours of the lights' hues (the same as the web page's). */
+const GREEN = { fill: "FFE7F5EC", font: "FF1B7F3B" };
+const YELLOW = { fill: "FFFFF4D6", font: "FF9A6700" };
+const RED = { fill: "FFFDECEA", font: "FFB42318" };
+const GREY = { fill: "FFF3F4F6", font: "FF52606D" };
+
+/** The hue of a task's or metric's light, or of a unit's 填报情况. */
 const LIGHT_COLOURS: Record<MetricLightKey | Light | "missing" | "late" | "reported", { fill: string; font: string }> = {
-  green: { fill: "FFE7F5EC", font: "FF1B7F3B" },
-  reported: { fill: "FFE7F5EC", font: "FF1B7F3B" },
-  yellow: { fill: "FFFFF4D6", font: "FF9A6700" },
-  late: { fill: "FFFFF4D6", font: "FF9A6700" },
-  red: { fill: "FFFDECEA", font: "FFB42318" },
-  missing: { fill: "FFFDECEA", font: "FFB42318" },
-  done: { fill: "FFF3F4F6", font: "FF52606D" },
-  upcoming: { fill: "FFF3F4F6", font: "FF52606D" },
-  none: { fill: "FFF3F4F6", font: "FF52606D" },
+  green: GREEN,
+  reported: GREEN,
+  yellow: YELLOW,
+  late: YELLOW,
+  red: RED,
+  missing: RED,
+  done: GREY,
+  upcoming: GREY,
+  none: GREY,
 };
 
 function colour(cell: ExcelJS.Cell, key: keyof typeof LIGHT_COLOURS) {

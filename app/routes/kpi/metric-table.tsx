@@ -3,6 +3,7 @@ import { Link } from "@remix-run/react";
 import { formatNumber } from "~/lib/kpi";
 import { DIRECTION_LABELS, METRIC_LIGHT_LABELS, aggregationLabel, type KpiGroup, type KpiRow, type MetricLightKey } from "~/lib/kpi-report";
 import { Sparkline } from "~/routes/kpi/charts";
+import { TableHead } from "~/components/data-table";
 
 /** A metric's light: shape, word and meaning together, never colour alone. */
 export function MetricLightTag({ light, reasons, compact = false }: { light: MetricLightKey; reasons?: string[]; compact?: boolean }) {
@@ -70,31 +71,19 @@ export function MetricTable({
           <col className="col-light" />
           <col className="col-trend" />
         </colgroup>
-        <thead>
-          <tr>
-            <th scope="col">指标</th>
-            <th scope="col" className="num">
-              上年基数
-            </th>
-            <th scope="col" className="num">
-              目标值
-            </th>
-            <th scope="col" className="num">
-              完成值
-            </th>
-            {unitName ? (
-              <th scope="col" className="num">
-                其中{unitName}
-              </th>
-            ) : null}
-            <th scope="col">完成率</th>
-            <th scope="col" className="num">
-              序时进度
-            </th>
-            <th scope="col">督办灯</th>
-            <th scope="col">逐周趋势</th>
-          </tr>
-        </thead>
+        <TableHead
+          columns={[
+            "指标",
+            { label: "上年基数", numeric: true },
+            { label: "目标值", numeric: true },
+            { label: "完成值", numeric: true },
+            unitName ? { label: `其中${unitName}`, numeric: true } : null,
+            "完成率",
+            { label: "序时进度", numeric: true },
+            "督办灯",
+            "逐周趋势",
+          ]}
+        />
         <tbody>
           {group.rows.map((row) => (
             <tr key={row.id}>

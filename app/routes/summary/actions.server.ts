@@ -65,32 +65,30 @@ function back(year: number, hash = "") {
   return redirect(`/summary?year=${year}${hash}`);
 }
 
+/** generate, restore and 定稿: the form checked, the change made to the year's plan, back to the page. */
+async function onPlan<T extends z.ZodType<{ year: number }>>(
+  formData: FormData,
+  schema: T,
+  change: (planId: number, form: z.infer<T>) => Promise<unknown>,
+) {
+  const form = parseForm(formData, schema);
+  if (!form.ok) return badRequest(Object.values(form.errors)[0]);
+  await change(await planIdOf(form.data.year), form.data);
+  return back(form.data.year);
+}
+
 export async function handleSummaryAction(user: CurrentUser, formData: FormData) {
   const intent = readIntent(formData, SUMMARY_INTENTS);
   const db = getDb();
 
   if (intent === "generate") {
-    const form = parseForm(formData, generateSchema);
-    if (!form.ok) return badRequest(Object.values(form.errors)[0]);
-    const planId = await planIdOf(form.data.year);
-    await generateSummary(db, user.id, planId, form.data.expectedVersion);
-    return back(form.data.year);
+    return onPlan(formData, generateSchema, (planId, form) => generateSummary(db, user.id, planId, form.expectedVersion));
   }
-
   if (intent === "restore") {
-    const form = parseForm(formData, restoreSchema);
-    if (!form.ok) return badRequest(Object.values(form.errors)[0]);
-    const planId = await planIdOf(form.data.year);
-    await restoreSummaryVersion(db, user.id, planId, form.data.version, form.data.expectedLatest);
-    return back(form.data.year);
+    return onPlan(formData, restoreSchema, (planId, form) => restoreSummaryVersion(db, user.id, planId, form.version, form.expectedLatest));
   }
-
   if (intent === "finalize") {
-    const form = parseForm(formData, finalizeSchema);
-    if (!form.ok) return badRequest(Object.values(form.errors)[0]);
-    const planId = await planIdOf(form.data.year);
-    await finalizeSummary(db, user.id, planId, form.data.expectedLatest);
-    return back(form.data.year);
+    return onPlan(formData, finalizeSchema, (planId, form) => finalizeSummary(db, user.id, planId, form.expectedLatest));
   }
 
   // save
