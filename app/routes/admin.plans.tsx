@@ -1,7 +1,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { PlanSchema, StatusSchema } from "~/models/admin-forms.server";
-import { createPlan, listPlans, setPlanStatus } from "~/models/plans.server";
+import { createPlan, findPlanByYear, listPlans, setPlanStatus } from "~/models/plans.server";
 import { importPlan, type PlanImportResult } from "~/models/plan-transfer.server";
 import { parsePlanDocument, PLAN_DOCUMENT_MAX_BYTES } from "~/models/plan-document.server";
 import { PLAN_STATUS_LABELS } from "~/lib/labels";
@@ -68,7 +68,7 @@ export async function action(args: ActionFunctionArgs) {
   if (intent === "create") {
     const parsed = parseForm(formData, PlanSchema);
     if (!parsed.ok) return data(done({ errors: parsed.errors, values: parsed.values }), { status: 400 });
-    const existing = await db.selectFrom("plans").select("id").where("year", "=", parsed.data.year).executeTakeFirst();
+    const existing = await findPlanByYear(db, parsed.data.year);
     if (existing) {
       return data(done({ errors: { year: `${parsed.data.year}年度计划已经存在。` }, values: parsed.values }), { status: 400 });
     }

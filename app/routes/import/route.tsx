@@ -1,7 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { alreadyImportedMessage, commitImportToYear, findImportedDocument } from "~/routes/import/commit.server";
-import { listPlans } from "~/models/plans.server";
+import { findPlanByYear, listPlans } from "~/models/plans.server";
 import { listUnits } from "~/models/units.server";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
@@ -125,7 +125,7 @@ export async function action(args: ActionFunctionArgs) {
   }
   const choice = readCommitChoice(formData, preview, draft, units, parsedJson);
   if (!choice.ok) return data<ActionResult>({ stage: "preview", preview, selection, errors: choice.errors }, { status: 400 });
-  const existing = await db.selectFrom("plans").select("status").where("year", "=", choice.planYear).executeTakeFirst();
+  const existing = await findPlanByYear(db, choice.planYear);
   if (existing?.status === "archived") {
     return data<ActionResult>(
       {

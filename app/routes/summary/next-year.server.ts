@@ -13,7 +13,7 @@ import { type SummaryVersion, loadSummaryInput, getLatestSummary } from "~/route
 import { getOutline } from "~/routes/summary/outline.server";
 import { orderOutline, type OutlineItem } from "~/lib/summary/outline";
 import { periodOf } from "~/lib/summary/style";
-import { bumpChangeSeq } from "~/models/plans.server";
+import { bumpChangeSeq, findPlanByYear } from "~/models/plans.server";
 
 type Db = AppDatabase | Transaction<Database>;
 
@@ -65,7 +65,7 @@ async function nextYearBasis(db: Db, planId: number): Promise<NextYearBasis> {
   const plan = await db.selectFrom("plans").selectAll().where("id", "=", planId).executeTakeFirst();
   if (!plan) notFound("没有找到该年度计划。");
   const nextYear = plan!.year + 1;
-  const exists = Boolean(await db.selectFrom("plans").select("id").where("year", "=", nextYear).executeTakeFirst());
+  const exists = Boolean(await findPlanByYear(db, nextYear));
   const latest = await getLatestSummary(db, planId);
   const final = latest?.status === "final" ? latest : null;
   const input = await loadSummaryInput(db, plan!);
