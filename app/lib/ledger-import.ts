@@ -206,16 +206,6 @@ export function planRow(state: RowState, input: RowInput, refs: LedgerRefs): Row
   return { taskId: current.id, version: current.version, code: current.code, title: current.title, changes, refused };
 }
 
-/** The parsed changes of an accepted plan row, to apply. */
-export function changesOf(plan: Pick<RowPlan, "changes">, refs: LedgerRefs): Partial<LedgerValues> {
-  const values: Partial<LedgerValues> = {};
-  for (const change of plan.changes) {
-    const parsed = parseAnyCell(change.field, change.raw, refs);
-    if (parsed.ok) (values as Record<LedgerField, unknown>)[change.field] = parsed.value;
-  }
-  return values;
-}
-
 export interface NewRowPlan {
   /** The row's number in the sheet (for messages). */
   line: number;

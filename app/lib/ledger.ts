@@ -6,7 +6,6 @@
  * .xlsx reader and the tests share it.
  */
 import type { NamedRef } from "~/lib/board";
-import type { MetricSnapshot } from "~/lib/task-changes";
 import type { EditableTask } from "~/lib/task-merge";
 
 /** The editable values of one 台账 row; the first metric of a task is its row's 指标. */
@@ -328,12 +327,6 @@ export function applyLedgerValues(task: EditableTask, changes: Partial<LedgerVal
     }
   }
   return next;
-}
-
-/** What a metric snapshot list becomes as row values (for rows read from the database). */
-export function firstMetricValues(metrics: readonly Pick<MetricSnapshot, "name" | "target" | "unit">[]) {
-  const first = metrics[0];
-  return { metricName: first?.name ?? "", metricTarget: first?.target ?? null, metricUnit: first?.unit ?? "" };
 }
 
 // ---------------------------------------------------------------- bulk changes

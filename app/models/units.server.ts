@@ -9,10 +9,6 @@ export function listUnits(db: AppDatabase, { includeInactive = false } = {}): Pr
   return query.execute();
 }
 
-export async function findUnitByName(db: AppDatabase, name: string): Promise<Unit | undefined> {
-  return db.selectFrom("units").selectAll().where("name", "=", name).executeTakeFirst();
-}
-
 export interface UnitInput {
   name: string;
   kind: UnitKind;

@@ -171,11 +171,3 @@ export async function clearLoginDelays(db: AppDatabase, actorId: number, userId:
     return cleared;
   });
 }
-
-export async function countUsers(db: AppDatabase): Promise<number> {
-  const row = await db
-    .selectFrom("users")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}

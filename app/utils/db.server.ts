@@ -14,8 +14,3 @@ export async function closeDb(): Promise<void> {
   forgetSingleton("db");
   await db?.destroy();
 }
-
-/** Current time as stored in the database: ISO-8601 UTC. */
-export function nowIso(now: Date = new Date()): string {
-  return now.toISOString();
-}

@@ -87,12 +87,6 @@ export async function addressWaitMs(db: AppDatabase, address: string | undefined
   return address ? waitFor(db, addressKey(address), ADDRESS, now) : 0;
 }
 
-export async function loginWaitMs(db: AppDatabase, username: string, address: string | undefined, now = new Date()): Promise<number> {
-  let wait = 0;
-  for (const { key, policy } of keysOf(username, address)) wait = Math.max(wait, await waitFor(db, key, policy, now));
-  return wait;
-}
-
 type Reservation = { ok: true; ids: number[] } | { ok: false; waitMs: number };
 
 /** Atomically: refuse with the wait due, or record this attempt as a failure in advance. */

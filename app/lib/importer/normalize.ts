@@ -159,11 +159,3 @@ function periodKind(out: Uint16Array, lineStart: number, len: number, prev: numb
   }
   return 0x3002;
 }
-
-/** Maps a [start, end) range of the normalised text back to the original. */
-export function toOriginalRange(norm: NormalizedText, start: number, end: number): { start: number; end: number } {
-  const s = norm.origin[Math.max(0, Math.min(start, norm.text.length))];
-  if (end <= start) return { start: s, end: s };
-  const lastChar = norm.origin[Math.min(end, norm.text.length) - 1];
-  return { start: s, end: lastChar + 1 };
-}

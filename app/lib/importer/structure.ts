@@ -38,9 +38,6 @@ export interface Structure {
 
 export const INLINE_LEVEL = 6;
 
-/** Characters that end a sentence in the normalised text. */
-export const SENTENCE_END = /[。！？]/;
-
 export function buildStructure(map: SourceMap): Structure {
   const text = map.text;
   const roots: Item[] = [];

@@ -15,7 +15,3 @@ export function shortTitle(text: string, max = 40): string {
   if (cut >= 8) return t.slice(0, cut);
   return t.slice(0, max);
 }
-
-export function isBlank(text: string): boolean {
-  return text.trim().length === 0;
-}
