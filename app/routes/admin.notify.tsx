@@ -24,6 +24,7 @@ import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { readForm, readIntent } from "~/utils/forms.server";
 import { badRequest } from "~/lib/refusal";
+import { parseRowId } from "~/lib/row-id";
 import { secretKeyConfigured } from "~/utils/secret-box.server";
 
 const INTENTS = ["schedule", "smtp", "addChannel", "updateChannel", "deleteChannel", "testChannel"] as const;
@@ -54,11 +55,8 @@ function texts<K extends string>(formData: FormData, limits: Record<K, number>):
 /** A channel's text fields, the same when it is added and when it is changed. */
 const CHANNEL_TEXTS = { name: 200, webhook: 1000, signSecret: 1000, emailTo: 2000 };
 
-const rowId = (formData: FormData, name: string): number => {
-  const value = Number(str(formData, name, 20));
-  if (!Number.isSafeInteger(value) || value <= 0) badRequest("请求内容有误，请刷新页面后重试。");
-  return value;
-};
+const rowId = (formData: FormData, name: string): number =>
+  parseRowId(str(formData, name, 20)) ?? badRequest("请求内容有误，请刷新页面后重试。");
 
 const KINDS = ["wecom", "dingtalk", "email"] as const;
 
@@ -99,8 +97,7 @@ async function perform(
       const target = str(formData, "target", 20);
       const kind = str(formData, "kind", 20);
       if (!(KINDS as readonly string[]).includes(kind)) badRequest("请选择渠道类型。");
-      const unitId = target === "leaders" ? null : Number(target);
-      if (target !== "leaders" && (!Number.isSafeInteger(unitId) || unitId! <= 0)) badRequest("请选择接收提醒的单位或街道领导。");
+      const unitId = target === "leaders" ? null : (parseRowId(target) ?? badRequest("请选择接收提醒的单位或街道领导。"));
       const id = await createChannel(db, admin, {
         audience: target === "leaders" ? "leaders" : "unit",
         unitId,

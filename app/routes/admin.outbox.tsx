@@ -5,6 +5,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { DataTable } from "~/components/data-table";
 import { CHANNEL_LABELS, EVENT_LABELS, OUTBOX_STATUS_LABELS, type OutboxStatus } from "~/lib/notify";
 import { badRequest } from "~/lib/refusal";
+import { parseRowId } from "~/lib/row-id";
 import { formatDateTime } from "~/lib/weeks";
 import { listOutbox, OUTBOX_PAGE_SIZE, outboxCounts, resendMessage } from "~/models/outbox.server";
 import { requireUser } from "~/utils/auth.server";
@@ -25,8 +26,8 @@ export async function action(args: ActionFunctionArgs) {
   const admin = await requireUser(args, "admin");
   const formData = await readForm(args.request);
   readIntent(formData, ["resend"] as const);
-  const id = Number(formData.get("messageId"));
-  if (!Number.isSafeInteger(id) || id <= 0) badRequest("请求内容有误，请刷新页面后重试。");
+  // A row id the database can hold (PostgreSQL's integer stops at 2^31 − 1), else a forged form.
+  const id = parseRowId(formData.get("messageId")) ?? badRequest("请求内容有误，请刷新页面后重试。");
   await resendMessage(getDb(), admin, id);
   return { resent: id };
 }
