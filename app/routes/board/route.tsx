@@ -9,7 +9,8 @@ import { ThresholdsForm } from "~/routes/board/thresholds-form";
 import { useBoardMoves } from "~/routes/board/use-board-moves";
 import { useLiveBoard } from "~/routes/board/use-live-board";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { boardSearch, COLUMN_LIMIT, groupIntoLanes, parseBoardFilters, withMoreOf } from "~/lib/board";
+import { boardSearch, COLUMN_LIMIT, groupIntoLanes, withMoreOf } from "~/lib/board";
+import { parseBoardFilters } from "~/lib/board-filters.server";
 import { listBoardShared } from "~/routes/board/cards.server";
 import boardStyles from "~/styles/board.css";
 import { requireUser } from "~/utils/auth.server";
@@ -19,9 +20,8 @@ import { formatDateKey } from "~/lib/date-keys";
 import { BOARD_INTENTS, moveCard, moveCardByForm, quickAdd, saveThresholds } from "~/routes/board/actions.server";
 import { loadPlanPage } from "~/utils/plan-page.server";
 import { NoPlanPage, YearPicker } from "~/components/year-picker";
-import { planPageTitle } from "~/components/page-meta";
 import { NewYearBanner } from "~/routes/board/new-year-banner";
-import { newYearBannerFor } from "~/routes/board/new-year.server";
+import { boardTitle, newYearBannerFor } from "~/routes/board/page.server";
 import { othersMoveNotes } from "~/lib/move-notes";
 import type { PageHandle } from "~/utils/kept-page";
 
@@ -30,7 +30,8 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: boardStyle
 // Shows only what the database holds for this user, address and date: may be kept (app/utils/kept-page.ts).
 export const handle: PageHandle = { keptWhileUnchanged: true };
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: planPageTitle(data?.plan, "看板") }];
+// The loader names the page (page.server.ts); without its data (an error page) the title has no year.
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "看板 · 年度重点工作看板" }];
 
 export async function loader(args: LoaderFunctionArgs) {
   const { user, url, db, today, requestedYear, plan, years } = await loadPlanPage(args);
@@ -38,7 +39,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const actor = { id: user.id, role: user.role, unitId: user.unitId };
   const board = plan ? await listBoardShared(db, plan, { filters, today, viewState: args.context.checked?.viewState }) : null;
   const newYear = newYearBannerFor(actor, years, today);
-  return { actor, plan, years, requestedYear, today, filters, board, newYear };
+  return { actor, plan, years, requestedYear, today, filters, board, newYear, title: boardTitle(plan) };
 }
 
 export async function action(args: ActionFunctionArgs) {
