@@ -40,6 +40,8 @@ export function NoPlanPage({
   requestedYear,
   years,
   path,
+  emptyTitle = requestedYear ? `没有${requestedYear}年度计划` : "还没有年度计划",
+  banner,
   children,
 }: {
   title: string;
@@ -47,13 +49,18 @@ export function NoPlanPage({
   years: readonly { year: number }[];
   /** The page's path; each year links to it with `?year=`. */
   path: string;
+  /** What the page says is missing, when the default ("没有2025年度计划", "还没有年度计划") does not fit. */
+  emptyTitle?: string;
+  /** Shown above the empty state (the board's offer to make this year's plan). */
+  banner?: ReactNode;
   children: ReactNode;
 }) {
   return (
     <section className="page">
       <h1>{title}</h1>
+      {banner}
       <div className="empty-state">
-        <p className="empty-title">{requestedYear ? `没有${requestedYear}年度计划` : "还没有年度计划"}</p>
+        <p className="empty-title">{emptyTitle}</p>
         <p>{children}</p>
         <YearPicker years={years} current={null} to={(year) => `${path}?year=${year}`} linkText={(year) => `查看${year}年`} />
       </div>

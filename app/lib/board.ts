@@ -7,7 +7,6 @@ import type { MetricDirection, TaskOrigin, TaskStatus } from "~/lib/domain";
 import type { Light, LightResult } from "~/lib/lights";
 import { comparePositions } from "~/lib/positions";
 import { can, type Actor } from "~/utils/permissions";
-import { parseRowId } from "~/lib/row-id";
 
 export type { TaskStatus };
 
@@ -173,8 +172,6 @@ export const LANE_LABELS: Record<LaneBy, string> = {
   leader: "按责任领导",
   category: "按类别",
 };
-const LANE_VALUES: readonly LaneBy[] = ["none", "unit", "leader", "category"];
-const LIGHT_VALUES: readonly Light[] = ["green", "yellow", "red", "done", "upcoming"];
 
 export interface BoardFilters {
   unit: number | null;
@@ -199,23 +196,6 @@ export const EMPTY_FILTERS: BoardFilters = {
   all: false,
   more: {},
 };
-
-/** Reads filters from the URL; anything malformed is ignored, never an error. */
-export function parseBoardFilters(params: URLSearchParams): BoardFilters {
-  const light = params.get("light");
-  const lane = params.get("lane");
-  const category = params.get("category")?.trim();
-  return {
-    unit: parseRowId(params.get("unit")),
-    leader: parseRowId(params.get("leader")),
-    category: category ? category.slice(0, 60) : null,
-    light: light && (LIGHT_VALUES as readonly string[]).includes(light) ? (light as Light) : null,
-    q: (params.get("q") ?? "").trim().slice(0, 60),
-    lane: lane && (LANE_VALUES as readonly string[]).includes(lane) ? (lane as LaneBy) : "none",
-    all: params.get("all") === "1",
-    more: parseColumnMore(params.get("more")),
-  };
-}
 
 /** The URL search for a board view ("" or "?year=2025&unit=3…"), defaults left out. */
 export function boardSearch(year: number | null, filters: BoardFilters): string {
@@ -327,21 +307,6 @@ export function groupIntoLanes(cards: BoardCard[], by: LaneBy, order: readonly s
 export const COLUMN_LIMIT = 16;
 /** The most cards one column draws through "显示更多" (past that, "显示全部"). */
 export const MAX_COLUMN_SHOWN = 2000;
-
-/**
- * `more=in_progress:80,done:120` → how many cards those columns show. Counts are rounded up
- * to whole pages of COLUMN_LIMIT and capped; anything malformed is ignored, never an error.
- */
-export function parseColumnMore(value: string | null): Partial<Record<TaskStatus, number>> {
-  const more: Partial<Record<TaskStatus, number>> = {};
-  for (const part of (value ?? "").slice(0, 200).split(",")) {
-    const [status, count] = part.split(":");
-    if (!isTaskStatus(status) || !/^\d{1,5}$/.test(count ?? "")) continue;
-    const n = Math.min(MAX_COLUMN_SHOWN, Math.ceil(Number(count) / COLUMN_LIMIT) * COLUMN_LIMIT);
-    if (n > COLUMN_LIMIT) more[status] = n;
-  }
-  return more;
-}
 
 /** How many cards each column draws for these filters. */
 export function columnLimits(filters: Pick<BoardFilters, "all" | "more">): Record<TaskStatus, number> {

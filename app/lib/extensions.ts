@@ -20,18 +20,6 @@ export const EXTENSION_MAX_DAYS = 366;
 
 const DATE_KEY = /^\d{4}-\d{2}-\d{2}$/;
 
-/** "2025-06-30" → "6月30日" (the card's short form; the year is the plan's). */
-export function shortDate(key: string): string {
-  const [, month, day] = key.split("-").map(Number);
-  return `${month}月${day}日`;
-}
-
-/** The card's note: "已延期（原定6月30日）"; with the year when the new 完成时限 is in another one. */
-export function extendedNote(originalDueDate: string, dueDate?: string | null): string {
-  const sameYear = !dueDate || dueDate.slice(0, 4) === originalDueDate.slice(0, 4);
-  return `已延期（原定${sameYear ? "" : `${originalDueDate.slice(0, 4)}年`}${shortDate(originalDueDate)}）`;
-}
-
 /**
  * May the actor apply? Leaders and admins for any task; a secretary for a task their unit leads
  * (牵头单位): the lead unit answers for the deadline, a helping unit does not.

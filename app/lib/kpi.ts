@@ -16,10 +16,13 @@
  *   unit happened to report last.
  */
 import { DEFAULT_LIGHT_THRESHOLDS } from "~/lib/light-labels";
+import { formatNumber, isPercentUnit, roundTo } from "~/lib/metric-numbers";
 import type { LightThresholds } from "~/lib/lights";
 
 import type { MetricAggregation, MetricDirection } from "~/lib/domain";
 export type { MetricAggregation, MetricDirection };
+// The number helpers live apart so the board's cards carry them without the KPI arithmetic.
+export { formatNumber, isPercentUnit, roundTo };
 
 export interface Metric {
   /** up: more is better; down: reduce from baseline to target; cap: stay at or under (控制在…以内); floor: stay at or above (不低于). */
@@ -53,26 +56,12 @@ export interface MetricLightResult {
   reasons: string[];
 }
 
-const PERCENT_UNITS = new Set(["%", "％", "个百分点"]);
-
 /**
  * Width of the yellow band next to a cap or floor: 5% of the target, but never more than
  * half a percentage point for percent metrics (a 95% floor must not warn at 98%).
  */
 const LIMIT_WARNING_SHARE = 0.05;
 const LIMIT_WARNING_MAX_PERCENT_POINTS = 0.5;
-
-export function isPercentUnit(unit: string): boolean {
-  return PERCENT_UNITS.has(unit.trim());
-}
-
-/** Half away from zero, without binary surprises (1.005 → 1.01, 26.55 → 26.6). */
-export function roundTo(value: number, digits: number): number {
-  const factor = 10 ** digits;
-  const magnitude = Math.abs(value);
-  const rounded = Math.round((magnitude + magnitude * Number.EPSILON) * factor) / factor;
-  return rounded === 0 ? 0 : Math.sign(value) * rounded; // no "-0"
-}
 
 function reportedTime(value: MetricValue): number {
   return new Date(value.reportedAt).getTime();
@@ -208,16 +197,6 @@ export function metricLight(
   const percent = percentOfTarget(metric, actual);
   if (percent === null) return { light: null, reasons: ["目标值须大于0"] };
   return lightAgainstSchedule(percent, expectedProgress, thresholds);
-}
-
-/**
- * A figure as a 工作总结 writes it: no thousands separators; percent units with at most one
- * decimal ("106.7%"), everything else with at most two ("26.5万元", "1226件"), trailing zeros
- * dropped.
- */
-export function formatNumber(value: number, unit: string): string {
-  const digits = isPercentUnit(unit) ? 1 : 2;
-  return `${roundTo(value, digits)}${unit.trim()}`;
 }
 
 /** "提高1.2个百分点" / "下降0.5个百分点" / "持平", for two rates in percent. */

@@ -33,6 +33,9 @@ export const LIGHT_LABELS: Record<Light, { word: string; meaning: string; shape:
   upcoming: { word: "未开始", meaning: "", shape: "○" },
 };
 
+/** The lights from worst to best, then 未开始 and 已销号: the order of counts and filter choices. */
+export const LIGHT_ORDER: readonly Light[] = ["red", "yellow", "green", "upcoming", "done"];
+
 /** "绿灯 正常推进", "未开始": the word, and the meaning when there is one. */
 export function lightText(light: Light): string {
   const label = LIGHT_LABELS[light];

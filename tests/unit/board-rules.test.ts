@@ -13,7 +13,6 @@ import {
   matchesFilters,
   moveProblem,
   neighboursAt,
-  parseBoardFilters,
   sortCards,
   STATUSES,
   WHOLE_BOARD_CARDS,
@@ -21,6 +20,7 @@ import {
   type BoardCard,
   type TaskStatus,
 } from "~/lib/board";
+import { parseBoardFilters } from "~/lib/board-filters.server";
 import { describeChanges, type TaskSnapshot } from "~/lib/task-changes";
 import type { Actor } from "~/utils/permissions";
 

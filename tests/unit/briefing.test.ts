@@ -165,7 +165,7 @@ describe("督办通报", () => {
 
 describe("延期 wording", () => {
   it("says the original 完成时限, with its year when the new one is in another year", async () => {
-    const { extendedNote } = await import("~/lib/extensions");
+    const { extendedNote } = await import("~/lib/date-keys");
     expect(extendedNote("2025-06-30", "2025-09-30")).toBe("已延期（原定6月30日）");
     expect(extendedNote("2025-09-30", "2026-01-21")).toBe("已延期（原定2025年9月30日）");
   });

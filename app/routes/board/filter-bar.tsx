@@ -1,11 +1,9 @@
 // Filters and swimlanes live in the URL (a GET form), so any view can be bookmarked and shared.
 import { Form, Link, useSubmit } from "@remix-run/react";
-import { SelectField, namedOptions, type SelectFieldProps } from "~/components/field";
-import { LIGHT_LABELS, lightText } from "~/lib/light-labels";
-import type { Light } from "~/lib/lights";
+import { SelectField, namedOptions, type SelectFieldProps } from "~/components/select-field";
+import { LIGHT_LABELS, LIGHT_ORDER, lightText } from "~/lib/light-labels";
 import { hasActiveFilters, LANE_LABELS, type BoardFilters, type LaneBy, type NamedRef } from "~/lib/board";
 
-const LIGHTS: Light[] = ["red", "yellow", "green", "upcoming", "done"];
 const LANES: LaneBy[] = ["none", "unit", "leader", "category"];
 
 export function FilterBar({
@@ -41,7 +39,7 @@ export function FilterBar({
       label: "督办灯",
       defaultValue: filters.light,
       emptyLabel: "全部",
-      options: LIGHTS.map((light) => ({ value: light, label: `${LIGHT_LABELS[light].shape} ${lightText(light)}` })),
+      options: LIGHT_ORDER.map((light) => ({ value: light, label: `${LIGHT_LABELS[light].shape} ${lightText(light)}` })),
     },
     { name: "lane", label: "泳道", defaultValue: filters.lane, options: LANES.map((lane) => ({ value: lane, label: LANE_LABELS[lane] })) },
   ];

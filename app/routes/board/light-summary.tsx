@@ -1,8 +1,6 @@
 // Counts of lights at the top of the board, and the legend: shape + word + colour.
-import { LIGHT_LABELS, lightText } from "~/lib/light-labels";
-import type { Light } from "~/lib/lights";
-
-const ORDER: Light[] = ["red", "yellow", "green", "upcoming", "done"];
+import { LIGHT_ORDER, lightText, type Light } from "~/lib/light-labels";
+import { LightMark } from "~/routes/board/light-badge";
 
 export function LightSummary({
   counts,
@@ -21,8 +19,8 @@ export function LightSummary({
         共 <strong>{matching}</strong> 项{matching !== total ? `（全年度${total}项）` : ""}
       </span>
       {/* 未开始 only when there is such a card (a plan that has not started, a task starting later). */}
-      {ORDER.filter((light) => light !== "upcoming" || counts.upcoming > 0).map((light) => (
-        <LightBadge key={light} light={light} text={`${lightText(light)} ${counts[light]}项`} />
+      {LIGHT_ORDER.filter((light) => light !== "upcoming" || counts.upcoming > 0).map((light) => (
+        <LightMark key={light} light={light} text={`${lightText(light)} ${counts[light]}项`} />
       ))}
     </p>
   );
@@ -36,20 +34,6 @@ const LEGEND_RULES: { light: Light; rule: string }[] = [
   { light: "upcoming", rule: "：还没到开始日期（或所在年度还没开始）的任务，不算滞后，开始前无需填报，也不能催办。" },
 ];
 
-/** A light in its colour, with its shape (hidden from screen readers) and its words. */
-function LightBadge({ light, text }: { light: Light; text: string }) {
-  return (
-    <span className={`light light-${light}`}>
-      <span className="light-word">
-        <span className="light-shape" aria-hidden="true">
-          {LIGHT_LABELS[light].shape}
-        </span>
-        {text}
-      </span>
-    </span>
-  );
-}
-
 export function LightLegend() {
   return (
     <details className="light-legend">
@@ -58,7 +42,7 @@ export function LightLegend() {
         <li>序时进度 = 已过天数 ÷ 任务总天数（开始日期至完成时限；未设开始日期的从1月1日算起）。</li>
         {LEGEND_RULES.map(({ light, rule }) => (
           <li key={light}>
-            <LightBadge light={light} text={lightText(light)} />
+            <LightMark light={light} />
             {rule}
           </li>
         ))}

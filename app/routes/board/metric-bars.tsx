@@ -1,6 +1,6 @@
 // Mini-bars of a task's metrics: actual against target, as a <meter> (no inline styles: CSP).
 // Drawn on every card of the board, so the markup is kept lean (styled through .metric-bars).
-import { formatNumber } from "~/lib/kpi";
+import { formatNumber } from "~/lib/metric-numbers";
 import type { CardMetric } from "~/lib/board";
 
 export function MetricBars({ metrics, limit = 3 }: { metrics: CardMetric[]; limit?: number }) {

@@ -9,7 +9,8 @@ import { ThresholdsForm } from "~/routes/board/thresholds-form";
 import { useBoardMoves } from "~/routes/board/use-board-moves";
 import { useLiveBoard } from "~/routes/board/use-live-board";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { boardSearch, COLUMN_LIMIT, groupIntoLanes, parseBoardFilters, withMoreOf } from "~/lib/board";
+import { boardSearch, COLUMN_LIMIT, groupIntoLanes, withMoreOf } from "~/lib/board";
+import { parseBoardFilters } from "~/lib/board-filters.server";
 import { listBoardShared } from "~/routes/board/cards.server";
 import boardStyles from "~/styles/board.css";
 import { requireUser } from "~/utils/auth.server";
@@ -19,29 +20,25 @@ import { formatDateKey } from "~/lib/date-keys";
 import { BOARD_INTENTS, moveCard, moveCardByForm, quickAdd, saveThresholds } from "~/routes/board/actions.server";
 import { loadPlanPage } from "~/utils/plan-page.server";
 import type { PageHandle } from "~/utils/kept-page";
-import { YearPicker } from "~/components/year-picker";
-import { planPageTitle } from "~/components/page-meta";
-import { yearOfDateKey } from "~/lib/plan-year";
-import { NewYearBanner, type NewYearBannerData } from "~/routes/board/new-year-banner";
+import { NoPlanPage, YearPicker } from "~/components/year-picker";
+import { NewYearBanner } from "~/routes/board/new-year-banner";
+import { boardTitle, newYearBannerFor } from "~/routes/board/page.server";
 import { othersMoveNotes } from "~/lib/move-notes";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: boardStyles }];
 
 export const handle: PageHandle = { keptWhileUnchanged: true };
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: planPageTitle(data?.plan, "看板") }];
+// The loader names the page (page.server.ts); without its data (an error page) the title has no year.
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "看板 · 年度重点工作看板" }];
 
 export async function loader(args: LoaderFunctionArgs) {
   const { user, url, db, today, requestedYear, plan, years } = await loadPlanPage(args);
   const filters = parseBoardFilters(url.searchParams);
   const actor = { id: user.id, role: user.role, unitId: user.unitId };
   const board = plan ? await listBoardShared(db, plan, { filters, today, viewState: args.context.checked?.viewState }) : null;
-  const thisYear = yearOfDateKey(today);
-  const newYear: NewYearBannerData | null =
-    can(actor, "summary.manage") && !years.some((y) => y.year === thisYear)
-      ? { year: thisYear, canStartFromPrevious: years.some((y) => y.year === thisYear - 1) }
-      : null;
-  return { actor, plan, years, requestedYear, today, filters, board, newYear };
+  const newYear = newYearBannerFor(actor, years, today);
+  return { actor, plan, years, requestedYear, today, filters, board, newYear, title: boardTitle(plan) };
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -119,25 +116,18 @@ export default function BoardPage() {
 
   if (!plan || !board) {
     return (
-      <section className="page">
-        <h1>看板</h1>
-        {newYear ? <NewYearBanner banner={newYear} shownYear={null} /> : null}
-        <div className="empty-state">
-          <p className="empty-title">
-            {requestedYear
-              ? `没有${requestedYear}年度计划`
-              : years.length > 0
-                ? "今年还没有年度计划，已有的计划尚未开始"
-                : "还没有年度计划"}
-          </p>
-          <p>
-            {can(actor, "summary.manage")
-              ? "请先在“导入”页上传上一年度工作总结生成计划，或由系统管理员在“管理 → 年度计划”中新建。"
-              : "请联系街道领导或系统管理员建立年度计划。"}
-          </p>
-          <YearPicker years={years} current={null} to={(year) => `/board?year=${year}`} linkText={(year) => `查看${year}年`} />
-        </div>
-      </section>
+      <NoPlanPage
+        title="看板"
+        requestedYear={requestedYear}
+        years={years}
+        path="/board"
+        emptyTitle={!requestedYear && years.length > 0 ? "今年还没有年度计划，已有的计划尚未开始" : undefined}
+        banner={newYear ? <NewYearBanner banner={newYear} shownYear={null} /> : null}
+      >
+        {can(actor, "summary.manage")
+          ? "请先在“导入”页上传上一年度工作总结生成计划，或由系统管理员在“管理 → 年度计划”中新建。"
+          : "请联系街道领导或系统管理员建立年度计划。"}
+      </NoPlanPage>
     );
   }
 
