@@ -2,7 +2,6 @@ import type { InputHTMLAttributes } from "react";
 import { FieldError } from "~/components/select-field";
 
 // The board's filters need only the <select> half: it lives apart, and is re-exported here.
-export { FieldError, labelledOptions, namedOptions, SelectField, type SelectFieldProps } from "~/components/select-field";
 
 // A labelled input with its error message tied to it for screen readers. Other input
 // attributes (required, autoCapitalize, …) pass through to the <input>.

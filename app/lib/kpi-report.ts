@@ -9,16 +9,15 @@
  * rows, by the same rules as `aggregateActual` in ~/lib/kpi (which the tests hold it to).
  */
 import {
-  isPercentUnit,
   metricLight,
   percentOfTarget,
-  roundTo,
   type Metric,
   type MetricDirection,
   type MetricLight,
   type NamedMetric,
   type MetricAggregation,
 } from "~/lib/kpi";
+import { isPercentUnit, roundTo } from "~/lib/metric-numbers";
 import { expectedProgressOf, DEFAULT_LIGHT_THRESHOLDS, type LightThresholds } from "~/lib/lights";
 import { weekRange, toDateKey } from "~/lib/weeks";
 import { parseRowId } from "~/lib/row-id";

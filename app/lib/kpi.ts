@@ -16,13 +16,12 @@
  *   unit happened to report last.
  */
 import { DEFAULT_LIGHT_THRESHOLDS } from "~/lib/light-labels";
-import { formatNumber, isPercentUnit, roundTo } from "~/lib/metric-numbers";
+import { isPercentUnit, roundTo } from "~/lib/metric-numbers";
 import type { LightThresholds } from "~/lib/lights";
 
 import type { MetricAggregation, MetricDirection } from "~/lib/domain";
 export type { MetricAggregation, MetricDirection };
 // The number helpers live apart so the board's cards carry them without the KPI arithmetic.
-export { formatNumber, isPercentUnit, roundTo };
 
 export interface Metric {
   /** up: more is better; down: reduce from baseline to target; cap: stay at or under (控制在…以内); floor: stay at or above (不低于). */

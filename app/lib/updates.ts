@@ -4,7 +4,7 @@
  * and @unit mentions in comments. Pure and client-safe; the server enforces every rule.
  */
 import { isCnNumeralChar, magnitudeMultiplier, parseCnNumber, scale } from "~/lib/importer/numerals";
-import { isPercentUnit } from "~/lib/kpi";
+import { isPercentUnit } from "~/lib/metric-numbers";
 import { weekKeyOf, weekRange } from "~/lib/weeks";
 
 // ---------------------------------------------------------------- metric values

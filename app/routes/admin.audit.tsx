@@ -8,7 +8,7 @@ import { listAuditActors, listAuditLog } from "~/models/audit-log.server";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { DataTable } from "~/components/data-table";
-import { SelectField, namedOptions } from "~/components/field";
+import { SelectField, namedOptions } from "~/components/select-field";
 
 export const meta: MetaFunction = () => [{ title: "操作日志 · 系统管理" }];
 

@@ -16,7 +16,7 @@ import { LightBadge } from "~/routes/board/light-badge";
 import { DueDateFact } from "~/routes/board/due-date-fact";
 import { TaskActivity } from "~/routes/tasks.$taskId.update/task-activity";
 import { allowedTargets, cardUnitIds, MOVE_KIND_LABELS, ORIGIN_LABELS, STATUS_LABELS, type MoveKind } from "~/lib/board";
-import { formatNumber } from "~/lib/kpi";
+import { formatNumber } from "~/lib/metric-numbers";
 import { AGGREGATION_LABELS, DIRECTION_LABELS } from "~/lib/task-changes";
 import { formatDate, formatDateTime, isWeekKey, weekLabel } from "~/lib/weeks";
 import { DeleteTaskSchema } from "~/routes/board/task-forms.server";

@@ -6,7 +6,8 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigate, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { FieldErrorLinks } from "~/components/error-summary";
-import { SelectField, fieldErrorsOf, labelledOptions, namedOptions } from "~/components/field";
+import { fieldErrorsOf } from "~/components/field";
+import { SelectField, labelledOptions, namedOptions } from "~/components/select-field";
 import { TableHead } from "~/components/data-table";
 import { ORIGIN_LABELS, type TaskOrigin } from "~/lib/board";
 import { AGGREGATION_LABELS, DIRECTION_LABELS } from "~/lib/task-changes";

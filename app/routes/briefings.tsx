@@ -4,7 +4,7 @@
 import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { SelectField } from "~/components/field";
+import { SelectField } from "~/components/select-field";
 import { YearPicker } from "~/components/year-picker";
 import {
   briefingLines,

@@ -2,7 +2,8 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run
 import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { STATUS_LABELS } from "~/lib/board";
-import { comparisonWithLastYear, formatNumber, isPercentUnit } from "~/lib/kpi";
+import { comparisonWithLastYear } from "~/lib/kpi";
+import { formatNumber, isPercentUnit } from "~/lib/metric-numbers";
 import { DIRECTION_LABELS, aggregationLabel, metricExpectedProgress } from "~/lib/kpi-report";
 import { formatDate, formatDateTime, toDateKey, weekLabel, weekRange } from "~/lib/weeks";
 import { getMetricDetail } from "~/routes/kpi/metric-detail.server";

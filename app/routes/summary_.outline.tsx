@@ -4,7 +4,7 @@
 import { data, redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { SelectField, namedOptions } from "~/components/field";
+import { SelectField, namedOptions } from "~/components/select-field";
 import { notFound } from "~/lib/refusal";
 import type { OutlineRow, OwnerBasis, OwnerField } from "~/lib/summary/outline";
 import { findSummaryPlan } from "~/models/plans.server";

@@ -3,7 +3,7 @@
 // cards it continues become 已结转. The round trip through the importer stays exact.
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseSummary, readSummaryFile, toSummaryJson } from "../../app/lib/importer";
-import { formatNumber } from "../../app/lib/kpi";
+import { formatNumber } from "../../app/lib/metric-numbers";
 import { measureKey } from "../../app/lib/summary/facts";
 import type { OutlineRow } from "../../app/lib/summary/outline";
 import { boardWordsIn } from "../../app/lib/summary/style";

@@ -3,7 +3,7 @@
 import mammoth from "mammoth";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseSummary, readSummaryFile, toSummaryJson, type SummaryJson } from "../../app/lib/importer";
-import { formatNumber } from "../../app/lib/kpi";
+import { formatNumber } from "../../app/lib/metric-numbers";
 import { toPlainText } from "../../app/lib/summary/text";
 import { writeSummary } from "../../app/lib/summary/writer";
 import { loadSummaryInput } from "../../app/routes/summary/summary.server";

@@ -8,7 +8,8 @@
  * was written (the round-trip test reads them back with the importer). What it may say is
  * in ./style.ts; each measure is stated once, through the fact table in ./facts.ts.
  */
-import { formatNumber, formatPercentPointDiff, growthRate, isPercentUnit, percentOfTarget } from "~/lib/kpi";
+import { formatPercentPointDiff, growthRate, percentOfTarget } from "~/lib/kpi";
+import { formatNumber, isPercentUnit } from "~/lib/metric-numbers";
 import { WORK_AREAS } from "~/lib/plan-draft";
 import { FactTable, groupMeasures, type Measure } from "~/lib/summary/facts";
 import { periodOf, sourcePhrase } from "~/lib/summary/style";

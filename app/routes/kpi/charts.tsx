@@ -8,7 +8,8 @@ import { Group } from "@visx/group";
 import { scaleBand, scaleLinear } from "@visx/scale";
 import { Bar, Line, LinePath } from "@visx/shape";
 import { useId } from "react";
-import { formatNumber, isPercentUnit, roundTo, type MetricAggregation, type MetricDirection } from "~/lib/kpi";
+import { type MetricAggregation, type MetricDirection } from "~/lib/kpi";
+import { formatNumber, isPercentUnit, roundTo } from "~/lib/metric-numbers";
 import { chartTargetKind, type ChartTargetKind } from "~/lib/kpi-report";
 import { parseWeekKey, weekLabel } from "~/lib/weeks";
 

@@ -1,6 +1,6 @@
 // The KPI page's filters: unit, 责任领导, light, category, scope and order, as a GET form.
 import { Form, Link, useNavigation, useSubmit } from "@remix-run/react";
-import { SelectField, namedOptions, type SelectFieldProps } from "~/components/field";
+import { SelectField, namedOptions, type SelectFieldProps } from "~/components/select-field";
 import {
   DEFAULT_KPI_FILTERS,
   METRIC_LIGHT_LABELS,

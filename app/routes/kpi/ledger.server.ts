@@ -4,7 +4,7 @@
 import { createRequire } from "node:module";
 import type ExcelJS from "exceljs";
 import { ORIGIN_LABELS, STATUS_LABELS, type TaskOrigin } from "~/lib/board";
-import { formatNumber } from "~/lib/kpi";
+import { formatNumber } from "~/lib/metric-numbers";
 import { METRIC_COLUMNS, REPORT_COLUMNS, TASK_COLUMNS, excelDate, excelDateTime, type LedgerColumn } from "~/lib/kpi-ledger";
 import { DIRECTION_LABELS, METRIC_LIGHT_LABELS, aggregationLabel, type MetricLightKey } from "~/lib/kpi-report";
 import { LIGHT_LABELS, type Light } from "~/lib/lights";

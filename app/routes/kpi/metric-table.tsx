@@ -1,6 +1,6 @@
 // The KPI page's parts: light tags, the plan overview, the filter bar and the metric tables.
 import { Link } from "@remix-run/react";
-import { formatNumber } from "~/lib/kpi";
+import { formatNumber } from "~/lib/metric-numbers";
 import { DIRECTION_LABELS, METRIC_LIGHT_LABELS, aggregationLabel, type KpiGroup, type KpiRow, type MetricLightKey } from "~/lib/kpi-report";
 import { Sparkline } from "~/routes/kpi/charts";
 import { TableHead } from "~/components/data-table";

@@ -2,7 +2,7 @@
 import { Form, Link } from "@remix-run/react";
 import type { LineChange, Piece, SectionDiff } from "~/lib/summary/diff";
 import { formatDateTime } from "~/lib/weeks";
-import { SelectField } from "~/components/field";
+import { SelectField } from "~/components/select-field";
 
 interface VersionRow {
   version: number;

@@ -10,7 +10,7 @@ import { FieldErrorLinks } from "~/components/error-summary";
 import { updateFieldLabel } from "~/routes/tasks.$taskId.update/field-labels";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { fieldErrorsOf } from "~/components/field";
-import { formatNumber } from "~/lib/kpi";
+import { formatNumber } from "~/lib/metric-numbers";
 import { ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_FILES, formatBytes, UPDATE_FORM_MAX_BYTES } from "~/lib/updates";
 import { formatDateTime, weekLabel } from "~/lib/weeks";
 import { checkFiles, filesOf } from "~/models/attachments.server";

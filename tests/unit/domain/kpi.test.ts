@@ -3,16 +3,15 @@ import {
   actualByUnit,
   actualTrend,
   aggregateActual,
-  formatNumber,
   formatPercentPointDiff,
   comparisonWithLastYear,
   growthRate,
-  isPercentUnit,
   metricLight,
   percentOfTarget,
   type Metric,
   type MetricValue,
 } from "~/lib/kpi";
+import { formatNumber, isPercentUnit } from "~/lib/metric-numbers";
 
 function metric(overrides: Partial<Metric> = {}): Metric {
   return { direction: "up", aggregation: "sum", unit: "次", baseline: null, target: 1000, ...overrides };
