@@ -30,9 +30,14 @@ import type { KeptPage, KeptPages } from "~/server/kept-pages";
 /** Paths (documents and their single-fetch .data) that answer 304 to a matching If-None-Match. */
 export const CONDITIONAL_PATHS = new Set(["/board", "/board.data", "/board/meeting", "/board/meeting.data", "/kpi", "/kpi.data"]);
 
+/** A path that ends in a file name's extension: a file in public/, never a page. */
+export function namesAFile(path: string): boolean {
+  return /\.[\w-]+$/.test(path);
+}
+
 /** Sign-in and sign-out pages, files, and single-fetch data are never kept. */
 function mayBeKeptDocument(path: string): boolean {
-  return path !== "/login" && path !== "/logout" && !path.endsWith(".data") && !/\.[\w-]+$/.test(path);
+  return path !== "/login" && path !== "/logout" && !path.endsWith(".data") && !namesAFile(path);
 }
 
 /** The sorted query string, so the same view under reordered parameters has one tag. */

@@ -22,7 +22,7 @@ import { bootstrapIfEmpty } from "~/models/bootstrap.server";
 import { HSTS_HEADER_VALUE, isHttpsRequest } from "~/utils/https.server";
 import { printStartBanner } from "~/server/banner";
 import { runPrimary, runsBackgroundJobs, workerCount } from "~/server/cluster";
-import { conditionalViews } from "~/server/conditional";
+import { conditionalViews, namesAFile } from "~/server/conditional";
 import { KeptPages, type KeptPage } from "~/server/kept-pages";
 import { withBodyLimit } from "~/server/body-limit";
 import { remixGuards } from "~/server/remix-guards";
@@ -200,7 +200,7 @@ async function serve(bootstrap: Awaited<ReturnType<typeof prepareDatabase>> | nu
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
   // Only a path that names a file can be one in public/ (saves a stat() per page request).
   const publicFiles = express.static("public", { maxAge: "1h" });
-  app.use((req, res, next) => (/\.[\w-]+$/.test(req.path) ? publicFiles(req, res, next) : next()));
+  app.use((req, res, next) => (namesAFile(req.path) ? publicFiles(req, res, next) : next()));
 
   app.all(
     "*",
