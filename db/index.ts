@@ -22,9 +22,18 @@ const generationProbes: WeakMap<AppDatabase, () => Promise<string>> = ((
   globalThis as { __appGenerationProbes?: WeakMap<AppDatabase, () => Promise<string>> }
 ).__appGenerationProbes ??= new WeakMap());
 
+// How this process waits for its turn to write when several processes share the file (a cluster
+// worker's turns from the primary), set before the database is opened. Global for the same reason.
+const writeTurns = ((globalThis as { __appWriteTurns?: { take?: () => Promise<() => void> } }).__appWriteTurns ??= {});
+
+/** Makes the SQLite databases this process opens from now on take turns to write (see write-turns.ts). */
+export function setWriteTurns(take: () => Promise<() => void>): void {
+  writeTurns.take = take;
+}
+
 export function openDatabase(filename: string): AppDatabase {
   if (filename !== ":memory:") mkdirSync(dirname(filename), { recursive: true });
-  const dialect = new Sqlite3Dialect({ filename, busyTimeoutMs: 5000 });
+  const dialect = new Sqlite3Dialect({ filename, busyTimeoutMs: 5000, writeTurn: writeTurns.take });
   const db = new Kysely<Database>({ dialect });
   generationProbes.set(db, async () => {
     const { rows } = await sql<{ data_version: number }>`pragma data_version`.execute(db);

@@ -29,6 +29,12 @@ export interface Sqlite3DialectConfig {
    * (busy_timeout) is not a queue, so under a write storm one writer can lose every turn.
    */
   busyRetryMs?: number;
+  /**
+   * Waits for this process's turn among several processes writing to the file, and returns
+   * the function that gives the turn back (see app/server/write-turns.ts). Without it, writers
+   * of different processes meet only in SQLite's busy handler.
+   */
+  writeTurn?: () => Promise<() => void>;
 }
 
 /** SQLITE_BUSY (another connection holds the lock); SQLITE_LOCKED is another matter. */
@@ -145,11 +151,27 @@ class Sqlite3Driver implements Driver {
   }
 
   async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    const sqlite = connection as Sqlite3Connection;
+    const writeTurn = this.config.writeTurn;
+    if (writeTurn) {
+      // Wait for this process's turn without holding the connection, so that its reads go on
+      // meanwhile; then take the connection back (nothing has begun on it yet).
+      this.mutex.unlock();
+      try {
+        sqlite.releaseTurn = await writeTurn();
+      } finally {
+        await this.mutex.lock();
+      }
+    }
     // IMMEDIATE takes the write lock up front, so another process's writer makes us
     // wait (busy_timeout) at BEGIN instead of failing half-way through the transaction.
     // A BEGIN that still finds the lock taken after busy_timeout is tried again (it did nothing).
-    const sqlite = connection as Sqlite3Connection;
-    await sqlite.retrying(CompiledQuery.raw("begin immediate"));
+    try {
+      await sqlite.retrying(CompiledQuery.raw("begin immediate"));
+    } catch (error) {
+      sqlite.giveTurnBack();
+      throw error;
+    }
     sqlite.inTransaction = true;
   }
 
@@ -157,12 +179,17 @@ class Sqlite3Driver implements Driver {
     const sqlite = connection as Sqlite3Connection;
     await sqlite.retrying(CompiledQuery.raw("commit"));
     sqlite.inTransaction = false;
+    sqlite.giveTurnBack();
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
     const sqlite = connection as Sqlite3Connection;
     sqlite.inTransaction = false;
-    await connection.executeQuery(CompiledQuery.raw("rollback"));
+    try {
+      await connection.executeQuery(CompiledQuery.raw("rollback"));
+    } finally {
+      sqlite.giveTurnBack();
+    }
   }
 
   async releaseConnection(): Promise<void> {
@@ -173,6 +200,7 @@ class Sqlite3Driver implements Driver {
     const db = this.db;
     this.db = null;
     if (!db) return;
+    await this.connection?.statements.clear();
     await new Promise<void>((resolve, reject) => db.close((err) => (err ? reject(err) : resolve())));
   }
 }
@@ -192,19 +220,97 @@ function returnsRows(compiledQuery: CompiledQuery): boolean {
   return ROW_PRODUCING_SQL.test(compiledQuery.sql);
 }
 
-class Sqlite3Connection implements DatabaseConnection {
-  /** Inside BEGIN IMMEDIATE … COMMIT: this connection holds the write lock, nothing is retried. */
-  inTransaction = false;
+/** Prepared statements kept per connection: the app runs a few hundred distinct statements. */
+const STATEMENT_CACHE_SIZE = 300;
+
+/**
+ * The connection's prepared statements by SQL text, least recently used dropped first.
+ * Preparing a statement costs about as much as running a small one; the same few hundred
+ * statements (a session lookup, a move, a 填报) run again and again. Safe to reuse because the
+ * connection runs one statement at a time (the driver's mutex), and sqlite3 resets a statement
+ * before each run; a schema change makes SQLite prepare it again by itself.
+ */
+export class StatementCache {
+  private readonly statements = new Map<string, sqlite3.Statement>();
 
   constructor(
     private readonly db: sqlite3.Database,
+    private readonly capacity: number,
+  ) {}
+
+  get size(): number {
+    return this.statements.size;
+  }
+
+  /** The statement for `sql`, prepared once; a statement that does not compile is not kept. */
+  get(sql: string): sqlite3.Statement | Promise<sqlite3.Statement> {
+    const statement = this.statements.get(sql);
+    if (statement) {
+      // Map order is insertion order: move it to the end (most recently used).
+      this.statements.delete(sql);
+      this.statements.set(sql, statement);
+      return statement;
+    }
+    // Prepared before its first run: sqlite3 drops calls queued on a statement whose prepare
+    // failed without calling them back.
+    return new Promise((resolve, reject) => {
+      const prepared = this.db.prepare(sql, (err) => {
+        if (err) {
+          // Even a statement that failed to compile must be finalized before the database closes.
+          prepared.finalize();
+          return reject(err);
+        }
+        if (this.statements.size >= this.capacity) {
+          const [oldest, old] = this.statements.entries().next().value!;
+          this.statements.delete(oldest);
+          old.finalize();
+        }
+        this.statements.set(sql, prepared);
+        resolve(prepared);
+      });
+    });
+  }
+
+  forget(sql: string): void {
+    const statement = this.statements.get(sql);
+    if (!statement) return;
+    this.statements.delete(sql);
+    statement.finalize();
+  }
+
+  /** Finalizes every statement; a database cannot close while any is open. */
+  clear(): Promise<void> {
+    const all = [...this.statements.values()];
+    this.statements.clear();
+    return Promise.all(all.map((statement) => new Promise<void>((resolve) => statement.finalize(() => resolve())))).then(() => undefined);
+  }
+}
+
+class Sqlite3Connection implements DatabaseConnection {
+  /** Inside BEGIN IMMEDIATE … COMMIT: this connection holds the write lock, nothing is retried. */
+  inTransaction = false;
+  /** Gives this process's write turn back (see Sqlite3DialectConfig.writeTurn), while it holds one. */
+  releaseTurn: (() => void) | null = null;
+
+  readonly statements: StatementCache;
+
+  constructor(
+    db: sqlite3.Database,
     private readonly busyRetryMs: number,
     private readonly writes: WriteCounter,
-  ) {}
+  ) {
+    this.statements = new StatementCache(db, STATEMENT_CACHE_SIZE);
+  }
 
   executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
     // Outside a transaction every statement stands alone and is safe to send again.
     return this.inTransaction ? this.executeOnce<R>(compiledQuery) : this.retrying<R>(compiledQuery);
+  }
+
+  giveTurnBack(): void {
+    const release = this.releaseTurn;
+    this.releaseTurn = null;
+    release?.();
   }
 
   retrying<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
@@ -212,25 +318,38 @@ class Sqlite3Connection implements DatabaseConnection {
   }
 
   private executeOnce<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
+    const statement = this.statements.get(compiledQuery.sql);
+    return statement instanceof Promise
+      ? statement.then((prepared) => this.runStatement<R>(prepared, compiledQuery))
+      : this.runStatement<R>(statement, compiledQuery);
+  }
+
+  private runStatement<R>(statement: sqlite3.Statement, compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
     const { sql, parameters } = compiledQuery;
     const params = parameters.map((value) => (typeof value === "boolean" ? Number(value) : value));
     const writes = this.writes;
+    // A statement that failed may be left mid-step (holding a read snapshot): never reuse it.
+    const forgetOnError = (err: Error | null) => {
+      if (err) this.statements.forget(sql);
+    };
     if (returnsRows(compiledQuery)) {
       // A RETURNING clause (or a raw statement that is not a plain read) may have written.
       const mayWrite = !PLAIN_READ_SQL.test(sql) || WRITING_SQL.test(sql);
       return new Promise((resolve, reject) => {
-        this.db.all(sql, params, (err, rows) => {
+        statement.all(params, (err: Error | null, rows: unknown[]) => {
           if (mayWrite) writes.count++;
+          forgetOnError(err);
           if (err) reject(err);
           else resolve({ rows: rows as R[] });
         });
       });
     }
     return new Promise((resolve, reject) => {
-      this.db.run(sql, params, function (this: sqlite3.RunResult, err: Error | null) {
+      statement.run(params, function (this: sqlite3.RunResult, err: Error | null) {
         // Counted after the statement (and a COMMIT after the transaction) has finished, so a
         // value read before it is never taken as current after it.
         writes.count++;
+        forgetOnError(err);
         if (err) return reject(err);
         resolve({
           numAffectedRows: BigInt(this.changes ?? 0),

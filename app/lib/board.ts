@@ -400,12 +400,22 @@ function keyBetween(own: string, before: BoardCard | undefined, after: BoardCard
   return own;
 }
 
-/** Server-confirmed cards replace the loader's copy until the loader catches up (by version). */
-export function applyConfirmedCards(cards: BoardCard[], confirmed: ReadonlyMap<number, BoardCard>): BoardCard[] {
+/**
+ * A card as a move answers it: everything a move can change (column, place, version, 督办灯)
+ * and the card's other fields as they are now, but not its metrics, which a move never changes
+ * and which cost more to total than the move itself.
+ */
+export type MovedCard = Omit<BoardCard, "metrics">;
+
+/**
+ * Server-confirmed cards replace the loader's copy until the loader catches up (by version);
+ * the metrics stay the loader's.
+ */
+export function applyConfirmedCards(cards: BoardCard[], confirmed: ReadonlyMap<number, MovedCard>): BoardCard[] {
   if (confirmed.size === 0) return cards;
   return cards.map((card) => {
     const newer = confirmed.get(card.id);
-    return newer && newer.version > card.version ? newer : card;
+    return newer && newer.version > card.version ? { ...newer, metrics: card.metrics } : card;
   });
 }
 

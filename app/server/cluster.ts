@@ -5,6 +5,7 @@
 // failed-login counts, the plans' change counters, idempotency keys, leases.
 import cluster, { type Worker } from "node:cluster";
 import { availableParallelism } from "node:os";
+import { serveWriteTurns } from "~/server/write-turns";
 
 /** The environment variable that tells a worker its slot (1…N); a restarted worker keeps its slot. */
 export const WORKER_SLOT_ENV = "APP_WORKER_SLOT";
@@ -54,9 +55,13 @@ export function runPrimary({ workers, onAllListening, log = (m) => process.stder
   let announced = false;
   let stopping = false;
 
+  // The workers write to one SQLite file: they take turns, in the order they ask (write-turns.ts).
+  const turns = serveWriteTurns(() => slots.keys());
+
   const fork = (slot: number) => {
     const worker = cluster.fork({ [WORKER_SLOT_ENV]: String(slot) });
     slots.set(worker, slot);
+    turns.attach(worker);
     worker.on("listening", () => {
       if (!announced) {
         announced = true;
@@ -68,6 +73,7 @@ export function runPrimary({ workers, onAllListening, log = (m) => process.stder
   cluster.on("exit", (worker, code, signal) => {
     const slot = slots.get(worker);
     slots.delete(worker);
+    turns.detach(worker);
     if (slot === undefined) return;
     if (stopping) {
       if (slots.size === 0) process.exit(0);

@@ -16,7 +16,7 @@ import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
 import helmet from "helmet";
-import { migrateToLatest } from "../../db/index";
+import { migrateToLatest, setWriteTurns } from "../../db/index";
 import { closeDb, getDb } from "~/utils/db.server";
 import { bootstrapIfEmpty } from "~/models/bootstrap.server";
 import { HSTS_HEADER_VALUE, isHttpsRequest } from "~/utils/https.server";
@@ -27,6 +27,7 @@ import { KeptPages, type KeptPage } from "~/server/kept-pages";
 import { withBodyLimit } from "~/server/body-limit";
 import { remixGuards } from "~/server/remix-guards";
 import { startBackgroundJobs } from "~/server/background-jobs";
+import { clusterWriteTurns } from "~/server/write-turns";
 
 // `npm start` runs this file (build/server.js): React and Remix must take their production
 // builds whatever the shell says (React's development build renders the board ~1.8× slower).
@@ -96,6 +97,8 @@ async function main() {
     runPrimary({ workers, onAllListening: () => printStartBanner({ port, host, bootstrap, workers }) });
     return;
   }
+  // A worker takes turns with the others to write (before anything opens the database).
+  if (cluster.isWorker) setWriteTurns(clusterWriteTurns(process));
   const bootstrap = cluster.isWorker ? null : await prepareDatabase();
   await serve(bootstrap);
 }

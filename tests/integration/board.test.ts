@@ -184,6 +184,8 @@ describe("moves: every role × every transition", () => {
     const ok = await move("admin", { taskId: String(task.id), toStatus: "done" });
     expect(ok.status).toBe(200);
     expect(ok.data.card.light.light).toBe("done");
+    // A move cannot change metrics: the answer leaves them out and the board keeps its own.
+    expect(ok.data.card).not.toHaveProperty("metrics");
     const row = await taskRow(task.id);
     expect(row.done_at).not.toBeNull();
     const comment = await getDb().selectFrom("comments").selectAll().where("task_id", "=", task.id).executeTakeFirstOrThrow();

@@ -232,6 +232,14 @@ describe("optimistic placement", () => {
     expect(applyConfirmedCards([card(1, { version: 5 })], confirmed)[0].status).toBe("in_progress");
   });
 
+  it("keeps the loader's metrics under a confirmed card (a move answers without them)", () => {
+    const bars = [{ id: 9, name: "走访户数", unit: "户", target: 100, actual: 40, percent: 40, direction: "up" as const }];
+    const { metrics: _left, ...moved } = card(1, { version: 4, status: "pending_review" });
+    const [shown] = applyConfirmedCards([card(1, { version: 3, metrics: bars })], new Map([[1, moved]]));
+    expect(shown.status).toBe("pending_review");
+    expect(shown.metrics).toEqual(bars);
+  });
+
   it("names the neighbours of a position", () => {
     expect(neighboursAt([4, 5, 6], 0)).toEqual({ beforeId: null, afterId: 5 });
     expect(neighboursAt([4, 5, 6], 1)).toEqual({ beforeId: 4, afterId: 6 });

@@ -4,7 +4,7 @@ import { parseRowId } from "~/lib/row-id";
 import { data, redirect } from "@remix-run/node";
 import { validateThresholds, type LightThresholds } from "~/lib/lights";
 import { createTask } from "~/routes/board/tasks.server";
-import { getBoardCard } from "~/routes/board/cards.server";
+import { getMovedCard } from "~/routes/board/cards.server";
 import { moveTask } from "~/routes/board/move.server";
 import { MoveSchema, MoveToSchema, QuickAddSchema, ThresholdsFormSchema } from "~/routes/board/task-forms.server";
 import type { CurrentUser } from "~/utils/auth.server";
@@ -46,7 +46,7 @@ export async function moveCard(user: CurrentUser, formData: FormData) {
       reason,
       version,
     });
-    const card = (await getBoardCard(db, result.plan, parsed.data.taskId, todayKey()))!;
+    const card = (await getMovedCard(db, result.plan, parsed.data.taskId, todayKey()))!;
     return { ok: true as const, intent: "move" as const, card, seqBefore: result.seqBefore, seqAfter: result.seqAfter };
   } catch (thrown) {
     const refusal = refusalOf(thrown);

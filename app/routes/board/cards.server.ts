@@ -11,6 +11,7 @@ import {
   type BoardFilters,
   type CardMetric,
   type NamedRef,
+  type MovedCard,
   type TaskOrigin,
 } from "~/lib/board";
 import { percentOfTarget } from "~/lib/kpi";
@@ -136,7 +137,27 @@ async function loadLatestUpdates(db: Db, planId: number, taskIds?: readonly numb
   return pickLatestUpdates(await latestUpdatesQuery(db, planId, taskIds).execute());
 }
 
-/** Builds cards for the plan's tasks (all, or the given ids) in a handful of queries. */
+type CardMetricRow = Awaited<ReturnType<ReturnType<typeof cardMetricsQuery>["execute"]>>[number];
+
+/** A card's metric bars: each metric's actual from its totals, and its share of the target. */
+function toCardMetrics(rows: readonly CardMetricRow[]): CardMetric[] {
+  return rows.map((m) => {
+    const metric = { direction: m.direction, aggregation: m.aggregation, unit: m.unit, baseline: m.baseline, target: m.target };
+    const totals: MetricTotals | null =
+      m.unit_count != null ? { amount: Number(m.amount), latestSum: Number(m.latest_sum), unitCount: Number(m.unit_count) } : null;
+    const actual = actualFromTotals(metric, totals);
+    return {
+      id: m.id,
+      name: m.name,
+      unit: m.unit,
+      target: m.target,
+      actual,
+      percent: percentOfTarget(metric, actual),
+      direction: m.direction,
+    };
+  });
+}
+
 /**
  * One card (e.g. the answer to a move) in one statement instead of three: the task, a row per
  * unit, and its latest 填报 (latest week, then latest save, then first saved: pickLatestUpdates'
@@ -174,7 +195,19 @@ async function selectOneCardRows(db: Db, planId: number, taskId: number) {
   return { tasks: [task as TaskRow], units: new Map([[taskId, units]]), latestUpdates };
 }
 
-async function buildCards(db: Db, planId: number, inputs: CardInputs, taskIds?: readonly number[]): Promise<BoardCard[]> {
+/**
+ * Builds cards for the plan's tasks (all, or the given ids) in a handful of queries; without
+ * `withMetrics`, cards as a move answers them (no metric totals).
+ */
+async function buildCards(db: Db, planId: number, inputs: CardInputs, taskIds?: readonly number[]): Promise<BoardCard[]>;
+async function buildCards(db: Db, planId: number, inputs: CardInputs, taskIds: readonly number[], withMetrics: false): Promise<MovedCard[]>;
+async function buildCards(
+  db: Db,
+  planId: number,
+  inputs: CardInputs,
+  taskIds?: readonly number[],
+  withMetrics = true,
+): Promise<(BoardCard | MovedCard)[]> {
   const ids = taskIds ?? null;
   const byTask = <T extends { task_id: number }>(rows: T[]) => {
     const map = new Map<number, T[]>();
@@ -209,7 +242,9 @@ async function buildCards(db: Db, planId: number, inputs: CardInputs, taskIds?: 
   }
 
   // Each metric with its actual's totals, aggregated in SQL (never the values themselves).
-  const metrics = byTask((await cardMetricsQuery(db, planId, ids).execute()).map((m) => ({ ...m, task_id: m.task_id! })));
+  const metrics = withMetrics
+    ? byTask((await cardMetricsQuery(db, planId, ids).execute()).map((m) => ({ ...m, task_id: m.task_id! })))
+    : null;
 
   const planStart = `${inputs.planYear}-01-01`;
   return tasks.map((task) => {
@@ -229,22 +264,7 @@ async function buildCards(db: Db, planId: number, inputs: CardInputs, taskIds?: 
       },
       { today: inputs.today, planStart, thresholds: inputs.thresholds },
     );
-    const cardMetrics: CardMetric[] = (metrics.get(task.id) ?? []).map((m) => {
-      const metric = { direction: m.direction, aggregation: m.aggregation, unit: m.unit, baseline: m.baseline, target: m.target };
-      const totals: MetricTotals | null =
-        m.unit_count != null ? { amount: Number(m.amount), latestSum: Number(m.latest_sum), unitCount: Number(m.unit_count) } : null;
-      const actual = actualFromTotals(metric, totals);
-      return {
-        id: m.id,
-        name: m.name,
-        unit: m.unit,
-        target: m.target,
-        actual,
-        percent: percentOfTarget(metric, actual),
-        direction: m.direction,
-      };
-    });
-    return {
+    const card: MovedCard = {
       id: task.id,
       code: task.code,
       title: task.title,
@@ -264,8 +284,8 @@ async function buildCards(db: Db, planId: number, inputs: CardInputs, taskIds?: 
       progress,
       lastUpdateWeek,
       light,
-      metrics: cardMetrics,
     };
+    return metrics ? { ...card, metrics: toCardMetrics(metrics.get(task.id) ?? []) } : card;
   });
 }
 
@@ -422,6 +442,17 @@ export async function getBoardCard(
   today: string,
 ): Promise<BoardCard | null> {
   const [card] = await buildCards(db, plan.id, { planYear: plan.year, thresholds: plan.thresholds, today }, [taskId]);
+  return card ?? null;
+}
+
+/** The card a move answers with: as getBoardCard, without the metrics a move cannot change. */
+export async function getMovedCard(
+  db: Db,
+  plan: Pick<PlanInfo, "id" | "year" | "thresholds">,
+  taskId: number,
+  today: string,
+): Promise<MovedCard | null> {
+  const [card] = await buildCards(db, plan.id, { planYear: plan.year, thresholds: plan.thresholds, today }, [taskId], false);
   return card ?? null;
 }
 

@@ -1,17 +1,17 @@
 // Optimistic moves without a second copy of server state (as remix-run/example-trellix does):
 // each card submits with its own fetcherKey, so a newer move of the same card supersedes the
 // older one, and the board lays the formData of pending fetchers over the loader's cards.
-// The move action answers with just the moved card; the board loader is not run again
+// The move action answers with just the moved card (without its metrics); the board loader is not run again
 // (see the route's shouldRevalidate), so confirmed cards are kept here until the loader
 // catches up (a newer version arrives from a poll or focus revalidation).
 import { useCallback, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { useFetcher, useFetchers, useRevalidator, useSubmit } from "@remix-run/react";
-import { applyConfirmedCards, applyPendingMoves, isTaskStatus, type BoardCard, type PendingMove } from "~/lib/board";
+import { applyConfirmedCards, applyPendingMoves, isTaskStatus, type BoardCard, type MovedCard, type PendingMove } from "~/lib/board";
 
 export const MOVE_FETCHER_PREFIX = "move:";
 
 export type MoveResponse =
-  | { ok: true; intent: "move"; card: BoardCard; seqBefore: number; seqAfter: number }
+  | { ok: true; intent: "move"; card: MovedCard; seqBefore: number; seqAfter: number }
   | { ok: false; intent: "move"; taskId: number | null; message: string; status?: number };
 
 export interface MoveRequest extends PendingMove {
@@ -49,7 +49,7 @@ export function useBoardMoves(
 ): BoardMoves {
   const submit = useSubmit();
   const fetchers = useFetchers();
-  const [confirmed, setConfirmed] = useState<ReadonlyMap<number, BoardCard>>(() => new Map());
+  const [confirmed, setConfirmed] = useState<ReadonlyMap<number, MovedCard>>(() => new Map());
   const [watchKeys, setWatchKeys] = useState<string[]>([]);
 
   const pendingMoves = useMemo(() => {

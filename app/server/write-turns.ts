@@ -1,0 +1,159 @@
+// Turns to write, handed out by the cluster's primary in the order they were asked for.
+//
+// SQLite lets one connection write at a time; a second writer's BEGIN IMMEDIATE waits in
+// SQLite's busy handler, which sleeps 1, 2, 5, 10… ms between tries and is not a queue: under a
+// stream of moves one worker keeps winning the lock while the other sleeps with its connection
+// (and so all its reads) stalled. The primary process is idle and already talks to every
+// worker, so it keeps the queue: a worker asks for a turn before BEGIN, gets it when the
+// previous writer has committed, and gives it back after COMMIT or ROLLBACK.
+//
+// The turn is only an ordering: SQLite's lock still guarantees one writer at a time, so a worker
+// that waits too long for its turn (a stuck primary) goes ahead and lets busy_timeout decide.
+import type { Worker } from "node:cluster";
+
+/** A worker's request for a turn; `id` is unique within that worker. */
+interface TurnRequest {
+  worker: number;
+  id: number;
+}
+
+/** The queue of turns: pure bookkeeping, so its order can be tested without processes. */
+export class WriteTurnQueue {
+  private holder: TurnRequest | null = null;
+  private grantedAt = 0;
+  private readonly waiting: TurnRequest[] = [];
+
+  /** Asks for a turn; returns the request if it is granted at once. */
+  request(worker: number, id: number, now = Date.now()): TurnRequest | null {
+    const request = { worker, id };
+    if (this.holder) {
+      this.waiting.push(request);
+      return null;
+    }
+    return this.grant(request, now);
+  }
+
+  /** Gives a turn back; returns the next request granted, if any. A stale release changes nothing. */
+  release(worker: number, id: number, now = Date.now()): TurnRequest | null {
+    if (this.holder?.worker === worker && this.holder.id === id) return this.next(now);
+    // Given back before it was granted (the worker stopped waiting): just leave the queue.
+    const index = this.waiting.findIndex((r) => r.worker === worker && r.id === id);
+    if (index >= 0) this.waiting.splice(index, 1);
+    return null;
+  }
+
+  /** A worker ended: its turn and its place in the queue go; returns the next request granted. */
+  drop(worker: number, now = Date.now()): TurnRequest | null {
+    for (let i = this.waiting.length - 1; i >= 0; i--) if (this.waiting[i].worker === worker) this.waiting.splice(i, 1);
+    return this.holder?.worker === worker ? this.next(now) : null;
+  }
+
+  /** A turn held longer than `limitMs` (a transaction that hangs) is taken back; returns the next grant. */
+  expire(limitMs: number, now = Date.now()): TurnRequest | null {
+    return this.holder && now - this.grantedAt > limitMs ? this.next(now) : null;
+  }
+
+  get length(): number {
+    return this.waiting.length + (this.holder ? 1 : 0);
+  }
+
+  private next(now: number): TurnRequest | null {
+    this.holder = null;
+    const request = this.waiting.shift();
+    return request ? this.grant(request, now) : null;
+  }
+
+  private grant(request: TurnRequest, now: number): TurnRequest {
+    this.holder = request;
+    this.grantedAt = now;
+    return request;
+  }
+}
+
+const REQUEST = "write-turn:request";
+const GRANTED = "write-turn:granted";
+const RELEASE = "write-turn:release";
+
+type TurnMessage = { type: typeof REQUEST | typeof GRANTED | typeof RELEASE; id: number };
+
+function isTurnMessage(message: unknown): message is TurnMessage {
+  const m = message as Partial<TurnMessage> | null;
+  return typeof m?.type === "string" && m.type.startsWith("write-turn:") && Number.isInteger(m.id);
+}
+
+/** No transaction of this app takes this long; a turn held longer is taken back. */
+const HOLD_LIMIT_MS = 30_000;
+
+/** In the primary: hands out turns to the workers (each known by its cluster id). */
+export function serveWriteTurns(workers: () => Iterable<Worker>): {
+  attach: (worker: Worker) => void;
+  detach: (worker: Worker) => void;
+} {
+  const queue = new WriteTurnQueue();
+  const byId = new Map<number, Worker>();
+  const send = (request: TurnRequest | null) => {
+    if (!request) return;
+    const worker = byId.get(request.worker);
+    if (worker?.isConnected()) worker.send({ type: GRANTED, id: request.id } satisfies TurnMessage);
+    else send(queue.drop(request.worker));
+  };
+  const timer = setInterval(() => send(queue.expire(HOLD_LIMIT_MS)), 5_000);
+  timer.unref();
+  for (const worker of workers()) byId.set(worker.id, worker);
+  return {
+    attach(worker) {
+      byId.set(worker.id, worker);
+      worker.on("message", (message: unknown) => {
+        if (!isTurnMessage(message)) return;
+        if (message.type === REQUEST) send(queue.request(worker.id, message.id));
+        else if (message.type === RELEASE) send(queue.release(worker.id, message.id));
+      });
+    },
+    detach(worker) {
+      byId.delete(worker.id);
+      send(queue.drop(worker.id));
+    },
+  };
+}
+
+/** How long a worker waits for its turn before it goes ahead and lets SQLite's lock decide. */
+const TURN_WAIT_MS = 10_000;
+
+/**
+ * In a worker: waits for this worker's turn to write and returns the function that gives it
+ * back. `channel` is the worker's process (process.send / process.on("message")).
+ */
+export function clusterWriteTurns(channel: Pick<NodeJS.Process, "send" | "on">): () => Promise<() => void> {
+  let nextId = 1;
+  const pending = new Map<number, () => void>();
+  channel.on("message", (message: unknown) => {
+    if (!isTurnMessage(message) || message.type !== GRANTED) return;
+    const granted = pending.get(message.id);
+    pending.delete(message.id);
+    // A grant nobody waits for any more (the wait timed out) is given straight back.
+    if (granted) granted();
+    else channel.send!({ type: RELEASE, id: message.id } satisfies TurnMessage);
+  });
+  return () =>
+    new Promise((resolve) => {
+      const id = nextId++;
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        channel.send!({ type: RELEASE, id } satisfies TurnMessage);
+      };
+      const timer = setTimeout(() => {
+        // No answer: go ahead without a turn (SQLite's lock still holds); a late grant is returned.
+        pending.delete(id);
+        release();
+        resolve(() => undefined);
+      }, TURN_WAIT_MS);
+      timer.unref();
+      pending.set(id, () => {
+        clearTimeout(timer);
+        resolve(release);
+      });
+      channel.send!({ type: REQUEST, id } satisfies TurnMessage);
+    });
+}

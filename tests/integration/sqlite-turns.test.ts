@@ -1,0 +1,129 @@
+// The sqlite3 dialect's own machinery: a write transaction waits for its process's turn (the
+// cluster's queue) without holding up the process's reads, and gives the turn back however the
+// transaction ends; prepared statements are kept and reused, and never a broken one.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Kysely, sql } from "kysely";
+import sqlite3 from "sqlite3";
+import { afterEach, describe, expect, it } from "vitest";
+import type { Database } from "../../db/schema";
+import { Sqlite3Dialect, StatementCache } from "../../db/sqlite3-dialect";
+
+const opened: Kysely<Database>[] = [];
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((db) => db.destroy()));
+});
+
+/** A turn the test hands out by hand; counts what was taken and given back. */
+function manualTurns() {
+  const state = { taken: 0, released: 0, grant: null as (() => void) | null };
+  const take = () =>
+    new Promise<() => void>((resolve) => {
+      state.grant = () => {
+        state.taken++;
+        resolve(() => state.released++);
+      };
+    });
+  return { state, take };
+}
+
+async function openWithTurns(take: () => Promise<() => void>) {
+  const file = join(mkdtempSync(join(tmpdir(), "kanban-turns-")), "turns.sqlite");
+  const db = new Kysely<Database>({ dialect: new Sqlite3Dialect({ filename: file, writeTurn: take }) });
+  opened.push(db);
+  await sql`create table counter (n integer not null)`.execute(db);
+  await sql`insert into counter (n) values (0)`.execute(db);
+  return db;
+}
+
+const count = async (db: Kysely<Database>) => (await sql<{ n: number }>`select n from counter`.execute(db)).rows[0].n;
+
+describe("write turns in the sqlite3 dialect", () => {
+  it("a transaction begins only with its turn, reads go on meanwhile, and the turn goes back after COMMIT", async () => {
+    const { state, take } = manualTurns();
+    const db = await openWithTurns(take);
+    const write = db.transaction().execute(async (trx) => {
+      await sql`update counter set n = n + 1`.execute(trx);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(state.taken).toBe(0);
+    // The connection is free while the transaction waits for its turn.
+    expect(await count(db)).toBe(0);
+    state.grant!();
+    await write;
+    expect(await count(db)).toBe(1);
+    expect(state).toMatchObject({ taken: 1, released: 1 });
+  });
+
+  it("gives the turn back when the transaction fails", async () => {
+    const { state, take } = manualTurns();
+    const db = await openWithTurns(take);
+    const write = db.transaction().execute(async (trx) => {
+      await sql`update counter set n = n + 1`.execute(trx);
+      throw new Error("refused half-way");
+    });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    state.grant!();
+    await expect(write).rejects.toThrow("refused half-way");
+    expect(await count(db)).toBe(0);
+    expect(state).toMatchObject({ taken: 1, released: 1 });
+  });
+});
+
+describe("prepared statements", () => {
+  function cacheOn(capacity: number) {
+    const db = new sqlite3.Database(":memory:");
+    return { db, cache: new StatementCache(db, capacity) };
+  }
+  const close = (db: sqlite3.Database) => new Promise<void>((resolve, reject) => db.close((err) => (err ? reject(err) : resolve())));
+  const run = (statement: sqlite3.Statement, params: unknown[] = []) =>
+    new Promise<unknown[]>((resolve, reject) =>
+      statement.all(params, (err: Error | null, rows: unknown[]) => (err ? reject(err) : resolve(rows))),
+    );
+
+  it("prepares a statement once and reuses it", async () => {
+    const { db, cache } = cacheOn(4);
+    const first = await cache.get("select ? as n");
+    expect(await run(first, [1])).toEqual([{ n: 1 }]);
+    const again = cache.get("select ? as n");
+    expect(again).toBe(first);
+    expect(await run(again as sqlite3.Statement, [2])).toEqual([{ n: 2 }]);
+    await cache.clear();
+    await close(db);
+  });
+
+  it("keeps at most its capacity, dropping the least recently used", async () => {
+    const { db, cache } = cacheOn(2);
+    const a = await cache.get("select 1");
+    await cache.get("select 2");
+    cache.get("select 1"); // used again: now "select 2" is the oldest
+    await cache.get("select 3");
+    expect(cache.size).toBe(2);
+    expect(cache.get("select 1")).toBe(a);
+    const preparedAgain = cache.get("select 2");
+    expect(preparedAgain).toBeInstanceOf(Promise);
+    await preparedAgain;
+    await cache.clear();
+    await close(db);
+  });
+
+  it("does not keep a statement that does not compile", async () => {
+    const { db, cache } = cacheOn(4);
+    await expect(cache.get("select * from missing_table")).rejects.toThrow(/no such table/);
+    expect(cache.size).toBe(0);
+    await cache.clear();
+    await close(db);
+  });
+
+  it("an app database answers and fails as before with its statements kept", async () => {
+    const db = await openWithTurns(async () => () => undefined);
+    await expect(sql`select * from missing_table`.execute(db)).rejects.toThrow(/no such table/);
+    await expect(sql`select * from missing_table`.execute(db)).rejects.toThrow(/no such table/);
+    await sql`create table t (id integer primary key)`.execute(db);
+    await sql`insert into t (id) values (1)`.execute(db);
+    await expect(sql`insert into t (id) values (1)`.execute(db)).rejects.toThrow(/UNIQUE/);
+    await sql`insert into t (id) values (2)`.execute(db);
+    expect((await sql<{ n: number }>`select count(*) as n from t`.execute(db)).rows[0].n).toBe(2);
+  });
+});
