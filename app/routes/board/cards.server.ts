@@ -1,6 +1,7 @@
 // Reading the board: cards with their 督办灯 and metric bars, built in a handful of queries.
 import type { ExpressionBuilder, Kysely, Transaction } from "kysely";
 import type { AppDatabase } from "../../../db/index";
+import { preparedQuery } from "../../../db/prepared-query";
 import type { Database, TaskStatus } from "../../../db/schema";
 import {
   drawnLimits,
@@ -163,7 +164,7 @@ function toCardMetrics(rows: readonly CardMetricRow[]): CardMetric[] {
  * unit, and its latest 填报 (latest week, then latest save, then first saved: pickLatestUpdates'
  * rule) as two scalar subqueries over the same ordering.
  */
-async function selectOneCardRows(db: Db, planId: number, taskId: number) {
+const oneCardRows = preparedQuery((db, { planId, taskId }: { planId: number; taskId: number }) => {
   const latest = (eb: ExpressionBuilder<Database, "tasks">) =>
     eb
       .selectFrom("updates")
@@ -172,7 +173,7 @@ async function selectOneCardRows(db: Db, planId: number, taskId: number) {
       .orderBy("updates.updated_at", "desc")
       .orderBy("updates.id")
       .limit(1);
-  const rows = await db
+  return db
     .selectFrom("tasks")
     .leftJoin("users", "users.id", "tasks.lead_user_id")
     .leftJoin("task_units", "task_units.task_id", "tasks.id")
@@ -183,8 +184,12 @@ async function selectOneCardRows(db: Db, planId: number, taskId: number) {
     .where("tasks.plan_id", "=", planId)
     .where("tasks.id", "=", taskId)
     .orderBy("units.sort_order")
-    .orderBy("units.id")
-    .execute();
+    .orderBy("units.id");
+});
+
+async function selectOneCardRows(db: Db, planId: number, taskId: number) {
+  // Built once: the answer to every card move runs it.
+  const rows = await oneCardRows.execute(db, { planId, taskId });
   if (rows.length === 0) return { tasks: [], units: new Map(), latestUpdates: new Map() };
   const { unit_id: _u, role: _r, name: _n, sort_order: _s, latest_week, latest_progress, ...task } = rows[0];
   const units = rows

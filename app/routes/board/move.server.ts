@@ -5,6 +5,7 @@ import type { Database, TaskStatus } from "../../../db/schema";
 import { classifyMove, moveProblem, STATUS_LABELS, type MoveKind } from "~/lib/board";
 import { formatDateTime } from "~/lib/weeks";
 import type { Transaction } from "kysely";
+import { preparedQuery } from "../../../db/prepared-query";
 import { parseJson } from "~/routes/board/tasks.server";
 import { positionBetween } from "~/lib/positions";
 import type { Actor } from "~/utils/permissions";
@@ -86,20 +87,12 @@ async function refuseStaleMove(
 const NEIGHBOUR_MOVED = "目标位置的相邻卡片已不在该列（可能刚被他人移动）。请刷新看板后重新拖放。";
 
 /**
- * Moves a card to a column, between two neighbours (ids of the cards that will be directly
- * above and below it) or to the top or bottom. The key is computed here from the neighbours'
- * stored keys; one task row is written. Checks who may move what (see moveProblem) and records
- * the transition — who, when, from, to, reason — in audit_log, and 验收/驳回 also as comments.
+ * The task a move is about, with its plan, and the key of the card at the target column's
+ * bottom (or top): everything a plain drop needs, in one statement built once.
  */
-export async function moveTask(db: AppDatabase, actor: Actor, input: MoveInput): Promise<MoveResult> {
-  const now = new Date().toISOString();
-  const place = input.place;
-  // To the top or bottom of the target column (a drop with no neighbour is a drop at the
-  // bottom): the column's first or last key is read with the task, in the same statement.
-  const edge =
-    place.kind === "top" ? "top" : place.kind === "bottom" || (place.beforeId == null && place.afterId == null) ? "bottom" : null;
-  return db.transaction().execute(async (trx) => {
-    const task = await selectTasksWithPlan(trx)
+function taskToMoveQuery(edge: "top" | "bottom") {
+  return preparedQuery((db, { taskId, toStatus }: { taskId: number; toStatus: TaskStatus }) =>
+    selectTasksWithPlan(db)
       .select([
         "tasks.id",
         "tasks.plan_id",
@@ -116,15 +109,37 @@ export async function moveTask(db: AppDatabase, actor: Actor, input: MoveInput):
           .selectFrom("tasks as column_task")
           .select("column_task.position")
           .whereRef("column_task.plan_id", "=", "tasks.plan_id")
-          .where("column_task.status", "=", input.toStatus)
+          .where("column_task.status", "=", toStatus)
           .whereRef("column_task.id", "!=", "tasks.id")
           .$if(edge === "top", (qb) => qb.orderBy("column_task.position").orderBy("column_task.id"))
           .$if(edge !== "top", (qb) => qb.orderBy("column_task.position", "desc").orderBy("column_task.id", "desc"))
           .limit(1)
           .as("edge_position"),
       )
-      .where("tasks.id", "=", input.taskId)
-      .executeTakeFirst();
+      .where("tasks.id", "=", taskId),
+  );
+}
+const taskToMove = taskToMoveQuery("bottom");
+const taskToMoveToTop = taskToMoveQuery("top");
+
+/**
+ * Moves a card to a column, between two neighbours (ids of the cards that will be directly
+ * above and below it) or to the top or bottom. The key is computed here from the neighbours'
+ * stored keys; one task row is written. Checks who may move what (see moveProblem) and records
+ * the transition — who, when, from, to, reason — in audit_log, and 验收/驳回 also as comments.
+ */
+export async function moveTask(db: AppDatabase, actor: Actor, input: MoveInput): Promise<MoveResult> {
+  const now = new Date().toISOString();
+  const place = input.place;
+  // To the top or bottom of the target column (a drop with no neighbour is a drop at the
+  // bottom): the column's first or last key is read with the task, in the same statement.
+  const edge =
+    place.kind === "top" ? "top" : place.kind === "bottom" || (place.beforeId == null && place.afterId == null) ? "bottom" : null;
+  return db.transaction().execute(async (trx) => {
+    const task = await (edge === "top" ? taskToMoveToTop : taskToMove).executeTakeFirst(trx, {
+      taskId: input.taskId,
+      toStatus: input.toStatus,
+    });
     if (!task) notFound("没有找到这张卡片，它可能已被删除。请刷新看板。");
     // Judged first: the rules below apply to the column the mover believed the card was in.
     if (input.version != null && input.version !== task.version) await refuseStaleMove(trx, actor, task, input.version);

@@ -1,6 +1,7 @@
 // Weekly 填报: one update per task × unit × ISO week, with the task's metric values of that
 // week. Saving writes the update, its values and 佐证材料, the task's progress, the plan's
 // change counter (so open boards refresh) and an audit row per write, in one transaction.
+import { preparedQuery } from "../../../db/prepared-query";
 import type { Expression, Kysely, Transaction } from "kysely";
 import type { AppDatabase } from "../../../db/index";
 import type { Database, MetricAggregation, TaskStatus } from "../../../db/schema";
@@ -50,6 +51,89 @@ export interface UnitWeekFacts {
 }
 
 /**
+ * A task with its plan and units (a row per unit), and for a given unit and week that unit's
+ * 填报 of the week and its latest progress before it. Built once per shape: every 填报 reads it
+ * twice (to check the form, then in the transaction that saves it).
+ */
+function updateTaskRowsQuery(withValuesOf: boolean) {
+  return preparedQuery((db, { taskId, unitId, week }: { taskId: number; unitId?: number; week?: string }) =>
+    selectTasksWithPlan(db)
+      .leftJoin("task_units", "task_units.task_id", "tasks.id")
+      .leftJoin("units", "units.id", "task_units.unit_id")
+      .select([
+        "tasks.id",
+        "tasks.code",
+        "tasks.title",
+        "tasks.status",
+        "tasks.plan_id as planId",
+        "plans.year as planYear",
+        "plans.status as planStatus",
+        "tasks.start_date as startDate",
+        "tasks.due_date as dueDate",
+        "units.id as unitId",
+        "units.name as unitName",
+        "task_units.role as unitRole",
+      ])
+      .select((eb) =>
+        eb
+          .selectFrom("tasks as successor")
+          .innerJoin("plans as successor_plan", "successor_plan.id", "successor.plan_id")
+          .select("successor_plan.year")
+          .whereRef("successor.id", "=", "tasks.carried_to_task_id")
+          .as("carriedToYear"),
+      )
+      .$if(withValuesOf, (qb) =>
+        qb.select((eb) => [
+          eb
+            .selectFrom("updates")
+            .select("updates.id")
+            .whereRef("updates.task_id", "=", "tasks.id")
+            .where("updates.unit_id", "=", unitId!)
+            .where("updates.week", "=", week!)
+            .as("ofUpdateId"),
+          latestProgressBefore(db, eb.ref("tasks.id"), unitId!, week!).as("ofPreviousProgress"),
+        ]),
+      )
+      .where("tasks.id", "=", taskId)
+      .orderBy("task_units.role")
+      .orderBy("units.sort_order")
+      .orderBy("units.id"),
+  );
+}
+const updateTaskRows = updateTaskRowsQuery(false);
+const updateTaskRowsWithValuesOf = updateTaskRowsQuery(true);
+
+/** A task's metrics in form order, each with the given unit's value of the given week. */
+const taskMetricsWithValues = preparedQuery((db, { taskId, unitId, week }: { taskId: number; unitId: number; week: string }) =>
+  db
+    .selectFrom("metrics")
+    .leftJoin("metric_values", (join) =>
+      join.onRef("metric_values.metric_id", "=", "metrics.id").on("metric_values.unit_id", "=", unitId).on("metric_values.week", "=", week),
+    )
+    .select([
+      "metrics.id",
+      "metrics.name",
+      "metrics.unit",
+      "metrics.target",
+      "metrics.aggregation",
+      "metric_values.id as valueId",
+      "metric_values.value",
+    ])
+    .where("metrics.task_id", "=", taskId)
+    .orderBy("metrics.sort_order")
+    .orderBy("metrics.id"),
+);
+
+const taskMetrics = preparedQuery((db, { taskId }: { taskId: number }) =>
+  db
+    .selectFrom("metrics")
+    .select(["id", "name", "unit", "target", "aggregation"])
+    .where("task_id", "=", taskId)
+    .orderBy("sort_order")
+    .orderBy("id"),
+);
+
+/**
  * The task with its units (one statement: a row per unit) and its metrics (another). Given a
  * unit and week, each metric also carries that unit's stored value of the week, so a save needs
  * no separate read of them.
@@ -67,48 +151,9 @@ export async function getUpdateTask(
   | null
 >;
 export async function getUpdateTask(db: Db, taskId: number, valuesOf?: { unitId: number; week: string }) {
-  const rows = await selectTasksWithPlan(db)
-    .leftJoin("task_units", "task_units.task_id", "tasks.id")
-    .leftJoin("units", "units.id", "task_units.unit_id")
-    .select([
-      "tasks.id",
-      "tasks.code",
-      "tasks.title",
-      "tasks.status",
-      "tasks.plan_id as planId",
-      "plans.year as planYear",
-      "plans.status as planStatus",
-      "tasks.start_date as startDate",
-      "tasks.due_date as dueDate",
-      "units.id as unitId",
-      "units.name as unitName",
-      "task_units.role as unitRole",
-    ])
-    .select((eb) =>
-      eb
-        .selectFrom("tasks as successor")
-        .innerJoin("plans as successor_plan", "successor_plan.id", "successor.plan_id")
-        .select("successor_plan.year")
-        .whereRef("successor.id", "=", "tasks.carried_to_task_id")
-        .as("carriedToYear"),
-    )
-    .$if(valuesOf != null, (qb) =>
-      qb.select((eb) => [
-        eb
-          .selectFrom("updates")
-          .select("updates.id")
-          .whereRef("updates.task_id", "=", "tasks.id")
-          .where("updates.unit_id", "=", valuesOf!.unitId)
-          .where("updates.week", "=", valuesOf!.week)
-          .as("ofUpdateId"),
-        latestProgressBefore(db, eb.ref("tasks.id"), valuesOf!.unitId, valuesOf!.week).as("ofPreviousProgress"),
-      ]),
-    )
-    .where("tasks.id", "=", taskId)
-    .orderBy("task_units.role")
-    .orderBy("units.sort_order")
-    .orderBy("units.id")
-    .execute();
+  const rows = valuesOf
+    ? await updateTaskRowsWithValuesOf.execute(db, { taskId, ...valuesOf })
+    : await updateTaskRows.execute(db, { taskId });
   if (rows.length === 0) return null;
   const {
     unitId: _unitId,
@@ -124,35 +169,7 @@ export async function getUpdateTask(db: Db, taskId: number, valuesOf?: { unitId:
   const units = rows
     .filter((r) => r.unitId != null && r.unitRole != null)
     .map((r) => ({ id: r.unitId, name: r.unitName, role: r.unitRole! }));
-  const metrics = valuesOf
-    ? await db
-        .selectFrom("metrics")
-        .leftJoin("metric_values", (join) =>
-          join
-            .onRef("metric_values.metric_id", "=", "metrics.id")
-            .on("metric_values.unit_id", "=", valuesOf.unitId)
-            .on("metric_values.week", "=", valuesOf.week),
-        )
-        .select([
-          "metrics.id",
-          "metrics.name",
-          "metrics.unit",
-          "metrics.target",
-          "metrics.aggregation",
-          "metric_values.id as valueId",
-          "metric_values.value",
-        ])
-        .where("metrics.task_id", "=", taskId)
-        .orderBy("metrics.sort_order")
-        .orderBy("metrics.id")
-        .execute()
-    : await db
-        .selectFrom("metrics")
-        .select(["id", "name", "unit", "target", "aggregation"])
-        .where("task_id", "=", taskId)
-        .orderBy("sort_order")
-        .orderBy("id")
-        .execute();
+  const metrics = valuesOf ? await taskMetricsWithValues.execute(db, { taskId, ...valuesOf }) : await taskMetrics.execute(db, { taskId });
   if (!valuesOf) return { ...task, units, metrics };
   return { ...task, units, metrics, of: { ...valuesOf, updateId: ofUpdateId ?? null, previousProgress: ofPreviousProgress ?? null } };
 }
