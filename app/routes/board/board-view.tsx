@@ -37,8 +37,9 @@ import {
   type TaskStatus,
 } from "~/lib/board";
 import type { Actor } from "~/utils/permissions";
-import { CardBody } from "~/routes/board/card";
-import { ReasonDialog, type ReasonRequest } from "~/routes/board/reason-dialog";
+import { CardBody } from "~/routes/board/card-body";
+import type { ReasonRequest } from "~/routes/board/reason-dialog";
+import { preloadOccasionalParts, ReasonDialog } from "~/routes/board/occasional-parts";
 import type { MoveRequest } from "~/routes/board/use-board-moves";
 import { BoardColumn, type MoveToFailure } from "~/routes/board/board-column";
 import {
@@ -269,6 +270,7 @@ export function BoardView({
 
   const handleDragStart = useCallback(
     ({ active }: DragStartEvent) => {
+      preloadOccasionalParts(); // a drop into 待验收/已销号 or back asks for words in a dialog
       dragMeasuring.forget();
       markDragScroll();
       setActiveId(active.id as number);
