@@ -54,6 +54,8 @@ import {
   indexAt,
 } from "~/routes/board/drag-geometry";
 
+const DIALOG_MOVES: ReadonlySet<MoveKind> = new Set(["reject", "verify", "reopen"]);
+
 /** Mouse and pen only: touch goes through the TouchSensor's press-and-hold. */
 class MouseOrPenSensor extends PointerSensor {
   static activators = [
@@ -166,6 +168,8 @@ export function BoardView({
       if (from !== container) {
         const refusal = refusalFor(card, target.status);
         if (refusal) return refusal;
+        // A drop here asks for words (驳回, 验收, 撤销销号): have the dialog at hand by then.
+        if (DIALOG_MOVES.has(classifyMove(card.status, target.status))) preloadOccasionalParts();
       }
       const without = current[container].filter((id) => id !== cardId);
       const at = Math.max(0, Math.min(index, without.length));
@@ -270,7 +274,6 @@ export function BoardView({
 
   const handleDragStart = useCallback(
     ({ active }: DragStartEvent) => {
-      preloadOccasionalParts(); // a drop into 待验收/已销号 or back asks for words in a dialog
       dragMeasuring.forget();
       markDragScroll();
       setActiveId(active.id as number);
@@ -324,7 +327,7 @@ export function BoardView({
       dropped.current = place.current;
       const kind: MoveKind = classifyMove(card.status, toStatus);
       const move = { taskId: card.id, toStatus, beforeId, afterId };
-      if (kind === "reject" || kind === "verify" || kind === "reopen") {
+      if (DIALOG_MOVES.has(kind)) {
         // Keep the card where it was dropped while the user gives a reason (or a note).
         setActiveId(null);
         setDialog({ kind, card, toStatus, move });
