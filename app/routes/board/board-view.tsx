@@ -451,6 +451,7 @@ export function BoardView({
           setDialog(null);
           reset();
         }}
+        onUnavailable={onRefused}
       />
     </DndContext>
   );

@@ -123,20 +123,30 @@ interface ReasonDialogProps {
   request: ReasonRequest | null;
   onConfirm: (reason: string) => void;
   onCancel: () => void;
+  /** Told why, when the dialog cannot be loaded (the card then goes back). */
+  onUnavailable: (message: string) => void;
 }
 
 /** Mounted from the first request on (as the dialog was before), so it closes as it did. */
-export function ReasonDialog(props: ReasonDialogProps) {
+export function ReasonDialog({ onUnavailable, ...props }: ReasonDialogProps) {
   const [used, setUsed] = useState(false);
   if (props.request && !used) setUsed(true);
   if (!props.request && !used) return null;
-  return <Occasional render={(parts) => <parts.ReasonDialog {...props} />} pending={LOADING} failed={<ReasonDialogFailed {...props} />} />;
+  return (
+    <Occasional
+      render={(parts) => <parts.ReasonDialog {...props} />}
+      pending={LOADING}
+      failed={<ReasonDialogFailed {...props} onUnavailable={onUnavailable} />}
+    />
+  );
 }
 
-/** Without the dialog nobody can give the reason: the card goes back, and the page says why. */
-function ReasonDialogFailed({ request, onCancel }: ReasonDialogProps) {
+/** Without the dialog nobody can give the reason: the card goes back, and the board says why. */
+function ReasonDialogFailed({ request, onCancel, onUnavailable }: ReasonDialogProps) {
   useEffect(() => {
-    if (request) onCancel();
-  }, [request, onCancel]);
-  return <LoadFailed />;
+    if (!request) return;
+    onUnavailable("填写原因的对话框未能加载（网络可能中断），请检查网络后刷新页面再试。");
+    onCancel();
+  }, [request, onCancel, onUnavailable]);
+  return null;
 }
