@@ -46,8 +46,9 @@ export function onDemand<M>(load: () => Promise<M>): OnDemand<M> {
   if (typeof document === "undefined") void start();
 
   /** On the server, should a request come before the module is in: wait for it. */
-  function ServerPart({ render }: Pick<OnDemandPartProps<M>, "render">) {
+  function ServerPart({ render, failed }: Pick<OnDemandPartProps<M>, "render" | "failed">) {
     if (loaded) return <>{render(loaded.module)}</>;
+    if (failure) return <>{failed}</>;
     throw start();
   }
 
@@ -74,7 +75,7 @@ export function onDemand<M>(load: () => Promise<M>): OnDemand<M> {
             render(loaded.module)
           ) : (
             <Suspense fallback={null}>
-              <ServerPart render={render} />
+              <ServerPart render={render} failed={failed} />
             </Suspense>
           )}
         </div>
