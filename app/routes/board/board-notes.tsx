@@ -1,8 +1,9 @@
 // What the board says instead of (or besides) its columns in less common cases: no plan, an
-// empty plan, filters that match nothing, and this year's 已结转 tasks. Loaded with the board's occasional
+// empty plan, filters that match nothing, cards left out of long columns, this year's 已结转 tasks. Loaded with the board's occasional
 // parts (occasional-parts.tsx).
 import { Link } from "@remix-run/react";
 import { NoPlanPage } from "~/components/year-picker";
+import { COLUMN_LIMIT } from "~/lib/board";
 import type { CarriedCard } from "~/routes/board/cards.server";
 import { NewYearBanner, type NewYearBannerData } from "~/routes/board/new-year-banner";
 
@@ -56,6 +57,25 @@ export function EmptyBoard({ total, canManage, year }: EmptyBoardProps) {
         <Link to={`/board?year=${year}`}>清除筛选</Link>，查看全部 {total} 项。
       </p>
     </div>
+  );
+}
+
+export interface BoardLimitNoteProps {
+  /** Cards left out of the columns. */
+  hidden: number;
+  /** The board with every card drawn. */
+  allHref: string;
+}
+
+export function BoardLimitNote({ hidden, allHref }: BoardLimitNoteProps) {
+  return (
+    <p className="notice board-limit">
+      为保持流畅，每列先显示前{COLUMN_LIMIT}项，另有{hidden}项未显示：在列底部点“显示更多”，或用上面的筛选缩小范围，或
+      <Link to={allHref} preventScrollReset>
+        显示全部
+      </Link>
+      （卡片很多时会慢一些）。
+    </p>
   );
 }
 

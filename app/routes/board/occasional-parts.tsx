@@ -1,11 +1,11 @@
 // The board's occasional parts — the 督办灯规则 form, the legend, the 驳回/验收 dialog, the
-// new-year banner, a refused no-JS move's form, the no-plan page, the empty-board notes and the
-// 已结转 list — as stand-ins that load them on demand (components/on-demand.tsx), so the
+// new-year banner, a refused no-JS move's form, the no-plan page and the board's notes (empty, cut
+// short, 已结转) — as stand-ins that load them on demand (components/on-demand.tsx), so the
 // board's first load carries less JavaScript. Each stand-in takes the props of its part.
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import { onDemand } from "~/components/on-demand";
 import type { CarriedCard } from "~/routes/board/cards.server";
-import type { EmptyBoardProps, NoBoardPlanProps } from "~/routes/board/board-notes";
+import type { BoardLimitNoteProps, EmptyBoardProps, NoBoardPlanProps } from "~/routes/board/board-notes";
 import type { MoveToFormProps } from "~/routes/board/move-to-form";
 import type { NewYearBannerData } from "~/routes/board/new-year-banner";
 import type { ReasonRequest } from "~/routes/board/reason-dialog";
@@ -16,6 +16,8 @@ const occasional = onDemand<Parts>(() => import("~/routes/board/occasional"));
 
 /** Starts loading the occasional parts, e.g. when a drag starts that may end in a dialog. */
 export const preloadOccasionalParts = occasional.preload;
+
+const RELOAD_HINT = "未能加载（网络可能中断），请检查网络后刷新页面再试。";
 
 const LOADING = (
   <p className="muted small" role="status">
@@ -40,7 +42,7 @@ function Occasional({
 function LoadFailed() {
   return (
     <p className="form-error" role="alert">
-      这部分页面未能加载（网络可能中断），请检查网络后刷新页面再试。
+      这部分页面{RELOAD_HINT}
     </p>
   );
 }
@@ -56,6 +58,10 @@ export function NoBoardPlan(props: NoBoardPlanProps) {
 
 export function EmptyBoard(props: EmptyBoardProps) {
   return <Occasional render={(parts) => <parts.EmptyBoard {...props} />} />;
+}
+
+export function BoardLimitNote(props: BoardLimitNoteProps) {
+  return <Occasional render={(parts) => <parts.BoardLimitNote {...props} />} />;
 }
 
 export function CarriedList(props: { carried: CarriedCard[] }) {
@@ -145,7 +151,7 @@ export function ReasonDialog({ onUnavailable, ...props }: ReasonDialogProps) {
 function ReasonDialogFailed({ request, onCancel, onUnavailable }: ReasonDialogProps) {
   useEffect(() => {
     if (!request) return;
-    onUnavailable("填写原因的对话框未能加载（网络可能中断），请检查网络后刷新页面再试。");
+    onUnavailable(`填写原因的对话框${RELOAD_HINT}`);
     onCancel();
   }, [request, onCancel, onUnavailable]);
   return null;

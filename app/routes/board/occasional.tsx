@@ -1,5 +1,5 @@
 // The board's parts that few people open, in one chunk of their own (see occasional-parts.tsx).
-export { CarriedList, EmptyBoard, NoBoardPlan } from "~/routes/board/board-notes";
+export { BoardLimitNote, CarriedList, EmptyBoard, NoBoardPlan } from "~/routes/board/board-notes";
 export { LightLegend } from "~/routes/board/light-legend";
 export { MoveToForm } from "~/routes/board/move-to-form";
 export { NewYearBanner } from "~/routes/board/new-year-banner";

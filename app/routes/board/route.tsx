@@ -20,7 +20,15 @@ import { BOARD_INTENTS, moveCard, moveCardByForm, quickAdd, saveThresholds } fro
 import { loadPlanPage } from "~/utils/plan-page.server";
 import type { PageHandle } from "~/utils/kept-page";
 import { YearPicker } from "~/components/year-picker";
-import { CarriedList, EmptyBoard, LightLegend, NewYearBanner, NoBoardPlan, ThresholdsSection } from "~/routes/board/occasional-parts";
+import {
+  BoardLimitNote,
+  CarriedList,
+  EmptyBoard,
+  LightLegend,
+  NewYearBanner,
+  NoBoardPlan,
+  ThresholdsSection,
+} from "~/routes/board/occasional-parts";
 import { boardTitle, newYearBannerFor } from "~/routes/board/page.server";
 import { othersMoveNotes } from "~/lib/move-notes";
 
@@ -156,13 +164,7 @@ export default function BoardPage() {
 
       <LightSummary counts={board.lights} matching={matching} total={board.total} />
       {hiddenTotal > 0 ? (
-        <p className="notice board-limit">
-          为保持流畅，每列先显示前{COLUMN_LIMIT}项，另有{hiddenTotal}项未显示：在列底部点“显示更多”，或用上面的筛选缩小范围，或
-          <Link to={`/board${boardSearch(plan.year, { ...filters, all: true })}`} preventScrollReset>
-            显示全部
-          </Link>
-          （卡片很多时会慢一些）。
-        </p>
+        <BoardLimitNote hidden={hiddenTotal} allHref={`/board${boardSearch(plan.year, { ...filters, all: true })}`} />
       ) : null}
 
       <div className="board-messages" role="status" aria-live="polite">
