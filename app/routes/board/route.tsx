@@ -8,7 +8,7 @@ import { QuickAdd } from "~/routes/board/quick-add";
 import { useBoardMoves } from "~/routes/board/use-board-moves";
 import { useLiveBoard } from "~/routes/board/use-live-board";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { boardSearch, COLUMN_LIMIT, groupIntoLanes, withMoreOf } from "~/lib/board";
+import { boardSearch, groupIntoLanes, withMoreOf } from "~/lib/board";
 import { parseBoardFilters } from "~/lib/board-filters.server";
 import { listBoardShared } from "~/routes/board/cards.server";
 import boardStyles from "~/styles/board.css";
