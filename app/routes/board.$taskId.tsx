@@ -11,7 +11,7 @@ import {
   useNavigation,
   type ShouldRevalidateFunction,
 } from "@remix-run/react";
-import { MoveToForm } from "~/routes/board/card";
+import { MoveToForm } from "~/routes/board/move-to-form";
 import { LightBadge } from "~/routes/board/light-badge";
 import { DueDateFact } from "~/routes/board/due-date-fact";
 import { TaskActivity } from "~/routes/tasks.$taskId.update/task-activity";

@@ -3,7 +3,7 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useEffect, useState } from "react";
-import { CardBody } from "~/routes/board/card";
+import { CardBody } from "~/routes/board/card-body";
 import { LightSummary } from "~/routes/board/light-summary";
 import { useLiveBoard } from "~/routes/board/use-live-board";
 import { GeneralErrorBoundary } from "~/components/error-boundary";

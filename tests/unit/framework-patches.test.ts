@@ -19,6 +19,10 @@ describe("the router patches", () => {
     // The build: a `.server` module the browser bundle imports but never uses leaves no empty
     // chunk behind (six of them, each one more request, were on every board page).
     ["@remix-run/dev/dist/compiler/plugins/emptyModules", "sideEffects: false"],
+    // The browser build: the router's development warnings (and React Router's future-flag
+    // notices) stay out of the board page's JavaScript.
+    ["@remix-run/router/dist/router.js", "dev-only warnings"],
+    ["react-router/dist/index.js", "the warnings are dev-only"],
   ])("%s carries %s (npm install ran patch-package)", (module, marker) => {
     expect(readFileSync(require.resolve(module), "utf8")).toContain(marker);
   });

@@ -37,8 +37,9 @@ import {
   type TaskStatus,
 } from "~/lib/board";
 import type { Actor } from "~/utils/permissions";
-import { CardBody } from "~/routes/board/card";
-import { ReasonDialog, type ReasonRequest } from "~/routes/board/reason-dialog";
+import { CardBody } from "~/routes/board/card-body";
+import type { ReasonRequest } from "~/routes/board/reason-dialog";
+import { preloadOccasionalParts, ReasonDialog } from "~/routes/board/occasional-parts";
 import type { MoveRequest } from "~/routes/board/use-board-moves";
 import { BoardColumn, type MoveToFailure } from "~/routes/board/board-column";
 import {
@@ -52,6 +53,8 @@ import {
   useDragMeasuring,
   indexAt,
 } from "~/routes/board/drag-geometry";
+
+const DIALOG_MOVES: ReadonlySet<MoveKind> = new Set(["reject", "verify", "reopen"]);
 
 /** Mouse and pen only: touch goes through the TouchSensor's press-and-hold. */
 class MouseOrPenSensor extends PointerSensor {
@@ -165,6 +168,8 @@ export function BoardView({
       if (from !== container) {
         const refusal = refusalFor(card, target.status);
         if (refusal) return refusal;
+        // A drop here asks for words (驳回, 验收, 撤销销号): have the dialog at hand by then.
+        if (DIALOG_MOVES.has(classifyMove(card.status, target.status))) preloadOccasionalParts();
       }
       const without = current[container].filter((id) => id !== cardId);
       const at = Math.max(0, Math.min(index, without.length));
@@ -322,7 +327,7 @@ export function BoardView({
       dropped.current = place.current;
       const kind: MoveKind = classifyMove(card.status, toStatus);
       const move = { taskId: card.id, toStatus, beforeId, afterId };
-      if (kind === "reject" || kind === "verify" || kind === "reopen") {
+      if (DIALOG_MOVES.has(kind)) {
         // Keep the card where it was dropped while the user gives a reason (or a note).
         setActiveId(null);
         setDialog({ kind, card, toStatus, move });
@@ -446,6 +451,7 @@ export function BoardView({
           setDialog(null);
           reset();
         }}
+        onUnavailable={onRefused}
       />
     </DndContext>
   );

@@ -3,13 +3,12 @@ import { Link, Outlet, useActionData, useLoaderData, useNavigate, type ShouldRev
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { BoardView } from "~/routes/board/board-view";
 import { FilterBar } from "~/routes/board/filter-bar";
-import { LightLegend, LightSummary } from "~/routes/board/light-summary";
+import { LightSummary } from "~/routes/board/light-summary";
 import { QuickAdd } from "~/routes/board/quick-add";
-import { ThresholdsForm } from "~/routes/board/thresholds-form";
 import { useBoardMoves } from "~/routes/board/use-board-moves";
 import { useLiveBoard } from "~/routes/board/use-live-board";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { boardSearch, COLUMN_LIMIT, groupIntoLanes, withMoreOf } from "~/lib/board";
+import { boardSearch, groupIntoLanes, withMoreOf } from "~/lib/board";
 import { parseBoardFilters } from "~/lib/board-filters.server";
 import { listBoardShared } from "~/routes/board/cards.server";
 import boardStyles from "~/styles/board.css";
@@ -20,8 +19,16 @@ import { formatDateKey } from "~/lib/date-keys";
 import { BOARD_INTENTS, moveCard, moveCardByForm, quickAdd, saveThresholds } from "~/routes/board/actions.server";
 import { loadPlanPage } from "~/utils/plan-page.server";
 import type { PageHandle } from "~/utils/kept-page";
-import { NoPlanPage, YearPicker } from "~/components/year-picker";
-import { NewYearBanner } from "~/routes/board/new-year-banner";
+import { YearPicker } from "~/components/year-picker";
+import {
+  BoardLimitNote,
+  CarriedList,
+  EmptyBoard,
+  LightLegend,
+  NewYearBanner,
+  NoBoardPlan,
+  ThresholdsSection,
+} from "~/routes/board/occasional-parts";
 import { boardTitle, newYearBannerFor } from "~/routes/board/page.server";
 import { othersMoveNotes } from "~/lib/move-notes";
 
@@ -115,20 +122,7 @@ export default function BoardPage() {
   }, [board, moves.cards, filters.lane]);
 
   if (!plan || !board) {
-    return (
-      <NoPlanPage
-        title="看板"
-        requestedYear={requestedYear}
-        years={years}
-        path="/board"
-        emptyTitle={!requestedYear && years.length > 0 ? "今年还没有年度计划，已有的计划尚未开始" : undefined}
-        banner={newYear ? <NewYearBanner banner={newYear} shownYear={null} /> : null}
-      >
-        {can(actor, "summary.manage")
-          ? "请先在“导入”页上传上一年度工作总结生成计划，或由系统管理员在“管理 → 年度计划”中新建。"
-          : "请联系街道领导或系统管理员建立年度计划。"}
-      </NoPlanPage>
-    );
+    return <NoBoardPlan requestedYear={requestedYear} years={years} newYear={newYear} canStartPlan={can(actor, "summary.manage")} />;
   }
 
   const back = boardSearch(plan.year, filters);
@@ -170,13 +164,7 @@ export default function BoardPage() {
 
       <LightSummary counts={board.lights} matching={matching} total={board.total} />
       {hiddenTotal > 0 ? (
-        <p className="notice board-limit">
-          为保持流畅，每列先显示前{COLUMN_LIMIT}项，另有{hiddenTotal}项未显示：在列底部点“显示更多”，或用上面的筛选缩小范围，或
-          <Link to={`/board${boardSearch(plan.year, { ...filters, all: true })}`} preventScrollReset>
-            显示全部
-          </Link>
-          （卡片很多时会慢一些）。
-        </p>
+        <BoardLimitNote hidden={hiddenTotal} allHref={`/board${boardSearch(plan.year, { ...filters, all: true })}`} />
       ) : null}
 
       <div className="board-messages" role="status" aria-live="polite">
@@ -195,23 +183,7 @@ export default function BoardPage() {
         {moveNote}
       </p>
 
-      {board.total === 0 ? (
-        <div className="empty-state">
-          <p className="empty-title">这个年度还没有重点工作</p>
-          <p>
-            {canManage
-              ? "在下面“未启动”列顶部输入名称、按回车即可添加；也可以在“导入”页从上年工作总结批量生成。"
-              : "街道领导添加或导入重点工作后，会显示在这里。"}
-          </p>
-        </div>
-      ) : matching === 0 ? (
-        <div className="empty-state">
-          <p className="empty-title">没有符合筛选条件的重点工作</p>
-          <p>
-            <Link to={`/board?year=${plan.year}`}>清除筛选</Link>，查看全部 {board.total} 项。
-          </p>
-        </div>
-      ) : null}
+      {board.total === 0 || matching === 0 ? <EmptyBoard total={board.total} canManage={canManage} year={plan.year} /> : null}
 
       {lanes.length > 0 ? (
         <BoardView
@@ -244,34 +216,12 @@ export default function BoardPage() {
           }
         />
       ) : null}
-      {board.carried.length > 0 ? (
-        <section className="carried-list" aria-labelledby="carried-heading">
-          <h2 id="carried-heading">
-            <span className="carried-word">
-              <span aria-hidden="true">↪</span> 已结转
-            </span>{" "}
-            {board.carried.length}项（继续在{board.carried[0].successor.year}年推进，不计入本年度督办灯和统计）
-          </h2>
-          <ul>
-            {board.carried.map((c) => (
-              <li key={c.id}>
-                <Link to={`/board/${c.id}`}>
-                  <span className="muted small">{c.code}</span> {c.title}
-                </Link>{" "}
-                →{" "}
-                <Link to={`/board/${c.successor.id}`}>
-                  {c.successor.year}年 {c.successor.code}
-                </Link>
-              </li>
-            ))}
-          </ul>
-        </section>
-      ) : null}
+      {board.carried.length > 0 ? <CarriedList carried={board.carried} /> : null}
       {moves.watchers}
 
       <LightLegend />
       {canManage ? (
-        <ThresholdsForm
+        <ThresholdsSection
           planId={plan.id}
           version={plan.version}
           thresholds={plan.thresholds}
