@@ -157,20 +157,20 @@ export async function expectOk(response: Response, allowed: number[] = [200]): P
 }
 
 /**
- * Ours and the baseline in alternating rounds (warm-up first, then `rounds` turns each of
+ * Ours and the baseline in alternating rounds (`warmup` requests each first, then `rounds` turns each of
  * count ÷ rounds requests): on a shared machine a burst of someone else's load then falls on
  * both sides alike instead of on whichever happened to run during it. Seconds per request.
  */
 export async function alternating(
   ours: (i: number) => Promise<void>,
   baseline: (i: number) => Promise<void>,
-  { count, concurrency, rounds = 4 }: { count: number; concurrency: number; rounds?: number },
+  { count, concurrency, rounds = 4, warmup: firstWarmup = 5 }: { count: number; concurrency: number; rounds?: number; warmup?: number },
 ): Promise<{ ours: number; baseline: number }> {
   const per = Math.max(1, Math.round(count / rounds));
   let oursTotal = 0;
   let baselineTotal = 0;
   for (let round = 0; round < rounds; round++) {
-    const warmup = round === 0 ? 5 : 0;
+    const warmup = round === 0 ? firstWarmup : 0;
     oursTotal += await secondsPerRequest(ours, { count: per, concurrency, warmup });
     baselineTotal += await secondsPerRequest(baseline, { count: per, concurrency, warmup });
   }
