@@ -94,24 +94,26 @@ interface WriteCounter {
   count: number;
 }
 
-/** FIFO lock: each waiter gets the connection in turn. */
+/**
+ * FIFO lock: each waiter gets the connection in turn; a waiter that asks to go `first` (a
+ * transaction that holds the cluster's write turn) goes before those already waiting.
+ */
 class Mutex {
-  private tail: Promise<void> = Promise.resolve();
-  private releaseCurrent: (() => void) | null = null;
+  private locked = false;
+  private readonly waiting: (() => void)[] = [];
 
-  async lock(): Promise<void> {
-    let release!: () => void;
-    const next = new Promise<void>((resolve) => (release = resolve));
-    const previous = this.tail;
-    this.tail = previous.then(() => next);
-    await previous;
-    this.releaseCurrent = release;
+  lock({ first = false }: { first?: boolean } = {}): Promise<void> {
+    if (!this.locked) {
+      this.locked = true;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => (first ? this.waiting.unshift(resolve) : this.waiting.push(resolve)));
   }
 
   unlock(): void {
-    const release = this.releaseCurrent;
-    this.releaseCurrent = null;
-    release?.();
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.locked = false;
   }
 }
 
@@ -157,11 +159,16 @@ class Sqlite3Driver implements Driver {
       // Wait for this process's turn without holding the connection, so that its reads go on
       // meanwhile; then take the connection back (nothing has begun on it yet).
       this.mutex.unlock();
+      let release: (() => void) | null = null;
       try {
-        sqlite.releaseTurn = await writeTurn();
+        release = await writeTurn();
       } finally {
-        await this.mutex.lock();
+        // The whole cluster waits while this process holds the turn: go before its queued reads.
+        await this.mutex.lock({ first: true });
       }
+      // Only now, holding the connection again: another transaction of this process may have
+      // been running on it meanwhile, with its own turn.
+      sqlite.releaseTurn = release;
     }
     // IMMEDIATE takes the write lock up front, so another process's writer makes us
     // wait (busy_timeout) at BEGIN instead of failing half-way through the transaction.
@@ -197,6 +204,9 @@ class Sqlite3Driver implements Driver {
   }
 
   async destroy(): Promise<void> {
+    if (!this.db) return;
+    // Wait for the statement or transaction in progress: its statements must be finalized too.
+    await this.mutex.lock();
     const db = this.db;
     this.db = null;
     if (!db) return;
@@ -232,6 +242,8 @@ const STATEMENT_CACHE_SIZE = 300;
  */
 export class StatementCache {
   private readonly statements = new Map<string, sqlite3.Statement>();
+  /** Statements being prepared: asked for again meanwhile, the same one is waited for. */
+  private readonly preparing = new Map<string, Promise<sqlite3.Statement>>();
 
   constructor(
     private readonly db: sqlite3.Database,
@@ -251,10 +263,13 @@ export class StatementCache {
       this.statements.set(sql, statement);
       return statement;
     }
+    const pending = this.preparing.get(sql);
+    if (pending) return pending;
     // Prepared before its first run: sqlite3 drops calls queued on a statement whose prepare
     // failed without calling them back.
-    return new Promise((resolve, reject) => {
+    const preparing = new Promise<sqlite3.Statement>((resolve, reject) => {
       const prepared = this.db.prepare(sql, (err) => {
+        this.preparing.delete(sql);
         if (err) {
           // Even a statement that failed to compile must be finalized before the database closes.
           prepared.finalize();
@@ -269,6 +284,8 @@ export class StatementCache {
         resolve(prepared);
       });
     });
+    this.preparing.set(sql, preparing);
+    return preparing;
   }
 
   forget(sql: string): void {
@@ -278,11 +295,12 @@ export class StatementCache {
     statement.finalize();
   }
 
-  /** Finalizes every statement; a database cannot close while any is open. */
-  clear(): Promise<void> {
+  /** Finalizes every statement (waiting for those being prepared); a database cannot close while any is open. */
+  async clear(): Promise<void> {
+    await Promise.allSettled([...this.preparing.values()]);
     const all = [...this.statements.values()];
     this.statements.clear();
-    return Promise.all(all.map((statement) => new Promise<void>((resolve) => statement.finalize(() => resolve())))).then(() => undefined);
+    await Promise.all(all.map((statement) => new Promise<void>((resolve) => statement.finalize(() => resolve()))));
   }
 }
 

@@ -56,7 +56,7 @@ export function runPrimary({ workers, onAllListening, log = (m) => process.stder
   let stopping = false;
 
   // The workers write to one SQLite file: they take turns, in the order they ask (write-turns.ts).
-  const turns = serveWriteTurns(() => slots.keys());
+  const turns = serveWriteTurns(() => slots.keys(), log);
 
   const fork = (slot: number) => {
     const worker = cluster.fork({ [WORKER_SLOT_ENV]: String(slot) });

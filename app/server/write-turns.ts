@@ -19,14 +19,14 @@ interface TurnRequest {
 
 /** The queue of turns: pure bookkeeping, so its order can be tested without processes. */
 export class WriteTurnQueue {
-  private holder: TurnRequest | null = null;
+  private current: TurnRequest | null = null;
   private grantedAt = 0;
   private readonly waiting: TurnRequest[] = [];
 
   /** Asks for a turn; returns the request if it is granted at once. */
   request(worker: number, id: number, now = Date.now()): TurnRequest | null {
     const request = { worker, id };
-    if (this.holder) {
+    if (this.current) {
       this.waiting.push(request);
       return null;
     }
@@ -35,7 +35,7 @@ export class WriteTurnQueue {
 
   /** Gives a turn back; returns the next request granted, if any. A stale release changes nothing. */
   release(worker: number, id: number, now = Date.now()): TurnRequest | null {
-    if (this.holder?.worker === worker && this.holder.id === id) return this.next(now);
+    if (this.current?.worker === worker && this.current.id === id) return this.next(now);
     // Given back before it was granted (the worker stopped waiting): just leave the queue.
     const index = this.waiting.findIndex((r) => r.worker === worker && r.id === id);
     if (index >= 0) this.waiting.splice(index, 1);
@@ -45,26 +45,31 @@ export class WriteTurnQueue {
   /** A worker ended: its turn and its place in the queue go; returns the next request granted. */
   drop(worker: number, now = Date.now()): TurnRequest | null {
     for (let i = this.waiting.length - 1; i >= 0; i--) if (this.waiting[i].worker === worker) this.waiting.splice(i, 1);
-    return this.holder?.worker === worker ? this.next(now) : null;
+    return this.current?.worker === worker ? this.next(now) : null;
   }
 
   /** A turn held longer than `limitMs` (a transaction that hangs) is taken back; returns the next grant. */
   expire(limitMs: number, now = Date.now()): TurnRequest | null {
-    return this.holder && now - this.grantedAt > limitMs ? this.next(now) : null;
+    return this.current && now - this.grantedAt > limitMs ? this.next(now) : null;
+  }
+
+  /** The request holding the turn now. */
+  get holder(): TurnRequest | null {
+    return this.current;
   }
 
   get length(): number {
-    return this.waiting.length + (this.holder ? 1 : 0);
+    return this.waiting.length + (this.current ? 1 : 0);
   }
 
   private next(now: number): TurnRequest | null {
-    this.holder = null;
+    this.current = null;
     const request = this.waiting.shift();
     return request ? this.grant(request, now) : null;
   }
 
   private grant(request: TurnRequest, now: number): TurnRequest {
-    this.holder = request;
+    this.current = request;
     this.grantedAt = now;
     return request;
   }
@@ -85,7 +90,10 @@ function isTurnMessage(message: unknown): message is TurnMessage {
 const HOLD_LIMIT_MS = 30_000;
 
 /** In the primary: hands out turns to the workers (each known by its cluster id). */
-export function serveWriteTurns(workers: () => Iterable<Worker>): {
+export function serveWriteTurns(
+  workers: () => Iterable<Worker>,
+  log: (message: string) => void = (m) => process.stderr.write(`${m}\n`),
+): {
   attach: (worker: Worker) => void;
   detach: (worker: Worker) => void;
 } {
@@ -97,7 +105,13 @@ export function serveWriteTurns(workers: () => Iterable<Worker>): {
     if (worker?.isConnected()) worker.send({ type: GRANTED, id: request.id } satisfies TurnMessage);
     else send(queue.drop(request.worker));
   };
-  const timer = setInterval(() => send(queue.expire(HOLD_LIMIT_MS)), 5_000);
+  const timer = setInterval(() => {
+    const holder = queue.holder;
+    const next = queue.expire(HOLD_LIMIT_MS);
+    if (holder && queue.holder !== holder)
+      log(`工作进程的一次写入占用写入轮次超过 ${HOLD_LIMIT_MS / 1000} 秒，已交给下一个写入（SQLite 的锁仍保证一次只有一个写入）。`);
+    send(next);
+  }, 5_000);
   timer.unref();
   for (const worker of workers()) byId.set(worker.id, worker);
   return {

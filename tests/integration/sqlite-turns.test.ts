@@ -71,6 +71,46 @@ describe("write turns in the sqlite3 dialect", () => {
   });
 });
 
+describe("write turns of two transactions in one process", () => {
+  it("each transaction gives back its own turn, even when the second stopped waiting for its turn while the first ran", async () => {
+    const released: string[] = [];
+    const grants: ((release: () => void) => void)[] = [];
+    const db = await openWithTurns(() => new Promise((resolve) => grants.push(resolve)));
+    let firstInside!: () => void;
+    const inside = new Promise<void>((resolve) => (firstInside = resolve));
+    let finishFirst!: () => void;
+    const held = new Promise<void>((resolve) => (finishFirst = resolve));
+    const first = db.transaction().execute(async (trx) => {
+      await sql`update counter set n = n + 1`.execute(trx);
+      firstInside();
+      await held;
+    });
+    const second = db.transaction().execute(async (trx) => {
+      await sql`update counter set n = n + 10`.execute(trx);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    grants[0](() => released.push("first"));
+    await inside;
+    // The second one's wait ends (the primary did not answer in time): it goes ahead without a turn.
+    grants[1](() => released.push("second (no turn)"));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    finishFirst();
+    await Promise.all([first, second]);
+    expect(released).toEqual(["first", "second (no turn)"]);
+    expect(await count(db)).toBe(11);
+  });
+
+  it("closes cleanly while a statement is still being prepared", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "kanban-turns-")), "close.sqlite");
+    const db = new Kysely<Database>({ dialect: new Sqlite3Dialect({ filename: file }) });
+    await sql`create table t (n integer)`.execute(db);
+    const query = sql`select n from t`.execute(db);
+    await new Promise((resolve) => setImmediate(resolve));
+    await expect(db.destroy()).resolves.toBeUndefined();
+    await expect(query).resolves.toMatchObject({ rows: [] });
+  });
+});
+
 describe("prepared statements", () => {
   function cacheOn(capacity: number) {
     const db = new sqlite3.Database(":memory:");
@@ -104,6 +144,15 @@ describe("prepared statements", () => {
     const preparedAgain = cache.get("select 2");
     expect(preparedAgain).toBeInstanceOf(Promise);
     await preparedAgain;
+    await cache.clear();
+    await close(db);
+  });
+
+  it("prepares a statement asked for twice at once only once", async () => {
+    const { db, cache } = cacheOn(4);
+    const [a, b] = await Promise.all([cache.get("select 7 as n"), cache.get("select 7 as n")]);
+    expect(a).toBe(b);
+    expect(cache.size).toBe(1);
     await cache.clear();
     await close(db);
   });

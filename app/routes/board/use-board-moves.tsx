@@ -62,10 +62,10 @@ export function useBoardMoves(
     return moves;
   }, [fetchers]);
 
-  const cards = useMemo(
-    () => applyPendingMoves(applyConfirmedCards(loaderCards, confirmed), pendingMoves),
-    [loaderCards, confirmed, pendingMoves],
-  );
+  // Two steps, so that a confirmed card keeps its identity while only the pending moves change
+  // (the merge with the loader's metrics makes a new object).
+  const confirmedCards = useMemo(() => applyConfirmedCards(loaderCards, confirmed), [loaderCards, confirmed]);
+  const cards = useMemo(() => applyPendingMoves(confirmedCards, pendingMoves), [confirmedCards, pendingMoves]);
   const pendingIds = useMemo(() => new Set(pendingMoves.map((m) => m.taskId)), [pendingMoves]);
 
   const cardsRef = useRef(cards);
