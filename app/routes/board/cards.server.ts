@@ -33,6 +33,9 @@ interface CardInputs {
   today: string;
 }
 
+type CardPlan = Pick<PlanInfo, "id" | "year" | "thresholds">;
+const cardInputs = (plan: CardPlan, today: string): CardInputs => ({ planYear: plan.year, thresholds: plan.thresholds, today });
+
 type TaskRow = Awaited<ReturnType<typeof selectTasks>>[number];
 
 const TASK_COLUMNS = [
@@ -350,9 +353,7 @@ export async function listBoard(
   // 已结转 cards leave the columns, the lights and the counts; they are listed apart, linked to their successor.
   const carried = await listCarriedTasks(db, plan.id);
   const carriedIds = new Set(carried.map((c) => c.id));
-  const all = (await buildCards(db, plan.id, { planYear: plan.year, thresholds: plan.thresholds, today })).filter(
-    (c) => !carriedIds.has(c.id),
-  );
+  const all = (await buildCards(db, plan.id, cardInputs(plan, today))).filter((c) => !carriedIds.has(c.id));
   const units = await db.selectFrom("units").select(["id", "name"]).where("active", "=", 1).orderBy("sort_order").orderBy("id").execute();
   const leaders = await listLeaders(db);
   const categories = [...new Set(all.map((c) => c.category).filter(Boolean))].sort((a, b) => a.localeCompare(b, "zh-CN"));
@@ -439,26 +440,14 @@ export async function listBoardShared(
   return board;
 }
 
-/** One card as the board shows it (after a move, the action returns just this). */
-export async function getBoardCard(
-  db: Db,
-  plan: Pick<PlanInfo, "id" | "year" | "thresholds">,
-  taskId: number,
-  today: string,
-): Promise<BoardCard | null> {
-  const [card] = await buildCards(db, plan.id, { planYear: plan.year, thresholds: plan.thresholds, today }, [taskId]);
-  return card ?? null;
+/** One card as the board shows it (the task panel shows it too). */
+export async function getBoardCard(db: Db, plan: CardPlan, taskId: number, today: string): Promise<BoardCard | null> {
+  return (await buildCards(db, plan.id, cardInputs(plan, today), [taskId]))[0] ?? null;
 }
 
 /** The card a move answers with: as getBoardCard, without the metrics a move cannot change. */
-export async function getMovedCard(
-  db: Db,
-  plan: Pick<PlanInfo, "id" | "year" | "thresholds">,
-  taskId: number,
-  today: string,
-): Promise<MovedCard | null> {
-  const [card] = await buildCards(db, plan.id, { planYear: plan.year, thresholds: plan.thresholds, today }, [taskId], false);
-  return card ?? null;
+export async function getMovedCard(db: Db, plan: CardPlan, taskId: number, today: string): Promise<MovedCard | null> {
+  return (await buildCards(db, plan.id, cardInputs(plan, today), [taskId], false))[0] ?? null;
 }
 
 /** 责任领导 candidates: active leaders (admins too, as some offices' director is the admin). */
