@@ -127,6 +127,7 @@ class Sqlite3Driver implements Driver {
   private readonly mutex = new Mutex();
   private db: sqlite3.Database | null = null;
   private connection: Sqlite3Connection | null = null;
+  private closing: Promise<void> | null = null;
 
   constructor(
     private readonly config: Sqlite3DialectConfig,
@@ -203,13 +204,18 @@ class Sqlite3Driver implements Driver {
     this.mutex.unlock();
   }
 
-  async destroy(): Promise<void> {
-    if (!this.db) return;
+  /** Closes once: a second call waits for the first (it could never take the mutex again). */
+  destroy(): Promise<void> {
+    this.closing ??= this.close();
+    return this.closing;
+  }
+
+  private async close(): Promise<void> {
+    const db = this.db;
+    if (!db) return;
     // Wait for the statement or transaction in progress: its statements must be finalized too.
     await this.mutex.lock();
-    const db = this.db;
     this.db = null;
-    if (!db) return;
     await this.connection?.statements.clear();
     await new Promise<void>((resolve, reject) => db.close((err) => (err ? reject(err) : resolve())));
   }

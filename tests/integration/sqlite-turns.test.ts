@@ -109,6 +109,17 @@ describe("write turns of two transactions in one process", () => {
     await expect(db.destroy()).resolves.toBeUndefined();
     await expect(query).resolves.toMatchObject({ rows: [] });
   });
+
+  it("a second close at the same time waits for the first instead of hanging", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "kanban-turns-")), "close-twice.sqlite");
+    const dialect = new Sqlite3Dialect({ filename: file });
+    const db = new Kysely<Database>({ dialect });
+    await sql`select 1`.execute(db);
+    const driver = dialect.createDriver();
+    await driver.init();
+    await expect(Promise.all([driver.destroy(), driver.destroy()])).resolves.toEqual([undefined, undefined]);
+    await db.destroy();
+  });
 });
 
 describe("prepared statements", () => {
