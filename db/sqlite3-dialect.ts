@@ -17,6 +17,8 @@ import {
   type QueryCompiler,
   type QueryResult,
 } from "kysely";
+import { isDeferredWrite } from "./deferred-write";
+import { inlineSqliteParameters } from "./sql-literals";
 
 export interface Sqlite3DialectConfig {
   /** Path of the database file, or ":memory:". */
@@ -185,7 +187,7 @@ class Sqlite3Driver implements Driver {
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
     const sqlite = connection as Sqlite3Connection;
-    await sqlite.retrying(CompiledQuery.raw("commit"));
+    await sqlite.commit();
     sqlite.inTransaction = false;
     sqlite.giveTurnBack();
   }
@@ -193,6 +195,7 @@ class Sqlite3Driver implements Driver {
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
     const sqlite = connection as Sqlite3Connection;
     sqlite.inTransaction = false;
+    sqlite.discardDeferredWrites();
     try {
       await connection.executeQuery(CompiledQuery.raw("rollback"));
     } finally {
@@ -317,9 +320,11 @@ class Sqlite3Connection implements DatabaseConnection {
   releaseTurn: (() => void) | null = null;
 
   readonly statements: StatementCache;
+  /** Deferred writes of the open transaction (see db/deferred-write.ts), as SQL with their values written in. */
+  private deferred: string[] = [];
 
   constructor(
-    db: sqlite3.Database,
+    private readonly db: sqlite3.Database,
     private readonly busyRetryMs: number,
     private readonly writes: WriteCounter,
   ) {
@@ -328,7 +333,52 @@ class Sqlite3Connection implements DatabaseConnection {
 
   executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
     // Outside a transaction every statement stands alone and is safe to send again.
-    return this.inTransaction ? this.executeOnce<R>(compiledQuery) : this.retrying<R>(compiledQuery);
+    if (!this.inTransaction) return this.retrying<R>(compiledQuery);
+    if (isDeferredWrite(compiledQuery)) {
+      const script = inlineSqliteParameters(compiledQuery.sql, compiledQuery.parameters);
+      // A value without a safe literal: bound and run now, after the writes deferred before it.
+      if (script !== null) {
+        this.deferred.push(script);
+        return Promise.resolve({ rows: [] });
+      }
+    }
+    // Whatever comes next must see (and follow) the deferred writes.
+    if (this.deferred.length > 0) return this.sendDeferred().then(() => this.executeOnce<R>(compiledQuery));
+    return this.executeOnce<R>(compiledQuery);
+  }
+
+  /**
+   * COMMIT, sent in one script with the writes still deferred. Inside BEGIN IMMEDIATE in WAL
+   * mode only the COMMIT itself can meet SQLITE_BUSY, so after a busy script the writes are in
+   * and the COMMIT alone is tried again, as a plain COMMIT would be.
+   */
+  async commit(): Promise<void> {
+    if (this.deferred.length > 0) {
+      try {
+        await this.sendDeferred("commit");
+        return;
+      } catch (error) {
+        if (!isBusyError(error)) throw error;
+      }
+    }
+    await this.retrying(CompiledQuery.raw("commit"));
+  }
+
+  discardDeferredWrites(): void {
+    this.deferred = [];
+  }
+
+  /** Runs the deferred writes (and `then`, e.g. COMMIT) as one script: one trip to SQLite's thread. */
+  private sendDeferred(then?: string): Promise<void> {
+    const script = [...this.deferred, ...(then ? [then] : [])].join(";\n");
+    this.deferred = [];
+    return new Promise((resolve, reject) => {
+      this.db.exec(script, (err) => {
+        this.writes.count++;
+        if (err) reject(err);
+        else resolve();
+      });
+    });
   }
 
   giveTurnBack(): void {

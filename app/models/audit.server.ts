@@ -1,6 +1,9 @@
-// Every write leaves a row here, written in the same transaction as the write itself.
+// Every write leaves a row here, written in the same transaction as the write itself. Nothing
+// reads the row back in that transaction, so it goes to the database with the transaction's
+// next statement or its COMMIT (see db/deferred-write.ts).
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../../db/schema";
+import { deferWrite } from "../../db/deferred-write";
 
 export interface AuditEntry {
   actorId: number | null;
@@ -22,9 +25,9 @@ export async function recordAudits(
   now: Date = new Date(),
 ): Promise<void> {
   if (entries.length === 0) return;
-  await trx
-    .insertInto("audit_log")
-    .values(
+  await deferWrite(
+    trx,
+    trx.insertInto("audit_log").values(
       entries.map((entry) => ({
         actor_id: entry.actorId,
         action: entry.action,
@@ -34,6 +37,6 @@ export async function recordAudits(
         after_json: entry.after === undefined ? null : JSON.stringify(entry.after),
         created_at: now.toISOString(),
       })),
-    )
-    .execute();
+    ),
+  );
 }

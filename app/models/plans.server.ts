@@ -9,6 +9,7 @@ import { choosePlan, defaultPlanFor } from "~/lib/plan-year";
 import { parsePlanYear } from "~/lib/row-id";
 import { toDateKey } from "~/lib/weeks";
 import { recordAudit } from "~/models/audit.server";
+import { deferWrite } from "../../db/deferred-write";
 import { conflict, notFound } from "~/lib/refusal";
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -125,6 +126,21 @@ export async function bumpChangeSeq(trx: Db, planId: number): Promise<{ before: 
     .returning("change_seq")
     .executeTakeFirstOrThrow();
   return { before: row.change_seq - 1, after: row.change_seq };
+}
+
+/**
+ * bumpChangeSeq when nothing needs the new value (or the transaction read the counter after it
+ * began: write transactions run one at a time, so it is one more than that), sent with the
+ * transaction's next statement or COMMIT (see db/deferred-write.ts).
+ */
+export async function deferChangeSeqBump(trx: Db, planId: number): Promise<void> {
+  await deferWrite(
+    trx,
+    trx
+      .updateTable("plans")
+      .set((eb) => ({ change_seq: eb("change_seq", "+", 1) }))
+      .where("id", "=", planId),
+  );
 }
 
 // ---------------------------------------------------------------- writes

@@ -10,7 +10,8 @@ import { parseJson } from "~/routes/board/tasks.server";
 import { positionBetween } from "~/lib/positions";
 import type { Actor } from "~/utils/permissions";
 import { recordAudit } from "~/models/audit.server";
-import { bumpChangeSeq, planThresholds, type PlanInfo } from "~/models/plans.server";
+import { deferChangeSeqBump, planThresholds, type PlanInfo } from "~/models/plans.server";
+import { deferWrite } from "../../../db/deferred-write";
 import { badRequest, conflict, forbidden, notFound } from "~/lib/refusal";
 import { selectTasksWithPlan } from "~/models/task-relations.server";
 
@@ -103,6 +104,7 @@ function taskToMoveQuery(edge: "top" | "bottom") {
         "plans.status as plan_status",
         "plans.year as plan_year",
         "plans.light_thresholds",
+        "plans.change_seq as plan_change_seq",
       ])
       .select((eb) =>
         eb
@@ -190,31 +192,36 @@ export async function moveTask(db: AppDatabase, actor: Actor, input: MoveInput):
 
     const kind = classifyMove(task.status, input.toStatus);
     const version = task.version + 1;
-    await trx
-      .updateTable("tasks")
-      .set({
-        status: input.toStatus,
-        position,
-        version,
-        updated_at: now,
-        ...(kind === "verify" ? { done_at: now } : kind === "reopen" ? { done_at: null } : {}),
-      })
-      .where("id", "=", task.id)
-      .execute();
+    // Every write from here on is sent with the COMMIT, in one trip (see db/deferred-write.ts).
+    await deferWrite(
+      trx,
+      trx
+        .updateTable("tasks")
+        .set({
+          status: input.toStatus,
+          position,
+          version,
+          updated_at: now,
+          ...(kind === "verify" ? { done_at: now } : kind === "reopen" ? { done_at: null } : {}),
+        })
+        .where("id", "=", task.id),
+    );
     const reason = input.reason.trim();
     if (kind === "verify" || kind === "reject") {
-      await trx
-        .insertInto("comments")
-        .values({
+      await deferWrite(
+        trx,
+        trx.insertInto("comments").values({
           task_id: task.id,
           author_id: actor.id,
           kind,
           body: reason || (kind === "verify" ? "验收通过，已销号。" : ""),
           created_at: now,
-        })
-        .execute();
+        }),
+      );
     }
-    const seq = await bumpChangeSeq(trx, task.plan_id);
+    // Read after BEGIN, and write transactions run one at a time: the counter is one more now.
+    await deferChangeSeqBump(trx, task.plan_id);
+    const seq = { before: task.plan_change_seq, after: task.plan_change_seq + 1 };
     await recordAudit(trx, {
       actorId: actor.id,
       action: kind === "advance" ? "task.move" : `task.${kind}`,

@@ -8,7 +8,8 @@ import { isWeekKey, weekKeyOf } from "~/lib/weeks";
 import { can, type Actor } from "~/utils/permissions";
 import { removeStoredFiles, storeFiles, type CheckedFile } from "~/models/attachments.server";
 import { recordAudit, recordAudits, type AuditEntry } from "~/models/audit.server";
-import { bumpChangeSeq } from "~/models/plans.server";
+import { deferChangeSeqBump } from "~/models/plans.server";
+import { deferWrite } from "../../../db/deferred-write";
 import { badRequest, conflict, forbidden, isRefusal, notFound } from "~/lib/refusal";
 import { mergeFields } from "~/lib/task-merge";
 import { rememberSubmission, submittedBefore } from "~/routes/tasks.$taskId.update/submission-keys.server";
@@ -249,12 +250,14 @@ export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdat
       let version: number;
       if (existing) {
         version = existing.version + 1;
-        await trx
-          .updateTable("updates")
-          .set({ ...fields, updated_at: at, version })
-          .where("id", "=", existing.id)
-          .where("version", "=", existing.version)
-          .execute();
+        await deferWrite(
+          trx,
+          trx
+            .updateTable("updates")
+            .set({ ...fields, updated_at: at, version })
+            .where("id", "=", existing.id)
+            .where("version", "=", existing.version),
+        );
         updateId = existing.id;
       } else {
         version = 1;
@@ -306,19 +309,21 @@ export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdat
       for (const [metricId, value] of saveInput.values) {
         const current = currentValues.find((v) => v.metric_id === metricId);
         if (current && value === current.value) {
-          await trx.updateTable("metric_values").set({ update_id: updateId }).where("id", "=", current.id).execute();
+          await deferWrite(trx, trx.updateTable("metric_values").set({ update_id: updateId }).where("id", "=", current.id));
           continue;
         }
         if (!current && value == null) continue;
         const entityId = `${metricId}:${unitId}:${input.week}`;
         if (value == null) {
-          await trx.deleteFrom("metric_values").where("id", "=", current!.id).execute();
+          await deferWrite(trx, trx.deleteFrom("metric_values").where("id", "=", current!.id));
         } else if (current) {
-          await trx
-            .updateTable("metric_values")
-            .set({ value, update_id: updateId, reported_by: actor.id, reported_at: at })
-            .where("id", "=", current.id)
-            .execute();
+          await deferWrite(
+            trx,
+            trx
+              .updateTable("metric_values")
+              .set({ value, update_id: updateId, reported_by: actor.id, reported_at: at })
+              .where("id", "=", current.id),
+          );
         } else {
           newValues.push({
             metric_id: metricId,
@@ -340,7 +345,7 @@ export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdat
         });
       }
       // New values in one INSERT, and one audit row per value in another.
-      if (newValues.length > 0) await trx.insertInto("metric_values").values(newValues).execute();
+      if (newValues.length > 0) await deferWrite(trx, trx.insertInto("metric_values").values(newValues));
       await recordAudits(trx, valueAudits, now);
 
       // 佐证材料 removed and added.
@@ -353,7 +358,7 @@ export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdat
           .execute();
         if (removed.length !== new Set(input.removeAttachmentIds).size) badRequest("要删除的佐证材料不属于这条填报，请刷新页面后重试。");
         for (const file of removed) {
-          await trx.deleteFrom("attachments").where("id", "=", file.id).execute();
+          await deferWrite(trx, trx.deleteFrom("attachments").where("id", "=", file.id));
           removedKeys.push(file.storage_key);
           await recordAudit(
             trx,
@@ -406,7 +411,7 @@ export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdat
       }
 
       await syncTaskProgress(trx, task.id);
-      await bumpChangeSeq(trx, task.planId);
+      await deferChangeSeqBump(trx, task.planId);
       const saved: SaveUpdateResult = { updateId, version, created: !existing, planId: task.planId, ...(merged.length ? { merged } : {}) };
       if (key) {
         await rememberSubmission(trx, actor, key, saved, now);
@@ -443,12 +448,14 @@ export async function syncTaskProgress(trx: Db, taskId: number): Promise<void> {
       .orderBy("updates.week", "desc")
       .orderBy("updates.updated_at", "desc")
       .limit(1);
-  await trx
-    .updateTable("tasks")
-    .set((eb) => ({ progress: latest(eb) as never }))
-    .where("id", "=", taskId)
-    .where((eb) => eb(latest(eb), "is not", null).and(eb("tasks.progress", "!=", latest(eb))))
-    .execute();
+  await deferWrite(
+    trx,
+    trx
+      .updateTable("tasks")
+      .set((eb) => ({ progress: latest(eb) as never }))
+      .where("id", "=", taskId)
+      .where((eb) => eb(latest(eb), "is not", null).and(eb("tasks.progress", "!=", latest(eb)))),
+  );
 }
 
 export interface TaskUpdateFile {

@@ -2,6 +2,7 @@
 // an answer; a resend whose key was stored is answered with the first result, never written twice.
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../../../db/schema";
+import { deferWrite } from "../../../db/deferred-write";
 import { badRequest } from "~/lib/refusal";
 import type { Actor } from "~/utils/permissions";
 
@@ -35,9 +36,10 @@ export async function submittedBefore<Answer extends { updateId: number }>(
 export async function rememberSubmission(trx: Db, actor: Actor, key: string, saved: { updateId: number }, now: Date): Promise<void> {
   // A phone replays its queue within days; keys older than that only grow the table.
   const expired = new Date(now.getTime() - SUBMISSION_KEY_DAYS * 86_400_000).toISOString();
-  await trx.deleteFrom("submission_keys").where("created_at", "<", expired).execute();
-  await trx
-    .insertInto("submission_keys")
-    .values({ key, user_id: actor.id, result_json: JSON.stringify(saved), created_at: now.toISOString() })
-    .execute();
+  await deferWrite(trx, trx.deleteFrom("submission_keys").where("created_at", "<", expired));
+  // A key taken meanwhile by a copy of this submission fails the COMMIT; saveUpdate answers as the copy did.
+  await deferWrite(
+    trx,
+    trx.insertInto("submission_keys").values({ key, user_id: actor.id, result_json: JSON.stringify(saved), created_at: now.toISOString() }),
+  );
 }
