@@ -5,9 +5,11 @@
 // only write lock. A move of 7 statements held it for 7 such trips. On SQLite a deferred write
 // is kept by the connection and sent, as one script, with the next statement or with COMMIT;
 // everywhere else (PostgreSQL, outside a transaction) it runs at once like any statement.
-import type { Compilable, CompiledQuery, Kysely } from "kysely";
+import { SelectQueryNode, type Compilable, type CompiledQuery, type Kysely } from "kysely";
 
-const DEFERRED = Symbol("deferred write");
+// From the global registry: the server and the Remix build are bundled apart, each with its own
+// copy of this module, and the connection must recognise a mark made by either.
+const DEFERRED = Symbol.for("kanban.deferred-write");
 
 type DeferredQuery = CompiledQuery & { readonly [DEFERRED]: true };
 
@@ -23,6 +25,8 @@ export function isDeferredWrite(query: CompiledQuery): boolean {
  */
 export async function deferWrite(db: Kysely<any>, query: Compilable | CompiledQuery): Promise<void> {
   const compiled = "compile" in query ? query.compile() : query;
+  const node = compiled.query as { returning?: unknown };
+  if (SelectQueryNode.is(compiled.query) || node.returning) throw new Error("deferWrite: a statement whose rows are read cannot wait");
   const deferred: DeferredQuery = { ...compiled, [DEFERRED]: true };
   await db.executeQuery(deferred);
 }

@@ -2,16 +2,20 @@
 // statements sent to SQLite in one call (sqlite3's exec binds nothing). Only values with an
 // exact, injection-safe literal are written; for anything else the caller binds as usual.
 
-/** The SQLite literal for `value`, or null when it has none this module trusts. */
+/**
+ * The SQLite literal that stores exactly what binding `value` would, or null when there is none
+ * this module trusts (a bigint, which node-sqlite3 binds as NULL, is one of them).
+ */
 export function sqliteLiteral(value: unknown): string | null {
   if (value === null || value === undefined) return "NULL";
   if (typeof value === "boolean") return value ? "1" : "0";
-  if (typeof value === "bigint") return value.toString();
   if (typeof value === "number") {
-    // SQLite has no literal for NaN or ±Infinity; a bound NaN would be NULL, so do not guess.
-    if (!Number.isFinite(value)) return null;
-    // -0 binds as the integer 0; String() writes exponents (1e-7) that SQLite reads back exactly.
-    return Object.is(value, -0) ? "0" : String(value);
+    // Only what node-sqlite3 binds as an INTEGER: it binds other numbers as REAL, and SQLite's
+    // reading of decimal text does not always give back the same double (3.110263 came back
+    // as 3.1102629999999998). A negative one in parentheses: after a minus, -1 would start a
+    // comment (--1).
+    if (!Number.isInteger(value) || value < -(2 ** 31) || value >= 2 ** 31) return null;
+    return value < 0 ? `(${value})` : String(value); // String(-0) is "0"
   }
   if (typeof value === "string") {
     // exec() takes a C string: a NUL would cut the script short.

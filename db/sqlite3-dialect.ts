@@ -146,7 +146,8 @@ class Sqlite3Driver implements Driver {
       "pragma foreign_keys = ON",
     ];
     for (const pragma of pragmas) {
-      await this.connection.executeQuery(CompiledQuery.raw(pragma));
+      const { rows } = await this.connection.executeQuery<{ journal_mode?: string }>(CompiledQuery.raw(pragma));
+      if (pragma.includes("journal_mode")) this.connection.walMode = rows[0]?.journal_mode === "wal";
     }
   }
 
@@ -322,6 +323,10 @@ class Sqlite3Connection implements DatabaseConnection {
   readonly statements: StatementCache;
   /** Deferred writes of the open transaction (see db/deferred-write.ts), as SQL with their values written in. */
   private deferred: string[] = [];
+  /** The error of a script of deferred writes that failed in the open transaction. */
+  private failedScript: Error | null = null;
+  /** Whether the database runs in WAL mode (set once opened; not for ":memory:"). */
+  walMode = false;
 
   constructor(
     private readonly db: sqlite3.Database,
@@ -349,16 +354,20 @@ class Sqlite3Connection implements DatabaseConnection {
 
   /**
    * COMMIT, sent in one script with the writes still deferred. Inside BEGIN IMMEDIATE in WAL
-   * mode only the COMMIT itself can meet SQLITE_BUSY, so after a busy script the writes are in
-   * and the COMMIT alone is tried again, as a plain COMMIT would be.
+   * mode no statement but COMMIT can meet SQLITE_BUSY (the write lock is already held), so after
+   * a busy script the writes are in and the COMMIT alone is tried again, as a plain COMMIT is.
    */
   async commit(): Promise<void> {
+    // A script that failed part-way left some of its writes undone: this transaction must not
+    // commit, even if the caller caught the error and went on.
+    if (this.failedScript) throw this.failedScript;
     if (this.deferred.length > 0) {
       try {
         await this.sendDeferred("commit");
         return;
       } catch (error) {
-        if (!isBusyError(error)) throw error;
+        if (!(this.walMode && isBusyError(error))) throw error;
+        this.failedScript = null;
       }
     }
     await this.retrying(CompiledQuery.raw("commit"));
@@ -366,6 +375,7 @@ class Sqlite3Connection implements DatabaseConnection {
 
   discardDeferredWrites(): void {
     this.deferred = [];
+    this.failedScript = null;
   }
 
   /** Runs the deferred writes (and `then`, e.g. COMMIT) as one script: one trip to SQLite's thread. */
@@ -375,8 +385,10 @@ class Sqlite3Connection implements DatabaseConnection {
     return new Promise((resolve, reject) => {
       this.db.exec(script, (err) => {
         this.writes.count++;
-        if (err) reject(err);
-        else resolve();
+        if (err) {
+          this.failedScript = err;
+          reject(err);
+        } else resolve();
       });
     });
   }

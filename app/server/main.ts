@@ -4,7 +4,7 @@
 // one core it runs as a cluster (app/server/cluster.ts): the primary migrates and bootstraps
 // once, prints the banner once, and the workers serve.
 import cluster from "node:cluster";
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import type { Server } from "node:http";
 import { resolve } from "node:path";
@@ -23,6 +23,7 @@ import { HSTS_HEADER_VALUE, isHttpsRequest } from "~/utils/https.server";
 import { printStartBanner } from "~/server/banner";
 import { runPrimary, runsBackgroundJobs, workerCount } from "~/server/cluster";
 import { conditionalViews, namesAFile } from "~/server/conditional";
+import { cspNonce } from "~/server/csp-nonce";
 import { KeptPages, type KeptPage } from "~/server/kept-pages";
 import { withBodyLimit } from "~/server/body-limit";
 import { remixGuards } from "~/server/remix-guards";
@@ -135,7 +136,7 @@ async function serve(bootstrap: Awaited<ReturnType<typeof prepareDatabase>> | nu
   app.use(conditionalViews({ db: getDb, buildVersion: build.assets.version, keptPages: new KeptPages(KEPT_PAGES_BYTES) }));
   // A kept page brings the nonce its scripts were rendered with; any other answer gets a new one.
   app.use((_req, res, next) => {
-    res.locals.cspNonce ??= randomBytes(16).toString("base64");
+    res.locals.cspNonce ??= cspNonce();
     next();
   });
 

@@ -27,7 +27,10 @@ describe("deferWrite", () => {
       { id: 1, body: "它说：'先别急' -- 然后 /* 走了 */ ? \\n", amount: 0.1, data: Buffer.from([0, 1, 255]) },
       { id: 2, body: "😀 第二行\n第三行", amount: -0, data: null },
       { id: 3, body: "", amount: 1e-7, data: null },
-      { id: 4, body: "含\0空字符", amount: 12345678.125, data: null }, // bound, not written in
+      // Bound, not written in: a NUL, and decimals SQLite would not read back exactly.
+      { id: 4, body: "含\0空字符", amount: 3.110263, data: null },
+      { id: 5, body: "小数", amount: 6786.509321, data: null },
+      { id: 6, body: "大数", amount: 2 ** 31, data: null },
     ];
     await db.transaction().execute(async (trx) => {
       for (const value of values) await deferWrite(trx, trx.insertInto("notes").values(value));
@@ -65,6 +68,44 @@ describe("deferWrite", () => {
     // The connection is usable afterwards.
     await db.transaction().execute((trx) => deferWrite(trx, trx.insertInto("notes").values({ id: 2, body: "再来" })));
     expect((await rows(db)).map((r) => r.body)).toEqual(["原有", "再来"]);
+  });
+
+  it("never commits part of the writes when their error was caught and the transaction went on", async () => {
+    const db = await notesTable();
+    await expect(
+      db.transaction().execute(async (trx) => {
+        await deferWrite(trx, trx.insertInto("notes").values({ id: 1, body: "甲" }));
+        await deferWrite(trx, trx.insertInto("notes").values({ id: 2, body: null }));
+        await deferWrite(trx, trx.insertInto("notes").values({ id: 3, body: "丙" }));
+        await trx
+          .selectFrom("notes")
+          .selectAll()
+          .execute()
+          .catch(() => []);
+        await trx.insertInto("notes").values({ id: 4, body: "丁" }).execute();
+      }),
+    ).rejects.toThrow(/NOT NULL/);
+    expect(await rows(db)).toEqual([]);
+  });
+
+  it("refuses a statement whose rows would be read", async () => {
+    const db = await notesTable();
+    await expect(deferWrite(db, db.insertInto("notes").values({ id: 1, body: "甲" }).returning("id"))).rejects.toThrow(/cannot wait/);
+    await expect(deferWrite(db, db.selectFrom("notes").selectAll())).rejects.toThrow(/cannot wait/);
+  });
+
+  it("is recognised when marked by another copy of the module (the server and the app are bundled apart)", async () => {
+    const other = (await import("../../db/deferred-write.ts?bundle=app")) as typeof import("../../db/deferred-write");
+    expect(other.deferWrite).not.toBe(deferWrite);
+    const db = await notesTable();
+    let callbackFinished = false;
+    await expect(
+      db.transaction().execute(async (trx) => {
+        await other.deferWrite(trx, trx.insertInto("notes").values({ id: 1, body: null }));
+        callbackFinished = true;
+      }),
+    ).rejects.toThrow(/NOT NULL/);
+    expect(callbackFinished).toBe(true);
   });
 
   it("is dropped with a transaction that rolls back", async () => {
