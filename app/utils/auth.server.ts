@@ -5,7 +5,7 @@ import { getDb } from "~/utils/db.server";
 import { forbidden } from "~/lib/refusal";
 import { can, type Actor, type Permission } from "~/utils/permissions";
 import { requestIsHttps } from "~/utils/https.server";
-import { readSessionToken, sessionCookie, validateSessionReusing } from "~/utils/session.server";
+import { readSessionToken, sessionCookie, validateSessionReusing, validateSessionToken } from "~/utils/session.server";
 import { readOnlyScope } from "~/utils/while-unchanged.server";
 
 export type RequestArgs = Pick<LoaderFunctionArgs | ActionFunctionArgs, "request" | "context">;
@@ -67,7 +67,13 @@ async function lookUpCurrentUser({ request, context }: RequestArgs): Promise<Cur
   if (!token) return null;
   // A GET the conditional-request check let through has had its session read already.
   const checked = request.method === "GET" ? context?.checked?.session : undefined;
-  const result = checked ?? (await validateSessionReusing(getDb(), token, readOnlyScope(request, context)));
+  // A reused validation saves a read only while nothing was written since; a POST comes to write,
+  // so under a stream of them the probe for that (pragma data_version) would only add a trip.
+  const result =
+    checked ??
+    (request.method === "GET" || request.method === "HEAD"
+      ? await validateSessionReusing(getDb(), token, readOnlyScope(request, context))
+      : await validateSessionToken(getDb(), token));
   if (!result) return null;
   if (result.renewed) context?.appendSetCookie?.(sessionCookie(token, result.session.expiresAt, requestIsHttps({ request, context })));
   context?.setLoggedUser?.(result.user.id);
