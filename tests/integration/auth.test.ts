@@ -225,6 +225,8 @@ describe("who is signed in, once per request", () => {
     // Another HTTP request (another context) looks the session up again.
     const next = getCurrentUser({ request: makeRequest("/board", { cookie }), context: {} as never });
     expect(next).not.toBe(root);
+    // Awaited before the session ends below (and before the database closes after the test).
+    expect((await next)?.username).toBe("viewer");
 
     // An action may end the session: the loaders that run after it in the same HTTP request (same
     // context) must not reuse a lookup made before it.
