@@ -65,6 +65,8 @@ export async function checkFiles(
 
 /** Writes the files under fresh random keys; the caller records them in its transaction. */
 export async function storeFiles(files: CheckedFile[]): Promise<(CheckedFile & { storageKey: string })[]> {
+  // Most 填报 carry no file: no synchronous mkdir on the event loop for them.
+  if (files.length === 0) return [];
   const dir = attachmentsDir();
   mkdirSync(dir, { recursive: true });
   const stored: (CheckedFile & { storageKey: string })[] = [];
@@ -82,6 +84,7 @@ export async function storeFiles(files: CheckedFile[]): Promise<(CheckedFile & {
 }
 
 export async function removeStoredFiles(keys: string[]): Promise<void> {
+  if (keys.length === 0) return;
   const dir = attachmentsDir();
   await Promise.all(keys.map((key) => rm(join(dir, key), { force: true })));
 }

@@ -10,6 +10,7 @@ import { parsePlanYear } from "~/lib/row-id";
 import { toDateKey } from "~/lib/weeks";
 import { recordAudit } from "~/models/audit.server";
 import { deferWrite } from "../../db/deferred-write";
+import { preparedQuery } from "../../db/prepared-query";
 import { conflict, notFound } from "~/lib/refusal";
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -134,14 +135,15 @@ export async function bumpChangeSeq(trx: Db, planId: number): Promise<{ before: 
  * transaction's next statement or COMMIT (see db/deferred-write.ts).
  */
 export async function deferChangeSeqBump(trx: Db, planId: number): Promise<void> {
-  await deferWrite(
-    trx,
-    trx
-      .updateTable("plans")
-      .set((eb) => ({ change_seq: eb("change_seq", "+", 1) }))
-      .where("id", "=", planId),
-  );
+  await deferWrite(trx, changeSeqBump.with(trx, { planId }));
 }
+
+const changeSeqBump = preparedQuery((db, { planId }: { planId: number }) =>
+  db
+    .updateTable("plans")
+    .set((eb) => ({ change_seq: eb("change_seq", "+", 1) }))
+    .where("id", "=", planId),
+);
 
 // ---------------------------------------------------------------- writes
 

@@ -10,6 +10,7 @@ import { removeStoredFiles, storeFiles, type CheckedFile } from "~/models/attach
 import { recordAudit, recordAudits, type AuditEntry } from "~/models/audit.server";
 import { deferChangeSeqBump } from "~/models/plans.server";
 import { deferWrite } from "../../../db/deferred-write";
+import { preparedQuery } from "../../../db/prepared-query";
 import { badRequest, conflict, forbidden, isRefusal, notFound } from "~/lib/refusal";
 import { mergeFields } from "~/lib/task-merge";
 import { rememberSubmission, submittedBefore } from "~/routes/tasks.$taskId.update/submission-keys.server";
@@ -439,7 +440,12 @@ export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdat
  * board reads, so exports and other readers of the column agree with the card.
  */
 export async function syncTaskProgress(trx: Db, taskId: number): Promise<void> {
-  // One statement: the newest 填报's progress, written only when there is one and it differs.
+  await deferWrite(trx, taskProgressFromLatestUpdate.with(trx, { taskId }));
+}
+
+// One statement, built once (three subqueries cost 0.4 ms of CPU to build per 填报): the newest
+// 填报's progress, written only when there is one and it differs.
+const taskProgressFromLatestUpdate = preparedQuery((db, { taskId }: { taskId: number }) => {
   const latest = (eb: ExpressionBuilder<Database, "tasks">) =>
     eb
       .selectFrom("updates")
@@ -448,15 +454,12 @@ export async function syncTaskProgress(trx: Db, taskId: number): Promise<void> {
       .orderBy("updates.week", "desc")
       .orderBy("updates.updated_at", "desc")
       .limit(1);
-  await deferWrite(
-    trx,
-    trx
-      .updateTable("tasks")
-      .set((eb) => ({ progress: latest(eb) as never }))
-      .where("id", "=", taskId)
-      .where((eb) => eb(latest(eb), "is not", null).and(eb("tasks.progress", "!=", latest(eb)))),
-  );
-}
+  return db
+    .updateTable("tasks")
+    .set((eb) => ({ progress: latest(eb) as never }))
+    .where("id", "=", taskId)
+    .where((eb) => eb(latest(eb), "is not", null).and(eb("tasks.progress", "!=", latest(eb))));
+});
 
 export interface TaskUpdateFile {
   id: number;
