@@ -6,7 +6,7 @@ import { forbidden } from "~/lib/refusal";
 import { can, type Actor, type Permission } from "~/utils/permissions";
 import { requestIsHttps } from "~/utils/https.server";
 import { readSessionToken, sessionCookie, validateSessionReusing, validateSessionToken } from "~/utils/session.server";
-import { readOnlyScope } from "~/utils/while-unchanged.server";
+import { isReadOnlyRequest } from "~/utils/while-unchanged.server";
 
 export type RequestArgs = Pick<LoaderFunctionArgs | ActionFunctionArgs, "request" | "context">;
 
@@ -71,9 +71,7 @@ async function lookUpCurrentUser({ request, context }: RequestArgs): Promise<Cur
   // so under a stream of them the probe for that (pragma data_version) would only add a trip.
   const result =
     checked ??
-    (request.method === "GET" || request.method === "HEAD"
-      ? await validateSessionReusing(getDb(), token, readOnlyScope(request, context))
-      : await validateSessionToken(getDb(), token));
+    (isReadOnlyRequest(request) ? await validateSessionReusing(getDb(), token, context) : await validateSessionToken(getDb(), token));
   if (!result) return null;
   if (result.renewed) context?.appendSetCookie?.(sessionCookie(token, result.session.expiresAt, requestIsHttps({ request, context })));
   context?.setLoggedUser?.(result.user.id);

@@ -58,7 +58,12 @@ export async function whileUnchanged<T>(db: AppDatabase, key: string, compute: (
   return value;
 }
 
+/** GET and HEAD: requests that only read, whose reads may share one generation token. */
+export function isReadOnlyRequest(request: { method: string }): boolean {
+  return request.method === "GET" || request.method === "HEAD";
+}
+
 /** The scope for one request's reads: GET and HEAD only (see generationToken). */
 export function readOnlyScope(request: { method: string }, scope: object | undefined): object | undefined {
-  return request.method === "GET" || request.method === "HEAD" ? scope : undefined;
+  return isReadOnlyRequest(request) ? scope : undefined;
 }
