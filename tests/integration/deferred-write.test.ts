@@ -1,19 +1,16 @@
 // Writes deferred to the transaction's next statement or COMMIT: the same rows as written at
 // once, seen by later reads, all or nothing with the transaction.
 import { sql, type Kysely } from "kysely";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../db/index";
 import { deferWrite } from "../../db/deferred-write";
 import type { Database } from "../../db/schema";
+import { closedAfterEach } from "./closed-after-each";
 
-const opened: Kysely<Database>[] = [];
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((db) => db.destroy()));
-});
+const keep = closedAfterEach<Kysely<Database>>();
 
 async function notesTable() {
-  const db = openDatabase(":memory:");
-  opened.push(db);
+  const db = keep(openDatabase(":memory:"));
   await sql`create table notes (id integer primary key, body text not null, amount real, data blob)`.execute(db);
   return db as unknown as Kysely<any>;
 }

@@ -1,18 +1,15 @@
 // A statement built once and run with new values answers exactly as the same query built anew.
 import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, sql } from "kysely";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../db/index";
 import { preparedQuery } from "../../db/prepared-query";
 import type { Database, UnitKind } from "../../db/schema";
+import { closedAfterEach } from "./closed-after-each";
 
-const opened: Kysely<Database>[] = [];
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((db) => db.destroy()));
-});
+const keep = closedAfterEach<Kysely<Database>>();
 
 async function unitsTable() {
-  const db = openDatabase(":memory:");
-  opened.push(db);
+  const db = keep(openDatabase(":memory:"));
   await sql`create table units (id integer primary key, name text not null, kind text not null, sort_order integer not null)`.execute(db);
   await sql`insert into units (id, name, kind, sort_order) values (1, '东晟社区', 'community', 2), (2, '西湖社区', 'community', 1), (3, '党政办', 'office', 3)`.execute(
     db,

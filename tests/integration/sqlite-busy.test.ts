@@ -4,21 +4,16 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Kysely, sql } from "kysely";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Database } from "../../db/schema";
 import { isBusyError, retryWhileBusy, Sqlite3Dialect } from "../../db/sqlite3-dialect";
+import { closedAfterEach } from "./closed-after-each";
 
-const opened: Kysely<Database>[] = [];
+const keep = closedAfterEach<Kysely<Database>>();
 function open(filename: string, busyRetryMs: number): Kysely<Database> {
   // busy_timeout far below the time the other connection holds the lock.
-  const db = new Kysely<Database>({ dialect: new Sqlite3Dialect({ filename, busyTimeoutMs: 20, busyRetryMs }) });
-  opened.push(db);
-  return db;
+  return keep(new Kysely<Database>({ dialect: new Sqlite3Dialect({ filename, busyTimeoutMs: 20, busyRetryMs }) }));
 }
-
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((db) => db.destroy()));
-});
 
 async function twoConnections(busyRetryMs: number) {
   const file = join(mkdtempSync(join(tmpdir(), "kanban-busy-")), "busy.sqlite");

@@ -6,14 +6,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Kysely, sql } from "kysely";
 import sqlite3 from "sqlite3";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Database } from "../../db/schema";
 import { Sqlite3Dialect, StatementCache } from "../../db/sqlite3-dialect";
+import { closedAfterEach } from "./closed-after-each";
 
-const opened: Kysely<Database>[] = [];
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((db) => db.destroy()));
-});
+const keep = closedAfterEach<Kysely<Database>>();
 
 /** A turn the test hands out by hand; counts what was taken and given back. */
 function manualTurns() {
@@ -30,8 +28,7 @@ function manualTurns() {
 
 async function openWithTurns(take: () => Promise<() => void>) {
   const file = join(mkdtempSync(join(tmpdir(), "kanban-turns-")), "turns.sqlite");
-  const db = new Kysely<Database>({ dialect: new Sqlite3Dialect({ filename: file, writeTurn: take }) });
-  opened.push(db);
+  const db = keep(new Kysely<Database>({ dialect: new Sqlite3Dialect({ filename: file, writeTurn: take }) }));
   await sql`create table counter (n integer not null)`.execute(db);
   await sql`insert into counter (n) values (0)`.execute(db);
   return db;

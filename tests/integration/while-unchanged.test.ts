@@ -5,7 +5,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "kysely";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { dataGeneration, migrateToLatest, openDatabase, type AppDatabase } from "../../db/index";
 import { whileUnchanged } from "../../app/utils/while-unchanged.server";
 import {
@@ -16,18 +16,15 @@ import {
   SESSION_LIFETIME_MS,
   validateSessionReusing,
 } from "../../app/utils/session.server";
+import { closedAfterEach } from "./closed-after-each";
 
-const opened: AppDatabase[] = [];
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((db) => db.destroy()));
-});
+const keep = closedAfterEach<AppDatabase>();
 
 /** Two connections to one new file, as two workers of the cluster have. */
 async function twoWorkers(): Promise<{ a: AppDatabase; b: AppDatabase }> {
   const file = join(mkdtempSync(join(tmpdir(), "kanban-generation-")), "app.sqlite");
-  const a = openDatabase(file);
-  const b = openDatabase(file);
-  opened.push(a, b);
+  const a = keep(openDatabase(file));
+  const b = keep(openDatabase(file));
   await migrateToLatest(a);
   return { a, b };
 }
