@@ -69,7 +69,10 @@ function fakeWorker(id: number) {
       return true;
     },
   } as unknown as Pick<NodeJS.Process, "send" | "on">;
-  return { worker, channel, disconnect: () => (connected = false) };
+  /** The turn messages this worker sent to the primary, in order. */
+  const sent: string[] = [];
+  inPrimary.on("message", (message: { type: string }) => sent.push(message.type));
+  return { worker, channel, sent, disconnect: () => (connected = false) };
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -110,6 +113,53 @@ describe("write turns between the primary and its workers", () => {
     a.disconnect();
     turns.detach(a.worker);
     await expect(bTurn).resolves.toBeTypeOf("function");
+  });
+
+  it("lends its turn to its own waiting transactions, a few in a row, then queues behind the others", async () => {
+    const a = fakeWorker(1);
+    const b = fakeWorker(2);
+    const turns = serveWriteTurns(() => []);
+    turns.attach(a.worker);
+    turns.attach(b.worker);
+    const takeA = clusterWriteTurns(a.channel, 2);
+    const takeB = clusterWriteTurns(b.channel, 2);
+    const order: string[] = [];
+    const run = async (name: string, take: () => Promise<() => void>) => {
+      const release = await take();
+      order.push(name);
+      await settle();
+      release();
+    };
+    const firstA = await takeA();
+    // While A writes, two more of A's transactions and one of B's wait.
+    const waiting = [run("a2", takeA), run("b1", takeB), run("a3", takeA)];
+    await settle();
+    firstA();
+    await Promise.all(waiting);
+    // a2 rides on A's turn (two in a row); a3 waits behind B, who asked before A asked again.
+    expect(order).toEqual(["a2", "b1", "a3"]);
+    // A asked the primary twice for three transactions, and gave every turn back.
+    expect(a.sent.filter((type) => type === "write-turn:request")).toHaveLength(2);
+    expect(a.sent.filter((type) => type === "write-turn:release")).toHaveLength(2);
+    await expect(takeB()).resolves.toBeTypeOf("function");
+  });
+
+  it("gives a turn back when its waiting transaction stopped waiting before it came", async () => {
+    vi.useFakeTimers();
+    const a = fakeWorker(1);
+    const b = fakeWorker(2);
+    const turns = serveWriteTurns(() => []);
+    turns.attach(a.worker);
+    turns.attach(b.worker);
+    const releaseA = await clusterWriteTurns(a.channel)();
+    const takeB = clusterWriteTurns(b.channel);
+    const impatient = takeB();
+    await vi.advanceTimersByTimeAsync(10_001); // B goes ahead without a turn
+    await expect(impatient).resolves.toBeTypeOf("function");
+    releaseA(); // the primary now grants B's old request: B hands it straight back
+    await vi.advanceTimersByTimeAsync(0);
+    expect(b.sent).toEqual(["write-turn:request", "write-turn:release"]);
+    await expect(clusterWriteTurns(a.channel)()).resolves.toBeTypeOf("function");
   });
 
   it("without an answer from the primary a worker goes ahead after a while", async () => {
