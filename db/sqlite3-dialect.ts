@@ -1,6 +1,8 @@
 // A Kysely dialect over the `sqlite3` package (Kysely ships one only for better-sqlite3).
-// One connection per process; a mutex serialises every query and every transaction on it,
-// so concurrent requests never interleave inside each other's transactions.
+// Two connections per process on a WAL file: one for transactions and every statement that may
+// write, one for plain reads (":memory:" has only the one). A mutex per connection serialises
+// the queries and transactions on it, so concurrent requests never interleave inside each
+// other's transactions, and reads never wait behind a transaction's steps.
 import sqlite3 from "sqlite3";
 import {
   CompiledQuery,
@@ -125,10 +127,51 @@ function openDatabase(filename: string): Promise<sqlite3.Database> {
   });
 }
 
+/** One handle on the file: its connection, and the mutex that gives it to one user at a time. */
+interface Handle {
+  db: sqlite3.Database;
+  connection: Sqlite3Connection;
+  mutex: Mutex;
+}
+
+/**
+ * What Kysely holds between acquiring and releasing a connection. It starts on the reading
+ * handle and moves to the writing one for a transaction or a statement that may write, so a
+ * process's writes all go through one connection (and take turns there) while its reads go on
+ * beside them instead of waiting behind each step of a write transaction.
+ */
+class ConnectionLease implements DatabaseConnection {
+  constructor(
+    public handle: Handle,
+    private readonly writer: Handle,
+  ) {}
+
+  get connection(): Sqlite3Connection {
+    return this.handle.connection;
+  }
+
+  async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
+    if (this.handle !== this.writer && mayWrite(compiledQuery)) await this.moveTo(this.writer);
+    return this.handle.connection.executeQuery<R>(compiledQuery);
+  }
+
+  /** Gives up the handle held now and waits for `handle` (nothing has begun on either). */
+  async moveTo(handle: Handle, options?: { first?: boolean }): Promise<void> {
+    this.handle.mutex.unlock();
+    await handle.mutex.lock(options);
+    this.handle = handle;
+  }
+
+  // eslint-disable-next-line require-yield
+  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+    throw new Error("Streaming is not supported by the sqlite3 dialect.");
+  }
+}
+
 class Sqlite3Driver implements Driver {
-  private readonly mutex = new Mutex();
-  private db: sqlite3.Database | null = null;
-  private connection: Sqlite3Connection | null = null;
+  private writer: Handle | null = null;
+  /** The handle for statements that only read: a second connection in WAL mode, else the writer. */
+  private reader: Handle | null = null;
   private closing: Promise<void> | null = null;
 
   constructor(
@@ -137,8 +180,14 @@ class Sqlite3Driver implements Driver {
   ) {}
 
   async init(): Promise<void> {
-    this.db = await openDatabase(this.config.filename);
-    this.connection = new Sqlite3Connection(this.db, this.config.busyRetryMs ?? 30_000, this.writes);
+    this.writer = await this.open();
+    // Two connections see one database only in a file shared through WAL (not ":memory:").
+    this.reader = this.writer.connection.walMode ? await this.open() : this.writer;
+  }
+
+  private async open(): Promise<Handle> {
+    const db = await openDatabase(this.config.filename);
+    const connection = new Sqlite3Connection(db, this.config.busyRetryMs ?? 30_000, this.writes);
     const pragmas = [
       `pragma busy_timeout = ${Math.max(0, Math.floor(this.config.busyTimeoutMs ?? 5000))}`,
       "pragma journal_mode = WAL",
@@ -146,34 +195,41 @@ class Sqlite3Driver implements Driver {
       "pragma foreign_keys = ON",
     ];
     for (const pragma of pragmas) {
-      const { rows } = await this.connection.executeQuery<{ journal_mode?: string }>(CompiledQuery.raw(pragma));
-      if (pragma.includes("journal_mode")) this.connection.walMode = rows[0]?.journal_mode === "wal";
+      const { rows } = await connection.executeQuery<{ journal_mode?: string }>(CompiledQuery.raw(pragma));
+      if (pragma.includes("journal_mode")) connection.walMode = rows[0]?.journal_mode === "wal";
     }
+    return { db, connection, mutex: new Mutex() };
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    await this.mutex.lock();
-    return this.connection!;
+    const reader = this.reader!;
+    await reader.mutex.lock();
+    return new ConnectionLease(reader, this.writer!);
   }
 
   async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    const sqlite = connection as Sqlite3Connection;
+    const lease = connection as ConnectionLease;
+    const writer = this.writer!;
     const writeTurn = this.config.writeTurn;
     if (writeTurn) {
-      // Wait for this process's turn without holding the connection, so that its reads go on
-      // meanwhile; then take the connection back (nothing has begun on it yet).
-      this.mutex.unlock();
+      // Wait for this process's turn without holding a connection, so that its reads go on
+      // meanwhile; then take the writing connection (nothing has begun on it yet).
+      lease.handle.mutex.unlock();
       let release: (() => void) | null = null;
       try {
         release = await writeTurn();
       } finally {
-        // The whole cluster waits while this process holds the turn: go before its queued reads.
-        await this.mutex.lock({ first: true });
+        // The whole cluster waits while this process holds the turn: go before its queued writes.
+        await writer.mutex.lock({ first: true });
+        lease.handle = writer;
       }
       // Only now, holding the connection again: another transaction of this process may have
       // been running on it meanwhile, with its own turn.
-      sqlite.releaseTurn = release;
+      writer.connection.releaseTurn = release;
+    } else if (lease.handle !== writer) {
+      await lease.moveTo(writer);
     }
+    const sqlite = writer.connection;
     // IMMEDIATE takes the write lock up front, so another process's writer makes us
     // wait (busy_timeout) at BEGIN instead of failing half-way through the transaction.
     // A BEGIN that still finds the lock taken after busy_timeout is tried again (it did nothing).
@@ -187,41 +243,41 @@ class Sqlite3Driver implements Driver {
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    const sqlite = connection as Sqlite3Connection;
+    const sqlite = (connection as ConnectionLease).connection;
     await sqlite.commit();
     sqlite.inTransaction = false;
     sqlite.giveTurnBack();
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    const sqlite = connection as Sqlite3Connection;
+    const sqlite = (connection as ConnectionLease).connection;
     sqlite.inTransaction = false;
     sqlite.discardDeferredWrites();
     try {
-      await connection.executeQuery(CompiledQuery.raw("rollback"));
+      await sqlite.executeQuery(CompiledQuery.raw("rollback"));
     } finally {
       sqlite.giveTurnBack();
     }
   }
 
-  async releaseConnection(): Promise<void> {
-    this.mutex.unlock();
+  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    (connection as ConnectionLease).handle.mutex.unlock();
   }
 
-  /** Closes once: a second call waits for the first (it could never take the mutex again). */
+  /** Closes once: a second call waits for the first (it could never take the mutexes again). */
   destroy(): Promise<void> {
     this.closing ??= this.close();
     return this.closing;
   }
 
   private async close(): Promise<void> {
-    const db = this.db;
-    if (!db) return;
-    // Wait for the statement or transaction in progress: its statements must be finalized too.
-    await this.mutex.lock();
-    this.db = null;
-    await this.connection?.statements.clear();
-    await new Promise<void>((resolve, reject) => db.close((err) => (err ? reject(err) : resolve())));
+    const handles = [...new Set([this.writer, this.reader])].filter((handle): handle is Handle => handle !== null);
+    for (const { db, connection, mutex } of handles) {
+      // Wait for the statement or transaction in progress: its statements must be finalized too.
+      await mutex.lock();
+      await connection.statements.clear();
+      await new Promise<void>((resolve, reject) => db.close((err) => (err ? reject(err) : resolve())));
+    }
   }
 }
 
@@ -238,6 +294,20 @@ function returnsRows(compiledQuery: CompiledQuery): boolean {
   if (SelectQueryNode.is(compiledQuery.query)) return true;
   if (node && "returning" in node && node.returning) return true;
   return ROW_PRODUCING_SQL.test(compiledQuery.sql);
+}
+
+/**
+ * An EXPLAIN statement that has returned its last row is not finished until it is reset, and
+ * while it is not, no read on its connection ends: each later read would see the database as it
+ * was then. Such statements are not kept prepared.
+ */
+const EXPLAIN_SQL = /^\s*explain\b/i;
+
+/** Whether a statement may change the database (anything but a plain read; a COMMIT too). */
+function mayWrite(compiledQuery: CompiledQuery): boolean {
+  if (!returnsRows(compiledQuery)) return true;
+  const { sql } = compiledQuery;
+  return !PLAIN_READ_SQL.test(sql) || WRITING_SQL.test(sql);
 }
 
 /** Prepared statements kept per connection: the app runs a few hundred distinct statements. */
@@ -404,10 +474,19 @@ class Sqlite3Connection implements DatabaseConnection {
   }
 
   private executeOnce<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
+    if (EXPLAIN_SQL.test(compiledQuery.sql)) return this.runUncached<R>(compiledQuery);
     const statement = this.statements.get(compiledQuery.sql);
     return statement instanceof Promise
       ? statement.then((prepared) => this.runStatement<R>(prepared, compiledQuery))
       : this.runStatement<R>(statement, compiledQuery);
+  }
+
+  /** Prepares, runs and finalizes the statement: nothing of it stays open on the connection. */
+  private runUncached<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
+    const params = compiledQuery.parameters.map((value) => (typeof value === "boolean" ? Number(value) : value));
+    return new Promise((resolve, reject) => {
+      this.db.all(compiledQuery.sql, params, (err: Error | null, rows: unknown[]) => (err ? reject(err) : resolve({ rows: rows as R[] })));
+    });
   }
 
   private runStatement<R>(statement: sqlite3.Statement, compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
@@ -420,10 +499,10 @@ class Sqlite3Connection implements DatabaseConnection {
     };
     if (returnsRows(compiledQuery)) {
       // A RETURNING clause (or a raw statement that is not a plain read) may have written.
-      const mayWrite = !PLAIN_READ_SQL.test(sql) || WRITING_SQL.test(sql);
+      const wrote = mayWrite(compiledQuery);
       return new Promise((resolve, reject) => {
         statement.all(params, (err: Error | null, rows: unknown[]) => {
-          if (mayWrite) writes.count++;
+          if (wrote) writes.count++;
           forgetOnError(err);
           if (err) reject(err);
           else resolve({ rows: rows as R[] });

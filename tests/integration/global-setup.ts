@@ -39,8 +39,8 @@ export default async function setup(project: TestProject) {
   const db = openDatabase(templatePath);
   await migrateToLatest(db);
   await bootstrapIfEmpty(db, { production: false, demoPassword: TEST_PASSWORD, seedOnly: true });
-  // Fold the WAL into the main file so a plain file copy is a complete database.
+  // Fold the WAL into the main file; closing the last connection then removes it, so a plain
+  // file copy is a complete database.
   await sql`pragma wal_checkpoint(TRUNCATE)`.execute(db);
-  await sql`pragma journal_mode = DELETE`.execute(db);
   await db.destroy();
 }

@@ -68,6 +68,43 @@ describe("write turns in the sqlite3 dialect", () => {
   });
 });
 
+describe("a process's two connections to a WAL file", () => {
+  it("reads go on while a write transaction is open, and see its writes once it commits", async () => {
+    const db = await openWithTurns(() => Promise.resolve(() => undefined));
+    let finish!: () => void;
+    const held = new Promise<void>((resolve) => (finish = resolve));
+    let inside!: () => void;
+    const begun = new Promise<void>((resolve) => (inside = resolve));
+    const write = db.transaction().execute(async (trx) => {
+      await sql`update counter set n = n + 1`.execute(trx);
+      inside();
+      await held;
+    });
+    await begun;
+    // The transaction holds the writing connection; a read neither waits for it nor sees it.
+    expect(await count(db)).toBe(0);
+    // A write outside any transaction waits for the writing connection, then commits on its own.
+    const single = sql`update counter set n = n + 10`.execute(db);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(await count(db)).toBe(0);
+    finish();
+    await Promise.all([write, single]);
+    expect(await count(db)).toBe(11);
+  });
+
+  it("an EXPLAIN leaves no read open: later reads still see other connections' commits", async () => {
+    const db = await openWithTurns(() => Promise.resolve(() => undefined));
+    const file = (await sql<{ file: string }>`select file from pragma_database_list where name = 'main'`.execute(db)).rows[0].file;
+    const other = keep(new Kysely<Database>({ dialect: new Sqlite3Dialect({ filename: file }) }));
+    for (const explain of [sql`explain select n from counter`, sql`explain query plan select n from counter where n > ${-1}`]) {
+      await explain.execute(db);
+      const before = await count(db);
+      await sql`update counter set n = n + 1`.execute(other);
+      expect(await count(db)).toBe(before + 1);
+    }
+  });
+});
+
 describe("write turns of two transactions in one process", () => {
   it("each transaction gives back its own turn, even when the second stopped waiting for its turn while the first ran", async () => {
     const released: string[] = [];
