@@ -14,6 +14,7 @@ describe("the router patches", () => {
   it.each([
     ["@remix-run/router", "rankedBranchesCache"],
     ["@remix-run/router", "compiledPaths"],
+    ["@remix-run/router", "matchesCache"],
     ["react-router-dom/server", "dataRoutesCache"],
     ["@remix-run/react/dist/server", "serverRoutesCache"],
     // The build: a `.server` module the browser bundle imports but never uses leaves no empty
@@ -53,6 +54,18 @@ describe("the router patches", () => {
       expect(leaf("/kpi")?.route.id).toBe("kpi");
       expect(leaf("/nothing/here")?.params).toEqual({ "*": "nothing/here" });
     }
+  });
+
+  it("gives every caller its own matches: changing one answer leaves the next one as it was", () => {
+    const first = matchRoutes(routes, "/board/7/edit")!;
+    expect(first.every((match) => match.params === first[0].params)).toBe(true);
+    (first[0].params as Record<string, string>).taskId = "changed";
+    first.at(-1)!.pathname = "/elsewhere";
+    first.length = 1;
+    const again = matchRoutes(routes, "/board/7/edit")!;
+    expect(again.map((match) => match.route.id)).toEqual(["root", "edit"]);
+    expect(again.at(-1)).toMatchObject({ pathname: "/board/7/edit", params: { taskId: "7" } });
+    expect(matchRoutes(routes, "/board/7/edit", "/base")).toBeNull();
   });
 
   it("keeps case sensitivity and end matching apart for the same pattern", () => {
