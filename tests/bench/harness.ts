@@ -131,6 +131,20 @@ export async function startServer(script: string, env: Record<string, string>, r
 }
 
 /**
+ * `count` warm-up requests (numbered -1, -2, …) from `concurrency` clients, as the measured ones
+ * come: one client keeps one connection, which the cluster gives to one worker, so a warm-up
+ * sent one request at a time would warm one worker and leave the others cold.
+ */
+async function warmUp(request: (i: number) => Promise<void>, count: number, concurrency: number): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(count, concurrency) }, async () => {
+      for (let i = next++; i < count; i = next++) await request(-1 - i);
+    }),
+  );
+}
+
+/**
  * Runs `count` requests with `concurrency` clients and returns seconds per request
  * (wall time ÷ count): the server's cost per request under that load.
  */
@@ -138,7 +152,7 @@ export async function secondsPerRequest(
   request: (i: number) => Promise<void>,
   { count, concurrency, warmup = 5 }: { count: number; concurrency: number; warmup?: number },
 ): Promise<number> {
-  for (let i = 0; i < warmup; i++) await request(-1 - i);
+  await warmUp(request, warmup, concurrency);
   let next = 0;
   const started = process.hrtime.bigint();
   await Promise.all(
@@ -201,7 +215,7 @@ export async function cpuMsPerRequest(
   request: (i: number) => Promise<void>,
   { count, concurrency, warmup = 20 }: { count: number; concurrency: number; warmup?: number },
 ): Promise<number> {
-  for (let i = 0; i < warmup; i++) await request(-1 - i);
+  await warmUp(request, warmup, concurrency);
   const before = app.cpuSeconds();
   let next = 0;
   await Promise.all(
