@@ -271,10 +271,12 @@ class Sqlite3Driver implements Driver {
   }
 
   private async close(): Promise<void> {
-    const handles = [...new Set([this.writer, this.reader])].filter((handle): handle is Handle => handle !== null);
-    for (const { db, connection, mutex } of handles) {
-      // Wait for the statement or transaction in progress: its statements must be finalized too.
-      await mutex.lock();
+    // Reader first, then writer, as a lease moves: a statement that started on the reader and
+    // waits for the writer still gets it before the close does. Only with both held (every
+    // statement and transaction in progress done) is anything closed.
+    const handles = [...new Set([this.reader, this.writer])].filter((handle): handle is Handle => handle !== null);
+    for (const { mutex } of handles) await mutex.lock();
+    for (const { db, connection } of handles) {
       await connection.statements.clear();
       await new Promise<void>((resolve, reject) => db.close((err) => (err ? reject(err) : resolve())));
     }
@@ -302,9 +304,18 @@ function returnsRows(compiledQuery: CompiledQuery): boolean {
  * was then. Such statements are not kept prepared.
  */
 const EXPLAIN_SQL = /^\s*explain\b/i;
+const VACUUM_INTO_SQL = /^\s*vacuum\s+(?:main\s+)?into\b/i;
 
-/** Whether a statement may change the database (anything but a plain read; a COMMIT too). */
+/**
+ * Whether a statement may change the database (anything but a plain read; a COMMIT too), and so
+ * goes to the writing connection. State kept per connection does not follow: a read goes to the
+ * reading connection even after a write, so never read last_insert_rowid() or changes() in a
+ * separate statement (use RETURNING), set a pragma for later reads, or use TEMP tables or ATTACH
+ * outside a transaction.
+ */
 function mayWrite(compiledQuery: CompiledQuery): boolean {
+  // VACUUM INTO only reads this database (it writes another file): it need not hold up writes.
+  if (VACUUM_INTO_SQL.test(compiledQuery.sql)) return false;
   if (!returnsRows(compiledQuery)) return true;
   const { sql } = compiledQuery;
   return !PLAIN_READ_SQL.test(sql) || WRITING_SQL.test(sql);

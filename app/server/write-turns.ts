@@ -159,6 +159,8 @@ export function clusterWriteTurns(
   /** Whether one of this worker's transactions is using the held turn, and how many have in a row. */
   let lent = false;
   let streak = 0;
+  // At least the one transaction the turn was asked for.
+  const limit = Math.max(1, inARow);
   const waiting: ((release: () => void) => void)[] = [];
 
   const send = (type: TurnMessage["type"], id: number) => channel.send!({ type, id } satisfies TurnMessage);
@@ -170,7 +172,7 @@ export function clusterWriteTurns(
   // Decides what happens to the turn whenever a transaction asks, ends, or the primary grants.
   const pump = () => {
     if (lent) return;
-    if (held !== null && (waiting.length === 0 || streak >= inARow)) giveBack();
+    if (held !== null && (waiting.length === 0 || streak >= limit)) giveBack();
     if (waiting.length === 0) return;
     if (held === null) {
       if (asked === null) send(REQUEST, (asked = nextId++));

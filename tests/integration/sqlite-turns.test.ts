@@ -92,6 +92,23 @@ describe("a process's two connections to a WAL file", () => {
     expect(await count(db)).toBe(11);
   });
 
+  it("a close waits for a write that began on the reading connection and still had to move to the writing one", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "kanban-turns-")), "close-write.sqlite");
+    const db = new Kysely<Database>({ dialect: new Sqlite3Dialect({ filename: file }) });
+    await sql`create table t (n integer)`.execute(db);
+    for (const ticks of [0, 1, 2]) {
+      const reopened = new Kysely<Database>({ dialect: new Sqlite3Dialect({ filename: file }) });
+      await sql`select count(*) from t`.execute(reopened);
+      const write = sql`insert into t (n) values (${ticks})`.execute(reopened);
+      for (let i = 0; i < ticks; i++) await Promise.resolve();
+      const closed = reopened.destroy();
+      await expect(write).resolves.toBeDefined();
+      await closed;
+    }
+    expect((await sql<{ c: number }>`select count(*) as c from t`.execute(db)).rows[0].c).toBe(3);
+    await db.destroy();
+  });
+
   it("an EXPLAIN leaves no read open: later reads still see other connections' commits", async () => {
     const db = await openWithTurns(() => Promise.resolve(() => undefined));
     const file = (await sql<{ file: string }>`select file from pragma_database_list where name = 'main'`.execute(db)).rows[0].file;

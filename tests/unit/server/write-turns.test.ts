@@ -156,6 +156,7 @@ describe("write turns between the primary and its workers", () => {
     const impatient = takeB();
     await vi.advanceTimersByTimeAsync(10_001); // B goes ahead without a turn
     await expect(impatient).resolves.toBeTypeOf("function");
+    expect(b.sent).toEqual(["write-turn:request"]); // its request stays in the primary's queue
     releaseA(); // the primary now grants B's old request: B hands it straight back
     await vi.advanceTimersByTimeAsync(0);
     expect(b.sent).toEqual(["write-turn:request", "write-turn:release"]);
