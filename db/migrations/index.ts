@@ -9,6 +9,7 @@ import * as m0007 from "./0007_submission_keys";
 import * as m0010 from "./0010_summary_next_year";
 import * as m0011 from "./0011_extensions_briefings";
 import * as m0012 from "./0012_outbox";
+import * as m0013 from "./0013_updates_latest_index";
 
 export const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   "0010_summary_next_year": m0010,
   "0011_extensions_briefings": m0011,
   "0012_outbox": m0012,
+  "0013_updates_latest_index": m0013,
 };
