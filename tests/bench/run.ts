@@ -106,7 +106,9 @@ async function main() {
         // its share of the warm-up, so it grows with the workers: a worker's time per move
         // settles after about 400 moves (with 2 workers: 9.4, 7.6, 4.9, 4.5… ms per batch of
         // 300), and the baseline, warmed as long, speeds up as much.
-        const count = n(400);
+        // Eight rounds a side: a move is short, and the wall time of 100 moves swings with the
+        // machine's other load (runs of four rounds gave ratios from 1.3 to 1.9).
+        const count = n(800);
         const warmup = smoke ? 5 : 500 * app.workers();
         const state = new Map(tasks.map((t) => [t.id, { status: t.status, version: t.version }]));
         const toggle = (status: string) => (status === "in_progress" ? "pending_review" : "in_progress");
@@ -148,7 +150,7 @@ async function main() {
             current.status = to;
             current.version++;
           },
-          { count, concurrency: 10, rounds: smoke ? 1 : 4, warmup },
+          { count, concurrency: 10, rounds: smoke ? 1 : 8, warmup },
         );
         return result("move", ours, baseline, "s/request", 1.5);
       },
