@@ -124,6 +124,23 @@ function taskToMoveQuery(edge: "top" | "bottom") {
 const taskToMove = taskToMoveQuery("bottom");
 const taskToMoveToTop = taskToMoveQuery("top");
 
+/** The moved task's row as a move rewrites it; 验收 also stamps done_at, reopening clears it. */
+function movedTaskUpdate(doneAt: "stamp" | "clear" | "keep") {
+  return preparedQuery((db, v: { taskId: number; status: TaskStatus; position: string; version: number; now: string }) =>
+    db
+      .updateTable("tasks")
+      .set({
+        status: v.status,
+        position: v.position,
+        version: v.version,
+        updated_at: v.now,
+        ...(doneAt === "stamp" ? { done_at: v.now } : doneAt === "clear" ? { done_at: null } : {}),
+      })
+      .where("id", "=", v.taskId),
+  );
+}
+const movedTaskUpdates = { stamp: movedTaskUpdate("stamp"), clear: movedTaskUpdate("clear"), keep: movedTaskUpdate("keep") };
+
 /**
  * Moves a card to a column, between two neighbours (ids of the cards that will be directly
  * above and below it) or to the top or bottom. The key is computed here from the neighbours'
@@ -193,19 +210,8 @@ export async function moveTask(db: AppDatabase, actor: Actor, input: MoveInput):
     const kind = classifyMove(task.status, input.toStatus);
     const version = task.version + 1;
     // Every write from here on is sent with the COMMIT, in one trip (see db/deferred-write.ts).
-    await deferWrite(
-      trx,
-      trx
-        .updateTable("tasks")
-        .set({
-          status: input.toStatus,
-          position,
-          version,
-          updated_at: now,
-          ...(kind === "verify" ? { done_at: now } : kind === "reopen" ? { done_at: null } : {}),
-        })
-        .where("id", "=", task.id),
-    );
+    const update = movedTaskUpdates[kind === "verify" ? "stamp" : kind === "reopen" ? "clear" : "keep"];
+    await deferWrite(trx, update.with(trx, { taskId: task.id, status: input.toStatus, position, version, now }));
     const reason = input.reason.trim();
     if (kind === "verify" || kind === "reject") {
       await deferWrite(
