@@ -156,9 +156,9 @@ class ConnectionLease implements DatabaseConnection {
   }
 
   /** Gives up the handle held now and waits for `handle` (nothing has begun on either). */
-  async moveTo(handle: Handle, options?: { first?: boolean }): Promise<void> {
+  async moveTo(handle: Handle): Promise<void> {
     this.handle.mutex.unlock();
-    await handle.mutex.lock(options);
+    await handle.mutex.lock();
     this.handle = handle;
   }
 
@@ -321,6 +321,11 @@ function mayWrite(compiledQuery: CompiledQuery): boolean {
   return !PLAIN_READ_SQL.test(sql) || WRITING_SQL.test(sql);
 }
 
+/** The values as sqlite3 binds them: it has no booleans. */
+function boundValues(parameters: readonly unknown[]): unknown[] {
+  return parameters.map((value) => (typeof value === "boolean" ? Number(value) : value));
+}
+
 /** Prepared statements kept per connection: the app runs a few hundred distinct statements. */
 const STATEMENT_CACHE_SIZE = 300;
 
@@ -395,7 +400,8 @@ export class StatementCache {
   }
 }
 
-class Sqlite3Connection implements DatabaseConnection {
+/** One sqlite3 handle's statements; Kysely reaches it only through a ConnectionLease. */
+class Sqlite3Connection {
   /** Inside BEGIN IMMEDIATE … COMMIT: this connection holds the write lock, nothing is retried. */
   inTransaction = false;
   /** Gives this process's write turn back (see Sqlite3DialectConfig.writeTurn), while it holds one. */
@@ -494,7 +500,7 @@ class Sqlite3Connection implements DatabaseConnection {
 
   /** Prepares, runs and finalizes the statement: nothing of it stays open on the connection. */
   private runUncached<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
-    const params = compiledQuery.parameters.map((value) => (typeof value === "boolean" ? Number(value) : value));
+    const params = boundValues(compiledQuery.parameters);
     return new Promise((resolve, reject) => {
       this.db.all(compiledQuery.sql, params, (err: Error | null, rows: unknown[]) => (err ? reject(err) : resolve({ rows: rows as R[] })));
     });
@@ -502,7 +508,7 @@ class Sqlite3Connection implements DatabaseConnection {
 
   private runStatement<R>(statement: sqlite3.Statement, compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
     const { sql, parameters } = compiledQuery;
-    const params = parameters.map((value) => (typeof value === "boolean" ? Number(value) : value));
+    const params = boundValues(parameters);
     const writes = this.writes;
     // A statement that failed may be left mid-step (holding a read snapshot): never reuse it.
     const forgetOnError = (err: Error | null) => {
@@ -534,10 +540,5 @@ class Sqlite3Connection implements DatabaseConnection {
         });
       });
     });
-  }
-
-  // eslint-disable-next-line require-yield
-  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
-    throw new Error("Streaming is not supported by the sqlite3 dialect.");
   }
 }

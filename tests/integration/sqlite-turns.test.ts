@@ -34,6 +34,13 @@ async function openWithTurns(take: () => Promise<() => void>) {
   return db;
 }
 
+/** A promise the test resolves by hand: `open()` lets whoever awaits `opened` go on. */
+function gate() {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { opened, open };
+}
+
 const count = async (db: Kysely<Database>) => (await sql<{ n: number }>`select n from counter`.execute(db)).rows[0].n;
 
 describe("write turns in the sqlite3 dialect", () => {
@@ -71,23 +78,21 @@ describe("write turns in the sqlite3 dialect", () => {
 describe("a process's two connections to a WAL file", () => {
   it("reads go on while a write transaction is open, and see its writes once it commits", async () => {
     const db = await openWithTurns(() => Promise.resolve(() => undefined));
-    let finish!: () => void;
-    const held = new Promise<void>((resolve) => (finish = resolve));
-    let inside!: () => void;
-    const begun = new Promise<void>((resolve) => (inside = resolve));
+    const finished = gate();
+    const begun = gate();
     const write = db.transaction().execute(async (trx) => {
       await sql`update counter set n = n + 1`.execute(trx);
-      inside();
-      await held;
+      begun.open();
+      await finished.opened;
     });
-    await begun;
+    await begun.opened;
     // The transaction holds the writing connection; a read neither waits for it nor sees it.
     expect(await count(db)).toBe(0);
     // A write outside any transaction waits for the writing connection, then commits on its own.
     const single = sql`update counter set n = n + 10`.execute(db);
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(await count(db)).toBe(0);
-    finish();
+    finished.open();
     await Promise.all([write, single]);
     expect(await count(db)).toBe(11);
   });
@@ -127,25 +132,23 @@ describe("write turns of two transactions in one process", () => {
     const released: string[] = [];
     const grants: ((release: () => void) => void)[] = [];
     const db = await openWithTurns(() => new Promise((resolve) => grants.push(resolve)));
-    let firstInside!: () => void;
-    const inside = new Promise<void>((resolve) => (firstInside = resolve));
-    let finishFirst!: () => void;
-    const held = new Promise<void>((resolve) => (finishFirst = resolve));
+    const inside = gate();
+    const finished = gate();
     const first = db.transaction().execute(async (trx) => {
       await sql`update counter set n = n + 1`.execute(trx);
-      firstInside();
-      await held;
+      inside.open();
+      await finished.opened;
     });
     const second = db.transaction().execute(async (trx) => {
       await sql`update counter set n = n + 10`.execute(trx);
     });
     await new Promise((resolve) => setTimeout(resolve, 10));
     grants[0](() => released.push("first"));
-    await inside;
+    await inside.opened;
     // The second one's wait ends (the primary did not answer in time): it goes ahead without a turn.
     grants[1](() => released.push("second (no turn)"));
     await new Promise((resolve) => setTimeout(resolve, 10));
-    finishFirst();
+    finished.open();
     await Promise.all([first, second]);
     expect(released).toEqual(["first", "second (no turn)"]);
     expect(await count(db)).toBe(11);

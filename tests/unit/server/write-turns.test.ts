@@ -77,15 +77,21 @@ function fakeWorker(id: number) {
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
+/** A primary serving turns to two fake workers, 1 and 2. */
+function twoWorkersAndPrimary() {
+  const a = fakeWorker(1);
+  const b = fakeWorker(2);
+  const turns = serveWriteTurns(() => []);
+  turns.attach(a.worker);
+  turns.attach(b.worker);
+  return { a, b, turns };
+}
+
 describe("write turns between the primary and its workers", () => {
   afterEach(() => vi.useRealTimers());
 
   it("a second worker writes only after the first gives its turn back", async () => {
-    const a = fakeWorker(1);
-    const b = fakeWorker(2);
-    const turns = serveWriteTurns(() => []);
-    turns.attach(a.worker);
-    turns.attach(b.worker);
+    const { a, b } = twoWorkersAndPrimary();
     const takeA = clusterWriteTurns(a.channel);
     const takeB = clusterWriteTurns(b.channel);
 
@@ -103,11 +109,7 @@ describe("write turns between the primary and its workers", () => {
   });
 
   it("a worker that dies holding its turn does not block the others", async () => {
-    const a = fakeWorker(1);
-    const b = fakeWorker(2);
-    const turns = serveWriteTurns(() => []);
-    turns.attach(a.worker);
-    turns.attach(b.worker);
+    const { a, b, turns } = twoWorkersAndPrimary();
     await clusterWriteTurns(a.channel)();
     const bTurn = clusterWriteTurns(b.channel)();
     a.disconnect();
@@ -116,11 +118,7 @@ describe("write turns between the primary and its workers", () => {
   });
 
   it("lends its turn to its own waiting transactions, a few in a row, then queues behind the others", async () => {
-    const a = fakeWorker(1);
-    const b = fakeWorker(2);
-    const turns = serveWriteTurns(() => []);
-    turns.attach(a.worker);
-    turns.attach(b.worker);
+    const { a, b } = twoWorkersAndPrimary();
     const takeA = clusterWriteTurns(a.channel, 2);
     const takeB = clusterWriteTurns(b.channel, 2);
     const order: string[] = [];
@@ -146,11 +144,7 @@ describe("write turns between the primary and its workers", () => {
 
   it("gives a turn back when its waiting transaction stopped waiting before it came", async () => {
     vi.useFakeTimers();
-    const a = fakeWorker(1);
-    const b = fakeWorker(2);
-    const turns = serveWriteTurns(() => []);
-    turns.attach(a.worker);
-    turns.attach(b.worker);
+    const { a, b } = twoWorkersAndPrimary();
     const releaseA = await clusterWriteTurns(a.channel)();
     const takeB = clusterWriteTurns(b.channel);
     const impatient = takeB();
