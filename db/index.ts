@@ -4,10 +4,13 @@ import { dirname, resolve } from "node:path";
 import { Kysely, Migrator, sql, type MigrationProvider } from "kysely";
 import { migrations } from "./migrations/index";
 import type { Database } from "./schema";
-import { Sqlite3Dialect } from "./sqlite3-dialect";
+import { Sqlite3Dialect, type TurnRelease } from "./sqlite3-dialect";
 import { isPostgresUrl, openPostgres } from "./postgres";
 
 export type AppDatabase = Kysely<Database>;
+
+/** Waits for this process's turn to write; `owner` is the connection that asks (see TurnRelease). */
+type WriteTurn = (owner: unknown) => Promise<TurnRelease>;
 
 export const DEFAULT_DATABASE_PATH = "./data/app.sqlite";
 
@@ -24,10 +27,10 @@ const generationProbes: WeakMap<AppDatabase, () => Promise<string>> = ((
 
 // How this process waits for its turn to write when several processes share the file (a cluster
 // worker's turns from the primary), set before the database is opened. Global for the same reason.
-const writeTurns = ((globalThis as { __appWriteTurns?: { take?: () => Promise<() => void> } }).__appWriteTurns ??= {});
+const writeTurns = ((globalThis as { __appWriteTurns?: { take?: WriteTurn } }).__appWriteTurns ??= {});
 
 /** Makes the SQLite databases this process opens from now on take turns to write (see write-turns.ts). */
-export function setWriteTurns(take: () => Promise<() => void>): void {
+export function setWriteTurns(take: WriteTurn): void {
   writeTurns.take = take;
 }
 

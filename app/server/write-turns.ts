@@ -10,6 +10,7 @@
 // The turn is only an ordering: SQLite's lock still guarantees one writer at a time, so a worker
 // that waits too long for its turn (a stuck primary) goes ahead and lets busy_timeout decide.
 import type { Worker } from "node:cluster";
+import type { TurnRelease } from "../../db/sqlite3-dialect";
 
 /** A worker's request for a turn; `id` is unique within that worker. */
 interface TurnRequest {
@@ -151,7 +152,7 @@ export const LOCAL_TURNS_IN_A_ROW = 4;
 export function clusterWriteTurns(
   channel: Pick<NodeJS.Process, "send" | "on">,
   inARow: number = LOCAL_TURNS_IN_A_ROW,
-): () => Promise<() => void> {
+): (owner?: unknown) => Promise<TurnRelease> {
   let nextId = 1;
   /** The primary's turn this worker holds, and the one it has asked for. */
   let held: number | null = null;
@@ -161,7 +162,7 @@ export function clusterWriteTurns(
   let streak = 0;
   // At least the one transaction the turn was asked for.
   const limit = Math.max(1, inARow);
-  const waiting: ((release: () => void) => void)[] = [];
+  const waiting: { owner: unknown; grant: (release: TurnRelease) => void }[] = [];
 
   const send = (type: TurnMessage["type"], id: number) => channel.send!({ type, id } satisfies TurnMessage);
   const giveBack = () => {
@@ -181,12 +182,15 @@ export function clusterWriteTurns(
     lent = true;
     streak++;
     let returned = false;
-    waiting.shift()!(() => {
+    const release: TurnRelease = () => {
       if (returned) return;
       returned = true;
       lent = false;
       pump();
-    });
+    };
+    // Given back now, the turn would be lent on to the next waiter: is that one of `owner`'s?
+    release.staysWith = (owner) => !returned && held !== null && streak < limit && waiting[0]?.owner === owner;
+    waiting.shift()!.grant(release);
   };
 
   channel.on("message", (message: unknown) => {
@@ -199,20 +203,23 @@ export function clusterWriteTurns(
     pump();
   });
 
-  return () =>
+  return (owner) =>
     new Promise((resolve) => {
-      const granted = (release: () => void) => {
-        clearTimeout(timer);
-        resolve(release);
+      const waiter = {
+        owner,
+        grant: (release: TurnRelease) => {
+          clearTimeout(timer);
+          resolve(release);
+        },
       };
       const timer = setTimeout(() => {
         // No turn in time (a stuck primary): go ahead without one; SQLite's lock still holds.
-        const index = waiting.indexOf(granted);
+        const index = waiting.indexOf(waiter);
         if (index >= 0) waiting.splice(index, 1);
         resolve(() => undefined);
       }, TURN_WAIT_MS);
       timer.unref();
-      waiting.push(granted);
+      waiting.push(waiter);
       pump();
     });
 }

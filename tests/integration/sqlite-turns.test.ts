@@ -4,11 +4,14 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Kysely, sql } from "kysely";
+import { EventEmitter } from "node:events";
+import { CompiledQuery, Kysely, sql } from "kysely";
 import sqlite3 from "sqlite3";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { Database } from "../../db/schema";
-import { Sqlite3Dialect, StatementCache } from "../../db/sqlite3-dialect";
+import { Sqlite3Dialect, StatementCache, type TurnRelease } from "../../db/sqlite3-dialect";
+import { deferWrite } from "../../db/deferred-write";
+import { clusterWriteTurns } from "~/server/write-turns";
 import { closedAfterEach } from "./closed-after-each";
 
 const keep = closedAfterEach<Kysely<Database>>();
@@ -173,6 +176,112 @@ describe("write turns of two transactions in one process", () => {
     await driver.init();
     await expect(Promise.all([driver.destroy(), driver.destroy()])).resolves.toEqual([undefined, undefined]);
     await db.destroy();
+  });
+});
+
+describe("a turn lent on within the process", () => {
+  /** This process's turns from a primary that grants every request at once (app/server/write-turns.ts). */
+  function grantingPrimary() {
+    const inWorker = new EventEmitter();
+    const channel = {
+      on: inWorker.on.bind(inWorker),
+      send: (message: { type: string; id: number }) => {
+        if (message.type === "write-turn:request")
+          queueMicrotask(() => inWorker.emit("message", { type: "write-turn:granted", id: message.id }));
+        return true;
+      },
+    } as unknown as Pick<NodeJS.Process, "send" | "on">;
+    return clusterWriteTurns(channel, 4);
+  }
+
+  /** The scripts the dialect sends in one trip (deferred writes, COMMIT, a BEGIN with it). */
+  function recordScripts() {
+    const scripts: string[] = [];
+    const exec = sqlite3.Database.prototype.exec;
+    const spy = vi.spyOn(sqlite3.Database.prototype, "exec").mockImplementation(function (this: sqlite3.Database, script, callback) {
+      scripts.push(script);
+      return exec.call(this, script, callback);
+    });
+    return { scripts, restore: () => spy.mockRestore() };
+  }
+
+  /** Like a worker's turns, but the next waiter hears of its turn only a moment after it was given back. */
+  function slowLendingTurns() {
+    const waiting: { owner: unknown; grant: (release: TurnRelease) => void }[] = [];
+    let held = false;
+    const lend = () => {
+      const next = waiting.shift();
+      held = next !== undefined;
+      next?.grant(Object.assign(() => void setTimeout(lend, 5), { staysWith: (owner: unknown) => waiting[0]?.owner === owner }));
+    };
+    return (owner: unknown) =>
+      new Promise<TurnRelease>((resolve) => {
+        waiting.push({ owner, grant: resolve });
+        if (!held) lend();
+      });
+  }
+
+  it.each([
+    ["lent on at once", grantingPrimary],
+    ["lent on a moment later", slowLendingTurns],
+  ])("the next transaction begins with the COMMIT before it, and a write waiting outside never lands inside it (%s)", async (_, turns) => {
+    const db = await openWithTurns(turns());
+    const recorded = recordScripts();
+    try {
+      const inside = gate();
+      const finished = gate();
+      const first = db.transaction().execute(async (trx) => {
+        await sql`update counter set n = n + 1`.execute(trx);
+        inside.open();
+        await finished.opened;
+      });
+      await inside.opened;
+      // Waiting while the first runs: a transaction that will fail, and a write of its own.
+      const failing = db.transaction().execute(async (trx) => {
+        await sql`update counter set n = n + 10`.execute(trx);
+        throw new Error("refused half-way");
+      });
+      const single = sql`update counter set n = n + 100`.execute(db);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      finished.open();
+      await first;
+      await expect(failing).rejects.toThrow("refused half-way");
+      await single;
+      // The failing transaction was begun in the first one's trip; its ROLLBACK took only its own write.
+      expect(recorded.scripts).toContain("commit;\nbegin immediate");
+      expect(await count(db)).toBe(101);
+      // The connection is free and outside any transaction again.
+      await db.transaction().execute(async (trx) => void (await sql`update counter set n = n + 1000`.execute(trx)));
+      expect(await count(db)).toBe(1101);
+    } finally {
+      recorded.restore();
+    }
+  });
+
+  it("a COMMIT that fails in the trip that would begin the next transaction: the next one begins on its own", async () => {
+    const db = await openWithTurns(grantingPrimary());
+    const recorded = recordScripts();
+    try {
+      const inside = gate();
+      const finished = gate();
+      const first = db.transaction().execute(async (trx) => {
+        await sql`update counter set n = n + 1`.execute(trx);
+        // Sent with the COMMIT, and refused there: n may not be null.
+        await deferWrite(trx, CompiledQuery.raw("insert into counter (n) values (null)"));
+        inside.open();
+        await finished.opened;
+      });
+      await inside.opened;
+      const next = db.transaction().execute(async (trx) => void (await sql`update counter set n = n + 10`.execute(trx)));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      finished.open();
+      await expect(first).rejects.toThrow(/NOT NULL/);
+      await next;
+      expect(recorded.scripts.some((script) => script.endsWith("commit;\nbegin immediate"))).toBe(true);
+      expect(await count(db)).toBe(10);
+    } finally {
+      recorded.restore();
+    }
   });
 });
 

@@ -142,6 +142,27 @@ describe("write turns between the primary and its workers", () => {
     await expect(takeB()).resolves.toBeTypeOf("function");
   });
 
+  it("tells the holder whether its turn goes on to a waiting transaction of the same connection", async () => {
+    const { a } = twoWorkersAndPrimary();
+    const takeA = clusterWriteTurns(a.channel, 2);
+    const [one, other] = [{}, {}];
+    const first = await takeA(one);
+    expect(first.staysWith?.(one)).toBe(false); // nobody waits
+    const second = takeA(other);
+    await settle();
+    expect(first.staysWith?.(one)).toBe(false); // the next one is another connection's
+    expect(first.staysWith?.(other)).toBe(true);
+    first();
+    expect(first.staysWith?.(other)).toBe(false); // given back: no longer its to pass on
+    const secondRelease = await second;
+    const third = takeA(other);
+    await settle();
+    // Two in a row already: the turn goes back to the primary, not on to `third`.
+    expect(secondRelease.staysWith?.(other)).toBe(false);
+    secondRelease();
+    (await third)();
+  });
+
   it("gives a turn back when its waiting transaction stopped waiting before it came", async () => {
     vi.useFakeTimers();
     const { a, b } = twoWorkersAndPrimary();
