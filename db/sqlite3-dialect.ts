@@ -51,6 +51,9 @@ export interface TurnRelease {
   staysWith?: (owner: unknown) => boolean;
 }
 
+/** "cannot commit/rollback - no transaction is active": SQLite had already ended the transaction. */
+const NO_TRANSACTION = /no transaction is active/i;
+
 /** SQLITE_BUSY (another connection holds the lock); SQLITE_LOCKED is another matter. */
 export function isBusyError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
@@ -287,6 +290,10 @@ class Sqlite3Driver implements Driver {
     sqlite.discardDeferredWrites();
     try {
       await sqlite.executeQuery(CompiledQuery.raw("rollback"));
+    } catch (error) {
+      // SQLite rolls back by itself on some errors (SQLITE_FULL, SQLITE_IOERR): let that error
+      // be the one the caller sees, not this ROLLBACK's.
+      if (!NO_TRANSACTION.test(String((error as Error).message))) throw error;
     } finally {
       sqlite.giveTurnBack();
     }
@@ -479,6 +486,8 @@ class Sqlite3Connection {
    * COMMIT, sent in one script with the writes still deferred. Inside BEGIN IMMEDIATE in WAL
    * mode no statement but COMMIT can meet SQLITE_BUSY (the write lock is already held), so after
    * a busy script the writes are in and the COMMIT alone is tried again, as a plain COMMIT is.
+   * With `beginNext`, the next transaction's BEGIN IMMEDIATE goes in the same script; returns
+   * whether it has begun.
    */
   async commit(beginNext = false): Promise<boolean> {
     // A script that failed part-way left some of its writes undone: this transaction must not
@@ -489,32 +498,19 @@ class Sqlite3Connection {
         await this.sendDeferred(beginNext ? "commit;\nbegin immediate" : "commit");
         return beginNext;
       } catch (error) {
-        // The script stops at the statement that failed. A BEGIN refused as nested says the
-        // COMMIT has not happened (the writes or the COMMIT failed); otherwise it has, and only
-        // the next transaction's BEGIN did not (another process's lock): that one begins anew.
-        if (beginNext && !(await this.stillInTransaction())) {
-          this.failedScript = null;
-          return false;
-        }
+        // Any other error came from a write or the COMMIT, and SQLite may have rolled the whole
+        // transaction back by itself (a full disk, an I/O error): it failed. SQLITE_BUSY came
+        // from the COMMIT (the transaction is still open) or from the next transaction's BEGIN.
         if (!(this.walMode && isBusyError(error))) throw error;
         this.failedScript = null;
       }
     }
-    await this.retrying(CompiledQuery.raw("commit"));
-    return false;
-  }
-
-  /** After a failed script: whether the transaction it ran in is still open. */
-  private async stillInTransaction(): Promise<boolean> {
     try {
-      await this.executeOnce(CompiledQuery.raw("begin"));
-    } catch {
-      // "cannot start a transaction within a transaction"; on any other failure, assume open
-      // (the caller then handles the error as that of the COMMIT, as before).
-      return true;
+      await this.retrying(CompiledQuery.raw("commit"));
+    } catch (error) {
+      // Only the next transaction's BEGIN met another process's lock: this one had committed.
+      if (!(beginNext && NO_TRANSACTION.test(String((error as Error).message)))) throw error;
     }
-    // Outside one, that BEGIN (deferred: it took no lock) began one: end it.
-    await this.executeOnce(CompiledQuery.raw("rollback"));
     return false;
   }
 

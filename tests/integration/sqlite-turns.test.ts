@@ -258,7 +258,7 @@ describe("a turn lent on within the process", () => {
     }
   });
 
-  it("a COMMIT that fails in the trip that would begin the next transaction: the next one begins on its own", async () => {
+  it("a write that fails in the trip that would begin the next transaction: it rolls back, and the next one begins on its own", async () => {
     const db = await openWithTurns(grantingPrimary());
     const recorded = recordScripts();
     try {
@@ -282,6 +282,28 @@ describe("a turn lent on within the process", () => {
     } finally {
       recorded.restore();
     }
+  });
+  it("a COMMIT trip that SQLite rolls back by itself (a full disk) fails with that error, though the next transaction waits", async () => {
+    const db = await openWithTurns(grantingPrimary());
+    await sql`create table big (b blob)`.execute(db);
+    const pages = (await sql<{ page_count: number }>`pragma page_count`.execute(db)).rows[0].page_count;
+    // The writing connection may grow the file by a few pages only: 200 KB do not fit.
+    await sql.raw(`pragma max_page_count = ${pages + 3}`).execute(db);
+    const inside = gate();
+    const finished = gate();
+    const first = db.transaction().execute(async (trx) => {
+      await sql`update counter set n = n + 1`.execute(trx);
+      await deferWrite(trx, CompiledQuery.raw("insert into big (b) values (zeroblob(200000))"));
+      inside.open();
+      await finished.opened;
+    });
+    await inside.opened;
+    const next = db.transaction().execute(async (trx) => void (await sql`update counter set n = n + 10`.execute(trx)));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    finished.open();
+    await expect(first).rejects.toThrow(/SQLITE_FULL/);
+    await next;
+    expect(await count(db)).toBe(10);
   });
 });
 
