@@ -498,9 +498,9 @@ class Sqlite3Connection {
         await this.sendDeferred(beginNext ? "commit;\nbegin immediate" : "commit");
         return beginNext;
       } catch (error) {
-        // Any other error came from a write or the COMMIT, and SQLite may have rolled the whole
-        // transaction back by itself (a full disk, an I/O error): it failed. SQLITE_BUSY came
-        // from the COMMIT (the transaction is still open) or from the next transaction's BEGIN.
+        // SQLITE_BUSY came from the COMMIT (the transaction is still open) or from the next
+        // transaction's BEGIN. Any other error came from a write or the COMMIT, and SQLite may
+        // have rolled the whole transaction back by itself (a full disk, an I/O error): it failed.
         if (!(this.walMode && isBusyError(error))) throw error;
         this.failedScript = null;
       }
