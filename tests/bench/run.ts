@@ -185,20 +185,25 @@ async function main() {
         const seed = readFileSync("db/seed/pingdong-2024-summary.txt", "utf8");
         const big = largeSummary(seed, smoke ? 200_000 : 1_000_000);
         // The median of single runs: one garbage collection or a neighbour's burst falls on
-        // one run, not on the figure (means of three runs ranged 0.6–1.7 on one machine).
-        const perByte = (text: string, runs: number) => {
+        // one run, not on the figure (means of three runs ranged 0.6–1.7 on one machine). The
+        // two texts take turns, like the page cases: measured one after the other, a slower
+        // stretch of a shared machine fell on one side only (ours alone ranged 84–122 ns/byte).
+        const nsPerByte = (text: string) => {
+          const started = process.hrtime.bigint();
           parseSummary(text);
-          const times: number[] = [];
-          for (let i = 0; i < runs; i++) {
-            const started = process.hrtime.bigint();
-            parseSummary(text);
-            times.push(Number(process.hrtime.bigint() - started));
-          }
-          times.sort((a, b) => a - b);
-          return times[Math.floor(times.length / 2)] / Buffer.byteLength(text);
+          return Number(process.hrtime.bigint() - started) / Buffer.byteLength(text);
         };
-        const baseline = perByte(seed, smoke ? 10 : 60);
-        const ours = perByte(big, smoke ? 1 : 7);
+        const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+        parseSummary(seed);
+        parseSummary(big);
+        const ourRuns: number[] = [];
+        const baselineRuns: number[] = [];
+        for (let round = 0; round < (smoke ? 1 : 7); round++) {
+          ourRuns.push(nsPerByte(big));
+          for (let i = 0; i < (smoke ? 10 : 9); i++) baselineRuns.push(nsPerByte(seed));
+        }
+        const ours = median(ourRuns);
+        const baseline = median(baselineRuns);
         return result("importer-linear", ours, baseline, "ns/byte", 1.5);
       },
       "update-post": async () => {
