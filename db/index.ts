@@ -4,13 +4,10 @@ import { dirname, resolve } from "node:path";
 import { Kysely, Migrator, sql, type MigrationProvider } from "kysely";
 import { migrations } from "./migrations/index";
 import type { Database } from "./schema";
-import { Sqlite3Dialect, type TurnRelease } from "./sqlite3-dialect";
+import { Sqlite3Dialect, type WriteTurn } from "./sqlite3-dialect";
 import { isPostgresUrl, openPostgres } from "./postgres";
 
 export type AppDatabase = Kysely<Database>;
-
-/** Waits for this process's turn to write; `owner` is the connection that asks (see TurnRelease). */
-type WriteTurn = (owner: unknown) => Promise<TurnRelease>;
 
 export const DEFAULT_DATABASE_PATH = "./data/app.sqlite";
 

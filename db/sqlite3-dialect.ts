@@ -38,8 +38,11 @@ export interface Sqlite3DialectConfig {
    * the function that gives the turn back (see app/server/write-turns.ts). Without it, writers
    * of different processes meet only in SQLite's busy handler.
    */
-  writeTurn?: (owner: unknown) => Promise<TurnRelease>;
+  writeTurn?: WriteTurn;
 }
+
+/** Waits for this process's turn to write; `owner` is the driver that asks (see TurnRelease). */
+export type WriteTurn = (owner: unknown) => Promise<TurnRelease>;
 
 /**
  * Gives a write turn back. `staysWith(owner)`, where present, says whether giving it back now

@@ -205,6 +205,26 @@ describe("a turn lent on within the process", () => {
     return { scripts, restore: () => spy.mockRestore() };
   }
 
+  /**
+   * A transaction that adds 1 and then writes `failingWrite` with its COMMIT, while another (adding
+   * 10) waits for the turn: that one's BEGIN would go in the same trip.
+   */
+  async function failingCommitWithNextWaiting(db: Kysely<Database>, failingWrite: string) {
+    const inside = gate();
+    const finished = gate();
+    const first = db.transaction().execute(async (trx) => {
+      await sql`update counter set n = n + 1`.execute(trx);
+      await deferWrite(trx, CompiledQuery.raw(failingWrite));
+      inside.open();
+      await finished.opened;
+    });
+    await inside.opened;
+    const next = db.transaction().execute(async (trx) => void (await sql`update counter set n = n + 10`.execute(trx)));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    finished.open();
+    return { first, next };
+  }
+
   /** Like a worker's turns, but the next waiter hears of its turn only a moment after it was given back. */
   function slowLendingTurns() {
     const waiting: { owner: unknown; grant: (release: TurnRelease) => void }[] = [];
@@ -262,19 +282,8 @@ describe("a turn lent on within the process", () => {
     const db = await openWithTurns(grantingPrimary());
     const recorded = recordScripts();
     try {
-      const inside = gate();
-      const finished = gate();
-      const first = db.transaction().execute(async (trx) => {
-        await sql`update counter set n = n + 1`.execute(trx);
-        // Sent with the COMMIT, and refused there: n may not be null.
-        await deferWrite(trx, CompiledQuery.raw("insert into counter (n) values (null)"));
-        inside.open();
-        await finished.opened;
-      });
-      await inside.opened;
-      const next = db.transaction().execute(async (trx) => void (await sql`update counter set n = n + 10`.execute(trx)));
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      finished.open();
+      // Sent with the COMMIT, and refused there: n may not be null.
+      const { first, next } = await failingCommitWithNextWaiting(db, "insert into counter (n) values (null)");
       await expect(first).rejects.toThrow(/NOT NULL/);
       await next;
       expect(recorded.scripts.some((script) => script.endsWith("commit;\nbegin immediate"))).toBe(true);
@@ -283,24 +292,14 @@ describe("a turn lent on within the process", () => {
       recorded.restore();
     }
   });
+
   it("a COMMIT trip that SQLite rolls back by itself (a full disk) fails with that error, though the next transaction waits", async () => {
     const db = await openWithTurns(grantingPrimary());
     await sql`create table big (b blob)`.execute(db);
     const pages = (await sql<{ page_count: number }>`pragma page_count`.execute(db)).rows[0].page_count;
     // The writing connection may grow the file by a few pages only: 200 KB do not fit.
     await sql.raw(`pragma max_page_count = ${pages + 3}`).execute(db);
-    const inside = gate();
-    const finished = gate();
-    const first = db.transaction().execute(async (trx) => {
-      await sql`update counter set n = n + 1`.execute(trx);
-      await deferWrite(trx, CompiledQuery.raw("insert into big (b) values (zeroblob(200000))"));
-      inside.open();
-      await finished.opened;
-    });
-    await inside.opened;
-    const next = db.transaction().execute(async (trx) => void (await sql`update counter set n = n + 10`.execute(trx)));
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    finished.open();
+    const { first, next } = await failingCommitWithNextWaiting(db, "insert into big (b) values (zeroblob(200000))");
     await expect(first).rejects.toThrow(/SQLITE_FULL/);
     await next;
     expect(await count(db)).toBe(10);
