@@ -71,7 +71,9 @@ if (!onlyFast) {
       const r = JSON.parse(line);
       return (
         typeof r.name === "string" &&
-        ["ours", "baseline", "ratio", "budget"].every((k) => typeof r[k] === "number" && Number.isFinite(r[k])) &&
+        ["ours", "baseline", "ratio"].every((k) => typeof r[k] === "number" && Number.isFinite(r[k])) &&
+        // null: a figure reported beside the budgeted cases (a page's first render).
+        (r.budget === null || (typeof r.budget === "number" && Number.isFinite(r.budget))) &&
         typeof r.unit === "string" &&
         typeof r.ok === "boolean"
       );

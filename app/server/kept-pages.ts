@@ -16,6 +16,9 @@ export interface KeptPage {
 
 export const KEPT_PAGE_MAX_AGE_MS = 60_000;
 
+/** Node's pool for small buffers: a view of one of its slabs shares it with other small buffers. */
+const POOLED_BYTES = Buffer.poolSize;
+
 /**
  * Pages by key, each for at most `maxAgeMs` after it was rendered, the least recently used dropped
  * first once they hold more than `maxBytes`.
@@ -43,6 +46,12 @@ export class KeptPages {
 
   set(key: string, page: KeptPage): void {
     if (page.body.length > this.maxBytes / 4) return;
+    // A gzip result shorter than zlib's 16 KB output chunk is a view of that chunk: kept as it
+    // is, a 2.5 KB page would hold 16 KB, six times what it is counted as. Such a body is kept
+    // as a copy of its own size.
+    if (page.body.byteLength < page.body.buffer.byteLength && page.body.buffer.byteLength > POOLED_BYTES) {
+      page = { ...page, body: Buffer.from(page.body) };
+    }
     this.delete(key);
     this.pages.set(key, { page, keptAt: this.now() });
     this.bytes += page.body.length;

@@ -1,3 +1,4 @@
+import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { KeptPages, type KeptPage } from "../../app/server/kept-pages";
 
@@ -22,6 +23,16 @@ describe("KeptPages", () => {
     expect(pages.get("b")).toBeUndefined();
     expect(pages.get("a")).toBeDefined();
     expect(pages.size).toBe(5);
+  });
+
+  it("keeps a short gzip result as a copy, not as a view of zlib's whole output chunk", () => {
+    const body = gzipSync(Buffer.from("<p>看板</p>".repeat(200)), { level: 1 });
+    expect(body.buffer.byteLength).toBeGreaterThan(4 * body.byteLength);
+    const pages = new KeptPages(1_000_000);
+    pages.set("short", { ...page(0), body });
+    const kept = pages.get("short")!.body;
+    expect(kept.equals(body)).toBe(true);
+    expect(kept.buffer.byteLength).toBeLessThanOrEqual(Math.max(Buffer.poolSize, kept.byteLength));
   });
 
   it("replaces a page kept under the same key and counts only the new one", () => {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { restartDelayMs, runsBackgroundJobs, workerCount, WORKER_SLOT_ENV } from "~/server/cluster";
+import {
+  restartDelayMs,
+  runsBackgroundJobs,
+  workerCount,
+  workerExecArgv,
+  WORKER_MAX_OLD_SPACE_MB,
+  WORKER_SLOT_ENV,
+} from "~/server/cluster";
 
 describe("workerCount", () => {
   it("runs one worker per core unless WEB_CONCURRENCY says otherwise", () => {
@@ -29,5 +36,19 @@ describe("restartDelayMs", () => {
     expect(restartDelayMs(1)).toBe(100);
     expect(restartDelayMs(3)).toBeGreaterThan(restartDelayMs(2));
     expect(restartDelayMs(50)).toBe(10_000);
+  });
+});
+
+describe("workerExecArgv", () => {
+  it("adds the heap ceiling to the primary's flags", () => {
+    expect(workerExecArgv(["--enable-source-maps"], "")).toEqual([
+      "--enable-source-maps",
+      `--max-old-space-size=${WORKER_MAX_OLD_SPACE_MB}`,
+    ]);
+  });
+
+  it("keeps a ceiling the operator set on the command line or in NODE_OPTIONS", () => {
+    expect(workerExecArgv(["--max-old-space-size=4096"], "")).toEqual(["--max-old-space-size=4096"]);
+    expect(workerExecArgv([], "--require ./x.cjs --max_old_space_size=512")).toEqual([]);
   });
 });
