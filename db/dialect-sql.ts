@@ -1,6 +1,8 @@
 // Where a query must be written differently on SQLite and PostgreSQL: one named helper per
 // difference, so query functions stay the same for both databases.
-import { PostgresAdapter, type Kysely } from "kysely";
+import { PostgresAdapter, type Kysely, type RawBuilder, type Simplify } from "kysely";
+import { jsonArrayFrom as postgresJsonArrayFrom } from "kysely/helpers/postgres";
+import { jsonArrayFrom as sqliteJsonArrayFrom } from "kysely/helpers/sqlite";
 
 export type DatabaseKind = "sqlite" | "postgres";
 
@@ -18,4 +20,19 @@ export function isPostgres(db: Kysely<any>): boolean {
  */
 export function containsOperator(db: Kysely<any>): "like" | "ilike" {
   return isPostgres(db) ? "ilike" : "like";
+}
+
+/**
+ * A subquery's rows, in its order, as one JSON array value (SQLite's json_group_array,
+ * PostgreSQL's json_agg): a task and its list in one statement. Read it with parsedJsonArray.
+ */
+export function jsonArrayOf<O>(db: Kysely<any>, subquery: Parameters<typeof sqliteJsonArrayFrom<O>>[0]): RawBuilder<Simplify<O>[]> {
+  return (isPostgres(db) ? postgresJsonArrayFrom(subquery) : sqliteJsonArrayFrom(subquery)) as RawBuilder<Simplify<O>[]>;
+}
+
+/** A jsonArrayOf value as read: SQLite returns the JSON text, `pg` the parsed array. */
+export function parsedJsonArray(value: unknown): unknown[] {
+  const parsed: unknown = typeof value === "string" ? JSON.parse(value) : value;
+  if (!Array.isArray(parsed)) throw new Error("parsedJsonArray: not a JSON array");
+  return parsed;
 }

@@ -12,6 +12,7 @@ import * as detailRoute from "../../app/routes/board.$taskId";
 import { createTask } from "../../app/routes/board/tasks.server";
 import { getBoardCard } from "../../app/routes/board/cards.server";
 import { saveUpdate } from "../../app/routes/tasks.$taskId.update/save-update.server";
+import { getUpdateTask } from "../../app/routes/tasks.$taskId.update/updates.server";
 import { countTodo } from "../../app/models/todo.server";
 import { previousWeek, weekKeyOf, weekRange } from "../../app/lib/weeks";
 import { getDb } from "../../app/utils/db.server";
@@ -249,6 +250,40 @@ describe("saving an update", () => {
     expect((await post(task.id, "secretary", { version: String(mine.version), [sum]: "", [latest]: "1,100" })).status).toBe(302);
     const cleared = (await getBoardCard(getDb(), plan, task.id, "2025-06-01"))!;
     expect(cleared.metrics.find((m) => m.id === task.sumMetric)!.actual).toBe(1226 + 100);
+  });
+
+  it("reads the task with its metrics in form order, and the unit's values of the week", async () => {
+    const task = await newTask("指标随任务一并读取");
+    const db = getDb();
+    // Form order is sort_order, not id; a name with quotes and a decimal target survive the JSON.
+    await db.updateTable("metrics").set({ sort_order: 2 }).where("id", "=", task.sumMetric).execute();
+    await db
+      .updateTable("metrics")
+      .set({ sort_order: 1, name: '"智慧社区"覆盖率', target: 12.5 })
+      .where("id", "=", task.latestMetric)
+      .execute();
+    const week = thisWeek();
+    expect((await post(task.id, "secretary", { [`metric_${task.latestMetric}`]: "3.25" })).status).toBe(302);
+
+    const plain = await getUpdateTask(db, task.id);
+    expect(plain?.metrics.map((m) => m.id)).toEqual([task.latestMetric, task.sumMetric]);
+    expect(plain?.metrics[0]).toEqual({
+      id: task.latestMetric,
+      name: '"智慧社区"覆盖率',
+      unit: "万元",
+      target: 12.5,
+      aggregation: "latest",
+    });
+
+    type WithValue = { id: number; value: number | null; valueId: number | null };
+    const withValues = await getUpdateTask(db, task.id, { unitId: units["东晟社区"], week });
+    expect((withValues?.metrics as WithValue[]).map((m) => [m.id, m.value, m.valueId != null])).toEqual([
+      [task.latestMetric, 3.25, true],
+      [task.sumMetric, null, false],
+    ]);
+    expect(withValues?.units.map((u) => u.role)).toEqual(["lead", "support"]);
+    const other = await getUpdateTask(db, task.id, { unitId: units["龙腾社区"], week });
+    expect((other?.metrics as WithValue[]).map((m) => m.value)).toEqual([null, null]);
   });
 
   it("lets the author edit during the week and only leaders after it", async () => {

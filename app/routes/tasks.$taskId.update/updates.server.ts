@@ -2,7 +2,8 @@
 // week. Saving writes the update, its values and 佐证材料, the task's progress, the plan's
 // change counter (so open boards refresh) and an audit row per write, in one transaction.
 import { preparedQuery } from "../../../db/prepared-query";
-import type { Expression, Kysely, Transaction } from "kysely";
+import { jsonArrayOf, parsedJsonArray } from "../../../db/dialect-sql";
+import type { Expression, ExpressionBuilder, Kysely, Transaction } from "kysely";
 import type { AppDatabase } from "../../../db/index";
 import type { Database, MetricAggregation, TaskStatus } from "../../../db/schema";
 import { mayEditUpdate, type UpdateFields } from "~/lib/updates";
@@ -51,9 +52,35 @@ export interface UnitWeekFacts {
 }
 
 /**
- * A task with its plan and units (a row per unit), and for a given unit and week that unit's
- * 填报 of the week and its latest progress before it. Built once per shape: every 填报 reads it
- * twice (to check the form, then in the transaction that saves it).
+ * The task's metrics in form order as one JSON array, each (given a unit and week) with that
+ * unit's stored value of the week: read with the task, in the same statement.
+ */
+function metricsOfTask(db: Kysely<Database>, eb: ExpressionBuilder<Database, "tasks">, valuesOf: { unitId: number; week: string } | null) {
+  const metrics = eb
+    .selectFrom("metrics")
+    .select(["metrics.id", "metrics.name", "metrics.unit", "metrics.target", "metrics.aggregation"])
+    .whereRef("metrics.task_id", "=", "tasks.id")
+    .orderBy("metrics.sort_order")
+    .orderBy("metrics.id");
+  if (!valuesOf) return jsonArrayOf(db, metrics);
+  return jsonArrayOf(
+    db,
+    metrics
+      .leftJoin("metric_values", (join) =>
+        join
+          .onRef("metric_values.metric_id", "=", "metrics.id")
+          .on("metric_values.unit_id", "=", valuesOf.unitId)
+          .on("metric_values.week", "=", valuesOf.week),
+      )
+      .select(["metric_values.id as valueId", "metric_values.value"]),
+  );
+}
+
+/**
+ * A task with its plan, units (a row per unit) and metrics, and for a given unit and week that
+ * unit's 填报 of the week, its latest progress before it and its metric values of the week. Built
+ * once per shape: every 填报 reads it twice (to check the form, then in the transaction that
+ * saves it), each time in one statement.
  */
 function updateTaskRowsQuery(withValuesOf: boolean) {
   return preparedQuery((db, { taskId, unitId, week }: { taskId: number; unitId?: number; week?: string }) =>
@@ -82,6 +109,7 @@ function updateTaskRowsQuery(withValuesOf: boolean) {
           .whereRef("successor.id", "=", "tasks.carried_to_task_id")
           .as("carriedToYear"),
       )
+      .select((eb) => metricsOfTask(db, eb, withValuesOf ? { unitId: unitId!, week: week! } : null).as("metrics"))
       .$if(withValuesOf, (qb) =>
         qb.select((eb) => [
           eb
@@ -103,40 +131,9 @@ function updateTaskRowsQuery(withValuesOf: boolean) {
 const updateTaskRows = updateTaskRowsQuery(false);
 const updateTaskRowsWithValuesOf = updateTaskRowsQuery(true);
 
-/** A task's metrics in form order, each with the given unit's value of the given week. */
-const taskMetricsWithValues = preparedQuery((db, { taskId, unitId, week }: { taskId: number; unitId: number; week: string }) =>
-  db
-    .selectFrom("metrics")
-    .leftJoin("metric_values", (join) =>
-      join.onRef("metric_values.metric_id", "=", "metrics.id").on("metric_values.unit_id", "=", unitId).on("metric_values.week", "=", week),
-    )
-    .select([
-      "metrics.id",
-      "metrics.name",
-      "metrics.unit",
-      "metrics.target",
-      "metrics.aggregation",
-      "metric_values.id as valueId",
-      "metric_values.value",
-    ])
-    .where("metrics.task_id", "=", taskId)
-    .orderBy("metrics.sort_order")
-    .orderBy("metrics.id"),
-);
-
-const taskMetrics = preparedQuery((db, { taskId }: { taskId: number }) =>
-  db
-    .selectFrom("metrics")
-    .select(["id", "name", "unit", "target", "aggregation"])
-    .where("task_id", "=", taskId)
-    .orderBy("sort_order")
-    .orderBy("id"),
-);
-
 /**
- * The task with its units (one statement: a row per unit) and its metrics (another). Given a
- * unit and week, each metric also carries that unit's stored value of the week, so a save needs
- * no separate read of them.
+ * The task with its units and metrics, in one statement. Given a unit and week, each metric also
+ * carries that unit's stored value of the week, so a save needs no separate read of them.
  */
 export async function getUpdateTask(db: Db, taskId: number): Promise<UpdateTaskInfo | null>;
 export async function getUpdateTask(
@@ -161,6 +158,7 @@ export async function getUpdateTask(db: Db, taskId: number, valuesOf?: { unitId:
     unitRole: _unitRole,
     ofUpdateId,
     ofPreviousProgress,
+    metrics: metricsJson,
     ...task
   } = rows[0] as (typeof rows)[number] & {
     ofUpdateId?: number | null;
@@ -169,7 +167,10 @@ export async function getUpdateTask(db: Db, taskId: number, valuesOf?: { unitId:
   const units = rows
     .filter((r) => r.unitId != null && r.unitRole != null)
     .map((r) => ({ id: r.unitId, name: r.unitName, role: r.unitRole! }));
-  const metrics = valuesOf ? await taskMetricsWithValues.execute(db, { taskId, ...valuesOf }) : await taskMetrics.execute(db, { taskId });
+  const metrics = parsedJsonArray(metricsJson) as (UpdateTaskInfo["metrics"][number] & {
+    valueId?: number | null;
+    value?: number | null;
+  })[];
   if (!valuesOf) return { ...task, units, metrics };
   return { ...task, units, metrics, of: { ...valuesOf, updateId: ofUpdateId ?? null, previousProgress: ofPreviousProgress ?? null } };
 }
