@@ -38,10 +38,11 @@ export function runsBackgroundJobs(env: Record<string, string | undefined> = pro
 /**
  * Each worker's V8 heap ceiling (MB), unless the command line or NODE_OPTIONS sets one. V8's
  * default follows the machine's memory (4 GB on a 24 GB server) and lets garbage pile up toward
- * it: under a storm of moves or first renders a worker grew to 250–300 MB of RSS whose live heap
- * was 55–60 MB. With 1,536 MB a worker stayed near 210–220 MB doing the same, at no measurable
- * cost in CPU; 1,024 MB saved a little more memory but spent more time collecting garbage. The
- * app's largest requests (a 1,000-task board, a whole year's document) use about 150 MB.
+ * it: under a storm of moves or first renders a worker grew to 250–330 MB of RSS whose live heap
+ * was 55–60 MB. With 1,536 MB a worker stayed near 210–265 MB doing the same; first renders of
+ * the 40-card board then took 5–15% more CPU (more frequent collections), 1,024 MB saved little
+ * more memory, 2,048 MB little. The app's largest requests (a 1,000-task board, a whole year's
+ * document) use about 150 MB.
  */
 export const WORKER_MAX_OLD_SPACE_MB = 1536;
 

@@ -95,9 +95,8 @@ function cpuCase(
       concurrency: 10,
       warmup: firstRender && !smoke ? firstRender.warmupPerWorker * app.workers() : undefined,
     });
-    return budgetMs == null
-      ? reported(name, Number(ms.toFixed(2)), "ms CPU/request")
-      : result(name, Number(ms.toFixed(2)), 0, "ms CPU/request", budgetMs, true);
+    const figure = Number(ms.toFixed(2));
+    return budgetMs == null ? reported(name, figure, "ms CPU/request") : result(name, figure, 0, "ms CPU/request", budgetMs, true);
   };
 }
 
