@@ -16,6 +16,8 @@ import { getUpdateTask } from "../../app/routes/tasks.$taskId.update/updates.ser
 import { countTodo } from "../../app/models/todo.server";
 import { previousWeek, weekKeyOf, weekRange } from "../../app/lib/weeks";
 import { getDb } from "../../app/utils/db.server";
+import { attachmentsDir } from "../../app/models/attachments.server";
+import { existsSync, readdirSync } from "node:fs";
 import type { Actor } from "../../app/utils/permissions";
 import { callAction, callLoader, loadDemoSetting, makeRequest, ORIGIN } from "./helpers";
 import { getPlan, getChangeSeq } from "../../app/models/plans.server";
@@ -362,6 +364,51 @@ describe("佐证材料", () => {
     expect(fake.data.values.body).toBe("文字要保留");
     const huge = await multipart(task.id, "secretary", {}, [], { "Content-Length": String(200 * 1024 * 1024) });
     expect(huge.status).toBe(413);
+    expect(await updatesOf(task.id)).toHaveLength(0);
+  });
+
+  it("counts the 填报's files as it saves: a sixth is refused on the field, keeping the text, and a removed one makes room", async () => {
+    const task = await newTask("佐证材料上限");
+    const photos = (from: number, n: number) =>
+      Array.from({ length: n }, (_, i) => ({ name: `照片${from + i}.png`, type: "image/png", bytes: PNG }));
+    const storedFiles = () => (existsSync(attachmentsDir()) ? readdirSync(attachmentsDir()).length : 0);
+    expect((await multipart(task.id, "secretary", {}, photos(1, 4))).status).toBe(302);
+    const [first] = await updatesOf(task.id);
+    const filesBefore = storedFiles();
+
+    const tooMany = await multipart(task.id, "secretary", { body: "再补两张照片", version: String(first.version) }, photos(5, 2));
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.data.errors.attachments).toContain("最多5个");
+    expect(tooMany.data.errors.attachments).toContain("已有4个");
+    expect(tooMany.data.values.body).toBe("再补两张照片");
+    expect(storedFiles()).toBe(filesBefore);
+    const kept = await getDb().selectFrom("attachments").select("id").where("task_id", "=", task.id).orderBy("id").execute();
+    expect(kept).toHaveLength(4);
+    expect((await updatesOf(task.id))[0]).toMatchObject({ body: "附佐证材料", version: first.version });
+
+    // One removed and two added in the same save: five in all.
+    const swapped = await multipart(
+      task.id,
+      "secretary",
+      { version: String(first.version), removeAttachment: String(kept[0].id) },
+      photos(5, 2),
+    );
+    expect(swapped.status).toBe(302);
+    expect(await getDb().selectFrom("attachments").select("id").where("task_id", "=", task.id).execute()).toHaveLength(5);
+    expect(storedFiles()).toBe(filesBefore + 1);
+  });
+
+  it("leaves no file behind when the form around it is refused", async () => {
+    const task = await newTask("表单有误不留文件");
+    const storedFiles = () => (existsSync(attachmentsDir()) ? readdirSync(attachmentsDir()).length : 0);
+    const before = storedFiles();
+    const refused = await multipart(task.id, "secretary", { body: "  ", [`metric_${task.sumMetric}`]: "-3" }, [
+      { name: "现场.png", type: "image/png", bytes: PNG },
+    ]);
+    expect(refused.status).toBe(400);
+    expect(refused.data.errors.body).toContain("请填写本周进展");
+    expect(refused.data.errors[`metric_${task.sumMetric}`]).toContain("负数");
+    expect(storedFiles()).toBe(before);
     expect(await updatesOf(task.id)).toHaveLength(0);
   });
 });

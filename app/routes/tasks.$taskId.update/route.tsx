@@ -15,13 +15,12 @@ import { ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_FILES, formatBytes, UPDATE_FORM_MA
 import { formatDateTime, weekLabel } from "~/lib/weeks";
 import { checkFiles, filesOf } from "~/models/attachments.server";
 import { parseUpdateForm } from "~/routes/tasks.$taskId.update/update-forms.server";
-import { countUpdateAttachments, getPostContext, getUpdateForm, type ExistingUpdate } from "~/routes/tasks.$taskId.update/updates.server";
-import { saveUpdate, type UpdateConflictDetail } from "~/routes/tasks.$taskId.update/save-update.server";
+import { getUpdateForm, type ExistingUpdate } from "~/routes/tasks.$taskId.update/updates.server";
+import { saveUpdate, UpdateFormRejected, type UpdateConflictDetail } from "~/routes/tasks.$taskId.update/save-update.server";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
 import { refusalOf } from "~/utils/http.server";
-import { badRequest } from "~/lib/refusal";
 import { taskBackPath, taskIdParam } from "~/utils/task-params.server";
 import { AttachmentLink } from "~/routes/tasks.$taskId.update/task-activity";
 import { SAME_ORIGIN_REFERRER } from "~/components/page-meta";
@@ -69,34 +68,29 @@ export async function action(args: ActionFunctionArgs) {
     );
   }
   const formData = await readForm(args.request);
-  const db = getDb();
-  const now = new Date();
-  const week = formData.get("week");
-  const form = await getPostContext(db, user, taskId, {
-    week: typeof week === "string" ? week : null,
-    unitId: parseRowId(formData.get("unitId")),
-    now,
-  });
-  if (form.week !== week) badRequest("填报周次无效，请刷新页面后重新选择。");
-
-  const parsed = parseUpdateForm(formData, form.task, form.previousProgress);
-  const fail = (status: number, failure: Omit<ActionFailure, "values" | "current"> & Partial<ActionFailure>) =>
-    data<ActionFailure>({ values: parsed.ok ? {} : parsed.values, current: null, ...failure }, { status });
-  if (!parsed.ok) return fail(400, { errors: parsed.errors, values: parsed.values });
-
   const textValues = Object.fromEntries([...formData].filter(([, v]) => typeof v === "string")) as Record<string, string>;
-  const uploads = filesOf(formData, "attachments");
-  const attached = uploads.length > 0 ? await countUpdateAttachments(db, taskId, form.unitId, form.week) : 0;
-  const files = await checkFiles(uploads, attached - parsed.input.removeAttachmentIds.length);
-  if (!files.ok) return fail(400, { errors: { attachments: files.message }, values: textValues });
+  const fail = (status: number, failure: Pick<ActionFailure, "errors"> & Partial<ActionFailure>) =>
+    data<ActionFailure>({ values: textValues, current: null, ...failure }, { status });
+  // Each file's size and type before anything is read; how many the 填报 holds is counted as it is saved.
+  const files = await checkFiles(filesOf(formData, "attachments"), 0);
+  if (!files.ok) return fail(400, { errors: { attachments: files.message } });
 
   let merged: string[] = [];
   try {
+    const week = formData.get("week");
     const key = formData.get("idempotencyKey");
-    const idempotencyKey = typeof key === "string" && /^[A-Za-z0-9_-]{8,64}$/.test(key) ? key : null;
-    const saved = await saveUpdate(db, user, { ...parsed.input, taskId, files: files.files, idempotencyKey }, now);
+    const saved = await saveUpdate(getDb(), user, {
+      taskId,
+      unitId: parseRowId(formData.get("unitId")),
+      week: typeof week === "string" ? week : "",
+      files: files.files,
+      idempotencyKey: typeof key === "string" && /^[A-Za-z0-9_-]{8,64}$/.test(key) ? key : null,
+      // Read in the saving transaction, against the task as it is then.
+      readForm: ({ task, previousProgress }) => parseUpdateForm(formData, task, previousProgress),
+    });
     merged = saved.merged ?? [];
   } catch (thrown) {
+    if (thrown instanceof UpdateFormRejected) return fail(400, { errors: thrown.errors, values: thrown.values ?? textValues });
     const refusal = refusalOf(thrown);
     if (!refusal) throw thrown;
     const detail = refusal.detail as Partial<UpdateConflictDetail> | undefined;

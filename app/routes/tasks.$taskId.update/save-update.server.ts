@@ -3,7 +3,7 @@ import type { ExpressionBuilder, Kysely, Transaction } from "kysely";
 import { updateFieldLabel } from "~/routes/tasks.$taskId.update/field-labels";
 import type { AppDatabase } from "../../../db/index";
 import type { Database, NewMetricValue } from "../../../db/schema";
-import { mayEditUpdate, type UpdateFields } from "~/lib/updates";
+import { ATTACHMENT_MAX_FILES, mayEditUpdate, type UpdateFields } from "~/lib/updates";
 import { isWeekKey, weekKeyOf } from "~/lib/weeks";
 import { can, type Actor } from "~/utils/permissions";
 import { removeStoredFiles, storeFiles, type CheckedFile } from "~/models/attachments.server";
@@ -14,9 +14,12 @@ import { preparedQuery } from "../../../db/prepared-query";
 import { badRequest, conflict, forbidden, isRefusal, notFound } from "~/lib/refusal";
 import { mergeFields } from "~/lib/task-merge";
 import { rememberSubmission, submittedBefore } from "~/routes/tasks.$taskId.update/submission-keys.server";
+import type { FieldErrors } from "~/utils/forms.server";
 import {
   type UnitWeekFacts,
+  type UpdateTaskInfo,
   getUpdateTask,
+  previousProgress,
   firstReportWeek,
   findUpdate,
   reportingUnitFor,
@@ -39,6 +42,36 @@ export interface SaveUpdateInput extends UpdateFields {
   removeAttachmentIds: number[];
   /** One per submission (made by the form): a retry with the same key is answered without a second write. */
   idempotencyKey?: string | null;
+}
+
+/** A 填报 form read against its task: the input to save, or an error per field with the values to hand back. */
+export type UpdateFormResult =
+  { ok: true; input: Omit<SaveUpdateInput, "taskId" | "files"> } | { ok: false; errors: FieldErrors; values: Record<string, string> };
+
+/**
+ * A posted 填报 form, read against its task in the transaction that saves it: the task is read
+ * once per post, and the form is judged by the task as it is when the save happens.
+ */
+export interface UpdateSubmission {
+  taskId: number;
+  /** As posted, not yet checked: they choose which unit's facts of which week come with the task. */
+  unitId: number | null;
+  week: string;
+  files: CheckedFile[];
+  idempotencyKey?: string | null;
+  /** Reads the form's fields against the task and the unit's previous progress before the week. */
+  readForm: (context: { task: UpdateTaskInfo; previousProgress: number | null }) => UpdateFormResult;
+}
+
+/** The form's fields did not pass: nothing was written; the errors are shown per field. */
+export class UpdateFormRejected extends Error {
+  constructor(
+    readonly errors: FieldErrors,
+    /** The form values to hand back, when the reading produced them. */
+    readonly values: Record<string, string> | null = null,
+  ) {
+    super(Object.values(errors).join(" "));
+  }
 }
 
 export interface SaveUpdateResult {
@@ -129,26 +162,33 @@ export interface UpdateSnapshot extends UpdateFields {
 /**
  * Creates or changes the unit's update for the week. A stale or missing version when a record
  * exists is a 409 with nothing written; rights, week and task state are checked here, whatever
- * the form showed.
+ * the form showed. A posted form (UpdateSubmission) is read here too, after those checks; its
+ * field errors throw UpdateFormRejected.
  */
-export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdateInput, now: Date = new Date()): Promise<SaveUpdateResult> {
+export async function saveUpdate(
+  db: AppDatabase,
+  actor: Actor,
+  submission: SaveUpdateInput | UpdateSubmission,
+  now: Date = new Date(),
+): Promise<SaveUpdateResult> {
   const at = now.toISOString();
-  const stored = await storeFiles(input.files);
+  const stored = await storeFiles(submission.files);
   const removedKeys: string[] = [];
   try {
     // The unit is known before the task is read when the form names it or the actor is a
-    // secretary; then the unit's stored values of the week come with the task's metrics.
-    const expectedUnitId = input.unitId ?? (actor.role === "secretary" ? actor.unitId : null);
-    const key = input.idempotencyKey ?? null;
+    // secretary; then the unit's stored values of the week, and its previous progress, come
+    // with the task's metrics.
+    const expectedUnitId = submission.unitId ?? (actor.role === "secretary" ? actor.unitId : null);
+    const key = submission.idempotencyKey ?? null;
     const result = await db.transaction().execute(async (trx) => {
       if (key) {
-        const done = await submittedBefore<SaveUpdateResult>(trx, actor, key, input);
+        const done = await submittedBefore<SaveUpdateResult>(trx, actor, key, submission);
         if (done) return { ...done, repeated: true };
       }
       const task =
         expectedUnitId != null
-          ? await getUpdateTask(trx, input.taskId, { unitId: expectedUnitId, week: input.week })
-          : await getUpdateTask(trx, input.taskId);
+          ? await getUpdateTask(trx, submission.taskId, { unitId: expectedUnitId, week: submission.week })
+          : await getUpdateTask(trx, submission.taskId);
       if (!task) notFound("没有找到这项重点工作，它可能已被删除。");
       const unitIds = task.units.map((u) => u.id);
       if (!can(actor, "updates.post", unitIds)) {
@@ -156,17 +196,29 @@ export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdat
       }
       const closed = closedReason(task);
       if (closed) badRequest(closed);
-      const unitId = reportingUnitFor(actor, task, input.unitId);
-      if (unitId == null || (input.unitId != null && input.unitId !== unitId)) {
+      if (unitIds.length === 0) badRequest("这项重点工作还没有指定牵头单位或配合单位，暂时无法填报。请联系街道领导。");
+      const unitId = reportingUnitFor(actor, task, submission.unitId);
+      if (unitId == null || (submission.unitId != null && submission.unitId !== unitId)) {
         badRequest("所选单位不是这项重点工作的牵头单位或配合单位，请刷新页面后重新选择。");
       }
-      if (!isWeekKey(input.week)) badRequest("填报周次无效，请刷新页面后重试。");
-      if (input.week > weekKeyOf(now)) badRequest("不能填报尚未开始的周次。");
-      if (input.week < firstReportWeek(task)) badRequest("这项重点工作在所选周次还没有开始，请选择开始之后的周次。");
+      const week = submission.week;
+      if (!isWeekKey(week)) badRequest("填报周次无效，请刷新页面后重新选择。");
+      if (week > weekKeyOf(now)) badRequest("不能填报尚未开始的周次。");
+      if (week < firstReportWeek(task)) badRequest("这项重点工作在所选周次还没有开始，请选择开始之后的周次。");
 
       // Read with the task: no 填报 of this unit and week yet means nothing to look up.
       const of = (task as { of?: UnitWeekFacts }).of;
-      const known = of && of.unitId === unitId && of.week === input.week ? of : null;
+      const known = of && of.unitId === unitId && of.week === week ? of : null;
+      let input: SaveUpdateInput;
+      if ("readForm" in submission) {
+        const previous = known ? known.previousProgress : await previousProgress(trx, task.id, unitId, week);
+        const form = submission.readForm({ task, previousProgress: previous });
+        if (!form.ok) throw new UpdateFormRejected(form.errors, form.values);
+        // The unit and week checked above are the ones saved.
+        input = { ...form.input, taskId: task.id, unitId: submission.unitId, week, files: submission.files, idempotencyKey: key };
+      } else {
+        input = submission;
+      }
       const existing = known && known.updateId == null ? null : await findUpdate(trx, task.id, unitId, input.week);
       // Others' saves since the form was drawn merge field by field (see mergeFields): only fields
       // both changed are refused; a save that changes nothing writes nothing.
@@ -380,7 +432,12 @@ export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdat
           .select((eb) => eb.fn.countAll<number>().as("n"))
           .where("update_id", "=", updateId)
           .executeTakeFirstOrThrow();
-        if (Number(count.n) + stored.length > 5) badRequest("每条填报最多5个佐证材料，请先删除不需要的文件。");
+        const kept = Number(count.n);
+        if (kept + stored.length > ATTACHMENT_MAX_FILES) {
+          throw new UpdateFormRejected({
+            attachments: `每条填报最多${ATTACHMENT_MAX_FILES}个佐证材料（已有${kept}个），请先删除不需要的文件再上传。`,
+          });
+        }
       }
       for (const file of stored) {
         const row = await trx
@@ -426,9 +483,9 @@ export async function saveUpdate(db: AppDatabase, actor: Actor, input: SaveUpdat
   } catch (error) {
     await removeStoredFiles(stored.map((f) => f.storageKey));
     // Two copies of one submission at once: the second loses the race on the key; answer as the first.
-    const key = input.idempotencyKey ?? null;
-    if (key && !isRefusal(error)) {
-      const done = await submittedBefore<SaveUpdateResult>(db, actor, key, input).catch(() => null);
+    const key = submission.idempotencyKey ?? null;
+    if (key && !isRefusal(error) && !(error instanceof UpdateFormRejected)) {
+      const done = await submittedBefore<SaveUpdateResult>(db, actor, key, submission).catch(() => null);
       if (done) return done;
     }
     throw error;

@@ -5,7 +5,7 @@ import { checkProgress, parseMetricValue } from "~/lib/updates";
 import { formValues, parseForm, type FieldErrors } from "~/utils/forms.server";
 import { COMMENT_MAX_LENGTH, URGE_NOTE_MAX_LENGTH } from "~/models/comments.server";
 import type { UpdateTaskInfo } from "~/routes/tasks.$taskId.update/updates.server";
-import type { SaveUpdateInput } from "~/routes/tasks.$taskId.update/save-update.server";
+import type { UpdateFormResult } from "~/routes/tasks.$taskId.update/save-update.server";
 
 const optionalText = (label: string, max: number) =>
   z
@@ -68,9 +68,6 @@ export const UpdateFormSchema = z.object({
       return ids;
     }),
 });
-
-export type UpdateFormResult =
-  { ok: true; input: Omit<SaveUpdateInput, "taskId" | "files"> } | { ok: false; errors: FieldErrors; values: Record<string, string> };
 
 /**
  * Reads the form: fields by zod, each metric_<id> value by parseMetricValue, and the progress

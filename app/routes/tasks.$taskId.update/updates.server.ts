@@ -79,8 +79,7 @@ function metricsOfTask(db: Kysely<Database>, eb: ExpressionBuilder<Database, "ta
 /**
  * A task with its plan, units (a row per unit) and metrics, and for a given unit and week that
  * unit's 填报 of the week, its latest progress before it and its metric values of the week. Built
- * once per shape: every 填报 reads it twice (to check the form, then in the transaction that
- * saves it), each time in one statement.
+ * once per shape: every 填报 reads it once, in the transaction that checks the form and saves it.
  */
 function updateTaskRowsQuery(withValuesOf: boolean) {
   return preparedQuery((db, { taskId, unitId, week }: { taskId: number; unitId?: number; week?: string }) =>
@@ -226,7 +225,7 @@ export async function findUpdate(db: Db, taskId: number, unitId: number, week: s
 }
 
 /** The unit's latest progress before `week` (a drop below it needs a note). */
-async function previousProgress(db: Db, taskId: number, unitId: number, week: string): Promise<number | null> {
+export async function previousProgress(db: Db, taskId: number, unitId: number, week: string): Promise<number | null> {
   const row = await latestProgressBefore(db, taskId, unitId, week).executeTakeFirst();
   return row ? row.progress : null;
 }
@@ -320,57 +319,7 @@ export async function getUpdateForm(
   };
 }
 
-/**
- * What the update form's action needs before saving, checked as getUpdateForm checks it (404,
- * 403, no unit): the task (to parse its metric values), the week asked for if it may be
- * reported (else this week), the reporting unit and its previous progress. Lighter than
- * getUpdateForm: no stored values or attachments, which only the form page shows.
- */
-export async function getPostContext(
-  db: AppDatabase,
-  actor: Actor,
-  taskId: number,
-  options: { week: string | null; unitId: number | null; now: Date },
-): Promise<{ task: UpdateTaskInfo; week: string; unitId: number; previousProgress: number | null }> {
-  // When the unit is known beforehand (named by the form, or the secretary's own), the previous
-  // progress is read with the task.
-  const expectedUnitId = options.unitId ?? (actor.role === "secretary" ? actor.unitId : null);
-  const expectedWeek = options.week && isWeekKey(options.week) ? options.week : weekKeyOf(options.now);
-  const task =
-    expectedUnitId != null
-      ? await getUpdateTask(db, taskId, { unitId: expectedUnitId, week: expectedWeek })
-      : await getUpdateTask(db, taskId);
-  if (!task) notFound("没有找到这项重点工作，它可能已被删除。");
-  if (
-    !can(
-      actor,
-      "updates.post",
-      task.units.map((u) => u.id),
-    )
-  ) {
-    forbidden("只有牵头单位、配合单位或街道领导可以填报这项重点工作的进展。");
-  }
-  const unitId = reportingUnitFor(actor, task, options.unitId);
-  if (unitId == null) badRequest("这项重点工作还没有指定牵头单位或配合单位，暂时无法填报。请联系街道领导。");
-  const weeks = reportableWeeks(task, options.now);
-  const week = options.week && isWeekKey(options.week) && weeks.includes(options.week) ? options.week : weekKeyOf(options.now);
-  const of = (task as { of?: UnitWeekFacts }).of ?? null;
-  const previous = of && of.unitId === unitId && of.week === week ? of.previousProgress : await previousProgress(db, taskId, unitId, week);
-  return { task: task, week, unitId: unitId, previousProgress: previous };
-}
-
 /** 佐证材料 with the 填报 each belongs to (its task, unit and week); callers add `.select` and `.where`. */
 export function selectAttachmentsWithUpdate(db: Db) {
   return db.selectFrom("attachments").innerJoin("updates", "updates.id", "attachments.update_id");
-}
-
-/** How many 佐证材料 the unit's 填报 of the week already has (0 when there is none yet). */
-export async function countUpdateAttachments(db: AppDatabase, taskId: number, unitId: number, week: string): Promise<number> {
-  const row = await selectAttachmentsWithUpdate(db)
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("updates.task_id", "=", taskId)
-    .where("updates.unit_id", "=", unitId)
-    .where("updates.week", "=", week)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
 }
