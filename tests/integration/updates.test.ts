@@ -1,6 +1,7 @@
 // Weekly 填报, 催办, comments, 填报情况, 我的待办 and the audit trail, through the routes' loaders
 // and actions with real Requests against a real SQLite file.
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import sqlite3 from "sqlite3";
 import * as updateRoute from "../../app/routes/tasks.$taskId.update/route";
 import * as commentsRoute from "../../app/routes/tasks.$taskId.comments";
 import * as attachmentRoute from "../../app/routes/attachments.$attachmentId";
@@ -16,6 +17,7 @@ import { getUpdateTask } from "../../app/routes/tasks.$taskId.update/updates.ser
 import { countTodo } from "../../app/models/todo.server";
 import { previousWeek, weekKeyOf, weekRange } from "../../app/lib/weeks";
 import { getDb } from "../../app/utils/db.server";
+import { isPostgres } from "../../db/dialect-sql";
 import { attachmentsDir } from "../../app/models/attachments.server";
 import { existsSync, readdirSync } from "node:fs";
 import type { Actor } from "../../app/utils/permissions";
@@ -286,6 +288,63 @@ describe("saving an update", () => {
     expect(withValues?.units.map((u) => u.role)).toEqual(["lead", "support"]);
     const other = await getUpdateTask(db, task.id, { unitId: units["龙腾社区"], week });
     expect((other?.metrics as WithValue[]).map((m) => m.value)).toEqual([null, null]);
+  });
+
+  it("gives a new 填报 the next id, never a deleted one's, and on SQLite writes it with the COMMIT", async () => {
+    const task = await newTask("填报编号");
+    const db = getDb();
+    expect((await post(task.id, "secretary", { week: previousWeek(thisWeek()) })).status).toBe(302);
+    const [deleted] = await updatesOf(task.id);
+    // The newest 填报 of all, removed: the largest id left is lower than the one it had.
+    expect(deleted.id).toBe(
+      Number(
+        (
+          await db
+            .selectFrom("updates")
+            .select((eb) => eb.fn.max("id").as("id"))
+            .executeTakeFirstOrThrow()
+        ).id,
+      ),
+    );
+    await db.deleteFrom("updates").where("id", "=", deleted.id).execute();
+
+    // SQLite: every statement and script sent to the connection during the save.
+    const allOf = sqlite3.Statement.prototype.all;
+    const execOf = sqlite3.Database.prototype.exec;
+    const sent: { sql: string; trip: "statement" | "script" }[] = [];
+    const spies = isPostgres(db)
+      ? []
+      : [
+          vi.spyOn(sqlite3.Statement.prototype, "all").mockImplementation(function (this: sqlite3.Statement, ...args: unknown[]) {
+            sent.push({ sql: (this as unknown as { sql: string }).sql, trip: "statement" });
+            return allOf.apply(this, args as never);
+          }),
+          vi.spyOn(sqlite3.Database.prototype, "exec").mockImplementation(function (this: sqlite3.Database, script, callback) {
+            sent.push({ sql: script, trip: "script" });
+            return execOf.call(this, script, callback);
+          }),
+        ];
+    try {
+      expect((await post(task.id, "secretary", {})).status).toBe(302);
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+    const [saved] = await updatesOf(task.id);
+    expect(saved.id).toBeGreaterThan(deleted.id);
+    const created = await db
+      .selectFrom("audit_log")
+      .select("entity_id")
+      .where("entity", "=", "update")
+      .where("action", "=", "update.create")
+      .orderBy("id", "desc")
+      .executeTakeFirstOrThrow();
+    expect(created.entity_id).toBe(String(saved.id));
+    if (!isPostgres(db)) {
+      const inserts = sent.filter((s) => /insert into "updates"/.test(s.sql));
+      expect(inserts).toHaveLength(1);
+      expect(inserts[0].trip).toBe("script");
+      expect(inserts[0].sql).toMatch(/commit/);
+    }
   });
 
   it("lets the author edit during the week and only leaders after it", async () => {

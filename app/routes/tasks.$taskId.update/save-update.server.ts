@@ -187,7 +187,7 @@ export async function saveUpdate(
       }
       const task =
         expectedUnitId != null
-          ? await getUpdateTask(trx, submission.taskId, { unitId: expectedUnitId, week: submission.week })
+          ? await getUpdateTask(trx, submission.taskId, { unitId: expectedUnitId, week: submission.week, inWriteTransaction: true })
           : await getUpdateTask(trx, submission.taskId);
       if (!task) notFound("没有找到这项重点工作，它可能已被删除。");
       const unitIds = task.units.map((u) => u.id);
@@ -314,12 +314,22 @@ export async function saveUpdate(
         updateId = existing.id;
       } else {
         version = 1;
-        const row = await trx
-          .insertInto("updates")
-          .values({ ...fields, task_id: task.id, unit_id: unitId, author_id: actor.id, week: input.week, created_at: at, updated_at: at })
-          .returning("id")
-          .executeTakeFirstOrThrow();
-        updateId = row.id;
+        const values = {
+          ...fields,
+          task_id: task.id,
+          unit_id: unitId,
+          author_id: actor.id,
+          week: input.week,
+          created_at: at,
+          updated_at: at,
+        };
+        if (known?.nextUpdateId != null) {
+          // Its id was read with the task, in this transaction: the row goes with the COMMIT.
+          updateId = known.nextUpdateId;
+          await deferWrite(trx, trx.insertInto("updates").values({ ...values, id: updateId }));
+        } else {
+          updateId = (await trx.insertInto("updates").values(values).returning("id").executeTakeFirstOrThrow()).id;
+        }
       }
       const snapshot = (u: UpdateFields & { version: number }): UpdateSnapshot => ({
         taskId: task.id,

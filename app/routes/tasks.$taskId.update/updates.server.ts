@@ -2,7 +2,7 @@
 // week. Saving writes the update, its values and 佐证材料, the task's progress, the plan's
 // change counter (so open boards refresh) and an audit row per write, in one transaction.
 import { preparedQuery } from "../../../db/prepared-query";
-import { jsonArrayOf, parsedJsonArray } from "../../../db/dialect-sql";
+import { jsonArrayOf, nextRowIdInWriteTransaction, parsedJsonArray } from "../../../db/dialect-sql";
 import type { Expression, ExpressionBuilder, Kysely, Transaction } from "kysely";
 import type { AppDatabase } from "../../../db/index";
 import type { Database, MetricAggregation, TaskStatus } from "../../../db/schema";
@@ -49,6 +49,11 @@ export interface UnitWeekFacts {
   week: string;
   updateId: number | null;
   previousProgress: number | null;
+  /**
+   * Read for a save, in its write transaction: the id its new 填报 takes (SQLite; see
+   * nextRowIdInWriteTransaction). Null otherwise, and on PostgreSQL.
+   */
+  nextUpdateId: number | null;
 }
 
 /**
@@ -81,7 +86,7 @@ function metricsOfTask(db: Kysely<Database>, eb: ExpressionBuilder<Database, "ta
  * unit's 填报 of the week, its latest progress before it and its metric values of the week. Built
  * once per shape: every 填报 reads it once, in the transaction that checks the form and saves it.
  */
-function updateTaskRowsQuery(withValuesOf: boolean) {
+function updateTaskRowsQuery(withValuesOf: boolean, forSave = false) {
   return preparedQuery((db, { taskId, unitId, week }: { taskId: number; unitId?: number; week?: string }) =>
     selectTasksWithPlan(db)
       .leftJoin("task_units", "task_units.task_id", "tasks.id")
@@ -121,6 +126,7 @@ function updateTaskRowsQuery(withValuesOf: boolean) {
           latestProgressBefore(db, eb.ref("tasks.id"), unitId!, week!).as("ofPreviousProgress"),
         ]),
       )
+      .$if(forSave, (qb) => qb.select(nextRowIdInWriteTransaction(db, "updates").as("nextUpdateId")))
       .where("tasks.id", "=", taskId)
       .orderBy("task_units.role")
       .orderBy("units.sort_order")
@@ -129,6 +135,7 @@ function updateTaskRowsQuery(withValuesOf: boolean) {
 }
 const updateTaskRows = updateTaskRowsQuery(false);
 const updateTaskRowsWithValuesOf = updateTaskRowsQuery(true);
+const updateTaskRowsForSave = updateTaskRowsQuery(true, true);
 
 /**
  * The task with its units and metrics, in one statement. Given a unit and week, each metric also
@@ -138,7 +145,7 @@ export async function getUpdateTask(db: Db, taskId: number): Promise<UpdateTaskI
 export async function getUpdateTask(
   db: Db,
   taskId: number,
-  valuesOf: { unitId: number; week: string },
+  valuesOf: { unitId: number; week: string; inWriteTransaction?: boolean },
 ): Promise<
   | (UpdateTaskInfo & {
       metrics: (UpdateTaskInfo["metrics"][number] & { valueId: number | null; value: number | null })[];
@@ -146,9 +153,13 @@ export async function getUpdateTask(
     })
   | null
 >;
-export async function getUpdateTask(db: Db, taskId: number, valuesOf?: { unitId: number; week: string }) {
+export async function getUpdateTask(db: Db, taskId: number, valuesOf?: { unitId: number; week: string; inWriteTransaction?: boolean }) {
   const rows = valuesOf
-    ? await updateTaskRowsWithValuesOf.execute(db, { taskId, ...valuesOf })
+    ? await (valuesOf.inWriteTransaction ? updateTaskRowsForSave : updateTaskRowsWithValuesOf).execute(db, {
+        taskId,
+        unitId: valuesOf.unitId,
+        week: valuesOf.week,
+      })
     : await updateTaskRows.execute(db, { taskId });
   if (rows.length === 0) return null;
   const {
@@ -157,11 +168,13 @@ export async function getUpdateTask(db: Db, taskId: number, valuesOf?: { unitId:
     unitRole: _unitRole,
     ofUpdateId,
     ofPreviousProgress,
+    nextUpdateId,
     metrics: metricsJson,
     ...task
   } = rows[0] as (typeof rows)[number] & {
     ofUpdateId?: number | null;
     ofPreviousProgress?: number | null;
+    nextUpdateId?: number | null;
   };
   const units = rows
     .filter((r) => r.unitId != null && r.unitRole != null)
@@ -171,7 +184,14 @@ export async function getUpdateTask(db: Db, taskId: number, valuesOf?: { unitId:
     value?: number | null;
   })[];
   if (!valuesOf) return { ...task, units, metrics };
-  return { ...task, units, metrics, of: { ...valuesOf, updateId: ofUpdateId ?? null, previousProgress: ofPreviousProgress ?? null } };
+  const of: UnitWeekFacts = {
+    unitId: valuesOf.unitId,
+    week: valuesOf.week,
+    updateId: ofUpdateId ?? null,
+    previousProgress: ofPreviousProgress ?? null,
+    nextUpdateId: nextUpdateId ?? null,
+  };
+  return { ...task, units, metrics, of };
 }
 
 /** The first week a task can be reported for: the week it starts (or its plan year starts). */
