@@ -37,12 +37,10 @@ function cleanName(name: string): string {
 }
 
 /** Checks size and the real type (magic bytes) of each file; returns Chinese errors instead of throwing. */
-export async function checkFiles(
-  files: File[],
-  alreadyAttached: number,
-): Promise<{ ok: true; files: CheckedFile[] } | { ok: false; message: string }> {
-  if (files.length + alreadyAttached > ATTACHMENT_MAX_FILES) {
-    return { ok: false, message: `每条填报最多${ATTACHMENT_MAX_FILES}个佐证材料（已有${alreadyAttached}个）。` };
+export async function checkFiles(files: File[]): Promise<{ ok: true; files: CheckedFile[] } | { ok: false; message: string }> {
+  // How many the 填报 then holds is counted where it is saved, with the files it already has.
+  if (files.length > ATTACHMENT_MAX_FILES) {
+    return { ok: false, message: `一次最多上传${ATTACHMENT_MAX_FILES}个佐证材料（您选了${files.length}个），请减少后重新上传。` };
   }
   const checked: CheckedFile[] = [];
   for (const file of files) {

@@ -296,6 +296,12 @@ describe("填报 with an idempotency key", () => {
     expect(misplaced.status).toBe(400);
     expect(JSON.stringify(misplaced.data)).toContain("提交编号已用于其他填报");
     expect(await getDb().selectFrom("updates").selectAll().where("task_id", "=", otherTask.id).execute()).toHaveLength(0);
+
+    // The task deleted while the phone was offline: its resend is told the 填报 is gone.
+    await getDb().deleteFrom("tasks").where("id", "=", task.id).execute();
+    const gone = await post();
+    expect(gone.status).toBe(404);
+    expect(JSON.stringify(gone.data)).toContain("已不存在");
   });
 });
 

@@ -21,6 +21,8 @@ if (pgUrl && pgTemplate) {
   const copy = `${tmpDir}db-${process.pid}-${Math.random().toString(36).slice(2)}.sqlite`;
   copyFileSync(`${tmpDir}template.sqlite`, copy);
   process.env.DATABASE_PATH = copy;
+  // 佐证材料 are kept beside the database by default: every file gets a folder of its own.
+  process.env.ATTACHMENTS_DIR = `${copy}-attachments`;
 }
 
 afterAll(async () => {

@@ -158,6 +158,15 @@ describe("update form: who may post", () => {
     const [row] = await updatesOf(task.id);
     expect(row).toMatchObject({ unit_id: units["龙腾社区"], author_id: actors.leader.id });
   });
+
+  it("refuses a unit that is no row id at all (out of range), saving nothing", async () => {
+    const task = await newTask("单位编号越界");
+    const forged = await post(task.id, "leader", { unitId: "3000000000", body: "越界的单位" });
+    expect(forged.status).toBe(400);
+    expect(forged.data.errors._form).toContain("所选单位或周次有误");
+    expect(forged.data.values.body).toBe("越界的单位");
+    expect(await updatesOf(task.id)).toHaveLength(0);
+  });
 });
 
 describe("saving an update", () => {
@@ -288,6 +297,37 @@ describe("saving an update", () => {
     expect(withValues?.units.map((u) => u.role)).toEqual(["lead", "support"]);
     const other = await getUpdateTask(db, task.id, { unitId: units["龙腾社区"], week });
     expect((other?.metrics as WithValue[]).map((m) => m.value)).toEqual([null, null]);
+  });
+
+  it("gives 填报 posted at the same moment each its own id, with audit rows that name it", async () => {
+    const tasks = await Promise.all(Array.from({ length: 8 }, (_, i) => newTask(`同时填报${i + 1}`)));
+    const answers = await Promise.all(tasks.map((task, i) => post(task.id, "secretary", { body: `同时提交的第${i + 1}条` })));
+    expect(answers.map((a) => a.status)).toEqual(tasks.map(() => 302));
+    const rows = await getDb()
+      .selectFrom("updates")
+      .select(["id", "task_id", "body"])
+      .where(
+        "task_id",
+        "in",
+        tasks.map((t) => t.id),
+      )
+      .execute();
+    expect(new Set(rows.map((r) => r.id)).size).toBe(8);
+    const created = await getDb()
+      .selectFrom("audit_log")
+      .select(["entity_id", "after_json"])
+      .where("action", "=", "update.create")
+      .where(
+        "entity_id",
+        "in",
+        rows.map((r) => String(r.id)),
+      )
+      .execute();
+    expect(created).toHaveLength(8);
+    for (const audit of created) {
+      const row = rows.find((r) => String(r.id) === audit.entity_id)!;
+      expect(JSON.parse(audit.after_json!)).toMatchObject({ taskId: row.task_id, body: row.body });
+    }
   });
 
   it("gives a new 填报 the next id, never a deleted one's, and on SQLite writes it with the COMMIT", async () => {
@@ -455,6 +495,19 @@ describe("佐证材料", () => {
     expect(swapped.status).toBe(302);
     expect(await getDb().selectFrom("attachments").select("id").where("task_id", "=", task.id).execute()).toHaveLength(5);
     expect(storedFiles()).toBe(filesBefore + 1);
+  });
+
+  it("refuses more than five files in one post before storing any", async () => {
+    const task = await newTask("一次六个文件");
+    const six = Array.from({ length: 6 }, (_, i) => ({ name: `照片${i + 1}.png`, type: "image/png", bytes: PNG }));
+    const storedFiles = () => (existsSync(attachmentsDir()) ? readdirSync(attachmentsDir()).length : 0);
+    const before = storedFiles();
+    const refused = await multipart(task.id, "secretary", { body: "六张照片" }, six);
+    expect(refused.status).toBe(400);
+    expect(refused.data.errors.attachments).toContain("一次最多上传5个");
+    expect(refused.data.values.body).toBe("六张照片");
+    expect(storedFiles()).toBe(before);
+    expect(await updatesOf(task.id)).toHaveLength(0);
   });
 
   it("leaves no file behind when the form around it is refused", async () => {

@@ -72,7 +72,7 @@ export async function action(args: ActionFunctionArgs) {
   const fail = (status: number, failure: Pick<ActionFailure, "errors"> & Partial<ActionFailure>) =>
     data<ActionFailure>({ values: textValues, current: null, ...failure }, { status });
   // Each file's size and type before anything is read; how many the 填报 holds is counted as it is saved.
-  const files = await checkFiles(filesOf(formData, "attachments"), 0);
+  const files = await checkFiles(filesOf(formData, "attachments"));
   if (!files.ok) return fail(400, { errors: { attachments: files.message } });
 
   let merged: string[] = [];

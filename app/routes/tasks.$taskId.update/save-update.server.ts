@@ -174,13 +174,14 @@ export async function saveUpdate(
   const at = now.toISOString();
   const stored = await storeFiles(submission.files);
   const removedKeys: string[] = [];
+  let result: SaveUpdateResult & { repeated: boolean };
   try {
     // The unit is known before the task is read when the form names it or the actor is a
     // secretary; then the unit's stored values of the week, and its previous progress, come
     // with the task's metrics.
     const expectedUnitId = submission.unitId ?? (actor.role === "secretary" ? actor.unitId : null);
     const key = submission.idempotencyKey ?? null;
-    const result = await db.transaction().execute(async (trx) => {
+    result = await db.transaction().execute(async (trx) => {
       if (key) {
         const done = await submittedBefore<SaveUpdateResult>(trx, actor, key, submission);
         if (done) return { ...done, repeated: true };
@@ -214,8 +215,12 @@ export async function saveUpdate(
         const previous = known ? known.previousProgress : await previousProgress(trx, task.id, unitId, week);
         const form = submission.readForm({ task, previousProgress: previous });
         if (!form.ok) throw new UpdateFormRejected(form.errors, form.values);
-        // The unit and week checked above are the ones saved.
-        input = { ...form.input, taskId: task.id, unitId: submission.unitId, week, files: submission.files, idempotencyKey: key };
+        // The unit and week the checks above read the task for are the form's own (a unit the
+        // route could not read as an id, e.g. out of range, is not one of them).
+        if (form.input.unitId !== submission.unitId || form.input.week !== week) {
+          badRequest("所选单位或周次有误，请刷新页面后重新选择。");
+        }
+        input = { ...form.input, taskId: task.id, files: submission.files, idempotencyKey: key };
       } else {
         input = submission;
       }
@@ -324,7 +329,8 @@ export async function saveUpdate(
           updated_at: at,
         };
         if (known?.nextUpdateId != null) {
-          // Its id was read with the task, in this transaction: the row goes with the COMMIT.
+          // Its id was read with the task, in this transaction: the row is sent with the next
+          // statement (the COMMIT, when no file is added or removed), not in a trip of its own.
           updateId = known.nextUpdateId;
           await deferWrite(trx, trx.insertInto("updates").values({ ...values, id: updateId }));
         } else {
@@ -486,10 +492,6 @@ export async function saveUpdate(
       }
       return { ...saved, repeated: false };
     });
-    if (result.repeated) await removeStoredFiles(stored.map((f) => f.storageKey));
-    else await removeStoredFiles(removedKeys);
-    const { repeated: _repeated, ...saved } = result;
-    return saved;
   } catch (error) {
     await removeStoredFiles(stored.map((f) => f.storageKey));
     // Two copies of one submission at once: the second loses the race on the key; answer as the first.
@@ -500,6 +502,13 @@ export async function saveUpdate(
     }
     throw error;
   }
+  // Committed: what is no longer needed on disk (a repeat's copies, the files removed from the
+  // 填报) goes. A failure here leaves a stray file, never a 填报 pointing at a deleted one.
+  await removeStoredFiles(result.repeated ? stored.map((f) => f.storageKey) : removedKeys).catch((error: unknown) =>
+    console.error("填报已保存，但删除不再使用的佐证材料文件失败：", error),
+  );
+  const { repeated: _repeated, ...saved } = result;
+  return saved;
 }
 
 /**

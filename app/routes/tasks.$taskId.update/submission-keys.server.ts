@@ -3,7 +3,7 @@
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../../../db/schema";
 import { deferWrite } from "../../../db/deferred-write";
-import { badRequest } from "~/lib/refusal";
+import { badRequest, notFound } from "~/lib/refusal";
 import type { Actor } from "~/utils/permissions";
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -26,6 +26,8 @@ export async function submittedBefore<Answer extends { updateId: number }>(
   if (!row) return null;
   const answer = JSON.parse(row.result_json) as Answer;
   const saved = await db.selectFrom("updates").select(["task_id", "week"]).where("id", "=", answer.updateId).executeTakeFirst();
+  // The 填报 it saved is gone with its task (a resend from a phone that was offline meanwhile).
+  if (row.user_id === actor.id && !saved) notFound("您之前提交的这条填报已不存在，所属的重点工作可能已被删除。请刷新页面查看。");
   if (row.user_id !== actor.id || !saved || saved.task_id !== target.taskId || saved.week !== target.week) {
     badRequest("提交编号已用于其他填报，请刷新页面后重新提交。");
   }

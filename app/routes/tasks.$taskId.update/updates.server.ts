@@ -154,6 +154,8 @@ export async function getUpdateTask(
   | null
 >;
 export async function getUpdateTask(db: Db, taskId: number, valuesOf?: { unitId: number; week: string; inWriteTransaction?: boolean }) {
+  // The next id is only the next one while this transaction holds the write lock.
+  if (valuesOf?.inWriteTransaction && !db.isTransaction) throw new Error("getUpdateTask: inWriteTransaction outside a transaction");
   const rows = valuesOf
     ? await (valuesOf.inWriteTransaction ? updateTaskRowsForSave : updateTaskRowsWithValuesOf).execute(db, {
         taskId,
